@@ -1,0 +1,33 @@
+# Thin wrapper over CMake. `make demo` and `make test` are the two set-up
+# commands in README: each installs what is missing first.
+BUILD      ?= build
+TESTBUILD  ?= build-test
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all bootstrap build test demo clean bench
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# Tests build separately with ASan + UBSan.
+test: bootstrap
+	@cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Debug -DARTRIAGE_SANITIZE=ON >/dev/null
+	@cmake --build $(TESTBUILD) -j$(JOBS)
+	@cd $(TESTBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j$(JOBS)
+
+demo: build
+	@scripts/demo $(BUILD)/artriage
+
+bench: build
+	@for b in bench/*.sh; do echo "== $$b"; bash $$b $(BUILD)/artriage || exit 1; done
+
+clean:
+	rm -rf $(BUILD) $(TESTBUILD)

@@ -1,0 +1,18 @@
+/* jsonutil — type-checked reads from untrusted cJSON trees.
+ * Paths are dot-separated object keys ("status.vcs.headBranch"); a missing
+ * key or a value of the wrong type yields the fallback, never a crash.
+ * Returned strings point into the tree (owned by it; copy to keep). */
+#ifndef ARTRIAGE_JSONUTIL_H
+#define ARTRIAGE_JSONUTIL_H
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+const cJSON *json_at(const cJSON *obj, const char *path);
+const char *json_str(const cJSON *obj, const char *path);   /* NULL unless a string */
+int json_int(const cJSON *obj, const char *path, int64_t *out); /* 0 if a finite integer */
+int json_bool(const cJSON *obj, const char *path, int fallback);
+const cJSON *json_arr(const cJSON *obj, const char *path);  /* NULL unless an array */
+const cJSON *json_obj(const cJSON *obj, const char *path);  /* NULL unless an object */
+/* Parses at most len bytes; NULL on error with a message in err naming `what`. */
+cJSON *json_parse_n(const char *data, size_t len, const char *what, char *err, size_t errlen);
+#endif

@@ -1,0 +1,149 @@
+/* artriage entry point: global options, then dispatch to a command from
+ * the generated table, or to the console when no command is given. */
+#include "cli.h"
+#include "cmd_table.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stddef.h>
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("artriage: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0) return c;
+    return NULL;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("artriage: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    const struct cli_command *c = cmd ? find_command(cmd) : NULL;
+    if (c) fprintf(stderr, "usage: artriage %s\n", c->usage);
+    return 2;
+}
+
+static void print_help(FILE *f)
+{
+    fputs("usage: artriage [global options] [command] [command options]\n"
+          "\nWith no command, opens the interactive console.\n\nCommands:\n", f);
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %s\n", c->usage);
+    fputs("\nGlobal options (before or after the command):\n"
+          "  --kubeconfig PATH   kubeconfig file(s) (default $KUBECONFIG, ~/.kube/config)\n"
+          "  --context NAME      kubeconfig context\n"
+          "  -n, --namespace NS  namespace\n"
+          "  -A, --all-namespaces\n"
+          "  --db PATH           history cache (default $XDG_CACHE_HOME/artriage/history.db)\n"
+          "  --offline           serve from the history cache only\n"
+          "  --read-only         refuse every action that writes to the cluster\n"
+          "  --no-color          no colours (also NO_COLOR)\n"
+          "  -o FORMAT           output format of the command\n"
+          "  --rules DIR         extra classifier rule files\n"
+          "  --refresh DURATION  console: redraw at most this often\n"
+          "  -h, --help, --version\n", f);
+}
+
+/* Global options that take a value: "--opt VALUE" or "--opt=VALUE". */
+static const struct {
+    const char *lng, *shrt;
+    size_t off;
+} valued[] = {
+    {"--kubeconfig", NULL, offsetof(struct cli, kubeconfig)},
+    {"--context", NULL, offsetof(struct cli, context)},
+    {"--namespace", "-n", offsetof(struct cli, ns)},
+    {"--db", NULL, offsetof(struct cli, db)},
+    {"--output", "-o", offsetof(struct cli, output)},
+    {"--refresh", NULL, offsetof(struct cli, refresh)},
+    {"--rules", NULL, offsetof(struct cli, rules_dir)},
+};
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {.progname = "artriage"};
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc) cli.no_color = true;
+
+    /* Pull global options out of argv wherever they stand; what remains is
+     * the command and its own arguments. "--" ends option scanning. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest) return 1;
+    int nrest = 0;
+    bool dashdash = false;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (dashdash || a[0] != '-' || a[1] == 0) { rest[nrest++] = a; continue; }
+        if (strcmp(a, "--") == 0) { dashdash = true; rest[nrest++] = a; continue; }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            if (nrest > 0) { rest[nrest++] = a; continue; } /* command help */
+            print_help(stdout);
+            free(rest);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("artriage %s\n", ARTRIAGE_VERSION);
+            free(rest);
+            return 0;
+        }
+        if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) { cli.all_namespaces = true; continue; }
+        if (strcmp(a, "--offline") == 0) { cli.offline = true; continue; }
+        if (strcmp(a, "--read-only") == 0) { cli.read_only = true; continue; }
+        if (strcmp(a, "--no-color") == 0) { cli.no_color = true; continue; }
+        bool matched = false;
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+            const char **slot = (const char **)((char *)&cli + valued[k].off);
+            size_t ll = strlen(valued[k].lng);
+            if (strcmp(a, valued[k].lng) == 0 || (valued[k].shrt && strcmp(a, valued[k].shrt) == 0)) {
+                if (i + 1 >= argc) {
+                    free(rest);
+                    return cli_usage(NULL, "option %s needs a value", a);
+                }
+                *slot = argv[++i];
+                matched = true;
+            } else if (strncmp(a, valued[k].lng, ll) == 0 && a[ll] == '=') {
+                *slot = a + ll + 1;
+                matched = true;
+            } else if (valued[k].shrt && strncmp(a, valued[k].shrt, 2) == 0 && a[2] && a[1] != '-') {
+                *slot = a + 2; /* -nagents, -ojson */
+                matched = true;
+            }
+            if (matched) break;
+        }
+        if (!matched) rest[nrest++] = a; /* a command option */
+    }
+
+    int rc;
+    if (nrest == 0) {
+#ifdef HAVE_CONSOLE
+        rc = console_main(&cli);
+#else
+        print_help(stderr);
+        rc = 2;
+#endif
+    } else {
+        const struct cli_command *c = find_command(rest[0]);
+        if (!c) {
+            rc = cli_usage(NULL, "unknown command '%s' (see artriage --help)", rest[0]);
+        } else {
+            rc = c->run(&cli, nrest, rest);
+        }
+    }
+    free(rest);
+    return rc;
+}
