@@ -220,7 +220,10 @@ void rerun_diff_json(const char *prefix, const cJSON *a, const cJSON *b, struct 
                      size_t *n)
 {
     if (!a && !b) return;
-    if (a && b && cJSON_IsObject(a) && cJSON_IsObject(b)) {
+    /* An object added or removed whole is shown field by field. */
+    bool objs = (cJSON_IsObject(a) || !a) && (cJSON_IsObject(b) || !b) &&
+                ((a && a->child) || (b && b->child));
+    if (objs) {
         const cJSON *it;
         cJSON_ArrayForEach(it, a)
         {
@@ -462,8 +465,9 @@ int rerun_plan_build(const cJSON *old, const struct rerun_lane *lane, const stru
     char *old_head = xstrdup(params_head(params));
     bool steps_have_head = false;
     cJSON *steps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "workflow"), "steps");
+    if (!cJSON_IsArray(steps)) steps = NULL;
     cJSON *st;
-    cJSON_ArrayForEach(st, cJSON_IsArray(steps) ? steps : NULL)
+    cJSON_ArrayForEach(st, steps)
         if (params_head(cJSON_GetObjectItemCaseSensitive(st, "parameters"))) steps_have_head = true;
 
     char *head = NULL;
@@ -485,7 +489,7 @@ int rerun_plan_build(const cJSON *old, const struct rerun_lane *lane, const stru
     size_t nmap = 0;
     const char **used = xcalloc(lane->nused + 1, sizeof *used);
     size_t nused = lane->nused;
-    memcpy(used, lane->used_heads, lane->nused * sizeof *used);
+    if (lane->nused) memcpy(used, lane->used_heads, lane->nused * sizeof *used);
     char *la = NULL, *new_attempt = NULL;
     lane_from_name(name, &la, &new_attempt);
     if (head) {
@@ -501,7 +505,7 @@ int rerun_plan_build(const cJSON *old, const struct rerun_lane *lane, const stru
     }
     /* Step overrides: the run's own head becomes the new head; a step that
      * names a different branch gets that branch's next attempt. */
-    cJSON_ArrayForEach(st, cJSON_IsArray(steps) ? steps : NULL)
+    cJSON_ArrayForEach(st, steps)
     {
         cJSON *sp = cJSON_GetObjectItemCaseSensitive(st, "parameters");
         if (!cJSON_IsObject(sp)) continue;
@@ -539,7 +543,7 @@ int rerun_plan_build(const cJSON *old, const struct rerun_lane *lane, const stru
 
     set_string(spec, "idempotencyKey", key);
     apply_image(spec, o->image, o->image_ref);
-    cJSON_ArrayForEach(st, cJSON_IsArray(steps) ? steps : NULL)
+    cJSON_ArrayForEach(st, steps)
         if (o->image == RERUN_IMAGE_DEFAULT || step_pins_image(st)) apply_image(st, o->image, o->image_ref);
 
     const char *from_uid = json_str(old, "metadata.uid");
