@@ -354,6 +354,14 @@ char *rerun_status_message(int status, const cJSON *st, const char *verb, const 
             size_t n = strcspn(c, " \"");
             if (n > 0 && n < 32) v = xstrndup(c, n);
         }
+        /* Some servers word it by HTTP method; RBAC speaks in verbs. */
+        if (v && strcmp(v, "post") == 0) {
+            free(v);
+            v = xstrdup("create");
+        } else if (v && strcmp(v, "put") == 0) {
+            free(v);
+            v = xstrdup("update");
+        }
         const char *r = res ? res : (kind ? kind : "agentruns");
         const char *g = grp ? grp : (group ? group : "agents.proompteng.ai");
         char *out = xasprintf("Forbidden (HTTP 403): missing permission to %s %s%s%s in namespace %s%s%s",
