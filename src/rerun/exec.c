@@ -35,6 +35,7 @@ struct rerun_exec {
     int64_t wait_ms, backoff_ms;
     int dry_tries, post_tries, get_tries;
     bool post_unanswered;  /* some POST had no answer: it may have landed */
+    bool get_after_dry;    /* the 409 that led to PH_GET answered the dry run */
     char *pending_error;   /* the refusal to report if VERIFY finds nothing */
     int pending_status;
     char *pending_reason;
@@ -212,6 +213,7 @@ static void feed_create(struct rerun_exec *x, const struct rerun_resp *rs, bool 
     if (rs->status == 409 && (!reason || strcmp(reason, "AlreadyExists") == 0)) {
         /* The name exists: ours (an earlier POST landed) or someone else's. */
         x->get_tries = 0;
+        x->get_after_dry = dry;
         x->ph = PH_GET;
         return;
     }
@@ -222,16 +224,21 @@ static void feed_create(struct rerun_exec *x, const struct rerun_resp *rs, bool 
             wait_then(x, dry ? PH_DRY : PH_POST, rs->retry_after);
             return;
         }
-        char *m = transport_msg(x, rs, what);
+        char *m;
+        if (rs->status == 0) {
+            m = transport_msg(x, rs, what);
+        } else {
+            char *sm = rerun_status_message(rs->status, rs->body, "create", x->plan->ns, x->plan->name);
+            m = xasprintf("%s of run %s/%s: %s", what, x->plan->ns, x->plan->name, sm);
+            free(sm);
+        }
+        char *m2 = xasprintf("%s (gave up after %d attempts)", m, *tries);
+        free(m);
         if (!dry) {
-            char *m2 = xasprintf("%s after %d attempts", m, *tries);
-            free(m);
-            m = m2;
-            refuse(x, rs->status, reason, m);
-            if (x->ph == PH_VERIFY) x->pending_status = rs->status;
+            refuse(x, rs->status, reason, m2);
             return;
         }
-        fail(x, rs->status, reason, m);
+        fail(x, rs->status, reason, m2);
         return;
     }
     char *m = rerun_status_message(rs->status, rs->body, "create", x->plan->ns, x->plan->name);
@@ -266,8 +273,13 @@ static void feed_get(struct rerun_exec *x, const struct rerun_resp *rs)
             x->pending_error = NULL;
             return;
         }
-        /* 409 then gone (deleted in between): try the POST again, bounded. */
-        if (++x->post_tries < x->o.max_attempts) {
+        /* 409 then gone (deleted in between): try again, bounded; after a
+         * dry run that means the dry run again (never skip confirmation). */
+        if (x->get_after_dry && ++x->dry_tries < x->o.max_attempts) {
+            x->ph = PH_DRY;
+            return;
+        }
+        if (!x->get_after_dry && ++x->post_tries < x->o.max_attempts) {
             x->ph = PH_POST;
             return;
         }
@@ -353,6 +365,14 @@ char *rerun_status_message(int status, const cJSON *st, const char *verb, const 
             c += 7;
             size_t n = strcspn(c, " \"");
             if (n > 0 && n < 32) v = xstrndup(c, n);
+        }
+        /* Some servers word it by HTTP method; RBAC speaks in verbs. */
+        if (v && strcmp(v, "post") == 0) {
+            free(v);
+            v = xstrdup("create");
+        } else if (v && strcmp(v, "put") == 0) {
+            free(v);
+            v = xstrdup("update");
         }
         const char *r = res ? res : (kind ? kind : "agentruns");
         const char *g = grp ? grp : (group ? group : "agents.proompteng.ai");

@@ -29,8 +29,10 @@ static const char *const stmt_sql[ST_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
         " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28)",
     [ST_RUN_UPDATE] =
-        "UPDATE runs SET namespace = ?2, name = ?3, lane = ?5, attempt = ?6, agent = ?7,"
-        " runtime = ?8, phase = ?9, reason = ?10, message = ?11, created = ?12, started = ?13,"
+        /* identity (namespace, name, created) never changes for a uid; not
+         * setting it spares three index updates per observation */
+        "UPDATE runs SET lane = ?5, attempt = ?6, agent = ?7,"
+        " runtime = ?8, phase = ?9, reason = ?10, message = ?11, started = ?13,"
         " finished = ?14, updated = ?15, repository = ?16, base = ?17, head = ?18,"
         " idempotency_key = ?19, workload_image = ?20, vcs_mode = ?21,"
         " system_prompt_hash = ?22, spec_hash = ?23, rerun_of = ?24, resource_version = ?25,"
@@ -265,17 +267,25 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen)
 }
 
 /* Creates the file 0600 before SQLite does (SQLite would use the umask),
- * and tightens an existing file or directory of ours that is looser. */
+ * and tightens an existing file of ours that is looser. An existing file
+ * is never opened here: closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, including SQLite's on a database (or its
+ * -shm) that another handle in this process has open. */
 static int secure_file(const char *path, bool create, char *err, size_t errlen)
 {
-    int fd = open(path, (create ? O_CREAT : 0) | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        if (!create && errno == ENOENT) return 0;
-        return errf(err, errlen, "history cache %s: cannot open: %s", path, strerror(errno));
-    }
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 077)) fchmod(fd, 0600);
-    close(fd);
+    if (lstat(path, &sb) == 0) {
+        if (S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 077))
+            chmod(path, 0600);
+        return 0;
+    }
+    if (errno != ENOENT)
+        return errf(err, errlen, "history cache %s: %s", path, strerror(errno));
+    if (!create) return 0;
+    int fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno != EEXIST)
+        return errf(err, errlen, "history cache %s: cannot create: %s", path, strerror(errno));
+    if (fd >= 0) close(fd); /* new: nobody holds a lock on it yet */
     return 0;
 }
 
@@ -377,8 +387,11 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
             free(p);
         }
     }
+    /* NORMAL is durable enough in WAL mode (a crash loses at most the last
+     * commits, never consistency); a larger page cache keeps bulk syncs
+     * from spilling index pages. */
     if (store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                      " PRAGMA temp_store = MEMORY", err, errlen) < 0)
+                      " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768", err, errlen) < 0)
         goto fail;
     if (ro) {
         int v;
