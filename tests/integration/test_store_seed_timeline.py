@@ -149,6 +149,20 @@ def main():
         p = run("--db", db, "--offline", "sync", ok=False)
         check(p.returncode == 1 and p.stderr.startswith("artriage: "), "sync refuses --offline")
 
+    # the demo scenario of the repository (data/demo/seed), all namespaces
+    demo = os.path.join(SRC, "data", "demo", "seed")
+    if os.path.isdir(demo):
+        db2 = os.path.join(tmp, "demo.db")
+        with KubeAPI(demo) as api:
+            run("-A", "--kubeconfig", api.kubeconfig, "--db", db2, "sync")
+        evs = json.loads(run("--db", db2, "timeline", "--lane", LANE, "-o", "json").stdout)["events"]
+        story = [(e["kind"], e["run"][-1]) for e in evs if e["kind"] in ("failed", "succeeded", "pr")]
+        check(story == [("failed", "b"), ("failed", "d"), ("failed", "e"), ("pr", "g"),
+                        ("succeeded", "g")], "demo seed story: %r" % story)
+        classes = [e["class"] for e in evs if e["kind"] == "failed"]
+        check(classes == ["runtime.missing-module", "vcs.worktree", "runtime.missing-executable"],
+              "demo seed classes: %r" % classes)
+
     # never a credential on disk
     for suffix in ("", "-wal", "-shm"):
         path = db + suffix
