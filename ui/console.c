@@ -20,6 +20,7 @@
 #include "util/xalloc.h"
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>

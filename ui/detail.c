@@ -3,6 +3,7 @@
  * what changed between attempts. Built as lines of segments whenever the
  * run set or the width changes; drawn as a scrolling page. */
 #include "view.h"
+#include "model/linkage.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -163,18 +164,17 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
         seg(l, draw_phase_attr(c, x->run.phase) | (x->deleted ? A_DIM : 0), 10, true,
             x->run.phase && *x->run.phase ? x->run.phase : "-");
         attr_t hl = draw_attr(c, CP_HILITE);
-        seg(l, (a[i].fix && (a[i].changed & RS_CH_DIGEST)) ? hl : base, 13, false,
+        seg(l, (a[i].fix && (a[i].changed & CHG_DIGEST)) ? hl : base, 13, false,
             short_hex(x->digest, b1, sizeof b1));
-        seg(l, (a[i].fix && (a[i].changed & RS_CH_SPEC)) ? hl : base, 13, false,
+        seg(l, (a[i].fix && (a[i].changed & CHG_SPEC)) ? hl : base, 13, false,
             short_hex(x->run.spec_hash, b2, sizeof b2));
         seg(l, base, 19, true, x->fail.cls ? x->fail.cls : "-");
         char ch[160] = "";
-        if (a[i].changed & RS_CH_DIGEST) strcat(ch, "image ");
-        if (a[i].changed & RS_CH_SPEC) strcat(ch, "spec ");
-        if (a[i].changed & RS_CH_HEAD) strcat(ch, "head ");
-        if (a[i].changed & RS_CH_OUTCOME) strcat(ch, "outcome ");
-        if (a[i].changed & RS_CH_CLASS) strcat(ch, "class ");
-        if (i == 0) strcpy(ch, "first ");
+        if (i == 0) snprintf(ch, sizeof ch, "first ");
+        else {
+            chain_change_names(a[i].changed, ch, sizeof ch - 1);
+            if (ch[0]) strcat(ch, " ");
+        }
         if (a[i].fix) {
             segf(l, hl, 0, "%schanged -> first success", ch);
         } else if (a[i].first_success) {
@@ -185,7 +185,7 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
         seg(l, base | (x->deleted ? A_DIM : 0), 0, true, x->run.name);
         if (x->deleted) seg(l, draw_attr(c, CP_DIM), 0, false, " (deleted)");
         /* the changed head, spelled out, is what a rerun must differ in */
-        if ((a[i].changed & RS_CH_HEAD) && x->run.head) {
+        if ((a[i].changed & CHG_HEAD) && x->run.head) {
             l = newline(d);
             seg(l, base, 4, false, "");
             seg(l, draw_attr(c, CP_DIM), 0, false, "head ");

@@ -3,6 +3,7 @@
  * open-addressing maps find them by uid and by namespace/name. The view is
  * a filter pass over an array kept sorted by the current column. */
 #include "model/runset.h"
+#include "model/linkage.h"
 #include "util/xalloc.h"
 #include "util/err.h"
 #include "util/timeutil.h"
@@ -194,21 +195,17 @@ static char *nskey_of(const char *ns, const char *name)
  * gives none (then an earlier value, e.g. from the cache, is kept). */
 static void take_image_from_pods(struct rs_run *r)
 {
-    const struct pod *best = NULL;
-    for (size_t i = 0; i < r->npods; i++) {
-        const struct pod *p = &r->pods[i];
-        if (!best || p->created > best->created) best = p;
-    }
-    if (!best) return;
-    const struct container_state *c = pod_main_container(best, "agent-runner");
-    if (!c) return;
-    if (c->image) {
+    struct run_image img;
+    if (!linkage_runner_image(r->pods, r->npods, NULL, &img)) return;
+    if (img.image) {
+        char *s = xstrdup(img.image);
         free(r->image);
-        r->image = xstrdup(c->image);
+        r->image = s;
     }
-    if (c->digest) {
+    if (img.digest) {
+        char *s = xstrdup(img.digest);
         free(r->digest);
-        r->digest = xstrdup(c->digest);
+        r->digest = s;
     }
 }
 
@@ -401,6 +398,11 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
 }
 
 size_t runset_count(const struct runset *rs) { return rs->nall; }
+
+struct rs_run *runset_at(const struct runset *rs, size_t i)
+{
+    return i < rs->nall ? &rs->all[i]->pub : NULL;
+}
 uint64_t runset_gen(const struct runset *rs) { return rs->gen; }
 
 /* ---- filter ---- */
@@ -602,7 +604,7 @@ static void rebuild(struct runset *rs)
 {
     if (rs->sort_dirty) {
         rs->sorted = xgrow(rs->sorted, &rs->capsorted, rs->nall + 1, sizeof *rs->sorted);
-        memcpy(rs->sorted, rs->all, rs->nall * sizeof *rs->all);
+        if (rs->nall) memcpy(rs->sorted, rs->all, rs->nall * sizeof *rs->all);
         rs->sort_now = time_now_ms();
         sort_ctx = rs;
         qsort(rs->sorted, rs->nall, sizeof *rs->sorted, cmp_entries);
@@ -670,52 +672,34 @@ static const char *lane_of(const struct rs_run *r)
     return r->run.lane && *r->run.lane ? r->run.lane : r->run.name;
 }
 
-static int cmp_attempts(const void *pa, const void *pb)
-{
-    const struct rs_run *a = ((const struct rs_attempt *)pa)->run;
-    const struct rs_run *b = ((const struct rs_attempt *)pb)->run;
-    if (a->run.created != b->run.created) return a->run.created < b->run.created ? -1 : 1;
-    return cmp_str(a->run.name, b->run.name);
-}
-
-static bool is_succeeded(const struct rs_run *r)
-{
-    return r->run.phase && strcmp(r->run.phase, "Succeeded") == 0;
-}
-
 size_t runset_lane(struct runset *rs, const struct rs_run *run, struct rs_attempt **out)
 {
     size_t n = 0, cap = 0;
-    struct rs_attempt *a = NULL;
+    struct lane_member *m = NULL;
     const char *lane = lane_of(run);
     for (size_t i = 0; i < rs->nall; i++) {
         const struct rs_run *r = &rs->all[i]->pub;
         if (r != run && (!str_eq(lane_of(r), lane) || !str_eq(r->run.ns, run->run.ns) ||
                          !str_eq(r->run.context, run->run.context)))
             continue;
-        a = xgrow(a, &cap, n + 1, sizeof *a);
-        a[n++] = (struct rs_attempt){.run = r};
+        m = xgrow(m, &cap, n + 1, sizeof *m);
+        m[n++] = (struct lane_member){.run = &r->run, .image = r->image, .digest = r->digest,
+                                      .failure_class = r->fail.cls, .pr_url = r->pr_url};
     }
-    qsort(a, n, sizeof *a, cmp_attempts);
-    bool seen_success = false;
-    for (size_t i = 0; i < n; i++) {
-        const struct rs_run *r = a[i].run;
-        if (i > 0) {
-            const struct rs_run *p = a[i - 1].run;
-            /* Only a known value that differs counts as a change. */
-            if (r->digest && p->digest && strcmp(r->digest, p->digest) != 0) a[i].changed |= RS_CH_DIGEST;
-            if (r->run.spec_hash && p->run.spec_hash && strcmp(r->run.spec_hash, p->run.spec_hash) != 0)
-                a[i].changed |= RS_CH_SPEC;
-            if (r->run.head && p->run.head && strcmp(r->run.head, p->run.head) != 0) a[i].changed |= RS_CH_HEAD;
-            if (!str_eq(r->run.phase, p->run.phase)) a[i].changed |= RS_CH_OUTCOME;
-            if (!str_eq(r->fail.cls, p->fail.cls)) a[i].changed |= RS_CH_CLASS;
-        }
-        if (!seen_success && is_succeeded(r)) {
-            seen_success = true;
-            a[i].first_success = true;
-            a[i].fix = i > 0 && (a[i].changed & ~(unsigned)(RS_CH_OUTCOME | RS_CH_CLASS)) != 0;
-        }
+    struct chain ch;
+    linkage_chain(m, n, &ch);
+    struct rs_attempt *a = xcalloc(ch.n ? ch.n : 1, sizeof *a);
+    for (size_t i = 0; i < ch.n; i++) {
+        /* the rs_run holds its agentrun as its first member */
+        a[i].run = (const struct rs_run *)(const void *)ch.items[i].m.run;
+        a[i].changed = ch.items[i].changed;
+        a[i].first_success = (int64_t)i == ch.first_success;
+        a[i].fix = a[i].first_success && i > 0 &&
+                   (ch.items[i].changed & ~(unsigned)(CHG_OUTCOME | CHG_CLASS)) != 0;
     }
+    size_t count = ch.n;
+    chain_free(&ch);
+    free(m);
     *out = a;
-    return n;
+    return count;
 }

@@ -59,6 +59,8 @@ struct rs_run {
     bool deleted;              /* gone from the server (history cache only) */
     uint64_t gen;              /* runset generation of this run's last change */
     size_t vpos;               /* row in the current view, SIZE_MAX if filtered out */
+    uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
+    int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
 };
 
 struct runset;
@@ -88,6 +90,8 @@ void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const cha
 void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest);
 
 struct rs_run *runset_find(const struct runset *rs, const char *uid);
+/* Every run, in arrival order, whatever the filter: i < runset_count. */
+struct rs_run *runset_at(const struct runset *rs, size_t i);
 size_t runset_count(const struct runset *rs);
 uint64_t runset_gen(const struct runset *rs);
 
@@ -122,17 +126,14 @@ int64_t rs_run_duration(const struct rs_run *r, int64_t now_ms); /* -1 if unknow
 const char *rs_run_phase(const struct rs_run *r);                /* "" if none */
 uint64_t rs_uid_key(const char *s);                                /* FNV-1a, for callers' maps */
 
-/* The lane's attempts, oldest first (creation time, then name), with what
- * changed from the previous attempt. Same context, namespace and lane. */
-enum {
-    RS_CH_DIGEST = 1 << 0, RS_CH_SPEC = 1 << 1, RS_CH_HEAD = 1 << 2,
-    RS_CH_OUTCOME = 1 << 3, RS_CH_CLASS = 1 << 4,
-};
+/* The lane's attempts, oldest first, with what changed from the previous
+ * attempt, as model/linkage.h computes it (linkage_chain): same context,
+ * namespace and lane as run. */
 struct rs_attempt {
     const struct rs_run *run;
-    unsigned changed;          /* RS_CH_* against the previous attempt (0 for the first) */
+    unsigned changed;          /* CHG_* (model/linkage.h) against the previous attempt */
     bool first_success;        /* the lane's first Succeeded attempt */
-    bool fix;                  /* this attempt's changes preceded the first success */
+    bool fix;                  /* first success, and something changed right before it */
 };
 /* Fills *out (caller frees) and returns the count (>= 1: the run itself). */
 size_t runset_lane(struct runset *rs, const struct rs_run *run, struct rs_attempt **out);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "model/agentrun.h"
+#include "model/linkage.h"
 #include "model/runset.h"
 #include "util/jsonutil.h"
 #include "util/timeutil.h"
@@ -221,8 +222,8 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
     ck_assert_str_eq(a[0].run->run.attempt, "b");
     ck_assert_str_eq(a[3].run->run.name, G);
     ck_assert(a[3].first_success);
-    ck_assert(a[3].changed & RS_CH_DIGEST);
-    ck_assert(a[3].changed & RS_CH_OUTCOME);
+    ck_assert(a[3].changed & CHG_DIGEST);
+    ck_assert(a[3].changed & CHG_OUTCOME);
     ck_assert(a[3].fix);
     ck_assert(!a[2].first_success);
     ck_assert_uint_eq(a[0].changed, 0);
