@@ -1,0 +1,306 @@
+/* store — artriage's history cache: one SQLite database (WAL, busy timeout,
+ * so consoles and a `sync --watch` share it) holding what the cluster
+ * showed, long after the Job TTL and the retention sweep removed it:
+ * runs (one row per context+uid, never dropped when the server deletes
+ * them), every observed change, pods and container states, fetched logs
+ * (zlib, capped per run and in total), classifier verdicts, PR links,
+ * rerun actions (audit) and user notes. Never credentials.
+ *
+ * Calls:
+ *   struct store *s = store_open(NULL or path, NULL or &opts, err, errlen);
+ *   store_begin(s, ...);                        -- optional batching
+ *   store_put_run(s, &agentrun, now, ...);      -- diffs, records changes
+ *   store_put_pod(s, context, &pod, now, ...);
+ *   store_put_log(s, ...); store_put_classification(s, ...); ...
+ *   store_commit(s, ...);
+ *   store_list_runs(s, &query, &list, ...); ... store_run_list_free(&list);
+ *   store_close(s);
+ * Every struct filled by a store_get_* / store_list_* call owns its strings
+ * and is released with the matching *_free(), which accepts a zeroed
+ * struct. A write outside store_begin/commit is its own transaction.
+ * Functions return 0 on success and -1 with one sentence in err (naming
+ * the database file) on failure; store_get_* return 1 found, 0 not found.
+ * A struct store is not thread-safe; open one per thread.
+ */
+#ifndef ARTRIAGE_STORE_H
+#define ARTRIAGE_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "model/agentrun.h"
+
+struct store;
+
+/* Schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
+struct store_opts {
+    int64_t log_cap_run;   /* bytes of log text kept per run; 0 = default (8 MiB) */
+    int64_t log_cap_total; /* compressed log bytes in the whole cache; 0 = default (512 MiB) */
+    int busy_ms;           /* busy timeout; 0 = default (5000) */
+    bool read_only;        /* open without creating or migrating */
+};
+
+/* Fills opts with defaults, then applies ARTRIAGE_LOG_CAP_RUN and
+ * ARTRIAGE_LOG_CAP_TOTAL (sizes like "8M", "512K", "1G", plain bytes). */
+void store_opts_default(struct store_opts *opts);
+
+/* $XDG_CACHE_HOME/artriage/history.db, else ~/.cache/artriage/history.db. */
+int store_default_path(char *out, size_t outlen, char *err, size_t errlen);
+
+/* Opens (creating the directory 0700 and the file 0600 if needed) and
+ * migrates to STORE_SCHEMA_VERSION. path NULL = store_default_path. A
+ * database written by a newer artriage is refused. */
+struct store *store_open(const char *path, const struct store_opts *opts, char *err, size_t errlen);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+/* The underlying handle, for tests and benchmarks only. */
+struct sqlite3 *store_db(struct store *s);
+
+int store_begin(struct store *s, char *err, size_t errlen);
+int store_commit(struct store *s, char *err, size_t errlen);
+void store_rollback(struct store *s);
+
+/* ---- writing observations ---------------------------------------- */
+
+/* Upserts run r (r->context: the kube context, NULL = ""). On first sight
+ * the run's history is reconstructed from its status times (created,
+ * started, conditions, phase, deletion) and flagged reconstructed; later
+ * calls record what changed since the previous call. Returns the row id
+ * in *run_id when run_id is not NULL. */
+int store_put_run(struct store *s, const struct agentrun *r, int64_t now,
+                  int64_t *run_id, char *err, size_t errlen);
+
+/* Marks a run deleted on the server (kept, with a `deleted` change). */
+int store_mark_run_deleted(struct store *s, const char *context, const char *uid,
+                           int64_t when, char *err, size_t errlen);
+
+/* After a full list of (context, namespace) — ns NULL = every namespace —
+ * marks every cached run of that scope whose uid is not in live[] deleted.
+ * *marked (may be NULL) gets the count. */
+int store_sweep_deleted(struct store *s, const char *context, const char *ns,
+                        const char *const *live, size_t nlive, int64_t now,
+                        size_t *marked, char *err, size_t errlen);
+
+/* Upserts a pod and its container states; links it to its run by the
+ * agent-run label. */
+int store_put_pod(struct store *s, const char *context, const struct pod *p, int64_t now,
+                  char *err, size_t errlen);
+int store_mark_pod_deleted(struct store *s, const char *context, const char *uid,
+                           int64_t when, char *err, size_t errlen);
+/* Same as store_sweep_deleted for pods. */
+int store_sweep_pods(struct store *s, const char *context, const char *ns,
+                     const char *const *live, size_t nlive, int64_t now,
+                     size_t *marked, char *err, size_t errlen);
+
+/* Stores a container log of the pod (by uid), replacing an earlier copy.
+ * Text beyond the per-run cap is cut from the head at a line boundary
+ * (the tail holds the failure); then the total cap is enforced by
+ * dropping the oldest logs of other runs. */
+int store_put_log(struct store *s, const char *context, const char *pod_uid,
+                  const char *container, bool previous, const char *data, size_t len,
+                  int64_t now, char *err, size_t errlen);
+/* True when a log of that container is already stored. */
+bool store_has_log(struct store *s, const char *context, const char *pod_uid,
+                   const char *container, bool previous);
+
+/* ---- reading (offline mode, console, timeline) ------------------- */
+
+struct store_run {
+    int64_t id;
+    char *context, *ns, *name, *uid, *lane, *attempt;
+    char *agent, *runtime, *phase, *reason, *message;
+    char *repository, *base, *head, *idempotency_key, *workload_image;
+    char *vcs_mode, *system_prompt_hash, *spec_hash, *rerun_of;
+    int64_t created, started, finished, updated; /* TIME_NONE if unknown */
+    int64_t first_seen, last_seen, deleted_at;
+    bool deleted;
+    int64_t npods;     /* pods ever seen for this run */
+    char *raw;         /* last raw object JSON (agentrun_parse it), or NULL */
+};
+
+struct store_run_list {
+    struct store_run *items;
+    size_t n;
+};
+
+struct store_query {
+    const char *context;   /* NULL = any */
+    const char *ns;        /* NULL = any */
+    const char *lane;      /* NULL = any */
+    const char *phase;     /* NULL = any */
+    const char *name;      /* NULL = any */
+    int64_t since;         /* created >= since; TIME_NONE = no bound */
+    int64_t until;         /* created <= until; TIME_NONE = no bound */
+    size_t limit;          /* 0 = no limit */
+    bool include_deleted;
+};
+/* A query matching everything (deleted runs included). */
+void store_query_init(struct store_query *q);
+
+/* Runs newest first (creation time); a lane query returns the lane's
+ * attempts oldest first, as lanes.md orders them. */
+int store_list_runs(struct store *s, const struct store_query *q, struct store_run_list *out,
+                    char *err, size_t errlen);
+void store_run_list_free(struct store_run_list *l);
+void store_run_free(struct store_run *r);
+
+/* The run named `name` in (context, ns); context NULL = any. Prefers a
+ * run still on the server, then the newest. 1 found, 0 not, -1 error. */
+int store_get_run(struct store *s, const char *context, const char *ns, const char *name,
+                  struct store_run *out, char *err, size_t errlen);
+int store_get_run_by_id(struct store *s, int64_t id, struct store_run *out,
+                        char *err, size_t errlen);
+/* The run parsed back into the model (context filled, deleted_at set to
+ * the cache's deletion time when the server deleted it). 1/0/-1. */
+int store_get_agentrun(struct store *s, int64_t run_id, struct agentrun *out,
+                       char *err, size_t errlen);
+
+struct store_change {
+    int64_t time;
+    char *kind;       /* created | started | phase | condition | deleted */
+    char *phase, *cond_type, *cond_status, *reason, *message;
+    bool reconstructed;
+    int64_t observed;
+};
+struct store_change_list {
+    struct store_change *items;
+    size_t n;
+};
+int store_run_changes(struct store *s, int64_t run_id, struct store_change_list *out,
+                      char *err, size_t errlen);
+void store_change_list_free(struct store_change_list *l);
+
+struct store_container {
+    char *name;
+    bool init;
+    char *image, *image_id, *digest, *state, *reason, *message;
+    int64_t exit_code;   /* -1 unless terminated */
+    int64_t restarts, started, finished;
+    char *last_reason;
+    int64_t last_exit_code; /* -1 if none */
+};
+struct store_pod {
+    int64_t id;
+    char *ns, *name, *uid, *phase, *node, *job_name;
+    int64_t created, started, first_seen, last_seen, deleted_at;
+    bool deleted;
+    struct store_container *containers;
+    size_t ncontainers;
+};
+struct store_pod_list {
+    struct store_pod *items;
+    size_t n;
+};
+/* Pods of a run, oldest first. */
+int store_run_pods(struct store *s, int64_t run_id, struct store_pod_list *out,
+                   char *err, size_t errlen);
+void store_pod_list_free(struct store_pod_list *l);
+
+struct store_log {
+    char *pod, *container;
+    bool previous;
+    char *data;             /* decompressed text, NUL-terminated */
+    size_t len;
+    int64_t fetched;
+    int64_t full_size;      /* bytes of the log as fetched */
+    int64_t skipped_lines;  /* lines cut from the head by the cap */
+};
+/* A log of the run: pod NULL = the newest pod that has one; container
+ * NULL = "agent-runner", else any. 1/0/-1. */
+int store_get_log(struct store *s, int64_t run_id, const char *pod, const char *container,
+                  bool previous, struct store_log *out, char *err, size_t errlen);
+void store_log_free(struct store_log *l);
+
+/* ---- classification, PR links, reruns, notes --------------------- */
+
+struct store_class {
+    char *cls;          /* failure class, NULL = no failure found */
+    char *rule, *text, *hint;
+    int64_t line;       /* 1-based; -1 = none */
+    char *pod, *container;
+    int64_t log_time;   /* time of the evidence line, TIME_NONE if unknown */
+    char *outcome;      /* failed | succeeded | unknown */
+    char *secondary;    /* JSON array text, or NULL */
+    char *version;      /* classifier rule-set version */
+    int64_t classified;
+};
+int store_put_classification(struct store *s, int64_t run_id, const struct store_class *c,
+                             int64_t now, char *err, size_t errlen);
+int store_get_classification(struct store *s, int64_t run_id, struct store_class *out,
+                             char *err, size_t errlen);
+void store_class_free(struct store_class *c);
+
+struct store_pr {
+    char *url;
+    int64_t number;       /* -1 if unknown */
+    char *repository;
+    char *source;         /* "log", "github", "manual", ... */
+    int64_t time;         /* when the PR was opened, TIME_NONE if unknown */
+    int64_t observed;
+};
+struct store_pr_list {
+    struct store_pr *items;
+    size_t n;
+};
+/* Adds a PR link (same run+url again updates source/time if known). */
+int store_put_pr(struct store *s, int64_t run_id, const char *url, int64_t number,
+                 const char *repository, const char *source, int64_t time, int64_t now,
+                 char *err, size_t errlen);
+/* The run's PR links, newest observation first. */
+int store_run_prs(struct store *s, int64_t run_id, struct store_pr_list *out,
+                  char *err, size_t errlen);
+void store_pr_list_free(struct store_pr_list *l);
+
+struct store_rerun {
+    int64_t id, time;
+    char *context, *ns, *from_name, *from_uid, *new_name, *new_uid;
+    char *idempotency_key, *head, *image;
+    bool dry_run;
+    char *result;         /* "created", "dry-run", "failed", "refused" */
+    char *error;
+    char *actor;          /* local user name, if known */
+};
+struct store_rerun_list {
+    struct store_rerun *items;
+    size_t n;
+};
+/* Records a rerun action (fields of r are copied). */
+int store_add_rerun(struct store *s, const struct store_rerun *r, int64_t *id,
+                    char *err, size_t errlen);
+/* Rerun actions in [from, to] (TIME_NONE = open), of (context, ns) if not
+ * NULL, oldest first. */
+int store_list_reruns(struct store *s, const char *context, const char *ns, int64_t from,
+                      int64_t to, struct store_rerun_list *out, char *err, size_t errlen);
+void store_rerun_list_free(struct store_rerun_list *l);
+
+struct store_note {
+    int64_t id, time, created;
+    char *text, *context, *ns;
+};
+struct store_note_list {
+    struct store_note *items;
+    size_t n;
+};
+int store_add_note(struct store *s, int64_t at, const char *text, const char *context,
+                   const char *ns, int64_t now, int64_t *id, char *err, size_t errlen);
+/* Notes with time in [from, to] (TIME_NONE = open), oldest first. */
+int store_list_notes(struct store *s, int64_t from, int64_t to, struct store_note_list *out,
+                     char *err, size_t errlen);
+void store_note_list_free(struct store_note_list *l);
+
+/* ---- maintenance -------------------------------------------------- */
+
+struct store_gc_stats {
+    int64_t runs, pods, logs, notes, reruns; /* rows removed */
+    int64_t log_bytes;                       /* compressed bytes kept */
+};
+/* Removes runs (with everything of theirs) whose last activity (finished,
+ * else deletion, else last seen) is before `before`, pods orphaned that
+ * long, notes and rerun records older than that, then enforces the log
+ * caps. before = TIME_NONE only enforces the caps. */
+int store_gc(struct store *s, int64_t before, struct store_gc_stats *st,
+             char *err, size_t errlen);
+/* Compressed log bytes currently stored. */
+int64_t store_log_bytes(struct store *s);
+#endif
