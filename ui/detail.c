@@ -170,18 +170,12 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
             short_hex(x->run.spec_hash, b2, sizeof b2));
         seg(l, base, 19, true, x->fail.cls ? x->fail.cls : "-");
         char ch[160] = "";
-        if (i == 0) snprintf(ch, sizeof ch, "first ");
-        else {
-            chain_change_names(a[i].changed, ch, sizeof ch - 1);
-            if (ch[0]) strcat(ch, " ");
-        }
-        if (a[i].fix) {
-            segf(l, hl, 0, "%schanged -> first success", ch);
-        } else if (a[i].first_success) {
-            segf(l, draw_attr(c, CP_SUCCEEDED), 0, "%sfirst success", ch);
-        } else {
-            segf(l, base, 0, "%s", ch);
-        }
+        if (i == 0) snprintf(ch, sizeof ch, "first attempt");
+        else chain_change_names(a[i].changed, ch, sizeof ch);
+        if (a[i].fix) segf(l, hl, 0, "%s -> first success", ch);
+        else if (a[i].first_success) segf(l, draw_attr(c, CP_SUCCEEDED), 0, "%s%sfirst success", ch, ch[0] ? ", " : "");
+        else seg(l, base, 0, false, ch);
+        seg(l, base, 0, false, "  ");
         seg(l, base | (x->deleted ? A_DIM : 0), 0, true, x->run.name);
         if (x->deleted) seg(l, draw_attr(c, CP_DIM), 0, false, " (deleted)");
         /* the changed head, spelled out, is what a rerun must differ in */

@@ -21,8 +21,8 @@ struct runs {
 #define NAME_MAX_W 63
 static const int col_w[RS_NCOLS] = {
     [RS_COL_NAME] = 0, [RS_COL_PHASE] = 9, [RS_COL_AGENT] = 11, [RS_COL_AGE] = 5,
-    [RS_COL_DURATION] = 6, [RS_COL_ATTEMPT] = 3, [RS_COL_CLASS] = 17, [RS_COL_PR] = 6,
-    [RS_COL_DIGEST] = 10, [RS_COL_NS] = 12,
+    [RS_COL_DURATION] = 5, [RS_COL_ATTEMPT] = 3, [RS_COL_CLASS] = 16, [RS_COL_PR] = 6,
+    [RS_COL_DIGEST] = 12, [RS_COL_NS] = 12,
 };
 static const char *col_title[RS_NCOLS] = {
     "NAME", "PHASE", "AGENT", "AGE", "DUR", "ATT", "CLASS", "PR", "DIGEST", "NAMESPACE",
@@ -169,7 +169,9 @@ static void runs_draw(struct view *v, struct console *c, int top, int rows, int 
         if (x + w > cols) w = cols - x;
         if (w <= 0) break;
         char h[32];
-        snprintf(h, sizeof h, "%s%s", col_title[k], runset_sort(c->rs) == k ? (k == RS_COL_AGE || k == RS_COL_DURATION || k == RS_COL_PR ? "v" : "^") : "");
+        bool desc = k == RS_COL_AGE || k == RS_COL_DURATION || k == RS_COL_PR;
+        const char *mark = runset_sort(c->rs) != k ? "" : c->utf8 ? (desc ? "\xe2\x86\x93" : "\xe2\x86\x91") : (desc ? "v" : "^");
+        snprintf(h, sizeof h, "%s%s", col_title[k], mark);
         draw_text(c, top, x, w + (x + w < cols ? 1 : 0), h, draw_attr(c, CP_HEADER), false);
         x += w + 1;
     }
