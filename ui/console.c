@@ -93,31 +93,40 @@ static SCREEN *screen;
 
 /* newterm() never exits (initscr would): an unknown or broken terminfo
  * entry falls back to a widely installed one, with a note. */
+/* Whether a terminfo entry loads; checked with setupterm first because a
+ * failing newterm() leaks its half-made screen. */
+static bool term_usable(const char *name)
+{
+    int err = 0;
+    if (setupterm((char *)name, STDOUT_FILENO, &err) != OK) return false;
+    del_curterm(cur_term);
+    return true;
+}
+
+static SCREEN *try_term(const char *name)
+{
+    return term_usable(name) ? newterm(name, stdout, stdin) : NULL;
+}
+
 static int open_terminal(struct console *c, char *note, size_t notelen)
 {
     const char *term = getenv("TERM");
     note[0] = 0;
-    if (term && *term) screen = newterm(NULL, stdout, stdin);
+    if (term && *term) screen = try_term(term);
     if (!screen) {
-        static const char *fallbacks[] = {"xterm-256color", "xterm", "screen", "vt100", "ansi"};
+        static const char *fallbacks[] = {"xterm-256color", "xterm", "vt100", "ansi"};
         bool tmuxish = term && (strncmp(term, "tmux", 4) == 0 || strncmp(term, "screen", 6) == 0);
+        const char *used = NULL;
         for (int pass = 0; pass < 2 && !screen; pass++) {
             if (pass == 1) unsetenv("TERMINFO"); /* a broken private database */
-            if (tmuxish && !screen) screen = newterm("screen", stdout, stdin);
-            for (size_t i = 0; !screen && i < sizeof fallbacks / sizeof fallbacks[0]; i++) {
-                screen = newterm(fallbacks[i], stdout, stdin);
-                if (screen) {
-                    char *t = sanitize_str(term ? term : "", 0);
-                    snprintf(note, notelen, "terminal type '%.40s' has no usable terminfo entry; using %s",
-                             t, fallbacks[i]);
-                    free(t);
-                }
-            }
-            if (screen && !note[0]) {
-                char *t = sanitize_str(term ? term : "", 0);
-                snprintf(note, notelen, "terminal type '%.40s' has no usable terminfo entry; using screen", t);
-                free(t);
-            }
+            if (tmuxish && (screen = try_term("screen")) != NULL) used = "screen";
+            for (size_t i = 0; !screen && i < sizeof fallbacks / sizeof fallbacks[0]; i++)
+                if ((screen = try_term(fallbacks[i])) != NULL) used = fallbacks[i];
+        }
+        if (screen) {
+            char *t = sanitize_str(term ? term : "", 0);
+            snprintf(note, notelen, "TERM '%.40s' unknown here; using %s", t, used);
+            free(t);
         }
     }
     if (!screen) return -1;
@@ -467,9 +476,11 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
         snprintf(buf + n, sizeof buf - (size_t)n, " | %s", c->progress);
     int used = draw_text(c, y, 0, cols, buf, sa, false);
     if (c->message[0]) {
+        /* the message wins over the counts, but not over the connection */
         int w = draw_width(c, c->message) + 2;
         int x = cols - w;
         if (x < used + 1) x = used + 1;
+        if (x > cols - w && cols - w >= cols / 3) x = cols - w;
         if (x < cols / 3) x = cols / 3;
         if (x < cols) draw_text(c, y, x, cols - x, c->message, c->message_error ? draw_attr(c, CP_ERROR) : sa, false);
     }

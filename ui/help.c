@@ -95,7 +95,7 @@ struct view *help_view_new(struct console *c, unsigned kind, const char *name)
         if (!kb->keyname || !(kb->views & kind) || !keys_available(c, kb)) continue;
         add(h, "  %-20s %s", kb->keyname, kb->help);
     }
-    if (kind & (VK_RUNS | VK_DETAIL)) add(h, "  %-20s %s", "mouse", "wheel scrolls, click selects, double-click opens");
+    if (kind & (VK_RUNS | VK_DETAIL)) add(h, "  %-20s %s", "mouse", "wheel scrolls, click selects a row");
     if (kind & VK_RUNS) {
         add(h, "%s", "");
         add(h, "Filter terms (all must match; ! negates)");

@@ -17,7 +17,7 @@ struct runs {
 
 /* Column widths (NAME takes what is left, up to NAME_MAX_W) and the order
  * in which narrow terminals drop them: least important first. */
-#define NAME_MIN_W 24
+#define NAME_MIN_W 32
 #define NAME_MAX_W 63
 static const int col_w[RS_NCOLS] = {
     [RS_COL_NAME] = 0, [RS_COL_PHASE] = 9, [RS_COL_AGENT] = 11, [RS_COL_AGE] = 5,
