@@ -389,7 +389,8 @@ void linkage_chain(const struct lane_member *members, size_t n, struct chain *ou
         }
         if (out->first_success < 0 && is_phase(e->m.run, "Succeeded")) {
             out->first_success = (int64_t)i;
-            out->decisive = e->changed;
+            /* inputs only: that the outcome and class changed is the result */
+            out->decisive = e->changed & (CHG_DIGEST | CHG_IMAGE | CHG_SPEC | CHG_PROMPT | CHG_HEAD);
         }
     }
 }

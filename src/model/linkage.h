@@ -117,8 +117,8 @@ struct chain {
     struct chain_entry *items; /* oldest first: creation time, then name */
     size_t n;
     int64_t first_success;  /* index of the first Succeeded attempt, -1 none */
-    unsigned decisive;      /* what changed right before the first success
-                               (its `changed` bits), 0 if none */
+    unsigned decisive;      /* which inputs (digest, image, spec, prompt,
+                               head) changed right before the first success */
 };
 
 /* Orders the members (which the caller selected: one lane, one namespace

@@ -191,7 +191,19 @@ static const char schema_001[] =
     ");\n"
     "CREATE INDEX notes_by_time ON notes (time);\n";
 
+static const char schema_002[] =
+    "-- artriage history cache, schema version 2.\n"
+    "-- Lane and name lookups usually come without a context or namespace\n"
+    "-- (timeline --lane, show NAME across contexts), so index by lane and name\n"
+    "-- first; the version-1 indexes led with context and could not serve them.\n"
+    "\n"
+    "DROP INDEX IF EXISTS runs_by_lane;\n"
+    "DROP INDEX IF EXISTS runs_by_name;\n"
+    "CREATE INDEX runs_by_lane_created ON runs (lane, created);\n"
+    "CREATE INDEX runs_by_name_only ON runs (name);\n";
+
 const struct store_migration store_migrations[] = {
     {1, "001_init.sql", schema_001},
+    {2, "002_lookup_indexes.sql", schema_002},
 };
 const size_t store_nmigrations = sizeof store_migrations / sizeof store_migrations[0];

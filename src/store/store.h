@@ -32,7 +32,7 @@
 struct store;
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store_opts {
     int64_t log_cap_run;   /* bytes of log text kept per run; 0 = default (8 MiB) */
@@ -284,6 +284,8 @@ struct store_note_list {
 };
 int store_add_note(struct store *s, int64_t at, const char *text, const char *context,
                    const char *ns, int64_t now, int64_t *id, char *err, size_t errlen);
+/* Removes note `id`: 1 removed, 0 no such note, -1 error. */
+int store_delete_note(struct store *s, int64_t id, char *err, size_t errlen);
 /* Notes with time in [from, to] (TIME_NONE = open), oldest first. */
 int store_list_notes(struct store *s, int64_t from, int64_t to, struct store_note_list *out,
                      char *err, size_t errlen);

@@ -696,6 +696,18 @@ int store_add_note(struct store *s, int64_t at, const char *text, const char *co
     return 0;
 }
 
+int store_delete_note(struct store *s, int64_t id, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM notes WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+        return store_dberr(s, "removing a note", err, errlen);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return store_dberr(s, "removing a note", err, errlen);
+    return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
 int store_list_notes(struct store *s, int64_t from, int64_t to, struct store_note_list *out,
                      char *err, size_t errlen)
 {

@@ -1,0 +1,181 @@
+/* classify — names the root cause of a failed AgentRun from its log bytes
+ * and status signals, and points at the evidence line.
+ *
+ * Two objects:
+ *  - struct classify_rules: a compiled rule set (shipped data/rules/NN-name.rules,
+ *    user rules.d, --rules DIR). Built once, then read-only: any number of
+ *    contexts, in any number of threads, may share it. The caller frees it
+ *    with classify_rules_free() after the last context that uses it.
+ *  - struct classify_ctx: one stream (one container log). Feed it chunks of
+ *    any size with classify_feed(); add status signals with
+ *    classify_add_signal() and derived findings (agent.no-pr) with
+ *    classify_add_finding() at any time; read the current ranking with
+ *    classify_snapshot() (the stream goes on) and the final one with
+ *    classify_finish() (flushes a last line without a newline; after it
+ *    only snapshot/finish/free are valid).
+ *
+ *   struct classify_rules *rs = classify_rules_load(NULL, &warn, err, sizeof err);
+ *   struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+ *   while ((n = read(fd, b, sizeof b)) > 0) classify_feed(c, b, n);
+ *   struct classify_result *r = classify_finish(c);
+ *   ... r->primary, r->secondary ...
+ *   classify_result_free(r); classify_free(c); classify_rules_free(rs);
+ *
+ * Every string in a result is owned by the result (copied), so a result
+ * outlives its context. Finding text is the raw log line (ANSI colour codes
+ * kept, CR/LF dropped, at most CLASSIFY_TEXT_MAX bytes): the caller
+ * sanitises it before it reaches a terminal. Matching ignores ANSI SGR
+ * sequences and CR, works on bytes (invalid UTF-8 and NUL are fine), and
+ * looks at most CLASSIFY_LINE_MAX bytes of a line around each candidate
+ * match, so memory stays bounded whatever the log size.
+ */
+#ifndef ARTRIAGE_CLASSIFY_H
+#define ARTRIAGE_CLASSIFY_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "util/buf.h"
+
+#define CLASSIFY_LINE_MAX (64 * 1024) /* bytes of a line kept/matched at once */
+#define CLASSIFY_TEXT_MAX 1024        /* bytes of line text kept in a finding */
+
+enum classify_outcome {
+    CLASSIFY_OUTCOME_UNKNOWN = 0, /* primary only for an unrecovered failure */
+    CLASSIFY_OUTCOME_FAILED,      /* always a primary ("unknown" if nothing matched) */
+    CLASSIFY_OUTCOME_SUCCEEDED,   /* no primary from the logs */
+};
+
+/* Parses "failed" / "succeeded" / "unknown"; -1 if none of them. */
+int classify_outcome_parse(const char *s, enum classify_outcome *out);
+
+/* ---- rule sets ---------------------------------------------------------- */
+
+struct classify_rules;
+
+struct classify_rules_opts {
+    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, next to the executable,
+                                then the compiled-in ARTRIAGE_DATADIR/rules */
+    const char *user_dir;    /* NULL: $XDG_CONFIG_HOME/artriage/rules.d
+                                (~/.config/...); "" to skip */
+    const char *extra_dir;   /* --rules DIR (must exist), or NULL */
+};
+
+/* Loads and compiles the shipped rules, then user rules (a user rule with a
+ * shipped rule's id replaces it). Problems in rule files do not stop the
+ * load: each one appends a line "file:line: message\n" to `warnings` (may
+ * be NULL) and the broken rule is skipped. Returns NULL (with err filled)
+ * only if no shipped rules can be found, --rules DIR is unreadable, or
+ * nothing compiles. */
+struct classify_rules *classify_rules_load(const struct classify_rules_opts *opts,
+                                           struct buf *warnings, char *err, size_t errlen);
+
+/* Lower level: an empty set, add files/dirs/text, then compile once.
+ * add_* return the number of rules added (problems go to warnings);
+ * add_dir of a missing directory returns -1 and fills err. */
+struct classify_rules *classify_rules_new(void);
+int classify_rules_add_text(struct classify_rules *rs, const char *name, const char *text,
+                            size_t len, struct buf *warnings);
+int classify_rules_add_file(struct classify_rules *rs, const char *path, struct buf *warnings,
+                            char *err, size_t errlen);
+int classify_rules_add_dir(struct classify_rules *rs, const char *dir, struct buf *warnings,
+                           char *err, size_t errlen);
+int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char *err,
+                           size_t errlen);
+void classify_rules_free(struct classify_rules *rs);
+
+size_t classify_rules_count(const struct classify_rules *rs);
+/* "cls1-<16 hex>": a hash of the engine version and every loaded rule, so
+ * cached classifications can be redone when the rules change. Owned by rs. */
+const char *classify_rules_version(const struct classify_rules *rs);
+/* The directory the shipped rules came from (owned by rs). */
+const char *classify_rules_shipped_dir(const struct classify_rules *rs);
+/* "hyperscan" or "pcre2": which scanner the set uses. */
+const char *classify_rules_engine(const struct classify_rules *rs);
+
+/* ---- streams ------------------------------------------------------------ */
+
+struct classify_ctx;
+
+struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify_outcome outcome);
+void classify_set_outcome(struct classify_ctx *c, enum classify_outcome outcome);
+void classify_feed(struct classify_ctx *c, const void *bytes, size_t n);
+void classify_free(struct classify_ctx *c);
+
+/* Status signals: facts from the cluster that join the log evidence.
+ * All strings may be NULL; they are copied. */
+enum classify_signal_source {
+    CLASSIFY_SIG_CONTAINER = 1, /* a container state: kind = "waiting" |
+                                   "terminated"; reason, message, exit_code */
+    CLASSIFY_SIG_TERMINATION,   /* the runner's status.json (termination
+                                   message / status.runner) in `message` */
+    CLASSIFY_SIG_EVENT,         /* a pod/job event: reason, message */
+    CLASSIFY_SIG_CONDITION,     /* an AgentRun/Job condition: kind = type
+                                   ("Failed", "InvalidSpec", "Duplicate",
+                                   "Blocked"...), status "True" in `status`,
+                                   reason, message */
+    CLASSIFY_SIG_STATUS,        /* AgentRun status.reason / status.message */
+};
+
+struct classify_signal {
+    enum classify_signal_source source;
+    const char *kind;     /* see above */
+    const char *name;     /* container / object name, for the finding's source */
+    const char *status;   /* condition status; NULL counts as "True" */
+    const char *reason;
+    const char *message;
+    int exit_code;        /* container exit code; -1 = none */
+};
+
+/* Adds the findings a signal implies (its reason by the built-in table,
+ * its message through the rules). Findings from signals have line 0. */
+void classify_add_signal(struct classify_ctx *c, const struct classify_signal *sig);
+
+/* A finding derived elsewhere (e.g. agent.no-pr from linkage). It takes
+ * part in the ranking with `weight` (see docs/rules.md; 30 makes it win
+ * only when nothing else names a cause) and counts even when the outcome
+ * is "succeeded", because the caller asserts it. */
+void classify_add_finding(struct classify_ctx *c, const char *class_id, const char *rule_id,
+                          int weight, const char *text, const char *hint);
+
+/* ---- results ------------------------------------------------------------ */
+
+enum {
+    CLASSIFY_F_TRANSIENT = 1 << 0, /* retried on the same line / transient rule */
+    CLASSIFY_F_RECOVERED = 1 << 1, /* followed by a run-success marker */
+    CLASSIFY_F_SIGNAL = 1 << 2,    /* from a status signal, not a log line */
+    CLASSIFY_F_CALLER = 1 << 3,    /* added by classify_add_finding */
+};
+
+struct classify_finding {
+    char *class_id;
+    char *rule_id;   /* NULL for an "unknown" primary */
+    char *text;      /* raw line (or signal text), NULL if none */
+    char *hint;      /* NULL if none */
+    char *source;    /* "log" or the signal ("container agent-runner: terminated") */
+    int64_t line;    /* 1-based; 0 = not a log line (JSON null) */
+    int64_t offset;  /* byte offset of the line start; -1 = none */
+    int weight;
+    unsigned flags;
+};
+
+struct classify_result {
+    bool has_primary;
+    struct classify_finding primary;
+    struct classify_finding *secondary; /* one per other class, in line order */
+    size_t nsecondary;
+    struct classify_finding *findings;  /* everything recorded, in line order */
+    size_t nfindings;
+    int64_t lines;   /* lines seen (a last line without newline counts) */
+    int64_t bytes;
+    char *explain;   /* why the primary won (multi-line text) */
+};
+
+/* The ranking so far; the stream can continue. Caller frees. */
+struct classify_result *classify_snapshot(struct classify_ctx *c);
+/* Ends the stream (flushes a partial last line) and ranks. Caller frees. */
+struct classify_result *classify_finish(struct classify_ctx *c);
+void classify_result_free(struct classify_result *r);
+
+/* Number of '\n' bytes in p[0..n), SIMD where available. */
+size_t classify_count_newlines(const void *p, size_t n);
+#endif

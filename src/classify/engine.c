@@ -1,0 +1,1119 @@
+/* The streaming classifier: splits fed bytes into lines without copying
+ * complete lines, runs the fast scanner over whole blocks of lines, confirms
+ * candidate lines with PCRE2, records findings and markers, and ranks them
+ * into a primary cause on snapshot/finish. */
+#include "classify/internal.h"
+#include "util/jsonutil.h"
+#include "util/xalloc.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define FEED_SLICE (16u * 1024 * 1024) /* largest block handed to the scanner */
+#define MAX_FINDINGS 4096
+#define MAX_PER_RULE 16
+#define MAX_PENDING 256
+#define STRONG 50     /* weight from which a finding is a cause */
+#define WEAK 30       /* weight from which a finding may name a class alone */
+#define MARGIN 20     /* findings this close to the strongest compete by time */
+#define BLOCK_SPAN 6  /* a cause printed as a block starts at most this far up */
+
+struct hit {
+    size_t end;
+    int k; /* scan pattern, -1 = unknown (fallback scanner) */
+};
+
+struct frec {
+    struct classify_finding f;
+    int rule; /* -1 = built-in signal table or caller */
+};
+
+struct pending {
+    int rule;
+    int64_t line, offset;
+    unsigned flags;
+    char *text;
+};
+
+struct classify_ctx {
+    const struct classify_rules *rs;
+    enum classify_outcome outcome;
+    pcre2_match_data *md;
+#ifdef HAVE_HYPERSCAN
+    hs_scratch_t *scratch;
+#endif
+    struct buf carry;        /* the current unterminated line (capped) */
+    int64_t carry_off;       /* stream offset of carry.p[0] */
+    int64_t carry_line_off;  /* stream offset of the line carry belongs to */
+    bool carry_cont;         /* carry continues a line already scanned in part */
+    int64_t lines;           /* complete lines so far */
+    int64_t bytes;
+    struct hit *hits;
+    size_t nhits, caphits;
+    struct buf strip;
+    uint32_t *rule_epoch;
+    uint32_t epoch;
+    int64_t *near_last;
+    int64_t *rule_last_line;
+    uint32_t *rule_count;
+    int *cand;
+    struct pending *pend;
+    size_t npend, cappend;
+    struct frec *fs;
+    size_t nfs, capfs;
+    int64_t mark_first[MARK_COUNT], mark_last[MARK_COUNT];
+    int64_t fail_off;
+    char *fail_text;
+    char *fail_rule;
+    bool sig_failure, sig_success;
+    bool finished;
+};
+
+/* ---- newline counting --------------------------------------------------- */
+
+size_t classify_count_newlines(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    size_t count = 0, i = 0;
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    while (i + 64 <= n) {
+        __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), nl);
+        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 16)), nl);
+        __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 32)), nl);
+        __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 48)), nl);
+        uint64_t m = (uint64_t)(uint32_t)_mm_movemask_epi8(a) |
+                     ((uint64_t)(uint32_t)_mm_movemask_epi8(b) << 16) |
+                     ((uint64_t)(uint32_t)_mm_movemask_epi8(c) << 32) |
+                     ((uint64_t)(uint32_t)_mm_movemask_epi8(d) << 48);
+        count += (size_t)__builtin_popcountll(m);
+        i += 64;
+    }
+#else
+    /* Portable SWAR: 8 bytes at a time. */
+    const uint64_t ones = 0x0101010101010101ULL, nlw = ones * '\n';
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        w ^= nlw;
+        /* a zero byte in w is a newline; set the high bit of each zero byte */
+        uint64_t z = ~(((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w | 0x7f7f7f7f7f7f7f7fULL);
+        count += (size_t)__builtin_popcountll(z);
+        i += 8;
+    }
+#endif
+    for (; i < n; i++) count += s[i] == '\n';
+    return count;
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify_outcome outcome)
+{
+    struct classify_ctx *c = xcalloc(1, sizeof *c);
+    c->rs = rs;
+    c->outcome = outcome;
+    c->md = pcre2_match_data_create(rs->max_ovec ? rs->max_ovec : 1, NULL);
+    if (!c->md) abort();
+#ifdef HAVE_HYPERSCAN
+    if (rs->use_hs && hs_clone_scratch(rs->scratch_proto, &c->scratch) != HS_SUCCESS) abort();
+#endif
+    size_t n = rs->nrules ? rs->nrules : 1;
+    c->rule_epoch = xcalloc(n, sizeof *c->rule_epoch);
+    c->near_last = xcalloc(n, sizeof *c->near_last);
+    c->rule_last_line = xcalloc(n, sizeof *c->rule_last_line);
+    c->rule_count = xcalloc(n, sizeof *c->rule_count);
+    c->cand = xcalloc(n, sizeof *c->cand);
+    for (size_t i = 0; i < n; i++) {
+        c->near_last[i] = -1;
+        c->rule_last_line[i] = -1;
+    }
+    for (int m = 0; m < MARK_COUNT; m++) c->mark_first[m] = c->mark_last[m] = -1;
+    c->fail_off = -1;
+    c->carry_line_off = -1;
+    return c;
+}
+
+void classify_set_outcome(struct classify_ctx *c, enum classify_outcome outcome) { c->outcome = outcome; }
+
+static void finding_free(struct classify_finding *f)
+{
+    free(f->class_id);
+    free(f->rule_id);
+    free(f->text);
+    free(f->hint);
+    free(f->source);
+}
+
+void classify_free(struct classify_ctx *c)
+{
+    if (!c) return;
+    pcre2_match_data_free(c->md);
+#ifdef HAVE_HYPERSCAN
+    if (c->scratch) hs_free_scratch(c->scratch);
+#endif
+    buf_free(&c->carry);
+    buf_free(&c->strip);
+    free(c->hits);
+    free(c->rule_epoch);
+    free(c->near_last);
+    free(c->rule_last_line);
+    free(c->rule_count);
+    free(c->cand);
+    for (size_t i = 0; i < c->npend; i++) free(c->pend[i].text);
+    free(c->pend);
+    for (size_t i = 0; i < c->nfs; i++) finding_free(&c->fs[i].f);
+    free(c->fs);
+    free(c->fail_text);
+    free(c->fail_rule);
+    free(c);
+}
+
+/* ---- recording ---------------------------------------------------------- */
+
+/* A copy of line text fit for a C string: NUL bytes become U+FFFD. */
+static char *text_copy(const char *p, size_t n)
+{
+    size_t nul = 0;
+    for (size_t i = 0; i < n; i++) nul += p[i] == 0;
+    char *out = xmalloc(n + nul * 2 + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == 0) {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+        } else {
+            *o++ = p[i];
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+static void record(struct classify_ctx *c, int rule, const char *class_id, const char *rule_id,
+                   const char *hint, int weight, int64_t line, int64_t offset, char *text,
+                   unsigned flags, const char *source)
+{
+    if (rule >= 0) {
+        if (line > 0 && c->rule_last_line[rule] == line) {
+            free(text);
+            return; /* one finding per rule and line */
+        }
+        if (c->rule_count[rule] >= MAX_PER_RULE ||
+            (c->nfs >= MAX_FINDINGS && c->rule_count[rule] > 0)) {
+            free(text);
+            return;
+        }
+        c->rule_count[rule]++;
+        if (line > 0) c->rule_last_line[rule] = line;
+    } else if (c->nfs >= MAX_FINDINGS + 64) {
+        free(text);
+        return;
+    }
+    c->fs = xgrow(c->fs, &c->capfs, c->nfs + 1, sizeof *c->fs);
+    struct frec *r = &c->fs[c->nfs++];
+    r->rule = rule;
+    r->f = (struct classify_finding){
+        .class_id = xstrdup(class_id), .rule_id = xstrdup(rule_id), .text = text,
+        .hint = xstrdup(hint), .source = xstrdup(source ? source : "log"), .line = line,
+        .offset = offset, .weight = weight, .flags = flags};
+}
+
+static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
+                          int64_t offset, const char *text, size_t tlen)
+{
+    int m = r->marker;
+    if (c->mark_first[m] < 0) c->mark_first[m] = line;
+    c->mark_last[m] = line;
+    if (m == MARK_FAILURE && !c->fail_text) {
+        c->fail_text = text_copy(text, tlen);
+        c->fail_off = offset;
+        c->fail_rule = xstrdup(r->id);
+    }
+}
+
+/* ---- matching a line ---------------------------------------------------- */
+
+static bool pat_match(struct classify_ctx *c, const struct cpat *p, const char *s, size_t n)
+{
+    return pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
+}
+
+static bool rule_matches(struct classify_ctx *c, const struct crule *r, const char *s, size_t n)
+{
+    bool hit = false;
+    for (size_t k = 0; k < r->npats && !hit; k++)
+        if (r->pats[k].role == PAT_MATCH && pat_match(c, &r->pats[k], s, n)) hit = true;
+    if (!hit) return false;
+    for (size_t k = 0; k < r->npats; k++)
+        if (r->pats[k].role == PAT_UNLESS && pat_match(c, &r->pats[k], s, n)) return false;
+    return true;
+}
+
+static bool near_matches(struct classify_ctx *c, const struct crule *r, const char *s, size_t n)
+{
+    for (size_t k = 0; k < r->npats; k++)
+        if (r->pats[k].role == PAT_NEAR && pat_match(c, &r->pats[k], s, n)) return true;
+    return false;
+}
+
+static void add_pending(struct classify_ctx *c, int rule, int64_t line, int64_t offset,
+                        char *text, unsigned flags)
+{
+    if (c->npend >= MAX_PENDING) {
+        free(c->pend[0].text);
+        memmove(c->pend, c->pend + 1, (c->npend - 1) * sizeof *c->pend);
+        c->npend--;
+    }
+    c->pend = xgrow(c->pend, &c->cappend, c->npend + 1, sizeof *c->pend);
+    c->pend[c->npend++] = (struct pending){rule, line, offset, flags, text};
+}
+
+/* The near pattern of `rule` matched at `line`: confirm waiting findings
+ * that lie within reach, drop those out of reach. */
+static void resolve_pending(struct classify_ctx *c, int rule, int64_t line)
+{
+    const struct crule *r = &c->rs->rules[rule];
+    size_t w = 0;
+    for (size_t i = 0; i < c->npend; i++) {
+        struct pending *p = &c->pend[i];
+        if (p->rule == rule && p->line >= line - r->near_lines) {
+            record(c, rule, r->class_id, r->id, r->hint, r->weight, p->line, p->offset, p->text,
+                   p->flags, NULL);
+            continue;
+        }
+        if (p->line < line - 1000) { /* beyond any near reach */
+            free(p->text);
+            continue;
+        }
+        c->pend[w++] = *p;
+    }
+    c->npend = w;
+}
+
+/* Evaluates the candidate rules (cand[0..ncand)) on one line view. */
+static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, const char *view,
+                      size_t vlen, int64_t line, int64_t offset, const char *text, size_t tlen)
+{
+    const struct classify_rules *rs = c->rs;
+    bool retry = false;
+    /* near patterns first, so a near on the same line counts */
+    for (size_t i = 0; i < ncand; i++) {
+        const struct crule *r = &rs->rules[cand[i]];
+        if (r->near_lines && near_matches(c, r, view, vlen)) {
+            c->near_last[cand[i]] = line;
+            resolve_pending(c, cand[i], line);
+        }
+    }
+    int matched[64];
+    size_t nm = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        const struct crule *r = &rs->rules[cand[i]];
+        if (r->dead || !rule_matches(c, r, view, vlen)) continue;
+        if (r->marker == MARK_RETRY) retry = true;
+        if (nm < sizeof matched / sizeof matched[0]) matched[nm++] = cand[i];
+    }
+    for (size_t i = 0; i < nm; i++) {
+        int ri = matched[i];
+        const struct crule *r = &rs->rules[ri];
+        if (r->marker) {
+            record_marker(c, r, line, offset, text, tlen);
+            continue;
+        }
+        unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
+        if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
+            add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
+            continue;
+        }
+        record(c, ri, r->class_id, r->id, r->hint, r->weight, line, offset, text_copy(text, tlen),
+               flags, NULL);
+    }
+}
+
+/* ---- scanning blocks ---------------------------------------------------- */
+
+static void push_hit(struct classify_ctx *c, size_t end, int k)
+{
+    c->hits = xgrow(c->hits, &c->caphits, c->nhits + 1, sizeof *c->hits);
+    c->hits[c->nhits++] = (struct hit){end, k};
+}
+
+#ifdef HAVE_HYPERSCAN
+static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
+                       unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    push_hit(ctx, (size_t)to, (int)id);
+    return 0;
+}
+#endif
+
+/* Fallback scanner: the combined regex finds the first candidate of each
+ * line; the whole line is then evaluated against every rule. */
+static void scan_pcre(struct classify_ctx *c, const char *s, size_t n)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, n, pos, 0, c->md, NULL);
+        if (rc < 0) break;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+        size_t end = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        if (end > n) end = n;
+        push_hit(c, end, -1);
+        const char *nl = memchr(s + end - 1, '\n', n - (end - 1));
+        if (!nl) break;
+        pos = (size_t)(nl - s) + 1;
+    }
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    return x->k - y->k;
+}
+
+/* Removes ANSI CSI sequences (ESC [ params final) for matching; newlines
+ * stay, so line numbers do not move. */
+static void strip_ansi(struct buf *out, const char *s, size_t n)
+{
+    buf_reset(out);
+    buf_reserve(out, n);
+    char *o = out->p;
+    size_t i = 0;
+    while (i < n) {
+        const char *esc = memchr(s + i, 0x1b, n - i);
+        size_t upto = esc ? (size_t)(esc - s) : n;
+        memcpy(o, s + i, upto - i);
+        o += upto - i;
+        i = upto;
+        if (!esc) break;
+        if (i + 1 < n && s[i + 1] == '[') {
+            size_t j = i + 2;
+            while (j < n && (unsigned char)s[j] >= 0x30 && (unsigned char)s[j] <= 0x3f) j++;
+            while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] <= 0x2f) j++;
+            if (j < n && (unsigned char)s[j] >= 0x40 && (unsigned char)s[j] <= 0x7e) {
+                i = j + 1;
+                continue;
+            }
+        }
+        i++; /* a lone ESC: drop it */
+    }
+    out->len = (size_t)(o - out->p);
+    out->p[out->len] = 0;
+}
+
+/* Collects the rules worth evaluating for hits[a..b). */
+static size_t gather(struct classify_ctx *c, size_t a, size_t b)
+{
+    const struct classify_rules *rs = c->rs;
+    c->epoch++;
+    if (c->epoch == 0) {
+        memset(c->rule_epoch, 0, rs->nrules * sizeof *c->rule_epoch);
+        c->epoch = 1;
+    }
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        if (c->hits[i].k < 0) { /* fallback: every rule */
+            n = 0;
+            for (size_t r = 0; r < rs->nrules; r++)
+                if (!rs->rules[r].dead) c->cand[n++] = (int)r;
+            return n;
+        }
+        int r = rs->scan[c->hits[i].k].rule;
+        if (c->rule_epoch[r] != c->epoch) {
+            c->rule_epoch[r] = c->epoch;
+            c->cand[n++] = r;
+        }
+    }
+    return n;
+}
+
+/* Scans buf[0..len): whole lines, the last one possibly unterminated.
+ * The first line is line number first_line; if cont_off >= 0 that line
+ * started before buf, at stream offset cont_off. */
+static void scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                        int64_t off_base, int64_t cont_off)
+{
+    if (len == 0) return;
+    const char *sb = buf;
+    size_t slen = len;
+    bool stripped = false;
+    if (memchr(buf, 0x1b, len)) {
+        strip_ansi(&c->strip, buf, len);
+        sb = c->strip.p;
+        slen = c->strip.len;
+        stripped = true;
+        if (slen == 0) return;
+    }
+    c->nhits = 0;
+#ifdef HAVE_HYPERSCAN
+    if (c->rs->use_hs) {
+        hs_scan(c->rs->db, sb, (unsigned)slen, 0, c->scratch, on_hs_match, c);
+    } else {
+        scan_pcre(c, sb, slen);
+    }
+#else
+    scan_pcre(c, sb, slen);
+#endif
+    if (c->nhits == 0) return;
+    qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
+
+    size_t count_pos = 0; /* a line start in sb */
+    int64_t line_idx = 0; /* lines of sb before count_pos */
+    size_t opos = 0;      /* start of original line number oidx */
+    int64_t oidx = 0;
+    size_t i = 0;
+    while (i < c->nhits) {
+        size_t pos = c->hits[i].end ? c->hits[i].end - 1 : 0;
+        if (pos >= slen) pos = slen - 1;
+        if (pos < count_pos) { /* a hit on a line already done */
+            i++;
+            continue;
+        }
+        const char *prev = pos > count_pos ? memrchr(sb + count_pos, '\n', pos - count_pos) : NULL;
+        size_t ls = prev ? (size_t)(prev - sb) + 1 : count_pos;
+        line_idx += (int64_t)classify_count_newlines(sb + count_pos, ls - count_pos);
+        count_pos = ls;
+        const char *nl = memchr(sb + pos, '\n', slen - pos);
+        size_t le = nl ? (size_t)(nl - sb) : slen;
+        size_t j = i;
+        while (j < c->nhits && (c->hits[j].end ? c->hits[j].end - 1 : 0) <= le) j++;
+
+        /* the same line in the original bytes */
+        size_t ols, ole;
+        if (stripped) {
+            while (oidx < line_idx) {
+                const char *o = memchr(buf + opos, '\n', len - opos);
+                opos = o ? (size_t)(o - buf) + 1 : len;
+                oidx++;
+            }
+            ols = opos;
+            const char *o = memchr(buf + ols, '\n', len - ols);
+            ole = o ? (size_t)(o - buf) : len;
+        } else {
+            ols = ls;
+            ole = le;
+        }
+        int64_t lineno = first_line + line_idx;
+        int64_t offset = (line_idx == 0 && cont_off >= 0) ? cont_off : off_base + (int64_t)ols;
+        size_t oend = ole;
+        if (oend > ols && buf[oend - 1] == '\r') oend--;
+        size_t vend = le;
+        if (vend > ls && sb[vend - 1] == '\r') vend--;
+
+        /* Evaluate windows of at most CLASSIFY_LINE_MAX bytes around the hits. */
+        size_t a = i;
+        while (a < j) {
+            size_t hpos = c->hits[a].end ? c->hits[a].end - 1 : 0;
+            size_t ws = ls, we = vend;
+            if (vend - ls > CLASSIFY_LINE_MAX) {
+                ws = hpos > ls + CLASSIFY_LINE_MAX / 2 ? hpos - CLASSIFY_LINE_MAX / 2 : ls;
+                we = ws + CLASSIFY_LINE_MAX < vend ? ws + CLASSIFY_LINE_MAX : vend;
+            }
+            size_t b = a;
+            while (b < j && (c->hits[b].end ? c->hits[b].end - 1 : 0) < we) b++;
+            if (b == a) b = a + 1;
+            /* the text: the line, or a window of it around the hit */
+            size_t ts = ols, te = oend;
+            if (te - ts > CLASSIFY_TEXT_MAX) {
+                if (!stripped && hpos > ols + CLASSIFY_TEXT_MAX / 2)
+                    ts = hpos - CLASSIFY_TEXT_MAX / 2;
+                if (ts + CLASSIFY_TEXT_MAX < te) te = ts + CLASSIFY_TEXT_MAX;
+            }
+            size_t nc = gather(c, a, b);
+            if (we > ws || nc)
+                eval_line(c, c->cand, nc, sb + ws, we > ws ? we - ws : 0, lineno, offset, buf + ts,
+                          te - ts);
+            a = b;
+        }
+        i = j;
+        if (le >= slen) break;
+        count_pos = le + 1;
+        line_idx++;
+    }
+}
+
+/* ---- feeding ------------------------------------------------------------ */
+
+/* Scans the carried partial line (it ends a line when `ends` is true). */
+static void flush_carry(struct classify_ctx *c)
+{
+    if (c->carry.len == 0) return;
+    scan_region(c, c->carry.p, c->carry.len, c->lines + 1, c->carry_off,
+                c->carry_cont ? c->carry_line_off : -1);
+}
+
+static void feed_slice(struct classify_ctx *c, const char *p, size_t n)
+{
+    while (n > 0) {
+        if (c->carry.len > 0 || c->carry_cont) {
+            const char *nl = memchr(p, '\n', n);
+            size_t take = nl ? (size_t)(nl - p) + 1 : n;
+            size_t used = 0;
+            while (used < take) {
+                size_t room = CLASSIFY_LINE_MAX - c->carry.len;
+                size_t part = take - used < room ? take - used : room;
+                if (c->carry.len == 0) c->carry_off = c->bytes - (int64_t)n + (int64_t)used;
+                buf_append(&c->carry, p + used, part);
+                used += part;
+                if (c->carry.len >= CLASSIFY_LINE_MAX && used < take) {
+                    /* the line is longer than the buffer: scan what we
+                     * have and keep going with the same line */
+                    flush_carry(c);
+                    if (!c->carry_cont) c->carry_line_off = c->carry_off;
+                    c->carry_cont = true;
+                    buf_reset(&c->carry);
+                }
+            }
+            p += take;
+            n -= take;
+            if (!nl) return;
+            flush_carry(c);
+            buf_reset(&c->carry);
+            c->carry_cont = false;
+            c->lines++;
+            continue;
+        }
+        const char *last = memrchr(p, '\n', n);
+        if (last) {
+            size_t len = (size_t)(last - p) + 1;
+            scan_region(c, p, len, c->lines + 1, c->bytes - (int64_t)n, -1);
+            c->lines += (int64_t)classify_count_newlines(p, len);
+            p += len;
+            n -= len;
+        }
+        if (n > 0) {
+            c->carry_off = c->bytes - (int64_t)n;
+            c->carry_line_off = c->carry_off;
+            /* Go through the capped path above. */
+            if (n <= CLASSIFY_LINE_MAX) {
+                buf_append(&c->carry, p, n);
+                return;
+            }
+            buf_append(&c->carry, p, CLASSIFY_LINE_MAX);
+            p += CLASSIFY_LINE_MAX;
+            n -= CLASSIFY_LINE_MAX;
+            flush_carry(c);
+            c->carry_cont = true;
+            buf_reset(&c->carry);
+        }
+    }
+}
+
+void classify_feed(struct classify_ctx *c, const void *bytes, size_t n)
+{
+    if (c->finished || n == 0) return;
+    const char *p = bytes;
+    while (n > 0) {
+        size_t part = n > FEED_SLICE ? FEED_SLICE : n;
+        c->bytes += (int64_t)part;
+        feed_slice(c, p, part);
+        p += part;
+        n -= part;
+    }
+}
+
+/* ---- status signals ------------------------------------------------------ */
+
+struct reason_map {
+    const char *reason;
+    const char *class_id; /* NULL: a bare failure */
+    int weight;
+    const char *hint;
+};
+
+static const struct reason_map reasons[] = {
+    {"OOMKilled", "resource.oom", 95, "The container was killed for exceeding its memory limit: raise resources.limits.memory or make the work use less memory."},
+    {"OOMKilling", "resource.oom", 90, "The kernel killed a process for memory: raise the memory limit or reduce the work's memory use."},
+    {"ErrImagePull", "image.pull", 95, "The image could not be pulled: check the image reference/tag, registry credentials (imagePullSecrets) and registry rate limits."},
+    {"ImagePullBackOff", "image.pull", 95, "The image could not be pulled: check the image reference/tag, registry credentials (imagePullSecrets) and registry rate limits."},
+    {"InvalidImageName", "image.pull", 90, "The image reference is malformed: fix spec.workload.image or the provider's image."},
+    {"ErrImageNeverPull", "image.pull", 90, "imagePullPolicy Never and the image is not on the node."},
+    {"DeadlineExceeded", "timeout", 85, "The Job ran past activeDeadlineSeconds: find what was slow or stuck, or raise the deadline."},
+    {"WorkflowStepTimedOut", "timeout", 85, "A workflow step ran past its timeoutSeconds: find what was slow or stuck, or raise the step timeout."},
+    {"TimedOut", "timeout", 80, "The workflow timed out."},
+    {"ProviderCapacityExhausted", "rate-limit", 90, "The model provider is out of capacity/quota: wait for the reset, switch model, or raise the quota."},
+    {"ProviderAuthUnavailable", "auth.credentials", 90, "The model provider's credentials are missing or expired: refresh the provider auth secret."},
+    {"SpecImmutableViolation", "config.invalid", 85, "An immutable spec field was changed: create a new AgentRun instead of editing this one."},
+    {"WorkflowConfigMapMissing", "config.invalid", 70, "A ConfigMap the workflow needs is missing."},
+    {"RuntimeConfigMapMissing", "config.invalid", 70, "A ConfigMap the runtime needs is missing."},
+    {"CreateContainerConfigError", "config.invalid", 75, "The pod references a Secret/ConfigMap key that does not exist: check the run's secrets and env."},
+    {"IdempotencyKeyCompleted", "config.invalid", 90, "The idempotency key was already used by a completed run: rerun with a fresh key."},
+    {"IdempotencyKeyInUse", "config.invalid", 90, "Another run holds this idempotency key: wait for it or use a fresh key."},
+    {"MissingVcsAuth", "vcs.auth", 90, "The VersionControlProvider has no usable credentials: check its auth secret."},
+    {"VcsAuthUnavailable", "vcs.auth", 90, "The VersionControlProvider's credentials are unavailable: check its auth secret."},
+    {"UnsupportedVcsAuth", "vcs.auth", 85, "The VersionControlProvider's auth method is not supported."},
+};
+
+/* Reasons that only say "it failed". */
+static const char *const bare_failures[] = {
+    "BackoffLimitExceeded", "RunnerFailed", "JobFailed", "JobMissing", "SubmitFailed",
+    "WorkflowStepFailed", "WorkflowStepRetriesExhausted", "WorkflowJobMissing", "Error",
+    "Failed", "CrashLoopBackOff", "ContainerCannotRun", "StartError", "TemporalError",
+    "WorkflowLoopConditionError", "PodStartTimeout",
+};
+
+static const struct reason_map *lookup_reason(const char *reason)
+{
+    if (!reason) return NULL;
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (strcmp(reasons[i].reason, reason) == 0) return &reasons[i];
+    return NULL;
+}
+
+static bool is_bare_failure(const char *reason)
+{
+    if (!reason) return false;
+    for (size_t i = 0; i < sizeof bare_failures / sizeof bare_failures[0]; i++)
+        if (strcmp(bare_failures[i], reason) == 0) return true;
+    return false;
+}
+
+/* Runs every rule over a signal's text (one or more lines). */
+static void match_text(struct classify_ctx *c, const char *text, const char *source)
+{
+    if (!text || !*text) return;
+    const struct classify_rules *rs = c->rs;
+    size_t len = strlen(text);
+    if (len > CLASSIFY_LINE_MAX) len = CLASSIFY_LINE_MAX;
+    size_t i = 0;
+    bool retry = false;
+    while (i < len) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+        const char *s = text + i;
+        for (size_t r = 0; r < rs->nrules; r++)
+            if (!rs->rules[r].dead && rs->rules[r].marker == MARK_RETRY && rule_matches(c, &rs->rules[r], s, n))
+                retry = true;
+        for (size_t r = 0; r < rs->nrules; r++) {
+            const struct crule *cr = &rs->rules[r];
+            if (cr->dead || cr->marker == MARK_RETRY || !rule_matches(c, cr, s, n)) continue;
+            if (cr->marker) {
+                if (cr->marker == MARK_FAILURE) c->sig_failure = true;
+                if (cr->marker == MARK_SUCCESS) c->sig_success = true;
+                continue;
+            }
+            size_t tl = n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX;
+            record(c, (int)r, cr->class_id, cr->id, cr->hint, cr->weight, 0, -1, text_copy(s, tl),
+                   CLASSIFY_F_SIGNAL | ((retry || cr->transient) ? CLASSIFY_F_TRANSIENT : 0), source);
+        }
+        i += n + 1;
+    }
+}
+
+static void signal_reason(struct classify_ctx *c, const char *reason, const char *message,
+                          const char *source, const char *rule_prefix)
+{
+    const struct reason_map *m = lookup_reason(reason);
+    if (m) {
+        char *text = xasprintf("%s%s%s", reason, message && *message ? ": " : "",
+                               message ? message : "");
+        if (strlen(text) > CLASSIFY_TEXT_MAX) text[CLASSIFY_TEXT_MAX] = 0;
+        char *rid = xasprintf("%s%s", rule_prefix, reason);
+        record(c, -1, m->class_id, rid, m->hint, m->weight, 0, -1, text, CLASSIFY_F_SIGNAL, source);
+        free(rid);
+    } else if (is_bare_failure(reason)) {
+        c->sig_failure = true;
+    }
+}
+
+static void signal_exit_code(struct classify_ctx *c, int code, const char *reason, const char *source)
+{
+    if (code <= 0) {
+        if (code == 0 && reason && strcmp(reason, "Completed") == 0) return;
+        return;
+    }
+    c->sig_failure = true;
+    const char *cls = NULL, *hint = NULL;
+    int w = 0;
+    switch (code) {
+    case 137:
+        if (reason && strcmp(reason, "OOMKilled") == 0) return; /* the reason says it */
+        cls = "resource.oom", w = 40,
+        hint = "Exit 137 is SIGKILL, most often the memory limit; check the pod's last state and events.";
+        break;
+    case 139: cls = "runtime.crash", w = 60, hint = "Exit 139 is SIGSEGV: the program crashed."; break;
+    case 134: cls = "runtime.crash", w = 55, hint = "Exit 134 is SIGABRT: the program aborted."; break;
+    case 132: cls = "runtime.crash", w = 60, hint = "Exit 132 is SIGILL: the binary does not suit this CPU."; break;
+    case 127:
+        cls = "runtime.missing-executable", w = 45,
+        hint = "Exit 127: the shell could not find the command; check the image and $PATH.";
+        break;
+    case 126:
+        cls = "runtime.missing-executable", w = 40,
+        hint = "Exit 126: the command is not executable; check its file mode and interpreter.";
+        break;
+    default: return;
+    }
+    char *text = xasprintf("exit code %d%s%s", code, reason ? " " : "", reason ? reason : "");
+    char *rid = xasprintf("signal.exit-%d", code);
+    record(c, -1, cls, rid, hint, w, 0, -1, text, CLASSIFY_F_SIGNAL, source);
+    free(rid);
+}
+
+static void signal_termination(struct classify_ctx *c, const char *msg, const char *source)
+{
+    if (!msg || !*msg) return;
+    char err[256];
+    cJSON *j = json_parse_n(msg, strlen(msg), "termination message", err, sizeof err);
+    if (!j) { /* truncated at 4 KiB or not JSON: still read its words */
+        match_text(c, msg, source);
+        return;
+    }
+    const char *status = json_str(j, "status");
+    if (status && strcmp(status, "succeeded") == 0) c->sig_success = true;
+    if (status && strcmp(status, "failed") == 0) c->sig_failure = true;
+    const char *e = json_str(j, "error");
+    const char *te = json_str(j, "turnError");
+    if (e) match_text(c, e, source);
+    if (te && (!e || strcmp(te, e) != 0)) match_text(c, te, source);
+    int64_t code;
+    if (json_int(j, "exitCode", &code) == 0 && code > 0 && code < 256) {
+        /* 130 is the runner's cancel code, not a crash */
+        if (code != 130) signal_exit_code(c, (int)code, NULL, source);
+    }
+    cJSON_Delete(j);
+}
+
+void classify_add_signal(struct classify_ctx *c, const struct classify_signal *sig)
+{
+    if (!sig) return;
+    char source[256];
+    const char *kind = sig->kind ? sig->kind : "";
+    const char *name = sig->name ? sig->name : "";
+    bool is_true = !sig->status || strcmp(sig->status, "True") == 0;
+    switch (sig->source) {
+    case CLASSIFY_SIG_CONTAINER:
+        snprintf(source, sizeof source, "container %s: %s", name, kind);
+        signal_reason(c, sig->reason, sig->message, source, "signal.");
+        if (strcmp(kind, "terminated") == 0) signal_exit_code(c, sig->exit_code, sig->reason, source);
+        if (sig->message && sig->message[0] == '{') signal_termination(c, sig->message, source);
+        else match_text(c, sig->message, source);
+        break;
+    case CLASSIFY_SIG_TERMINATION:
+        snprintf(source, sizeof source, "runner status %s", name);
+        signal_termination(c, sig->message, source);
+        break;
+    case CLASSIFY_SIG_EVENT:
+        snprintf(source, sizeof source, "event %s %s", name, sig->reason ? sig->reason : "");
+        signal_reason(c, sig->reason, sig->message, source, "event.");
+        match_text(c, sig->message, source);
+        break;
+    case CLASSIFY_SIG_CONDITION:
+        if (!is_true) break;
+        snprintf(source, sizeof source, "condition %s=True", kind);
+        if (strcmp(kind, "Succeeded") == 0) {
+            c->sig_success = true;
+        } else if (strcmp(kind, "Duplicate") == 0) {
+            char *text = xasprintf("Duplicate=True %s%s%s", sig->reason ? sig->reason : "",
+                                   sig->message ? ": " : "", sig->message ? sig->message : "");
+            record(c, -1, "config.invalid", "condition.duplicate",
+                   "The idempotency key was already used: rerun with a fresh idempotencyKey.", 90, 0,
+                   -1, text, CLASSIFY_F_SIGNAL, source);
+        } else if (strcmp(kind, "InvalidSpec") == 0) {
+            const struct reason_map *m = lookup_reason(sig->reason);
+            char *text = xasprintf("InvalidSpec=True %s%s%s", sig->reason ? sig->reason : "",
+                                   sig->message ? ": " : "", sig->message ? sig->message : "");
+            char *rid = xasprintf("condition.invalid-spec%s%s", sig->reason ? "." : "",
+                                  sig->reason ? sig->reason : "");
+            record(c, -1, m ? m->class_id : "config.invalid", rid,
+                   m ? m->hint : "The AgentRun spec was rejected before submission: fix the field the message names.",
+                   90, 0, -1, text, CLASSIFY_F_SIGNAL, source);
+            free(rid);
+            c->sig_failure = true;
+        } else if (strcmp(kind, "Failed") == 0 || strcmp(kind, "Blocked") == 0 ||
+                   strcmp(kind, "Cancelled") == 0) {
+            if (strcmp(kind, "Failed") == 0) c->sig_failure = true;
+            signal_reason(c, sig->reason, sig->message, source, "condition.");
+            match_text(c, sig->message, source);
+        }
+        break;
+    case CLASSIFY_SIG_STATUS:
+        snprintf(source, sizeof source, "status.reason %s", sig->reason ? sig->reason : "");
+        signal_reason(c, sig->reason, sig->message, source, "status.");
+        match_text(c, sig->message, source);
+        break;
+    }
+}
+
+void classify_add_finding(struct classify_ctx *c, const char *class_id, const char *rule_id,
+                          int weight, const char *text, const char *hint)
+{
+    if (!class_id || !*class_id) return;
+    if (weight < 1) weight = 1;
+    if (weight > 100) weight = 100;
+    char *t = NULL;
+    if (text) {
+        size_t n = strlen(text);
+        t = text_copy(text, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
+    }
+    record(c, -1, class_id, rule_id ? rule_id : class_id, hint, weight, 0, -1, t,
+           CLASSIFY_F_CALLER, "caller");
+}
+
+/* ---- ranking ------------------------------------------------------------ */
+
+static int64_t order_key(const struct classify_finding *f)
+{
+    return f->line > 0 ? f->line : INT64_MAX;
+}
+
+static void copy_finding(struct classify_finding *dst, const struct classify_finding *src)
+{
+    dst->class_id = xstrdup(src->class_id);
+    dst->rule_id = xstrdup(src->rule_id);
+    dst->text = xstrdup(src->text);
+    dst->hint = xstrdup(src->hint);
+    dst->source = xstrdup(src->source);
+    dst->line = src->line;
+    dst->offset = src->offset;
+    dst->weight = src->weight;
+    dst->flags = src->flags;
+}
+
+/* The class a finding stands for: rules with an ambiguous reading (spawn
+ * ENOENT) are decided from the evidence markers around them. *why gets a
+ * sentence naming the reading taken. */
+static const char *resolve_class(const struct classify_ctx *c, const struct frec *r,
+                                 const char **why)
+{
+    *why = NULL;
+    if (r->rule < 0) return r->f.class_id;
+    const struct crule *cr = &c->rs->rules[r->rule];
+    if (!cr->alt_class) return r->f.class_id;
+    int64_t at = r->f.line > 0 ? r->f.line : INT64_MAX;
+    if (c->mark_first[MARK_EXE_MISSING] >= 0) {
+        *why = "read as a missing program: the log shows the program itself is not installed";
+        return cr->alt_class;
+    }
+    if (c->mark_first[MARK_WORKSPACE_MISSING] >= 0) {
+        *why = "read as a missing working directory: the log shows the workspace/checkout is missing";
+        return r->f.class_id;
+    }
+    if (c->mark_first[MARK_GIT_PRESENT] >= 0 && c->mark_first[MARK_GIT_PRESENT] < at) {
+        *why = "read as a missing working directory: git ran fine earlier, so the program exists";
+        return r->f.class_id;
+    }
+    if (c->mark_first[MARK_WORKSPACE_PRESENT] >= 0 && c->mark_first[MARK_WORKSPACE_PRESENT] < at) {
+        *why = "read as a missing program: the workspace was in place before the call";
+        return cr->alt_class;
+    }
+    *why = "read as a missing working directory: no checkout of the workspace was seen before the call";
+    return r->f.class_id;
+}
+
+static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
+{
+    struct classify_result *res = xcalloc(1, sizeof *res);
+    res->lines = lines;
+    res->bytes = c->bytes;
+    struct buf ex = {0};
+    buf_printf(&ex, "scanner %s, rules %s (%zu rules)\n", classify_rules_engine(c->rs),
+               classify_rules_version(c->rs), classify_rules_count(c->rs));
+
+    /* Resolved classes and flags for every finding, in line order. */
+    size_t n = c->nfs;
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    const char **cls = xcalloc(n ? n : 1, sizeof *cls);
+    const char **why = xcalloc(n ? n : 1, sizeof *why);
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    /* stable insertion sort by order key (findings arrive nearly sorted) */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = idx[i], j = i;
+        while (j > 0 && order_key(&c->fs[idx[j - 1]].f) > order_key(&c->fs[v].f)) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+    int64_t last_success = c->mark_last[MARK_SUCCESS];
+    res->findings = xcalloc(n ? n : 1, sizeof *res->findings);
+    res->nfindings = n;
+    for (size_t i = 0; i < n; i++) {
+        struct frec *r = &c->fs[idx[i]];
+        cls[i] = resolve_class(c, r, &why[i]);
+        copy_finding(&res->findings[i], &r->f);
+        free(res->findings[i].class_id);
+        res->findings[i].class_id = xstrdup(cls[i]);
+        if (r->f.line > 0 && last_success > r->f.line) res->findings[i].flags |= CLASSIFY_F_RECOVERED;
+        if (r->f.line == 0 && c->sig_success && !(r->f.flags & CLASSIFY_F_CALLER))
+            res->findings[i].flags |= CLASSIFY_F_RECOVERED;
+    }
+
+    /* Choose the pool the primary comes from. */
+    const struct classify_finding *F = res->findings;
+    int best = -1;
+    const char *pool_name = NULL;
+    for (int pass = 0; pass < 4 && best < 0; pass++) {
+        /* pass 0: strong, clean; 1: weak, clean; 2 (failed only): strong,
+         * transient or recovered; 3: caller findings whatever the outcome */
+        int minw = pass == 1 ? WEAK : STRONG;
+        int maxw = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned fl = F[i].flags;
+            bool dirty = fl & (CLASSIFY_F_TRANSIENT | CLASSIFY_F_RECOVERED);
+            bool caller = fl & CLASSIFY_F_CALLER;
+            bool ok;
+            if (pass == 3) ok = caller;
+            else if (c->outcome == CLASSIFY_OUTCOME_SUCCEEDED) ok = false;
+            else if (pass == 2) ok = c->outcome == CLASSIFY_OUTCOME_FAILED && dirty && F[i].weight >= STRONG;
+            else ok = !dirty && F[i].weight >= minw;
+            if (pass == 1 && c->outcome == CLASSIFY_OUTCOME_UNKNOWN) ok = false;
+            if (ok && F[i].weight > maxw) maxw = F[i].weight;
+        }
+        if (maxw == 0) continue;
+        for (size_t i = 0; i < n; i++) {
+            unsigned fl = F[i].flags;
+            bool dirty = fl & (CLASSIFY_F_TRANSIENT | CLASSIFY_F_RECOVERED);
+            bool caller = fl & CLASSIFY_F_CALLER;
+            bool ok;
+            if (pass == 3) ok = caller;
+            else if (c->outcome == CLASSIFY_OUTCOME_SUCCEEDED) ok = false;
+            else if (pass == 2) ok = dirty && F[i].weight >= STRONG;
+            else ok = !dirty && F[i].weight >= minw;
+            if (!ok || F[i].weight < maxw - MARGIN) continue;
+            if (best < 0 || order_key(&F[i]) < order_key(&F[best]) ||
+                (order_key(&F[i]) == order_key(&F[best]) && F[i].weight > F[best].weight))
+                best = (int)i;
+        }
+        static const char *const names[] = {
+            "the earliest cause among those within 20 of the strongest weight",
+            "no strong cause; the earliest weak finding",
+            "every cause was retried or recovered; the earliest of them",
+            "a finding supplied by the caller"};
+        if (best >= 0) pool_name = names[pass];
+    }
+
+    if (best >= 0 && c->outcome == CLASSIFY_OUTCOME_UNKNOWN && !(F[best].flags & CLASSIFY_F_CALLER)) {
+        /* Without an outcome, only a failure that the log shows ending the
+         * run counts: a failure marker at or after it, no success after. */
+        int64_t at = F[best].line;
+        bool failed_after = c->sig_failure || (c->mark_last[MARK_FAILURE] >= 0 &&
+                                               (at == 0 || c->mark_last[MARK_FAILURE] >= at));
+        bool success_after = c->sig_success || (last_success >= 0 && (at == 0 || last_success > at));
+        if (!failed_after || success_after) {
+            buf_printf(&ex, "outcome unknown: line %lld (%s) is not followed by %s, so no primary\n",
+                       (long long)at, F[best].class_id,
+                       success_after ? "silence (a success marker follows)" : "a failure marker");
+            best = -1;
+        }
+    }
+
+    if (best >= 0) {
+        /* A cause printed as a block: point at its first line. */
+        const struct classify_finding *ev = &F[best];
+        if (ev->line > 0) {
+            for (int i = best - 1; i >= 0; i--) {
+                if (F[i].line <= 0 || F[i].line < F[best].line - BLOCK_SPAN) break;
+                if (F[i].flags & CLASSIFY_F_TRANSIENT || F[i].weight < STRONG) continue;
+                if (strcmp(F[i].class_id, F[best].class_id) != 0) break;
+                ev = &F[i];
+            }
+        }
+        res->has_primary = true;
+        copy_finding(&res->primary, &F[best]);
+        if (ev != &F[best]) {
+            free(res->primary.text);
+            res->primary.text = xstrdup(ev->text);
+            res->primary.line = ev->line;
+            res->primary.offset = ev->offset;
+            buf_printf(&ex, "evidence moved up to line %lld, the first line of the block\n",
+                       (long long)ev->line);
+        }
+        const char *w = why[best];
+        if (w) {
+            char *h = xasprintf("%s (%s)", res->primary.hint ? res->primary.hint : "", w);
+            free(res->primary.hint);
+            res->primary.hint = h;
+            buf_printf(&ex, "ambiguous finding at line %lld: %s\n", (long long)F[best].line, w);
+        }
+        buf_printf(&ex, "primary %s from %s line %lld (rule %s, weight %d): %s\n",
+                   res->primary.class_id, F[best].line ? "log" : F[best].source,
+                   (long long)F[best].line, F[best].rule_id, F[best].weight, pool_name);
+    } else if (c->outcome == CLASSIFY_OUTCOME_FAILED) {
+        res->has_primary = true;
+        res->primary.class_id = xstrdup("unknown");
+        res->primary.line = c->mark_first[MARK_FAILURE] > 0 ? c->mark_first[MARK_FAILURE] : 0;
+        res->primary.offset = res->primary.line ? c->fail_off : -1;
+        res->primary.text = res->primary.line ? xstrdup(c->fail_text) : NULL;
+        res->primary.hint = xstrdup("No rule names a cause: read the lines just before the first failure.");
+        res->primary.source = xstrdup("log");
+        buf_printf(&ex, "no cause recognised: unknown%s\n",
+                   res->primary.line ? ", evidence is the first failure line" : "");
+    } else {
+        buf_printf(&ex, "no primary (outcome %s)\n",
+                   c->outcome == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
+    }
+
+    /* Secondary: the first finding of every other class. */
+    res->secondary = xcalloc(n ? n : 1, sizeof *res->secondary);
+    for (size_t i = 0; i < n; i++) {
+        if (F[i].weight < WEAK && !(F[i].flags & CLASSIFY_F_CALLER)) continue;
+        if (res->has_primary && strcmp(F[i].class_id, res->primary.class_id) == 0) continue;
+        bool seen = false;
+        for (size_t k = 0; k < res->nsecondary && !seen; k++)
+            seen = strcmp(res->secondary[k].class_id, F[i].class_id) == 0;
+        if (seen) continue;
+        copy_finding(&res->secondary[res->nsecondary++], &F[i]);
+    }
+
+    buf_puts(&ex, "findings:\n");
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(&ex, "  %s %-6lld %-28s rule %-32s weight %3d%s%s\n",
+                   F[i].line ? "line" : "    ", (long long)F[i].line, F[i].class_id, F[i].rule_id,
+                   F[i].weight, F[i].flags & CLASSIFY_F_TRANSIENT ? " retried" : "",
+                   F[i].flags & CLASSIFY_F_RECOVERED ? " recovered" : "");
+        if (!F[i].line) buf_printf(&ex, "         from %s\n", F[i].source);
+    }
+    static const char *const mnames[MARK_COUNT] = {
+        NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
+        "workspace-present", "git-present"};
+    for (int m = 1; m < MARK_COUNT; m++)
+        if (c->mark_first[m] >= 0)
+            buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],
+                       (long long)c->mark_first[m], (long long)c->mark_last[m]);
+    if (c->sig_failure) buf_puts(&ex, "status signals report a failure\n");
+    if (c->sig_success) buf_puts(&ex, "status signals report success\n");
+    res->explain = buf_detach(&ex);
+    free(idx);
+    free(cls);
+    free(why);
+    return res;
+}
+
+struct classify_result *classify_snapshot(struct classify_ctx *c)
+{
+    int64_t lines = c->lines + ((c->carry.len > 0 || c->carry_cont) ? 1 : 0);
+    return rank(c, lines);
+}
+
+struct classify_result *classify_finish(struct classify_ctx *c)
+{
+    if (!c->finished) {
+        if (c->carry.len > 0 || c->carry_cont) {
+            flush_carry(c);
+            buf_reset(&c->carry);
+            c->carry_cont = false;
+            c->lines++;
+        }
+        c->finished = true;
+    }
+    return rank(c, c->lines);
+}
+
+void classify_result_free(struct classify_result *r)
+{
+    if (!r) return;
+    if (r->has_primary) finding_free(&r->primary);
+    for (size_t i = 0; i < r->nsecondary; i++) finding_free(&r->secondary[i]);
+    free(r->secondary);
+    for (size_t i = 0; i < r->nfindings; i++) finding_free(&r->findings[i]);
+    free(r->findings);
+    free(r->explain);
+    free(r);
+}

@@ -1,0 +1,80 @@
+/* classify internals shared by rules.c (parse, compile) and engine.c
+ * (scan, rank). Not for other modules: use classify.h. */
+#ifndef ARTRIAGE_CLASSIFY_INTERNAL_H
+#define ARTRIAGE_CLASSIFY_INTERNAL_H
+#include "classify/classify.h"
+#include <stdbool.h>
+#include <stdint.h>
+#ifndef HAVE_PCRE2
+#error "src/classify needs PCRE2 (libpcre2-dev): rule patterns are PCRE2 regular expressions"
+#endif
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#ifdef HAVE_HYPERSCAN
+#include <hs/hs.h>
+#endif
+
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-3"
+
+/* Marker classes: lines that are not causes but steer the ranking. */
+enum rule_marker {
+    MARK_NONE = 0,
+    MARK_FAILURE,           /* @failure: a bare failure (non-zero exit ...) */
+    MARK_SUCCESS,           /* @success: the whole run succeeded */
+    MARK_RETRY,             /* @retry: what failed on this line is retried */
+    MARK_EXE_MISSING,       /* @exe-missing: a program is known missing */
+    MARK_WORKSPACE_MISSING, /* @workspace-missing: checkout/cwd missing */
+    MARK_WORKSPACE_PRESENT, /* @workspace-present: the workspace exists */
+    MARK_GIT_PRESENT,       /* @git-present: git ran fine */
+    MARK_COUNT
+};
+
+enum pat_role { PAT_MATCH, PAT_NEAR, PAT_UNLESS };
+
+struct cpat {
+    char *src;
+    int role;
+    bool caseless;
+    int line; /* in the rule file */
+    bool hs_prefilter; /* Hyperscan needs prefilter mode for it */
+    pcre2_code *re;
+};
+
+struct crule {
+    char *id, *class_id, *hint, *file, *alt_class;
+    int line;
+    int weight;
+    bool transient, case_sensitive, dead;
+    int near_lines;
+    int marker;
+    struct cpat *pats;
+    size_t npats, cappats;
+};
+
+/* One pattern handed to the fast scanner. */
+struct scan_pat {
+    int rule;
+    int pat; /* index into rules[rule].pats */
+};
+
+struct classify_rules {
+    struct crule *rules;
+    size_t nrules, caprules;
+    struct scan_pat *scan;
+    size_t nscan;
+    bool compiled;
+    bool use_hs;
+    char version[40];
+    char *shipped_dir;
+    pcre2_code *combined; /* fallback scanner: every pattern in one regex */
+    uint32_t max_ovec;
+#ifdef HAVE_HYPERSCAN
+    hs_database_t *db;
+    hs_scratch_t *scratch_proto;
+#endif
+};
+
+/* Marker id for "@name", MARK_NONE if the class is not a marker,
+ * -1 if it starts with '@' but is unknown. */
+int classify_marker_of(const char *class_id);
+#endif

@@ -1,0 +1,845 @@
+/* Rule files: parsing (docs/rules.md), loading from the shipped, user and
+ * --rules directories, and compiling into a scanner (Hyperscan when built
+ * with it, else one combined PCRE2 regex) plus per-pattern PCRE2 JIT code
+ * that confirms each candidate line. */
+#include "classify/internal.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#define RULE_FILE_MAX (4 * 1024 * 1024)
+
+static const char *const marker_names[MARK_COUNT] = {
+    [MARK_FAILURE] = "@failure",
+    [MARK_SUCCESS] = "@success",
+    [MARK_RETRY] = "@retry",
+    [MARK_EXE_MISSING] = "@exe-missing",
+    [MARK_WORKSPACE_MISSING] = "@workspace-missing",
+    [MARK_WORKSPACE_PRESENT] = "@workspace-present",
+    [MARK_GIT_PRESENT] = "@git-present",
+};
+
+int classify_marker_of(const char *class_id)
+{
+    if (!class_id || class_id[0] != '@') return MARK_NONE;
+    for (int m = 1; m < MARK_COUNT; m++)
+        if (strcmp(class_id, marker_names[m]) == 0) return m;
+    return -1;
+}
+
+int classify_outcome_parse(const char *s, enum classify_outcome *out)
+{
+    if (!s) return -1;
+    if (strcmp(s, "failed") == 0) *out = CLASSIFY_OUTCOME_FAILED;
+    else if (strcmp(s, "succeeded") == 0) *out = CLASSIFY_OUTCOME_SUCCEEDED;
+    else if (strcmp(s, "unknown") == 0) *out = CLASSIFY_OUTCOME_UNKNOWN;
+    else return -1;
+    return 0;
+}
+
+static void rule_clear(struct crule *r)
+{
+    free(r->id);
+    free(r->class_id);
+    free(r->hint);
+    free(r->file);
+    free(r->alt_class);
+    for (size_t i = 0; i < r->npats; i++) {
+        free(r->pats[i].src);
+        if (r->pats[i].re) pcre2_code_free(r->pats[i].re);
+    }
+    free(r->pats);
+    memset(r, 0, sizeof *r);
+}
+
+struct classify_rules *classify_rules_new(void)
+{
+    return xcalloc(1, sizeof(struct classify_rules));
+}
+
+static void scanner_free(struct classify_rules *rs)
+{
+    free(rs->scan);
+    rs->scan = NULL;
+    rs->nscan = 0;
+    if (rs->combined) pcre2_code_free(rs->combined);
+    rs->combined = NULL;
+#ifdef HAVE_HYPERSCAN
+    if (rs->scratch_proto) hs_free_scratch(rs->scratch_proto);
+    if (rs->db) hs_free_database(rs->db);
+    rs->scratch_proto = NULL;
+    rs->db = NULL;
+#endif
+}
+
+void classify_rules_free(struct classify_rules *rs)
+{
+    if (!rs) return;
+    for (size_t i = 0; i < rs->nrules; i++) rule_clear(&rs->rules[i]);
+    free(rs->rules);
+    scanner_free(rs);
+    free(rs->shipped_dir);
+    free(rs);
+}
+
+size_t classify_rules_count(const struct classify_rules *rs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->nrules; i++)
+        if (!rs->rules[i].dead) n++;
+    return n;
+}
+
+const char *classify_rules_version(const struct classify_rules *rs) { return rs->version; }
+const char *classify_rules_shipped_dir(const struct classify_rules *rs)
+{
+    return rs->shipped_dir ? rs->shipped_dir : "";
+}
+const char *classify_rules_engine(const struct classify_rules *rs)
+{
+    return rs->use_hs ? "hyperscan" : "pcre2";
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct parser {
+    struct classify_rules *rs;
+    const char *name;
+    struct buf *warn;
+    struct crule cur;
+    bool have, broken;
+    int added;
+};
+
+static void warnf(struct parser *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warnf(struct parser *p, int line, const char *fmt, ...)
+{
+    if (!p->warn) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    buf_printf(p->warn, "%s:%d: %s\n", p->name, line, msg);
+}
+
+static bool valid_id(const char *s)
+{
+    if (!*s) return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-') return false;
+    return true;
+}
+
+static bool valid_class(const char *s)
+{
+    if (s[0] == '@') return classify_marker_of(s) > 0;
+    if (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0])) return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '.' && *s != '_' &&
+            *s != '-')
+            return false;
+    return true;
+}
+
+/* Compiles one pattern for confirmation; NULL with a message on error. */
+static pcre2_code *compile_pcre(const char *src, bool caseless, char *msg, size_t msglen)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    uint32_t opts = caseless ? PCRE2_CASELESS : 0;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
+    if (!re) {
+        char e[256];
+        pcre2_get_error_message(ec, (PCRE2_UCHAR *)e, sizeof e);
+        snprintf(msg, msglen, "bad pattern at offset %zu: %s", (size_t)eo, e);
+        return NULL;
+    }
+    /* A pattern that matches an empty line would flag every line. */
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    if (rc >= 0) {
+        pcre2_code_free(re);
+        snprintf(msg, msglen, "pattern matches an empty line");
+        return NULL;
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* best effort: interpreted if no JIT */
+    return re;
+}
+
+static void finish_rule(struct parser *p)
+{
+    if (!p->have) return;
+    struct crule *r = &p->cur;
+    bool ok = !p->broken;
+    bool has_match = false, has_near = false;
+    for (size_t i = 0; i < r->npats; i++) {
+        if (r->pats[i].role == PAT_MATCH) has_match = true;
+        if (r->pats[i].role == PAT_NEAR) has_near = true;
+    }
+    if (ok && !r->class_id) {
+        warnf(p, r->line, "rule %s has no class", r->id);
+        ok = false;
+    }
+    if (ok && !has_match) {
+        warnf(p, r->line, "rule %s has no match pattern", r->id);
+        ok = false;
+    }
+    if (ok && has_near && r->marker) {
+        warnf(p, r->line, "rule %s: a marker rule (%s) cannot use near", r->id, r->class_id);
+        ok = false;
+    }
+    if (ok) {
+        /* Patterns were compiled case-insensitively unless "case" came
+         * later; recompile those whose flag changed. */
+        for (size_t i = 0; ok && i < r->npats; i++) {
+            bool want = !r->case_sensitive;
+            if (r->pats[i].caseless != want) {
+                char msg[300];
+                pcre2_code_free(r->pats[i].re);
+                r->pats[i].re = compile_pcre(r->pats[i].src, want, msg, sizeof msg);
+                r->pats[i].caseless = want;
+                if (!r->pats[i].re) {
+                    warnf(p, r->pats[i].line, "rule %s: %s", r->id, msg);
+                    ok = false;
+                }
+            }
+        }
+    }
+    if (!ok) {
+        rule_clear(r);
+    } else {
+        struct classify_rules *rs = p->rs;
+        struct crule *slot = NULL;
+        for (size_t i = 0; i < rs->nrules; i++)
+            if (!rs->rules[i].dead && strcmp(rs->rules[i].id, r->id) == 0) {
+                rule_clear(&rs->rules[i]); /* a later file overrides the rule */
+                slot = &rs->rules[i];
+                break;
+            }
+        if (!slot) {
+            rs->rules = xgrow(rs->rules, &rs->caprules, rs->nrules + 1, sizeof *rs->rules);
+            slot = &rs->rules[rs->nrules++];
+        }
+        *slot = *r;
+        memset(r, 0, sizeof *r);
+        p->added++;
+    }
+    p->have = false;
+    p->broken = false;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = 0;
+    return s;
+}
+
+static void add_pattern(struct parser *p, int line, int role, const char *src)
+{
+    struct crule *r = &p->cur;
+    if (!*src) {
+        warnf(p, line, "rule %s: empty pattern", r->id);
+        p->broken = true;
+        return;
+    }
+    char msg[300];
+    pcre2_code *re = compile_pcre(src, !r->case_sensitive, msg, sizeof msg);
+    if (!re) {
+        warnf(p, line, "rule %s: %s", r->id, msg);
+        p->broken = true;
+        return;
+    }
+    r->pats = xgrow(r->pats, &r->cappats, r->npats + 1, sizeof *r->pats);
+    r->pats[r->npats++] = (struct cpat){.src = xstrdup(src), .role = role,
+                                        .caseless = !r->case_sensitive, .line = line, .re = re};
+}
+
+static void parse_line(struct parser *p, int lineno, char *line)
+{
+    char *s = trim(line);
+    if (!*s || *s == '#') return;
+    char *key = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (*s) *s++ = 0;
+    char *val = trim(s);
+
+    if (strcmp(key, "rule") == 0) {
+        finish_rule(p);
+        memset(&p->cur, 0, sizeof p->cur);
+        p->have = true;
+        p->cur.line = lineno;
+        p->cur.weight = 50;
+        p->cur.file = xstrdup(p->name);
+        p->cur.id = xstrdup(val);
+        if (!valid_id(val)) {
+            warnf(p, lineno, "bad rule id '%s' (letters, digits, '.', '_', '-')", val);
+            p->broken = true;
+        }
+        return;
+    }
+    if (!p->have) {
+        warnf(p, lineno, "'%s' outside a rule (a rule starts with \"rule ID\")", key);
+        return;
+    }
+    if (p->broken) return; /* one message per broken rule */
+    struct crule *r = &p->cur;
+    if (strcmp(key, "class") == 0) {
+        if (!valid_class(val)) {
+            warnf(p, lineno, "rule %s: bad class '%s'", r->id, val);
+            p->broken = true;
+            return;
+        }
+        free(r->class_id);
+        r->class_id = xstrdup(val);
+        r->marker = classify_marker_of(val);
+    } else if (strcmp(key, "weight") == 0) {
+        char *end;
+        long w = strtol(val, &end, 10);
+        if (!*val || *end || w < 1 || w > 100) {
+            warnf(p, lineno, "rule %s: weight must be an integer 1..100, not '%s'", r->id, val);
+            p->broken = true;
+            return;
+        }
+        r->weight = (int)w;
+    } else if (strcmp(key, "match") == 0) {
+        add_pattern(p, lineno, PAT_MATCH, val);
+    } else if (strcmp(key, "unless") == 0) {
+        add_pattern(p, lineno, PAT_UNLESS, val);
+    } else if (strcmp(key, "near") == 0) {
+        char *end;
+        long n = strtol(val, &end, 10);
+        if (end == val || n < 1 || n > 1000 || (*end != ' ' && *end != '\t')) {
+            warnf(p, lineno, "rule %s: near needs a line count 1..1000 and a pattern", r->id);
+            p->broken = true;
+            return;
+        }
+        if (r->near_lines && r->near_lines != (int)n) {
+            warnf(p, lineno, "rule %s: every near line must use the same line count", r->id);
+            p->broken = true;
+            return;
+        }
+        r->near_lines = (int)n;
+        add_pattern(p, lineno, PAT_NEAR, trim(end));
+    } else if (strcmp(key, "hint") == 0) {
+        free(r->hint);
+        r->hint = xstrdup(val);
+    } else if (strcmp(key, "ambiguous") == 0) {
+        if (!valid_class(val) || val[0] == '@') {
+            warnf(p, lineno, "rule %s: bad alternative class '%s'", r->id, val);
+            p->broken = true;
+            return;
+        }
+        free(r->alt_class);
+        r->alt_class = xstrdup(val);
+    } else if (strcmp(key, "transient") == 0 && !*val) {
+        r->transient = true;
+    } else if (strcmp(key, "case") == 0 && !*val) {
+        r->case_sensitive = true;
+    } else {
+        warnf(p, lineno, "rule %s: unknown key '%s'", r->id, key);
+        p->broken = true;
+    }
+}
+
+int classify_rules_add_text(struct classify_rules *rs, const char *name, const char *text,
+                            size_t len, struct buf *warnings)
+{
+    struct parser p = {.rs = rs, .name = name, .warn = warnings};
+    size_t i = 0;
+    int lineno = 0;
+    char *line = xmalloc(len + 1);
+    while (i < len) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+        memcpy(line, text + i, n);
+        line[n] = 0;
+        lineno++;
+        if (memchr(text + i, 0, n)) {
+            warnf(&p, lineno, "NUL byte in rule file");
+            if (p.have) p.broken = true;
+        } else {
+            parse_line(&p, lineno, line);
+        }
+        i += n + (nl ? 1 : 0);
+    }
+    finish_rule(&p);
+    free(line);
+    rs->compiled = false;
+    return p.added;
+}
+
+int classify_rules_add_file(struct classify_rules *rs, const char *path, struct buf *warnings,
+                            char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    struct buf b = {0};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (b.len + n > RULE_FILE_MAX) {
+            fclose(f);
+            buf_free(&b);
+            return errf(err, errlen, "rule file %s: larger than %d bytes", path, RULE_FILE_MAX);
+        }
+        buf_append(&b, tmp, n);
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        buf_free(&b);
+        return errf(err, errlen, "rule file %s: read error", path);
+    }
+    int added = classify_rules_add_text(rs, path, b.p ? b.p : "", b.len, warnings);
+    buf_free(&b);
+    return added;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int classify_rules_add_dir(struct classify_rules *rs, const char *dir, struct buf *warnings,
+                           char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d) return errf(err, errlen, "rules directory %s: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (e->d_name[0] == '.' || l < 7 || strcmp(e->d_name + l - 6, ".rules") != 0) continue;
+        names = xgrow(names, &cap, nn + 1, sizeof *names);
+        names[nn++] = xasprintf("%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str); /* deterministic order: 10-x before 20-y */
+    int total = 0;
+    for (size_t i = 0; i < nn; i++) {
+        char e2[ERRLEN];
+        int n = classify_rules_add_file(rs, names[i], warnings, e2, sizeof e2);
+        if (n < 0) {
+            if (warnings) buf_printf(warnings, "%s\n", e2);
+        } else {
+            total += n;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return total;
+}
+
+/* ---- compiling ---------------------------------------------------------- */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    if (s) h = fnv(h, s, strlen(s));
+    return fnv(h, "\0", 1);
+}
+
+static void compute_version(struct classify_rules *rs)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv_str(h, CLASSIFY_ENGINE_VERSION);
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct crule *r = &rs->rules[i];
+        if (r->dead) continue;
+        char num[64];
+        snprintf(num, sizeof num, "%d/%d/%d/%d", r->weight, r->transient, r->case_sensitive,
+                 r->near_lines);
+        h = fnv_str(h, r->id);
+        h = fnv_str(h, r->class_id);
+        h = fnv_str(h, r->alt_class);
+        h = fnv_str(h, r->hint);
+        h = fnv_str(h, num);
+        for (size_t k = 0; k < r->npats; k++) {
+            char role[8];
+            snprintf(role, sizeof role, "%d", r->pats[k].role);
+            h = fnv_str(h, role);
+            h = fnv_str(h, r->pats[k].src);
+        }
+    }
+    snprintf(rs->version, sizeof rs->version, "cls1-%016llx", (unsigned long long)h);
+}
+
+static void build_scan_table(struct classify_rules *rs)
+{
+    free(rs->scan);
+    rs->scan = NULL;
+    rs->nscan = 0;
+    size_t cap = 0;
+    rs->max_ovec = 1;
+    for (size_t i = 0; i < rs->nrules; i++) {
+        struct crule *r = &rs->rules[i];
+        if (r->dead) continue;
+        for (size_t k = 0; k < r->npats; k++) {
+            uint32_t cc = 0;
+            pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_CAPTURECOUNT, &cc);
+            if (cc + 1 > rs->max_ovec) rs->max_ovec = cc + 1;
+            if (r->pats[k].role == PAT_UNLESS) continue;
+            rs->scan = xgrow(rs->scan, &cap, rs->nscan + 1, sizeof *rs->scan);
+            rs->scan[rs->nscan++] = (struct scan_pat){.rule = (int)i, .pat = (int)k};
+        }
+    }
+}
+
+/* The fallback scanner: one regex that matches wherever any pattern could. */
+static int compile_combined(struct classify_rules *rs, char *err, size_t errlen)
+{
+    struct buf b = {0};
+    for (size_t i = 0; i < rs->nscan; i++) {
+        const struct cpat *cp = &rs->rules[rs->scan[i].rule].pats[rs->scan[i].pat];
+        buf_puts(&b, i ? "|" : "");
+        buf_puts(&b, cp->caseless ? "(?i:" : "(?-i:");
+        buf_puts(&b, cp->src);
+        buf_puts(&b, ")");
+    }
+    int ec;
+    PCRE2_SIZE eo;
+    rs->combined = pcre2_compile((PCRE2_SPTR)(b.p ? b.p : "(?!)"), PCRE2_ZERO_TERMINATED,
+                                 PCRE2_MULTILINE, &ec, &eo, NULL);
+    buf_free(&b);
+    if (!rs->combined) {
+        char e[256];
+        pcre2_get_error_message(ec, (PCRE2_UCHAR *)e, sizeof e);
+        return errf(err, errlen, "classifier rules: combined pattern does not compile: %s", e);
+    }
+    pcre2_jit_compile(rs->combined, PCRE2_JIT_COMPLETE);
+    return 0;
+}
+
+#ifdef HAVE_HYPERSCAN
+/* The expression handed to Hyperscan: the pattern without \b word
+ * boundaries. That is a superset of the pattern (PCRE2 confirms every
+ * candidate line) and compiles several times faster. */
+static char *hs_expr(const char *src)
+{
+    size_t n = strlen(src);
+    char *out = xmalloc(n + 1), *o = out;
+    bool in_class = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = src[i];
+        if (ch == '\\' && i + 1 < n) {
+            if (!in_class && src[i + 1] == 'b') {
+                i++;
+                continue;
+            }
+            *o++ = ch;
+            *o++ = src[++i];
+            continue;
+        }
+        if (!in_class && ch == '[') {
+            in_class = true;
+            *o++ = ch;
+            /* a ']' right after '[' or '[^' is a literal */
+            if (i + 1 < n && src[i + 1] == '^') *o++ = src[++i];
+            if (i + 1 < n && src[i + 1] == ']') *o++ = src[++i];
+            continue;
+        }
+        if (in_class && ch == ']') in_class = false;
+        *o++ = ch;
+    }
+    *o = 0;
+    /* A pattern that was only a word boundary plus something empty cannot
+     * happen: empty-matching patterns are refused at load. */
+    return out;
+}
+
+/* Compiled databases are cached under $XDG_CACHE_HOME/artriage, keyed by
+ * the rule set's version, so a run does not pay the compile again. */
+static char *hs_cache_path(const struct classify_rules *rs)
+{
+    const char *off = getenv("ARTRIAGE_CLASSIFY_CACHE");
+    if (off && strcmp(off, "0") == 0) return NULL;
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char *dir;
+    if (xdg && *xdg) dir = xasprintf("%s/artriage", xdg);
+    else if (home && *home) dir = xasprintf("%s/.cache/artriage", home);
+    else return NULL;
+    char *p = xasprintf("%s/classify-%s-%s-%zu.hsdb", dir, rs->version, hs_version(), rs->nscan);
+    for (char *q = p + strlen(dir) + 1; *q; q++)
+        if (*q == ' ' || *q == '/') *q = '_';
+    free(dir);
+    return p;
+}
+
+static bool hs_cache_load(struct classify_rules *rs, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    struct buf b = {0};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len < 64u * 1024 * 1024) buf_append(&b, tmp, n);
+    fclose(f);
+    hs_database_t *db = NULL;
+    bool ok = b.len > 0 && hs_deserialize_database(b.p, b.len, &db) == HS_SUCCESS;
+    buf_free(&b);
+    if (!ok) return false;
+    hs_scratch_t *scr = NULL;
+    if (hs_alloc_scratch(db, &scr) != HS_SUCCESS) {
+        hs_free_database(db);
+        return false;
+    }
+    rs->db = db;
+    rs->scratch_proto = scr;
+    return true;
+}
+
+static void mkdir_p(char *path)
+{
+    for (char *q = path + 1; *q; q++) {
+        if (*q != '/') continue;
+        *q = 0;
+        mkdir(path, 0700);
+        *q = '/';
+    }
+}
+
+static void hs_cache_store(const struct classify_rules *rs, const char *path)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    if (hs_serialize_database(rs->db, &bytes, &len) != HS_SUCCESS) return;
+    char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+    char *dir = xstrdup(tmp);
+    mkdir_p(dir);
+    free(dir);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        bool ok = write(fd, bytes, len) == (ssize_t)len;
+        ok = close(fd) == 0 && ok;
+        if (!ok || rename(tmp, path) != 0) unlink(tmp);
+    }
+    free(tmp);
+    free(bytes); /* hs_serialize_database uses the default allocator */
+}
+#endif
+
+#ifdef HAVE_HYPERSCAN
+/* Compiles the Hyperscan database. A pattern Hyperscan rejects is retried
+ * in prefilter mode (a superset; PCRE2 confirms), and if that fails too its
+ * rule is dropped with a warning. */
+static void free_exprs(const char **exprs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free((char *)exprs[i]);
+    free(exprs);
+}
+
+static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err, size_t errlen)
+{
+    for (int attempt = 0; attempt < 64; attempt++) {
+        build_scan_table(rs);
+        size_t n = rs->nscan;
+        if (n == 0) return errf(err, errlen, "classifier rules: no patterns to compile");
+        const char **exprs = xcalloc(n, sizeof *exprs);
+        unsigned *flags = xcalloc(n, sizeof *flags);
+        unsigned *ids = xcalloc(n, sizeof *ids);
+        for (size_t i = 0; i < n; i++) {
+            const struct cpat *cp = &rs->rules[rs->scan[i].rule].pats[rs->scan[i].pat];
+            exprs[i] = hs_expr(cp->src);
+            flags[i] = HS_FLAG_MULTILINE | (cp->caseless ? HS_FLAG_CASELESS : 0) |
+                       (cp->hs_prefilter ? HS_FLAG_PREFILTER : 0);
+            ids[i] = (unsigned)i;
+        }
+        hs_compile_error_t *ce = NULL;
+        hs_database_t *db = NULL;
+        hs_error_t rc = hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &db, &ce);
+        if (rc == HS_SUCCESS) {
+            hs_scratch_t *scr = NULL;
+            if (hs_alloc_scratch(db, &scr) != HS_SUCCESS) {
+                hs_free_database(db);
+                free_exprs(exprs, n);
+                free(flags);
+                free(ids);
+                return errf(err, errlen, "classifier rules: cannot allocate scanner scratch space");
+            }
+            rs->db = db;
+            rs->scratch_proto = scr;
+            free_exprs(exprs, n);
+            free(flags);
+            free(ids);
+            return 0;
+        }
+        int bad = ce ? ce->expression : -1;
+        if (bad >= 0 && (size_t)bad < n) {
+            /* Try the bad pattern alone in prefilter mode to tell whether
+             * only the prefilter flag is missing. */
+            hs_compile_error_t *ce2 = NULL;
+            hs_database_t *db2 = NULL;
+            unsigned f2 = flags[bad] | HS_FLAG_PREFILTER;
+            struct crule *r = &rs->rules[rs->scan[bad].rule];
+            struct cpat *cp = &r->pats[rs->scan[bad].pat];
+            if (!cp->hs_prefilter && hs_compile(exprs[bad], f2, HS_MODE_BLOCK, NULL, &db2, &ce2) == HS_SUCCESS) {
+                hs_free_database(db2);
+                cp->hs_prefilter = true; /* a superset; PCRE2 confirms each line */
+                hs_free_compile_error(ce);
+                free_exprs(exprs, n);
+                free(flags);
+                free(ids);
+                continue;
+            }
+            if (ce2) hs_free_compile_error(ce2);
+            if (warnings)
+                buf_printf(warnings, "%s:%d: rule %s: pattern not supported by the scanner: %s\n",
+                           r->file, cp->line, r->id, ce->message);
+            r->dead = true;
+            hs_free_compile_error(ce);
+            free_exprs(exprs, n);
+            free(flags);
+            free(ids);
+            continue;
+        }
+        errf(err, errlen, "classifier rules: scanner compile failed: %s",
+             ce ? ce->message : "unknown error");
+        if (ce) hs_free_compile_error(ce);
+        free_exprs(exprs, n);
+        free(flags);
+        free(ids);
+        return -1;
+    }
+    return errf(err, errlen, "classifier rules: too many unsupported patterns");
+}
+#endif
+
+int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char *err,
+                           size_t errlen)
+{
+    scanner_free(rs);
+    if (classify_rules_count(rs) == 0) return errf(err, errlen, "classifier rules: no rules loaded");
+    rs->use_hs = false;
+#ifdef HAVE_HYPERSCAN
+    const char *want = getenv("ARTRIAGE_CLASSIFY_SCANNER");
+    if (!want || strcmp(want, "pcre2") != 0) {
+        rs->use_hs = true;
+        build_scan_table(rs);
+        compute_version(rs);
+        char *cache = hs_cache_path(rs);
+        if (!cache || !hs_cache_load(rs, cache)) {
+            size_t before = classify_rules_count(rs);
+            if (compile_hs(rs, warnings, err, errlen) < 0) {
+                free(cache);
+                return -1;
+            }
+            /* rules dropped while compiling change the version: key the
+             * cache by the set that was asked for, which is what the next
+             * load computes before compiling */
+            if (cache && classify_rules_count(rs) == before) hs_cache_store(rs, cache);
+        }
+        free(cache);
+    }
+#else
+    (void)warnings;
+#endif
+    if (!rs->use_hs) {
+        build_scan_table(rs);
+        if (compile_combined(rs, err, errlen) < 0) return -1;
+    }
+    compute_version(rs);
+    rs->compiled = true;
+    return 0;
+}
+
+/* ---- locating rule directories ------------------------------------------ */
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *find_shipped_dir(void)
+{
+    const char *env = getenv("ARTRIAGE_RULES");
+    if (env && *env && is_dir(env)) return xstrdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            /* installed: <prefix>/bin/artriage -> <prefix>/share/artriage/rules;
+             * relocated tree: rules/ or data/rules beside the binary. */
+            const char *rel[] = {"../share/artriage/rules", "rules", "data/rules", "../data/rules"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                char *cand = xasprintf("%s/%s", exe, rel[i]);
+                if (is_dir(cand)) return cand;
+                free(cand);
+            }
+        }
+    }
+#ifdef ARTRIAGE_DATADIR
+    if (is_dir(ARTRIAGE_DATADIR "/rules")) return xstrdup(ARTRIAGE_DATADIR "/rules");
+#endif
+    return NULL;
+}
+
+struct classify_rules *classify_rules_load(const struct classify_rules_opts *opts,
+                                           struct buf *warnings, char *err, size_t errlen)
+{
+    struct classify_rules_opts none = {0};
+    if (!opts) opts = &none;
+    char *shipped = opts->shipped_dir ? xstrdup(opts->shipped_dir) : find_shipped_dir();
+    if (!shipped) {
+        errf(err, errlen, "classifier rules not found (set ARTRIAGE_RULES to the data/rules directory)");
+        return NULL;
+    }
+    struct classify_rules *rs = classify_rules_new();
+    rs->shipped_dir = shipped;
+    if (classify_rules_add_dir(rs, shipped, warnings, err, errlen) < 0) goto fail;
+
+    char *user = NULL;
+    if (!opts->user_dir) {
+        const char *xdg = getenv("XDG_CONFIG_HOME");
+        const char *home = getenv("HOME");
+        if (xdg && *xdg) user = xasprintf("%s/artriage/rules.d", xdg);
+        else if (home && *home) user = xasprintf("%s/.config/artriage/rules.d", home);
+    } else if (*opts->user_dir) {
+        user = xstrdup(opts->user_dir);
+    }
+    if (user && is_dir(user)) {
+        char e2[ERRLEN];
+        if (classify_rules_add_dir(rs, user, warnings, e2, sizeof e2) < 0 && warnings)
+            buf_printf(warnings, "%s\n", e2);
+    }
+    free(user);
+    if (opts->extra_dir) {
+        if (!is_dir(opts->extra_dir)) {
+            errf(err, errlen, "--rules %s: not a readable directory", opts->extra_dir);
+            goto fail;
+        }
+        if (classify_rules_add_dir(rs, opts->extra_dir, warnings, err, errlen) < 0) goto fail;
+    }
+    if (classify_rules_compile(rs, warnings, err, errlen) < 0) goto fail;
+    return rs;
+fail:
+    classify_rules_free(rs);
+    return NULL;
+}

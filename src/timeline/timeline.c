@@ -1,0 +1,509 @@
+/* timeline.c — building the postmortem timeline from the history cache and
+ * rendering it as Markdown, JSON or CSV. */
+#include "timeline/timeline.h"
+#include "util/err.h"
+#include "util/sanitize.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAUSE_MAX 200 /* characters of a cause quoted in one event */
+
+static const char *const kind_names[] = {
+    [TL_CREATED] = "created",     [TL_STARTED] = "started", [TL_PHASE] = "phase",
+    [TL_FIRST_CAUSE] = "first-cause", [TL_FAILED] = "failed", [TL_SUCCEEDED] = "succeeded",
+    [TL_PR] = "pr",               [TL_RERUN] = "rerun",     [TL_DELETED] = "deleted",
+    [TL_NOTE] = "note",
+};
+
+const char *timeline_kind_name(enum timeline_kind k)
+{
+    return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
+}
+
+void timeline_query_init(struct timeline_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->since = TIME_NONE;
+    q->until = TIME_NONE;
+}
+
+void timeline_free(struct timeline *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->ev[i].run);
+        free(t->ev[i].ns);
+        free(t->ev[i].cls);
+        free(t->ev[i].text);
+    }
+    free(t->ev);
+    memset(t, 0, sizeof *t);
+}
+
+struct builder {
+    struct timeline *t;
+    size_t cap;
+};
+
+static struct timeline_event *add(struct builder *b, int64_t time, enum timeline_kind kind,
+                                  const struct store_run *r, const char *cls, bool rec,
+                                  char *text /* taken */)
+{
+    b->t->ev = xgrow(b->t->ev, &b->cap, b->t->n + 1, sizeof *b->t->ev);
+    struct timeline_event *e = &b->t->ev[b->t->n++];
+    e->time = time;
+    e->kind = kind;
+    e->run = r ? xstrdup(r->name) : NULL;
+    e->ns = r ? xstrdup(r->ns) : NULL;
+    e->cls = cls ? xstrdup(cls) : NULL;
+    e->text = text;
+    e->reconstructed = rec;
+    return e;
+}
+
+/* One line of at most max characters (0 = any): whitespace runs (newlines
+ * included) become one space; cut at a UTF-8 boundary with an ellipsis. */
+static char *one_line_max(const char *s, size_t max)
+{
+    struct buf b = {0};
+    bool space = false;
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = b.len > 0;
+            continue;
+        }
+        if (space) {
+            buf_putc(&b, ' ');
+            chars++;
+            space = false;
+        }
+        if ((*p & 0xC0) != 0x80) chars++;
+        if (max && chars > max) {
+            buf_puts(&b, "…");
+            break;
+        }
+        buf_putc(&b, (char)*p);
+    }
+    return buf_detach(&b);
+}
+
+static char *one_line(const char *s) { return one_line_max(s, CAUSE_MAX); }
+
+static char *one_line_keep(const char *s) { return one_line_max(s, 0); }
+
+static bool is_phase(const char *p, const char *want) { return p && strcmp(p, want) == 0; }
+
+/* The cause of a failed run in a few words: the classifier's evidence,
+ * else status.message, else the reason. */
+static char *cause_of(const struct store_run *r, const struct store_change *c,
+                      const struct store_class *cl)
+{
+    if (cl && cl->cls && cl->text && *cl->text) return one_line(cl->text);
+    const char *msg = c && c->message && *c->message ? c->message : r->message;
+    if (msg && *msg) return one_line(msg);
+    const char *reason = c && c->reason ? c->reason : r->reason;
+    if (reason && *reason) return one_line(reason);
+    return NULL;
+}
+
+static void run_events(struct builder *b, struct store *s, const struct store_run *r,
+                       const struct store_change_list *cl, const struct store_class *cls,
+                       bool has_class, const struct store_pr_list *prs)
+{
+    bool has_started = false;
+    int64_t fail_time = TIME_NONE;
+    bool fail_rec = false;
+    for (size_t i = 0; i < cl->n; i++)
+        if (strcmp(cl->items[i].kind, "started") == 0) has_started = true;
+    const char *cls_name = has_class && cls->cls ? cls->cls : NULL;
+    for (size_t i = 0; i < cl->n; i++) {
+        const struct store_change *c = &cl->items[i];
+        const char *k = c->kind;
+        if (strcmp(k, "created") == 0) {
+            add(b, c->time, TL_CREATED, r, NULL, c->reconstructed,
+                xasprintf("Run %s created", r->name));
+        } else if (strcmp(k, "started") == 0) {
+            add(b, c->time, TL_STARTED, r, NULL, c->reconstructed,
+                xasprintf("Run %s starts", r->name));
+        } else if (strcmp(k, "deleted") == 0) {
+            add(b, c->time, TL_DELETED, r, NULL, c->reconstructed,
+                xasprintf("Run %s is deleted from the cluster", r->name));
+        } else if (strcmp(k, "condition") == 0) {
+            /* only being held back says something the phase does not */
+            if (c->cond_type && strcmp(c->cond_type, "Blocked") == 0 &&
+                is_phase(c->cond_status, "True")) {
+                char *why = one_line(c->message && *c->message ? c->message : c->reason);
+                add(b, c->time, TL_PHASE, r, NULL, c->reconstructed,
+                    xasprintf("Run %s is blocked: %s%s%s%s", r->name, c->reason ? c->reason : "",
+                              *why ? " (" : "", why, *why ? ")" : ""));
+                free(why);
+            }
+        } else if (strcmp(k, "phase") == 0 && c->phase) {
+            if (is_phase(c->phase, "Failed")) {
+                char *cause = cause_of(r, c, has_class ? cls : NULL);
+                struct buf t = {0};
+                buf_printf(&t, "Run %s fails", r->name);
+                if (cause) buf_printf(&t, ": %s", cause);
+                if (cls_name) buf_printf(&t, " (%s)", cls_name);
+                if (r->npods == 0 && !has_class && c->reconstructed && r->runtime &&
+                    (strcmp(r->runtime, "job") == 0 || strcmp(r->runtime, "workflow") == 0))
+                    buf_puts(&t, "; its pods were gone before artriage saw them, so no log");
+                add(b, c->time, TL_FAILED, r, cls_name, c->reconstructed, buf_detach(&t));
+                free(cause);
+                fail_time = c->time;
+                fail_rec = c->reconstructed;
+            } else if (is_phase(c->phase, "Succeeded")) {
+                add(b, c->time, TL_SUCCEEDED, r, NULL, c->reconstructed,
+                    xasprintf("Run %s succeeds", r->name));
+            } else if (is_phase(c->phase, "Running")) {
+                if (!has_started)
+                    add(b, c->time, TL_PHASE, r, NULL, c->reconstructed,
+                        xasprintf("Run %s is Running", r->name));
+            } else if (is_phase(c->phase, "Cancelled")) {
+                add(b, c->time, TL_PHASE, r, NULL, c->reconstructed,
+                    xasprintf("Run %s is cancelled", r->name));
+            } else {
+                char *why = one_line(c->message && *c->message ? c->message : c->reason);
+                add(b, c->time, TL_PHASE, r, NULL, c->reconstructed,
+                    xasprintf("Run %s is %s%s%s", r->name, c->phase, *why ? ": " : "", why));
+                free(why);
+            }
+        }
+    }
+    /* The first cause, where the log shows it: at the line's own time,
+     * else just before the failure it explains. */
+    if (has_class && cls->cls && cls->line > 0 && (cls->log_time != TIME_NONE || fail_time != TIME_NONE)) {
+        char *text = one_line(cls->text);
+        add(b, cls->log_time != TIME_NONE ? cls->log_time : fail_time, TL_FIRST_CAUSE, r, cls->cls,
+            cls->log_time == TIME_NONE && fail_rec,
+            xasprintf("First cause in %s (%s log line %lld): %s", r->name,
+                      cls->container ? cls->container : "container", (long long)cls->line, text));
+        free(text);
+    }
+    for (size_t i = 0; i < prs->n; i++) {
+        const struct store_pr *p = &prs->items[i];
+        int64_t t = p->time != TIME_NONE ? p->time : r->finished != TIME_NONE ? r->finished
+                                                                               : p->observed;
+        char num[32] = "";
+        if (p->number > 0) snprintf(num, sizeof num, "#%lld ", (long long)p->number);
+        add(b, t, TL_PR, r, NULL, p->time == TIME_NONE,
+            xasprintf("Run %s opens PR %s(%s)", r->name, num, p->url));
+    }
+    (void)s;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+    const struct timeline_event *x = a, *y = b;
+    if (x->time != y->time) return x->time < y->time ? -1 : 1;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    int c = strcmp(x->run ? x->run : "", y->run ? y->run : "");
+    if (c) return c;
+    return strcmp(x->text, y->text);
+}
+
+static bool name_selected(const struct timeline_query *q, const char *name)
+{
+    if (!q->runs || q->nruns == 0) return true;
+    for (size_t i = 0; i < q->nruns; i++)
+        if (q->runs[i] && strcmp(q->runs[i], name) == 0) return true;
+    return false;
+}
+
+static int collect_runs(struct store *s, const struct timeline_query *q,
+                        struct store_run_list *out, char *err, size_t errlen)
+{
+    struct store_query sq;
+    store_query_init(&sq);
+    sq.context = q->context;
+    sq.ns = q->ns;
+    sq.lane = q->lane;
+    sq.until = q->until; /* a run created after the window tells nothing in it */
+    if (q->runs && q->nruns > 0 && !q->lane) {
+        /* one indexed lookup per name */
+        memset(out, 0, sizeof *out);
+        size_t cap = 0;
+        for (size_t i = 0; i < q->nruns; i++) {
+            if (!q->runs[i]) continue;
+            sq.name = q->runs[i];
+            struct store_run_list one;
+            if (store_list_runs(s, &sq, &one, err, errlen) < 0) {
+                store_run_list_free(out);
+                return -1;
+            }
+            for (size_t k = 0; k < one.n; k++) {
+                out->items = xgrow(out->items, &cap, out->n + 1, sizeof *out->items);
+                out->items[out->n++] = one.items[k];
+            }
+            free(one.items);
+        }
+        return 0;
+    }
+    if (store_list_runs(s, &sq, out, err, errlen) < 0) return -1;
+    if (q->runs && q->nruns > 0) {
+        size_t k = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            if (name_selected(q, out->items[i].name)) out->items[k++] = out->items[i];
+            else store_run_free(&out->items[i]);
+        }
+        out->n = k;
+    }
+    return 0;
+}
+
+static bool str_same_ns(const struct store_run *r, const struct store_rerun *x)
+{
+    if (x->ns && r->ns && strcmp(r->ns, x->ns) != 0) return false;
+    if (x->context && *x->context && r->context && strcmp(r->context, x->context) != 0)
+        return false;
+    return true;
+}
+
+/* Reruns that concern the selected runs (from or to one of them). */
+static void rerun_events(struct builder *b, const struct store_rerun_list *rl,
+                         const struct store_run_list *runs, bool all)
+{
+    for (size_t i = 0; i < rl->n; i++) {
+        const struct store_rerun *x = &rl->items[i];
+        if (x->dry_run || !x->result) continue;
+        const struct store_run *from = NULL;
+        for (size_t k = 0; k < runs->n; k++) {
+            const struct store_run *r = &runs->items[k];
+            if (!str_same_ns(r, x)) continue;
+            if (strcmp(r->name, x->from_name) == 0 ||
+                (x->new_name && strcmp(r->name, x->new_name) == 0)) {
+                from = r;
+                break;
+            }
+        }
+        if (!from && !all) continue;
+        struct store_run pseudo = {.name = x->from_name, .ns = x->ns};
+        const struct store_run *who = from ? from : &pseudo;
+        char *text;
+        if (strcmp(x->result, "created") == 0) {
+            text = xasprintf("Rerun of %s created as %s%s%s%s", x->from_name,
+                             x->new_name ? x->new_name : "a new run", x->head ? " (head " : "",
+                             x->head ? x->head : "", x->head ? ")" : "");
+        } else if (strcmp(x->result, "failed") == 0) {
+            char *why = one_line(x->error);
+            text = xasprintf("Rerun of %s failed%s%s", x->from_name, *why ? ": " : "", why);
+            free(why);
+        } else {
+            continue;
+        }
+        struct timeline_event *e = add(b, x->time, TL_RERUN, NULL, NULL, false, text);
+        e->run = xstrdup(x->new_name && strcmp(x->result, "created") == 0 ? x->new_name
+                                                                         : who->name);
+        e->ns = xstrdup(x->ns ? x->ns : "");
+    }
+}
+
+static bool in_window(const struct timeline_query *q, int64_t t)
+{
+    return (q->since == TIME_NONE || t >= q->since) && (q->until == TIME_NONE || t <= q->until);
+}
+
+int timeline_build(struct store *s, const struct timeline_query *q, struct timeline *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    struct builder b = {.t = out};
+    struct store_run_list runs;
+    if (collect_runs(s, q, &runs, err, errlen) < 0) return -1;
+    bool filtered = q->lane || (q->runs && q->nruns > 0);
+    int rc = 0;
+    for (size_t i = 0; i < runs.n && rc == 0; i++) {
+        const struct store_run *r = &runs.items[i];
+        struct store_change_list cl;
+        struct store_pr_list prs;
+        struct store_class cls;
+        if (store_run_changes(s, r->id, &cl, err, errlen) < 0) {
+            rc = -1;
+            break;
+        }
+        int hc = store_get_classification(s, r->id, &cls, err, errlen);
+        if (hc < 0 || store_run_prs(s, r->id, &prs, err, errlen) < 0) {
+            if (hc > 0) store_class_free(&cls);
+            store_change_list_free(&cl);
+            rc = -1;
+            break;
+        }
+        run_events(&b, s, r, &cl, &cls, hc > 0, &prs);
+        store_change_list_free(&cl);
+        store_pr_list_free(&prs);
+        if (hc > 0) store_class_free(&cls);
+    }
+    /* the window applies to events, not to runs */
+    int64_t first = TIME_NONE, last = TIME_NONE;
+    if (rc == 0) {
+        size_t k = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            struct timeline_event *e = &out->ev[i];
+            if (!in_window(q, e->time)) {
+                free(e->run);
+                free(e->ns);
+                free(e->cls);
+                free(e->text);
+                continue;
+            }
+            if (first == TIME_NONE || e->time < first) first = e->time;
+            if (last == TIME_NONE || e->time > last) last = e->time;
+            out->ev[k++] = *e;
+        }
+        out->n = k;
+    }
+    if (rc == 0) {
+        int64_t from = filtered ? first : q->since, to = filtered ? last : q->until;
+        if (first != TIME_NONE && !filtered) {
+            /* everything in scope: the window, else the span of the events */
+            if (from == TIME_NONE) from = first;
+            if (to == TIME_NONE) to = last;
+        }
+        struct store_rerun_list rl;
+        if (store_list_reruns(s, q->context, q->ns, from, to, &rl, err, errlen) < 0) {
+            rc = -1;
+        } else {
+            if (!filtered || first != TIME_NONE) rerun_events(&b, &rl, &runs, !filtered);
+            store_rerun_list_free(&rl);
+        }
+        /* notes belong to no run: those within the told span */
+        struct store_note_list nl;
+        if (rc == 0 && (first != TIME_NONE || !filtered)) {
+            if (store_list_notes(s, from, to, &nl, err, errlen) < 0) {
+                rc = -1;
+            } else {
+                for (size_t i = 0; i < nl.n; i++) {
+                    const struct store_note *n = &nl.items[i];
+                    if (q->context && n->context && strcmp(n->context, q->context) != 0) continue;
+                    if (q->ns && n->ns && strcmp(n->ns, q->ns) != 0) continue;
+                    if (!in_window(q, n->time)) continue;
+                    add(&b, n->time, TL_NOTE, NULL, NULL, false, one_line_keep(n->text));
+                }
+                store_note_list_free(&nl);
+            }
+        }
+    }
+    store_run_list_free(&runs);
+    if (rc < 0) {
+        timeline_free(out);
+        return -1;
+    }
+    if (out->n > 1) qsort(out->ev, out->n, sizeof *out->ev, cmp_event);
+    return 0;
+}
+
+/* ---- rendering -------------------------------------------------------------- */
+
+int timeline_format_parse(const char *s, enum timeline_format *out)
+{
+    if (!s) return -1;
+    if (strcmp(s, "md") == 0 || strcmp(s, "markdown") == 0) *out = TIMELINE_MD;
+    else if (strcmp(s, "json") == 0) *out = TIMELINE_JSON;
+    else if (strcmp(s, "csv") == 0) *out = TIMELINE_CSV;
+    else return -1;
+    return 0;
+}
+
+cJSON *timeline_to_json(const struct timeline *t)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "events");
+    for (size_t i = 0; i < t->n; i++) {
+        const struct timeline_event *e = &t->ev[i];
+        cJSON *o = cJSON_CreateObject();
+        char ts[40];
+        time_format_rfc3339(e->time, ts, sizeof ts);
+        cJSON_AddStringToObject(o, "time", ts);
+        if (e->run) cJSON_AddStringToObject(o, "run", e->run);
+        else cJSON_AddNullToObject(o, "run");
+        if (e->ns) cJSON_AddStringToObject(o, "namespace", e->ns);
+        else cJSON_AddNullToObject(o, "namespace");
+        cJSON_AddStringToObject(o, "kind", timeline_kind_name(e->kind));
+        if (e->cls) cJSON_AddStringToObject(o, "class", e->cls);
+        else cJSON_AddNullToObject(o, "class");
+        cJSON_AddStringToObject(o, "text", e->text);
+        cJSON_AddBoolToObject(o, "reconstructed", e->reconstructed);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return doc;
+}
+
+/* "2026-02-25 09:14:31" — the incident report's time column. */
+static void md_time(int64_t t, char *out, size_t outlen)
+{
+    time_format_rfc3339(t, out, outlen);
+    char *p = strchr(out, 'T');
+    if (p) *p = ' ';
+    size_t n = strlen(out);
+    if (n && out[n - 1] == 'Z') out[n - 1] = 0;
+}
+
+static void md_cell(struct buf *out, const char *s)
+{
+    char *clean = sanitize_str(s, 0);
+    for (const char *p = clean; *p; p++) {
+        if (*p == '|' || *p == '\\') buf_putc(out, '\\');
+        buf_putc(out, *p);
+    }
+    free(clean);
+}
+
+static void csv_cell(struct buf *out, const char *s)
+{
+    char *clean = sanitize_str(s ? s : "", 0);
+    bool quote = strpbrk(clean, ",\"\r\n") != NULL || (clean[0] == ' ');
+    if (quote) buf_putc(out, '"');
+    for (const char *p = clean; *p; p++) {
+        if (*p == '"') buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    if (quote) buf_putc(out, '"');
+    free(clean);
+}
+
+void timeline_render(const struct timeline *t, enum timeline_format f, struct buf *out)
+{
+    if (f == TIMELINE_JSON) {
+        cJSON *doc = timeline_to_json(t);
+        char *s = cJSON_Print(doc);
+        buf_puts(out, s);
+        buf_putc(out, '\n');
+        cJSON_free(s);
+        cJSON_Delete(doc);
+        return;
+    }
+    if (f == TIMELINE_CSV) {
+        buf_puts(out, "time,kind,run,namespace,class,reconstructed,text\n");
+        for (size_t i = 0; i < t->n; i++) {
+            const struct timeline_event *e = &t->ev[i];
+            char ts[40];
+            time_format_rfc3339(e->time, ts, sizeof ts);
+            buf_puts(out, ts);
+            buf_putc(out, ',');
+            buf_puts(out, timeline_kind_name(e->kind));
+            buf_putc(out, ',');
+            csv_cell(out, e->run);
+            buf_putc(out, ',');
+            csv_cell(out, e->ns);
+            buf_putc(out, ',');
+            csv_cell(out, e->cls);
+            buf_puts(out, e->reconstructed ? ",true," : ",false,");
+            csv_cell(out, e->text);
+            buf_puts(out, "\n");
+        }
+        return;
+    }
+    buf_puts(out, "| Time (UTC) | Event |\n| --- | --- |\n");
+    for (size_t i = 0; i < t->n; i++) {
+        const struct timeline_event *e = &t->ev[i];
+        char ts[40];
+        md_time(e->time, ts, sizeof ts);
+        buf_printf(out, "| %s | ", ts);
+        md_cell(out, e->text);
+        buf_puts(out, " |\n");
+    }
+}

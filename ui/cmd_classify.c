@@ -1,0 +1,201 @@
+/* artriage classify [FILE|-]: the root cause of a log file or stdin
+ * (CLI.md "Classification"). */
+#include "cli.h"
+#include "classify/classify.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/sanitize.h"
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char cmd_classify_usage[] =
+    "classify [FILE|-] [--outcome failed|succeeded|unknown] [-o text|json] [--explain]";
+
+#define READ_CHUNK (4u * 1024 * 1024)
+
+static cJSON *finding_json(const struct classify_finding *f, bool with_hint)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "class", f->class_id);
+    if (f->line > 0) cJSON_AddNumberToObject(o, "line", (double)f->line);
+    else cJSON_AddNullToObject(o, "line");
+    if (f->rule_id) cJSON_AddStringToObject(o, "rule", f->rule_id);
+    else cJSON_AddNullToObject(o, "rule");
+    if (f->text) cJSON_AddStringToObject(o, "text", f->text);
+    else cJSON_AddNullToObject(o, "text");
+    if (with_hint) {
+        if (f->hint) cJSON_AddStringToObject(o, "hint", f->hint);
+        else cJSON_AddNullToObject(o, "hint");
+    }
+    if (f->offset >= 0) cJSON_AddNumberToObject(o, "offset", (double)f->offset);
+    if (f->line <= 0 && f->source) cJSON_AddStringToObject(o, "source", f->source);
+    return o;
+}
+
+static void print_json(const struct classify_result *r, const struct classify_rules *rs,
+                       bool explain)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (r->has_primary) cJSON_AddItemToObject(o, "primary", finding_json(&r->primary, true));
+    else cJSON_AddNullToObject(o, "primary");
+    cJSON *sec = cJSON_AddArrayToObject(o, "secondary");
+    for (size_t i = 0; i < r->nsecondary; i++)
+        cJSON_AddItemToArray(sec, finding_json(&r->secondary[i], true));
+    cJSON_AddNumberToObject(o, "lines", (double)r->lines);
+    cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
+    cJSON_AddStringToObject(o, "classifier", classify_rules_version(rs));
+    if (explain) cJSON_AddStringToObject(o, "explain", r->explain);
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+    }
+    cJSON_free(s);
+    cJSON_Delete(o);
+}
+
+static void put_san(struct buf *b, const char *s)
+{
+    if (s) sanitize_append(b, s, strlen(s), SAN_STRIP_SGR);
+}
+
+static void print_text(const struct classify_result *r, bool explain)
+{
+    struct buf b = {0};
+    if (r->has_primary) {
+        buf_puts(&b, "primary: ");
+        put_san(&b, r->primary.class_id);
+        if (r->primary.line > 0) buf_printf(&b, " (line %lld", (long long)r->primary.line);
+        else buf_puts(&b, " (no log line");
+        if (r->primary.rule_id) {
+            buf_puts(&b, ", rule ");
+            put_san(&b, r->primary.rule_id);
+        }
+        buf_puts(&b, ")\n");
+        if (r->primary.text) {
+            buf_puts(&b, "  ");
+            if (r->primary.line > 0) buf_printf(&b, "%lld: ", (long long)r->primary.line);
+            put_san(&b, r->primary.text);
+            buf_putc(&b, '\n');
+        }
+        if (r->primary.hint) {
+            buf_puts(&b, "  hint: ");
+            put_san(&b, r->primary.hint);
+            buf_putc(&b, '\n');
+        }
+    } else {
+        buf_puts(&b, "primary: none\n");
+    }
+    for (size_t i = 0; i < r->nsecondary; i++) {
+        const struct classify_finding *f = &r->secondary[i];
+        buf_puts(&b, i == 0 ? "secondary:\n" : "");
+        buf_puts(&b, "  ");
+        put_san(&b, f->class_id);
+        if (f->line > 0) buf_printf(&b, " line %lld", (long long)f->line);
+        buf_puts(&b, " (rule ");
+        put_san(&b, f->rule_id);
+        buf_puts(&b, "): ");
+        put_san(&b, f->text);
+        buf_putc(&b, '\n');
+    }
+    buf_printf(&b, "lines: %lld  bytes: %lld\n", (long long)r->lines, (long long)r->bytes);
+    if (explain) {
+        buf_puts(&b, "\nexplain:\n");
+        sanitize_append(&b, r->explain, strlen(r->explain), SAN_STRIP_SGR | SAN_KEEP_NEWLINE);
+    }
+    fwrite(b.p, 1, b.len, stdout);
+    buf_free(&b);
+}
+
+int cmd_classify(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"outcome", required_argument, 0, 'u'},
+        {"explain", no_argument, 0, 'x'},
+        {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    enum classify_outcome outcome = CLASSIFY_OUTCOME_UNKNOWN;
+    bool explain = false;
+    const char *output = cli->output;
+    optind = 0;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'u':
+            if (classify_outcome_parse(optarg, &outcome) < 0)
+                return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", optarg);
+            break;
+        case 'x': explain = true; break;
+        case 'o': output = optarg; break;
+        case 'h':
+            printf("usage: artriage %s\n", cmd_classify_usage);
+            return 0;
+        default:
+            return cli_usage("classify", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!output) output = "text";
+    if (strcmp(output, "text") != 0 && strcmp(output, "json") != 0)
+        return cli_usage("classify", "-o must be text or json, not '%s'", output);
+    if (argc - optind > 1) return cli_usage("classify", "one log file at most");
+    const char *path = optind < argc ? argv[optind] : "-";
+
+    int fd = 0;
+    if (strcmp(path, "-") != 0) {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return cli_fail("classify: cannot open %s: %s", path, strerror(errno));
+    }
+
+    struct buf warn = {0};
+    char err[ERRLEN];
+    struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
+    struct classify_rules *rs = classify_rules_load(&ro, &warn, err, sizeof err);
+    if (warn.len) {
+        /* rule problems are reported, the rest of the rules still apply */
+        struct buf s = {0};
+        sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
+        fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
+        buf_free(&s);
+    }
+    buf_free(&warn);
+    if (!rs) {
+        if (fd > 0) close(fd);
+        return cli_fail("classify: %s", err);
+    }
+
+    struct classify_ctx *c = classify_new(rs, outcome);
+    char *chunk = malloc(READ_CHUNK);
+    if (!chunk) abort();
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, READ_CHUNK);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            rc = cli_fail("classify: reading %s: %s", strcmp(path, "-") ? path : "stdin", strerror(errno));
+            break;
+        }
+        if (n == 0) break;
+        classify_feed(c, chunk, (size_t)n);
+    }
+    free(chunk);
+    if (fd > 0) close(fd);
+    if (rc == 0) {
+        struct classify_result *r = classify_finish(c);
+        if (strcmp(output, "json") == 0) print_json(r, rs, explain);
+        else print_text(r, explain);
+        classify_result_free(r);
+        if (fflush(stdout) != 0) rc = cli_fail("classify: writing output: %s", strerror(errno));
+    }
+    classify_free(c);
+    classify_rules_free(rs);
+    return rc;
+}

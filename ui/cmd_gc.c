@@ -1,0 +1,44 @@
+/* `artriage gc` — prune the history cache: runs (with their changes, pods
+ * and logs), notes and rerun records older than the cut-off, then the log
+ * size caps. */
+#include "cli.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+const char cmd_gc_usage[] = "gc [--older-than DURATION]   (default 90d)";
+
+int cmd_gc(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"older-than", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    int64_t age = 90LL * 86400 * 1000;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: artriage %s\n", cmd_gc_usage);
+            return 0;
+        }
+        if (c != 'o') return cli_usage("gc", "unknown option");
+        if (time_parse_duration(optarg, &age) < 0 || age <= 0)
+            return cli_usage("gc", "--older-than: '%s' is not a duration such as 90d", optarg);
+    }
+    if (optind < argc) return cli_usage("gc", "unexpected argument '%s'", argv[optind]);
+    char err[ERRLEN];
+    struct store *s = store_open(cli->db, NULL, err, sizeof err);
+    if (!s) return cli_fail("%s", err);
+    struct store_gc_stats st;
+    int rc = store_gc(s, time_now_ms() - age, &st, err, sizeof err);
+    store_close(s);
+    if (rc < 0) return cli_fail("%s", err);
+    printf("removed %lld runs, %lld pods, %lld logs, %lld notes, %lld rerun records; "
+           "%.1f MiB of logs kept\n",
+           (long long)st.runs, (long long)st.pods, (long long)st.logs, (long long)st.notes,
+           (long long)st.reruns, (double)st.log_bytes / (1024.0 * 1024.0));
+    return 0;
+}
