@@ -280,7 +280,8 @@ static void build(struct detail *d, struct console *c, int cols)
         field_wrapped(c, d, "  hint", r->fail.hint, A_NORMAL, cols);
         field_wrapped(c, d, "  evidence", r->fail.text, draw_attr(c, CP_HILITE), cols);
     } else {
-        field(c, d, "Failure", agentrun_is_terminal(a) ? "not classified" : "-", draw_attr(c, CP_DIM));
+        const char *ph = a->phase ? a->phase : "";
+        field(c, d, "Failure", strcmp(ph, "Failed") == 0 ? "not classified yet" : "none", draw_attr(c, CP_DIM));
     }
     if (a->has_runner) {
         struct dline *l = newline(d);

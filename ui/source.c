@@ -10,15 +10,22 @@
  * resourceVersion; a relist (first, after 410 Gone, or after a reconnect)
  * marks runs it no longer returns as deleted. A failed call backs off (1 s
  * doubling to 30 s) with "reconnecting" and the next try's time in the
- * status bar; from the second failure in a row, or when the first contact
+ * status bar; from the third failure in a row, or when the first contact
  * fails, the console says offline and keeps what it has browsable. What
- * the cluster shows is written to the cache as it arrives. */
+ * the cluster shows is written to the cache as it arrives.
+ *
+ * Triage: when a run's runner container has terminated and the cache has
+ * no verdict for it, its log is streamed (two at a time) through the
+ * classifier and the PR scanner chunk by chunk as it arrives, and the
+ * verdict, PR link and log go to the run set and the cache. */
 #include "source.h"
 #include "view.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "kube/lines.h"
+#include "classify/classify.h"
 #include "model/agentrun.h"
+#include "model/linkage.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/sanitize.h"
@@ -57,6 +64,24 @@ struct link_item {
     char *uid;
 };
 
+#define TRIAGE_PARALLEL 2
+#define TRIAGE_LOG_KEEP ((size_t)8 << 20)
+
+/* One container log being read for the classifier and the PR scanner. */
+struct triage {
+    struct source *src;
+    char *run_uid, *ns, *pod, *pod_uid, *container;
+    struct kube_request *req;
+    struct classify_ctx *cls;
+    struct pr_scan *pr;
+    struct buf keep;      /* the log for the cache, up to TRIAGE_LOG_KEEP */
+    bool cut;
+};
+
+struct triage_item {
+    char *run_uid, *ns, *pod, *pod_uid, *container;
+};
+
 struct source {
     struct console *c;
     struct kubeconfig *kc;
@@ -73,6 +98,14 @@ struct source {
     size_t nlink, caplink, linkpos;
     bool ever_live;
     int wake_pipe[2];
+    /* log triage */
+    struct classify_rules *rules;
+    bool rules_failed;
+    struct triage_item *tq;
+    size_t ntq, captq;
+    struct triage *active[TRIAGE_PARALLEL];
+    char **triaged;       /* pod uid + container already read */
+    size_t ntriaged, captriaged;
 };
 
 static const char *ctx_name(struct source *s)
@@ -288,6 +321,241 @@ static void link_one(struct source *s, const char *uid)
     }
 }
 
+static void store_tx_open(struct source *s);
+
+/* ---- triage: logs through the classifier and the PR scanner ---- */
+
+static void triage_item_free(struct triage_item *t)
+{
+    free(t->run_uid);
+    free(t->ns);
+    free(t->pod);
+    free(t->pod_uid);
+    free(t->container);
+}
+
+static bool already_triaged(struct source *s, const char *key)
+{
+    for (size_t i = 0; i < s->ntriaged; i++)
+        if (strcmp(s->triaged[i], key) == 0) return true;
+    return false;
+}
+
+/* Queues the runner log of a terminated pod of a run without a verdict. */
+static void triage_consider(struct source *s, const struct pod *p)
+{
+    struct console *c = s->c;
+    if (!p->uid || !p->run_name || !p->name) return;
+    struct rs_run *r = runset_find_name(c->rs, p->ns, p->run_name);
+    if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
+    const struct container_state *cs = pod_main_container(p, RUNNER_CONTAINER);
+    if (!cs || !cs->name || !cs->state || strcmp(cs->state, "terminated") != 0) return;
+    char *key = xasprintf("%s/%s", p->uid, cs->name);
+    if (already_triaged(s, key)) {
+        free(key);
+        return;
+    }
+    s->triaged = xgrow(s->triaged, &s->captriaged, s->ntriaged + 1, sizeof *s->triaged);
+    s->triaged[s->ntriaged++] = key;
+    s->tq = xgrow(s->tq, &s->captq, s->ntq + 1, sizeof *s->tq);
+    s->tq[s->ntq++] = (struct triage_item){xstrdup(r->run.uid), xstrdup(p->ns), xstrdup(p->name),
+                                           xstrdup(p->uid), xstrdup(cs->name)};
+}
+
+static void triage_free(struct triage *t)
+{
+    if (!t) return;
+    if (t->req) kube_request_cancel(t->req);
+    classify_free(t->cls);
+    pr_scan_free(t->pr);
+    buf_free(&t->keep);
+    free(t->run_uid);
+    free(t->ns);
+    free(t->pod);
+    free(t->pod_uid);
+    free(t->container);
+    free(t);
+}
+
+static int triage_data(void *ud, const char *data, size_t n)
+{
+    struct triage *t = ud;
+    classify_feed(t->cls, data, n);
+    pr_scan_feed(t->pr, data, n);
+    if (t->keep.len + n <= TRIAGE_LOG_KEEP) buf_append(&t->keep, data, n);
+    else t->cut = true;
+    return 0;
+}
+
+static void triage_done(void *ud, const struct kube_result *res)
+{
+    struct triage *t = ud;
+    struct source *s = t->src;
+    struct console *c = s->c;
+    t->req = NULL;
+    for (int i = 0; i < TRIAGE_PARALLEL; i++)
+        if (s->active[i] == t) s->active[i] = NULL;
+    struct rs_run *r = runset_find(c->rs, t->run_uid);
+    if (!res->ok || !r) {
+        triage_free(t);
+        return;
+    }
+    char err[ERRLEN];
+    int64_t now = time_now_ms();
+    pr_scan_finish(t->pr);
+    struct pr_link pr;
+    bool has_pr = pr_scan_result(t->pr, &pr) == 1;
+    if (has_pr) runset_set_pr(c->rs, t->run_uid, pr.number, pr.url, pr.source);
+    /* agent.no-pr: succeeded, needed a PR, none in the log */
+    if (!has_pr && linkage_needs_pr(&r->run))
+        classify_add_finding(t->cls, CLASS_NO_PR, "no-pr", 30,
+                             "the run succeeded without a pull request",
+                             "read-write VCS and a head branch, but no PR link in the runner log");
+    struct classify_result *cr = classify_finish(t->cls);
+    if (cr && cr->has_primary) {
+        struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
+                               .container = t->container, .hint = cr->primary.hint,
+                               .text = cr->primary.text, .line = cr->primary.line > 0 ? cr->primary.line : -1};
+        runset_set_failure(c->rs, t->run_uid, &f);
+    }
+    r = runset_find(c->rs, t->run_uid);
+    if (s->store && r) {
+        store_tx_open(s);
+        store_put_log(s->store, ctx_name(s), t->pod_uid, t->container, false, t->keep.p ? t->keep.p : "",
+                      t->keep.len, now, err, sizeof err);
+        struct store_run sr;
+        if (store_get_run(s->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
+            if (cr) {
+                const char *ph = r->run.phase ? r->run.phase : "";
+                struct store_class k = {
+                    .cls = cr->has_primary ? cr->primary.class_id : NULL,
+                    .rule = cr->has_primary ? cr->primary.rule_id : NULL,
+                    .text = cr->has_primary ? cr->primary.text : NULL,
+                    .hint = cr->has_primary ? cr->primary.hint : NULL,
+                    .line = cr->has_primary && cr->primary.line > 0 ? cr->primary.line : -1,
+                    .pod = t->pod, .container = t->container, .log_time = TIME_NONE,
+                    .outcome = strcmp(ph, "Failed") == 0 ? "failed" : strcmp(ph, "Succeeded") == 0 ? "succeeded" : "unknown",
+                };
+                store_put_classification(s->store, sr.id, &k, now, err, sizeof err);
+            }
+            if (has_pr)
+                store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source, TIME_NONE, now,
+                             err, sizeof err);
+            store_run_free(&sr);
+        }
+    }
+    if (has_pr) pr_link_free(&pr);
+    classify_result_free(cr);
+    triage_free(t);
+}
+
+static bool rules_ready(struct source *s)
+{
+    if (!s->rules && !s->rules_failed) {
+        char err[ERRLEN];
+        struct classify_rules_opts o = {.extra_dir = s->c->cli->rules_dir};
+        s->rules = classify_rules_load(&o, NULL, err, sizeof err);
+        if (!s->rules) {
+            s->rules_failed = true;
+            console_say(s->c, true, "%s", err);
+        }
+    }
+    return s->rules != NULL;
+}
+
+/* What the run's status says (reason, message, runner error, the failure
+ * conditions) joins the log evidence. */
+static void add_status_signals(struct classify_ctx *k, const struct agentrun *a)
+{
+    if (a->reason || a->message) {
+        struct classify_signal sig = {.source = CLASSIFY_SIG_STATUS, .reason = a->reason,
+                                      .message = a->message, .exit_code = -1};
+        classify_add_signal(k, &sig);
+    }
+    if (a->has_runner && a->runner_error) {
+        struct classify_signal sig = {.source = CLASSIFY_SIG_TERMINATION, .kind = "runner",
+                                      .message = a->runner_error,
+                                      .exit_code = a->runner_exit_code >= 0 ? (int)a->runner_exit_code : -1};
+        classify_add_signal(k, &sig);
+    }
+    static const char *types[] = {"Failed", "InvalidSpec", "Duplicate", "Blocked", "Cancelled"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        const struct condition *cd = agentrun_condition(a, types[i]);
+        if (!cd || !cd->status || strcmp(cd->status, "True") != 0) continue;
+        struct classify_signal sig = {.source = CLASSIFY_SIG_CONDITION, .kind = cd->type, .status = cd->status,
+                                      .reason = cd->reason, .message = cd->message, .exit_code = -1};
+        classify_add_signal(k, &sig);
+    }
+}
+
+/* A failed run with no verdict yet gets one from its status alone (its pods
+ * may be gone); a log read later replaces it. */
+static void classify_from_status(struct source *s, struct rs_run *r)
+{
+    if (r->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
+    struct classify_ctx *k = classify_new(s->rules, CLASSIFY_OUTCOME_FAILED);
+    add_status_signals(k, &r->run);
+    struct classify_result *cr = classify_finish(k);
+    if (cr && cr->has_primary && cr->primary.class_id && strcmp(cr->primary.class_id, "unknown") != 0) {
+        struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
+                               .hint = cr->primary.hint, .text = cr->primary.text, .line = -1};
+        runset_set_failure(s->c->rs, r->run.uid, &f);
+    }
+    classify_result_free(cr);
+    classify_free(k);
+}
+
+static void triage_start_next(struct source *s)
+{
+    struct console *c = s->c;
+    if (!s->kube || !s->ntq) return;
+    rules_ready(s);
+    for (int i = 0; i < TRIAGE_PARALLEL && s->ntq; i++) {
+        if (s->active[i]) continue;
+        struct triage_item it = s->tq[0];
+        memmove(s->tq, s->tq + 1, (s->ntq - 1) * sizeof *s->tq);
+        s->ntq--;
+        struct rs_run *r = runset_find(c->rs, it.run_uid);
+        if (!r || !s->rules) {
+            triage_item_free(&it);
+            continue;
+        }
+        struct triage *t = xcalloc(1, sizeof *t);
+        t->src = s;
+        t->run_uid = it.run_uid;
+        t->ns = it.ns;
+        t->pod = it.pod;
+        t->pod_uid = it.pod_uid;
+        t->container = it.container;
+        const char *ph = r->run.phase ? r->run.phase : "";
+        t->cls = classify_new(s->rules, strcmp(ph, "Failed") == 0 ? CLASSIFY_OUTCOME_FAILED :
+                                        strcmp(ph, "Succeeded") == 0 ? CLASSIFY_OUTCOME_SUCCEEDED :
+                                        CLASSIFY_OUTCOME_UNKNOWN);
+        char *prefix = xasprintf("log:%s/%s", t->pod, t->container);
+        t->pr = pr_scan_new(r->run.repository, prefix);
+        free(prefix);
+        add_status_signals(t->cls, &r->run);
+        struct kube_req q = {
+            .verb = KUBE_LOGS, .ns = t->ns, .name = t->pod, .container = t->container,
+            .on_data = triage_data, .on_done = triage_done, .ud = t,
+        };
+        s->active[i] = t;
+        t->req = kube_request_start(s->kube, &q);
+        if (t->req && kube_request_kubectl(t->req)) console_cmdlog(c, kube_request_kubectl(t->req));
+        snprintf(c->progress, sizeof c->progress, "reading logs: %zu queued", s->ntq);
+    }
+}
+
+static void triage_stop(struct source *s)
+{
+    for (int i = 0; i < TRIAGE_PARALLEL; i++) {
+        triage_free(s->active[i]);
+        s->active[i] = NULL;
+    }
+    for (size_t i = 0; i < s->ntq; i++) triage_item_free(&s->tq[i]);
+    s->ntq = 0;
+}
+
 /* ---- cluster ---- */
 
 static void watcher_start_list(struct watcher *w);
@@ -321,6 +589,7 @@ static void apply_object(struct watcher *w, enum rs_event ev, const cJSON *obj)
             if (ev == RS_EV_DELETED) store_mark_pod_deleted(s->store, ctx_name(s), p.uid, now, err, sizeof err);
             else store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err);
         }
+        if (ev != RS_EV_DELETED) triage_consider(s, &p);
         runset_apply_pod(c->rs, ev, &p);
         pod_free(&p);
         return;
@@ -340,6 +609,11 @@ static void apply_object(struct watcher *w, enum rs_event ev, const cJSON *obj)
     struct rs_run *r = runset_find(c->rs, uid);
     if (r) r->mark = w->epoch;
     if (!known) queue_link(s, uid);
+    /* pods that came before their run, or a run that just ended */
+    if (r && ev != RS_EV_DELETED) {
+        classify_from_status(s, r);
+        for (size_t i = 0; i < r->npods; i++) triage_consider(s, &r->pods[i]);
+    }
     free(uid);
 }
 
@@ -375,7 +649,7 @@ static void watcher_failed(struct watcher *w, const char *why)
     if (delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
     c->next_try_ms = time_now_ms() + delay;
     /* never reached the cluster, or lost it twice: browse the cache */
-    c->conn = (!s->ever_live || w->failures > 1) ? CONN_OFFLINE : CONN_RECONNECTING;
+    c->conn = (!s->ever_live || w->failures > 2) ? CONN_OFFLINE : CONN_RECONNECTING;
     if (c->conn == CONN_OFFLINE && c->data_time_ms == TIME_NONE) c->data_time_ms = time_now_ms();
     set_conn_detail(c, why);
     if (why) console_say(c, true, "%s", c->conn_detail);
@@ -554,6 +828,7 @@ static void watcher_stop(struct watcher *w)
 
 static void cluster_stop(struct source *s)
 {
+    triage_stop(s);
     watcher_stop(&s->runs);
     watcher_stop(&s->pods);
     if (s->kube) kube_client_free(s->kube);
@@ -649,6 +924,10 @@ void source_free(struct source *s)
     store_tx_close(s);
     link_clear(s);
     free(s->link);
+    free(s->tq);
+    for (size_t i = 0; i < s->ntriaged; i++) free(s->triaged[i]);
+    free(s->triaged);
+    if (s->rules) classify_rules_free(s->rules);
     kube_lines_free(&s->runs.lines);
     kube_lines_free(&s->pods.lines);
     if (s->kc) kubeconfig_free(s->kc);
@@ -702,7 +981,11 @@ bool source_step(struct source *s, int budget_ms)
     int64_t start = time_mono_ms();
     if (s->kube) {
         kube_client_perform(s->kube);
+        triage_start_next(s);
         store_tx_close(s);
+        bool reading = false;
+        for (int i = 0; i < TRIAGE_PARALLEL; i++) reading |= s->active[i] != NULL;
+        if (!reading && !s->ntq && strncmp(c->progress, "reading logs", 12) == 0) c->progress[0] = 0;
     }
     if (s->cache_loading && s->store) {
         cache_page(s);

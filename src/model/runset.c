@@ -399,6 +399,15 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
 
 size_t runset_count(const struct runset *rs) { return rs->nall; }
 
+struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name)
+{
+    if (!name) return NULL;
+    char *k = nskey_of(ns, name);
+    struct entry **s = map_lookup(&rs->by_name, k);
+    free(k);
+    return (s && *s) ? &(*s)->pub : NULL;
+}
+
 struct rs_run *runset_at(const struct runset *rs, size_t i)
 {
     return i < rs->nall ? &rs->all[i]->pub : NULL;

@@ -90,6 +90,8 @@ void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const cha
 void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest);
 
 struct rs_run *runset_find(const struct runset *rs, const char *uid);
+/* The run named name in namespace ns (a live one before a deleted namesake). */
+struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name);
 /* Every run, in arrival order, whatever the filter: i < runset_count. */
 struct rs_run *runset_at(const struct runset *rs, size_t i);
 size_t runset_count(const struct runset *rs);

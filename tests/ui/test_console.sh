@@ -17,6 +17,11 @@ ui_wait "$G"
 ui_wait "| live |"
 ui_screen | grep -qF "6 runs Failed 3 Running 1 Pending 1 Succeeded 1" || fail "phase counts"
 ui_screen | grep -F "$G" | grep -qF "Succeeded" || fail "g is not shown Succeeded"
+# logs read in the background: e's cause and g's PR reach the list
+ui_wait "#3653"
+ui_wait "runtime.missing"
+ui_screen | grep -F "$G" | grep -qF "#3653" || fail "g's PR is not in its row"
+ui_screen | grep -F "$E" | grep -qF "runtime.missing" || fail "e's class is not in its row"
 # names of up to 45 characters are shown in full at 120 columns
 ui_screen | grep -qF "jangar-control-plane-implement-sched-q8w2n " || fail "name cut at 120 columns"
 
@@ -37,9 +42,10 @@ ui_wait "runs 6/6"
 ui_keys g j j Enter
 ui_wait "detail $G"
 ui_screen | grep -qF "sha256:6fa809abd4f4" || fail "the detail has no image digest"
+ui_screen | grep -qF "#3653 https://github.com/proompteng/lab/pull/3653" || fail "the detail has no PR link"
 ui_keys G
 ui_wait "Attempts (lane torghut-v5-doc12-dspy-adoption-run-20260225"
-ui_screen | grep -E "^g +Succeeded +6fa809abd4f4" | grep -qF "digest,image,head,outcome -> first success" || fail "the fix before the first success is not marked"
+ui_screen | grep -E "^g +Succeeded +6fa809abd4f4" | grep -F "first success" | grep -qF "digest,image,head,outcome" || fail "the fix before the first success is not marked"
 ui_screen | grep -E "^e +Failed +df5ebfde7841" >/dev/null || fail "attempt e with its digest missing"
 ui_keys q
 ui_wait "runs 6/6"
