@@ -29,6 +29,11 @@ settle() { # waits for the list to be complete and live
   ui_wait "runs 6/6"
   ui_wait "| live |"
   ui_wait "Succeeded 1"
+  # the background log triage has named causes and the PR
+  ui_wait "#3653"
+  ui_wait "vcs.worktree"
+  ui_wait "runtime.missing"
+  ui_wait_gone "reading logs"
   sleep 0.3
 }
 

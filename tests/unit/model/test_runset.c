@@ -291,8 +291,15 @@ START_TEST(filter_speed_100k)
     if (dt > worst) worst = dt;
     ck_assert_uint_gt(n, 0);
     fprintf(stderr, "runset: worst filter pass over 100000 runs: %.1f ms\n", worst * 1e3);
-    /* 16 ms is the console's budget per keystroke; sanitizers slow us ~3x */
-    ck_assert_msg(worst < 0.25, "filter took %.1f ms", worst * 1e3);
+    /* 16 ms is the console's budget per keystroke (bench/console.sh measures
+     * it); here a loaded machine and the sanitizers must not make the test
+     * flaky, while a pass that is not linear still fails */
+#if defined(__SANITIZE_ADDRESS__)
+    const double limit = 1.0;
+#else
+    const double limit = 0.2;
+#endif
+    ck_assert_msg(worst < limit, "filter took %.1f ms", worst * 1e3);
     runset_free(rs);
 }
 END_TEST
