@@ -222,16 +222,21 @@ static void feed_create(struct rerun_exec *x, const struct rerun_resp *rs, bool 
             wait_then(x, dry ? PH_DRY : PH_POST, rs->retry_after);
             return;
         }
-        char *m = transport_msg(x, rs, what);
+        char *m;
+        if (rs->status == 0) {
+            m = transport_msg(x, rs, what);
+        } else {
+            char *sm = rerun_status_message(rs->status, rs->body, "create", x->plan->ns, x->plan->name);
+            m = xasprintf("%s of run %s/%s: %s", what, x->plan->ns, x->plan->name, sm);
+            free(sm);
+        }
+        char *m2 = xasprintf("%s (gave up after %d attempts)", m, *tries);
+        free(m);
         if (!dry) {
-            char *m2 = xasprintf("%s after %d attempts", m, *tries);
-            free(m);
-            m = m2;
-            refuse(x, rs->status, reason, m);
-            if (x->ph == PH_VERIFY) x->pending_status = rs->status;
+            refuse(x, rs->status, reason, m2);
             return;
         }
-        fail(x, rs->status, reason, m);
+        fail(x, rs->status, reason, m2);
         return;
     }
     char *m = rerun_status_message(rs->status, rs->body, "create", x->plan->ns, x->plan->name);
@@ -353,6 +358,14 @@ char *rerun_status_message(int status, const cJSON *st, const char *verb, const 
             c += 7;
             size_t n = strcspn(c, " \"");
             if (n > 0 && n < 32) v = xstrndup(c, n);
+        }
+        /* Some servers word it by HTTP method; RBAC speaks in verbs. */
+        if (v && strcmp(v, "post") == 0) {
+            free(v);
+            v = xstrdup("create");
+        } else if (v && strcmp(v, "put") == 0) {
+            free(v);
+            v = xstrdup("update");
         }
         const char *r = res ? res : (kind ? kind : "agentruns");
         const char *g = grp ? grp : (group ? group : "agents.proompteng.ai");

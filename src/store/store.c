@@ -29,8 +29,10 @@ static const char *const stmt_sql[ST_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
         " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28)",
     [ST_RUN_UPDATE] =
-        "UPDATE runs SET namespace = ?2, name = ?3, lane = ?5, attempt = ?6, agent = ?7,"
-        " runtime = ?8, phase = ?9, reason = ?10, message = ?11, created = ?12, started = ?13,"
+        /* identity (namespace, name, created) never changes for a uid; not
+         * setting it spares three index updates per observation */
+        "UPDATE runs SET lane = ?5, attempt = ?6, agent = ?7,"
+        " runtime = ?8, phase = ?9, reason = ?10, message = ?11, started = ?13,"
         " finished = ?14, updated = ?15, repository = ?16, base = ?17, head = ?18,"
         " idempotency_key = ?19, workload_image = ?20, vcs_mode = ?21,"
         " system_prompt_hash = ?22, spec_hash = ?23, rerun_of = ?24, resource_version = ?25,"
@@ -377,8 +379,11 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
             free(p);
         }
     }
+    /* NORMAL is durable enough in WAL mode (a crash loses at most the last
+     * commits, never consistency); a larger page cache keeps bulk syncs
+     * from spilling index pages. */
     if (store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                      " PRAGMA temp_store = MEMORY", err, errlen) < 0)
+                      " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768", err, errlen) < 0)
         goto fail;
     if (ro) {
         int v;

@@ -230,6 +230,12 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
 int store_get_classification(struct store *s, int64_t run_id, struct store_class *out,
                              char *err, size_t errlen);
 void store_class_free(struct store_class *c);
+/* Ids of finished runs (Failed, Succeeded, Cancelled) of (context, ns;
+ * ns NULL = all) with no verdict or one from a rule set other than
+ * `version`. *ids is malloc'd (caller frees). */
+int store_runs_to_classify(struct store *s, const char *context, const char *ns,
+                           const char *version, int64_t **ids, size_t *n, char *err,
+                           size_t errlen);
 
 struct store_pr {
     char *url;

@@ -493,6 +493,39 @@ int store_get_classification(struct store *s, int64_t run_id, struct store_class
     return store_dberr(s, "reading a classification", err, errlen);
 }
 
+int store_runs_to_classify(struct store *s, const char *context, const char *ns,
+                           const char *version, int64_t **ids, size_t *n, char *err,
+                           size_t errlen)
+{
+    *ids = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(
+            s->db,
+            "SELECT r.id FROM runs r LEFT JOIN classifications c ON c.run_id = r.id"
+            " WHERE r.context = ?1 AND (?2 IS NULL OR r.namespace = ?2)"
+            " AND r.phase IN ('Failed', 'Succeeded', 'Cancelled')"
+            " AND (c.id IS NULL OR c.version != ?3)", -1, &st, NULL) != SQLITE_OK)
+        return store_dberr(s, "finding runs to classify", err, errlen);
+    store_bind_text(st, 1, context ? context : "");
+    store_bind_text(st, 2, ns);
+    store_bind_text(st, 3, version ? version : "");
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = xgrow(*ids, &cap, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        return store_dberr(s, "finding runs to classify", err, errlen);
+    }
+    return 0;
+}
+
 /* ---- PR links ----------------------------------------------------------- */
 
 void store_pr_list_free(struct store_pr_list *l)

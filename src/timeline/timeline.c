@@ -149,7 +149,7 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
                 buf_printf(&t, "Run %s fails", r->name);
                 if (cause) buf_printf(&t, ": %s", cause);
                 if (cls_name) buf_printf(&t, " (%s)", cls_name);
-                if (r->npods == 0 && !has_class && c->reconstructed && r->runtime &&
+                if (r->npods == 0 && c->reconstructed && !(has_class && cls->line > 0) && r->runtime &&
                     (strcmp(r->runtime, "job") == 0 || strcmp(r->runtime, "workflow") == 0))
                     buf_puts(&t, "; its pods were gone before artriage saw them, so no log");
                 add(b, c->time, TL_FAILED, r, cls_name, c->reconstructed, buf_detach(&t));

@@ -1262,11 +1262,19 @@ class Handler(BaseHTTPRequestHandler):
         self._sent += len(data)
 
     def send_body(self, code, body, ctype="application/json", headers=None):
-        if self._fault.truncate and len(body) > 1:
-            body = body[:len(body) // 2]
+        self.send_parts(code, [body], ctype, headers)
+
+    def send_parts(self, code, parts, ctype="application/json", headers=None):
+        """One response from a list of byte strings, written in ~1 MiB groups
+        so that a 5,000-item list is never copied into one big buffer."""
+        total = sum(len(p) for p in parts)
+        if self._fault.truncate and total > 1:
+            body = b"".join(parts)
+            parts = [body[:total // 2]]
+            total = len(parts[0])
         self.send_response(code)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(total))
         self.send_header("Cache-Control", "no-cache, private")
         self.send_header("Audit-Id", str(uuid.uuid4()))
         for k, v in (headers or {}).items():
@@ -1274,7 +1282,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self._record(code)
         if self.command != "HEAD":
-            self._write(body)
+            group, size = [], 0
+            for p in parts:
+                group.append(p)
+                size += len(p)
+                if size >= 1 << 20:
+                    self._write(b"".join(group))
+                    group, size = [], 0
+            if group:
+                self._write(b"".join(group))
         self.wfile.flush()
 
     def send_json(self, code, obj, headers=None):
@@ -1779,13 +1795,14 @@ class Handler(BaseHTTPRequestHandler):
             t = table_for(res, [self.view(res, e.obj) for e in picked])
             t["metadata"] = meta
             return self.send_json(200, t)
-        if res.view_of is not None:
-            items = b",".join(dumps(self.view(res, e.obj)) for e in picked)
-        else:
-            items = b",".join(e.data for e in picked)
-        head = b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
-            res.list_kind.encode(), res.api_version.encode(), dumps(meta))
-        self.send_body(200, head + items + b"]}")
+        parts = [b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
+            res.list_kind.encode(), res.api_version.encode(), dumps(meta))]
+        for n, e in enumerate(picked):
+            if n:
+                parts.append(b",")
+            parts.append(dumps(self.view(res, e.obj)) if res.view_of is not None else e.data)
+        parts.append(b"]}")
+        self.send_parts(200, parts)
 
     def create(self, res, ns):
         store = CTX.store

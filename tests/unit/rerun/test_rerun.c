@@ -610,6 +610,14 @@ START_TEST(status_messages)
     ck_assert_ptr_nonnull(strstr(m, "missing permission to create agentruns.agents.proompteng.ai in namespace agents"));
     free(m);
     cJSON_Delete(f);
+    /* Worded by HTTP method (the test server): still an RBAC verb. */
+    f = cJSON_Parse("{\"kind\":\"Status\",\"reason\":\"Forbidden\",\"code\":403,\"message\":"
+                    "\"agentruns is forbidden: User \\\"sa\\\" cannot post resource \\\"agentruns\\\"\"}");
+    ck_assert_ptr_nonnull(f);
+    m = rerun_status_message(403, f, "create", "agents", "x");
+    ck_assert_ptr_nonnull(strstr(m, "missing permission to create agentruns.agents.proompteng.ai in namespace agents"));
+    free(m);
+    cJSON_Delete(f);
     /* No message: fall back to the request we made. */
     f = cJSON_Parse("{\"kind\":\"Status\",\"reason\":\"Forbidden\",\"code\":403}");
     m = rerun_status_message(403, f, "create", "prod", "x");
