@@ -20,7 +20,9 @@ source "$UI_SRC/tests/lib/kubeapi.sh"
 ui_init() {
   UI_DIR=$(mktemp -d "${TMPDIR:-/tmp}/artriage-ui-$1.XXXXXX")
   chmod 700 "$UI_DIR"
-  UI_SOCK="artriage-$1-$$"
+  UI_NAME="artriage-$1-$$"
+  UI_SOCK=$UI_NAME-0
+  UI_N=0
   trap ui_cleanup EXIT
   command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 0; }
 }
@@ -47,7 +49,11 @@ ui_start() {
   cmd+=" $(printf %q "$UI_BIN")"
   for e in "$@"; do cmd+=" $(printf %q "$e")"; done
   cmd+=" 2>$UI_DIR/stderr; echo \$? >$UI_DIR/rc.tmp; mv $UI_DIR/rc.tmp $UI_DIR/rc; sleep 600"
+  # a fresh server per session: kill-server returns before the old server is
+  # gone, and a client that reaches a dying server fails
   tmux -L "$UI_SOCK" kill-server 2>/dev/null || true
+  UI_N=$((UI_N + 1))
+  UI_SOCK=$UI_NAME-$UI_N
   tmux -L "$UI_SOCK" -f /dev/null new-session -d -x "$w" -y "$h" "$cmd"
   tmux -L "$UI_SOCK" set-option -g status off >/dev/null
 }
