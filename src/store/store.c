@@ -267,17 +267,25 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen)
 }
 
 /* Creates the file 0600 before SQLite does (SQLite would use the umask),
- * and tightens an existing file or directory of ours that is looser. */
+ * and tightens an existing file of ours that is looser. An existing file
+ * is never opened here: closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, including SQLite's on a database (or its
+ * -shm) that another handle in this process has open. */
 static int secure_file(const char *path, bool create, char *err, size_t errlen)
 {
-    int fd = open(path, (create ? O_CREAT : 0) | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        if (!create && errno == ENOENT) return 0;
-        return errf(err, errlen, "history cache %s: cannot open: %s", path, strerror(errno));
-    }
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 077)) fchmod(fd, 0600);
-    close(fd);
+    if (lstat(path, &sb) == 0) {
+        if (S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 077))
+            chmod(path, 0600);
+        return 0;
+    }
+    if (errno != ENOENT)
+        return errf(err, errlen, "history cache %s: %s", path, strerror(errno));
+    if (!create) return 0;
+    int fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno != EEXIST)
+        return errf(err, errlen, "history cache %s: cannot create: %s", path, strerror(errno));
+    if (fd >= 0) close(fd); /* new: nobody holds a lock on it yet */
     return 0;
 }
 
