@@ -985,7 +985,10 @@ bool source_step(struct source *s, int budget_ms)
         store_tx_close(s);
         bool reading = false;
         for (int i = 0; i < TRIAGE_PARALLEL; i++) reading |= s->active[i] != NULL;
-        if (!reading && !s->ntq && strncmp(c->progress, "reading logs", 12) == 0) c->progress[0] = 0;
+        if (!reading && !s->ntq && strncmp(c->progress, "reading logs", 12) == 0) {
+            c->progress[0] = 0;
+            c->redraw = true;
+        }
     }
     if (s->cache_loading && s->store) {
         cache_page(s);

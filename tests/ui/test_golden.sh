@@ -33,7 +33,12 @@ settle() { # waits for the list to be complete and live
   ui_wait "#3653"
   ui_wait "vcs.worktree"
   ui_wait "runtime.missing"
-  ui_wait_gone "reading logs"
+  # ... and the status bar shows no progress any more
+  local i
+  for ((i = 0; i < 200; i++)); do
+    ui_screen | tail -1 | sed 's/ *$//' | grep -q "Succeeded 1$" && break
+    sleep 0.05
+  done
   sleep 0.3
 }
 
