@@ -540,6 +540,22 @@ static void copy_pr(struct console *c)
     console_say(c, false, "copied %s", r->pr_url);
 }
 
+/* r / l / t: the view another file provides for the run under the cursor. */
+static void open_plugin(struct console *c, enum req req)
+{
+    struct view *v = console_top(c);
+    const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
+    struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
+    if (!r) {
+        console_say(c, true, "no run selected");
+        return;
+    }
+    struct view *(*open)(struct console *, struct rs_run *) =
+        req == REQ_RERUN ? rerun_view_open : req == REQ_LOGS ? logs_view_open : timeline_view_open;
+    struct view *nv = open ? open(c, r) : NULL;
+    if (nv) console_push(c, nv);
+}
+
 static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
 {
     if (prompt_key(c, p, isfunc, ch)) return;
@@ -597,6 +613,9 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
         console_say(c, false, "refreshing");
         break;
     case REQ_REDRAW: clearok(curscr, TRUE); break;
+    case REQ_RERUN:
+    case REQ_LOGS:
+    case REQ_TIMELINE: open_plugin(c, req); break;
     default: break;
     }
 }

@@ -402,13 +402,6 @@ static bool detail_key(struct view *v, struct console *c, enum req req, int ch)
     case REQ_PGUP: d->top = d->top > page ? d->top - page : 0; break;
     case REQ_TOP: d->top = 0; break;
     case REQ_BOTTOM: d->top = max; break;
-    case REQ_RERUN: {
-        struct rs_run *r = runset_find(c->rs, d->uid);
-        if (!r) return true;
-        struct view *rv = rerun_view_open(c, r);
-        if (rv) console_push(c, rv);
-        return true;
-    }
     default: return false;
     }
     c->redraw = true;

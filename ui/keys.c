@@ -27,6 +27,8 @@ const struct keybind key_table[] = {
     {'/', REQ_FILTER, "/", "filter runs: text, phase: class: lane: agent: ns: (Enter keeps, Esc clears)", VK_RUNS, 0},
     {'s', REQ_SORT, "s", "sort by the next column (AGE = newest first)", VK_RUNS, 0},
     {'r', REQ_RERUN, "r", "rerun: create the run's next attempt", VK_RUNS | VK_DETAIL, KB_WRITES},
+    {'l', REQ_LOGS, "l", "logs of the run, opened at the cause", VK_RUNS | VK_DETAIL, 0},
+    {'t', REQ_TIMELINE, "t", "timeline of the run's lane", VK_RUNS | VK_DETAIL, 0},
     {'y', REQ_COPY, "y", "copy the run's PR URL to the clipboard (OSC 52)", VK_RUNS | VK_DETAIL, 0},
     {'R', REQ_REFRESH, "R", "refresh: list again from the cluster", VK_RUNS | VK_DETAIL, 0},
     {':', REQ_COMMAND, ":", "command: :ns NAME, :ctx NAME, :all, :log, :q", VK_ALL, 0},
@@ -41,6 +43,8 @@ bool keys_available(const struct console *c, const struct keybind *kb)
 {
     if ((kb->flags & KB_WRITES) && c->cli->read_only) return false;
     if (kb->req == REQ_RERUN && !rerun_view_open) return false;
+    if (kb->req == REQ_LOGS && !logs_view_open) return false;
+    if (kb->req == REQ_TIMELINE && !timeline_view_open) return false;
     return true;
 }
 

@@ -275,13 +275,6 @@ static bool runs_key(struct view *v, struct console *c, enum req req, int ch)
         console_say(c, false, "sorted by %s", runset_col_name(next));
         return true;
     }
-    case REQ_RERUN: {
-        struct rs_run *r = current(s, c);
-        if (!r) return true;
-        struct view *rv = rerun_view_open(c, r);
-        if (rv) console_push(c, rv);
-        return true;
-    }
     default: return false;
     }
 }

@@ -37,7 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CACHE_FIRST_PAGE 300
+#define CACHE_FIRST_PAGE 120
 #define CACHE_PAGE 2000
 #define LINK_PER_STEP 400
 #define BACKOFF_MAX_MS 30000

@@ -36,13 +36,13 @@ enum req {
     REQ_UP, REQ_DOWN, REQ_PGUP, REQ_PGDN, REQ_TOP, REQ_BOTTOM, REQ_LEFT, REQ_RIGHT,
     REQ_ENTER, REQ_BACK, REQ_QUIT,
     REQ_FILTER, REQ_COMMAND, REQ_SORT, REQ_DETAIL, REQ_RERUN, REQ_COPY,
-    REQ_REFRESH, REQ_HELP, REQ_CMDLOG, REQ_REDRAW,
+    REQ_REFRESH, REQ_HELP, REQ_CMDLOG, REQ_REDRAW, REQ_LOGS, REQ_TIMELINE,
 };
 
 /* Views kinds, as bits, so one key table row can serve several views. */
 enum {
     VK_RUNS = 1 << 0, VK_DETAIL = 1 << 1, VK_HELP = 1 << 2, VK_CMDLOG = 1 << 3,
-    VK_RERUN = 1 << 4, VK_ALL = 0xff,
+    VK_RERUN = 1 << 4, VK_LOGS = 1 << 5, VK_TIMELINE = 1 << 6, VK_ALL = 0xff,
 };
 
 struct console;
@@ -165,8 +165,13 @@ struct view *detail_view_new(struct console *c, const char *uid);
 struct view *help_view_new(struct console *c, unsigned kind, const char *name);
 struct view *cmdlog_view_new(struct console *c);
 
-/* The rerun dialog (rerun helper's ui/rerun.c): when linked in, `r`
- * pushes the view it returns for the run; NULL = nothing to push (it said
- * why with console_say). Weak, so the key exists only when it does. */
+/* Views of other files, plugged in by defining these (weak here, so a key
+ * exists only when its view is linked in). Each returns the view to push
+ * for the run, or NULL (having said why with console_say):
+ *   `r` rerun dialog (ui/rerun.c), `l` log view (ui/logs.c),
+ *   `t` timeline (ui/timeline.c). Their own keys go in key_table with
+ *   their VK_* bit (VK_RERUN, VK_LOGS, VK_TIMELINE). */
 struct view *rerun_view_open(struct console *c, struct rs_run *run) __attribute__((weak));
+struct view *logs_view_open(struct console *c, struct rs_run *run) __attribute__((weak));
+struct view *timeline_view_open(struct console *c, struct rs_run *run) __attribute__((weak));
 #endif

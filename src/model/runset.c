@@ -16,6 +16,7 @@ struct entry {
     struct rs_run pub;   /* first: views get &e->pub */
     char *key;           /* uid, else "ns/name" */
     char *nskey;         /* "ns/name" */
+    char *hay;           /* lower-case name, agent, lane, class, head: what text terms search */
 };
 
 struct map {
@@ -30,6 +31,7 @@ struct term {
     enum term_key key;
     bool neg, glob;
     char *pat;
+    char *lower;                  /* pat in lower case, for the text search */
 };
 
 struct runset {
@@ -50,6 +52,10 @@ struct runset {
     char *filter;
     struct term *terms;
     size_t nterms;
+    bool narrow;                  /* the new filter only narrows the view: refilter it */
+    uint64_t data_gen;            /* bumped by changes to runs only (not filter/sort) */
+    uint64_t counts_gen;          /* data_gen the cached counts belong to, 0 = none */
+    struct rs_counts counts;
     int64_t sort_now;             /* "now" used for running durations */
 };
 
@@ -115,6 +121,7 @@ struct runset *runset_new(void)
     rs->sort = RS_COL_AGE;
     rs->filter = xstrdup("");
     rs->sort_dirty = rs->view_dirty = true;
+    rs->data_gen = 1;
     return rs;
 }
 
@@ -142,12 +149,16 @@ static void entry_free(struct entry *e)
     free(r->pr_source);
     free(e->key);
     free(e->nskey);
+    free(e->hay);
     free(e);
 }
 
 static void terms_free(struct runset *rs)
 {
-    for (size_t i = 0; i < rs->nterms; i++) free(rs->terms[i].pat);
+    for (size_t i = 0; i < rs->nterms; i++) {
+        free(rs->terms[i].pat);
+        free(rs->terms[i].lower);
+    }
     free(rs->terms);
     rs->terms = NULL;
     rs->nterms = 0;
@@ -163,7 +174,9 @@ void runset_clear(struct runset *rs)
     map_clear(&rs->by_name);
     rs->nview = 0;
     rs->sort_dirty = rs->view_dirty = true;
+    rs->narrow = false;
     rs->gen++;
+    rs->data_gen++;
 }
 
 void runset_free(struct runset *rs)
@@ -179,11 +192,49 @@ void runset_free(struct runset *rs)
     free(rs);
 }
 
+static void lower_append(char *dst, size_t *o, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        dst[(*o)++] = (char)(ch < 128 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    dst[(*o)++] = '\x01';
+}
+
+static char *lower_dup(const char *s)
+{
+    size_t o = 0;
+    char *d = xmalloc(strlen(s ? s : "") + 2);
+    lower_append(d, &o, s);
+    d[o - 1] = 0;
+    return d;
+}
+
+/* Text terms search one lower-case string per run (strstr is far faster
+ * than strcasestr over five fields); rebuilt whenever the run changes. */
+static void build_hay(struct entry *e)
+{
+    const struct rs_run *r = &e->pub;
+    const char *f[] = {r->run.name, r->run.agent, r->run.lane, r->fail.cls, r->run.head};
+    size_t n = 1;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) n += (f[i] ? strlen(f[i]) : 0) + 1;
+    free(e->hay);
+    e->hay = xmalloc(n);
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) lower_append(e->hay, &o, f[i]);
+    e->hay[o] = 0;
+}
+
 static void touch(struct runset *rs, struct entry *e)
 {
     rs->gen++;
-    if (e) e->pub.gen = rs->gen;
+    rs->data_gen++;
+    if (e) {
+        e->pub.gen = rs->gen;
+        build_hay(e);
+    }
     rs->sort_dirty = rs->view_dirty = true;
+    rs->narrow = false;
 }
 
 static char *nskey_of(const char *ns, const char *name)
@@ -454,7 +505,10 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
                 }
             }
             if (!found) {
-                for (size_t i = 0; i < nterms; i++) free(terms[i].pat);
+                for (size_t i = 0; i < nterms; i++) {
+                    free(terms[i].pat);
+                    free(terms[i].lower);
+                }
                 free(terms);
                 return errf(err, errlen,
                             "filter: unknown key '%.*s' (phase, class, lane, agent, ns, name)",
@@ -464,9 +518,22 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
         }
         t.pat = xstrndup(w, (size_t)(end - w));
         t.glob = strpbrk(t.pat, "*?[") != NULL;
+        t.lower = lower_dup(t.pat);
         terms = xgrow(terms, &cap, nterms + 1, sizeof *terms);
         terms[nterms++] = t;
         p = end;
+    }
+    /* Typing more of the filter (a longer last text term, or more terms)
+     * can only remove rows: then only the current view is filtered again. */
+    size_t oldlen = strlen(rs->filter);
+    bool narrow = !rs->view_dirty && !rs->sort_dirty && oldlen > 0 &&
+                  strncmp(expr, rs->filter, oldlen) == 0 && nterms >= rs->nterms && rs->nterms > 0;
+    for (size_t i = 0; narrow && i < rs->nterms; i++) {
+        const struct term *o = &rs->terms[i], *n = &terms[i];
+        if (o->key != n->key || o->neg != n->neg) narrow = false;
+        else if (strcmp(o->pat, n->pat) != 0 &&
+                 !(i + 1 == rs->nterms && (n->key == TK_TEXT || (n->key == TK_NAME && !n->glob)) && !n->neg))
+            narrow = false;
     }
     terms_free(rs);
     rs->terms = terms;
@@ -474,6 +541,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
     free(rs->filter);
     rs->filter = xstrdup(expr);
     rs->view_dirty = true;
+    rs->narrow = narrow;
     rs->gen++;
     return 0;
 }
@@ -499,9 +567,7 @@ static bool term_match(const struct term *t, const struct entry *e)
     switch (t->key) {
     case TK_TEXT:
         if (!*t->pat) return true;
-        return contains(a->name, t->pat) || contains(a->agent, t->pat) ||
-               contains(a->lane, t->pat) || contains(r->fail.cls, t->pat) ||
-               contains(a->head, t->pat);
+        return strstr(e->hay, t->lower) != NULL;
     case TK_PHASE:
         if (strcasecmp(t->pat, "none") == 0) return !a->phase || !*a->phase;
         if (strcasecmp(t->pat, "deleted") == 0) return r->deleted;
@@ -620,9 +686,26 @@ static void rebuild(struct runset *rs)
         sort_ctx = NULL;
         rs->sort_dirty = false;
         rs->view_dirty = true;
+        rs->narrow = false;
     }
     if (!rs->view_dirty) return;
     rs->view = xgrow(rs->view, &rs->capview, rs->nall + 1, sizeof *rs->view);
+    if (rs->narrow) {
+        size_t w = 0;
+        for (size_t i = 0; i < rs->nview; i++) {
+            struct entry *e = rs->view[i];
+            if (entry_match(rs, e)) {
+                e->pub.vpos = w;
+                rs->view[w++] = e;
+            } else {
+                e->pub.vpos = SIZE_MAX;
+            }
+        }
+        rs->nview = w;
+        rs->narrow = false;
+        rs->view_dirty = false;
+        return;
+    }
     rs->nview = 0;
     for (size_t i = 0; i < rs->nall; i++) {
         struct entry *e = rs->sorted[i];
@@ -657,6 +740,11 @@ size_t runset_view_index(struct runset *rs, const char *uid)
 
 void runset_counts(struct runset *rs, struct rs_counts *out)
 {
+    /* the status bar asks on every paint: count again only after changes */
+    if (rs->counts_gen && rs->counts_gen == rs->data_gen) {
+        *out = rs->counts;
+        return;
+    }
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < rs->nall; i++) {
         const struct rs_run *r = &rs->all[i]->pub;
@@ -672,6 +760,8 @@ void runset_counts(struct runset *rs, struct rs_counts *out)
         else if (strcmp(p, "Template") == 0) out->tmpl++;
         else out->other++;
     }
+    rs->counts = *out;
+    rs->counts_gen = rs->data_gen;
 }
 
 /* ---- lanes ---- */

@@ -138,6 +138,34 @@ START_TEST(filter_tokens_and_text)
 }
 END_TEST
 
+/* Typing a filter narrows the previous view; the result must equal the
+ * same filter applied from scratch, also across keys, negation and globs. */
+START_TEST(narrowing_equals_fresh_filter)
+{
+    static const char *typed[] = {"t", "to", "tor", "torghut", "torghut ", "torghut phase:F",
+                                  "torghut phase:Failed", "torghut phase:Failed !", "torghut phase:Failed !2",
+                                  "torghut phase:Failed !20260225e", "name:t", "name:t*", "name:t*g",
+                                  "AGENT", "agent:codex*", "agent:codex*-agent"};
+    struct runset *inc = load_examples(), *fresh = load_examples();
+    char err[256];
+    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+        ck_assert_int_eq(runset_set_filter(inc, typed[i], err, sizeof err), 0);
+        ck_assert_int_eq(runset_set_filter(fresh, "", err, sizeof err), 0);
+        runset_view_count(fresh);
+        runset_set_sort(fresh, RS_COL_NAME);
+        runset_set_sort(fresh, RS_COL_AGE);
+        ck_assert_int_eq(runset_set_filter(fresh, typed[i], err, sizeof err), 0);
+        size_t n = runset_view_count(inc);
+        ck_assert_msg(n == runset_view_count(fresh), "'%s': %zu rows typed, %zu fresh", typed[i], n,
+                      runset_view_count(fresh));
+        for (size_t k = 0; k < n; k++)
+            ck_assert_str_eq(runset_view_at(inc, k)->run.name, runset_view_at(fresh, k)->run.name);
+    }
+    runset_free(inc);
+    runset_free(fresh);
+}
+END_TEST
+
 START_TEST(cursor_follows_uid_when_rows_move)
 {
     struct runset *rs = load_examples();
@@ -311,6 +339,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, examples_sorted_newest_first);
     tcase_add_test(tc, filter_tokens_and_text);
+    tcase_add_test(tc, narrowing_equals_fresh_filter);
     tcase_add_test(tc, cursor_follows_uid_when_rows_move);
     tcase_add_test(tc, pods_give_digest_and_lane_shows_the_fix);
     tcase_add_test(tc, filter_speed_100k);
