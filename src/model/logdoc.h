@@ -104,12 +104,14 @@ bool logre_find(const struct logre *re, const char *s, size_t n, size_t start, s
                 size_t *eo);
 void logre_free(struct logre *re);
 
-/* One search at a time per caller-owned struct (zero-initialise it). */
+/* One search at a time per caller-owned struct (zero-initialise it,
+ * logsearch_free it when done). */
 struct logsearch {
     const struct logre *re;  /* borrowed */
     bool forward;
     size_t pos;              /* next byte to look at (forward) / end (backward) */
     bool done;
+    struct buf win;          /* bytes read for matching (logsearch_free) */
 };
 /* Starts looking at the line after (forward) / before line `from`;
  * from = -1 forward starts at line 0. */
@@ -119,6 +121,8 @@ void logdoc_search_begin(struct logdoc *d, struct logsearch *s, const struct log
  * 0 = call again, -1 = no match before the end (forward: of the indexed
  * part; the caller may retry after more indexing) / the start. */
 int logdoc_search_step(struct logdoc *d, struct logsearch *s, size_t budget, int64_t *hit);
+/* Releases the search's read buffer (the struct may be begun again). */
+void logsearch_free(struct logsearch *s);
 
 /* Every matching line, collected as the index grows. */
 struct logfilter {
@@ -126,6 +130,7 @@ struct logfilter {
     size_t pos;              /* bytes scanned */
     int64_t *lines;          /* matching lines, ascending */
     size_t n, cap;
+    struct buf win;          /* bytes read for matching */
 };
 void logfilter_init(struct logfilter *f, const struct logre *re);
 /* Scans about budget more bytes; true while indexed bytes remain. */
