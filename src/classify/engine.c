@@ -352,10 +352,29 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 }
 #endif
 
-/* Fallback scanner: the combined regex finds the first candidate of each
- * line; the whole line is then evaluated against every rule. */
+/* Fallback scanner: required literals by their first two bytes, then the
+ * combined regex of the patterns that have no literal (whose hits make
+ * the whole line be evaluated against every rule). */
 static void scan_pcre(struct classify_ctx *c, const char *s, size_t n)
 {
+    const struct classify_rules *rs = c->rs;
+    const unsigned char *lo = rs->lower;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned key = (unsigned)lo[u[i]] << 8 | lo[u[i + 1]];
+        if (!(rs->bg_bits[key >> 3] & (1u << (key & 7)))) continue;
+        uint32_t a = rs->bg_start[key], b = rs->bg_start[key + 1];
+        for (uint32_t j = a; j < b; j++) {
+            uint32_t id = rs->bg_items[j];
+            size_t L = rs->litlen[id];
+            if (i + L > n) continue;
+            const unsigned char *lit = (const unsigned char *)rs->lits[id];
+            size_t q = 2;
+            while (q < L && lo[u[i + q]] == lit[q]) q++;
+            if (q == L) push_hit(c, i + L, (int)id);
+        }
+    }
+    if (!rs->combined) return;
     size_t pos = 0;
     while (pos < n) {
         int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, n, pos, 0, c->md, NULL);
@@ -424,10 +443,13 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
                 if (!rs->rules[r].dead) c->cand[n++] = (int)r;
             return n;
         }
-        int r = rs->scan[c->hits[i].k].rule;
-        if (c->rule_epoch[r] != c->epoch) {
-            c->rule_epoch[r] = c->epoch;
-            c->cand[n++] = r;
+        const struct scan_target *t = &rs->targets[c->hits[i].k];
+        for (size_t j = 0; j < t->nk; j++) {
+            int r = rs->scan[t->ks[j]].rule;
+            if (c->rule_epoch[r] != c->epoch) {
+                c->rule_epoch[r] = c->epoch;
+                c->cand[n++] = r;
+            }
         }
     }
     return n;
