@@ -185,12 +185,13 @@ def main():
                 check(rc == 0, "show %s: %d %s" % (name, rc, err[:200]))
                 rc, out, err = run(api, home, "show", name)
                 check(rc == 0 and b"\x1b" not in out, "show text %s" % name)
-        # truncated JSON and a 500 HTML page: exit 1, one line
-        for fault in ("truncate", "status=500", "drop"):
-            with KubeAPI(seed_dir, "--fault", fault) as api:
+            # truncated JSON, a 500, a dropped connection: exit 1, one line
+            for fault in ("truncate", "status=500", "drop"):
+                api.op({"op": "fault", "rule": "GET /apis/agents.proompteng.ai/v1alpha1:%s:*" % fault})
                 rc, out, err = run(api, home, "list", "-o", "json", timeout=30)
                 check(rc == 1 and err.startswith("artriage: ") and err.count("\n") == 1,
                       "fault %s: exit 1 + one line, got %d %r" % (fault, rc, err))
+                api.op({"op": "clear-faults"})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if FAILS:
