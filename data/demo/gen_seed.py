@@ -109,8 +109,7 @@ def boot(log, run, head, imagetag, provider="codex", model="gpt-5.3-codex", clon
             "agent-runner: cloning https://github.com/%s.git into /workspace/lab" % repo,
             "Cloning into '/workspace/lab'...",
             "remote: Enumerating objects: %d, done." % n,
-            "remote: Counting objects: 100%% (%d/%d), done." % (r.randint(3000, 4000),) * 2
-            if False else "remote: Counting objects: 100% (3817/3817), done.",
+            "remote: Counting objects: 100% (3817/3817), done.",
             "remote: Compressing objects: 100% (1904/1904), done.",
             "remote: Total %d (delta %d), reused %d (delta %d), pack-reused %d"
             % (n, n // 2, n - 4000, n // 2 - 1200, n - 3817),
@@ -1102,13 +1101,15 @@ def others(sc):
     log.cmd("bun test services/bumba", [
         "services/bumba/src/ingest/retry.test.ts:",
         "(pass) retry > backs off exponentially [1.02ms]",
-        "(fail) retry > gives up after maxAttempts [5003.11ms]",
-        "  error: Test \"gives up after maxAttempts\" timed out after 5000ms",
+        "(fail) retry > gives up after maxAttempts [12.40ms]",
+        "  error: expect(received).toBe(expected)",
+        "  Expected: 3",
+        "  Received: 4",
         "(pass) retry > honours Retry-After [0.88ms]",
         "",
         " 41 pass", " 1 fail", "Ran 42 tests across 9 files. [6.21s]"], code=1)
-    log.add("The retry test still times out; the fake clock is not advanced inside the "
-            "backoff loop. Stopping here rather than pushing a red branch.")
+    log.add("The retry loop makes one attempt too many: the attempt counter starts at 0 but "
+            "the guard compares with <=. Stopping here rather than pushing a red branch.")
     err = "bun test services/bumba failed with exit 1 (1 fail)"
     log.add("agent-runner: turn %s failed: %s" % (turn, err))
     vcs = {"provider": "github", "repository": "proompteng/lab", "baseBranch": "main",

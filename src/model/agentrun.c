@@ -105,7 +105,23 @@ static const struct condition *reason_condition(const struct agentrun *r)
     return NULL;
 }
 
+static int parse_run(const cJSON *obj, struct agentrun *out, char *err, size_t errlen);
+
 int agentrun_parse(const cJSON *obj, struct agentrun *out, char *err, size_t errlen)
+{
+    if (parse_run(obj, out, err, errlen) != 0) return -1;
+    out->raw = cJSON_Duplicate(obj, 1);
+    return 0;
+}
+
+int agentrun_parse_take(cJSON *obj, struct agentrun *out, char *err, size_t errlen)
+{
+    if (parse_run(obj, out, err, errlen) != 0) return -1;
+    out->raw = obj;
+    return 0;
+}
+
+static int parse_run(const cJSON *obj, struct agentrun *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->created = out->deleted_at = TIME_NONE;
@@ -171,7 +187,6 @@ int agentrun_parse(const cJSON *obj, struct agentrun *out, char *err, size_t err
         out->runner_error = dup_str(obj, "status.runner.error");
         out->runner_exit_code = get_int(obj, "status.runner.exitCode", -1);
     }
-    out->raw = cJSON_Duplicate(obj, 1);
     return 0;
 }
 

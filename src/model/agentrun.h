@@ -85,6 +85,9 @@ struct pod {
 /* Parses one AgentRun object; takes a deep copy of obj for `raw`.
  * Returns -1 (with err) only if obj is not an object or has no name. */
 int agentrun_parse(const cJSON *obj, struct agentrun *out, char *err, size_t errlen);
+/* Same, but takes obj itself as `raw` (no copy) when it returns 0; obj
+ * must be detached from any parent. On -1 obj stays the caller's. */
+int agentrun_parse_take(cJSON *obj, struct agentrun *out, char *err, size_t errlen);
 void agentrun_free(struct agentrun *r);
 /* The condition of that type, or NULL. */
 const struct condition *agentrun_condition(const struct agentrun *r, const char *type);

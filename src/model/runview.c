@@ -518,20 +518,32 @@ void run_table_render(struct buf *out, const struct run_view *const *views, size
                 if (on[c]) total += w[c] + (shown++ ? 2 : 0);
             if (total <= (size_t)width) break;
             size_t excess = total - (size_t)width;
-            bool done = false;
-            /* REASON first, then NAME, down to their minimum */
-            const int order[] = {C_REASON, C_NAME, C_NS, C_CONTEXT};
-            for (size_t k = 0; k < 4 && !done; k++) {
+            /* 1. REASON shrinks; 2. minor columns go; 3. NAME and the
+             * namespace/context shrink; 4. other columns go. */
+            if (on[C_REASON] && w[C_REASON] > cols[C_REASON].minw) {
+                size_t can = w[C_REASON] - cols[C_REASON].minw;
+                w[C_REASON] -= can < excess ? can : excess;
+                continue;
+            }
+            int drop = -1;
+            for (int c = 0; c < C_COUNT; c++)
+                if (on[c] && cols[c].prio >= 5 && (drop < 0 || cols[c].prio > cols[drop].prio)) drop = c;
+            if (drop >= 0) {
+                on[drop] = false;
+                continue;
+            }
+            bool shrunk = false;
+            const int order[] = {C_NAME, C_NS, C_CONTEXT};
+            for (size_t k = 0; k < 3 && excess; k++) {
                 int c = order[k];
                 if (!on[c] || w[c] <= cols[c].minw) continue;
                 size_t can = w[c] - cols[c].minw;
                 size_t take = can < excess ? can : excess;
                 w[c] -= take;
                 excess -= take;
-                if (!excess) done = true;
+                shrunk = true;
             }
-            if (done) break;
-            int drop = -1;
+            if (shrunk) continue;
             for (int c = 0; c < C_COUNT; c++)
                 if (on[c] && c != C_NAME && (drop < 0 || cols[c].prio > cols[drop].prio)) drop = c;
             if (drop < 0) break;

@@ -35,6 +35,7 @@ struct rerun_exec {
     int64_t wait_ms, backoff_ms;
     int dry_tries, post_tries, get_tries;
     bool post_unanswered;  /* some POST had no answer: it may have landed */
+    bool get_after_dry;    /* the 409 that led to PH_GET answered the dry run */
     char *pending_error;   /* the refusal to report if VERIFY finds nothing */
     int pending_status;
     char *pending_reason;
@@ -131,6 +132,7 @@ void rerun_exec_confirm(struct rerun_exec *x, bool yes)
         x->ph = PH_POST;
     } else {
         fail(x, 0, NULL, xstrdup("rerun cancelled: nothing was created"));
+        x->r.cancelled = true;
     }
 }
 
@@ -212,6 +214,7 @@ static void feed_create(struct rerun_exec *x, const struct rerun_resp *rs, bool 
     if (rs->status == 409 && (!reason || strcmp(reason, "AlreadyExists") == 0)) {
         /* The name exists: ours (an earlier POST landed) or someone else's. */
         x->get_tries = 0;
+        x->get_after_dry = dry;
         x->ph = PH_GET;
         return;
     }
@@ -271,8 +274,13 @@ static void feed_get(struct rerun_exec *x, const struct rerun_resp *rs)
             x->pending_error = NULL;
             return;
         }
-        /* 409 then gone (deleted in between): try the POST again, bounded. */
-        if (++x->post_tries < x->o.max_attempts) {
+        /* 409 then gone (deleted in between): try again, bounded; after a
+         * dry run that means the dry run again (never skip confirmation). */
+        if (x->get_after_dry && ++x->dry_tries < x->o.max_attempts) {
+            x->ph = PH_DRY;
+            return;
+        }
+        if (!x->get_after_dry && ++x->post_tries < x->o.max_attempts) {
             x->ph = PH_POST;
             return;
         }

@@ -186,7 +186,7 @@ int64_t store_col_int(sqlite3_stmt *st, int i, int64_t dflt)
 
 /* ---- options and paths ---------------------------------------------- */
 
-static int parse_size(const char *s, int64_t *out)
+int store_parse_size(const char *s, int64_t *out)
 {
     if (!s || !*s) return -1;
     char *end;
@@ -216,8 +216,8 @@ void store_opts_default(struct store_opts *o)
     o->log_cap_total = DEFAULT_LOG_CAP_TOTAL;
     o->busy_ms = DEFAULT_BUSY_MS;
     int64_t v;
-    if (parse_size(getenv("ARTRIAGE_LOG_CAP_RUN"), &v) == 0) o->log_cap_run = v;
-    if (parse_size(getenv("ARTRIAGE_LOG_CAP_TOTAL"), &v) == 0) o->log_cap_total = v;
+    if (store_parse_size(getenv("ARTRIAGE_LOG_CAP_RUN"), &v) == 0) o->log_cap_run = v;
+    if (store_parse_size(getenv("ARTRIAGE_LOG_CAP_TOTAL"), &v) == 0) o->log_cap_total = v;
 }
 
 int store_default_path(char *out, size_t outlen, char *err, size_t errlen)
@@ -267,17 +267,26 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen)
 }
 
 /* Creates the file 0600 before SQLite does (SQLite would use the umask),
- * and tightens an existing file or directory of ours that is looser. */
+ * and tightens an existing file of ours that is looser. An existing file
+ * is never opened here: closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, including SQLite's on a database (or its
+ * -shm) that another handle in this process has open. */
 static int secure_file(const char *path, bool create, char *err, size_t errlen)
 {
-    int fd = open(path, (create ? O_CREAT : 0) | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        if (!create && errno == ENOENT) return 0;
-        return errf(err, errlen, "history cache %s: cannot open: %s", path, strerror(errno));
-    }
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 077)) fchmod(fd, 0600);
-    close(fd);
+    if (lstat(path, &sb) == 0) {
+        if (!S_ISREG(sb.st_mode))
+            return errf(err, errlen, "history cache %s: not a regular file", path);
+        if (sb.st_uid == geteuid() && (sb.st_mode & 077)) chmod(path, 0600);
+        return 0;
+    }
+    if (errno != ENOENT)
+        return errf(err, errlen, "history cache %s: %s", path, strerror(errno));
+    if (!create) return 0;
+    int fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno != EEXIST)
+        return errf(err, errlen, "history cache %s: cannot create: %s", path, strerror(errno));
+    if (fd >= 0) close(fd); /* new: nobody holds a lock on it yet */
     return 0;
 }
 

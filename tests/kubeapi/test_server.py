@@ -328,6 +328,57 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(self.api.request("GET", NS_RUNS + "?limit=4")[0], 200)
 
 
+    def test_stream_faults(self):
+        import http.client
+        st = self.api.get("/_kubeapi/state")["resourceVersion"]
+        # close-after cuts a watch mid-stream: no clean chunked end
+        sock = socket.create_connection(("127.0.0.1", self.api.port), timeout=10)
+        sock.sendall(b"GET /apis/agents.proompteng.ai/v1alpha1/agentruns?watch=true"
+                     b"&fault=close-after=300 HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw = b""
+        while True:
+            d = sock.recv(65536)
+            if not d:
+                break
+            raw += d
+        sock.close()
+        head, _, body = raw.partition(b"\r\n\r\n")
+        self.assertIn(b"Transfer-Encoding: chunked", head)
+        self.assertIn(b'{"type":"ADDED"', body)
+        self.assertFalse(body.endswith(b"0\r\n\r\n"))
+        self.assertLess(len(body), 320)
+        # drop-streams aborts an idle watch
+        conn, resp, lines = read_stream_lines(
+            self.api, NS_RUNS + "?watch=true&resourceVersion=%s" % st, 0)
+        self.api.op({"op": "drop-streams"})
+        with self.assertRaises((http.client.IncompleteRead, ConnectionError, OSError)):
+            while resp.readline():
+                pass
+            raise ConnectionError("stream ended")
+        conn.close()
+
+
+class FaultFlagTest(unittest.TestCase):
+    def test_fault_first_flag(self):
+        sc = Scenario()
+        try:
+            with KubeAPI(sc.dir, "--fault-first", "POST %s:drop-after-create:1" % NS_RUNS,
+                         "--fault-first", "GET /api/v1/namespaces/agents/pods:status=429&"
+                         "retry-after=2:1") as api:
+                with self.assertRaises(http_client_errors()):
+                    api.request("POST", NS_RUNS, body=run_obj("retry-me"))
+                st, _, data = api.request("POST", NS_RUNS, body=run_obj("retry-me"))
+                self.assertEqual((st, json.loads(data)["reason"]), (409, "AlreadyExists"))
+                st, hdrs, _ = api.request("GET", "/api/v1/namespaces/agents/pods")
+                self.assertEqual((st, hdrs.get("Retry-After")), (429, "2"))
+                self.assertEqual(api.request("GET", "/api/v1/namespaces/agents/pods")[0], 200)
+                reqs = api.requests()
+                self.assertEqual([r["status"] for r in reqs if r["method"] == "POST"][:2],
+                                 [0, 409])
+        finally:
+            sc.cleanup()
+
+
 def http_client_errors():
     import http.client
     return (http.client.HTTPException, ConnectionError, socket.timeout, OSError)

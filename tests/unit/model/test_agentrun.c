@@ -324,6 +324,23 @@ START_TEST(pod_wrong_types_and_pending)
 }
 END_TEST
 
+START_TEST(parse_take_owns_the_object)
+{
+    cJSON *j = cJSON_Parse("{\"metadata\":{\"name\":\"a-r2\"},\"status\":{\"phase\":\"Failed\"}}");
+    struct agentrun r;
+    char err[ERRLEN];
+    ck_assert_int_eq(agentrun_parse_take(j, &r, err, sizeof err), 0);
+    ck_assert_ptr_eq(r.raw, j);
+    ck_assert_str_eq(r.lane, "a");
+    agentrun_free(&r); /* frees j */
+    j = cJSON_Parse("[1]");
+    ck_assert_int_eq(agentrun_parse_take(j, &r, err, sizeof err), -1);
+    ck_assert_ptr_null(r.raw);
+    agentrun_free(&r);
+    cJSON_Delete(j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("agentrun");
@@ -336,6 +353,7 @@ int main(void)
     tcase_add_test(tc, huge_strings);
     tcase_add_test(tc, pods_from_examples);
     tcase_add_test(tc, pod_wrong_types_and_pending);
+    tcase_add_test(tc, parse_take_owns_the_object);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

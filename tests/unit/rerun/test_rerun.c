@@ -512,6 +512,7 @@ START_TEST(exec_plain_and_confirm)
     x = rerun_exec_new(p, NULL);
     ck_assert_int_eq(drive(x, ok, 1, false, NULL), RERUN_ST_FAILED);
     ck_assert_int_eq(rerun_exec_result(x)->posts, 0);
+    ck_assert(rerun_exec_result(x)->cancelled);
     rerun_exec_free(x);
     /* dry run only */
     struct rerun_exec_opts dro = {.dry_run_only = true};
@@ -540,6 +541,41 @@ START_TEST(exec_lost_response_is_recovered)
     ck_assert_int_eq(r->posts, 2);
     ck_assert_int_eq(r->gets, 1);
     ck_assert_int_eq(waits, 1);
+    rerun_exec_free(x);
+    tiny_free(p);
+}
+END_TEST
+
+/* A 409 on the dry run whose object is gone by the GET: the dry run is
+ * repeated, and the confirmation still comes before any real POST. */
+START_TEST(exec_dry_409_then_gone_keeps_confirmation)
+{
+    struct rerun_plan *p = tiny_plan();
+    struct answer script[] = {{409, S409}, {404, NULL}, {201, OURS}, {201, OURS}};
+    struct rerun_exec *x = rerun_exec_new(p, NULL);
+    size_t i = 0;
+    bool confirmed = false;
+    for (int guard = 0; guard < 20; guard++) {
+        struct rerun_req rq;
+        enum rerun_state st = rerun_exec_next(x, &rq);
+        if (st == RERUN_ST_CONFIRM) {
+            ck_assert_int_eq(rerun_exec_result(x)->posts, 0);
+            confirmed = true;
+            rerun_exec_confirm(x, true);
+            continue;
+        }
+        if (st != RERUN_ST_REQUEST) break;
+        if (rq.kind == RERUN_REQ_CREATE && !rq.dry_run) ck_assert(confirmed);
+        ck_assert_uint_lt(i, 4);
+        cJSON *body = script[i].body ? cJSON_Parse(script[i].body) : NULL;
+        struct rerun_resp rs = {.status = script[i].status, .body = body, .retry_after = -1};
+        i++;
+        rerun_exec_feed(x, &rs);
+        cJSON_Delete(body);
+    }
+    ck_assert(confirmed);
+    ck_assert(rerun_exec_result(x)->created);
+    ck_assert_int_eq(rerun_exec_result(x)->posts, 1);
     rerun_exec_free(x);
     tiny_free(p);
 }
@@ -683,6 +719,7 @@ int main(void)
     tcase_add_test(tc, exec_plain_and_confirm);
     tcase_add_test(tc, exec_lost_response_is_recovered);
     tcase_add_test(tc, exec_409_other_key);
+    tcase_add_test(tc, exec_dry_409_then_gone_keeps_confirmation);
     tcase_add_test(tc, exec_retries_then_refusal_verified);
     tcase_add_test(tc, status_messages);
     tcase_add_test(tc, diff_paths);

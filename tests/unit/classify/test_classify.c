@@ -1,0 +1,656 @@
+/* Unit tests for src/classify: streaming (chunk boundaries, CRLF, ANSI,
+ * NUL, invalid UTF-8, huge lines), rule files (errors with file:line, user
+ * classes, near/unless, versions), status signals and ranking. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "classify/classify.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+static struct classify_rules *shipped; /* loaded once in main, shared read-only */
+
+static const char small_rules[] =
+    "# test rules\n"
+    "rule cannot-find-module\n"
+    "class runtime.missing-module\n"
+    "weight 90\n"
+    "match Cannot find module\n"
+    "hint install it\n"
+    "\n"
+    "rule ts-error\n"
+    "class build.compile\n"
+    "weight 85\n"
+    "match error TS\\d{4}\n"
+    "\n"
+    "rule net\n"
+    "class network\n"
+    "weight 88\n"
+    "match ECONNREFUSED\n"
+    "\n"
+    "rule crash\n"
+    "class runtime.crash\n"
+    "weight 92\n"
+    "match Segmentation fault\n"
+    "\n"
+    "rule pr-fail\n"
+    "class vcs.pr-create\n"
+    "weight 20\n"
+    "match failed to create pull request\n"
+    "\n"
+    "rule exit\n"
+    "class @failure\n"
+    "match exit(ed)? (with )?(code|status) [1-9]\n"
+    "\n"
+    "rule ok\n"
+    "class @success\n"
+    "match run succeeded\n"
+    "\n"
+    "rule retry\n"
+    "class @retry\n"
+    "match retrying\n"
+    "\n"
+    "rule team-flaky\n"
+    "class team.flaky-db\n"
+    "weight 80\n"
+    "match database is warming up\n"
+    "near 3 connection pool exhausted\n"
+    "hint team rule\n"
+    "\n"
+    "rule assert\n"
+    "class test.failure\n"
+    "weight 60\n"
+    "match AssertionError\n"
+    "unless expected failure\n";
+
+static struct classify_rules *rules_from(const char *text, struct buf *warn)
+{
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "test.rules", text, strlen(text), warn);
+    char err[512];
+    ck_assert_msg(classify_rules_compile(rs, warn, err, sizeof err) == 0, "%s", err);
+    return rs;
+}
+
+static struct classify_result *run(const struct classify_rules *rs, enum classify_outcome o,
+                                   const char *log, size_t n)
+{
+    struct classify_ctx *c = classify_new(rs, o);
+    classify_feed(c, log, n);
+    struct classify_result *r = classify_finish(c);
+    classify_free(c);
+    return r;
+}
+
+static void same_result(const struct classify_result *a, const struct classify_result *b, size_t cut)
+{
+    ck_assert_msg(a->has_primary == b->has_primary, "primary differs at cut %zu", cut);
+    ck_assert_int_eq(a->lines, b->lines);
+    ck_assert_int_eq(a->bytes, b->bytes);
+    ck_assert_uint_eq(a->nfindings, b->nfindings);
+    if (a->has_primary) {
+        ck_assert_str_eq(a->primary.class_id, b->primary.class_id);
+        ck_assert_msg(a->primary.line == b->primary.line, "line %lld vs %lld at cut %zu",
+                      (long long)a->primary.line, (long long)b->primary.line, cut);
+        ck_assert_int_eq(a->primary.offset, b->primary.offset);
+        ck_assert_str_eq(a->primary.text ? a->primary.text : "", b->primary.text ? b->primary.text : "");
+    }
+    for (size_t i = 0; i < a->nfindings; i++) {
+        ck_assert_int_eq(a->findings[i].line, b->findings[i].line);
+        ck_assert_str_eq(a->findings[i].rule_id, b->findings[i].rule_id);
+    }
+}
+
+START_TEST(chunk_boundaries_every_offset)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char log[] = "[agent] start\r\n"
+                       "\x1b[31mError: Cannot find module 'x'\x1b[0m\r\n"
+                       "  at require\n"
+                       "exited with code 1\n"
+                       "last line without newline ECONNREFUSED";
+    size_t n = sizeof log - 1;
+    struct classify_result *whole = run(rs, CLASSIFY_OUTCOME_FAILED, log, n);
+    ck_assert(whole->has_primary);
+    ck_assert_str_eq(whole->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(whole->primary.line, 2);
+    ck_assert_int_eq(whole->primary.offset, 15);
+    ck_assert_str_eq(whole->primary.text, "\x1b[31mError: Cannot find module 'x'\x1b[0m");
+    ck_assert_int_eq(whole->lines, 5);
+    ck_assert_int_eq(whole->bytes, (int64_t)n);
+    ck_assert_uint_eq(whole->nfindings, 2);
+    ck_assert_int_eq(whole->findings[1].line, 5);
+    for (size_t cut = 0; cut <= n; cut++) {
+        struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+        classify_feed(c, log, cut);
+        classify_feed(c, log + cut, n - cut);
+        struct classify_result *r = classify_finish(c);
+        same_result(whole, r, cut);
+        classify_result_free(r);
+        classify_free(c);
+    }
+    /* one byte at a time */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < n; i++) classify_feed(c, log + i, 1);
+    struct classify_result *r = classify_finish(c);
+    same_result(whole, r, 1);
+    classify_result_free(r);
+    classify_free(c);
+    classify_result_free(whole);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(nul_and_invalid_utf8)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char log[] = "ok\n\xff\xfe\x00junk\x00 Segmentation fault \xc3\x28\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    ck_assert_int_eq(r->primary.line, 2);
+    /* NUL bytes are replaced so the text stays one C string */
+    ck_assert_ptr_nonnull(strstr(r->primary.text, "\xef\xbf\xbdjunk\xef\xbf\xbd Segmentation"));
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(huge_line_bounded)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    size_t n = 8u * 1024 * 1024;
+    char *log = xmalloc(n + 64);
+    memset(log, 'a', n);
+    memcpy(log + n - 30, " Segmentation fault\n", 20);
+    size_t len = n - 10;
+    memcpy(log + len, "next ECONNREFUSED\n", 18);
+    len += 18;
+    /* all at once, and in 4 KiB pieces: both find the crash at the end */
+    for (int mode = 0; mode < 2; mode++) {
+        struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+        if (mode == 0) {
+            classify_feed(c, log, len);
+        } else {
+            for (size_t i = 0; i < len; i += 4096)
+                classify_feed(c, log + i, len - i < 4096 ? len - i : 4096);
+        }
+        struct classify_result *r = classify_finish(c);
+        ck_assert(r->has_primary);
+        ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+        ck_assert_int_eq(r->primary.line, 1);
+        ck_assert_int_eq(r->primary.offset, 0);
+        ck_assert_uint_le(strlen(r->primary.text), CLASSIFY_TEXT_MAX);
+        ck_assert_int_eq(r->lines, 2);
+        ck_assert_int_eq(r->bytes, (int64_t)len);
+        ck_assert_uint_eq(r->nsecondary, 1);
+        ck_assert_int_eq(r->secondary[0].line, 2);
+        classify_result_free(r);
+        classify_free(c);
+    }
+    free(log);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(rule_errors_name_file_and_line)
+{
+    struct buf warn = {0};
+    const char text[] = "rule good-one\n"
+                        "class network\n"
+                        "match ECONNRESET\n"
+                        "\n"
+                        "rule bad-weight\n"
+                        "class network\n"
+                        "weight lots\n"
+                        "match xyz\n"
+                        "\n"
+                        "rule bad-regex\n"
+                        "class network\n"
+                        "match (unclosed\n"
+                        "\n"
+                        "rule no-class\n"
+                        "match something\n"
+                        "\n"
+                        "rule bad-key\n"
+                        "class network\n"
+                        "colour red\n"
+                        "match x\n"
+                        "\n"
+                        "rule empty-match\n"
+                        "class network\n"
+                        "match a*\n"
+                        "\n"
+                        "rule bad-marker\n"
+                        "class @nonsense\n"
+                        "match y\n"
+                        "\n"
+                        "rule also-good\n"
+                        "class team.xyz\n"
+                        "match ZZTOP\n";
+    struct classify_rules *rs = classify_rules_new();
+    int added = classify_rules_add_text(rs, "/etc/u.rules", text, sizeof text - 1, &warn);
+    ck_assert_int_eq(added, 2);
+    ck_assert_ptr_nonnull(strstr(warn.p, "/etc/u.rules:7: rule bad-weight: weight must be"));
+    ck_assert_ptr_nonnull(strstr(warn.p, "/etc/u.rules:12: rule bad-regex: bad pattern"));
+    ck_assert_ptr_nonnull(strstr(warn.p, "/etc/u.rules:14: rule no-class has no class"));
+    ck_assert_ptr_nonnull(strstr(warn.p, "/etc/u.rules:19: rule bad-key: unknown key 'colour'"));
+    ck_assert_ptr_nonnull(strstr(warn.p, "/etc/u.rules:24: rule empty-match: pattern matches an empty line"));
+    ck_assert_ptr_nonnull(strstr(warn.p, "/etc/u.rules:27: rule bad-marker: bad class"));
+    char err[256];
+    ck_assert_int_eq(classify_rules_compile(rs, &warn, err, sizeof err), 0);
+    ck_assert_uint_eq(classify_rules_count(rs), 2);
+    const char log[] = "hello ZZTOP\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "team.xyz"); /* a user class, weight default 50 */
+    classify_result_free(r);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
+START_TEST(rules_from_dirs_and_versions)
+{
+    char dir[] = "/tmp/artriage-rules-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *p1 = xasprintf("%s/10-a.rules", dir);
+    char *p2 = xasprintf("%s/20-b.rules", dir);
+    char *p3 = xasprintf("%s/ignored.txt", dir);
+    FILE *f = fopen(p1, "w");
+    fputs("rule a\nclass network\nmatch ECONNRESET\n", f);
+    fclose(f);
+    f = fopen(p2, "w");
+    fputs("rule b\nclass team.b\nweight 95\nmatch broken(\n\nrule a\nclass timeout\nmatch ECONNRESET\n", f);
+    fclose(f);
+    f = fopen(p3, "w");
+    fputs("garbage\n", f);
+    fclose(f);
+    struct buf warn = {0};
+    char err[512];
+    struct classify_rules_opts o = {.shipped_dir = dir, .user_dir = ""};
+    struct classify_rules *rs = classify_rules_load(&o, &warn, err, sizeof err);
+    ck_assert_msg(rs != NULL, "%s", err);
+    ck_assert_ptr_nonnull(strstr(warn.p, "20-b.rules:4: rule b: bad pattern"));
+    ck_assert_ptr_null(strstr(warn.p, "ignored.txt"));
+    ck_assert_uint_eq(classify_rules_count(rs), 1);
+    /* the later file's rule "a" replaced the earlier one */
+    const char log[] = "read ECONNRESET\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "timeout");
+    classify_result_free(r);
+    const char *v1 = classify_rules_version(rs);
+    ck_assert_int_eq(strncmp(v1, "cls1-", 5), 0);
+    char *v1c = xstrdup(v1);
+    classify_rules_free(rs);
+    /* a changed rule changes the version */
+    f = fopen(p1, "w");
+    fputs("rule a\nclass network\nmatch ECONNRESET|EPIPE\n", f);
+    fclose(f);
+    unlink(p2);
+    rs = classify_rules_load(&o, NULL, err, sizeof err);
+    ck_assert_ptr_nonnull(rs);
+    ck_assert_str_ne(classify_rules_version(rs), v1c);
+    classify_rules_free(rs);
+    /* --rules DIR that does not exist is an error naming it */
+    struct classify_rules_opts o2 = {.shipped_dir = dir, .user_dir = "", .extra_dir = "/nonexistent/x"};
+    ck_assert_ptr_null(classify_rules_load(&o2, NULL, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/x"));
+    unlink(p1);
+    unlink(p3);
+    rmdir(dir);
+    free(p1);
+    free(p2);
+    free(p3);
+    free(v1c);
+    buf_free(&warn);
+}
+END_TEST
+
+START_TEST(ranking_first_cause_beats_consequences)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char log[] = "build start\n"
+                       "Error: connect ECONNREFUSED 127.0.0.1:5432\n"
+                       "Error: Cannot find module 'pg'\n"
+                       "failed to create pull request\n"
+                       "exited with code 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_uint_eq(r->nsecondary, 1); /* pr-create is below the consequence cut */
+    ck_assert_str_eq(r->secondary[0].class_id, "runtime.missing-module");
+    classify_result_free(r);
+    /* a much stronger later cause wins over a weak early one */
+    const char log2[] = "AssertionError: x\nSegmentation fault\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, log2, sizeof log2 - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    classify_result_free(r);
+    /* negative pattern */
+    const char log3[] = "AssertionError: expected failure in demo\nexited with code 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, log3, sizeof log3 - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2); /* the first failure line */
+    ck_assert_ptr_null(r->primary.rule_id);
+    classify_result_free(r);
+    /* nothing at all */
+    const char log4[] = "hello\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, log4, sizeof log4 - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 0);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(outcomes_and_retries)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char retried[] = "npm http ECONNREFUSED registry, retrying\n"
+                           "fetched\n"
+                           "Error: Cannot find module 'x'\n"
+                           "exited with code 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, retried, sizeof retried - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    /* retried and then the run succeeded: no primary without an outcome */
+    const char ok[] = "ECONNREFUSED, retrying\nall good\nrun succeeded\n";
+    r = run(rs, CLASSIFY_OUTCOME_UNKNOWN, ok, sizeof ok - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+    /* an unrecovered failure shows without an outcome */
+    const char bad[] = "Segmentation fault\nexited with code 139\n";
+    r = run(rs, CLASSIFY_OUTCOME_UNKNOWN, bad, sizeof bad - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    classify_result_free(r);
+    /* ... but not if the log does not show the run failing */
+    const char noisy[] = "Segmentation fault in a child, ignored\nrun succeeded\n";
+    r = run(rs, CLASSIFY_OUTCOME_UNKNOWN, noisy, sizeof noisy - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+    /* succeeded: never a primary from the logs */
+    r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, bad, sizeof bad - 1);
+    ck_assert(!r->has_primary);
+    ck_assert_uint_eq(r->nsecondary, 1);
+    classify_result_free(r);
+    /* all causes retried and the run failed anyway: the retried one */
+    const char only[] = "ECONNREFUSED, retrying\nECONNREFUSED, retrying\nexited with code 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, only, sizeof only - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(near_rules_and_snapshot)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    /* near after the main pattern, within 3 lines */
+    const char a[] = "database is warming up\nx\nconnection pool exhausted\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, a, sizeof a - 1);
+    ck_assert_str_eq(r->primary.class_id, "team.flaky-db");
+    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_str_eq(r->primary.hint, "team rule");
+    classify_result_free(r);
+    /* near before */
+    const char b[] = "connection pool exhausted\ndatabase is warming up\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, b, sizeof b - 1);
+    ck_assert_str_eq(r->primary.class_id, "team.flaky-db");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* too far apart */
+    const char c2[] = "database is warming up\n1\n2\n3\n4\nconnection pool exhausted\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, c2, sizeof c2 - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    classify_result_free(r);
+    /* snapshot does not end the stream */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    classify_feed(c, "start\nSegmentation", 18);
+    r = classify_snapshot(c);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->lines, 2);
+    classify_result_free(r);
+    classify_feed(c, " fault\nmore\n", 12);
+    r = classify_snapshot(c);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    r = classify_finish(c);
+    ck_assert_int_eq(r->lines, 3);
+    classify_result_free(r);
+    classify_free(c);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(status_signals_without_logs)
+{
+    ck_assert_ptr_nonnull(shipped);
+    /* OOMKilled container, no pod logs at all */
+    struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    struct classify_signal s = {.source = CLASSIFY_SIG_CONTAINER, .kind = "terminated",
+                                .name = "agent-runner", .reason = "OOMKilled", .exit_code = 137};
+    classify_add_signal(c, &s);
+    struct classify_result *r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "resource.oom");
+    ck_assert_int_eq(r->primary.line, 0);
+    ck_assert_ptr_nonnull(strstr(r->primary.source, "agent-runner"));
+    classify_result_free(r);
+    classify_free(c);
+
+    /* image pull waiting state */
+    c = classify_new(shipped, CLASSIFY_OUTCOME_UNKNOWN);
+    struct classify_signal w = {.source = CLASSIFY_SIG_CONTAINER, .kind = "waiting",
+                                .reason = "ImagePullBackOff", .message = "Back-off pulling image", .exit_code = -1};
+    classify_add_signal(c, &w);
+    struct classify_signal f = {.source = CLASSIFY_SIG_CONDITION, .kind = "Failed", .reason = "BackoffLimitExceeded"};
+    classify_add_signal(c, &f);
+    r = classify_finish(c);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "image.pull");
+    classify_result_free(r);
+    classify_free(c);
+
+    /* Duplicate and InvalidSpec conditions */
+    const struct {
+        const char *kind, *reason, *want;
+    } conds[] = {
+        {"Duplicate", "IdempotencyKeyCompleted", "config.invalid"},
+        {"InvalidSpec", "MissingAgent", "config.invalid"},
+        {"InvalidSpec", "VcsAuthUnavailable", "vcs.auth"},
+        {"Failed", "WorkflowStepTimedOut", "timeout"},
+        {"Failed", "DeadlineExceeded", "timeout"},
+        {"Blocked", "ProviderCapacityExhausted", "rate-limit"},
+        {"Failed", "ProviderAuthUnavailable", "auth.credentials"},
+    };
+    for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
+        c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+        struct classify_signal k = {.source = CLASSIFY_SIG_CONDITION, .kind = conds[i].kind,
+                                    .status = "True", .reason = conds[i].reason, .message = "m"};
+        classify_add_signal(c, &k);
+        r = classify_finish(c);
+        ck_assert_msg(strcmp(r->primary.class_id, conds[i].want) == 0, "%s/%s gave %s",
+                      conds[i].kind, conds[i].reason, r->primary.class_id);
+        classify_result_free(r);
+        classify_free(c);
+    }
+    /* a condition that is not True says nothing */
+    c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    struct classify_signal nf = {.source = CLASSIFY_SIG_CONDITION, .kind = "Duplicate", .status = "False"};
+    classify_add_signal(c, &nf);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    classify_result_free(r);
+    classify_free(c);
+}
+END_TEST
+
+START_TEST(termination_message_and_posix_spawn)
+{
+    /* the runner's status.json for the seed incident's run d */
+    const char *msg = "{\"status\": \"failed\", \"exitCode\": 1, \"cwd\": \"/workspace/lab\","
+                      " \"error\": \"ENOENT: no such file or directory, posix_spawn 'git'\"}";
+    struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_UNKNOWN);
+    struct classify_signal t = {.source = CLASSIFY_SIG_TERMINATION, .message = msg};
+    classify_add_signal(c, &t);
+    struct classify_result *r = classify_finish(c);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    ck_assert_ptr_nonnull(strstr(r->primary.hint, "missing working directory"));
+    classify_result_free(r);
+    classify_free(c);
+
+    /* the same error after the workspace was restored: git is missing */
+    const char log[] = "workspace restored from cache (/workspace/app)\n"
+                       "Error: spawn git ENOENT\n"
+                       "exited with code 1\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-executable");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_ptr_nonnull(strstr(r->primary.hint, "missing program"));
+    classify_result_free(r);
+
+    /* git ran before (clone), so the directory must be missing */
+    const char log2[] = "Cloning into '/workspace/lab'...\n"
+                        "ENOENT: no such file or directory, posix_spawn 'git'\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, log2, sizeof log2 - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    classify_result_free(r);
+
+    /* a truncated (invalid JSON) termination message is still read */
+    c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    struct classify_signal t2 = {.source = CLASSIFY_SIG_TERMINATION,
+                                 .message = "{\"error\": \"Executable not found in $PATH: \\\"codex-nats-soak\\\"\", \"x\": \"aaa"};
+    classify_add_signal(c, &t2);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-executable");
+    classify_result_free(r);
+    classify_free(c);
+}
+END_TEST
+
+START_TEST(caller_findings_no_pr)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    /* succeeded by phase, no PR: the caller's agent.no-pr is the primary */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_SUCCEEDED);
+    classify_feed(c, "all fine\nrun succeeded\n", 23);
+    classify_add_finding(c, "agent.no-pr", "linkage.no-pr", 30, "no pull request for head codex/x", "check the PR step");
+    struct classify_result *r = classify_finish(c);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "agent.no-pr");
+    ck_assert_int_eq(r->primary.line, 0);
+    classify_result_free(r);
+    classify_free(c);
+    /* a failed run whose log names a cause keeps it; no-pr is secondary */
+    c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    classify_feed(c, "Segmentation fault\n", 19);
+    classify_add_finding(c, "agent.no-pr", "linkage.no-pr", 30, NULL, NULL);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    ck_assert_uint_eq(r->nsecondary, 1);
+    ck_assert_str_eq(r->secondary[0].class_id, "agent.no-pr");
+    classify_result_free(r);
+    classify_free(c);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(fallback_scanner_same_results)
+{
+    /* the PCRE2 scanner (no Hyperscan) must find the same findings */
+    const char log[] = "start\n\x1b[1mError: Cannot find module 'x'\x1b[0m\r\n"
+                       "ECONNREFUSED, retrying\nAssertionError: expected failure\n"
+                       "database is warming up\nconnection pool exhausted\nexited with code 1\n";
+    struct classify_rules *hs = rules_from(small_rules, NULL);
+    setenv("ARTRIAGE_CLASSIFY_SCANNER", "pcre2", 1);
+    struct classify_rules *pc = rules_from(small_rules, NULL);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    ck_assert_str_eq(classify_rules_engine(pc), "pcre2");
+    struct classify_result *a = run(hs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    struct classify_result *b = run(pc, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    same_result(a, b, 0);
+    ck_assert_uint_eq(a->nfindings, 3);
+    classify_result_free(a);
+    classify_result_free(b);
+    classify_rules_free(hs);
+    classify_rules_free(pc);
+}
+END_TEST
+
+START_TEST(newline_count)
+{
+    char b[300];
+    for (size_t n = 0; n < sizeof b; n++) {
+        size_t want = 0;
+        for (size_t i = 0; i < n; i++) {
+            b[i] = (i * 7 % 5 == 0) ? '\n' : (char)(i & 0xff);
+            if (b[i] == '\n') want++;
+        }
+        ck_assert_uint_eq(classify_count_newlines(b, n), want);
+    }
+}
+END_TEST
+
+START_TEST(outcome_parse)
+{
+    enum classify_outcome o;
+    ck_assert_int_eq(classify_outcome_parse("failed", &o), 0);
+    ck_assert_int_eq(o, CLASSIFY_OUTCOME_FAILED);
+    ck_assert_int_eq(classify_outcome_parse("succeeded", &o), 0);
+    ck_assert_int_eq(o, CLASSIFY_OUTCOME_SUCCEEDED);
+    ck_assert_int_eq(classify_outcome_parse("unknown", &o), 0);
+    ck_assert_int_eq(o, CLASSIFY_OUTCOME_UNKNOWN);
+    ck_assert_int_eq(classify_outcome_parse("Failed", &o), -1);
+    ck_assert_int_eq(classify_outcome_parse(NULL, &o), -1);
+}
+END_TEST
+
+int main(void)
+{
+    const char *src = getenv("ARTRIAGE_SRC");
+    char *dir = xasprintf("%s/data/rules", src ? src : ".");
+    struct buf warn = {0};
+    char err[512];
+    struct classify_rules_opts o = {.shipped_dir = dir, .user_dir = ""};
+    shipped = classify_rules_load(&o, &warn, err, sizeof err);
+    if (!shipped) {
+        fprintf(stderr, "cannot load shipped rules: %s\n", err);
+        return 1;
+    }
+    if (warn.len) {
+        fprintf(stderr, "shipped rules have problems:\n%s", warn.p);
+        return 1;
+    }
+    buf_free(&warn);
+    free(dir);
+
+    Suite *s = suite_create("classify");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, chunk_boundaries_every_offset);
+    tcase_add_test(tc, nul_and_invalid_utf8);
+    tcase_add_test(tc, huge_line_bounded);
+    tcase_add_test(tc, rule_errors_name_file_and_line);
+    tcase_add_test(tc, rules_from_dirs_and_versions);
+    tcase_add_test(tc, ranking_first_cause_beats_consequences);
+    tcase_add_test(tc, outcomes_and_retries);
+    tcase_add_test(tc, near_rules_and_snapshot);
+    tcase_add_test(tc, status_signals_without_logs);
+    tcase_add_test(tc, termination_message_and_posix_spawn);
+    tcase_add_test(tc, caller_findings_no_pr);
+    tcase_add_test(tc, fallback_scanner_same_results);
+    tcase_add_test(tc, newline_count);
+    tcase_add_test(tc, outcome_parse);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    classify_rules_free(shipped);
+    return failed ? 1 : 0;
+}

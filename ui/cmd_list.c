@@ -1,0 +1,110 @@
+/* list — runs, newest first (CLI.md): a table fitted to the terminal, or
+ * the JSON array of "A run" objects. One AgentRun list and one pod list
+ * (by the agent-run label) per call; failure classes and PR links come
+ * from the history cache, else from what the status shows. */
+#include "cli.h"
+#include "runsrc.h"
+#include "model/runview.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+const char cmd_list_usage[] = "list [-o table|json] [--phase P] [--lane L] [--since T]";
+
+static int term_width(void)
+{
+    if (!isatty(1)) return 0;
+    struct winsize ws;
+    if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    return c && atoi(c) > 0 ? atoi(c) : 80;
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"phase", required_argument, 0, 'p'},
+        {"lane", required_argument, 0, 'l'},
+        {"since", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct run_filter f = {NULL, NULL, TIME_NONE};
+    optind = 0;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': f.phase = optarg; break;
+        case 'l': f.lane = optarg; break;
+        case 's':
+            if (time_parse_when(optarg, time_now_ms(), &f.since) != 0)
+                return cli_usage("list", "--since '%s' is neither RFC 3339 nor a duration like 2h", optarg);
+            break;
+        case 'h': printf("usage: artriage %s\n", cmd_list_usage); return 0;
+        default: return cli_usage("list", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage("list", "unexpected argument '%s'", argv[optind]);
+    const char *fmt = cli->output ? cli->output : "table";
+    bool json = strcmp(fmt, "json") == 0;
+    if (!json && strcmp(fmt, "table") != 0 && strcmp(fmt, "wide") != 0)
+        return cli_usage("list", "output format '%s' is not table or json", fmt);
+
+    struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true};
+    struct run_set set;
+    char err[ERRLEN];
+    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+        runsrc_free(&set);
+        return cli_fail("%s", err);
+    }
+    const struct run_view **sel = xcalloc(set.n + 1, sizeof *sel);
+    size_t n = 0;
+    for (size_t i = 0; i < set.n; i++)
+        if (run_view_match(&set.views[i], &f)) sel[n++] = &set.views[i];
+    qsort(sel, n, sizeof *sel, run_view_cmp_newest);
+
+    int rc = 0;
+    if (json) {
+        /* Printed one object at a time: 5,000 runs need no giant tree. */
+        struct buf b = {0};
+        buf_puts(&b, "[");
+        for (size_t i = 0; i < n; i++) {
+            cJSON *j = run_view_json(sel[i]);
+            char *s = cJSON_PrintUnformatted(j);
+            buf_puts(&b, i ? ",\n" : "\n");
+            buf_puts(&b, s);
+            free(s);
+            cJSON_Delete(j);
+            if (b.len > (1u << 20)) {
+                fwrite(b.p, 1, b.len, stdout);
+                buf_reset(&b);
+            }
+        }
+        buf_puts(&b, n ? "\n]\n" : "]\n");
+        fwrite(b.p, 1, b.len, stdout);
+        buf_free(&b);
+    } else {
+        struct buf b = {0};
+        unsigned flags = 0;
+        if (!set.ns) flags |= RUN_TABLE_NAMESPACE;
+        if (n == 0) {
+            fprintf(stderr, "artriage: no runs%s%s\n", set.ns ? " in namespace " : "", set.ns ? set.ns : "");
+        } else {
+            run_table_render(&b, sel, n, term_width(), flags, time_now_ms());
+            fwrite(b.p, 1, b.len, stdout);
+        }
+        buf_free(&b);
+    }
+    if (fflush(stdout) != 0) rc = cli_fail("cannot write the output");
+    free(sel);
+    runsrc_free(&set);
+    return rc;
+}

@@ -1,0 +1,141 @@
+/* logs — a run's container log (CLI.md). Default container: the one the
+ * history cache's classification blames, else agent-runner, else the
+ * pod's first main container. Live through the API (-f follows), else
+ * from the history cache.
+ *
+ * Terminal safety (CVE-2021-25743): when stdout is a terminal every byte
+ * goes through util/sanitize (escape sequences shown as text, colours
+ * dropped), line by line so that a UTF-8 sequence split between chunks
+ * survives. When stdout is a pipe or a file the bytes are passed through
+ * untouched, as kubectl does, so that `artriage logs R > run.log` keeps
+ * the evidence exact; --sanitize forces the terminal behaviour. */
+#include "cli.h"
+#include "runsrc.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char cmd_logs_usage[] = "logs RUN [--container C] [--previous] [-f] [--sanitize]";
+
+#define PENDING_MAX ((size_t)1 << 20) /* a line longer than this is cut */
+
+struct out_ud {
+    bool sanitize;
+    struct buf pending; /* sanitise mode: an unfinished line */
+    bool failed;
+};
+
+static void emit(struct out_ud *o, const char *p, size_t n)
+{
+    if (n && fwrite(p, 1, n, stdout) != n) o->failed = true;
+}
+
+static int on_bytes(void *ud, const char *data, size_t n)
+{
+    struct out_ud *o = ud;
+    if (!o->sanitize) {
+        emit(o, data, n);
+        fflush(stdout);
+        return o->failed;
+    }
+    buf_append(&o->pending, data, n);
+    const char *start = o->pending.p;
+    const char *nl = memrchr(start, '\n', o->pending.len);
+    size_t upto = nl ? (size_t)(nl - start) + 1 : 0;
+    if (!nl && o->pending.len > PENDING_MAX) upto = o->pending.len;
+    if (upto) {
+        struct buf s = {0};
+        sanitize_append(&s, start, upto, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | SAN_STRIP_SGR);
+        emit(o, s.p, s.len);
+        buf_free(&s);
+        buf_consume(&o->pending, upto);
+        fflush(stdout);
+    }
+    return o->failed;
+}
+
+static void flush_pending(struct out_ud *o)
+{
+    if (!o->sanitize || !o->pending.len) return;
+    struct buf s = {0};
+    sanitize_append(&s, o->pending.p, o->pending.len, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | SAN_STRIP_SGR);
+    emit(o, s.p, s.len);
+    emit(o, "\n", 1);
+    buf_free(&s);
+    buf_reset(&o->pending);
+}
+
+int cmd_logs(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"container", required_argument, 0, 'c'},
+        {"previous", no_argument, 0, 'p'},
+        {"follow", no_argument, 0, 'f'},
+        {"sanitize", no_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *container = NULL;
+    bool previous = false, follow = false, force_san = false;
+    optind = 0;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "c:pfh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': container = optarg; break;
+        case 'p': previous = true; break;
+        case 'f': follow = true; break;
+        case 's': force_san = true; break;
+        case 'h': printf("usage: artriage %s\n", cmd_logs_usage); return 0;
+        default: return cli_usage("logs", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) return cli_usage("logs", "which run? (RUN or NAMESPACE/NAME)");
+    if (optind + 1 < argc) return cli_usage("logs", "unexpected argument '%s'", argv[optind + 1]);
+    const char *run = argv[optind];
+    const char *slash = strchr(run, '/');
+    if (!*run || (slash && (!slash[1] || slash == run))) return cli_usage("logs", "'%s' is not RUN or NAMESPACE/NAME", run);
+    char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
+
+    struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
+    struct run_set set;
+    char err[ERRLEN];
+    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+        runsrc_free(&set);
+        free(ns);
+        return cli_fail("%s", err);
+    }
+    free(ns);
+    struct run_view *v = runsrc_find(&set, run);
+    if (!v) {
+        char *s = sanitize_str(run, 0);
+        int rc = cli_fail("AgentRun '%s' not found", s);
+        free(s);
+        runsrc_free(&set);
+        return rc;
+    }
+    /* the blamed container, when the classification names one */
+    if (!container && v->has_failure && v->failure.container && *v->failure.container)
+        container = v->failure.container;
+    struct out_ud ou = {.sanitize = force_san || isatty(1)};
+    char pod[256], cont[256];
+    int rc = runsrc_read_log(&set, v, NULL, container, previous, follow, on_bytes, &ou, pod, cont, err, sizeof err);
+    if (rc != 0 && container && container == v->failure.container && !ou.pending.len) {
+        /* the blamed container is gone: fall back to the main one */
+        rc = runsrc_read_log(&set, v, NULL, NULL, previous, follow, on_bytes, &ou, pod, cont, err, sizeof err);
+    }
+    flush_pending(&ou);
+    buf_free(&ou.pending);
+    if (fflush(stdout) != 0) ou.failed = true;
+    runsrc_free(&set);
+    if (rc != 0) return cli_fail("%s", err);
+    if (ou.failed) return cli_fail("cannot write the log to stdout");
+    return 0;
+}

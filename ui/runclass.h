@@ -1,0 +1,33 @@
+/* runclass — the classifier (src/classify) applied to runs for list and
+ * show: status signals (AgentRun reason/conditions, status.runner, pod
+ * container states and termination messages) and, for show, the log.
+ * The shipped rules are loaded once per process (runclass_rules) and
+ * released by runclass_done().
+ *
+ *   const struct classify_rules *rs = runclass_rules(cli);   NULL: unavailable
+ *   runclass_from_status(rs, &view, pods, npods);           list
+ *   struct classify_ctx *c = runclass_begin(rs, &view, pods, npods);   show
+ *   classify_feed(c, bytes, n) ...; runclass_end(c, &view, "agent-runner");
+ *   runclass_done();
+ */
+#ifndef ARTRIAGE_UI_RUNCLASS_H
+#define ARTRIAGE_UI_RUNCLASS_H
+#include "cli.h"
+#include "classify/classify.h"
+#include "model/runview.h"
+
+const struct classify_rules *runclass_rules(struct cli *cli);
+void runclass_done(void);
+
+/* Sets v's failure from status signals alone when it has none yet and
+ * they name a class (an "unknown" verdict leaves it unset). */
+void runclass_from_status(const struct classify_rules *rs, struct run_view *v, const struct pod *pods,
+                          size_t npods);
+
+/* A context primed with v's signals, for feeding its log. */
+struct classify_ctx *runclass_begin(const struct classify_rules *rs, const struct run_view *v,
+                                    const struct pod *pods, size_t npods);
+/* Finishes, sets v's failure from the primary finding (log line and
+ * `container` when the evidence is a log line), frees the context. */
+void runclass_end(struct classify_ctx *c, struct run_view *v, const char *container);
+#endif

@@ -1,0 +1,728 @@
+/* runsrc — runs for list/show/logs from the cluster and the history cache. */
+#include "runsrc.h"
+#include "runclass.h"
+#include "kube/client.h"
+#include "kube/kubeconfig.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RUN_LABEL "agents.proompteng.ai/agent-run"
+#define LIST_PAGE 2000
+
+struct collect {
+    struct run_set *set;
+    size_t cap_views, cap_pods;
+    bool runs_done, pods_done;
+    bool runs_ok, pods_ok;
+    long http;
+    char err[ERRLEN];
+    char perr[ERRLEN];
+};
+
+static void on_run_page(void *ud, cJSON *list)
+{
+    struct collect *c = ud;
+    struct run_set *s = c->set;
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(list, "items");
+    cJSON *it = items ? items->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        s->views = xgrow(s->views, &c->cap_views, s->n + 1, sizeof *s->views);
+        struct run_view *v = &s->views[s->n];
+        run_view_init(v);
+        char e[ERRLEN];
+        /* the item moves into the run: no copy of 5,000 objects */
+        cJSON_DetachItemViaPointer(items, it);
+        if (agentrun_parse_take(it, &v->run, e, sizeof e) != 0) {
+            agentrun_free(&v->run);
+            cJSON_Delete(it);
+            it = next;
+            continue; /* an item without a name cannot be listed */
+        }
+        it = next;
+        v->run.context = xstrdup(s->context);
+        s->n++;
+    }
+}
+
+static void on_run_done(void *ud, const struct kube_result *res, const char *rv)
+{
+    struct collect *c = ud;
+    c->runs_done = true;
+    c->runs_ok = res->ok;
+    c->http = res->http;
+    if (!res->ok) snprintf(c->err, sizeof c->err, "%s", res->error ? res->error : "listing AgentRuns failed");
+}
+
+static void on_pod_page(void *ud, cJSON *list)
+{
+    struct collect *c = ud;
+    struct run_set *s = c->set;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(list, "items")) {
+        s->pods = xgrow(s->pods, &c->cap_pods, s->npods + 1, sizeof *s->pods);
+        char e[ERRLEN];
+        if (pod_parse(it, &s->pods[s->npods], e, sizeof e) != 0) {
+            pod_free(&s->pods[s->npods]);
+            continue;
+        }
+        /* the raw copy is not needed by the run commands */
+        cJSON_Delete(s->pods[s->npods].raw);
+        s->pods[s->npods].raw = NULL;
+        s->npods++;
+    }
+}
+
+static void on_pod_done(void *ud, const struct kube_result *res, const char *rv)
+{
+    struct collect *c = ud;
+    c->pods_done = true;
+    c->pods_ok = res->ok;
+    if (!res->ok) snprintf(c->perr, sizeof c->perr, "%s", res->error ? res->error : "listing pods failed");
+}
+
+/* ---- the history cache ---- */
+
+static struct store *open_cache(struct cli *cli, bool need, char *err, size_t errlen)
+{
+    char path[4096];
+    if (cli->db) {
+        snprintf(path, sizeof path, "%s", cli->db);
+    } else if (store_default_path(path, sizeof path, err, errlen) != 0) {
+        return NULL;
+    }
+    if (access(path, F_OK) != 0) {
+        if (need) errf(err, errlen, "history cache %s does not exist (run `artriage sync` first)", path);
+        return NULL;
+    }
+    struct store_opts o;
+    store_opts_default(&o);
+    o.read_only = true;
+    return store_open(path, &o, err, errlen);
+}
+
+static void pod_from_store(const struct store_pod *sp, const char *run_name, struct pod *p)
+{
+    memset(p, 0, sizeof *p);
+    p->ns = xstrdup(sp->ns);
+    p->name = xstrdup(sp->name);
+    p->uid = xstrdup(sp->uid);
+    p->phase = xstrdup(sp->phase);
+    p->node = xstrdup(sp->node);
+    p->job_name = xstrdup(sp->job_name);
+    p->run_name = xstrdup(run_name);
+    p->created = sp->created;
+    p->started = sp->started;
+    p->ncontainers = sp->ncontainers;
+    p->containers = xcalloc(sp->ncontainers + 1, sizeof *p->containers);
+    for (size_t i = 0; i < sp->ncontainers; i++) {
+        const struct store_container *a = &sp->containers[i];
+        struct container_state *b = &p->containers[i];
+        b->name = xstrdup(a->name);
+        b->init = a->init;
+        b->image = xstrdup(a->image);
+        b->image_id = xstrdup(a->image_id);
+        b->digest = xstrdup(a->digest);
+        b->state = xstrdup(a->state);
+        b->reason = xstrdup(a->reason);
+        b->message = xstrdup(a->message);
+        b->exit_code = a->exit_code;
+        b->restarts = a->restarts;
+        b->started = a->started;
+        b->finished = a->finished;
+        b->has_last = a->last_reason || a->last_exit_code >= 0;
+        b->last_reason = xstrdup(a->last_reason);
+        b->last_exit_code = a->last_exit_code;
+    }
+}
+
+/* A cached run as a view (raw object when the cache has it, else the
+ * columns the cache keeps). */
+static bool view_from_store(const struct store_run *sr, struct run_view *v)
+{
+    run_view_init(v);
+    char err[ERRLEN];
+    bool ok = false;
+    if (sr->raw) {
+        cJSON *obj = cJSON_Parse(sr->raw);
+        if (obj && agentrun_parse(obj, &v->run, err, sizeof err) == 0) ok = true;
+        else agentrun_free(&v->run);
+        cJSON_Delete(obj);
+    }
+    struct agentrun *r = &v->run;
+    if (!ok) {
+        if (!sr->name) return false;
+        memset(r, 0, sizeof *r);
+        r->created = r->started = r->finished = r->updated = r->deleted_at = TIME_NONE;
+        r->runner_exit_code = -1;
+        r->name = xstrdup(sr->name);
+        r->ns = xstrdup(sr->ns);
+        r->uid = xstrdup(sr->uid);
+        r->agent = xstrdup(sr->agent);
+        r->runtime = xstrdup(sr->runtime);
+        r->phase = xstrdup(sr->phase);
+        r->reason = xstrdup(sr->reason);
+        r->message = xstrdup(sr->message);
+        r->repository = xstrdup(sr->repository);
+        r->base = xstrdup(sr->base);
+        r->head = xstrdup(sr->head);
+        r->idempotency_key = xstrdup(sr->idempotency_key);
+        r->workload_image = xstrdup(sr->workload_image);
+        r->vcs_mode = xstrdup(sr->vcs_mode);
+        r->system_prompt_hash = xstrdup(sr->system_prompt_hash);
+        r->spec_hash = xstrdup(sr->spec_hash);
+        r->rerun_of = xstrdup(sr->rerun_of);
+        r->created = sr->created;
+        r->started = sr->started;
+        r->finished = sr->finished;
+        r->updated = sr->updated;
+    }
+    free(r->context);
+    r->context = xstrdup(sr->context);
+    if (sr->lane) {
+        free(r->lane);
+        r->lane = xstrdup(sr->lane);
+        free(r->attempt);
+        r->attempt = xstrdup(sr->attempt ? sr->attempt : "");
+    }
+    if (!r->lane) {
+        r->lane = xstrdup(r->name);
+        r->attempt = xstrdup("");
+    }
+    v->deleted = sr->deleted;
+    if (sr->deleted) r->deleted_at = sr->deleted_at;
+    return true;
+}
+
+static int cmp_uid(const void *a, const void *b)
+{
+    const struct store_run *x = a, *y = b;
+    return strcmp(x->uid ? x->uid : "", y->uid ? y->uid : "");
+}
+
+static const struct store_run *cached_by_uid(const struct store_run_list *l, const char *uid)
+{
+    if (!uid || !l->n) return NULL;
+    struct store_run key = {.uid = (char *)uid};
+    return bsearch(&key, l->items, l->n, sizeof *l->items, cmp_uid);
+}
+
+/* Failure class and PR from the cache for one run. */
+static void enrich_from_cache(struct run_set *s, struct run_view *v, int64_t id)
+{
+    char err[ERRLEN];
+    struct store_class sc;
+    memset(&sc, 0, sizeof sc);
+    if (!v->has_failure && store_get_classification(s->store, id, &sc, err, sizeof err) == 1 && sc.cls)
+        run_view_set_failure(v, sc.cls, sc.line, sc.container, sc.rule, sc.text);
+    store_class_free(&sc);
+    if (!v->has_pr) {
+        struct store_pr_list prs = {0};
+        if (store_run_prs(s->store, id, &prs, err, sizeof err) == 0 && prs.n > 0) {
+            struct pr_link pr = {0};
+            pr.url = prs.items[0].url;
+            pr.repository = prs.items[0].repository;
+            pr.number = prs.items[0].number;
+            pr.source = prs.items[0].source;
+            pr.line = -1;
+            run_view_set_pr(v, &pr);
+        }
+        store_pr_list_free(&prs);
+    }
+}
+
+/* True when the cache holds the agent-runner log of one of the run's
+ * pods: then "no PR link" means the log had none. */
+static const struct pod *pods_slice(struct run_set *s, const struct run_view *v, size_t *n);
+
+static bool cache_saw_log(struct run_set *s, const struct run_view *v)
+{
+    size_t np;
+    const struct pod *pods = pods_slice(s, v, &np);
+    for (size_t i = 0; i < np; i++) {
+        const struct pod *p = &pods[i];
+        if (!p->uid || !p->run_name || strcmp(p->run_name, v->run.name) != 0) continue;
+        const struct container_state *c = pod_main_container(p, RUNNER_CONTAINER);
+        if (c && store_has_log(s->store, s->context ? s->context : "", p->uid, c->name, false)) return true;
+    }
+    return false;
+}
+
+static int cmp_pod_run(const void *a, const void *b)
+{
+    const struct pod *x = a, *y = b;
+    int c = strcmp(x->run_name ? x->run_name : "", y->run_name ? y->run_name : "");
+    if (c) return c;
+    return strcmp(x->ns ? x->ns : "", y->ns ? y->ns : "");
+}
+
+/* Pods sorted by (run, namespace) once, so that each run finds its own
+ * with a binary search instead of a scan of every pod. */
+static void index_pods(struct run_set *s)
+{
+    if (s->npods > 1) qsort(s->pods, s->npods, sizeof *s->pods, cmp_pod_run);
+}
+
+static const struct pod *pods_slice(struct run_set *s, const struct run_view *v, size_t *n)
+{
+    *n = 0;
+    if (!s->npods || !v->run.name) return NULL;
+    struct pod key = {.run_name = v->run.name, .ns = v->run.ns};
+    size_t lo = 0, hi = s->npods;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_pod_run(&s->pods[mid], &key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < s->npods && cmp_pod_run(&s->pods[end], &key) == 0) end++;
+    *n = end - lo;
+    return *n ? &s->pods[lo] : NULL;
+}
+
+static void status_failure(struct run_set *s, struct run_view *v)
+{
+    if (v->has_failure) return;
+    size_t np;
+    const struct pod *pods = pods_slice(s, v, &np);
+    runclass_from_status(s->rules, v, pods, np);
+    if (v->has_failure) return;
+    const char *container = NULL;
+    const char *cls = run_status_failure(&v->run, pods, np, &container);
+    if (cls) run_view_set_failure(v, cls, -1, container, "status", NULL);
+}
+
+static bool same(const char *a, const char *b);
+
+/* lanes.md rule 1: a rerun joins the lane of the run it was made from
+ * (followed through chains, within one context and namespace). */
+static void resolve_lanes(struct run_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct run_view *v = &s->views[i];
+        const struct run_view *cur = v;
+        for (size_t step = 0; step < s->n && cur->run.rerun_of && *cur->run.rerun_of; step++) {
+            const char *ref = cur->run.rerun_of;
+            const char *slash = strchr(ref, '/');
+            const char *name = slash ? slash + 1 : ref;
+            size_t nsl = slash ? (size_t)(slash - ref) : 0;
+            const struct run_view *parent = NULL;
+            for (size_t k = 0; k < s->n && !parent; k++) {
+                const struct run_view *x = &s->views[k];
+                if (x == cur || !same(x->run.context, v->run.context) || !same(x->run.name, name)) continue;
+                if (slash ? !(x->run.ns && strlen(x->run.ns) == nsl && strncmp(x->run.ns, ref, nsl) == 0)
+                          : !same(x->run.ns, cur->run.ns))
+                    continue;
+                parent = x;
+            }
+            if (!parent || !same(parent->run.ns, v->run.ns)) break;
+            cur = parent;
+        }
+        if (cur != v && !same(cur->run.lane, v->run.lane)) {
+            free(v->run.lane);
+            v->run.lane = xstrdup(cur->run.lane);
+        }
+    }
+}
+
+static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run_set *s, char *err,
+                        size_t errlen)
+{
+    s->offline = true;
+    if (!s->store) {
+        s->store = open_cache(cli, true, err, errlen);
+        if (!s->store) return -1;
+    }
+    struct store_query q;
+    store_query_init(&q);
+    q.context = s->context;
+    q.ns = s->ns;
+    q.include_deleted = true;
+    struct store_run_list l = {0};
+    if (store_list_runs(s->store, &q, &l, err, errlen) != 0) return -1;
+    size_t cap = 0, pcap = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        s->views = xgrow(s->views, &cap, s->n + 1, sizeof *s->views);
+        struct run_view *v = &s->views[s->n];
+        if (!view_from_store(&l.items[i], v)) continue;
+        s->n++;
+        if (o->with_pods) {
+            struct store_pod_list pl = {0};
+            char e2[ERRLEN];
+            if (store_run_pods(s->store, l.items[i].id, &pl, e2, sizeof e2) == 0) {
+                for (size_t k = 0; k < pl.n; k++) {
+                    s->pods = xgrow(s->pods, &pcap, s->npods + 1, sizeof *s->pods);
+                    pod_from_store(&pl.items[k], v->run.name, &s->pods[s->npods++]);
+                }
+            }
+            store_pod_list_free(&pl);
+        }
+        enrich_from_cache(s, v, l.items[i].id);
+    }
+    resolve_lanes(s);
+    index_pods(s);
+    for (size_t i = 0; i < s->n; i++) {
+        struct run_view *v = &s->views[i];
+        size_t np;
+        const struct pod *pods = pods_slice(s, v, &np);
+        run_view_set_image(v, pods, np);
+        status_failure(s, v);
+        if (cache_saw_log(s, v)) run_view_apply_no_pr(v);
+    }
+    store_run_list_free(&l);
+    return 0;
+}
+
+static int load_live(struct cli *cli, const struct runsrc_opts *o, struct run_set *s,
+                     struct kube_client *kc, long *http, char *err, size_t errlen)
+{
+    struct collect c = {.set = s};
+    struct kube_list_opts lo = {
+        .res = &KUBE_AGENTRUNS, .ns = s->ns, .page_size = LIST_PAGE,
+        .on_page = on_run_page, .on_done = on_run_done, .ud = &c,
+    };
+    struct kube_list *lr = kube_list_start(kc, &lo);
+    struct kube_list *lp = NULL;
+    if (o->with_pods) {
+        struct kube_list_opts po = {
+            .res = &KUBE_PODS, .ns = s->ns, .label_selector = RUN_LABEL, .page_size = LIST_PAGE,
+            .on_page = on_pod_page, .on_done = on_pod_done, .ud = &c,
+        };
+        lp = kube_list_start(kc, &po);
+    } else {
+        c.pods_done = c.pods_ok = true;
+    }
+    (void)lr;
+    (void)lp;
+    while (!(c.runs_done && c.pods_done)) {
+        if (kube_client_wait(kc, NULL, 0, 1000) != 0) break;
+        kube_client_perform(kc);
+    }
+    *http = c.http;
+    if (!c.runs_done || !c.runs_ok) {
+        if (!c.runs_done) kube_list_cancel(lr);
+        if (lp && !c.pods_done) kube_list_cancel(lp);
+        return errf(err, errlen, "%s", c.err[0] ? c.err : "listing AgentRuns did not finish");
+    }
+    if (!c.pods_ok) {
+        /* Pods only add image and digest: say so, keep the runs. */
+        fprintf(stderr, "artriage: note: %s; images and digests are not shown\n", c.perr);
+    }
+    return 0;
+}
+
+int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *out, char *err,
+                size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    struct kubeconfig *kc = NULL;
+    struct kube_config *cfg = NULL;
+    char kerr[ERRLEN] = "";
+    /* The kubeconfig is read even offline, for the context and namespace. */
+    if (kubeconfig_load(cli->kubeconfig, &kc, kerr, sizeof kerr) == 0 &&
+        kubeconfig_resolve(kc, cli->context, cli->ns, &cfg, kerr, sizeof kerr) == 0) {
+        out->context = xstrdup(cfg->context);
+        out->ns = o->ns ? xstrdup(o->ns) : o->all_namespaces ? NULL : xstrdup(cfg->ns);
+        out->server = xstrdup(cfg->server);
+    } else if (!cli->offline) {
+        kubeconfig_free(kc);
+        return errf(err, errlen, "%s", kerr);
+    } else {
+        out->context = cli->context ? xstrdup(cli->context) : NULL;
+        out->ns = o->ns ? xstrdup(o->ns) : o->all_namespaces || !cli->ns ? NULL : xstrdup(cli->ns);
+    }
+    kubeconfig_free(kc);
+
+    out->rules = runclass_rules(cli);
+    char cerr[ERRLEN] = "";
+    out->store = open_cache(cli, false, cerr, sizeof cerr);
+    if (!out->store && cerr[0] && cli->offline) {
+        kube_config_free(cfg);
+        return errf(err, errlen, "%s", cerr);
+    }
+    if (cli->offline) {
+        kube_config_free(cfg);
+        return load_offline(cli, o, out, err, errlen);
+    }
+
+    if (kube_client_new(cfg, &out->kube, err, errlen) != 0) {
+        kube_config_free(cfg);
+        return -1;
+    }
+    kube_config_free(cfg);
+    long http = 0;
+    if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
+        if (http == 0 && out->store) {
+            /* the API cannot be reached: serve what the cache knows */
+            fprintf(stderr, "artriage: note: %s; showing the history cache %s\n", err, store_path(out->store));
+            for (size_t i = 0; i < out->n; i++) run_view_free(&out->views[i]);
+            out->n = 0;
+            for (size_t i = 0; i < out->npods; i++) pod_free(&out->pods[i]);
+            out->npods = 0;
+            kube_client_free(out->kube);
+            out->kube = NULL;
+            return load_offline(cli, o, out, err, errlen);
+        }
+        return -1;
+    }
+
+    /* Enrich from the cache; add runs the server no longer has. */
+    struct store_run_list l = {0};
+    if (out->store) {
+        struct store_query q;
+        store_query_init(&q);
+        q.context = out->context;
+        q.ns = out->ns;
+        q.include_deleted = true;
+        char e2[ERRLEN];
+        if (store_list_runs(out->store, &q, &l, e2, sizeof e2) != 0) {
+            fprintf(stderr, "artriage: note: %s\n", e2);
+            memset(&l, 0, sizeof l);
+        }
+        qsort(l.items, l.n, sizeof *l.items, cmp_uid);
+    }
+    size_t live_n = out->n;
+    if (l.n) {
+        bool *seen = xcalloc(l.n, 1);
+        for (size_t i = 0; i < live_n; i++) {
+            const struct store_run *sr = cached_by_uid(&l, out->views[i].run.uid);
+            if (!sr) continue;
+            seen[sr - l.items] = true;
+            if (agentrun_is_terminal(&out->views[i].run)) enrich_from_cache(out, &out->views[i], sr->id);
+        }
+        if (o->with_deleted) {
+            size_t cap = out->n;
+            for (size_t k = 0; k < l.n; k++) {
+                if (seen[k]) continue;
+                out->views = xgrow(out->views, &cap, out->n + 1, sizeof *out->views);
+                struct run_view *v = &out->views[out->n];
+                if (!view_from_store(&l.items[k], v)) continue;
+                v->deleted = true; /* not on the server any more */
+                out->n++;
+                struct store_pod_list pl = {0};
+                char e3[ERRLEN];
+                size_t pcap = out->npods;
+                if (store_run_pods(out->store, l.items[k].id, &pl, e3, sizeof e3) == 0) {
+                    for (size_t p = 0; p < pl.n; p++) {
+                        out->pods = xgrow(out->pods, &pcap, out->npods + 1, sizeof *out->pods);
+                        pod_from_store(&pl.items[p], v->run.name, &out->pods[out->npods++]);
+                    }
+                }
+                store_pod_list_free(&pl);
+                enrich_from_cache(out, v, l.items[k].id);
+            }
+        }
+        free(seen);
+    }
+    store_run_list_free(&l);
+
+    resolve_lanes(out);
+    index_pods(out);
+    for (size_t i = 0; i < out->n; i++) {
+        struct run_view *v = &out->views[i];
+        size_t np;
+        const struct pod *pods = pods_slice(out, v, &np);
+        run_view_set_image(v, pods, np);
+        status_failure(out, v);
+        if (out->store && cache_saw_log(out, v)) run_view_apply_no_pr(v);
+    }
+    return 0;
+}
+
+void runsrc_free(struct run_set *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) run_view_free(&s->views[i]);
+    free(s->views);
+    for (size_t i = 0; i < s->npods; i++) pod_free(&s->pods[i]);
+    free(s->pods);
+    free(s->context);
+    free(s->ns);
+    free(s->server);
+    if (s->kube) kube_client_free(s->kube);
+    if (s->store) store_close(s->store);
+    if (s->rules) runclass_done();
+    memset(s, 0, sizeof *s);
+}
+
+struct run_view *runsrc_find(struct run_set *s, const char *run)
+{
+    const char *slash = strchr(run, '/');
+    const char *name = slash ? slash + 1 : run;
+    size_t nsl = slash ? (size_t)(slash - run) : 0;
+    struct run_view *best = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        struct run_view *v = &s->views[i];
+        if (!v->run.name || strcmp(v->run.name, name) != 0) continue;
+        if (slash && !(v->run.ns && strlen(v->run.ns) == nsl && strncmp(v->run.ns, run, nsl) == 0)) continue;
+        /* a live run beats a deleted one of the same name */
+        if (!best || (best->deleted && !v->deleted) ||
+            (best->deleted == v->deleted && v->run.created > best->run.created))
+            best = v;
+    }
+    return best;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+const struct run_view **runsrc_lane(struct run_set *s, const struct run_view *v, size_t *n)
+{
+    const struct run_view **out = xcalloc(s->n + 1, sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct run_view *x = &s->views[i];
+        if (same(x->run.lane, v->run.lane) && same(x->run.ns, v->run.ns) && same(x->run.context, v->run.context))
+            out[k++] = x;
+    }
+    *n = k;
+    return out;
+}
+
+static int cmp_pod_newest(const void *a, const void *b)
+{
+    const struct pod *x = *(const struct pod *const *)a, *y = *(const struct pod *const *)b;
+    if (x->created != y->created) return x->created > y->created ? -1 : 1;
+    return strcmp(y->name, x->name);
+}
+
+const struct pod **runsrc_pods_of(struct run_set *s, const struct run_view *v, size_t *n)
+{
+    const struct pod **out = xcalloc(s->npods + 1, sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < s->npods; i++)
+        if (s->pods[i].run_name && same(s->pods[i].run_name, v->run.name) && same(s->pods[i].ns, v->run.ns))
+            out[k++] = &s->pods[i];
+    qsort(out, k, sizeof *out, cmp_pod_newest);
+    *n = k;
+    return out;
+}
+
+long long runsrc_cache_id(struct run_set *s, const struct run_view *v)
+{
+    if (!s->store) return 0;
+    struct store_run r;
+    char err[ERRLEN];
+    memset(&r, 0, sizeof r);
+    long long id = 0;
+    if (store_get_run(s->store, v->run.context, v->run.ns, v->run.name, &r, err, sizeof err) == 1) id = r.id;
+    store_run_free(&r);
+    return id;
+}
+
+struct log_sink {
+    runsrc_log_fn fn;
+    void *ud;
+    bool stopped, done, ok;
+    long http;
+    char err[ERRLEN];
+};
+
+static int sink_data(void *ud, const char *data, size_t n)
+{
+    struct log_sink *k = ud;
+    if (k->fn(k->ud, data, n) != 0) {
+        k->stopped = true;
+        return 1;
+    }
+    return 0;
+}
+
+static void sink_done(void *ud, const struct kube_result *res)
+{
+    struct log_sink *k = ud;
+    k->done = true;
+    k->ok = res->ok;
+    k->http = res->http;
+    if (!res->ok) snprintf(k->err, sizeof k->err, "%s", res->error ? res->error : "reading the log failed");
+}
+
+static int read_cached_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                           bool previous, runsrc_log_fn fn, void *ud, char *used_pod, char *used_container,
+                           char *err, size_t errlen)
+{
+    if (!s->store) return errf(err, errlen, "no log of run %s: its pods are gone and there is no history cache", v->run.name);
+    long long id = runsrc_cache_id(s, v);
+    if (!id) return errf(err, errlen, "no log of run %s: its pods are gone and the history cache %s never saw it",
+                         v->run.name, store_path(s->store));
+    struct store_log lg;
+    memset(&lg, 0, sizeof lg);
+    int rc = store_get_log(s->store, id, pod, container ? container : RUNNER_CONTAINER, previous, &lg, err, errlen);
+    if (rc == 0 && !container) rc = store_get_log(s->store, id, pod, NULL, previous, &lg, err, errlen);
+    if (rc < 0) return -1;
+    if (rc == 0) {
+        store_log_free(&lg);
+        return errf(err, errlen, "no %slog of run %s%s%s in the history cache %s", previous ? "previous " : "",
+                    v->run.name, container ? " container " : "", container ? container : "", store_path(s->store));
+    }
+    snprintf(used_pod, 254, "%s", lg.pod ? lg.pod : "");
+    snprintf(used_container, 254, "%s", lg.container ? lg.container : "");
+    if (lg.len) fn(ud, lg.data, lg.len);
+    store_log_free(&lg);
+    return 0;
+}
+
+int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                    bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
+                    char *used_container, char *err, size_t errlen)
+{
+    used_pod[0] = used_container[0] = 0;
+    size_t np = 0;
+    const struct pod **pods = runsrc_pods_of(s, v, &np);
+    const struct pod *chosen = NULL;
+    const struct container_state *cs = NULL;
+    for (size_t i = 0; i < np && !chosen; i++) {
+        if (pod && strcmp(pods[i]->name, pod) != 0) continue;
+        const struct container_state *c = NULL;
+        if (container) {
+            for (size_t k = 0; k < pods[i]->ncontainers; k++)
+                if (pods[i]->containers[k].name && strcmp(pods[i]->containers[k].name, container) == 0)
+                    c = &pods[i]->containers[k];
+        } else {
+            c = pod_main_container(pods[i], RUNNER_CONTAINER);
+        }
+        if (c) {
+            chosen = pods[i];
+            cs = c;
+        }
+    }
+    free(pods);
+    if (!chosen || !s->kube || v->deleted)
+        return read_cached_log(s, v, pod, container, previous, fn, ud, used_pod, used_container, err, errlen);
+    snprintf(used_pod, 254, "%s", chosen->name);
+    snprintf(used_container, 254, "%s", cs->name);
+    struct log_sink k = {.fn = fn, .ud = ud};
+    struct kube_req req = {
+        .verb = KUBE_LOGS, .res = &KUBE_PODS, .ns = chosen->ns ? chosen->ns : v->run.ns, .name = chosen->name,
+        .container = cs->name, .previous = previous, .follow = follow,
+        .on_data = sink_data, .on_done = sink_done, .ud = &k,
+    };
+    /* Streamed on the client's loop: bytes reach fn as they come, so a
+     * followed log and a large one need no buffer. */
+    struct kube_request *r = kube_request_start(s->kube, &req);
+    while (r && !k.done && !k.stopped) {
+        if (kube_client_wait(s->kube, NULL, 0, 1000) != 0) break;
+        kube_client_perform(s->kube);
+    }
+    if (k.stopped) return 0;
+    if (!k.done) {
+        if (r) kube_request_cancel(r);
+        return errf(err, errlen, "reading the log of pod %s container %s did not finish", chosen->name, cs->name);
+    }
+    if (!k.ok) {
+        /* The pod may have just been removed: the cache may still have it. */
+        if (k.http == 404 && s->store &&
+            read_cached_log(s, v, chosen->name, cs->name, previous, fn, ud, used_pod, used_container, err, errlen) == 0)
+            return 0;
+        return errf(err, errlen, "%s", k.err);
+    }
+    return 0;
+}

@@ -1,0 +1,69 @@
+/* runsrc — where the CLI's run commands (list, show, logs) get their runs:
+ * the cluster (one paginated AgentRun list and ONE pod list by the
+ * agent-run label, in parallel), enriched from the history cache (failure
+ * classes, PR links, runs deleted on the server), or the cache alone
+ * (--offline, or when the API cannot be reached: a note on stderr).
+ *
+ *   struct run_set set;
+ *   if (runsrc_load(cli, &opts, &set, err, sizeof err) != 0) return cli_fail("%s", err);
+ *   ... set.views[i], set.pods ...
+ *   runsrc_free(&set);
+ */
+#ifndef ARTRIAGE_UI_RUNSRC_H
+#define ARTRIAGE_UI_RUNSRC_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "cli.h"
+#include "model/runview.h"
+
+struct kube_client;
+struct store;
+struct classify_rules;
+
+struct runsrc_opts {
+    bool all_namespaces;   /* -A (else the context's / -n namespace) */
+    bool with_pods;        /* fetch pods (image, digest, status failure) */
+    bool with_deleted;     /* add cached runs the server no longer has */
+    const char *ns;        /* list this namespace (show NS/NAME), NULL = default */
+};
+
+struct run_set {
+    struct run_view *views;
+    size_t n;
+    struct pod *pods;
+    size_t npods;
+    char *context;         /* kube context name ("" in-cluster), NULL offline */
+    char *ns;              /* namespace listed, NULL = all */
+    bool offline;          /* served from the cache only */
+    struct kube_client *kube; /* live client (for logs), NULL offline */
+    struct store *store;   /* history cache if it exists, else NULL */
+    char *server;          /* API server URL, for messages */
+    const struct classify_rules *rules; /* classifier (runclass.h), NULL if unavailable */
+};
+
+int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *out, char *err,
+                size_t errlen);
+void runsrc_free(struct run_set *s);
+
+/* Finds RUN ("name" in the set's namespace, or "ns/name"); NULL if none. */
+struct run_view *runsrc_find(struct run_set *s, const char *run);
+/* The lane of v (same context, namespace and lane), for show. The array
+ * is newly allocated (free() it); its pointers borrow from the set. */
+const struct run_view **runsrc_lane(struct run_set *s, const struct run_view *v, size_t *n);
+/* The pods of a run, newest first (borrowed pointers; free() the array). */
+const struct pod **runsrc_pods_of(struct run_set *s, const struct run_view *v, size_t *n);
+/* A container log of run v, streamed to fn (return nonzero to stop):
+ * pod NULL = the run's newest pod that has the container; container NULL
+ * = agent-runner, else the pod's first main container. Live through the
+ * API (follow streams until the container ends), else from the cache
+ * (deleted runs, --offline, or pods the TTL removed). The pod and
+ * container used are copied into used_pod / used_container (>= 254 B).
+ * Returns 0, or -1 with err. */
+typedef int (*runsrc_log_fn)(void *ud, const char *data, size_t n);
+int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                    bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
+                    char *used_container, char *err, size_t errlen);
+
+/* Cache row id of a run (by context + uid, else ns/name), 0 if not cached. */
+long long runsrc_cache_id(struct run_set *s, const struct run_view *v);
+#endif
