@@ -9,14 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
-const char cmd_gc_usage[] = "gc [--older-than DURATION]   (default 90d)";
+const char cmd_gc_usage[] = "gc [--older-than DURATION] [--max-log-bytes SIZE]   (default 90d; caps also from ARTRIAGE_LOG_CAP_RUN/_TOTAL)";
 
 int cmd_gc(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"older-than", required_argument, NULL, 'o'},
+                                         {"max-log-bytes", required_argument, NULL, 'm'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     int64_t age = 90LL * 86400 * 1000;
+    struct store_opts so;
+    store_opts_default(&so);
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -24,13 +27,18 @@ int cmd_gc(struct cli *cli, int argc, char **argv)
             printf("usage: artriage %s\n", cmd_gc_usage);
             return 0;
         }
+        if (c == 'm') {
+            if (store_parse_size(optarg, &so.log_cap_total) < 0 || so.log_cap_total <= 0)
+                return cli_usage("gc", "--max-log-bytes: '%s' is not a size such as 256M", optarg);
+            continue;
+        }
         if (c != 'o') return cli_usage("gc", "unknown option");
         if (time_parse_duration(optarg, &age) < 0 || age <= 0)
             return cli_usage("gc", "--older-than: '%s' is not a duration such as 90d", optarg);
     }
     if (optind < argc) return cli_usage("gc", "unexpected argument '%s'", argv[optind]);
     char err[ERRLEN];
-    struct store *s = store_open(cli->db, NULL, err, sizeof err);
+    struct store *s = store_open(cli->db, &so, err, sizeof err);
     if (!s) return cli_fail("%s", err);
     struct store_gc_stats st;
     int rc = store_gc(s, time_now_ms() - age, &st, err, sizeof err);

@@ -186,7 +186,7 @@ int64_t store_col_int(sqlite3_stmt *st, int i, int64_t dflt)
 
 /* ---- options and paths ---------------------------------------------- */
 
-static int parse_size(const char *s, int64_t *out)
+int store_parse_size(const char *s, int64_t *out)
 {
     if (!s || !*s) return -1;
     char *end;
@@ -216,8 +216,8 @@ void store_opts_default(struct store_opts *o)
     o->log_cap_total = DEFAULT_LOG_CAP_TOTAL;
     o->busy_ms = DEFAULT_BUSY_MS;
     int64_t v;
-    if (parse_size(getenv("ARTRIAGE_LOG_CAP_RUN"), &v) == 0) o->log_cap_run = v;
-    if (parse_size(getenv("ARTRIAGE_LOG_CAP_TOTAL"), &v) == 0) o->log_cap_total = v;
+    if (store_parse_size(getenv("ARTRIAGE_LOG_CAP_RUN"), &v) == 0) o->log_cap_run = v;
+    if (store_parse_size(getenv("ARTRIAGE_LOG_CAP_TOTAL"), &v) == 0) o->log_cap_total = v;
 }
 
 int store_default_path(char *out, size_t outlen, char *err, size_t errlen)
@@ -275,8 +275,9 @@ static int secure_file(const char *path, bool create, char *err, size_t errlen)
 {
     struct stat sb;
     if (lstat(path, &sb) == 0) {
-        if (S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 077))
-            chmod(path, 0600);
+        if (!S_ISREG(sb.st_mode))
+            return errf(err, errlen, "history cache %s: not a regular file", path);
+        if (sb.st_uid == geteuid() && (sb.st_mode & 077)) chmod(path, 0600);
         return 0;
     }
     if (errno != ENOENT)

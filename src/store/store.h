@@ -45,6 +45,9 @@ struct store_opts {
  * ARTRIAGE_LOG_CAP_TOTAL (sizes like "8M", "512K", "1G", plain bytes). */
 void store_opts_default(struct store_opts *opts);
 
+/* "8M", "512K", "1G", "1GiB", plain bytes -> bytes; -1 if not a size. */
+int store_parse_size(const char *s, int64_t *out);
+
 /* $XDG_CACHE_HOME/artriage/history.db, else ~/.cache/artriage/history.db. */
 int store_default_path(char *out, size_t outlen, char *err, size_t errlen);
 

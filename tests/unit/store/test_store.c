@@ -475,6 +475,25 @@ START_TEST(env_configures_caps)
 }
 END_TEST
 
+START_TEST(sizes_and_odd_paths)
+{
+    int64_t v;
+    ck_assert_int_eq(store_parse_size("512K", &v), 0);
+    ck_assert_int_eq(v, 512 * 1024);
+    ck_assert_int_eq(store_parse_size("1GiB", &v), 0);
+    ck_assert_int_eq(v, 1LL << 30);
+    ck_assert_int_eq(store_parse_size("42", &v), 0);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(store_parse_size("-1M", &v), -1);
+    ck_assert_int_eq(store_parse_size("3X", &v), -1);
+    ck_assert_int_eq(store_parse_size("99999999999999999999G", &v), -1);
+    char err[ERRLEN] = "";
+    ck_assert_ptr_null(store_open(fx_tmpdir(), NULL, err, sizeof err));
+    ck_assert_msg(strstr(err, "not a regular file") != NULL, "%s", err);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(gc_prunes_old_and_keeps_recent)
 {
     char *path = fx_db_path();
@@ -687,6 +706,7 @@ int main(void)
     tcase_add_test(tc, total_log_cap_drops_oldest);
     tcase_add_test(tc, env_configures_caps);
     tcase_add_test(tc, gc_prunes_old_and_keeps_recent);
+    tcase_add_test(tc, sizes_and_odd_paths);
     tcase_add_test(tc, notes_reruns_prs_and_classes);
     tcase_add_test(tc, two_handles_share_the_file);
     tcase_add_test(tc, rollback_discards_a_batch);
