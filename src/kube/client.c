@@ -49,6 +49,8 @@ struct kube_request {
     char *retry_after;
     char curl_err[CURL_ERROR_SIZE];
     bool in_multi, cancelled, too_big, auth_retried, opened, early;
+    int retries;              /* 429/503 retries so far (reads only) */
+    struct kube_timer *retry_timer;
     char early_error[ERRLEN];
 };
 
@@ -597,6 +599,7 @@ static void link_request(struct kube_client *c, struct kube_request *r)
 static void request_destroy(struct kube_request *r)
 {
     struct kube_client *c = r->c;
+    if (r->retry_timer) kube_timer_cancel(r->retry_timer);
     if (r->in_multi) curl_multi_remove_handle(c->multi, r->easy);
     if (r->easy) curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->hdrs);
@@ -709,6 +712,24 @@ static void what_of(struct kube_request *r, struct kube_what *w)
     };
 }
 
+static void retry_now(void *ud)
+{
+    struct kube_request *r = ud;
+    r->retry_timer = NULL;
+    if (r->cancelled) return;
+    buf_reset(&r->body);
+    buf_reset(&r->pending);
+    free(r->retry_after);
+    r->retry_after = NULL;
+    r->curl_err[0] = 0;
+    if (curl_multi_add_handle(r->c->multi, r->easy) == CURLM_OK) {
+        r->in_multi = true;
+    } else {
+        r->early = true;
+        snprintf(r->early_error, sizeof r->early_error, "cannot repeat a request to %s", r->c->display);
+    }
+}
+
 static void finish(struct kube_request *r, CURLcode cc)
 {
     struct kube_client *c = r->c;
@@ -736,6 +757,17 @@ static void finish(struct kube_request *r, CURLcode cc)
                 r->in_multi = true;
                 return;
             }
+        }
+    }
+    /* A read the server asks to repeat soon (429/503 with a short
+     * Retry-After) is repeated, as client-go does; writes never are. */
+    if ((code == 429 || code == 503) && r->retries < KUBE_MAX_RETRIES &&
+        (r->verb == KUBE_GET || r->verb == KUBE_LIST || (r->verb == KUBE_LOGS && !r->stream))) {
+        long ra = r->retry_after ? strtol(r->retry_after, NULL, 10) : -1;
+        if (ra >= 0 && ra <= KUBE_MAX_RETRY_AFTER_S) {
+            r->retries++;
+            r->retry_timer = kube_timer_start(c, ra * 1000, retry_now, r);
+            return;
         }
     }
     char resource[160];

@@ -58,6 +58,10 @@ enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE
 #define KUBE_MAX_WATCH_LINE ((size_t)16 << 20)
 #define KUBE_MAX_ERROR_BODY ((size_t)1 << 20)
 #define KUBE_DEFAULT_PAGE 500
+/* Reads answered 429/503 with Retry-After <= this are repeated, at most
+ * KUBE_MAX_RETRIES times; longer waits are the caller's call. */
+#define KUBE_MAX_RETRY_AFTER_S 3
+#define KUBE_MAX_RETRIES 2
 
 struct kube_result {
     bool ok;                           /* 2xx and (if not a stream) a complete body */

@@ -178,13 +178,26 @@ START_TEST(get_create_delete_and_status_errors)
     /* injected faults */
     const char *path = "/apis/agents.proompteng.ai/v1alpha1/namespaces/agents/agentruns";
     char rule[512];
-    snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s:status=429&retry-after=3\"}", path);
+    /* 429 with a short Retry-After: repeated twice, then reported */
+    snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s:status=429&retry-after=1:3\"}", path);
     ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
     struct kube_list_opts lo = {.res = &KUBE_AGENTRUNS, .ns = "agents"};
     cJSON *items;
+    int64_t t0 = time_mono_ms();
     ck_assert_int_eq(kube_list_all(c, &lo, &items, NULL, &e), -1);
-    ck_assert_ptr_nonnull(strstr(e.msg, "is throttling requests (429 Too Many Requests); retry after 3 s"));
-    ck_assert_int_eq(e.status.retry_after_s, 3);
+    ck_assert_int_ge(time_mono_ms() - t0, 1900);
+    ck_assert_ptr_nonnull(strstr(e.msg, "is throttling requests (429 Too Many Requests); retry after 1 s"));
+    ck_assert_int_eq(e.status.retry_after_s, 1);
+    snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s:status=503&retry-after=1:1\"}", path);
+    ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
+    ck_assert_msg(kube_list_all(c, &lo, &items, NULL, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    cJSON_Delete(items);
+    /* a long Retry-After is the caller's decision */
+    snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s:status=429&retry-after=60:1\"}", path);
+    ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
+    ck_assert_int_eq(kube_list_all(c, &lo, &items, NULL, &e), -1);
+    ck_assert_int_eq(e.status.retry_after_s, 60);
     snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s:truncate\"}", path);
     ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
     ck_assert_int_eq(kube_list_all(c, &lo, &items, NULL, &e), -1);
@@ -234,6 +247,21 @@ START_TEST(bearer_token_and_tls_with_ca_data)
     ck_assert_msg(kube_get_json(c, &KUBE_AGENTRUNS, "agents", "run-00001", &obj, &e) == 0, "%s", e.msg);
     cJSON_Delete(obj);
     kube_client_free(c);
+
+    /* tls-server-name: the certificate is checked against that name */
+    cfg->tls_server_name = xstrdup("localhost");
+    c = client_for(cfg);
+    ck_assert_msg(kube_get_json(c, &KUBE_AGENTRUNS, "agents", "run-00001", &obj, &e) == 0, "%s", e.msg);
+    cJSON_Delete(obj);
+    kube_client_free(c);
+    free(cfg->tls_server_name);
+    cfg->tls_server_name = xstrdup("not-the-server.example");
+    c = client_for(cfg);
+    ck_assert_int_eq(kube_get_json(c, &KUBE_AGENTRUNS, "agents", "run-00001", &obj, &e), -1);
+    ck_assert_msg(strstr(e.msg, "cannot reach https://127.0.0.1:") != NULL, "%s", e.msg);
+    kube_client_free(c);
+    free(cfg->tls_server_name);
+    cfg->tls_server_name = NULL;
 
     /* a wrong token: 401, and the sentence does not show any token */
     free(cfg->token);
