@@ -132,6 +132,7 @@ void rerun_exec_confirm(struct rerun_exec *x, bool yes)
         x->ph = PH_POST;
     } else {
         fail(x, 0, NULL, xstrdup("rerun cancelled: nothing was created"));
+        x->r.cancelled = true;
     }
 }
 

@@ -107,6 +107,7 @@ void rerun_prep_free(struct rerun_prep *p)
 int rerun_audit(struct store *st, const struct rerun_prep *p, const struct rerun_result *r, const char *image,
                 char *err, size_t errlen)
 {
+    if (r->cancelled) return 0; /* declined at the prompt: no action to record */
     const struct rerun_plan *pl = &p->plan;
     struct store_rerun a = {
         .time = time_now_ms(),

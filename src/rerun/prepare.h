@@ -42,7 +42,8 @@ int rerun_prep_plan(struct rerun_prep *p, const struct rerun_opts *opts, char *e
 void rerun_prep_free(struct rerun_prep *p);
 
 /* Records the action in the history cache (shown as `rerun` on the
- * timeline): created, dry-run, or failed (with the error). */
+ * timeline): created, dry-run, or failed (with the error); a rerun the
+ * engineer declined at the confirmation is not recorded. */
 int rerun_audit(struct store *st, const struct rerun_prep *p, const struct rerun_result *r, const char *image,
                 char *err, size_t errlen);
 #endif

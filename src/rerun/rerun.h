@@ -170,6 +170,7 @@ struct rerun_result {
     bool dry_run;           /* stopped after the dry run */
     bool recovered;         /* found by GET after a 409 / lost answer */
     bool unknown;           /* could not tell whether it was created */
+    bool cancelled;         /* the engineer said no after the dry run */
     char *uid;              /* the new run's uid (NULL on dry run / failure) */
     int http_status;        /* of the refusing answer, 0 if none */
     char *reason;           /* Status.reason of the refusal (Forbidden…) */

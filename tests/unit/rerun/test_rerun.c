@@ -512,6 +512,7 @@ START_TEST(exec_plain_and_confirm)
     x = rerun_exec_new(p, NULL);
     ck_assert_int_eq(drive(x, ok, 1, false, NULL), RERUN_ST_FAILED);
     ck_assert_int_eq(rerun_exec_result(x)->posts, 0);
+    ck_assert(rerun_exec_result(x)->cancelled);
     rerun_exec_free(x);
     /* dry run only */
     struct rerun_exec_opts dro = {.dry_run_only = true};
