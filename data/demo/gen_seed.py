@@ -109,8 +109,7 @@ def boot(log, run, head, imagetag, provider="codex", model="gpt-5.3-codex", clon
             "agent-runner: cloning https://github.com/%s.git into /workspace/lab" % repo,
             "Cloning into '/workspace/lab'...",
             "remote: Enumerating objects: %d, done." % n,
-            "remote: Counting objects: 100%% (%d/%d), done." % (r.randint(3000, 4000),) * 2
-            if False else "remote: Counting objects: 100% (3817/3817), done.",
+            "remote: Counting objects: 100% (3817/3817), done.",
             "remote: Compressing objects: 100% (1904/1904), done.",
             "remote: Total %d (delta %d), reused %d (delta %d), pack-reused %d"
             % (n, n // 2, n - 4000, n // 2 - 1200, n - 3817),

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -147,6 +148,21 @@ def dumps(obj):
     except UnicodeEncodeError:
         # lone surrogates from hostile input: fall back to \u escapes
         return json.dumps(obj, separators=(",", ":")).encode("ascii")
+
+
+def as_dict(x):
+    return x if isinstance(x, dict) else {}
+
+
+def as_list(x):
+    return x if isinstance(x, list) else []
+
+
+def as_int(x):
+    try:
+        return int(x)
+    except (TypeError, ValueError):
+        return 0
 
 
 def get_path(obj, dotted):
@@ -821,17 +837,17 @@ def col(name, ctype="string", priority=0, description="", fmt=""):
 
 
 def pod_status_reason(pod):
-    st = pod.get("status") or {}
+    st = as_dict(pod.get("status"))
     reason = st.get("reason") or st.get("phase") or "Unknown"
     ready = 0
     restarts = 0
-    statuses = st.get("containerStatuses") or []
-    total = len((pod.get("spec") or {}).get("containers") or []) or len(statuses)
-    for cs in statuses if isinstance(statuses, list) else []:
+    statuses = as_list(st.get("containerStatuses"))
+    total = len(as_list(as_dict(pod.get("spec")).get("containers"))) or len(statuses)
+    for cs in statuses:
         if not isinstance(cs, dict):
             continue
-        restarts += int(cs.get("restartCount") or 0)
-        state = cs.get("state") or {}
+        restarts += as_int(cs.get("restartCount"))
+        state = as_dict(cs.get("state"))
         if cs.get("ready"):
             ready += 1
         if isinstance(state.get("waiting"), dict) and state["waiting"].get("reason"):
@@ -844,9 +860,9 @@ def pod_status_reason(pod):
                 reason = "Signal:%s" % t["signal"]
             else:
                 reason = "ExitCode:%s" % t.get("exitCode", 0)
-    if (pod.get("metadata") or {}).get("deletionTimestamp"):
+    if as_dict(pod.get("metadata")).get("deletionTimestamp"):
         reason = "Terminating"
-    return "%d/%d" % (ready, total), reason, str(restarts)
+    return "%d/%d" % (ready, total), str(reason), str(restarts)
 
 
 def table_for(res, objs):
@@ -889,15 +905,15 @@ def table_for(res, objs):
                 cells.append(v)
         elif kind == "Pod":
             ready, reason, restarts = pod_status_reason(o)
-            st = o.get("status") or {}
+            st = as_dict(o.get("status"))
             cells = [name, ready, reason, restarts, age_of(meta.get("creationTimestamp")),
                      st.get("podIP") or "<none>",
-                     (o.get("spec") or {}).get("nodeName") or "<none>", "<none>", "<none>"]
+                     as_dict(o.get("spec")).get("nodeName") or "<none>", "<none>", "<none>"]
         elif kind == "Job":
-            st = o.get("status") or {}
-            spec = o.get("spec") or {}
+            st = as_dict(o.get("status"))
+            spec = as_dict(o.get("spec"))
             status = "Running"
-            for c in st.get("conditions") or []:
+            for c in as_list(st.get("conditions")):
                 if isinstance(c, dict) and c.get("status") == "True":
                     if c.get("type") == "Complete":
                         status = "Complete"
@@ -911,26 +927,26 @@ def table_for(res, objs):
             if start is not None:
                 end = parse_time(st.get("completionTime")) or time.time()
                 dur = human_duration(end - start)
-            tspec = ((spec.get("template") or {}).get("spec") or {})
-            ctrs = [c for c in tspec.get("containers") or [] if isinstance(c, dict)]
-            sel = (spec.get("selector") or {}).get("matchLabels") or {}
+            tspec = as_dict(as_dict(spec.get("template")).get("spec"))
+            ctrs = [c for c in as_list(tspec.get("containers")) if isinstance(c, dict)]
+            sel = as_dict(as_dict(spec.get("selector")).get("matchLabels"))
             cells = [name, status, "%s/%s" % (st.get("succeeded", 0), comps), dur,
                      age_of(meta.get("creationTimestamp")),
                      ",".join(str(c.get("name", "")) for c in ctrs),
                      ",".join(str(c.get("image", "")) for c in ctrs),
                      ",".join("%s=%s" % kv for kv in sorted(sel.items())) or "<none>"]
         elif kind == "Event" and res.group == "":
-            io = o.get("involvedObject") or {}
+            io = as_dict(o.get("involvedObject"))
             last = o.get("lastTimestamp") or o.get("eventTime") or o.get("firstTimestamp") \
                 or meta.get("creationTimestamp")
-            src = o.get("source") or {}
+            src = as_dict(o.get("source"))
             cells = [age_of(last), o.get("type", ""), o.get("reason", ""),
                      "%s/%s" % (str(io.get("kind", "")).lower(), io.get("name", "")),
                      o.get("message", ""), io.get("fieldPath", ""),
                      ", ".join(x for x in (src.get("component"), src.get("host")) if x),
                      age_of(o.get("firstTimestamp") or last), o.get("count", 1), name]
         elif kind == "Namespace":
-            cells = [name, (o.get("status") or {}).get("phase", "Active"),
+            cells = [name, as_dict(o.get("status")).get("phase", "Active"),
                      age_of(meta.get("creationTimestamp"))]
         else:
             cells = [name, age_of(meta.get("creationTimestamp"))]
@@ -1267,6 +1283,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_parts(self, code, parts, ctype="application/json", headers=None):
         """One response from a list of byte strings, written in ~1 MiB groups
         so that a 5,000-item list is never copied into one big buffer."""
+        self._started = True
         total = sum(len(p) for p in parts)
         if self._fault.truncate and total > 1:
             body = b"".join(parts)
@@ -1303,6 +1320,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(err.code, err.status(), headers)
 
     def start_stream(self, ctype):
+        self._started = True
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Transfer-Encoding", "chunked")
@@ -1399,6 +1417,7 @@ class Handler(BaseHTTPRequestHandler):
         self._fault = Fault()
         self._sent = 0
         self._body_read = False
+        self._started = False
         parts = urlsplit(self.path)
         self._path = parts.path
         self._query = parse_qs(parts.query, keep_blank_values=True)
@@ -1427,6 +1446,16 @@ class Handler(BaseHTTPRequestHandler):
                 except (ApiError, ValueError, OSError):
                     self.close_connection = True
             self.send_error_status(err)
+        except (DropConnection, OSError):
+            raise
+        except Exception as ex:  # a bug, or an object shape nobody expected
+            sys.stderr.write("kubeapi: %s %s: %s" % (self.command, self.path,
+                                                    traceback.format_exc()))
+            if self._started:
+                raise DropConnection()
+            self.close_connection = True
+            self.send_error_status(ApiError(500, "Internal error occurred: %s: %s"
+                                            % (type(ex).__name__, ex)))
 
     def collect_faults(self):
         f = Fault()
@@ -1989,11 +2018,11 @@ class Handler(BaseHTTPRequestHandler):
         container = q.get("container", [""])[0]
         names = []
         if pobj is not None:
-            spec = pobj.get("spec") or {}
-            for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+            spec = as_dict(pobj.get("spec"))
+            for c in as_list(spec.get("initContainers")) + as_list(spec.get("containers")):
                 if isinstance(c, dict) and isinstance(c.get("name"), str):
                     names.append(c["name"])
-            main = [c.get("name") for c in spec.get("containers") or []
+            main = [c.get("name") for c in as_list(spec.get("containers"))
                     if isinstance(c, dict) and isinstance(c.get("name"), str)]
             if not container:
                 if len(main) == 1:
@@ -2020,7 +2049,7 @@ class Handler(BaseHTTPRequestHandler):
             if previous:
                 raise ApiError(400, 'previous terminated container "%s" in pod "%s" not found'
                                % (container, pod))
-            waiting = (cstat.get("state") or {}).get("waiting") if cstat else None
+            waiting = as_dict(cstat.get("state")).get("waiting") if cstat else None
             why = "ContainerCreating"
             if isinstance(waiting, dict) and waiting.get("reason"):
                 why = waiting["reason"]
@@ -2097,9 +2126,9 @@ class Handler(BaseHTTPRequestHandler):
     def container_status(self, pobj, container):
         if pobj is None:
             return None
-        st = pobj.get("status") or {}
+        st = as_dict(pobj.get("status"))
         for key in ("containerStatuses", "initContainerStatuses"):
-            for cs in st.get(key) or []:
+            for cs in as_list(st.get(key)):
                 if isinstance(cs, dict) and cs.get("name") == container:
                     return cs
         return None
@@ -2112,9 +2141,9 @@ class Handler(BaseHTTPRequestHandler):
             # a pod that vanished ends the stream; log-only scenarios follow on
             return had_pod
         cs = self.container_status(e.obj, container)
-        if cs and isinstance((cs.get("state") or {}).get("terminated"), dict):
+        if cs and isinstance(as_dict(cs.get("state")).get("terminated"), dict):
             return True
-        phase = (e.obj.get("status") or {}).get("phase")
+        phase = as_dict(e.obj.get("status")).get("phase")
         return phase in ("Succeeded", "Failed") and cs is None
 
     def stamp_lines(self, data, extra, cstat, previous):
@@ -2123,7 +2152,7 @@ class Handler(BaseHTTPRequestHandler):
         lines = split_lines(data)
         start = end = None
         if cstat:
-            st = cstat.get("lastState" if previous else "state") or {}
+            st = as_dict(cstat.get("lastState" if previous else "state"))
             for k in ("terminated", "running"):
                 if isinstance(st.get(k), dict):
                     start = parse_time(st[k].get("startedAt"))
