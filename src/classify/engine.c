@@ -75,34 +75,45 @@ struct classify_ctx {
 
 /* ---- newline counting --------------------------------------------------- */
 
+#if defined(__SSE2__)
+/* Sums newline matches per byte lane with psadbw: no popcount needed. */
+static size_t count_sse2(const unsigned char *s, size_t n, size_t *done)
+{
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i zero = _mm_setzero_si128();
+    size_t count = 0, i = 0;
+    while (i + 16 <= n) {
+        __m128i acc = _mm_setzero_si128();
+        /* at most 255 rounds before a byte lane could overflow */
+        size_t rounds = (n - i) / 16;
+        if (rounds > 255) rounds = 255;
+        for (size_t r = 0; r < rounds; r++, i += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), nl));
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        count += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
+    *done = i;
+    return count;
+}
+#endif
+
 size_t classify_count_newlines(const void *p, size_t n)
 {
     const unsigned char *s = p;
     size_t count = 0, i = 0;
 #if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n');
-    while (i + 64 <= n) {
-        __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), nl);
-        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 16)), nl);
-        __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 32)), nl);
-        __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 48)), nl);
-        uint64_t m = (uint64_t)(uint32_t)_mm_movemask_epi8(a) |
-                     ((uint64_t)(uint32_t)_mm_movemask_epi8(b) << 16) |
-                     ((uint64_t)(uint32_t)_mm_movemask_epi8(c) << 32) |
-                     ((uint64_t)(uint32_t)_mm_movemask_epi8(d) << 48);
-        count += (size_t)__builtin_popcountll(m);
-        i += 64;
-    }
+    count = count_sse2(s, n, &i);
 #else
-    /* Portable SWAR: 8 bytes at a time. */
+    /* Portable SWAR: 8 bytes at a time; the high bit of each zero byte of
+     * w ^ newlines marks a newline. */
     const uint64_t ones = 0x0101010101010101ULL, nlw = ones * '\n';
     while (i + 8 <= n) {
         uint64_t w;
         memcpy(&w, s + i, 8);
         w ^= nlw;
-        /* a zero byte in w is a newline; set the high bit of each zero byte */
         uint64_t z = ~(((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | w | 0x7f7f7f7f7f7f7f7fULL);
-        count += (size_t)__builtin_popcountll(z);
+        z >>= 7; /* one bit per byte, at the bottom of each byte */
+        count += (size_t)((z * ones) >> 56);
         i += 8;
     }
 #endif
@@ -352,10 +363,29 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 }
 #endif
 
-/* Fallback scanner: the combined regex finds the first candidate of each
- * line; the whole line is then evaluated against every rule. */
+/* Fallback scanner: required literals by their first two bytes, then the
+ * combined regex of the patterns that have no literal (whose hits make
+ * the whole line be evaluated against every rule). */
 static void scan_pcre(struct classify_ctx *c, const char *s, size_t n)
 {
+    const struct classify_rules *rs = c->rs;
+    const unsigned char *lo = rs->lower;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned key = (unsigned)lo[u[i]] << 8 | lo[u[i + 1]];
+        if (!(rs->bg_bits[key >> 3] & (1u << (key & 7)))) continue;
+        uint32_t a = rs->bg_start[key], b = rs->bg_start[key + 1];
+        for (uint32_t j = a; j < b; j++) {
+            uint32_t id = rs->bg_items[j];
+            size_t L = rs->litlen[id];
+            if (i + L > n) continue;
+            const unsigned char *lit = (const unsigned char *)rs->lits[id];
+            size_t q = 2;
+            while (q < L && lo[u[i + q]] == lit[q]) q++;
+            if (q == L) push_hit(c, i + L, (int)id);
+        }
+    }
+    if (!rs->combined) return;
     size_t pos = 0;
     while (pos < n) {
         int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, n, pos, 0, c->md, NULL);
@@ -424,10 +454,13 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
                 if (!rs->rules[r].dead) c->cand[n++] = (int)r;
             return n;
         }
-        int r = rs->scan[c->hits[i].k].rule;
-        if (c->rule_epoch[r] != c->epoch) {
-            c->rule_epoch[r] = c->epoch;
-            c->cand[n++] = r;
+        const struct scan_target *t = &rs->targets[c->hits[i].k];
+        for (size_t j = 0; j < t->nk; j++) {
+            int r = rs->scan[t->ks[j]].rule;
+            if (c->rule_epoch[r] != c->epoch) {
+                c->rule_epoch[r] = c->epoch;
+                c->cand[n++] = r;
+            }
         }
     }
     return n;

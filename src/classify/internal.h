@@ -14,7 +14,7 @@
 #include <hs/hs.h>
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-3"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-4"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
@@ -57,11 +57,34 @@ struct scan_pat {
     int pat; /* index into rules[rule].pats */
 };
 
+/* What a scanner hit stands for: the scan patterns to confirm. */
+struct scan_target {
+    int *ks;
+    size_t nk, capk;
+};
+
+#define LIT_MIN 3 /* shorter required literals make a poor prefilter */
+/* Hyperscan gets the full patterns: with short common literals ("exit",
+ * "code") a literal prefilter finds far more candidate lines than the
+ * patterns match, which costs more than Hyperscan's own regex work. */
+
 struct classify_rules {
     struct crule *rules;
     size_t nrules, caprules;
     struct scan_pat *scan;
     size_t nscan;
+    /* Targets 0..nlits-1 are required literals (lower case), the rest are
+     * patterns without a usable literal, scanned as regexes. */
+    struct scan_target *targets;
+    size_t ntargets, nlits;
+    char **lits;
+    size_t *litlen;
+    int *raw;           /* scan pattern of target nlits + i */
+    size_t nraw;
+    uint32_t *bg_start; /* fallback: literals by first two bytes (65537) */
+    uint32_t *bg_items;
+    uint8_t bg_bits[8192];   /* which first-two-byte keys have literals */
+    unsigned char lower[256];
     bool compiled;
     bool use_hs;
     char version[40];
@@ -77,4 +100,8 @@ struct classify_rules {
 /* Marker id for "@name", MARK_NONE if the class is not a marker,
  * -1 if it starts with '@' but is unknown. */
 int classify_marker_of(const char *class_id);
+/* Required literals of a pattern (lower case, each >= minlen bytes);
+ * returns how many (0: none usable). *out and its strings are the
+ * caller's to free. */
+size_t classify_literals(const char *pattern, char ***out, size_t minlen);
 #endif

@@ -66,8 +66,27 @@ struct classify_rules *classify_rules_new(void)
     return xcalloc(1, sizeof(struct classify_rules));
 }
 
+static void targets_free(struct classify_rules *rs)
+{
+    for (size_t i = 0; i < rs->ntargets; i++) free(rs->targets[i].ks);
+    free(rs->targets);
+    for (size_t i = 0; i < rs->nlits; i++) free(rs->lits[i]);
+    free(rs->lits);
+    free(rs->litlen);
+    free(rs->raw);
+    free(rs->bg_start);
+    free(rs->bg_items);
+    rs->targets = NULL;
+    rs->lits = NULL;
+    rs->litlen = NULL;
+    rs->raw = NULL;
+    rs->bg_start = rs->bg_items = NULL;
+    rs->ntargets = rs->nlits = rs->nraw = 0;
+}
+
 static void scanner_free(struct classify_rules *rs)
 {
+    targets_free(rs);
     free(rs->scan);
     rs->scan = NULL;
     rs->nscan = 0;
@@ -508,20 +527,91 @@ static void build_scan_table(struct classify_rules *rs)
     }
 }
 
+static void target_add(struct scan_target *t, int k)
+{
+    t->ks = xgrow(t->ks, &t->capk, t->nk + 1, sizeof *t->ks);
+    t->ks[t->nk++] = k;
+}
+
+/* Splits the scan patterns into required literals (shared between
+ * patterns) and raw patterns, and indexes the literals by their first two
+ * bytes for the fallback scanner. */
+static void build_targets(struct classify_rules *rs, bool literals)
+{
+    targets_free(rs);
+    size_t caplit = 0, capraw = 0, captg = 0;
+    int **lit_ks = NULL;
+    for (size_t k = 0; k < rs->nscan; k++) {
+        const struct cpat *cp = &rs->rules[rs->scan[k].rule].pats[rs->scan[k].pat];
+        char **ls = NULL;
+        size_t n = (!literals || cp->hs_prefilter) ? 0 : classify_literals(cp->src, &ls, LIT_MIN);
+        if (n == 0) {
+            rs->raw = xgrow(rs->raw, &capraw, rs->nraw + 1, sizeof *rs->raw);
+            rs->raw[rs->nraw++] = (int)k;
+            continue;
+        }
+        for (size_t j = 0; j < n; j++) {
+            size_t id = 0;
+            while (id < rs->nlits && strcmp(rs->lits[id], ls[j]) != 0) id++;
+            if (id == rs->nlits) {
+                size_t c2 = caplit;
+                rs->lits = xgrow(rs->lits, &caplit, rs->nlits + 1, sizeof *rs->lits);
+                rs->litlen = xgrow(rs->litlen, &c2, rs->nlits + 1, sizeof *rs->litlen);
+                rs->targets = xgrow(rs->targets, &captg, rs->nlits + 1, sizeof *rs->targets);
+                memset(&rs->targets[rs->nlits], 0, sizeof *rs->targets);
+                rs->lits[rs->nlits] = ls[j];
+                rs->litlen[rs->nlits] = strlen(ls[j]);
+                rs->nlits++;
+            } else {
+                free(ls[j]);
+            }
+            struct scan_target *t = &rs->targets[id];
+            if (t->nk == 0 || t->ks[t->nk - 1] != (int)k) target_add(t, (int)k);
+        }
+        free(ls);
+    }
+    free(lit_ks);
+    rs->ntargets = rs->nlits + rs->nraw;
+    rs->targets = xgrow(rs->targets, &captg, rs->ntargets ? rs->ntargets : 1, sizeof *rs->targets);
+    for (size_t i = 0; i < rs->nraw; i++) {
+        memset(&rs->targets[rs->nlits + i], 0, sizeof *rs->targets);
+        target_add(&rs->targets[rs->nlits + i], rs->raw[i]);
+    }
+    /* CSR index of literals by their first two (lower-case) bytes */
+    rs->bg_start = xcalloc(65537, sizeof *rs->bg_start);
+    memset(rs->bg_bits, 0, sizeof rs->bg_bits);
+    for (int i = 0; i < 256; i++) rs->lower[i] = (unsigned char)((i >= 'A' && i <= 'Z') ? i + 32 : i);
+    for (size_t i = 0; i < rs->nlits; i++) {
+        unsigned key = (unsigned char)rs->lits[i][0] << 8 | (unsigned char)rs->lits[i][1];
+        rs->bg_start[key + 1]++;
+        rs->bg_bits[key >> 3] |= (uint8_t)(1u << (key & 7));
+    }
+    for (size_t i = 0; i < 65536; i++) rs->bg_start[i + 1] += rs->bg_start[i];
+    rs->bg_items = xcalloc(rs->nlits ? rs->nlits : 1, sizeof *rs->bg_items);
+    uint32_t *fill = xcalloc(65536, sizeof *fill);
+    for (size_t i = 0; i < rs->nlits; i++) {
+        unsigned key = (unsigned char)rs->lits[i][0] << 8 | (unsigned char)rs->lits[i][1];
+        rs->bg_items[rs->bg_start[key] + fill[key]++] = (uint32_t)i;
+    }
+    free(fill);
+}
+
 /* The fallback scanner: one regex that matches wherever any pattern could. */
 static int compile_combined(struct classify_rules *rs, char *err, size_t errlen)
 {
     struct buf b = {0};
-    for (size_t i = 0; i < rs->nscan; i++) {
+    for (size_t r = 0; r < rs->nraw; r++) {
+        size_t i = (size_t)rs->raw[r];
         const struct cpat *cp = &rs->rules[rs->scan[i].rule].pats[rs->scan[i].pat];
-        buf_puts(&b, i ? "|" : "");
+        buf_puts(&b, r ? "|" : "");
         buf_puts(&b, cp->caseless ? "(?i:" : "(?-i:");
         buf_puts(&b, cp->src);
         buf_puts(&b, ")");
     }
     int ec;
     PCRE2_SIZE eo;
-    rs->combined = pcre2_compile((PCRE2_SPTR)(b.p ? b.p : "(?!)"), PCRE2_ZERO_TERMINATED,
+    if (!b.p) return 0; /* every pattern has a literal */
+    rs->combined = pcre2_compile((PCRE2_SPTR)b.p, PCRE2_ZERO_TERMINATED,
                                  PCRE2_MULTILINE, &ec, &eo, NULL);
     buf_free(&b);
     if (!rs->combined) {
@@ -582,7 +672,8 @@ static char *hs_cache_path(const struct classify_rules *rs)
     if (xdg && *xdg) dir = xasprintf("%s/artriage", xdg);
     else if (home && *home) dir = xasprintf("%s/.cache/artriage", home);
     else return NULL;
-    char *p = xasprintf("%s/classify-%s-%s-%zu.hsdb", dir, rs->version, hs_version(), rs->nscan);
+    char *p = xasprintf("%s/classify-%s-%s-%zu-%zu.hsdb", dir, rs->version, hs_version(),
+                       rs->nscan, rs->ntargets);
     for (char *q = p + strlen(dir) + 1; *q; q++)
         if (*q == ' ' || *q == '/') *q = '_';
     free(dir);
@@ -656,17 +747,29 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
 {
     for (int attempt = 0; attempt < 64; attempt++) {
         build_scan_table(rs);
-        size_t n = rs->nscan;
+        build_targets(rs, false);
+        size_t n = rs->ntargets;
         if (n == 0) return errf(err, errlen, "classifier rules: no patterns to compile");
         const char **exprs = xcalloc(n, sizeof *exprs);
         unsigned *flags = xcalloc(n, sizeof *flags);
         unsigned *ids = xcalloc(n, sizeof *ids);
         for (size_t i = 0; i < n; i++) {
-            const struct cpat *cp = &rs->rules[rs->scan[i].rule].pats[rs->scan[i].pat];
+            ids[i] = (unsigned)i;
+            if (i < rs->nlits) { /* a literal, every byte escaped */
+                struct buf e = {0};
+                for (const char *q = rs->lits[i]; *q; q++) {
+                    if (isalnum((unsigned char)*q)) buf_putc(&e, *q);
+                    else buf_printf(&e, "\\x%02x", (unsigned char)*q);
+                }
+                exprs[i] = buf_detach(&e);
+                flags[i] = HS_FLAG_CASELESS;
+                continue;
+            }
+            const struct cpat *cp = &rs->rules[rs->scan[rs->raw[i - rs->nlits]].rule]
+                                         .pats[rs->scan[rs->raw[i - rs->nlits]].pat];
             exprs[i] = hs_expr(cp->src);
             flags[i] = HS_FLAG_MULTILINE | (cp->caseless ? HS_FLAG_CASELESS : 0) |
                        (cp->hs_prefilter ? HS_FLAG_PREFILTER : 0);
-            ids[i] = (unsigned)i;
         }
         hs_compile_error_t *ce = NULL;
         hs_database_t *db = NULL;
@@ -688,14 +791,15 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
             return 0;
         }
         int bad = ce ? ce->expression : -1;
-        if (bad >= 0 && (size_t)bad < n) {
+        if (bad >= (int)rs->nlits && (size_t)bad < n) {
+            int k = rs->raw[bad - (int)rs->nlits];
             /* Try the bad pattern alone in prefilter mode to tell whether
              * only the prefilter flag is missing. */
             hs_compile_error_t *ce2 = NULL;
             hs_database_t *db2 = NULL;
             unsigned f2 = flags[bad] | HS_FLAG_PREFILTER;
-            struct crule *r = &rs->rules[rs->scan[bad].rule];
-            struct cpat *cp = &r->pats[rs->scan[bad].pat];
+            struct crule *r = &rs->rules[rs->scan[k].rule];
+            struct cpat *cp = &r->pats[rs->scan[k].pat];
             if (!cp->hs_prefilter && hs_compile(exprs[bad], f2, HS_MODE_BLOCK, NULL, &db2, &ce2) == HS_SUCCESS) {
                 hs_free_database(db2);
                 cp->hs_prefilter = true; /* a superset; PCRE2 confirms each line */
@@ -739,6 +843,7 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
     if (!want || strcmp(want, "pcre2") != 0) {
         rs->use_hs = true;
         build_scan_table(rs);
+        build_targets(rs, false);
         compute_version(rs);
         char *cache = hs_cache_path(rs);
         if (!cache || !hs_cache_load(rs, cache)) {
@@ -750,7 +855,13 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
             /* rules dropped while compiling change the version: key the
              * cache by the set that was asked for, which is what the next
              * load computes before compiling */
-            if (cache && classify_rules_count(rs) == before) hs_cache_store(rs, cache);
+            /* cache only a database whose target table the next load
+             * rebuilds identically: no rule dropped, no prefilter mode */
+            bool plain = classify_rules_count(rs) == before;
+            for (size_t i = 0; plain && i < rs->nraw; i++)
+                if (rs->rules[rs->scan[rs->raw[i]].rule].pats[rs->scan[rs->raw[i]].pat].hs_prefilter)
+                    plain = false;
+            if (cache && plain) hs_cache_store(rs, cache);
         }
         free(cache);
     }
@@ -759,6 +870,7 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
 #endif
     if (!rs->use_hs) {
         build_scan_table(rs);
+        build_targets(rs, true);
         if (compile_combined(rs, err, errlen) < 0) return -1;
     }
     compute_version(rs);

@@ -560,6 +560,28 @@ START_TEST(caller_findings_no_pr)
 }
 END_TEST
 
+START_TEST(fallback_scanner_same_results)
+{
+    /* the PCRE2 scanner (no Hyperscan) must find the same findings */
+    const char log[] = "start\n\x1b[1mError: Cannot find module 'x'\x1b[0m\r\n"
+                       "ECONNREFUSED, retrying\nAssertionError: expected failure\n"
+                       "database is warming up\nconnection pool exhausted\nexited with code 1\n";
+    struct classify_rules *hs = rules_from(small_rules, NULL);
+    setenv("ARTRIAGE_CLASSIFY_SCANNER", "pcre2", 1);
+    struct classify_rules *pc = rules_from(small_rules, NULL);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    ck_assert_str_eq(classify_rules_engine(pc), "pcre2");
+    struct classify_result *a = run(hs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    struct classify_result *b = run(pc, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    same_result(a, b, 0);
+    ck_assert_uint_eq(a->nfindings, 3);
+    classify_result_free(a);
+    classify_result_free(b);
+    classify_rules_free(hs);
+    classify_rules_free(pc);
+}
+END_TEST
+
 START_TEST(newline_count)
 {
     char b[300];
@@ -621,6 +643,7 @@ int main(void)
     tcase_add_test(tc, status_signals_without_logs);
     tcase_add_test(tc, termination_message_and_posix_spawn);
     tcase_add_test(tc, caller_findings_no_pr);
+    tcase_add_test(tc, fallback_scanner_same_results);
     tcase_add_test(tc, newline_count);
     tcase_add_test(tc, outcome_parse);
     suite_add_tcase(s, tc);
