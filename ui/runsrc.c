@@ -239,10 +239,14 @@ static void enrich_from_cache(struct run_set *s, struct run_view *v, int64_t id)
 
 /* True when the cache holds the agent-runner log of one of the run's
  * pods: then "no PR link" means the log had none. */
+static const struct pod *pods_slice(struct run_set *s, const struct run_view *v, size_t *n);
+
 static bool cache_saw_log(struct run_set *s, const struct run_view *v)
 {
-    for (size_t i = 0; i < s->npods; i++) {
-        const struct pod *p = &s->pods[i];
+    size_t np;
+    const struct pod *pods = pods_slice(s, v, &np);
+    for (size_t i = 0; i < np; i++) {
+        const struct pod *p = &pods[i];
         if (!p->uid || !p->run_name || strcmp(p->run_name, v->run.name) != 0) continue;
         const struct container_state *c = pod_main_container(p, RUNNER_CONTAINER);
         if (c && store_has_log(s->store, s->context ? s->context : "", p->uid, c->name, false)) return true;
@@ -250,13 +254,47 @@ static bool cache_saw_log(struct run_set *s, const struct run_view *v)
     return false;
 }
 
+static int cmp_pod_run(const void *a, const void *b)
+{
+    const struct pod *x = a, *y = b;
+    int c = strcmp(x->run_name ? x->run_name : "", y->run_name ? y->run_name : "");
+    if (c) return c;
+    return strcmp(x->ns ? x->ns : "", y->ns ? y->ns : "");
+}
+
+/* Pods sorted by (run, namespace) once, so that each run finds its own
+ * with a binary search instead of a scan of every pod. */
+static void index_pods(struct run_set *s)
+{
+    if (s->npods > 1) qsort(s->pods, s->npods, sizeof *s->pods, cmp_pod_run);
+}
+
+static const struct pod *pods_slice(struct run_set *s, const struct run_view *v, size_t *n)
+{
+    *n = 0;
+    if (!s->npods || !v->run.name) return NULL;
+    struct pod key = {.run_name = v->run.name, .ns = v->run.ns};
+    size_t lo = 0, hi = s->npods;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_pod_run(&s->pods[mid], &key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < s->npods && cmp_pod_run(&s->pods[end], &key) == 0) end++;
+    *n = end - lo;
+    return *n ? &s->pods[lo] : NULL;
+}
+
 static void status_failure(struct run_set *s, struct run_view *v)
 {
     if (v->has_failure) return;
-    runclass_from_status(s->rules, v, s->pods, s->npods);
+    size_t np;
+    const struct pod *pods = pods_slice(s, v, &np);
+    runclass_from_status(s->rules, v, pods, np);
     if (v->has_failure) return;
     const char *container = NULL;
-    const char *cls = run_status_failure(&v->run, s->pods, s->npods, &container);
+    const char *cls = run_status_failure(&v->run, pods, np, &container);
     if (cls) run_view_set_failure(v, cls, -1, container, "status", NULL);
 }
 
@@ -328,9 +366,12 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
         enrich_from_cache(s, v, l.items[i].id);
     }
     resolve_lanes(s);
+    index_pods(s);
     for (size_t i = 0; i < s->n; i++) {
         struct run_view *v = &s->views[i];
-        run_view_set_image(v, s->pods, s->npods);
+        size_t np;
+        const struct pod *pods = pods_slice(s, v, &np);
+        run_view_set_image(v, pods, np);
         status_failure(s, v);
         if (cache_saw_log(s, v)) run_view_apply_no_pr(v);
     }
@@ -482,9 +523,12 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
     store_run_list_free(&l);
 
     resolve_lanes(out);
+    index_pods(out);
     for (size_t i = 0; i < out->n; i++) {
         struct run_view *v = &out->views[i];
-        run_view_set_image(v, out->pods, out->npods);
+        size_t np;
+        const struct pod *pods = pods_slice(out, v, &np);
+        run_view_set_image(v, pods, np);
         status_failure(out, v);
         if (out->store && cache_saw_log(out, v)) run_view_apply_no_pr(v);
     }
