@@ -1,5 +1,6 @@
 /* logdoc — backing store and sparse line index (see logdoc.h). */
 #include "model/logdoc.h"
+#include "classify/classify.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 #include <errno.h>
@@ -23,6 +24,7 @@ struct logdoc {
     char *map;            /* DOC_FILE / DOC_TEMP */
     size_t maplen;
     struct buf mem;       /* DOC_MEM */
+    char *window;         /* READ_WINDOW bytes for indexing by pread */
     size_t size;
     bool growable;
     /* index */
@@ -80,11 +82,11 @@ struct logdoc *logdoc_open_file(const char *path, char *err, size_t errlen)
             free(d);
             return NULL;
         }
-        madvise(m, d->size, MADV_SEQUENTIAL);
+        madvise(m, d->size, MADV_RANDOM);   /* the screen reads here and there */
         d->map = m;
         d->maplen = d->size;
     }
-    close(fd);
+    d->fd = fd;   /* indexing reads through it (logdoc_read) */
     return d;
 }
 
@@ -160,7 +162,6 @@ struct logdoc *logdoc_new_bytes(const void *data, size_t len, char *err, size_t 
         return NULL;
     }
     d->growable = false;
-    if (d->map) madvise(d->map, d->maplen, MADV_SEQUENTIAL);
     return d;
 }
 
@@ -199,6 +200,7 @@ void logdoc_free(struct logdoc *d)
     if (d->map) munmap(d->map, d->maplen);
     if (d->fd >= 0) close(d->fd);
     buf_free(&d->mem);
+    free(d->window);
     free(d->ck);
     free(d);
 }
@@ -215,30 +217,82 @@ static void add_ck(struct logdoc *d, int64_t line, size_t off)
     d->ck[d->nck++] = (struct ck){line, off};
 }
 
+/* Reads [off, off + n) into out (n <= what the document holds there). */
+static int read_at(const struct logdoc *d, size_t off, char *out, size_t n)
+{
+    while (n) {
+        ssize_t r = pread(d->fd, out, n, (off_t)off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        out += r;
+        off += (size_t)r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+size_t logdoc_read(const struct logdoc *d, size_t off, void *out, size_t n)
+{
+    if (off >= d->size) return 0;
+    if (n > d->size - off) n = d->size - off;
+    /* pread, not the mapping: on some virtual machines touching 1 GiB of
+     * mapped page cache costs several times more than copying it */
+    if (d->fd >= 0 && read_at(d, off, out, n) == 0) return n;
+    memcpy(out, base(d) + off, n);
+    return n;
+}
+
+/* Indexes w[0, n), the bytes at document offset at. */
+static void index_window(struct logdoc *d, const char *w, size_t at, size_t n)
+{
+    size_t pos = 0;
+    int64_t nl = d->nl;
+    /* Between checkpoints only the number of newlines matters (counted
+     * with SIMD); a checkpoint goes on the first line start at least
+     * LOGDOC_CK_BYTES after the previous one. */
+    while (pos < n) {
+        size_t target = d->ck[d->nck - 1].off + LOGDOC_CK_BYTES;
+        if (target > at + pos) {
+            size_t upto = target - at < n ? target - at : n;
+            size_t k = classify_count_newlines(w + pos, upto - pos);
+            if (k) {
+                nl += (int64_t)k;
+                const char *q = memrchr(w + pos, '\n', upto - pos);
+                d->line_start = at + (size_t)(q - w) + 1;
+            }
+            pos = upto;
+            continue;
+        }
+        const char *q = memchr(w + pos, '\n', n - pos);
+        if (!q) break;
+        pos = (size_t)(q - w) + 1;
+        nl++;
+        d->line_start = at + pos;
+        add_ck(d, nl, at + pos);
+    }
+    d->nl = nl;
+}
+
+#define READ_WINDOW ((size_t)4 << 20)
+
 bool logdoc_index_step(struct logdoc *d, size_t budget)
 {
     if (budget == 0) budget = 1;
-    const char *b = base(d);
     size_t start = d->idx;
     size_t end = d->size - d->idx > budget ? d->idx + budget : d->size;
-    size_t pos = start;
-    struct ck last = d->ck[d->nck - 1];
-    int64_t nl = d->nl;
-    while (pos < end) {
-        const char *q = memchr(b + pos, '\n', end - pos);
-        if (!q) break;
-        pos = (size_t)(q - b) + 1;
-        nl++;
-        if (nl - last.line >= LOGDOC_CK_LINES || pos - last.off >= LOGDOC_CK_BYTES) {
-            add_ck(d, nl, pos);
-            last = d->ck[d->nck - 1];
+    while (d->idx < end) {
+        size_t n = end - d->idx;
+        const char *w = base(d) + d->idx;
+        if (d->fd >= 0) {
+            if (n > READ_WINDOW) n = READ_WINDOW;
+            if (!d->window) d->window = xmalloc(READ_WINDOW);
+            if (read_at(d, d->idx, d->window, n) == 0) w = d->window;
         }
-        d->line_start = pos;
+        index_window(d, w, d->idx, n);
+        if (d->sink) d->sink(d->sink_ud, w, n);
+        d->idx += n;
     }
-    d->nl = nl;
-    d->idx = end;
     if (end > start) d->c_line = -1;   /* a cached unterminated line may have grown */
-    if (d->sink && end > start) d->sink(d->sink_ud, b + start, end - start);
     return d->idx < d->size;
 }
 

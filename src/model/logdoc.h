@@ -3,8 +3,9 @@
  * unlinked 0600 temp file we fill, or a growing buffer for a live follow),
  * and the only thing built over them is a sparse line index, made in
  * slices so the first screen is drawn before the index is complete.
- * Memory is that index (a checkpoint every LOGDOC_CK_LINES lines or
- * LOGDOC_CK_BYTES bytes) plus whatever the caller copies for the screen.
+ * Memory is that index (a checkpoint at the first line start after every
+ * LOGDOC_CK_BYTES bytes: 1 MiB of index for 1 GiB of log) plus whatever
+ * the caller copies for the screen.
  *
  * Calls:
  *   struct logdoc *d = logdoc_open_file(path, err, errlen);     a file, or
@@ -36,8 +37,7 @@
 #include <stdint.h>
 #include "util/buf.h"
 
-#define LOGDOC_CK_LINES 64
-#define LOGDOC_CK_BYTES (64 * 1024)
+#define LOGDOC_CK_BYTES (16 * 1024)
 
 struct logdoc;
 
@@ -84,6 +84,10 @@ int logdoc_line(struct logdoc *d, int64_t n, const char **p, size_t *len, size_t
 int64_t logdoc_line_at(struct logdoc *d, size_t off);
 /* The raw bytes [0, size) (stable until the next append). */
 const char *logdoc_bytes(const struct logdoc *d);
+/* Copies up to n bytes from offset off into out; returns the count. For
+ * long passes over the whole text (classifying): cheaper than touching
+ * every page of the mapping. */
+size_t logdoc_read(const struct logdoc *d, size_t off, void *out, size_t n);
 
 /* Writes the whole document to path, created 0600 (never over an
  * existing file). */
@@ -100,12 +104,14 @@ bool logre_find(const struct logre *re, const char *s, size_t n, size_t start, s
                 size_t *eo);
 void logre_free(struct logre *re);
 
-/* One search at a time per caller-owned struct (zero-initialise it). */
+/* One search at a time per caller-owned struct (zero-initialise it,
+ * logsearch_free it when done). */
 struct logsearch {
     const struct logre *re;  /* borrowed */
     bool forward;
     size_t pos;              /* next byte to look at (forward) / end (backward) */
     bool done;
+    struct buf win;          /* bytes read for matching (logsearch_free) */
 };
 /* Starts looking at the line after (forward) / before line `from`;
  * from = -1 forward starts at line 0. */
@@ -115,6 +121,8 @@ void logdoc_search_begin(struct logdoc *d, struct logsearch *s, const struct log
  * 0 = call again, -1 = no match before the end (forward: of the indexed
  * part; the caller may retry after more indexing) / the start. */
 int logdoc_search_step(struct logdoc *d, struct logsearch *s, size_t budget, int64_t *hit);
+/* Releases the search's read buffer (the struct may be begun again). */
+void logsearch_free(struct logsearch *s);
 
 /* Every matching line, collected as the index grows. */
 struct logfilter {
@@ -122,6 +130,7 @@ struct logfilter {
     size_t pos;              /* bytes scanned */
     int64_t *lines;          /* matching lines, ascending */
     size_t n, cap;
+    struct buf win;          /* bytes read for matching */
 };
 void logfilter_init(struct logfilter *f, const struct logre *re);
 /* Scans about budget more bytes; true while indexed bytes remain. */

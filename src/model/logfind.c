@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FEED_CHUNK ((size_t)1 << 20)
+
 struct logfind {
     const struct classify_rules *rules;
+    char *chunk;                    /* FEED_CHUNK bytes read for the classifier */
     enum classify_outcome outcome;
     /* full pass */
     struct classify_ctx *full;
@@ -45,6 +48,7 @@ void logfind_free(struct logfind *f)
     classify_result_free(f->fres);
     classify_result_free(f->tres);
     free(f->marks);
+    free(f->chunk);
     free(f);
 }
 
@@ -127,10 +131,16 @@ unsigned logfind_step(struct logfind *f, struct logdoc *d, size_t budget)
         changed = true;
     }
     size_t size = logdoc_size(d);
-    if (f->fed < size && !f->done) {
+    if (f->fed < size && !f->done && budget) {
         size_t n = size - f->fed < budget ? size - f->fed : budget;
-        classify_feed(f->full, logdoc_bytes(d) + f->fed, n);
-        f->fed += n;
+        if (!f->chunk) f->chunk = xmalloc(FEED_CHUNK);
+        while (n) {
+            size_t got = logdoc_read(d, f->fed, f->chunk, n < FEED_CHUNK ? n : FEED_CHUNK);
+            if (!got) break;
+            classify_feed(f->full, f->chunk, got);
+            f->fed += got;
+            n -= got;
+        }
     }
     if (!f->done && f->fed == size && !logdoc_growing(d)) {
         classify_result_free(f->fres);

@@ -106,23 +106,6 @@ void logre_free(struct logre *re)
     free(re);
 }
 
-/* End of the slice that starts at pos: after the last '\n' within budget,
- * or after the next one when a single line is longer; `limit` when the
- * text ends (the indexed part of a final document includes its tail). */
-static size_t slice_end(const char *b, size_t pos, size_t limit, size_t budget, bool tail_ok)
-{
-    if (limit - pos <= budget) {
-        if (tail_ok) return limit;
-        const char *q = memrchr(b + pos, '\n', limit - pos);
-        return q ? (size_t)(q - b) + 1 : pos;
-    }
-    const char *q = memrchr(b + pos, '\n', budget);
-    if (q) return (size_t)(q - b) + 1;
-    q = memchr(b + pos + budget, '\n', limit - pos - budget);
-    if (q) return (size_t)(q - b) + 1;
-    return tail_ok ? limit : pos;
-}
-
 /* Whether the tail after the last '\n' counts as a line now. */
 static bool tail_ok(struct logdoc *d)
 {
@@ -137,10 +120,41 @@ static size_t line_off(struct logdoc *d, int64_t n)
     return off;
 }
 
+/* Reads the whole lines from pos on, about budget bytes of them (more for
+ * a single longer line), into win: the bytes [pos, *end) of the document.
+ * With tail, an unterminated last line up to limit counts. Reading, not
+ * the mapping: see logdoc_read. */
+static const char *window_fwd(struct logdoc *d, struct buf *win, size_t pos, size_t limit,
+                              size_t budget, bool tail, size_t *end)
+{
+    size_t want = limit - pos < budget ? limit - pos : budget;
+    buf_reset(win);
+    for (;;) {
+        buf_reserve(win, want - win->len);
+        win->len += logdoc_read(d, pos + win->len, win->p + win->len, want - win->len);
+        if (pos + win->len >= limit && tail) {
+            *end = pos + win->len;
+            return win->p;
+        }
+        const char *q = win->len ? memrchr(win->p, '\n', win->len) : NULL;
+        if (q) {
+            *end = pos + (size_t)(q - win->p) + 1;
+            return win->p;
+        }
+        if (pos + win->len >= limit) {   /* only a growing tail: nothing yet */
+            *end = pos;
+            return win->p;
+        }
+        want = limit - pos - win->len < budget ? limit - pos : win->len + budget;
+    }
+}
+
 void logdoc_search_begin(struct logdoc *d, struct logsearch *s, const struct logre *re,
                          int64_t from, bool forward)
 {
+    struct buf keep = s->win;
     memset(s, 0, sizeof *s);
+    s->win = keep;
     s->re = re;
     s->forward = forward;
     if (forward) {
@@ -151,16 +165,21 @@ void logdoc_search_begin(struct logdoc *d, struct logsearch *s, const struct log
     }
 }
 
+void logsearch_free(struct logsearch *s)
+{
+    buf_free(&s->win);
+}
+
 static int search_forward(struct logdoc *d, struct logsearch *s, size_t budget, int64_t *hit)
 {
-    const char *b = logdoc_bytes(d);
     size_t limit = logdoc_indexed_bytes(d);
     if (s->pos >= limit) return -1;
-    size_t end = slice_end(b, s->pos, limit, budget, tail_ok(d));
+    size_t end;
+    const char *w = window_fwd(d, &s->win, s->pos, limit, budget, tail_ok(d), &end);
     if (end <= s->pos) return -1;
     size_t so, eo;
-    if (logre_find(s->re, b, end, s->pos, &so, &eo) && so < end) {
-        *hit = logdoc_line_at(d, so);
+    if (logre_find(s->re, w, end - s->pos, 0, &so, &eo) && so < end - s->pos) {
+        *hit = logdoc_line_at(d, s->pos + so);
         s->pos = line_off(d, *hit + 1);
         return 1;
     }
@@ -170,21 +189,20 @@ static int search_forward(struct logdoc *d, struct logsearch *s, size_t budget, 
 
 static int search_backward(struct logdoc *d, struct logsearch *s, size_t budget, int64_t *hit)
 {
-    const char *b = logdoc_bytes(d);
     if (s->pos == 0) return -1;
     size_t start = s->pos > budget ? s->pos - budget : 0;
-    if (start) {
-        /* back to the start of the line holding `start` */
-        const char *q = memrchr(b, '\n', start);
-        start = q ? (size_t)(q - b) + 1 : 0;
-    }
-    size_t at = start, so, eo;
+    if (start) start = line_off(d, logdoc_line_at(d, start));   /* back to a line start */
+    struct buf *win = &s->win;
+    buf_reset(win);
+    buf_reserve(win, s->pos - start);
+    win->len = logdoc_read(d, start, win->p, s->pos - start);
+    size_t n = win->len, at = 0, so, eo;
     int64_t best = -1;
-    while (at < s->pos && logre_find(s->re, b, s->pos, at, &so, &eo) && so < s->pos) {
-        best = logdoc_line_at(d, so);
-        const char *q = memchr(b + so, '\n', s->pos - so);
+    while (at < n && logre_find(s->re, win->p, n, at, &so, &eo) && so < n) {
+        best = logdoc_line_at(d, start + so);
+        const char *q = memchr(win->p + so, '\n', n - so);
         if (!q) break;
-        at = (size_t)(q - b) + 1;
+        at = (size_t)(q - win->p) + 1;
     }
     if (best >= 0) {
         *hit = best;
@@ -197,7 +215,7 @@ static int search_backward(struct logdoc *d, struct logsearch *s, size_t budget,
 
 int logdoc_search_step(struct logdoc *d, struct logsearch *s, size_t budget, int64_t *hit)
 {
-    if (s->done || !s->re || !logdoc_bytes(d)) return -1;
+    if (s->done || !s->re || !logdoc_size(d)) return -1;
     if (budget < 4096) budget = 4096;
     int rc = s->forward ? search_forward(d, s, budget, hit) : search_backward(d, s, budget, hit);
     return rc;
@@ -211,23 +229,23 @@ void logfilter_init(struct logfilter *f, const struct logre *re)
 
 bool logfilter_step(struct logdoc *d, struct logfilter *f, size_t budget)
 {
-    const char *b = logdoc_bytes(d);
     size_t limit = logdoc_indexed_bytes(d);
-    if (!b || f->pos >= limit) return false;
+    if (f->pos >= limit) return false;
     if (budget < 4096) budget = 4096;
     /* an unterminated tail of a growing document waits for its '\n' */
-    size_t end = slice_end(b, f->pos, limit, budget, tail_ok(d) && !logdoc_growing(d));
+    size_t end;
+    const char *w = window_fwd(d, &f->win, f->pos, limit, budget, tail_ok(d) && !logdoc_growing(d), &end);
     if (end <= f->pos) return false;
-    size_t at = f->pos, so, eo;
-    while (at < end && logre_find(f->re, b, end, at, &so, &eo) && so < end) {
-        int64_t line = logdoc_line_at(d, so);
+    size_t n = end - f->pos, at = 0, so, eo;
+    while (at < n && logre_find(f->re, w, n, at, &so, &eo) && so < n) {
+        int64_t line = logdoc_line_at(d, f->pos + so);
         if (!f->n || f->lines[f->n - 1] != line) {
             f->lines = xgrow(f->lines, &f->cap, f->n + 1, sizeof *f->lines);
             f->lines[f->n++] = line;
         }
-        const char *q = memchr(b + so, '\n', end - so);
+        const char *q = memchr(w + so, '\n', n - so);
         if (!q) break;
-        at = (size_t)(q - b) + 1;
+        at = (size_t)(q - w) + 1;
     }
     f->pos = end;
     return f->pos < limit;
@@ -236,5 +254,6 @@ bool logfilter_step(struct logdoc *d, struct logfilter *f, size_t budget)
 void logfilter_free(struct logfilter *f)
 {
     free(f->lines);
+    buf_free(&f->win);
     memset(f, 0, sizeof *f);
 }

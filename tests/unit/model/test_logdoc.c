@@ -267,7 +267,7 @@ START_TEST(search_forward_backward_and_cycles)
     while (logdoc_index_step(d, 1 << 20)) {}
     struct logre *re = logre_compile("posix_spawn", err, sizeof err);
     ck_assert_ptr_nonnull(re);
-    struct logsearch s;
+    struct logsearch s = {0};
     logdoc_search_begin(d, &s, re, -1, true);
     ck_assert_int_eq(search_all(d, &s), 10);
     ck_assert_int_eq(search_all(d, &s), 30000);
@@ -301,6 +301,7 @@ START_TEST(search_forward_backward_and_cycles)
     /* a bad pattern names itself */
     ck_assert_ptr_null(logre_compile("a(b", err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "a(b"));
+    logsearch_free(&s);
     logdoc_free(d);
     buf_free(&b);
 }
@@ -314,7 +315,7 @@ START_TEST(search_in_lines_with_nul_and_long_lines)
     struct logdoc *d = logdoc_new_bytes(data, n, err, sizeof err);
     while (logdoc_index_step(d, 1 << 20)) {}
     struct logre *re = logre_compile("inside", err, sizeof err);
-    struct logsearch s;
+    struct logsearch s = {0};
     logdoc_search_begin(d, &s, re, -1, true);
     int64_t hit = search_all(d, &s);
     ck_assert_int_ge(hit, 0);
@@ -334,6 +335,7 @@ START_TEST(search_in_lines_with_nul_and_long_lines)
     logdoc_line(d, hit, &p, &len, NULL);
     ck_assert_uint_gt(len, 1u << 20);
     logre_free(re);
+    logsearch_free(&s);
     logdoc_free(d);
     free(data);
 }

@@ -1,0 +1,142 @@
+/* runset — the console's in-memory set of runs: what every console view
+ * reads, with no terminal code (so it is unit-tested without ncurses).
+ *
+ * Owns: one struct rs_run per run, keyed by uid, each holding its parsed
+ * AgentRun, its pods, and the linkage facts that arrive separately (failure
+ * class, PR, image digest, "deleted on the server"). Fed by informer events
+ * (runset_apply_run / runset_apply_pod) and by the history cache (the same
+ * calls with deleted = true for runs the server no longer has).
+ *
+ * Views read a filtered, sorted "view": runset_view_count / runset_view_at.
+ * Every change bumps runset_gen(); a view compares it with the generation it
+ * drew last, and each run carries the generation of its own last change, so
+ * a view knows which rows to redraw. A view keeps its cursor by uid and asks
+ * runset_view_index(uid) for the row after rows moved.
+ *
+ * Calls:
+ *   struct runset *rs = runset_new();
+ *   runset_apply_run(rs, RS_EV_ADDED, &run, false);   takes the agentrun
+ *   runset_apply_pod(rs, RS_EV_ADDED, &pod);          takes the pod
+ *   runset_set_failure(rs, uid, &fail); runset_set_pr(rs, uid, 3653, url, "log");
+ *   runset_set_filter(rs, "phase:Failed lane:torghut*", err, sizeof err);
+ *   runset_set_sort(rs, RS_COL_AGE);
+ *   for (i = 0; i < runset_view_count(rs); i++) runset_view_at(rs, i) ...
+ *   runset_free(rs);
+ * Pointers returned by runset_view_at / runset_find stay valid until the
+ * next runset_clear or runset_free (runs are never removed otherwise: a
+ * run deleted on the server stays, flagged deleted). All strings are raw
+ * cluster bytes: sanitise before display (util/sanitize.h).
+ */
+#ifndef ARTRIAGE_MODEL_RUNSET_H
+#define ARTRIAGE_MODEL_RUNSET_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "model/agentrun.h"
+
+enum rs_event { RS_EV_ADDED, RS_EV_MODIFIED, RS_EV_DELETED };
+
+/* List columns, in the order the console shows them; also sort keys. */
+enum rs_col {
+    RS_COL_NAME, RS_COL_PHASE, RS_COL_AGENT, RS_COL_AGE, RS_COL_DURATION,
+    RS_COL_ATTEMPT, RS_COL_CLASS, RS_COL_PR, RS_COL_DIGEST, RS_COL_NS,
+    RS_NCOLS
+};
+
+struct rs_failure {
+    char *cls, *rule, *container, *hint, *text; /* owned; any may be NULL */
+    int64_t line;                               /* 1-based, -1 = none */
+};
+
+struct rs_run {
+    struct agentrun run;       /* owned */
+    struct pod *pods;          /* owned, pods whose run label names this run */
+    size_t npods;
+    char *image, *digest;      /* main container's image / "sha256:…", or from the cache */
+    struct rs_failure fail;    /* fail.cls NULL = not classified / no failure */
+    int64_t pr_number;         /* -1 = none */
+    char *pr_url, *pr_source;  /* pr_source: where the link came from ("log", "cache"…) */
+    bool deleted;              /* gone from the server (history cache only) */
+    uint64_t gen;              /* runset generation of this run's last change */
+    size_t vpos;               /* row in the current view, SIZE_MAX if filtered out */
+    uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
+    int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
+};
+
+struct runset;
+
+struct runset *runset_new(void);
+void runset_free(struct runset *rs);
+/* Drops every run (context / namespace switch); bumps the generation. */
+void runset_clear(struct runset *rs);
+
+/* Informer or cache event for one run. ADDED/MODIFIED take ownership of
+ * *run (its fields are moved; *run is zeroed) and replace the stored
+ * object when its resourceVersion differs. DELETED flags the run deleted
+ * (it stays visible, dimmed) and frees *run. from_cache = the run comes
+ * from the history cache: it never overrides a live object, and with
+ * deleted it is shown as deleted. Runs without a uid are keyed by
+ * namespace/name. */
+void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted);
+/* Pod event: attaches the pod (ownership taken) to the run named by its
+ * agent-run label in its namespace (kept aside until that run arrives),
+ * and takes the run's image/digest from its main container. */
+void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod);
+
+/* Linkage facts by run uid; copies the strings. Unknown uid: ignored. */
+void runset_set_failure(struct runset *rs, const char *uid, const struct rs_failure *f);
+void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const char *url,
+                   const char *source);
+void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest);
+
+struct rs_run *runset_find(const struct runset *rs, const char *uid);
+/* The run named name in namespace ns (a live one before a deleted namesake). */
+struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name);
+/* Every run, in arrival order, whatever the filter: i < runset_count. */
+struct rs_run *runset_at(const struct runset *rs, size_t i);
+size_t runset_count(const struct runset *rs);
+uint64_t runset_gen(const struct runset *rs);
+
+/* Filter: whitespace-separated terms, all must match. `key:value` with key
+ * phase, class, lane, agent, ns (or name) matches that field against a
+ * case-insensitive glob (`class:vcs.*`; `class:vcs` also matches `vcs.*`;
+ * `phase:none` = no phase yet; `phase:deleted` = deleted runs); any other
+ * term is a case-insensitive substring of name, agent, lane, class or head.
+ * A leading '!' negates a term. Returns -1 with err for an unknown key. */
+int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t errlen);
+const char *runset_filter(const struct runset *rs);
+/* Sort by a column; RS_COL_AGE (newest first) is the default. Ties: newest
+ * first, then namespace, then name. */
+void runset_set_sort(struct runset *rs, enum rs_col col);
+enum rs_col runset_sort(const struct runset *rs);
+const char *runset_col_name(enum rs_col col);
+
+/* The view (filtered and sorted), rebuilt lazily after any change. */
+size_t runset_view_count(struct runset *rs);
+struct rs_run *runset_view_at(struct runset *rs, size_t i);
+/* Row of the run with that uid in the view, or SIZE_MAX. */
+size_t runset_view_index(struct runset *rs, const char *uid);
+
+/* Counts over all runs (not only the view), for the status bar. */
+struct rs_counts {
+    size_t total, pending, running, succeeded, failed, cancelled, tmpl, none, other, deleted;
+};
+void runset_counts(struct runset *rs, struct rs_counts *out);
+
+/* Column helpers shared by the list view and tests. */
+int64_t rs_run_duration(const struct rs_run *r, int64_t now_ms); /* -1 if unknown */
+const char *rs_run_phase(const struct rs_run *r);                /* "" if none */
+uint64_t rs_uid_key(const char *s);                                /* FNV-1a, for callers' maps */
+
+/* The lane's attempts, oldest first, with what changed from the previous
+ * attempt, as model/linkage.h computes it (linkage_chain): same context,
+ * namespace and lane as run. */
+struct rs_attempt {
+    const struct rs_run *run;
+    unsigned changed;          /* CHG_* (model/linkage.h) against the previous attempt */
+    bool first_success;        /* the lane's first Succeeded attempt */
+    bool fix;                  /* first success, and something changed right before it */
+};
+/* Fills *out (caller frees) and returns the count (>= 1: the run itself). */
+size_t runset_lane(struct runset *rs, const struct rs_run *run, struct rs_attempt **out);
+#endif

@@ -1,0 +1,108 @@
+# Helpers for the console's tmux tests: source after setting -eu.
+#
+#   ui_init NAME            scratch dir UI_DIR, unique tmux socket UI_SOCK
+#   ui_start W H CMD...     new detached session running CMD (exit status
+#                           is written to $UI_DIR/rc when CMD ends)
+#   ui_screen               the pane's text
+#   ui_wait TEXT [SECS]     until the pane shows TEXT (fixed string), else fail
+#   ui_wait_gone TEXT [SECS]
+#   ui_keys KEYS...         tmux send-keys
+#   ui_pid                  the console's process id
+#   ui_exit_status [SECS]   waits for CMD to end, prints its status
+#   ui_cleanup              kills the tmux server, stops the API server
+#   fail MSG                prints the screen and exits 1
+
+UI_SRC=${ARTRIAGE_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+UI_BIN=${ARTRIAGE_BIN:-$UI_SRC/build/artriage}
+# shellcheck source=../lib/kubeapi.sh
+source "$UI_SRC/tests/lib/kubeapi.sh"
+
+ui_init() {
+  UI_DIR=$(mktemp -d "${TMPDIR:-/tmp}/artriage-ui-$1.XXXXXX")
+  chmod 700 "$UI_DIR"
+  UI_NAME="artriage-$1-$$"
+  UI_SOCK=$UI_NAME-0
+  UI_N=0
+  trap ui_cleanup EXIT
+  command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 0; }
+}
+
+ui_cleanup() {
+  tmux -L "$UI_SOCK" kill-server 2>/dev/null || true
+  kubeapi_stop 2>/dev/null || true
+  [ -n "${UI_DIR:-}" ] && rm -rf "$UI_DIR"
+}
+
+# ui_start W H [ENV=VALUE...] -- ARGS...: runs the console binary
+ui_start() {
+  local w=$1 h=$2
+  shift 2
+  local envs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+  [ "${1:-}" = -- ] && shift
+  rm -f "$UI_DIR/rc"
+  local cmd
+  cmd="env LC_ALL=C.UTF-8 ARTRIAGE_NOW=2026-02-25T10:07:00Z XDG_CACHE_HOME=$UI_DIR/cache"
+  cmd+=" XDG_CONFIG_HOME=$UI_DIR/config"
+  local e
+  for e in "${envs[@]}"; do cmd+=" $(printf %q "$e")"; done
+  cmd+=" $(printf %q "$UI_BIN")"
+  for e in "$@"; do cmd+=" $(printf %q "$e")"; done
+  cmd+=" 2>$UI_DIR/stderr; echo \$? >$UI_DIR/rc.tmp; mv $UI_DIR/rc.tmp $UI_DIR/rc; sleep 600"
+  # a fresh server per session: kill-server returns before the old server is
+  # gone, and a client that reaches a dying server fails
+  tmux -L "$UI_SOCK" kill-server 2>/dev/null || true
+  UI_N=$((UI_N + 1))
+  UI_SOCK=$UI_NAME-$UI_N
+  tmux -L "$UI_SOCK" -f /dev/null new-session -d -x "$w" -y "$h" "$cmd"
+  tmux -L "$UI_SOCK" set-option -g status off >/dev/null
+}
+
+ui_screen() { tmux -L "$UI_SOCK" capture-pane -p; }
+
+# The console's pid: the child of the pane's shell.
+ui_pid() { pgrep -P "$(tmux -L "$UI_SOCK" display -p '#{pane_pid}')" | head -1; }
+
+ui_keys() { tmux -L "$UI_SOCK" send-keys "$@"; }
+
+fail() {
+  echo "FAIL: $*" >&2
+  echo "---- screen ----" >&2
+  ui_screen >&2 || true
+  echo "---- stderr ----" >&2
+  cat "$UI_DIR/stderr" >&2 2>/dev/null || true
+  exit 1
+}
+
+ui_wait() {
+  local text=$1 secs=${2:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    ui_screen | grep -qF -- "$text" && return 0
+    sleep 0.05
+  done
+  fail "screen never showed '$text' within ${secs}s"
+}
+
+ui_wait_gone() {
+  local text=$1 secs=${2:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    ui_screen | grep -qF -- "$text" || return 0
+    sleep 0.05
+  done
+  fail "screen still shows '$text' after ${secs}s"
+}
+
+ui_exit_status() {
+  local secs=${1:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    [ -f "$UI_DIR/rc" ] && { cat "$UI_DIR/rc"; return 0; }
+    sleep 0.05
+  done
+  echo timeout
+}
+
+# Starts the API server on the fixture (extra args go to fixture.py).
+ui_cluster() {
+  python3 "$UI_SRC/tests/ui/fixture.py" "$UI_DIR/scenario" "$@"
+  kubeapi_start "$UI_DIR/scenario" || fail "the test API server did not start"
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A run whose message, reason, agent and conditions carry OSC 0/2 (title),
+# OSC 52 (clipboard), OSC 8 (hyperlink), CSI clear-screen, a C1 CSI and a
+# bare CR: the pane title stays, the sequences show as visible text, the
+# screen stays intact.
+set -eu
+source "$(dirname "$0")/lib.sh"
+ui_init hostile
+ui_cluster --hostile
+
+ui_start 160 50 -- --kubeconfig "$KUBEAPI_KUBECONFIG"
+tmux -L "$UI_SOCK" select-pane -T "before-artriage"
+ui_wait "hostile-run-20260301a"
+before=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
+[ "$before" = before-artriage ] || fail "could not set the pane title (got '$before')"
+# the agent column shows the escape as text
+ui_screen | grep -F "hostile-run-20260301a" | grep -qF 'agent^[]2' || fail "agent column does not show the escape"
+ui_keys g
+for i in $(seq 10); do
+  ui_screen | grep -F "hostile-run-20260301a" >/dev/null && break
+done
+# open the hostile run's detail (it is the newest but two: go to it by filter)
+ui_keys / h o s t i l e Enter
+ui_wait "runs 1/"
+ui_keys Enter
+ui_wait "detail hostile-run-20260301a"
+ui_wait 'title^[]0;PWNED-TITLE^G'
+ui_screen | grep -qF 'clip^[]52;c;cHduZWQ=^G' || fail "OSC 52 not shown escaped"
+ui_screen | grep -qF 'link^[]8;;https://evil.example/^[\x^[]8;;^[\' || fail "OSC 8 not shown escaped"
+ui_screen | grep -qF 'clear^[[2J^[[H' || fail "CSI not shown escaped"
+ui_screen | grep -qF 'cr^Moverwrite' || fail "bare CR not shown as ^M"
+ui_screen | grep -qF '\u009b31m' || fail "C1 CSI not shown escaped"
+ui_screen | grep -qF 'Evil^[]2;REASON-TITLE^G' || fail "reason not shown escaped"
+# the frame is intact: title line on top, status bar at the bottom
+ui_screen | head -1 | grep -qF "artriage | detail hostile-run-20260301a" || fail "title line damaged"
+ui_screen | grep -qF "kubeapi / agents |" || fail "status bar damaged"
+ui_keys G
+sleep 0.3
+after=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
+[ "$after" = "$before" ] || fail "pane title changed to '$after'"
+ui_keys q q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status"
+after=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
+[ "$after" = "$before" ] || fail "pane title changed to '$after' after exit"
+echo PASS

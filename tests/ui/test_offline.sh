@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The API server stops mid-session: the status bar says reconnecting (with
+# the next try), then offline with a banner, and the runs stay browsable.
+# Later, --offline and an unreachable server open on the history cache the
+# console filled while it was live.
+set -eu
+source "$(dirname "$0")/lib.sh"
+ui_init offline
+ui_cluster
+G=torghut-v5-doc12-dspy-adoption-run-20260225g
+DB=$UI_DIR/history.db
+
+ui_start 120 40 -- --kubeconfig "$KUBEAPI_KUBECONFIG" --db "$DB"
+ui_wait "$G"
+ui_wait "| live |"
+kc=$UI_DIR/kubeconfig.copy
+cp "$KUBEAPI_KUBECONFIG" "$kc"
+kubeapi_stop
+ui_wait "reconnecting, next try in" 15
+ui_wait "OFFLINE - history cache only" 20
+ui_screen | grep -qF "offline" || fail "status bar does not say offline"
+ui_keys g j j Enter
+ui_wait "detail $G"
+ui_screen | grep -qF "sha256:6fa809abd4f4" || fail "offline detail lost the digest"
+ui_keys q q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status"
+
+# --offline: straight from the cache, with the banner
+ui_start 120 40 -- --offline --kubeconfig "$kc" --db "$DB"
+ui_wait "OFFLINE - history cache only"
+ui_wait "$G"
+ui_screen | grep -qF "7 runs" || ui_screen | grep -qF "6 runs" || fail "cached runs missing"
+ui_keys g j j Enter
+ui_wait "detail $G"
+ui_keys q q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status (offline)"
+
+# server unreachable from the start: the cache, offline
+ui_start 120 40 -- --kubeconfig "$kc" --db "$DB"
+ui_wait "$G"
+ui_wait "OFFLINE - history cache only" 15
+ui_keys q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status (unreachable)"
+echo PASS

@@ -1,0 +1,745 @@
+/* console — `artriage` with no command: the terminal, the single-threaded
+ * main loop, the view stack, prompts (`/` filter, `:` commands), the title
+ * and status lines. Views live in their own files (runs.c, detail.c,
+ * help.c, cmdlog.c); data comes from source.c; keys from keys.c.
+ *
+ * The loop: wait on the terminal and the cluster sockets together, handle
+ * every key that is ready, do one slice of data work, and paint only when
+ * something changed — ncurses then sends only the cells that differ, so an
+ * idle screen writes nothing. With --refresh, data-driven repaints are
+ * held back to that interval; keys are always answered at once.
+ *
+ * The terminal is restored on q / :q, on SIGINT / SIGTERM / SIGHUP, and
+ * on a crash signal (termios and the screen-mode strings are put back from
+ * the handler, then the signal is re-raised). */
+#include "view.h"
+#include "source.h"
+#include "util/err.h"
+#include "util/sanitize.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+#include <errno.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+static volatile sig_atomic_t got_signal;
+static struct source *signal_source;
+static struct termios saved_termios;
+static bool have_termios;
+static char crash_reset[256];
+static size_t crash_reset_len;
+
+static void on_quit_signal(int sig)
+{
+    got_signal = sig;
+    if (signal_source) source_wakeup(signal_source);
+}
+
+static void on_crash_signal(int sig)
+{
+    /* async-signal-safe only: put the terminal back, then die as before */
+    if (crash_reset_len) {
+        ssize_t w = write(STDOUT_FILENO, crash_reset, crash_reset_len);
+        (void)w;
+    }
+    if (have_termios) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_quit_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_crash_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void add_reset(const char *cap)
+{
+    char *s = tigetstr((char *)cap);
+    if (!s || s == (char *)-1) return;
+    size_t n = strlen(s);
+    if (crash_reset_len + n < sizeof crash_reset) {
+        memcpy(crash_reset + crash_reset_len, s, n);
+        crash_reset_len += n;
+    }
+}
+
+/* ---- terminal ---- */
+
+static SCREEN *screen;
+
+/* newterm() never exits (initscr would): an unknown or broken terminfo
+ * entry falls back to a widely installed one, with a note. */
+/* Whether a terminfo entry loads; checked with setupterm first because a
+ * failing newterm() leaks its half-made screen. */
+static bool term_usable(const char *name)
+{
+    int err = 0;
+    if (setupterm((char *)name, STDOUT_FILENO, &err) != OK) return false;
+    del_curterm(cur_term);
+    return true;
+}
+
+static SCREEN *try_term(const char *name)
+{
+    return term_usable(name) ? newterm(name, stdout, stdin) : NULL;
+}
+
+static int open_terminal(struct console *c, char *note, size_t notelen)
+{
+    const char *term = getenv("TERM");
+    note[0] = 0;
+    if (term && *term) screen = try_term(term);
+    if (!screen) {
+        static const char *fallbacks[] = {"xterm-256color", "xterm", "vt100", "ansi"};
+        bool tmuxish = term && (strncmp(term, "tmux", 4) == 0 || strncmp(term, "screen", 6) == 0);
+        const char *used = NULL;
+        for (int pass = 0; pass < 2 && !screen; pass++) {
+            if (pass == 1) unsetenv("TERMINFO"); /* a broken private database */
+            if (tmuxish && (screen = try_term("screen")) != NULL) used = "screen";
+            for (size_t i = 0; !screen && i < sizeof fallbacks / sizeof fallbacks[0]; i++)
+                if ((screen = try_term(fallbacks[i])) != NULL) used = fallbacks[i];
+        }
+        if (screen) {
+            char *t = sanitize_str(term ? term : "", 0);
+            snprintf(note, notelen, "TERM '%.40s' unknown here; using %s", t, used);
+            free(t);
+        }
+    }
+    if (!screen) return -1;
+    set_term(screen);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    leaveok(stdscr, TRUE);
+    curs_set(0);
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+    c->color = !c->cli->no_color && has_colors();
+    if (c->color) {
+        start_color();
+        use_default_colors();
+        init_pair(CP_FAILED, COLOR_RED, -1);
+        init_pair(CP_SUCCEEDED, COLOR_GREEN, -1);
+        init_pair(CP_RUNNING, COLOR_CYAN, -1);
+        init_pair(CP_PENDING, COLOR_YELLOW, -1);
+        init_pair(CP_CANCELLED, COLOR_MAGENTA, -1);
+        init_pair(CP_TEMPLATE, COLOR_BLUE, -1);
+        init_pair(CP_TITLE, -1, -1);
+        init_pair(CP_HEADER, COLOR_BLACK, COLOR_CYAN);
+        init_pair(CP_STATUS, COLOR_BLACK, COLOR_WHITE);
+        init_pair(CP_CURSOR, COLOR_BLACK, COLOR_CYAN);
+        init_pair(CP_ERROR, COLOR_WHITE, COLOR_RED);
+        init_pair(CP_DIM, -1, -1);
+        init_pair(CP_HILITE, COLOR_BLACK, COLOR_YELLOW);
+        init_pair(CP_BANNER, COLOR_WHITE, COLOR_BLUE);
+    }
+    add_reset("rmcup");
+    add_reset("sgr0");
+    add_reset("cnorm");
+    const char *mouse_off = "\033[?1000l";
+    if (crash_reset_len + strlen(mouse_off) < sizeof crash_reset) {
+        memcpy(crash_reset + crash_reset_len, mouse_off, strlen(mouse_off));
+        crash_reset_len += strlen(mouse_off);
+    }
+    return 0;
+}
+
+static void close_terminal(void)
+{
+    if (!screen) return;
+    mousemask(0, NULL);
+    endwin();
+    delscreen(screen);
+    screen = NULL;
+    crash_reset_len = 0;
+}
+
+/* ---- view stack ---- */
+
+void console_push(struct console *c, struct view *v)
+{
+    if (!v) return;
+    if (c->depth >= CONSOLE_MAX_VIEWS) {
+        v->ops->destroy(v);
+        console_say(c, true, "too many views open");
+        return;
+    }
+    c->stack[c->depth++] = v;
+    if (v->ops->data_changed) v->ops->data_changed(v, c);
+    c->redraw = true;
+}
+
+void console_pop(struct console *c)
+{
+    if (c->depth <= 0) return;
+    struct view *v = c->stack[--c->depth];
+    v->ops->destroy(v);
+    c->redraw = true;
+    if (c->depth == 0) c->quit = true;
+}
+
+struct view *console_top(struct console *c)
+{
+    return c->depth ? c->stack[c->depth - 1] : NULL;
+}
+
+void console_say(struct console *c, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->message, sizeof c->message, fmt, ap);
+    va_end(ap);
+    c->message_error = error;
+    c->redraw = true;
+}
+
+void console_cmdlog(struct console *c, const char *kubectl)
+{
+    size_t slot;
+    if (c->ncmdlog < CMDLOG_MAX) {
+        slot = (c->cmdlog_first + c->ncmdlog++) % CMDLOG_MAX;
+    } else {
+        slot = c->cmdlog_first;
+        free(c->cmdlog[slot].text);
+        c->cmdlog_first = (c->cmdlog_first + 1) % CMDLOG_MAX;
+    }
+    c->cmdlog[slot].time = time_now_ms();
+    c->cmdlog[slot].text = sanitize_str(kubectl, 0);
+    c->cmdlog_gen++;
+}
+
+void console_switch(struct console *c, const char *ctx, const char *ns, bool all)
+{
+    if (ctx) {
+        free(c->context);
+        c->context = xstrdup(ctx);
+    }
+    if (ns) {
+        free(c->ns);
+        c->ns = xstrdup(ns);
+    }
+    c->all_ns = all;
+    /* views about runs of the old scope go; the list stays */
+    while (c->depth > 1) console_pop(c);
+    runset_clear(c->rs);
+    if (c->src) source_switch(c->src);
+    c->redraw = true;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void console_osc52(struct console *c, const char *text)
+{
+    (void)c;
+    size_t n = strlen(text);
+    char *out = xmalloc(n * 4 / 3 + 32);
+    size_t o = 0;
+    o += (size_t)sprintf(out, "\033]52;c;");
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)text[i] << 16;
+        if (i + 1 < n) v |= (unsigned char)text[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)text[i + 2];
+        out[o++] = b64[(v >> 18) & 63];
+        out[o++] = b64[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? b64[v & 63] : '=';
+    }
+    out[o++] = '\a';
+    fflush(stdout);
+    ssize_t w = write(STDOUT_FILENO, out, o);
+    (void)w;
+    free(out);
+}
+
+/* A PR URL we are willing to put on someone's clipboard: https, a plain
+ * host, and a path of safe characters only. */
+static bool url_is_safe(const char *u)
+{
+    if (!u || strncmp(u, "https://", 8) != 0) return false;
+    size_t n = strlen(u);
+    if (n > 2048 || n < 10) return false;
+    for (const char *p = u + 8; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              strchr("-._~/:#%?=&+", ch)))
+            return false;
+    }
+    return true;
+}
+
+/* ---- prompt ---- */
+
+struct prompt {
+    int kind;            /* 0, '/', ':' */
+    wchar_t buf[256];
+    size_t len;
+    char *saved_filter;  /* filter before '/' (restored by Esc? no: Esc clears) */
+};
+
+static char *prompt_utf8(const struct prompt *p)
+{
+    char *out = xmalloc(p->len * MB_LEN_MAX + 1);
+    size_t o = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < p->len; i++) {
+        size_t k = wcrtomb(out + o, p->buf[i], &st);
+        if (k == (size_t)-1) out[o++] = '?';
+        else o += k;
+    }
+    out[o] = 0;
+    return out;
+}
+
+static void apply_filter_text(struct console *c, const char *text)
+{
+    char err[256];
+    if (runset_set_filter(c->rs, text, err, sizeof err) != 0) console_say(c, true, "%s", err);
+    else c->message[0] = 0;
+}
+
+static void run_command(struct console *c, const char *cmd)
+{
+    while (*cmd == ' ') cmd++;
+    char word[32] = "";
+    const char *arg = cmd;
+    size_t k = 0;
+    while (*arg && *arg != ' ' && k + 1 < sizeof word) word[k++] = *arg++;
+    word[k] = 0;
+    while (*arg == ' ') arg++;
+    char argbuf[256];
+    snprintf(argbuf, sizeof argbuf, "%s", arg);
+    for (char *e = argbuf + strlen(argbuf); e > argbuf && e[-1] == ' ';) *--e = 0;
+    if (!*word) return;
+    if (strcmp(word, "q") == 0 || strcmp(word, "q!") == 0 || strcmp(word, "quit") == 0 || strcmp(word, "qa") == 0) {
+        c->quit = true;
+    } else if (strcmp(word, "ns") == 0 || strcmp(word, "namespace") == 0) {
+        if (!*argbuf) {
+            console_say(c, true, ":ns needs a namespace name");
+            return;
+        }
+        console_switch(c, NULL, argbuf, false);
+        char *s = sanitize_str(argbuf, 0);
+        console_say(c, false, "namespace %s", s);
+        free(s);
+    } else if (strcmp(word, "ctx") == 0 || strcmp(word, "context") == 0) {
+        if (!*argbuf) {
+            console_say(c, true, ":ctx needs a context name");
+            return;
+        }
+        console_switch(c, argbuf, NULL, c->all_ns);
+    } else if (strcmp(word, "all") == 0 || strcmp(word, "A") == 0) {
+        console_switch(c, NULL, NULL, true);
+        console_say(c, false, "all namespaces");
+    } else if (strcmp(word, "log") == 0) {
+        console_push(c, cmdlog_view_new(c));
+    } else if (strcmp(word, "help") == 0) {
+        struct view *t = console_top(c);
+        console_push(c, help_view_new(c, t->ops->kind, t->ops->name));
+    } else {
+        char *s = sanitize_str(word, 0);
+        console_say(c, true, "unknown command :%s (try :ns, :ctx, :all, :log, :q)", s);
+        free(s);
+    }
+}
+
+/* Returns true when the key was consumed by an open prompt. */
+static bool prompt_key(struct console *c, struct prompt *p, int isfunc, wint_t ch)
+{
+    if (!p->kind) return false;
+    c->redraw = true;
+    bool changed = false;
+    if (!isfunc && ch == 27) {
+        if (p->kind == '/') apply_filter_text(c, "");
+        p->kind = 0;
+        c->message[0] = 0;
+        return true;
+    }
+    if ((!isfunc && (ch == '\n' || ch == '\r')) || (isfunc && ch == KEY_ENTER)) {
+        char *text = prompt_utf8(p);
+        int kind = p->kind;
+        p->kind = 0;
+        if (kind == ':') run_command(c, text);
+        else apply_filter_text(c, text);
+        free(text);
+        return true;
+    }
+    if ((isfunc && ch == KEY_BACKSPACE) || (!isfunc && (ch == 127 || ch == 8))) {
+        if (p->len == 0) {
+            if (p->kind == '/') apply_filter_text(c, "");
+            p->kind = 0;
+            return true;
+        }
+        p->len--;
+        changed = true;
+    } else if (!isfunc && ch == 21) { /* ^U */
+        p->len = 0;
+        changed = true;
+    } else if (!isfunc && ch >= 32 && ch != 127 && p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
+        p->buf[p->len++] = (wchar_t)ch;
+        changed = true;
+    } else if (isfunc && ch == KEY_RESIZE) {
+        return false;
+    }
+    if (changed && p->kind == '/') {
+        char *text = prompt_utf8(p);
+        apply_filter_text(c, text);
+        free(text);
+    }
+    return true;
+}
+
+/* ---- painting ---- */
+
+static void status_line(struct console *c, struct prompt *p, int y, int cols)
+{
+    attr_t sa = draw_attr(c, CP_STATUS);
+    if (p->kind) {
+        char *text = prompt_utf8(p);
+        char pre[2] = {(char)p->kind, 0};
+        draw_text(c, y, 0, 1, pre, A_BOLD, false);
+        int used = draw_text(c, y, 1, cols - 1, text, A_NORMAL, false);
+        free(text);
+        if (c->message[0] && used + 4 < cols - 1) {
+            int w = draw_width(c, c->message);
+            int x = cols - w - 1;
+            if (x < used + 3) x = used + 3;
+            draw_text(c, y, x, cols - x, c->message, draw_attr(c, CP_ERROR), false);
+        }
+        curs_set(1);
+        leaveok(stdscr, FALSE);
+        move(y, 1 + (used < cols - 1 ? used : cols - 2));
+        return;
+    }
+    curs_set(0);
+    leaveok(stdscr, TRUE);
+    char buf[512];
+    struct rs_counts k;
+    runset_counts(c->rs, &k);
+    char conn[128];
+    int64_t now = time_now_ms();
+    switch (c->conn) {
+    case CONN_CONNECTING: snprintf(conn, sizeof conn, "connecting"); break;
+    case CONN_LIVE: snprintf(conn, sizeof conn, "live"); break;
+    case CONN_RECONNECTING: {
+        int64_t in = c->next_try_ms - now;
+        snprintf(conn, sizeof conn, "reconnecting, next try in %llds", (long long)(in > 0 ? (in + 999) / 1000 : 0));
+        break;
+    }
+    case CONN_OFFLINE: {
+        char age[32];
+        time_format_age(c->data_time_ms == TIME_NONE ? TIME_NONE : now - c->data_time_ms, age, sizeof age);
+        snprintf(conn, sizeof conn, "offline, cache data %s old", age);
+        break;
+    }
+    }
+    char *ctx = sanitize_str(c->context ? c->context : "-", 0);
+    char *ns = sanitize_str(c->all_ns ? "*" : (c->ns ? c->ns : "-"), 0);
+    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s | %zu runs", ctx, ns, conn, k.total);
+    free(ctx);
+    free(ns);
+    struct { const char *name; size_t v; } ph[] = {
+        {"Failed", k.failed}, {"Running", k.running}, {"Pending", k.pending},
+        {"Succeeded", k.succeeded}, {"Cancelled", k.cancelled}, {"Template", k.tmpl},
+        {"none", k.none}, {"deleted", k.deleted},
+    };
+    for (size_t i = 0; i < sizeof ph / sizeof ph[0] && n > 0 && (size_t)n < sizeof buf; i++)
+        if (ph[i].v) n += snprintf(buf + n, sizeof buf - (size_t)n, " %s %zu", ph[i].name, ph[i].v);
+    if (c->progress[0] && n > 0 && (size_t)n < sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, " | %s", c->progress);
+    int used = draw_text(c, y, 0, cols, buf, sa, false);
+    if (c->message[0]) {
+        /* the message wins over the counts, but not over the connection */
+        int w = draw_width(c, c->message) + 2;
+        int x = cols - w;
+        if (x < used + 1) x = used + 1;
+        if (x > cols - w && cols - w >= cols / 3) x = cols - w;
+        if (x < cols / 3) x = cols / 3;
+        if (x < cols) draw_text(c, y, x, cols - x, c->message, c->message_error ? draw_attr(c, CP_ERROR) : sa, false);
+    }
+}
+
+static void paint(struct console *c, struct prompt *p)
+{
+    int rows = LINES, cols = COLS;
+    if (rows < 3 || cols < 10) {
+        erase();
+        mvaddstr(0, 0, "too small");
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
+    struct view *v = console_top(c);
+    char title[512];
+    v->ops->title(v, c, title, sizeof title);
+    if (c->conn == CONN_OFFLINE) {
+        char ban[640];
+        snprintf(ban, sizeof ban, " OFFLINE - history cache only | %s", title);
+        draw_text(c, 0, 0, cols, ban, draw_attr(c, CP_BANNER), false);
+    } else {
+        char full[640];
+        snprintf(full, sizeof full, " artriage | %s", title);
+        int used = draw_text(c, 0, 0, cols, full, draw_attr(c, CP_TITLE), false);
+        const char *hint = "? help ";
+        int hw = (int)strlen(hint);
+        if (used + hw + 1 < cols) draw_text(c, 0, cols - hw, hw, hint, draw_attr(c, CP_DIM), false);
+    }
+    v->ops->draw(v, c, 1, rows - 2, cols);
+    status_line(c, p, rows - 1, cols);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* ---- keys ---- */
+
+static void copy_pr(struct console *c)
+{
+    struct view *v = console_top(c);
+    const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
+    struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
+    if (!r) {
+        console_say(c, true, "no run selected");
+        return;
+    }
+    if (!r->pr_url) {
+        console_say(c, true, "this run has no known pull request");
+        return;
+    }
+    if (!url_is_safe(r->pr_url)) {
+        console_say(c, true, "the PR link is not a plain https URL; not copied");
+        return;
+    }
+    console_osc52(c, r->pr_url);
+    console_say(c, false, "copied %s", r->pr_url);
+}
+
+/* r / l / t: the view another file provides for the run under the cursor. */
+static void open_plugin(struct console *c, enum req req)
+{
+    struct view *v = console_top(c);
+    const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
+    struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
+    if (!r) {
+        console_say(c, true, "no run selected");
+        return;
+    }
+    struct view *(*open)(struct console *, struct rs_run *) =
+        req == REQ_RERUN ? rerun_view_open : req == REQ_LOGS ? logs_view_open : timeline_view_open;
+    struct view *nv = open ? open(c, r) : NULL;
+    if (nv) console_push(c, nv);
+}
+
+static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
+{
+    if (prompt_key(c, p, isfunc, ch)) return;
+    int key = (int)ch;
+    if (isfunc && ch == KEY_RESIZE) {
+        c->redraw = true;
+        return;
+    }
+    if (isfunc && ch == KEY_MOUSE) {
+        MEVENT ev;
+        if (getmouse(&ev) != OK) return;
+        struct view *v = console_top(c);
+        enum req r = REQ_NONE;
+        if (ev.bstate & BUTTON4_PRESSED) r = REQ_UP;
+        else if (ev.bstate & BUTTON5_PRESSED) r = REQ_DOWN;
+        if (r != REQ_NONE) {
+            for (int i = 0; i < 3; i++) v->ops->key(v, c, r, 0);
+        } else if ((ev.bstate & BUTTON1_PRESSED) && v->ops->click) {
+            v->ops->click(v, c, ev.y, false);
+        }
+        c->redraw = true;
+        return;
+    }
+    c->message[0] = 0;
+    c->redraw = true;
+    struct view *v = console_top(c);
+    const struct keybind *kb;
+    enum req req = keys_lookup(c, v->ops->kind, key, &kb);
+    if (req == REQ_NONE) return;
+    if (!keys_available(c, kb)) {
+        if ((kb->flags & KB_WRITES) && c->cli->read_only)
+            console_say(c, true, "read-only: %s refused", kb->keyname);
+        return;
+    }
+    if (v->ops->key(v, c, req, key)) return;
+    switch (req) {
+    case REQ_BACK: console_pop(c); break;
+    case REQ_QUIT: c->quit = true; break;
+    case REQ_FILTER: {
+        p->kind = '/';
+        /* start from the filter in force, so / refines it */
+        const char *f = runset_filter(c->rs);
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        p->len = mbsrtowcs(p->buf, &f, sizeof p->buf / sizeof p->buf[0] - 1, &st);
+        if (p->len == (size_t)-1) p->len = 0;
+        break;
+    }
+    case REQ_COMMAND: p->kind = ':'; p->len = 0; break;
+    case REQ_HELP: console_push(c, help_view_new(c, v->ops->kind, v->ops->name)); break;
+    case REQ_CMDLOG: console_push(c, cmdlog_view_new(c)); break;
+    case REQ_COPY: copy_pr(c); break;
+    case REQ_REFRESH:
+        if (c->src) source_refresh(c->src);
+        console_say(c, false, "refreshing");
+        break;
+    case REQ_REDRAW: clearok(curscr, TRUE); break;
+    case REQ_RERUN:
+    case REQ_LOGS:
+    case REQ_TIMELINE: open_plugin(c, req); break;
+    default: break;
+    }
+}
+
+/* ---- main ---- */
+
+static int64_t parse_refresh(const char *s, char *err, size_t errlen)
+{
+    if (!s) return 0;
+    int64_t ms;
+    if (time_parse_duration(s, &ms) != 0 || ms < 0 || ms > 3600000) {
+        errf(err, errlen, "--refresh '%s' is not a duration such as 2s", s);
+        return -1;
+    }
+    return ms;
+}
+
+int console_main(struct cli *cli)
+{
+    char err[512], note[256];
+    int64_t refresh_ms = parse_refresh(cli->refresh, err, sizeof err);
+    if (refresh_ms < 0) return cli_usage(NULL, "%s", err);
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return cli_fail("the console needs a terminal (stdin and stdout); for scripts use a command such as 'artriage list'");
+    setlocale(LC_ALL, "");
+    const char *cs = nl_langinfo(CODESET);
+    struct console c;
+    memset(&c, 0, sizeof c);
+    c.cli = cli;
+    c.utf8 = cs && strcmp(cs, "UTF-8") == 0;
+    c.rs = runset_new();
+    c.all_ns = cli->all_namespaces;
+    c.context = xstrdup(cli->context);
+    c.ns = xstrdup(cli->ns);
+    c.data_time_ms = TIME_NONE;
+    c.conn = cli->offline ? CONN_OFFLINE : CONN_CONNECTING;
+
+    if (tcgetattr(STDIN_FILENO, &saved_termios) == 0) have_termios = true;
+    install_signals();
+    if (open_terminal(&c, note, sizeof note) != 0) {
+        runset_free(c.rs);
+        free(c.context);
+        free(c.ns);
+        return cli_fail("cannot open the terminal (TERM=%s) even with a fallback terminal type",
+                        getenv("TERM") ? getenv("TERM") : "");
+    }
+    if (note[0]) console_say(&c, true, "%s", note);
+    console_push(&c, runs_view_new(&c));
+    c.src = source_new(&c);
+    signal_source = c.src;
+
+    struct prompt p;
+    memset(&p, 0, sizeof p);
+    uint64_t seen_gen = runset_gen(c.rs), seen_log = c.cmdlog_gen;
+    int64_t last_paint = 0, last_tick = time_mono_ms();
+    bool busy = true, data_dirty = false;
+    int tick_ms = refresh_ms > 1000 ? (int)refresh_ms : 1000;
+    paint(&c, &p);
+    while (!c.quit && !got_signal) {
+        int64_t now = time_mono_ms();
+        int timeout = busy ? 0 : (int)(last_tick + tick_ms - now);
+        if (data_dirty && refresh_ms) {
+            int64_t due = last_paint + refresh_ms - now;
+            if (due < timeout) timeout = (int)due;
+        }
+        if (timeout < 0) timeout = 0;
+        bool tty_ready = false;
+        source_wait(c.src, STDIN_FILENO, timeout, &tty_ready);
+        if (got_signal) break;
+        /* keys first: they must be on screen before any data work */
+        bool keyed = false;
+        for (int guard = 0; guard < 256; guard++) {
+            wint_t ch;
+            int rc = get_wch(&ch);
+            if (rc == ERR) break;
+            dispatch(&c, &p, rc == KEY_CODE_YES, ch);
+            keyed = true;
+            if (c.quit) break;
+        }
+        if (c.quit) break;
+        if (keyed && c.redraw) {
+            /* a key may have changed the data (filter): let views follow */
+            if (runset_gen(c.rs) != seen_gen) {
+                seen_gen = runset_gen(c.rs);
+                for (int i = 0; i < c.depth; i++)
+                    if (c.stack[i]->ops->data_changed) c.stack[i]->ops->data_changed(c.stack[i], &c);
+            }
+            paint(&c, &p);
+            c.redraw = false;
+            last_paint = time_mono_ms();
+        }
+        busy = source_step(c.src, 8);
+        if (runset_gen(c.rs) != seen_gen || c.cmdlog_gen != seen_log) {
+            seen_gen = runset_gen(c.rs);
+            seen_log = c.cmdlog_gen;
+            for (int i = 0; i < c.depth; i++)
+                if (c.stack[i]->ops->data_changed) c.stack[i]->ops->data_changed(c.stack[i], &c);
+            data_dirty = true;
+        }
+        now = time_mono_ms();
+        if (now - last_tick >= tick_ms) {
+            /* ages and "next try in" move: repaint; unchanged cells cost nothing */
+            last_tick = now;
+            data_dirty = true;
+        }
+        if ((data_dirty || c.redraw) && (!refresh_ms || now - last_paint >= refresh_ms || c.redraw)) {
+            paint(&c, &p);
+            c.redraw = false;
+            data_dirty = false;
+            last_paint = now;
+        }
+    }
+    signal_source = NULL;
+    source_free(c.src);
+    c.src = NULL;
+    close_terminal();
+    while (c.depth) {
+        struct view *v = c.stack[--c.depth];
+        v->ops->destroy(v);
+    }
+    for (size_t i = 0; i < c.ncmdlog; i++) free(c.cmdlog[(c.cmdlog_first + i) % CMDLOG_MAX].text);
+    runset_free(c.rs);
+    free(c.context);
+    free(c.ns);
+    free(c.conn_detail);
+    return 0;
+}
