@@ -97,12 +97,35 @@ static char *one_line_keep(const char *s) { return one_line_max(s, 0); }
 
 static bool is_phase(const char *p, const char *want) { return p && strcmp(p, want) == 0; }
 
+/* A log line without its level word ("error: ENOENT ..." -> "ENOENT ..."),
+ * as a person quotes the cause. */
+static const char *without_level(const char *s)
+{
+    static const char *const levels[] = {"error:", "Error:", "ERROR:", "fatal:", "FATAL:",
+                                         "[error]", "[ERROR]", "ERROR", "error"};
+    while (*s == ' ' || *s == '\t') s++;
+    /* the runner's tool-output framing (AGENTRUN.md §16) */
+    static const char *const frames[] = {"[command:delta] command output ", "[command:delta] "};
+    for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
+        if (strncmp(s, frames[i], strlen(frames[i])) == 0) {
+            s += strlen(frames[i]);
+            break;
+        }
+    while (*s == ' ' || *s == '\t') s++;
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        size_t n = strlen(levels[i]);
+        if (strncmp(s, levels[i], n) == 0 && s[n] == ' ' && s[n + 1] && s[n + 1] != ' ')
+            return s + n + 1;
+    }
+    return s;
+}
+
 /* The cause of a failed run in a few words: the classifier's evidence,
  * else status.message, else the reason. */
 static char *cause_of(const struct store_run *r, const struct store_change *c,
                       const struct store_class *cl)
 {
-    if (cl && cl->cls && cl->text && *cl->text) return one_line(cl->text);
+    if (cl && cl->cls && cl->text && *cl->text) return one_line(without_level(cl->text));
     const char *msg = c && c->message && *c->message ? c->message : r->message;
     if (msg && *msg) return one_line(msg);
     const char *reason = c && c->reason ? c->reason : r->reason;
@@ -149,7 +172,9 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
                 buf_printf(&t, "Run %s fails", r->name);
                 if (cause) buf_printf(&t, ": %s", cause);
                 if (cls_name) buf_printf(&t, " (%s)", cls_name);
-                if (r->npods == 0 && c->reconstructed && !(has_class && cls->line > 0) && r->runtime &&
+                /* only a run that started had pods to lose */
+                if (r->npods == 0 && c->reconstructed && r->started != TIME_NONE &&
+                    !(has_class && cls->line > 0) && r->runtime &&
                     (strcmp(r->runtime, "job") == 0 || strcmp(r->runtime, "workflow") == 0))
                     buf_puts(&t, "; its pods were gone before artriage saw them, so no log");
                 add(b, c->time, TL_FAILED, r, cls_name, c->reconstructed, buf_detach(&t));

@@ -109,13 +109,30 @@ def main():
         check(csv.splitlines()[0] == "time,kind,run,namespace,class,reconstructed,text", "csv header")
         check(all(LANE + "e" in ln for ln in csv.splitlines()[1:]), "--run selects one run")
 
+        # a new rule set: the cached logs are classified again, line numbers kept
+        con = sqlite3.connect(db)
+        v1 = {r[0] for r in con.execute("SELECT version FROM classifications")}
+        rules = os.path.join(tmp, "rules")
+        os.makedirs(rules)
+        with open(os.path.join(rules, "99-seed-test.rules"), "w") as f:
+            f.write("rule seed-test-nats-helper\nclass runtime.nats-helper-missing\nweight 99\n"
+                    "match not found in .PATH: .codex-nats-soak\nhint test rule\n")
+        p = run(*base, "--rules", rules, "sync")
+        check("0 logs" in p.stdout, "logs already cached are not fetched again: %r" % p.stdout)
+        v2 = {r[0] for r in con.execute("SELECT version FROM classifications")}
+        check(len(v2) == 1 and not (v1 & v2), "every run re-classified (%r -> %r)" % (v1, v2))
+        row = con.execute("SELECT c.class, c.line FROM classifications c JOIN runs r"
+                          " ON r.id = c.run_id WHERE r.name = ?", (LANE + "e",)).fetchone()
+        check(row == ("runtime.nats-helper-missing", 7), "e under the new rules: %r" % (row,))
+        con.close()
+
         # the server deletes b (retention sweep); sync again twice
         con = sqlite3.connect(db)
         before = con.execute("SELECT count(*) FROM changes").fetchone()[0]
         api.op({"op": "delete", "kind": "AgentRun", "apiVersion": "agents.proompteng.ai/v1alpha1",
                 "namespace": "agents", "name": LANE + "b"})
-        run(*base, "sync")
-        run(*base, "sync")
+        run(*base, "--rules", rules, "sync")
+        run(*base, "--rules", rules, "sync")
         after = con.execute("SELECT count(*) FROM changes").fetchone()[0]
         check(after == before + 1, "re-syncing adds only b's deletion (%d -> %d)" % (before, after))
         row = con.execute("SELECT deleted FROM runs WHERE name = ?", (LANE + "b",)).fetchone()
@@ -131,6 +148,20 @@ def main():
         check(json.loads(p.stdout)["events"], "offline timeline")
         p = run("--db", db, "--offline", "sync", ok=False)
         check(p.returncode == 1 and p.stderr.startswith("artriage: "), "sync refuses --offline")
+
+    # the demo scenario of the repository (data/demo/seed), all namespaces
+    demo = os.path.join(SRC, "data", "demo", "seed")
+    if os.path.isdir(demo):
+        db2 = os.path.join(tmp, "demo.db")
+        with KubeAPI(demo) as api:
+            run("-A", "--kubeconfig", api.kubeconfig, "--db", db2, "sync")
+        evs = json.loads(run("--db", db2, "timeline", "--lane", LANE, "-o", "json").stdout)["events"]
+        story = [(e["kind"], e["run"][-1]) for e in evs if e["kind"] in ("failed", "succeeded", "pr")]
+        check(story == [("failed", "b"), ("failed", "d"), ("failed", "e"), ("pr", "g"),
+                        ("succeeded", "g")], "demo seed story: %r" % story)
+        classes = [e["class"] for e in evs if e["kind"] == "failed"]
+        check(classes == ["runtime.missing-module", "vcs.worktree", "runtime.missing-executable"],
+              "demo seed classes: %r" % classes)
 
     # never a credential on disk
     for suffix in ("", "-wal", "-shm"):

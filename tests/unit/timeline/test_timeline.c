@@ -303,6 +303,47 @@ START_TEST(observed_run_and_blocked)
 }
 END_TEST
 
+/* The cause is quoted without the runner's framing or a level word; a
+ * run that never started is not said to have lost its pods. */
+START_TEST(cause_wording)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    struct agentrun r;
+    fx_run(&r, "docs-sync-20260225c", "u-c", "Failed", 1000, 1100, 5000);
+    r.runtime = xstrdup("job");
+    int64_t id;
+    ck_assert_int_eq(store_put_run(s, &r, 6000, &id, err, sizeof err), 0);
+    struct store_class c = {.cls = "vcs.push-rejected", .line = 136, .log_time = 4000,
+                            .text = "[command:delta] command output   error: failed to push some refs",
+                            .container = "agent-runner", .version = "1"};
+    ck_assert_int_eq(store_put_classification(s, id, &c, 6000, err, sizeof err), 0);
+    struct agentrun inv;
+    fx_run(&inv, "docs-sync-20260225d", "u-d", "Failed", 7000, TIME_NONE, 7000);
+    inv.runtime = xstrdup("job");
+    inv.message = xstrdup("missing required metadata keys: repository, head");
+    ck_assert_int_eq(store_put_run(s, &inv, 8000, NULL, err, sizeof err), 0);
+    struct timeline_query q;
+    timeline_query_init(&q);
+    q.lane = "docs-sync-20260225";
+    struct timeline t;
+    ck_assert_int_eq(timeline_build(s, &q, &t, err, sizeof err), 0);
+    const struct timeline_event *f = find(&t, TL_FAILED, "0225c", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->text, "Run docs-sync-20260225c fails: failed to push some refs (vcs.push-rejected)");
+    f = find(&t, TL_FAILED, "0225d", NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->text, "Run docs-sync-20260225d fails: missing required metadata keys: repository, head");
+    timeline_free(&t);
+    agentrun_free(&r);
+    agentrun_free(&inv);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("timeline");
@@ -312,6 +353,7 @@ int main(void)
     tcase_add_test(tc, run_filter_and_window);
     tcase_add_test(tc, renders_md_json_csv);
     tcase_add_test(tc, observed_run_and_blocked);
+    tcase_add_test(tc, cause_wording);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
