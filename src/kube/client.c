@@ -65,6 +65,8 @@ struct kube_client {
     char *display;             /* server as the user wrote it, for messages */
     struct kube_request *reqs;
     struct kube_timer *timers;
+    void (*log_fn)(void *ud, const char *kubectl);
+    void *log_ud;
 };
 
 /* ---- helpers ---- */
@@ -379,6 +381,12 @@ const struct kube_config *kube_client_config(const struct kube_client *c) { retu
 void kube_client_set_interactive(struct kube_client *c, bool yes) { c->interactive = yes; }
 void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->multi); }
 
+void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, const char *kubectl), void *ud)
+{
+    c->log_fn = fn;
+    c->log_ud = ud;
+}
+
 /* Makes sure an exec credential is fresh; force = the server said 401. */
 static int refresh_credentials(struct kube_client *c, bool force, char *err, size_t errlen)
 {
@@ -654,6 +662,7 @@ struct kube_request *kube_request_start(struct kube_client *c, const struct kube
         return r;
     }
     setup_easy(r);
+    if (c->log_fn) c->log_fn(c->log_ud, r->kubectl);
     if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "cannot start a request to %s", c->display);
@@ -722,6 +731,7 @@ static void retry_now(void *ud)
     free(r->retry_after);
     r->retry_after = NULL;
     r->curl_err[0] = 0;
+    if (r->c->log_fn) r->c->log_fn(r->c->log_ud, r->kubectl);
     if (curl_multi_add_handle(r->c->multi, r->easy) == CURLM_OK) {
         r->in_multi = true;
     } else {

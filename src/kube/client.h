@@ -128,6 +128,11 @@ int kube_client_perform(struct kube_client *c);
 /* Wakes a kube_client_wait from a signal handler or another thread. */
 void kube_client_wakeup(struct kube_client *c);
 
+/* Called with the kubectl equivalent of every request the client starts
+ * (list pages, watch reconnects and retries included), for the console's
+ * command log. The string is valid during the call. NULL fn turns it off. */
+void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, const char *kubectl), void *ud);
+
 struct kube_request *kube_request_start(struct kube_client *c, const struct kube_req *req);
 void kube_request_cancel(struct kube_request *r);
 const char *kube_request_kubectl(const struct kube_request *r);

@@ -63,6 +63,11 @@ static void count_done(void *ud, const struct kube_result *res, const char *rv)
     snprintf(p->rv, sizeof p->rv, "%s", rv ? rv : "");
 }
 
+static void log_line(void *ud, const char *kubectl)
+{
+    buf_printf(ud, "%s\n", kubectl);
+}
+
 START_TEST(list_5000_runs_with_pagination)
 {
     kubeapi_prepare(&api);
@@ -98,7 +103,9 @@ START_TEST(list_5000_runs_with_pagination)
     cJSON_Delete(items);
     free(rv);
 
-    /* pages arrive one by one */
+    /* pages arrive one by one, each request in the command log */
+    struct buf log = {0};
+    kube_client_set_request_log(c, log_line, &log);
     struct pages p = {0};
     struct kube_list_opts one = {.res = &KUBE_AGENTRUNS, .ns = "agents", .page_size = 700,
                                  .on_page = count_page, .on_done = count_done, .ud = &p};
@@ -110,6 +117,13 @@ START_TEST(list_5000_runs_with_pagination)
     ck_assert(p.ok);
     ck_assert_int_eq(p.items, 5000);
     ck_assert_int_eq(p.pages, 8);
+    ck_assert_msg(strstr(log.p, "kubectl get agentruns -n agents --context kubeapi -o json --chunk-size=700\n") == log.p,
+                  "%s", log.p);
+    int nlog = 0;
+    for (const char *q = log.p; (q = strchr(q, '\n')); q++) nlog++;
+    ck_assert_int_eq(nlog, 8);
+    kube_client_set_request_log(c, NULL, NULL);
+    buf_free(&log);
 
     /* a label selector */
     struct kube_list_opts sel = {.res = &KUBE_AGENTRUNS, .ns = "other", .label_selector = "lane=l3"};
