@@ -6,6 +6,7 @@
 #include "util/jsonutil.h"
 #include "util/xalloc.h"
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #endif
 
 #define FEED_SLICE (16u * 1024 * 1024) /* largest block handed to the scanner */
+#define PAR_MIN (2u * 1024 * 1024)     /* blocks from this size scan on two threads */
 #define MAX_FINDINGS 4096
 #define MAX_PER_RULE 16
 #define MAX_PENDING 256
@@ -45,6 +47,10 @@ struct classify_ctx {
     pcre2_match_data *md;
 #ifdef HAVE_HYPERSCAN
     hs_scratch_t *scratch;
+    hs_scratch_t *scratch2; /* for the second half of a large block */
+    struct hit *hits2;
+    size_t nhits2, caphits2;
+    bool par_off;
 #endif
     struct buf carry;        /* the current unterminated line (capped) */
     int64_t carry_off;       /* stream offset of carry.p[0] */
@@ -132,6 +138,8 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     if (!c->md) abort();
 #ifdef HAVE_HYPERSCAN
     if (rs->use_hs && hs_clone_scratch(rs->scratch_proto, &c->scratch) != HS_SUCCESS) abort();
+    const char *th = getenv("ARTRIAGE_CLASSIFY_THREADS");
+    c->par_off = th && strcmp(th, "1") == 0;
 #endif
     size_t n = rs->nrules ? rs->nrules : 1;
     c->rule_epoch = xcalloc(n, sizeof *c->rule_epoch);
@@ -166,6 +174,8 @@ void classify_free(struct classify_ctx *c)
     pcre2_match_data_free(c->md);
 #ifdef HAVE_HYPERSCAN
     if (c->scratch) hs_free_scratch(c->scratch);
+    if (c->scratch2) hs_free_scratch(c->scratch2);
+    free(c->hits2);
 #endif
     buf_free(&c->carry);
     buf_free(&c->strip);
@@ -361,6 +371,50 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
     push_hit(ctx, (size_t)to, (int)id);
     return 0;
 }
+
+static int on_hs_match2(unsigned int id, unsigned long long from, unsigned long long to,
+                        unsigned int flags, void *ctx)
+{
+    struct classify_ctx *c = ctx;
+    (void)from;
+    (void)flags;
+    c->hits2 = xgrow(c->hits2, &c->caphits2, c->nhits2 + 1, sizeof *c->hits2);
+    c->hits2[c->nhits2++] = (struct hit){(size_t)to, (int)id};
+    return 0;
+}
+
+struct half {
+    struct classify_ctx *c;
+    const char *p;
+    size_t n;
+};
+
+static void *scan_half(void *arg)
+{
+    struct half *h = arg;
+    hs_scan(h->c->rs->db, h->p, (unsigned)h->n, 0, h->c->scratch2, on_hs_match2, h->c);
+    return NULL;
+}
+
+/* Scans a block with Hyperscan. A large block is cut at a line boundary
+ * near its middle and the halves are scanned on two threads; only the
+ * (rare) hits are collected, so the sequential evaluation that follows is
+ * unchanged. */
+static void scan_hs(struct classify_ctx *c, const char *sb, size_t slen)
+{
+    const char *nl = slen >= PAR_MIN && !c->par_off ? memchr(sb + slen / 2, '\n', slen - slen / 2) : NULL;
+    if (nl && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS)
+        nl = NULL;
+    size_t split = nl ? (size_t)(nl - sb) + 1 : slen;
+    pthread_t t;
+    struct half h = {c, sb + split, slen - split};
+    c->nhits2 = 0;
+    bool threaded = split < slen && pthread_create(&t, NULL, scan_half, &h) == 0;
+    hs_scan(c->rs->db, sb, (unsigned)split, 0, c->scratch, on_hs_match, c);
+    if (threaded) pthread_join(t, NULL);
+    else if (split < slen) scan_half(&h);
+    for (size_t i = 0; i < c->nhits2; i++) push_hit(c, c->hits2[i].end + split, c->hits2[i].k);
+}
 #endif
 
 /* Fallback scanner: required literals by their first two bytes, then the
@@ -486,7 +540,7 @@ static void scan_region(struct classify_ctx *c, const char *buf, size_t len, int
     c->nhits = 0;
 #ifdef HAVE_HYPERSCAN
     if (c->rs->use_hs) {
-        hs_scan(c->rs->db, sb, (unsigned)slen, 0, c->scratch, on_hs_match, c);
+        scan_hs(c, sb, slen);
     } else {
         scan_pcre(c, sb, slen);
     }

@@ -109,6 +109,51 @@ def robustness(tmp):
         print("robustness %s: exit 0 in %.2fs" % (label, dt))
 
 
+def user_rules(tmp):
+    """A --rules DIR with a broken rule and a team class, and a user rules.d
+    found through XDG_CONFIG_HOME: the broken rule is reported as
+    file:line, the rest applies."""
+    rdir = os.path.join(tmp, "extra")
+    os.makedirs(rdir, exist_ok=True)
+    with open(os.path.join(rdir, "team.rules"), "w") as f:
+        f.write("rule team-db-warmup\nclass team.db-warmup\nweight 95\nmatch database is warming up\n"
+                "hint ask the DB team\n\nrule broken\nclass network\nmatch (unclosed\n")
+    log = os.path.join(tmp, "case.log")
+    with open(log, "w") as f:
+        f.write("start\nERROR database is warming up, giving up\nexit code 1\n")
+    p = subprocess.run([BIN, "classify", log, "--outcome", "failed", "-o", "json", "--rules", rdir],
+                       capture_output=True, timeout=120)
+    err = p.stderr.decode(errors="replace")
+    if p.returncode != 0 or "team.rules:9:" not in err:
+        raise SystemExit("--rules: exit %d, stderr %r" % (p.returncode, err))
+    res = json.loads(p.stdout)
+    if res["primary"]["class"] != "team.db-warmup" or res["primary"]["line"] != 2:
+        raise SystemExit("--rules: user class not applied: %r" % res["primary"])
+    xdg = os.path.join(tmp, "xdg")
+    os.makedirs(os.path.join(xdg, "artriage", "rules.d"), exist_ok=True)
+    shutil.copy(os.path.join(rdir, "team.rules"), os.path.join(xdg, "artriage", "rules.d", "team.rules"))
+    env = dict(os.environ, XDG_CONFIG_HOME=xdg)
+    p = subprocess.run([BIN, "classify", log, "--outcome", "failed", "-o", "json"],
+                       capture_output=True, timeout=120, env=env)
+    res = json.loads(p.stdout)
+    if p.returncode != 0 or res["primary"]["class"] != "team.db-warmup":
+        raise SystemExit("rules.d: user class not applied: %r" % res.get("primary"))
+    # bad input: one line on stderr, exit 1; bad usage: exit 2
+    p = subprocess.run([BIN, "classify", os.path.join(tmp, "missing.log")], capture_output=True, timeout=30)
+    if p.returncode != 1 or p.stderr.decode().count("\n") != 1:
+        raise SystemExit("missing file: exit %d, stderr %r" % (p.returncode, p.stderr))
+    p = subprocess.run([BIN, "classify", log, "--outcome", "maybe"], capture_output=True, timeout=30)
+    if p.returncode != 2:
+        raise SystemExit("bad --outcome: exit %d" % p.returncode)
+    # text output is sanitised: no raw escape sequences reach the terminal
+    with open(log, "wb") as f:
+        f.write(b"\x1b]0;pwned\x07 Segmentation fault \x1b[31mred\x1b[0m\n")
+    p = subprocess.run([BIN, "classify", log, "--outcome", "failed"], capture_output=True, timeout=30)
+    if p.returncode != 0 or b"\x1b" in p.stdout or b"\x07" in p.stdout or b"runtime.crash" not in p.stdout:
+        raise SystemExit("text output not sanitised: %r" % p.stdout)
+    print("user rules, rules.d, exit codes, sanitised text: ok")
+
+
 def main():
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,6 +173,7 @@ def main():
             if bad:
                 failures.append("%d successful own logs got a primary" % bad)
         robustness(tmp)
+        user_rules(tmp)
     if failures:
         print("FAIL: " + "; ".join(failures))
         return 1

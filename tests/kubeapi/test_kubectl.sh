@@ -153,15 +153,15 @@ assert all(i["metadata"]["uid"] and i["metadata"]["resourceVersion"] for i in d[
   grep -q '^  phase: Failed$' <<<"$out" || fail "$label: yaml phase"
 
   # get -w sees a change made through a script op
-  HOME=$home KUBECONFIG=$KUBEAPI_KUBECONFIG timeout 15 kubectl get agentruns -w \
+  HOME=$home KUBECONFIG=$KUBEAPI_KUBECONFIG timeout 40 kubectl get agentruns -w \
     >"$WORK/watch.out" 2>&1 &
   local wpid=$! i
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < 300; i++)); do
     grep -q conf-queued-x7k2p "$WORK/watch.out" && break
     sleep 0.1
   done
   kubeapi_op '{"op": "modify", "kind": "AgentRun", "namespace": "agents", "name": "conf-queued-x7k2p", "patch": {"status": {"phase": "Running"}}}' >/dev/null
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < 200; i++)); do
     grep -q '^conf-queued-x7k2p  *Running' "$WORK/watch.out" && break
     sleep 0.1
   done

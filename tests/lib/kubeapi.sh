@@ -9,8 +9,10 @@
 #   kubeapi_requests                      JSON of the requests seen so far
 #   kubeapi_stop                          stop it and remove KUBEAPI_DIR
 #
-# The server's stdin is a pipe held open by this shell: if the test dies
-# without calling kubeapi_stop, the server sees EOF and exits by itself.
+# One server per shell at a time (the variables above are global); for more,
+# use tests/lib/kubeapi.py. The server's stdin is a pipe held open by this
+# shell: if the test dies without calling kubeapi_stop, the server sees EOF
+# and exits by itself.
 
 kubeapi_start() {
   local data=$1

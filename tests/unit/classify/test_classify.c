@@ -582,6 +582,36 @@ START_TEST(fallback_scanner_same_results)
 }
 END_TEST
 
+START_TEST(two_thread_scan_same_results)
+{
+    /* a block large enough to be scanned in two halves: findings on both
+     * sides of the cut keep their line numbers and offsets */
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    struct buf log = {0};
+    for (int i = 0; i < 60000; i++) {
+        if (i == 10 || i == 45000) buf_puts(&log, "Error: connect ECONNREFUSED 10.0.0.1:5432\n");
+        else if (i == 59990) buf_puts(&log, "Segmentation fault (core dumped)\n");
+        else buf_printf(&log, "line %d of ordinary build output, nothing to see here\n", i);
+    }
+    ck_assert_uint_gt(log.len, 2u * 1024 * 1024);
+    struct classify_result *a = run(rs, CLASSIFY_OUTCOME_FAILED, log.p, log.len);
+    setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+    struct classify_result *b = run(rs, CLASSIFY_OUTCOME_FAILED, log.p, log.len);
+    unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+    same_result(a, b, 0);
+    ck_assert_uint_eq(a->nfindings, 3);
+    ck_assert_int_eq(a->findings[1].line, 45001);
+    ck_assert_int_eq(a->findings[2].line, 59991);
+    ck_assert_int_eq(a->findings[2].offset, b->findings[2].offset);
+    ck_assert_str_eq(a->primary.class_id, "network"); /* first of comparable weight */
+    ck_assert_int_eq(a->primary.line, 11);
+    classify_result_free(a);
+    classify_result_free(b);
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(newline_count)
 {
     char b[300];
@@ -644,6 +674,7 @@ int main(void)
     tcase_add_test(tc, termination_message_and_posix_spawn);
     tcase_add_test(tc, caller_findings_no_pr);
     tcase_add_test(tc, fallback_scanner_same_results);
+    tcase_add_test(tc, two_thread_scan_same_results);
     tcase_add_test(tc, newline_count);
     tcase_add_test(tc, outcome_parse);
     suite_add_tcase(s, tc);
