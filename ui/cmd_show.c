@@ -12,6 +12,7 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include "store/store.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,28 @@ static int scan_chunk(void *ud, const char *data, size_t n)
     if (s->cls) classify_feed(s->cls, data, n);
     s->bytes += n;
     return s->bytes > SHOW_LOG_MAX;
+}
+
+/* Keeps a PR GitHub named in the history cache (when there is one and it
+ * knows the run), so later list/--offline calls show it without asking. */
+static void cache_pr(struct run_set *set, const struct run_view *v, const struct pr_link *pr)
+{
+    if (!set->store || !pr->url) return;
+    long long id = runsrc_cache_id(set, v);
+    if (!id) return;
+    char err[ERRLEN];
+    struct store_opts o;
+    store_opts_default(&o);
+    struct store *w = store_open(store_path(set->store), &o, err, sizeof err);
+    if (w && store_put_pr(w, id, pr->url, pr->number, pr->repository, "github", TIME_NONE, time_now_ms(),
+                          err, sizeof err) == 0) {
+        store_close(w);
+        return;
+    }
+    if (w) store_close(w);
+    char *e = sanitize_str(err, 0);
+    fprintf(stderr, "artriage: note: %s\n", e);
+    free(e);
 }
 
 /* PR and failure from the log, then the PR from GitHub; returns true
@@ -76,6 +99,7 @@ static bool link_pr(struct run_set *set, struct run_view *v)
         } else {
             looked = true;
             if (rc == 1) {
+                cache_pr(set, v, &pr);
                 if (!v->has_pr) {
                     run_view_set_pr(v, &pr);
                 } else if (v->pr.number == pr.number && v->pr.repository && pr.repository &&

@@ -33,6 +33,7 @@
 #include <wchar.h>
 
 static volatile sig_atomic_t got_signal;
+struct view *(*console_first_view)(struct console *c);
 static struct source *signal_source;
 static struct termios saved_termios;
 static bool have_termios;
@@ -559,6 +560,10 @@ static void open_plugin(struct console *c, enum req req)
 static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
 {
     if (prompt_key(c, p, isfunc, ch)) return;
+    {
+        struct view *top = console_top(c);
+        if (top && top->ops->raw_key && top->ops->raw_key(top, c, isfunc, (int)ch)) return;
+    }
     int key = (int)ch;
     if (isfunc && ch == KEY_RESIZE) {
         c->redraw = true;
@@ -663,7 +668,8 @@ int console_main(struct cli *cli)
                         getenv("TERM") ? getenv("TERM") : "");
     }
     if (note[0]) console_say(&c, true, "%s", note);
-    console_push(&c, runs_view_new(&c));
+    struct view *first = console_first_view ? console_first_view(&c) : NULL;
+    console_push(&c, first ? first : runs_view_new(&c));
     c.src = source_new(&c);
     signal_source = c.src;
 
@@ -708,6 +714,10 @@ int console_main(struct cli *cli)
             last_paint = time_mono_ms();
         }
         busy = source_step(c.src, 8);
+        {
+            struct view *top = console_top(&c);
+            if (top->ops->work && top->ops->work(top, &c, 8)) busy = true;
+        }
         if (runset_gen(c.rs) != seen_gen || c.cmdlog_gen != seen_log) {
             seen_gen = runset_gen(c.rs);
             seen_log = c.cmdlog_gen;

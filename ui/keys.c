@@ -3,7 +3,7 @@
 #include "view.h"
 #include <stddef.h>
 
-#define NAV (VK_RUNS | VK_DETAIL | VK_HELP | VK_CMDLOG)
+#define NAV (VK_RUNS | VK_DETAIL | VK_HELP | VK_CMDLOG | VK_LOGS | VK_TIMELINE)
 #define CTRL(x) ((x) & 0x1f)
 
 const struct keybind key_table[] = {
@@ -27,14 +27,36 @@ const struct keybind key_table[] = {
     {'/', REQ_FILTER, "/", "filter runs: text, phase: class: lane: agent: ns: (Enter keeps, Esc clears)", VK_RUNS, 0},
     {'s', REQ_SORT, "s", "sort by the next column (AGE = newest first)", VK_RUNS, 0},
     {'r', REQ_RERUN, "r", "rerun: create the run's next attempt", VK_RUNS | VK_DETAIL, KB_WRITES},
-    {'l', REQ_LOGS, "l", "logs of the run, opened at the cause", VK_RUNS | VK_DETAIL, 0},
+    {'l', REQ_LOGS, "l", "logs of the run, opened at the cause", VK_RUNS | VK_DETAIL | VK_TIMELINE, 0},
     {'t', REQ_TIMELINE, "t", "timeline of the run's lane", VK_RUNS | VK_DETAIL, 0},
+    {']', REQ_FIND_NEXT, "] / [", "next / previous finding of the classifier", VK_LOGS, 0},
+    {'[', REQ_FIND_PREV, NULL, NULL, VK_LOGS, 0},
+    {'e', REQ_EXPLAIN, "e", "explain: which rules matched where (classify --explain)", VK_LOGS, 0},
+    {'f', REQ_FOLLOW, "f / F", "follow: stick to the end as lines arrive (again: off)", VK_LOGS, 0},
+    {'F', REQ_FOLLOW, NULL, NULL, VK_LOGS, 0},
+    {'/', REQ_SEARCH, "/ ?", "search forward / backward (regex; smart case)", VK_LOGS, 0},
+    {'?', REQ_SEARCH_BACK, NULL, NULL, VK_LOGS, 0},
+    {'n', REQ_SEARCH_NEXT, "n / N", "next / previous search hit, with lines around it", VK_LOGS, 0},
+    {'N', REQ_SEARCH_PREV, NULL, NULL, VK_LOGS, 0},
+    {'&', REQ_LOG_FILTER, "&", "show only lines matching a regex (empty: all lines)", VK_LOGS, 0},
+    {'W', REQ_WRAP, "W", "wrap long lines (again: horizontal scroll)", VK_LOGS, 0},
+    {'t', REQ_TIMESTAMPS, "t", "show / hide timestamps", VK_LOGS, 0},
+    {KEY_LEFT, REQ_LEFT, "Left / Right", "scroll long lines sideways", VK_LOGS, 0},
+    {KEY_RIGHT, REQ_RIGHT, NULL, NULL, VK_LOGS, 0},
+    {'\t', REQ_TAB_NEXT, "Tab / S-Tab", "next / previous container log", VK_LOGS, 0},
+    {KEY_BTAB, REQ_TAB_PREV, NULL, NULL, VK_LOGS, 0},
+    {'w', REQ_WRITE, "w", "write the log to a file (mode 0600)", VK_LOGS, 0},
+    {'y', REQ_COPY, "y", "copy the evidence line to the clipboard (OSC 52)", VK_LOGS, 0},
+    {'n', REQ_NOTE, "n", "add a note at the selected event's time", VK_TIMELINE, 0},
+    {'x', REQ_EXPORT, "x", "export the timeline (.md .json .csv by the name)", VK_TIMELINE, 0},
+    {'h', REQ_HELP, "h / F1", "this help", VK_LOGS, 0},
+    {KEY_F(1), REQ_HELP, NULL, NULL, VK_LOGS, 0},
     {'y', REQ_COPY, "y", "copy the run's PR URL to the clipboard (OSC 52)", VK_RUNS | VK_DETAIL, 0},
     {'R', REQ_REFRESH, "R", "refresh: list again from the cluster", VK_RUNS | VK_DETAIL, 0},
     {':', REQ_COMMAND, ":", "command: :ns NAME, :ctx NAME, :all, :log, :q", VK_ALL, 0},
-    {'?', REQ_HELP, "?", "this help", VK_RUNS | VK_DETAIL | VK_CMDLOG, 0},
+    {'?', REQ_HELP, "?", "this help", VK_RUNS | VK_DETAIL | VK_CMDLOG | VK_TIMELINE, 0},
     {CTRL('l'), REQ_REDRAW, "^L", "redraw the screen", VK_ALL, 0},
-    {27, REQ_BACK, "Esc", "back to the previous view", VK_DETAIL | VK_HELP | VK_CMDLOG | VK_RERUN, 0},
+    {27, REQ_BACK, "Esc", "back to the previous view", VK_DETAIL | VK_HELP | VK_CMDLOG | VK_RERUN | VK_LOGS | VK_TIMELINE, 0},
     {'q', REQ_BACK, "q", "back; quit on the last view", VK_ALL & ~VK_RERUN, 0},
     {0, REQ_NONE, NULL, NULL, 0, 0},
 };

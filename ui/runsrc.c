@@ -235,6 +235,9 @@ static void enrich_from_cache(struct run_set *s, struct run_view *v, int64_t id)
         }
         store_pr_list_free(&prs);
     }
+    /* a PR found after the verdict (e.g. through GitHub) settles it */
+    if (v->has_pr && v->has_failure && strcmp(v->failure.cls, CLASS_NO_PR) == 0)
+        run_view_set_failure(v, NULL, -1, NULL, NULL, NULL);
 }
 
 /* True when the cache holds the agent-runner log of one of the run's

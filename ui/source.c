@@ -937,6 +937,21 @@ void source_free(struct source *s)
     free(s);
 }
 
+struct kube_client *source_kube(struct source *s)
+{
+    return s->kube;
+}
+
+struct store *source_store(struct source *s)
+{
+    return s->store;
+}
+
+const struct classify_rules *source_rules(struct source *s)
+{
+    return rules_ready(s) ? s->rules : NULL;
+}
+
 void source_wakeup(struct source *s)
 {
     if (s->kube) kube_client_wakeup(s->kube);

@@ -34,4 +34,11 @@ void source_switch(struct source *s);
 void source_refresh(struct source *s);
 /* Wakes source_wait from a signal handler. */
 void source_wakeup(struct source *s);
+/* For views that read on their own (logs, timeline): the cluster client
+ * (NULL offline), the history cache (NULL if it could not be opened) and
+ * the classifier's rules (loaded on first use; NULL if they cannot be).
+ * All owned by the source. */
+struct kube_client *source_kube(struct source *s);
+struct store *source_store(struct source *s);
+const struct classify_rules *source_rules(struct source *s);
 #endif

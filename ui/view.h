@@ -37,6 +37,10 @@ enum req {
     REQ_ENTER, REQ_BACK, REQ_QUIT,
     REQ_FILTER, REQ_COMMAND, REQ_SORT, REQ_DETAIL, REQ_RERUN, REQ_COPY,
     REQ_REFRESH, REQ_HELP, REQ_CMDLOG, REQ_REDRAW, REQ_LOGS, REQ_TIMELINE,
+    /* inside the log and timeline views (logs.c, timeline.c) */
+    REQ_FIND_NEXT, REQ_FIND_PREV, REQ_EXPLAIN, REQ_FOLLOW,
+    REQ_SEARCH, REQ_SEARCH_BACK, REQ_SEARCH_NEXT, REQ_SEARCH_PREV, REQ_LOG_FILTER,
+    REQ_WRAP, REQ_TIMESTAMPS, REQ_TAB_NEXT, REQ_TAB_PREV, REQ_WRITE, REQ_NOTE, REQ_EXPORT,
 };
 
 /* Views kinds, as bits, so one key table row can serve several views. */
@@ -64,6 +68,13 @@ struct view_ops {
     /* The run this view is about (cursor or subject), or NULL; may be NULL. */
     const char *(*run_uid)(struct view *v);
     void (*destroy)(struct view *v);
+    /* Sees every key before the key table, for a view's own prompt
+     * (vprompt.h); true = consumed. May be NULL. */
+    bool (*raw_key)(struct view *v, struct console *c, bool isfunc, int ch);
+    /* Background work of the top view (loading, indexing, search) for
+     * about budget_ms; sets c->redraw when the screen must change;
+     * true = more is ready now. May be NULL. */
+    bool (*work)(struct view *v, struct console *c, int budget_ms);
 };
 
 struct view {
@@ -174,4 +185,9 @@ struct view *cmdlog_view_new(struct console *c);
 struct view *rerun_view_open(struct console *c, struct rs_run *run) __attribute__((weak));
 struct view *logs_view_open(struct console *c, struct rs_run *run) __attribute__((weak));
 struct view *timeline_view_open(struct console *c, struct rs_run *run) __attribute__((weak));
+/* The log view on a file (`artriage view FILE`, logs.c); NULL with err. */
+struct view *logs_view_file(struct console *c, const char *path, char *err, size_t errlen);
+/* When set before console_main, the first view instead of the run list
+ * (NULL from it: the run list). */
+extern struct view *(*console_first_view)(struct console *c);
 #endif

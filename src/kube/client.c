@@ -275,12 +275,9 @@ char *kube_kubectl_equivalent(const struct kube_client *c, const struct kube_req
         }
         break;
     case KUBE_WATCH:
+        /* kubectl has no flag for the resourceVersion a watch resumes
+         * from; the command stays pasteable without it. */
         buf_puts(&b, " --watch-only -o json --output-watch-events");
-        if (q->resource_version && *q->resource_version) {
-            buf_puts(&b, " (from resourceVersion");
-            put_word(&b, q->resource_version);
-            buf_putc(&b, ')');
-        }
         break;
     case KUBE_CREATE:
         if (q->dry_run) buf_puts(&b, " --dry-run=server");

@@ -76,6 +76,11 @@ void run_view_set_failure(struct run_view *v, const char *cls, int64_t line, con
 
 void run_view_apply_no_pr(struct run_view *v)
 {
+    if (v->has_pr && v->has_failure && strcmp(v->failure.cls, CLASS_NO_PR) == 0) {
+        /* a PR found later (GitHub, a newer log) settles an earlier verdict */
+        run_view_set_failure(v, NULL, -1, NULL, NULL, NULL);
+        return;
+    }
     if (v->has_pr || !linkage_needs_pr(&v->run)) return;
     if (v->has_failure && strcmp(v->failure.cls, CLASS_NO_PR) != 0) {
         v->failure.secondary_no_pr = true;

@@ -52,7 +52,8 @@ void run_view_set_failure(struct run_view *v, const char *cls, int64_t line, con
                           const char *rule, const char *text);
 /* A run that needs a PR (linkage_needs_pr) and has none gets
  * failure agent.no-pr (line null); a run with another failure keeps it
- * (agent.no-pr then only noted as secondary). */
+ * (agent.no-pr then only noted as secondary). A run that has a PR loses
+ * an agent.no-pr verdict made before the PR was found. */
 void run_view_apply_no_pr(struct run_view *v);
 
 /* The failure a run's status alone shows, without logs or classifier:

@@ -171,7 +171,8 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
                 struct buf t = {0};
                 buf_printf(&t, "Run %s fails", r->name);
                 if (cause) buf_printf(&t, ": %s", cause);
-                if (cls_name) buf_printf(&t, " (%s)", cls_name);
+                /* "unknown" names no cause: the sentence says what is known */
+                if (cls_name && strcmp(cls_name, "unknown") != 0) buf_printf(&t, " (%s)", cls_name);
                 /* only a run that started had pods to lose */
                 if (r->npods == 0 && c->reconstructed && r->started != TIME_NONE &&
                     !(has_class && cls->line > 0) && r->runtime &&

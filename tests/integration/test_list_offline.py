@@ -57,6 +57,29 @@ def main():
             nopr = by.get("docs-refresh-20260301a", {})
             check(nopr.get("failure") and nopr["failure"]["class"] == "agent.no-pr",
                   "cached log without PR: agent.no-pr in list: %r" % nopr.get("failure"))
+            # GitHub knows a PR the log did not show: show caches it
+            gh_data = os.path.join(tmp, "gh.json")
+            with open(gh_data, "w") as f:
+                json.dump({"proompteng/lab": [{"number": 4000, "html_url": "https://github.com/proompteng/lab/pull/4000",
+                                               "state": "open", "merged_at": None, "created_at": "2026-03-01T11:00:00Z",
+                                               "head": {"ref": "codex/docs-refresh-20260301a", "sha": "abc"}}]}, f)
+            gh = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "github", "server.py"),
+                                   "--data", gh_data, "--token", "ghtok"], stdout=subprocess.PIPE)
+            try:
+                port = int(gh.stdout.readline().split()[1])
+                env2 = dict(env, GITHUB_TOKEN="ghtok", ARTRIAGE_GITHUB_API="http://127.0.0.1:%d" % port)
+                p = subprocess.run([BIN, "--db", db, "show", "docs-refresh-20260301a", "-o", "json"], env=env2,
+                                   capture_output=True, timeout=60)
+                s = json.loads(p.stdout) if p.returncode == 0 else {}
+                check((s.get("pr") or {}).get("number") == 4000 and s.get("failure") is None,
+                      "GitHub PR settles agent.no-pr: %r %r" % (s.get("pr"), s.get("failure")))
+            finally:
+                gh.terminate()
+                gh.wait()
+            rc, out, err = run("list", "-o", "json")
+            r = {x["name"]: x for x in json.loads(out)}.get("docs-refresh-20260301a", {})
+            check((r.get("pr") or {}).get("number") == 4000 and r.get("failure") is None,
+                  "list shows the cached GitHub PR: %r" % r.get("pr"))
             # b deleted on the server, d's pod gone too
             api.op({"op": "delete", "apiVersion": "agents.proompteng.ai/v1alpha1", "kind": "AgentRun",
                     "namespace": "agents", "name": sc.LANE + "b"})

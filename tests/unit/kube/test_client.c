@@ -515,6 +515,9 @@ START_TEST(kubectl_equivalents)
     free(s);
     q = (struct kube_req){.verb = KUBE_WATCH, .res = &KUBE_AGENTRUNS, .ns = NULL, .resource_version = "42",
                           .allow_bookmarks = true, .timeout_seconds = 60};
+    s = kube_kubectl_equivalent(NULL, &q);
+    ck_assert_str_eq(s, "kubectl get agentruns -A --watch-only -o json --output-watch-events");
+    free(s);
     s = kube_request_path(&q);
     ck_assert_str_eq(s, "/apis/agents.proompteng.ai/v1alpha1/agentruns?resourceVersion=42&watch=true"
                         "&allowWatchBookmarks=true&timeoutSeconds=60");

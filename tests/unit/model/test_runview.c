@@ -124,6 +124,13 @@ START_TEST(no_pr_flag)
     ck_assert_str_eq(cJSON_GetObjectItem(f, "class")->valuestring, "agent.no-pr");
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(f, "line")));
     cJSON_Delete(j);
+    /* a PR found later settles it */
+    struct pr_link pr;
+    ck_assert_int_eq(pr_link_parse_url("https://github.com/proompteng/lab/pull/3653", &pr), 0);
+    run_view_set_pr(g, &pr);
+    pr_link_free(&pr);
+    run_view_apply_no_pr(g);
+    ck_assert(!g->has_failure);
     /* a failed run keeps its real cause */
     struct run_view *e = find(&fx, "20260225e");
     run_view_set_failure(e, "runtime.missing-executable", 57, "agent-runner", "path-exec-not-found", "x");

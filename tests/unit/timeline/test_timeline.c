@@ -324,6 +324,11 @@ START_TEST(cause_wording)
     inv.runtime = xstrdup("job");
     inv.message = xstrdup("missing required metadata keys: repository, head");
     ck_assert_int_eq(store_put_run(s, &inv, 8000, NULL, err, sizeof err), 0);
+    struct store_run sr;
+    ck_assert_int_eq(store_get_run(s, NULL, NULL, "docs-sync-20260225d", &sr, err, sizeof err), 1);
+    struct store_class u = {.cls = "unknown", .line = -1, .log_time = TIME_NONE, .version = "1"};
+    ck_assert_int_eq(store_put_classification(s, sr.id, &u, 8000, err, sizeof err), 0);
+    store_run_free(&sr);
     struct timeline_query q;
     timeline_query_init(&q);
     q.lane = "docs-sync-20260225";
@@ -335,6 +340,7 @@ START_TEST(cause_wording)
     f = find(&t, TL_FAILED, "0225d", NULL);
     ck_assert_ptr_nonnull(f);
     ck_assert_str_eq(f->text, "Run docs-sync-20260225d fails: missing required metadata keys: repository, head");
+    ck_assert_str_eq(f->cls, "unknown");
     timeline_free(&t);
     agentrun_free(&r);
     agentrun_free(&inv);

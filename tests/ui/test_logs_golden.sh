@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Golden screens of the log view (attempt e, opened on its cause) and the
+# timeline view (the seed lane) at 80x24 and 200x60, compared with
+# tests/ui/golden/{logs,timeline}-WxH.txt. Clock times are masked (HH:MM:SS)
+# and the console's status bar is left out: it belongs to the frame's own
+# goldens. UPDATE_GOLDEN=1 rewrites the expected screens.
+set -eu
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/logview_lib.sh"
+ui_init logsgolden
+kubeapi_start "$UI_SRC/data/demo/seed" || fail "the test API server did not start"
+GOLD=$UI_SRC/tests/ui/golden
+L=torghut-v5-doc12-dspy-adoption-run-20260225
+
+check() { # name
+  local got=$UI_DIR/$1.txt
+  ui_screen | sed '$d' | sed -E 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/HH:MM:SS/g' >"$got"
+  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+    mkdir -p "$GOLD"
+    cp "$got" "$GOLD/$1.txt"
+  elif ! diff -u "$GOLD/$1.txt" "$got" >"$UI_DIR/diff"; then
+    cat "$UI_DIR/diff" >&2
+    fail "screen $1 differs from the golden one"
+  fi
+}
+
+for size in 80x24 200x60; do
+  ui_start "${size%x*}" "${size#*x}" TERM=xterm-256color -- --kubeconfig "$KUBEAPI_KUBECONFIG" -n agents \
+    --db "$UI_DIR/history-$size.db"
+  ui_wait "runs 21/21" 20
+  ui_wait "runtime.missing" 20
+  ui_wait_gone "reading logs" 30
+  lv_open_run "${L}e"
+  ui_wait "line 208/214"
+  ui_wait "runtime.missing-executable  line 208"
+  sleep 0.3
+  check "logs-$size"
+  ui_keys q
+  ui_wait_gone "logs: "
+  ui_keys t
+  ui_wait "timeline: $L"
+  ui_wait "first-cause"
+  sleep 0.3
+  check "timeline-$size"
+  ui_keys q q
+  [ "$(ui_exit_status)" = 0 ] || fail "exit status ($size)"
+done
+echo PASS
