@@ -26,6 +26,7 @@
 #include "classify/classify.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
+#include "model/runsignals.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/sanitize.h"
@@ -463,38 +464,13 @@ static bool rules_ready(struct source *s)
     return s->rules != NULL;
 }
 
-/* What the run's status says (reason, message, runner error, the failure
- * conditions) joins the log evidence. */
-static void add_status_signals(struct classify_ctx *k, const struct agentrun *a)
-{
-    if (a->reason || a->message) {
-        struct classify_signal sig = {.source = CLASSIFY_SIG_STATUS, .reason = a->reason,
-                                      .message = a->message, .exit_code = -1};
-        classify_add_signal(k, &sig);
-    }
-    if (a->has_runner && a->runner_error) {
-        struct classify_signal sig = {.source = CLASSIFY_SIG_TERMINATION, .kind = "runner",
-                                      .message = a->runner_error,
-                                      .exit_code = a->runner_exit_code >= 0 ? (int)a->runner_exit_code : -1};
-        classify_add_signal(k, &sig);
-    }
-    static const char *types[] = {"Failed", "InvalidSpec", "Duplicate", "Blocked", "Cancelled"};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        const struct condition *cd = agentrun_condition(a, types[i]);
-        if (!cd || !cd->status || strcmp(cd->status, "True") != 0) continue;
-        struct classify_signal sig = {.source = CLASSIFY_SIG_CONDITION, .kind = cd->type, .status = cd->status,
-                                      .reason = cd->reason, .message = cd->message, .exit_code = -1};
-        classify_add_signal(k, &sig);
-    }
-}
-
 /* A failed run with no verdict yet gets one from its status alone (its pods
  * may be gone); a log read later replaces it. */
 static void classify_from_status(struct source *s, struct rs_run *r)
 {
     if (r->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
     struct classify_ctx *k = classify_new(s->rules, CLASSIFY_OUTCOME_FAILED);
-    add_status_signals(k, &r->run);
+    run_signals_add(k, &r->run, r->pods, r->npods);
     struct classify_result *cr = classify_finish(k);
     if (cr && cr->has_primary && cr->primary.class_id && strcmp(cr->primary.class_id, "unknown") != 0) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
@@ -527,14 +503,11 @@ static void triage_start_next(struct source *s)
         t->pod = it.pod;
         t->pod_uid = it.pod_uid;
         t->container = it.container;
-        const char *ph = r->run.phase ? r->run.phase : "";
-        t->cls = classify_new(s->rules, strcmp(ph, "Failed") == 0 ? CLASSIFY_OUTCOME_FAILED :
-                                        strcmp(ph, "Succeeded") == 0 ? CLASSIFY_OUTCOME_SUCCEEDED :
-                                        CLASSIFY_OUTCOME_UNKNOWN);
+        t->cls = classify_new(s->rules, run_outcome(&r->run));
         char *prefix = xasprintf("log:%s/%s", t->pod, t->container);
         t->pr = pr_scan_new(r->run.repository, prefix);
         free(prefix);
-        add_status_signals(t->cls, &r->run);
+        run_signals_add(t->cls, &r->run, r->pods, r->npods);
         struct kube_req q = {
             .verb = KUBE_LOGS, .ns = t->ns, .name = t->pod, .container = t->container,
             .on_data = triage_data, .on_done = triage_done, .ud = t,
