@@ -27,7 +27,7 @@ demo: build
 	@scripts/demo $(BUILD)/artriage
 
 bench: build
-	@for b in bench/*.sh; do echo "== $$b"; bash $$b $(BUILD)/artriage || exit 1; done
+	@for b in bench/*.sh; do echo "== $$b"; bash $$b $(CURDIR)/$(BUILD)/artriage || exit 1; done
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD)

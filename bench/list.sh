@@ -2,15 +2,16 @@
 # Benchmark (BENCHMARKS.md "List"): `artriage list -A -o json` against
 # `kubectl get agentruns -A -o json`, 5,000 AgentRuns served by
 # tests/kubeapi/server.py. Prints the figures; not a test.
-#   bench/list.sh [BUILD_DIR] [N]
+#   bench/list.sh [BINARY|BUILD_DIR] [N]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/build}
+arg=${1:-$src/build}
 n=${2:-5000}
-bin=$build/artriage
+if [ -d "$arg" ]; then bin=$arg/artriage; else bin=$arg; fi
 export ARTRIAGE_SRC=$src
 tmp=$(mktemp -d)
 trap 'kubeapi_stop 2>/dev/null || true; rm -rf "$tmp"' EXIT
+export HOME=$tmp  # kubectl caches discovery under $HOME/.kube
 python3 -c "import sys; sys.path.insert(0, '$src/tests/integration'); import scenarios; scenarios.many('$tmp/data', $n)"
 . "$src/tests/lib/kubeapi.sh"
 kubeapi_start "$tmp/data"
