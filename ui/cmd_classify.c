@@ -1,7 +1,11 @@
-/* artriage classify [FILE|-]: the root cause of a log file or stdin
- * (CLI.md "Classification"). */
+/* artriage classify [FILE|-] [--run RUN]: the root cause of a log file,
+ * stdin, or a run's logs joined with its status and pods (CLI.md
+ * "Classification"). */
 #include "cli.h"
+#include "runsrc.h"
 #include "classify/classify.h"
+#include "model/runsignals.h"
+#include "util/xalloc.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sanitize.h"
@@ -15,7 +19,7 @@
 #include <unistd.h>
 
 const char cmd_classify_usage[] =
-    "classify [FILE|-] [--outcome failed|succeeded|unknown] [-o text|json] [--explain]";
+    "classify [FILE|-] [--run RUN] [--outcome failed|succeeded|unknown] [-o text|json] [--explain]";
 
 #define READ_CHUNK (4u * 1024 * 1024)
 
@@ -113,16 +117,101 @@ static void print_text(const struct classify_result *r, bool explain)
     buf_free(&b);
 }
 
+static struct classify_rules *load_rules(struct cli *cli, char *err, size_t errlen)
+{
+    struct buf warn = {0};
+    struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
+    struct classify_rules *rs = classify_rules_load(&ro, &warn, err, errlen);
+    if (warn.len) {
+        /* rule problems are reported, the rest of the rules still apply */
+        struct buf s = {0};
+        sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
+        fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
+        buf_free(&s);
+    }
+    buf_free(&warn);
+    return rs;
+}
+
+static int feed_chunk(void *ud, const char *data, size_t n)
+{
+    classify_feed(ud, data, n);
+    return 0;
+}
+
+static int print_result(struct classify_ctx *c, const struct classify_rules *rs, const char *output,
+                        bool explain)
+{
+    struct classify_result *r = classify_finish(c);
+    if (strcmp(output, "json") == 0) print_json(r, rs, explain);
+    else print_text(r, explain);
+    classify_result_free(r);
+    if (fflush(stdout) != 0) return cli_fail("classify: writing output: %s", strerror(errno));
+    return 0;
+}
+
+/* A run's verdict: its status and pods as signals, then the log of the
+ * container runsrc picks (agent-runner; live, else the history cache).
+ * Without --outcome the run's phase decides it. */
+static int classify_run(struct cli *cli, const char *run, const enum classify_outcome *outcome,
+                        const char *output, bool explain)
+{
+    const char *slash = strchr(run, '/');
+    if (!*run || (slash && (slash == run || !slash[1])))
+        return cli_usage("classify", "'%s' is not RUN or NAMESPACE/NAME", run);
+    char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
+    struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
+    struct run_set set;
+    char err[ERRLEN];
+    int rc = runsrc_load(cli, &o, &set, err, sizeof err);
+    free(ns);
+    if (rc != 0) {
+        runsrc_free(&set);
+        return cli_fail("%s", err);
+    }
+    struct run_view *v = runsrc_find(&set, run);
+    if (!v) {
+        char *s = sanitize_str(run, 0);
+        rc = cli_fail("classify: run %s not found%s", s, set.offline ? " in the history cache" : "");
+        free(s);
+        runsrc_free(&set);
+        return rc;
+    }
+    struct classify_rules *rs = load_rules(cli, err, sizeof err);
+    if (!rs) {
+        runsrc_free(&set);
+        return cli_fail("classify: %s", err);
+    }
+    struct classify_ctx *c = classify_new(rs, outcome ? *outcome : run_outcome(&v->run));
+    run_signals_add(c, &v->run, set.pods, set.npods);
+    char pod[256], cont[256];
+    if (runsrc_read_log(&set, v, NULL, NULL, false, false, feed_chunk, c, pod, cont, err, sizeof err) != 0) {
+        /* no log left (never started, or the TTL took the pod before any
+         * cache saw it): the status still names a cause */
+        char *s = sanitize_str(err, 0);
+        fprintf(stderr, "artriage: note: classifying from status only: %s\n", s);
+        free(s);
+    }
+    rc = print_result(c, rs, output, explain);
+    classify_free(c);
+    classify_rules_free(rs);
+    runsrc_free(&set);
+    return rc;
+}
+
 int cmd_classify(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"outcome", required_argument, 0, 'u'},
         {"explain", no_argument, 0, 'x'},
+        {"run", required_argument, 0, 'r'},
         {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     enum classify_outcome outcome = CLASSIFY_OUTCOME_UNKNOWN;
+    bool outcome_given = false;
+    const char *run = NULL;
     bool explain = false;
     const char *output = cli->output;
     optind = 0;
@@ -133,7 +222,9 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
         case 'u':
             if (classify_outcome_parse(optarg, &outcome) < 0)
                 return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", optarg);
+            outcome_given = true;
             break;
+        case 'r': run = optarg; break;
         case 'x': explain = true; break;
         case 'o': output = optarg; break;
         case 'h':
@@ -147,6 +238,8 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
     if (strcmp(output, "text") != 0 && strcmp(output, "json") != 0)
         return cli_usage("classify", "-o must be text or json, not '%s'", output);
     if (argc - optind > 1) return cli_usage("classify", "one log file at most");
+    if (run && optind < argc) return cli_usage("classify", "give a log file or --run RUN, not both");
+    if (run) return classify_run(cli, run, outcome_given ? &outcome : NULL, output, explain);
     const char *path = optind < argc ? argv[optind] : "-";
 
     int fd = 0;
@@ -155,18 +248,8 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
         if (fd < 0) return cli_fail("classify: cannot open %s: %s", path, strerror(errno));
     }
 
-    struct buf warn = {0};
     char err[ERRLEN];
-    struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
-    struct classify_rules *rs = classify_rules_load(&ro, &warn, err, sizeof err);
-    if (warn.len) {
-        /* rule problems are reported, the rest of the rules still apply */
-        struct buf s = {0};
-        sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
-        fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
-        buf_free(&s);
-    }
-    buf_free(&warn);
+    struct classify_rules *rs = load_rules(cli, err, sizeof err);
     if (!rs) {
         if (fd > 0) close(fd);
         return cli_fail("classify: %s", err);
@@ -188,13 +271,7 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
     }
     free(chunk);
     if (fd > 0) close(fd);
-    if (rc == 0) {
-        struct classify_result *r = classify_finish(c);
-        if (strcmp(output, "json") == 0) print_json(r, rs, explain);
-        else print_text(r, explain);
-        classify_result_free(r);
-        if (fflush(stdout) != 0) rc = cli_fail("classify: writing output: %s", strerror(errno));
-    }
+    if (rc == 0) rc = print_result(c, rs, output, explain);
     classify_free(c);
     classify_rules_free(rs);
     return rc;
