@@ -1039,7 +1039,23 @@ struct blocking {
     char *body;
     size_t len;
     bool want_body;
+    /* the caller's stream callbacks and their own ud */
+    kube_data_fn on_data;
+    void (*on_open)(void *ud, long http);
+    void *ud;
 };
+
+static int blocking_data(void *ud, const char *data, size_t n)
+{
+    struct blocking *b = ud;
+    return b->on_data(b->ud, data, n);
+}
+
+static void blocking_open(void *ud, long http)
+{
+    struct blocking *b = ud;
+    b->on_open(b->ud, http);
+}
 
 static void blocking_done(void *ud, const struct kube_result *res)
 {
@@ -1061,9 +1077,13 @@ static void blocking_done(void *ud, const struct kube_result *res)
 int kube_do(struct kube_client *c, const struct kube_req *req, char **out_body, size_t *out_len,
             struct kube_error *e)
 {
-    struct blocking b = {.e = e, .want_body = out_body != NULL};
+    struct blocking b = {.e = e, .want_body = out_body != NULL, .on_data = req->on_data,
+                         .on_open = req->on_open, .ud = req->ud};
     struct kube_req q = *req;
     q.on_done = blocking_done;
+    /* q.ud is ours now: stream callbacks reach the caller through b */
+    if (q.on_data) q.on_data = blocking_data;
+    if (q.on_open) q.on_open = blocking_open;
     q.ud = &b;
     kube_request_start(c, &q);
     run_until(c, &b.done);

@@ -458,6 +458,15 @@ START_TEST(logs_pods_and_events)
                   "%s", e.msg);
     ck_assert_msg(strstr(e.msg, "is waiting to start") != NULL, "%s", e.msg);
 
+    /* blocking stream: kube_logs with on_data hands chunks to the caller's
+     * own ud (it once got kube_do's internal state instead and crashed) */
+    struct follow bs = {0};
+    struct kube_req sq = {.verb = KUBE_LOGS, .ns = "agents", .name = "run-00001-job-abcde",
+                          .container = "agent-runner", .on_data = follow_data, .ud = &bs};
+    ck_assert_msg(kube_logs(c, &sq, NULL, NULL, &e) == 0, "%s", e.msg);
+    ck_assert_msg(bs.got.p && strcmp(bs.got.p, "one\ntwo\nthree\n") == 0, "streamed: %s", bs.got.p ? bs.got.p : "");
+    buf_free(&bs.got);
+
     /* follow: the stream stays open and grows */
     struct follow f = {0};
     struct kube_req fq = {.verb = KUBE_LOGS, .ns = "agents", .name = "run-00001-job-abcde",
