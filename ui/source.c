@@ -241,41 +241,6 @@ static void cache_page(struct source *s)
     if (s->cache_loading) snprintf(c->progress, sizeof c->progress, "cache: %zu runs", s->cache_loaded);
 }
 
-static void pod_from_cache(struct store_pod *sp, const char *run_name, struct pod *p)
-{
-    memset(p, 0, sizeof *p);
-    take(&p->ns, &sp->ns);
-    take(&p->name, &sp->name);
-    take(&p->uid, &sp->uid);
-    take(&p->phase, &sp->phase);
-    take(&p->node, &sp->node);
-    take(&p->job_name, &sp->job_name);
-    p->run_name = xstrdup(run_name);
-    p->created = sp->created;
-    p->started = sp->started;
-    p->containers = xcalloc(sp->ncontainers ? sp->ncontainers : 1, sizeof *p->containers);
-    p->ncontainers = sp->ncontainers;
-    for (size_t i = 0; i < sp->ncontainers; i++) {
-        struct store_container *sc = &sp->containers[i];
-        struct container_state *cs = &p->containers[i];
-        take(&cs->name, &sc->name);
-        cs->init = sc->init;
-        take(&cs->image, &sc->image);
-        take(&cs->image_id, &sc->image_id);
-        take(&cs->digest, &sc->digest);
-        take(&cs->state, &sc->state);
-        take(&cs->reason, &sc->reason);
-        take(&cs->message, &sc->message);
-        cs->exit_code = sc->exit_code;
-        cs->restarts = sc->restarts;
-        cs->started = sc->started;
-        cs->finished = sc->finished;
-        cs->has_last = sc->last_reason != NULL || sc->last_exit_code >= 0;
-        take(&cs->last_reason, &sc->last_reason);
-        cs->last_exit_code = sc->last_exit_code;
-    }
-}
-
 /* Classifier verdict, PR link and pods of one run from the cache. */
 static void link_one(struct source *s, const char *uid)
 {
@@ -312,7 +277,7 @@ static void link_one(struct source *s, const char *uid)
             char *name = xstrdup(r->run.name);
             for (size_t i = 0; i < pl.n; i++) {
                 struct pod p;
-                pod_from_cache(&pl.items[i], name, &p);
+                store_pod_to_model(&pl.items[i], name, &p);
                 runset_apply_pod(c->rs, RS_EV_ADDED, &p);
                 pod_free(&p);
             }

@@ -196,6 +196,12 @@ struct store_pod_list {
     size_t n;
 };
 /* Pods of a run, oldest first. */
+struct pod;
+/* A cached pod as the model's struct pod (model/agentrun.h), for code that
+ * serves live and cached pods alike (classifier signals, the console).
+ * Moves the strings out of sp (sp stays valid for store_pod_list_free);
+ * out is owned by the caller: pod_free(). */
+void store_pod_to_model(struct store_pod *sp, const char *run_name, struct pod *out);
 int store_run_pods(struct store *s, int64_t run_id, struct store_pod_list *out,
                    char *err, size_t errlen);
 void store_pod_list_free(struct store_pod_list *l);

@@ -2,6 +2,7 @@
  * cache. Logs are zlib-compressed and capped per run (the tail is kept)
  * and in total (the oldest logs go first). */
 #include "store/store_impl.h"
+#include "model/agentrun.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -312,4 +313,45 @@ int64_t store_log_bytes(struct store *s)
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return n;
+}
+
+static void move_str(char **dst, char **src)
+{
+    *dst = *src;
+    *src = NULL;
+}
+
+void store_pod_to_model(struct store_pod *sp, const char *run_name, struct pod *p)
+{
+    memset(p, 0, sizeof *p);
+    move_str(&p->ns, &sp->ns);
+    move_str(&p->name, &sp->name);
+    move_str(&p->uid, &sp->uid);
+    move_str(&p->phase, &sp->phase);
+    move_str(&p->node, &sp->node);
+    move_str(&p->job_name, &sp->job_name);
+    p->run_name = xstrdup(run_name);
+    p->created = sp->created;
+    p->started = sp->started;
+    p->containers = xcalloc(sp->ncontainers ? sp->ncontainers : 1, sizeof *p->containers);
+    p->ncontainers = sp->ncontainers;
+    for (size_t i = 0; i < sp->ncontainers; i++) {
+        struct store_container *sc = &sp->containers[i];
+        struct container_state *cs = &p->containers[i];
+        move_str(&cs->name, &sc->name);
+        cs->init = sc->init;
+        move_str(&cs->image, &sc->image);
+        move_str(&cs->image_id, &sc->image_id);
+        move_str(&cs->digest, &sc->digest);
+        move_str(&cs->state, &sc->state);
+        move_str(&cs->reason, &sc->reason);
+        move_str(&cs->message, &sc->message);
+        cs->exit_code = sc->exit_code;
+        cs->restarts = sc->restarts;
+        cs->started = sc->started;
+        cs->finished = sc->finished;
+        cs->has_last = sc->last_reason != NULL || sc->last_exit_code >= 0;
+        move_str(&cs->last_reason, &sc->last_reason);
+        cs->last_exit_code = sc->last_exit_code;
+    }
 }

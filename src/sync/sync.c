@@ -7,6 +7,7 @@
 #include "kube/lines.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
+#include "model/runsignals.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
@@ -411,50 +412,6 @@ static int64_t leading_time(const char *text)
     return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
 }
 
-static void add_signals(struct classify_ctx *cx, const struct agentrun *a,
-                        const struct store_pod_list *pods)
-{
-    if (a->reason || a->message) {
-        struct classify_signal sg = {.source = CLASSIFY_SIG_STATUS, .name = a->name,
-                                     .reason = a->reason, .message = a->message, .exit_code = -1};
-        classify_add_signal(cx, &sg);
-    }
-    for (size_t i = 0; i < a->nconditions; i++) {
-        const struct condition *c = &a->conditions[i];
-        if (!c->type || !c->status || strcmp(c->status, "True") != 0) continue;
-        if (strcmp(c->type, "Failed") && strcmp(c->type, "InvalidSpec") &&
-            strcmp(c->type, "Duplicate") && strcmp(c->type, "Blocked"))
-            continue;
-        struct classify_signal sg = {.source = CLASSIFY_SIG_CONDITION, .kind = c->type,
-                                     .name = a->name, .status = c->status, .reason = c->reason,
-                                     .message = c->message, .exit_code = -1};
-        classify_add_signal(cx, &sg);
-    }
-    if (a->has_runner && a->runner_error) {
-        struct classify_signal sg = {.source = CLASSIFY_SIG_TERMINATION, .name = a->name,
-                                     .message = a->runner_error, .exit_code = -1};
-        classify_add_signal(cx, &sg);
-    }
-    for (size_t i = 0; pods && i < pods->n; i++) {
-        const struct store_pod *p = &pods->items[i];
-        for (size_t k = 0; k < p->ncontainers; k++) {
-            const struct store_container *c = &p->containers[k];
-            if (!c->state || (strcmp(c->state, "terminated") && strcmp(c->state, "waiting")))
-                continue;
-            struct classify_signal sg = {.source = CLASSIFY_SIG_CONTAINER, .kind = c->state,
-                                         .name = c->name, .reason = c->reason,
-                                         .message = strcmp(c->state, "waiting") == 0 ? c->message : NULL,
-                                         .exit_code = (int)(c->exit_code >= 0 ? c->exit_code : -1)};
-            classify_add_signal(cx, &sg);
-            if (strcmp(c->state, "terminated") == 0 && c->message) {
-                struct classify_signal tm = {.source = CLASSIFY_SIG_TERMINATION, .name = c->name,
-                                             .message = c->message, .exit_code = -1};
-                classify_add_signal(cx, &tm);
-            }
-        }
-    }
-}
-
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
 {
     if (!y->o.rules || !run_terminal(r->phase)) return 0;
@@ -478,7 +435,12 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     if (hl > 0) classify_feed(cx, lg.data, lg.len);
     struct store_pod_list pods;
     if (store_run_pods(y->s, r->id, &pods, err, errlen) < 0) memset(&pods, 0, sizeof pods);
-    add_signals(cx, &a, &pods);
+    /* the same status and pod facts list, show and the console join */
+    struct pod *mp = xcalloc(pods.n ? pods.n : 1, sizeof *mp);
+    for (size_t i = 0; i < pods.n; i++) store_pod_to_model(&pods.items[i], a.name, &mp[i]);
+    run_signals_add(cx, &a, mp, pods.n);
+    for (size_t i = 0; i < pods.n; i++) pod_free(&mp[i]);
+    free(mp);
     struct store_pr_list prs;
     if (store_run_prs(y->s, r->id, &prs, err, errlen) < 0) memset(&prs, 0, sizeof prs);
     if (linkage_needs_pr(&a) && prs.n == 0)

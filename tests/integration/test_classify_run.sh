@@ -27,6 +27,9 @@ out=$("$bin" classify --run "$lane"g -o json)
 # after sync, the same verdict from the history cache
 "$bin" sync --quiet >/dev/null
 check "run d offline" vcs.worktree 45 "$("$bin" --offline classify --run "$lane"d -o json)"
+# sync's verdict in the cache agrees with the live one for the OOMKilled run
+cls=$("$bin" --offline list -o json | python3 -c 'import json,sys; print([r["failure"]["class"] if r["failure"] else None for r in json.load(sys.stdin) if r["name"]=="anypi-eval-torghut-repair-20260225e"][0])')
+[ "$cls" = resource.oom ] || { echo "FAIL: cached class of the OOMKilled run is $cls"; fail=1; }
 # errors: unknown run exits 1 with one line; a file and --run together is bad usage
 set +e
 err=$("$bin" classify --run no-such-run 2>&1 >/dev/null); rc=$?
