@@ -29,6 +29,11 @@ struct hit {
     int k; /* scan pattern, -1 = unknown (fallback scanner) */
 };
 
+struct cut {
+    size_t at;      /* position in the stripped text */
+    size_t removed; /* bytes cut before it, in all */
+};
+
 struct frec {
     struct classify_finding f;
     int rule; /* -1 = built-in signal table or caller */
@@ -61,6 +66,8 @@ struct classify_ctx {
     struct hit *hits;
     size_t nhits, caphits;
     struct buf strip;
+    struct cut *cuts; /* where strip_ansi cut bytes, by position */
+    size_t ncuts, capcuts;
     uint32_t *rule_epoch;
     uint32_t epoch;
     int64_t *near_last;
@@ -179,6 +186,7 @@ void classify_free(struct classify_ctx *c)
 #endif
     buf_free(&c->carry);
     buf_free(&c->strip);
+    free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
     free(c->near_last);
@@ -462,11 +470,24 @@ static int cmp_hit(const void *a, const void *b)
 }
 
 /* Removes ANSI CSI sequences (ESC [ params final) for matching; newlines
- * stay, so line numbers do not move. */
-static void strip_ansi(struct buf *out, const char *s, size_t n)
+ * stay, so line numbers do not move. Where bytes were cut is recorded so
+ * that a position in the stripped text maps back to the original. */
+static void add_cut(struct classify_ctx *c, size_t at, size_t removed)
 {
+    if (c->ncuts && c->cuts[c->ncuts - 1].at == at) {
+        c->cuts[c->ncuts - 1].removed = removed;
+        return;
+    }
+    c->cuts = xgrow(c->cuts, &c->capcuts, c->ncuts + 1, sizeof *c->cuts);
+    c->cuts[c->ncuts++] = (struct cut){at, removed};
+}
+
+static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
+{
+    struct buf *out = &c->strip;
     buf_reset(out);
     buf_reserve(out, n);
+    c->ncuts = 0;
     char *o = out->p;
     size_t i = 0;
     while (i < n) {
@@ -482,13 +503,28 @@ static void strip_ansi(struct buf *out, const char *s, size_t n)
             while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] <= 0x2f) j++;
             if (j < n && (unsigned char)s[j] >= 0x40 && (unsigned char)s[j] <= 0x7e) {
                 i = j + 1;
+                add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
                 continue;
             }
         }
         i++; /* a lone ESC: drop it */
+        add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
     }
     out->len = (size_t)(o - out->p);
     out->p[out->len] = 0;
+}
+
+/* Bytes cut before stripped position x: by the last cut at or before x
+ * (inclusive) or strictly before it. */
+static size_t cut_before(const struct classify_ctx *c, size_t x, bool inclusive)
+{
+    size_t lo = 0, hi = c->ncuts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->cuts[mid].at < x || (inclusive && c->cuts[mid].at == x)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? c->cuts[lo - 1].removed : 0;
 }
 
 /* Collects the rules worth evaluating for hits[a..b). */
@@ -517,25 +553,34 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
             }
         }
     }
+    /* rule order, not hit order: findings on one line come out the same
+     * whichever scanner and anchors found them */
+    for (size_t i = 1; i < n; i++) {
+        int r = c->cand[i];
+        size_t j = i;
+        for (; j > 0 && c->cand[j - 1] > r; j--) c->cand[j] = c->cand[j - 1];
+        c->cand[j] = r;
+    }
     return n;
 }
 
 /* Scans buf[0..len): whole lines, the last one possibly unterminated.
  * The first line is line number first_line; if cont_off >= 0 that line
- * started before buf, at stream offset cont_off. */
-static void scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
-                        int64_t off_base, int64_t cont_off)
+ * started before buf, at stream offset cont_off. Returns the number of
+ * newlines in buf (counted once, on the way to the hits). */
+static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                           int64_t off_base, int64_t cont_off)
 {
-    if (len == 0) return;
+    if (len == 0) return 0;
     const char *sb = buf;
     size_t slen = len;
     bool stripped = false;
     if (memchr(buf, 0x1b, len)) {
-        strip_ansi(&c->strip, buf, len);
+        strip_ansi(c, buf, len);
         sb = c->strip.p;
         slen = c->strip.len;
         stripped = true;
-        if (slen == 0) return;
+        if (slen == 0) return 0;
     }
     c->nhits = 0;
 #ifdef HAVE_HYPERSCAN
@@ -547,13 +592,11 @@ static void scan_region(struct classify_ctx *c, const char *buf, size_t len, int
 #else
     scan_pcre(c, sb, slen);
 #endif
-    if (c->nhits == 0) return;
+    if (c->nhits == 0) return (int64_t)classify_count_newlines(sb, slen);
     qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
 
     size_t count_pos = 0; /* a line start in sb */
     int64_t line_idx = 0; /* lines of sb before count_pos */
-    size_t opos = 0;      /* start of original line number oidx */
-    int64_t oidx = 0;
     size_t i = 0;
     while (i < c->nhits) {
         size_t pos = c->hits[i].end ? c->hits[i].end - 1 : 0;
@@ -573,15 +616,10 @@ static void scan_region(struct classify_ctx *c, const char *buf, size_t len, int
 
         /* the same line in the original bytes */
         size_t ols, ole;
-        if (stripped) {
-            while (oidx < line_idx) {
-                const char *o = memchr(buf + opos, '\n', len - opos);
-                opos = o ? (size_t)(o - buf) + 1 : len;
-                oidx++;
-            }
-            ols = opos;
-            const char *o = memchr(buf + ols, '\n', len - ols);
-            ole = o ? (size_t)(o - buf) : len;
+        if (stripped) { /* a line start keeps the cuts just after the previous newline */
+            ols = ls + cut_before(c, ls, false);
+            ole = le + cut_before(c, le, true);
+            if (ole > len) ole = len;
         } else {
             ols = ls;
             ole = le;
@@ -623,6 +661,8 @@ static void scan_region(struct classify_ctx *c, const char *buf, size_t len, int
         count_pos = le + 1;
         line_idx++;
     }
+    /* the newlines after the last hit (stripping keeps every newline) */
+    return line_idx + (int64_t)classify_count_newlines(sb + count_pos, slen - count_pos);
 }
 
 /* ---- feeding ------------------------------------------------------------ */
@@ -669,8 +709,7 @@ static void feed_slice(struct classify_ctx *c, const char *p, size_t n)
         const char *last = memrchr(p, '\n', n);
         if (last) {
             size_t len = (size_t)(last - p) + 1;
-            scan_region(c, p, len, c->lines + 1, c->bytes - (int64_t)n, -1);
-            c->lines += (int64_t)classify_count_newlines(p, len);
+            c->lines += scan_region(c, p, len, c->lines + 1, c->bytes - (int64_t)n, -1);
             p += len;
             n -= len;
         }

@@ -64,9 +64,13 @@ struct scan_target {
 };
 
 #define LIT_MIN 3 /* shorter required literals make a poor prefilter */
-/* Hyperscan gets the full patterns: with short common literals ("exit",
- * "code") a literal prefilter finds far more candidate lines than the
- * patterns match, which costs more than Hyperscan's own regex work. */
+/* Hyperscan scans for a pattern's required literals when they are rare
+ * enough (about one candidate per 2^LIT_HS_BITS bytes or fewer) and for
+ * the full pattern otherwise: hundreds of full patterns cost Hyperscan
+ * more than the same number of plain literals, but a common literal
+ * ("exit", "error") finds far more candidate lines than the pattern
+ * matches, and Hyperscan may anchor the full pattern on a better factor. */
+#define LIT_HS_BITS 14
 
 struct classify_rules {
     struct crule *rules;
@@ -100,8 +104,10 @@ struct classify_rules {
 /* Marker id for "@name", MARK_NONE if the class is not a marker,
  * -1 if it starts with '@' but is unknown. */
 int classify_marker_of(const char *class_id);
-/* Required literals of a pattern (lower case, each >= minlen bytes);
- * returns how many (0: none usable). *out and its strings are the
+/* Required literals of a pattern (lower case, each >= minlen bytes), the
+ * set expected to be rarest in ordinary log text; returns how many (0:
+ * none usable). *bits (if not NULL) gets the set's expected rarity: about
+ * one candidate per 2^bits bytes of text. *out and its strings are the
  * caller's to free. */
-size_t classify_literals(const char *pattern, char ***out, size_t minlen);
+size_t classify_literals(const char *pattern, char ***out, size_t minlen, unsigned *bits);
 #endif

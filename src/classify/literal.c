@@ -4,10 +4,16 @@
  * is faster, and the PCRE2 pattern confirms each candidate line. The
  * parser understands the PCRE subset rules use; anything it does not
  * understand ends a literal run, which only makes the choice shorter,
- * never wrong. */
+ * never wrong.
+ *
+ * Of the sets a pattern offers, the one expected to occur least often in
+ * ordinary log text wins: a scanner is as fast as its rarest anchors, and
+ * every candidate line costs a regex confirmation. "/workspace/" is long
+ * but on every other line of an agent log; "erofs" is short and rare. */
 #include "classify/internal.h"
 #include "util/xalloc.h"
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +39,82 @@ static void lset_add(struct lset *l, const char *s, size_t n)
     l->valid = true;
 }
 
+/* Surprise, in bits, of one (lower-case) byte in ordinary log text: a
+ * coarse byte-frequency table (English, code, paths, numbers). */
+static unsigned byte_bits(unsigned char c)
+{
+    if (c == ' ' || c == 'e') return 3;
+    if (strchr("taoinsr", c)) return 4;
+    if (strchr("lcdumhp012./-:_", c)) return 5;
+    if (strchr("gfbywvk3456789,=\"'()[]\t", c)) return 6;
+    if (c >= 0x20 && c < 0x7f) return 7;
+    return 8;
+}
+
+/* Words on a large share of the lines of ordinary agent, CI and build
+ * output (model turns, tool calls, npm/pip/go/git/kubectl chatter): the
+ * most frequent words of the classifier corpus and the demo logs, plus the
+ * vocabulary of the tools agents run. A literal that is such a word is
+ * about as rare as the word, not as its letters. Sorted for bsearch. */
+static const char *const common_words[] = {
+    "added", "agent", "api", "app", "apply", "build", "cache", "call", "code", "command",
+    "commit", "compile", "completed", "component", "config", "container", "controller",
+    "debug", "default", "done", "error", "exit", "fetch", "file", "files", "from", "function",
+    "get", "git", "github", "http", "https", "image", "info", "input", "install", "json",
+    "level", "line", "lines", "main", "message", "model", "module", "msg", "node",
+    "node_modules", "npm", "null", "output", "package", "pass", "path", "pod", "post",
+    "read", "read_file", "remote", "request", "requests", "response", "run", "runner",
+    "running", "src", "start", "started", "status", "step", "string", "test", "tests", "the",
+    "time", "token", "tokens", "tool", "true", "turn", "type", "update", "value", "warn",
+    "warning", "with", "workspace", "write",
+};
+
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Expected rarity of a literal, in bits. Shorter than LIT_MIN is worthless. */
+static unsigned lit_bits(const char *s, size_t n)
+{
+    if (n < LIT_MIN) return 0;
+    unsigned bits = 0;
+    size_t i = 0;
+    while (i < n && bits < 48) {
+        unsigned char c = (unsigned char)s[i];
+        if (!(isalnum(c) || c == '_')) {
+            bits += byte_bits(c);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        unsigned wb = 0;
+        while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_')) wb += byte_bits((unsigned char)s[j++]);
+        char word[32];
+        if (j - i < sizeof word) {
+            memcpy(word, s + i, j - i);
+            word[j - i] = 0;
+            const char *key = word;
+            if (bsearch(&key, common_words, sizeof common_words / sizeof *common_words,
+                        sizeof *common_words, cmp_word) &&
+                wb > 7)
+                wb = 7;
+        }
+        bits += wb;
+        i = j;
+    }
+    return bits < 48 ? bits : 48;
+}
+
+/* How often, per byte of ordinary text, some member of the set is
+ * expected to start: lower is a better prefilter. */
+static double lset_cost(const struct lset *l)
+{
+    double c = 0;
+    for (size_t i = 0; i < l->n; i++) c += ldexp(1.0, -(int)lit_bits(l->s[i], strlen(l->s[i])));
+    return c;
+}
+
 static size_t lset_minlen(const struct lset *l)
 {
     size_t m = SIZE_MAX;
@@ -43,13 +125,13 @@ static size_t lset_minlen(const struct lset *l)
     return l->n ? m : 0;
 }
 
-/* Keeps the better of *best and *cand (frees the other). Longer shortest
- * member first, then fewer members. */
+/* Keeps the better of *best and *cand (frees the other): the rarer set,
+ * then the one with fewer members. */
 static void keep_better(struct lset *best, struct lset *cand)
 {
     if (!cand->valid) return;
-    size_t a = lset_minlen(best), b = lset_minlen(cand);
-    if (!best->valid || b > a || (b == a && cand->n < best->n)) {
+    double a = best->valid ? lset_cost(best) : 2, b = lset_cost(cand);
+    if (b < a || (b == a && cand->n < best->n)) {
         lset_free(best);
         *best = *cand;
         memset(cand, 0, sizeof *cand);
@@ -258,14 +340,19 @@ static void parse_alt(const char *p, size_t len, struct lset *out)
     }
 }
 
-size_t classify_literals(const char *pattern, char ***out, size_t minlen)
+size_t classify_literals(const char *pattern, char ***out, size_t minlen, unsigned *bits)
 {
     struct lset l;
     parse_alt(pattern, strlen(pattern), &l);
+    if (bits) *bits = 0;
     if (!l.valid || lset_minlen(&l) < minlen || l.n > 64) {
         lset_free(&l);
         *out = NULL;
         return 0;
+    }
+    if (bits) {
+        double c = lset_cost(&l);
+        *bits = c >= 1 ? 0 : (unsigned)-log2(c);
     }
     *out = l.s;
     return l.n;

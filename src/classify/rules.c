@@ -536,7 +536,7 @@ static void target_add(struct scan_target *t, int k)
 /* Splits the scan patterns into required literals (shared between
  * patterns) and raw patterns, and indexes the literals by their first two
  * bytes for the fallback scanner. */
-static void build_targets(struct classify_rules *rs, bool literals)
+static void build_targets(struct classify_rules *rs, bool literals, unsigned min_bits)
 {
     targets_free(rs);
     size_t caplit = 0, capraw = 0, captg = 0;
@@ -544,7 +544,13 @@ static void build_targets(struct classify_rules *rs, bool literals)
     for (size_t k = 0; k < rs->nscan; k++) {
         const struct cpat *cp = &rs->rules[rs->scan[k].rule].pats[rs->scan[k].pat];
         char **ls = NULL;
-        size_t n = (!literals || cp->hs_prefilter) ? 0 : classify_literals(cp->src, &ls, LIT_MIN);
+        unsigned bits = 0;
+        size_t n = (!literals || cp->hs_prefilter) ? 0 : classify_literals(cp->src, &ls, LIT_MIN, &bits);
+        if (n > 0 && bits < min_bits) {
+            for (size_t j = 0; j < n; j++) free(ls[j]);
+            free(ls);
+            n = 0;
+        }
         if (n == 0) {
             rs->raw = xgrow(rs->raw, &capraw, rs->nraw + 1, sizeof *rs->raw);
             rs->raw[rs->nraw++] = (int)k;
@@ -672,8 +678,16 @@ static char *hs_cache_path(const struct classify_rules *rs)
     if (xdg && *xdg) dir = xasprintf("%s/artriage", xdg);
     else if (home && *home) dir = xasprintf("%s/.cache/artriage", home);
     else return NULL;
-    char *p = xasprintf("%s/classify-%s-%s-%zu-%zu.hsdb", dir, rs->version, hs_version(),
-                       rs->nscan, rs->ntargets);
+    /* the target table the database's ids index: literals, then raw patterns */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < rs->nlits; i++) h = fnv_str(h, rs->lits[i]);
+    for (size_t i = 0; i < rs->nraw; i++) {
+        char num[24];
+        snprintf(num, sizeof num, "%d", rs->raw[i]);
+        h = fnv_str(h, num);
+    }
+    char *p = xasprintf("%s/classify-%s-%s-%zu-%zu-%016llx.hsdb", dir, rs->version, hs_version(),
+                       rs->nscan, rs->ntargets, (unsigned long long)h);
     for (char *q = p + strlen(dir) + 1; *q; q++)
         if (*q == ' ' || *q == '/') *q = '_';
     free(dir);
@@ -747,7 +761,7 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
 {
     for (int attempt = 0; attempt < 64; attempt++) {
         build_scan_table(rs);
-        build_targets(rs, false);
+        build_targets(rs, true, LIT_HS_BITS);
         size_t n = rs->ntargets;
         if (n == 0) return errf(err, errlen, "classifier rules: no patterns to compile");
         const char **exprs = xcalloc(n, sizeof *exprs);
@@ -843,7 +857,7 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
     if (!want || strcmp(want, "pcre2") != 0) {
         rs->use_hs = true;
         build_scan_table(rs);
-        build_targets(rs, false);
+        build_targets(rs, true, LIT_HS_BITS);
         compute_version(rs);
         char *cache = hs_cache_path(rs);
         if (!cache || !hs_cache_load(rs, cache)) {
@@ -870,7 +884,7 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
 #endif
     if (!rs->use_hs) {
         build_scan_table(rs);
-        build_targets(rs, true);
+        build_targets(rs, true, 0);
         if (compile_combined(rs, err, errlen) < 0) return -1;
     }
     compute_version(rs);

@@ -612,6 +612,99 @@ START_TEST(two_thread_scan_same_results)
 }
 END_TEST
 
+START_TEST(ansi_lines_map_to_original_bytes)
+{
+    /* Colour codes are cut for matching: every finding must still name its
+     * own line, offset and original text, wherever the codes sit (line
+     * start, middle, right before the newline, a lone ESC) and however
+     * many coloured lines come before it in the block. */
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    struct buf log = {0};
+    int64_t want_line[3], want_off[3];
+    const char *want_text[3] = {
+        "\x1b[1m\x1b[31mError: connect ECONNREFUSED 10.0.0.1:5432\x1b[0m",
+        "prefix \x1b[33mSegmentation\x1b[0m fault \x1b",
+        "\x1b[2Kerror TS2345: Argument of type\x1b[0m",
+    };
+    int k = 0;
+    for (int i = 0; i < 3000; i++) {
+        if (i == 700 || i == 1800 || i == 2999) {
+            want_line[k] = i + 1;
+            want_off[k] = (int64_t)log.len;
+            buf_printf(&log, "%s\n", want_text[k]);
+            k++;
+        } else if (i % 3 == 0) {
+            buf_printf(&log, "\x1b[32m\xe2\x9c\x94\x1b[0m step %d ok\x1b[0m\n", i);
+        } else {
+            buf_printf(&log, "plain line %d\n", i);
+        }
+    }
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log.p, log.len);
+    ck_assert_uint_eq(r->nfindings, 3);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(r->findings[i].line, want_line[i]);
+        ck_assert_int_eq(r->findings[i].offset, want_off[i]);
+        ck_assert_str_eq(r->findings[i].text, want_text[i]);
+    }
+    ck_assert_int_eq(r->lines, 3000);
+    classify_result_free(r);
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
+/* from classify/internal.h: not part of the public API */
+size_t classify_literals(const char *pattern, char ***out, size_t minlen, unsigned *bits);
+
+static char *only_literal(const char *pattern)
+{
+    char **ls = NULL;
+    unsigned bits = 0;
+    size_t n = classify_literals(pattern, &ls, 3, &bits);
+    ck_assert_msg(n == 1, "%s: %zu literals", pattern, n);
+    char *s = ls[0];
+    free(ls);
+    return s;
+}
+
+START_TEST(literal_choice_prefers_rare)
+{
+    /* the rarer anchor wins, not the longer one */
+    char *s = only_literal("ENOENT\\W.{0,80}node_modules");
+    ck_assert_str_eq(s, "enoent");
+    free(s);
+    s = only_literal("\\bEROFS\\b.{0,60}/workspace/");
+    ck_assert_str_eq(s, "erofs");
+    free(s);
+    s = only_literal("\\b(exit(ed|s)?|code|status|returned)\\b\\D{0,16}\\b127\\b");
+    ck_assert_str_eq(s, "127");
+    free(s);
+    /* every branch must contribute: a branch without a literal means none */
+    char **ls = NULL;
+    unsigned bits = 99;
+    ck_assert_uint_eq(classify_literals("(foo|\\d+)bar", &ls, 3, &bits), 1);
+    ck_assert_str_eq(ls[0], "bar");
+    free(ls[0]);
+    free(ls);
+    ck_assert_uint_eq(classify_literals("(abc|\\d+)", &ls, 3, &bits), 0);
+    ck_assert_ptr_null(ls);
+    /* alternatives are all kept, lower-cased */
+    ck_assert_uint_eq(classify_literals("Segfault|Bus Error", &ls, 3, &bits), 2);
+    ck_assert_str_eq(ls[0], "segfault");
+    ck_assert_str_eq(ls[1], "bus error");
+    ck_assert_uint_gt(bits, 14);
+    free(ls[0]);
+    free(ls[1]);
+    free(ls);
+    /* a common word alone is a poor anchor */
+    ck_assert_uint_eq(classify_literals("^\\s*(Error|Warning)\\b", &ls, 3, &bits), 2);
+    ck_assert_uint_lt(bits, 14);
+    free(ls[0]);
+    free(ls[1]);
+    free(ls);
+}
+END_TEST
+
 START_TEST(newline_count)
 {
     char b[300];
@@ -676,6 +769,8 @@ int main(void)
     tcase_add_test(tc, fallback_scanner_same_results);
     tcase_add_test(tc, two_thread_scan_same_results);
     tcase_add_test(tc, newline_count);
+    tcase_add_test(tc, ansi_lines_map_to_original_bytes);
+    tcase_add_test(tc, literal_choice_prefers_rare);
     tcase_add_test(tc, outcome_parse);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
