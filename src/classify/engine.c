@@ -268,6 +268,9 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
 
 static bool pat_match(struct classify_ctx *c, const struct cpat *p, const char *s, size_t n)
 {
+    /* pcre2_jit_match skips pcre2_match's checks: lines are bytes, not
+     * UTF-8, and the pattern was compiled for them */
+    if (p->jit) return pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
     return pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
 }
 
@@ -593,7 +596,9 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
     scan_pcre(c, sb, slen);
 #endif
     if (c->nhits == 0) return (int64_t)classify_count_newlines(sb, slen);
-    qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
+    bool sorted = true; /* Hyperscan mostly reports in order already */
+    for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
+    if (!sorted) qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
 
     size_t count_pos = 0; /* a line start in sb */
     int64_t line_idx = 0; /* lines of sb before count_pos */

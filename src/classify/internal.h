@@ -37,6 +37,7 @@ struct cpat {
     bool caseless;
     int line; /* in the rule file */
     bool hs_prefilter; /* Hyperscan needs prefilter mode for it */
+    bool jit;          /* JIT-compiled: matched with pcre2_jit_match */
     pcre2_code *re;
 };
 

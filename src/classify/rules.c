@@ -520,6 +520,8 @@ static void build_scan_table(struct classify_rules *rs)
             uint32_t cc = 0;
             pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_CAPTURECOUNT, &cc);
             if (cc + 1 > rs->max_ovec) rs->max_ovec = cc + 1;
+            size_t jit = 0;
+            r->pats[k].jit = pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
             if (r->pats[k].role == PAT_UNLESS) continue;
             rs->scan = xgrow(rs->scan, &cap, rs->nscan + 1, sizeof *rs->scan);
             rs->scan[rs->nscan++] = (struct scan_pat){.rule = (int)i, .pat = (int)k};
