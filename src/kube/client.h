@@ -62,6 +62,9 @@ enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE
  * KUBE_MAX_RETRIES times; longer waits are the caller's call. */
 #define KUBE_MAX_RETRY_AFTER_S 3
 #define KUBE_MAX_RETRIES 2
+/* A request that is not a watch or follow and receives no byte for this
+ * long is given up (a stalled server or proxy): the CLI answers within 10 s. */
+#define KUBE_STALL_S 6
 
 struct kube_result {
     bool ok;                           /* 2xx and (if not a stream) a complete body */
@@ -71,6 +74,7 @@ struct kube_result {
     const char *body;                  /* whole body (not for streams); NUL-terminated */
     size_t body_len;
     const char *kubectl;               /* the equivalent kubectl command */
+    bool timed_out;                    /* given up: no answer / a stalled transfer */
 };
 
 /* Stream bytes (2xx only). Return nonzero to stop: the request is then
@@ -175,6 +179,7 @@ void kube_list_cancel(struct kube_list *l);
 struct kube_error {
     char msg[ERRLEN];
     long http;                /* 0 = no HTTP answer */
+    bool timed_out;           /* the server stopped sending (kube_result.timed_out) */
     struct kube_status status;
 };
 void kube_error_clear(struct kube_error *e);
