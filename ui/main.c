@@ -11,7 +11,8 @@
 #include <string.h>
 #include <stddef.h>
 
-/* Longest message line printed (a Status message may be megabytes). */
+/* Longest message line printed (a Status message may be megabytes): longer
+ * ones keep their start and end. */
 #define CLI_LINE_MAX 1000
 #define CLI_MAX_NOTES 8
 
@@ -25,12 +26,15 @@ static void print_line(const char *msg)
     struct buf b = {0};
     sanitize_append(&b, msg, strlen(msg), 0);
     if (b.len > CLI_LINE_MAX) {
-        size_t n = CLI_LINE_MAX;
-        while (n > 0 && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--; /* whole UTF-8 characters */
-        b.len = n;
-        buf_puts(&b, "...");
+        /* keep both ends: a huge name in the middle must not push the file
+         * or server named at the end out of the line */
+        size_t head = CLI_LINE_MAX * 2 / 3, tail = b.len - CLI_LINE_MAX / 3;
+        while (head > 0 && ((unsigned char)b.p[head] & 0xC0) == 0x80) head--; /* whole characters */
+        while (tail < b.len && ((unsigned char)b.p[tail] & 0xC0) == 0x80) tail++;
+        fprintf(stderr, "artriage: %.*s...%.*s\n", (int)head, b.p, (int)(b.len - tail), b.p + tail);
+    } else {
+        fprintf(stderr, "artriage: %.*s\n", (int)b.len, b.p ? b.p : "");
     }
-    fprintf(stderr, "artriage: %.*s\n", (int)b.len, b.p ? b.p : "");
     buf_free(&b);
 }
 

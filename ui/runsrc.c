@@ -488,7 +488,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
             cli_note("%s", e2);
             memset(&l, 0, sizeof l);
         }
-        qsort(l.items, l.n, sizeof *l.items, cmp_uid);
+        if (l.n) qsort(l.items, l.n, sizeof *l.items, cmp_uid);
     }
     size_t live_n = out->n;
     if (l.n) {

@@ -39,6 +39,7 @@ struct kube_request {
     char *ns, *name, *path, *url, *kubectl, *post;
     size_t post_len;
     size_t max_body;
+    size_t streamed;           /* stream bytes so far (a non-follow stream is capped too) */
     bool stream, long_running;
     kube_data_fn on_data;
     kube_done_fn on_done;
@@ -481,6 +482,12 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
     bool good = code >= 200 && code < 300;
     if (good && r->stream) {
+        /* a log read without follow ends; one that never does is a broken server */
+        r->streamed += n;
+        if (!r->long_running && r->streamed > r->max_body) {
+            r->too_big = true;
+            return 0;
+        }
         buf_append(&r->pending, p, n);
         return n;
     }
@@ -567,6 +574,8 @@ static void setup_easy(struct kube_request *r)
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->curl_err);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+    /* fewer loop turns for big lists and logs */
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "artriage/" ARTRIAGE_VERSION);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);

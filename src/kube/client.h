@@ -52,8 +52,10 @@ extern const struct kube_resource KUBE_AGENTRUNS, KUBE_PODS, KUBE_EVENTS, KUBE_J
 
 enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE_LOGS };
 
-/* Default caps on buffered bodies and watch lines. */
-#define KUBE_MAX_LIST_BODY ((size_t)256 << 20)
+/* Default caps on buffered bodies, non-follow log streams (the object cap)
+ * and watch lines. A list page of 2000 runs is a few MiB; a server that
+ * never ends its answer is stopped within seconds. */
+#define KUBE_MAX_LIST_BODY ((size_t)64 << 20)
 #define KUBE_MAX_OBJECT_BODY ((size_t)64 << 20)
 #define KUBE_MAX_WATCH_LINE ((size_t)16 << 20)
 #define KUBE_MAX_ERROR_BODY ((size_t)1 << 20)
@@ -64,7 +66,7 @@ enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE
 #define KUBE_MAX_RETRIES 2
 /* A request that is not a watch or follow and receives no byte for this
  * long is given up (a stalled server or proxy): the CLI answers within 10 s. */
-#define KUBE_STALL_S 6
+#define KUBE_STALL_S 5
 
 struct kube_result {
     bool ok;                           /* 2xx and (if not a stream) a complete body */
@@ -103,7 +105,8 @@ struct kube_req {
     int64_t tail_lines;               /* > 0 to set */
     const char *since_time;           /* RFC 3339 */
     int64_t limit_bytes;              /* > 0 to set */
-    size_t max_body;                  /* 0 = KUBE_MAX_LIST_BODY / KUBE_MAX_OBJECT_BODY */
+    size_t max_body;                  /* 0 = KUBE_MAX_LIST_BODY / KUBE_MAX_OBJECT_BODY (also caps a
+                                         stream that is not a watch or follow) */
     kube_data_fn on_data;             /* set: stream */
     kube_done_fn on_done;
     /* Called once when a 2xx response starts (a watch is live). */

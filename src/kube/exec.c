@@ -23,7 +23,7 @@
 #define EXEC_MAX_OUTPUT (1u << 20)
 /* A non-interactive plugin that has not answered by then is stuck; the CLI
  * promises an answer within 10 s even against a broken setup. */
-#define EXEC_TIMEOUT_MS 8000
+#define EXEC_TIMEOUT_MS 6000
 
 extern char **environ;
 
