@@ -565,6 +565,9 @@ static bool rr_key(struct view *v, struct console *c, enum req req, int ch)
         return false; /* the console's */
     default: break;
     }
+    /* the editor has every key (raw_key); the mouse wheel must not move
+     * the focus under it */
+    if (s->editing) return true;
     c->redraw = true;
     switch (s->stage) {
     case ST_LOAD:
