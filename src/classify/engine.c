@@ -1136,13 +1136,17 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     }
 
     if (best >= 0) {
-        /* A cause printed as a block: point at its first line. */
+        /* A cause printed as a block: point at its first line. Retried
+         * attempts of the same class just above it belong to the block: the
+         * retries ran out, so the first attempt is where the cause shows. */
         const struct classify_finding *ev = &F[best];
         if (ev->line > 0) {
             for (int i = best - 1; i >= 0; i--) {
                 if (F[i].line <= 0 || F[i].line < F[best].line - BLOCK_SPAN) break;
-                if (F[i].flags & CLASSIFY_F_TRANSIENT || F[i].weight < STRONG) continue;
-                if (strcmp(F[i].class_id, F[best].class_id) != 0) break;
+                if (F[i].line == F[best].line || F[i].weight < STRONG) continue;
+                bool same = strcmp(F[i].class_id, F[best].class_id) == 0;
+                if (F[i].flags & CLASSIFY_F_TRANSIENT && !same) continue;
+                if (!same) break;
                 ev = &F[i];
             }
         }
