@@ -9,7 +9,8 @@
   event (MODIFIED) reaches the status bar's counts while it is open;
   Backspace, ^U, Left/Right/Home/End edit the value; Esc cancels an edit
   without closing the dialog.
-- An idle dialog writes nothing to the terminal.
+- An idle dialog writes nothing to the terminal; Esc or :q while it loads
+  closes it at once (the requests are cancelled).
 - `r` runs the server dry run; a 403 on the create shows inside the dialog
   and creates nothing; Enter, `r`, `y` again create exactly one run whose
   head is the edited value (the create carries the same object as the dry
@@ -77,6 +78,15 @@ def dialog_line(s, prefix):
         if line.strip().startswith(prefix):
             return line.strip()
     return ""
+
+
+def one_line(s, text, help_prefix):
+    """Whether text is on one row of the dialog, right above its key help."""
+    rows = s.splitlines()
+    for i, row in enumerate(rows[:-1]):
+        if text in row:
+            return rows[i + 1].strip().startswith(help_prefix)
+    return False
 
 
 def main():
@@ -164,26 +174,27 @@ def main():
 
         # ---- editing keys, one at a time
         keys("C-u")                      # cursor at the end: the whole value goes
-        keys(*list("dspx-retry"))
+        keys(*list("dspx-rétry"))         # UTF-8 is typed as such
+        keys("C-b", "C-t", "C-g")        # control characters never enter the value
         keys("Home")
         keys(*list("fix/"))              # "fix/dspx-retry", cursor after "fix/"
         for _ in range(4):
             keys("Right")                # after "dspx"
         keys("BSpace")
-        keys("y")                        # "fix/dspy-retry"
+        keys("y")                        # "fix/dspy-rétry"
         keys("Home")
         keys(*list("junk/"))
         keys("C-u")                      # deletes "junk/" only (before the cursor)
         keys("End")
         keys(*list("-22"))
-        keys("BSpace")                   # "fix/dspy-retry-2"
+        keys("BSpace")                   # "fix/dspy-rétry-2"
         keys("Left", "Left")
         keys("Right", "Right")
         s = screen()
-        if "fix/dspy-retry-2" not in dialog_line(s, "head"):
-            fail("the editor shows %r, expected fix/dspy-retry-2" % dialog_line(s, "head"))
+        if "fix/dspy-rétry-2" not in dialog_line(s, "head"):
+            fail("the editor shows %r, expected fix/dspy-rétry-2" % dialog_line(s, "head"))
         keys("Enter")
-        s = wait_for("-> \"fix/dspy-retry-2\"")
+        s = wait_for("-> \"fix/dspy-rétry-2\"")
         if "Esc cancel the edit" in s:
             fail("Enter did not close the editor")
 
@@ -233,9 +244,8 @@ def main():
         s = wait_for("Forbidden")
         if "rerun of agents/" + LANE + "e" not in s:
             fail("the 403 did not show inside the dialog")
-        line = dialog_line(s, "Forbidden") or dialog_line(s, "rerun")
-        if "\x1b" in s or not line:
-            fail("the 403 is not one clean line in the dialog")
+        if not one_line(s, "Forbidden", "Enter edit and retry"):
+            fail("the 403 is not one line above the dialog's key help")
         if {it["metadata"]["name"] for it in api.get(RUNS)["items"]} != before:
             fail("the refused create created something")
 
@@ -250,7 +260,7 @@ def main():
         if after - before != {LANE + "h"}:
             fail("expected exactly one new run h, got %r" % (after - before))
         made = api.get(RUNS + "/" + LANE + "h")
-        if made["spec"]["parameters"].get("head") != "fix/dspy-retry-2":
+        if made["spec"]["parameters"].get("head") != "fix/dspy-rétry-2":
             fail("the created run's head is %r" % made["spec"]["parameters"].get("head"))
         if made["metadata"].get("annotations", {}).get("artriage.dev/rerun-of") != "agents/" + LANE + "e":
             fail("no provenance annotation on the created run")
@@ -263,10 +273,50 @@ def main():
         keys("/")
         keys("Escape")
         wait_for(LANE + "h")
-        keys("q")
+
+        # ---- a refused read while loading shows inside the dialog, as one line
+        api.op({"op": "fault", "rule": "GET %s/%sd:status=403:1" % (RUNS, LANE)})
+        keys("/")
+        keys(*list("20260225d"))
+        keys("Enter")
+        time.sleep(0.5)
+        keys("r")
+        s = wait_for("cannot get agentruns")
+        if "rerun of agents/" + LANE + "d" not in s:
+            fail("the failed load did not show inside the dialog")
+        if "changes from the old run" in s:
+            fail("a preview was shown although the run could not be read")
+        if not one_line(s, "cannot get agentruns", "q / Esc close"):
+            fail("the load error is not one line above the dialog's key help")
+        keys("Escape")
+        s = wait_for("runs 1/7")
+        if "rerun of" in s:
+            fail("Esc did not close the dialog after a failed load")
+
+        # ---- Esc while loading closes at once and cancels the requests
+        api.op({"op": "fault", "rule": "GET %s/%sd:delay=%d:1" % (RUNS, LANE, DELAY_MS)})
+        keys("r")
+        wait_for("loading…")
+        t0 = time.time()
+        tmux("send-keys", "-t", SESSION, "Escape")
+        wait_for("runs 1/7", timeout=2, step=0.02)
+        if time.time() - t0 > 1.0:
+            fail("Esc took %.2f s to close a loading dialog" % (time.time() - t0))
+        time.sleep(DELAY_MS / 1000.0 + 0.5)  # the held answer arrives for a request that is gone
+        s = screen()
+        if "rerun of" in s or "runs 1/7" not in s:
+            fail("the cancelled load came back to the screen")
+
+        # ---- and :q while loading ends the console cleanly (the sanitizer checks below)
+        api.op({"op": "fault", "rule": "GET %s/%sd:delay=%d:1" % (RUNS, LANE, DELAY_MS)})
+        keys("r")
+        wait_for("loading…")
+        keys(":", "q", "Enter")
         deadline = time.time() + 10
         while time.time() < deadline and tmux("has-session", "-t", SESSION, check=False).returncode == 0:
             time.sleep(0.2)
+        if tmux("has-session", "-t", SESSION, check=False).returncode == 0:
+            fail("the console did not quit on :q")
         # Sanitizer reports (leaks, UB) of the console process, if any.
         for f in os.listdir(tmp):
             if f.startswith("asan"):
