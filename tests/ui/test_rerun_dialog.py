@@ -9,7 +9,8 @@
   event (MODIFIED) reaches the status bar's counts while it is open;
   Backspace, ^U, Left/Right/Home/End edit the value; Esc cancels an edit
   without closing the dialog.
-- An idle dialog writes nothing to the terminal.
+- An idle dialog writes nothing to the terminal; Esc or :q while it loads
+  closes it at once (the requests are cancelled).
 - `r` runs the server dry run; a 403 on the create shows inside the dialog
   and creates nothing; Enter, `r`, `y` again create exactly one run whose
   head is the edited value (the create carries the same object as the dry
@@ -291,10 +292,31 @@ def main():
         s = wait_for("runs 1/7")
         if "rerun of" in s:
             fail("Esc did not close the dialog after a failed load")
-        keys("q")
+
+        # ---- Esc while loading closes at once and cancels the requests
+        api.op({"op": "fault", "rule": "GET %s/%sd:delay=%d:1" % (RUNS, LANE, DELAY_MS)})
+        keys("r")
+        wait_for("loading…")
+        t0 = time.time()
+        tmux("send-keys", "-t", SESSION, "Escape")
+        wait_for("runs 1/7", timeout=2, step=0.02)
+        if time.time() - t0 > 1.0:
+            fail("Esc took %.2f s to close a loading dialog" % (time.time() - t0))
+        time.sleep(DELAY_MS / 1000.0 + 0.5)  # the held answer arrives for a request that is gone
+        s = screen()
+        if "rerun of" in s or "runs 1/7" not in s:
+            fail("the cancelled load came back to the screen")
+
+        # ---- and :q while loading ends the console cleanly (the sanitizer checks below)
+        api.op({"op": "fault", "rule": "GET %s/%sd:delay=%d:1" % (RUNS, LANE, DELAY_MS)})
+        keys("r")
+        wait_for("loading…")
+        keys(":", "q", "Enter")
         deadline = time.time() + 10
         while time.time() < deadline and tmux("has-session", "-t", SESSION, check=False).returncode == 0:
             time.sleep(0.2)
+        if tmux("has-session", "-t", SESSION, check=False).returncode == 0:
+            fail("the console did not quit on :q")
         # Sanitizer reports (leaks, UB) of the console process, if any.
         for f in os.listdir(tmp):
             if f.startswith("asan"):
