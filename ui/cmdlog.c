@@ -47,6 +47,7 @@ static bool cmdlog_key(struct view *v, struct console *c, enum req req, int ch)
     size_t max = n > (size_t)s->rows ? n - (size_t)s->rows : 0;
     size_t page = s->rows > 1 ? (size_t)s->rows - 1 : 1;
     (void)ch;
+    if (req == REQ_NONE) return false; /* an unbound key leaves following on */
     s->follow = false;
     switch (req) {
     case REQ_DOWN: if (s->top < max) s->top++; break;

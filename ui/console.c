@@ -589,7 +589,11 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
     struct view *v = console_top(c);
     const struct keybind *kb;
     enum req req = keys_lookup(c, v->ops->kind, key, &kb);
-    if (req == REQ_NONE) return;
+    if (req == REQ_NONE) {
+        /* not the table's: the view's own, if it wants it */
+        v->ops->key(v, c, REQ_NONE, key);
+        return;
+    }
     if (!keys_available(c, kb)) {
         if ((kb->flags & KB_WRITES) && c->cli->read_only)
             console_say(c, true, "read-only: %s refused", kb->keyname);
@@ -739,13 +743,14 @@ int console_main(struct cli *cli)
         }
     }
     signal_source = NULL;
-    source_free(c.src);
-    c.src = NULL;
-    close_terminal();
+    /* views first: they may hold requests and timers on the source's client */
     while (c.depth) {
         struct view *v = c.stack[--c.depth];
         v->ops->destroy(v);
     }
+    source_free(c.src);
+    c.src = NULL;
+    close_terminal();
     for (size_t i = 0; i < c.ncmdlog; i++) free(c.cmdlog[(c.cmdlog_first + i) % CMDLOG_MAX].text);
     runset_free(c.rs);
     free(c.context);

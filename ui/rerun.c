@@ -1,38 +1,59 @@
 /* rerun dialog — the console's `r`: the next attempt's preview (name, head,
  * image, key, and the fields that differ from the old run), editable name /
  * head / image, then the server dry run, a confirmation and the exactly-once
- * create (rerun/drive.h), all without freezing the screen: the dialog has
- * its own API client whose transfers advance each time it is drawn or gets
- * a key, and it asks for a redraw while a request is in flight. The new run
- * reaches the run list through the console's watch like any other.
+ * create (rerun/drive.h).
  *
- * Opening it (rerun_view_open) reads the run, its namespace and the cache
- * once, synchronously; the view owns everything it made and frees it in
- * destroy (an unfinished request is cancelled: a create already sent may
- * still land, and carries this dialog's idempotency key).
+ * Nothing here blocks the console's loop. Opening (rerun_view_open) only
+ * starts two requests on the console's own API client (source_kube): the
+ * run, and the runs of its namespace (the names and heads the next attempt
+ * must not take). The dialog is on screen at once, says "loading…", counts
+ * what arrived, and fills in when both are in; the history cache's part of
+ * the lane is read in the view's work() slice, not in a callback. The dry
+ * run and the create go over the same client: the loop's one poll waits on
+ * their sockets too, and the state machine reports through on_state, whose
+ * outcome is applied (audit row, note) in work(). Errors stay inside the
+ * dialog as one sanitised line.
+ *
+ * The field editor lives in the view too: while it is open every key comes
+ * through raw_key, one at a time, from the main loop, so the run list and
+ * the status bar keep following the watch while the engineer types. It
+ * takes printable characters only (UTF-8 in a UTF-8 locale, ASCII
+ * otherwise), so an edited value never holds a control byte.
+ *
+ * The view owns everything it made and frees it in destroy (requests in
+ * flight are cancelled: a create already sent may still land, and carries
+ * this dialog's idempotency key). It borrows the console's client and
+ * history cache, which outlive every view.
  *
  * Built only together with the console (ui/view.h): without it there is no
  * view stack to push onto, and the console's `r` key exists only when
  * rerun_view_open is linked in. */
 #if defined(HAVE_CONSOLE) && __has_include("view.h")
 #include "view.h"
+#include "source.h"
 #include "kube/client.h"
-#include "kube/kubeconfig.h"
 #include "rerun/drive.h"
 #include "rerun/prepare.h"
 #include "rerun/rerun.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/jsonutil.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 
 enum field { F_NAME, F_HEAD, F_IMAGE, NFIELDS };
 
 enum stage {
+    ST_LOAD,      /* the run and its namespace are on their way */
+    ST_BROKEN,    /* loading failed: only closing is left */
     ST_EDIT,      /* preview; fields editable */
     ST_DRY,       /* server dry run in flight */
     ST_CONFIRM,   /* dry run accepted: y creates */
@@ -41,48 +62,157 @@ enum stage {
     ST_FAILED,
 };
 
+/* The in-view line editor: wide characters, a cursor, and the first
+ * character shown when the value is wider than the field. */
+#define EDIT_MAX 255
+struct fedit {
+    wchar_t buf[EDIT_MAX + 1];
+    size_t len, cur, first;
+};
+
 struct rr {
-    struct kubeconfig *kc;
-    struct kube_config *cfg;
-    struct kube_client *client;
-    struct store *st;
+    struct console *c;
+    struct kube_client *kube;  /* borrowed: the console's */
+    char *ns, *run, *uid, *cls;
+    /* loading */
+    struct kube_request *get;
+    struct kube_list *list;
+    struct kube_timer *deadline;
+    bool have_old, have_list;
+    size_t listed;
     struct rerun_prep prep;
+    /* the create */
     struct rerun_exec *x;
     struct rerun_drive *d;
+    bool reported;             /* on_state said something work() has not applied */
+    enum rerun_state last;
     enum stage stage;
     int focus;
     bool editing;
-    char edit[256];
-    size_t elen;
+    struct fedit ed;
     /* current choices */
     char *name, *head, *image; /* NULL name/head = the lane's default */
     char note[512];            /* last outcome line (sanitised at draw) */
+    bool note_error;
     bool audited;
     int scroll;
-    int top, rows, cols;       /* last draw geometry, for the line editor */
 };
 
-/* The status bar shows messages as given: cluster text is sanitised here. */
-static void say_s(struct console *c, const char *prefix, const char *msg)
+static void note(struct rr *s, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(struct rr *s, bool error, const char *fmt, ...)
 {
-    char *m = sanitize_str(msg, 0);
-    console_say(c, true, "%s%s", prefix, m);
-    free(m);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->note, sizeof s->note, fmt, ap);
+    va_end(ap);
+    s->note_error = error;
+    s->c->redraw = true;
+}
+
+static void stop_loading(struct rr *s)
+{
+    if (s->get) kube_request_cancel(s->get);
+    s->get = NULL;
+    if (s->list) kube_list_cancel(s->list);
+    s->list = NULL;
+    if (s->deadline) kube_timer_cancel(s->deadline);
+    s->deadline = NULL;
 }
 
 static void rr_free(struct rr *s)
 {
+    stop_loading(s);
     rerun_drive_free(s->d);
     rerun_exec_free(s->x);
     rerun_prep_free(&s->prep);
-    if (s->st) store_close(s->st);
-    if (s->client) kube_client_free(s->client);
-    if (s->cfg) kube_config_free(s->cfg);
-    if (s->kc) kubeconfig_free(s->kc);
+    free(s->ns);
+    free(s->run);
+    free(s->uid);
+    free(s->cls);
     free(s->name);
     free(s->head);
     free(s->image);
     free(s);
+}
+
+/* ---- loading ---- */
+
+static void load_failed(struct rr *s, const char *msg)
+{
+    stop_loading(s);
+    s->stage = ST_BROKEN;
+    note(s, true, "%s", msg);
+}
+
+static void load_deadline(void *ud)
+{
+    struct rr *s = ud;
+    s->deadline = NULL;
+    char msg[ERRLEN];
+    snprintf(msg, sizeof msg, "rerun: no answer from the cluster within %lld s while reading %s/%s and its namespace",
+             (long long)(rerun_timeout_ms() / 1000), s->ns, s->run);
+    load_failed(s, msg);
+}
+
+static void loaded_part(struct rr *s)
+{
+    s->c->redraw = true;
+    if (!s->have_old || !s->have_list) return;
+    if (s->deadline) kube_timer_cancel(s->deadline);
+    s->deadline = NULL;
+    /* the cache's part and the plan come in work(), outside the callback */
+}
+
+static void get_done(void *ud, const struct kube_result *res)
+{
+    struct rr *s = ud;
+    s->get = NULL;
+    char err[ERRLEN];
+    if (!res->ok) {
+        snprintf(err, sizeof err, "rerun: %s", res->error ? res->error : "reading the run failed");
+        load_failed(s, err);
+        return;
+    }
+    char what[300];
+    snprintf(what, sizeof what, "the run %s/%s", s->ns, s->run);
+    cJSON *obj = json_parse_n(res->body, res->body_len, what, err, sizeof err);
+    if (!obj || !cJSON_IsObject(obj)) {
+        cJSON_Delete(obj);
+        if (obj) snprintf(err, sizeof err, "rerun: %s is not a JSON object", what);
+        load_failed(s, err);
+        return;
+    }
+    if (rerun_prep_set_old(&s->prep, obj, s->ns, s->run, err, sizeof err) < 0) {
+        load_failed(s, err);
+        return;
+    }
+    s->have_old = true;
+    loaded_part(s);
+}
+
+static void list_page(void *ud, cJSON *list)
+{
+    struct rr *s = ud;
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(list, "items");
+    rerun_prep_add_runs(&s->prep, items);
+    s->listed += (size_t)cJSON_GetArraySize(items);
+    s->c->redraw = true;
+}
+
+static void list_done(void *ud, const struct kube_result *res, const char *rv)
+{
+    struct rr *s = ud;
+    (void)rv;
+    s->list = NULL;
+    if (!res->ok) {
+        char err[ERRLEN];
+        snprintf(err, sizeof err, "rerun: listing the runs of namespace %s (to name the next attempt): %s", s->ns,
+                 res->error ? res->error : "failed");
+        load_failed(s, err);
+        return;
+    }
+    s->have_list = true;
+    loaded_part(s);
 }
 
 static int replan(struct rr *s, char *err, size_t errlen)
@@ -97,75 +227,97 @@ static int replan(struct rr *s, char *err, size_t errlen)
     return rc;
 }
 
-static void audit_once(struct rr *s, struct console *c)
+/* Both answers are in: the cache's deleted attempts and blamed class, the
+ * lane, the first plan. */
+static void finish_loading(struct rr *s)
+{
+    struct console *c = s->c;
+    rerun_prep_finish(&s->prep, c->src ? source_store(c->src) : NULL);
+    /* The console may know the blamed class before the cache does. */
+    if (!s->prep.blamed && s->cls) s->prep.blamed = xstrdup(s->cls);
+    char err[ERRLEN];
+    if (replan(s, err, sizeof err) < 0) {
+        load_failed(s, err);
+        return;
+    }
+    s->stage = ST_EDIT;
+    note(s, false, "nothing sent yet: r runs the server dry run first");
+}
+
+/* ---- the create ---- */
+
+static void audit_once(struct rr *s)
 {
     if (s->audited || !s->x) return;
     s->audited = true;
+    struct store *st = s->c->src ? source_store(s->c->src) : NULL;
     char err[ERRLEN];
-    if (s->st && rerun_audit(s->st, &s->prep, rerun_exec_result(s->x), s->image, err, sizeof err) < 0)
-        say_s(c, "rerun not recorded in the history cache: ", err);
+    if (st && rerun_audit(st, &s->prep, rerun_exec_result(s->x), s->image, err, sizeof err) < 0) {
+        char *m = sanitize_str(err, 0);
+        console_say(s->c, true, "rerun not recorded in the history cache: %s", m);
+        free(m);
+    }
 }
 
-/* Advances the dialog's transfers without blocking the console for long. */
-static void pump(struct rr *s, struct console *c)
+/* From the drive (inside the client's callbacks or rerun_drive_*): only
+ * remember; work() applies it, where the drive may be freed. */
+static void on_state(void *ud, enum rerun_state st)
 {
-    if (!s->d) return;
-    /* At most ~100 ms per frame: a local answer completes in one frame, a
-     * slow one keeps the console responsive between frames. */
-    int64_t until = time_mono_ms() + 100;
-    while (s->d && rerun_drive_state(s->d) == RERUN_ST_REQUEST && time_mono_ms() < until) {
-        kube_client_wait(s->client, NULL, 0, 20);
-        kube_client_perform(s->client);
-    }
-    enum rerun_state st = rerun_drive_state(s->d);
+    struct rr *s = ud;
+    s->last = st;
+    s->reported = true;
+    s->c->redraw = true;
+}
+
+static void settle(struct rr *s)
+{
+    if (!s->reported) return;
+    s->reported = false;
     const struct rerun_result *r = rerun_exec_result(s->x);
-    switch (st) {
+    switch (s->last) {
     case RERUN_ST_REQUEST:
-        c->redraw = true;
         break;
     case RERUN_ST_CONFIRM:
-        if (s->stage != ST_CONFIRM) {
-            s->stage = ST_CONFIRM;
-            snprintf(s->note, sizeof s->note, "server dry run accepted: press y to create %s/%s, n to go back",
-                     s->prep.plan.ns, s->prep.plan.name);
-            c->redraw = true;
-        }
+        s->stage = ST_CONFIRM;
+        note(s, false, "server dry run accepted: press y to create %s/%s, n to go back", s->prep.plan.ns,
+             s->prep.plan.name);
         break;
     case RERUN_ST_DONE:
         s->stage = ST_DONE;
-        snprintf(s->note, sizeof s->note, "created %s/%s (uid %s)%s", s->prep.plan.ns, s->prep.plan.name,
-                 r->uid ? r->uid : "?", r->recovered ? ", confirmed after a lost answer" : "");
-        audit_once(s, c);
-        console_cmdlog(c, "kubectl create -f - (artriage rerun)");
+        note(s, false, "created %s/%s (uid %s)%s", s->prep.plan.ns, s->prep.plan.name, r->uid ? r->uid : "?",
+             r->recovered ? ", confirmed after a lost answer" : "");
+        audit_once(s);
+        console_cmdlog(s->c, "kubectl create -f - (artriage rerun)");
         rerun_drive_free(s->d);
         s->d = NULL;
-        c->redraw = true;
         break;
     case RERUN_ST_DRY_DONE:
     case RERUN_ST_FAILED:
         s->stage = ST_FAILED;
-        snprintf(s->note, sizeof s->note, "%s", r->error ? r->error : "rerun failed");
-        audit_once(s, c);
+        note(s, true, "%s", r->error ? r->error : "rerun failed");
+        audit_once(s);
         rerun_drive_free(s->d);
         s->d = NULL;
-        c->redraw = true;
         break;
     }
 }
 
-static void start(struct rr *s, struct console *c)
+static void start(struct rr *s)
 {
     rerun_drive_free(s->d);
+    s->d = NULL;
     rerun_exec_free(s->x);
     s->audited = false;
+    s->reported = false;
     struct rerun_exec_opts xo = {0};
     s->x = rerun_exec_new(&s->prep.plan, &xo);
     s->stage = ST_DRY;
-    snprintf(s->note, sizeof s->note, "server dry run…");
-    kube_client_set_interactive(s->client, false);
-    s->d = rerun_drive_start(s->client, s->x, 0, NULL, NULL);
-    pump(s, c);
+    note(s, false, "server dry run…");
+    s->d = rerun_drive_start(s->kube, s->x, 0, on_state, s);
+    settle(s);
 }
+
+/* ---- the field editor ---- */
 
 static const char *field_value(struct rr *s, int f)
 {
@@ -176,37 +328,218 @@ static const char *field_value(struct rr *s, int f)
     }
 }
 
-static void rr_draw_rows(struct rr *s, struct console *c)
+static char *wcs_utf8(const wchar_t *w, size_t n)
 {
-    int top = s->top, rows = s->rows, cols = s->cols;
+    char *out = xmalloc(n * MB_LEN_MAX + 1);
+    size_t o = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = wcrtomb(out + o, w[i], &st);
+        if (k == (size_t)-1) out[o++] = '?';
+        else o += k;
+    }
+    out[o] = 0;
+    return out;
+}
+
+static int wc_cols(wchar_t w)
+{
+    int n = wcwidth(w);
+    return n < 0 ? 1 : n;
+}
+
+static void edit_open(struct rr *s)
+{
+    const char *cur = s->focus == F_IMAGE ? s->image : field_value(s, s->focus);
+    if (s->focus == F_HEAD && !s->prep.plan.head) cur = "";
+    memset(&s->ed, 0, sizeof s->ed);
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    const char *p = cur ? cur : "";
+    size_t n = mbsrtowcs(s->ed.buf, &p, EDIT_MAX, &st);
+    s->ed.len = n == (size_t)-1 ? 0 : n;
+    s->ed.cur = s->ed.len;
+    s->editing = true;
+    note(s, false, "editing the %s: Enter keeps, Esc cancels the edit",
+         s->focus == F_NAME ? "name" : s->focus == F_HEAD ? "head branch" : "image");
+}
+
+/* Applies an edited value: name/head "" = the lane's default; image
+ * "" = keep. A value the plan refuses is reported and the editor stays
+ * open with it. */
+static void edit_commit(struct rr *s)
+{
+    char *val = wcs_utf8(s->ed.buf, s->ed.len);
+    char **slot = s->focus == F_NAME ? &s->name : s->focus == F_HEAD ? &s->head : &s->image;
+    char *old = *slot;
+    if (s->focus == F_IMAGE) *slot = xstrdup(*val ? val : "keep");
+    else *slot = *val ? xstrdup(val) : NULL;
+    free(val);
+    char err[ERRLEN];
+    if (replan(s, err, sizeof err) < 0) {
+        free(*slot);
+        *slot = old;
+        note(s, true, "%s", err);
+        return;
+    }
+    free(old);
+    s->editing = false;
+    note(s, false, "nothing sent yet: r runs the server dry run first");
+}
+
+/* Every key while the editor is open, one at a time, from the main loop. */
+static bool rr_raw_key(struct view *v, struct console *c, bool isfunc, int ch)
+{
+    struct rr *s = v->priv;
+    if (!s->editing) return false;
+    /* the console's own: resize, mouse, ^L redraw */
+    if (isfunc && (ch == KEY_RESIZE || ch == KEY_MOUSE)) return false;
+    if (!isfunc && ch == ('l' & 0x1f)) return false;
+    struct fedit *e = &s->ed;
+    c->redraw = true;
+    if (isfunc) {
+        switch (ch) {
+        case KEY_ENTER: edit_commit(s); break;
+        case KEY_LEFT: if (e->cur) e->cur--; break;
+        case KEY_RIGHT: if (e->cur < e->len) e->cur++; break;
+        case KEY_HOME: e->cur = 0; break;
+        case KEY_END: e->cur = e->len; break;
+        case KEY_BACKSPACE:
+            if (e->cur) {
+                memmove(e->buf + e->cur - 1, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
+                e->cur--;
+                e->len--;
+            }
+            break;
+        case KEY_DC:
+            if (e->cur < e->len) {
+                memmove(e->buf + e->cur, e->buf + e->cur + 1, (e->len - e->cur - 1) * sizeof *e->buf);
+                e->len--;
+            }
+            break;
+        default: break; /* other function keys mean nothing here */
+        }
+        return true;
+    }
+    wchar_t w = (wchar_t)ch;
+    if (w == 27) {
+        s->editing = false;
+        note(s, false, "edit cancelled; nothing sent yet");
+    } else if (w == '\n' || w == '\r') {
+        edit_commit(s);
+    } else if (w == 127 || w == 8) {
+        if (e->cur) {
+            memmove(e->buf + e->cur - 1, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
+            e->cur--;
+            e->len--;
+        }
+    } else if (w == ('u' & 0x1f)) { /* ^U: delete to the start, as in readline */
+        memmove(e->buf, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
+        e->len -= e->cur;
+        e->cur = 0;
+    } else if (w == ('a' & 0x1f)) {
+        e->cur = 0;
+    } else if (w == ('e' & 0x1f)) {
+        e->cur = e->len;
+    } else if (w < 0x20 || w == 0x7f || (w >= 0x80 && w < 0xa0) || !iswprint((wint_t)w)) {
+        /* control characters never enter a value */
+    } else if (w > 0x7e && !c->utf8) {
+        note(s, true, "only ASCII can be typed here: the terminal's locale is not UTF-8");
+    } else if (e->len >= EDIT_MAX) {
+        note(s, true, "the value is limited to %d characters", EDIT_MAX);
+    } else {
+        memmove(e->buf + e->cur + 1, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
+        e->buf[e->cur++] = w;
+        e->len++;
+    }
+    return true;
+}
+
+/* The value being edited at (y, x) in w columns: scrolled so the cursor
+ * shows, the cursor cell in reverse video. */
+static void edit_draw(struct rr *s, struct console *c, int y, int x, int w)
+{
+    struct fedit *e = &s->ed;
+    if (w < 2) return;
+    if (e->first > e->cur) e->first = e->cur;
+    for (;;) {
+        int cols = 0;
+        for (size_t i = e->first; i < e->cur; i++) cols += wc_cols(e->buf[i]);
+        if (cols <= w - 2 || e->first >= e->cur) break;
+        e->first++;
+    }
+    attr_t a = A_UNDERLINE;
+    char *pre = wcs_utf8(e->buf + e->first, e->cur - e->first);
+    int used = draw_text(c, y, x, w, pre, a, true);
+    free(pre);
+    char *at = e->cur < e->len ? wcs_utf8(e->buf + e->cur, 1) : xstrdup(" ");
+    used += draw_text(c, y, x + used, w - used, at, A_REVERSE, true);
+    free(at);
+    if (e->cur < e->len) {
+        char *post = wcs_utf8(e->buf + e->cur + 1, e->len - e->cur - 1);
+        draw_text(c, y, x + used, w - used, post, a, true);
+        free(post);
+    }
+}
+
+/* ---- the view ---- */
+
+static const char *stage_help(struct rr *s)
+{
+    switch (s->stage) {
+    case ST_LOAD: return "q / Esc close";
+    case ST_BROKEN: return "q / Esc close";
+    case ST_EDIT:
+        return s->editing ? "type · ←→ Home End move · Backspace ^U delete · Enter keep (empty = default; image: keep, "
+                            "default or a reference) · Esc cancel the edit"
+                          : "↑↓ field · Enter edit · r server dry run, then y creates · ? keys · q / Esc close";
+    case ST_CONFIRM: return "y create · n / Esc back";
+    case ST_DRY:
+    case ST_CREATE: return "working…";
+    case ST_FAILED: return "Enter edit and retry · q / Esc close";
+    case ST_DONE: break;
+    }
+    return "q / Esc close";
+}
+
+static void rr_draw(struct view *v, struct console *c, int top, int rows, int cols)
+{
+    struct rr *s = v->priv;
     const struct rerun_plan *p = &s->prep.plan;
     attr_t dim = draw_attr(c, CP_DIM), hi = draw_attr(c, CP_HILITE), er = draw_attr(c, CP_ERROR);
     int y = top, end = top + rows;
     for (int i = top; i < end; i++) draw_clear(i, 0, cols, A_NORMAL);
     char line[1024];
-    snprintf(line, sizeof line, "rerun of %s/%s", p->from_ns, p->from_name);
+    snprintf(line, sizeof line, "rerun of %s/%s", s->ns, s->run);
     if (y < end) draw_text(c, y++, 1, cols - 2, line, A_BOLD, true);
+    bool ready = s->stage != ST_LOAD && s->stage != ST_BROKEN;
+    if (s->stage == ST_LOAD && y < end) {
+        if (!s->have_old || !s->have_list)
+            snprintf(line, sizeof line, "loading… the run: %s · the runs of namespace %s: %s%zu so far",
+                     s->have_old ? "read" : "waiting", s->ns, s->have_list ? "all " : "", s->listed);
+        else
+            snprintf(line, sizeof line, "loading… the lane's history from the cache");
+        draw_text(c, ++y, 3, cols - 4, line, A_NORMAL, true);
+        y++;
+    }
     static const char *const labels[] = {"name ", "head ", "image"};
-    for (int f = 0; f < NFIELDS && y < end; f++, y++) {
+    for (int f = 0; ready && f < NFIELDS && y < end; f++, y++) {
         bool foc = f == s->focus && s->stage == ST_EDIT;
         draw_text(c, y, 3, 7, labels[f], foc ? hi : A_NORMAL, false);
-        if (foc && s->editing) {
-            snprintf(line, sizeof line, "%.*s_", (int)s->elen, s->edit);
-            draw_text(c, y, 11, cols - 12, line, hi, true);
-        } else {
-            draw_text(c, y, 11, cols - 12, field_value(s, f), foc ? hi : A_NORMAL, true);
-        }
+        if (foc && s->editing) edit_draw(s, c, y, 11, cols - 12);
+        else draw_text(c, y, 11, cols - 12, field_value(s, f), foc ? hi : A_NORMAL, true);
     }
-    if (y < end) {
+    if (ready && y < end) {
         snprintf(line, sizeof line, "idempotencyKey %s", p->key);
         draw_text(c, y++, 3, cols - 4, line, dim, true);
     }
-    if (y < end) {
+    if (ready && y < end) {
         snprintf(line, sizeof line, "changes from the old run (%zu):", p->ndiff);
         draw_text(c, y++, 1, cols - 2, line, A_BOLD, false);
     }
     int footer = 3;
-    for (size_t i = (size_t)s->scroll; i < p->ndiff && y < end - footer; i++) {
+    for (size_t i = (size_t)s->scroll; ready && i < p->ndiff && y < end - footer; i++) {
         const struct rerun_change *ch = &p->diff[i];
         snprintf(line, sizeof line, "%s %s: %s%s%s", ch->old_json && ch->new_json ? "~" : ch->new_json ? "+" : "-",
                  ch->path, ch->old_json ? ch->old_json : "", ch->old_json && ch->new_json ? " -> " : "",
@@ -215,99 +548,41 @@ static void rr_draw_rows(struct rr *s, struct console *c)
     }
     y = end - footer;
     if (y > top && y < end) {
-        attr_t na = s->stage == ST_FAILED ? er : s->stage == ST_DONE ? hi : A_NORMAL;
+        attr_t na = s->note_error ? er : s->stage == ST_DONE ? hi : A_NORMAL;
         draw_text(c, y, 1, cols - 2, s->note, na, true);
     }
-    if (y + 1 < end) {
-        const char *help;
-        switch (s->stage) {
-        case ST_EDIT:
-            help = s->editing ? "type the value (empty = default; image: keep, default or a reference) · Enter keep · Esc cancel"
-                              : "↑↓ field · Enter edit · r server dry run, then y creates · q / Esc close";
-            break;
-        case ST_CONFIRM: help = "y create · n / Esc back"; break;
-        case ST_DRY:
-        case ST_CREATE: help = "working…"; break;
-        default: help = s->stage == ST_FAILED ? "Enter edit and retry · q / Esc close" : "q / Esc close";
-        }
-        draw_text(c, y + 1, 1, cols - 2, help, dim, false);
-    }
-}
-
-/* Applies an edited value: name/head "" = the lane's default; image
- * "" = keep. A value the plan refuses is reported and not kept. */
-static void commit_edit(struct rr *s, struct console *c, const char *val)
-{
-    char **slot = s->focus == F_NAME ? &s->name : s->focus == F_HEAD ? &s->head : &s->image;
-    char *old = *slot;
-    if (s->focus == F_IMAGE) *slot = xstrdup(*val ? val : "keep");
-    else *slot = *val ? xstrdup(val) : NULL;
-    char err[ERRLEN];
-    if (replan(s, err, sizeof err) < 0) {
-        free(*slot);
-        *slot = old;
-        say_s(c, "", err);
-        return;
-    }
-    free(old);
-    snprintf(s->note, sizeof s->note, "nothing sent yet: r runs the server dry run first");
-}
-
-/* A short modal line editor on the field's row: the console's loop pauses
- * while the engineer types (data catches up right after). */
-static void edit_field(struct rr *s, struct console *c)
-{
-    const char *cur = s->focus == F_IMAGE ? s->image : field_value(s, s->focus);
-    snprintf(s->edit, sizeof s->edit, "%s", s->focus == F_HEAD && !s->prep.plan.head ? "" : cur);
-    s->elen = strlen(s->edit);
-    s->editing = true;
-    bool was_nodelay = is_nodelay(stdscr);
-    nodelay(stdscr, FALSE);
-    bool accept = false;
-    for (;;) {
-        rr_draw_rows(s, c);
-        wnoutrefresh(stdscr);
-        doupdate();
-        wint_t ch;
-        int rc = get_wch(&ch);
-        if (rc == ERR) break;
-        if (rc == KEY_CODE_YES) {
-            if (ch == KEY_ENTER) { accept = true; break; }
-            if (ch == KEY_BACKSPACE && s->elen) s->elen--;
-            continue;
-        }
-        if (ch == 27) break;
-        if (ch == '\n' || ch == '\r') { accept = true; break; }
-        if ((ch == 127 || ch == 8) && s->elen) s->elen--;
-        else if (ch == 21) s->elen = 0; /* ^U */
-        else if (ch >= 0x20 && ch < 0x7f && s->elen + 1 < sizeof s->edit) s->edit[s->elen++] = (char)ch;
-    }
-    nodelay(stdscr, was_nodelay);
-    s->editing = false;
-    s->edit[s->elen] = 0;
-    if (accept) commit_edit(s, c, s->edit);
-    c->redraw = true;
+    if (y + 1 < end) draw_text(c, y + 1, 1, cols - 2, stage_help(s), dim, false);
 }
 
 static bool rr_key(struct view *v, struct console *c, enum req req, int ch)
 {
     struct rr *s = v->priv;
-    pump(s, c);
-    c->redraw = true;
-    if (req == REQ_HELP) {
-        snprintf(s->note, sizeof s->note, "%s", "↑↓ field · Enter edit it · r server dry run, then y creates · q / Esc close");
-        return true;
+    settle(s);
+    switch (req) {
+    case REQ_HELP:
+    case REQ_COMMAND:
+    case REQ_REDRAW:
+        return false; /* the console's */
+    default: break;
     }
+    /* the editor has every key (raw_key); the mouse wheel must not move
+     * the focus under it */
+    if (s->editing) return true;
+    c->redraw = true;
     switch (s->stage) {
+    case ST_LOAD:
+    case ST_BROKEN:
+        if (req == REQ_BACK || req == REQ_QUIT) console_pop(c); /* cancels what is loading */
+        return true;
     case ST_EDIT:
         if (req == REQ_UP) {
             if (s->focus > 0) s->focus--;
         } else if (req == REQ_DOWN) {
             if (s->focus < NFIELDS - 1) s->focus++;
         } else if (req == REQ_ENTER) {
-            edit_field(s, c);
+            edit_open(s);
         } else if (req == REQ_RERUN) {
-            start(s, c);
+            start(s);
         } else if (req == REQ_PGDN) {
             if ((size_t)s->scroll + 1 < s->prep.plan.ndiff) s->scroll++;
         } else if (req == REQ_PGUP) {
@@ -315,50 +590,61 @@ static bool rr_key(struct view *v, struct console *c, enum req req, int ch)
         } else if (req == REQ_BACK || req == REQ_QUIT) {
             console_pop(c);
         }
-        return true; /* run-list keys mean nothing here */
+        return true; /* other keys mean nothing here */
     case ST_CONFIRM:
-        if (ch == 'y' || ch == 'Y') {
+        /* the table binds y / n; capitals come through as unbound keys */
+        if (req == REQ_NONE && ch == 'Y') req = REQ_YES;
+        if (req == REQ_NONE && ch == 'N') req = REQ_NO;
+        if (req == REQ_YES) {
             s->stage = ST_CREATE;
-            snprintf(s->note, sizeof s->note, "creating…");
+            note(s, false, "creating…");
             rerun_exec_confirm(s->x, true);
             rerun_drive_resume(s->d);
-            pump(s, c);
-        } else if (req == REQ_BACK || req == REQ_QUIT || ch == 'n') {
+            settle(s);
+        } else if (req == REQ_NO || req == REQ_BACK || req == REQ_QUIT) {
             rerun_exec_confirm(s->x, false);
             rerun_drive_resume(s->d);
-            pump(s, c);
+            s->reported = false; /* the declined outcome: back to the preview */
+            rerun_drive_free(s->d);
+            s->d = NULL;
             s->stage = ST_EDIT;
-            snprintf(s->note, sizeof s->note, "not created: nothing was sent but the dry run");
+            note(s, false, "not created: nothing was sent but the dry run");
+        } else if (req == REQ_NONE && ch != 0) {
+            note(s, false, "server dry run accepted: press y to create %s/%s, n to go back", s->prep.plan.ns,
+                 s->prep.plan.name);
         }
         return true;
     case ST_DRY:
     case ST_CREATE:
+        if (req == REQ_BACK || req == REQ_QUIT)
+            note(s, false, "%s is in flight: wait for the server's answer", s->stage == ST_DRY ? "the dry run" : "the create");
         return true; /* let it finish: a create in flight must report */
     default:
         if (req == REQ_BACK || req == REQ_QUIT) {
             console_pop(c);
         } else if (req == REQ_ENTER && s->stage == ST_FAILED && !rerun_exec_result(s->x)->unknown) {
             s->stage = ST_EDIT; /* nothing was created: change a field, try again */
-            snprintf(s->note, sizeof s->note, "nothing sent yet: r runs the server dry run first");
+            note(s, false, "nothing sent yet: r runs the server dry run first");
         }
         return true;
     }
 }
 
-static void rr_draw(struct view *v, struct console *c, int top, int rows, int cols)
+static bool rr_work(struct view *v, struct console *c, int budget_ms)
 {
     struct rr *s = v->priv;
-    pump(s, c);
-    s->top = top;
-    s->rows = rows;
-    s->cols = cols;
-    rr_draw_rows(s, c);
+    (void)c;
+    (void)budget_ms;
+    if (s->stage == ST_LOAD && s->have_old && s->have_list) finish_loading(s);
+    settle(s);
+    return false;
 }
 
 static void rr_title(struct view *v, struct console *c, char *out, size_t outlen)
 {
     struct rr *s = v->priv;
-    char *n = sanitize_str(s->prep.plan.from_name, 0);
+    (void)c;
+    char *n = sanitize_str(s->run, 0);
     snprintf(out, outlen, "rerun %s", n);
     free(n);
 }
@@ -366,7 +652,7 @@ static void rr_title(struct view *v, struct console *c, char *out, size_t outlen
 static const char *rr_run_uid(struct view *v)
 {
     struct rr *s = v->priv;
-    return s->prep.old.uid;
+    return s->uid;
 }
 
 static void rr_destroy(struct view *v)
@@ -377,14 +663,14 @@ static void rr_destroy(struct view *v)
 
 static const struct view_ops rerun_ops = {
     .name = "rerun",
-    /* VK_RUNS too: the key table routes only bound keys, and the run
-     * list's (Enter, r, y, q, arrows) are the ones this dialog uses. */
-    .kind = VK_RERUN | VK_RUNS,
+    .kind = VK_RERUN,
     .draw = rr_draw,
     .key = rr_key,
     .title = rr_title,
     .run_uid = rr_run_uid,
     .destroy = rr_destroy,
+    .raw_key = rr_raw_key,
+    .work = rr_work,
 };
 
 struct view *rerun_view_open(struct console *c, struct rs_run *run)
@@ -397,32 +683,46 @@ struct view *rerun_view_open(struct console *c, struct rs_run *run)
         console_say(c, true, "rerun needs the run on the cluster (%s)", c->cli->offline ? "offline" : "deleted");
         return NULL;
     }
+    struct kube_client *kube = c->src ? source_kube(c->src) : NULL;
+    if (!kube) {
+        console_say(c, true, "rerun needs a connection to the cluster, and there is none");
+        return NULL;
+    }
+    if (!run->run.name || !(run->run.ns || c->ns)) {
+        console_say(c, true, "rerun: this run has no name or namespace");
+        return NULL;
+    }
     struct rr *s = xcalloc(1, sizeof *s);
+    s->c = c;
+    s->kube = kube;
+    s->ns = xstrdup(run->run.ns ? run->run.ns : c->ns);
+    s->run = xstrdup(run->run.name);
+    s->uid = xstrdup(run->run.uid);
+    s->cls = xstrdup(run->fail.cls);
     s->image = xstrdup("keep");
-    char err[ERRLEN];
-    const char *ns = run->run.ns ? run->run.ns : c->ns;
-    if (kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) < 0 ||
-        kubeconfig_resolve(s->kc, c->context, ns, &s->cfg, err, sizeof err) < 0 ||
-        kube_client_new(s->cfg, &s->client, err, sizeof err) < 0) {
-        say_s(c, "rerun: ", err);
-        rr_free(s);
-        return NULL;
-    }
-    kube_client_set_interactive(s->client, false);
-    s->st = store_open(c->cli->db, NULL, err, sizeof err); /* audit; optional */
-    if (rerun_prep_load(&s->prep, s->client, s->st, ns, run->run.name, err, sizeof err) < 0) {
-        say_s(c, "", err);
-        rr_free(s);
-        return NULL;
-    }
-    /* The console may know the blamed class before the cache does. */
-    if (!s->prep.blamed && run->fail.cls) s->prep.blamed = xstrdup(run->fail.cls);
-    if (replan(s, err, sizeof err) < 0) {
-        say_s(c, "", err);
-        rr_free(s);
-        return NULL;
-    }
-    snprintf(s->note, sizeof s->note, "nothing sent yet: r runs the server dry run first");
+    s->stage = ST_LOAD;
+    const struct kube_config *cfg = kube_client_config(kube);
+    rerun_prep_begin(&s->prep, cfg && cfg->context ? cfg->context : c->context);
+    struct kube_req get = {
+        .verb = KUBE_GET,
+        .res = &KUBE_AGENTRUNS,
+        .ns = s->ns,
+        .name = s->run,
+        .max_body = KUBE_MAX_OBJECT_BODY,
+        .on_done = get_done,
+        .ud = s,
+    };
+    s->get = kube_request_start(kube, &get);
+    if (s->get) console_cmdlog(c, kube_request_kubectl(s->get));
+    struct kube_list_opts lo = {.res = &KUBE_AGENTRUNS, .ns = s->ns, .on_page = list_page, .on_done = list_done, .ud = s};
+    struct kube_req lq = {.verb = KUBE_LIST, .res = &KUBE_AGENTRUNS, .ns = s->ns};
+    char *lcmd = kube_kubectl_equivalent(kube, &lq);
+    console_cmdlog(c, lcmd);
+    free(lcmd);
+    s->list = kube_list_start(kube, &lo);
+    s->deadline = kube_timer_start(kube, rerun_timeout_ms(), load_deadline, s);
+    if (!s->get) load_failed(s, "rerun: the request for the run could not be started");
+    else note(s, false, "nothing sent yet: the run and its lane are loading");
     struct view *v = xcalloc(1, sizeof *v);
     v->ops = &rerun_ops;
     v->priv = s;

@@ -40,7 +40,7 @@
 
 #define CACHE_FIRST_PAGE 120
 #define CACHE_PAGE 2000
-#define LINK_PER_STEP 400
+#define LINK_SLICE 16 /* runs linked between two looks at the keyboard (~0.5 ms) */
 #define BACKOFF_MAX_MS 30000
 
 struct source;
@@ -928,6 +928,14 @@ void source_wait(struct source *s, int tty_fd, int timeout_ms, bool *tty_ready)
     }
 }
 
+/* A key typed while background work runs goes first: the loop returns to
+ * the terminal at the next slice instead of spending its whole budget. */
+static bool key_waiting(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 bool source_step(struct source *s, int budget_ms)
 {
     struct console *c = s->c;
@@ -947,8 +955,8 @@ bool source_step(struct source *s, int budget_ms)
         cache_page(s);
         if (!s->cache_loading && !s->runs.list) c->progress[0] = 0;
     }
-    while (s->linkpos < s->nlink && time_mono_ms() - start < budget_ms) {
-        for (int k = 0; k < LINK_PER_STEP / 8 && s->linkpos < s->nlink; k++) {
+    while (s->linkpos < s->nlink && time_mono_ms() - start < budget_ms && !key_waiting()) {
+        for (int k = 0; k < LINK_SLICE && s->linkpos < s->nlink; k++) {
             link_one(s, s->link[s->linkpos].uid);
             s->linkpos++;
         }

@@ -5,7 +5,10 @@
  * The main loop (console.c) owns the terminal and the stack. It maps a key
  * to a request through the one key table (keys.c), offers the request to
  * the top view's key(), and handles what the view leaves (back, quit,
- * prompts, help). When the run set's generation changes it calls every
+ * prompts, help). A key the table does not bind for the top view's kind
+ * goes to that view's key() as REQ_NONE with the raw key, and nothing
+ * else happens to it; a view that owns a prompt or an editor takes every
+ * key first through raw_key(). When the run set's generation changes it calls every
  * view's data_changed(); when anything changed it calls the top view's
  * draw() for the rows between the title line and the status bar and lets
  * ncurses send only the cells that differ (an idle screen sends nothing).
@@ -41,6 +44,8 @@ enum req {
     REQ_FIND_NEXT, REQ_FIND_PREV, REQ_EXPLAIN, REQ_FOLLOW,
     REQ_SEARCH, REQ_SEARCH_BACK, REQ_SEARCH_NEXT, REQ_SEARCH_PREV, REQ_LOG_FILTER,
     REQ_WRAP, REQ_TIMESTAMPS, REQ_TAB_NEXT, REQ_TAB_PREV, REQ_WRITE, REQ_NOTE, REQ_EXPORT,
+    /* answers to a question a view asks (the rerun dialog's create) */
+    REQ_YES, REQ_NO,
 };
 
 /* Views kinds, as bits, so one key table row can serve several views. */
@@ -57,7 +62,10 @@ struct view_ops {
     unsigned kind;      /* VK_* */
     /* Draws rows [top, top+rows) of stdscr, all `cols` wide. */
     void (*draw)(struct view *v, struct console *c, int top, int rows, int cols);
-    /* Handles a request; returns true if it did. ch is the raw key. */
+    /* Handles a request; returns true if it did. ch is the raw key (a
+     * curses KEY_* code or a character; 0 from the mouse wheel). req is
+     * REQ_NONE for a key the table does not bind for this view: the view
+     * may use it or ignore it, the console does nothing more with it. */
     bool (*key)(struct view *v, struct console *c, enum req req, int ch);
     /* The run set changed (runset_gen moved on); may be NULL. */
     void (*data_changed)(struct view *v, struct console *c);

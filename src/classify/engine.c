@@ -69,6 +69,8 @@ struct classify_ctx {
     struct cut *cuts; /* where strip_ansi cut bytes, by position */
     size_t ncuts, capcuts;
     uint32_t *rule_epoch;
+    uint32_t *pat_epoch; /* by scan pattern: hit on the line being evaluated */
+    bool all_pats;       /* a fallback hit: every pattern is a candidate */
     uint32_t epoch;
     int64_t *near_last;
     int64_t *rule_last_line;
@@ -150,6 +152,7 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
 #endif
     size_t n = rs->nrules ? rs->nrules : 1;
     c->rule_epoch = xcalloc(n, sizeof *c->rule_epoch);
+    c->pat_epoch = xcalloc(rs->nscan ? rs->nscan : 1, sizeof *c->pat_epoch);
     c->near_last = xcalloc(n, sizeof *c->near_last);
     c->rule_last_line = xcalloc(n, sizeof *c->rule_last_line);
     c->rule_count = xcalloc(n, sizeof *c->rule_count);
@@ -189,6 +192,7 @@ void classify_free(struct classify_ctx *c)
     free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
+    free(c->pat_epoch);
     free(c->near_last);
     free(c->rule_last_line);
     free(c->rule_count);
@@ -274,11 +278,20 @@ static bool pat_match(struct classify_ctx *c, const struct cpat *p, const char *
     return pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
 }
 
+/* Only a pattern the scanner found a hit for can match the line (its
+ * required literal or the pattern itself is there): the others are not
+ * tried, which matters for rules with many patterns on busy lines. */
+static bool pat_hit(const struct classify_ctx *c, const struct cpat *p)
+{
+    return c->all_pats || p->scan < 0 || c->pat_epoch[p->scan] == c->epoch;
+}
+
 static bool rule_matches(struct classify_ctx *c, const struct crule *r, const char *s, size_t n)
 {
     bool hit = false;
     for (size_t k = 0; k < r->npats && !hit; k++)
-        if (r->pats[k].role == PAT_MATCH && pat_match(c, &r->pats[k], s, n)) hit = true;
+        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, &r->pats[k], s, n))
+            hit = true;
     if (!hit) return false;
     for (size_t k = 0; k < r->npats; k++)
         if (r->pats[k].role == PAT_UNLESS && pat_match(c, &r->pats[k], s, n)) return false;
@@ -288,7 +301,8 @@ static bool rule_matches(struct classify_ctx *c, const struct crule *r, const ch
 static bool near_matches(struct classify_ctx *c, const struct crule *r, const char *s, size_t n)
 {
     for (size_t k = 0; k < r->npats; k++)
-        if (r->pats[k].role == PAT_NEAR && pat_match(c, &r->pats[k], s, n)) return true;
+        if (r->pats[k].role == PAT_NEAR && pat_hit(c, &r->pats[k]) && pat_match(c, &r->pats[k], s, n))
+            return true;
     return false;
 }
 
@@ -537,11 +551,14 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
     c->epoch++;
     if (c->epoch == 0) {
         memset(c->rule_epoch, 0, rs->nrules * sizeof *c->rule_epoch);
+        memset(c->pat_epoch, 0, rs->nscan * sizeof *c->pat_epoch);
         c->epoch = 1;
     }
+    c->all_pats = false;
     size_t n = 0;
     for (size_t i = a; i < b; i++) {
         if (c->hits[i].k < 0) { /* fallback: every rule */
+            c->all_pats = true;
             n = 0;
             for (size_t r = 0; r < rs->nrules; r++)
                 if (!rs->rules[r].dead) c->cand[n++] = (int)r;
@@ -549,6 +566,7 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
         }
         const struct scan_target *t = &rs->targets[c->hits[i].k];
         for (size_t j = 0; j < t->nk; j++) {
+            c->pat_epoch[t->ks[j]] = c->epoch;
             int r = rs->scan[t->ks[j]].rule;
             if (c->rule_epoch[r] != c->epoch) {
                 c->rule_epoch[r] = c->epoch;
@@ -1136,13 +1154,17 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     }
 
     if (best >= 0) {
-        /* A cause printed as a block: point at its first line. */
+        /* A cause printed as a block: point at its first line. Retried
+         * attempts of the same class just above it belong to the block: the
+         * retries ran out, so the first attempt is where the cause shows. */
         const struct classify_finding *ev = &F[best];
         if (ev->line > 0) {
             for (int i = best - 1; i >= 0; i--) {
                 if (F[i].line <= 0 || F[i].line < F[best].line - BLOCK_SPAN) break;
-                if (F[i].flags & CLASSIFY_F_TRANSIENT || F[i].weight < STRONG) continue;
-                if (strcmp(F[i].class_id, F[best].class_id) != 0) break;
+                if (F[i].line == F[best].line || F[i].weight < STRONG) continue;
+                bool same = strcmp(F[i].class_id, F[best].class_id) == 0;
+                if (F[i].flags & CLASSIFY_F_TRANSIENT && !same) continue;
+                if (!same) break;
                 ev = &F[i];
             }
         }

@@ -38,6 +38,7 @@ struct cpat {
     int line; /* in the rule file */
     bool hs_prefilter; /* Hyperscan needs prefilter mode for it */
     bool jit;          /* JIT-compiled: matched with pcre2_jit_match */
+    int scan;          /* index in classify_rules.scan, -1 for unless patterns */
     pcre2_code *re;
 };
 

@@ -283,7 +283,8 @@ static void add_pattern(struct parser *p, int line, int role, const char *src)
     }
     r->pats = xgrow(r->pats, &r->cappats, r->npats + 1, sizeof *r->pats);
     r->pats[r->npats++] = (struct cpat){.src = xstrdup(src), .role = role,
-                                        .caseless = !r->case_sensitive, .line = line, .re = re};
+                                        .caseless = !r->case_sensitive, .line = line, .re = re,
+                                        .scan = -1};
 }
 
 static void parse_line(struct parser *p, int lineno, char *line)
@@ -522,7 +523,9 @@ static void build_scan_table(struct classify_rules *rs)
             if (cc + 1 > rs->max_ovec) rs->max_ovec = cc + 1;
             size_t jit = 0;
             r->pats[k].jit = pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
+            r->pats[k].scan = -1;
             if (r->pats[k].role == PAT_UNLESS) continue;
+            r->pats[k].scan = (int)rs->nscan;
             rs->scan = xgrow(rs->scan, &cap, rs->nscan + 1, sizeof *rs->scan);
             rs->scan[rs->nscan++] = (struct scan_pat){.rule = (int)i, .pat = (int)k};
         }

@@ -48,21 +48,51 @@ static void from_cache(struct rerun_prep *p, struct store *st)
     store_run_free(&sr);
 }
 
+void rerun_prep_begin(struct rerun_prep *p, const char *context)
+{
+    free(p->context);
+    p->context = xstrdup(context ? context : "");
+    if (!p->who) p->who = rerun_who();
+}
+
+int rerun_prep_set_old(struct rerun_prep *p, cJSON *obj, const char *ns, const char *name, char *err,
+                       size_t errlen)
+{
+    cJSON_Delete(p->old_obj);
+    agentrun_free(&p->old);
+    p->old_obj = obj;
+    if (agentrun_parse(p->old_obj, &p->old, err, errlen) < 0) return errprefix(err, errlen, "rerun: run %s/%s", ns, name);
+    if (!p->old.context) p->old.context = xstrdup(p->context);
+    return 0;
+}
+
+void rerun_prep_add_runs(struct rerun_prep *p, const cJSON *items)
+{
+    const cJSON *it;
+    if (!cJSON_IsArray(items)) return;
+    cJSON_ArrayForEach(it, items) add_run(p, it);
+}
+
+void rerun_prep_finish(struct rerun_prep *p, struct store *st)
+{
+    if (st) from_cache(p, st);
+    rerun_lane_free(&p->lane);
+    rerun_lane_collect(&p->old, p->runs, p->nruns, &p->lane);
+}
+
 int rerun_prep_load(struct rerun_prep *p, struct kube_client *c, struct store *st, const char *ns,
                     const char *name, char *err, size_t errlen)
 {
     const struct kube_config *cfg = kube_client_config(c);
-    free(p->context);
-    p->context = xstrdup(cfg && cfg->context ? cfg->context : "");
-    if (!p->who) p->who = rerun_who();
+    rerun_prep_begin(p, cfg ? cfg->context : NULL);
     struct kube_error ke = {0};
-    if (kube_get_json(c, &KUBE_AGENTRUNS, ns, name, &p->old_obj, &ke) < 0) {
+    cJSON *obj = NULL;
+    if (kube_get_json(c, &KUBE_AGENTRUNS, ns, name, &obj, &ke) < 0) {
         errf(err, errlen, "rerun: %s", ke.msg);
         kube_error_clear(&ke);
         return -1;
     }
-    if (agentrun_parse(p->old_obj, &p->old, err, errlen) < 0) return errprefix(err, errlen, "rerun: run %s/%s", ns, name);
-    if (!p->old.context) p->old.context = xstrdup(p->context);
+    if (rerun_prep_set_old(p, obj, ns, name, err, errlen) < 0) return -1;
     cJSON *items = NULL;
     struct kube_list_opts lo = {.res = &KUBE_AGENTRUNS, .ns = ns};
     if (kube_list_all(c, &lo, &items, NULL, &ke) < 0) {
@@ -70,11 +100,9 @@ int rerun_prep_load(struct rerun_prep *p, struct kube_client *c, struct store *s
         kube_error_clear(&ke);
         return -1;
     }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) add_run(p, it);
+    rerun_prep_add_runs(p, items);
     cJSON_Delete(items);
-    if (st) from_cache(p, st);
-    rerun_lane_collect(&p->old, p->runs, p->nruns, &p->lane);
+    rerun_prep_finish(p, st);
     return 0;
 }
 

@@ -11,6 +11,14 @@
  *   ... rerun_exec_new(&p.plan, ...) ... (keep p alive while it runs)
  *   rerun_audit(store, &p, result, image_arg, err, errlen);
  *   rerun_prep_free(&p);
+ *
+ * A front end that must not block (the console) loads the same pieces
+ * itself, from its own event loop, and hands them over as they arrive:
+ *   rerun_prep_begin(&p, context);
+ *   rerun_prep_set_old(&p, obj, ns, name, err, errlen);   (takes obj)
+ *   rerun_prep_add_runs(&p, items);                       (each list page)
+ *   rerun_prep_finish(&p, store_or_NULL);                 (cache, lane)
+ *   rerun_prep_plan(...) as above.
  */
 #ifndef ARTRIAGE_RERUN_PREPARE_H
 #define ARTRIAGE_RERUN_PREPARE_H
@@ -36,6 +44,18 @@ struct rerun_prep {
  * the run or the namespace and carries the server's reason. */
 int rerun_prep_load(struct rerun_prep *p, struct kube_client *c, struct store *st, const char *ns,
                     const char *name, char *err, size_t errlen);
+/* The pieces of rerun_prep_load, for a caller that fetches on its own.
+ * begin: the context the runs come from (NULL = ""), and who we are.
+ * set_old: the run as the server has it; takes obj (freed by
+ * rerun_prep_free even when parsing fails). add_runs: an array of
+ * AgentRun objects of the namespace (borrowed; non-objects skipped).
+ * finish: the lane's deleted attempts and the blamed class from the cache
+ * (st may be NULL), then the lane. */
+void rerun_prep_begin(struct rerun_prep *p, const char *context);
+int rerun_prep_set_old(struct rerun_prep *p, cJSON *obj, const char *ns, const char *name, char *err,
+                       size_t errlen);
+void rerun_prep_add_runs(struct rerun_prep *p, const cJSON *items);
+void rerun_prep_finish(struct rerun_prep *p, struct store *st);
 /* (Re)builds p->plan from opts; opts->who / blamed_class NULL take the
  * prep's own. On failure the previous plan is kept. */
 int rerun_prep_plan(struct rerun_prep *p, const struct rerun_opts *opts, char *err, size_t errlen);

@@ -107,6 +107,49 @@ sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id, char *err, size_t 
     return st;
 }
 
+int store_prep(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+    *st = NULL;
+    int free_slot = -1;
+    for (int i = 0; i < s->nprep; i++) {
+        if (s->prep[i].sql != sql) continue;
+        sqlite3_stmt *k = s->prep[i].st;
+        /* the address may now hold another string: compare the text too */
+        if (strcmp(sqlite3_sql(k), sql) != 0) {
+            sqlite3_finalize(k);
+            s->prep[i].st = NULL;
+            s->prep[i].sql = NULL;
+            free_slot = i;
+            break;
+        }
+        if (sqlite3_stmt_busy(k)) return sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+        sqlite3_reset(k);
+        sqlite3_clear_bindings(k);
+        *st = k;
+        return SQLITE_OK;
+    }
+    if (free_slot < 0 && s->nprep < STORE_PREP_MAX) free_slot = s->nprep;
+    if (free_slot < 0) return sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    s->prep[free_slot].sql = sql;
+    s->prep[free_slot].st = *st;
+    if (free_slot == s->nprep) s->nprep++;
+    return SQLITE_OK;
+}
+
+void store_unprep(struct store *s, sqlite3_stmt *st)
+{
+    if (!st) return;
+    for (int i = 0; i < s->nprep; i++) {
+        if (s->prep[i].st == st) {
+            sqlite3_reset(st); /* ends its read: no transaction left open */
+            return;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 int store_exec(struct store *s, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
@@ -417,6 +460,7 @@ void store_close(struct store *s)
     if (!s) return;
     if (s->db && s->tx_depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < s->nprep; i++) sqlite3_finalize(s->prep[i].st);
     if (s->db) sqlite3_close(s->db);
     free(s->path);
     free(s);

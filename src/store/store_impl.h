@@ -29,11 +29,18 @@ enum store_stmt {
     ST_COUNT
 };
 
+#define STORE_PREP_MAX 32
+
 struct store {
     sqlite3 *db;
     char *path;
     struct store_opts opts;
     sqlite3_stmt *stmt[ST_COUNT];
+    struct {
+        const char *sql; /* the caller's string: its address is the key */
+        sqlite3_stmt *st;
+    } prep[STORE_PREP_MAX];
+    int nprep;
     int tx_depth;
 };
 
@@ -49,6 +56,14 @@ extern const size_t store_nmigrations;
 /* Prepared statement `id`, reset and with bindings cleared. NULL + err on
  * failure. */
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id, char *err, size_t errlen);
+/* A prepared statement for sql (reset, bindings cleared), kept across
+ * calls so that a query run once per run (the console links 100,000) is
+ * parsed once. A statement still stepping (the same query nested in
+ * itself) or a full cache gets a private one. Every store_prep is paired
+ * with store_unprep, which resets a kept statement and finalizes a
+ * private one. Returns an SQLite code. */
+int store_prep(struct store *s, const char *sql, sqlite3_stmt **st);
+void store_unprep(struct store *s, sqlite3_stmt *st);
 /* "history cache <path>: <sqlite message> (<what>)"; returns -1. */
 int store_dberr(struct store *s, const char *what, char *err, size_t errlen);
 /* Opens a write transaction unless one is already open (nesting counts). */

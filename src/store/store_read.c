@@ -120,7 +120,7 @@ static int get_one_run(struct store *s, const char *sql, const char *what, bool 
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, sql, &st) != SQLITE_OK)
         return store_dberr(s, what, err, errlen);
     if (by_name) {
         store_bind_text(st, 1, a);
@@ -131,7 +131,7 @@ static int get_one_run(struct store *s, const char *sql, const char *what, bool 
     }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) read_run(st, out);
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc == SQLITE_ROW) return 1;
     if (rc == SQLITE_DONE) return 0;
     return store_dberr(s, what, err, errlen);
@@ -216,10 +216,9 @@ int store_run_changes(struct store *s, int64_t run_id, struct store_change_list 
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT time, kind, phase, cond_type, cond_status, reason, message,"
-                           " reconstructed, observed FROM changes WHERE run_id = ?1"
-                           " ORDER BY time, id", -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "SELECT time, kind, phase, cond_type, cond_status, reason, message,"
+                      " reconstructed, observed FROM changes WHERE run_id = ?1"
+                      " ORDER BY time, id", &st) != SQLITE_OK)
         return store_dberr(s, "reading run changes", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     size_t cap = 0;
@@ -237,7 +236,7 @@ int store_run_changes(struct store *s, int64_t run_id, struct store_change_list 
         c->reconstructed = sqlite3_column_int(st, 7) != 0;
         c->observed = sqlite3_column_int64(st, 8);
     }
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc != SQLITE_DONE) {
         store_change_list_free(out);
         return store_dberr(s, "reading run changes", err, errlen);
@@ -278,11 +277,9 @@ void store_pod_list_free(struct store_pod_list *l)
 static int read_containers(struct store *s, struct store_pod *p, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT name, init, image, image_id, digest, state, reason, message,"
-                           " exit_code, restarts, started, finished, last_reason, last_exit_code"
-                           " FROM containers WHERE pod_id = ?1 ORDER BY init DESC, id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "SELECT name, init, image, image_id, digest, state, reason, message,"
+                      " exit_code, restarts, started, finished, last_reason, last_exit_code"
+                      " FROM containers WHERE pod_id = ?1 ORDER BY init DESC, id", &st) != SQLITE_OK)
         return store_dberr(s, "reading container states", err, errlen);
     sqlite3_bind_int64(st, 1, p->id);
     size_t cap = 0;
@@ -306,7 +303,7 @@ static int read_containers(struct store *s, struct store_pod *p, char *err, size
         c->last_reason = store_col_str(st, 12);
         c->last_exit_code = store_col_int(st, 13, -1);
     }
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc != SQLITE_DONE) return store_dberr(s, "reading container states", err, errlen);
     return 0;
 }
@@ -316,10 +313,9 @@ int store_run_pods(struct store *s, int64_t run_id, struct store_pod_list *out, 
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, namespace, name, uid, phase, node, job_name, created,"
-                           " started, first_seen, last_seen, deleted_at, deleted FROM pods"
-                           " WHERE run_id = ?1 ORDER BY created, id", -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "SELECT id, namespace, name, uid, phase, node, job_name, created,"
+                      " started, first_seen, last_seen, deleted_at, deleted FROM pods"
+                      " WHERE run_id = ?1 ORDER BY created, id", &st) != SQLITE_OK)
         return store_dberr(s, "reading pods", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     size_t cap = 0;
@@ -342,7 +338,7 @@ int store_run_pods(struct store *s, int64_t run_id, struct store_pod_list *out, 
         p->deleted_at = store_col_time(st, 11);
         p->deleted = sqlite3_column_int(st, 12) != 0;
     }
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc != SQLITE_DONE) {
         store_pod_list_free(out);
         return store_dberr(s, "reading pods", err, errlen);
@@ -372,14 +368,12 @@ int store_get_log(struct store *s, int64_t run_id, const char *pod, const char *
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            s->db,
-            "SELECT p.name, l.container, l.previous, l.fetched, l.raw_size, l.full_size,"
-            " l.skipped_lines, l.data FROM logs l JOIN pods p ON p.id = l.pod_id"
-            " WHERE p.run_id = ?1 AND (?2 IS NULL OR p.name = ?2) AND l.previous = ?4"
-            " AND (?3 IS NULL OR l.container = ?3)"
-            " ORDER BY (?3 IS NULL AND l.container = 'agent-runner') DESC, p.created DESC,"
-            " l.fetched DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "SELECT p.name, l.container, l.previous, l.fetched, l.raw_size, l.full_size,"
+                      " l.skipped_lines, l.data FROM logs l JOIN pods p ON p.id = l.pod_id"
+                      " WHERE p.run_id = ?1 AND (?2 IS NULL OR p.name = ?2) AND l.previous = ?4"
+                      " AND (?3 IS NULL OR l.container = ?3)"
+                      " ORDER BY (?3 IS NULL AND l.container = 'agent-runner') DESC, p.created DESC,"
+                      " l.fetched DESC LIMIT 1", &st) != SQLITE_OK)
         return store_dberr(s, "reading a log", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     store_bind_text(st, 2, pod);
@@ -387,7 +381,7 @@ int store_get_log(struct store *s, int64_t run_id, const char *pod, const char *
     sqlite3_bind_int(st, 4, previous);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        store_unprep(s, st);
         return rc == SQLITE_DONE ? 0 : store_dberr(s, "reading a log", err, errlen);
     }
     out->pod = store_col_str(st, 0);
@@ -401,7 +395,7 @@ int store_get_log(struct store *s, int64_t run_id, const char *pod, const char *
     int zlen = sqlite3_column_bytes(st, 7);
     rc = store_inflate(z ? z : (const unsigned char *)"", (size_t)zlen,
                        raw_size > 0 ? (size_t)raw_size : 0, &out->data, &out->len);
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc < 0) {
         errf(err, errlen, "history cache %s: the cached log of pod %s is corrupt", s->path,
              out->pod ? out->pod : "?");
@@ -432,14 +426,12 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
                              int64_t now, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            s->db,
-            "INSERT INTO classifications (run_id, class, rule, line, text, hint, pod, container,"
-            " log_time, outcome, secondary, version, classified) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-            " ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
-            " rule = ?3, line = ?4, text = ?5, hint = ?6, pod = ?7, container = ?8,"
-            " log_time = ?9, outcome = ?10, secondary = ?11, version = ?12, classified = ?13",
-            -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "INSERT INTO classifications (run_id, class, rule, line, text, hint, pod, container,"
+                      " log_time, outcome, secondary, version, classified) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                      " ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
+                      " rule = ?3, line = ?4, text = ?5, hint = ?6, pod = ?7, container = ?8,"
+                      " log_time = ?9, outcome = ?10, secondary = ?11, version = ?12, classified = ?13",
+                   &st) != SQLITE_OK)
         return store_dberr(s, "storing a classification", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     store_bind_text(st, 2, c->cls);
@@ -456,7 +448,7 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
     store_bind_text(st, 12, c->version ? c->version : "");
     sqlite3_bind_int64(st, 13, now);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc != SQLITE_DONE) return store_dberr(s, "storing a classification", err, errlen);
     return 0;
 }
@@ -466,10 +458,9 @@ int store_get_classification(struct store *s, int64_t run_id, struct store_class
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT class, rule, line, text, hint, pod, container, log_time,"
-                           " outcome, secondary, version, classified FROM classifications"
-                           " WHERE run_id = ?1", -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "SELECT class, rule, line, text, hint, pod, container, log_time,"
+                      " outcome, secondary, version, classified FROM classifications"
+                      " WHERE run_id = ?1", &st) != SQLITE_OK)
         return store_dberr(s, "reading a classification", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     int rc = sqlite3_step(st);
@@ -487,7 +478,7 @@ int store_get_classification(struct store *s, int64_t run_id, struct store_class
         out->version = store_col_str(st, 10);
         out->classified = sqlite3_column_int64(st, 11);
     }
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc == SQLITE_ROW) return 1;
     if (rc == SQLITE_DONE) return 0;
     return store_dberr(s, "reading a classification", err, errlen);
@@ -546,12 +537,11 @@ int store_put_pr(struct store *s, int64_t run_id, const char *url, int64_t numbe
 {
     if (!url || !*url) return errf(err, errlen, "history cache %s: a PR link needs a URL", s->path);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO pr_links (run_id, url, number, repository, source, time,"
-                           " observed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                           " ON CONFLICT (run_id, url) DO UPDATE SET"
-                           " number = coalesce(?3, number), repository = coalesce(?4, repository),"
-                           " source = ?5, time = coalesce(?6, time)", -1, &st, NULL) != SQLITE_OK)
+    if (store_prep(s, "INSERT INTO pr_links (run_id, url, number, repository, source, time,"
+                      " observed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                      " ON CONFLICT (run_id, url) DO UPDATE SET"
+                      " number = coalesce(?3, number), repository = coalesce(?4, repository),"
+                      " source = ?5, time = coalesce(?6, time)", &st) != SQLITE_OK)
         return store_dberr(s, "storing a PR link", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     store_bind_text(st, 2, url);
@@ -562,7 +552,7 @@ int store_put_pr(struct store *s, int64_t run_id, const char *url, int64_t numbe
     store_bind_time(st, 6, time);
     sqlite3_bind_int64(st, 7, now);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc != SQLITE_DONE) return store_dberr(s, "storing a PR link", err, errlen);
     return 0;
 }
@@ -572,10 +562,8 @@ int store_run_prs(struct store *s, int64_t run_id, struct store_pr_list *out, ch
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT url, number, repository, source, time, observed FROM pr_links"
-                           " WHERE run_id = ?1 ORDER BY observed DESC, id DESC", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (store_prep(s, "SELECT url, number, repository, source, time, observed FROM pr_links"
+                      " WHERE run_id = ?1 ORDER BY observed DESC, id DESC", &st) != SQLITE_OK)
         return store_dberr(s, "reading PR links", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     size_t cap = 0;
@@ -590,7 +578,7 @@ int store_run_prs(struct store *s, int64_t run_id, struct store_pr_list *out, ch
         p->time = store_col_time(st, 4);
         p->observed = sqlite3_column_int64(st, 5);
     }
-    sqlite3_finalize(st);
+    store_unprep(s, st);
     if (rc != SQLITE_DONE) {
         store_pr_list_free(out);
         return store_dberr(s, "reading PR links", err, errlen);

@@ -1,6 +1,8 @@
 /* timeline.c — building the postmortem timeline from the history cache and
  * rendering it as Markdown, JSON or CSV. */
 #include "timeline/timeline.h"
+#include "model/agentrun.h"
+#include "model/linkage.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -136,7 +138,7 @@ static char *cause_of(const struct store_run *r, const struct store_change *c,
 
 static void run_events(struct builder *b, struct store *s, const struct store_run *r,
                        const struct store_change_list *cl, const struct store_class *cls,
-                       bool has_class, const struct store_pr_list *prs)
+                       bool has_class, const struct store_pr_list *prs, const char *image_note)
 {
     bool has_started = false;
     int64_t fail_time = TIME_NONE;
@@ -152,7 +154,8 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
                 xasprintf("Run %s created", r->name));
         } else if (strcmp(k, "started") == 0) {
             add(b, c->time, TL_STARTED, r, NULL, c->reconstructed,
-                xasprintf("Run %s starts", r->name));
+                xasprintf("Run %s starts%s%s", r->name, image_note ? " " : "",
+                          image_note ? image_note : ""));
         } else if (strcmp(k, "deleted") == 0) {
             add(b, c->time, TL_DELETED, r, NULL, c->reconstructed,
                 xasprintf("Run %s is deleted from the cluster", r->name));
@@ -329,6 +332,148 @@ static void rerun_events(struct builder *b, const struct store_rerun_list *rl,
     }
 }
 
+/* ---- the image each attempt ran ---- */
+
+struct run_img {
+    char *image, *digest; /* owned; NULL = unknown */
+};
+
+/* The runner image and digest of a run, from its cached pods. */
+static void run_image_of(struct store *s, const struct store_run *r, struct run_img *out)
+{
+    memset(out, 0, sizeof *out);
+    struct store_pod_list pl;
+    char err[256];
+    if (store_run_pods(s, r->id, &pl, err, sizeof err) < 0) return;
+    struct pod *pods = xcalloc(pl.n ? pl.n : 1, sizeof *pods);
+    for (size_t i = 0; i < pl.n; i++) store_pod_to_model(&pl.items[i], r->name, &pods[i]);
+    struct run_image ri;
+    if (linkage_runner_image(pods, pl.n, r->name, &ri)) {
+        out->image = ri.image ? xstrdup(ri.image) : NULL;
+        out->digest = ri.digest ? xstrdup(ri.digest) : NULL;
+    }
+    for (size_t i = 0; i < pl.n; i++) pod_free(&pods[i]);
+    free(pods);
+    store_pod_list_free(&pl);
+}
+
+/* "agents-codex-runner@6fa809abd4f4, commit 1cc0ecd2": the repository's
+ * last path part (unless with_repo is false), the short digest and the
+ * commit a tag names. */
+static char *image_words(const struct run_img *m, bool with_repo)
+{
+    struct buf b = {0};
+    if (m->image && with_repo) {
+        const char *ref = m->image;
+        size_t n = strcspn(ref, "@");
+        const char *slash = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (ref[i] == '/') slash = ref + i;
+        const char *base = slash ? slash + 1 : ref;
+        size_t bn = (size_t)(ref + n - base);
+        const char *colon = memchr(base, ':', bn);
+        buf_append(&b, base, colon ? (size_t)(colon - base) : bn);
+    }
+    char d[40];
+    linkage_short_digest(m->digest, d, sizeof d);
+    if (*d) buf_printf(&b, "%s%s", b.len ? "@" : "", d);
+    char commit[48];
+    if (m->image && linkage_image_commit(m->image, commit, sizeof commit)) {
+        buf_printf(&b, "%scommit %.8s", b.len ? ", " : "", commit);
+    } else if (m->image && !*d) {
+        /* no digest and no commit: the tag is all there is */
+        const char *colon = strrchr(m->image, ':');
+        if (colon && !strchr(colon, '/')) buf_printf(&b, "%s%.40s", b.len ? ":" : "tag ", colon + 1);
+    }
+    return buf_detach(&b);
+}
+
+/* Same repository (the reference before its tag/digest)? */
+static bool same_repo(const char *a, const char *b)
+{
+    if (!a || !b) return false;
+    size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
+    const char *ca = memrchr(a, ':', na), *cb = memrchr(b, ':', nb);
+    if (ca && memchr(ca, '/', (size_t)(a + na - ca))) ca = NULL;
+    if (cb && memchr(cb, '/', (size_t)(b + nb - cb))) cb = NULL;
+    if (ca) na = (size_t)(ca - a);
+    if (cb) nb = (size_t)(cb - b);
+    return na == nb && memcmp(a, b, na) == 0;
+}
+
+static bool img_same(const struct run_img *a, const struct run_img *b)
+{
+    if (a->digest && b->digest) return strcmp(a->digest, b->digest) == 0;
+    if (a->image && b->image) return strcmp(a->image, b->image) == 0;
+    return true; /* not known well enough to call it a change */
+}
+
+static const struct store_run *sort_runs; /* qsort has no context in C11 */
+
+static int cmp_lane_order(const void *pa, const void *pb)
+{
+    const struct store_run *a = &sort_runs[*(const size_t *)pa], *b = &sort_runs[*(const size_t *)pb];
+    int c = strcmp(a->context ? a->context : "", b->context ? b->context : "");
+    if (!c) c = strcmp(a->ns ? a->ns : "", b->ns ? b->ns : "");
+    if (!c) c = strcmp(a->lane ? a->lane : "", b->lane ? b->lane : "");
+    if (!c && a->created != b->created) c = a->created < b->created ? -1 : 1;
+    if (!c) c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    return c;
+}
+
+/* What each run's start says about its image: the image, and whether it
+ * changed since the lane's previous attempt (what fixed the seed lane was
+ * a new runner image). notes[i] is owned, NULL when nothing is known. */
+static char **image_notes(struct store *s, const struct store_run_list *runs)
+{
+    size_t n = runs->n;
+    char **notes = xcalloc(n ? n : 1, sizeof *notes);
+    struct run_img *im = xcalloc(n ? n : 1, sizeof *im);
+    size_t *ord = xcalloc(n ? n : 1, sizeof *ord);
+    for (size_t i = 0; i < n; i++) {
+        run_image_of(s, &runs->items[i], &im[i]);
+        ord[i] = i;
+    }
+    sort_runs = runs->items;
+    qsort(ord, n, sizeof *ord, cmp_lane_order);
+    sort_runs = NULL;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = ord[k];
+        if (!im[i].image && !im[i].digest) continue;
+        const struct store_run *r = &runs->items[i], *p = NULL;
+        size_t pi = 0;
+        /* the previous attempt of the same lane that ran an image */
+        for (size_t j = k; j-- > 0;) {
+            const struct store_run *q = &runs->items[ord[j]];
+            if (!r->lane || !*r->lane || !q->lane || strcmp(q->lane, r->lane) != 0 ||
+                strcmp(q->ns ? q->ns : "", r->ns ? r->ns : "") != 0 ||
+                strcmp(q->context ? q->context : "", r->context ? r->context : "") != 0)
+                break;
+            if (im[ord[j]].image || im[ord[j]].digest) {
+                p = q;
+                pi = ord[j];
+                break;
+            }
+        }
+        char *now = image_words(&im[i], true);
+        if (p && !img_same(&im[i], &im[pi])) {
+            char *was = image_words(&im[pi], !same_repo(im[i].image, im[pi].image));
+            notes[i] = xasprintf("on a new image %s (%s ran %s)", now, p->name, was);
+            free(was);
+        } else {
+            notes[i] = xasprintf("on image %s", now);
+        }
+        free(now);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(im[i].image);
+        free(im[i].digest);
+    }
+    free(im);
+    free(ord);
+    return notes;
+}
+
 static bool in_window(const struct timeline_query *q, int64_t t)
 {
     return (q->since == TIME_NONE || t >= q->since) && (q->until == TIME_NONE || t <= q->until);
@@ -343,6 +488,7 @@ int timeline_build(struct store *s, const struct timeline_query *q, struct timel
     if (collect_runs(s, q, &runs, err, errlen) < 0) return -1;
     bool filtered = q->lane || (q->runs && q->nruns > 0);
     int rc = 0;
+    char **notes = image_notes(s, &runs);
     for (size_t i = 0; i < runs.n && rc == 0; i++) {
         const struct store_run *r = &runs.items[i];
         struct store_change_list cl;
@@ -359,7 +505,7 @@ int timeline_build(struct store *s, const struct timeline_query *q, struct timel
             rc = -1;
             break;
         }
-        run_events(&b, s, r, &cl, &cls, hc > 0, &prs);
+        run_events(&b, s, r, &cl, &cls, hc > 0, &prs, notes[i]);
         store_change_list_free(&cl);
         store_pr_list_free(&prs);
         if (hc > 0) store_class_free(&cls);
@@ -414,6 +560,8 @@ int timeline_build(struct store *s, const struct timeline_query *q, struct timel
             }
         }
     }
+    for (size_t i = 0; i < runs.n; i++) free(notes[i]);
+    free(notes);
     store_run_list_free(&runs);
     if (rc < 0) {
         timeline_free(out);

@@ -1,5 +1,6 @@
 /* timeline — the postmortem timeline from the history cache: run changes
- * (created, started, phase, failed, succeeded, deleted), the first-cause
+ * (created, started — with the runner image, and whether it changed since
+ * the lane's previous attempt —, phase, failed, succeeded, deleted), the first-cause
  * log line (at its log timestamp when known), PR creation, rerun actions
  * and user notes merged into one list ordered by time, worded as a person
  * would write an incident report ("Run …d fails: posix_spawn 'git'

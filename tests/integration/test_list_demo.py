@@ -10,19 +10,11 @@ import subprocess
 import sys
 import tempfile
 
-SRC = os.environ["ARTRIAGE_SRC"]
-BIN = os.environ["ARTRIAGE_BIN"]
-sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
+from checks import SRC, BIN, check, verdict  # noqa: E402
 from kubeapi import KubeAPI  # noqa: E402
 
 LANE = "torghut-v5-doc12-dspy-adoption-run-20260225"
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what, file=sys.stderr)
 
 
 def main():
@@ -83,11 +75,7 @@ def main():
                 check(not any(x in out for x in bad[:3]), "hostile logs --sanitize %s" % n)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILS:
-        print("%d check(s) failed" % len(FAILS), file=sys.stderr)
-        return 1
-    print("ok")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

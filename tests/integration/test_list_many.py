@@ -11,20 +11,12 @@ import sys
 import tempfile
 import time
 
-SRC = os.environ["ARTRIAGE_SRC"]
-BIN = os.environ["ARTRIAGE_BIN"]
-sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
+from checks import SRC, BIN, check, verdict  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kubeapi import KubeAPI  # noqa: E402
 import scenarios as sc  # noqa: E402
 
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what, file=sys.stderr)
 
 
 def main():
@@ -56,11 +48,7 @@ def main():
                   "-n synthesis --phase succeeded: %d" % len(runs))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILS:
-        print("%d check(s) failed" % len(FAILS), file=sys.stderr)
-        return 1
-    print("ok")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

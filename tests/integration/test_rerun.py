@@ -16,24 +16,15 @@ import sys
 import tempfile
 import time
 
-SRC = os.environ["ARTRIAGE_SRC"]
-sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
+from checks import SRC, BIN, check, verdict  # noqa: E402
 from kubeapi import KubeAPI  # noqa: E402
-BIN = os.environ["ARTRIAGE_BIN"]
 SHARED = os.path.join(SRC, "..", "shared")
 LANE = "torghut-v5-doc12-dspy-adoption-run-20260225"
 NS = "agents"
 RUNS = "/apis/agents.proompteng.ai/v1alpha1/namespaces/agents/agentruns"
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
-FAILS = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
 
 
 class Server:
@@ -297,11 +288,7 @@ def main():
     finally:
         srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILS:
-        print("%d check(s) failed" % len(FAILS))
-        return 1
-    print("ok")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

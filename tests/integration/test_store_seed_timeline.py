@@ -14,21 +14,13 @@ import subprocess
 import sys
 import tempfile
 
-SRC = os.environ["ARTRIAGE_SRC"]
-BIN = os.environ["ARTRIAGE_BIN"]
-sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
+from checks import SRC, BIN, FAILS, check  # noqa: E402
 sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
 from kubeapi import KubeAPI  # noqa: E402
 from seed_scenario import LANE, build_seed  # noqa: E402
 
 TOKEN = "sEcReT-t0ken-3f9a1c77d2b84e61"
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(*args, ok=True):
@@ -170,8 +162,8 @@ def main():
             with open(path, "rb") as f:
                 blob = f.read()
             check(TOKEN.encode() not in blob, "token found in " + path)
-    if failures:
-        print("%d failures" % len(failures))
+    if FAILS:
+        print("%d failures" % len(FAILS))
         sys.exit(1)
     subprocess.run(["rm", "-rf", tmp])
     print("ok")

@@ -15,9 +15,8 @@ import sys
 import tempfile
 import time
 
-SRC = os.environ["ARTRIAGE_SRC"]
-BIN = os.environ["ARTRIAGE_BIN"]
-sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
+from checks import SRC, BIN, FAILS, check  # noqa: E402
 sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
 from kubeapi import KubeAPI  # noqa: E402
 from seed_scenario import build_seed  # noqa: E402
@@ -25,13 +24,6 @@ from seed_scenario import build_seed  # noqa: E402
 N = 120           # runs the script creates
 STEP = 0.05       # seconds between them
 API = "agents.proompteng.ai/v1alpha1"
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def ts(sec):
@@ -198,10 +190,10 @@ def main():
             rc = "hung"
         check(rc == 0, "SIGINT ends the watch with 0 (got %r)" % (rc,))
     log.close()
-    if failures:
+    if FAILS:
         with open(os.path.join(tmp, "sync.log")) as f:
             print(f.read()[-3000:])
-        print("%d failures" % len(failures))
+        print("%d failures" % len(FAILS))
         sys.exit(1)
     subprocess.run(["rm", "-rf", tmp])
     print("ok")

@@ -382,6 +382,18 @@ START_TEST(outcomes_and_retries)
     ck_assert_str_eq(r->primary.class_id, "network");
     ck_assert_int_eq(r->primary.line, 1);
     classify_result_free(r);
+    /* retries that ran out, then the same failure for good: the evidence is
+     * the first attempt; a retried failure of another class is not */
+    const char exhausted[] = "step fetch\n"
+                             "Segmentation fault in helper, retrying\n"
+                             "ECONNREFUSED, retrying\n"
+                             "ECONNREFUSED, retrying\n"
+                             "Error: connect ECONNREFUSED\n"
+                             "exited with code 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, exhausted, sizeof exhausted - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
     classify_rules_free(rs);
 }
 END_TEST

@@ -121,6 +121,34 @@ static inline void fx_run(struct agentrun *r, const char *name, const char *uid,
     r->raw = raw;
 }
 
+/* A pod of run `run` whose agent-runner ran image@digest and failed. */
+static inline void fx_pod_img(struct pod *p, const char *name, const char *uid, const char *run,
+                              int64_t created, const char *image, const char *digest)
+{
+    memset(p, 0, sizeof *p);
+    p->ns = xstrdup("agents");
+    p->name = xstrdup(name);
+    p->uid = xstrdup(uid);
+    p->run_name = xstrdup(run);
+    p->phase = xstrdup("Failed");
+    p->created = created;
+    p->started = created + 1000;
+    p->ncontainers = 1;
+    p->containers = xcalloc(1, sizeof *p->containers);
+    struct container_state *c = &p->containers[0];
+    c->name = xstrdup("agent-runner");
+    c->image = xstrdup(image);
+    c->image_id = xasprintf("registry.example/lab/codex-runner@%s", digest);
+    c->digest = xstrdup(digest);
+    c->state = xstrdup("terminated");
+    c->reason = xstrdup("Error");
+    c->exit_code = 1;
+    c->restarts = 0;
+    c->started = created + 1000;
+    c->finished = created + 5000;
+    c->last_exit_code = -1;
+}
+
 static inline void fx_set_phase(struct agentrun *r, const char *phase, int64_t t)
 {
     free(r->phase);

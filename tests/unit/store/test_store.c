@@ -264,28 +264,8 @@ END_TEST
 static void fx_pod(struct pod *p, const char *name, const char *uid, const char *run,
                    int64_t created)
 {
-    memset(p, 0, sizeof *p);
-    p->ns = xstrdup("agents");
-    p->name = xstrdup(name);
-    p->uid = xstrdup(uid);
-    p->run_name = xstrdup(run);
-    p->phase = xstrdup("Failed");
-    p->created = created;
-    p->started = created + 1000;
-    p->ncontainers = 1;
-    p->containers = xcalloc(1, sizeof *p->containers);
-    struct container_state *c = &p->containers[0];
-    c->name = xstrdup("agent-runner");
-    c->image = xstrdup("registry.example/lab/codex-runner:f12b6082");
-    c->image_id = xstrdup("registry.example/lab/codex-runner@sha256:abc");
-    c->digest = xstrdup("sha256:abc");
-    c->state = xstrdup("terminated");
-    c->reason = xstrdup("Error");
-    c->exit_code = 1;
-    c->restarts = 0;
-    c->started = created + 1000;
-    c->finished = created + 5000;
-    c->last_exit_code = -1;
+    fx_pod_img(p, name, uid, run, created, "registry.example/lab/codex-runner:f12b6082",
+               "sha256:abc");
 }
 
 START_TEST(pods_link_to_runs_either_order)

@@ -305,6 +305,48 @@ END_TEST
 
 /* The cause is quoted without the runner's framing or a level word; a
  * run that never started is not said to have lost its pods. */
+START_TEST(start_names_the_image_and_its_change)
+{
+    /* what fixed the seed lane was a new runner image: the start of g says
+     * so, next to what e ran; attempts on the same image just name it */
+    char *path;
+    struct store *s = seed(&path);
+    char err[ERRLEN];
+    const char *old = "registry.example/lab/codex-runner:sha-f12b608249e5ff66a70784c42089aac0dfc7bc32";
+    const char *neu = "registry.example/lab/codex-runner:sha-1cc0ecd211f1548d7e34b86d9b72ab222f9b2f08";
+    const char *sufs[] = {"20260225b", "20260225d", "20260225e", "20260225g"};
+    for (int i = 0; i < 4; i++) {
+        struct pod p;
+        char *run = xasprintf(LANE "%s", sufs[i] + 8);
+        char *pname = xasprintf("%s-job-x", run), *uid = xasprintf("pod-%d", i);
+        fx_pod_img(&p, pname, uid, run, fx_t("2026-02-25T08:00:00Z") + i * 1000, i < 3 ? old : neu,
+                   i < 3 ? "sha256:bb8f57a4f141eeb45cc3d9c584c615a87bbac4bc096600fd97bc284fd138fe16"
+                         : "sha256:6fa809abd4f436789236af008933f8ee7f0dd422775bbb265d969c23c71d3dbd");
+        ck_assert_int_eq(store_put_pod(s, "demo", &p, fx_t("2026-02-25T10:07:00Z"), err, sizeof err), 0);
+        pod_free(&p);
+        free(run);
+        free(pname);
+        free(uid);
+    }
+    struct timeline_query q;
+    timeline_query_init(&q);
+    q.lane = LANE;
+    struct timeline t;
+    ck_assert_int_eq(timeline_build(s, &q, &t, err, sizeof err), 0);
+    const struct timeline_event *e = find(&t, TL_STARTED, "20260225e", NULL);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->text, "Run " LANE "e starts on image codex-runner@bb8f57a4f141, commit f12b6082");
+    const struct timeline_event *g = find(&t, TL_STARTED, "20260225g", NULL);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_str_eq(g->text, "Run " LANE "g starts on a new image codex-runner@6fa809abd4f4, commit 1cc0ecd2"
+                              " (" LANE "e ran bb8f57a4f141, commit f12b6082)");
+    timeline_free(&t);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(cause_wording)
 {
     char *path = fx_db_path();
@@ -360,6 +402,7 @@ int main(void)
     tcase_add_test(tc, renders_md_json_csv);
     tcase_add_test(tc, observed_run_and_blocked);
     tcase_add_test(tc, cause_wording);
+    tcase_add_test(tc, start_names_the_image_and_its_change);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
