@@ -2,7 +2,7 @@
 # A run whose message, reason, agent and conditions carry OSC 0/2 (title),
 # OSC 52 (clipboard), OSC 8 (hyperlink), CSI clear-screen, a C1 CSI and a
 # bare CR: the pane title stays, the sequences show as visible text, the
-# screen stays intact.
+# clipboard (tmux buffers) and the screen stay intact.
 set -eu
 source "$(dirname "$0")/lib.sh"
 ui_init hostile
@@ -10,6 +10,8 @@ ui_cluster --hostile
 
 ui_start 160 50 -- --kubeconfig "$KUBEAPI_KUBECONFIG"
 tmux -L "$UI_SOCK" select-pane -T "before-artriage"
+# tmux would take an OSC 52 that reached the terminal into its buffers
+tmux -L "$UI_SOCK" set-option -g set-clipboard on >/dev/null
 ui_wait "hostile-run-20260301a"
 before=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
 [ "$before" = before-artriage ] || fail "could not set the pane title (got '$before')"
@@ -38,8 +40,10 @@ ui_keys G
 sleep 0.3
 after=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
 [ "$after" = "$before" ] || fail "pane title changed to '$after'"
+[ -z "$(tmux -L "$UI_SOCK" list-buffers 2>/dev/null)" ] || fail "something reached tmux's clipboard"
 ui_keys q q
 [ "$(ui_exit_status)" = 0 ] || fail "exit status"
 after=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
 [ "$after" = "$before" ] || fail "pane title changed to '$after' after exit"
+[ -z "$(tmux -L "$UI_SOCK" list-buffers 2>/dev/null)" ] || fail "something reached tmux's clipboard after exit"
 echo PASS
