@@ -29,8 +29,16 @@ struct cli_command {
     const char *usage; /* "list [-o table|json] ..." one line */
 };
 
-/* Prints "artriage: <message>" on stderr; returns 1. */
+/* Prints "artriage: <message>" on stderr as one sanitised line (control
+ * bytes and newlines shown as text, at most ~1000 bytes), carrying the first
+ * pending note; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A note for stderr ("artriage: note: ..."): held until the command ends and
+ * printed if it succeeds, so that a failure stays ONE line (cli_fail then
+ * carries the first note). Long-running commands call cli_notes_flush()
+ * before they start streaming. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_notes_flush(void);
 /* Prints "artriage: <message>" and the command's usage; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The console (ui/console.c), when built: `artriage` with no command. */

@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sanitize.h"
+#include "util/jsonutil.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +56,7 @@ static void print_json(const struct classify_result *r, const struct classify_ru
     cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
     cJSON_AddStringToObject(o, "classifier", classify_rules_version(rs));
     if (explain) cJSON_AddStringToObject(o, "explain", r->explain);
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = json_print_safe(o, 0);
     if (s) {
         fputs(s, stdout);
         fputc('\n', stdout);
@@ -189,7 +190,7 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         /* no log left (never started, or the TTL took the pod before any
          * cache saw it): the status still names a cause */
         char *s = sanitize_str(err, 0);
-        fprintf(stderr, "artriage: note: classifying from status only: %s\n", s);
+        cli_note("classifying from status only: %s", s);
         free(s);
     }
     rc = print_result(c, rs, output, explain);

@@ -9,6 +9,7 @@
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include "util/jsonutil.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         buf_puts(&b, "[");
         for (size_t i = 0; i < n; i++) {
             cJSON *j = run_view_json(sel[i]);
-            char *s = cJSON_PrintUnformatted(j);
+            char *s = json_print_safe(j, 0);
             buf_puts(&b, i ? ",\n" : "\n");
             buf_puts(&b, s);
             free(s);

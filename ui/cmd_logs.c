@@ -126,6 +126,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
         container = v->failure.container;
     struct out_ud ou = {.sanitize = force_san || isatty(1)};
     char pod[256], cont[256];
+    if (follow) cli_notes_flush(); /* a follow may run for hours */
     int rc = runsrc_read_log(&set, v, NULL, container, previous, follow, on_bytes, &ou, pod, cont, err, sizeof err);
     if (rc != 0 && container && container == v->failure.container && !ou.pending.len) {
         /* the blamed container is gone: fall back to the main one */

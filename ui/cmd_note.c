@@ -7,6 +7,7 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include "util/jsonutil.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
@@ -80,9 +81,9 @@ static int note_list(struct cli *cli, struct store *s, int argc, char **argv)
             cJSON_AddStringToObject(o, "text", nl.items[i].text);
             cJSON_AddItemToArray(arr, o);
         }
-        char *out = cJSON_Print(arr);
+        char *out = json_print_safe(arr, 1);
         puts(out);
-        cJSON_free(out);
+        free(out);
         cJSON_Delete(arr);
     } else {
         for (size_t i = 0; i < nl.n; i++) {

@@ -12,6 +12,7 @@
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
+#include "util/jsonutil.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,7 +115,7 @@ static void json_pretty(struct buf *b, const cJSON *v, int depth)
         buf_putc(b, obj ? '}' : ']');
         return;
     }
-    char *s = cJSON_PrintUnformatted(v);
+    char *s = json_print_safe(v, 0);
     buf_puts(b, s ? s : "null");
     free(s);
 }

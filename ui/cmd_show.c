@@ -13,6 +13,7 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "store/store.h"
+#include "util/jsonutil.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static void cache_pr(struct run_set *set, const struct run_view *v, const struct
     }
     if (w) store_close(w);
     char *e = sanitize_str(err, 0);
-    fprintf(stderr, "artriage: note: %s\n", e);
+    cli_note("%s", e);
     free(e);
 }
 
@@ -94,7 +95,7 @@ static bool link_pr(struct run_set *set, struct run_view *v)
         int rc = gh_lookup_sync(g, v->run.repository, v->run.head, GITHUB_TIMEOUT_MS, &pr, err, sizeof err);
         if (rc < 0) {
             char *s = sanitize_str(err, 0);
-            fprintf(stderr, "artriage: note: %s\n", s);
+            cli_note("%s", s);
             free(s);
         } else {
             looked = true;
@@ -173,7 +174,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct attempt_set as = {lane, nlane};
     if (json) {
         cJSON *j = run_show_json(v, set.pods, set.npods, &as);
-        char *s = cJSON_Print(j);
+        char *s = json_print_safe(j, 1);
         fputs(s, stdout);
         fputc('\n', stdout);
         free(s);

@@ -2,20 +2,86 @@
  * the generated table, or to the console when no command is given. */
 #include "cli.h"
 #include "cmd_table.h"
+#include "util/buf.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
 
+/* Longest message line printed (a Status message may be megabytes): longer
+ * ones keep their start and end. */
+#define CLI_LINE_MAX 1000
+#define CLI_MAX_NOTES 8
+
+static char *notes[CLI_MAX_NOTES];
+static size_t nnotes;
+
+/* "artriage: " + msg as ONE terminal-safe line: messages quote cluster and
+ * kubeconfig strings, whose control bytes and newlines are shown as text. */
+static void print_line(const char *msg)
+{
+    struct buf b = {0};
+    sanitize_append(&b, msg, strlen(msg), 0);
+    if (b.len > CLI_LINE_MAX) {
+        /* keep both ends: a huge name in the middle must not push the file
+         * or server named at the end out of the line */
+        size_t head = CLI_LINE_MAX * 2 / 3, tail = b.len - CLI_LINE_MAX / 3;
+        while (head > 0 && ((unsigned char)b.p[head] & 0xC0) == 0x80) head--; /* whole characters */
+        while (tail < b.len && ((unsigned char)b.p[tail] & 0xC0) == 0x80) tail++;
+        fprintf(stderr, "artriage: %.*s...%.*s\n", (int)head, b.p, (int)(b.len - tail), b.p + tail);
+    } else {
+        fprintf(stderr, "artriage: %.*s\n", (int)b.len, b.p ? b.p : "");
+    }
+    buf_free(&b);
+}
+
+static void notes_drop(void)
+{
+    for (size_t i = 0; i < nnotes; i++) free(notes[i]);
+    nnotes = 0;
+}
+
+void cli_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (nnotes == CLI_MAX_NOTES) {
+        free(m);
+        return;
+    }
+    notes[nnotes++] = m;
+}
+
+void cli_notes_flush(void)
+{
+    for (size_t i = 0; i < nnotes; i++) {
+        char *line = xasprintf("note: %s", notes[i]);
+        print_line(line);
+        free(line);
+    }
+    notes_drop();
+}
+
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("artriage: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *m = xvasprintf(fmt, ap);
     va_end(ap);
+    if (nnotes) {
+        /* the one line of a failure carries what went wrong before it */
+        char *with = xasprintf("%s (after: %s)", m, notes[0]);
+        free(m);
+        m = with;
+    }
+    notes_drop();
+    print_line(m);
+    free(m);
     return 1;
 }
 
@@ -144,6 +210,8 @@ int main(int argc, char **argv)
             rc = c->run(&cli, nrest, rest);
         }
     }
+    if (rc == 0) cli_notes_flush();
+    notes_drop();
     free(rest);
     return rc;
 }

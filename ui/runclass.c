@@ -28,7 +28,7 @@ const struct classify_rules *runclass_rules(struct cli *cli)
     }
     buf_free(&warn);
     /* Without rules the failure comes from the status table alone. */
-    if (!rules) fprintf(stderr, "artriage: note: classifier unavailable (%s)\n", err);
+    if (!rules) cli_note("classifier unavailable (%s)", err);
     return rules;
 }
 

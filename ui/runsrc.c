@@ -415,7 +415,7 @@ static int load_live(struct cli *cli, const struct runsrc_opts *o, struct run_se
     }
     if (!c.pods_ok) {
         /* Pods only add image and digest: say so, keep the runs. */
-        fprintf(stderr, "artriage: note: %s; images and digests are not shown\n", c.perr);
+        cli_note("%s; images and digests are not shown", c.perr);
     }
     return 0;
 }
@@ -463,7 +463,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
     if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
         if (http == 0 && out->store) {
             /* the API cannot be reached: serve what the cache knows */
-            fprintf(stderr, "artriage: note: %s; showing the history cache %s\n", err, store_path(out->store));
+            cli_note("%s; showing the history cache %s", err, store_path(out->store));
             for (size_t i = 0; i < out->n; i++) run_view_free(&out->views[i]);
             out->n = 0;
             for (size_t i = 0; i < out->npods; i++) pod_free(&out->pods[i]);
@@ -485,10 +485,10 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         q.include_deleted = true;
         char e2[ERRLEN];
         if (store_list_runs(out->store, &q, &l, e2, sizeof e2) != 0) {
-            fprintf(stderr, "artriage: note: %s\n", e2);
+            cli_note("%s", e2);
             memset(&l, 0, sizeof l);
         }
-        qsort(l.items, l.n, sizeof *l.items, cmp_uid);
+        if (l.n) qsort(l.items, l.n, sizeof *l.items, cmp_uid);
     }
     size_t live_n = out->n;
     if (l.n) {

@@ -39,6 +39,7 @@ struct kube_request {
     char *ns, *name, *path, *url, *kubectl, *post;
     size_t post_len;
     size_t max_body;
+    size_t streamed;           /* stream bytes so far (a non-follow stream is capped too) */
     bool stream, long_running;
     kube_data_fn on_data;
     kube_done_fn on_done;
@@ -58,6 +59,8 @@ struct kube_client {
     CURLM *multi;
     struct kube_config *cfg;
     struct kube_cred cred;     /* exec plugin credential, cached until expiry */
+    int64_t exec_failed_ms;    /* monotonic time of the last failed plugin run, 0 = none */
+    char exec_err[ERRLEN];     /* its error, repeated to requests within KUBE_EXEC_RETRY_MS */
     char *token;               /* bearer token in use (cfg->token, tokenFile or exec) */
     bool interactive;
     char *base;                /* URL prefix (host replaced by tls-server-name) */
@@ -68,6 +71,9 @@ struct kube_client {
     void (*log_fn)(void *ud, const char *kubectl);
     void *log_ud;
 };
+
+/* A failed exec plugin is not run again for this long. */
+#define KUBE_EXEC_RETRY_MS 10000
 
 /* ---- helpers ---- */
 
@@ -390,7 +396,16 @@ static int refresh_credentials(struct kube_client *c, bool force, char *err, siz
     const struct kube_config *cfg = c->cfg;
     if (cfg->exec) {
         if (!force && kube_cred_valid(&c->cred, time_now_ms())) return 0;
-        if (kube_exec_run(cfg, c->interactive, &c->cred, err, errlen) < 0) return -1;
+        /* Requests started together (runs and pods) must not each wait for
+         * a plugin that just failed or hung: one run, one error. */
+        if (c->exec_failed_ms && time_mono_ms() - c->exec_failed_ms < KUBE_EXEC_RETRY_MS)
+            return errf(err, errlen, "%s", c->exec_err);
+        if (kube_exec_run(cfg, c->interactive, &c->cred, err, errlen) < 0) {
+            c->exec_failed_ms = time_mono_ms();
+            snprintf(c->exec_err, sizeof c->exec_err, "%s", err);
+            return -1;
+        }
+        c->exec_failed_ms = 0;
         free(c->token);
         c->token = xstrdup(c->cred.token);
         return 0;
@@ -467,6 +482,12 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
     bool good = code >= 200 && code < 300;
     if (good && r->stream) {
+        /* a log read without follow ends; one that never does is a broken server */
+        r->streamed += n;
+        if (!r->long_running && r->streamed > r->max_body) {
+            r->too_big = true;
+            return 0;
+        }
         buf_append(&r->pending, p, n);
         return n;
     }
@@ -553,6 +574,8 @@ static void setup_easy(struct kube_request *r)
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->curl_err);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+    /* fewer loop turns for big lists and logs */
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "artriage/" ARTRIAGE_VERSION);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -566,7 +589,7 @@ static void setup_easy(struct kube_request *r)
         curl_easy_setopt(e, CURLOPT_TIMEOUT, 700L);
     } else if (!r->long_running) {
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 60L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)KUBE_STALL_S);
     }
     if (c->connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
     if (cfg->proxy_url) curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy_url);
@@ -811,8 +834,10 @@ static void finish(struct kube_request *r, CURLcode cc)
                  w.verb, r->path, m.p ? m.p : "");
         buf_free(&m);
     }
-    if (!res.ok) res.error = err;
-    else {
+    if (!res.ok) {
+        res.error = err;
+        res.timed_out = cc == CURLE_OPERATION_TIMEDOUT;
+    } else {
         res.body = r->body.p ? r->body.p : "";
         res.body_len = r->body.len;
     }
@@ -1014,6 +1039,7 @@ static void error_from(struct kube_error *e, const struct kube_result *res)
     kube_status_free(&e->status);
     snprintf(e->msg, sizeof e->msg, "%s", res->error ? res->error : "request failed");
     e->http = res->http;
+    e->timed_out = res->timed_out;
     if (res->status) kube_status_copy(&e->status, res->status);
 }
 
@@ -1023,6 +1049,7 @@ static void error_text(struct kube_error *e, const char *msg)
     kube_status_free(&e->status);
     snprintf(e->msg, sizeof e->msg, "%s", msg);
     e->http = 0;
+    e->timed_out = false;
 }
 
 static void run_until(struct kube_client *c, const bool *done)

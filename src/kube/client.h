@@ -52,8 +52,10 @@ extern const struct kube_resource KUBE_AGENTRUNS, KUBE_PODS, KUBE_EVENTS, KUBE_J
 
 enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE_LOGS };
 
-/* Default caps on buffered bodies and watch lines. */
-#define KUBE_MAX_LIST_BODY ((size_t)256 << 20)
+/* Default caps on buffered bodies, non-follow log streams (the object cap)
+ * and watch lines. A list page of 2000 runs is a few MiB; a server that
+ * never ends its answer is stopped within seconds. */
+#define KUBE_MAX_LIST_BODY ((size_t)64 << 20)
 #define KUBE_MAX_OBJECT_BODY ((size_t)64 << 20)
 #define KUBE_MAX_WATCH_LINE ((size_t)16 << 20)
 #define KUBE_MAX_ERROR_BODY ((size_t)1 << 20)
@@ -62,6 +64,9 @@ enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE
  * KUBE_MAX_RETRIES times; longer waits are the caller's call. */
 #define KUBE_MAX_RETRY_AFTER_S 3
 #define KUBE_MAX_RETRIES 2
+/* A request that is not a watch or follow and receives no byte for this
+ * long is given up (a stalled server or proxy): the CLI answers within 10 s. */
+#define KUBE_STALL_S 5
 
 struct kube_result {
     bool ok;                           /* 2xx and (if not a stream) a complete body */
@@ -71,6 +76,7 @@ struct kube_result {
     const char *body;                  /* whole body (not for streams); NUL-terminated */
     size_t body_len;
     const char *kubectl;               /* the equivalent kubectl command */
+    bool timed_out;                    /* given up: no answer / a stalled transfer */
 };
 
 /* Stream bytes (2xx only). Return nonzero to stop: the request is then
@@ -99,7 +105,8 @@ struct kube_req {
     int64_t tail_lines;               /* > 0 to set */
     const char *since_time;           /* RFC 3339 */
     int64_t limit_bytes;              /* > 0 to set */
-    size_t max_body;                  /* 0 = KUBE_MAX_LIST_BODY / KUBE_MAX_OBJECT_BODY */
+    size_t max_body;                  /* 0 = KUBE_MAX_LIST_BODY / KUBE_MAX_OBJECT_BODY (also caps a
+                                         stream that is not a watch or follow) */
     kube_data_fn on_data;             /* set: stream */
     kube_done_fn on_done;
     /* Called once when a 2xx response starts (a watch is live). */
@@ -175,6 +182,7 @@ void kube_list_cancel(struct kube_list *l);
 struct kube_error {
     char msg[ERRLEN];
     long http;                /* 0 = no HTTP answer */
+    bool timed_out;           /* the server stopped sending (kube_result.timed_out) */
     struct kube_status status;
 };
 void kube_error_clear(struct kube_error *e);

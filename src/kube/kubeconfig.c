@@ -581,6 +581,11 @@ static int resolve_in_cluster(const char *ns, struct kube_config **out, char *er
 {
     const char *host = getenv("KUBERNETES_SERVICE_HOST");
     const char *port = getenv("KUBERNETES_SERVICE_PORT");
+    const char *kenv = getenv("KUBECONFIG");
+    if ((!host || !*host || !port || !*port) && kenv && *kenv)
+        return errf(err, errlen,
+                    "no kubeconfig found: none of the files in $KUBECONFIG (%s) exists, and not running inside "
+                    "a cluster (KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT unset)", kenv);
     if (!host || !*host || !port || !*port)
         return errf(err, errlen,
                     "no kubeconfig found ($KUBECONFIG or ~/.kube/config) and not running inside a cluster "
@@ -640,7 +645,8 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
     if (!ctxname || !*ctxname)
         return errf(err, errlen, "kubeconfig %s: current-context is not set (use --context)", src);
     const struct entry *ctx = entries_find(&kc->contexts, ctxname);
-    if (!ctx) return errf(err, errlen, "context '%s' not found in %s", ctxname, src);
+    /* a name can be megabytes: keep the files named within the message */
+    if (!ctx) return errf(err, errlen, "context '%.200s%s' not found in %s", ctxname, strlen(ctxname) > 200 ? "..." : "", src);
     const char *clname = entry_get(ctx, "cluster");
     if (!clname) return errf(err, errlen, "kubeconfig %s: context '%s' has no cluster", ctx->file, ctxname);
     const struct entry *cl = entries_find(&kc->clusters, clname);

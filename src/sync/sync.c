@@ -13,6 +13,7 @@
 #include "util/jsonutil.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include "util/sanitize.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ struct sync {
     char *runs_rv, *pods_rv;
     struct watch wr, wp;
     bool store_failed;
+    bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
 };
 
@@ -80,7 +82,11 @@ static void warnf(struct sync *y, const char *fmt, ...)
     vsnprintf(y->warn, sizeof y->warn, fmt, ap);
     va_end(ap);
     y->st->errors++;
-    if (y->o.progress) fprintf(y->o.progress, "sync: %s\n", y->warn);
+    if (y->o.progress) {
+        char *s = sanitize_str(y->warn, 0); /* names and messages from the cluster */
+        fprintf(y->o.progress, "sync: %s\n", s);
+        free(s);
+    }
 }
 
 /* A store failure is fatal for the pass/watch: remember the first one. */
@@ -298,13 +304,20 @@ static void fetch_pod_logs(struct sync *y, const struct pod *p)
         for (int prev = 0; prev < 2; prev++) {
             if (!c->name || !container_wants_log(c, prev)) continue;
             if (store_has_log(y->s, y->o.context, p->uid, c->name, prev)) continue;
+            if (y->logs_stalled) {
+                y->st->errors++;
+                continue;
+            }
             struct kube_req q;
             fill_log_req(y, &q, p->ns, p->name, c->name, prev);
             char *body = NULL;
             size_t len = 0;
             struct kube_error e = {0};
             if (kube_logs(y->c, &q, &body, &len, &e) < 0) {
-                warnf(y, "log of %s/%s container %s: %s", p->ns ? p->ns : "", p->name, c->name, e.msg);
+                /* a server that stalls on one log would stall on each: one wait per pass */
+                y->logs_stalled = e.timed_out;
+                warnf(y, "log of %s/%s container %s: %s%s", p->ns ? p->ns : "", p->name, c->name, e.msg,
+                      e.timed_out ? "; the other logs are left for the next pass" : "");
                 kube_error_clear(&e);
                 continue;
             }
@@ -554,6 +567,12 @@ static void took_run(struct sync *y, const cJSON *obj)
         warnf(y, "an AgentRun was skipped: %s", err);
         return;
     }
+    if (!r.uid || !*r.uid) {
+        /* the cache keys runs by uid; an object without one is not a real run */
+        warnf(y, "AgentRun %s/%s was skipped: it has no metadata.uid", r.ns ? r.ns : "", r.name);
+        agentrun_free(&r);
+        return;
+    }
     r.context = xstrdup(y->o.context);
     if (store_put_run(y->s, &r, time_now_ms(), NULL, err, sizeof err) < 0) store_failed(y, err);
     else y->st->runs++;
@@ -566,6 +585,11 @@ static bool took_pod(struct sync *y, const cJSON *obj, struct pod *out)
     char err[ERRLEN];
     if (pod_parse(obj, out, err, sizeof err) < 0) {
         warnf(y, "a pod was skipped: %s", err);
+        return false;
+    }
+    if (!out->name || !*out->name || !out->uid || !*out->uid) {
+        warnf(y, "a pod was skipped: it has no metadata.name or metadata.uid");
+        pod_free(out);
         return false;
     }
     if (store_put_pod(y->s, y->o.context, out, time_now_ms(), err, sizeof err) < 0) {
@@ -594,6 +618,7 @@ int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen
     memset(&local, 0, sizeof local);
     y->st = stats ? stats : &local;
     y->store_failed = false;
+    y->logs_stalled = false;
     cJSON *runs = NULL, *pods = NULL;
     char *rv = NULL;
     int rc = -1;

@@ -7,6 +7,7 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include "util/jsonutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -643,10 +644,10 @@ void timeline_render(const struct timeline *t, enum timeline_format f, struct bu
 {
     if (f == TIMELINE_JSON) {
         cJSON *doc = timeline_to_json(t);
-        char *s = cJSON_Print(doc);
+        char *s = json_print_safe(doc, 1);
         buf_puts(out, s);
         buf_putc(out, '\n');
-        cJSON_free(s);
+        free(s);
         cJSON_Delete(doc);
         return;
     }

@@ -1,5 +1,9 @@
 #include "util/jsonutil.h"
+#include "util/buf.h"
 #include "util/err.h"
+#include "util/sanitize.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -70,4 +74,50 @@ cJSON *json_parse_n(const char *data, size_t len, const char *what, char *err, s
         return NULL;
     }
     return j;
+}
+
+static int json_unsafe_cp(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *json_print_safe(const cJSON *j, int formatted)
+{
+    char *s = formatted ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+    if (!s) abort(); /* cJSON fails only when out of memory */
+    /* Outside strings cJSON writes ASCII only, so every byte >= 0x7f seen
+     * here belongs to a string and may be replaced by an escape. */
+    size_t n = strlen(s), i = 0;
+    while (i < n && (unsigned char)s[i] < 0x7f) i++;
+    if (i == n) return s;
+    struct buf b = {0};
+    buf_append(&b, s, i);
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x7f) {
+            buf_putc(&b, (char)c);
+            i++;
+            continue;
+        }
+        if (c == 0x7f) {
+            buf_puts(&b, "\\u007f");
+            i++;
+            continue;
+        }
+        unsigned cp = 0;
+        size_t l = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (l == 0) {
+            buf_puts(&b, "\\ufffd");
+            i++;
+        } else if (json_unsafe_cp(cp)) {
+            buf_printf(&b, "\\u%04x", cp);
+            i += l;
+        } else {
+            buf_append(&b, s + i, l);
+            i += l;
+        }
+    }
+    free(s);
+    return buf_detach(&b);
 }

@@ -1,4 +1,5 @@
-/* jsonutil — type-checked reads from untrusted cJSON trees.
+/* jsonutil — type-checked reads from untrusted cJSON trees, and the one
+ * printer for JSON that goes to stdout.
  * Paths are dot-separated object keys ("status.vcs.headBranch"); a missing
  * key or a value of the wrong type yields the fallback, never a crash.
  * Returned strings point into the tree (owned by it; copy to keep). */
@@ -15,4 +16,9 @@ const cJSON *json_arr(const cJSON *obj, const char *path);  /* NULL unless an ar
 const cJSON *json_obj(const cJSON *obj, const char *path);  /* NULL unless an object */
 /* Parses at most len bytes; NULL on error with a message in err naming `what`. */
 cJSON *json_parse_n(const char *data, size_t len, const char *what, char *err, size_t errlen);
+/* cJSON_Print / cJSON_PrintUnformatted, made safe for a terminal and for
+ * strict parsers: cJSON copies string bytes as they are, so invalid UTF-8
+ * (a raw log byte) becomes "\ufffd" and C1 controls, DEL, U+2028/9 and bidi
+ * overrides/isolates become "\uXXXX" escapes. Caller frees. */
+char *json_print_safe(const cJSON *j, int formatted);
 #endif

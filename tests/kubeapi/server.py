@@ -1106,10 +1106,18 @@ class Fault:
         self.truncate = False
         self.drop_after_create = False
         self.drop = False
+        self.body = None      # path of a file whose bytes replace the answer
+        self.ctype = None
+        self.stall = False
+        self.repeat = False
 
     def any(self):
         return any((self.close_after is not None, self.delay_ms, self.status, self.gone,
-                    self.truncate, self.drop_after_create, self.drop))
+                    self.truncate, self.drop_after_create, self.drop, self.body is not None,
+                    self.stall, self.repeat))
+
+    def replaces_answer(self):
+        return self.body is not None or self.stall or self.repeat
 
     def merge(self, other):
         for k, v in vars(other).items():
@@ -1147,6 +1155,18 @@ def parse_fault(spec):
                 f.drop_after_create = True
             elif key == "drop":
                 f.drop = True
+            elif key == "body":
+                if not val:
+                    raise ValueError(val)
+                f.body = val
+            elif key == "ctype":
+                if not val:
+                    raise ValueError(val)
+                f.ctype = val
+            elif key == "stall":
+                f.stall = True
+            elif key == "repeat":
+                f.repeat = True
             else:
                 raise ValueError("unknown fault %r" % key)
         except ValueError:
@@ -1319,14 +1339,14 @@ class Handler(BaseHTTPRequestHandler):
             headers["Retry-After"] = "1"
         self.send_json(err.code, err.status(), headers)
 
-    def start_stream(self, ctype):
+    def start_stream(self, ctype, code=200):
         self._started = True
-        self.send_response(200)
+        self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-cache, private")
         self.end_headers()
-        self._record(200)
+        self._record(code)
         self.wfile.flush()
 
     def chunk(self, data):
@@ -1435,6 +1455,8 @@ class Handler(BaseHTTPRequestHandler):
             if f.drop:
                 self._record(0)
                 raise DropConnection()
+            if f.replaces_answer():
+                return self.fault_answer(f)
             if f.status:
                 self.injected_status(f)
                 return
@@ -1473,6 +1495,38 @@ class Handler(BaseHTTPRequestHandler):
                 except ValueError as ex:
                     raise ApiError(400, str(ex))
         return f
+
+    def fault_answer(self, f):
+        """The body= / stall / repeat faults: whatever bytes a broken server
+        or proxy might send, instead of the real answer."""
+        if self.command in ("POST", "PUT", "PATCH"):
+            self.read_body()
+            self._body_read = True
+        data = b""
+        if f.body is not None:
+            try:
+                with open(f.body, "rb") as fh:
+                    data = fh.read()
+            except OSError as ex:
+                raise ApiError(500, "fault body %s: %s" % (f.body, ex))
+        code = f.status or 200
+        ctype = f.ctype or "application/json"
+        q = self._query
+        streaming = (f.stall or f.repeat or "/watch/" in self._path
+                     or q.get("watch", [""])[0] in ("true", "1")
+                     or q.get("follow", [""])[0] == "true")
+        if not streaming:
+            return self.send_body(code, data, ctype)
+        self.start_stream(ctype, code)
+        self.chunk(data)
+        if f.repeat and data:
+            while not self.client_gone():
+                self.chunk(data)
+        elif f.stall or f.repeat:
+            while not self.client_gone():
+                time.sleep(0.05)
+            raise DropConnection()
+        self.end_stream()
 
     def injected_status(self, f):
         code = f.status

@@ -327,6 +327,48 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(codes, [503, 503, 200])
         self.assertEqual(self.api.request("GET", NS_RUNS + "?limit=4")[0], 200)
 
+    def test_body_faults(self):
+        import http.client
+        tmp = tempfile.mkdtemp(prefix="kubeapi-body.")
+        try:
+            html = os.path.join(tmp, "page.html")
+            with open(html, "wb") as f:
+                f.write(b"<html><body>502 Bad Gateway\x00</body></html>")
+            st, hdrs, data = self.api.request(
+                "GET", NS_RUNS, headers={"X-Fault": "body=%s&status=500&ctype=text/html" % html})
+            self.assertEqual((st, hdrs.get("Content-Type"), data),
+                             (500, "text/html", b"<html><body>502 Bad Gateway\x00</body></html>"))
+            # a POST answered from the file stores nothing
+            st, _, data = self.api.request("POST", NS_RUNS, body=run_obj("body-fault"),
+                                           headers={"X-Fault": "body=%s" % html})
+            self.assertEqual(st, 200)
+            self.assertEqual(self.api.request("GET", NS_RUNS + "/body-fault")[0], 404)
+            # a watch gets the bytes as a stream that then ends
+            conn, resp, lines = read_stream_lines(
+                self.api, NS_RUNS + "?watch=true", 5, headers={"X-Fault": "body=%s" % html})
+            conn.close()
+            self.assertEqual(lines, [b"<html><body>502 Bad Gateway\x00</body></html>"])
+            # repeat: the same bytes forever
+            line = os.path.join(tmp, "line")
+            with open(line, "wb") as f:
+                f.write(b"not json\n")
+            conn, resp, lines = read_stream_lines(
+                self.api, NS_RUNS, 500, headers={"X-Fault": "body=%s&repeat" % line})
+            conn.close()
+            self.assertEqual(lines, [b"not json\n"] * 500)
+            # stall: headers, then silence
+            conn = self.api.connection(timeout=0.5)
+            conn.request("GET", NS_RUNS, headers={"X-Fault": "stall"})
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            with self.assertRaises((socket.timeout, OSError, http.client.HTTPException)):
+                resp.read(1)
+            conn.close()
+            st, _, data = self.api.request("GET", NS_RUNS, headers={"X-Fault": "body=/nonexistent/x"})
+            self.assertEqual(st, 500)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
 
     def test_stream_faults(self):
         import http.client

@@ -362,6 +362,66 @@ START_TEST(exec_plugin_is_rerun_on_401)
 }
 END_TEST
 
+static void note_done(void *ud, const struct kube_result *res)
+{
+    int *n = ud;
+    ck_assert(!res->ok);
+    ck_assert_ptr_nonnull(strstr(res->error, "exit status 3"));
+    (*n)++;
+}
+
+START_TEST(failed_exec_plugin_runs_once_for_requests_started_together)
+{
+    kubeapi_prepare(&api);
+    kubeapi_write_runs(&api, "runs.json", "agents", 1);
+    start(NULL);
+    char *plugin = xasprintf("%s/plugin.sh", api.dir);
+    fixture_write(plugin,
+                  "#!/bin/sh\n"
+                  "n=$(cat \"$STATE/count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$STATE/count\"\n"
+                  "echo 'no credentials' >&2; exit 3\n");
+    chmod(plugin, 0700);
+    char *kc = xasprintf("current-context: x\nclusters: [{name: c, cluster: {server: '%s'}}]\n"
+                         "contexts: [{name: x, context: {cluster: c, user: u, namespace: agents}}]\n"
+                         "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                         "      command: ./plugin.sh\n      interactiveMode: Never\n"
+                         "      env: [{name: STATE, value: '%s'}]\n",
+                         api.url, api.dir);
+    char *kcpath = xasprintf("%s/exec-kubeconfig", api.dir);
+    fixture_write(kcpath, kc);
+    char err[ERRLEN];
+    struct kubeconfig *k;
+    ck_assert_msg(kubeconfig_load(kcpath, &k, err, sizeof err) == 0, "%s", err);
+    struct kube_config *cfg;
+    ck_assert_msg(kubeconfig_resolve(k, NULL, NULL, &cfg, err, sizeof err) == 0, "%s", err);
+    struct kube_client *c = client_for(cfg);
+    int done = 0;
+    struct kube_req q1 = {.verb = KUBE_LIST, .res = &KUBE_AGENTRUNS, .ns = "agents", .on_done = note_done, .ud = &done};
+    struct kube_req q2 = {.verb = KUBE_LIST, .res = &KUBE_PODS, .ns = "agents", .on_done = note_done, .ud = &done};
+    kube_request_start(c, &q1);
+    kube_request_start(c, &q2);
+    for (int i = 0; i < 100 && done < 2; i++) {
+        kube_client_wait(c, NULL, 0, 100);
+        kube_client_perform(c);
+    }
+    ck_assert_int_eq(done, 2);
+    char *countf = xasprintf("%s/count", api.dir);
+    FILE *f = fopen(countf, "r");
+    int count = 0;
+    ck_assert_int_eq(fscanf(f, "%d", &count), 1);
+    fclose(f);
+    ck_assert_int_eq(count, 1);
+    kube_client_free(c);
+    kube_config_free(cfg);
+    kubeconfig_free(k);
+    free(countf);
+    free(kc);
+    free(kcpath);
+    free(plugin);
+    stop();
+}
+END_TEST
+
 static const char *POD =
     "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"run-00001-job-abcde\",\"namespace\":\"agents\","
     "\"labels\":{\"agents.proompteng.ai/agent-run\":\"run-00001\",\"job-name\":\"run-00001-job\"}},"
@@ -551,6 +611,7 @@ int main(void)
     tcase_add_test(tc, get_create_delete_and_status_errors);
     tcase_add_test(tc, bearer_token_and_tls_with_ca_data);
     tcase_add_test(tc, exec_plugin_is_rerun_on_401);
+    tcase_add_test(tc, failed_exec_plugin_runs_once_for_requests_started_together);
     tcase_add_test(tc, logs_pods_and_events);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

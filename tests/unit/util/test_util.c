@@ -121,6 +121,30 @@ START_TEST(json_reads_are_type_checked)
 }
 END_TEST
 
+START_TEST(json_print_safe_escapes_what_cjson_copies_raw)
+{
+    cJSON *o = cJSON_CreateObject();
+    /* a raw log byte 0x9b (invalid UTF-8), U+009B CSI, DEL, U+202E, ESC, é */
+    cJSON_AddStringToObject(o, "t", "a\x9b" "b\xc2\x9b" "c\x7f" "d\xe2\x80\xae" "e\x1b" "f\xc3\xa9");
+    char *s = json_print_safe(o, 0);
+    ck_assert_str_eq(s, "{\"t\":\"a\\ufffdb\\u009bc\\u007fd\\u202ee\\u001bf\xc3\xa9\"}");
+    cJSON *back = cJSON_Parse(s);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_str_eq(json_str(back, "t"), "a\xef\xbf\xbd" "b\xc2\x9b" "c\x7f" "d\xe2\x80\xae" "e\x1b" "f\xc3\xa9");
+    cJSON_Delete(back);
+    free(s);
+    s = json_print_safe(o, 1);
+    ck_assert_ptr_nonnull(strstr(s, "\"t\":\t\"a\\ufffdb"));
+    free(s);
+    cJSON_Delete(o);
+    o = cJSON_CreateString("plain ascii");
+    s = json_print_safe(o, 0);
+    ck_assert_str_eq(s, "\"plain ascii\"");
+    free(s);
+    cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(buf_grows_and_consumes)
 {
     struct buf b = {0};
@@ -145,6 +169,7 @@ int main(void)
     tcase_add_test(tc, time_rfc3339_roundtrip_and_rejects);
     tcase_add_test(tc, time_durations);
     tcase_add_test(tc, json_reads_are_type_checked);
+    tcase_add_test(tc, json_print_safe_escapes_what_cjson_copies_raw);
     tcase_add_test(tc, buf_grows_and_consumes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
