@@ -340,6 +340,55 @@ static void resolve_pending(struct classify_ctx *c, int rule, int64_t line)
     c->npend = w;
 }
 
+/* Length of the log prefix a line starts with, 0 if none: a timestamp
+ * (RFC 3339 as kubectl --timestamps and GitHub Actions print it, or the
+ * "2026-04-02 10:11:12,345" of Python logging, optionally in brackets) and
+ * kubectl --prefix's "[pod/NAME/CONTAINER]", each followed by blanks. Rules
+ * anchored at the start of a tool's line (^--- FAIL, ^panic: ) then match
+ * the same line however the collector prefixed it. */
+static size_t skip_stamp(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '[') i++;
+    static const char shape[] = "dddd-dd-dd?dd:dd:dd";
+    for (size_t k = 0; shape[k]; k++, i++) {
+        if (i >= n) return 0;
+        unsigned char ch = (unsigned char)s[i];
+        if (shape[k] == 'd' ? !(ch >= '0' && ch <= '9')
+                            : shape[k] == '?' ? !(ch == 'T' || ch == ' ') : ch != (unsigned char)shape[k])
+            return 0;
+    }
+    if (i < n && (s[i] == '.' || s[i] == ',')) {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    }
+    if (i < n && s[i] == 'Z') {
+        i++;
+    } else if (i + 5 < n && (s[i] == '+' || s[i] == '-') && s[i + 1] >= '0' && s[i + 1] <= '9') {
+        i += 3;
+        if (s[i] == ':') i++;
+        i += 2;
+    }
+    if (i < n && s[0] == '[' && s[i] == ']') i++;
+    return i;
+}
+
+static size_t skip_log_prefix(const char *s, size_t n)
+{
+    size_t at = 0;
+    for (int round = 0; round < 2; round++) {
+        size_t k = skip_stamp(s + at, n - at);
+        if (k == 0 && n - at > 5 && memcmp(s + at, "[pod/", 5) == 0) {
+            const char *e = memchr(s + at, ']', n - at < 256 ? n - at : 256);
+            if (e) k = (size_t)(e - (s + at)) + 1;
+        }
+        if (k == 0 || at + k >= n || (s[at + k] != ' ' && s[at + k] != '\t')) break;
+        at += k;
+        while (at < n && (s[at] == ' ' || s[at] == '\t')) at++;
+    }
+    return at;
+}
+
 /* Evaluates the candidate rules (cand[0..ncand)) on one line view. */
 static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, const char *view,
                       size_t vlen, int64_t line, int64_t offset, const char *text, size_t tlen)
@@ -674,8 +723,9 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
                 if (ts + CLASSIFY_TEXT_MAX < te) te = ts + CLASSIFY_TEXT_MAX;
             }
             size_t nc = gather(c, a, b);
+            size_t vs = ws == ls && we > ws ? ws + skip_log_prefix(sb + ws, we - ws) : ws;
             if (we > ws || nc)
-                eval_line(c, c->cand, nc, sb + ws, we > ws ? we - ws : 0, lineno, offset, buf + ts,
+                eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, lineno, offset, buf + ts,
                           te - ts);
             a = b;
         }

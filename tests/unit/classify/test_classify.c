@@ -398,6 +398,36 @@ START_TEST(outcomes_and_retries)
 }
 END_TEST
 
+START_TEST(log_prefix_before_anchored_patterns)
+{
+    /* rules anchored at the start of a tool's line still match when the
+     * collector put a timestamp or a kubectl --prefix in front */
+    ck_assert_ptr_nonnull(shipped);
+    static const struct {
+        const char *log, *class_id;
+        int64_t line;
+    } cases[] = {
+        {"2026-04-11T09:00:00.123456789Z start\n"
+         "2026-04-11T09:00:01.123456789Z --- FAIL: TestParse (0.00s)\n"
+         "2026-04-11T09:00:01.223456789Z FAIL\n",
+         "test.failure", 2},
+        {"[pod/run-job-x/agent-runner] 2026-04-11T09:00:01.1234567Z start\n"
+         "[pod/run-job-x/agent-runner] 2026-04-11T09:00:02.1234567Z panic: boom\n",
+         "runtime.crash", 2},
+        {"2026-04-11 09:00:01,004 INFO start\n[2026-04-11 09:00:02] FAILED tests/test_a.py::test_b\n",
+         "test.failure", 2},
+        /* not a timestamp: the anchor does not match inside the line */
+        {"step 2026-04-11 --- FAIL: TestParse\n", "unknown", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, cases[i].log, strlen(cases[i].log));
+        ck_assert_msg(strcmp(r->primary.class_id, cases[i].class_id) == 0, "case %zu: %s", i, r->primary.class_id);
+        ck_assert_int_eq(r->primary.line, cases[i].line);
+        classify_result_free(r);
+    }
+}
+END_TEST
+
 START_TEST(near_rules_and_snapshot)
 {
     struct classify_rules *rs = rules_from(small_rules, NULL);
@@ -770,6 +800,7 @@ int main(void)
     tcase_add_test(tc, chunk_boundaries_every_offset);
     tcase_add_test(tc, nul_and_invalid_utf8);
     tcase_add_test(tc, huge_line_bounded);
+    tcase_add_test(tc, log_prefix_before_anchored_patterns);
     tcase_add_test(tc, rule_errors_name_file_and_line);
     tcase_add_test(tc, rules_from_dirs_and_versions);
     tcase_add_test(tc, ranking_first_cause_beats_consequences);
