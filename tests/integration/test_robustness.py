@@ -30,9 +30,8 @@ import tempfile
 import threading
 import time
 
-SRC = os.environ["ARTRIAGE_SRC"]
-BIN = os.environ["ARTRIAGE_BIN"]
-sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
+from checks import SRC, BIN, FAILS, check  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kubeapi import KubeAPI  # noqa: E402
 import scenarios as sc  # noqa: E402
@@ -43,16 +42,6 @@ POD = RUN + "-job-7kq2x"
 G = "/apis/agents.proompteng.ai/v1alpha1"
 MiB = 1 << 20
 
-FAILS = []
-LOCK = threading.Lock()
-
-
-def check(cond, what):
-    if not cond:
-        with LOCK:
-            FAILS.append(what)
-            print("FAIL:", what, file=sys.stderr, flush=True)
-    return cond
 
 
 # ---- output checks
@@ -390,6 +379,7 @@ def fault_rules(target, mode, files):
 
 
 SERVERS = []
+SERVERS_LOCK = threading.Lock()
 LOCAL = threading.local()
 
 
@@ -398,7 +388,7 @@ def server(seed_dir):
     api = getattr(LOCAL, "api", None)
     if api is None:
         api = KubeAPI(seed_dir).start()
-        with LOCK:
+        with SERVERS_LOCK:
             SERVERS.append(api)
         LOCAL.api = api
     return api

@@ -4,17 +4,20 @@ test, so one run reports every broken expectation. A script ends with
 `return verdict()` from main."""
 import os
 import sys
+import threading
 
 SRC = os.environ["ARTRIAGE_SRC"]
 BIN = os.environ["ARTRIAGE_BIN"]
 FAILS = []
+_LOCK = threading.Lock()  # tests may check from several threads
 
 
 def check(cond, what):
     """Records `what` as failed unless cond holds; returns cond."""
     if not cond:
-        FAILS.append(what)
-        print("FAIL:", what, file=sys.stderr, flush=True)
+        with _LOCK:
+            FAILS.append(what)
+            print("FAIL:", what, file=sys.stderr, flush=True)
     return cond
 
 
