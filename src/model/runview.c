@@ -582,11 +582,29 @@ void run_table_render(struct buf *out, const struct run_view *const *views, size
 
 /* ---- show text ---- */
 
+/* A field of the text view, sanitised and at most TEXT_FIELD_MAX bytes of
+ * it: a 20 MiB status message is the cluster's problem, not a screenful
+ * for the on-call engineer (-o json keeps every byte). */
+#define TEXT_FIELD_MAX 4096
+
+static void put_line(struct buf *out, const char *s, size_t n)
+{
+    if (n <= TEXT_FIELD_MAX) {
+        sanitize_append(out, s, n, 0);
+    } else {
+        size_t cut = TEXT_FIELD_MAX;
+        /* not inside a UTF-8 sequence */
+        while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80) cut--;
+        sanitize_append(out, s, cut, 0);
+        buf_printf(out, " … (%zu more bytes; -o json has them all)", n - cut);
+    }
+    buf_putc(out, '\n');
+}
+
 static void kv(struct buf *out, const char *key, const char *val)
 {
     buf_printf(out, "%-16s", key);
-    sanitize_append(out, val ? val : "-", val ? strlen(val) : 1, 0);
-    buf_putc(out, '\n');
+    put_line(out, val ? val : "-", val ? strlen(val) : 1);
 }
 
 static void kv_time(struct buf *out, const char *key, int64_t t, int64_t now)
@@ -658,8 +676,7 @@ void run_show_text(struct buf *out, const struct run_view *v, const struct pod *
             const struct condition *c = &r->conditions[i];
             char *line = xasprintf("  %-18s %-8s %-24s %s", c->type ? c->type : "-", c->status ? c->status : "-",
                                    c->reason ? c->reason : "-", c->message ? c->message : "");
-            sanitize_append(out, line, strlen(line), 0);
-            buf_putc(out, '\n');
+            put_line(out, line, strlen(line));
             free(line);
         }
     }
@@ -670,8 +687,7 @@ void run_show_text(struct buf *out, const struct run_view *v, const struct pod *
         if (!any_pod) buf_puts(out, "\nPods:\n");
         any_pod = true;
         char *line = xasprintf("  %s  %s", p->name, p->phase ? p->phase : "-");
-        sanitize_append(out, line, strlen(line), 0);
-        buf_putc(out, '\n');
+        put_line(out, line, strlen(line));
         free(line);
         for (size_t k = 0; k < p->ncontainers; k++) {
             const struct container_state *c = &p->containers[k];
@@ -682,8 +698,7 @@ void run_show_text(struct buf *out, const struct run_view *v, const struct pod *
             line = xasprintf("    %s%s  %s %s%s  restarts %lld  %s%s%s", c->name ? c->name : "-", c->init ? " (init)" : "",
                              c->state ? c->state : "-", c->reason ? c->reason : "", ex, (long long)c->restarts,
                              c->image ? c->image : "-", *sd ? " @" : "", sd);
-            sanitize_append(out, line, strlen(line), 0);
-            buf_putc(out, '\n');
+            put_line(out, line, strlen(line));
             free(line);
         }
     }
@@ -703,8 +718,7 @@ void run_show_text(struct buf *out, const struct run_view *v, const struct pod *
                                    x->has_failure ? x->failure.cls : "-", x->has_pr ? "PR" : "-",
                                    *names ? "changed: " : "", names,
                                    (int64_t)i == ch.first_success ? "   <= first success" : "");
-            sanitize_append(out, line, strlen(line), 0);
-            buf_putc(out, '\n');
+            put_line(out, line, strlen(line));
             free(line);
         }
         if (ch.first_success > 0) {

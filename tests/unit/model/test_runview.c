@@ -6,6 +6,7 @@
 #include <string.h>
 #include "model/runview.h"
 #include "util/err.h"
+#include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -257,6 +258,45 @@ START_TEST(table_is_sanitised_and_fits)
 }
 END_TEST
 
+START_TEST(show_text_caps_huge_fields)
+{
+    /* a 1 MiB status message with a hostile tail and a condition message
+     * as big: show's text keeps a screenful of each and says how much is
+     * left, never cutting a UTF-8 character in two */
+    struct fixture fx;
+    load_fixture(&fx);
+    struct run_view *v = find(&fx, "20260225e");
+    size_t n = 1u << 20;
+    char *big = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) big[i] = "\xc3\xa9x"[i % 3]; /* "éx" repeated */
+    memcpy(big + n - 8, "\x1b]0;pw\a", 8);
+    big[n] = 0;
+    free(v->run.message);
+    v->run.message = xstrdup(big);
+    if (v->run.nconditions) {
+        free(v->run.conditions[0].message);
+        v->run.conditions[0].message = xstrdup(big);
+    }
+    struct buf b = {0};
+    run_show_text(&b, v, fx.pods, 2, NULL, time_now_ms());
+    ck_assert_uint_lt(b.len, 64u * 1024);
+    ck_assert_ptr_null(strchr(b.p, 0x1b));
+    ck_assert_ptr_nonnull(strstr(b.p, "more bytes; -o json has them all)"));
+    /* the cut backed up to a character boundary: no half "é" escaped */
+    ck_assert_ptr_null(strstr(b.p, "\\xc3"));
+    ck_assert_ptr_null(strstr(b.p, "\\xa9"));
+    for (size_t i = 0; i < b.len;) {
+        unsigned cp;
+        size_t k = utf8_decode((const unsigned char *)b.p + i, b.len - i, &cp);
+        ck_assert_msg(k > 0, "invalid UTF-8 at %zu", i);
+        i += k;
+    }
+    buf_free(&b);
+    free(big);
+    free_fixture(&fx);
+}
+END_TEST
+
 START_TEST(status_failure_without_logs)
 {
     cJSON *j = cJSON_Parse("{\"metadata\":{\"name\":\"p\",\"labels\":{\"agents.proompteng.ai/agent-run\":\"r\"}},"
@@ -295,6 +335,7 @@ int main(void)
     tcase_add_test(tc, show_json_attempt_chain);
     tcase_add_test(tc, table_is_sanitised_and_fits);
     tcase_add_test(tc, status_failure_without_logs);
+    tcase_add_test(tc, show_text_caps_huge_fields);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
