@@ -6,6 +6,10 @@
 #   ui_screen               the pane's text
 #   ui_wait TEXT [SECS]     until the pane shows TEXT (fixed string), else fail
 #   ui_wait_gone TEXT [SECS]
+#   ui_wait_cached DB RUN TEXT [ARGS...]
+#                           until the history cache DB holds RUN's log with
+#                           TEXT (read offline by the CLI; ARGS are global
+#                           options such as -n), else fail
 #   ui_keys KEYS...         tmux send-keys
 #   ui_pid                  the console's process id
 #   ui_exit_status [SECS]   waits for CMD to end, prints its status
@@ -90,6 +94,19 @@ ui_wait_gone() {
     sleep 0.05
   done
   fail "screen still shows '$text' after ${secs}s"
+}
+
+# A run's verdict can show from its status alone, before its log is read,
+# and "reading logs" may not be up yet: tests that need the cached log wait
+# for the log itself (the cache is WAL, so the CLI reads what is committed).
+ui_wait_cached() {
+  local db=$1 run=$2 text=$3 i
+  shift 3
+  for ((i = 0; i < 300; i++)); do
+    "$UI_BIN" "$@" --db "$db" --offline logs "$run" 2>/dev/null | grep -qF -- "$text" && return 0
+    sleep 0.1
+  done
+  fail "the history cache $db never got the log of $run"
 }
 
 ui_exit_status() {

@@ -15,7 +15,8 @@ L=torghut-v5-doc12-dspy-adoption-run-20260225
 ui_start 120 40 -- --kubeconfig "$KUBEAPI_KUBECONFIG" -n agents --db "$DB"
 ui_wait "${L}d" 20
 ui_wait "vcs.worktree" 20
-ui_wait_gone "reading logs" 30
+ui_wait_cached "$DB" "${L}d" "posix_spawn 'git'" -n agents
+ui_wait_cached "$DB" "${L}e" 'Executable not found in $PATH' -n agents
 POD=$(basename "$(ls -d "$UI_DIR"/scenario/logs/agents/${L}d-job-*)")
 rm -r "$UI_DIR/scenario/logs/agents/$POD"
 kubeapi_op "{\"op\": \"delete\", \"kind\": \"Pod\", \"namespace\": \"agents\", \"name\": \"$POD\"}" >/dev/null

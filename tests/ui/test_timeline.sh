@@ -15,6 +15,9 @@ ui_start 140 40 -- --kubeconfig "$KUBEAPI_KUBECONFIG" -n agents --db "$DB"
 ui_wait "${L}e" 20
 ui_wait "runtime.missing" 20
 ui_wait_gone "reading logs" 30
+for run in b:'ENOENT reading "/app/node_modules' d:"posix_spawn 'git'" e:'Executable not found in $PATH'; do
+  ui_wait_cached "$DB" "${L}${run%%:*}" "${run#*:}" -n agents
+done
 lv_open_run "${L}e" t
 ui_wait "timeline: $L"
 ui_wait "first-cause"
