@@ -6,6 +6,11 @@
 #   ui_screen               the pane's text
 #   ui_wait TEXT [SECS]     until the pane shows TEXT (fixed string), else fail
 #   ui_wait_gone TEXT [SECS]
+#   ui_wait_re REGEX [SECS] until a line of the pane matches REGEX (grep -E)
+#   ui_wait_row KEY TEXT [SECS]
+#                           until a line of the pane shows both KEY and TEXT
+#   ui_wait_idle [SECS]     until the status bar says live with no progress
+#                           (lists, log triage and linking all done)
 #   ui_wait_cached DB RUN TEXT [ARGS...]
 #                           until the history cache DB holds RUN's log with
 #                           TEXT (read offline by the CLI; ARGS are global
@@ -78,8 +83,10 @@ fail() {
   exit 1
 }
 
+# Timeouts are generous: an ASan build on two loaded cores is slow, and a
+# wait ends as soon as its condition holds.
 ui_wait() {
-  local text=$1 secs=${2:-10} i
+  local text=$1 secs=${2:-20} i
   for ((i = 0; i < secs * 20; i++)); do
     ui_screen | grep -qF -- "$text" && return 0
     sleep 0.05
@@ -88,12 +95,46 @@ ui_wait() {
 }
 
 ui_wait_gone() {
-  local text=$1 secs=${2:-10} i
+  local text=$1 secs=${2:-20} i
   for ((i = 0; i < secs * 20; i++)); do
     ui_screen | grep -qF -- "$text" || return 0
     sleep 0.05
   done
   fail "screen still shows '$text' after ${secs}s"
+}
+
+ui_wait_re() {
+  local re=$1 secs=${2:-20} i
+  for ((i = 0; i < secs * 20; i++)); do
+    ui_screen | grep -qE -- "$re" && return 0
+    sleep 0.05
+  done
+  fail "no line of the screen matched '$re' within ${secs}s"
+}
+
+ui_wait_row() {
+  local key=$1 text=$2 secs=${3:-20} i
+  for ((i = 0; i < secs * 20; i++)); do
+    ui_screen | grep -F -- "$key" | grep -qF -- "$text" && return 0
+    sleep 0.05
+  done
+  fail "no line with '$key' showed '$text' within ${secs}s"
+}
+
+# The console is live only once both the run and the pod lists are in, and
+# the logs to triage are queued while those lists are read; so "live" with
+# no progress in the status bar means every log is read and linked, and the
+# screen changes no more by itself. (A verdict or "reading logs" gone alone
+# proves nothing: verdicts show from a run's status first, and the progress
+# may not be up yet.)
+ui_wait_idle() {
+  local secs=${1:-30} i
+  for ((i = 0; i < secs * 20; i++)); do
+    # a progress would follow the phase counts as " | what"
+    ui_screen | tail -1 | grep -qE '\| live \| [0-9]+ runs[^|]*$' && return 0
+    sleep 0.05
+  done
+  fail "the console was not live and idle within ${secs}s"
 }
 
 # A run's verdict can show from its status alone, before its log is read,
@@ -110,7 +151,7 @@ ui_wait_cached() {
 }
 
 ui_exit_status() {
-  local secs=${1:-10} i
+  local secs=${1:-30} i
   for ((i = 0; i < secs * 20; i++)); do
     [ -f "$UI_DIR/rc" ] && { cat "$UI_DIR/rc"; return 0; }
     sleep 0.05

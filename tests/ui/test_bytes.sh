@@ -10,9 +10,11 @@ OUT=$UI_DIR/pty.out
 
 ui_start 120 40 -- --kubeconfig "$KUBEAPI_KUBECONFIG"
 ui_wait "$E"
-ui_wait "| live |"
+# every log read and linked: nothing is left to change the screen
+ui_wait_idle
 tmux -L "$UI_SOCK" pipe-pane -o "cat >> $OUT"
-sleep 1.5
+for ((i = 0; i < 200; i++)); do [ -e "$OUT" ] && break; sleep 0.05; done
+[ -e "$OUT" ] || fail "tmux pipe-pane did not start"
 s0=$(stat -c %s "$OUT")
 sleep 3
 s1=$(stat -c %s "$OUT")
@@ -21,12 +23,10 @@ echo "idle bytes over 3 s: $idle"
 [ "$idle" -eq 0 ] || fail "an idle screen wrote $idle bytes in 3 s"
 
 kubeapi_op "{\"op\": \"modify\", \"kind\": \"AgentRun\", \"namespace\": \"agents\", \"name\": \"$E\", \"patch\": {\"status\": {\"phase\": \"Cancelled\"}}}" >/dev/null
-for i in $(seq 100); do
-  ui_screen | grep -F "$E" | grep -qF Cancelled && break
-  sleep 0.05
-done
-ui_screen | grep -F "$E" | grep -qF Cancelled || fail "the change did not reach the screen"
-sleep 1.5
+ui_wait_row "$E" Cancelled
+# the screen has it, so tmux has passed it to the pipe; cat may lag
+for ((i = 0; i < 400; i++)); do [ "$(stat -c %s "$OUT")" -gt "$s1" ] && break; sleep 0.05; done
+sleep 1.5   # the window in which the change's bytes are counted
 s2=$(stat -c %s "$OUT")
 change=$((s2 - s1))
 echo "bytes for one row's phase change: $change"

@@ -99,9 +99,14 @@ ui_wait "timestamps hidden"
 tmux -L "$UI_SOCK" set-option -g set-clipboard on >/dev/null
 ui_keys y
 ui_wait "copied line 208"
-sleep 0.3
-clip=$(tmux -L "$UI_SOCK" show-buffer 2>/dev/null || true)
-[ "$clip" = 'error: Executable not found in $PATH: "codex-nats-soak"' ] || fail "the clipboard holds '$clip'"
+# the OSC 52 and the message travel separately: poll the buffer
+want='error: Executable not found in $PATH: "codex-nats-soak"'
+for ((i = 0; i < 400; i++)); do
+  clip=$(tmux -L "$UI_SOCK" show-buffer 2>/dev/null || true)
+  [ "$clip" = "$want" ] && break
+  sleep 0.05
+done
+[ "$clip" = "$want" ] || fail "the clipboard holds '$clip'"
 
 # W wraps long lines; h shows the view's keys from the key table
 ui_keys W

@@ -20,7 +20,22 @@ ui_wait_cached "$DB" "${L}e" 'Executable not found in $PATH' -n agents
 POD=$(basename "$(ls -d "$UI_DIR"/scenario/logs/agents/${L}d-job-*)")
 rm -r "$UI_DIR/scenario/logs/agents/$POD"
 kubeapi_op "{\"op\": \"delete\", \"kind\": \"Pod\", \"namespace\": \"agents\", \"name\": \"$POD\"}" >/dev/null
-sleep 1
+# the console has seen the deletion once its cache marks the pod deleted
+# (both happen in the same step of its loop)
+python3 - "$DB" "$POD" <<'PY' || fail "the console never saw pod $POD deleted"
+import sqlite3, sys, time
+deadline = time.time() + 30
+while time.time() < deadline:
+    con = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=30)
+    try:
+        row = con.execute("SELECT deleted FROM pods WHERE name = ?", (sys.argv[2],)).fetchone()
+    finally:
+        con.close()
+    if row and row[0]:
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
+PY
 lv_open_run "${L}d"
 ui_wait "logs: ${L}d"
 ui_wait "agent-runner | from history | line 45/62 | pod $POD"

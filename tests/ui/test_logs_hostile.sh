@@ -16,7 +16,8 @@ for R in hostile-title-run-20260225a hostile-clipboard-run-20260225b; do
   lv_open_run "$R"
   ui_wait "logs: $R"
   ui_wait "| live | line "
-  sleep 0.5
+  # the whole log (15 lines) has been drawn: its last line is on screen
+  ui_wait_re '^ *15[>* ] +agent-runner: turn failed'
   scr=$(ui_screen)
   title=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
   [ "$title" = artriage-safe-title ] || fail "$R: the pane title became '$title'"

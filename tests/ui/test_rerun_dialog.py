@@ -63,6 +63,16 @@ def wait_for(text, timeout=20, step=0.2):
     raise SystemExit("FAIL: %r did not appear on screen" % text)
 
 
+def wait_until(pred, timeout=20, step=0.05):
+    """The screen once pred(screen) holds, or the last one after timeout."""
+    deadline = time.time() + timeout
+    while True:
+        s = screen()
+        if pred(s) or time.time() >= deadline:
+            return s
+        time.sleep(step)
+
+
 def keys(*k):
     tmux("send-keys", "-t", SESSION, *k)
     time.sleep(0.3)
@@ -190,7 +200,8 @@ def main():
         keys("BSpace")                   # "fix/dspy-rétry-2"
         keys("Left", "Left")
         keys("Right", "Right")
-        s = screen()
+        # the keys are paced, not waited for: give the last ones time to land
+        s = wait_until(lambda s: "fix/dspy-rétry-2" in dialog_line(s, "head"))
         if "fix/dspy-rétry-2" not in dialog_line(s, "head"):
             fail("the editor shows %r, expected fix/dspy-rétry-2" % dialog_line(s, "head"))
         keys("Enter")
@@ -221,7 +232,9 @@ def main():
         # the same pipe sees a change: a field moved down and back up
         keys("Down")
         keys("Up")
-        time.sleep(0.3)
+        deadline = time.time() + 20
+        while time.time() < deadline and (os.path.getsize(out) if os.path.exists(out) else 0) <= idle:
+            time.sleep(0.05)
         tmux("pipe-pane", "-t", SESSION)
         moved = (os.path.getsize(out) if os.path.exists(out) else 0) - idle
         print("measured: idle output with the dialog open: %.1f bytes/s (over 4 s); a focus move: %d bytes" % (
@@ -269,10 +282,13 @@ def main():
         if len(p) != 4 or len(dry) != 2:
             fail("expected 2 dry runs, a refused create and one create, got %r" % p)
         keys("Escape")
-        # Clear the filter: the new run is in the list.
+        # Clear the filter: the new run is in the list (the dialog named it
+        # too, so wait for the list itself).
         keys("/")
         keys("Escape")
-        wait_for(LANE + "h")
+        s = wait_for("runs 7/7")
+        if "rerun of" in s or LANE + "h" not in s:
+            fail("the created run is not in the run list")
 
         # ---- a refused read while loading shows inside the dialog, as one line
         api.op({"op": "fault", "rule": "GET %s/%sd:status=403:1" % (RUNS, LANE)})
@@ -312,7 +328,7 @@ def main():
         keys("r")
         wait_for("loading…")
         keys(":", "q", "Enter")
-        deadline = time.time() + 10
+        deadline = time.time() + 30
         while time.time() < deadline and tmux("has-session", "-t", SESSION, check=False).returncode == 0:
             time.sleep(0.2)
         if tmux("has-session", "-t", SESSION, check=False).returncode == 0:

@@ -43,13 +43,15 @@ ui_screen | grep -E '^  2026-02-25 09:31:18 +- +note .*fix merged #3644' >/dev/n
 
 md=$UI_DIR/t.md
 ui_keys x C-u "$md" Enter
-ui_wait "exported"
+# the file's own message: a key clears the last one, but maybe not before
+# the next look at the screen
+ui_wait_re "exported [0-9]+ events to .*/t\.md"
 [ "$(stat -c %a "$md")" = 600 ] || fail "the export is not mode 0600"
 grep -q 'Time (UTC)' "$md" || fail "the Markdown export has no Time (UTC) column"
 grep -q 'fix merged #3644' "$md" || fail "the note is missing from the export"
 js=$UI_DIR/t.json
 ui_keys x C-u "$js" Enter
-ui_wait "exported"
+ui_wait_re "exported [0-9]+ events to .*/t\.json"
 python3 - "$js" <<'PY' || fail "the JSON export is wrong"
 import json, sys
 ev = json.load(open(sys.argv[1]))["events"]
