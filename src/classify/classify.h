@@ -140,7 +140,7 @@ void classify_add_finding(struct classify_ctx *c, const char *class_id, const ch
 /* ---- results ------------------------------------------------------------ */
 
 enum {
-    CLASSIFY_F_TRANSIENT = 1 << 0, /* retried on the same line / transient rule */
+    CLASSIFY_F_TRANSIENT = 1 << 0, /* retried (on its line or a retry line just below) / transient rule */
     CLASSIFY_F_RECOVERED = 1 << 1, /* followed by a run-success marker */
     CLASSIFY_F_SIGNAL = 1 << 2,    /* from a status signal, not a log line */
     CLASSIFY_F_CALLER = 1 << 3,    /* added by classify_add_finding */

@@ -23,6 +23,7 @@
 #define WEAK 30       /* weight from which a finding may name a class alone */
 #define MARGIN 20     /* findings this close to the strongest compete by time */
 #define BLOCK_SPAN 6  /* a cause printed as a block starts at most this far up */
+#define RETRY_SPAN 3  /* a bare retry line covers the failure this far up */
 
 struct hit {
     size_t end;
@@ -389,6 +390,20 @@ static size_t skip_log_prefix(const char *s, size_t n)
     return at;
 }
 
+/* A bare "retrying" line (no cause of its own) announces the next attempt of
+ * the failure printed just above it: that failure is transient too. A retry
+ * line that names its own failure ("not healthy yet (connection refused),
+ * retrying") is about that one only. Findings arrive in line order. */
+static void retry_above(struct classify_ctx *c, int64_t line)
+{
+    for (size_t k = c->nfs, seen = 0; k > 0 && seen < 32; k--, seen++) {
+        struct classify_finding *f = &c->fs[k - 1].f;
+        if (f->line <= 0 || f->line >= line) continue;
+        if (f->line < line - RETRY_SPAN) break;
+        f->flags |= CLASSIFY_F_TRANSIENT;
+    }
+}
+
 /* Evaluates the candidate rules (cand[0..ncand)) on one line view. */
 static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, const char *view,
                       size_t vlen, int64_t line, int64_t offset, const char *text, size_t tlen)
@@ -411,6 +426,8 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         if (r->marker == MARK_RETRY) retry = true;
         if (nm < sizeof matched / sizeof matched[0]) matched[nm++] = cand[i];
     }
+    bool cause_here = false;
+    for (size_t i = 0; i < nm; i++) cause_here |= rs->rules[matched[i]].marker == 0;
     for (size_t i = 0; i < nm; i++) {
         int ri = matched[i];
         const struct crule *r = &rs->rules[ri];
@@ -426,6 +443,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         record(c, ri, r->class_id, r->id, r->hint, r->weight, line, offset, text_copy(text, tlen),
                flags, NULL);
     }
+    if (retry && !cause_here) retry_above(c, line);
 }
 
 /* ---- scanning blocks ---------------------------------------------------- */

@@ -394,6 +394,30 @@ START_TEST(outcomes_and_retries)
     ck_assert_str_eq(r->primary.class_id, "network");
     ck_assert_int_eq(r->primary.line, 3);
     classify_result_free(r);
+    /* a bare retry line is about the failure printed just above it */
+    const char wrapper[] = "ECONNREFUSED\n"
+                           "push: transient error, retrying (1/3)\n"
+                           "Error: Cannot find module 'y'\n"
+                           "exited with code 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, wrapper, sizeof wrapper - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    /* ... but not one that names its own failure, nor one further down
+     * (a later, weaker cause would win if the crash were set aside) */
+    const char own[] = "Segmentation fault\n"
+                       "exited with code 139\n"
+                       "service not ready (ECONNREFUSED), retrying\n"
+                       "AssertionError\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, own, sizeof own - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    const char far[] = "Segmentation fault\na\nb\nc\nretrying later\nAssertionError\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, far, sizeof far - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
     classify_rules_free(rs);
 }
 END_TEST
