@@ -374,6 +374,15 @@ static size_t skip_stamp(const char *s, size_t n)
     return i;
 }
 
+/* Skips word w (with its trailing blank) at s[*at], if it is there. */
+static bool skip_word(const char *s, size_t n, size_t *at, const char *w)
+{
+    size_t wl = strlen(w);
+    if (n - *at < wl || memcmp(s + *at, w, wl) != 0) return false;
+    *at += wl;
+    return true;
+}
+
 static size_t skip_log_prefix(const char *s, size_t n)
 {
     size_t at = 0;
@@ -387,6 +396,10 @@ static size_t skip_log_prefix(const char *s, size_t n)
         at += k;
         while (at < n && (s[at] == ' ' || s[at] == '\t')) at++;
     }
+    /* The agent runner frames each chunk of a command's output as
+     * "[command:delta] command output <chunk>": the chunk is the tool's own
+     * line, so "^--- FAIL" and "^panic: " must match after the frame too. */
+    if (skip_word(s, n, &at, "[command:delta] ")) skip_word(s, n, &at, "command output ");
     return at;
 }
 

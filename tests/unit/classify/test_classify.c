@@ -440,6 +440,14 @@ START_TEST(log_prefix_before_anchored_patterns)
          "runtime.crash", 2},
         {"2026-04-11 09:00:01,004 INFO start\n[2026-04-11 09:00:02] FAILED tests/test_a.py::test_b\n",
          "test.failure", 2},
+        /* the agent runner's frame around each chunk of command output */
+        {"[command:started] /bin/bash -lc \"go test ./...\"\n"
+         "[command:delta] command output --- FAIL: TestParse (0.00s)\n"
+         "    --- FAIL: TestParse/minutes (0.00s)\n",
+         "test.failure", 2},
+        {"2026-04-11T09:00:00.1Z [command:delta] command output start\n"
+         "2026-04-11T09:00:01.1Z [command:delta] command output panic: boom\n",
+         "runtime.crash", 2},
         /* not a timestamp: the anchor does not match inside the line */
         {"step 2026-04-11 --- FAIL: TestParse\n", "unknown", 0},
     };
