@@ -50,6 +50,8 @@ struct kube_request {
     char *retry_after;
     char curl_err[CURL_ERROR_SIZE];
     bool in_multi, cancelled, too_big, auth_retried, opened, early;
+    bool not_json; /* a JSON answer that did not open with '{' */
+    unsigned char first; /* its first byte, for the error */
     int retries;              /* 429/503 retries so far (reads only) */
     struct kube_timer *retry_timer;
     char early_error[ERRLEN];
@@ -473,6 +475,14 @@ static void fire_timers(struct kube_client *c)
 
 /* ---- requests ---- */
 
+/* Has a non-blank byte arrived yet? */
+static bool body_opened(const struct buf *b)
+{
+    for (size_t i = 0; i < b->len; i++)
+        if (b->p[i] != ' ' && b->p[i] != '\t' && b->p[i] != '\r' && b->p[i] != '\n') return true;
+    return false;
+}
+
 static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
 {
     struct kube_request *r = ud;
@@ -490,6 +500,18 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
         }
         buf_append(&r->pending, p, n);
         return n;
+    }
+    if (good && r->verb != KUBE_LOGS && !body_opened(&r->body)) {
+        /* every API answer is one JSON object: a body that opens otherwise
+         * (an HTML page, garbage, an endless stream) is refused at its first
+         * byte, not after the 64 MiB cap */
+        size_t i = 0;
+        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+        if (i < n && p[i] != '{') {
+            r->not_json = true;
+            r->first = (unsigned char)p[i];
+            return 0;
+        }
     }
     size_t cap = good ? r->max_body : KUBE_MAX_ERROR_BODY;
     if (r->body.len + n > cap) {
@@ -810,6 +832,13 @@ static void finish(struct kube_request *r, CURLcode cc)
     struct kube_result res = {.http = code, .kubectl = r->kubectl};
     if (r->early) {
         snprintf(err, sizeof err, "%s", r->early_error);
+    } else if (r->not_json) {
+        if (r->first >= 0x21 && r->first < 0x7f)
+            snprintf(err, sizeof err, "the answer of %s to %s %s is not a JSON object (it starts with '%c')", c->display,
+                     w.verb, r->path, r->first);
+        else
+            snprintf(err, sizeof err, "the answer of %s to %s %s is not a JSON object (it starts with byte 0x%02x)",
+                     c->display, w.verb, r->path, r->first);
     } else if (r->too_big) {
         snprintf(err, sizeof err, "the answer of %s to %s %s is larger than %zu MiB", c->display, w.verb, r->path,
                  r->max_body >> 20);

@@ -7,7 +7,10 @@
 enum classify_outcome run_outcome(const struct agentrun *r)
 {
     if (!r->phase) return CLASSIFY_OUTCOME_UNKNOWN;
-    if (strcmp(r->phase, "Failed") == 0 || strcmp(r->phase, "Cancelled") == 0) return CLASSIFY_OUTCOME_FAILED;
+    /* Cancelled is someone's decision (exit 130, a deleted Job), not a
+     * failure whose cause must be named: its log gets a class only if it
+     * shows one, never "unknown" for lack of one */
+    if (strcmp(r->phase, "Failed") == 0) return CLASSIFY_OUTCOME_FAILED;
     if (strcmp(r->phase, "Succeeded") == 0) return CLASSIFY_OUTCOME_SUCCEEDED;
     return CLASSIFY_OUTCOME_UNKNOWN;
 }

@@ -15,7 +15,8 @@
 #include "classify/classify.h"
 #include "model/agentrun.h"
 
-/* Failed/Cancelled -> failed, Succeeded -> succeeded, else unknown. */
+/* Failed -> failed, Succeeded -> succeeded, else (Cancelled, still running,
+ * no phase) unknown. */
 enum classify_outcome run_outcome(const struct agentrun *r);
 
 /* Adds the run's status reason/message, its True failure conditions

@@ -435,9 +435,7 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
         return 0;
     }
     if (got == 0) return 0;
-    enum classify_outcome oc = strcmp(r->phase, "Succeeded") == 0 ? CLASSIFY_OUTCOME_SUCCEEDED
-                               : strcmp(r->phase, "Failed") == 0  ? CLASSIFY_OUTCOME_FAILED
-                                                                  : CLASSIFY_OUTCOME_UNKNOWN;
+    enum classify_outcome oc = run_outcome(&a);
     struct classify_ctx *cx = classify_new(y->o.rules, oc);
     struct store_log lg;
     int hl = store_get_log(y->s, r->id, NULL, NULL, false, &lg, err, errlen);

@@ -216,6 +216,17 @@ START_TEST(get_create_delete_and_status_errors)
     ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
     ck_assert_int_eq(kube_list_all(c, &lo, &items, NULL, &e), -1);
     ck_assert_ptr_nonnull(strstr(e.msg, "is not valid JSON"));
+    /* an answer that is not JSON is refused at its first byte, even one
+     * that never ends (not after reading up to the 64 MiB cap) */
+    char page[400];
+    snprintf(page, sizeof page, "%s/endless.html", api.dir);
+    fixture_write(page, "\n <html><body>proxy says hello</body></html>\n");
+    snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s:body=%s&repeat\"}", path, page);
+    ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
+    t0 = time_mono_ms();
+    ck_assert_int_eq(kube_list_all(c, &lo, &items, NULL, &e), -1);
+    ck_assert_int_lt(time_mono_ms() - t0, 3000);
+    ck_assert_msg(strstr(e.msg, "is not a JSON object (it starts with '<')") != NULL, "%s", e.msg);
     snprintf(rule, sizeof rule, "{\"op\":\"fault\",\"rule\":\"GET %s/run-00002:status=500\"}", path);
     ck_assert_int_eq(kubeapi_op(&api, rule, false), 0);
     ck_assert_int_eq(kube_get_json(c, &KUBE_AGENTRUNS, "agents", "run-00002", &obj, &e), -1);

@@ -89,6 +89,16 @@ START_TEST(duplicate_condition_is_config_invalid_and_outcomes_follow_phase)
     r.phase = strdup("Succeeded");
     ck_assert_int_eq(run_outcome(&r), CLASSIFY_OUTCOME_SUCCEEDED);
     free(r.phase);
+    /* cancelled: a cause only if the log shows one, never "unknown" */
+    r.phase = strdup("Cancelled");
+    ck_assert_int_eq(run_outcome(&r), CLASSIFY_OUTCOME_UNKNOWN);
+    c = classify_new(rs, run_outcome(&r));
+    classify_feed(c, "turn cancelled by operator\n", 27);
+    res = classify_finish(c);
+    ck_assert(!res || !res->has_primary);
+    classify_result_free(res);
+    classify_free(c);
+    free(r.phase);
     r.phase = NULL;
     ck_assert_int_eq(run_outcome(&r), CLASSIFY_OUTCOME_UNKNOWN);
     run_signals_add(NULL, &r, NULL, 0); /* tolerated */
