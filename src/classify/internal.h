@@ -14,7 +14,7 @@
 #include <hs/hs.h>
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-4"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-5"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
