@@ -146,13 +146,21 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
     snprintf(h, sizeof h, "Attempts (lane %.120s, oldest first)", lane);
     free(lane);
     heading(c, d, h);
+    /* the class column fits the lane's longest class: the id is the triage */
+    int cw = 6;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = a[i].run->fail.cls;
+        int w = k ? (int)strlen(k) + 1 : 2;
+        if (w > cw) cw = w;
+    }
+    if (cw > 33) cw = 33;
     struct dline *l = newline(d);
     attr_t ha = draw_attr(c, CP_HEADER);
     seg(l, ha, 4, false, "ATT");
     seg(l, ha, 10, false, "PHASE");
     seg(l, ha, 13, false, "DIGEST");
     seg(l, ha, 13, false, "SPEC");
-    seg(l, ha, 19, false, "CLASS");
+    seg(l, ha, cw, false, "CLASS");
     seg(l, ha, 0, false, "CHANGED / NAME");
     for (size_t i = 0; i < n; i++) {
         const struct rs_run *x = a[i].run;
@@ -168,7 +176,7 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
             short_hex(x->digest, b1, sizeof b1));
         seg(l, (a[i].fix && (a[i].changed & CHG_SPEC)) ? hl : base, 13, false,
             short_hex(x->run.spec_hash, b2, sizeof b2));
-        seg(l, base, 19, true, x->fail.cls ? x->fail.cls : "-");
+        seg(l, base, cw, true, x->fail.cls ? x->fail.cls : "-");
         char ch[160] = "";
         if (i == 0) snprintf(ch, sizeof ch, "first attempt");
         else chain_change_names(a[i].changed, ch, sizeof ch);

@@ -19,6 +19,8 @@ struct runs {
  * in which narrow terminals drop them: least important first. */
 #define NAME_MIN_W 32
 #define NAME_MAX_W 63
+#define CLASS_EXTRA 10     /* 16 + 10 holds every shipped class id */
+#define CLASS_WIDE_NAME 48
 static const int col_w[RS_NCOLS] = {
     [RS_COL_NAME] = 0, [RS_COL_PHASE] = 9, [RS_COL_AGENT] = 11, [RS_COL_AGE] = 5,
     [RS_COL_DURATION] = 5, [RS_COL_ATTEMPT] = 3, [RS_COL_CLASS] = 16, [RS_COL_PR] = 6,
@@ -61,6 +63,12 @@ static void layout_for(const struct console *c, int cols, struct layout *l)
         }
     }
     int name_w = cols - others;
+    /* a wide terminal spells the class out (runtime.missing-executable vs
+     * runtime.missing-module is the triage) while names keep CLASS_WIDE_NAME */
+    if (l->shown[RS_COL_CLASS] && name_w - CLASS_EXTRA >= CLASS_WIDE_NAME) {
+        l->width[RS_COL_CLASS] += CLASS_EXTRA;
+        name_w -= CLASS_EXTRA;
+    }
     if (name_w > NAME_MAX_W) name_w = NAME_MAX_W;
     if (name_w < 4) name_w = 4;
     l->width[RS_COL_NAME] = name_w;

@@ -238,7 +238,6 @@ static void cache_page(struct source *s)
     s->cache_until = last;
     s->cache_loading = more;
     store_run_list_free(&l);
-    if (s->cache_loading) snprintf(c->progress, sizeof c->progress, "cache: %zu runs", s->cache_loaded);
 }
 
 /* Classifier verdict, PR link and pods of one run from the cache. */
@@ -480,7 +479,6 @@ static void triage_start_next(struct source *s)
         s->active[i] = t;
         t->req = kube_request_start(s->kube, &q);
         if (t->req && kube_request_kubectl(t->req)) console_cmdlog(c, kube_request_kubectl(t->req));
-        snprintf(c->progress, sizeof c->progress, "reading logs: %zu queued", s->ntq);
     }
 }
 
@@ -687,7 +685,6 @@ static void list_page(void *ud, cJSON *list)
         apply_object(w, RS_EV_ADDED, it);
         w->listed++;
     }
-    if (!w->pods) snprintf(w->src->c->progress, sizeof w->src->c->progress, "listing: %zu runs", w->listed);
 }
 
 /* After a full list: runs of our scope that the server no longer has. */
@@ -719,10 +716,7 @@ static void list_done(void *ud, const struct kube_result *res, const char *rv)
         watcher_failed(w, res->error);
         return;
     }
-    if (!w->pods) {
-        sweep_deleted(w);
-        s->c->progress[0] = 0;
-    }
+    if (!w->pods) sweep_deleted(w);
     free(w->rv);
     w->rv = xstrdup(rv);
     went_live(w);
@@ -936,6 +930,27 @@ static bool key_waiting(void)
     return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
+/* The status bar's progress, from what is under way now: one text for
+ * several independent jobs, so it is worked out again after each step
+ * rather than set and cleared by each job (linking that ended used to
+ * clear "reading logs" while logs were still being read). */
+static void update_progress(struct source *s)
+{
+    struct console *c = s->c;
+    bool reading = false;
+    for (int i = 0; i < TRIAGE_PARALLEL; i++) reading |= s->active[i] != NULL;
+    char p[sizeof c->progress];
+    if (s->cache_loading && s->store) snprintf(p, sizeof p, "cache: %zu runs", s->cache_loaded);
+    else if (s->runs.list && s->runs.listed) snprintf(p, sizeof p, "listing: %zu runs", s->runs.listed);
+    else if (s->linkpos < s->nlink) snprintf(p, sizeof p, "linking: %zu/%zu", s->linkpos, s->nlink);
+    else if (reading || s->ntq) snprintf(p, sizeof p, "reading logs: %zu queued", s->ntq);
+    else p[0] = 0;
+    if (strcmp(p, c->progress) != 0) {
+        memcpy(c->progress, p, sizeof p);
+        c->redraw = true;
+    }
+}
+
 bool source_step(struct source *s, int budget_ms)
 {
     struct console *c = s->c;
@@ -944,30 +959,19 @@ bool source_step(struct source *s, int budget_ms)
         kube_client_perform(s->kube);
         triage_start_next(s);
         store_tx_close(s);
-        bool reading = false;
-        for (int i = 0; i < TRIAGE_PARALLEL; i++) reading |= s->active[i] != NULL;
-        if (!reading && !s->ntq && strncmp(c->progress, "reading logs", 12) == 0) {
-            c->progress[0] = 0;
-            c->redraw = true;
-        }
     }
-    if (s->cache_loading && s->store) {
-        cache_page(s);
-        if (!s->cache_loading && !s->runs.list) c->progress[0] = 0;
-    }
+    if (s->cache_loading && s->store) cache_page(s);
     while (s->linkpos < s->nlink && time_mono_ms() - start < budget_ms && !key_waiting()) {
         for (int k = 0; k < LINK_SLICE && s->linkpos < s->nlink; k++) {
             link_one(s, s->link[s->linkpos].uid);
             s->linkpos++;
         }
-        if (!s->cache_loading && !s->runs.list)
-            snprintf(c->progress, sizeof c->progress, "linking: %zu/%zu", s->linkpos, s->nlink);
     }
     if (s->linkpos >= s->nlink && s->nlink) {
         link_clear(s);
-        if (!s->cache_loading && !s->runs.list) c->progress[0] = 0;
         c->redraw = true;
     }
+    update_progress(s);
     return s->cache_loading || s->linkpos < s->nlink;
 }
 
