@@ -6,6 +6,7 @@
 #include "util/jsonutil.h"
 #include "util/xalloc.h"
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@
 #define MARGIN 20     /* findings this close to the strongest compete by time */
 #define BLOCK_SPAN 6  /* a cause printed as a block starts at most this far up */
 #define RETRY_SPAN 3  /* a bare retry line covers the failure this far up */
+#define MAX_CMDS 65536  /* runner commands remembered */
+#define RERUN_LOOK 1024 /* later commands searched for a re-run of one */
 
 struct hit {
     size_t end;
@@ -38,6 +41,15 @@ struct cut {
 struct frec {
     struct classify_finding f;
     int rule; /* -1 = built-in signal table or caller */
+};
+
+/* A command the agent runner started ("[command:started] <command>"): its
+ * output lies between that line and "[command:completed]". */
+struct cmdrec {
+    int64_t line, end; /* end: the completed line, -1 while open */
+    uint64_t hash;     /* of the command text */
+    bool search;       /* rg/grep/...: its output is file content */
+    bool failed;       /* a failure marker inside it */
 };
 
 struct pending {
@@ -82,6 +94,8 @@ struct classify_ctx {
     struct frec *fs;
     size_t nfs, capfs;
     int64_t mark_first[MARK_COUNT], mark_last[MARK_COUNT];
+    struct cmdrec *cmds;
+    size_t ncmds, capcmds;
     int64_t fail_off;
     char *fail_text;
     char *fail_rule;
@@ -202,6 +216,7 @@ void classify_free(struct classify_ctx *c)
     free(c->pend);
     for (size_t i = 0; i < c->nfs; i++) finding_free(&c->fs[i].f);
     free(c->fs);
+    free(c->cmds);
     free(c->fail_text);
     free(c->fail_rule);
     free(c);
@@ -267,6 +282,91 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
         c->fail_off = offset;
         c->fail_rule = xstrdup(r->id);
     }
+}
+
+/* The program a runner command runs: after a shell wrapper ("/bin/bash -lc
+ * '...'"), an opening quote and leading "cd DIR &&" steps. */
+static void command_program(const char *s, size_t n, const char **prog, size_t *plen,
+                            const char **rest, size_t *rlen)
+{
+    size_t i = 0;
+    for (int round = 0; round < 8; round++) {
+        while (i < n && (s[i] == ' ' || s[i] == '\'' || s[i] == '"')) i++;
+        size_t w = i;
+        while (w < n && s[w] != ' ' && s[w] != '\'' && s[w] != '"') w++;
+        const char *word = s + i;
+        size_t wl = w - i;
+        const char *base = word;
+        for (size_t k = 0; k < wl; k++)
+            if (word[k] == '/') base = word + k + 1;
+        size_t bl = wl - (size_t)(base - word);
+        bool shell = (bl == 4 && memcmp(base, "bash", 4) == 0) || (bl == 2 && memcmp(base, "sh", 2) == 0) ||
+                     (bl == 3 && memcmp(base, "zsh", 3) == 0);
+        if (shell && w + 1 < n && s[w] == ' ' && s[w + 1] == '-') {
+            size_t f = w + 1; /* the shell's flags: -c, -lc */
+            while (f < n && s[f] != ' ') f++;
+            i = f;
+            continue;
+        }
+        if (wl == 2 && memcmp(word, "cd", 2) == 0) {
+            const char *amp = n - w >= 2 ? memchr(s + w, '&', n - w) : NULL;
+            if (amp && amp + 1 < s + n && amp[1] == '&') {
+                i = (size_t)(amp - s) + 2;
+                continue;
+            }
+        }
+        *prog = base;
+        *plen = bl;
+        *rest = s + w;
+        *rlen = n - w;
+        return;
+    }
+    *prog = s + n;
+    *plen = 0;
+    *rest = s + n;
+    *rlen = 0;
+}
+
+/* A search prints lines of the files it searched: quoted error text there
+ * (a rule file, a test fixture, docs) is not the run failing. */
+static bool command_is_search(const char *s, size_t n)
+{
+    const char *p, *rest;
+    size_t pl, rl;
+    command_program(s, n, &p, &pl, &rest, &rl);
+    static const char *const progs[] = {"rg", "grep", "egrep", "fgrep", "ag", "ack", "zgrep"};
+    for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++)
+        if (pl == strlen(progs[k]) && memcmp(p, progs[k], pl) == 0) return true;
+    if (pl == 3 && memcmp(p, "git", 3) == 0 && rl >= 5 && memcmp(rest, " grep", 5) == 0) return true;
+    return false;
+}
+
+static void command_close(struct classify_ctx *c, struct cmdrec *k, int64_t end)
+{
+    k->end = end;
+    k->failed = c->mark_last[MARK_FAILURE] >= k->line && c->mark_last[MARK_FAILURE] <= end;
+}
+
+/* "[command:started] <command>" (view: the line after its log prefix). */
+static void command_started(struct classify_ctx *c, const char *view, size_t vlen, int64_t line)
+{
+    if (c->ncmds >= MAX_CMDS) return;
+    if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) command_close(c, &c->cmds[c->ncmds - 1], line - 1);
+    const char *tag = memchr(view, ']', vlen);
+    size_t at = tag ? (size_t)(tag - view) + 1 : vlen;
+    while (at < vlen && view[at] == ' ') at++;
+    size_t e = vlen;
+    while (e > at && (view[e - 1] == ' ' || view[e - 1] == '\r' || view[e - 1] == '\t')) e--;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = at; i < e; i++) h = (h ^ (unsigned char)view[i]) * 1099511628211ull;
+    c->cmds = xgrow(c->cmds, &c->capcmds, c->ncmds + 1, sizeof *c->cmds);
+    c->cmds[c->ncmds++] = (struct cmdrec){.line = line, .end = -1, .hash = h,
+                                          .search = command_is_search(view + at, e - at)};
+}
+
+static void command_completed(struct classify_ctx *c, int64_t line)
+{
+    if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) command_close(c, &c->cmds[c->ncmds - 1], line);
 }
 
 /* ---- matching a line ---------------------------------------------------- */
@@ -374,6 +474,15 @@ static size_t skip_stamp(const char *s, size_t n)
     return i;
 }
 
+/* Skips word w (with its trailing blank) at s[*at], if it is there. */
+static bool skip_word(const char *s, size_t n, size_t *at, const char *w)
+{
+    size_t wl = strlen(w);
+    if (n - *at < wl || memcmp(s + *at, w, wl) != 0) return false;
+    *at += wl;
+    return true;
+}
+
 static size_t skip_log_prefix(const char *s, size_t n)
 {
     size_t at = 0;
@@ -387,6 +496,10 @@ static size_t skip_log_prefix(const char *s, size_t n)
         at += k;
         while (at < n && (s[at] == ' ' || s[at] == '\t')) at++;
     }
+    /* The agent runner frames each chunk of a command's output as
+     * "[command:delta] command output <chunk>": the chunk is the tool's own
+     * line, so "^--- FAIL" and "^panic: " must match after the frame too. */
+    if (skip_word(s, n, &at, "[command:delta] ")) skip_word(s, n, &at, "command output ");
     return at;
 }
 
@@ -426,11 +539,13 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         if (r->marker == MARK_RETRY) retry = true;
         if (nm < sizeof matched / sizeof matched[0]) matched[nm++] = cand[i];
     }
-    bool cause_here = false;
+    bool cause_here = false, cmd_end = false;
     for (size_t i = 0; i < nm; i++) cause_here |= rs->rules[matched[i]].marker == 0;
     for (size_t i = 0; i < nm; i++) {
         int ri = matched[i];
         const struct crule *r = &rs->rules[ri];
+        if (r->marker == MARK_CMD_START) command_started(c, view, vlen, line);
+        cmd_end |= r->marker == MARK_CMD_END;
         if (r->marker) {
             record_marker(c, r, line, offset, text, tlen);
             continue;
@@ -444,6 +559,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
                flags, NULL);
     }
     if (retry && !cause_here) retry_above(c, line);
+    if (cmd_end) command_completed(c, line); /* after a failure marker on the same line */
 }
 
 /* ---- scanning blocks ---------------------------------------------------- */
@@ -1075,6 +1191,63 @@ void classify_add_finding(struct classify_ctx *c, const char *class_id, const ch
 
 /* ---- ranking ------------------------------------------------------------ */
 
+/* The runner command whose lines (started .. completed) hold line, or -1. */
+static ptrdiff_t command_at(const struct classify_ctx *c, int64_t line)
+{
+    size_t lo = 0, hi = c->ncmds;
+    while (lo < hi) { /* first command starting after line */
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->cmds[mid].line <= line) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == 0) return -1;
+    const struct cmdrec *k = &c->cmds[lo - 1];
+    return k->end < 0 || line <= k->end ? (ptrdiff_t)(lo - 1) : -1;
+}
+
+/* Findings (F, n, in line order) in the lines of command k that would
+ * make it a failing run: a strong cause not retried. */
+static bool command_clean(const struct classify_ctx *c, size_t k, const struct classify_finding *F,
+                          size_t n)
+{
+    const struct cmdrec *r = &c->cmds[k];
+    int64_t end = r->end >= 0 ? r->end : INT64_MAX;
+    bool failed = r->end >= 0 ? r->failed : c->mark_last[MARK_FAILURE] >= r->line;
+    if (failed) return false;
+    for (size_t i = 0; i < n; i++) {
+        if (F[i].line < r->line || F[i].line > end) continue;
+        if (F[i].weight >= STRONG && !(F[i].flags & CLASSIFY_F_TRANSIENT)) return false;
+    }
+    return true;
+}
+
+/* Output the agent runner shows that is not the run failing: what a search
+ * command printed (lines of the files searched), the command line itself,
+ * and the output of a command the agent ran again later with a clean result
+ * (a lint error it fixed, a test it made pass). Marked recovered. */
+static size_t set_aside_commands(const struct classify_ctx *c, struct classify_finding *F, size_t n)
+{
+    size_t aside = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (F[i].line <= 0 || (F[i].flags & (CLASSIFY_F_CALLER | CLASSIFY_F_RECOVERED))) continue;
+        ptrdiff_t k = command_at(c, F[i].line);
+        if (k < 0) continue;
+        const struct cmdrec *r = &c->cmds[k];
+        bool set = r->search || F[i].line == r->line;
+        if (!set) { /* the last later run of the same command decides */
+            ptrdiff_t last = -1;
+            for (size_t j = (size_t)k + 1; j < c->ncmds && j <= (size_t)k + RERUN_LOOK; j++)
+                if (c->cmds[j].hash == r->hash) last = (ptrdiff_t)j;
+            set = last >= 0 && command_clean(c, (size_t)last, F, n);
+        }
+        if (set) {
+            F[i].flags |= CLASSIFY_F_RECOVERED;
+            aside++;
+        }
+    }
+    return aside;
+}
+
 static int64_t order_key(const struct classify_finding *f)
 {
     return f->line > 0 ? f->line : INT64_MAX;
@@ -1161,6 +1334,11 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         if (r->f.line == 0 && c->sig_success && !(r->f.flags & CLASSIFY_F_CALLER))
             res->findings[i].flags |= CLASSIFY_F_RECOVERED;
     }
+
+    size_t aside = set_aside_commands(c, res->findings, n);
+    if (aside)
+        buf_printf(&ex, "%zu finding(s) set aside: a command line, a search's output, or a command "
+                        "re-run cleanly later\n", aside);
 
     /* Choose the pool the primary comes from. */
     const struct classify_finding *F = res->findings;
@@ -1293,7 +1471,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     }
     static const char *const mnames[MARK_COUNT] = {
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
-        "workspace-present", "git-present"};
+        "workspace-present", "git-present", "command-start", "command-end"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],

@@ -14,7 +14,7 @@
 #include <hs/hs.h>
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-4"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-5"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
@@ -26,6 +26,8 @@ enum rule_marker {
     MARK_WORKSPACE_MISSING, /* @workspace-missing: checkout/cwd missing */
     MARK_WORKSPACE_PRESENT, /* @workspace-present: the workspace exists */
     MARK_GIT_PRESENT,       /* @git-present: git ran fine */
+    MARK_CMD_START,         /* @command-start: the runner started a command */
+    MARK_CMD_END,           /* @command-end: the runner's command completed */
     MARK_COUNT
 };
 

@@ -26,6 +26,8 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_WORKSPACE_MISSING] = "@workspace-missing",
     [MARK_WORKSPACE_PRESENT] = "@workspace-present",
     [MARK_GIT_PRESENT] = "@git-present",
+    [MARK_CMD_START] = "@command-start",
+    [MARK_CMD_END] = "@command-end",
 };
 
 int classify_marker_of(const char *class_id)

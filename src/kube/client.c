@@ -760,6 +760,8 @@ static void what_of(struct kube_request *r, struct kube_what *w)
         .path = r->path,
         .user = cfg->user_name,
         .context = cfg->context,
+        .no_credentials = !cfg->token && !cfg->token_file && !cfg->cert_file && !cfg->cert_data && !cfg->exec &&
+                          !cfg->username,
     };
 }
 
@@ -854,6 +856,16 @@ static void finish(struct kube_request *r, CURLcode cc)
                         strlen(r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc)), 0);
         snprintf(err, sizeof err, "connection to %s lost during %s %s: %s", c->display, w.verb, r->path,
                  m.p ? m.p : "");
+        buf_free(&m);
+    } else if (cc == CURLE_SSL_CERTPROBLEM) {
+        /* our side, not the server: the kubeconfig's certificate or key */
+        const char *why = r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc);
+        struct buf m = {0};
+        sanitize_append(&m, why, strlen(why), 0);
+        snprintf(err, sizeof err,
+                 "the client certificate of user '%s' (context '%s') cannot be used for %s: %s "
+                 "(does the key belong to the certificate, both PEM?)",
+                 c->cfg->user_name ? c->cfg->user_name : "", c->cfg->context, c->display, m.p ? m.p : "");
         buf_free(&m);
     } else {
         const char *why = r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc);

@@ -15,6 +15,7 @@
 #ifndef ARTRIAGE_KUBE_STATUS_H
 #define ARTRIAGE_KUBE_STATUS_H
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,7 @@ struct kube_what {
     const char *path;     /* request path without query */
     const char *user;     /* kubeconfig user name */
     const char *context;
+    bool no_credentials;  /* the kubeconfig user carries none (a 401 then says so) */
 };
 
 /* Parses an error response. Never fails: whatever the body is, out gets

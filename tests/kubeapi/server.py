@@ -1379,6 +1379,21 @@ class Handler(BaseHTTPRequestHandler):
             return True
         return False
 
+    def authenticated(self):
+        """Either accepted credential authenticates (as on a real API
+        server): the bearer token of --token, the CA-signed client
+        certificate of --client-cert. With neither option, everyone."""
+        if CTX.token is None and not CTX.client_cert:
+            return True
+        if CTX.token is not None and self.headers.get("Authorization", "") == "Bearer " + CTX.token:
+            return True
+        if CTX.client_cert and isinstance(self.connection, ssl.SSLSocket):
+            try:
+                return bool(self.connection.getpeercert())
+            except (ValueError, OSError):
+                return False
+        return False
+
     def _peek(self):
         try:
             if isinstance(self.connection, ssl.SSLSocket):
@@ -1444,10 +1459,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if self._path.startswith("/_kubeapi/"):
                 return self.control()
-            if CTX.token is not None and self._path not in ("/healthz", "/livez", "/readyz"):
-                auth = self.headers.get("Authorization", "")
-                if auth != "Bearer " + CTX.token:
-                    raise ApiError(401, "Unauthorized", "Unauthorized")
+            if self._path not in ("/healthz", "/livez", "/readyz") and not self.authenticated():
+                raise ApiError(401, "Unauthorized", "Unauthorized")
             self._fault = self.collect_faults()
             f = self._fault
             if f.delay_ms:
@@ -2466,7 +2479,7 @@ def run_script(ops, path):
 # --------------------------------------------------------------------------
 # TLS, kubeconfig, lifetime
 
-def make_tls(tmp):
+def make_tls(tmp, client_cert=False):
     def run(args):
         subprocess.run(["openssl"] + args, cwd=tmp, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
@@ -2487,14 +2500,33 @@ def make_tls(tmp):
     ctx.set_alpn_protocols(["http/1.1"])
     with open(os.path.join(tmp, "ca.crt"), "rb") as f:
         ca = f.read()
-    return ctx, ca
+    client = None
+    if client_cert:
+        # a user certificate signed by the same CA, as kubeadm's admin.conf
+        # has; clients without one still connect (CERT_OPTIONAL, like a real
+        # API server) and get 401 unless another credential is accepted
+        run(["req"] + ec + ["-keyout", "client.key", "-out", "client.csr",
+                            "-subj", "/O=system:masters/CN=kubeapi-admin"])
+        with open(os.path.join(tmp, "client-ext.cnf"), "w") as f:
+            f.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                    "extendedKeyUsage=clientAuth\n")
+        run(["x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+             "-CAcreateserial", "-out", "client.crt", "-days", "7", "-extfile", "client-ext.cnf"])
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+        ctx.load_verify_locations(os.path.join(tmp, "ca.crt"))
+        with open(os.path.join(tmp, "client.crt"), "rb") as f:
+            crt = f.read()
+        with open(os.path.join(tmp, "client.key"), "rb") as f:
+            key = f.read()
+        client = (crt, key)
+    return ctx, ca, client
 
 
 def yq(s):
     return json.dumps(s)
 
 
-def write_kubeconfig(path, port, tls, ca, token):
+def write_kubeconfig(path, port, tls, ca, token, client=None):
     scheme = "https" if tls else "http"
     lines = ["apiVersion: v1", "kind: Config", "clusters:", "- name: kubeapi", "  cluster:",
              "    server: %s" % yq("%s://127.0.0.1:%d" % (scheme, port))]
@@ -2503,10 +2535,13 @@ def write_kubeconfig(path, port, tls, ca, token):
     lines += ["contexts:", "- name: kubeapi", "  context:", "    cluster: kubeapi",
               "    namespace: agents", "    user: kubeapi", "current-context: kubeapi",
               "preferences: {}", "users:", "- name: kubeapi"]
+    user = []
     if token is not None:
-        lines += ["  user:", "    token: %s" % yq(token)]
-    else:
-        lines += ["  user: {}"]
+        user.append("    token: %s" % yq(token))
+    if client is not None:
+        user.append("    client-certificate-data: %s" % yq(base64.b64encode(client[0]).decode()))
+        user.append("    client-key-data: %s" % yq(base64.b64encode(client[1]).decode()))
+    lines += ["  user:"] + user if user else ["  user: {}"]
     text = "\n".join(lines) + "\n"
     d = os.path.dirname(os.path.abspath(path)) or "."
     fd, tmp = tempfile.mkstemp(prefix=".kubeconfig-", dir=d)
@@ -2591,6 +2626,8 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--token")
+    ap.add_argument("--client-cert", action="store_true",
+                    help="with --tls: accept a CA-signed client certificate (written to the kubeconfig)")
     ap.add_argument("--kubeconfig-out", required=True)
     ap.add_argument("--script")
     ap.add_argument("--fault", default="", help="fault applied to every API request")
@@ -2608,6 +2645,9 @@ def main(argv=None):
 
     CTX.verbose = args.verbose
     CTX.token = args.token
+    CTX.client_cert = args.client_cert
+    if args.client_cert and not args.tls:
+        ap.error("--client-cert needs --tls")
     CTX.tmpdir = None
     CTX.start_time = time.time()
     CTX.requests = []
@@ -2632,15 +2672,15 @@ def main(argv=None):
     signal.signal(signal.SIGINT, lambda *_: shutdown(0))
     srv = Server(("127.0.0.1", args.port), Handler)
     CTX.port = srv.server_address[1]
-    ca = None
+    ca = client = None
     if args.tls:
         CTX.tmpdir = tempfile.mkdtemp(prefix="kubeapi-tls-")
         try:
-            srv.ssl_ctx, ca = make_tls(CTX.tmpdir)
+            srv.ssl_ctx, ca, client = make_tls(CTX.tmpdir, args.client_cert)
         except (OSError, subprocess.CalledProcessError) as ex:
             sys.stderr.write("kubeapi: cannot make TLS certificates with openssl: %s\n" % ex)
             shutdown(1)
-    write_kubeconfig(args.kubeconfig_out, CTX.port, args.tls, ca, args.token)
+    write_kubeconfig(args.kubeconfig_out, CTX.port, args.tls, ca, args.token, client)
     watch_lifetime()
     threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2},
                      daemon=True).start()

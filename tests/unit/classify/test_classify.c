@@ -440,6 +440,14 @@ START_TEST(log_prefix_before_anchored_patterns)
          "runtime.crash", 2},
         {"2026-04-11 09:00:01,004 INFO start\n[2026-04-11 09:00:02] FAILED tests/test_a.py::test_b\n",
          "test.failure", 2},
+        /* the agent runner's frame around each chunk of command output */
+        {"[command:started] /bin/bash -lc \"go test ./...\"\n"
+         "[command:delta] command output --- FAIL: TestParse (0.00s)\n"
+         "    --- FAIL: TestParse/minutes (0.00s)\n",
+         "test.failure", 2},
+        {"2026-04-11T09:00:00.1Z [command:delta] command output start\n"
+         "2026-04-11T09:00:01.1Z [command:delta] command output panic: boom\n",
+         "runtime.crash", 2},
         /* not a timestamp: the anchor does not match inside the line */
         {"step 2026-04-11 --- FAIL: TestParse\n", "unknown", 0},
     };
@@ -449,6 +457,64 @@ START_TEST(log_prefix_before_anchored_patterns)
         ck_assert_int_eq(r->primary.line, cases[i].line);
         classify_result_free(r);
     }
+}
+END_TEST
+
+START_TEST(runner_commands_rerun_and_search)
+{
+    /* the agent runner's command spans: a check that failed and was re-run
+     * cleanly, a search printing error text from files, and the command
+     * line itself are not the cause; a re-run that fails again is */
+    ck_assert_ptr_nonnull(shipped);
+    static const char fixed[] =
+        "[command:started] /bin/bash -lc \"cd app && bunx tsc --noEmit\"\n"
+        "[command:delta] command output src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n"
+        "[command:completed] /bin/bash -lc \"cd app && bunx tsc --noEmit\" (exit 2)\n"
+        "[file:completed] file changes 1 change(s)\n"
+        "[command:started] /bin/bash -lc \"cd app && bunx tsc --noEmit\"\n"
+        "[command:completed] /bin/bash -lc \"cd app && bunx tsc --noEmit\" (exit 0)\n"
+        "[command:started] /bin/bash -lc 'rg -n \"OOMKilled|No space left on device\" src'\n"
+        "[command:delta] command output src/k8s.ts:12:  if (reason === 'OOMKilled') {\n"
+        "[command:completed] /bin/bash -lc 'rg -n \"OOMKilled|No space left on device\" src' (exit 0)\n"
+        "[command:started] /bin/bash -lc \"git push origin HEAD:main\"\n"
+        "[command:delta] command output  ! [rejected]        main -> main (non-fast-forward)\n"
+        "[command:completed] /bin/bash -lc \"git push origin HEAD:main\" (exit 1)\n"
+        "agent-runner: exiting with code 1\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, fixed, sizeof fixed - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.push-rejected");
+    ck_assert_int_eq(r->primary.line, 11);
+    classify_result_free(r);
+    /* without an outcome: nothing but the recovered check and the search,
+     * then a success marker: no primary */
+    static const char ok[] =
+        "[command:started] /bin/bash -lc \"cd app && bunx tsc --noEmit\"\n"
+        "[command:delta] command output src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n"
+        "[command:completed] /bin/bash -lc \"cd app && bunx tsc --noEmit\" (exit 2)\n"
+        "[command:started] /bin/bash -lc \"cd app && bunx tsc --noEmit\"\n"
+        "[command:completed] /bin/bash -lc \"cd app && bunx tsc --noEmit\" (exit 0)\n"
+        "[command:started] /bin/bash -lc \"grep -rn 'Segmentation fault' docs\"\n"
+        "[command:delta] command output docs/faq.md:40: Segmentation fault (core dumped) means a crash\n"
+        "[command:completed] /bin/bash -lc \"grep -rn 'Segmentation fault' docs\" (exit 0)\n"
+        "[command:started] /bin/bash -lc \"make check\"\n"
+        "[command:delta] command output make: *** [Makefile:3: check] Error 2\n"
+        "[command:completed] /bin/bash -lc \"make check\" (exit 2)\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, ok, sizeof ok - 1);
+    ck_assert_msg(!r->has_primary, "got %s line %lld", r->has_primary ? r->primary.class_id : "",
+                  (long long)r->primary.line);
+    classify_result_free(r);
+    /* the re-run fails again: the first failure is the cause */
+    static const char again[] =
+        "[command:started] /bin/bash -lc \"cd app && bunx tsc --noEmit\"\n"
+        "[command:delta] command output src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n"
+        "[command:completed] /bin/bash -lc \"cd app && bunx tsc --noEmit\" (exit 2)\n"
+        "[command:started] /bin/bash -lc \"cd app && bunx tsc --noEmit\"\n"
+        "[command:delta] command output src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n"
+        "[command:completed] /bin/bash -lc \"cd app && bunx tsc --noEmit\" (exit 2)\n"
+        "agent-runner: exiting with code 1\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, again, sizeof again - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
 }
 END_TEST
 
@@ -825,6 +891,7 @@ int main(void)
     tcase_add_test(tc, nul_and_invalid_utf8);
     tcase_add_test(tc, huge_line_bounded);
     tcase_add_test(tc, log_prefix_before_anchored_patterns);
+    tcase_add_test(tc, runner_commands_rerun_and_search);
     tcase_add_test(tc, rule_errors_name_file_and_line);
     tcase_add_test(tc, rules_from_dirs_and_versions);
     tcase_add_test(tc, ranking_first_cause_beats_consequences);

@@ -100,6 +100,11 @@ START_TEST(unauthorized_and_server_errors)
     sentence(401, "{\"kind\":\"Status\",\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}", NULL,
              &RUN_GET, out, NULL);
     ck_assert_str_eq(out, "unauthorized: https://k:6443 rejected the credentials of user 'alice' (context 'prod')");
+    struct kube_what anon = RUN_GET;
+    anon.no_credentials = true;
+    sentence(401, "{\"kind\":\"Status\",\"message\":\"Unauthorized\",\"code\":401}", NULL, &anon, out, NULL);
+    ck_assert_str_eq(out, "unauthorized: https://k:6443 wants credentials and the kubeconfig user 'alice' (context 'prod') "
+                          "has none (no token, client certificate, exec plugin or password)");
 
     sentence(500, "<html><head><title>500 Internal Server Error</title></head><body><h1>Oops</h1>\n</body></html>",
              NULL, &RUN_GET, out, NULL);
