@@ -119,6 +119,33 @@ static void fresh_clear(struct sync *y)
     y->nfresh = 0;
 }
 
+/* Watch mode keeps the line times of recent logs past the loop turn that
+ * fetched them: a pod ends before the controller marks its run Failed, and
+ * the run is classified (and its first cause timed) only then. Bounded by
+ * count and by stamps held, oldest dropped first. */
+#define FRESH_KEEP_LOGS 64
+#define FRESH_KEEP_STAMPS ((size_t)1 << 20)
+
+static void fresh_trim(struct sync *y)
+{
+    size_t total = 0, drop = 0;
+    for (size_t i = y->nfresh; i-- > 0;) {
+        total += y->fresh[i].n;
+        if (y->nfresh - i > FRESH_KEEP_LOGS || total > FRESH_KEEP_STAMPS) {
+            drop = i + 1;
+            break;
+        }
+    }
+    if (drop == 0) return;
+    for (size_t i = 0; i < drop; i++) {
+        free(y->fresh[i].pod);
+        free(y->fresh[i].container);
+        free(y->fresh[i].ts);
+    }
+    memmove(y->fresh, y->fresh + drop, (y->nfresh - drop) * sizeof *y->fresh);
+    y->nfresh -= drop;
+}
+
 static void dirty_clear(struct sync *y)
 {
     for (size_t i = 0; i < y->ndirty; i++) free(y->dirty[i]);
@@ -482,7 +509,8 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
             c.pod = lg.pod;
             c.container = lg.container;
             const struct fresh_log *fl = fresh_find(y, lg.pod, lg.container);
-            if (fl && (size_t)f->line <= fl->n) c.log_time = fl->ts[f->line - 1];
+            /* the fresh stamps are those of the whole log, before the cap cut its head */
+            if (fl && (size_t)c.line <= fl->n) c.log_time = fl->ts[c.line - 1];
             else if (had > 0 && old.line == c.line && old.cls && c.cls && strcmp(old.cls, c.cls) == 0)
                 c.log_time = old.log_time;
             if (c.log_time == TIME_NONE) c.log_time = leading_time(f->text);
@@ -502,6 +530,68 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     if (hl > 0) store_log_free(&lg);
     agentrun_free(&a);
     return rc;
+}
+
+/* One-shot passes: a run whose pod ended before its status did had its
+ * log read by an earlier pass (another process), so the line times are
+ * not at hand when it is first classified. While the pod still exists,
+ * read the log's stamps again (the text is already cached and does not
+ * change once the container ended), so its first cause keeps its time. */
+static void restamp_pending(struct sync *y)
+{
+    if (!y->o.rules) return;
+    char err[ERRLEN];
+    for (size_t i = 0; i < y->ndirty && !y->logs_stalled; i++) {
+        const char *slash = strchr(y->dirty[i], '/');
+        char *ns = xstrndup(y->dirty[i], (size_t)(slash - y->dirty[i]));
+        struct store_run r;
+        struct store_class old;
+        int got = store_get_run(y->s, y->o.context, ns, slash + 1, &r, err, sizeof err);
+        free(ns);
+        if (got <= 0) continue;
+        /* only a terminal run's first verdict: later ones keep its time */
+        int had = 1;
+        if (run_terminal(r.phase) && !r.deleted) {
+            had = store_get_classification(y->s, r.id, &old, err, sizeof err);
+            if (had > 0) store_class_free(&old);
+        }
+        struct store_pod_list pl = {0};
+        if (had == 0 && store_run_pods(y->s, r.id, &pl, err, sizeof err) < 0)
+            memset(&pl, 0, sizeof pl);
+        for (size_t k = 0; k < pl.n; k++) {
+            const struct store_pod *p = &pl.items[k];
+            if (p->deleted || !p->uid) continue;
+            for (size_t c = 0; c < p->ncontainers; c++) {
+                const struct store_container *sc = &p->containers[c];
+                if (!sc->name || !sc->state || strcmp(sc->state, "terminated") != 0 ||
+                    fresh_find(y, p->name, sc->name) ||
+                    !store_has_log(y->s, y->o.context, p->uid, sc->name, false))
+                    continue;
+                struct kube_req q;
+                fill_log_req(y, &q, p->ns ? p->ns : r.ns, p->name, sc->name, false);
+                char *body = NULL;
+                size_t len = 0;
+                struct kube_error e = {0};
+                if (kube_logs(y->c, &q, &body, &len, &e) == 0) {
+                    struct buf text = {0};
+                    int64_t *ts = NULL;
+                    size_t nts = 0;
+                    strip_stamps(body ? body : "", len, &text, &ts, &nts);
+                    buf_free(&text);
+                    y->fresh = xgrow(y->fresh, &y->capfresh, y->nfresh + 1, sizeof *y->fresh);
+                    y->fresh[y->nfresh++] =
+                        (struct fresh_log){xstrdup(p->name), xstrdup(sc->name), ts, nts};
+                } else {
+                    /* only the time of the cause is lost: no warning */
+                    y->logs_stalled = e.timed_out;
+                }
+                kube_error_clear(&e);
+                free(body);
+            }
+        }
+        store_pod_list_free(&pl);
+        store_run_free(&r);
+    }
 }
 
 /* Terminal runs of the scope that have no verdict, an old rule set's, or
@@ -692,6 +782,7 @@ int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen
     free(pv);
     free(puids);
     if (rc == 0 && y->store_failed) rc = errf(err, errlen, "%s", y->store_err);
+    if (rc == 0) restamp_pending(y);
     if (rc == 0) rc = classify_pending(y, err, errlen);
     fresh_clear(y);
 out:
@@ -859,7 +950,7 @@ int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *s
             rc = -1;
             break;
         }
-        if (y->njobs == 0) fresh_clear(y);
+        fresh_trim(y);
         int64_t mono = time_mono_ms();
         struct watch *ws[2] = {&y->wr, &y->wp};
         for (int i = 0; i < 2; i++) {

@@ -100,14 +100,13 @@ static char *one_line_keep(const char *s) { return one_line_max(s, 0); }
 
 static bool is_phase(const char *p, const char *want) { return p && strcmp(p, want) == 0; }
 
-/* A log line without its level word ("error: ENOENT ..." -> "ENOENT ..."),
- * as a person quotes the cause. */
-static const char *without_level(const char *s)
+/* A log line without the runner's tool-output framing (AGENTRUN.md §16):
+ * "[command:delta] command output Executable not found ..." is quoted as
+ * "Executable not found ...". */
+static const char *without_frame(const char *s)
 {
-    static const char *const levels[] = {"error:", "Error:", "ERROR:", "fatal:", "FATAL:",
-                                         "[error]", "[ERROR]", "ERROR", "error"};
+    if (!s) return "";
     while (*s == ' ' || *s == '\t') s++;
-    /* the runner's tool-output framing (AGENTRUN.md §16) */
     static const char *const frames[] = {"[command:delta] command output ", "[command:delta] "};
     for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
         if (strncmp(s, frames[i], strlen(frames[i])) == 0) {
@@ -115,12 +114,39 @@ static const char *without_level(const char *s)
             break;
         }
     while (*s == ' ' || *s == '\t') s++;
+    return s;
+}
+
+/* A log line without its framing and level word ("error: ENOENT ..." ->
+ * "ENOENT ..."), as a person quotes the cause. */
+static const char *without_level(const char *s)
+{
+    static const char *const levels[] = {"error:", "Error:", "ERROR:", "fatal:", "FATAL:",
+                                         "[error]", "[ERROR]", "ERROR", "error"};
+    s = without_frame(s);
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
         size_t n = strlen(levels[i]);
         if (strncmp(s, levels[i], n) == 0 && s[n] == ' ' && s[n + 1] && s[n + 1] != ' ')
             return s + n + 1;
     }
     return s;
+}
+
+/* Kubelet stamps and controller times come from different clocks; a log
+ * line stamped this far outside its run's life is still believed. */
+#define LOG_SKEW_MS (2 * 60 * 1000)
+
+/* Is t a believable time for a line of r's logs? A log stamped far
+ * outside the run's life (a replayed or re-imported log whose lines carry
+ * the time they were read, a node with a wrong clock) would tell its first
+ * cause or PR months away from the failure it explains. */
+static bool log_time_plausible(const struct store_run *r, int64_t t)
+{
+    if (t == TIME_NONE) return false;
+    int64_t lo = r->created != TIME_NONE ? r->created : r->started;
+    if (lo != TIME_NONE && t < lo - LOG_SKEW_MS) return false;
+    if (r->finished != TIME_NONE && t > r->finished + LOG_SKEW_MS) return false;
+    return true;
 }
 
 /* The cause of a failed run in a few words: the classifier's evidence,
@@ -205,22 +231,24 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
         }
     }
     /* The first cause, where the log shows it: at the line's own time,
-     * else just before the failure it explains. */
-    if (has_class && cls->cls && cls->line > 0 && (cls->log_time != TIME_NONE || fail_time != TIME_NONE)) {
-        char *text = one_line(cls->text);
-        add(b, cls->log_time != TIME_NONE ? cls->log_time : fail_time, TL_FIRST_CAUSE, r, cls->cls,
-            cls->log_time == TIME_NONE && fail_rec,
+     * else just before the failure it explains (never after it). */
+    bool cause_at_log = has_class && log_time_plausible(r, cls->log_time);
+    if (has_class && cls->cls && cls->line > 0 && (cause_at_log || fail_time != TIME_NONE)) {
+        int64_t t = cause_at_log ? cls->log_time : fail_time;
+        if (fail_time != TIME_NONE && t > fail_time) t = fail_time;
+        char *text = one_line(without_frame(cls->text));
+        add(b, t, TL_FIRST_CAUSE, r, cls->cls, !cause_at_log && fail_rec,
             xasprintf("First cause in %s (%s log line %lld): %s", r->name,
                       cls->container ? cls->container : "container", (long long)cls->line, text));
         free(text);
     }
     for (size_t i = 0; i < prs->n; i++) {
         const struct store_pr *p = &prs->items[i];
-        int64_t t = p->time != TIME_NONE ? p->time : r->finished != TIME_NONE ? r->finished
-                                                                               : p->observed;
+        bool at_log = log_time_plausible(r, p->time);
+        int64_t t = at_log ? p->time : r->finished != TIME_NONE ? r->finished : p->observed;
         char num[32] = "";
         if (p->number > 0) snprintf(num, sizeof num, "#%lld ", (long long)p->number);
-        add(b, t, TL_PR, r, NULL, p->time == TIME_NONE,
+        add(b, t, TL_PR, r, NULL, !at_log,
             xasprintf("Run %s opens PR %s(%s)", r->name, num, p->url));
     }
     (void)s;

@@ -24,15 +24,16 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-/* The kinds of CLI.md, in the order events of the same instant are told. */
+/* The kinds of CLI.md, in the order events of the same instant are told
+ * (a PR whose time is only known as the run's end was opened before it). */
 enum timeline_kind {
     TL_CREATED,
     TL_STARTED,
     TL_PHASE,
     TL_FIRST_CAUSE,
+    TL_PR,
     TL_FAILED,
     TL_SUCCEEDED,
-    TL_PR,
     TL_RERUN,
     TL_DELETED,
     TL_NOTE,

@@ -392,6 +392,81 @@ START_TEST(cause_wording)
 }
 END_TEST
 
+/* A replayed log is stamped with the time it was read, months after the
+ * run: its first cause and PR are told at the run's failure/end, not
+ * after everything else (tests/integration/test_timeline_replay.py). */
+START_TEST(log_times_outside_the_run_are_not_believed)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    int64_t now = fx_t("2026-11-26T01:33:00Z");
+    struct agentrun e, g;
+    fx_run(&e, "nats-lane-20260225e", "u-e", "Failed", fx_t("2026-02-25T09:34:09Z"),
+           fx_t("2026-02-25T09:34:10Z"), fx_t("2026-02-25T09:37:44Z"));
+    e.runtime = xstrdup("job");
+    fx_run(&g, "nats-lane-20260225g", "u-g", "Succeeded", fx_t("2026-02-25T09:57:41Z"),
+           fx_t("2026-02-25T09:57:42Z"), fx_t("2026-02-25T10:06:02Z"));
+    g.runtime = xstrdup("job");
+    int64_t ide, idg;
+    ck_assert_int_eq(store_put_run(s, &e, now, &ide, err, sizeof err), 0);
+    ck_assert_int_eq(store_put_run(s, &g, now, &idg, err, sizeof err), 0);
+    struct store_class c = {.cls = "runtime.missing-executable", .rule = "path-exec-not-found",
+                            .line = 12, .log_time = fx_t("2026-11-26T01:33:07Z"),
+                            .text = "[command:delta] command output Executable not found in $PATH: \"codex-nats-soak\"",
+                            .container = "agent-runner", .outcome = "failed", .version = "1"};
+    ck_assert_int_eq(store_put_classification(s, ide, &c, now, err, sizeof err), 0);
+    ck_assert_int_eq(store_put_pr(s, idg, "https://github.com/proompteng/lab/pull/3653", 3653,
+                                  "proompteng/lab", "log", fx_t("2026-11-26T01:33:13Z"), now, err,
+                                  sizeof err), 0);
+    ck_assert_int_eq(store_add_note(s, fx_t("2026-06-01T00:00:00Z"), "months after the lane",
+                                    NULL, NULL, now, NULL, err, sizeof err), 0);
+    struct timeline_query q;
+    timeline_query_init(&q);
+    q.lane = "nats-lane-20260225";
+    struct timeline t;
+    ck_assert_int_eq(timeline_build(s, &q, &t, err, sizeof err), 0);
+    size_t ifc, ife, ipr, ig;
+    const struct timeline_event *fc = find(&t, TL_FIRST_CAUSE, "0225e", &ifc);
+    const struct timeline_event *fe = find(&t, TL_FAILED, "0225e", &ife);
+    const struct timeline_event *pr = find(&t, TL_PR, "0225g", &ipr);
+    const struct timeline_event *sg = find(&t, TL_SUCCEEDED, "0225g", &ig);
+    ck_assert_ptr_nonnull(fc);
+    ck_assert_ptr_nonnull(fe);
+    ck_assert_ptr_nonnull(pr);
+    ck_assert_ptr_nonnull(sg);
+    ck_assert_int_eq(fc->time, fx_t("2026-02-25T09:37:44Z"));
+    ck_assert_uint_eq(ifc + 1, ife);
+    ck_assert_str_eq(fc->text, "First cause in nats-lane-20260225e (agent-runner log line 12): "
+                               "Executable not found in $PATH: \"codex-nats-soak\"");
+    ck_assert_int_eq(pr->time, fx_t("2026-02-25T10:06:02Z"));
+    ck_assert(pr->reconstructed);
+    ck_assert_uint_lt(ipr, ig);
+    ck_assert_int_eq(t.ev[t.n - 1].time, fx_t("2026-02-25T10:06:02Z"));
+    for (size_t i = 0; i < t.n; i++) ck_assert(!strstr(t.ev[i].text, "months after"));
+    timeline_free(&t);
+
+    /* a stamp a few seconds past the failure (another clock) is believed,
+     * but the cause is still told before the failure */
+    c.log_time = fx_t("2026-02-25T09:37:46Z");
+    ck_assert_int_eq(store_put_classification(s, ide, &c, now, err, sizeof err), 0);
+    ck_assert_int_eq(timeline_build(s, &q, &t, err, sizeof err), 0);
+    fc = find(&t, TL_FIRST_CAUSE, "0225e", &ifc);
+    fe = find(&t, TL_FAILED, "0225e", &ife);
+    ck_assert_ptr_nonnull(fc);
+    ck_assert_ptr_nonnull(fe);
+    ck_assert_int_eq(fc->time, fx_t("2026-02-25T09:37:44Z"));
+    ck_assert(!fc->reconstructed);
+    ck_assert_uint_lt(ifc, ife);
+    timeline_free(&t);
+    agentrun_free(&e);
+    agentrun_free(&g);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("timeline");
@@ -403,6 +478,7 @@ int main(void)
     tcase_add_test(tc, observed_run_and_blocked);
     tcase_add_test(tc, cause_wording);
     tcase_add_test(tc, start_names_the_image_and_its_change);
+    tcase_add_test(tc, log_times_outside_the_run_are_not_believed);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
