@@ -1139,9 +1139,12 @@ static bool logs_work(struct view *v, struct console *c, int budget_ms)
             c->redraw = true;
         }
         if (!s->shown) {
-            /* the first screen before anything else (rules, classifier) */
+            /* the first screen before anything else (rules, classifier);
+             * a log that arrived whole before this step still gets its
+             * follow below, or the view would stay on line 1 */
             s->shown = true;
-            return true;
+            more = true;
+            goto indexed;
         }
         if (!s->find) attach_find(lv, s);
         if (s->find) {
@@ -1172,6 +1175,7 @@ static bool logs_work(struct view *v, struct console *c, int budget_ms)
         }
         maybe_place(lv, s);
     } while (more && time_mono_ms() - start < budget_ms);
+indexed:
     if (logdoc_lines(s->doc) != before) {
         c->redraw = true;
         if (s->follow) {
