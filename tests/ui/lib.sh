@@ -20,6 +20,9 @@
 #   ui_exit_status [SECS]   waits for CMD to end, prints its status
 #   ui_cleanup              kills the tmux server, stops the API server
 #   fail MSG                prints the screen and exits 1
+#   ui_golden NAME SHOT [WHAT]
+#                           compares the settled output of command SHOT with
+#                           tests/ui/golden/NAME.txt (UPDATE_GOLDEN=1 writes it)
 
 UI_SRC=${ARTRIAGE_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 UI_BIN=${ARTRIAGE_BIN:-$UI_SRC/build/artriage}
@@ -148,6 +151,25 @@ ui_wait_cached() {
     sleep 0.1
   done
   fail "the history cache $db never got the log of $run"
+}
+
+ui_golden() {
+  local name=$1 shot=$2 what=${3:-} gold=$UI_SRC/tests/ui/golden got=$UI_DIR/$1.txt i
+  $shot >"$got"
+  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+    mkdir -p "$gold"
+    cp "$got" "$gold/$name.txt"
+    return 0
+  fi
+  # the frame may still be on its way through the pty: compare the screen
+  # once it has settled, and fail on what it settled to
+  for ((i = 0; i < 100; i++)); do
+    cmp -s "$gold/$name.txt" "$got" && return 0
+    sleep 0.05
+    $shot >"$got"
+  done
+  diff -u "$gold/$name.txt" "$got" >&2 || true
+  fail "screen $name differs from the golden one${what:+ ($what)}"
 }
 
 ui_exit_status() {

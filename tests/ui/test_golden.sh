@@ -11,26 +11,8 @@ source "$(dirname "$0")/lib.sh"
 ui_init golden
 ui_cluster
 G=torghut-v5-doc12-dspy-adoption-run-20260225g
-GOLD=$UI_SRC/tests/ui/golden
 
-check() { # name
-  local got=$UI_DIR/$1.txt i
-  ui_screen >"$got"
-  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-    mkdir -p "$GOLD"
-    cp "$got" "$GOLD/$1.txt"
-    return 0
-  fi
-  # the frame may still be on its way through the pty: compare the screen
-  # once it has settled, and fail on what it settled to
-  for ((i = 0; i < 100; i++)); do
-    cmp -s "$GOLD/$1.txt" "$got" && return 0
-    sleep 0.05
-    ui_screen >"$got"
-  done
-  diff -u "$GOLD/$1.txt" "$got" >&2 || true
-  fail "screen $1 differs from the golden one ($label)"
-}
+check() { ui_golden "$1" ui_screen "$label"; }
 
 settle() { # waits for the list to be complete and live
   ui_wait "runs 6/6"

@@ -9,29 +9,11 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/logview_lib.sh"
 ui_init logsgolden
 kubeapi_start "$UI_SRC/data/demo/seed" || fail "the test API server did not start"
-GOLD=$UI_SRC/tests/ui/golden
 L=torghut-v5-doc12-dspy-adoption-run-20260225
 
 shot() { ui_screen | sed '$d' | sed -E 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/HH:MM:SS/g'; }
 
-check() { # name
-  local got=$UI_DIR/$1.txt i
-  shot >"$got"
-  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-    mkdir -p "$GOLD"
-    cp "$got" "$GOLD/$1.txt"
-    return 0
-  fi
-  # the frame may still be on its way through the pty: compare the screen
-  # once it has settled, and fail on what it settled to
-  for ((i = 0; i < 100; i++)); do
-    cmp -s "$GOLD/$1.txt" "$got" && return 0
-    sleep 0.05
-    shot >"$got"
-  done
-  diff -u "$GOLD/$1.txt" "$got" >&2 || true
-  fail "screen $1 differs from the golden one"
-}
+check() { ui_golden "$1" shot; }
 
 for size in 80x24 200x60; do
   ui_start "${size%x*}" "${size#*x}" TERM=xterm-256color -- --kubeconfig "$KUBEAPI_KUBECONFIG" -n agents \
