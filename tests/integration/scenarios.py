@@ -1,5 +1,5 @@
 """Scenario directories for the list/show/logs integration tests, built
-from shared/domain/examples (the seed lane b, d, e, g) plus runs made for
+from tests/data/examples (the seed lane b, d, e, g) plus runs made for
 one property each. Layout as tests/kubeapi/README.md describes."""
 import copy
 import json
@@ -7,7 +7,7 @@ import os
 
 SRC = os.environ.get("ARTRIAGE_SRC") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-EXAMPLES = os.path.join(SRC, "..", "shared", "domain", "examples")
+EXAMPLES = os.path.join(SRC, "tests", "data", "examples")
 LANE = "torghut-v5-doc12-dspy-adoption-run-20260225"
 DIGEST_OLD = "sha256:df5ebfde784126747332d48b25aae76e431643775589c5540f115679888345d0"
 DIGEST_NEW = "sha256:6fa809abd4f436789236af008933f8ee7f0dd422775bbb265d969c23c71d3dbd"

@@ -1,5 +1,5 @@
 """The seed incident's lane as a scenario for tests/kubeapi/server.py, built
-from the shared synthetic examples (shared/domain/examples): runs b, d, e, g
+from the shared synthetic examples (tests/data/examples): runs b, d, e, g
 of torghut-v5-doc12-dspy-adoption-run-20260225 plus two other runs; pods
 for d, e and g with their runner logs (b's pod is already gone, as after
 the Job TTL). Used by the store/sync/timeline integration tests.
@@ -14,7 +14,7 @@ import os
 
 SRC = os.environ.get("ARTRIAGE_SRC") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-EXAMPLES = os.path.join(SRC, "..", "shared", "domain", "examples")
+EXAMPLES = os.path.join(SRC, "tests", "data", "examples")
 LANE = "torghut-v5-doc12-dspy-adoption-run-20260225"
 
 LOG_D = """[runner] codex-app-server starting (model gpt-5.3-codex, effort high)

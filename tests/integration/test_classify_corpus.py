@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Classifier accuracy: runs `artriage classify` over every log of the shared
-corpus (../shared/corpus/classifier) and of our own set
+corpus (tests/data/classify-dev, copied from the project brief's dev corpus) and of our own set
 (tests/data/classify) and of three held-out sets, each written before its
 author read the rules (tests/data/classify-holdout; tests/data/classify-holdout2:
 other tools, log prefixes, retried transients and successes with scary
@@ -26,7 +26,7 @@ import time
 
 SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("ARTRIAGE_BIN", os.path.join(SRC, "build", "artriage"))
-SHARED = os.path.join(SRC, "..", "shared", "corpus", "classifier")
+SHARED = os.path.join(SRC, "tests", "data", "classify-dev")
 OWN = os.path.join(SRC, "tests", "data", "classify")
 HOLDOUT = os.path.join(SRC, "tests", "data", "classify-holdout")
 HOLDOUT2 = os.path.join(SRC, "tests", "data", "classify-holdout2")

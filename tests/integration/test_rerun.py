@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.join(os.environ["ARTRIAGE_SRC"], "tests", "lib"))
 from checks import SRC, BIN, check, verdict  # noqa: E402
 from kubeapi import KubeAPI  # noqa: E402
-SHARED = os.path.join(SRC, "..", "shared")
+EXAMPLES = os.path.join(SRC, "tests", "data", "examples")
 LANE = "torghut-v5-doc12-dspy-adoption-run-20260225"
 NS = "agents"
 RUNS = "/apis/agents.proompteng.ai/v1alpha1/namespaces/agents/agentruns"
@@ -31,7 +31,7 @@ class Server:
     def __init__(self, tmp):
         data = os.path.join(tmp, "data")
         os.makedirs(os.path.join(data, "objects"))
-        shutil.copy(os.path.join(SHARED, "domain", "examples", "agentrunlist.json"),
+        shutil.copy(os.path.join(EXAMPLES, "agentrunlist.json"),
                     os.path.join(data, "objects", "agentrunlist.json"))
         # A run whose spec the CEL rules refuse: its rerun must get a 422.
         bad = {

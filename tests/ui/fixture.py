@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Builds the console tests' scenario directory for tests/kubeapi/server.py
-from the synthetic examples in shared/domain/examples: the seed lane
+from the synthetic examples in tests/data/examples: the seed lane
 (b, d, e failed; g succeeded with a new image), a running and a pending run,
 the pods of e and g with logs (g's log names its PR), one run in namespace
 `synthesis`, and with --hostile a run whose cluster strings carry terminal
@@ -21,7 +21,7 @@ def main():
     out = sys.argv[1]
     hostile = "--hostile" in sys.argv[2:]
     src = os.environ.get("ARTRIAGE_SRC") or os.path.join(os.path.dirname(__file__), "..", "..")
-    ex = os.path.join(src, "..", "shared", "domain", "examples")
+    ex = os.path.join(src, "tests", "data", "examples")
     os.makedirs(os.path.join(out, "objects"), exist_ok=True)
     with open(os.path.join(ex, "agentrunlist.json")) as f:
         runs = json.load(f)

@@ -110,7 +110,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="artriage-rerun-ui-")
     data = os.path.join(tmp, "data")
     os.makedirs(os.path.join(data, "objects"))
-    shutil.copy(os.path.join(SRC, "..", "shared", "domain", "examples", "agentrunlist.json"),
+    shutil.copy(os.path.join(SRC, "tests", "data", "examples", "agentrunlist.json"),
                 os.path.join(data, "objects"))
     api = KubeAPI(data).start()
     try:

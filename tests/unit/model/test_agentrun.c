@@ -1,4 +1,4 @@
-/* Unit tests for src/model/agentrun: the shared examples, §4 reason,
+/* Unit tests for src/model/agentrun: the example objects (tests/data/examples), §4 reason,
  * parameter aliases, and wrong types everywhere. */
 #include <check.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@ static cJSON *load_example(const char *file)
 {
     const char *src = getenv("ARTRIAGE_SRC");
     ck_assert_msg(src != NULL, "ARTRIAGE_SRC not set");
-    char *path = xasprintf("%s/../shared/domain/examples/%s", src, file);
+    char *path = xasprintf("%s/tests/data/examples/%s", src, file);
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     free(path);

@@ -13,7 +13,7 @@ static cJSON *load_example(const char *file)
 {
     const char *src = getenv("ARTRIAGE_SRC");
     ck_assert_ptr_nonnull(src);
-    char *path = xasprintf("%s/../shared/domain/examples/%s", src, file);
+    char *path = xasprintf("%s/tests/data/examples/%s", src, file);
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     free(path);

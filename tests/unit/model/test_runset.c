@@ -1,6 +1,6 @@
 /* Unit tests for src/model/runset: the console's run set — events, filter,
  * sort, a cursor that follows its run by uid, lanes, and filter speed on
- * 100,000 runs. Fixtures: shared/domain/examples (parsed with the model). */
+ * 100,000 runs. Fixtures: tests/data/examples (parsed with the model). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@ static char *slurp(const char *rel)
 {
     const char *src = getenv("ARTRIAGE_SRC");
     char path[4096];
-    snprintf(path, sizeof path, "%s/../shared/domain/examples/%s", src ? src : ".", rel);
+    snprintf(path, sizeof path, "%s/tests/data/examples/%s", src ? src : ".", rel);
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     fseek(f, 0, SEEK_END);

@@ -15,7 +15,7 @@ static cJSON *examples(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
     ck_assert_ptr_nonnull(src);
-    char *path = xasprintf("%s/../shared/domain/examples/agentrunlist.json", src);
+    char *path = xasprintf("%s/tests/data/examples/agentrunlist.json", src);
     FILE *f = fopen(path, "rb");
     ck_assert_msg(f != NULL, "cannot read %s", path);
     fseek(f, 0, SEEK_END);

@@ -52,7 +52,7 @@ static void load_examples(struct runs *rs)
 {
     const char *src = getenv("ARTRIAGE_SRC");
     ck_assert_ptr_nonnull(src);
-    char *path = xasprintf("%s/../shared/domain/examples/agentrunlist.json", src);
+    char *path = xasprintf("%s/tests/data/examples/agentrunlist.json", src);
     char *text = slurp(path);
     ck_assert_msg(text != NULL, "cannot read %s", path);
     cJSON *doc = cJSON_Parse(text);
@@ -662,7 +662,7 @@ START_TEST(status_messages)
     cJSON_Delete(f);
 
     const char *src = getenv("ARTRIAGE_SRC");
-    char *path = xasprintf("%s/../shared/domain/examples/status-422-invalid.json", src);
+    char *path = xasprintf("%s/tests/data/examples/status-422-invalid.json", src);
     char *text = slurp(path);
     ck_assert_ptr_nonnull(text);
     f = cJSON_Parse(text);

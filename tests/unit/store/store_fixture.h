@@ -1,5 +1,5 @@
 /* Shared helpers of the store and timeline unit tests: a fresh temporary
- * cache per test, the shared example objects, and runs built in code. */
+ * cache per test, the example objects (tests/data/examples), and runs built in code. */
 #ifndef TEST_STORE_FIXTURE_H
 #define TEST_STORE_FIXTURE_H
 #include <check.h>
@@ -68,7 +68,7 @@ static inline cJSON *fx_example(const char *file)
 {
     const char *src = getenv("ARTRIAGE_SRC");
     ck_assert_msg(src != NULL, "ARTRIAGE_SRC not set");
-    char *path = xasprintf("%s/../shared/domain/examples/%s", src, file);
+    char *path = xasprintf("%s/tests/data/examples/%s", src, file);
     size_t len;
     char *data = fx_read_file(path, &len);
     ck_assert_msg(data != NULL, "cannot read %s", path);
