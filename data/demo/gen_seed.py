@@ -5,7 +5,7 @@ succeeding with PR #3653) plus ~25 other runs in `agents` and `synthesis`,
 their Jobs, Pods, Events, runner logs and a live script. Deterministic: the
 same output every time (python3 data/demo/gen_seed.py [OUTDIR]).
 
-All values are synthetic, in the shapes of shared/domain/examples/.
+All values are synthetic, in the shapes of tests/data/examples/.
 """
 
 import datetime

@@ -1,5 +1,5 @@
 /* agentrun — the AgentRun and Pod facts artriage triages with, parsed from
- * untrusted API JSON (shared/domain/AGENTRUN.md). Missing fields, extra
+ * untrusted API JSON (docs/agentrun.md). Missing fields, extra
  * fields and wrong types are tolerated: a field that is absent or of the
  * wrong type is NULL / TIME_NONE / -1, never a crash.
  *

@@ -1,5 +1,5 @@
 /* lane — grouping retries into lanes and naming the next attempt
- * (shared/domain/lanes.md). Pure functions on names; no I/O.
+ * (docs/lanes.md). Pure functions on names; no I/O.
  * Every returned string is newly allocated; the caller frees it. */
 #ifndef ARTRIAGE_MODEL_LANE_H
 #define ARTRIAGE_MODEL_LANE_H

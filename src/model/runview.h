@@ -1,6 +1,6 @@
 /* runview — one run as the CLI and the console present it: the AgentRun
  * plus its links (runner image, digest, PR, failure, deleted), and the
- * renderings of CLI.md: the "A run" JSON object (list -o json), the show
+ * renderings of docs/cli.md: the "A run" JSON object (list -o json), the show
  * JSON with pods and attempts, the list table and the show text. Tables
  * and text go through util/sanitize; JSON is built with cJSON.
  *
@@ -73,7 +73,7 @@ struct run_filter {
 };
 bool run_view_match(const struct run_view *v, const struct run_filter *f);
 
-/* CLI.md "A run". */
+/* docs/cli.md "A run". */
 cJSON *run_view_json(const struct run_view *v);
 
 /* A lane's attempts for show: views of every run of the lane. */
@@ -81,7 +81,7 @@ struct attempt_set {
     const struct run_view *const *views;
     size_t n;
 };
-/* CLI.md show: the run object plus conditions, systemPromptHash,
+/* docs/cli.md show: the run object plus conditions, systemPromptHash,
  * specHash, vcsPolicy, pods[], attempts[] (oldest first; each with
  * "changed" — what differs from the previous attempt — and, on the first
  * success, "decisive": true), and "decisiveChange" at the top. */

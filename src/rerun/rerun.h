@@ -1,5 +1,5 @@
 /* rerun — the next attempt of an AgentRun, built from the old object and
- * created exactly once (shared/domain/AGENTRUN.md §10-§13, lanes.md).
+ * created exactly once (docs/agentrun.md §10-§13, docs/lanes.md).
  *
  * Two halves, both free of I/O:
  *

@@ -4,7 +4,7 @@
  * log line (at its log timestamp when known), PR creation, rerun actions
  * and user notes merged into one list ordered by time, worded as a person
  * would write an incident report ("Run …d fails: posix_spawn 'git'
- * (vcs.worktree)"). CLI.md's `timeline` command and the console's timeline
+ * (vcs.worktree)"). docs/cli.md's `timeline` command and the console's timeline
  * view render the same list.
  *
  * Calls:
@@ -24,7 +24,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-/* The kinds of CLI.md, in the order events of the same instant are told
+/* The kinds of docs/cli.md, in the order events of the same instant are told
  * (a PR whose time is only known as the run's end was opened before it). */
 enum timeline_kind {
     TL_CREATED,

@@ -87,7 +87,7 @@ def main():
         evs = doc["events"]
         kinds = {"created", "started", "phase", "first-cause", "failed", "succeeded", "deleted",
                  "pr", "rerun", "note"}
-        check(all(e["kind"] in kinds for e in evs), "kinds from CLI.md only")
+        check(all(e["kind"] in kinds for e in evs), "kinds from docs/cli.md only")
         check([e["time"] for e in evs] == sorted(e["time"] for e in evs), "json ordered by time")
         fd = [e for e in evs if e["kind"] == "failed" and e["run"] == LANE + "d"]
         check(len(fd) == 1 and fd[0]["class"] == "vcs.worktree"

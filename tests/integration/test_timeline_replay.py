@@ -115,7 +115,7 @@ def judge(db, label, log_times):
 
     evs = json.loads(timeline(db, "--lane", LANE))["events"]
     check(len(evs) == len(rows), label + ": md and json tell the same events")
-    check(all(e["kind"] in KINDS for e in evs), label + ": kinds from CLI.md")
+    check(all(e["kind"] in KINDS for e in evs), label + ": kinds from docs/cli.md")
     check([e["time"] for e in evs] == sorted(e["time"] for e in evs), label + ": json in time order")
     keys = [(e["time"], e["kind"], e["run"], e["text"]) for e in evs]
     check(len(keys) == len(set(keys)), label + ": no event told twice")

@@ -1,4 +1,4 @@
-/* Unit tests for src/model/runview: the CLI.md run JSON (exact field
+/* Unit tests for src/model/runview: the docs/cli.md run JSON (exact field
  * names), show JSON attempts, agent.no-pr, table sanitising and fitting. */
 #include <check.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Unit tests for src/timeline: the seed incident's lane told in time order
  * with the report's wording, notes in range, reruns, windows, and the
- * Markdown / JSON / CSV shapes of CLI.md. */
+ * Markdown / JSON / CSV shapes of docs/cli.md. */
 #include "../store/store_fixture.h"
 #include "timeline/timeline.h"
 

@@ -187,7 +187,7 @@ struct view *cmdlog_view_new(struct console *c);
 /* Views of other files, plugged in by defining these (weak here, so a key
  * exists only when its view is linked in). Each returns the view to push
  * for the run, or NULL (having said why with console_say):
- *   `r` rerun dialog (ui/rerun.c), `l` log view (ui/logs.c),
+ *   `r` rerun dialog (ui/console/views/rerun.c), `l` log view (ui/console/views/logs.c),
  *   `t` timeline (ui/timeline.c). Their own keys go in key_table with
  *   their VK_* bit (VK_RERUN, VK_LOGS, VK_TIMELINE). */
 struct view *rerun_view_open(struct console *c, struct rs_run *run) __attribute__((weak));

@@ -1,4 +1,4 @@
-/* show — one run with pods, containers, linkage and attempts (CLI.md).
+/* show — one run with pods, containers, linkage and attempts (docs/cli.md).
  * Reads the run's agent-runner log (live, else cached) to find its PR,
  * asks GitHub by head branch when GITHUB_TOKEN is set, and flags
  * agent.no-pr for a PR-less success. */

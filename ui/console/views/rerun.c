@@ -25,7 +25,7 @@
  * this dialog's idempotency key). It borrows the console's client and
  * history cache, which outlive every view.
  *
- * Built only together with the console (ui/view.h): without it there is no
+ * Built only together with the console (ui/console/view.h): without it there is no
  * view stack to push onto, and the console's `r` key exists only when
  * rerun_view_open is linked in. */
 #if defined(HAVE_CONSOLE) && __has_include("view.h")

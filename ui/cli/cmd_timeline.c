@@ -1,5 +1,5 @@
 /* `artriage timeline` — the postmortem timeline of a lane, some runs or the
- * whole scope, from the history cache (CLI.md). */
+ * whole scope, from the history cache (docs/cli.md). */
 #include "cli.h"
 #include "store/store.h"
 #include "timeline/timeline.h"

@@ -1,4 +1,4 @@
-/* list — runs, newest first (CLI.md): a table fitted to the terminal, or
+/* list — runs, newest first (docs/cli.md): a table fitted to the terminal, or
  * the JSON array of "A run" objects. One AgentRun list and one pod list
  * (by the agent-run label) per call; failure classes and PR links come
  * from the history cache, else from what the status shows. */

@@ -1,5 +1,5 @@
 /* artriage classify [FILE|-] [--run RUN]: the root cause of a log file,
- * stdin, or a run's logs joined with its status and pods (CLI.md
+ * stdin, or a run's logs joined with its status and pods (docs/cli.md
  * "Classification"). */
 #include "cli.h"
 #include "runsrc.h"

@@ -1,4 +1,4 @@
-/* logs — a run's container log (CLI.md). Default container: the one the
+/* logs — a run's container log (docs/cli.md). Default container: the one the
  * history cache's classification blames, else agent-runner, else the
  * pod's first main container. Live through the API (-f follows), else
  * from the history cache.

@@ -1,4 +1,4 @@
-/* artriage rerun RUN — create the next attempt of a run (CLI.md, issue 9):
+/* artriage rerun RUN — create the next attempt of a run (docs/cli.md, issue 9):
  * plan (rerun/rerun.h), server dry run, confirmation, exactly-once create
  * (rerun/drive.h), audit row in the history cache. */
 #include "cli.h"
@@ -87,7 +87,7 @@ static void print_preview(FILE *f, const struct rerun_plan *p, enum rerun_image_
     }
 }
 
-/* JSON with ": " and two-space indents, the layout CLI.md shows; every
+/* JSON with ": " and two-space indents, the layout docs/cli.md shows; every
  * scalar is written by cJSON (which escapes). */
 static void json_pretty(struct buf *b, const cJSON *v, int depth)
 {

@@ -1,6 +1,6 @@
 /* cli — the command-line front end's shared state: global options (which
- * may stand before or after the command name, CLI.md) and the command
- * table generated from ui/cmd_*.c. A command gets the options parsed by
+ * may stand before or after the command name, docs/cli.md) and the command
+ * table generated from ui/cli/cmd_*.c. A command gets the options parsed by
  * main and its own argv (argv[0] = the command name) with the global
  * options removed; it returns the exit status: 0 ok, 1 failure (after
  * cli_fail printed one line), 2 bad usage. */
@@ -41,6 +41,6 @@ void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_notes_flush(void);
 /* Prints "artriage: <message>" and the command's usage; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The console (ui/console.c), when built: `artriage` with no command. */
+/* The console (ui/console/console.c), when built: `artriage` with no command. */
 int console_main(struct cli *cli);
 #endif
