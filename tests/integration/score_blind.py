@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Scores `artriage classify` on the two blind sets (issue #15) and prints the
+figures; it measures, it does not assert (so it is not named test_*.py and
+ctest does not run it).
+
+  tests/data/classify-blind4: agent/CI logs; labels.tsv gives the root-cause
+      class and its first line (`none`/0 for successful runs).
+  tests/data/ci-blind: failing CI builds NNN-fail.log, each with a passing
+      twin NNN-pass.log; labels.tsv as above, ranges.tsv the line ranges of
+      the decisive error messages.
+
+Every log is copied to a temporary file named case.log (and a passing twin to
+baseline.log) so that the file name gives nothing away. Failed runs are
+classified with `--outcome failed`, successful ones without it. For ci-blind
+the builds are scored alone and, if the binary accepts `--baseline FILE`,
+again with the passing twin as baseline.
+
+Line numbers in the labels and ranges count LF, CRLF and a lone CR as line
+ends; the classifier's `line` is compared as it is.
+
+Usage: score_blind.py [-v] [--set blind4|ci|both]
+Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
+ARTRIAGE_SRC (default: the repository holding this script)."""
+import argparse
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BLIND4 = os.path.join(SRC, "tests", "data", "classify-blind4")
+CIBLIND = os.path.join(SRC, "tests", "data", "ci-blind")
+NEAR = 3  # a line within this many lines of the label counts as "near"
+
+
+def find_bin():
+    env = os.environ.get("ARTRIAGE_BIN")
+    if env:
+        return env
+    for d in ("build-rel", "build"):
+        p = os.path.join(SRC, d, "artriage")
+        if os.access(p, os.X_OK):
+            return p
+    raise SystemExit("score_blind: no artriage binary; build it or set ARTRIAGE_BIN")
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+
+
+def classify(binary, log, tmp, outcome, baseline=None):
+    """Returns (class, line) of the primary finding, ('none', 0) when there is none."""
+    case = os.path.join(tmp, "case.log")
+    shutil.copyfile(log, case)
+    cmd = [binary, "classify", case, "-o", "json"]
+    if outcome:
+        cmd += ["--outcome", outcome]
+    if baseline:
+        base = os.path.join(tmp, "baseline.log")
+        shutil.copyfile(baseline, base)
+        cmd += ["--baseline", base]
+    p = subprocess.run(cmd, capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(cmd[1:]), p.returncode,
+                                                 p.stderr.decode(errors="replace").strip()[:300]))
+    res = json.loads(p.stdout)
+    prim = res.get("primary")
+    if not prim:
+        return "none", 0
+    return prim.get("class") or "none", int(prim.get("line") or 0)
+
+
+def baseline_supported(binary, tmp):
+    """True if `classify --baseline FILE` is accepted (exit status 0 on a tiny pair)."""
+    a = os.path.join(tmp, "probe.log")
+    b = os.path.join(tmp, "probe-base.log")
+    with open(a, "w") as f:
+        f.write("step 1\nerror: something broke\nexit 1\n")
+    with open(b, "w") as f:
+        f.write("step 1\nexit 0\n")
+    p = subprocess.run([binary, "classify", a, "--outcome", "failed", "-o", "json", "--baseline", b],
+                       capture_output=True, timeout=60)
+    return p.returncode == 0
+
+
+def score_blind4(binary, tmp, verbose):
+    rows = read_tsv(os.path.join(BLIND4, "labels.tsv"))
+    ok_class = ok_line = near = fail_n = 0
+    false_prim = success_n = 0
+    errors = 0
+    per = collections.Counter()
+    hit = collections.Counter()
+    for r in rows:
+        want, want_line = r["primary"], int(r["line"] or 0)
+        try:
+            got, got_line = classify(binary, os.path.join(BLIND4, r["file"]), tmp,
+                                     None if want == "none" else "failed")
+        except RuntimeError as e:
+            errors += 1
+            got, got_line = "ERROR", 0
+            print("  error %s: %s" % (r["file"], e))
+        per[want] += 1
+        if want == "none":
+            success_n += 1
+            if got != "none":
+                false_prim += 1
+        else:
+            fail_n += 1
+        if got == want:
+            ok_class += 1
+            hit[want] += 1
+            if got_line == want_line:
+                ok_line += 1
+            if want != "none" and abs(got_line - want_line) <= NEAR:
+                near += 1
+        if verbose:
+            mark = "ok " if got == want and got_line == want_line else ("cls" if got == want else "BAD")
+            print("  %s %-52s want %-27s %4d  got %-27s %4d" % (mark, r["file"][:52], want, want_line, got, got_line))
+    n = len(rows)
+    print("classify-blind4: %d logs (%d failed, %d successful)%s" % (n, fail_n, success_n,
+                                                                      ", %d classify errors" % errors if errors else ""))
+    print("  class accuracy      %5.1f%% (%d/%d)" % (100.0 * ok_class / n, ok_class, n))
+    print("  exact-line accuracy %5.1f%% (%d/%d; class right and line equal, 'none' counts with line 0)"
+          % (100.0 * ok_line / n, ok_line, n))
+    print("  near-line (±%d)      %5.1f%% (%d/%d failed logs; class right)" % (NEAR, 100.0 * near / max(fail_n, 1), near, fail_n))
+    print("  false primaries on successful logs: %d/%d" % (false_prim, success_n))
+    print("  recall by class: " + ", ".join("%s %d/%d" % (c, hit[c], per[c]) for c in sorted(per)))
+
+
+def score_ci(binary, tmp, verbose):
+    labels = {r["file"]: r for r in read_tsv(os.path.join(CIBLIND, "labels.tsv"))}
+    ranges = collections.defaultdict(list)
+    for r in read_tsv(os.path.join(CIBLIND, "ranges.tsv")):
+        ranges[r["file"]].append((int(r["start"]), int(r["end"])))
+    use_base = baseline_supported(binary, tmp)
+    modes = [("alone", False)] + ([("with baseline", True)] if use_base else [])
+    n = len(labels)
+    print("ci-blind: %d failing builds, each with a passing twin; --baseline %s" %
+          (n, "supported" if use_base else "not supported by this binary (alone only)"))
+    for mode, with_base in modes:
+        in_range = ok_class = ok_line = errors = 0
+        pass_false = 0
+        for f in sorted(labels):
+            r = labels[f]
+            log = os.path.join(CIBLIND, f)
+            twin = os.path.join(CIBLIND, f.replace("-fail.log", "-pass.log"))
+            try:
+                got, got_line = classify(binary, log, tmp, "failed", twin if with_base else None)
+            except RuntimeError as e:
+                errors += 1
+                got, got_line = "ERROR", 0
+                print("  error %s (%s): %s" % (f, mode, e))
+            inside = any(a <= got_line <= b for a, b in ranges[f])
+            in_range += inside
+            ok_class += got == r["primary"]
+            ok_line += got == r["primary"] and got_line == int(r["line"])
+            if verbose:
+                print("  %s %s %-13s want %-27s %4d %-18s got %-27s %4d" % (
+                    "in " if inside else "OUT", f, mode, r["primary"], int(r["line"]),
+                    ",".join("%d-%d" % x for x in ranges[f])[:18], got, got_line))
+        if not with_base:
+            # The passing twins, classified on their own, should get no primary.
+            for f in sorted(labels):
+                twin = os.path.join(CIBLIND, f.replace("-fail.log", "-pass.log"))
+                try:
+                    got, _ = classify(binary, twin, tmp, None)
+                except RuntimeError as e:
+                    errors += 1
+                    got = "ERROR"
+                    print("  error %s: %s" % (os.path.basename(twin), e))
+                pass_false += got != "none"
+        print("  [%s] primary line inside a marked range %5.1f%% (%d/%d)" % (mode, 100.0 * in_range / n, in_range, n))
+        print("  [%s] class accuracy %5.1f%% (%d/%d), exact line %5.1f%% (%d/%d)%s" % (
+            mode, 100.0 * ok_class / n, ok_class, n, 100.0 * ok_line / n, ok_line, n,
+            ", %d classify errors" % errors if errors else ""))
+        if not with_base:
+            print("  [passing twins, no --outcome] false primaries: %d/%d" % (pass_false, n))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
+    ap.add_argument("--set", choices=("blind4", "ci", "both"), default="both")
+    args = ap.parse_args()
+    binary = find_bin()
+    with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
+        if args.set in ("blind4", "both"):
+            score_blind4(binary, tmp, args.verbose)
+        if args.set in ("ci", "both"):
+            score_ci(binary, tmp, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
