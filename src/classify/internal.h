@@ -14,7 +14,7 @@
 #include <hs/hs.h>
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-5"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-6"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
@@ -28,6 +28,11 @@ enum rule_marker {
     MARK_GIT_PRESENT,       /* @git-present: git ran fine */
     MARK_CMD_START,         /* @command-start: the runner started a command */
     MARK_CMD_END,           /* @command-end: the runner's command completed */
+    MARK_SCRIPT_START,      /* @script-start: a CI step echoes its script (##[group]Run) */
+    MARK_SCRIPT_END,        /* @script-end: the echoed script ends (##[endgroup]) */
+    MARK_STEP_START,        /* @step-start: a CI step's command echo ("$ make test") */
+    MARK_STEP_FAILED,       /* @step-failed: a step/build ended failing (exit code N) */
+    MARK_RESOLVED,          /* @resolved: a merge/rebase conflict was resolved */
     MARK_COUNT
 };
 
