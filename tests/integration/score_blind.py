@@ -16,7 +16,9 @@ the builds are scored alone and, if the binary accepts `--baseline FILE`,
 again with the passing twin as baseline.
 
 Line numbers in the labels and ranges count LF, CRLF and a lone CR as line
-ends; the classifier's `line` is compared as it is.
+ends; as in the outside measurement (BENCHMARKS.md), a lone CR is turned into
+a line end before the log is handed to the classifier, whose `line` is then
+compared as it is.
 
 Usage: score_blind.py [-v] [--set blind4|ci|both]
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
@@ -53,16 +55,27 @@ def read_tsv(path):
         return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
 
 
+def handover(src, dst):
+    """Copies a log as the outside measurement hands it over (BENCHMARKS.md):
+    lines numbered by LF, a lone CR turned into a line end first, so that
+    the classifier's line numbers and the labels' count the same lines."""
+    with open(src, "rb") as f:
+        data = f.read()
+    data = data.replace(b"\r\n", b"\0crlf\0").replace(b"\r", b"\n").replace(b"\0crlf\0", b"\r\n")
+    with open(dst, "wb") as f:
+        f.write(data)
+
+
 def classify(binary, log, tmp, outcome, baseline=None):
     """Returns (class, line) of the primary finding, ('none', 0) when there is none."""
     case = os.path.join(tmp, "case.log")
-    shutil.copyfile(log, case)
+    handover(log, case)
     cmd = [binary, "classify", case, "-o", "json"]
     if outcome:
         cmd += ["--outcome", outcome]
     if baseline:
         base = os.path.join(tmp, "baseline.log")
-        shutil.copyfile(baseline, base)
+        handover(baseline, base)
         cmd += ["--baseline", base]
     p = subprocess.run(cmd, capture_output=True, timeout=120)
     if p.returncode != 0:
