@@ -137,6 +137,28 @@ void classify_add_signal(struct classify_ctx *c, const struct classify_signal *s
 void classify_add_finding(struct classify_ctx *c, const char *class_id, const char *rule_id,
                           int weight, const char *text, const char *hint);
 
+/* ---- baselines ---------------------------------------------------------- */
+
+/* The log of a passing run of the same job: its lines, normalised (ANSI
+ * codes, blank runs, and words holding a digit or naming a /tmp/ file
+ * masked: times, durations, counters, hashes, ids) and hashed, one pass
+ * over the bytes. A context given a baseline sets aside findings on lines
+ * the passing run also printed (CLASSIFY_F_BASELINE) and points "unknown"
+ * at the first failure line that is new. Feed chunks of any size, then
+ * finish (a last line without newline). The caller frees it, after the
+ * last context that uses it. */
+struct classify_baseline;
+
+struct classify_baseline *classify_baseline_new(void);
+void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t n);
+void classify_baseline_finish(struct classify_baseline *b);
+size_t classify_baseline_lines(const struct classify_baseline *b);
+/* Whether a line (raw, as a finding's text) normalises to one of b's. */
+bool classify_baseline_has(const struct classify_baseline *b, const char *line, size_t n);
+void classify_baseline_free(struct classify_baseline *b);
+/* c reads b (borrowed) from now on; set it before feeding. NULL: none. */
+void classify_set_baseline(struct classify_ctx *c, const struct classify_baseline *b);
+
 /* ---- results ------------------------------------------------------------ */
 
 enum {

@@ -117,6 +117,8 @@ struct classify_ctx {
     char *fail_rule;
     struct steprec *steps;
     size_t nsteps, capsteps;
+    const struct classify_baseline *baseline; /* borrowed, or NULL */
+    int64_t fail_line;         /* line of fail_text */
     struct failmark step_fail; /* the first failure line of the current step */
     struct failmark dec_fail;  /* ... of the step the last @step-failed ended */
     bool sig_failure, sig_success;
@@ -203,6 +205,8 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
 }
 
 void classify_set_outcome(struct classify_ctx *c, enum classify_outcome outcome) { c->outcome = outcome; }
+
+void classify_set_baseline(struct classify_ctx *c, const struct classify_baseline *b) { c->baseline = b; }
 
 static void finding_free(struct classify_finding *f)
 {
@@ -323,12 +327,16 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     }
     if (c->mark_first[m] < 0) c->mark_first[m] = line;
     c->mark_last[m] = line;
-    if (m == MARK_FAILURE && !c->fail_text) {
+    /* a failure line the passing run printed too is not where this run
+     * failed: "unknown" points at the first new one */
+    bool known = m == MARK_FAILURE && c->baseline && classify_baseline_has(c->baseline, text, tlen);
+    if (m == MARK_FAILURE && !known && !c->fail_text) {
         c->fail_text = text_copy(text, tlen);
         c->fail_off = offset;
+        c->fail_line = line;
         c->fail_rule = xstrdup(r->id);
     }
-    if (m == MARK_FAILURE && c->step_fail.line < 0)
+    if (m == MARK_FAILURE && !known && c->step_fail.line < 0)
         failmark_set(&c->step_fail, line, offset, text_copy(text, tlen));
     /* the step that ended failing: its first failure line (the two
      * markers may come in either order on one line) */
@@ -336,8 +344,6 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
         failmark_set(&c->dec_fail, c->step_fail.line, c->step_fail.off, xstrdup(c->step_fail.text));
 }
-
-static size_t skip_log_prefix(const char *s, size_t n);
 
 /* A line a CI runner echoed as script text: inside an open "##[group]Run"
  * echo, a command-echo line, or printed in the cyan GitHub Actions uses for
@@ -349,7 +355,7 @@ static bool script_line(const struct classify_ctx *c, int64_t line, const char *
         /* an echo with no end for this long was cut from the log */
         if (k->line == line || (k->script_end < 0 && line - k->line <= SCRIPT_SPAN)) return true;
     }
-    size_t at = skip_log_prefix(text, tlen);
+    size_t at = classify_skip_log_prefix(text, tlen);
     return tlen - at >= 7 && memcmp(text + at, "\x1b[36;1m", 7) == 0;
 }
 
@@ -564,11 +570,47 @@ static bool skip_word(const char *s, size_t n, size_t *at, const char *w)
     return true;
 }
 
-static size_t skip_log_prefix(const char *s, size_t n)
+/* BuildKit's "#5 0.245 " (step number, seconds since the step began)
+ * before each line of a RUN step's output. */
+static size_t skip_buildkit(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n < 4 || s[0] != '#') return 0;
+    for (i = 1; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+    if (i == 1 || i >= n || s[i] != ' ') return 0;
+    size_t d = ++i;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+    if (i == d || i >= n || s[i] != '.') return 0;
+    for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+    return i > d ? i : 0;
+}
+
+/* A syslog-style stamp: "Mar 19 01:20:25", optionally " PM" (as hosted
+ * build services print it). */
+static size_t skip_syslog(const char *s, size_t n)
+{
+    static const char shape[] = "Aaa dd dd:dd:dd";
+    size_t i = 0;
+    for (; shape[i]; i++) {
+        if (i >= n) return 0;
+        unsigned char ch = (unsigned char)s[i];
+        bool ok = shape[i] == 'A'   ? ch >= 'A' && ch <= 'Z'
+                  : shape[i] == 'a' ? ch >= 'a' && ch <= 'z'
+                  : shape[i] == 'd' ? (ch >= '0' && ch <= '9') || (i == 4 && ch == ' ')
+                                    : ch == (unsigned char)shape[i];
+        if (!ok) return 0;
+    }
+    if (i + 3 <= n && s[i] == ' ' && (s[i + 1] == 'A' || s[i + 1] == 'P') && s[i + 2] == 'M') i += 3;
+    return i;
+}
+
+size_t classify_skip_log_prefix(const char *s, size_t n)
 {
     size_t at = 0;
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 3; round++) {
         size_t k = skip_stamp(s + at, n - at);
+        if (k == 0) k = skip_buildkit(s + at, n - at);
+        if (k == 0) k = skip_syslog(s + at, n - at);
         if (k == 0 && n - at > 5 && memcmp(s + at, "[pod/", 5) == 0) {
             const char *e = memchr(s + at, ']', n - at < 256 ? n - at : 256);
             if (e) k = (size_t)(e - (s + at)) + 1;
@@ -949,7 +991,7 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
                 if (ts + CLASSIFY_TEXT_MAX < te) te = ts + CLASSIFY_TEXT_MAX;
             }
             size_t nc = gather(c, a, b);
-            size_t vs = ws == ls && we > ws ? ws + skip_log_prefix(sb + ws, we - ws) : ws;
+            size_t vs = ws == ls && we > ws ? ws + classify_skip_log_prefix(sb + ws, we - ws) : ws;
             if (we > ws || nc)
                 eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, lineno, offset, buf + ts,
                           te - ts);
@@ -1485,6 +1527,17 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     if (aside)
         buf_printf(&ex, "%zu finding(s) set aside: a command line, a search's output, output the "
                         "command's own text matches, or a command re-run cleanly later\n", aside);
+    size_t nbase = 0;
+    for (size_t i = 0; c->baseline && i < n; i++) {
+        struct classify_finding *f = &res->findings[i];
+        if (f->line <= 0 || !f->text || (f->flags & CLASSIFY_F_CALLER)) continue;
+        if (!classify_baseline_has(c->baseline, f->text, strlen(f->text))) continue;
+        f->flags |= CLASSIFY_F_BASELINE;
+        nbase++;
+    }
+    if (c->baseline)
+        buf_printf(&ex, "baseline: %zu lines of a passing run; %zu finding(s) set aside as also in the "
+                        "passing run\n", classify_baseline_lines(c->baseline), nbase);
     size_t nscript = 0;
     for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
     if (nscript)
@@ -1535,7 +1588,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         static const char *const names[] = {
             "the earliest cause among those within 20 of the strongest weight",
             "no strong cause; the earliest weak finding",
-            "every cause was retried or recovered; the earliest of them",
+            "every cause was set aside (retried, recovered, script text, an earlier step, or also "
+            "in the passing run); the earliest of them",
             "a finding supplied by the caller"};
         if (best >= 0) pool_name = names[pass];
     }
@@ -1595,8 +1649,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         res->primary.class_id = xstrdup("unknown");
         /* the first failure line of the step the run failed on, else the first one */
         bool dec = c->dec_fail.line > 0;
-        res->primary.line = dec ? c->dec_fail.line
-                                : c->mark_first[MARK_FAILURE] > 0 ? c->mark_first[MARK_FAILURE] : 0;
+        res->primary.line = dec ? c->dec_fail.line : c->fail_text ? c->fail_line : 0;
         res->primary.offset = res->primary.line ? (dec ? c->dec_fail.off : c->fail_off) : -1;
         res->primary.text = res->primary.line ? xstrdup(dec ? c->dec_fail.text : c->fail_text) : NULL;
         res->primary.hint = xstrdup("No rule names a cause: read the lines just before the first failure.");

@@ -955,6 +955,92 @@ START_TEST(resolved_conflict_and_echoed_arguments)
 }
 END_TEST
 
+static struct classify_baseline *baseline_of(const char *text, size_t cut)
+{
+    struct classify_baseline *b = classify_baseline_new();
+    size_t n = strlen(text);
+    if (cut > n) cut = n;
+    classify_baseline_feed(b, text, cut); /* in two chunks: a line may be split */
+    classify_baseline_feed(b, text + cut, n - cut);
+    classify_baseline_finish(b);
+    return b;
+}
+
+START_TEST(baseline_normalises_and_demotes)
+{
+    ck_assert_ptr_nonnull(shipped);
+    static const char pass[] =
+        "2024-05-01T10:00:00.1000000Z npm WARN deprecated left-pad@1.3.0\n"
+        "\x1b[31mError: connect ECONNREFUSED 127.0.0.1:6379\x1b[0m (cache warm-up, ignored) in 12ms\n"
+        "/tmp/tmpXkq/build.sh: line 4: shellcheck: command not found\n"
+        "GreeterTest > testGreeting PASSED\n"
+        "1 test completed, 0 failed\n"
+        "done";
+    for (size_t cut = 0; cut < sizeof pass; cut += 7) {
+        struct classify_baseline *b = baseline_of(pass, cut);
+        ck_assert_uint_eq(classify_baseline_lines(b), 6);
+        /* times, durations, counters, ANSI codes, blanks and temp names masked */
+        static const char same[] = "2025-01-02T03:04:05.9Z   Error: connect ECONNREFUSED 10.1.2.3:6379 (cache warm-up, ignored) in 340ms";
+        ck_assert(classify_baseline_has(b, same, strlen(same)));
+        ck_assert(classify_baseline_has(b, "/tmp/abcdef/build.sh: line 9: shellcheck: command not found", 59));
+        ck_assert(classify_baseline_has(b, "done", 4));
+        /* but "1 failed" is not "0 failed" */
+        ck_assert(!classify_baseline_has(b, "1 test completed, 1 failed", 26));
+        ck_assert(!classify_baseline_has(b, "Error: connect ECONNREFUSED 127.0.0.1:5432 (db)", 47));
+        classify_baseline_free(b);
+    }
+    /* a finding the passing run printed too is set aside: the new one wins */
+    static const char fail[] =
+        "Error: connect ECONNREFUSED 127.0.0.1:6379 (cache warm-up, ignored) in 9ms\n"
+        "GreeterTest > testGreeting FAILED\n"
+        "1 test completed, 1 failed\n"
+        "exit code 1\n";
+    struct classify_baseline *b = baseline_of(pass, 0);
+    struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    classify_set_baseline(c, b);
+    classify_feed(c, fail, sizeof fail - 1);
+    struct classify_result *r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert(has_finding(r, 1, CLASSIFY_F_BASELINE));
+    ck_assert_ptr_nonnull(strstr(r->explain, "also in the passing run"));
+    classify_result_free(r);
+    classify_free(c);
+    /* without the baseline the earlier connection error is the cause */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, fail, sizeof fail - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    classify_result_free(r);
+    /* unknown: the first failure line that is new against the baseline */
+    static const char odd[] = "Error: widget not calibrated\nError: gizmo out of range\nexit 3\n";
+    classify_baseline_free(b);
+    b = baseline_of("Error: widget not calibrated\n", 0);
+    c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    classify_set_baseline(c, b);
+    classify_feed(c, odd, sizeof odd - 1);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_free(c);
+    classify_baseline_free(b);
+}
+END_TEST
+
+START_TEST(buildkit_and_syslog_prefixes)
+{
+    /* BuildKit's "#5 0.245 " and a syslog stamp before it are log prefixes:
+     * rules anchored at the tool's line start match after them */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "Mar 19 01:20:25 PM  #20 [frontend 4/6] RUN pnpm install\n"
+                              "Mar 19 01:20:26 PM  #20 0.766 /bin/sh: pnpm: not found\n"
+                              "#20 ERROR: process \"/bin/sh -c pnpm install\" did not complete successfully: exit code: 127\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-executable");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+}
+END_TEST
+
 static char *only_literal(const char *pattern)
 {
     char **ls = NULL;
@@ -1077,6 +1163,8 @@ int main(void)
     tcase_add_test(tc, error_continued_past_is_not_the_cause);
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
+    tcase_add_test(tc, baseline_normalises_and_demotes);
+    tcase_add_test(tc, buildkit_and_syslog_prefixes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
