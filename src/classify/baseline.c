@@ -5,10 +5,10 @@
  * distinct line. */
 #include "classify/internal.h"
 #include "util/xalloc.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define WORD_MAX 128 /* longer words are hashed as they are */
 #define TMP_TAIL 0x2f746d702full /* "/tmp/" as the last five bytes emitted */
 
 struct classify_baseline {
@@ -19,115 +19,103 @@ struct classify_baseline {
     size_t ncarry, carried;        /* bytes kept; bytes of that line seen */
 };
 
-/* The normaliser's state within one line. */
-struct baseline_norm {
-    uint64_t h;
-    int esc;        /* 0 text, 1 after ESC, 2 inside a CSI sequence */
-    bool space;     /* a blank is pending (collapsed, dropped at the ends) */
-    bool any;       /* the line has emitted something */
-    bool digit;     /* the word holds a digit */
-    bool after_tmp; /* the word follows "/tmp/": a temporary name */
-    uint64_t tail;  /* the last bytes emitted, to see "/tmp/" */
-    size_t wl;
-    char word[WORD_MAX];
-};
-
 static const uint64_t FNV_OFF = 1469598103934665603ull, FNV_PRIME = 1099511628211ull;
 
-static void emit(struct baseline_norm *n, unsigned char ch)
+enum { C_OTHER, C_WORD, C_DIGIT, C_ZERO, C_SPACE, C_ESC };
+
+static unsigned char byte_class[256];
+
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static void classes_fill(void)
 {
-    if (n->space && n->any) n->h = (n->h ^ ' ') * FNV_PRIME;
-    n->space = false;
-    n->any = true;
-    n->h = (n->h ^ ch) * FNV_PRIME;
-    n->tail = n->tail << 8 | ch;
+    for (int ch = 0; ch < 256; ch++) {
+        unsigned char k = C_OTHER;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch >= 0x80) k = C_WORD;
+        else if (ch == '0') k = C_ZERO;
+        else if (ch >= '1' && ch <= '9') k = C_DIGIT;
+        else if (ch == ' ' || ch == '\t' || ch == '\r') k = C_SPACE;
+        else if (ch == 0x1b) k = C_ESC;
+        byte_class[ch] = k;
+    }
 }
 
-/* A word holding a digit (a time, duration, counter, id, hash) or naming
- * a temporary file becomes "1": runs differ in these and nothing else. A
- * plain zero stays "0", so that "1 failed" is not "0 failed" (unless it is
- * part of a time or decimal: 10:00:00, 0.25s). next: the byte after it. */
-static void word_end(struct baseline_norm *n, unsigned char next)
-{
-    if (n->wl == 0) return;
-    if (n->digit || n->after_tmp) {
-        bool zero = !n->after_tmp;
-        for (size_t i = 0; i < n->wl && zero; i++) zero = n->word[i] == '0';
-        unsigned char prev = (unsigned char)(n->tail & 0xff);
-        if (prev == '.' || prev == ':' || next == '.' || next == ':') zero = false;
-        emit(n, zero ? '0' : '1');
-    } else {
-        for (size_t i = 0; i < n->wl; i++) emit(n, (unsigned char)n->word[i]);
-    }
-    n->wl = 0;
-    n->digit = false;
-    n->after_tmp = false;
-}
+static void classes_init(void) { pthread_once(&classes_once, classes_fill); }
 
-static bool word_byte(unsigned char ch)
+/* The hash of a line after its log prefix (a timestamp, a pod prefix: one
+ * run's log may carry stamps the other's lacks), normalised: ANSI CSI
+ * sequences dropped, runs of blanks collapsed and trimmed, and a word
+ * holding a digit (a time, duration, counter, id, hash) or following
+ * "/tmp/" (a temporary name) replaced by "1" — runs differ in these and
+ * nothing else. A plain zero stays "0", so "1 failed" is not "0 failed",
+ * unless it is part of a time or decimal (10:00:00, 0.25s). 0: nothing in
+ * the line. One pass, no copy. */
+static uint64_t line_hash(const char *str, size_t len)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_' || ch >= 0x80;
-}
-
-static void norm_reset(struct baseline_norm *n)
-{
-    memset(n, 0, sizeof *n);
-    n->h = FNV_OFF;
-}
-
-/* Feeds one byte of a line (not its '\n'). */
-static void norm_byte(struct baseline_norm *n, unsigned char ch)
-{
-    if (n->esc == 1) {
-        n->esc = ch == '[' ? 2 : 0;
-        return;
-    }
-    if (n->esc == 2) {
-        if (ch >= 0x40 && ch <= 0x7e) n->esc = 0;
-        return;
-    }
-    if (ch == 0x1b) {
-        word_end(n, 0);
-        n->esc = 1;
-        return;
-    }
-    if (word_byte(ch)) {
-        if (n->wl == 0) n->after_tmp = (n->tail & 0xffffffffffull) == TMP_TAIL;
-        if (ch >= '0' && ch <= '9') n->digit = true;
-        if (n->wl == WORD_MAX) {
-            for (size_t i = 0; i < n->wl; i++) emit(n, (unsigned char)n->word[i]);
-            n->wl = 0;
-        }
-        n->word[n->wl++] = (char)ch;
-        return;
-    }
-    word_end(n, ch);
-    if (ch == ' ' || ch == '\t' || ch == '\r') {
-        n->space = true;
-        return;
-    }
-    emit(n, ch);
-}
-
-/* The hash of a whole normalised line; 0 for a line with nothing in it. */
-static uint64_t norm_end(struct baseline_norm *n)
-{
-    word_end(n, 0);
-    uint64_t h = n->any ? (n->h ? n->h : 1) : 0;
-    norm_reset(n);
-    return h;
-}
-
-/* The hash of a line after its log prefix (a timestamp, a pod prefix):
- * one run's log may carry stamps that the other's lacks. */
-static uint64_t line_hash(const char *s, size_t len)
-{
-    struct baseline_norm n;
-    norm_reset(&n);
+    const unsigned char *s = (const unsigned char *)str;
     if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
-    for (size_t i = classify_skip_log_prefix(s, len); i < len; i++) norm_byte(&n, (unsigned char)s[i]);
-    return norm_end(&n);
+    size_t i = classify_skip_log_prefix(str, len);
+    uint64_t h = FNV_OFF, w = 0, tail = 0;
+    bool any = false, space = false, inword = false, digit = false, zero = false, tmp = false;
+    unsigned char before = 0, last = 0; /* the byte before the word; the last one taken */
+    for (; i < len; i++) {
+        unsigned char ch = s[i];
+        unsigned k = byte_class[ch];
+        if (k == C_WORD || k == C_DIGIT || k == C_ZERO) {
+            if (!inword) {
+                inword = true;
+                digit = false;
+                zero = true;
+                w = FNV_OFF;
+                before = last;
+                tmp = (tail & 0xffffffffffull) == TMP_TAIL;
+            }
+            w = (w ^ ch) * FNV_PRIME;
+            digit |= k != C_WORD;
+            zero &= k == C_ZERO;
+            last = ch;
+            tail = tail << 8 | ch;
+            continue;
+        }
+        if (inword) {
+            inword = false;
+            if (digit || tmp) {
+                bool z = zero && !tmp && before != '.' && before != ':' && ch != '.' && ch != ':';
+                w = z ? '0' : '1';
+            }
+            if (space && any) h = (h ^ ' ') * FNV_PRIME;
+            space = false;
+            any = true;
+            h = (h ^ w) * FNV_PRIME;
+            h ^= h >> 31;
+        }
+        if (k == C_ESC) { /* ESC [ params final: a colour code */
+            if (i + 1 < len && s[i + 1] == '[') {
+                i += 2;
+                while (i < len && (s[i] < 0x40 || s[i] > 0x7e)) i++;
+            }
+            continue;
+        }
+        if (k == C_SPACE) {
+            space = true;
+            continue;
+        }
+        if (space && any) h = (h ^ ' ') * FNV_PRIME;
+        space = false;
+        any = true;
+        h = (h ^ ch) * FNV_PRIME;
+        last = ch;
+        tail = tail << 8 | ch;
+    }
+    if (inword) {
+        if (digit || tmp) w = zero && !tmp && before != '.' && before != ':' ? '0' : '1';
+        if (space && any) h = (h ^ ' ') * FNV_PRIME;
+        any = true;
+        h = (h ^ w) * FNV_PRIME;
+        h ^= h >> 31;
+    }
+    if (!any) return 0;
+    return h ? h : 1;
 }
 
 static void set_add(struct classify_baseline *b, uint64_t h)
@@ -156,6 +144,7 @@ static void set_add(struct classify_baseline *b, uint64_t h)
 
 struct classify_baseline *classify_baseline_new(void)
 {
+    classes_init();
     return xcalloc(1, sizeof(struct classify_baseline));
 }
 
@@ -201,6 +190,7 @@ size_t classify_baseline_lines(const struct classify_baseline *b) { return b ? b
 bool classify_baseline_has(const struct classify_baseline *b, const char *line, size_t len)
 {
     if (!b || !b->cap || !line) return false;
+    classes_init();
     uint64_t h = line_hash(line, len);
     if (!h) return false;
     size_t j = (size_t)(h & (b->cap - 1));
