@@ -75,6 +75,20 @@ def classify(binary, log, tmp, outcome, baseline=None):
     return prim.get("class") or "none", int(prim.get("line") or 0)
 
 
+def lf_to_cr_spans(path):
+    """For each LF-numbered line (CRLF counts once), the span of line numbers it covers when a
+    lone CR also ends a line, as used by labels.tsv and ranges.tsv: {lf_line: (first, last)}."""
+    with open(path, "rb") as f:
+        data = f.read()
+    spans = {}
+    n = 1
+    for k, line in enumerate(data.split(b"\n"), 1):
+        lone = line.rstrip(b"\r").count(b"\r")
+        spans[k] = (n, n + lone)
+        n += 1 + lone
+    return spans
+
+
 def baseline_supported(binary, tmp):
     """True if `classify --baseline FILE` is accepted (exit status 0 on a tiny pair)."""
     a = os.path.join(tmp, "probe.log")
@@ -144,6 +158,7 @@ def score_ci(binary, tmp, verbose):
           (n, "supported" if use_base else "not supported by this binary (alone only)"))
     for mode, with_base in modes:
         in_range = ok_class = ok_line = errors = 0
+        in_range_lf = 0
         pass_false = 0
         for f in sorted(labels):
             r = labels[f]
@@ -157,6 +172,9 @@ def score_ci(binary, tmp, verbose):
                 print("  error %s (%s): %s" % (f, mode, e))
             inside = any(a <= got_line <= b for a, b in ranges[f])
             in_range += inside
+            # Diagnostic: the same check if the binary numbers lines by LF only.
+            lo, hi = lf_to_cr_spans(log).get(got_line, (0, 0))
+            in_range_lf += any(a <= hi and lo <= b for a, b in ranges[f])
             ok_class += got == r["primary"]
             ok_line += got == r["primary"] and got_line == int(r["line"])
             if verbose:
@@ -175,6 +193,8 @@ def score_ci(binary, tmp, verbose):
                     print("  error %s: %s" % (os.path.basename(twin), e))
                 pass_false += got != "none"
         print("  [%s] primary line inside a marked range %5.1f%% (%d/%d)" % (mode, 100.0 * in_range / n, in_range, n))
+        print("  [%s]   (diagnostic: %5.1f%% (%d/%d) if the binary's line is read as LF-only numbering,"
+              " a lone CR not ending a line)" % (mode, 100.0 * in_range_lf / n, in_range_lf, n))
         print("  [%s] class accuracy %5.1f%% (%d/%d), exact line %5.1f%% (%d/%d)%s" % (
             mode, 100.0 * ok_class / n, ok_class, n, 100.0 * ok_line / n, ok_line, n,
             ", %d classify errors" % errors if errors else ""))
