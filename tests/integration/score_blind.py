@@ -16,7 +16,8 @@ the builds are scored alone and, if the binary accepts `--baseline FILE`,
 again with the passing twin as baseline.
 
 Line numbers in the labels and ranges count LF, CRLF and a lone CR as line
-ends; the classifier's `line` is compared as it is.
+ends; each log is handed over with its lone CRs made LFs (as the outside
+measurement does), so the classifier's `line` is compared as it is.
 
 Usage: score_blind.py [-v] [--set blind4|ci|both]
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
@@ -25,6 +26,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,16 +55,27 @@ def read_tsv(path):
         return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
 
 
+def lone_cr_to_lf(src, dst):
+    """Copies src to dst with every lone CR (not followed by LF) made an LF, as the outside
+    measurement hands logs over (BENCHMARKS: lines numbered by LF, a lone CR treated as a
+    line end first), so that the classifier's LF numbering is the labels' numbering."""
+    with open(src, "rb") as f:
+        data = f.read()
+    data = re.sub(rb"\r(?!\n)", b"\n", data)
+    with open(dst, "wb") as f:
+        f.write(data)
+
+
 def classify(binary, log, tmp, outcome, baseline=None):
     """Returns (class, line) of the primary finding, ('none', 0) when there is none."""
     case = os.path.join(tmp, "case.log")
-    shutil.copyfile(log, case)
+    lone_cr_to_lf(log, case)
     cmd = [binary, "classify", case, "-o", "json"]
     if outcome:
         cmd += ["--outcome", outcome]
     if baseline:
         base = os.path.join(tmp, "baseline.log")
-        shutil.copyfile(baseline, base)
+        lone_cr_to_lf(baseline, base)
         cmd += ["--baseline", base]
     p = subprocess.run(cmd, capture_output=True, timeout=120)
     if p.returncode != 0:
