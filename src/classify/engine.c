@@ -121,6 +121,7 @@ struct classify_ctx {
     int64_t fail_line;         /* line of fail_text */
     struct failmark step_fail; /* the first failure line of the current step */
     struct failmark dec_fail;  /* ... of the step the last @step-failed ended */
+    struct failmark step_block, dec_block, first_block; /* the same for @error-block */
     bool sig_failure, sig_success;
     bool finished;
 };
@@ -200,6 +201,7 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     }
     for (int m = 0; m < MARK_COUNT; m++) c->mark_first[m] = c->mark_last[m] = -1;
     c->fail_off = -1;
+    c->step_fail.line = c->dec_fail.line = c->step_block.line = c->dec_block.line = c->first_block.line = -1;
     c->carry_line_off = -1;
     return c;
 }
@@ -247,6 +249,9 @@ void classify_free(struct classify_ctx *c)
     free(c->steps);
     free(c->step_fail.text);
     free(c->dec_fail.text);
+    free(c->step_block.text);
+    free(c->dec_block.text);
+    free(c->first_block.text);
     free(c);
 }
 
@@ -313,6 +318,7 @@ static void step_begin(struct classify_ctx *c, int64_t line, bool script)
     c->steps = xgrow(c->steps, &c->capsteps, c->nsteps + 1, sizeof *c->steps);
     c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line};
     failmark_set(&c->step_fail, -1, -1, NULL);
+    failmark_set(&c->step_block, -1, -1, NULL);
 }
 
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
@@ -343,6 +349,14 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     bool ended = m == MARK_STEP_FAILED || (m == MARK_FAILURE && c->mark_last[MARK_STEP_FAILED] == line);
     if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
         failmark_set(&c->dec_fail, c->step_fail.line, c->step_fail.off, xstrdup(c->step_fail.text));
+    if (m == MARK_ERROR_BLOCK && !(c->baseline && classify_baseline_has(c->baseline, text, tlen))) {
+        if (c->step_block.line < 0) failmark_set(&c->step_block, line, offset, text_copy(text, tlen));
+        if (c->first_block.line < 0) failmark_set(&c->first_block, line, offset, text_copy(text, tlen));
+    }
+    bool ended_block = m == MARK_STEP_FAILED ||
+                       (m == MARK_ERROR_BLOCK && c->mark_last[MARK_STEP_FAILED] == line);
+    if (ended_block && c->step_block.line > 0 && c->dec_block.line != c->step_block.line)
+        failmark_set(&c->dec_block, c->step_block.line, c->step_block.off, xstrdup(c->step_block.text));
 }
 
 /* A line a CI runner echoed as script text: inside an open "##[group]Run"
@@ -1647,11 +1661,16 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     } else if (c->outcome == CLASSIFY_OUTCOME_FAILED) {
         res->has_primary = true;
         res->primary.class_id = xstrdup("unknown");
-        /* the first failure line of the step the run failed on, else the first one */
-        bool dec = c->dec_fail.line > 0;
-        res->primary.line = dec ? c->dec_fail.line : c->fail_text ? c->fail_line : 0;
-        res->primary.offset = res->primary.line ? (dec ? c->dec_fail.off : c->fail_off) : -1;
-        res->primary.text = res->primary.line ? xstrdup(dec ? c->dec_fail.text : c->fail_text) : NULL;
+        /* the step the run failed on: the header of a tool's error block
+         * there, else its first failure line; without steps the first
+         * error block, else the first failure line */
+        const struct failmark *fm = c->dec_block.line > 0 ? &c->dec_block
+                                    : c->dec_fail.line > 0 ? &c->dec_fail
+                                    : c->first_block.line > 0 && c->mark_last[MARK_STEP_FAILED] < 0 ? &c->first_block
+                                    : NULL;
+        res->primary.line = fm ? fm->line : c->fail_text ? c->fail_line : 0;
+        res->primary.offset = res->primary.line ? (fm ? fm->off : c->fail_off) : -1;
+        res->primary.text = res->primary.line ? xstrdup(fm ? fm->text : c->fail_text) : NULL;
         res->primary.hint = xstrdup("No rule names a cause: read the lines just before the first failure.");
         res->primary.source = xstrdup("log");
         buf_printf(&ex, "no cause recognised: unknown%s\n",
@@ -1687,7 +1706,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     static const char *const mnames[MARK_COUNT] = {
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
         "workspace-present", "git-present", "command-start", "command-end", "script-start",
-        "script-end", "step-start", "step-failed", "resolved"};
+        "script-end", "step-start", "step-failed", "resolved", "error-block"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],

@@ -33,6 +33,7 @@ enum rule_marker {
     MARK_STEP_START,        /* @step-start: a CI step's command echo ("$ make test") */
     MARK_STEP_FAILED,       /* @step-failed: a step/build ended failing (exit code N) */
     MARK_RESOLVED,          /* @resolved: a merge/rebase conflict was resolved */
+    MARK_ERROR_BLOCK,       /* @error-block: a tool's header over its decisive error */
     MARK_COUNT
 };
 

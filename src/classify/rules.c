@@ -33,6 +33,7 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_STEP_START] = "@step-start",
     [MARK_STEP_FAILED] = "@step-failed",
     [MARK_RESOLVED] = "@resolved",
+    [MARK_ERROR_BLOCK] = "@error-block",
 };
 
 int classify_marker_of(const char *class_id)

@@ -1041,6 +1041,29 @@ START_TEST(buildkit_and_syslog_prefixes)
 }
 END_TEST
 
+START_TEST(unknown_points_at_the_tools_error_block)
+{
+    /* no rule names the cause: "unknown" points at the header of the tool's
+     * own error block in the failing step, not at the generic lines around */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ ./gradlew assemble\n"
+                              ":app:compileDebugNdk FAILED\n"
+                              "\n"
+                              "FAILURE: Build failed with an exception.\n"
+                              "\n"
+                              "* What went wrong:\n"
+                              "Execution failed for task ':app:compileDebugNdk'.\n"
+                              "> NDK not configured.\n"
+                              "\n"
+                              "BUILD FAILED\n"
+                              "The command \"./gradlew assemble\" exited with 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 6);
+    classify_result_free(r);
+}
+END_TEST
+
 static char *only_literal(const char *pattern)
 {
     char **ls = NULL;
@@ -1165,6 +1188,7 @@ int main(void)
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
     tcase_add_test(tc, baseline_normalises_and_demotes);
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
+    tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
