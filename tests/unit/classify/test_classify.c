@@ -1059,7 +1059,7 @@ START_TEST(unknown_points_at_the_tools_error_block)
                               "The command \"./gradlew assemble\" exited with 1.\n";
     struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
     ck_assert_str_eq(r->primary.class_id, "unknown");
-    ck_assert_int_eq(r->primary.line, 6);
+    ck_assert_int_eq(r->primary.line, 7);
     classify_result_free(r);
 }
 END_TEST
