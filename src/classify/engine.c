@@ -362,6 +362,30 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
 /* A line a CI runner echoed as script text: inside an open "##[group]Run"
  * echo, a command-echo line, or printed in the cyan GitHub Actions uses for
  * script text (ESC[36;1m right after the log prefix). */
+/* A line of source code that a tool quotes (pytest's traceback shows the
+ * test's code, "> raise ConnectionError(e)"): indented, an optional ">"
+ * marker, then a statement keyword. The error is on the lines the tool
+ * writes about it, not in the code. */
+static bool quoted_code(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    if (i < n && v[i] == '>') {
+        size_t m = ++i;
+        while (i < n && v[i] == ' ') i++;
+        if (i == m) return false; /* ">raise": not pytest's marker */
+    } else if (i == 0) {
+        return false;
+    }
+    static const char *const kw[] = {"raise ", "except ", "throw ", "throw new ", "catch (", "def ",
+                                     "return ", "elif ", "assert ", "import ", "from "};
+    for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++) {
+        size_t kl = strlen(kw[k]);
+        if (n - i >= kl && memcmp(v + i, kw[k], kl) == 0) return true;
+    }
+    return false;
+}
+
 static bool script_line(const struct classify_ctx *c, int64_t line, const char *text, size_t tlen)
 {
     if (c->nsteps > 0) {
@@ -698,7 +722,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script) flags |= CLASSIFY_F_SCRIPT;
+        if (script || quoted_code(view, vlen)) flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
             continue;
@@ -1555,8 +1579,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     size_t nscript = 0;
     for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
     if (nscript)
-        buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it\n",
-                   nscript);
+        buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it, "
+                        "or source code a tool quoted\n", nscript);
     int64_t step_start = 0;
     size_t passed = set_aside_passed(c, res->findings, n, &step_start);
     if (passed)
@@ -1632,6 +1656,10 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             for (int i = best - 1; i >= 0; i--) {
                 if (F[i].line <= 0 || F[i].line < F[best].line - BLOCK_SPAN) break;
                 if (F[i].line == F[best].line || F[i].weight < STRONG) continue;
+                /* set-aside lines (script text, quoted code, an earlier
+                 * step, the passing run's) are not part of the block;
+                 * retried attempts are */
+                if (F[i].flags & (CLASSIFY_F_ASIDE & ~CLASSIFY_F_TRANSIENT)) continue;
                 bool same = strcmp(F[i].class_id, F[best].class_id) == 0;
                 if (F[i].flags & CLASSIFY_F_TRANSIENT && !same) continue;
                 if (!same) break;

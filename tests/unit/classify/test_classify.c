@@ -1041,6 +1041,24 @@ START_TEST(buildkit_and_syslog_prefixes)
 }
 END_TEST
 
+START_TEST(quoted_source_is_not_output)
+{
+    /* pytest quotes the code of the failing frame: "raise ConnectionError"
+     * there is code; the E line below is the error */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "____ test_cookies ____\n"
+                              "        except socket.error as sockerr:\n"
+                              "            raise ConnectionError(sockerr)\n"
+                              ">           raise ConnectionError(e)\n"
+                              "E           ConnectionError: HTTPConnectionPool(host='x', port=80): Max retries exceeded\n"
+                              "1 failed, 85 passed in 6.57 seconds\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(unknown_points_at_the_tools_error_block)
 {
     /* no rule names the cause: "unknown" points at the header of the tool's
@@ -1189,6 +1207,7 @@ int main(void)
     tcase_add_test(tc, baseline_normalises_and_demotes);
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
+    tcase_add_test(tc, quoted_source_is_not_output);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
