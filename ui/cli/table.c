@@ -21,6 +21,8 @@ int cmd_note_rm(struct cli *cli, int argc, char **argv);
 int cmd_rerun(struct cli *cli, int argc, char **argv);
 int cmd_gc(struct cli *cli, int argc, char **argv);
 int cmd_view(struct cli *cli, int argc, char **argv);
+int cmd_completion(struct cli *cli, int argc, char **argv);
+int cmd_complete_words(struct cli *cli, int argc, char **argv);
 
 #define END {0, 0, 0, 0, 0, 0, 0}
 #define PHASES "Pending Running Succeeded Failed"
@@ -174,6 +176,17 @@ const struct cli_command cli_commands[] = {
      "Opens the console's log view on a file: the classifier's findings marked, ] and [ to go "
      "from one to the next, search and filter as in the console.",
      NULL, (const struct cli_option[]){END}, COMP_FILE, NULL, "artriage view build.log\n", 0},
+    {"completion", cmd_completion, "bash|zsh", "print a shell completion script",
+     "Prints a completion script for bash or zsh: commands, options, contexts from the "
+     "kubeconfig, namespaces and run names from the history cache. The installed package puts "
+     "them where bash-completion and zsh find them.",
+     NULL, (const struct cli_option[]){END}, COMP_WORDS, "bash zsh",
+     "source <(artriage completion bash)\tcomplete in this shell\n"
+     "artriage completion zsh > ~/.zfunc/_artriage\n",
+     0},
+    /* hidden: the completion scripts' source of candidates */
+    {"__complete", cmd_complete_words, "WORD...", "completion candidates for the last WORD", "", NULL,
+     (const struct cli_option[]){END}, COMP_NONE, NULL, "", CLI_CMD_HIDDEN},
     {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
