@@ -23,6 +23,7 @@ int cmd_gc(struct cli *cli, int argc, char **argv);
 int cmd_view(struct cli *cli, int argc, char **argv);
 int cmd_completion(struct cli *cli, int argc, char **argv);
 int cmd_complete_words(struct cli *cli, int argc, char **argv);
+int cmd_man(struct cli *cli, int argc, char **argv);
 
 #define END {0, 0, 0, 0, 0, 0, 0}
 #define PHASES "Pending Running Succeeded Failed"
@@ -90,7 +91,7 @@ const struct cli_command cli_commands[] = {
      "text|json",
      (const struct cli_option[]){
          {"run", 0, "RUN", "classify a run's logs, status and pods instead of a file", COMP_RUN, 0, 0},
-         {"outcome", 0, "OUTCOME", "what the run's outcome was: failed, succeeded or unknown", COMP_WORDS, "failed succeeded unknown", 0},
+         {"outcome", 0, "failed|succeeded|unknown", "what the run's outcome was", COMP_WORDS, "failed succeeded unknown", 0},
          {"explain", 0, NULL, "show which rules matched where, and why the primary won", COMP_NONE, 0, 0},
          END},
      COMP_FILE, NULL,
@@ -154,7 +155,7 @@ const struct cli_command cli_commands[] = {
      (const struct cli_option[]){
          {"head", 0, "BRANCH", "the new attempt's head branch", COMP_NONE, 0, 0},
          {"name", 0, "NAME", "the new run's name instead of the next attempt's", COMP_NONE, 0, 0},
-         {"image", 0, "IMAGE", "keep, default, or an image reference", COMP_WORDS, "keep default", 0},
+         {"image", 0, "keep|default|REF", "keep the pinned image, drop it for the controller's default, or set REF", COMP_WORDS, "keep default", 0},
          {"dry-run", 0, NULL, "only the server dry run; nothing is created", COMP_NONE, 0, 0},
          {"yes", 'y', NULL, "create without asking", COMP_NONE, 0, 0},
          END},
@@ -184,9 +185,11 @@ const struct cli_command cli_commands[] = {
      "source <(artriage completion bash)\tcomplete in this shell\n"
      "artriage completion zsh > ~/.zfunc/_artriage\n",
      0},
-    /* hidden: the completion scripts' source of candidates */
+    /* hidden: the completion scripts' source of candidates; the man page generator (build) */
     {"__complete", cmd_complete_words, "WORD...", "completion candidates for the last WORD", "", NULL,
      (const struct cli_option[]){END}, COMP_NONE, NULL, "", CLI_CMD_HIDDEN},
+    {"__man", cmd_man, "TEMPLATE", "the man page from its template", "", NULL,
+     (const struct cli_option[]){END}, COMP_FILE, NULL, "", CLI_CMD_HIDDEN},
     {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
@@ -199,8 +202,7 @@ const struct cli_command *cli_find_command(const char *name)
 
 static void put_opt_synopsis(struct buf *b, const struct cli_option *o)
 {
-    if (o->shrt && !o->arg) buf_printf(b, " [-%c]", o->shrt);
-    else if (o->arg) buf_printf(b, " [--%s %s]", o->lng, o->arg);
+    if (o->arg) buf_printf(b, " [--%s %s]", o->lng, o->arg);
     else buf_printf(b, " [--%s]", o->lng);
     if (o->flags & CLI_OPT_REPEAT) buf_puts(b, "...");
 }
