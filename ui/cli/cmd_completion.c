@@ -41,6 +41,7 @@ static const char zsh_script[] =
     "    local -a cands\n"
     "    local out\n"
     "    out=$(\"${words[1]}\" __complete -- \"${(@)words[2,CURRENT]}\" 2>/dev/null) || return 1\n"
+    "    [[ -n $out ]] || return 1\n"
     "    case $out in\n"
     "    :file) _files ;;\n"
     "    :dir) _files -/ ;;\n"
