@@ -65,6 +65,12 @@ struct kube_client {
     char exec_err[ERRLEN];     /* its error, repeated to requests within KUBE_EXEC_RETRY_MS */
     char *token;               /* bearer token in use (cfg->token, tokenFile or exec) */
     bool interactive;
+    /* server is http://: no user credential is sent (token, tokenFile,
+     * basic auth) and no exec plugin is run, as client-go does
+     * (kubernetes/kubectl#744); client certificates are TLS-only anyway */
+    bool plain_http;
+    char *notice_http;         /* the sentence saying so, NULL if nothing is withheld */
+    char *notice_insecure;     /* insecure-skip-tls-verify, NULL if not set */
     char *base;                /* URL prefix (host replaced by tls-server-name) */
     struct curl_slist *connect_to;
     char *display;             /* server as the user wrote it, for messages */
@@ -336,6 +342,12 @@ static int setup_base(struct kube_client *c, char *err, size_t errlen)
     return rc;
 }
 
+/* Does the user carry a credential that a request header would carry? */
+static bool has_user_credentials(const struct kube_config *cfg)
+{
+    return cfg->token || cfg->token_file || cfg->exec || cfg->username || cfg->password;
+}
+
 int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
 {
     static bool global_done;
@@ -348,7 +360,15 @@ int kube_client_new(const struct kube_config *cfg, struct kube_client **out, cha
     c->cfg = kube_config_dup(cfg);
     c->cred.expires_ms = TIME_NONE;
     c->interactive = isatty(0);
-    c->token = xstrdup(cfg->token);
+    c->plain_http = strncasecmp(cfg->server, "http://", 7) == 0;
+    if (c->plain_http && has_user_credentials(cfg))
+        c->notice_http = xasprintf("context '%s': credentials of user '%s' are not sent over plain HTTP (%s); "
+                                   "requests go without them, as kubectl's do",
+                                   cfg->context, cfg->user_name ? cfg->user_name : "", cfg->server);
+    if (cfg->insecure)
+        c->notice_insecure = xasprintf("context '%s': the certificate of %s is not verified "
+                                       "(insecure-skip-tls-verify)", cfg->context, cfg->server);
+    c->token = c->plain_http ? NULL : xstrdup(cfg->token);
     if (setup_base(c, err, errlen) < 0) {
         kube_client_free(c);
         return -1;
@@ -377,12 +397,16 @@ void kube_client_free(struct kube_client *c)
     free(c->token);
     free(c->base);
     free(c->display);
+    free(c->notice_http);
+    free(c->notice_insecure);
     curl_slist_free_all(c->connect_to);
     kube_config_free(c->cfg);
     free(c);
 }
 
 const struct kube_config *kube_client_config(const struct kube_client *c) { return c->cfg; }
+const char *kube_client_notice_plain_http(const struct kube_client *c) { return c->notice_http; }
+const char *kube_client_notice_insecure(const struct kube_client *c) { return c->notice_insecure; }
 void kube_client_set_interactive(struct kube_client *c, bool yes) { c->interactive = yes; }
 void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->multi); }
 
@@ -396,6 +420,7 @@ void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, con
 static int refresh_credentials(struct kube_client *c, bool force, char *err, size_t errlen)
 {
     const struct kube_config *cfg = c->cfg;
+    if (c->plain_http) return force ? -1 : 0; /* nothing is sent: nothing to run or read */
     if (cfg->exec) {
         if (!force && kube_cred_valid(&c->cred, time_now_ms())) return 0;
         /* Requests started together (runs and pods) must not each wait for
@@ -413,16 +438,14 @@ static int refresh_credentials(struct kube_client *c, bool force, char *err, siz
         return 0;
     }
     if (force && cfg->token_file) {
-        FILE *f = fopen(cfg->token_file, "r");
-        if (!f) return errf(err, errlen, "cannot re-read tokenFile %s of user '%s'", cfg->token_file, cfg->user_name);
-        char tok[16384];
-        size_t n = fread(tok, 1, sizeof tok - 1, f);
-        fclose(f);
-        tok[n] = 0;
-        while (n && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' ')) tok[--n] = 0;
+        char *tok = NULL;
+        int rc = kube_read_token_file(cfg->token_file, &tok, err, errlen);
+        if (rc == 1) errf(err, errlen, "cannot re-read tokenFile %s of user '%s': it does not exist", cfg->token_file,
+                          cfg->user_name);
+        if (rc != 0) return -1;
+        if (c->token) explicit_bzero(c->token, strlen(c->token));
         free(c->token);
-        c->token = xstrdup(tok);
-        explicit_bzero(tok, sizeof tok);
+        c->token = tok;
         return 0;
     }
     return force ? -1 : 0;
@@ -618,13 +641,20 @@ static void setup_easy(struct kube_request *r)
     if (cfg->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else if (cfg->ca_data) {
-        struct curl_blob blob = {cfg->ca_data, cfg->ca_len, CURL_BLOB_COPY};
-        curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
-    } else if (cfg->ca_file) {
-        curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
+    } else if (cfg->ca_data || cfg->ca_file) {
+        /* A pinned CA is the only one trusted, as in kubectl: libcurl's
+         * built-in bundle and CA directory (/etc/ssl/certs) are cleared, or
+         * any system CA could vouch for this cluster. */
+        curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+        curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+        if (cfg->ca_data) {
+            struct curl_blob blob = {cfg->ca_data, cfg->ca_len, CURL_BLOB_COPY};
+            curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+        } else {
+            curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
+        }
     }
-    if (cfg->username || cfg->password) {
+    if ((cfg->username || cfg->password) && !c->plain_http) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(e, CURLOPT_USERNAME, cfg->username ? cfg->username : "");
         curl_easy_setopt(e, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
@@ -760,8 +790,8 @@ static void what_of(struct kube_request *r, struct kube_what *w)
         .path = r->path,
         .user = cfg->user_name,
         .context = cfg->context,
-        .no_credentials = !cfg->token && !cfg->token_file && !cfg->cert_file && !cfg->cert_data && !cfg->exec &&
-                          !cfg->username,
+        .no_credentials = !has_user_credentials(cfg) && !cfg->cert_file && !cfg->cert_data,
+        .credentials_withheld = r->c->notice_http != NULL,
     };
 }
 
@@ -800,7 +830,7 @@ static void finish(struct kube_request *r, CURLcode cc)
     char err[ERRLEN];
     err[0] = 0;
     /* 401 with a credential that can be renewed: renew and retry once. */
-    if (code == 401 && !r->auth_retried && (c->cfg->exec || c->cfg->token_file)) {
+    if (code == 401 && !r->auth_retried && !c->plain_http && (c->cfg->exec || c->cfg->token_file)) {
         r->auth_retried = true;
         if (refresh_credentials(c, true, err, sizeof err) == 0) {
             buf_reset(&r->body);

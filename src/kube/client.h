@@ -122,6 +122,12 @@ int kube_client_new(const struct kube_config *cfg, struct kube_client **out, cha
 /* Cancels everything (no callbacks fire) and releases the client. */
 void kube_client_free(struct kube_client *c);
 const struct kube_config *kube_client_config(const struct kube_client *c);
+/* One sentence each, or NULL: the user's credentials are withheld because
+ * the server is plain http:// (kubectl's rule: user credentials go over TLS
+ * only, exec plugins are not run); the server's certificate is not verified
+ * (insecure-skip-tls-verify). Front ends show them once. Owned by c. */
+const char *kube_client_notice_plain_http(const struct kube_client *c);
+const char *kube_client_notice_insecure(const struct kube_client *c);
 /* Whether exec plugins may use the terminal (the console sets false while
  * curses owns it; default: isatty(0)). */
 void kube_client_set_interactive(struct kube_client *c, bool yes);

@@ -1279,6 +1279,9 @@ class Handler(BaseHTTPRequestHandler):
                 "query": {k: v if len(v) > 1 else v[0] for k, v in self._query.items()},
                 "status": status,
                 "accept": self.headers.get("Accept", ""),
+                # what the client sent as credentials (tests check that none
+                # goes over plain http)
+                "authorization": self.headers.get("Authorization", ""),
             })
             if len(CTX.requests) > 20000:
                 del CTX.requests[:10000]

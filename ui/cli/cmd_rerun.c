@@ -224,6 +224,7 @@ int cmd_rerun(struct cli *cli, int argc, char **argv)
         fail_s(err);
         goto out;
     }
+    cli_client_notices(c);
     if (split_run(run, cfg->ns, &ns, &name) < 0) {
         rc = cli_usage("rerun", "RUN must be NAME or NAMESPACE/NAME, not '%s'", run);
         goto out;

@@ -2,6 +2,7 @@
  * the generated table, or to the console when no command is given. */
 #include "cli.h"
 #include "cmd_table.h"
+#include "kube/client.h"
 #include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -65,6 +66,12 @@ void cli_notes_flush(void)
         free(line);
     }
     notes_drop();
+}
+
+void cli_client_notices(const struct kube_client *c)
+{
+    if (kube_client_notice_plain_http(c)) cli_note("%s", kube_client_notice_plain_http(c));
+    if (kube_client_notice_insecure(c)) cli_note("%s", kube_client_notice_insecure(c));
 }
 
 int cli_fail(const char *fmt, ...)

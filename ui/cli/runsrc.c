@@ -459,6 +459,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         return -1;
     }
     kube_config_free(cfg);
+    cli_client_notices(out->kube);
     long http = 0;
     if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
         if (http == 0 && out->store) {
