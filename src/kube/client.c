@@ -53,6 +53,7 @@ struct kube_request {
     bool not_json; /* a JSON answer that did not open with '{' */
     unsigned char first; /* its first byte, for the error */
     int retries;              /* 429/503 retries so far (reads only) */
+    int64_t budget_ms;        /* the overall timeout of the current transfer */
     struct kube_timer *retry_timer;
     char early_error[ERRLEN];
 };
@@ -76,6 +77,7 @@ struct kube_client {
     char *display;             /* server as the user wrote it, for messages */
     struct kube_request *reqs;
     struct kube_timer *timers;
+    int64_t deadline_ms;       /* time_mono_ms by which every ordinary request ends, 0 = none */
     void (*log_fn)(void *ud, const char *kubectl);
     void *log_ud;
 };
@@ -408,6 +410,7 @@ const struct kube_config *kube_client_config(const struct kube_client *c) { retu
 const char *kube_client_notice_plain_http(const struct kube_client *c) { return c->notice_http; }
 const char *kube_client_notice_insecure(const struct kube_client *c) { return c->notice_insecure; }
 void kube_client_set_interactive(struct kube_client *c, bool yes) { c->interactive = yes; }
+void kube_client_set_deadline(struct kube_client *c, int64_t mono_ms) { c->deadline_ms = mono_ms; }
 void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->multi); }
 
 void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, const char *kubectl), void *ud)
@@ -605,6 +608,22 @@ static void build_headers(struct kube_request *r)
     }
 }
 
+/* An ordinary request (not a watch or follow) ends within the budget, and
+ * by the client's deadline when one is set: a server that dribbles a byte a
+ * second passes the low-speed check but must not hold the CLI. Set again
+ * before every (re)start of the transfer. */
+static void apply_budget(struct kube_request *r)
+{
+    if (r->long_running) return;
+    int64_t ms = KUBE_REQUEST_BUDGET_S * 1000;
+    if (r->c->deadline_ms) {
+        int64_t left = r->c->deadline_ms - time_mono_ms();
+        if (left < ms) ms = left < 1 ? 1 : left;
+    }
+    r->budget_ms = ms;
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)ms);
+}
+
 static void setup_easy(struct kube_request *r)
 {
     struct kube_client *c = r->c;
@@ -636,6 +655,7 @@ static void setup_easy(struct kube_request *r)
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)KUBE_STALL_S);
     }
+    apply_budget(r);
     if (c->connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
     if (cfg->proxy_url) curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy_url);
     if (cfg->insecure) {
@@ -805,6 +825,7 @@ static void retry_now(void *ud)
     free(r->retry_after);
     r->retry_after = NULL;
     r->curl_err[0] = 0;
+    apply_budget(r);
     if (r->c->log_fn) r->c->log_fn(r->c->log_ud, r->kubectl);
     if (curl_multi_add_handle(r->c->multi, r->easy) == CURLM_OK) {
         r->in_multi = true;
@@ -812,6 +833,13 @@ static void retry_now(void *ud)
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "cannot repeat a request to %s", r->c->display);
     }
+}
+
+static int64_t elapsed_ms(struct kube_request *r)
+{
+    curl_off_t us = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &us);
+    return (int64_t)(us / 1000);
 }
 
 static void finish(struct kube_request *r, CURLcode cc)
@@ -837,6 +865,7 @@ static void finish(struct kube_request *r, CURLcode cc)
             buf_reset(&r->pending);
             r->opened = false;
             build_headers(r);
+            apply_budget(r);
             if (curl_multi_add_handle(c->multi, r->easy) == CURLM_OK) {
                 r->in_multi = true;
                 return;
@@ -880,6 +909,11 @@ static void finish(struct kube_request *r, CURLcode cc)
         kube_status_parse(code, r->body.p, r->body.len, r->retry_after, &st);
         kube_status_sentence(&st, &w, err, sizeof err);
         res.status = &st;
+    } else if (cc == CURLE_OPERATION_TIMEDOUT && !r->long_running && r->budget_ms && !r->early &&
+               elapsed_ms(r) + 200 >= r->budget_ms) {
+        snprintf(err, sizeof err, "%s (context '%s') did not finish %s %s within %lld s%s", c->display,
+                 c->cfg->context, w.verb, r->path, (long long)((r->budget_ms + 999) / 1000),
+                 code ? " (it answers, but too slowly)" : "");
     } else if (code >= 200 && code < 300) {
         struct buf m = {0};
         sanitize_append(&m, r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc),

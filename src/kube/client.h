@@ -67,6 +67,9 @@ enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE
 /* A request that is not a watch or follow and receives no byte for this
  * long is given up (a stalled server or proxy): the CLI answers within 10 s. */
 #define KUBE_STALL_S 5
+/* Every request that is not a watch or follow ends within this many
+ * seconds, however slowly the server keeps sending (docs/cli.md). */
+#define KUBE_REQUEST_BUDGET_S 10
 
 struct kube_result {
     bool ok;                           /* 2xx and (if not a stream) a complete body */
@@ -131,6 +134,11 @@ const char *kube_client_notice_insecure(const struct kube_client *c);
 /* Whether exec plugins may use the terminal (the console sets false while
  * curses owns it; default: isatty(0)). */
 void kube_client_set_interactive(struct kube_client *c, bool yes);
+/* A monotonic time (util/timeutil.h time_mono_ms) by which every ordinary
+ * request ends, retries included (0 = none; each still has its own
+ * KUBE_REQUEST_BUDGET_S): the CLI's answer-within-10-s promise for a
+ * command that makes several requests one after another. */
+void kube_client_set_deadline(struct kube_client *c, int64_t mono_ms);
 
 /* Waits up to timeout_ms for a transfer, a due timer or one of the extra
  * fds (their revents are filled). Returns 0, or -1 on a poll error. */
