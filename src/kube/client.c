@@ -2,6 +2,7 @@
  * callbacks only record bytes; everything the caller sees is delivered from
  * kube_client_perform, so callers may start/cancel requests anywhere. */
 #include "kube/client.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/jsonutil.h"
 #include "util/sanitize.h"
@@ -748,6 +749,14 @@ struct kube_request *kube_request_start(struct kube_client *c, const struct kube
     r->easy = curl_easy_init();
     if (!r->easy) abort();
     char err[ERRLEN];
+    /* a name that is not one would change the request's path ("..") */
+    if ((r->ns && !kube_is_dns1123_label(r->ns)) || (q->name && !kube_is_dns1123_subdomain(q->name))) {
+        r->early = true;
+        snprintf(r->early_error, sizeof r->early_error, "%s '%s' is not a valid Kubernetes name; not requested",
+                 r->ns && !kube_is_dns1123_label(r->ns) ? "namespace" : "name",
+                 r->ns && !kube_is_dns1123_label(r->ns) ? r->ns : q->name);
+        return r;
+    }
     if (refresh_credentials(c, false, err, sizeof err) < 0) {
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "%s", err);

@@ -2,6 +2,7 @@
  * libyaml's document loader and copied into flat entries at once, so the
  * YAML tree never outlives the load. */
 #include "kube/kubeconfig.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -778,6 +779,15 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
     const char *cns = entry_get(ctx, "namespace");
     c->ns_explicit = ns && *ns;
     c->ns = xstrdup(c->ns_explicit ? ns : cns ? cns : "default");
+    if (!kube_is_dns1123_label(c->ns)) {
+        /* as the API server would; a path segment like ".." is another request */
+        if (c->ns_explicit)
+            errf(err, errlen, "namespace '%s' is not a valid namespace name (a DNS-1123 label)", c->ns);
+        else
+            errf(err, errlen, "kubeconfig %s: context '%s': namespace '%s' is not a valid namespace name (a DNS-1123 "
+                 "label)", ctx->file, ctxname, c->ns);
+        goto fail;
+    }
 
     const char *server = entry_get(cl, "server");
     if (!server) {

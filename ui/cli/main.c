@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "cmd_table.h"
 #include "kube/client.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -202,6 +203,12 @@ int main(int argc, char **argv)
     }
 
     int rc;
+    if (cli.ns && !kube_is_dns1123_label(cli.ns)) {
+        /* as the API server would: `-n ..` must not become a cluster-wide request */
+        free(rest);
+        return cli_usage(NULL, "namespace '%s' is not a valid namespace name (a DNS-1123 label: lowercase "
+                         "letters, digits and '-', at most 63)", cli.ns);
+    }
     if (nrest == 0) {
 #ifdef HAVE_CONSOLE
         rc = console_main(&cli);
