@@ -71,6 +71,7 @@ struct kube_client {
      * basic auth) and no exec plugin is run, as client-go does
      * (kubernetes/kubectl#744); client certificates are TLS-only anyway */
     bool plain_http;
+    bool loopback;             /* the server is localhost/127.0.0.0/8/::1: never through a proxy */
     char *notice_http;         /* the sentence saying so, NULL if nothing is withheld */
     char *notice_insecure;     /* insecure-skip-tls-verify, NULL if not set */
     char *base;                /* URL prefix (host replaced by tls-server-name) */
@@ -345,6 +346,25 @@ static int setup_base(struct kube_client *c, char *err, size_t errlen)
     return rc;
 }
 
+/* localhost, 127.0.0.0/8 or ::1, as Go's proxy rules see loopback. */
+static bool server_is_loopback(const char *server)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool yes = false;
+    if (curl_url_set(u, CURLUPART_URL, server, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+        size_t n = strlen(host);
+        if (n && host[n - 1] == '.') host[--n] = 0;
+        yes = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+              (strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n);
+        if (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0) yes = true;
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return yes;
+}
+
 /* Does the user carry a credential that a request header would carry? */
 static bool has_user_credentials(const struct kube_config *cfg)
 {
@@ -364,6 +384,7 @@ int kube_client_new(const struct kube_config *cfg, struct kube_client **out, cha
     c->cred.expires_ms = TIME_NONE;
     c->interactive = isatty(0);
     c->plain_http = strncasecmp(cfg->server, "http://", 7) == 0;
+    c->loopback = server_is_loopback(cfg->server);
     if (c->plain_http && has_user_credentials(cfg))
         c->notice_http = xasprintf("context '%s': credentials of user '%s' are not sent over plain HTTP (%s); "
                                    "requests go without them, as kubectl's do",
@@ -658,7 +679,16 @@ static void setup_easy(struct kube_request *r)
     }
     apply_budget(r);
     if (c->connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
-    if (cfg->proxy_url) curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy_url);
+    /* Proxies as kubectl: the kubeconfig's proxy-url is used for every
+     * request, whatever NO_PROXY says; without it libcurl follows the
+     * environment (http_proxy, HTTPS_PROXY, NO_PROXY), except that a
+     * loopback server is never reached through a proxy. */
+    if (cfg->proxy_url) {
+        curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy_url);
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    } else if (c->loopback) {
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+    }
     if (cfg->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
