@@ -5,9 +5,11 @@ CLI command answers within it in all: a server that stays alive but sends
 without an overall timeout `list` and `logs` ran for minutes. Here `list`
 against such a server, and `logs` whose run list is slow (4 s) and whose
 log then dribbles, each end in about 10 s with exit 1 and one line saying
-what did not finish."""
+what did not finish (the log read gets only what the list left of
+the 10 s)."""
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,13 +41,16 @@ def main():
     try:
         with KubeAPI(SEED, "--fault", "dribble=2") as api:
             secs, rc, out, err = timed(api.kubeconfig, db, "list", "-o", "json")
-            check(rc == 1 and secs < 13 and err.count("\n") == 1 and "within 10 s" in err,
+            # wall time has slack for a loaded machine: without the budget it never ends
+            check(rc == 1 and secs < 20 and err.count("\n") == 1 and "within 10 s" in err,
                   "list against a dribbling server: exit 1 within ~10 s: %.1f s, %d %r" % (secs, rc, err))
         with KubeAPI(SEED,
                      "--fault-first", "GET /apis/agents.proompteng.ai:delay=4000:*",
                      "--fault-first", "GET /api/v1/namespaces/agents/pods/%s/log:dribble=2:*" % POD) as api:
             secs, rc, out, err = timed(api.kubeconfig, db, "logs", RUN)
-            check(rc == 1 and secs < 13 and err.count("\n") == 1 and "within" in err,
+            # the log read got only what the slow list left of the 10 s
+            m = re.search(r"logs .* within (\d+) s", err)
+            check(rc == 1 and secs < 20 and err.count("\n") == 1 and m and int(m.group(1)) <= 7,
                   "logs: slow list then a dribbling log, 10 s in all: %.1f s, %d %r" % (secs, rc, err))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
