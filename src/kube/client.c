@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 const struct kube_resource KUBE_AGENTRUNS = {"agents.proompteng.ai", "v1alpha1", "agentruns", "AgentRun",
@@ -899,6 +902,46 @@ int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned 
     for (unsigned i = 0; i < nextra; i++) extra[i].revents = 0;
     CURLMcode mc = curl_multi_poll(c->multi, extra, nextra, (int)t, &numfds);
     return mc == CURLM_OK ? 0 : -1;
+}
+
+int kube_clients_wait(struct kube_client *const *cs, size_t n, struct pollfd *extra,
+                      unsigned nextra, int timeout_ms)
+{
+    int64_t now = time_mono_ms();
+    int64_t t = timeout_ms < 0 ? 0 : timeout_ms;
+    size_t cap = nextra + 16, np = 0;
+    struct pollfd *pf = xcalloc(cap, sizeof *pf);
+    for (unsigned i = 0; i < nextra; i++) {
+        extra[i].revents = 0;
+        pf[np++] = extra[i];
+    }
+    for (size_t k = 0; k < n; k++) {
+        struct kube_client *c = cs[k];
+        if (!c) continue;
+        for (struct kube_timer *tm = c->timers; tm; tm = tm->next)
+            if (tm->due - now < t) t = tm->due - now < 0 ? 0 : tm->due - now;
+        for (struct kube_request *r = c->reqs; r; r = r->next)
+            if (r->early || r->cancelled || r->pending.len) t = 0;
+        long ct = -1;
+        if (curl_multi_timeout(c->multi, &ct) == CURLM_OK && ct >= 0 && ct < t) t = ct;
+        fd_set rd, wr, ex;
+        FD_ZERO(&rd);
+        FD_ZERO(&wr);
+        FD_ZERO(&ex);
+        int maxfd = -1;
+        if (curl_multi_fdset(c->multi, &rd, &wr, &ex, &maxfd) != CURLM_OK) continue;
+        for (int fd = 0; fd <= maxfd; fd++) {
+            short ev = (short)((FD_ISSET(fd, &rd) ? POLLIN : 0) | (FD_ISSET(fd, &wr) ? POLLOUT : 0) |
+                               (FD_ISSET(fd, &ex) ? POLLPRI : 0));
+            if (!ev) continue;
+            pf = xgrow(pf, &cap, np + 1, sizeof *pf);
+            pf[np++] = (struct pollfd){.fd = fd, .events = ev};
+        }
+    }
+    int rc = poll(pf, (nfds_t)np, (int)t);
+    for (unsigned i = 0; i < nextra; i++) extra[i].revents = pf[i].revents;
+    free(pf);
+    return rc < 0 && errno != EINTR ? -1 : 0;
 }
 
 int kube_client_perform(struct kube_client *c)

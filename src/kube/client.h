@@ -129,6 +129,12 @@ void kube_client_set_interactive(struct kube_client *c, bool yes);
 /* Waits up to timeout_ms for a transfer, a due timer or one of the extra
  * fds (their revents are filled). Returns 0, or -1 on a poll error. */
 int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms);
+/* The same over several clients (one per context) and extra poll fds, for
+ * one thread that follows many clusters; call kube_client_perform on each
+ * afterwards. Sockets must be below FD_SETSIZE (curl_multi_fdset). */
+struct pollfd;
+int kube_clients_wait(struct kube_client *const *cs, size_t n, struct pollfd *extra,
+                      unsigned nextra, int timeout_ms);
 /* Advances transfers, fires callbacks and timers. Returns how many requests
  * and timers are still pending. */
 int kube_client_perform(struct kube_client *c);

@@ -74,7 +74,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         " WHERE p.run_id = ?1 AND NOT (l.pod_id = ?2 AND l.container = ?3 AND l.previous = ?4)",
     [ST_LOG_UPSERT] =
         "INSERT INTO logs (pod_id, container, previous, fetched, raw_size, stored_size,"
-        " full_size, skipped_lines, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " full_size, skipped_lines, data, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " (SELECT context FROM pods WHERE id = ?1))"
         " ON CONFLICT (pod_id, container, previous) DO UPDATE SET fetched = ?4, raw_size = ?5,"
         " stored_size = ?6, full_size = ?7, skipped_lines = ?8, data = ?9 RETURNING id",
     [ST_LOG_HAS] = "SELECT 1 FROM logs l JOIN pods p ON p.id = l.pod_id WHERE p.context = ?1"

@@ -427,8 +427,9 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
 {
     sqlite3_stmt *st;
     if (store_prep(s, "INSERT INTO classifications (run_id, class, rule, line, text, hint, pod, container,"
-                      " log_time, outcome, secondary, version, classified) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                      " ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
+                      " log_time, outcome, secondary, version, classified, context) VALUES (?1, ?2, ?3, ?4,"
+                      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                      " coalesce((SELECT context FROM runs WHERE id = ?1), '')) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
                       " rule = ?3, line = ?4, text = ?5, hint = ?6, pod = ?7, container = ?8,"
                       " log_time = ?9, outcome = ?10, secondary = ?11, version = ?12, classified = ?13",
                    &st) != SQLITE_OK)

@@ -66,6 +66,13 @@ struct sync {
     bool store_failed;
     bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
+    /* following (sync_follow_*): one turn at a time, for one loop over many */
+    bool relist;
+    int64_t relist_at;      /* monotonic */
+    int64_t backoff_ms;
+    int64_t last_answer;    /* wall clock: the cluster last answered */
+    const char *conn;       /* "connecting", "live", "reconnecting" */
+    char conn_err[ERRLEN];
 };
 
 void sync_opts_init(struct sync_opts *o)
@@ -805,6 +812,7 @@ static int on_watch_line(void *ud, const char *line, size_t len, const struct ku
     }
     struct kube_event ev;
     char err[ERRLEN];
+    y->last_answer = time_now_ms();
     if (len == 0) return 0;
     if (kube_event_parse(line, len, &ev, err, sizeof err) < 0) {
         warnf(y, "watch of %s: %s", w->pods ? "pods" : "agentruns", err);
@@ -868,13 +876,28 @@ static int on_watch_data(void *ud, const char *data, size_t n)
     return 1;
 }
 
+static void on_watch_open(void *ud, long http)
+{
+    struct watch *w = ud;
+    (void)http;
+    w->y->last_answer = time_now_ms();
+    w->y->conn = "live";
+    w->y->conn_err[0] = 0;
+}
+
 static void on_watch_done(void *ud, const struct kube_result *res)
 {
     struct watch *w = ud;
     w->req = NULL;
     if (res->http == 410) w->gone = true;
-    else if (!res->ok) warnf(w->y, "watch of %s ended: %s", w->pods ? "pods" : "agentruns",
-                             res->error ? res->error : "connection closed");
+    else if (!res->ok) {
+        warnf(w->y, "watch of %s ended: %s", w->pods ? "pods" : "agentruns",
+              res->error ? res->error : "connection closed");
+        w->y->conn = "reconnecting";
+        snprintf(w->y->conn_err, sizeof w->y->conn_err, "%s",
+                 res->error ? res->error : "connection closed");
+    }
+    if (res->http > 0) w->y->last_answer = time_now_ms();
     w->ended = true;
     w->retry_at = time_mono_ms() + (res->ok ? 0 : WATCH_RETRY_MS);
 }
@@ -892,6 +915,7 @@ static void watch_start(struct sync *y, struct watch *w)
     q.allow_bookmarks = true;
     q.on_data = on_watch_data;
     q.on_done = on_watch_done;
+    q.on_open = on_watch_open;
     q.ud = w;
     w->ended = false;
     w->gone = false;
@@ -902,70 +926,116 @@ static void watch_start(struct sync *y, struct watch *w)
     }
 }
 
+#define RELIST_BACKOFF_MIN_MS 1000
+#define RELIST_BACKOFF_MAX_MS 30000
+
+void sync_follow_begin(struct sync *y, struct sync_stats *stats)
+{
+    y->st = stats ? stats : &y->scratch;
+    y->relist = true;
+    y->relist_at = 0;
+    y->backoff_ms = RELIST_BACKOFF_MIN_MS;
+    y->conn = "connecting";
+    y->conn_err[0] = 0;
+    watch_stop(&y->wr);
+    watch_stop(&y->wp);
+    free(y->wr.rv);
+    free(y->wp.rv);
+    y->wr = (struct watch){.y = y, .pods = false};
+    y->wp = (struct watch){.y = y, .pods = true};
+}
+
+int sync_follow_turn(struct sync *y, char *err, size_t errlen)
+{
+    if (y->store_failed) return errf(err, errlen, "%s", y->store_err);
+    if (y->ndirty && classify_pending(y, err, errlen) < 0) return -1;
+    fresh_trim(y);
+    int64_t mono = time_mono_ms();
+    struct watch *ws[2] = {&y->wr, &y->wp};
+    for (int i = 0; i < 2 && !y->relist; i++) {
+        struct watch *w = ws[i];
+        if (w->gone) {
+            y->relist = true;
+            y->relist_at = mono;
+        } else if (w->ended && !w->req && mono >= w->retry_at) {
+            watch_start(y, w);
+        }
+    }
+    if (!y->relist || mono < y->relist_at) return 0;
+    watch_stop(&y->wr);
+    watch_stop(&y->wp);
+    struct sync_stats *st = y->st;
+    if (sync_pass(y, st, err, errlen) < 0) {
+        y->st = st;
+        /* a broken cache is fatal; an unreachable cluster is retried, alone */
+        if (y->store_failed) return -1;
+        y->conn = "reconnecting";
+        snprintf(y->conn_err, sizeof y->conn_err, "%s", err);
+        /* jitter: contexts behind one proxy do not all come back at once */
+        int64_t wait = y->backoff_ms / 2 + (int64_t)(rand() % (int)(y->backoff_ms / 2 + 1));
+        y->relist_at = time_mono_ms() + wait;
+        if (y->backoff_ms < RELIST_BACKOFF_MAX_MS) y->backoff_ms *= 2;
+        if (y->backoff_ms > RELIST_BACKOFF_MAX_MS) y->backoff_ms = RELIST_BACKOFF_MAX_MS;
+        if (y->o.progress) {
+            char *m = sanitize_str(err, 0);
+            fprintf(y->o.progress, "sync: %s%s%s; retrying in %lld ms\n", *y->o.context ? "context " : "",
+                    y->o.context, *y->o.context ? ": " : "", (long long)wait);
+            fprintf(y->o.progress, "sync:   %s\n", m);
+            free(m);
+        }
+        err[0] = 0;
+        return 0;
+    }
+    y->st = st;
+    y->last_answer = time_now_ms();
+    y->backoff_ms = RELIST_BACKOFF_MIN_MS;
+    y->conn = "live";
+    y->conn_err[0] = 0;
+    free(y->wr.rv);
+    free(y->wp.rv);
+    y->wr.rv = xstrdup(y->runs_rv);
+    y->wp.rv = xstrdup(y->pods_rv);
+    watch_start(y, &y->wp);
+    watch_start(y, &y->wr);
+    y->relist = false;
+    if (y->o.progress)
+        fprintf(y->o.progress, "sync: %s%swatching\n", y->o.context, *y->o.context ? ": " : "");
+    return 0;
+}
+
+size_t sync_follow_pending_logs(const struct sync *y) { return y->njobs; }
+
+void sync_follow_end(struct sync *y)
+{
+    watch_stop(&y->wr);
+    watch_stop(&y->wp);
+    y->st = &y->scratch;
+}
+
+void sync_connection(const struct sync *y, const char **state, const char **error,
+                     int64_t *last_answer)
+{
+    if (state) *state = y->conn ? y->conn : "connecting";
+    if (error) *error = y->conn_err[0] ? y->conn_err : NULL;
+    if (last_answer) *last_answer = y->last_answer ? y->last_answer : TIME_NONE;
+}
+
 int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *stats, char *err,
                size_t errlen)
 {
     struct sync_stats local;
     memset(&local, 0, sizeof local);
-    struct sync_stats *st = stats ? stats : &local;
-    bool relist = true;
+    sync_follow_begin(y, stats ? stats : &local);
     int rc = 0;
-    y->wr = (struct watch){.y = y, .pods = false};
-    y->wp = (struct watch){.y = y, .pods = true};
     while (!*stop) {
-        if (relist) {
-            watch_stop(&y->wr);
-            watch_stop(&y->wp);
-            if (sync_pass(y, st, err, errlen) < 0) {
-                /* the cluster may be briefly unreachable: keep trying,
-                 * but a broken cache is fatal */
-                if (y->store_failed) {
-                    rc = -1;
-                    break;
-                }
-                if (y->o.progress) fprintf(y->o.progress, "sync: %s; retrying\n", err);
-                for (int i = 0; i < 50 && !*stop; i++) {
-                    kube_client_wait(y->c, NULL, 0, 100);
-                    kube_client_perform(y->c);
-                }
-                continue;
-            }
-            free(y->wr.rv);
-            free(y->wp.rv);
-            y->wr.rv = xstrdup(y->runs_rv);
-            y->wp.rv = xstrdup(y->pods_rv);
-            watch_start(y, &y->wp);
-            watch_start(y, &y->wr);
-            relist = false;
-            if (y->o.progress) fprintf(y->o.progress, "sync: watching\n");
-        }
-        y->st = st;
-        kube_client_wait(y->c, NULL, 0, 500);
-        kube_client_perform(y->c);
-        if (y->store_failed) {
-            rc = errf(err, errlen, "%s", y->store_err);
-            break;
-        }
-        if (y->ndirty && classify_pending(y, err, errlen) < 0) {
+        if (sync_follow_turn(y, err, errlen) < 0) {
             rc = -1;
             break;
         }
-        fresh_trim(y);
-        int64_t mono = time_mono_ms();
-        struct watch *ws[2] = {&y->wr, &y->wp};
-        for (int i = 0; i < 2; i++) {
-            struct watch *w = ws[i];
-            if (w->gone) {
-                relist = true;
-            } else if (w->req && !w->ended) {
-                continue;
-            } else if (w->ended && mono >= w->retry_at) {
-                watch_start(y, w);
-            }
-        }
+        if (*stop) break;
+        kube_client_wait(y->c, NULL, 0, 500);
+        kube_client_perform(y->c);
     }
-    watch_stop(&y->wr);
-    watch_stop(&y->wp);
-    y->st = &y->scratch;
+    sync_follow_end(y);
     return rc;
 }

@@ -56,6 +56,25 @@ int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen
  * the handler too). Relists after 410 Gone or a broken watch. */
 int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *stats, char *err,
                size_t errlen);
+/* Following one step at a time, so that one loop serves several
+ * contexts (`artriage record`): sync_follow_begin, then after each
+ * kube_client_perform of y's client one sync_follow_turn (it relists when
+ * due — a blocking pass — restarts ended watches and classifies), and
+ * sync_follow_end. A turn fails only on a store error; an unreachable
+ * cluster is retried with backoff and jitter, and said in
+ * sync_connection(). stats stays the caller's and must outlive the
+ * following. */
+void sync_follow_begin(struct sync *y, struct sync_stats *stats);
+int sync_follow_turn(struct sync *y, char *err, size_t errlen);
+void sync_follow_end(struct sync *y);
+/* Log fetches in flight (a stopping recorder lets them finish). */
+size_t sync_follow_pending_logs(const struct sync *y);
+/* "connecting", "live" or "reconnecting"; the last failure (or NULL);
+ * the wall-clock time the cluster last answered (TIME_NONE: never).
+ * Strings valid until the next turn. */
+void sync_connection(const struct sync *y, const char **state, const char **error,
+                     int64_t *last_answer);
+
 /* Async-signal-safe: makes a sleeping sync_watch look at *stop now. */
 void sync_wakeup(struct sync *y);
 

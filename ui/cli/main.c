@@ -150,6 +150,12 @@ int main(int argc, char **argv)
      * the command and its own arguments. "--" ends option scanning. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return 1;
+    const char **ctxs = calloc((size_t)argc + 1, sizeof *ctxs);
+    if (!ctxs) {
+        free(rest);
+        return 1;
+    }
+    cli.contexts = ctxs;
     int nrest = 0;
     bool dashdash = false;
     for (int i = 1; i < argc; i++) {
@@ -160,11 +166,13 @@ int main(int argc, char **argv)
             if (nrest > 0) { rest[nrest++] = a; continue; } /* command help */
             print_help(stdout);
             free(rest);
+            free(ctxs);
             return 0;
         }
         if (strcmp(a, "--version") == 0) {
             printf("artriage %s\n", ARTRIAGE_VERSION);
             free(rest);
+            free(ctxs);
             return 0;
         }
         if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) { cli.all_namespaces = true; continue; }
@@ -178,6 +186,7 @@ int main(int argc, char **argv)
             if (strcmp(a, valued[k].lng) == 0 || (valued[k].shrt && strcmp(a, valued[k].shrt) == 0)) {
                 if (i + 1 >= argc) {
                     free(rest);
+                    free(ctxs);
                     return cli_usage(NULL, "option %s needs a value", a);
                 }
                 *slot = argv[++i];
@@ -189,7 +198,10 @@ int main(int argc, char **argv)
                 *slot = a + 2; /* -nagents, -ojson */
                 matched = true;
             }
-            if (matched) break;
+            if (matched) {
+                if (valued[k].off == offsetof(struct cli, context)) ctxs[cli.ncontexts++] = cli.context;
+                break;
+            }
         }
         if (!matched) rest[nrest++] = a; /* a command option */
     }
@@ -213,5 +225,6 @@ int main(int argc, char **argv)
     if (rc == 0) cli_notes_flush();
     notes_drop();
     free(rest);
+    free(ctxs);
     return rc;
 }
