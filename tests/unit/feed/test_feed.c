@@ -341,11 +341,12 @@ static void always_closing(const char *spec)
     SPIN_UNTIL(e.c, feed_synced(f));
     settle(e.c, 10000);
     int watches = feed_watches(f, FEED_RUNS);
-    int seen = count_requests("watch=true");
+    int seen = count_requests("\"watch\":\"true\"");
     fprintf(stderr, "always closing (%s): %d watches in 10 s (server saw %d), %d lists\n", spec, watches, seen,
             feed_lists(f, FEED_RUNS));
     ck_assert_int_ge(watches, 3);
     ck_assert_int_le(watches, 10);
+    ck_assert_int_ge(seen, 3);
     ck_assert_int_le(seen, 10);
     ck_assert(k->saw_reconnecting);
     ck_assert_int_ne(k->last, KUBE_CONN_FAILED);
