@@ -472,6 +472,42 @@ START_TEST(stop_from_inside_a_callback)
 }
 END_TEST
 
+/* Two clients (two contexts, in the recorder) on one loop: one thread
+ * follows both; freeing one leaves the other's requests running. */
+START_TEST(two_clients_share_one_loop)
+{
+    struct env e;
+    env_start(&e, 5, NULL);
+    char err[ERRLEN];
+    struct kube_loop *loop = kube_loop_new();
+    struct kube_client *a, *b;
+    ck_assert_int_eq(kube_client_new_on(loop, e.cfg, &a, err, sizeof err), 0);
+    ck_assert_int_eq(kube_client_new_on(loop, e.cfg, &b, err, sizeof err), 0);
+    ck_assert_ptr_eq(kube_client_loop(a), kube_client_loop(b));
+    struct copy *ka = calloc(1, sizeof *ka), *kb = calloc(1, sizeof *kb);
+    struct feed_sink sa = SINK, sb = SINK;
+    sa.ud = ka;
+    sb.ud = kb;
+    struct feed_opts o = {.ns = "agents"};
+    struct feed *fa = feed_start(a, &o, &sa), *fb = feed_start(b, &o, &sb);
+    SPIN_UNTIL(a, feed_synced(fa) && feed_synced(fb) && ka->last == KUBE_CONN_LIVE && kb->last == KUBE_CONN_LIVE);
+    ck_assert_int_eq(ka->n, 5);
+    ck_assert_int_eq(kb->n, 5);
+    feed_stop(fa);
+    kube_client_free(a);
+    patch(1, "Failed");
+    SPIN_UNTIL(b, kb->upserts_watch == 1);
+    ck_assert_int_eq(ka->upserts_watch, 0);
+    feed_stop(fb);
+    kube_client_free(b);
+    ck_assert_int_eq(kube_loop_perform(loop), 0);
+    kube_loop_free(loop);
+    free(ka);
+    free(kb);
+    env_stop(&e);
+}
+END_TEST
+
 START_TEST(backoff_is_capped_with_jitter)
 {
     for (int f = 1; f < 40; f++) {
@@ -499,6 +535,7 @@ int main(void)
     tcase_add_test(tc, silent_watch_is_restarted);
     tcase_add_test(tc, forbidden_stops);
     tcase_add_test(tc, stop_from_inside_a_callback);
+    tcase_add_test(tc, two_clients_share_one_loop);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
