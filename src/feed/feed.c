@@ -192,7 +192,7 @@ static void l_done(void *ud, const struct kube_result *res, const char *rv)
     if (!res->ok) {
         s->list_failures++;
         long code = res->http;
-        if (code == 401 || code == 403 || code == 404) {
+        if (code == 401 || code == 403 || code == 404 || f->o.once) {
             set_state(s, KUBE_CONN_FAILED, 0, s->list_failures, res->error);
         } else {
             relist(s, s->list_failures, res->status ? res->status->retry_after_s : -1, res->error);
@@ -207,6 +207,11 @@ static void l_done(void *ud, const struct kube_result *res, const char *rv)
         return;
     }
     s->synced = true;
+    if (f->o.once) {
+        set_state(s, KUBE_CONN_LIVE, 0, 0, NULL);
+        leave(f);
+        return;
+    }
     struct kube_watch_opts wo = {
         .res = s->res,
         .ns = f->ns,

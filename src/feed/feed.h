@@ -58,8 +58,6 @@ struct feed_sink {
     void (*removed)(void *ud, enum feed_kind k, const cJSON *last);
     void (*end)(void *ud, enum feed_kind k);
     void (*state)(void *ud, const struct kube_conn_state *st);
-    /* Optional: a warning worth one line (a skipped event, an ERROR event). */
-    void (*warn)(void *ud, const char *msg);
     void *ud;
 };
 
@@ -68,6 +66,8 @@ struct feed_opts {
     int64_t page_size;    /* 0 = KUBE_DEFAULT_PAGE */
     int64_t idle_ms;      /* watch silent this long is restarted; 0 = kube_watch's default */
     bool runs_only;       /* no pods (tests, a runs-only view) */
+    bool once;            /* list each kind once, no watch (`sync` without --watch): a
+                             failed list then ends that kind in FAILED too */
 };
 
 struct feed;
