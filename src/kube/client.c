@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <errno.h>
-#include <poll.h>
-#include <sys/select.h>
 #include <unistd.h>
 
 const struct kube_resource KUBE_AGENTRUNS = {"agents.proompteng.ai", "v1alpha1", "agentruns", "AgentRun",
@@ -60,8 +57,18 @@ struct kube_request {
     char early_error[ERRLEN];
 };
 
-struct kube_client {
+/* One curl multi handle, its requests and timers, for any number of
+ * clients (one per context). */
+struct kube_loop {
     CURLM *multi;
+    struct kube_request *reqs;
+    struct kube_timer *timers;
+    int clients;
+};
+
+struct kube_client {
+    struct kube_loop *loop;
+    bool own_loop;
     struct kube_config *cfg;
     struct kube_cred cred;     /* exec plugin credential, cached until expiry */
     int64_t exec_failed_ms;    /* monotonic time of the last failed plugin run, 0 = none */
@@ -71,8 +78,6 @@ struct kube_client {
     char *base;                /* URL prefix (host replaced by tls-server-name) */
     struct curl_slist *connect_to;
     char *display;             /* server as the user wrote it, for messages */
-    struct kube_request *reqs;
-    struct kube_timer *timers;
     void (*log_fn)(void *ud, const char *kubectl);
     void *log_ud;
 };
@@ -339,15 +344,55 @@ static int setup_base(struct kube_client *c, char *err, size_t errlen)
     return rc;
 }
 
-int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
+static void request_destroy(struct kube_request *r);
+
+struct kube_loop *kube_loop_new(void)
 {
     static bool global_done;
     if (!global_done) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         global_done = true;
     }
+    struct kube_loop *l = xcalloc(1, sizeof *l);
+    l->multi = curl_multi_init();
+    if (!l->multi) abort();
+    curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+    return l;
+}
+
+void kube_loop_free(struct kube_loop *l)
+{
+    if (!l) return;
+    /* clients still on it keep a dangling pointer: free them first */
+    while (l->reqs) request_destroy(l->reqs);
+    while (l->timers) {
+        struct kube_timer *t = l->timers;
+        l->timers = t->next;
+        free(t);
+    }
+    curl_multi_cleanup(l->multi);
+    free(l);
+}
+
+int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
+{
+    if (!cfg || !cfg->server) return errf(err, errlen, "no API server configured");
+    struct kube_loop *l = kube_loop_new();
+    if (kube_client_new_on(l, cfg, out, err, errlen) < 0) {
+        kube_loop_free(l);
+        return -1;
+    }
+    (*out)->own_loop = true;
+    return 0;
+}
+
+int kube_client_new_on(struct kube_loop *loop, const struct kube_config *cfg, struct kube_client **out, char *err,
+                       size_t errlen)
+{
     if (!cfg || !cfg->server) return errf(err, errlen, "no API server configured");
     struct kube_client *c = xcalloc(1, sizeof *c);
+    c->loop = loop;
+    loop->clients++;
     c->cfg = kube_config_dup(cfg);
     c->cred.expires_ms = TIME_NONE;
     c->interactive = isatty(0);
@@ -356,25 +401,29 @@ int kube_client_new(const struct kube_config *cfg, struct kube_client **out, cha
         kube_client_free(c);
         return -1;
     }
-    c->multi = curl_multi_init();
-    if (!c->multi) abort();
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
     *out = c;
     return 0;
 }
 
-static void request_destroy(struct kube_request *r);
-
 void kube_client_free(struct kube_client *c)
 {
     if (!c) return;
-    while (c->reqs) request_destroy(c->reqs);
-    while (c->timers) {
-        struct kube_timer *t = c->timers;
-        c->timers = t->next;
-        free(t);
+    struct kube_loop *l = c->loop;
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
+        next = r->next;
+        if (r->c == c) request_destroy(r);
     }
-    if (c->multi) curl_multi_cleanup(c->multi);
+    for (struct kube_timer **pp = &l->timers; *pp;) {
+        struct kube_timer *t = *pp;
+        if (t->c == c && !t->firing) {
+            *pp = t->next;
+            free(t);
+        } else {
+            pp = &t->next;
+        }
+    }
+    l->clients--;
+    if (c->own_loop) kube_loop_free(l);
     kube_cred_clear(&c->cred);
     if (c->token) explicit_bzero(c->token, strlen(c->token));
     free(c->token);
@@ -387,7 +436,9 @@ void kube_client_free(struct kube_client *c)
 
 const struct kube_config *kube_client_config(const struct kube_client *c) { return c->cfg; }
 void kube_client_set_interactive(struct kube_client *c, bool yes) { c->interactive = yes; }
-void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->multi); }
+void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->loop->multi); }
+struct kube_loop *kube_client_loop(const struct kube_client *c) { return c->loop; }
+void kube_loop_wakeup(struct kube_loop *l) { curl_multi_wakeup(l->multi); }
 
 void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, const char *kubectl), void *ud)
 {
@@ -440,8 +491,8 @@ struct kube_timer *kube_timer_start(struct kube_client *c, int64_t delay_ms, voi
     t->due = time_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
     t->fn = fn;
     t->ud = ud;
-    t->next = c->timers;
-    c->timers = t;
+    t->next = c->loop->timers;
+    c->loop->timers = t;
     return t;
 }
 
@@ -449,7 +500,7 @@ void kube_timer_cancel(struct kube_timer *t)
 {
     if (!t || t->firing) return;
     struct kube_client *c = t->c;
-    for (struct kube_timer **pp = &c->timers; *pp; pp = &(*pp)->next) {
+    for (struct kube_timer **pp = &c->loop->timers; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
             free(t);
@@ -458,12 +509,12 @@ void kube_timer_cancel(struct kube_timer *t)
     }
 }
 
-static void fire_timers(struct kube_client *c)
+static void fire_timers(struct kube_loop *l)
 {
     int64_t now = time_mono_ms();
     for (;;) {
         struct kube_timer **pp, *t = NULL;
-        for (pp = &c->timers; *pp; pp = &(*pp)->next)
+        for (pp = &l->timers; *pp; pp = &(*pp)->next)
             if ((*pp)->due <= now) {
                 t = *pp;
                 *pp = t->next;
@@ -644,20 +695,20 @@ static void setup_easy(struct kube_request *r)
 
 static void link_request(struct kube_client *c, struct kube_request *r)
 {
-    r->next = c->reqs;
-    if (c->reqs) c->reqs->prev = r;
-    c->reqs = r;
+    r->next = c->loop->reqs;
+    if (c->loop->reqs) c->loop->reqs->prev = r;
+    c->loop->reqs = r;
 }
 
 static void request_destroy(struct kube_request *r)
 {
     struct kube_client *c = r->c;
     if (r->retry_timer) kube_timer_cancel(r->retry_timer);
-    if (r->in_multi) curl_multi_remove_handle(c->multi, r->easy);
+    if (r->in_multi) curl_multi_remove_handle(c->loop->multi, r->easy);
     if (r->easy) curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->hdrs);
     if (r->prev) r->prev->next = r->next;
-    else c->reqs = r->next;
+    else c->loop->reqs = r->next;
     if (r->next) r->next->prev = r->prev;
     free(r->ns);
     free(r->name);
@@ -708,7 +759,7 @@ struct kube_request *kube_request_start(struct kube_client *c, const struct kube
     }
     setup_easy(r);
     if (c->log_fn) c->log_fn(c->log_ud, r->kubectl);
-    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+    if (curl_multi_add_handle(c->loop->multi, r->easy) != CURLM_OK) {
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "cannot start a request to %s", c->display);
         return r;
@@ -779,7 +830,7 @@ static void retry_now(void *ud)
     r->retry_after = NULL;
     r->curl_err[0] = 0;
     if (r->c->log_fn) r->c->log_fn(r->c->log_ud, r->kubectl);
-    if (curl_multi_add_handle(r->c->multi, r->easy) == CURLM_OK) {
+    if (curl_multi_add_handle(r->c->loop->multi, r->easy) == CURLM_OK) {
         r->in_multi = true;
     } else {
         r->early = true;
@@ -792,7 +843,7 @@ static void finish(struct kube_request *r, CURLcode cc)
     struct kube_client *c = r->c;
     deliver(r);
     if (r->in_multi) {
-        curl_multi_remove_handle(c->multi, r->easy);
+        curl_multi_remove_handle(c->loop->multi, r->easy);
         r->in_multi = false;
     }
     if (r->cancelled) {
@@ -810,7 +861,7 @@ static void finish(struct kube_request *r, CURLcode cc)
             buf_reset(&r->pending);
             r->opened = false;
             build_headers(r);
-            if (curl_multi_add_handle(c->multi, r->easy) == CURLM_OK) {
+            if (curl_multi_add_handle(c->loop->multi, r->easy) == CURLM_OK) {
                 r->in_multi = true;
                 return;
             }
@@ -890,71 +941,31 @@ static void finish(struct kube_request *r, CURLcode cc)
     request_destroy(r);
 }
 
-int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
+int kube_loop_wait(struct kube_loop *l, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
 {
     int64_t now = time_mono_ms();
     int64_t t = timeout_ms < 0 ? 0 : timeout_ms;
-    for (struct kube_timer *tm = c->timers; tm; tm = tm->next)
+    for (struct kube_timer *tm = l->timers; tm; tm = tm->next)
         if (tm->due - now < t) t = tm->due - now < 0 ? 0 : tm->due - now;
-    for (struct kube_request *r = c->reqs; r; r = r->next)
+    for (struct kube_request *r = l->reqs; r; r = r->next)
         if (r->early || r->cancelled || r->pending.len) t = 0;
     int numfds = 0;
     for (unsigned i = 0; i < nextra; i++) extra[i].revents = 0;
-    CURLMcode mc = curl_multi_poll(c->multi, extra, nextra, (int)t, &numfds);
+    CURLMcode mc = curl_multi_poll(l->multi, extra, nextra, (int)t, &numfds);
     return mc == CURLM_OK ? 0 : -1;
 }
 
-int kube_clients_wait(struct kube_client *const *cs, size_t n, struct pollfd *extra,
-                      unsigned nextra, int timeout_ms)
-{
-    int64_t now = time_mono_ms();
-    int64_t t = timeout_ms < 0 ? 0 : timeout_ms;
-    size_t cap = nextra + 16, np = 0;
-    struct pollfd *pf = xcalloc(cap, sizeof *pf);
-    for (unsigned i = 0; i < nextra; i++) {
-        extra[i].revents = 0;
-        pf[np++] = extra[i];
-    }
-    for (size_t k = 0; k < n; k++) {
-        struct kube_client *c = cs[k];
-        if (!c) continue;
-        for (struct kube_timer *tm = c->timers; tm; tm = tm->next)
-            if (tm->due - now < t) t = tm->due - now < 0 ? 0 : tm->due - now;
-        for (struct kube_request *r = c->reqs; r; r = r->next)
-            if (r->early || r->cancelled || r->pending.len) t = 0;
-        long ct = -1;
-        if (curl_multi_timeout(c->multi, &ct) == CURLM_OK && ct >= 0 && ct < t) t = ct;
-        fd_set rd, wr, ex;
-        FD_ZERO(&rd);
-        FD_ZERO(&wr);
-        FD_ZERO(&ex);
-        int maxfd = -1;
-        if (curl_multi_fdset(c->multi, &rd, &wr, &ex, &maxfd) != CURLM_OK) continue;
-        for (int fd = 0; fd <= maxfd; fd++) {
-            short ev = (short)((FD_ISSET(fd, &rd) ? POLLIN : 0) | (FD_ISSET(fd, &wr) ? POLLOUT : 0) |
-                               (FD_ISSET(fd, &ex) ? POLLPRI : 0));
-            if (!ev) continue;
-            pf = xgrow(pf, &cap, np + 1, sizeof *pf);
-            pf[np++] = (struct pollfd){.fd = fd, .events = ev};
-        }
-    }
-    int rc = poll(pf, (nfds_t)np, (int)t);
-    for (unsigned i = 0; i < nextra; i++) extra[i].revents = pf[i].revents;
-    free(pf);
-    return rc < 0 && errno != EINTR ? -1 : 0;
-}
-
-int kube_client_perform(struct kube_client *c)
+int kube_loop_perform(struct kube_loop *l)
 {
     int running = 0;
-    curl_multi_perform(c->multi, &running);
-    for (struct kube_request *r = c->reqs, *next; r; r = next) {
+    curl_multi_perform(l->multi, &running);
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
         next = r->next;
         deliver(r);
     }
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(c->multi, &left))) {
+    while ((m = curl_multi_info_read(l->multi, &left))) {
         if (m->msg != CURLMSG_DONE) continue;
         struct kube_request *r = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
@@ -963,7 +974,7 @@ int kube_client_perform(struct kube_client *c)
     }
     for (bool again = true; again;) {
         again = false;
-        for (struct kube_request *r = c->reqs; r; r = r->next) {
+        for (struct kube_request *r = l->reqs; r; r = r->next) {
             if (r->early && !r->cancelled) {
                 finish(r, CURLE_OK);
                 again = true; /* the list changed */
@@ -971,16 +982,23 @@ int kube_client_perform(struct kube_client *c)
             }
         }
     }
-    fire_timers(c);
+    fire_timers(l);
     int pending = 0;
-    for (struct kube_request *r = c->reqs, *next; r; r = next) {
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
         next = r->next;
         if (r->cancelled) request_destroy(r);
         else pending++;
     }
-    for (struct kube_timer *t = c->timers; t; t = t->next) pending++;
+    for (struct kube_timer *t = l->timers; t; t = t->next) pending++;
     return pending;
 }
+
+int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
+{
+    return kube_loop_wait(c->loop, extra, nextra, timeout_ms);
+}
+
+int kube_client_perform(struct kube_client *c) { return kube_loop_perform(c->loop); }
 
 /* ---- paginated list ---- */
 

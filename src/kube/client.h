@@ -117,9 +117,26 @@ struct kube_req {
 struct kube_client;
 struct kube_request;
 
+/* The loop: one curl multi handle with its requests and timers. Any
+ * number of clients (contexts) can share one, so a single thread follows
+ * them all; kube_client_new makes a client with a loop of its own (freed
+ * with it). kube_client_wait/perform run the client's whole loop. Free
+ * the clients on a shared loop before the loop. */
+struct kube_loop;
+struct kube_loop *kube_loop_new(void);
+void kube_loop_free(struct kube_loop *l);
+int kube_loop_wait(struct kube_loop *l, struct curl_waitfd *extra, unsigned nextra, int timeout_ms);
+int kube_loop_perform(struct kube_loop *l);
+void kube_loop_wakeup(struct kube_loop *l);
+/* A client on a shared loop (the caller keeps the loop). */
+int kube_client_new_on(struct kube_loop *loop, const struct kube_config *cfg, struct kube_client **out, char *err,
+                       size_t errlen);
+struct kube_loop *kube_client_loop(const struct kube_client *c);
+
 /* Copies cfg. Fails only on an unusable config (no server). */
 int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen);
-/* Cancels everything (no callbacks fire) and releases the client. */
+/* Cancels its requests and timers (no callbacks fire) and releases the client
+ * (and its loop, if it has its own). */
 void kube_client_free(struct kube_client *c);
 const struct kube_config *kube_client_config(const struct kube_client *c);
 /* Whether exec plugins may use the terminal (the console sets false while
@@ -129,12 +146,6 @@ void kube_client_set_interactive(struct kube_client *c, bool yes);
 /* Waits up to timeout_ms for a transfer, a due timer or one of the extra
  * fds (their revents are filled). Returns 0, or -1 on a poll error. */
 int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms);
-/* The same over several clients (one per context) and extra poll fds, for
- * one thread that follows many clusters; call kube_client_perform on each
- * afterwards. Sockets must be below FD_SETSIZE (curl_multi_fdset). */
-struct pollfd;
-int kube_clients_wait(struct kube_client *const *cs, size_t n, struct pollfd *extra,
-                      unsigned nextra, int timeout_ms);
 /* Advances transfers, fires callbacks and timers. Returns how many requests
  * and timers are still pending. */
 int kube_client_perform(struct kube_client *c);

@@ -42,6 +42,10 @@ struct kube_watch {
     char error[ERRLEN];
     bool has_error;
     int64_t conn_started;
+    int64_t last_byte;    /* monotonic ms of the last byte of this connection */
+    int64_t idle_ms;
+    struct kube_timer *idle_timer;
+    int connects;
     bool conn_had_events;
     int in_cb;            /* depth of calls into the caller */
     bool stopped;         /* stop requested inside a callback */
@@ -52,6 +56,7 @@ static void watch_free(struct kube_watch *w)
 {
     kube_request_cancel(w->req);
     kube_timer_cancel(w->timer);
+    kube_timer_cancel(w->idle_timer);
     kube_lines_free(&w->lines);
     free(w->ns);
     free(w->label);
@@ -79,6 +84,34 @@ static void set_state(struct kube_watch *w, enum kube_conn s)
 }
 
 static void watch_connect(struct kube_watch *w);
+static void schedule(struct kube_watch *w, bool failed, int64_t retry_after_s);
+
+/* The watchdog: a connection silent for longer than the bookmark interval
+ * plus slack is dead (a half-open TCP connection, a stalled proxy) even if
+ * the socket says nothing; it is dropped and retried as a failure, so the
+ * state stops saying LIVE. */
+static void on_idle_timer(void *ud)
+{
+    struct kube_watch *w = ud;
+    w->idle_timer = NULL;
+    int64_t now = time_mono_ms();
+    if (w->req && now - w->last_byte >= w->idle_ms) {
+        kube_request_cancel(w->req);
+        w->req = NULL;
+        snprintf(w->error, sizeof w->error, "watch of %s: nothing from the server for %lld s; reconnecting",
+                 w->o.res->plural, (long long)(w->idle_ms / 1000));
+        w->has_error = true;
+        w->in_cb++;
+        schedule(w, true, -1);
+        w->in_cb--;
+        if (w->stopped && !w->in_cb) {
+            watch_free(w);
+            return;
+        }
+    }
+    int64_t next = w->req ? w->last_byte + w->idle_ms - now : w->idle_ms;
+    w->idle_timer = kube_timer_start(w->c, next > 100 ? next : 100, on_idle_timer, w);
+}
 
 static void on_timer(void *ud)
 {
@@ -128,8 +161,7 @@ static int on_line(void *ud, const char *line, size_t len, const struct kube_lin
                  st.reason ? st.reason : "error");
         w->has_error = true;
         kube_status_free(&st);
-        if (gone) expire(w);
-        else w->failures++; /* counted as a failed connection when it ends */
+        if (gone) expire(w); /* else counted as a failed connection when the stream stops */
         stop = 1;
     } else {
         if (ev.rv && *ev.rv) {
@@ -150,6 +182,7 @@ static int on_line(void *ud, const char *line, size_t len, const struct kube_lin
 static int watch_data(void *ud, const char *data, size_t n)
 {
     struct kube_watch *w = ud;
+    w->last_byte = time_mono_ms();
     w->in_cb++;
     int stop = kube_lines_feed(&w->lines, data, n, on_line, w);
     w->in_cb--;
@@ -169,6 +202,7 @@ static int watch_data(void *ud, const char *data, size_t n)
 static void watch_open(void *ud, long http)
 {
     struct kube_watch *w = ud;
+    w->last_byte = time_mono_ms();
     w->has_error = false;
     set_state(w, KUBE_CONN_LIVE);
     if (w->stopped && !w->in_cb) watch_free(w); /* stopped from on_state */
@@ -181,7 +215,12 @@ static void watch_done(void *ud, const struct kube_result *res)
     kube_lines_finish(&w->lines, on_line, w); /* drops a cut-off last event */
     w->in_cb++;
     if (!w->stopped && !w->expired) {
-        bool healthy = res->ok && (w->conn_had_events || time_mono_ms() - w->conn_started > 5000);
+        /* client-go's "very short watch": one that ended within a second,
+         * or brought nothing in its first seconds, is retried after the
+         * backoff, so a server ending every watch at once is not hammered */
+        int64_t lasted = time_mono_ms() - w->conn_started;
+        bool healthy = res->ok && lasted >= KUBE_WATCH_SHORT_MS &&
+                       (w->conn_had_events || lasted > KUBE_WATCH_QUIET_MS);
         if (res->ok) {
             if (healthy) w->failures = 0;
             schedule(w, !healthy, -1);
@@ -208,7 +247,8 @@ static void watch_done(void *ud, const struct kube_result *res)
 static void watch_connect(struct kube_watch *w)
 {
     kube_lines_reset(&w->lines);
-    w->conn_started = time_mono_ms();
+    w->conn_started = w->last_byte = time_mono_ms();
+    w->connects++;
     w->conn_had_events = false;
     struct kube_req q = {
         .verb = KUBE_WATCH,
@@ -242,11 +282,25 @@ struct kube_watch *kube_watch_start(struct kube_client *c, const struct kube_wat
     w->o.resource_version = NULL;
     w->state = KUBE_CONN_CONNECTING;
     kube_lines_init(&w->lines, KUBE_MAX_WATCH_LINE);
+    w->idle_ms = o->idle_ms > 0 ? o->idle_ms : kube_watch_default_idle_ms();
     watch_connect(w);
+    w->idle_timer = kube_timer_start(c, w->idle_ms, on_idle_timer, w);
     return w;
 }
 
 const char *kube_watch_resource_version(const struct kube_watch *w) { return w->rv; }
+int kube_watch_connects(const struct kube_watch *w) { return w->connects; }
+
+int64_t kube_watch_default_idle_ms(void)
+{
+    const char *e = getenv("ARTRIAGE_WATCH_IDLE_S");
+    if (e && *e) {
+        char *end;
+        double s = strtod(e, &end);
+        if (*end == 0 && s >= 0.2 && s <= 86400) return (int64_t)(s * 1000);
+    }
+    return KUBE_WATCH_IDLE_MS;
+}
 
 void kube_watch_stop(struct kube_watch *w)
 {

@@ -45,6 +45,15 @@ const char *kube_conn_name(enum kube_conn s); /* "connecting", "live", … */
 #define KUBE_BACKOFF_CAP_MS 30000
 /* Backoff before attempt number `failures` (>= 1), with jitter in [d/2, d]. */
 int64_t kube_backoff_ms(int failures);
+/* A watch that ends (even cleanly) within KUBE_WATCH_SHORT_MS, or within
+ * KUBE_WATCH_QUIET_MS without one event or bookmark, counts as a failure. */
+#define KUBE_WATCH_SHORT_MS 1000
+#define KUBE_WATCH_QUIET_MS 5000
+/* API servers send a BOOKMARK about every minute to watches that allow
+ * them; a watch silent for that plus slack is restarted. The environment
+ * variable ARTRIAGE_WATCH_IDLE_S (seconds, >= 0.2) overrides it. */
+#define KUBE_WATCH_IDLE_MS 90000
+int64_t kube_watch_default_idle_ms(void);
 
 struct kube_watch;
 struct kube_watch_opts {
@@ -53,6 +62,7 @@ struct kube_watch_opts {
     const char *label_selector, *field_selector;
     const char *resource_version;   /* where to start; "" = current state as ADDED events */
     int timeout_seconds;            /* 0 = 300..600 s (then it reconnects) */
+    int64_t idle_ms;                /* silent this long = dead; 0 = kube_watch_default_idle_ms() */
     /* ADDED, MODIFIED, DELETED (BOOKMARK and ERROR are handled inside). */
     void (*on_event)(void *ud, enum kube_event_type type, const cJSON *obj);
     void (*on_expired)(void *ud);   /* 410: the watch has stopped */
@@ -61,6 +71,8 @@ struct kube_watch_opts {
 };
 struct kube_watch *kube_watch_start(struct kube_client *c, const struct kube_watch_opts *o);
 const char *kube_watch_resource_version(const struct kube_watch *w);
+/* Connections opened so far (the first and every reconnect). */
+int kube_watch_connects(const struct kube_watch *w);
 struct kube_conn_state kube_watch_state(const struct kube_watch *w);
 void kube_watch_stop(struct kube_watch *w);
 

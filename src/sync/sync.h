@@ -56,22 +56,22 @@ int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen
  * the handler too). Relists after 410 Gone or a broken watch. */
 int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *stats, char *err,
                size_t errlen);
-/* Following one step at a time, so that one loop serves several
- * contexts (`artriage record`): sync_follow_begin, then after each
- * kube_client_perform of y's client one sync_follow_turn (it relists when
- * due — a blocking pass — restarts ended watches and classifies), and
- * sync_follow_end. A turn fails only on a store error; an unreachable
- * cluster is retried with backoff and jitter, and said in
- * sync_connection(). stats stays the caller's and must outlive the
- * following. */
+/* Following one step at a time, so that one loop (kube/client.h:
+ * struct kube_loop) serves several contexts (`artriage record`):
+ * sync_follow_begin starts y's feed; after each kube_loop_perform call
+ * sync_follow_turn (verdicts, first-cause times) for every sync on the
+ * loop; sync_follow_end stops the feed. A turn fails only on a store
+ * error: an unreachable cluster is retried by the feed, alone. stats stays
+ * the caller's and must outlive the following. */
 void sync_follow_begin(struct sync *y, struct sync_stats *stats);
 int sync_follow_turn(struct sync *y, char *err, size_t errlen);
 void sync_follow_end(struct sync *y);
 /* Log fetches in flight (a stopping recorder lets them finish). */
 size_t sync_follow_pending_logs(const struct sync *y);
-/* "connecting", "live" or "reconnecting"; the last failure (or NULL);
- * the wall-clock time the cluster last answered (TIME_NONE: never).
- * Strings valid until the next turn. */
+/* The feed's state name ("connecting", "live", "reconnecting", "failed"),
+ * its last error (NULL when live), and the wall-clock time the cluster
+ * last answered (now while live; TIME_NONE: never). Strings valid until
+ * the next loop turn. */
 void sync_connection(const struct sync *y, const char **state, const char **error,
                      int64_t *last_answer);
 

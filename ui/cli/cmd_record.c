@@ -1,7 +1,8 @@
 /* `artriage record [--context NAME]... [-A | -n NS]` — the recorder: every
  * named context (default: the current one) followed in one process and
- * one loop, each with its own client and sync (list, watch, logs of
- * terminated containers, verdicts), all into one history cache. A context
+ * one loop (one struct kube_loop), each with its own client and sync on
+ * its own feed (list, watch, logs of terminated containers, verdicts),
+ * all into one history cache. A context
  * whose cluster is down is retried on its own; the others go on. A
  * heartbeat in the cache tells readers (`status`, the console) that the
  * cache is being fed, and keeps a second recorder out. SIGTERM/SIGINT:
@@ -22,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +135,7 @@ int cmd_record(struct cli *cli, int argc, char **argv)
     size_t n = cli->ncontexts > 0 ? (size_t)cli->ncontexts : 1;
     struct followed *f = xcalloc(n, sizeof *f);
     const char **names = xcalloc(n, sizeof *names);
-    struct kube_client **clients = xcalloc(n, sizeof *clients);
+    struct kube_loop *loop = kube_loop_new();
     size_t nf = 0;
     int rc = 1;
     bool claimed = false;
@@ -154,7 +154,7 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         if (dup) continue;
         struct followed *x = &f[nf];
         if (kubeconfig_resolve(kc, want, cli->ns, &x->cfg, err, sizeof err) < 0 ||
-            kube_client_new(x->cfg, &x->c, err, sizeof err) < 0) {
+            kube_client_new_on(loop, x->cfg, &x->c, err, sizeof err) < 0) {
             cli_fail("%s", err);
             kube_config_free(x->cfg);
             x->cfg = NULL;
@@ -162,7 +162,6 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         }
         x->name = x->cfg->context ? x->cfg->context : "";
         names[nf] = x->name;
-        clients[nf] = x->c;
         nf++;
     }
     struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
@@ -232,16 +231,16 @@ int cmd_record(struct cli *cli, int argc, char **argv)
             beat(s, pid, host, f, nf, &lost);
             next_beat = mono + STORE_BEAT_MS;
         }
-        struct pollfd pf = {.fd = wake_pipe[0], .events = POLLIN};
+        struct curl_waitfd wf = {.fd = wake_pipe[0], .events = CURL_WAIT_POLLIN};
         int64_t wait = next_beat - time_mono_ms();
         if (wait > 500) wait = 500;
         if (wait < 0) wait = 0;
-        kube_clients_wait(clients, nf, &pf, 1, (int)wait);
-        if (pf.revents & POLLIN) {
+        kube_loop_wait(loop, &wf, 1, (int)wait);
+        if (wf.revents & CURL_WAIT_POLLIN) {
             char drain[64];
             while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
         }
-        for (size_t i = 0; i < nf; i++) kube_client_perform(f[i].c);
+        kube_loop_perform(loop);
     }
     /* let log fetches already under way land: they are evidence */
     int64_t grace_end = time_mono_ms() + STOP_GRACE_MS;
@@ -249,8 +248,8 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         size_t pending = 0;
         for (size_t i = 0; i < nf; i++) pending += sync_follow_pending_logs(f[i].y);
         if (!pending) break;
-        kube_clients_wait(clients, nf, NULL, 0, 100);
-        for (size_t i = 0; i < nf; i++) kube_client_perform(f[i].c);
+        kube_loop_wait(loop, NULL, 0, 100);
+        kube_loop_perform(loop);
     }
     for (size_t i = 0; i < nf; i++) sync_follow_end(f[i].y);
     if (failed) {
@@ -294,7 +293,7 @@ out:
     }
     free(f);
     free(names);
-    free(clients);
+    kube_loop_free(loop);
     store_close(s);
     classify_rules_free(rules);
     kubeconfig_free(kc);
