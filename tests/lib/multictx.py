@@ -23,15 +23,16 @@ def ts(sec):
 
 
 class Clusters:
-    def __init__(self, names, tmp, *extra):
+    def __init__(self, names, tmp, *extra, data=None):
         self.names = list(names)
         self.tmp = tmp
+        self.data = data  # scenario dir for every server; None = empty
         self.extra = list(extra)
         self.apis = {}
         self.kubeconfig = os.path.join(tmp, "kubeconfig")
 
     def __enter__(self):
-        data = os.path.join(self.tmp, "empty")
+        data = self.data or os.path.join(self.tmp, "empty")
         os.makedirs(os.path.join(data, "objects"), exist_ok=True)
         for n in self.names:
             self.apis[n] = KubeAPI(data, *self.extra).start()

@@ -211,6 +211,48 @@ START_TEST(export_selects_and_never_overwrites)
 }
 END_TEST
 
+START_TEST(shared_group_directory_gives_group_files)
+{
+    /* a team's cache: setgid, group rwx directory -> files 0660 (WAL too) */
+    char *dir = xasprintf("%s/team", fx_tmpdir());
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(chmod(dir, 02770), 0);
+    char *path = xasprintf("%s/history.db", dir);
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    put_ctx_run(s, "east", "a-20260301a", "u-a", 1000000, "x\n");
+    struct stat sb;
+    const char *sufs[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char *p = xasprintf("%s%s", path, sufs[i]);
+        ck_assert_msg(stat(p, &sb) == 0, "%s", p);
+        ck_assert_msg((sb.st_mode & 0777) == 0660, "%s mode %o", p, sb.st_mode & 0777);
+        free(p);
+    }
+    store_close(s);
+    /* loosened by hand: others lose access again, the group keeps it */
+    ck_assert_int_eq(chmod(path, 0666), 0);
+    s = fx_open(path, NULL);
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0660);
+    store_close(s);
+    /* an ordinary directory keeps files private */
+    char *dir2 = xasprintf("%s/mine", fx_tmpdir());
+    ck_assert_int_eq(mkdir(dir2, 0770), 0);
+    char *path2 = xasprintf("%s/history.db", dir2);
+    s = fx_open(path2, NULL);
+    ck_assert_int_eq(store_add_note(s, 1, "n", NULL, NULL, 1, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(stat(path2, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0600);
+    store_close(s);
+    free(dir);
+    free(path);
+    free(dir2);
+    free(path2);
+    fx_rm_rf();
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("store_recorder");
@@ -219,6 +261,7 @@ int main(void)
     tcase_add_test(tc, heartbeat_claims_refuses_and_takes_over);
     tcase_add_test(tc, status_counts_per_context);
     tcase_add_test(tc, export_selects_and_never_overwrites);
+    tcase_add_test(tc, shared_group_directory_gives_group_files);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
