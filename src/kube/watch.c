@@ -222,7 +222,13 @@ static void watch_done(void *ud, const struct kube_result *res)
         bool healthy = res->ok && lasted >= KUBE_WATCH_SHORT_MS &&
                        (w->conn_had_events || lasted > KUBE_WATCH_QUIET_MS);
         if (res->ok) {
-            if (healthy) w->failures = 0;
+            if (healthy) {
+                w->failures = 0;
+            } else {
+                snprintf(w->error, sizeof w->error, "watch of %s ended by the server after %lld ms%s",
+                         w->o.res->plural, (long long)lasted, w->conn_had_events ? "" : " with nothing sent");
+                w->has_error = true;
+            }
             schedule(w, !healthy, -1);
         } else {
             snprintf(w->error, sizeof w->error, "%s", res->error);

@@ -61,6 +61,7 @@ struct sync {
     size_t ndue, capdue;
     bool list_failed;
     char list_err[ERRLEN];
+    enum kube_conn conn;       /* the feed's state last reported */
     bool store_failed;
     bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
@@ -848,12 +849,21 @@ static void k_end(void *ud, enum feed_kind k)
 static void k_state(void *ud, const struct kube_conn_state *st)
 {
     struct sync *y = ud;
+    bool changed = st->state != y->conn;
+    y->conn = st->state;
     if (st->state == KUBE_CONN_FAILED || (st->state == KUBE_CONN_RECONNECTING && st->error)) {
         snprintf(y->list_err, sizeof y->list_err, "%s", st->error ? st->error : "the cluster could not be reached");
         if (!feed_synced(y->feed) || st->state == KUBE_CONN_FAILED) y->list_failed = true;
-        if (y->watching && y->o.progress) fprintf(y->o.progress, "sync: %s; reconnecting\n", y->list_err);
-    } else if (st->state == KUBE_CONN_LIVE && y->watching && y->o.progress) {
+    }
+    if (!changed || !y->watching || !y->o.progress) return;
+    if (st->state == KUBE_CONN_LIVE) {
         fprintf(y->o.progress, "sync: watching\n");
+    } else if (st->state == KUBE_CONN_RECONNECTING || st->state == KUBE_CONN_FAILED) {
+        int64_t in = st->next_try_ms - time_now_ms();
+        char *why = sanitize_str(st->error ? st->error : "connection lost", 0);
+        if (st->state == KUBE_CONN_FAILED) fprintf(y->o.progress, "sync: %s; stopped\n", why);
+        else fprintf(y->o.progress, "sync: %s; reconnecting in %.1f s\n", why, in > 0 ? (double)in / 1000 : 0.0);
+        free(why);
     }
 }
 
@@ -864,6 +874,7 @@ static void feed_begin(struct sync *y, bool once)
     y->runs_listed = y->pods_listed = false;
     y->list_failed = false;
     y->list_err[0] = 0;
+    y->conn = KUBE_CONN_CONNECTING;
     struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
                           .state = k_state, .ud = y};
     struct feed_opts fo = {.ns = y->o.ns, .once = once};
