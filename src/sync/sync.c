@@ -453,6 +453,37 @@ static int64_t leading_time(const char *text)
     return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
 }
 
+int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
+                     const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
+                     int64_t log_time, int64_t now, char *err, size_t errlen)
+{
+    struct store_class c = {0};
+    c.version = (char *)classify_rules_version(rules);
+    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
+                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
+    c.line = -1;
+    c.log_time = TIME_NONE;
+    char *sec = NULL;
+    if (res && res->has_primary) {
+        const struct classify_finding *f = &res->primary;
+        c.cls = f->class_id;
+        c.rule = f->rule_id;
+        c.text = f->text;
+        c.hint = f->hint;
+        if (f->line > 0 && skipped >= 0) {
+            c.line = f->line + skipped;
+            c.pod = (char *)pod;
+            c.container = (char *)container;
+            c.log_time = log_time != TIME_NONE ? log_time : leading_time(f->text);
+        }
+        sec = secondary_json(res, skipped > 0 ? skipped : 0);
+        c.secondary = sec;
+    }
+    int rc = store_put_classification(s, run_id, &c, now, err, errlen);
+    free(sec);
+    return rc;
+}
+
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
 {
     if (!y->o.rules || !run_terminal(r->phase)) return 0;
@@ -491,38 +522,25 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     int had = store_get_classification(y->s, r->id, &old, err, errlen);
     if (had < 0) had = 0;
 
-    struct store_class c = {0};
-    c.version = (char *)classify_rules_version(y->o.rules);
-    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
-                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
-    c.line = -1;
-    c.log_time = TIME_NONE;
-    char *sec = NULL;
+    int64_t skipped = hl > 0 ? lg.skipped_lines : 0, log_time = TIME_NONE;
+    const char *pod = NULL, *container = NULL;
     if (res && res->has_primary) {
         const struct classify_finding *f = &res->primary;
-        int64_t skipped = hl > 0 ? lg.skipped_lines : 0;
-        c.cls = f->class_id;
-        c.rule = f->rule_id;
-        c.text = f->text;
-        c.hint = f->hint;
         if (f->line > 0 && hl > 0) {
-            c.line = f->line + skipped;
-            c.pod = lg.pod;
-            c.container = lg.container;
+            int64_t line = f->line + skipped;
+            pod = lg.pod;
+            container = lg.container;
             const struct fresh_log *fl = fresh_find(y, lg.pod, lg.container);
             /* the fresh stamps are those of the whole log, before the cap cut its head */
-            if (fl && (size_t)c.line <= fl->n) c.log_time = fl->ts[c.line - 1];
-            else if (had > 0 && old.line == c.line && old.cls && c.cls && strcmp(old.cls, c.cls) == 0)
-                c.log_time = old.log_time;
-            if (c.log_time == TIME_NONE) c.log_time = leading_time(f->text);
+            if (fl && (size_t)line <= fl->n) log_time = fl->ts[line - 1];
+            else if (had > 0 && old.line == line && old.cls && f->class_id && strcmp(old.cls, f->class_id) == 0)
+                log_time = old.log_time;
         }
-        sec = secondary_json(res, skipped);
-        c.secondary = sec;
     }
-    int rc = store_put_classification(y->s, r->id, &c, time_now_ms(), err, errlen);
+    int rc = sync_put_verdict(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
+                              time_now_ms(), err, errlen);
     if (rc < 0) store_failed(y, err);
     else y->st->classified++;
-    free(sec);
     if (had > 0) store_class_free(&old);
     classify_result_free(res);
     classify_free(cx);

@@ -27,6 +27,7 @@
 #include "model/linkage.h"
 #include "model/runsignals.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -75,6 +76,7 @@ struct source {
     bool listing;
     struct store *store;
     bool store_tx;
+    bool cache_failed;    /* a write failed and was said */
     /* cache pages */
     bool cache_loading;
     int64_t cache_until;
@@ -108,6 +110,15 @@ static void set_conn_detail(struct console *c, const char *msg)
 {
     free(c->conn_detail);
     c->conn_detail = msg ? sanitize_str(msg, 0) : NULL;
+}
+
+/* A failed cache write is said once (the console keeps showing the
+ * cluster; what it could not write is missing from the history). */
+static void cache_wrote(struct source *s, int rc, const char *err)
+{
+    if (rc >= 0 || s->cache_failed) return;
+    s->cache_failed = true;
+    console_say(s->c, true, "history cache not updated: %s", err);
 }
 
 /* ---- cache ---- */
@@ -371,26 +382,18 @@ static void triage_done(void *ud, const struct kube_result *res)
     r = runset_find(c->rs, t->run_uid);
     if (s->store && r) {
         store_tx_open(s);
-        store_put_log(s->store, ctx_name(s), t->pod_uid, t->container, false, t->keep.p ? t->keep.p : "",
-                      t->keep.len, now, err, sizeof err);
+        cache_wrote(s, store_put_log(s->store, ctx_name(s), t->pod_uid, t->container, false,
+                                     t->keep.p ? t->keep.p : "", t->keep.len, now, err, sizeof err), err);
         struct store_run sr;
         if (store_get_run(s->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
-            if (cr) {
-                const char *ph = r->run.phase ? r->run.phase : "";
-                struct store_class k = {
-                    .cls = cr->has_primary ? cr->primary.class_id : NULL,
-                    .rule = cr->has_primary ? cr->primary.rule_id : NULL,
-                    .text = cr->has_primary ? cr->primary.text : NULL,
-                    .hint = cr->has_primary ? cr->primary.hint : NULL,
-                    .line = cr->has_primary && cr->primary.line > 0 ? cr->primary.line : -1,
-                    .pod = t->pod, .container = t->container, .log_time = TIME_NONE,
-                    .outcome = strcmp(ph, "Failed") == 0 ? "failed" : strcmp(ph, "Succeeded") == 0 ? "succeeded" : "unknown",
-                };
-                store_put_classification(s->store, sr.id, &k, now, err, sizeof err);
-            }
+            /* the same writer as sync: version, outcome and secondary findings too, so sync
+             * does not classify again what the console stored */
+            if (cr)
+                cache_wrote(s, sync_put_verdict(s->store, sr.id, s->rules, run_outcome(&r->run), cr, 0, t->pod,
+                                                t->container, TIME_NONE, now, err, sizeof err), err);
             if (has_pr)
-                store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source, TIME_NONE, now,
-                             err, sizeof err);
+                cache_wrote(s, store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source,
+                                            TIME_NONE, now, err, sizeof err), err);
             store_run_free(&sr);
         }
     }
@@ -489,7 +492,10 @@ static void store_tx_close(struct source *s)
 {
     char err[ERRLEN];
     if (s->store && s->store_tx) {
-        if (store_commit(s->store, err, sizeof err) != 0) store_rollback(s->store);
+        if (store_commit(s->store, err, sizeof err) != 0) {
+            cache_wrote(s, -1, err);
+            store_rollback(s->store);
+        }
         s->store_tx = false;
     }
 }
@@ -506,8 +512,10 @@ static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev
         if (pod_parse(obj, &p, err, sizeof err) != 0) return;
         if (s->store) {
             store_tx_open(s);
-            if (ev == RS_EV_DELETED) store_mark_pod_deleted(s->store, ctx_name(s), p.uid, now, err, sizeof err);
-            else store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err);
+            if (ev == RS_EV_DELETED)
+                cache_wrote(s, store_mark_pod_deleted(s->store, ctx_name(s), p.uid, now, err, sizeof err), err);
+            else
+                cache_wrote(s, store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err), err);
         }
         if (ev != RS_EV_DELETED) triage_consider(s, &p);
         runset_apply_pod(c->rs, ev, &p);
@@ -520,8 +528,10 @@ static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev
     a.context = xstrdup(ctx_name(s));
     if (s->store) {
         store_tx_open(s);
-        if (ev == RS_EV_DELETED) store_mark_run_deleted(s->store, ctx_name(s), a.uid, now, err, sizeof err);
-        else store_put_run(s->store, &a, now, NULL, err, sizeof err);
+        if (ev == RS_EV_DELETED)
+            cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), a.uid, now, err, sizeof err), err);
+        else
+            cache_wrote(s, store_put_run(s->store, &a, now, NULL, err, sizeof err), err);
     }
     char *uid = xstrdup(a.uid);
     bool known = runset_find(c->rs, uid) != NULL;
