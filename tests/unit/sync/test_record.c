@@ -28,21 +28,12 @@ static void op(const char *json)
 
 static void patch(int i, const char *phase)
 {
-    char b[512];
-    snprintf(b, sizeof b,
-             "{\"op\":\"modify\",\"kind\":\"AgentRun\",\"apiVersion\":\"agents.proompteng.ai/v1alpha1\","
-             "\"namespace\":\"agents\",\"name\":\"run-%05d\",\"patch\":{\"status\":{\"phase\":\"%s\","
-             "\"message\":\"padding padding padding padding padding padding padding padding padding\"}}}",
-             i, phase);
-    op(b);
+    if (kubeapi_patch_run(&api, i, phase) != 0) op_failures++;
 }
 
 static void del(int i)
 {
-    char b[256];
-    snprintf(b, sizeof b, "{\"op\":\"delete\",\"kind\":\"AgentRun\",\"apiVersion\":\"agents.proompteng.ai/v1alpha1\","
-                          "\"namespace\":\"agents\",\"name\":\"run-%05d\"}", i);
-    op(b);
+    if (kubeapi_delete_run(&api, i) != 0) op_failures++;
 }
 
 static void pause_ms(int ms) { usleep((useconds_t)ms * 1000); }
