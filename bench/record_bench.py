@@ -60,12 +60,28 @@ class Load(threading.Thread):
         self.terminated = []   # pod names whose container ended
         self.behind = 0.0      # worst lag behind the schedule, s
         self.errors = 0
+        self.conn = None
 
     def op(self, o):
-        try:
-            self.api.op(o)
-        except Exception:
-            self.errors += 1
+        # one kept-alive connection: a new one per op cannot keep up the rate
+        body = json.dumps(o).encode()
+        for attempt in (0, 1):
+            try:
+                if self.conn is None:
+                    self.conn = self.api.connection(30)
+                self.conn.request("POST", "/_kubeapi/op", body=body,
+                                  headers={"Content-Type": "application/json"})
+                r = self.conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    self.errors += 1
+                return
+            except Exception:
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                if attempt:
+                    self.errors += 1
 
     def run(self):
         due = []   # (time, seq, op)
@@ -131,7 +147,7 @@ def main():
     print("record bench: %d contexts x %d runs, %.0f events/s each, %.0f s, pods deleted %.0f s "
           "after their container ends; %d cores" % (NCTX, RUNS, RATE, DURATION, TTL, os.cpu_count()))
     with Clusters(names, tmp, "--history", "200000", data=data) as cl:
-        args = [BIN, "--kubeconfig", cl.kubeconfig, "--db", db, "record", "--quiet"]
+        args = [BIN, "--kubeconfig", cl.kubeconfig, "--db", db, "record"]
         for n in names:
             args += ["--context", n]
         log = open(os.path.join(tmp, "record.log"), "w")
@@ -208,6 +224,9 @@ def main():
     print("CPU over the whole load: %.1f%% of one core" % (100 * (cpu_end - cpu0) / (t_end - t0)))
     print("SIGTERM: exit %s after %.2f s" % (rc, t_exit))
     print("database: %.1f MiB" % (os.path.getsize(db) / 1048576.0))
+    with open(os.path.join(tmp, "record.log")) as f:
+        warn = [l for l in f if "log of" in l]
+    print("recorder warnings about logs: %d%s" % (len(warn), (": " + warn[0].strip()[:200]) if warn else ""))
     subprocess.run(["rm", "-rf", tmp])
 
 

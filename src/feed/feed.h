@@ -44,10 +44,8 @@
 #define ARTRIAGE_FEED_H
 #include "kube/client.h"
 #include "kube/watch.h"
+#include "model/agentrun.h" /* RUN_LABEL */
 #include <stdbool.h>
-
-/* The label every pod of an AgentRun carries (its value: the run's name). */
-#define RUN_LABEL "agents.proompteng.ai/agent-run"
 
 enum feed_kind { FEED_RUNS, FEED_PODS };
 const char *feed_kind_name(enum feed_kind k); /* "agentruns", "pods" */

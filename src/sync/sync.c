@@ -61,6 +61,7 @@ struct sync {
     size_t ndue, capdue;
     bool list_failed;
     char list_err[ERRLEN];
+    enum kube_conn conn;       /* the feed's state last reported */
     bool store_failed;
     bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
@@ -453,6 +454,37 @@ static int64_t leading_time(const char *text)
     return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
 }
 
+int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
+                     const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
+                     int64_t log_time, int64_t now, char *err, size_t errlen)
+{
+    struct store_class c = {0};
+    c.version = (char *)classify_rules_version(rules);
+    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
+                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
+    c.line = -1;
+    c.log_time = TIME_NONE;
+    char *sec = NULL;
+    if (res && res->has_primary) {
+        const struct classify_finding *f = &res->primary;
+        c.cls = f->class_id;
+        c.rule = f->rule_id;
+        c.text = f->text;
+        c.hint = f->hint;
+        if (f->line > 0 && skipped >= 0) {
+            c.line = f->line + skipped;
+            c.pod = (char *)pod;
+            c.container = (char *)container;
+            c.log_time = log_time != TIME_NONE ? log_time : leading_time(f->text);
+        }
+        sec = secondary_json(res, skipped > 0 ? skipped : 0);
+        c.secondary = sec;
+    }
+    int rc = store_put_classification(s, run_id, &c, now, err, errlen);
+    free(sec);
+    return rc;
+}
+
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
 {
     if (!y->o.rules || !run_terminal(r->phase)) return 0;
@@ -491,38 +523,25 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     int had = store_get_classification(y->s, r->id, &old, err, errlen);
     if (had < 0) had = 0;
 
-    struct store_class c = {0};
-    c.version = (char *)classify_rules_version(y->o.rules);
-    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
-                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
-    c.line = -1;
-    c.log_time = TIME_NONE;
-    char *sec = NULL;
+    int64_t skipped = hl > 0 ? lg.skipped_lines : 0, log_time = TIME_NONE;
+    const char *pod = NULL, *container = NULL;
     if (res && res->has_primary) {
         const struct classify_finding *f = &res->primary;
-        int64_t skipped = hl > 0 ? lg.skipped_lines : 0;
-        c.cls = f->class_id;
-        c.rule = f->rule_id;
-        c.text = f->text;
-        c.hint = f->hint;
         if (f->line > 0 && hl > 0) {
-            c.line = f->line + skipped;
-            c.pod = lg.pod;
-            c.container = lg.container;
+            int64_t line = f->line + skipped;
+            pod = lg.pod;
+            container = lg.container;
             const struct fresh_log *fl = fresh_find(y, lg.pod, lg.container);
             /* the fresh stamps are those of the whole log, before the cap cut its head */
-            if (fl && (size_t)c.line <= fl->n) c.log_time = fl->ts[c.line - 1];
-            else if (had > 0 && old.line == c.line && old.cls && c.cls && strcmp(old.cls, c.cls) == 0)
-                c.log_time = old.log_time;
-            if (c.log_time == TIME_NONE) c.log_time = leading_time(f->text);
+            if (fl && (size_t)line <= fl->n) log_time = fl->ts[line - 1];
+            else if (had > 0 && old.line == line && old.cls && f->class_id && strcmp(old.cls, f->class_id) == 0)
+                log_time = old.log_time;
         }
-        sec = secondary_json(res, skipped);
-        c.secondary = sec;
     }
-    int rc = store_put_classification(y->s, r->id, &c, time_now_ms(), err, errlen);
+    int rc = sync_put_verdict(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
+                              time_now_ms(), err, errlen);
     if (rc < 0) store_failed(y, err);
     else y->st->classified++;
-    free(sec);
     if (had > 0) store_class_free(&old);
     classify_result_free(res);
     classify_free(cx);
@@ -852,14 +871,25 @@ static void k_end(void *ud, enum feed_kind k)
 static void k_state(void *ud, const struct kube_conn_state *st)
 {
     struct sync *y = ud;
+    bool changed = st->state != y->conn;
+    y->conn = st->state;
     if (st->state == KUBE_CONN_FAILED || (st->state == KUBE_CONN_RECONNECTING && st->error)) {
         snprintf(y->list_err, sizeof y->list_err, "%s", st->error ? st->error : "the cluster could not be reached");
         if (!feed_synced(y->feed) || st->state == KUBE_CONN_FAILED) y->list_failed = true;
-        if (y->watching && y->o.progress) fprintf(y->o.progress, "sync: %s; reconnecting\n", y->list_err);
-    } else if (st->state == KUBE_CONN_LIVE) {
-        y->last_answer = time_now_ms();
-        if (y->watching && y->o.progress) fprintf(y->o.progress, "sync: %s%swatching\n", y->o.context,
-                                                  *y->o.context ? ": " : "");
+    }
+    if (st->state == KUBE_CONN_LIVE) y->last_answer = time_now_ms();
+    if (!changed || !y->watching || !y->o.progress) return;
+    /* several contexts share one stderr in `record`: say whose */
+    const char *cx = y->o.context, *sep = *y->o.context ? ": " : "";
+    if (st->state == KUBE_CONN_LIVE) {
+        fprintf(y->o.progress, "sync: %s%swatching\n", cx, sep);
+    } else if (st->state == KUBE_CONN_RECONNECTING || st->state == KUBE_CONN_FAILED) {
+        int64_t in = st->next_try_ms - time_now_ms();
+        char *why = sanitize_str(st->error ? st->error : "connection lost", 0);
+        if (st->state == KUBE_CONN_FAILED) fprintf(y->o.progress, "sync: %s%s%s; stopped\n", cx, sep, why);
+        else fprintf(y->o.progress, "sync: %s%s%s; reconnecting in %.1f s\n", cx, sep, why,
+                     in > 0 ? (double)in / 1000 : 0.0);
+        free(why);
     }
 }
 
@@ -870,6 +900,7 @@ static void feed_begin(struct sync *y, bool once)
     y->runs_listed = y->pods_listed = false;
     y->list_failed = false;
     y->list_err[0] = 0;
+    y->conn = KUBE_CONN_CONNECTING;
     struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
                           .state = k_state, .ud = y};
     struct feed_opts fo = {.ns = y->o.ns, .once = once};

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RUN_LABEL "agents.proompteng.ai/agent-run"
 #define LIST_PAGE 2000
 
 struct collect {

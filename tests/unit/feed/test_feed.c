@@ -132,24 +132,9 @@ static const struct feed_sink SINK = {.begin = k_begin, .upsert = k_upsert, .rem
 
 static void op(const char *json) { ck_assert_int_eq(kubeapi_op(&api, json, false), 0); }
 
-static void patch(int i, const char *phase)
-{
-    char b[512];
-    snprintf(b, sizeof b,
-             "{\"op\":\"modify\",\"kind\":\"AgentRun\",\"apiVersion\":\"agents.proompteng.ai/v1alpha1\","
-             "\"namespace\":\"agents\",\"name\":\"run-%05d\",\"patch\":{\"status\":{\"phase\":\"%s\","
-             "\"message\":\"padding padding padding padding padding padding padding padding padding\"}}}",
-             i, phase);
-    op(b);
-}
+static void patch(int i, const char *phase) { ck_assert_int_eq(kubeapi_patch_run(&api, i, phase), 0); }
 
-static void del(int i)
-{
-    char b[256];
-    snprintf(b, sizeof b, "{\"op\":\"delete\",\"kind\":\"AgentRun\",\"apiVersion\":\"agents.proompteng.ai/v1alpha1\","
-                          "\"namespace\":\"agents\",\"name\":\"run-%05d\"}", i);
-    op(b);
-}
+static void del(int i) { ck_assert_int_eq(kubeapi_delete_run(&api, i), 0); }
 
 static void add(const char *name)
 {
