@@ -241,6 +241,9 @@ int cmd_record(struct cli *cli, int argc, char **argv)
             while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
         }
         kube_loop_perform(loop);
+        /* log fetches the events just queued go out now, before this turn's
+         * verdicts: a pod may be deleted seconds after its container ends */
+        kube_loop_perform(loop);
     }
     /* let log fetches already under way land: they are evidence */
     int64_t grace_end = time_mono_ms() + STOP_GRACE_MS;
