@@ -154,8 +154,15 @@ int store_get_run(struct store *s, const char *context, const char *ns, const ch
                   struct store_run *out, char *err, size_t errlen);
 int store_get_run_by_id(struct store *s, int64_t id, struct store_run *out,
                         char *err, size_t errlen);
-/* The run parsed back into the model (context filled, deleted_at set to
- * the cache's deletion time when the server deleted it). 1/0/-1. */
+/* The one conversion of a cached run row to the model: its raw object
+ * when the cache kept one that parses (so conditions are there), else the
+ * columns (false if the row has no name either); then the cache's context,
+ * its lane and attempt (resolved by provenance across a whole list) over
+ * the name-derived ones, and deleted_at when the cache marked it deleted.
+ * Takes strings out of sr (still store_run_free it); agentrun_free out. */
+bool store_run_take_agentrun(struct store_run *sr, struct agentrun *out);
+/* The run parsed back into the model (as above); 0 when the cache has no
+ * raw object for it. 1/0/-1. */
 int store_get_agentrun(struct store *s, int64_t run_id, struct agentrun *out,
                        char *err, size_t errlen);
 

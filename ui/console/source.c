@@ -136,61 +136,6 @@ static void link_clear(struct source *s)
     s->nlink = s->linkpos = 0;
 }
 
-static void take(char **dst, char **src)
-{
-    *dst = *src;
-    *src = NULL;
-}
-
-/* A cached run as the model: its raw object when the cache kept it (so
- * the detail has conditions), else the columns. */
-static void run_from_cache(struct store_run *sr, struct agentrun *a)
-{
-    memset(a, 0, sizeof *a);
-    if (sr->raw) {
-        char err[256];
-        cJSON *j = cJSON_Parse(sr->raw);
-        if (j && agentrun_parse(j, a, err, sizeof err) == 0) {
-            cJSON_Delete(j);
-            free(a->context);
-            take(&a->context, &sr->context);
-            if (sr->deleted && a->deleted_at == TIME_NONE) a->deleted_at = sr->deleted_at;
-            if (!a->lane && sr->lane) take(&a->lane, &sr->lane);
-            if (!a->attempt && sr->attempt) take(&a->attempt, &sr->attempt);
-            return;
-        }
-        cJSON_Delete(j);
-        agentrun_free(a);
-        memset(a, 0, sizeof *a);
-    }
-    take(&a->context, &sr->context);
-    take(&a->ns, &sr->ns);
-    take(&a->name, &sr->name);
-    take(&a->uid, &sr->uid);
-    take(&a->lane, &sr->lane);
-    take(&a->attempt, &sr->attempt);
-    take(&a->agent, &sr->agent);
-    take(&a->runtime, &sr->runtime);
-    take(&a->phase, &sr->phase);
-    take(&a->reason, &sr->reason);
-    take(&a->message, &sr->message);
-    take(&a->repository, &sr->repository);
-    take(&a->base, &sr->base);
-    take(&a->head, &sr->head);
-    take(&a->idempotency_key, &sr->idempotency_key);
-    take(&a->workload_image, &sr->workload_image);
-    take(&a->vcs_mode, &sr->vcs_mode);
-    take(&a->system_prompt_hash, &sr->system_prompt_hash);
-    take(&a->spec_hash, &sr->spec_hash);
-    take(&a->rerun_of, &sr->rerun_of);
-    a->created = sr->created;
-    a->started = sr->started;
-    a->finished = sr->finished;
-    a->updated = sr->updated;
-    a->deleted_at = sr->deleted ? sr->deleted_at : TIME_NONE;
-    a->runner_exit_code = -1;
-}
-
 static void cache_page(struct source *s)
 {
     struct console *c = s->c;
@@ -215,7 +160,7 @@ static void cache_page(struct source *s)
         bool deleted = sr->deleted;
         int64_t id = sr->id;
         struct agentrun a;
-        run_from_cache(sr, &a);
+        if (!store_run_take_agentrun(sr, &a)) continue;
         last = a.created;
         char *uid = xstrdup(a.uid);
         runset_apply_run(c->rs, RS_EV_ADDED, &a, deleted);
