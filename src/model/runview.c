@@ -1,5 +1,6 @@
 /* runview — a run with its links, as JSON, table and text (runview.h). */
 #include "model/runview.h"
+#include "classify/classify.h"
 #include "util/jsonutil.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -98,19 +99,6 @@ static bool streq(const char *a, const char *b)
 const char *run_status_failure(const struct agentrun *r, const struct pod *pods, size_t npods,
                                const char **container)
 {
-    static const struct {
-        const char *reason, *cls;
-    } map[] = {
-        {"OOMKilled", "resource.oom"},         {"ErrImagePull", "image.pull"},
-        {"ImagePullBackOff", "image.pull"},    {"InvalidImageName", "image.pull"},
-        {"ErrImageNeverPull", "image.pull"},   {"DeadlineExceeded", "timeout"},
-        {"WorkflowStepTimedOut", "timeout"},   {"TimedOut", "timeout"},
-        {"ProviderCapacityExhausted", "rate-limit"}, {"ProviderAuthUnavailable", "auth.credentials"},
-        {"SpecImmutableViolation", "config.invalid"}, {"CreateContainerConfigError", "config.invalid"},
-        {"IdempotencyKeyCompleted", "config.invalid"}, {"IdempotencyKeyInUse", "config.invalid"},
-        {"MissingVcsAuth", "vcs.auth"},        {"VcsAuthUnavailable", "vcs.auth"},
-        {"Evicted", "resource.disk"},
-    };
     if (container) *container = NULL;
     if (!r) return NULL;
     /* Container states first: they name the physical cause. */
@@ -120,11 +108,10 @@ const char *run_status_failure(const struct agentrun *r, const struct pod *pods,
             const struct container_state *c = &pods[i].containers[k];
             const char *reasons[] = {c->reason, c->last_reason};
             for (size_t j = 0; j < 2; j++) {
-                for (size_t m = 0; m < sizeof map / sizeof map[0]; m++) {
-                    if (streq(reasons[j], map[m].reason)) {
-                        if (container) *container = c->name;
-                        return map[m].cls;
-                    }
+                const char *cls = classify_reason_class(reasons[j]);
+                if (cls) {
+                    if (container) *container = c->name;
+                    return cls;
                 }
             }
             if (c->exit_code == 139 || c->exit_code == 134 || c->exit_code == 132) {
@@ -139,9 +126,8 @@ const char *run_status_failure(const struct agentrun *r, const struct pod *pods,
     for (size_t k = 0; k < r->nconditions && nr < sizeof reasons / sizeof reasons[0]; k++)
         if (streq(r->conditions[k].status, "True")) reasons[nr++] = r->conditions[k].reason;
     for (size_t j = 0; j < nr; j++) {
-        if (!reasons[j]) continue;
-        for (size_t m = 0; m < sizeof map / sizeof map[0]; m++)
-            if (strcmp(reasons[j], map[m].reason) == 0) return map[m].cls;
+        const char *cls = classify_reason_class(reasons[j]);
+        if (cls) return cls;
     }
     const struct condition *inv = agentrun_condition(r, "InvalidSpec");
     if (inv && streq(inv->status, "True")) return "config.invalid";

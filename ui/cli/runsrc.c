@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RUN_LABEL "agents.proompteng.ai/agent-run"
 #define LIST_PAGE 2000
 
 struct collect {
@@ -107,96 +106,20 @@ struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t er
     return store_open(path, &o, err, errlen);
 }
 
-static void pod_from_store(const struct store_pod *sp, const char *run_name, struct pod *p)
-{
-    memset(p, 0, sizeof *p);
-    p->ns = xstrdup(sp->ns);
-    p->name = xstrdup(sp->name);
-    p->uid = xstrdup(sp->uid);
-    p->phase = xstrdup(sp->phase);
-    p->node = xstrdup(sp->node);
-    p->job_name = xstrdup(sp->job_name);
-    p->run_name = xstrdup(run_name);
-    p->created = sp->created;
-    p->started = sp->started;
-    p->ncontainers = sp->ncontainers;
-    p->containers = xcalloc(sp->ncontainers + 1, sizeof *p->containers);
-    for (size_t i = 0; i < sp->ncontainers; i++) {
-        const struct store_container *a = &sp->containers[i];
-        struct container_state *b = &p->containers[i];
-        b->name = xstrdup(a->name);
-        b->init = a->init;
-        b->image = xstrdup(a->image);
-        b->image_id = xstrdup(a->image_id);
-        b->digest = xstrdup(a->digest);
-        b->state = xstrdup(a->state);
-        b->reason = xstrdup(a->reason);
-        b->message = xstrdup(a->message);
-        b->exit_code = a->exit_code;
-        b->restarts = a->restarts;
-        b->started = a->started;
-        b->finished = a->finished;
-        b->has_last = a->last_reason || a->last_exit_code >= 0;
-        b->last_reason = xstrdup(a->last_reason);
-        b->last_exit_code = a->last_exit_code;
-    }
-}
-
 /* A cached run as a view (raw object when the cache has it, else the
  * columns the cache keeps). */
-static bool view_from_store(const struct store_run *sr, struct run_view *v)
+static bool view_from_store(struct store_run *sr, struct run_view *v)
 {
     run_view_init(v);
-    char err[ERRLEN];
-    bool ok = false;
-    if (sr->raw) {
-        cJSON *obj = cJSON_Parse(sr->raw);
-        if (obj && agentrun_parse(obj, &v->run, err, sizeof err) == 0) ok = true;
-        else agentrun_free(&v->run);
-        cJSON_Delete(obj);
-    }
+    bool deleted = sr->deleted;
+    if (!store_run_take_agentrun(sr, &v->run)) return false;
     struct agentrun *r = &v->run;
-    if (!ok) {
-        if (!sr->name) return false;
-        memset(r, 0, sizeof *r);
-        r->created = r->started = r->finished = r->updated = r->deleted_at = TIME_NONE;
-        r->runner_exit_code = -1;
-        r->name = xstrdup(sr->name);
-        r->ns = xstrdup(sr->ns);
-        r->uid = xstrdup(sr->uid);
-        r->agent = xstrdup(sr->agent);
-        r->runtime = xstrdup(sr->runtime);
-        r->phase = xstrdup(sr->phase);
-        r->reason = xstrdup(sr->reason);
-        r->message = xstrdup(sr->message);
-        r->repository = xstrdup(sr->repository);
-        r->base = xstrdup(sr->base);
-        r->head = xstrdup(sr->head);
-        r->idempotency_key = xstrdup(sr->idempotency_key);
-        r->workload_image = xstrdup(sr->workload_image);
-        r->vcs_mode = xstrdup(sr->vcs_mode);
-        r->system_prompt_hash = xstrdup(sr->system_prompt_hash);
-        r->spec_hash = xstrdup(sr->spec_hash);
-        r->rerun_of = xstrdup(sr->rerun_of);
-        r->created = sr->created;
-        r->started = sr->started;
-        r->finished = sr->finished;
-        r->updated = sr->updated;
-    }
-    free(r->context);
-    r->context = xstrdup(sr->context);
-    if (sr->lane) {
-        free(r->lane);
-        r->lane = xstrdup(sr->lane);
-        free(r->attempt);
-        r->attempt = xstrdup(sr->attempt ? sr->attempt : "");
-    }
     if (!r->lane) {
         r->lane = xstrdup(r->name);
+        free(r->attempt);
         r->attempt = xstrdup("");
     }
-    v->deleted = sr->deleted;
-    if (sr->deleted) r->deleted_at = sr->deleted_at;
+    v->deleted = deleted;
     return true;
 }
 
@@ -361,7 +284,7 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
             if (store_run_pods(s->store, l.items[i].id, &pl, e2, sizeof e2) == 0) {
                 for (size_t k = 0; k < pl.n; k++) {
                     s->pods = xgrow(s->pods, &pcap, s->npods + 1, sizeof *s->pods);
-                    pod_from_store(&pl.items[k], v->run.name, &s->pods[s->npods++]);
+                    store_pod_to_model(&pl.items[k], v->run.name, &s->pods[s->npods++]);
                 }
             }
             store_pod_list_free(&pl);
@@ -514,7 +437,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
                 if (store_run_pods(out->store, l.items[k].id, &pl, e3, sizeof e3) == 0) {
                     for (size_t p = 0; p < pl.n; p++) {
                         out->pods = xgrow(out->pods, &pcap, out->npods + 1, sizeof *out->pods);
-                        pod_from_store(&pl.items[p], v->run.name, &out->pods[out->npods++]);
+                        store_pod_to_model(&pl.items[p], v->run.name, &out->pods[out->npods++]);
                     }
                 }
                 store_pod_list_free(&pl);

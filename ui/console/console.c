@@ -15,6 +15,7 @@
 #include "view.h"
 #include "source.h"
 #include "kube/client.h"
+#include "store/store.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -410,6 +411,38 @@ static bool prompt_key(struct console *c, struct prompt *p, int isfunc, wint_t c
     return true;
 }
 
+/* ---- the recorder's heartbeat ---- */
+
+/* Whether a recorder feeds the cache, read every STORE_BEAT_MS through a
+ * read-only handle of our own (the source's is busy with pages). */
+static void recorder_refresh(struct console *c)
+{
+    int64_t mono = time_mono_ms();
+    if (mono < c->recorder_next) return;
+    c->recorder_next = mono + STORE_BEAT_MS;
+    char err[ERRLEN], text[sizeof c->recorder];
+    snprintf(text, sizeof text, "recorder: none %s history only while this console runs",
+             c->utf8 ? "\u2014" : "-");
+    if (!c->rec_store) {
+        struct store_opts o;
+        store_opts_default(&o);
+        o.read_only = true;
+        c->rec_store = store_open(c->cli->db, &o, err, sizeof err);
+    }
+    struct store_recorder r;
+    int64_t now = time_now_ms();
+    if (c->rec_store && store_recorder_get(c->rec_store, &r, err, sizeof err) > 0) {
+        if (store_recorder_live(&r, now))
+            snprintf(text, sizeof text, "recorder: live, %lld s",
+                     (long long)((now - r.heartbeat > 0 ? now - r.heartbeat : 0) / 1000));
+        store_recorder_free(&r);
+    }
+    if (strcmp(text, c->recorder) != 0) {
+        snprintf(c->recorder, sizeof c->recorder, "%s", text);
+        c->redraw = true;
+    }
+}
+
 /* ---- painting ---- */
 
 static void status_line(struct console *c, struct prompt *p, int y, int cols)
@@ -473,6 +506,11 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
     if (c->progress[0] && n > 0 && (size_t)n < sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n, " | %s", c->progress);
     int used = draw_text(c, y, 0, cols, buf, sa, false);
+    /* the recorder, right-aligned where it fits (a message takes its place) */
+    if (!c->message[0] && c->recorder[0]) {
+        int w = draw_width(c, c->recorder) + 1;
+        if (used + 3 + w <= cols) draw_text(c, y, cols - w, w, c->recorder, sa, false);
+    }
     if (c->message[0]) {
         /* the message wins over the counts, but not over the connection */
         int w = draw_width(c, c->message) + 2;
@@ -715,6 +753,7 @@ int console_main(struct cli *cli)
             last_paint = time_mono_ms();
         }
         busy = source_step(c.src, 8);
+        recorder_refresh(&c);
         {
             struct view *top = console_top(&c);
             if (top->ops->work && top->ops->work(top, &c, 8)) busy = true;
@@ -746,6 +785,7 @@ int console_main(struct cli *cli)
         v->ops->destroy(v);
     }
     source_free(c.src);
+    store_close(c.rec_store);
     c.src = NULL;
     close_terminal();
     for (size_t i = 0; i < c.ncmdlog; i++) free(c.cmdlog[(c.cmdlog_first + i) % CMDLOG_MAX].text);

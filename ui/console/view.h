@@ -100,6 +100,8 @@ struct cmdlog_entry {
 #define CONSOLE_MAX_VIEWS 16
 #define CMDLOG_MAX 500
 
+struct store;
+
 struct console {
     struct cli *cli;
     struct runset *rs;
@@ -117,6 +119,9 @@ struct console {
     int64_t data_time_ms; /* offline: when the cached data was last seen live */
     char *conn_detail;    /* owned, sanitised one line (last error), may be NULL */
     char progress[128];   /* "" when idle */
+    char recorder[96];    /* "recorder: live, 2 s" / "recorder: none …" (console.c) */
+    int64_t recorder_next;/* monotonic: read the heartbeat again */
+    struct store *rec_store; /* a read-only handle for the heartbeat, or NULL */
     char message[256];    /* one-line note / answer, cleared on next key */
     bool message_error;
     /* command log: every cluster call as a kubectl command */

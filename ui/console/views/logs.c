@@ -411,9 +411,7 @@ static void start_live(struct lstream *s)
     rq.on_data = live_data;
     rq.on_done = live_done;
     rq.ud = s;
-    s->req = kube_request_start(k, &rq);
-    const char *cmd = s->req ? kube_request_kubectl(s->req) : NULL;
-    if (cmd && !since) console_cmdlog(lv->c, cmd);
+    s->req = kube_request_start(k, &rq); /* in :log through the client's request log */
 }
 
 static void stream_load(struct logs *lv, struct lstream *s)
