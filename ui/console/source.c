@@ -513,7 +513,10 @@ static void k_removed(void *ud, enum feed_kind kind, const cJSON *last)
     apply_object(ud, kind, RS_EV_DELETED, last);
 }
 
-/* After a full list: runs of our scope that the server no longer has. */
+/* After a full list: runs of our scope that the server no longer has. The
+ * cache learns it too, as from a DELETED event: their deletion fell in a
+ * gap the watch could not replay (410), and `--offline` and the postmortem
+ * must not show them as still on the server. */
 static void k_end(void *ud, enum feed_kind kind)
 {
     struct source *s = ud;
@@ -521,10 +524,16 @@ static void k_end(void *ud, enum feed_kind kind)
     if (kind != FEED_RUNS) return;
     s->listing = false;
     const char *ns = scope_ns(s);
+    char err[ERRLEN];
+    int64_t now = time_now_ms();
     for (size_t i = 0; i < runset_count(c->rs); i++) {
         struct rs_run *r = runset_at(c->rs, i);
         if (r->deleted || r->mark == s->epoch) continue;
         if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
+        if (s->store && r->run.uid) {
+            store_tx_open(s);
+            cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), r->run.uid, now, err, sizeof err), err);
+        }
         struct agentrun gone = {0};
         gone.uid = xstrdup(r->run.uid);
         gone.ns = xstrdup(r->run.ns);
