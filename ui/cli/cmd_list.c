@@ -1,7 +1,8 @@
 /* list — runs, newest first (docs/cli.md): a table fitted to the terminal, or
  * the JSON array of "A run" objects. One AgentRun list and one pod list
  * (by the agent-run label) per call; failure classes and PR links come
- * from the history cache, else from what the status shows. */
+ * from the history cache, else from the runs' logs as show reads them
+ * (runsrc_settle), so list and show agree on a cold cache too. */
 #include "cli.h"
 #include "runsrc.h"
 #include "model/runview.h"
@@ -71,6 +72,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     for (size_t i = 0; i < set.n; i++)
         if (run_view_match(&set.views[i], &f)) sel[n++] = &set.views[i];
     qsort(sel, n, sizeof *sel, run_view_cmp_newest);
+    /* what show would say about runs the cache has no verdict on yet */
+    runsrc_settle_unknown(&set, sel, n);
 
     int rc = 0;
     if (json) {
