@@ -163,6 +163,14 @@ int run_view_cmp_newest(const void *a, const void *b)
     return strcmp(x->run.name ? x->run.name : "", y->run.name ? y->run.name : "");
 }
 
+bool run_phase_known(const char *phase)
+{
+    static const char *const phases[] = {"Pending", "Running", "Succeeded", "Failed", "Cancelled", "Template"};
+    for (size_t i = 0; phase && i < sizeof phases / sizeof phases[0]; i++)
+        if (strcasecmp(phase, phases[i]) == 0) return true;
+    return false;
+}
+
 bool run_view_match(const struct run_view *v, const struct run_filter *f)
 {
     if (!f) return true;

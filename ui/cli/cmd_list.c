@@ -44,7 +44,12 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'p': f.phase = optarg; break;
+        case 'p':
+            if (!run_phase_known(optarg))
+                return cli_usage("list", "--phase '%s' is not a phase (Pending, Running, Succeeded, Failed, "
+                                 "Cancelled, Template)", optarg);
+            f.phase = optarg;
+            break;
         case 'l': f.lane = optarg; break;
         case 's':
             if (time_parse_when(optarg, time_now_ms(), &f.since) != 0)
