@@ -155,6 +155,13 @@ attr_t draw_phase_attr(const struct console *c, const char *phase);
  * Wide characters count two columns; outside a UTF-8 locale anything
  * that is not ASCII shows as '?'. Returns the columns the text used. */
 int draw_text(const struct console *c, int y, int x, int w, const char *s, attr_t a, bool raw);
+/* draw_text with a choice of what a cut keeps: the start (DRAW_CUT_END,
+ * as draw_text), both ends (DRAW_CUT_MIDDLE: a run name keeps its attempt
+ * suffix, "torghut-v5-doc…-20260225e") or the end (DRAW_CUT_LEFT: a class
+ * keeps its distinguishing part, "…missing-module"). */
+enum draw_cut { DRAW_CUT_END, DRAW_CUT_MIDDLE, DRAW_CUT_LEFT };
+int draw_text_cut(const struct console *c, int y, int x, int w, const char *s, attr_t a, bool raw,
+                  enum draw_cut how);
 /* Display width of an already sanitised UTF-8 string. */
 int draw_width(const struct console *c, const char *s);
 /* Fills row y from column x to the end with blanks in attribute a. */

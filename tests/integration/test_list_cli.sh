@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# list's filters refuse what they cannot mean: an unknown phase is bad
-# usage (exit 2, one line naming it and the phases there are), not
-# "no runs" and exit 0; a known phase in any case still filters.
+# list on the command line: its filters refuse what they cannot mean (an
+# unknown phase is bad usage: exit 2, one line naming it and the phases
+# there are, not "no runs" and exit 0; a known phase in any case still
+# filters), and its table names the columns as the console does.
 set -euo pipefail
 src=${ARTRIAGE_SRC:?}
 bin=${ARTRIAGE_BIN:?}
@@ -23,5 +24,9 @@ rc=0; "$bin" list --phase failed -o json >"$tmp/out" 2>"$tmp/err" || rc=$?
 [ "$rc" = 0 ] || bad "--phase failed exit $rc: $(cat "$tmp/err")"
 n=$(python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r) if r and all(x["phase"]=="Failed" for x in r) else -1)' <"$tmp/out")
 [ "$n" -gt 0 ] || bad "--phase failed lists failed runs only ($n)"
+# one name per fact: the console's DIGEST, CLASS and ATT
+COLUMNS=200 "$bin" list >"$tmp/table" 2>"$tmp/err" || bad "list table: $(cat "$tmp/err")"
+head -1 "$tmp/table" | grep -qE '^NAME +PHASE +ATT +AGE +DIGEST +PR +CLASS' || bad "table header: $(head -1 "$tmp/table")"
+grep -E 'adoption-run-20260225g ' "$tmp/table" | grep -q ' 6fa809abd4f4 ' || bad "g's short digest in DIGEST: $(grep 20260225g "$tmp/table")"
 [ "$fail" = 0 ] && echo ok
 exit "$fail"
