@@ -285,6 +285,20 @@ static bool runs_key(struct view *v, struct console *c, enum req req, int ch)
         console_push(c, detail_view_new(c, r->run.uid));
         return true;
     }
+    case REQ_NEXT_FAILED: {
+        /* newest first: from launch, the first press lands on the newest
+         * failure (row 0 included); then on the next older one, wrapping */
+        size_t start = s->sel_uid ? s->cursor + 1 : 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t idx = (start + k) % n;
+            if (strcmp(rs_run_phase(runset_view_at(c->rs, idx)), "Failed") == 0) {
+                select_row(s, c, idx);
+                return true;
+            }
+        }
+        console_say(c, true, "no failed run in the list");
+        return true;
+    }
     case REQ_SORT: {
         enum rs_col next = (enum rs_col)((runset_sort(c->rs) + 1) % RS_NCOLS);
         if (next == RS_COL_NS && !c->all_ns) next = (enum rs_col)((next + 1) % RS_NCOLS);
