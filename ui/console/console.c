@@ -14,6 +14,7 @@
  * the handler, then the signal is re-raised). */
 #include "view.h"
 #include "source.h"
+#include "kube/kubeconfig.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -107,6 +108,18 @@ static bool term_usable(const char *name)
 static SCREEN *try_term(const char *name)
 {
     return term_usable(name) ? newterm(name, stdout, stdin) : NULL;
+}
+
+/* A terminal type terminfo knows but that cannot move the cursor (dumb,
+ * a printing terminal): a console there draws one line of garbage. */
+static bool term_cannot_address(const char *name)
+{
+    int err = 0;
+    if (!name || !*name || setupterm((char *)name, STDOUT_FILENO, &err) != OK) return false;
+    char *cup = tigetstr("cup");
+    bool none = cup == NULL || cup == (char *)-1;
+    del_curterm(cur_term);
+    return none;
 }
 
 static int open_terminal(struct console *c, char *note, size_t notelen)
@@ -326,6 +339,44 @@ static void apply_filter_text(struct console *c, const char *text)
     else c->message[0] = 0;
 }
 
+/* The kubeconfig's context names (NULL when it cannot be read: then any
+ * name is taken, as offline the cache may know contexts it does not). */
+static struct kubeconfig *load_contexts(struct console *c)
+{
+    struct kubeconfig *kc = NULL;
+    char err[ERRLEN];
+    if (kubeconfig_load(c->cli->kubeconfig, &kc, err, sizeof err) != 0) return NULL;
+    return kc;
+}
+
+static void pick(struct console *c, bool ctx)
+{
+    const char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct kubeconfig *kc = ctx ? load_contexts(c) : NULL;
+    if (ctx) {
+        size_t k = kc ? kubeconfig_context_count(kc) : 0;
+        for (size_t i = 0; i < k; i++) {
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = kubeconfig_context_name(kc, i);
+        }
+    } else {
+        /* the namespaces the runs live in, and the one in use */
+        for (size_t i = 0; i < runset_count(c->rs); i++) {
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = runset_at(c->rs, i)->run.ns;
+        }
+        if (c->ns) {
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = c->ns;
+        }
+    }
+    if (n) console_push(c, picker_view_new(c, ctx, names, n));
+    else console_say(c, true, ctx ? "no contexts in the kubeconfig to pick from" : "no namespaces known yet; :ns NAME");
+    free(names);
+    kubeconfig_free(kc);
+}
+
 static void run_command(struct console *c, const char *cmd)
 {
     while (*cmd == ' ') cmd++;
@@ -343,7 +394,7 @@ static void run_command(struct console *c, const char *cmd)
         c->quit = true;
     } else if (strcmp(word, "ns") == 0 || strcmp(word, "namespace") == 0) {
         if (!*argbuf) {
-            console_say(c, true, ":ns needs a namespace name");
+            pick(c, false);
             return;
         }
         console_switch(c, NULL, argbuf, false);
@@ -352,7 +403,18 @@ static void run_command(struct console *c, const char *cmd)
         free(s);
     } else if (strcmp(word, "ctx") == 0 || strcmp(word, "context") == 0) {
         if (!*argbuf) {
-            console_say(c, true, ":ctx needs a context name");
+            pick(c, true);
+            return;
+        }
+        struct kubeconfig *kc = load_contexts(c);
+        bool known = !kc;
+        for (size_t i = 0; kc && i < kubeconfig_context_count(kc) && !known; i++)
+            known = strcmp(kubeconfig_context_name(kc, i), argbuf) == 0;
+        kubeconfig_free(kc);
+        if (!known) {
+            char *s = sanitize_str(argbuf, 0);
+            console_say(c, true, "no context '%s' in the kubeconfig (:ctx alone lists them)", s);
+            free(s);
             return;
         }
         console_switch(c, argbuf, NULL, c->all_ns);
@@ -737,6 +799,13 @@ int console_main(struct cli *cli)
     if (refresh_ms < 0) return cli_usage(NULL, "%s", err);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_fail("the console needs a terminal (stdin and stdout); for scripts use a command such as 'artriage list'");
+    if (term_cannot_address(getenv("TERM"))) {
+        char *t = sanitize_str(getenv("TERM"), 0);
+        int rc = cli_fail("the console needs a terminal that can move the cursor, and TERM=%.40s cannot; "
+                          "use the commands instead (artriage list, show RUN, logs RUN)", t);
+        free(t);
+        return rc;
+    }
     setlocale(LC_ALL, "");
     const char *cs = nl_langinfo(CODESET);
     struct console c;

@@ -68,7 +68,7 @@ const struct keybind key_table[] = {
     {KEY_F(1), REQ_HELP, NULL, NULL, VK_LOGS, 0},
     {'y', REQ_COPY, "y", "copy the run's PR URL to the clipboard (OSC 52)", VK_RUNS | VK_DETAIL, 0},
     {'R', REQ_REFRESH, "R", "refresh: list again from the cluster", VK_RUNS | VK_DETAIL, 0},
-    {':', REQ_COMMAND, ":", "command: :ns NAME, :ctx NAME, :all, :log, :q", VK_ALL, 0},
+    {':', REQ_COMMAND, ":", "command: :ns [NAME], :ctx [NAME] (no name: pick), :all, :log, :q", VK_ALL, 0},
     {'?', REQ_HELP, "?", "this help", VK_RUNS | VK_DETAIL | VK_CMDLOG | VK_TIMELINE | VK_RERUN | VK_LOGS, 0},
     {CTRL('l'), REQ_REDRAW, "^L", "redraw the screen", VK_ALL, 0},
     {27, REQ_BACK, "Esc", "back to the previous view", VK_DETAIL | VK_HELP | VK_CMDLOG | VK_RERUN | VK_LOGS | VK_TIMELINE, 0},

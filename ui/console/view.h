@@ -191,6 +191,8 @@ const char *runs_view_selected(struct view *v);
 struct view *detail_view_new(struct console *c, const char *uid);
 struct view *help_view_new(struct console *c, unsigned kind, const char *name);
 struct view *cmdlog_view_new(struct console *c);
+/* :ctx / :ns without a name: the names to pick from (copied). */
+struct view *picker_view_new(struct console *c, bool ctx, const char *const *names, size_t n);
 
 /* Views of other files, plugged in by defining these (weak here, so a key
  * exists only when its view is linked in). Each returns the view to push
