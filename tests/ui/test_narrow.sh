@@ -33,6 +33,14 @@ for size in 80x24 200x60; do
     ui_wait_re 'torghut-v5-doc12-dspy-adoption-run-20260225e +Failed .* e +runtime.missing-executable'
   fi
 
+  # the detail's facts are read whole: a digest too wide goes on below
+  ui_keys g j j Enter
+  ui_wait "detail torghut-v5-doc12-dspy-adoption-run-20260225g"
+  ui_screen | tr -d '\n ' | grep -qF "sha256:6fa809abd4f436789236af008933f8ee7f0dd422775bbb265d969c23c71d3dbd" ||
+    fail "the image digest is not shown whole ($size)"
+  ui_screen | grep -qF "…" && fail "a fact in the detail is cut with … ($size)"
+  ui_keys q g
+  ui_wait "runs 6/6"
   # launch -> the newest failure's cause: ! then l
   ui_keys '!'
   ui_keys l

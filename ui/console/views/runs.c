@@ -71,8 +71,9 @@ static void layout_for(const struct console *c, int cols, struct layout *l)
         l->width[RS_COL_CLASS] += CLASS_EXTRA;
         name_w -= CLASS_EXTRA;
     }
-    /* narrow: three more columns let "…missing-executable" show whole */
-    else if (l->shown[RS_COL_CLASS] && name_w - 3 >= NAME_MIN_W) {
+    /* narrow (names are cut anyway): three more columns let
+     * "…missing-executable" show whole */
+    else if (l->shown[RS_COL_CLASS] && name_w < 45 && name_w - 3 >= NAME_MIN_W) {
         l->width[RS_COL_CLASS] += 3;
         name_w -= 3;
     }
