@@ -437,20 +437,6 @@ static char *secondary_json(const struct classify_result *res, int64_t offset)
 }
 
 /* A time printed at the start of the evidence line itself, if any. */
-static int64_t leading_time(const char *text)
-{
-    if (!text) return TIME_NONE;
-    while (*text == ' ' || *text == '[') text++;
-    char stamp[40];
-    size_t n = 0;
-    while (text[n] && text[n] != ' ' && text[n] != ']' && n < sizeof stamp - 1) {
-        stamp[n] = text[n];
-        n++;
-    }
-    stamp[n] = 0;
-    int64_t t;
-    return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
-}
 
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
 {
@@ -513,7 +499,7 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
             if (fl && (size_t)c.line <= fl->n) c.log_time = fl->ts[c.line - 1];
             else if (had > 0 && old.line == c.line && old.cls && c.cls && strcmp(old.cls, c.cls) == 0)
                 c.log_time = old.log_time;
-            if (c.log_time == TIME_NONE) c.log_time = leading_time(f->text);
+            if (c.log_time == TIME_NONE) c.log_time = time_leading_stamp(f->text);
         }
         sec = secondary_json(res, skipped);
         c.secondary = sec;

@@ -398,7 +398,9 @@ static void triage_done(void *ud, const struct kube_result *res)
                     .text = cr->has_primary ? cr->primary.text : NULL,
                     .hint = cr->has_primary ? cr->primary.hint : NULL,
                     .line = cr->has_primary && cr->primary.line > 0 ? cr->primary.line : -1,
-                    .pod = t->pod, .container = t->container, .log_time = TIME_NONE,
+                    .pod = t->pod, .container = t->container,
+                    /* as sync: the line's own time when it carries one */
+                    .log_time = cr->has_primary ? time_leading_stamp(cr->primary.text) : TIME_NONE,
                     .outcome = strcmp(ph, "Failed") == 0 ? "failed" : strcmp(ph, "Succeeded") == 0 ? "succeeded" : "unknown",
                 };
                 store_put_classification(s->store, sr.id, &k, now, err, sizeof err);
