@@ -19,6 +19,7 @@
  * classifier and the PR scanner chunk by chunk as it arrives, and the
  * verdict, PR link and log go to the run set and the cache. */
 #include "source.h"
+#include "model/logstamp.h"
 #include "view.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -77,6 +78,7 @@ struct triage {
     struct pr_scan *pr;
     struct buf keep;      /* the log for the cache, up to TRIAGE_LOG_KEEP */
     bool cut;
+    struct logstamp stamps; /* the lines' times (timestamps=true), as sync */
 };
 
 struct triage_item {
@@ -334,6 +336,7 @@ static void triage_free(struct triage *t)
     classify_free(t->cls);
     pr_scan_free(t->pr);
     buf_free(&t->keep);
+    logstamp_free(&t->stamps);
     free(t->run_uid);
     free(t->ns);
     free(t->pod);
@@ -342,13 +345,21 @@ static void triage_free(struct triage *t)
     free(t);
 }
 
-static int triage_data(void *ud, const char *data, size_t n)
+static void triage_text(struct triage *t, const char *data, size_t n)
 {
-    struct triage *t = ud;
     classify_feed(t->cls, data, n);
     pr_scan_feed(t->pr, data, n);
     if (t->keep.len + n <= TRIAGE_LOG_KEEP) buf_append(&t->keep, data, n);
     else t->cut = true;
+}
+
+static int triage_data(void *ud, const char *data, size_t n)
+{
+    struct triage *t = ud;
+    struct buf text = {0};
+    logstamp_feed(&t->stamps, data, n, &text);
+    if (text.len) triage_text(t, text.p, text.len);
+    buf_free(&text);
     return 0;
 }
 
@@ -367,6 +378,12 @@ static void triage_done(void *ud, const struct kube_result *res)
     }
     char err[ERRLEN];
     int64_t now = time_now_ms();
+    {
+        struct buf rest = {0};
+        logstamp_finish(&t->stamps, &rest);
+        if (rest.len) triage_text(t, rest.p, rest.len);
+        buf_free(&rest);
+    }
     pr_scan_finish(t->pr);
     struct pr_link pr;
     bool has_pr = pr_scan_result(t->pr, &pr) == 1;
@@ -399,14 +416,18 @@ static void triage_done(void *ud, const struct kube_result *res)
                     .hint = cr->has_primary ? cr->primary.hint : NULL,
                     .line = cr->has_primary && cr->primary.line > 0 ? cr->primary.line : -1,
                     .pod = t->pod, .container = t->container,
-                    /* as sync: the line's own time when it carries one */
-                    .log_time = cr->has_primary ? time_leading_stamp(cr->primary.text) : TIME_NONE,
+                    /* as sync: the line's own time (API stamp, else its text's) */
+                    .log_time = !cr->has_primary ? TIME_NONE
+                                : logstamp_line_time(&t->stamps, cr->primary.line) != TIME_NONE
+                                    ? logstamp_line_time(&t->stamps, cr->primary.line)
+                                    : time_leading_stamp(cr->primary.text),
                     .outcome = strcmp(ph, "Failed") == 0 ? "failed" : strcmp(ph, "Succeeded") == 0 ? "succeeded" : "unknown",
                 };
                 store_put_classification(s->store, sr.id, &k, now, err, sizeof err);
             }
             if (has_pr)
-                store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source, TIME_NONE, now,
+                store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source,
+                             logstamp_line_time(&t->stamps, pr.line), now,
                              err, sizeof err);
             store_run_free(&sr);
         }
@@ -463,6 +484,7 @@ static void triage_start_next(struct source *s)
             continue;
         }
         struct triage *t = xcalloc(1, sizeof *t);
+        logstamp_init(&t->stamps);
         t->src = s;
         t->run_uid = it.run_uid;
         t->ns = it.ns;
@@ -476,7 +498,7 @@ static void triage_start_next(struct source *s)
         run_signals_add(t->cls, &r->run, r->pods, r->npods);
         struct kube_req q = {
             .verb = KUBE_LOGS, .ns = t->ns, .name = t->pod, .container = t->container,
-            .on_data = triage_data, .on_done = triage_done, .ud = t,
+            .timestamps = true, .on_data = triage_data, .on_done = triage_done, .ud = t,
         };
         s->active[i] = t;
         t->req = kube_request_start(s->kube, &q);
