@@ -8,6 +8,7 @@
 #include "model/runview.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/jsonutil.h"
@@ -37,11 +38,13 @@ int cmd_list(struct cli *cli, int argc, char **argv)
                          "Cancelled, Template)", f.phase);
     if (argc > 1) return cli_usage("list", "unexpected argument '%s'", argv[1]);
     const char *fmt = cli->output ? cli->output : "table";
-    bool json = strcmp(fmt, "json") == 0;
-    if (!json && strcmp(fmt, "table") != 0 && strcmp(fmt, "wide") != 0)
-        return cli_usage("list", "output format '%s' is not table or json", fmt);
+    bool json = strcmp(fmt, "json") == 0, name = strcmp(fmt, "name") == 0, wide = strcmp(fmt, "wide") == 0;
+    if (!json && !name && !wide && strcmp(fmt, "table") != 0)
+        return cli_usage("list", "output format '%s' is not table, wide, name or json", fmt);
 
-    struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true};
+    struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true,
+                            .label_selector = cli_opt(cli, "selector"),
+                            .field_selector = cli_opt(cli, "field-selector")};
     struct run_set set;
     char err[ERRLEN];
     if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
@@ -76,6 +79,13 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         buf_puts(&b, n ? "\n]\n" : "]\n");
         fwrite(b.p, 1, b.len, stdout);
         buf_free(&b);
+    } else if (name) {
+        /* as kubectl get -o name: one resource/name a line */
+        for (size_t i = 0; i < n; i++) {
+            char *nm = sanitize_str(sel[i]->run.name, 0);
+            printf("agentrun.agents.proompteng.ai/%s\n", nm);
+            free(nm);
+        }
     } else {
         struct buf b = {0};
         unsigned flags = 0;
@@ -83,7 +93,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         if (n == 0) {
             fprintf(stderr, "artriage: no runs%s%s\n", set.ns ? " in namespace " : "", set.ns ? set.ns : "");
         } else {
-            run_table_render(&b, sel, n, term_width(), flags, time_now_ms());
+            /* wide: every column, nothing cut to the terminal */
+            run_table_render(&b, sel, n, wide ? 0 : term_width(), flags, time_now_ms());
             fwrite(b.p, 1, b.len, stdout);
         }
         buf_free(&b);

@@ -391,6 +391,7 @@ static int load_live(struct cli *cli, const struct runsrc_opts *o, struct run_se
     struct collect c = {.set = s};
     struct kube_list_opts lo = {
         .res = &KUBE_AGENTRUNS, .ns = s->ns, .page_size = LIST_PAGE,
+        .label_selector = o->label_selector, .field_selector = o->field_selector,
         .on_page = on_run_page, .on_done = on_run_done, .ud = &c,
     };
     struct kube_list *lr = kube_list_start(kc, &lo);
@@ -452,6 +453,11 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         kube_config_free(cfg);
         return errf(err, errlen, "%s", cerr);
     }
+    bool selecting = o->label_selector || o->field_selector;
+    if (cli->offline && selecting) {
+        kube_config_free(cfg);
+        return errf(err, errlen, "selectors are evaluated by the API server; not with --offline");
+    }
     if (cli->offline) {
         kube_config_free(cfg);
         return load_offline(cli, o, out, err, errlen);
@@ -464,7 +470,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
     kube_config_free(cfg);
     long http = 0;
     if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
-        if (http == 0 && out->store) {
+        if (http == 0 && out->store && !selecting) {
             /* the API cannot be reached: serve what the cache knows */
             cli_note("%s; showing the history cache %s", err, store_path(out->store));
             for (size_t i = 0; i < out->n; i++) run_view_free(&out->views[i]);
@@ -502,7 +508,8 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
             seen[sr - l.items] = true;
             if (agentrun_is_terminal(&out->views[i].run)) enrich_from_cache(out, &out->views[i], sr->id);
         }
-        if (o->with_deleted) {
+        /* a selector is the server's: runs it no longer has cannot be judged */
+        if (o->with_deleted && !selecting) {
             size_t cap = out->n;
             for (size_t k = 0; k < l.n; k++) {
                 if (seen[k]) continue;

@@ -25,6 +25,7 @@ struct runsrc_opts {
     bool with_pods;        /* fetch pods (image, digest, status failure) */
     bool with_deleted;     /* add cached runs the server no longer has */
     const char *ns;        /* list this namespace (show NS/NAME), NULL = default */
+    const char *label_selector, *field_selector; /* AgentRuns, by the API server; NULL = all */
 };
 
 struct run_set {
