@@ -82,6 +82,8 @@ const struct cli_command cli_commands[] = {
          {"previous", 'p', NULL, "the previous (restarted) container's log", COMP_NONE, 0, 0},
          {"follow", 'f', NULL, "keep following the log until interrupted", COMP_NONE, 0, 0},
          {"sanitize", 0, NULL, "sanitise even when stdout is not a terminal", COMP_NONE, 0, 0},
+         {"include", 0, "RE", "only lines matching RE (as stern's; smart case)", COMP_NONE, 0, 0},
+         {"exclude", 0, "RE", "no lines matching RE (as stern's)", COMP_NONE, 0, 0},
          END},
      COMP_RUN, NULL,
      "artriage logs torghut-v5-run-20260225d\nartriage logs -f -c agent-runner RUN\n", 0},

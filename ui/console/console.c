@@ -608,15 +608,20 @@ static void paint(struct console *c, struct prompt *p)
 
 /* ---- keys ---- */
 
-static void copy_pr(struct console *c)
+/* The run the top view is about, or NULL having said so. */
+static struct rs_run *top_run(struct console *c)
 {
     struct view *v = console_top(c);
     const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
     struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
-    if (!r) {
-        console_say(c, true, "no run selected");
-        return;
-    }
+    if (!r) console_say(c, true, "no run selected");
+    return r;
+}
+
+static void copy_pr(struct console *c)
+{
+    struct rs_run *r = top_run(c);
+    if (!r) return;
     if (!r->pr_url) {
         console_say(c, true, "this run has no known pull request");
         return;
@@ -632,13 +637,8 @@ static void copy_pr(struct console *c)
 /* r / l / t: the view another file provides for the run under the cursor. */
 static void open_plugin(struct console *c, enum req req)
 {
-    struct view *v = console_top(c);
-    const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
-    struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
-    if (!r) {
-        console_say(c, true, "no run selected");
-        return;
-    }
+    struct rs_run *r = top_run(c);
+    if (!r) return;
     struct view *(*open)(struct console *, struct rs_run *) =
         req == REQ_RERUN ? rerun_view_open : req == REQ_LOGS ? logs_view_open : timeline_view_open;
     struct view *nv = open ? open(c, r) : NULL;
@@ -651,12 +651,8 @@ static void open_plugin(struct console *c, enum req req)
 static void next_failed(struct console *c)
 {
     struct view *v = console_top(c);
-    const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
-    struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
-    if (!r) {
-        console_say(c, true, "no run selected");
-        return;
-    }
+    struct rs_run *r = top_run(c);
+    if (!r) return;
     if (v->ops->kind == VK_DETAIL) {
         struct view *runs = c->depth > 1 ? c->stack[c->depth - 2] : NULL;
         if (!runs || runs->ops->kind != VK_RUNS) return;

@@ -78,6 +78,8 @@ static void field(struct console *c, struct detail *d, const char *label, const 
     seg(l, a, 0, true, value && *value ? value : "-");
 }
 
+static size_t fit_bytes(const struct console *c, const char *p, int avail);
+
 /* A long text (message, evidence) wrapped to the width, sanitised first so
  * that escapes are visible and counted. */
 static void field_wrapped(struct console *c, struct detail *d, const char *label, const char *value,
@@ -90,19 +92,7 @@ static void field_wrapped(struct console *c, struct detail *d, const char *label
     bool first = true;
     do {
         /* cut at avail display columns, on a character boundary */
-        size_t n = strlen(p), cut = 0;
-        int w = 0;
-        while (cut < n) {
-            unsigned cp;
-            size_t l = utf8_decode((const unsigned char *)p + cut, n - cut, &cp);
-            if (!l) l = 1;
-            char tmp[8] = {0};
-            memcpy(tmp, p + cut, l < 7 ? l : 7);
-            int cw = draw_width(c, tmp);
-            if (w + cw > avail) break;
-            w += cw;
-            cut += l;
-        }
+        size_t n = strlen(p), cut = fit_bytes(c, p, avail);
         if (cut == 0 && n) cut = 1;
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, first ? label : "");
