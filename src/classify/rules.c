@@ -28,6 +28,12 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_GIT_PRESENT] = "@git-present",
     [MARK_CMD_START] = "@command-start",
     [MARK_CMD_END] = "@command-end",
+    [MARK_SCRIPT_START] = "@script-start",
+    [MARK_SCRIPT_END] = "@script-end",
+    [MARK_STEP_START] = "@step-start",
+    [MARK_STEP_FAILED] = "@step-failed",
+    [MARK_RESOLVED] = "@resolved",
+    [MARK_ERROR_BLOCK] = "@error-block",
 };
 
 int classify_marker_of(const char *class_id)
