@@ -83,7 +83,7 @@ def main():
             check(rc == 0, "list table exit")
             check(text.startswith("NAME"), "table header: %r" % text[:40])
             check("\x1b" not in text and "\x07" not in text, "no control bytes in the table")
-            check("@1cc0ecd2" in text, "g's image tag shown as a commit")
+            check(" 6fa809abd4f4 " in text, "g's short digest in the DIGEST column, as in the console")
             check(len(text.splitlines()) == 8, "header + 7 rows")
             rc, out, err = run(api, home, "-A", "list")
             check(rc == 0 and "NAMESPACE" in out.decode().splitlines()[0], "-A adds NAMESPACE")
