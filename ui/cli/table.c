@@ -98,10 +98,11 @@ const struct cli_command cli_commands[] = {
          {"run", 0, "RUN", "classify a run's logs, status and pods instead of a file", COMP_RUN, 0, 0},
          {"outcome", 0, "failed|succeeded|unknown", "what the run's outcome was", COMP_WORDS, "failed succeeded unknown", 0},
          {"explain", 0, NULL, "show which rules matched where, and why the primary won", COMP_NONE, 0, 0},
-         {"baseline", 0, "PASS_LOG", "the log of a passing run of the same job: a line it also has is not a cause", COMP_FILE, 0, 0},
+         {"baseline", 0, "PASS_LOG", "the log of a passing run of the same job: findings also in it are set aside and marked", COMP_FILE, 0, 0},
          END},
      COMP_FILE, NULL,
      "artriage classify build.log\tthe cause in a log file\n"
+     "artriage classify fail.log --outcome failed --baseline pass.log\tlines new against the passing run first\n"
      "kubectl logs POD | artriage classify --outcome failed -o json\n"
      "artriage classify --run torghut-v5-run-20260225d --explain\n",
      0},
