@@ -149,6 +149,14 @@ int run_view_cmp_newest(const void *a, const void *b)
     return strcmp(x->run.name ? x->run.name : "", y->run.name ? y->run.name : "");
 }
 
+bool run_phase_known(const char *phase)
+{
+    static const char *const phases[] = {"Pending", "Running", "Succeeded", "Failed", "Cancelled", "Template"};
+    for (size_t i = 0; phase && i < sizeof phases / sizeof phases[0]; i++)
+        if (strcasecmp(phase, phases[i]) == 0) return true;
+    return false;
+}
+
 bool run_view_match(const struct run_view *v, const struct run_filter *f)
 {
     if (!f) return true;
@@ -427,12 +435,14 @@ struct col {
     bool shrink;
 };
 
+/* Titles are those of the console's run list (ui/console/views/runs.c): one
+ * name per fact, whichever front end shows it. */
 static const struct col cols[C_COUNT] = {
     [C_CONTEXT] = {"CONTEXT", 6, 7, true},  [C_NS] = {"NAMESPACE", 4, 9, true},
     [C_NAME] = {"NAME", 0, 16, true},       [C_PHASE] = {"PHASE", 1, 5, false},
-    [C_ATTEMPT] = {"ATTEMPT", 7, 7, false}, [C_AGE] = {"AGE", 2, 3, false},
-    [C_IMAGE] = {"IMAGE", 5, 5, false},     [C_PR] = {"PR", 3, 2, false},
-    [C_FAILURE] = {"FAILURE", 3, 7, false}, [C_REASON] = {"REASON", 8, 10, true},
+    [C_ATTEMPT] = {"ATT", 7, 3, false}, [C_AGE] = {"AGE", 2, 3, false},
+    [C_IMAGE] = {"DIGEST", 5, 6, false},     [C_PR] = {"PR", 3, 2, false},
+    [C_FAILURE] = {"CLASS", 3, 5, false}, [C_REASON] = {"REASON", 8, 10, true},
 };
 
 static char *cell_text(const struct run_view *v, enum col_id c, int64_t now)
@@ -455,18 +465,11 @@ static char *cell_text(const struct run_view *v, enum col_id c, int64_t now)
         if (r->created == TIME_NONE) return xstrdup("-");
         time_format_age(now - r->created, tmp, sizeof tmp);
         return xstrdup(tmp);
-    case C_IMAGE: {
-        char commit[48];
-        if (linkage_image_commit(v->image, commit, sizeof commit)) {
-            snprintf(tmp, sizeof tmp, "@%.8s", commit);
-            return xstrdup(tmp);
-        }
-        if (v->digest) {
-            linkage_short_digest(v->digest, tmp, sizeof tmp);
-            return sanitize_str(tmp, 0);
-        }
-        return xstrdup("-");
-    }
+    case C_IMAGE:
+        /* the console's DIGEST column: the same short digest */
+        if (!v->digest) return xstrdup("-");
+        linkage_short_digest(v->digest, tmp, sizeof tmp);
+        return sanitize_str(tmp, 0);
     case C_PR:
         if (!v->has_pr) return xstrdup("-");
         if (v->pr.number > 0) {

@@ -400,7 +400,9 @@ struct store_gc_stats {
 };
 /* Removes runs (with everything of theirs) whose last activity (finished,
  * else deletion, else last seen) is before `before`, pods orphaned that
- * long, notes and rerun records older than that, then enforces the log
+ * long, notes older than that with no kept lane around them (a run of
+ * the lane created before the note and one active after it), rerun
+ * records older than that, then enforces the log
  * caps. before = TIME_NONE only enforces the caps. */
 int store_gc(struct store *s, int64_t before, struct store_gc_stats *st,
              char *err, size_t errlen);

@@ -855,7 +855,17 @@ int store_gc(struct store *s, int64_t before, struct store_gc_stats *stp, char *
                                " ELSE last_seen END) < ?1", before, &pods, err, errlen);
         st->pods = pods;
         if (rc == 0)
-            rc = exec_count(s, "DELETE FROM notes WHERE time < ?1", before, &st->notes, err, errlen);
+            /* A note lives as long as the runs around it: it stays while a
+             * kept lane has a run started before it and one active after
+             * it (the span timeline --lane shows it in). */
+            rc = exec_count(s, "DELETE FROM notes WHERE time < ?1 AND NOT EXISTS ("
+                               " SELECT 1 FROM runs a JOIN runs b ON b.lane = a.lane"
+                               " AND b.context = a.context AND b.namespace = a.namespace"
+                               " WHERE a.created <= notes.time"
+                               " AND coalesce(b.finished, b.deleted_at, b.last_seen) >= notes.time"
+                               " AND (coalesce(notes.context, '') = '' OR notes.context = a.context)"
+                               " AND (coalesce(notes.namespace, '') = '' OR notes.namespace = a.namespace))",
+                            before, &st->notes, err, errlen);
         if (rc == 0)
             rc = exec_count(s, "DELETE FROM reruns WHERE time < ?1", before, &st->reruns, err,
                             errlen);

@@ -8,6 +8,7 @@
 #include "model/agentrun.h"
 #include "model/linkage.h"
 #include "model/runsignals.h"
+#include "model/logstamp.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
@@ -225,34 +226,15 @@ static void mark_dirty(struct sync *y, const char *ns, const char *name)
 /* ---- logs ---------------------------------------------------------------- */
 
 /* Splits "2026-02-25T09:14:29.123456789Z text" lines into the text and the
- * time of each line. Lines without a stamp get the previous line's. */
+ * time of each line (logstamp, as the console's triage does). */
 static void strip_stamps(const char *data, size_t len, struct buf *text, int64_t **ts, size_t *nts)
 {
-    size_t cap = 0, n = 0;
-    int64_t *t = NULL, last = TIME_NONE;
-    const char *p = data, *end = data + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
-        const char *sp = memchr(p, ' ', (size_t)(le - p));
-        int64_t when;
-        if (sp && sp - p >= 20 && sp - p < 40) {
-            char stamp[40];
-            memcpy(stamp, p, (size_t)(sp - p));
-            stamp[sp - p] = 0;
-            if (time_parse_rfc3339(stamp, &when) == 0) {
-                last = when;
-                p = sp + 1;
-            }
-        }
-        buf_append(text, p, (size_t)(le - p));
-        if (nl) buf_putc(text, '\n');
-        t = xgrow(t, &cap, n + 1, sizeof *t);
-        t[n++] = last;
-        p = nl ? nl + 1 : end;
-    }
-    *ts = t;
-    *nts = n;
+    struct logstamp st;
+    logstamp_init(&st);
+    logstamp_feed(&st, data, len, text);
+    logstamp_finish(&st, text);
+    *ts = st.ts;
+    *nts = st.n;
 }
 
 static const struct fresh_log *fresh_find(const struct sync *y, const char *pod, const char *container)
@@ -448,22 +430,6 @@ static char *secondary_json(const struct classify_result *res, int64_t offset)
     return out;
 }
 
-/* A time printed at the start of the evidence line itself, if any. */
-static int64_t leading_time(const char *text)
-{
-    if (!text) return TIME_NONE;
-    while (*text == ' ' || *text == '[') text++;
-    char stamp[40];
-    size_t n = 0;
-    while (text[n] && text[n] != ' ' && text[n] != ']' && n < sizeof stamp - 1) {
-        stamp[n] = text[n];
-        n++;
-    }
-    stamp[n] = 0;
-    int64_t t;
-    return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
-}
-
 int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
                      const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
                      int64_t log_time, int64_t now, char *err, size_t errlen)
@@ -485,7 +451,7 @@ int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rule
             c.line = f->line + skipped;
             c.pod = (char *)pod;
             c.container = (char *)container;
-            c.log_time = log_time != TIME_NONE ? log_time : leading_time(f->text);
+            c.log_time = log_time != TIME_NONE ? log_time : time_leading_stamp(f->text);
         }
         sec = secondary_json(res, skipped > 0 ? skipped : 0);
         c.secondary = sec;

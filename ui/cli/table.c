@@ -54,14 +54,17 @@ const struct cli_command cli_commands[] = {
      "lane and attempt, age, the failure class the classifier found and the pull request. The "
      "table is fitted to the terminal; -o json prints an array of run objects (docs/cli.md). "
      "Served from the history cache with --offline, and then including runs deleted on the server.",
-     "table|json",
+     "table|wide|name|json",
      (const struct cli_option[]){
          {"phase", 0, "P", "only runs in phase P", COMP_WORDS, PHASES, 0},
          {"lane", 0, "L", "only the attempts of lane L", COMP_LANE, 0, 0},
          {"since", 0, "T", "only runs created since T (RFC 3339, or a duration such as 2h)", COMP_NONE, 0, 0},
+         {"selector", 'l', "SEL", "label selector as kubectl's (a=b,c!=d,e in (f,g)), sent to the API server", COMP_NONE, 0, 0},
+         {"field-selector", 0, "SEL", "field selector as kubectl's (metadata.name=N,status.phase=Failed), sent to the API server", COMP_NONE, 0, 0},
          END},
      COMP_NONE, NULL,
      "artriage list\tthe runs of the current namespace\n"
+     "artriage list -l app=bulk\tthe runs labelled app=bulk\n"
      "artriage -A list --phase Failed\tthe failed runs everywhere\n"
      "artriage list --since 2h -o json\tthe last two hours as JSON\n",
      0},
@@ -82,6 +85,8 @@ const struct cli_command cli_commands[] = {
          {"previous", 'p', NULL, "the previous (restarted) container's log", COMP_NONE, 0, 0},
          {"follow", 'f', NULL, "keep following the log until interrupted", COMP_NONE, 0, 0},
          {"sanitize", 0, NULL, "sanitise even when stdout is not a terminal", COMP_NONE, 0, 0},
+         {"include", 0, "RE", "only lines matching RE (as stern's; smart case)", COMP_NONE, 0, 0},
+         {"exclude", 0, "RE", "no lines matching RE (as stern's)", COMP_NONE, 0, 0},
          END},
      COMP_RUN, NULL,
      "artriage logs torghut-v5-run-20260225d\nartriage logs -f -c agent-runner RUN\n", 0},

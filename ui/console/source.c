@@ -18,6 +18,7 @@
  * classifier and the PR scanner chunk by chunk as it arrives, and the
  * verdict, PR link and log go to the run set and the cache. */
 #include "source.h"
+#include "model/logstamp.h"
 #include "view.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -60,6 +61,7 @@ struct triage {
     struct pr_scan *pr;
     struct buf keep;      /* the log for the cache, up to TRIAGE_LOG_KEEP */
     bool cut;
+    struct logstamp stamps; /* the lines' times (timestamps=true), as sync */
 };
 
 struct triage_item {
@@ -275,6 +277,7 @@ static void triage_free(struct triage *t)
     classify_free(t->cls);
     pr_scan_free(t->pr);
     buf_free(&t->keep);
+    logstamp_free(&t->stamps);
     free(t->run_uid);
     free(t->ns);
     free(t->pod);
@@ -283,13 +286,21 @@ static void triage_free(struct triage *t)
     free(t);
 }
 
-static int triage_data(void *ud, const char *data, size_t n)
+static void triage_text(struct triage *t, const char *data, size_t n)
 {
-    struct triage *t = ud;
     classify_feed(t->cls, data, n);
     pr_scan_feed(t->pr, data, n);
     if (t->keep.len + n <= TRIAGE_LOG_KEEP) buf_append(&t->keep, data, n);
     else t->cut = true;
+}
+
+static int triage_data(void *ud, const char *data, size_t n)
+{
+    struct triage *t = ud;
+    struct buf text = {0};
+    logstamp_feed(&t->stamps, data, n, &text);
+    if (text.len) triage_text(t, text.p, text.len);
+    buf_free(&text);
     return 0;
 }
 
@@ -308,6 +319,12 @@ static void triage_done(void *ud, const struct kube_result *res)
     }
     char err[ERRLEN];
     int64_t now = time_now_ms();
+    {
+        struct buf rest = {0};
+        logstamp_finish(&t->stamps, &rest);
+        if (rest.len) triage_text(t, rest.p, rest.len);
+        buf_free(&rest);
+    }
     pr_scan_finish(t->pr);
     struct pr_link pr;
     bool has_pr = pr_scan_result(t->pr, &pr) == 1;
@@ -332,13 +349,16 @@ static void triage_done(void *ud, const struct kube_result *res)
         struct store_run sr;
         if (store_get_run(s->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
             /* the same writer as sync: version, outcome and secondary findings too, so sync
-             * does not classify again what the console stored */
-            if (cr)
+             * does not classify again what the console stored; the line's own time (API stamp,
+             * else its text's), as sync */
+            if (cr) {
+                int64_t lt = cr->has_primary ? logstamp_line_time(&t->stamps, cr->primary.line) : TIME_NONE;
                 cache_wrote(s, sync_put_verdict(s->store, sr.id, s->rules, run_outcome(&r->run), cr, 0, t->pod,
-                                                t->container, TIME_NONE, now, err, sizeof err), err);
+                                                t->container, lt, now, err, sizeof err), err);
+            }
             if (has_pr)
                 cache_wrote(s, store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source,
-                                            TIME_NONE, now, err, sizeof err), err);
+                                            logstamp_line_time(&t->stamps, pr.line), now, err, sizeof err), err);
             store_run_free(&sr);
         }
     }
@@ -394,6 +414,7 @@ static void triage_start_next(struct source *s)
             continue;
         }
         struct triage *t = xcalloc(1, sizeof *t);
+        logstamp_init(&t->stamps);
         t->src = s;
         t->run_uid = it.run_uid;
         t->ns = it.ns;
@@ -407,7 +428,7 @@ static void triage_start_next(struct source *s)
         run_signals_add(t->cls, &r->run, r->pods, r->npods);
         struct kube_req q = {
             .verb = KUBE_LOGS, .ns = t->ns, .name = t->pod, .container = t->container,
-            .on_data = triage_data, .on_done = triage_done, .ud = t,
+            .timestamps = true, .on_data = triage_data, .on_done = triage_done, .ud = t,
         };
         s->active[i] = t;
         t->req = kube_request_start(s->kube, &q);

@@ -582,6 +582,39 @@ START_TEST(gc_prunes_old_and_keeps_recent)
 }
 END_TEST
 
+/* An incident's runs are kept (one is still on the server): its note,
+ * older than the cut-off, stays with them; a note around no kept run goes. */
+START_TEST(gc_keeps_notes_around_kept_runs)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    int64_t day = 86400000;
+    int64_t now = 200 * day;
+    struct agentrun e, g;
+    fx_run(&e, "inc-20260101e", "u-e", "Failed", 10 * day, 10 * day, 11 * day);
+    ck_assert_int_eq(store_put_run(s, &e, now, NULL, err, sizeof err), 0);
+    fx_run(&g, "inc-20260101g", "u-g", "Succeeded", 13 * day, 13 * day, 14 * day);
+    ck_assert_int_eq(store_put_run(s, &g, now, NULL, err, sizeof err), 0);
+    /* between e's failure and g's start: around the lane, not in one run */
+    ck_assert_int_eq(store_add_note(s, 12 * day, "fix merged #3650", NULL, NULL, 12 * day, NULL, err,
+                                    sizeof err), 0);
+    ck_assert_int_eq(store_add_note(s, 30 * day, "unrelated", NULL, NULL, 30 * day, NULL, err,
+                                    sizeof err), 0);
+    struct store_gc_stats st;
+    ck_assert_int_eq(store_gc(s, now - 90 * day, &st, err, sizeof err), 0);
+    ck_assert_int_eq(st.runs, 0);
+    ck_assert_int_eq(st.notes, 1);
+    ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM notes WHERE text = 'fix merged #3650'"), 1);
+    ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM notes WHERE text = 'unrelated'"), 0);
+    agentrun_free(&e);
+    agentrun_free(&g);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(notes_reruns_prs_and_classes)
 {
     char *path = fx_db_path();
@@ -750,6 +783,7 @@ int main(void)
     tcase_add_test(tc, total_log_cap_drops_oldest);
     tcase_add_test(tc, env_configures_caps);
     tcase_add_test(tc, gc_prunes_old_and_keeps_recent);
+    tcase_add_test(tc, gc_keeps_notes_around_kept_runs);
     tcase_add_test(tc, sizes_and_odd_paths);
     tcase_add_test(tc, notes_reruns_prs_and_classes);
     tcase_add_test(tc, two_handles_share_the_file);

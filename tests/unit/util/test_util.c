@@ -82,6 +82,19 @@ START_TEST(time_rfc3339_roundtrip_and_rejects)
 }
 END_TEST
 
+START_TEST(time_leading_stamps)
+{
+    int64_t t;
+    ck_assert_int_eq(time_parse_rfc3339("2026-02-25T09:12:40Z", &t), 0);
+    ck_assert_int_eq(time_leading_stamp("2026-02-25T09:12:40Z Error: boom"), t);
+    ck_assert_int_eq(time_leading_stamp("  [2026-02-25T09:12:40Z] Error"), t);
+    ck_assert_int_eq(time_leading_stamp("Error at 2026-02-25T09:12:40Z"), TIME_NONE);
+    ck_assert_int_eq(time_leading_stamp("2026-02-25 boom"), TIME_NONE);
+    ck_assert_int_eq(time_leading_stamp(""), TIME_NONE);
+    ck_assert_int_eq(time_leading_stamp(NULL), TIME_NONE);
+}
+END_TEST
+
 START_TEST(time_durations)
 {
     int64_t ms;
@@ -211,6 +224,7 @@ int main(void)
     tcase_add_test(tc, sanitize_overlong_and_surrogates_are_escaped);
     tcase_add_test(tc, time_rfc3339_roundtrip_and_rejects);
     tcase_add_test(tc, time_durations);
+    tcase_add_test(tc, time_leading_stamps);
     tcase_add_test(tc, json_reads_are_type_checked);
     tcase_add_test(tc, json_print_safe_escapes_what_cjson_copies_raw);
     tcase_add_test(tc, buf_grows_and_consumes);
