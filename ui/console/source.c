@@ -687,16 +687,25 @@ static void list_page(void *ud, cJSON *list)
     }
 }
 
-/* After a full list: runs of our scope that the server no longer has. */
+/* After a full list: runs of our scope that the server no longer has. The
+ * cache learns it too, as from a DELETED event: their deletion fell in a
+ * gap the watch could not replay (410), and `--offline` and the postmortem
+ * must not show them as still on the server. */
 static void sweep_deleted(struct watcher *w)
 {
     struct source *s = w->src;
     struct console *c = s->c;
     const char *ns = scope_ns(s);
+    char err[ERRLEN];
+    int64_t now = time_now_ms();
     for (size_t i = 0; i < runset_count(c->rs); i++) {
         struct rs_run *r = runset_at(c->rs, i);
         if (r->deleted || r->mark == w->epoch) continue;
         if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
+        if (s->store && r->run.uid) {
+            store_tx_open(s);
+            store_mark_run_deleted(s->store, ctx_name(s), r->run.uid, now, err, sizeof err);
+        }
         struct agentrun gone = {0};
         gone.uid = xstrdup(r->run.uid);
         gone.ns = xstrdup(r->run.ns);
