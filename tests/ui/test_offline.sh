@@ -29,7 +29,12 @@ ui_keys q q
 ui_start 120 40 -- --offline --kubeconfig "$kc" --db "$DB"
 ui_wait "OFFLINE - history cache only"
 ui_wait "$G"
-ui_screen | grep -qF "7 runs" || ui_screen | grep -qF "6 runs" || fail "cached runs missing"
+# exactly the six runs of namespace agents the live session cached (the
+# seventh, in namespace synthesis, was never in scope), with their phases
+ui_screen | tail -1 | grep -qF "| 6 runs Failed 3 Running 1 Pending 1 Succeeded 1" ||
+  fail "the offline status bar does not count the six cached runs of agents"
+[ "$(ui_screen | grep -cE '^(torghut|jangar)-')" = 6 ] || fail "the offline list does not show the six cached runs"
+ui_screen | grep -qF "synthesis-probe" && fail "a run of another namespace shows offline"
 ui_keys g j j Enter
 ui_wait "detail $G"
 ui_keys q q

@@ -115,15 +115,31 @@ static void settle(struct kube_client *c, int ms)
     }
 }
 
+/* Each object the informer holds against the fresh list: there, with the
+ * same resourceVersion, name and phase (the informer -> list direction;
+ * the loop over the list checks the other one). */
 struct cmp {
-    const struct kube_informer *inf;
-    int n;
+    const cJSON *items;
+    int n, missing, differ;
 };
 
 static void compare_one(void *ud, const cJSON *obj)
 {
-    (void)ud;
-    (void)obj;
+    struct cmp *k = ud;
+    k->n++;
+    const char *uid = json_str(obj, "metadata.uid");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, k->items) {
+        const char *u = json_str(it, "metadata.uid");
+        if (!uid || !u || strcmp(uid, u) != 0) continue;
+        static const char *const keys[] = {"metadata.resourceVersion", "metadata.name", "status.phase"};
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+            const char *a = json_str(obj, keys[i]), *b = json_str(it, keys[i]);
+            if (!a || !b || strcmp(a, b) != 0) k->differ++;
+        }
+        return;
+    }
+    k->missing++;
 }
 
 START_TEST(informer_sees_each_change_once)
@@ -209,9 +225,12 @@ START_TEST(informer_sees_each_change_once)
         ck_assert_ptr_nonnull(mine);
         ck_assert_str_eq(json_str(mine, "metadata.resourceVersion"), json_str(it, "metadata.resourceVersion"));
     }
-    cJSON_Delete(items);
-    struct cmp k = {inf, 0};
+    struct cmp k = {items, 0, 0, 0};
     kube_informer_foreach(inf, compare_one, &k);
+    ck_assert_int_eq(k.n, cJSON_GetArraySize(items));
+    ck_assert_int_eq(k.missing, 0);
+    ck_assert_int_eq(k.differ, 0);
+    cJSON_Delete(items);
     kube_informer_stop(inf);
     kube_client_free(c);
     kube_config_free(cfg);
