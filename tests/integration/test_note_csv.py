@@ -95,12 +95,24 @@ def main():
         check(all(len(r) == len(rows[0]) and None not in r for r in rows) if rows else False,
               "timeline -o csv: every row has the header's columns")
 
+        # order within one second: by the millisecond, not by text (the
+        # output shows seconds only, so the texts tell the order)
+        for at, text in (("2026-02-28T08:00:00.700Z", "tie a, later in the second"),
+                         ("2026-02-28T08:00:00.200Z", "tie b, earlier in the second")):
+            rc, out, err = run("note", "add", "--at", at, text)
+            check(rc == 0, "note add at %s: %s" % (at, err))
+        rc, out, err = run("timeline", "-o", "json")
+        ties = [e["text"] for e in json.loads(out)["events"] if e["text"].startswith("tie ")] if rc == 0 else []
+        check(ties == ["tie b, earlier in the second", "tie a, later in the second"],
+              "timeline orders events within a second by their time: %r" % ties)
+
         # rm: exactly that note; again: one line, exit 1; bad ids: usage
         rc, out, err = run("note", "rm", str(ids[HOSTILE]))
         check(rc == 0 and out.decode().strip() == "note %d removed" % ids[HOSTILE],
               "note rm: %d %r %s" % (rc, out, err))
         rc, out, err = run("note", "list", "-o", "json")
-        check(rc == 0 and [n["text"] for n in json.loads(out)] == [QUOTED, TWO_LINES, "later", COMMA],
+        check(rc == 0 and [n["text"] for n in json.loads(out)] == [QUOTED, TWO_LINES, "later", COMMA, "tie b, earlier in the second",
+                                                             "tie a, later in the second"],
               "note rm removed exactly that note: %r" % out[:300])
         rc, out, err = run("note", "rm", str(ids[HOSTILE]))
         check(rc == 1 and err.count("\n") == 1 and ("no note %d" % ids[HOSTILE]) in err,

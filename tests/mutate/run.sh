@@ -17,7 +17,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-build-test}
 ONLY=${2:-}
 cd "$SRC" || exit 2
-LIST=tests/mutate/mutations.txt
+LIST=${MUTATIONS:-tests/mutate/mutations.txt} # another list: MUTATIONS=FILE
 caught=0 total=0 bad=0
 # restored with a new mtime, so that the next build recompiles it
 restore() { [ -n "${BACKUP:-}" ] && cat "$BACKUP" >"$FILE" && rm -f "$BACKUP"; BACKUP=; }
