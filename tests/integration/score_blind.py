@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Scores `artriage classify` on the two blind sets (issue #15) and prints the
+figures; it measures, it does not assert (so it is not named test_*.py and
+ctest does not run it).
+
+  tests/data/classify-blind4: agent/CI logs; labels.tsv gives the root-cause
+      class and its first line (`none`/0 for successful runs).
+  tests/data/ci-blind: failing CI builds NNN-fail.log, each with a passing
+      twin NNN-pass.log; labels.tsv as above, ranges.tsv the line ranges of
+      the decisive error messages.
+  tests/data/ci-real: real, unedited, full-length CI build logs NNN-fail.log
+      (Travis CI, GitHub Actions, Buildkite); a real passing log NNN-pass.log
+      only where one exists; labels.tsv and ranges.tsv as for ci-blind.
+
+Every log is copied to a temporary file named case.log (and a passing twin to
+baseline.log) so that the file name gives nothing away. Failed runs are
+classified with `--outcome failed`, successful ones without it. For ci-blind
+the builds are scored alone and, if the binary accepts `--baseline FILE`,
+again with the passing twin as baseline. For ci-real the baseline run covers
+only the builds that have a passing log, and the same subset is also shown
+alone so that the two figures compare like with like.
+
+Line numbers in the labels and ranges count LF, CRLF and a lone CR as line
+ends; each log is handed over with its lone CRs made LFs (as the outside
+measurement does), so the classifier's `line` is compared as it is.
+
+Usage: score_blind.py [-v] [--set blind4|ci|ci-real|both|all]
+  (both = blind4 and ci, as before; all = the three sets)
+Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
+ARTRIAGE_SRC (default: the repository holding this script)."""
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BLIND4 = os.path.join(SRC, "tests", "data", "classify-blind4")
+CIBLIND = os.path.join(SRC, "tests", "data", "ci-blind")
+CIREAL = os.path.join(SRC, "tests", "data", "ci-real")
+NEAR = 3  # a line within this many lines of the label counts as "near"
+
+
+def find_bin():
+    env = os.environ.get("ARTRIAGE_BIN")
+    if env:
+        return env
+    for d in ("build-rel", "build"):
+        p = os.path.join(SRC, d, "artriage")
+        if os.access(p, os.X_OK):
+            return p
+    raise SystemExit("score_blind: no artriage binary; build it or set ARTRIAGE_BIN")
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+
+
+def lone_cr_to_lf(src, dst):
+    """Copies src to dst with every lone CR (not followed by LF) made an LF, as the outside
+    measurement hands logs over (BENCHMARKS: lines numbered by LF, a lone CR treated as a
+    line end first), so that the classifier's LF numbering is the labels' numbering."""
+    with open(src, "rb") as f:
+        data = f.read()
+    data = re.sub(rb"\r(?!\n)", b"\n", data)
+    with open(dst, "wb") as f:
+        f.write(data)
+
+
+def classify(binary, log, tmp, outcome, baseline=None):
+    """Returns (class, line) of the primary finding, ('none', 0) when there is none."""
+    case = os.path.join(tmp, "case.log")
+    lone_cr_to_lf(log, case)
+    cmd = [binary, "classify", case, "-o", "json"]
+    if outcome:
+        cmd += ["--outcome", outcome]
+    if baseline:
+        base = os.path.join(tmp, "baseline.log")
+        lone_cr_to_lf(baseline, base)
+        cmd += ["--baseline", base]
+    p = subprocess.run(cmd, capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(cmd[1:]), p.returncode,
+                                                 p.stderr.decode(errors="replace").strip()[:300]))
+    res = json.loads(p.stdout)
+    prim = res.get("primary")
+    if not prim:
+        return "none", 0
+    return prim.get("class") or "none", int(prim.get("line") or 0)
+
+
+def lf_to_cr_spans(path):
+    """For each LF-numbered line (CRLF counts once), the span of line numbers it covers when a
+    lone CR also ends a line, as used by labels.tsv and ranges.tsv: {lf_line: (first, last)}."""
+    with open(path, "rb") as f:
+        data = f.read()
+    spans = {}
+    n = 1
+    for k, line in enumerate(data.split(b"\n"), 1):
+        lone = line.rstrip(b"\r").count(b"\r")
+        spans[k] = (n, n + lone)
+        n += 1 + lone
+    return spans
+
+
+def baseline_supported(binary, tmp):
+    """True if `classify --baseline FILE` is accepted (exit status 0 on a tiny pair)."""
+    a = os.path.join(tmp, "probe.log")
+    b = os.path.join(tmp, "probe-base.log")
+    with open(a, "w") as f:
+        f.write("step 1\nerror: something broke\nexit 1\n")
+    with open(b, "w") as f:
+        f.write("step 1\nexit 0\n")
+    p = subprocess.run([binary, "classify", a, "--outcome", "failed", "-o", "json", "--baseline", b],
+                       capture_output=True, timeout=60)
+    return p.returncode == 0
+
+
+def score_blind4(binary, tmp, verbose):
+    rows = read_tsv(os.path.join(BLIND4, "labels.tsv"))
+    ok_class = ok_line = near = fail_n = 0
+    false_prim = success_n = 0
+    errors = 0
+    per = collections.Counter()
+    hit = collections.Counter()
+    for r in rows:
+        want, want_line = r["primary"], int(r["line"] or 0)
+        try:
+            got, got_line = classify(binary, os.path.join(BLIND4, r["file"]), tmp,
+                                     None if want == "none" else "failed")
+        except RuntimeError as e:
+            errors += 1
+            got, got_line = "ERROR", 0
+            print("  error %s: %s" % (r["file"], e))
+        per[want] += 1
+        if want == "none":
+            success_n += 1
+            if got != "none":
+                false_prim += 1
+        else:
+            fail_n += 1
+        if got == want:
+            ok_class += 1
+            hit[want] += 1
+            if got_line == want_line:
+                ok_line += 1
+            if want != "none" and abs(got_line - want_line) <= NEAR:
+                near += 1
+        if verbose:
+            mark = "ok " if got == want and got_line == want_line else ("cls" if got == want else "BAD")
+            print("  %s %-52s want %-27s %4d  got %-27s %4d" % (mark, r["file"][:52], want, want_line, got, got_line))
+    n = len(rows)
+    print("classify-blind4: %d logs (%d failed, %d successful)%s" % (n, fail_n, success_n,
+                                                                      ", %d classify errors" % errors if errors else ""))
+    print("  class accuracy      %5.1f%% (%d/%d)" % (100.0 * ok_class / n, ok_class, n))
+    print("  exact-line accuracy %5.1f%% (%d/%d; class right and line equal, 'none' counts with line 0)"
+          % (100.0 * ok_line / n, ok_line, n))
+    print("  near-line (±%d)      %5.1f%% (%d/%d failed logs; class right)" % (NEAR, 100.0 * near / max(fail_n, 1), near, fail_n))
+    print("  false primaries on successful logs: %d/%d" % (false_prim, success_n))
+    print("  recall by class: " + ", ".join("%s %d/%d" % (c, hit[c], per[c]) for c in sorted(per)))
+
+
+def score_ci(binary, tmp, verbose, root=CIBLIND, name="ci-blind"):
+    """Scores a set of failing builds with line ranges (ci-blind, ci-real). A build's passing
+    log NNN-pass.log is optional: the baseline run and the false-primary check on passing logs
+    cover only the builds that have one."""
+    labels = {r["file"]: r for r in read_tsv(os.path.join(root, "labels.tsv"))}
+    ranges = collections.defaultdict(list)
+    for r in read_tsv(os.path.join(root, "ranges.tsv")):
+        ranges[r["file"]].append((int(r["start"]), int(r["end"])))
+    twins = {}
+    for f in labels:
+        t = os.path.join(root, f.replace("-fail.log", "-pass.log"))
+        if os.path.exists(t):
+            twins[f] = t
+    use_base = baseline_supported(binary, tmp)
+    n = len(labels)
+    paired = sorted(twins)
+    modes = [("alone", False, sorted(labels))]
+    if use_base and paired:
+        if len(paired) < n:
+            modes.append(("alone, paired only", False, paired))
+        modes.append(("with baseline", True, paired))
+    print("%s: %d failing builds, %d with a passing log; --baseline %s" % (
+        name, n, len(paired), "supported" if use_base else "not supported by this binary (alone only)"))
+    for mode, with_base, files in modes:
+        in_range = ok_class = ok_line = errors = 0
+        in_range_lf = 0
+        per = collections.Counter()
+        hit = collections.Counter()
+        for f in files:
+            r = labels[f]
+            log = os.path.join(root, f)
+            try:
+                got, got_line = classify(binary, log, tmp, "failed", twins[f] if with_base else None)
+            except RuntimeError as e:
+                errors += 1
+                got, got_line = "ERROR", 0
+                print("  error %s (%s): %s" % (f, mode, e))
+            inside = any(a <= got_line <= b for a, b in ranges[f])
+            in_range += inside
+            per[r["primary"]] += 1
+            hit[r["primary"]] += inside
+            # Diagnostic: the same check if the binary numbers lines by LF only.
+            lo, hi = lf_to_cr_spans(log).get(got_line, (0, 0))
+            in_range_lf += any(a <= hi and lo <= b for a, b in ranges[f])
+            ok_class += got == r["primary"]
+            ok_line += got == r["primary"] and got_line == int(r["line"])
+            if verbose:
+                print("  %s %s %-13s want %-27s %5d %-18s got %-27s %5d" % (
+                    "in " if inside else "OUT", f, mode[:13], r["primary"], int(r["line"]),
+                    ",".join("%d-%d" % x for x in ranges[f])[:18], got, got_line))
+        m = len(files)
+        pass_false = 0
+        if mode == "alone":
+            # The passing logs, classified on their own, should get no primary.
+            for f in paired:
+                try:
+                    got, _ = classify(binary, twins[f], tmp, None)
+                except RuntimeError as e:
+                    errors += 1
+                    got = "ERROR"
+                    print("  error %s: %s" % (os.path.basename(twins[f]), e))
+                pass_false += got != "none"
+        print("  [%s] primary line inside a marked range %5.1f%% (%d/%d)" % (mode, 100.0 * in_range / m, in_range, m))
+        print("  [%s]   (diagnostic: %5.1f%% (%d/%d) if the binary's line is read as LF-only numbering,"
+              " a lone CR not ending a line)" % (mode, 100.0 * in_range_lf / m, in_range_lf, m))
+        print("  [%s] class accuracy %5.1f%% (%d/%d), exact line %5.1f%% (%d/%d)%s" % (
+            mode, 100.0 * ok_class / m, ok_class, m, 100.0 * ok_line / m, ok_line, m,
+            ", %d classify errors" % errors if errors else ""))
+        print("  [%s] in range by class: %s" % (mode, ", ".join("%s %d/%d" % (c, hit[c], per[c]) for c in sorted(per))))
+        if mode == "alone" and paired:
+            print("  [passing logs, no --outcome] false primaries: %d/%d" % (pass_false, len(paired)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
+    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "both", "all"), default="both")
+    args = ap.parse_args()
+    binary = find_bin()
+    with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
+        if args.set in ("blind4", "both", "all"):
+            score_blind4(binary, tmp, args.verbose)
+        if args.set in ("ci", "both", "all"):
+            score_ci(binary, tmp, args.verbose)
+        if args.set in ("ci-real", "all"):
+            score_ci(binary, tmp, args.verbose, CIREAL, "ci-real")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

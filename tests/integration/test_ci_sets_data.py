@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Consistency of the labelled CI build-log sets that score_blind.py measures on
+(tests/data/ci-blind, tests/data/ci-real). It does not run the classifier; it checks
+that a scoring run can trust the labels:
+
+  - every labels.tsv row names an existing NNN-fail.log, a class id listed in
+    docs/failure-classes.md, and a line inside one of that file's ranges.tsv rows;
+  - every ranges.tsv row names a labelled file and lies within the file, lines being
+    counted as the labels count them (LF, CRLF once, and a lone CR each end a line);
+  - every log (fail and pass) is under 1 MB, and every NNN-pass.log has its NNN-fail.log;
+  - the set's README names every file it holds.
+
+Exit status 0 when all hold; otherwise one line per problem and status 1."""
+import os
+import re
+import sys
+
+SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+SETS = [os.path.join(SRC, "tests", "data", d) for d in ("ci-blind", "ci-real")]
+MAX_BYTES = 1_000_000
+
+
+def class_ids():
+    """Class ids of the taxonomy table in docs/failure-classes.md (rows start with | `id`)."""
+    with open(os.path.join(SRC, "docs", "failure-classes.md"), encoding="utf-8") as f:
+        return set(re.findall(r"^\| `([a-z][a-z.-]*)`", f.read(), re.M))
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+
+
+def line_count(path):
+    """Lines as labels count them: a lone CR also ends a line; a final line end adds none."""
+    with open(path, "rb") as f:
+        data = re.sub(rb"\r(?!\n)", b"\n", f.read())
+    n = data.count(b"\n")
+    return n if data.endswith(b"\n") else n + 1
+
+
+def check_set(root, ids):
+    problems = []
+    name = os.path.basename(root)
+    labels = read_tsv(os.path.join(root, "labels.tsv"))
+    ranges = {}
+    for r in read_tsv(os.path.join(root, "ranges.tsv")):
+        ranges.setdefault(r["file"], []).append((int(r["start"]), int(r["end"])))
+    labelled = {r["file"] for r in labels}
+    lines = {}
+    for r in labels:
+        f = r["file"]
+        path = os.path.join(root, f)
+        if not re.fullmatch(r"\d{3}-fail\.log", f) or not os.path.isfile(path):
+            problems.append("%s/labels.tsv: %s is not an existing NNN-fail.log" % (name, f))
+            continue
+        lines[f] = line_count(path)
+        if r["primary"] not in ids:
+            problems.append("%s/labels.tsv: %s: class %r is not in docs/failure-classes.md" % (name, f, r["primary"]))
+        for sec in filter(None, r.get("secondary", "").split(",")):
+            if sec not in ids:
+                problems.append("%s/labels.tsv: %s: secondary %r is not a class id" % (name, f, sec))
+        line = int(r["line"])
+        if not any(a <= line <= b for a, b in ranges.get(f, [])):
+            problems.append("%s/labels.tsv: %s: line %d lies in none of its ranges %s" % (name, f, line, ranges.get(f, [])))
+    for f, rs in sorted(ranges.items()):
+        if f not in labelled:
+            problems.append("%s/ranges.tsv: %s has ranges but no label" % (name, f))
+            continue
+        for a, b in rs:
+            if not 1 <= a <= b <= lines.get(f, 0):
+                problems.append("%s/ranges.tsv: %s: range %d-%d is outside lines 1-%d" % (name, f, a, b, lines.get(f, 0)))
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    for f in sorted(os.listdir(root)):
+        if not f.endswith(".log"):
+            continue
+        if os.path.getsize(os.path.join(root, f)) >= MAX_BYTES:
+            problems.append("%s/%s: %d bytes, not under 1 MB" % (name, f, os.path.getsize(os.path.join(root, f))))
+        if f.endswith("-pass.log") and f.replace("-pass.log", "-fail.log") not in labelled:
+            problems.append("%s/%s: a passing log without a labelled failing log" % (name, f))
+        if f.endswith("-fail.log") and f not in labelled:
+            problems.append("%s/%s: a failing log without a label" % (name, f))
+        if f not in readme:
+            problems.append("%s/README.md does not name %s" % (name, f))
+    return problems, len(labels)
+
+
+def main():
+    ids = class_ids()
+    if len(ids) < 10:
+        print("test_ci_sets_data: docs/failure-classes.md lists only %d class ids" % len(ids))
+        return 1
+    problems = []
+    for root in SETS:
+        p, n = check_set(root, ids)
+        problems += p
+        print("%s: %d labelled builds, %d problems" % (os.path.basename(root), n, len(p)))
+    for p in problems:
+        print("  " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
