@@ -47,6 +47,7 @@ struct frec {
  * output lies between that line and "[command:completed]". */
 struct cmdrec {
     int64_t line, end; /* end: the completed line, -1 while open */
+    int64_t done;      /* its "[command:completed] <command>" line, -1 if none */
     uint64_t hash;     /* of the command text */
     bool search;       /* rg/grep/...: its output is file content */
     bool failed;       /* a failure marker inside it */
@@ -360,13 +361,16 @@ static void command_started(struct classify_ctx *c, const char *view, size_t vle
     uint64_t h = 1469598103934665603ull;
     for (size_t i = at; i < e; i++) h = (h ^ (unsigned char)view[i]) * 1099511628211ull;
     c->cmds = xgrow(c->cmds, &c->capcmds, c->ncmds + 1, sizeof *c->cmds);
-    c->cmds[c->ncmds++] = (struct cmdrec){.line = line, .end = -1, .hash = h,
+    c->cmds[c->ncmds++] = (struct cmdrec){.line = line, .end = -1, .done = -1, .hash = h,
                                           .search = command_is_search(view + at, e - at)};
 }
 
 static void command_completed(struct classify_ctx *c, int64_t line)
 {
-    if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) command_close(c, &c->cmds[c->ncmds - 1], line);
+    if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) {
+        c->cmds[c->ncmds - 1].done = line;
+        command_close(c, &c->cmds[c->ncmds - 1], line);
+    }
 }
 
 /* ---- matching a line ---------------------------------------------------- */
@@ -1233,7 +1237,8 @@ static size_t set_aside_commands(const struct classify_ctx *c, struct classify_f
         ptrdiff_t k = command_at(c, F[i].line);
         if (k < 0) continue;
         const struct cmdrec *r = &c->cmds[k];
-        bool set = r->search || F[i].line == r->line;
+        /* the runner echoes the command when it starts and when it ends */
+        bool set = r->search || F[i].line == r->line || F[i].line == r->done;
         if (!set) { /* the last later run of the same command decides */
             ptrdiff_t last = -1;
             for (size_t j = (size_t)k + 1; j < c->ncmds && j <= (size_t)k + RERUN_LOOK; j++)

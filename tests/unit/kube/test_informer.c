@@ -135,7 +135,7 @@ static void compare_one(void *ud, const cJSON *obj)
         static const char *const keys[] = {"metadata.resourceVersion", "metadata.name", "status.phase"};
         for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
             const char *a = json_str(obj, keys[i]), *b = json_str(it, keys[i]);
-            if (!a || !b || strcmp(a, b) != 0) k->differ++;
+            if ((!a) != (!b) || (a && strcmp(a, b) != 0)) k->differ++;
         }
         return;
     }
