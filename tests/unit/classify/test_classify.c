@@ -551,6 +551,15 @@ START_TEST(runner_command_line_is_not_output)
     ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
     ck_assert_int_eq(r->primary.line, 7);
     classify_result_free(r);
+    /* a completed line that goes on past the command carries its result */
+    static const char result[] =
+        "[command:started] git status --porcelain\n"
+        "[command:completed] git status --porcelain failed: ENOENT: no such file or directory, posix_spawn 'git'\n"
+        "[agents][agent-runner] turn failed\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, result, sizeof result - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
     /* the same text printed by a command (not a search) is output */
     static const char printed[] =
         "[command:started] /bin/bash -lc \"./run-tests.sh\"\n"
