@@ -8,7 +8,7 @@
 #   wc -l LOG                              (the memory-speed floor)
 # and prints MB/s for each, our ratio to the faster of rg and grep, and our
 # maximum RSS. A benchmark, not a test: it prints figures.
-# usage: bench/classify.sh path/to/artriage [workdir]
+# usage: bench/classify.sh path/to/artriage [workdir]   (BENCH_SIZES="256" for one size)
 set -euo pipefail
 BIN=${1:?usage: bench/classify.sh path/to/artriage [workdir]}
 BIN=$(readlink -f "$BIN")
@@ -110,7 +110,7 @@ best() { # best CMD...: best wall seconds of 3 runs
 
 mbs() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
 
-for SIZE in 256 1024; do
+for SIZE in ${BENCH_SIZES:-256 1024}; do
     LOG="$WORK/agent-$SIZE.log"
     gen "$SIZE" "$LOG"
     BYTES=$(stat -c %s "$LOG")

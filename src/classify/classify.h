@@ -53,8 +53,9 @@ int classify_outcome_parse(const char *s, enum classify_outcome *out);
 struct classify_rules;
 
 struct classify_rules_opts {
-    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, next to the executable,
-                                then the compiled-in ARTRIAGE_DATADIR/rules */
+    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, else ../share/artriage/rules
+                                from the executable's directory, else (only
+                                from the build tree) the source's data/rules */
     const char *user_dir;    /* NULL: $XDG_CONFIG_HOME/artriage/rules.d
                                 (~/.config/...); "" to skip */
     const char *extra_dir;   /* --rules DIR (must exist), or NULL */
@@ -137,6 +138,28 @@ void classify_add_signal(struct classify_ctx *c, const struct classify_signal *s
 void classify_add_finding(struct classify_ctx *c, const char *class_id, const char *rule_id,
                           int weight, const char *text, const char *hint);
 
+/* ---- baselines ---------------------------------------------------------- */
+
+/* The log of a passing run of the same job: its lines, normalised (ANSI
+ * codes, blank runs, and words holding a digit or naming a /tmp/ file
+ * masked: times, durations, counters, hashes, ids) and hashed, one pass
+ * over the bytes. A context given a baseline sets aside findings on lines
+ * the passing run also printed (CLASSIFY_F_BASELINE) and points "unknown"
+ * at the first failure line that is new. Feed chunks of any size, then
+ * finish (a last line without newline). The caller frees it, after the
+ * last context that uses it. */
+struct classify_baseline;
+
+struct classify_baseline *classify_baseline_new(void);
+void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t n);
+void classify_baseline_finish(struct classify_baseline *b);
+size_t classify_baseline_lines(const struct classify_baseline *b);
+/* Whether a line (raw, as a finding's text) normalises to one of b's. */
+bool classify_baseline_has(const struct classify_baseline *b, const char *line, size_t n);
+void classify_baseline_free(struct classify_baseline *b);
+/* c reads b (borrowed) from now on; set it before feeding. NULL: none. */
+void classify_set_baseline(struct classify_ctx *c, const struct classify_baseline *b);
+
 /* ---- results ------------------------------------------------------------ */
 
 enum {
@@ -144,7 +167,14 @@ enum {
     CLASSIFY_F_RECOVERED = 1 << 1, /* followed by a run-success marker */
     CLASSIFY_F_SIGNAL = 1 << 2,    /* from a status signal, not a log line */
     CLASSIFY_F_CALLER = 1 << 3,    /* added by classify_add_finding */
+    CLASSIFY_F_SCRIPT = 1 << 4,    /* script text a CI runner echoed, or source code a tool quoted */
+    CLASSIFY_F_PASSED = 1 << 5,    /* in an earlier step than the one the run failed on */
+    CLASSIFY_F_BASELINE = 1 << 6,  /* the same line is in the passing run's log */
 };
+/* Findings with any of these flags are set aside: they win only when nothing else does. */
+#define CLASSIFY_F_ASIDE                                                                          \
+    (CLASSIFY_F_TRANSIENT | CLASSIFY_F_RECOVERED | CLASSIFY_F_SCRIPT | CLASSIFY_F_PASSED |        \
+     CLASSIFY_F_BASELINE)
 
 struct classify_finding {
     char *class_id;
@@ -168,6 +198,9 @@ struct classify_result {
     int64_t lines;   /* lines seen (a last line without newline counts) */
     int64_t bytes;
     char *explain;   /* why the primary won (multi-line text) */
+    char *notes;     /* NULL, or one line per rule whose pattern gave up on a
+                        line (PCRE2 match/depth limit; that line counted as
+                        no match for it): each rule named once */
 };
 
 /* The ranking so far; the stream can continue. Caller frees. */

@@ -27,6 +27,7 @@
 #define RETRY_SPAN 3  /* a bare retry line covers the failure this far up */
 #define MAX_CMDS 65536  /* runner commands remembered */
 #define RERUN_LOOK 1024 /* later commands searched for a re-run of one */
+#define SCRIPT_SPAN 400 /* lines a step's echoed script may take */
 
 struct hit {
     size_t end;
@@ -53,6 +54,21 @@ struct cmdrec {
     size_t len;        /* of the command text */
     bool search;       /* rg/grep/...: its output is file content */
     bool failed;       /* a failure marker inside it */
+    char *text;        /* the command (at most CLASSIFY_TEXT_MAX bytes) */
+};
+
+/* A CI step: a runner's "##[group]Run <script>" (the script is echoed up to
+ * "##[endgroup]") or a command echo ("$ make test", one line). Lines of
+ * the echo are the script's text, not its output. */
+struct steprec {
+    int64_t line;       /* where the step starts */
+    int64_t script_end; /* last line of the echoed script; -1 while open */
+};
+
+/* The first failure line of a step, and a copy of its text. */
+struct failmark {
+    int64_t line, off;
+    char *text;
 };
 
 struct pending {
@@ -66,6 +82,11 @@ struct classify_ctx {
     const struct classify_rules *rs;
     enum classify_outcome outcome;
     pcre2_match_data *md;
+    /* match and depth limits: a catastrophic (user) pattern gives up on
+     * that line instead of taking seconds per line */
+    pcre2_match_context *mctx;
+    bool *limited;           /* by rule: already reported */
+    struct buf limit_notes;  /* one line per rule that hit a limit */
 #ifdef HAVE_HYPERSCAN
     hs_scratch_t *scratch;
     hs_scratch_t *scratch2; /* for the second half of a large block */
@@ -102,6 +123,13 @@ struct classify_ctx {
     int64_t fail_off;
     char *fail_text;
     char *fail_rule;
+    struct steprec *steps;
+    size_t nsteps, capsteps;
+    const struct classify_baseline *baseline; /* borrowed, or NULL */
+    int64_t fail_line;         /* line of fail_text */
+    struct failmark step_fail; /* the first failure line of the current step */
+    struct failmark dec_fail;  /* ... of the step the last @step-failed ended */
+    struct failmark step_block, dec_block, first_block; /* the same for @error-block */
     bool sig_failure, sig_success;
     bool finished;
 };
@@ -163,6 +191,11 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     c->outcome = outcome;
     c->md = pcre2_match_data_create(rs->max_ovec ? rs->max_ovec : 1, NULL);
     if (!c->md) abort();
+    c->mctx = pcre2_match_context_create(NULL);
+    if (!c->mctx) abort();
+    pcre2_set_match_limit(c->mctx, CLASSIFY_MATCH_LIMIT);
+    pcre2_set_depth_limit(c->mctx, CLASSIFY_DEPTH_LIMIT);
+    c->limited = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *c->limited);
 #ifdef HAVE_HYPERSCAN
     if (rs->use_hs && hs_clone_scratch(rs->scratch_proto, &c->scratch) != HS_SUCCESS) abort();
     const char *th = getenv("ARTRIAGE_CLASSIFY_THREADS");
@@ -181,11 +214,14 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     }
     for (int m = 0; m < MARK_COUNT; m++) c->mark_first[m] = c->mark_last[m] = -1;
     c->fail_off = -1;
+    c->step_fail.line = c->dec_fail.line = c->step_block.line = c->dec_block.line = c->first_block.line = -1;
     c->carry_line_off = -1;
     return c;
 }
 
 void classify_set_outcome(struct classify_ctx *c, enum classify_outcome outcome) { c->outcome = outcome; }
+
+void classify_set_baseline(struct classify_ctx *c, const struct classify_baseline *b) { c->baseline = b; }
 
 static void finding_free(struct classify_finding *f)
 {
@@ -200,6 +236,9 @@ void classify_free(struct classify_ctx *c)
 {
     if (!c) return;
     pcre2_match_data_free(c->md);
+    pcre2_match_context_free(c->mctx);
+    free(c->limited);
+    buf_free(&c->limit_notes);
 #ifdef HAVE_HYPERSCAN
     if (c->scratch) hs_free_scratch(c->scratch);
     if (c->scratch2) hs_free_scratch(c->scratch2);
@@ -219,9 +258,16 @@ void classify_free(struct classify_ctx *c)
     free(c->pend);
     for (size_t i = 0; i < c->nfs; i++) finding_free(&c->fs[i].f);
     free(c->fs);
+    for (size_t i = 0; i < c->ncmds; i++) free(c->cmds[i].text);
     free(c->cmds);
     free(c->fail_text);
     free(c->fail_rule);
+    free(c->steps);
+    free(c->step_fail.text);
+    free(c->dec_fail.text);
+    free(c->step_block.text);
+    free(c->dec_block.text);
+    free(c->first_block.text);
     free(c);
 }
 
@@ -274,17 +320,97 @@ static void record(struct classify_ctx *c, int rule, const char *class_id, const
         .offset = offset, .weight = weight, .flags = flags};
 }
 
+static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *text)
+{
+    free(d->text);
+    *d = (struct failmark){line, off, text};
+}
+
+static void step_begin(struct classify_ctx *c, int64_t line, bool script)
+{
+    if (c->nsteps > 0 && c->steps[c->nsteps - 1].line == line) return;
+    if (c->nsteps > 0 && c->steps[c->nsteps - 1].script_end < 0)
+        c->steps[c->nsteps - 1].script_end = c->steps[c->nsteps - 1].line; /* no end seen */
+    c->steps = xgrow(c->steps, &c->capsteps, c->nsteps + 1, sizeof *c->steps);
+    c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line};
+    failmark_set(&c->step_fail, -1, -1, NULL);
+    failmark_set(&c->step_block, -1, -1, NULL);
+}
+
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
                           int64_t offset, const char *text, size_t tlen)
 {
     int m = r->marker;
+    if (m == MARK_SCRIPT_START || m == MARK_STEP_START) {
+        step_begin(c, line, m == MARK_SCRIPT_START);
+    } else if (m == MARK_SCRIPT_END) {
+        if (c->nsteps > 0 && c->steps[c->nsteps - 1].script_end < 0)
+            c->steps[c->nsteps - 1].script_end = line;
+    }
     if (c->mark_first[m] < 0) c->mark_first[m] = line;
     c->mark_last[m] = line;
-    if (m == MARK_FAILURE && !c->fail_text) {
+    /* a failure line the passing run printed too is not where this run
+     * failed: "unknown" points at the first new one */
+    bool known = m == MARK_FAILURE && c->baseline && classify_baseline_has(c->baseline, text, tlen);
+    if (m == MARK_FAILURE && !known && !c->fail_text) {
         c->fail_text = text_copy(text, tlen);
         c->fail_off = offset;
+        c->fail_line = line;
         c->fail_rule = xstrdup(r->id);
     }
+    if (m == MARK_FAILURE && !known && c->step_fail.line < 0)
+        failmark_set(&c->step_fail, line, offset, text_copy(text, tlen));
+    /* the step that ended failing: its first failure line (the two
+     * markers may come in either order on one line) */
+    bool ended = m == MARK_STEP_FAILED || (m == MARK_FAILURE && c->mark_last[MARK_STEP_FAILED] == line);
+    if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
+        failmark_set(&c->dec_fail, c->step_fail.line, c->step_fail.off, xstrdup(c->step_fail.text));
+    if (m == MARK_ERROR_BLOCK && !(c->baseline && classify_baseline_has(c->baseline, text, tlen))) {
+        if (c->step_block.line < 0) failmark_set(&c->step_block, line, offset, text_copy(text, tlen));
+        if (c->first_block.line < 0) failmark_set(&c->first_block, line, offset, text_copy(text, tlen));
+    }
+    bool ended_block = m == MARK_STEP_FAILED ||
+                       (m == MARK_ERROR_BLOCK && c->mark_last[MARK_STEP_FAILED] == line);
+    if (ended_block && c->step_block.line > 0 && c->dec_block.line != c->step_block.line)
+        failmark_set(&c->dec_block, c->step_block.line, c->step_block.off, xstrdup(c->step_block.text));
+}
+
+/* A line a CI runner echoed as script text: inside an open "##[group]Run"
+ * echo, a command-echo line, or printed in the cyan GitHub Actions uses for
+ * script text (ESC[36;1m right after the log prefix). */
+/* A line of source code that a tool quotes (pytest's traceback shows the
+ * test's code, "> raise ConnectionError(e)"): indented, an optional ">"
+ * marker, then a statement keyword. The error is on the lines the tool
+ * writes about it, not in the code. */
+static bool quoted_code(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    if (i < n && v[i] == '>') {
+        size_t m = ++i;
+        while (i < n && v[i] == ' ') i++;
+        if (i == m) return false; /* ">raise": not pytest's marker */
+    } else if (i == 0) {
+        return false;
+    }
+    static const char *const kw[] = {"raise ", "except ", "throw ", "throw new ", "catch (", "def ",
+                                     "return ", "elif ", "assert ", "import ", "from "};
+    for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++) {
+        size_t kl = strlen(kw[k]);
+        if (n - i >= kl && memcmp(v + i, kw[k], kl) == 0) return true;
+    }
+    return false;
+}
+
+static bool script_line(const struct classify_ctx *c, int64_t line, const char *text, size_t tlen)
+{
+    if (c->nsteps > 0) {
+        const struct steprec *k = &c->steps[c->nsteps - 1];
+        /* an echo with no end for this long was cut from the log */
+        if (k->line == line || (k->script_end < 0 && line - k->line <= SCRIPT_SPAN)) return true;
+    }
+    size_t at = classify_skip_log_prefix(text, tlen);
+    return tlen - at >= 7 && memcmp(text + at, "\x1b[36;1m", 7) == 0;
 }
 
 /* The program a runner command runs: after a shell wrapper ("/bin/bash -lc
@@ -294,7 +420,7 @@ static void command_program(const char *s, size_t n, const char **prog, size_t *
 {
     size_t i = 0;
     for (int round = 0; round < 8; round++) {
-        while (i < n && (s[i] == ' ' || s[i] == '\'' || s[i] == '"')) i++;
+        while (i < n && (s[i] == ' ' || s[i] == '\'' || s[i] == '"' || s[i] == '\\')) i++;
         size_t w = i;
         while (w < n && s[w] != ' ' && s[w] != '\'' && s[w] != '"') w++;
         const char *word = s + i;
@@ -390,15 +516,27 @@ static void command_started(struct classify_ctx *c, const char *view, size_t vle
 {
     if (c->ncmds >= MAX_CMDS) return;
     if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) command_close(c, &c->cmds[c->ncmds - 1], line - 1);
-    const char *tag = memchr(view, ']', vlen);
-    size_t at = tag ? (size_t)(tag - view) + 1 : vlen;
-    while (at < vlen && view[at] == ' ') at++;
-    size_t e = vlen;
+    size_t at, e = vlen;
+    const char *key = vlen > 12 ? memmem(view, vlen, "\"command\":", 10) : NULL;
+    if (key && view[0] == '{') { /* a JSON event: {"event": "command.started", "command": "..."} */
+        at = (size_t)(key - view) + 10;
+        while (at < vlen && (view[at] == ' ' || view[at] == '"')) at++;
+        const char *q = at < vlen ? memchr(view + at, '"', vlen - at) : NULL;
+        while (q && q > view + at && q[-1] == '\\') /* an escaped quote inside */
+            q = memchr(q + 1, '"', (size_t)(view + vlen - (q + 1)));
+        e = q ? (size_t)(q - view) : vlen;
+    } else { /* "[command:started] <command>" */
+        const char *tag = memchr(view, ']', vlen);
+        at = tag ? (size_t)(tag - view) + 1 : vlen;
+    }
+    while (at < e && view[at] == ' ') at++;
     while (e > at && (view[e - 1] == ' ' || view[e - 1] == '\r' || view[e - 1] == '\t')) e--;
     uint64_t h = command_hash(view + at, e - at);
     c->cmds = xgrow(c->cmds, &c->capcmds, c->ncmds + 1, sizeof *c->cmds);
+    size_t tl = e - at < CLASSIFY_TEXT_MAX ? e - at : CLASSIFY_TEXT_MAX;
     c->cmds[c->ncmds++] = (struct cmdrec){.line = line, .end = -1, .done = -1, .hash = h, .len = e - at,
-                                          .search = command_is_search(view + at, e - at)};
+                                          .search = command_is_search(view + at, e - at),
+                                          .text = text_copy(view + at, tl)};
 }
 
 static void command_completed(struct classify_ctx *c, const char *view, size_t vlen, int64_t line)
@@ -412,12 +550,29 @@ static void command_completed(struct classify_ctx *c, const char *view, size_t v
 
 /* ---- matching a line ---------------------------------------------------- */
 
-static bool pat_match(struct classify_ctx *c, const struct cpat *p, const char *s, size_t n)
+/* A match that ended in an error (match or depth limit, JIT stack): the
+ * line counts as no match for that pattern, the scan goes on, and the rule
+ * is named once in the result's notes. */
+static void match_failed(struct classify_ctx *c, int rule, int rc)
+{
+    if (c->limited[rule]) return;
+    c->limited[rule] = true;
+    char e[128];
+    pcre2_get_error_message(rc, (PCRE2_UCHAR *)e, sizeof e);
+    const struct crule *r = &c->rs->rules[rule];
+    buf_printf(&c->limit_notes, "rule %s (%s:%d) gave up on a line (%s); it counts as no match there\n", r->id,
+               r->file ? r->file : "?", r->line, e);
+}
+
+static bool pat_match(struct classify_ctx *c, const struct crule *r, const struct cpat *p, const char *s, size_t n)
 {
     /* pcre2_jit_match skips pcre2_match's checks: lines are bytes, not
      * UTF-8, and the pattern was compiled for them */
-    if (p->jit) return pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
-    return pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
+    int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx)
+                    : pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx);
+    if (rc >= 0) return true;
+    if (rc != PCRE2_ERROR_NOMATCH) match_failed(c, (int)(r - c->rs->rules), rc);
+    return false;
 }
 
 /* Only a pattern the scanner found a hit for can match the line (its
@@ -432,18 +587,18 @@ static bool rule_matches(struct classify_ctx *c, const struct crule *r, const ch
 {
     bool hit = false;
     for (size_t k = 0; k < r->npats && !hit; k++)
-        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, &r->pats[k], s, n))
+        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n))
             hit = true;
     if (!hit) return false;
     for (size_t k = 0; k < r->npats; k++)
-        if (r->pats[k].role == PAT_UNLESS && pat_match(c, &r->pats[k], s, n)) return false;
+        if (r->pats[k].role == PAT_UNLESS && pat_match(c, r, &r->pats[k], s, n)) return false;
     return true;
 }
 
 static bool near_matches(struct classify_ctx *c, const struct crule *r, const char *s, size_t n)
 {
     for (size_t k = 0; k < r->npats; k++)
-        if (r->pats[k].role == PAT_NEAR && pat_hit(c, &r->pats[k]) && pat_match(c, &r->pats[k], s, n))
+        if (r->pats[k].role == PAT_NEAR && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n))
             return true;
     return false;
 }
@@ -524,11 +679,47 @@ static bool skip_word(const char *s, size_t n, size_t *at, const char *w)
     return true;
 }
 
-static size_t skip_log_prefix(const char *s, size_t n)
+/* BuildKit's "#5 0.245 " (step number, seconds since the step began)
+ * before each line of a RUN step's output. */
+static size_t skip_buildkit(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n < 4 || s[0] != '#') return 0;
+    for (i = 1; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+    if (i == 1 || i >= n || s[i] != ' ') return 0;
+    size_t d = ++i;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+    if (i == d || i >= n || s[i] != '.') return 0;
+    for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+    return i > d ? i : 0;
+}
+
+/* A syslog-style stamp: "Mar 19 01:20:25", optionally " PM" (as hosted
+ * build services print it). */
+static size_t skip_syslog(const char *s, size_t n)
+{
+    static const char shape[] = "Aaa dd dd:dd:dd";
+    size_t i = 0;
+    for (; shape[i]; i++) {
+        if (i >= n) return 0;
+        unsigned char ch = (unsigned char)s[i];
+        bool ok = shape[i] == 'A'   ? ch >= 'A' && ch <= 'Z'
+                  : shape[i] == 'a' ? ch >= 'a' && ch <= 'z'
+                  : shape[i] == 'd' ? (ch >= '0' && ch <= '9') || (i == 4 && ch == ' ')
+                                    : ch == (unsigned char)shape[i];
+        if (!ok) return 0;
+    }
+    if (i + 3 <= n && s[i] == ' ' && (s[i + 1] == 'A' || s[i + 1] == 'P') && s[i + 2] == 'M') i += 3;
+    return i;
+}
+
+size_t classify_skip_log_prefix(const char *s, size_t n)
 {
     size_t at = 0;
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 3; round++) {
         size_t k = skip_stamp(s + at, n - at);
+        if (k == 0) k = skip_buildkit(s + at, n - at);
+        if (k == 0) k = skip_syslog(s + at, n - at);
         if (k == 0 && n - at > 5 && memcmp(s + at, "[pod/", 5) == 0) {
             const char *e = memchr(s + at, ']', n - at < 256 ? n - at : 256);
             if (e) k = (size_t)(e - (s + at)) + 1;
@@ -582,16 +773,27 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
     }
     bool cause_here = false, cmd_end = false;
     for (size_t i = 0; i < nm; i++) cause_here |= rs->rules[matched[i]].marker == 0;
+    /* steps first: a step's own header line is script text */
+    for (size_t i = 0; i < nm; i++) {
+        const struct crule *r = &rs->rules[matched[i]];
+        if (r->marker == MARK_SCRIPT_START || r->marker == MARK_STEP_START || r->marker == MARK_SCRIPT_END)
+            record_marker(c, r, line, offset, text, tlen);
+    }
+    bool script = script_line(c, line, text, tlen);
     for (size_t i = 0; i < nm; i++) {
         int ri = matched[i];
         const struct crule *r = &rs->rules[ri];
+        if (r->marker == MARK_SCRIPT_START || r->marker == MARK_STEP_START || r->marker == MARK_SCRIPT_END)
+            continue;
         if (r->marker == MARK_CMD_START) command_started(c, view, vlen, line);
         cmd_end |= r->marker == MARK_CMD_END;
         if (r->marker) {
-            record_marker(c, r, line, offset, text, tlen);
+            /* "exit 1" in a script's text is not the step failing */
+            if (!script) record_marker(c, r, line, offset, text, tlen);
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
+        if (script || quoted_code(view, vlen)) flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
             continue;
@@ -690,9 +892,28 @@ static void scan_pcre(struct classify_ctx *c, const char *s, size_t n)
     }
     if (!rs->combined) return;
     size_t pos = 0;
+    bool per_line = false; /* after a limit: one line per match call, each with its own budget */
     while (pos < n) {
-        int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, n, pos, 0, c->md, NULL);
-        if (rc < 0) break;
+        const char *eol = per_line ? memchr(s + pos, '\n', n - pos) : NULL;
+        size_t lim = eol ? (size_t)(eol - s) + 1 : n;
+        int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, lim, pos, 0, c->md, c->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH && lim < n) {
+            pos = lim;
+            continue;
+        }
+        if (rc == PCRE2_ERROR_NOMATCH) break;
+        if (rc < 0) {
+            /* a limit, over the block or one line: that line counts as no
+             * match, the rest of the block is still scanned */
+            if (per_line) {
+                /* every rule is tried on that line on its own, so the one
+                 * that gave up is named and the others still match */
+                push_hit(c, pos + 1, -1);
+                pos = lim;
+            }
+            per_line = true;
+            continue;
+        }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
         size_t end = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         if (end > n) end = n;
@@ -898,7 +1119,7 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
                 if (ts + CLASSIFY_TEXT_MAX < te) te = ts + CLASSIFY_TEXT_MAX;
             }
             size_t nc = gather(c, a, b);
-            size_t vs = ws == ls && we > ws ? ws + skip_log_prefix(sb + ws, we - ws) : ws;
+            size_t vs = ws == ls && we > ws ? ws + classify_skip_log_prefix(sb + ws, we - ws) : ws;
             if (we > ws || nc)
                 eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, lineno, offset, buf + ts,
                           te - ts);
@@ -1107,10 +1328,9 @@ static void signal_exit_code(struct classify_ctx *c, int code, const char *reaso
     int w = 0;
     switch (code) {
     case 137:
-        if (reason && strcmp(reason, "OOMKilled") == 0) return; /* the reason says it */
-        cls = "resource.oom", w = 40,
-        hint = "Exit 137 is SIGKILL, most often the memory limit; check the pod's last state and events.";
-        break;
+        /* a SIGKILL: the memory limit only when the reason says OOMKilled
+         * (signal_reason records that); alone it is a bare failure */
+        return;
     case 139: cls = "runtime.crash", w = 60, hint = "Exit 139 is SIGSEGV: the program crashed."; break;
     case 134: cls = "runtime.crash", w = 55, hint = "Exit 134 is SIGABRT: the program aborted."; break;
     case 132: cls = "runtime.crash", w = 60, hint = "Exit 132 is SIGILL: the binary does not suit this CPU."; break;
@@ -1266,7 +1486,8 @@ static bool command_clean(const struct classify_ctx *c, size_t k, const struct c
  * command printed (lines of the files searched), the command line itself,
  * and the output of a command the agent ran again later with a clean result
  * (a lint error it fixed, a test it made pass). Marked recovered. */
-static size_t set_aside_commands(const struct classify_ctx *c, struct classify_finding *F, size_t n)
+static size_t set_aside_commands(struct classify_ctx *c, struct classify_finding *F,
+                                 const int *rule, size_t n)
 {
     size_t aside = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1274,8 +1495,16 @@ static size_t set_aside_commands(const struct classify_ctx *c, struct classify_f
         ptrdiff_t k = command_at(c, F[i].line);
         if (k < 0) continue;
         const struct cmdrec *r = &c->cmds[k];
-        /* the runner echoes the command when it starts and when it ends */
+        /* the started line is the command text, and so is a completed line
+         * that only echoes it; and output that the command's own text
+         * also matches is the command echoing its arguments (echo "ERROR:
+         * x", a commit message), not a failure */
         bool set = r->search || F[i].line == r->line || F[i].line == r->done;
+        if (!set && rule[i] >= 0 && r->text) {
+            c->all_pats = true;
+            set = rule_matches(c, &c->rs->rules[rule[i]], r->text, strlen(r->text));
+            c->all_pats = false;
+        }
         if (!set) { /* the last later run of the same command decides */
             ptrdiff_t last = -1;
             for (size_t j = (size_t)k + 1; j < c->ncmds && j <= (size_t)k + RERUN_LOOK; j++)
@@ -1287,6 +1516,46 @@ static size_t set_aside_commands(const struct classify_ctx *c, struct classify_f
             aside++;
         }
     }
+    return aside;
+}
+
+/* The step that holds line: the last one starting at or before it, -1 if none. */
+static ptrdiff_t step_at(const struct classify_ctx *c, int64_t line)
+{
+    size_t lo = 0, hi = c->nsteps;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->steps[mid].line <= line) lo = mid + 1;
+        else hi = mid;
+    }
+    return (ptrdiff_t)lo - 1;
+}
+
+/* An error the run continued past is not the cause: when the log shows
+ * steps and the step the run ended on (the last @step-failed) holds a
+ * cause of its own, findings of earlier steps are set aside. Without a
+ * cause in the failing step the earlier ones stay: nothing after them
+ * explains the failure. *start gets the failing step's first line. */
+static size_t set_aside_passed(const struct classify_ctx *c, struct classify_finding *F, size_t n,
+                               int64_t *start)
+{
+    int64_t end = c->mark_last[MARK_STEP_FAILED];
+    if (end <= 0) return 0;
+    ptrdiff_t k = step_at(c, end);
+    if (k < 0) return 0;
+    int64_t s = c->steps[k].line;
+    bool own = false;
+    for (size_t i = 0; i < n && !own; i++)
+        own = F[i].line >= s && F[i].weight >= STRONG && !(F[i].flags & CLASSIFY_F_ASIDE);
+    if (!own) return 0;
+    size_t aside = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (F[i].line <= 0 || F[i].line >= s || (F[i].flags & (CLASSIFY_F_ASIDE | CLASSIFY_F_CALLER)))
+            continue;
+        F[i].flags |= CLASSIFY_F_PASSED;
+        aside++;
+    }
+    *start = s;
     return aside;
 }
 
@@ -1373,14 +1642,41 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         free(res->findings[i].class_id);
         res->findings[i].class_id = xstrdup(cls[i]);
         if (r->f.line > 0 && last_success > r->f.line) res->findings[i].flags |= CLASSIFY_F_RECOVERED;
+        /* a merge/rebase completed later: the checkout's state was resolved */
+        if (r->f.line > 0 && c->mark_last[MARK_RESOLVED] > r->f.line && strcmp(cls[i], "vcs.worktree") == 0)
+            res->findings[i].flags |= CLASSIFY_F_RECOVERED;
         if (r->f.line == 0 && c->sig_success && !(r->f.flags & CLASSIFY_F_CALLER))
             res->findings[i].flags |= CLASSIFY_F_RECOVERED;
     }
 
-    size_t aside = set_aside_commands(c, res->findings, n);
+    int *frule = xcalloc(n ? n : 1, sizeof *frule);
+    for (size_t i = 0; i < n; i++) frule[i] = c->fs[idx[i]].rule;
+    size_t aside = set_aside_commands(c, res->findings, frule, n);
+    free(frule);
     if (aside)
-        buf_printf(&ex, "%zu finding(s) set aside: a command line, a search's output, or a command "
-                        "re-run cleanly later\n", aside);
+        buf_printf(&ex, "%zu finding(s) set aside: a command line, a search's output, output the "
+                        "command's own text matches, or a command re-run cleanly later\n", aside);
+    size_t nbase = 0;
+    for (size_t i = 0; c->baseline && i < n; i++) {
+        struct classify_finding *f = &res->findings[i];
+        if (f->line <= 0 || !f->text || (f->flags & CLASSIFY_F_CALLER)) continue;
+        if (!classify_baseline_has(c->baseline, f->text, strlen(f->text))) continue;
+        f->flags |= CLASSIFY_F_BASELINE;
+        nbase++;
+    }
+    if (c->baseline)
+        buf_printf(&ex, "baseline: %zu lines of a passing run; %zu finding(s) set aside as also in the "
+                        "passing run\n", classify_baseline_lines(c->baseline), nbase);
+    size_t nscript = 0;
+    for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
+    if (nscript)
+        buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it, "
+                        "or source code a tool quoted\n", nscript);
+    int64_t step_start = 0;
+    size_t passed = set_aside_passed(c, res->findings, n, &step_start);
+    if (passed)
+        buf_printf(&ex, "%zu finding(s) set aside: earlier steps the run continued past (the failing "
+                        "step starts at line %lld)\n", passed, (long long)step_start);
 
     /* Choose the pool the primary comes from. */
     const struct classify_finding *F = res->findings;
@@ -1393,7 +1689,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         int maxw = 0;
         for (size_t i = 0; i < n; i++) {
             unsigned fl = F[i].flags;
-            bool dirty = fl & (CLASSIFY_F_TRANSIENT | CLASSIFY_F_RECOVERED);
+            bool dirty = fl & CLASSIFY_F_ASIDE;
             bool caller = fl & CLASSIFY_F_CALLER;
             bool ok;
             if (pass == 3) ok = caller;
@@ -1406,7 +1702,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         if (maxw == 0) continue;
         for (size_t i = 0; i < n; i++) {
             unsigned fl = F[i].flags;
-            bool dirty = fl & (CLASSIFY_F_TRANSIENT | CLASSIFY_F_RECOVERED);
+            bool dirty = fl & CLASSIFY_F_ASIDE;
             bool caller = fl & CLASSIFY_F_CALLER;
             bool ok;
             if (pass == 3) ok = caller;
@@ -1421,7 +1717,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         static const char *const names[] = {
             "the earliest cause among those within 20 of the strongest weight",
             "no strong cause; the earliest weak finding",
-            "every cause was retried or recovered; the earliest of them",
+            "every cause was set aside (retried, recovered, script text, an earlier step, or also "
+            "in the passing run); the earliest of them",
             "a finding supplied by the caller"};
         if (best >= 0) pool_name = names[pass];
     }
@@ -1450,6 +1747,10 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             for (int i = best - 1; i >= 0; i--) {
                 if (F[i].line <= 0 || F[i].line < F[best].line - BLOCK_SPAN) break;
                 if (F[i].line == F[best].line || F[i].weight < STRONG) continue;
+                /* set-aside lines (script text, quoted code, an earlier
+                 * step, the passing run's) are not part of the block;
+                 * retried attempts are */
+                if (F[i].flags & (CLASSIFY_F_ASIDE & ~CLASSIFY_F_TRANSIENT)) continue;
                 bool same = strcmp(F[i].class_id, F[best].class_id) == 0;
                 if (F[i].flags & CLASSIFY_F_TRANSIENT && !same) continue;
                 if (!same) break;
@@ -1479,9 +1780,16 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     } else if (c->outcome == CLASSIFY_OUTCOME_FAILED) {
         res->has_primary = true;
         res->primary.class_id = xstrdup("unknown");
-        res->primary.line = c->mark_first[MARK_FAILURE] > 0 ? c->mark_first[MARK_FAILURE] : 0;
-        res->primary.offset = res->primary.line ? c->fail_off : -1;
-        res->primary.text = res->primary.line ? xstrdup(c->fail_text) : NULL;
+        /* the step the run failed on: the header of a tool's error block
+         * there, else its first failure line; without steps the first
+         * error block, else the first failure line */
+        const struct failmark *fm = c->dec_block.line > 0 ? &c->dec_block
+                                    : c->dec_fail.line > 0 ? &c->dec_fail
+                                    : c->first_block.line > 0 && c->mark_last[MARK_STEP_FAILED] < 0 ? &c->first_block
+                                    : NULL;
+        res->primary.line = fm ? fm->line : c->fail_text ? c->fail_line : 0;
+        res->primary.offset = res->primary.line ? (fm ? fm->off : c->fail_off) : -1;
+        res->primary.text = res->primary.line ? xstrdup(fm ? fm->text : c->fail_text) : NULL;
         res->primary.hint = xstrdup("No rule names a cause: read the lines just before the first failure.");
         res->primary.source = xstrdup("log");
         buf_printf(&ex, "no cause recognised: unknown%s\n",
@@ -1505,15 +1813,19 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
 
     buf_puts(&ex, "findings:\n");
     for (size_t i = 0; i < n; i++) {
-        buf_printf(&ex, "  %s %-6lld %-28s rule %-32s weight %3d%s%s\n",
+        buf_printf(&ex, "  %s %-6lld %-28s rule %-32s weight %3d%s%s%s%s%s\n",
                    F[i].line ? "line" : "    ", (long long)F[i].line, F[i].class_id, F[i].rule_id,
                    F[i].weight, F[i].flags & CLASSIFY_F_TRANSIENT ? " retried" : "",
-                   F[i].flags & CLASSIFY_F_RECOVERED ? " recovered" : "");
+                   F[i].flags & CLASSIFY_F_RECOVERED ? " recovered" : "",
+                   F[i].flags & CLASSIFY_F_SCRIPT ? " script-text" : "",
+                   F[i].flags & CLASSIFY_F_PASSED ? " continued-past" : "",
+                   F[i].flags & CLASSIFY_F_BASELINE ? " also-in-the-passing-run" : "");
         if (!F[i].line) buf_printf(&ex, "         from %s\n", F[i].source);
     }
     static const char *const mnames[MARK_COUNT] = {
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
-        "workspace-present", "git-present", "command-start", "command-end"};
+        "workspace-present", "git-present", "command-start", "command-end", "script-start",
+        "script-end", "step-start", "step-failed", "resolved", "error-block"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],
@@ -1521,6 +1833,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     if (c->sig_failure) buf_puts(&ex, "status signals report a failure\n");
     if (c->sig_success) buf_puts(&ex, "status signals report success\n");
     res->explain = buf_detach(&ex);
+    res->notes = c->limit_notes.len ? xstrndup(c->limit_notes.p, c->limit_notes.len) : NULL;
     free(idx);
     free(cls);
     free(why);
@@ -1556,5 +1869,6 @@ void classify_result_free(struct classify_result *r)
     for (size_t i = 0; i < r->nfindings; i++) finding_free(&r->findings[i]);
     free(r->findings);
     free(r->explain);
+    free(r->notes);
     free(r);
 }

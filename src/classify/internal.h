@@ -14,7 +14,7 @@
 #include <hs/hs.h>
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-5"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-6"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
@@ -28,10 +28,22 @@ enum rule_marker {
     MARK_GIT_PRESENT,       /* @git-present: git ran fine */
     MARK_CMD_START,         /* @command-start: the runner started a command */
     MARK_CMD_END,           /* @command-end: the runner's command completed */
+    MARK_SCRIPT_START,      /* @script-start: a CI step echoes its script (##[group]Run) */
+    MARK_SCRIPT_END,        /* @script-end: the echoed script ends (##[endgroup]) */
+    MARK_STEP_START,        /* @step-start: a CI step's command echo ("$ make test") */
+    MARK_STEP_FAILED,       /* @step-failed: a step/build ended failing (exit code N) */
+    MARK_RESOLVED,          /* @resolved: a merge/rebase conflict was resolved */
+    MARK_ERROR_BLOCK,       /* @error-block: a tool's header over its decisive error */
     MARK_COUNT
 };
 
 enum pat_role { PAT_MATCH, PAT_NEAR, PAT_UNLESS };
+
+/* PCRE2 limits per match call (a line, or a block for the combined
+ * pattern): ordinary rules need a few thousand steps; a catastrophic
+ * pattern stops here and that line counts as no match. */
+#define CLASSIFY_MATCH_LIMIT 200000u
+#define CLASSIFY_DEPTH_LIMIT 10000u
 
 struct cpat {
     char *src;
@@ -108,6 +120,10 @@ struct classify_rules {
 /* Marker id for "@name", MARK_NONE if the class is not a marker,
  * -1 if it starts with '@' but is unknown. */
 int classify_marker_of(const char *class_id);
+/* Length of the log prefix a line starts with (timestamps, kubectl
+ * --prefix, BuildKit's step clock, the runner's [command:delta] frame), 0
+ * if none: rules and baselines look at the line after it. */
+size_t classify_skip_log_prefix(const char *s, size_t n);
 /* Required literals of a pattern (lower case, each >= minlen bytes), the
  * set expected to be rarest in ordinary log text; returns how many (0:
  * none usable). *bits (if not NULL) gets the set's expected rarity: about

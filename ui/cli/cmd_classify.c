@@ -13,14 +13,10 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-const char cmd_classify_usage[] =
-    "classify [FILE|-] [--run RUN] [--outcome failed|succeeded|unknown] [-o text|json] [--explain]";
 
 #define READ_CHUNK (4u * 1024 * 1024)
 
@@ -40,11 +36,18 @@ static cJSON *finding_json(const struct classify_finding *f, bool with_hint)
     }
     if (f->offset >= 0) cJSON_AddNumberToObject(o, "offset", (double)f->offset);
     if (f->line <= 0 && f->source) cJSON_AddStringToObject(o, "source", f->source);
+    if (f->flags & CLASSIFY_F_BASELINE) cJSON_AddTrueToObject(o, "in_baseline");
     return o;
 }
 
+/* The passing run a result was compared with: a file (--baseline) or a run. */
+struct baseline_ref {
+    const char *file, *run;
+    const struct classify_baseline *b;
+};
+
 static void print_json(const struct classify_result *r, const struct classify_rules *rs,
-                       bool explain)
+                       const struct baseline_ref *base, bool explain)
 {
     cJSON *o = cJSON_CreateObject();
     if (r->has_primary) cJSON_AddItemToObject(o, "primary", finding_json(&r->primary, true));
@@ -55,6 +58,12 @@ static void print_json(const struct classify_result *r, const struct classify_ru
     cJSON_AddNumberToObject(o, "lines", (double)r->lines);
     cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
     cJSON_AddStringToObject(o, "classifier", classify_rules_version(rs));
+    if (base && base->b) {
+        cJSON *bj = cJSON_AddObjectToObject(o, "baseline");
+        if (base->run) cJSON_AddStringToObject(bj, "run", base->run);
+        if (base->file) cJSON_AddStringToObject(bj, "file", base->file);
+        cJSON_AddNumberToObject(bj, "lines", (double)classify_baseline_lines(base->b));
+    }
     if (explain) cJSON_AddStringToObject(o, "explain", r->explain);
     char *s = json_print_safe(o, 0);
     if (s) {
@@ -70,7 +79,7 @@ static void put_san(struct buf *b, const char *s)
     if (s) sanitize_append(b, s, strlen(s), SAN_STRIP_SGR);
 }
 
-static void print_text(const struct classify_result *r, bool explain)
+static void print_text(const struct classify_result *r, const struct baseline_ref *base, bool explain)
 {
     struct buf b = {0};
     if (r->has_primary) {
@@ -89,6 +98,8 @@ static void print_text(const struct classify_result *r, bool explain)
             put_san(&b, r->primary.text);
             buf_putc(&b, '\n');
         }
+        if (r->primary.flags & CLASSIFY_F_BASELINE)
+            buf_puts(&b, "  (also in the passing run: nothing new in this log names a cause)\n");
         if (r->primary.hint) {
             buf_puts(&b, "  hint: ");
             put_san(&b, r->primary.hint);
@@ -107,9 +118,15 @@ static void print_text(const struct classify_result *r, bool explain)
         put_san(&b, f->rule_id);
         buf_puts(&b, "): ");
         put_san(&b, f->text);
+        if (f->flags & CLASSIFY_F_BASELINE) buf_puts(&b, "  (also in the passing run)");
         buf_putc(&b, '\n');
     }
     buf_printf(&b, "lines: %lld  bytes: %lld\n", (long long)r->lines, (long long)r->bytes);
+    if (base && base->b) {
+        buf_puts(&b, "baseline: ");
+        put_san(&b, base->run ? base->run : base->file);
+        buf_printf(&b, " (%zu lines)\n", classify_baseline_lines(base->b));
+    }
     if (explain) {
         buf_puts(&b, "\nexplain:\n");
         sanitize_append(&b, r->explain, strlen(r->explain), SAN_STRIP_SGR | SAN_KEEP_NEWLINE);
@@ -141,11 +158,18 @@ static int feed_chunk(void *ud, const char *data, size_t n)
 }
 
 static int print_result(struct classify_ctx *c, const struct classify_rules *rs, const char *output,
-                        bool explain)
+                        const struct baseline_ref *base, bool explain)
 {
     struct classify_result *r = classify_finish(c);
-    if (strcmp(output, "json") == 0) print_json(r, rs, explain);
-    else print_text(r, explain);
+    if (strcmp(output, "json") == 0) print_json(r, rs, base, explain);
+    else print_text(r, base, explain);
+    /* a rule that gave up on a line is named once (stderr notes) */
+    for (const char *p = r->notes; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        cli_note("%.*s", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
     classify_result_free(r);
     if (fflush(stdout) != 0) return cli_fail("classify: writing output: %s", strerror(errno));
     return 0;
@@ -193,7 +217,7 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         cli_note("classifying from status only: %s", s);
         free(s);
     }
-    rc = print_result(c, rs, output, explain);
+    rc = print_result(c, rs, output, NULL, explain);
     classify_free(c);
     classify_rules_free(rs);
     runsrc_free(&set);
@@ -202,46 +226,22 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
 
 int cmd_classify(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"outcome", required_argument, 0, 'u'},
-        {"explain", no_argument, 0, 'x'},
-        {"run", required_argument, 0, 'r'},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     enum classify_outcome outcome = CLASSIFY_OUTCOME_UNKNOWN;
-    bool outcome_given = false;
-    const char *run = NULL;
-    bool explain = false;
+    const char *outcome_s = cli_opt(cli, "outcome");
+    if (outcome_s && classify_outcome_parse(outcome_s, &outcome) < 0)
+        return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", outcome_s);
+    const char *run = cli_opt(cli, "run");
+    bool explain = cli_flag(cli, "explain");
     const char *output = cli->output;
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'u':
-            if (classify_outcome_parse(optarg, &outcome) < 0)
-                return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", optarg);
-            outcome_given = true;
-            break;
-        case 'r': run = optarg; break;
-        case 'x': explain = true; break;
-        case 'o': output = optarg; break;
-        case 'h':
-            printf("usage: artriage %s\n", cmd_classify_usage);
-            return 0;
-        default:
-            return cli_usage("classify", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
     if (!output) output = "text";
     if (strcmp(output, "text") != 0 && strcmp(output, "json") != 0)
         return cli_usage("classify", "-o must be text or json, not '%s'", output);
-    if (argc - optind > 1) return cli_usage("classify", "one log file at most");
-    if (run && optind < argc) return cli_usage("classify", "give a log file or --run RUN, not both");
-    if (run) return classify_run(cli, run, outcome_given ? &outcome : NULL, output, explain);
-    const char *path = optind < argc ? argv[optind] : "-";
+    if (argc > 2) return cli_usage("classify", "one log file at most");
+    if (run && argc > 1) return cli_usage("classify", "give a log file or --run RUN, not both");
+    const char *base_path = cli_opt(cli, "baseline");
+    if (run && base_path) return cli_usage("classify", "--baseline goes with a log file, not --run");
+    if (run) return classify_run(cli, run, outcome_s ? &outcome : NULL, output, explain);
+    const char *path = argc > 1 ? argv[1] : "-";
 
     int fd = 0;
     if (strcmp(path, "-") != 0) {
@@ -260,7 +260,28 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
     char *chunk = malloc(READ_CHUNK);
     if (!chunk) abort();
     int rc = 0;
-    for (;;) {
+    struct baseline_ref base = {.file = base_path};
+    struct classify_baseline *bl = NULL;
+    if (base_path) { /* read once, before the log: failure lines are checked as they come */
+        int bfd = open(base_path, O_RDONLY | O_CLOEXEC);
+        if (bfd < 0) {
+            rc = cli_fail("classify: cannot open baseline %s: %s", base_path, strerror(errno));
+        } else {
+            bl = classify_baseline_new();
+            for (;;) {
+                ssize_t n = read(bfd, chunk, READ_CHUNK);
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) rc = cli_fail("classify: reading baseline %s: %s", base_path, strerror(errno));
+                if (n <= 0) break;
+                classify_baseline_feed(bl, chunk, (size_t)n);
+            }
+            close(bfd);
+            classify_baseline_finish(bl);
+            classify_set_baseline(c, bl);
+            base.b = bl;
+        }
+    }
+    while (rc == 0) {
         ssize_t n = read(fd, chunk, READ_CHUNK);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -272,8 +293,9 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
     }
     free(chunk);
     if (fd > 0) close(fd);
-    if (rc == 0) rc = print_result(c, rs, output, explain);
+    if (rc == 0) rc = print_result(c, rs, output, &base, explain);
     classify_free(c);
+    classify_baseline_free(bl);
     classify_rules_free(rs);
     return rc;
 }

@@ -89,7 +89,7 @@ static void on_pod_done(void *ud, const struct kube_result *res, const char *rv)
 
 /* ---- the history cache ---- */
 
-static struct store *open_cache(struct cli *cli, bool need, char *err, size_t errlen)
+struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen)
 {
     char path[4096];
     if (cli->db) {
@@ -339,7 +339,7 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
 {
     s->offline = true;
     if (!s->store) {
-        s->store = open_cache(cli, true, err, errlen);
+        s->store = runsrc_open_cache(cli, true, err, errlen);
         if (!s->store) return -1;
     }
     struct store_query q;
@@ -444,7 +444,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
 
     out->rules = runclass_rules(cli);
     char cerr[ERRLEN] = "";
-    out->store = open_cache(cli, false, cerr, sizeof cerr);
+    out->store = runsrc_open_cache(cli, false, cerr, sizeof cerr);
     if (!out->store && cerr[0] && cli->offline) {
         kube_config_free(cfg);
         return errf(err, errlen, "%s", cerr);
@@ -459,18 +459,18 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         return -1;
     }
     kube_config_free(cfg);
+    cli_client_notices(out->kube);
+    /* the CLI answers within the budget, however many requests it makes */
+    kube_client_set_deadline(out->kube, time_mono_ms() + KUBE_REQUEST_BUDGET_S * 1000);
     long http = 0;
     if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
         if (http == 0 && out->store) {
-            /* the API cannot be reached: serve what the cache knows */
-            cli_note("%s; showing the history cache %s", err, store_path(out->store));
-            for (size_t i = 0; i < out->n; i++) run_view_free(&out->views[i]);
-            out->n = 0;
-            for (size_t i = 0; i < out->npods; i++) pod_free(&out->pods[i]);
-            out->npods = 0;
-            kube_client_free(out->kube);
-            out->kube = NULL;
-            return load_offline(cli, o, out, err, errlen);
+            /* The cluster was not reached: a failure (exit 1), so that no
+             * script takes cache data, or nothing, for the cluster's answer;
+             * the line says where the cache can be read on purpose. */
+            size_t n = strlen(err);
+            snprintf(err + n, errlen > n ? errlen - n : 0,
+                     "; nothing printed (the history cache %s can be read with --offline)", store_path(out->store));
         }
         return -1;
     }

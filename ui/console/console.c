@@ -14,6 +14,7 @@
  * the handler, then the signal is re-raised). */
 #include "view.h"
 #include "source.h"
+#include "kube/client.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -22,6 +23,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,24 +256,15 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
     c->redraw = true;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* OSC 52: the terminal puts the base64 (libcrypto) of text on the clipboard. */
 void console_osc52(struct console *c, const char *text)
 {
     (void)c;
     size_t n = strlen(text);
-    char *out = xmalloc(n * 4 / 3 + 32);
-    size_t o = 0;
-    o += (size_t)sprintf(out, "\033]52;c;");
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)text[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)text[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)text[i + 2];
-        out[o++] = b64[(v >> 18) & 63];
-        out[o++] = b64[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? b64[v & 63] : '=';
-    }
+    if (n > INT_MAX / 2) return; /* EVP_EncodeBlock counts in int */
+    char *out = xmalloc((n + 2) / 3 * 4 + 16);
+    size_t o = (size_t)sprintf(out, "\033]52;c;");
+    o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, (const unsigned char *)text, (int)n);
     out[o++] = '\a';
     fflush(stdout);
     ssize_t w = write(STDOUT_FILENO, out, o);
@@ -461,9 +454,13 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
         break;
     }
     }
+    /* what the connection does not check or send, next to its state */
+    struct kube_client *kc = c->src && c->conn != CONN_OFFLINE ? source_kube(c->src) : NULL;
+    const char *mark = kc && kube_client_notice_insecure(kc) ? " INSECURE-TLS"
+                       : kc && kube_client_notice_plain_http(kc) ? " HTTP-NO-CREDENTIALS" : "";
     char *ctx = sanitize_str(c->context ? c->context : "-", 0);
     char *ns = sanitize_str(c->all_ns ? "*" : (c->ns ? c->ns : "-"), 0);
-    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s | %zu runs", ctx, ns, conn, k.total);
+    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s%s | %zu runs", ctx, ns, conn, mark, k.total);
     free(ctx);
     free(ns);
     struct { const char *name; size_t v; } ph[] = {

@@ -843,6 +843,300 @@ END_TEST
 /* from classify/internal.h: not part of the public API */
 size_t classify_literals(const char *pattern, char ***out, size_t minlen, unsigned *bits);
 
+static bool has_finding(const struct classify_result *r, int64_t line, unsigned flag)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (r->findings[i].line == line && (r->findings[i].flags & flag)) return true;
+    return false;
+}
+
+START_TEST(ci_script_text_is_not_output)
+{
+    /* GitHub Actions echoes a step's script between ##[group]Run and
+     * ##[endgroup] (in cyan); Travis/GitLab echo "$ command". Error text and
+     * "exit 1" inside the echo are the script, not its output. */
+    ck_assert_ptr_nonnull(shipped);
+    static const char gh[] =
+        "2024-05-01T10:00:00.1000000Z ##[group]Run if ! make; then echo \"Segmentation fault\"; exit 1; fi\n"
+        "2024-05-01T10:00:00.1000000Z \x1b[36;1mif ! make; then echo \"Segmentation fault\"; exit 1; fi\x1b[0m\n"
+        "2024-05-01T10:00:00.1000000Z shell: /usr/bin/bash -e {0}\n"
+        "2024-05-01T10:00:00.1000000Z ##[endgroup]\n"
+        "2024-05-01T10:00:01.1000000Z src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n"
+        "2024-05-01T10:00:01.2000000Z ##[error]Process completed with exit code 2.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, gh, sizeof gh - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 5);
+    ck_assert(has_finding(r, 1, CLASSIFY_F_SCRIPT));
+    ck_assert(has_finding(r, 2, CLASSIFY_F_SCRIPT));
+    classify_result_free(r);
+    /* cyan script text alone (the group markers lost in a paste) */
+    static const char cyan[] = "\x1b[36;1mecho \"Segmentation fault\"\x1b[0m\n"
+                               "src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, cyan, sizeof cyan - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* a Travis command echo: the command line is not its output */
+    static const char travis[] = "$ grep -q 'Segmentation fault' out.txt || ./run.sh\n"
+                                 "Error: Cannot find module 'left-pad'\n"
+                                 "The command \"./run.sh\" exited with 1.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, travis, sizeof travis - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* the script's "exit 1" is no failure marker: without an outcome, a
+     * cause in script text alone gives no primary */
+    static const char quiet[] = "##[group]Run echo \"OOMKilled\"; exit 1\n"
+                                "echo \"OOMKilled\"; exit 1\n"
+                                "##[endgroup]\n"
+                                "OOMKilled\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, quiet, sizeof quiet - 1);
+    ck_assert_msg(!r->has_primary, "got %s line %lld", r->has_primary ? r->primary.class_id : "",
+                  (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(error_continued_past_is_not_the_cause)
+{
+    /* a helper's "command not found" in an earlier step the run continued
+     * past; the step the run fails on has its own cause */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "##[group]Run ./scripts/setup.sh\n"
+        "./scripts/setup.sh\n"
+        "##[endgroup]\n"
+        "./scripts/setup.sh: line 3: shellcheck: command not found\n"
+        "setup done\n"
+        "##[group]Run go test ./...\n"
+        "go test ./...\n"
+        "##[endgroup]\n"
+        "=== RUN   TestParse\n"
+        "--- FAIL: TestParse (0.00s)\n"
+        "    parse_test.go:12: got 1, want 2\n"
+        "FAIL\tgithub.com/acme/x\t0.012s\n"
+        "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 10);
+    ck_assert(has_finding(r, 4, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* the failing step names no cause: the earlier error stays the cause */
+    static const char bare[] =
+        "##[group]Run ./scripts/setup.sh\n"
+        "##[endgroup]\n"
+        "./scripts/setup.sh: line 3: shellcheck: command not found\n"
+        "##[group]Run ./scripts/lint.sh\n"
+        "##[endgroup]\n"
+        "##[error]Process completed with exit code 1.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-executable");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    /* nothing names a cause: unknown points at the first failure line of
+     * the step the run failed on, not at an earlier step's */
+    static const char unknown[] =
+        "##[group]Run ./a.sh\n"
+        "##[endgroup]\n"
+        "Error: widget frobnication incomplete\n"
+        "##[group]Run ./b.sh\n"
+        "##[endgroup]\n"
+        "starting b\n"
+        "Error: gizmo calibration out of range\n"
+        "##[error]Process completed with exit code 3.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, unknown, sizeof unknown - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 7);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(exit_137_alone_is_not_oom)
+{
+    /* 137 is a SIGKILL: the memory limit only with an OOMKilled reason */
+    ck_assert_ptr_nonnull(shipped);
+    struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    struct classify_signal sig = {.source = CLASSIFY_SIG_CONTAINER, .kind = "terminated",
+                                  .name = "agent-runner", .reason = "Error", .exit_code = 137};
+    classify_add_signal(c, &sig);
+    static const char log[] = "step 3/5\nagent-runner: process exited with code 137\n";
+    classify_feed(c, log, sizeof log - 1);
+    struct classify_result *r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_free(c);
+    c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    sig.reason = "OOMKilled";
+    classify_add_signal(c, &sig);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "resource.oom");
+    classify_result_free(r);
+    classify_free(c);
+}
+END_TEST
+
+START_TEST(resolved_conflict_and_echoed_arguments)
+{
+    ck_assert_ptr_nonnull(shipped);
+    /* a rebase stopped on a conflict, the agent resolved it and the rebase
+     * completed: the conflict is not the cause */
+    static const char rebase[] =
+        "CONFLICT (content): Merge conflict in src/a.ts\n"
+        "error: could not apply 1a2b3c4... change\n"
+        "Successfully rebased and updated refs/heads/feature.\n"
+        "src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n"
+        "exit code 2\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, rebase, sizeof rebase - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, rebase, (size_t)(strstr(rebase, "src/a.ts(") - rebase));
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+    /* JSON command events: output that the command's own text matches (a
+     * commit message naming an error) is the command echoing its arguments */
+    static const char json[] =
+        "{\"event\": \"command.started\", \"command\": \"/bin/bash -lc \\\"git commit -m \\\\\\\"handle No space left on device\\\\\\\"\\\"\"}\n"
+        "{\"event\": \"command.delta\", \"data\": \"[fix 1a2b3c4] handle No space left on device\"}\n"
+        "{\"event\": \"command.completed\", \"command\": \"git commit (exit 0)\"}\n"
+        "{\"event\": \"command.started\", \"command\": \"/bin/bash -lc \\\"git push\\\"\"}\n"
+        "{\"event\": \"command.delta\", \"data\": \" ! [rejected]        fix -> fix (non-fast-forward)\"}\n"
+        "{\"event\": \"command.completed\", \"command\": \"git push (exit 1)\"}\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, json, sizeof json - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.push-rejected");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+}
+END_TEST
+
+static struct classify_baseline *baseline_of(const char *text, size_t cut)
+{
+    struct classify_baseline *b = classify_baseline_new();
+    size_t n = strlen(text);
+    if (cut > n) cut = n;
+    classify_baseline_feed(b, text, cut); /* in two chunks: a line may be split */
+    classify_baseline_feed(b, text + cut, n - cut);
+    classify_baseline_finish(b);
+    return b;
+}
+
+START_TEST(baseline_normalises_and_demotes)
+{
+    ck_assert_ptr_nonnull(shipped);
+    static const char pass[] =
+        "2024-05-01T10:00:00.1000000Z npm WARN deprecated left-pad@1.3.0\n"
+        "\x1b[31mError: connect ECONNREFUSED 127.0.0.1:6379\x1b[0m (cache warm-up, ignored) in 12ms\n"
+        "/tmp/tmpXkq/build.sh: line 4: shellcheck: command not found\n"
+        "GreeterTest > testGreeting PASSED\n"
+        "1 test completed, 0 failed\n"
+        "done";
+    for (size_t cut = 0; cut < sizeof pass; cut += 7) {
+        struct classify_baseline *b = baseline_of(pass, cut);
+        ck_assert_uint_eq(classify_baseline_lines(b), 6);
+        /* times, durations, counters, ANSI codes, blanks and temp names masked */
+        static const char same[] = "2025-01-02T03:04:05.9Z   Error: connect ECONNREFUSED 10.1.2.3:6379 (cache warm-up, ignored) in 340ms";
+        ck_assert(classify_baseline_has(b, same, strlen(same)));
+        ck_assert(classify_baseline_has(b, "/tmp/abcdef/build.sh: line 9: shellcheck: command not found", 59));
+        ck_assert(classify_baseline_has(b, "done", 4));
+        /* but "1 failed" is not "0 failed" */
+        ck_assert(!classify_baseline_has(b, "1 test completed, 1 failed", 26));
+        ck_assert(!classify_baseline_has(b, "Error: connect ECONNREFUSED 127.0.0.1:5432 (db)", 47));
+        classify_baseline_free(b);
+    }
+    /* a finding the passing run printed too is set aside: the new one wins */
+    static const char fail[] =
+        "Error: connect ECONNREFUSED 127.0.0.1:6379 (cache warm-up, ignored) in 9ms\n"
+        "GreeterTest > testGreeting FAILED\n"
+        "1 test completed, 1 failed\n"
+        "exit code 1\n";
+    struct classify_baseline *b = baseline_of(pass, 0);
+    struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    classify_set_baseline(c, b);
+    classify_feed(c, fail, sizeof fail - 1);
+    struct classify_result *r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert(has_finding(r, 1, CLASSIFY_F_BASELINE));
+    ck_assert_ptr_nonnull(strstr(r->explain, "also in the passing run"));
+    classify_result_free(r);
+    classify_free(c);
+    /* without the baseline the earlier connection error is the cause */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, fail, sizeof fail - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    classify_result_free(r);
+    /* unknown: the first failure line that is new against the baseline */
+    static const char odd[] = "Error: widget not calibrated\nError: gizmo out of range\nexit 3\n";
+    classify_baseline_free(b);
+    b = baseline_of("Error: widget not calibrated\n", 0);
+    c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+    classify_set_baseline(c, b);
+    classify_feed(c, odd, sizeof odd - 1);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_free(c);
+    classify_baseline_free(b);
+}
+END_TEST
+
+START_TEST(buildkit_and_syslog_prefixes)
+{
+    /* BuildKit's "#5 0.245 " and a syslog stamp before it are log prefixes:
+     * rules anchored at the tool's line start match after them */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "Mar 19 01:20:25 PM  #20 [frontend 4/6] RUN pnpm install\n"
+                              "Mar 19 01:20:26 PM  #20 0.766 /bin/sh: pnpm: not found\n"
+                              "#20 ERROR: process \"/bin/sh -c pnpm install\" did not complete successfully: exit code: 127\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-executable");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(quoted_source_is_not_output)
+{
+    /* pytest quotes the code of the failing frame: "raise ConnectionError"
+     * there is code; the E line below is the error */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "____ test_cookies ____\n"
+                              "        except socket.error as sockerr:\n"
+                              "            raise ConnectionError(sockerr)\n"
+                              ">           raise ConnectionError(e)\n"
+                              "E           ConnectionError: HTTPConnectionPool(host='x', port=80): Max retries exceeded\n"
+                              "1 failed, 85 passed in 6.57 seconds\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(unknown_points_at_the_tools_error_block)
+{
+    /* no rule names the cause: "unknown" points at the header of the tool's
+     * own error block in the failing step, not at the generic lines around */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ ./gradlew assemble\n"
+                              ":app:compileDebugNdk FAILED\n"
+                              "\n"
+                              "FAILURE: Build failed with an exception.\n"
+                              "\n"
+                              "* What went wrong:\n"
+                              "Execution failed for task ':app:compileDebugNdk'.\n"
+                              "> NDK not configured.\n"
+                              "\n"
+                              "BUILD FAILED\n"
+                              "The command \"./gradlew assemble\" exited with 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 7);
+    classify_result_free(r);
+}
+END_TEST
+
 static char *only_literal(const char *pattern)
 {
     char **ls = NULL;
@@ -962,6 +1256,14 @@ int main(void)
     tcase_add_test(tc, ansi_lines_map_to_original_bytes);
     tcase_add_test(tc, literal_choice_prefers_rare);
     tcase_add_test(tc, outcome_parse);
+    tcase_add_test(tc, ci_script_text_is_not_output);
+    tcase_add_test(tc, error_continued_past_is_not_the_cause);
+    tcase_add_test(tc, exit_137_alone_is_not_oom);
+    tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
+    tcase_add_test(tc, baseline_normalises_and_demotes);
+    tcase_add_test(tc, buildkit_and_syslog_prefixes);
+    tcase_add_test(tc, unknown_points_at_the_tools_error_block);
+    tcase_add_test(tc, quoted_source_is_not_output);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
