@@ -6,6 +6,7 @@
 #   ui_screen               the pane's text
 #   ui_screen_attr          the pane's text with its attributes and colours
 #                           as SGR sequences (capture-pane -e)
+#   ui_screen_attr_canon    the same in canonical form (attrnorm.py), for goldens
 #   ui_cursor_line          the screen line (1-based) of the selected row:
 #                           the first below the header that starts in reverse
 #                           video or the cursor colour (bg cyan); empty if none
@@ -79,6 +80,9 @@ ui_start() {
 
 ui_screen() { tmux -L "$UI_SOCK" capture-pane -p; }
 ui_screen_attr() { tmux -L "$UI_SOCK" capture-pane -p -e; }
+# The same in canonical form for goldens (tests/ui/attrnorm.py: a blank's
+# foreground, which ncurses paints either way, does not count).
+ui_screen_attr_canon() { ui_screen_attr | python3 "$(dirname "${BASH_SOURCE[0]}")/attrnorm.py"; }
 ui_cursor_line() {
   ui_screen_attr | grep -nP '^(\e\[[0-9;]*m)*\e\[([0-9;]*;)?(7|46)m' | cut -d: -f1 |
     awk '$1 > 2 { print; exit }'

@@ -30,7 +30,7 @@ attr_kind() {
 }
 check_attr() { # NAME: the screen with attributes, against NAME-KIND.attr
   [ -n "$kind" ] || return 0
-  ui_golden "$1-$kind.attr" ui_screen_attr "$label, attributes"
+  ui_golden "$1-$kind.attr" ui_screen_attr_canon "$label, attributes"
   if [ "$kind" = mono ]; then
     # no colour at all: no SGR 30-49 or 90-107 (fg/bg, 256 and RGB colours)
     ! ui_screen_attr | grep -qP '\e\[(\d+;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;\d+)*m' ||
