@@ -23,7 +23,15 @@ test: bootstrap
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j$(JOBS)
 
-demo: build
+# One line per step; the build's output goes to a log shown only on failure.
+demo:
+	@echo "demo: packages (scripts/bootstrap)"
+	@scripts/bootstrap
+	@echo "demo: building $(BUILD)/artriage (log: $(BUILD)/demo-build.log)"
+	@mkdir -p $(BUILD)
+	@{ cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo && \
+	   cmake --build $(BUILD) -j$(JOBS) --target artriage; } >$(BUILD)/demo-build.log 2>&1 || \
+	   { tail -n 40 $(BUILD)/demo-build.log; echo "demo: the build failed (whole log: $(BUILD)/demo-build.log)"; exit 1; }
 	@scripts/demo $(BUILD)/artriage
 
 bench: build

@@ -53,8 +53,9 @@ int classify_outcome_parse(const char *s, enum classify_outcome *out);
 struct classify_rules;
 
 struct classify_rules_opts {
-    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, next to the executable,
-                                then the compiled-in ARTRIAGE_DATADIR/rules */
+    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, else ../share/artriage/rules
+                                from the executable's directory, else (only
+                                from the build tree) the source's data/rules */
     const char *user_dir;    /* NULL: $XDG_CONFIG_HOME/artriage/rules.d
                                 (~/.config/...); "" to skip */
     const char *extra_dir;   /* --rules DIR (must exist), or NULL */

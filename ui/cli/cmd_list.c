@@ -10,14 +10,11 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/jsonutil.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-const char cmd_list_usage[] = "list [-o table|json] [--phase P] [--lane L] [--since T]";
 
 static int term_width(void)
 {
@@ -30,30 +27,11 @@ static int term_width(void)
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"phase", required_argument, 0, 'p'},
-        {"lane", required_argument, 0, 'l'},
-        {"since", required_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    struct run_filter f = {NULL, NULL, TIME_NONE};
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'p': f.phase = optarg; break;
-        case 'l': f.lane = optarg; break;
-        case 's':
-            if (time_parse_when(optarg, time_now_ms(), &f.since) != 0)
-                return cli_usage("list", "--since '%s' is neither RFC 3339 nor a duration like 2h", optarg);
-            break;
-        case 'h': printf("usage: artriage %s\n", cmd_list_usage); return 0;
-        default: return cli_usage("list", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) return cli_usage("list", "unexpected argument '%s'", argv[optind]);
+    struct run_filter f = {cli_opt(cli, "phase"), cli_opt(cli, "lane"), TIME_NONE};
+    const char *since = cli_opt(cli, "since");
+    if (since && time_parse_when(since, time_now_ms(), &f.since) != 0)
+        return cli_usage("list", "--since '%s' is neither RFC 3339 nor a duration like 2h", since);
+    if (argc > 1) return cli_usage("list", "unexpected argument '%s'", argv[1]);
     const char *fmt = cli->output ? cli->output : "table";
     bool json = strcmp(fmt, "json") == 0;
     if (!json && strcmp(fmt, "table") != 0 && strcmp(fmt, "wide") != 0)

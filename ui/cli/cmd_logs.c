@@ -16,13 +16,11 @@
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-const char cmd_logs_usage[] = "logs RUN [--container C] [--previous] [-f] [--sanitize]";
 
 #define PENDING_MAX ((size_t)1 << 20) /* a line longer than this is cut */
 
@@ -74,32 +72,12 @@ static void flush_pending(struct out_ud *o)
 
 int cmd_logs(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"container", required_argument, 0, 'c'},
-        {"previous", no_argument, 0, 'p'},
-        {"follow", no_argument, 0, 'f'},
-        {"sanitize", no_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    const char *container = NULL;
-    bool previous = false, follow = false, force_san = false;
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "c:pfh", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'c': container = optarg; break;
-        case 'p': previous = true; break;
-        case 'f': follow = true; break;
-        case 's': force_san = true; break;
-        case 'h': printf("usage: artriage %s\n", cmd_logs_usage); return 0;
-        default: return cli_usage("logs", "unknown option or missing value: '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc) return cli_usage("logs", "which run? (RUN or NAMESPACE/NAME)");
-    if (optind + 1 < argc) return cli_usage("logs", "unexpected argument '%s'", argv[optind + 1]);
-    const char *run = argv[optind];
+    const char *container = cli_opt(cli, "container");
+    bool previous = cli_flag(cli, "previous"), follow = cli_flag(cli, "follow"),
+         force_san = cli_flag(cli, "sanitize");
+    if (argc < 2) return cli_usage("logs", "which run? (RUN or NAMESPACE/NAME)");
+    if (argc > 2) return cli_usage("logs", "unexpected argument '%s'", argv[2]);
+    const char *run = argv[1];
     const char *slash = strchr(run, '/');
     if (!*run || (slash && (!slash[1] || slash == run))) return cli_usage("logs", "'%s' is not RUN or NAMESPACE/NAME", run);
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;

@@ -14,13 +14,11 @@
 #include "util/xalloc.h"
 #include "store/store.h"
 #include "util/jsonutil.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-const char cmd_show_usage[] = "show RUN [-o text|json]";
 
 #define SHOW_LOG_MAX ((size_t)64 << 20) /* bytes of log scanned for the PR */
 #define GITHUB_TIMEOUT_MS 8000
@@ -129,20 +127,9 @@ static bool link_pr(struct run_set *set, struct run_view *v)
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            printf("usage: artriage %s\n", cmd_show_usage);
-            return 0;
-        }
-        return cli_usage("show", "unknown option '%s'", argv[optind - 1]);
-    }
-    if (optind >= argc) return cli_usage("show", "which run? (RUN or NAMESPACE/NAME)");
-    if (optind + 1 < argc) return cli_usage("show", "unexpected argument '%s'", argv[optind + 1]);
-    const char *run = argv[optind];
+    if (argc < 2) return cli_usage("show", "which run? (RUN or NAMESPACE/NAME)");
+    if (argc > 2) return cli_usage("show", "unexpected argument '%s'", argv[2]);
+    const char *run = argv[1];
     const char *fmt = cli->output ? cli->output : "text";
     bool json = strcmp(fmt, "json") == 0;
     if (!json && strcmp(fmt, "text") != 0) return cli_usage("show", "output format '%s' is not text or json", fmt);

@@ -89,7 +89,7 @@ static void on_pod_done(void *ud, const struct kube_result *res, const char *rv)
 
 /* ---- the history cache ---- */
 
-static struct store *open_cache(struct cli *cli, bool need, char *err, size_t errlen)
+struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen)
 {
     char path[4096];
     if (cli->db) {
@@ -339,7 +339,7 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
 {
     s->offline = true;
     if (!s->store) {
-        s->store = open_cache(cli, true, err, errlen);
+        s->store = runsrc_open_cache(cli, true, err, errlen);
         if (!s->store) return -1;
     }
     struct store_query q;
@@ -444,7 +444,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
 
     out->rules = runclass_rules(cli);
     char cerr[ERRLEN] = "";
-    out->store = open_cache(cli, false, cerr, sizeof cerr);
+    out->store = runsrc_open_cache(cli, false, cerr, sizeof cerr);
     if (!out->store && cerr[0] && cli->offline) {
         kube_config_free(cfg);
         return errf(err, errlen, "%s", cerr);

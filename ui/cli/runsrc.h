@@ -44,6 +44,9 @@ struct run_set {
 int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *out, char *err,
                 size_t errlen);
 void runsrc_free(struct run_set *s);
+/* The history cache (--db or the default path) opened read-only; NULL when
+ * it does not exist (err set only if need) or cannot be opened. */
+struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen);
 
 /* Finds RUN ("name" in the set's namespace, or "ns/name"); NULL if none. */
 struct run_view *runsrc_find(struct run_set *s, const char *run);

@@ -22,6 +22,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,24 +255,15 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
     c->redraw = true;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* OSC 52: the terminal puts the base64 (libcrypto) of text on the clipboard. */
 void console_osc52(struct console *c, const char *text)
 {
     (void)c;
     size_t n = strlen(text);
-    char *out = xmalloc(n * 4 / 3 + 32);
-    size_t o = 0;
-    o += (size_t)sprintf(out, "\033]52;c;");
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)text[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)text[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)text[i + 2];
-        out[o++] = b64[(v >> 18) & 63];
-        out[o++] = b64[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? b64[v & 63] : '=';
-    }
+    if (n > INT_MAX / 2) return; /* EVP_EncodeBlock counts in int */
+    char *out = xmalloc((n + 2) / 3 * 4 + 16);
+    size_t o = (size_t)sprintf(out, "\033]52;c;");
+    o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, (const unsigned char *)text, (int)n);
     out[o++] = '\a';
     fflush(stdout);
     ssize_t w = write(STDOUT_FILENO, out, o);
