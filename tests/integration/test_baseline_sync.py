@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A failed run's verdict set against the lane's passing attempt: on the
 seed lane, failed attempt e prints the cause twice and passing attempt g
-printed the first of those lines too. `sync` (from the cached logs) and
-`show` (live, then --offline from the cache) compare e with g, so e's
+printed the first of those lines too. `sync` (from the cached logs),
+`classify --run` and `show` (live, then --offline from the cache) compare e with g, so e's
 cause is the line g never printed (3), not the first match (2); show
 names g as the baseline."""
 import json
@@ -53,6 +53,11 @@ def main():
             s = json.loads(out or b"{}")
             check(s.get("baseline") == {"run": sc.LANE + "g"}, "show e names g: %r" % s.get("baseline"))
             check((s.get("failure") or {}).get("line") == 3, "show e: the line g never printed: %r" % s.get("failure"))
+            rc, out, err = run("classify", "--run", sc.LANE + "e", "-o", "json")
+            c = json.loads(out or b"{}")
+            check(rc == 0 and (c.get("baseline") or {}).get("run") == sc.LANE + "g",
+                  "classify --run e names g: %r %s" % (c.get("baseline"), err))
+            check((c.get("primary") or {}).get("line") == 3, "classify --run e: line 3: %r" % c.get("primary"))
             rc, out, err = run("sync", "--quiet")
             check(rc == 0, "sync: %d %s" % (rc, err))
         rc, out, err = run("--offline", "list", "-o", "json")

@@ -2,6 +2,7 @@
  * stdin, or a run's logs joined with its status and pods (docs/cli.md
  * "Classification"). */
 #include "cli.h"
+#include "runclass.h"
 #include "runsrc.h"
 #include "classify/classify.h"
 #include "model/runsignals.h"
@@ -202,6 +203,10 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
     }
     struct classify_ctx *c = classify_new(rs, outcome ? *outcome : run_outcome(&v->run));
     run_signals_add(c, &v->run, set.pods, set.npods);
+    /* a failed run is set against its passing run (runclass_baseline) */
+    struct classify_baseline *bl = runclass_baseline(&set, v);
+    if (bl) classify_set_baseline(c, bl);
+    struct baseline_ref base = {.run = v->baseline, .b = bl};
     char pod[256], cont[256];
     if (runsrc_read_log(&set, v, NULL, NULL, false, false, feed_chunk, c, pod, cont, err, sizeof err) != 0) {
         /* no log left (never started, or the TTL took the pod before any
@@ -210,8 +215,9 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         cli_note("classifying from status only: %s", s);
         free(s);
     }
-    rc = print_result(c, rs, output, NULL, explain);
+    rc = print_result(c, rs, output, bl ? &base : NULL, explain);
     classify_free(c);
+    classify_baseline_free(bl);
     classify_rules_free(rs);
     runsrc_free(&set);
     return rc;
