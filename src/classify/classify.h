@@ -198,6 +198,9 @@ struct classify_result {
     int64_t lines;   /* lines seen (a last line without newline counts) */
     int64_t bytes;
     char *explain;   /* why the primary won (multi-line text) */
+    char *notes;     /* NULL, or one line per rule whose pattern gave up on a
+                        line (PCRE2 match/depth limit; that line counted as
+                        no match for it): each rule named once */
 };
 
 /* The ranking so far; the stream can continue. Caller frees. */

@@ -412,8 +412,21 @@ int classify_rules_add_text(struct classify_rules *rs, const char *name, const c
 int classify_rules_add_file(struct classify_rules *rs, const char *path, struct buf *warnings,
                             char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    /* Regular files only: a FIFO or a device named *.rules would block the
+     * load (or never end). O_NONBLOCK so that opening a FIFO cannot hang,
+     * then fstat on what was opened (no race with a rename). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return errf(err, errlen, "rule file %s: not a regular file; skipped", path);
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    }
     struct buf b = {0};
     char tmp[65536];
     size_t n;

@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
+#include "util/ratelimit.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/sanitize.h"
@@ -56,6 +57,7 @@ struct sync {
     struct kube_client *c;
     struct sync_opts o;
     char warn[ERRLEN];
+    struct warn_limit wl;      /* identical progress warnings: printed once, then counted */
     struct sync_stats *st;
     struct sync_stats scratch;
     struct fresh_log *fresh;
@@ -87,6 +89,9 @@ void sync_opts_init(struct sync_opts *o)
     o->context = "";
 }
 
+/* An identical warning within this long is counted, not printed again. */
+#define SYNC_WARN_REPEAT_MS 10000
+
 static void warnf(struct sync *y, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warnf(struct sync *y, const char *fmt, ...)
 {
@@ -95,7 +100,9 @@ static void warnf(struct sync *y, const char *fmt, ...)
     vsnprintf(y->warn, sizeof y->warn, fmt, ap);
     va_end(ap);
     y->st->errors++;
-    if (y->o.progress) {
+    unsigned long held = 0;
+    if (y->o.progress && warn_limit_pass(&y->wl, y->warn, time_mono_ms(), &held)) {
+        if (held) fprintf(y->o.progress, "sync: (the warning above repeated %lu more times)\n", held);
         char *s = sanitize_str(y->warn, 0); /* names and messages from the cluster */
         fprintf(y->o.progress, "sync: %s\n", s);
         free(s);
@@ -119,6 +126,7 @@ struct sync *sync_new(struct store *s, struct kube_client *c, const struct sync_
     if (!y->o.context) y->o.context = "";
     if (y->o.log_fetch_bytes <= 0) y->o.log_fetch_bytes = DEFAULT_FETCH_BYTES;
     y->st = &y->scratch;
+    warn_limit_init(&y->wl, SYNC_WARN_REPEAT_MS);
     return y;
 }
 
@@ -185,6 +193,8 @@ static void watch_stop(struct watch *w)
 void sync_free(struct sync *y)
 {
     if (!y) return;
+    unsigned long held = warn_limit_flush(&y->wl);
+    if (held && y->o.progress) fprintf(y->o.progress, "sync: (the warning above repeated %lu more times)\n", held);
     watch_stop(&y->wr);
     watch_stop(&y->wp);
     free(y->wr.rv);

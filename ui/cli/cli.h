@@ -116,6 +116,10 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * before they start streaming. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_notes_flush(void);
+/* Notes what the client withholds or does not check (credentials over
+ * plain http://, insecure-skip-tls-verify): once per client. */
+struct kube_client;
+void cli_client_notices(const struct kube_client *c);
 /* Prints "artriage: <message>" and the command's usage; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The console (ui/console/console.c), when built: `artriage` with no command. */

@@ -172,6 +172,13 @@ static int print_result(struct classify_ctx *c, const struct classify_rules *rs,
     struct classify_result *r = classify_finish(c);
     if (strcmp(output, "json") == 0) print_json(r, rs, base, explain, file);
     else print_text(r, base, explain, file);
+    /* a rule that gave up on a line is named once (stderr notes) */
+    for (const char *p = r->notes; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        cli_note("%.*s", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
     classify_result_free(r);
     if (fflush(stdout) != 0) return cli_fail("classify: writing output: %s", strerror(errno));
     return 0;

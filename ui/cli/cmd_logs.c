@@ -10,6 +10,7 @@
  * untouched, as kubectl does, so that `artriage logs R > run.log` keeps
  * the evidence exact; --sanitize forces the terminal behaviour. */
 #include "cli.h"
+#include "kube/names.h"
 #include "runsrc.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -80,6 +81,8 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     const char *run = argv[1];
     const char *slash = strchr(run, '/');
     if (!*run || (slash && (!slash[1] || slash == run))) return cli_usage("logs", "'%s' is not RUN or NAMESPACE/NAME", run);
+    char nerr[ERRLEN];
+    if (kube_check_run_ref(run, nerr, sizeof nerr) < 0) return cli_usage("logs", "%s", nerr);
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
 
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};

@@ -2,6 +2,7 @@
  * plan (rerun/rerun.h), server dry run, confirmation, exactly-once create
  * (rerun/drive.h), audit row in the history cache. */
 #include "cli.h"
+#include "kube/names.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "rerun/drive.h"
@@ -199,8 +200,13 @@ int cmd_rerun(struct cli *cli, int argc, char **argv)
         fail_s(err);
         goto out;
     }
+    cli_client_notices(c);
     if (split_run(run, cfg->ns, &ns, &name) < 0) {
         rc = cli_usage("rerun", "RUN must be NAME or NAMESPACE/NAME, not '%s'", run);
+        goto out;
+    }
+    if (kube_check_run_ref(run, err, sizeof err) < 0) {
+        rc = cli_usage("rerun", "%s", err);
         goto out;
     }
     st = store_open(cli->db, NULL, err, sizeof err);

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "runclass.h"
 #include "runsrc.h"
+#include "kube/names.h"
 #include "model/github.h"
 #include "model/runview.h"
 #include "util/buf.h"
@@ -140,6 +141,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (!*run || (slash && (!slash[1] || slash == run))) {
         free(ns);
         return cli_usage("show", "'%s' is not RUN or NAMESPACE/NAME", run);
+    }
+    char nerr[ERRLEN];
+    if (kube_check_run_ref(run, nerr, sizeof nerr) < 0) {
+        free(ns);
+        return cli_usage("show", "%s", nerr);
     }
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
     struct run_set set;

@@ -57,6 +57,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         cli_fail("%s", err);
         goto out;
     }
+    cli_client_notices(kcl);
     struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
     struct buf warnings = {0};
     rules = classify_rules_load(&ro, &warnings, err, sizeof err);

@@ -2,6 +2,8 @@
  * (table.c), then dispatch to the command, or to the console when no
  * command is given. */
 #include "cli.h"
+#include "kube/client.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -67,6 +69,12 @@ void cli_notes_flush(void)
         free(line);
     }
     notes_drop();
+}
+
+void cli_client_notices(const struct kube_client *c)
+{
+    if (kube_client_notice_plain_http(c)) cli_note("%s", kube_client_notice_plain_http(c));
+    if (kube_client_notice_insecure(c)) cli_note("%s", kube_client_notice_insecure(c));
 }
 
 int cli_fail(const char *fmt, ...)
@@ -386,6 +394,11 @@ int main(int argc, char **argv)
     char **pos = xcalloc((size_t)argc + 2, sizeof *pos);
     int npos;
     int rc = parse(&cli, argc, argv, pos, &npos);
+    if (rc < 0 && cli.ns && !kube_is_dns1123_label(cli.ns)) {
+        /* as the API server would: `-n ..` must not become a cluster-wide request */
+        rc = cli_usage(NULL, "namespace '%s' is not a valid namespace name (a DNS-1123 label: lowercase "
+                       "letters, digits and '-', at most 63)", cli.ns);
+    }
     if (rc < 0) {
         if (!cli.cmd) {
 #ifdef HAVE_CONSOLE

@@ -459,18 +459,18 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         return -1;
     }
     kube_config_free(cfg);
+    cli_client_notices(out->kube);
+    /* the CLI answers within the budget, however many requests it makes */
+    kube_client_set_deadline(out->kube, time_mono_ms() + KUBE_REQUEST_BUDGET_S * 1000);
     long http = 0;
     if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
         if (http == 0 && out->store) {
-            /* the API cannot be reached: serve what the cache knows */
-            cli_note("%s; showing the history cache %s", err, store_path(out->store));
-            for (size_t i = 0; i < out->n; i++) run_view_free(&out->views[i]);
-            out->n = 0;
-            for (size_t i = 0; i < out->npods; i++) pod_free(&out->pods[i]);
-            out->npods = 0;
-            kube_client_free(out->kube);
-            out->kube = NULL;
-            return load_offline(cli, o, out, err, errlen);
+            /* The cluster was not reached: a failure (exit 1), so that no
+             * script takes cache data, or nothing, for the cluster's answer;
+             * the line says where the cache can be read on purpose. */
+            size_t n = strlen(err);
+            snprintf(err + n, errlen > n ? errlen - n : 0,
+                     "; nothing printed (the history cache %s can be read with --offline)", store_path(out->store));
         }
         return -1;
     }

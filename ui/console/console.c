@@ -14,6 +14,7 @@
  * the handler, then the signal is re-raised). */
 #include "view.h"
 #include "source.h"
+#include "kube/client.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -453,9 +454,13 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
         break;
     }
     }
+    /* what the connection does not check or send, next to its state */
+    struct kube_client *kc = c->src && c->conn != CONN_OFFLINE ? source_kube(c->src) : NULL;
+    const char *mark = kc && kube_client_notice_insecure(kc) ? " INSECURE-TLS"
+                       : kc && kube_client_notice_plain_http(kc) ? " HTTP-NO-CREDENTIALS" : "";
     char *ctx = sanitize_str(c->context ? c->context : "-", 0);
     char *ns = sanitize_str(c->all_ns ? "*" : (c->ns ? c->ns : "-"), 0);
-    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s | %zu runs", ctx, ns, conn, k.total);
+    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s%s | %zu runs", ctx, ns, conn, mark, k.total);
     free(ctx);
     free(ns);
     struct { const char *name; size_t v; } ph[] = {
