@@ -1,5 +1,6 @@
 /* runbaseline — choosing a failed run's passing baseline (runbaseline.h). */
 #include "runbaseline.h"
+#include "model/agentrun.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -53,4 +54,10 @@ long run_baseline_pick(const struct run_baseline_cand *failed, const struct run_
     if (i < 0) i = newest(failed, c, n, BY_AGENT_REPO, has_log, ud, asked);
     free(asked);
     return i;
+}
+
+struct run_baseline_cand run_baseline_cand_of(const struct agentrun *a)
+{
+    return (struct run_baseline_cand){a->context, a->ns,         a->name,  a->lane,
+                                      a->agent,   a->repository, a->phase, a->created};
 }

@@ -18,6 +18,10 @@ struct run_baseline_cand {
     int64_t created;
 };
 
+struct agentrun;
+/* The candidate facts of a run (borrowing its strings). */
+struct run_baseline_cand run_baseline_cand_of(const struct agentrun *a);
+
 /* Asked only for succeeded candidates, newest first, until one answers
  * true (so a log is looked up for few runs); NULL = every one has a log. */
 typedef bool (*run_baseline_has_log_fn)(void *ud, size_t i);

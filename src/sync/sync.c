@@ -524,8 +524,7 @@ static const struct classify_baseline *baseline_of(struct sync *y, const struct 
         y->passed_loaded = true;
     }
     if (!y->passed.n) return NULL;
-    struct run_baseline_cand me = {a->context, a->ns, a->name, a->lane, a->agent, a->repository, a->phase,
-                                   a->created};
+    struct run_baseline_cand me = run_baseline_cand_of(a);
     char err[ERRLEN];
     int64_t id;
     if (store_pick_baseline(y->s, &me, &y->passed, &id, NULL, err, sizeof err) <= 0) return NULL;

@@ -114,18 +114,8 @@ struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view
 {
     if (!set || !set->n || run_outcome(&v->run) != CLASSIFY_OUTCOME_FAILED) return NULL;
     struct run_baseline_cand *c = xcalloc(set->n, sizeof *c);
-    struct run_baseline_cand me = {0};
-    for (size_t i = 0; i < set->n; i++) {
-        const struct agentrun *a = &set->views[i].run;
-        c[i] = (struct run_baseline_cand){a->context, a->ns, a->name, a->lane, a->agent, a->repository, a->phase,
-                                          a->created};
-        if (&set->views[i] == v) me = c[i];
-    }
-    if (!me.name) {
-        const struct agentrun *a = &v->run;
-        me = (struct run_baseline_cand){a->context, a->ns, a->name, a->lane, a->agent, a->repository, a->phase,
-                                        a->created};
-    }
+    for (size_t i = 0; i < set->n; i++) c[i] = run_baseline_cand_of(&set->views[i].run);
+    struct run_baseline_cand me = run_baseline_cand_of(&v->run);
     struct base_read r = {set, NULL};
     long i = run_baseline_pick(&me, c, set->n, base_has_log, &r);
     free(c);

@@ -534,12 +534,10 @@ static void base_open(struct logs *lv, const struct rs_run *me)
     struct run_baseline_cand *cand = xcalloc(n, sizeof *cand);
     for (size_t i = 0; i < n; i++) {
         const struct agentrun *a = &runset_at(c->rs, i)->run;
-        cand[i] = (struct run_baseline_cand){a->context, a->ns, a->name, a->lane, a->agent, a->repository, a->phase,
-                                             a->created};
+        cand[i] = run_baseline_cand_of(a);
     }
     const struct agentrun *a = &me->run;
-    struct run_baseline_cand self = {a->context, a->ns, a->name, a->lane, a->agent, a->repository, a->phase,
-                                     a->created};
+    struct run_baseline_cand self = run_baseline_cand_of(a);
     struct base_pick p = {lv, source_store(c->src), source_kube(c->src) != NULL, NULL, NULL};
     long i = run_baseline_pick(&self, cand, n, base_has_log, &p);
     free(cand);
