@@ -88,6 +88,10 @@ size_t classify_rules_count(const struct classify_rules *rs);
 /* "cls1-<16 hex>": a hash of the engine version and every loaded rule, so
  * cached classifications can be redone when the rules change. Owned by rs. */
 const char *classify_rules_version(const struct classify_rules *rs);
+/* The failure class a Kubernetes / AgentRun status reason names
+ * ("OOMKilled" → "resource.oom"), or NULL: the one reason table, for the
+ * classifier's signals and the list's status column alike. */
+const char *classify_reason_class(const char *reason);
 /* The directory the shipped rules came from (owned by rs). */
 const char *classify_rules_shipped_dir(const struct classify_rules *rs);
 /* "hyperscan" or "pcre2": which scanner the set uses. */

@@ -1202,6 +1202,7 @@ static const struct reason_map reasons[] = {
     {"MissingVcsAuth", "vcs.auth", 90, "The VersionControlProvider has no usable credentials: check its auth secret."},
     {"VcsAuthUnavailable", "vcs.auth", 90, "The VersionControlProvider's credentials are unavailable: check its auth secret."},
     {"UnsupportedVcsAuth", "vcs.auth", 85, "The VersionControlProvider's auth method is not supported."},
+    {"Evicted", "resource.disk", 80, "The kubelet evicted the pod under node pressure (most often ephemeral storage): check the pod's disk use and the node's pressure conditions."},
 };
 
 /* Reasons that only say "it failed". */
@@ -1218,6 +1219,12 @@ static const struct reason_map *lookup_reason(const char *reason)
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         if (strcmp(reasons[i].reason, reason) == 0) return &reasons[i];
     return NULL;
+}
+
+const char *classify_reason_class(const char *reason)
+{
+    const struct reason_map *m = lookup_reason(reason);
+    return m ? m->class_id : NULL;
 }
 
 static bool is_bare_failure(const char *reason)

@@ -59,8 +59,18 @@ struct kube_request {
     char early_error[ERRLEN];
 };
 
-struct kube_client {
+/* One curl multi handle, its requests and timers, for any number of
+ * clients (one per context). */
+struct kube_loop {
     CURLM *multi;
+    struct kube_request *reqs;
+    struct kube_timer *timers;
+    int clients;
+};
+
+struct kube_client {
+    struct kube_loop *loop;
+    bool own_loop;
     struct kube_config *cfg;
     struct kube_cred cred;     /* exec plugin credential, cached until expiry */
     int64_t exec_failed_ms;    /* monotonic time of the last failed plugin run, 0 = none */
@@ -77,8 +87,6 @@ struct kube_client {
     char *base;                /* URL prefix (host replaced by tls-server-name) */
     struct curl_slist *connect_to;
     char *display;             /* server as the user wrote it, for messages */
-    struct kube_request *reqs;
-    struct kube_timer *timers;
     int64_t deadline_ms;       /* time_mono_ms by which every ordinary request ends, 0 = none */
     void (*log_fn)(void *ud, const char *kubectl);
     void *log_ud;
@@ -371,15 +379,55 @@ static bool has_user_credentials(const struct kube_config *cfg)
     return cfg->token || cfg->token_file || cfg->exec || cfg->username || cfg->password;
 }
 
-int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
+static void request_destroy(struct kube_request *r);
+
+struct kube_loop *kube_loop_new(void)
 {
     static bool global_done;
     if (!global_done) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         global_done = true;
     }
+    struct kube_loop *l = xcalloc(1, sizeof *l);
+    l->multi = curl_multi_init();
+    if (!l->multi) abort();
+    curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+    return l;
+}
+
+void kube_loop_free(struct kube_loop *l)
+{
+    if (!l) return;
+    /* clients still on it keep a dangling pointer: free them first */
+    while (l->reqs) request_destroy(l->reqs);
+    while (l->timers) {
+        struct kube_timer *t = l->timers;
+        l->timers = t->next;
+        free(t);
+    }
+    curl_multi_cleanup(l->multi);
+    free(l);
+}
+
+int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
+{
+    if (!cfg || !cfg->server) return errf(err, errlen, "no API server configured");
+    struct kube_loop *l = kube_loop_new();
+    if (kube_client_new_on(l, cfg, out, err, errlen) < 0) {
+        kube_loop_free(l);
+        return -1;
+    }
+    (*out)->own_loop = true;
+    return 0;
+}
+
+int kube_client_new_on(struct kube_loop *loop, const struct kube_config *cfg, struct kube_client **out, char *err,
+                       size_t errlen)
+{
     if (!cfg || !cfg->server) return errf(err, errlen, "no API server configured");
     struct kube_client *c = xcalloc(1, sizeof *c);
+    c->loop = loop;
+    loop->clients++;
     c->cfg = kube_config_dup(cfg);
     c->cred.expires_ms = TIME_NONE;
     c->interactive = isatty(0);
@@ -397,25 +445,29 @@ int kube_client_new(const struct kube_config *cfg, struct kube_client **out, cha
         kube_client_free(c);
         return -1;
     }
-    c->multi = curl_multi_init();
-    if (!c->multi) abort();
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
     *out = c;
     return 0;
 }
 
-static void request_destroy(struct kube_request *r);
-
 void kube_client_free(struct kube_client *c)
 {
     if (!c) return;
-    while (c->reqs) request_destroy(c->reqs);
-    while (c->timers) {
-        struct kube_timer *t = c->timers;
-        c->timers = t->next;
-        free(t);
+    struct kube_loop *l = c->loop;
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
+        next = r->next;
+        if (r->c == c) request_destroy(r);
     }
-    if (c->multi) curl_multi_cleanup(c->multi);
+    for (struct kube_timer **pp = &l->timers; *pp;) {
+        struct kube_timer *t = *pp;
+        if (t->c == c && !t->firing) {
+            *pp = t->next;
+            free(t);
+        } else {
+            pp = &t->next;
+        }
+    }
+    l->clients--;
+    if (c->own_loop) kube_loop_free(l);
     kube_cred_clear(&c->cred);
     if (c->token) explicit_bzero(c->token, strlen(c->token));
     free(c->token);
@@ -433,7 +485,9 @@ const char *kube_client_notice_plain_http(const struct kube_client *c) { return 
 const char *kube_client_notice_insecure(const struct kube_client *c) { return c->notice_insecure; }
 void kube_client_set_interactive(struct kube_client *c, bool yes) { c->interactive = yes; }
 void kube_client_set_deadline(struct kube_client *c, int64_t mono_ms) { c->deadline_ms = mono_ms; }
-void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->multi); }
+void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->loop->multi); }
+struct kube_loop *kube_client_loop(const struct kube_client *c) { return c->loop; }
+void kube_loop_wakeup(struct kube_loop *l) { curl_multi_wakeup(l->multi); }
 
 void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, const char *kubectl), void *ud)
 {
@@ -485,8 +539,8 @@ struct kube_timer *kube_timer_start(struct kube_client *c, int64_t delay_ms, voi
     t->due = time_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
     t->fn = fn;
     t->ud = ud;
-    t->next = c->timers;
-    c->timers = t;
+    t->next = c->loop->timers;
+    c->loop->timers = t;
     return t;
 }
 
@@ -494,7 +548,7 @@ void kube_timer_cancel(struct kube_timer *t)
 {
     if (!t || t->firing) return;
     struct kube_client *c = t->c;
-    for (struct kube_timer **pp = &c->timers; *pp; pp = &(*pp)->next) {
+    for (struct kube_timer **pp = &c->loop->timers; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
             free(t);
@@ -503,12 +557,12 @@ void kube_timer_cancel(struct kube_timer *t)
     }
 }
 
-static void fire_timers(struct kube_client *c)
+static void fire_timers(struct kube_loop *l)
 {
     int64_t now = time_mono_ms();
     for (;;) {
         struct kube_timer **pp, *t = NULL;
-        for (pp = &c->timers; *pp; pp = &(*pp)->next)
+        for (pp = &l->timers; *pp; pp = &(*pp)->next)
             if ((*pp)->due <= now) {
                 t = *pp;
                 *pp = t->next;
@@ -722,20 +776,20 @@ static void setup_easy(struct kube_request *r)
 
 static void link_request(struct kube_client *c, struct kube_request *r)
 {
-    r->next = c->reqs;
-    if (c->reqs) c->reqs->prev = r;
-    c->reqs = r;
+    r->next = c->loop->reqs;
+    if (c->loop->reqs) c->loop->reqs->prev = r;
+    c->loop->reqs = r;
 }
 
 static void request_destroy(struct kube_request *r)
 {
     struct kube_client *c = r->c;
     if (r->retry_timer) kube_timer_cancel(r->retry_timer);
-    if (r->in_multi) curl_multi_remove_handle(c->multi, r->easy);
+    if (r->in_multi) curl_multi_remove_handle(c->loop->multi, r->easy);
     if (r->easy) curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->hdrs);
     if (r->prev) r->prev->next = r->next;
-    else c->reqs = r->next;
+    else c->loop->reqs = r->next;
     if (r->next) r->next->prev = r->prev;
     free(r->ns);
     free(r->name);
@@ -794,7 +848,7 @@ struct kube_request *kube_request_start(struct kube_client *c, const struct kube
     }
     setup_easy(r);
     if (c->log_fn) c->log_fn(c->log_ud, r->kubectl);
-    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+    if (curl_multi_add_handle(c->loop->multi, r->easy) != CURLM_OK) {
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "cannot start a request to %s", c->display);
         return r;
@@ -866,7 +920,7 @@ static void retry_now(void *ud)
     r->curl_err[0] = 0;
     apply_budget(r);
     if (r->c->log_fn) r->c->log_fn(r->c->log_ud, r->kubectl);
-    if (curl_multi_add_handle(r->c->multi, r->easy) == CURLM_OK) {
+    if (curl_multi_add_handle(r->c->loop->multi, r->easy) == CURLM_OK) {
         r->in_multi = true;
     } else {
         r->early = true;
@@ -886,7 +940,7 @@ static void finish(struct kube_request *r, CURLcode cc)
     struct kube_client *c = r->c;
     deliver(r);
     if (r->in_multi) {
-        curl_multi_remove_handle(c->multi, r->easy);
+        curl_multi_remove_handle(c->loop->multi, r->easy);
         r->in_multi = false;
     }
     if (r->cancelled) {
@@ -905,7 +959,7 @@ static void finish(struct kube_request *r, CURLcode cc)
             r->opened = false;
             build_headers(r);
             apply_budget(r);
-            if (curl_multi_add_handle(c->multi, r->easy) == CURLM_OK) {
+            if (curl_multi_add_handle(c->loop->multi, r->easy) == CURLM_OK) {
                 r->in_multi = true;
                 return;
             }
@@ -990,31 +1044,31 @@ static void finish(struct kube_request *r, CURLcode cc)
     request_destroy(r);
 }
 
-int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
+int kube_loop_wait(struct kube_loop *l, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
 {
     int64_t now = time_mono_ms();
     int64_t t = timeout_ms < 0 ? 0 : timeout_ms;
-    for (struct kube_timer *tm = c->timers; tm; tm = tm->next)
+    for (struct kube_timer *tm = l->timers; tm; tm = tm->next)
         if (tm->due - now < t) t = tm->due - now < 0 ? 0 : tm->due - now;
-    for (struct kube_request *r = c->reqs; r; r = r->next)
+    for (struct kube_request *r = l->reqs; r; r = r->next)
         if (r->early || r->cancelled || r->pending.len) t = 0;
     int numfds = 0;
     for (unsigned i = 0; i < nextra; i++) extra[i].revents = 0;
-    CURLMcode mc = curl_multi_poll(c->multi, extra, nextra, (int)t, &numfds);
+    CURLMcode mc = curl_multi_poll(l->multi, extra, nextra, (int)t, &numfds);
     return mc == CURLM_OK ? 0 : -1;
 }
 
-int kube_client_perform(struct kube_client *c)
+int kube_loop_perform(struct kube_loop *l)
 {
     int running = 0;
-    curl_multi_perform(c->multi, &running);
-    for (struct kube_request *r = c->reqs, *next; r; r = next) {
+    curl_multi_perform(l->multi, &running);
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
         next = r->next;
         deliver(r);
     }
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(c->multi, &left))) {
+    while ((m = curl_multi_info_read(l->multi, &left))) {
         if (m->msg != CURLMSG_DONE) continue;
         struct kube_request *r = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
@@ -1023,7 +1077,7 @@ int kube_client_perform(struct kube_client *c)
     }
     for (bool again = true; again;) {
         again = false;
-        for (struct kube_request *r = c->reqs; r; r = r->next) {
+        for (struct kube_request *r = l->reqs; r; r = r->next) {
             if (r->early && !r->cancelled) {
                 finish(r, CURLE_OK);
                 again = true; /* the list changed */
@@ -1031,16 +1085,23 @@ int kube_client_perform(struct kube_client *c)
             }
         }
     }
-    fire_timers(c);
+    fire_timers(l);
     int pending = 0;
-    for (struct kube_request *r = c->reqs, *next; r; r = next) {
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
         next = r->next;
         if (r->cancelled) request_destroy(r);
         else pending++;
     }
-    for (struct kube_timer *t = c->timers; t; t = t->next) pending++;
+    for (struct kube_timer *t = l->timers; t; t = t->next) pending++;
     return pending;
 }
+
+int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
+{
+    return kube_loop_wait(c->loop, extra, nextra, timeout_ms);
+}
+
+int kube_client_perform(struct kube_client *c) { return kube_loop_perform(c->loop); }
 
 /* ---- paginated list ---- */
 

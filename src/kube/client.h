@@ -120,9 +120,26 @@ struct kube_req {
 struct kube_client;
 struct kube_request;
 
+/* The loop: one curl multi handle with its requests and timers. Any
+ * number of clients (contexts) can share one, so a single thread follows
+ * them all; kube_client_new makes a client with a loop of its own (freed
+ * with it). kube_client_wait/perform run the client's whole loop. Free
+ * the clients on a shared loop before the loop. */
+struct kube_loop;
+struct kube_loop *kube_loop_new(void);
+void kube_loop_free(struct kube_loop *l);
+int kube_loop_wait(struct kube_loop *l, struct curl_waitfd *extra, unsigned nextra, int timeout_ms);
+int kube_loop_perform(struct kube_loop *l);
+void kube_loop_wakeup(struct kube_loop *l);
+/* A client on a shared loop (the caller keeps the loop). */
+int kube_client_new_on(struct kube_loop *loop, const struct kube_config *cfg, struct kube_client **out, char *err,
+                       size_t errlen);
+struct kube_loop *kube_client_loop(const struct kube_client *c);
+
 /* Copies cfg. Fails only on an unusable config (no server). */
 int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen);
-/* Cancels everything (no callbacks fire) and releases the client. */
+/* Cancels its requests and timers (no callbacks fire) and releases the client
+ * (and its loop, if it has its own). */
 void kube_client_free(struct kube_client *c);
 const struct kube_config *kube_client_config(const struct kube_client *c);
 /* One sentence each, or NULL: the user's credentials are withheld because

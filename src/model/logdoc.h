@@ -124,11 +124,13 @@ int logdoc_search_step(struct logdoc *d, struct logsearch *s, size_t budget, int
 /* Releases the search's read buffer (the struct may be begun again). */
 void logsearch_free(struct logsearch *s);
 
-/* Every matching line, collected as the index grows: lines matching re,
- * or (logfilter_init_new) lines a passing run's log did not print. */
+/* Every matching line (with invert: every line that does not match),
+ * collected as the index grows; or (logfilter_init_new) the lines a
+ * passing run's log did not print. */
 struct classify_baseline;
 struct logfilter {
     const struct logre *re;  /* borrowed */
+    bool invert;             /* set after init: keep the lines re misses (k9s /!) */
     const struct classify_baseline *base; /* borrowed; set: the diff filter */
     size_t pos;              /* bytes scanned */
     int64_t *lines;          /* matching lines, ascending */

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The log diff on the bundled seed lane: failed attempt e is compared with
-# the lane's passing attempt g (after it). `b` shows only e's lines that g
+# the lane's passing attempt g (after it). `D` shows only e's lines that g
 # did not print (the cause among them; g's clone, install and tool lines
 # hidden), the header names g, explain says what the baseline set aside,
-# `b` again shows every line, and `h` lists the key.
+# `D` again shows every line, and `h` lists the key.
 set -eu
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/logview_lib.sh"
@@ -22,7 +22,7 @@ shared=$(grep -Fxf "$glog" "$elog" | grep -v '[0-9]' | grep -c '[^[:space:]]' ||
 lv_open_run "${L}e"
 ui_wait "logs: ${L}e"
 ui_wait " runtime.missing-executable  line 208" 15
-ui_keys b
+ui_keys D
 ui_wait "| new vs ${L}g: " 15
 n=$(lv_header | grep -oE "new vs ${L}g: [0-9]+ lines" | grep -oE '[0-9]+ lines' | grep -oE '[0-9]+')
 [ -n "$n" ] || fail "no diff line count in the header: $(lv_header)"
@@ -46,8 +46,8 @@ ui_wait "compared with the passing run ${L}g"
 ui_wait "also in the passing run"
 ui_keys e
 ui_wait_gone "compared with the passing run"
-# b again: every line
-ui_keys b
+# D again: every line
+ui_keys D
 ui_wait_gone "| new vs "
 ui_keys g
 ui_wait "line 1/214"

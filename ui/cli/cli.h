@@ -17,7 +17,9 @@
 
 struct cli {
     const char *kubeconfig;  /* --kubeconfig, NULL = $KUBECONFIG/~/.kube/config */
-    const char *context;     /* --context */
+    const char *context;     /* --context (the last one given) */
+    const char **contexts;   /* every --context, in order (record follows each) */
+    int ncontexts;
     const char *ns;          /* -n */
     bool all_namespaces;     /* -A */
     const char *db;          /* --db */

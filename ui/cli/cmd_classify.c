@@ -278,14 +278,13 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
     const char *outcome_s = cli_opt(cli, "outcome");
     if (outcome_s && classify_outcome_parse(outcome_s, &outcome) < 0)
         return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", outcome_s);
-    const char *run = cli_opt(cli, "run");
+    const char *run = cli_opt(cli, "run"), *base_path = cli_opt(cli, "baseline");
     bool explain = cli_flag(cli, "explain");
     const char *output = cli->output;
     if (!output) output = "text";
     if (strcmp(output, "text") != 0 && strcmp(output, "json") != 0)
         return cli_usage("classify", "-o must be text or json, not '%s'", output);
     if (run && argc > 1) return cli_usage("classify", "give a log file or --run RUN, not both");
-    const char *base_path = cli_opt(cli, "baseline");
     if (run && base_path) return cli_usage("classify", "--baseline goes with a log file, not --run");
     if (run) return classify_run(cli, run, outcome_s ? &outcome : NULL, output, explain);
     for (int i = 1; i < argc && argc > 2; i++)

@@ -241,6 +241,8 @@ static int set_global(struct cli *cli, const char *lng, const char *val)
     for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
         if (strcmp(lng, strs[k].lng) == 0) {
             *(const char **)((char *)cli + strs[k].off) = val;
+            /* every --context, in order: record follows each (sized argc in main) */
+            if (strs[k].off == offsetof(struct cli, context)) cli->contexts[cli->ncontexts++] = val;
             return GLOBAL_OK;
         }
     for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
@@ -392,6 +394,7 @@ int main(int argc, char **argv)
     if (nc && *nc) cli.no_color = true;
 
     char **pos = xcalloc((size_t)argc + 2, sizeof *pos);
+    cli.contexts = xcalloc((size_t)argc + 1, sizeof *cli.contexts);
     int npos;
     int rc = parse(&cli, argc, argv, pos, &npos);
     if (rc < 0 && cli.ns && !kube_is_dns1123_label(cli.ns)) {
@@ -415,5 +418,6 @@ int main(int argc, char **argv)
     notes_drop();
     optv_free(&cli);
     free(pos);
+    free(cli.contexts);
     return rc;
 }

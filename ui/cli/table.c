@@ -21,6 +21,9 @@ int cmd_note_rm(struct cli *cli, int argc, char **argv);
 int cmd_rerun(struct cli *cli, int argc, char **argv);
 int cmd_gc(struct cli *cli, int argc, char **argv);
 int cmd_view(struct cli *cli, int argc, char **argv);
+int cmd_record(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_completion(struct cli *cli, int argc, char **argv);
 int cmd_complete_words(struct cli *cli, int argc, char **argv);
 int cmd_man(struct cli *cli, int argc, char **argv);
@@ -51,14 +54,17 @@ const struct cli_command cli_commands[] = {
      "lane and attempt, age, the failure class the classifier found and the pull request. The "
      "table is fitted to the terminal; -o json prints an array of run objects (docs/cli.md). "
      "Served from the history cache with --offline, and then including runs deleted on the server.",
-     "table|json",
+     "table|wide|name|json",
      (const struct cli_option[]){
          {"phase", 0, "P", "only runs in phase P", COMP_WORDS, PHASES, 0},
          {"lane", 0, "L", "only the attempts of lane L", COMP_LANE, 0, 0},
          {"since", 0, "T", "only runs created since T (RFC 3339, or a duration such as 2h)", COMP_NONE, 0, 0},
+         {"selector", 'l', "SEL", "label selector as kubectl's (a=b,c!=d,e in (f,g)), sent to the API server", COMP_NONE, 0, 0},
+         {"field-selector", 0, "SEL", "field selector as kubectl's (metadata.name=N,status.phase=Failed), sent to the API server", COMP_NONE, 0, 0},
          END},
      COMP_NONE, NULL,
      "artriage list\tthe runs of the current namespace\n"
+     "artriage list -l app=bulk\tthe runs labelled app=bulk\n"
      "artriage -A list --phase Failed\tthe failed runs everywhere\n"
      "artriage list --since 2h -o json\tthe last two hours as JSON\n",
      0},
@@ -79,6 +85,8 @@ const struct cli_command cli_commands[] = {
          {"previous", 'p', NULL, "the previous (restarted) container's log", COMP_NONE, 0, 0},
          {"follow", 'f', NULL, "keep following the log until interrupted", COMP_NONE, 0, 0},
          {"sanitize", 0, NULL, "sanitise even when stdout is not a terminal", COMP_NONE, 0, 0},
+         {"include", 0, "RE", "only lines matching RE (as stern's; smart case)", COMP_NONE, 0, 0},
+         {"exclude", 0, "RE", "no lines matching RE (as stern's)", COMP_NONE, 0, 0},
          END},
      COMP_RUN, NULL,
      "artriage logs torghut-v5-run-20260225d\nartriage logs -f -c agent-runner RUN\n", 0},
@@ -113,6 +121,46 @@ const struct cli_command cli_commands[] = {
          {"quiet", 'q', NULL, "no progress lines", COMP_NONE, 0, 0},
          END},
      COMP_NONE, NULL, "artriage sync\nartriage -A sync --watch\n", 0},
+    {"record", cmd_record, "[--context NAME]... [-A | -n NS]", "record every named context into the history cache until stopped",
+     "The recorder: follows every context named with --context (default: the current one) in one "
+     "process and one loop, each with its own list+watch feed, all into one history cache: runs, "
+     "pods, the logs of terminated containers before the Job TTL removes them, verdicts, PR links; "
+     "each row carries its context. Each context reconnects on its own. A heartbeat in the cache "
+     "names the recorder; a second record on the same cache refuses to start while it is fresh. "
+     "SIGTERM/SIGINT finish the writes under way, close the cache and exit 0.",
+     NULL,
+     (const struct cli_option[]){
+         {"quiet", 'q', NULL, "no progress lines", COMP_NONE, 0, 0},
+         END},
+     COMP_NONE, NULL,
+     "artriage record --context prod --context staging -A\tone recorder for two clusters\n"
+     "systemctl --user enable --now artriage-record\tthe same as a user service\n",
+     0},
+    {"status", cmd_status, NULL, "what the history cache holds per context, and its recorder",
+     "Per context: the namespaces, runs (and how many were deleted on the server), pods, logs held, "
+     "the last time the cluster answered and the connection state; and the recorder feeding the "
+     "cache (pid, host, heartbeat), or none.",
+     "text|json", (const struct cli_option[]){END}, COMP_NONE, NULL,
+     "artriage status\nartriage status -o json\n", 0},
+    {"export", cmd_export, NULL, "write an incident bundle (a standalone history cache)",
+     "Writes the selected runs with their transitions, pods, logs, verdicts, PR links, reruns and "
+     "the notes of their time window into a new history cache FILE (mode 0600; an existing file is "
+     "never overwritten). Choose the runs with exactly one of --lane, --run (repeatable) or "
+     "--since [--until]. --redact masks bearer tokens, passwords in URLs and e-mail addresses. The "
+     "bundle opens anywhere with `artriage --db FILE --offline`.",
+     NULL,
+     (const struct cli_option[]){
+         {"out", 0, "FILE", "the bundle to write (must not exist)", COMP_FILE, 0, 0},
+         {"lane", 0, "L", "the attempts of lane L", COMP_LANE, 0, 0},
+         {"run", 0, "NAME", "this run (repeatable)", COMP_RUN, 0, CLI_OPT_REPEAT},
+         {"since", 0, "T", "runs active since T (RFC 3339 or a duration)", COMP_NONE, 0, 0},
+         {"until", 0, "T", "runs active until T (with --since)", COMP_NONE, 0, 0},
+         {"redact", 0, NULL, "mask bearer tokens, URL passwords and e-mail addresses", COMP_NONE, 0, 0},
+         END},
+     COMP_NONE, NULL,
+     "artriage export --lane torghut-v5-run-20260225 --redact --out incident.db\n"
+     "artriage --db incident.db --offline timeline --lane torghut-v5-run-20260225\n",
+     0},
     {"timeline", cmd_timeline, NULL, "postmortem timeline from the history cache",
      "Prints the timeline of a lane, of some runs, or of everything in a time window, from the "
      "history cache: created, started, phase changes, the first cause, failures, successes, "

@@ -3,10 +3,10 @@
  * one at a time, Tab / Shift-Tab to switch. It opens on the primary
  * finding's evidence line with the class, hint and line number in the
  * header, marks every other finding in the gutter, follows running
- * containers, searches (/ ? n N), filters (&), shows only the lines new
- * against a passing run of the same lane (b: the log diff, the baseline of
- * model/runbaseline.h, whose shared lines the classifier also sets aside),
- * and never lets a log byte reach the terminal unsanitised.
+ * containers, searches (/ b n N), filters (& and &!), shows only the lines
+ * new against a passing run of the same lane (D: the log diff, the baseline
+ * of model/runbaseline.h, whose shared lines the classifier also sets
+ * aside), and never lets a log byte reach the terminal unsanitised.
  *
  * Text comes from the cluster (kube logs with timestamps, followed while
  * the container runs, joined across reconnects by model/logdoc.h's
@@ -432,9 +432,7 @@ static void start_live(struct lstream *s)
     rq.on_data = live_data;
     rq.on_done = live_done;
     rq.ud = s;
-    s->req = kube_request_start(k, &rq);
-    const char *cmd = s->req ? kube_request_kubectl(s->req) : NULL;
-    if (cmd && !since) console_cmdlog(lv->c, cmd);
+    s->req = kube_request_start(k, &rq); /* in :log through the client's request log */
 }
 
 static void stream_load(struct logs *lv, struct lstream *s)
@@ -576,9 +574,14 @@ static void base_open(struct logs *lv, const struct rs_run *me)
 /* The filter of the current mode, restarted (new stream, new baseline). */
 static void filter_restart(struct logs *lv)
 {
+    bool invert = lv->filter.invert;
     logfilter_free(&lv->filter);
-    if (lv->diffing) logfilter_init_new(&lv->filter, lv->base);
-    else logfilter_init(&lv->filter, lv->fre);
+    if (lv->diffing) {
+        logfilter_init_new(&lv->filter, lv->base);
+    } else {
+        logfilter_init(&lv->filter, lv->fre);
+        lv->filter.invert = invert;
+    }
 }
 
 /* ---- building the list of streams ---- */
@@ -1011,7 +1014,7 @@ static void logs_draw(struct view *v, struct console *c, int top, int rows, int 
             buf_printf(&b, " %c%s  n/N next/previous", lv->search_fwd ? '/' : '?', pat);
             free(pat);
         }
-        if (!b.len) buf_puts(&b, " ]/[ findings  e explain  / ? search  & filter  f follow  Tab container  h help");
+        if (!b.len) buf_puts(&b, " ]/[ findings  e explain  / b search  & filter  ! next failed  f follow  Tab container  ? help");
         draw_text(c, last_y, 0, cols, b.p, draw_attr(c, CP_DIM), false);
         buf_free(&b);
     }
@@ -1084,14 +1087,17 @@ static void set_filter(struct logs *lv, const char *text)
     struct lstream *s = cur_stream(lv);
     int64_t line = s && s->doc ? row_line(lv, s->cur) : 0;
     lv->filtering = lv->diffing = false;
-    if (text && *text) {
+    /* k9s's /!: "!RE" keeps the lines RE does not match */
+    bool invert = text && text[0] == '!';
+    if (text && *text && !(invert && !text[1])) {
         char err[ERRLEN];
-        lv->fre = logre_compile(text, err, sizeof err);
+        lv->fre = logre_compile(invert ? text + 1 : text, err, sizeof err);
         if (!lv->fre) {
             console_say(lv->c, true, "%s", err);
         } else {
             lv->fpattern = xstrdup(text);
             logfilter_init(&lv->filter, lv->fre);
+            lv->filter.invert = invert;
             lv->filtering = true;
             /* a first slice now, the rest from work() */
             if (s && s->doc) logfilter_step(s->doc, &lv->filter, SEARCH_SLICE);
@@ -1100,7 +1106,7 @@ static void set_filter(struct logs *lv, const char *text)
     if (s && s->doc && line >= 0) place(lv, s, line);
 }
 
-/* b: only the lines the baseline did not print (again: every line). */
+/* D: only the lines the baseline did not print (again: every line). */
 static void toggle_diff(struct logs *lv)
 {
     struct lstream *s = cur_stream(lv);
@@ -1280,7 +1286,7 @@ static bool logs_key(struct view *v, struct console *c, enum req req, int ch)
     case REQ_SEARCH_PREV:
         moved(s);
         if (!lv->re) {
-            console_say(c, true, "no search pattern yet (/ or ?)");
+            console_say(c, true, "no search pattern yet (/ or b)");
             break;
         }
     {
