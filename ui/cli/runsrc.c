@@ -602,8 +602,9 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
     char pod[256], cont[256], err[ERRLEN];
     struct pr_scan *sc = pr_scan_new(v->run.repository, "log");
     struct scan_ud ud = {sc, runclass_begin(set->rules, v, set->pods, set->npods), 0};
-    /* lines the passing run also printed are not the cause */
-    struct classify_baseline *base = ud.cls ? runclass_baseline(set, v) : NULL;
+    /* lines the passing run also printed are not the cause (show; list's
+     * cold-cache settle stays at one log read per run) */
+    struct classify_baseline *base = ud.cls && github ? runclass_baseline(set, v) : NULL;
     if (base) classify_set_baseline(ud.cls, base);
     /* The pod and container are known once the read is done: the
      * source is named afterwards. */
