@@ -21,6 +21,7 @@ build: bootstrap
 
 # Tests build separately with ASan + UBSan.
 test: bootstrap
+	@scripts/check-test-tools
 	@cmake -S . -B $(TESTBUILD) -DCMAKE_BUILD_TYPE=Debug -DARTRIAGE_SANITIZE=ON >/dev/null
 	@cmake --build $(TESTBUILD) -j$(JOBS)
 	@cd $(TESTBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \

@@ -48,7 +48,10 @@ struct frec {
  * output lies between that line and "[command:completed]". */
 struct cmdrec {
     int64_t line, end; /* end: the completed line, -1 while open */
+    int64_t done;      /* its "[command:completed] <command> [(exit N)]" line: an
+                        * echo with nothing of the result in it; -1 if none */
     uint64_t hash;     /* of the command text */
+    size_t len;        /* of the command text */
     bool search;       /* rg/grep/...: its output is file content */
     bool failed;       /* a failure marker inside it */
     char *text;        /* the command (at most CLASSIFY_TEXT_MAX bytes) */
@@ -473,6 +476,41 @@ static void command_close(struct classify_ctx *c, struct cmdrec *k, int64_t end)
     k->failed = c->mark_last[MARK_FAILURE] >= k->line && c->mark_last[MARK_FAILURE] <= end;
 }
 
+static uint64_t command_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Whether "[command:completed] ..." (view) only echoes command k: its
+ * text, then nothing or an exit status. A line that goes on ("failed:
+ * ENOENT ...") carries the result and is output. */
+static bool completed_is_echo(const struct cmdrec *k, const char *view, size_t vlen)
+{
+    const char *tag = memchr(view, ']', vlen);
+    size_t at = tag ? (size_t)(tag - view) + 1 : vlen;
+    while (at < vlen && view[at] == ' ') at++;
+    if (vlen - at < k->len || command_hash(view + at, k->len) != k->hash) return false;
+    const char *p = view + at + k->len, *end = view + vlen;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t')) end--;
+    while (p < end && *p == ' ') p++;
+    if (p == end) return true;
+    bool paren = *p == '(';
+    if (paren) p++;
+    if (end - p < 5 || memcmp(p, "exit ", 5) != 0) return false;
+    p += 5;
+    if (p < end && *p == '-') p++;
+    const char *digits = p;
+    while (p < end && *p >= '0' && *p <= '9') p++;
+    if (p == digits) return false;
+    if (paren) {
+        if (p == end || *p != ')') return false;
+        p++;
+    }
+    return p == end;
+}
+
 /* "[command:started] <command>" (view: the line after its log prefix). */
 static void command_started(struct classify_ctx *c, const char *view, size_t vlen, int64_t line)
 {
@@ -493,18 +531,21 @@ static void command_started(struct classify_ctx *c, const char *view, size_t vle
     }
     while (at < e && view[at] == ' ') at++;
     while (e > at && (view[e - 1] == ' ' || view[e - 1] == '\r' || view[e - 1] == '\t')) e--;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = at; i < e; i++) h = (h ^ (unsigned char)view[i]) * 1099511628211ull;
+    uint64_t h = command_hash(view + at, e - at);
     c->cmds = xgrow(c->cmds, &c->capcmds, c->ncmds + 1, sizeof *c->cmds);
     size_t tl = e - at < CLASSIFY_TEXT_MAX ? e - at : CLASSIFY_TEXT_MAX;
-    c->cmds[c->ncmds++] = (struct cmdrec){.line = line, .end = -1, .hash = h,
+    c->cmds[c->ncmds++] = (struct cmdrec){.line = line, .end = -1, .done = -1, .hash = h, .len = e - at,
                                           .search = command_is_search(view + at, e - at),
                                           .text = text_copy(view + at, tl)};
 }
 
-static void command_completed(struct classify_ctx *c, int64_t line)
+static void command_completed(struct classify_ctx *c, const char *view, size_t vlen, int64_t line)
 {
-    if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) command_close(c, &c->cmds[c->ncmds - 1], line);
+    if (c->ncmds > 0 && c->cmds[c->ncmds - 1].end < 0) {
+        struct cmdrec *k = &c->cmds[c->ncmds - 1];
+        if (completed_is_echo(k, view, vlen)) k->done = line;
+        command_close(c, k, line);
+    }
 }
 
 /* ---- matching a line ---------------------------------------------------- */
@@ -761,7 +802,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
                flags, NULL);
     }
     if (retry && !cause_here) retry_above(c, line);
-    if (cmd_end) command_completed(c, line); /* after a failure marker on the same line */
+    if (cmd_end) command_completed(c, view, vlen, line); /* after a failure marker on the same line */
 }
 
 /* ---- scanning blocks ---------------------------------------------------- */
@@ -1461,10 +1502,11 @@ static size_t set_aside_commands(struct classify_ctx *c, struct classify_finding
         ptrdiff_t k = command_at(c, F[i].line);
         if (k < 0) continue;
         const struct cmdrec *r = &c->cmds[k];
-        /* the started line is the command text; and output that the
-         * command's own text also matches is the command echoing its
-         * arguments (echo "ERROR: x", a commit message), not a failure */
-        bool set = r->search || F[i].line == r->line;
+        /* the started line is the command text, and so is a completed line
+         * that only echoes it; and output that the command's own text
+         * also matches is the command echoing its arguments (echo "ERROR:
+         * x", a commit message), not a failure */
+        bool set = r->search || F[i].line == r->line || F[i].line == r->done;
         if (!set && rule[i] >= 0 && r->text) {
             c->all_pats = true;
             set = rule_matches(c, &c->rs->rules[rule[i]], r->text, strlen(r->text));

@@ -9,10 +9,12 @@ words; tests/data/classify-holdout3: the agent runner's own framing,
 checks the agent fixed and re-ran, search output quoting error text),
 each log copied to a file named case.log so the name gives nothing
 away. Prints per-class precision/recall and overall
-accuracy; fails below 90% primary-class accuracy or 85% exact evidence line
-on the shared corpus, below 85%/75% on our own set, below 92%/85% (the
-targets in shared/BENCHMARKS.md) on any held-out set, or if any successful
-log gets a primary. Also checks robustness: random bytes and an 8 MiB line exit 0
+accuracy per set, each set scored on its own (the held-out sets are never
+pooled with the ones the rules were written against). Fails when a set
+loses more than one log from today's figures (PINS: right primary class
+and exact evidence line, counted in logs), or if any successful log gets
+a primary. When the classifier gets better, raise the pins to the new
+figures; a change that costs a set two logs must explain itself here. Also checks robustness: random bytes and an 8 MiB line exit 0
 within 10 s."""
 import collections
 import json
@@ -31,6 +33,34 @@ OWN = os.path.join(SRC, "tests", "data", "classify")
 HOLDOUT = os.path.join(SRC, "tests", "data", "classify-holdout")
 HOLDOUT2 = os.path.join(SRC, "tests", "data", "classify-holdout2")
 HOLDOUT3 = os.path.join(SRC, "tests", "data", "classify-holdout3")
+
+
+# Per set: (logs, right primary class, exact evidence line) measured on
+# 2026-12-07 with main at e6cc920 merged (the classify branch's changes in),
+# less a margin of one log. A set that grows must be re-pinned: the log
+# count is checked too. (Before that merge: 45/45 45, 49/49 49, 86/86 86,
+# 89/89 89, 84/83 83.)
+PINS = {
+    "shared corpus": (45, 45 - 1, 45 - 1),
+    "own set": (49, 49 - 1, 48 - 1),
+    "held-out set": (86, 86 - 1, 85 - 1),
+    "held-out set 2": (89, 89 - 1, 87 - 1),
+    "held-out set 3": (84, 84 - 1, 84 - 1),
+}
+
+
+def pinned(name, d, tmp, failures):
+    """Scores one set against its pin; appends what fell short."""
+    n, ok_class, ok_line, bad = score(name, d, tmp)
+    want_n, min_class, min_line = PINS[name]
+    if n != want_n:
+        failures.append("%s has %d logs, pinned for %d: re-measure and re-pin" % (name, n, want_n))
+    if ok_class < min_class:
+        failures.append("%s: right primary class %d/%d, pinned at >= %d" % (name, ok_class, n, min_class))
+    if ok_line < min_line:
+        failures.append("%s: exact evidence line %d/%d, pinned at >= %d" % (name, ok_line, n, min_line))
+    if bad:
+        failures.append("%d successful logs of %s got a primary" % (bad, name))
 
 
 def classify_many(jobs, tmp):
@@ -116,7 +146,7 @@ def score(name, d, tmp):
     lacc = ok_line / n if n else 0.0
     print("%s: primary accuracy %.1f%% (%d/%d), exact evidence line %.1f%% (%d/%d), primary on success logs: %d"
           % (name, 100 * acc, ok_class, n, 100 * lacc, ok_line, n, bad_success))
-    return acc, lacc, bad_success
+    return n, ok_class, ok_line, bad_success
 
 
 def robustness(tmp):
@@ -189,30 +219,11 @@ def user_rules(tmp):
 def main():
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
-        acc, lacc, bad = score("shared corpus", SHARED, tmp)
-        if acc < 0.90:
-            failures.append("shared corpus primary accuracy %.1f%% < 90%%" % (100 * acc))
-        if lacc < 0.85:
-            failures.append("shared corpus exact evidence line %.1f%% < 85%%" % (100 * lacc))
-        if bad:
-            failures.append("%d successful shared logs got a primary" % bad)
-        if os.path.isdir(OWN):
-            acc, lacc, bad = score("own set", OWN, tmp)
-            if acc < 0.85:
-                failures.append("own set primary accuracy %.1f%% < 85%%" % (100 * acc))
-            if lacc < 0.75:
-                failures.append("own set exact evidence line %.1f%% < 75%%" % (100 * lacc))
-            if bad:
-                failures.append("%d successful own logs got a primary" % bad)
+        pinned("shared corpus", SHARED, tmp, failures)
+        pinned("own set", OWN, tmp, failures)
         for name, d in (("held-out set", HOLDOUT), ("held-out set 2", HOLDOUT2),
                         ("held-out set 3", HOLDOUT3)):
-            acc, lacc, bad = score(name, d, tmp)
-            if acc < 0.92:
-                failures.append("%s primary accuracy %.1f%% < 92%%" % (name, 100 * acc))
-            if lacc < 0.85:
-                failures.append("%s exact evidence line %.1f%% < 85%%" % (name, 100 * lacc))
-            if bad:
-                failures.append("%d successful logs of %s got a primary" % (bad, name))
+            pinned(name, d, tmp, failures)
         robustness(tmp)
         user_rules(tmp)
     if failures:

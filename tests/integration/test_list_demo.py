@@ -57,8 +57,20 @@ def main():
             check(rc == 0 and s.get("failure") is None, "read-only success owes no PR: %r" % s.get("failure"))
             rc, out, err = run(api, "logs", LANE + "g", "-f")
             check(rc == 0 and b"https://github.com/proompteng/lab/pull/3653" in out, "logs -f of an ended container")
+            # --previous: the log of the container's previous instance (the
+            # crash before the restart), exactly, and not the current one
+            podlogs = os.path.join(SRC, "data", "demo", "seed", "logs", "agents",
+                                   "bumba-ingest-retry-r2-job-v2s9m")
+            with open(os.path.join(podlogs, "agent-runner.previous.log"), "rb") as f:
+                previous = f.read()
+            with open(os.path.join(podlogs, "agent-runner.log"), "rb") as f:
+                current = f.read()
             rc, out, err = run(api, "logs", "bumba-ingest-retry-r2", "--previous")
-            check(rc == 0 and len(out) > 0, "logs --previous: %d %s" % (rc, err))
+            check(rc == 0 and out.splitlines() == previous.splitlines(),
+                  "logs --previous prints the previous instance's log: %d %r %s" % (rc, out[:300], err))
+            rc, out, err = run(api, "logs", "bumba-ingest-retry-r2")
+            check(rc == 0 and out.splitlines() == current.splitlines(),
+                  "logs without --previous prints the current instance's log: %d %r %s" % (rc, out[:300], err))
 
         with KubeAPI(os.path.join(SRC, "data", "demo", "hostile")) as api:
             rc, out, err = run(api, "-A", "list")

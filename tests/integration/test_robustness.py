@@ -322,6 +322,22 @@ def modes():
             "name": "agent-runner", "restartCount": -9223372036854775808,
             "state": {"terminated": {"exitCode": 9223372036854775807, "startedAt": "yesterday",
                                      "finishedAt": "-1"}}}])]))
+    # Where the input has a right answer, "sane output" is not enough:
+    # a run whose only fault is one wrong-typed field (status, conditions,
+    # labels) or hostile text is still a run, and `list -o json` lists it
+    # (exit 0) by name.
+    def names(fields, extra=()):
+        return {"%s-%s-%d" % (RUN, f.replace("__", "-"), i) for f in fields for i in range(len(BAD))} | set(extra)
+    m["types-status"]["expect_runs"] = names(["status", "status__phase", "status__startedAt",
+                                              "status__finishedAt", "spec", "spec__parameters",
+                                              "spec__agentRef"])
+    m["types-conditions"]["expect_runs"] = names(["status__conditions"], [RUN + "-c"])
+    m["types-labels"]["expect_runs"] = names(["metadata__labels", "metadata__annotations"], [RUN + "-l"])
+    m["escape-sequences"]["expect_runs"] = {RUN}
+    m["huge-string"]["expect_runs"] = {RUN}
+    m["nul-escaped"]["expect_runs"] = {RUN}
+    # (absurd-values is not one: its list promises a 70,000-byte continue
+    # token, and a list that cannot be finished is an error, exit 1)
     model = {"types-metadata", "types-status", "types-conditions", "types-labels", "types-list",
              "items-object", "huge-string", "nul-escaped", "nul-raw", "escape-sequences", "absurd-values"}
     for name, mode in m.items():
@@ -438,8 +454,33 @@ def api_job(tmp, seed_dir, mode_name, mode, target, cmds):
         rc, out, err, secs = run_cmd(args, env)
         judge("%s/%s" % (mode_name, target), args, rc, out, err, secs, where,
               json_out=how.get("json", False), raw_ok=how.get("raw", False))
+        if args == ["list", "-o", "json"] and target in ("runs", "all"):
+            right_answer(mode_name, mode, rc, out, err)
     api.op({"op": "clear-faults"})
     shutil.rmtree(d, ignore_errors=True)
+
+
+def right_answer(mode_name, mode, rc, out, err):
+    """`list -o json` where the broken list has a right answer: the runs it
+    still holds are listed; a list that failed in transport is an error
+    (exit 1), never an empty or partial list with exit 0."""
+    label = "%s: artriage list -o json" % mode_name
+    if mode["kind"] == "transport":
+        check(rc == 1, "%s: the agentruns list failed (%s), yet exit %s with %r"
+              % (label, mode_name, rc, out[:200]))
+        return
+    want = mode.get("expect_runs")
+    if not want:
+        return
+    if not check(rc == 0, "%s: exit %s; stderr %r" % (label, rc, err[-300:])):
+        return
+    try:
+        got = {r.get("name") for r in json.loads(out)}
+    except (ValueError, AttributeError, TypeError):
+        return  # judge() reported it
+    missing = sorted(want - got)
+    check(not missing, "%s: %d run(s) with one wrong field are not listed: %s"
+          % (label, len(missing), [n[-40:] for n in missing[:5]]))
 
 
 def stream_job(tmp, seed_dir, name, rule, args, body):

@@ -7,7 +7,7 @@ set -euo pipefail
 SRC=${ARTRIAGE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "SKIP: kubectl not found"
-  exit 0
+  exit 77 # reported as skipped (SKIP_RETURN_CODE in CMakeLists.txt)
 fi
 # shellcheck source=../lib/kubeapi.sh
 source "$SRC/tests/lib/kubeapi.sh"

@@ -4,6 +4,12 @@
 #   ui_start W H CMD...     new detached session running CMD (exit status
 #                           is written to $UI_DIR/rc when CMD ends)
 #   ui_screen               the pane's text
+#   ui_screen_attr          the pane's text with its attributes and colours
+#                           as SGR sequences (capture-pane -e)
+#   ui_cursor_line          the screen line (1-based) of the selected row:
+#                           the first below the header that starts in reverse
+#                           video or the cursor colour (bg cyan); empty if none
+#   ui_wait_cursor N [SECS] until the selected row is screen line N, else fail
 #   ui_wait TEXT [SECS]     until the pane shows TEXT (fixed string), else fail
 #   ui_wait_gone TEXT [SECS]
 #   ui_wait_re REGEX [SECS] until a line of the pane matches REGEX (grep -E)
@@ -36,7 +42,8 @@ ui_init() {
   UI_SOCK=$UI_NAME-0
   UI_N=0
   trap ui_cleanup EXIT
-  command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 0; }
+  # 77: ctest reports the test as skipped, not passed (SKIP_RETURN_CODE)
+  command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
 }
 
 ui_cleanup() {
@@ -71,6 +78,11 @@ ui_start() {
 }
 
 ui_screen() { tmux -L "$UI_SOCK" capture-pane -p; }
+ui_screen_attr() { tmux -L "$UI_SOCK" capture-pane -p -e; }
+ui_cursor_line() {
+  ui_screen_attr | grep -nP '^(\e\[[0-9;]*m)*\e\[([0-9;]*;)?(7|46)m' | cut -d: -f1 |
+    awk '$1 > 2 { print; exit }'
+}
 
 # The console's pid: the child of the pane's shell.
 ui_pid() { pgrep -P "$(tmux -L "$UI_SOCK" display -p '#{pane_pid}')" | head -1; }
@@ -95,6 +107,15 @@ ui_wait() {
     sleep 0.05
   done
   fail "screen never showed '$text' within ${secs}s"
+}
+
+ui_wait_cursor() {
+  local n=$1 secs=${2:-20} i
+  for ((i = 0; i < secs * 20; i++)); do
+    [ "$(ui_cursor_line)" = "$n" ] && return 0
+    sleep 0.05
+  done
+  fail "the selected row is line '$(ui_cursor_line)', not $n, after ${secs}s"
 }
 
 ui_wait_gone() {

@@ -3,7 +3,13 @@
 # and 200x60, under every TERM a bastion may have, NO_COLOR and --no-color,
 # compared with tests/ui/golden/ (the clock is pinned with ARTRIAGE_NOW so
 # ages are stable). UPDATE_GOLDEN=1 rewrites the expected screens.
-# Also: an unknown TERM falls back with a note, and the C locale works.
+# Text goldens drop attributes, so the run list and the detail are also
+# compared with their attributes (capture-pane -e): in colour under xterm
+# (phase colours, bold, the cursor bar), and without any colour under
+# NO_COLOR=1 and --no-color (bold/underline/reverse only), which must be
+# the same screen.
+# Also: an unknown TERM falls back with a note, a broken terminfo database
+# falls back to a working colour terminal, and the C locale works.
 # GOLDEN_SIZES selects the sizes (test_golden_wide.sh runs 200x60 so that
 # each test stays well under a minute).
 set -eu
@@ -13,6 +19,24 @@ ui_cluster
 G=torghut-v5-doc12-dspy-adoption-run-20260225g
 
 check() { ui_golden "$1" ui_screen "$label"; }
+
+# attribute goldens: which one a configuration must match, if any
+attr_kind() {
+  case $1 in
+    *NO_COLOR=1* | *--no-color*) echo mono ;;
+    "TERM=xterm-256color" | "TERM=xterm") echo color ;;
+    *) echo "" ;;
+  esac
+}
+check_attr() { # NAME: the screen with attributes, against NAME-KIND.attr
+  [ -n "$kind" ] || return 0
+  ui_golden "$1-$kind.attr" ui_screen_attr "$label, attributes"
+  if [ "$kind" = mono ]; then
+    # no colour at all: no SGR 30-49 or 90-107 (fg/bg, 256 and RGB colours)
+    ! ui_screen_attr | grep -qP '\e\[(\d+;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;\d+)*m' ||
+      fail "$label: colour on a screen that must have none"
+  fi
+}
 
 settle() { # waits for the list to be complete and live
   ui_wait "runs 6/6"
@@ -29,6 +53,12 @@ settle() { # waits for the list to be complete and live
 configs=("TERM=xterm-256color" "TERM=xterm" "TERM=screen" "TERM=screen-256color"
          "TERM=tmux-256color" "TERM=vt100" "TERM=xterm-256color NO_COLOR=1" "TERM=xterm-256color --no-color")
 for cfg in "${configs[@]}"; do
+  kind=$(attr_kind "$cfg")
+  # UPDATE_GOLDEN=1: the text goldens come from the first configuration,
+  # the attribute goldens from the first of each kind
+  if [ "${UPDATE_GOLDEN:-}" = 1 ] && [ "$cfg" != "${configs[0]}" ] && [[ $cfg != *NO_COLOR* ]]; then
+    continue
+  fi
   for size in ${GOLDEN_SIZES:-80x24}; do
     label="$cfg $size"
     read -r -a words <<<"$cfg"
@@ -38,17 +68,18 @@ for cfg in "${configs[@]}"; do
     done
     ui_start "${size%x*}" "${size#*x}" "${envs[@]}" -- --kubeconfig "$KUBEAPI_KUBECONFIG" "${args[@]}"
     settle
-    check "runs-$size"
+    [ "${UPDATE_GOLDEN:-}" = 1 ] && [ "$cfg" != "${configs[0]}" ] || check "runs-$size"
+    check_attr "runs-$size"
     ui_keys g j j Enter
     ui_wait "detail $G"
-    check "detail-$size"
+    [ "${UPDATE_GOLDEN:-}" = 1 ] && [ "$cfg" != "${configs[0]}" ] || check "detail-$size"
+    check_attr "detail-$size"
     ui_keys '?'
     ui_wait "Keys (detail)"
-    check "help-$size"
+    [ "${UPDATE_GOLDEN:-}" = 1 ] && [ "$cfg" != "${configs[0]}" ] || check "help-$size"
     ui_keys q q q
     [ "$(ui_exit_status)" = 0 ] || fail "exit status ($label)"
   done
-  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then break; fi
 done
 
 [ "${GOLDEN_SIZES:-80x24}" = 80x24 ] || { echo PASS; exit 0; }
@@ -67,6 +98,12 @@ printf 'garbage' >"$UI_DIR/terminfo/x/xterm-256color"
 label="broken terminfo"
 ui_start 120 40 TERM=xterm-256color TERMINFO="$UI_DIR/terminfo" -- --kubeconfig "$KUBEAPI_KUBECONFIG"
 ui_wait "$G"
+ui_wait_idle
+# a working xterm-256color: the whole list, the phase colours, the frame
+ui_screen | head -1 | grep -qF "artriage | runs 6/6" || fail "title line ($label)"
+ui_screen_attr | grep -F "${G%g}e" | grep -qF $'\e[31mFailed' || fail "Failed is not red ($label)"
+ui_screen_attr | grep -F "$G" | grep -qF $'\e[32mSucceeded' || fail "Succeeded is not green ($label)"
+ui_screen | tail -1 | grep -qF "kubeapi / agents | live | 6 runs" || fail "status bar ($label)"
 ui_keys q
 [ "$(ui_exit_status)" = 0 ] || fail "exit status ($label)"
 

@@ -17,10 +17,13 @@ before=$(tmux -L "$UI_SOCK" display -p '#{pane_title}')
 [ "$before" = before-artriage ] || fail "could not set the pane title (got '$before')"
 # the agent column shows the escape as text
 ui_screen | grep -F "hostile-run-20260301a" | grep -qF 'agent^[]2' || fail "agent column does not show the escape"
+# the hostile run is the newest: the first row under the header; G goes
+# to the last row, g back to it
+ui_screen | sed -n 3p | grep -qF "hostile-run-20260301a" || fail "the newest (hostile) run is not the first row"
+ui_keys G
+ui_wait_cursor 9
 ui_keys g
-for i in $(seq 10); do
-  ui_screen | grep -F "hostile-run-20260301a" >/dev/null && break
-done
+ui_wait_cursor 3
 # open the hostile run's detail (it is the newest but two: go to it by filter)
 ui_keys / h o s t i l e Enter
 ui_wait "runs 1/"

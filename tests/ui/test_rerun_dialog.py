@@ -100,13 +100,9 @@ def one_line(s, text, help_prefix):
 
 
 def main():
-    if not os.path.exists(os.path.join(SRC, "ui", "console.c")):
-        # The dialog is part of the console; a build without it has neither.
-        print("SKIP: this tree has no console (ui/console/console.c)")
-        return 0
     if not shutil.which("tmux"):
-        print("FAIL: tmux is required (scripts/bootstrap installs it)")
-        return 1
+        print("SKIP: tmux is not installed")
+        return 77
     tmp = tempfile.mkdtemp(prefix="artriage-rerun-ui-")
     data = os.path.join(tmp, "data")
     os.makedirs(os.path.join(data, "objects"))

@@ -25,6 +25,15 @@ scr=$(ui_screen)
 rows=$(echo "$scr" | grep -E '^[!* ] 20[0-9]{2}-' || true)
 [ "$(echo "$rows" | wc -l)" -ge 12 ] || fail "too few timeline rows"
 echo "$rows" | cut -c3-21 | sort -c || fail "events are not in time order"
+# ... and in the timeline's own order, ties within a second included: the
+# same events, in the same order, as `timeline --lane -o json` (whose order
+# test_store_seed_timeline pins to the incident report's)
+want=$("$UI_BIN" --db "$DB" -n agents --offline timeline --lane "$L" -o json |
+  python3 -c 'import json, sys
+for e in json.load(sys.stdin)["events"]:
+    print(e["time"].replace("T", " ").rstrip("Z"), e["kind"])' | head -n "$(echo "$rows" | wc -l)")
+got=$(echo "$rows" | cut -c3- | awk '{ print $1 " " $2 " " $4 }')
+[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") >&2; fail "the view's events are not the timeline's, in its order"; }
 for a in b:runtime.missing-module d:vcs.worktree e:runtime.missing-executable; do
   echo "$rows" | grep -E "^! .* ${a%%:*} +first-cause +${a#*:} " >/dev/null ||
     fail "the first cause of ${a%%:*} (${a#*:}) does not stand out"

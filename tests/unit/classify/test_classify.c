@@ -518,6 +518,61 @@ START_TEST(runner_commands_rerun_and_search)
 }
 END_TEST
 
+START_TEST(runner_command_line_is_not_output)
+{
+    /* the runner echoes each command it starts: error text written in the
+     * command line itself (an echo into notes, a test name, a grep pattern)
+     * is not the run's output, for any command, search or not; a search's
+     * output (git grep too) quotes files. What the command printed is
+     * output. */
+    ck_assert_ptr_nonnull(shipped);
+    static const char echo[] =
+        "[command:started] /bin/bash -lc \"echo 'Segmentation fault (core dumped) seen in CI' >> notes.md\"\n"
+        "[command:completed] /bin/bash -lc \"echo 'Segmentation fault (core dumped) seen in CI' >> notes.md\" (exit 0)\n"
+        "[command:started] /bin/bash -lc \"git grep -n 'Permission denied (publickey)'\"\n"
+        "[command:delta] command output docs/ssh.md:12: git@github.com: Permission denied (publickey).\n"
+        "[command:completed] /bin/bash -lc \"git grep -n 'Permission denied (publickey)'\" (exit 0)\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, echo, sizeof echo - 1);
+    ck_assert_msg(!r->has_primary, "got %s line %lld", r->has_primary ? r->primary.class_id : "",
+                  (long long)r->primary.line);
+    classify_result_free(r);
+    /* a failed run: the cause is what a command printed, after the echoes */
+    static const char failed[] =
+        "[command:started] /bin/bash -lc \"echo 'Segmentation fault (core dumped) seen in CI' >> notes.md\"\n"
+        "[command:completed] /bin/bash -lc \"echo 'Segmentation fault (core dumped) seen in CI' >> notes.md\" (exit 0)\n"
+        "[command:started] /bin/bash -lc \"git grep -n 'Permission denied (publickey)'\"\n"
+        "[command:delta] command output docs/ssh.md:12: git@github.com: Permission denied (publickey).\n"
+        "[command:completed] /bin/bash -lc \"git grep -n 'Permission denied (publickey)'\" (exit 0)\n"
+        "[command:started] /bin/bash -lc \"node dist/main.js\"\n"
+        "[command:delta] command output Error: Cannot find module 'zod'\n"
+        "[command:completed] /bin/bash -lc \"node dist/main.js\" (exit 1)\n"
+        "agent-runner: exiting with code 1\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, failed, sizeof failed - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 7);
+    classify_result_free(r);
+    /* a completed line that goes on past the command carries its result */
+    static const char result[] =
+        "[command:started] git status --porcelain\n"
+        "[command:completed] git status --porcelain failed: ENOENT: no such file or directory, posix_spawn 'git'\n"
+        "[agents][agent-runner] turn failed\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, result, sizeof result - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* the same text printed by a command (not a search) is output */
+    static const char printed[] =
+        "[command:started] /bin/bash -lc \"./run-tests.sh\"\n"
+        "[command:delta] command output Segmentation fault (core dumped)\n"
+        "[command:completed] /bin/bash -lc \"./run-tests.sh\" (exit 139)\n"
+        "agent-runner: exiting with code 1\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, printed, sizeof printed - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.crash");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(near_rules_and_snapshot)
 {
     struct classify_rules *rs = rules_from(small_rules, NULL);
@@ -1186,6 +1241,7 @@ int main(void)
     tcase_add_test(tc, huge_line_bounded);
     tcase_add_test(tc, log_prefix_before_anchored_patterns);
     tcase_add_test(tc, runner_commands_rerun_and_search);
+    tcase_add_test(tc, runner_command_line_is_not_output);
     tcase_add_test(tc, rule_errors_name_file_and_line);
     tcase_add_test(tc, rules_from_dirs_and_versions);
     tcase_add_test(tc, ranking_first_cause_beats_consequences);

@@ -273,6 +273,109 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
 }
 END_TEST
 
+/* ---- sort: every column, against a comparator written here ------------- */
+
+/* Missing text (NULL or "") sorts last; the rest ascending, byte order. */
+static int want_str(const char *a, const char *b)
+{
+    bool ea = !a || !*a, eb = !b || !*b;
+    if (ea || eb) return ea - eb;
+    return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+}
+
+/* Numbers: largest first (longest run, newest PR), missing (none) last. */
+static int want_desc(int64_t a, int64_t b, int64_t none)
+{
+    if (a == none || b == none) return (a == none) - (b == none);
+    return (a < b) - (a > b);
+}
+
+static int want_cmp(enum rs_col col, const struct rs_run *a, const struct rs_run *b)
+{
+    switch (col) {
+    case RS_COL_NAME: return want_str(a->run.name, b->run.name);
+    case RS_COL_PHASE: return want_str(a->run.phase, b->run.phase);
+    case RS_COL_AGENT: return want_str(a->run.agent, b->run.agent);
+    case RS_COL_AGE: return want_desc(a->run.created, b->run.created, TIME_NONE);
+    case RS_COL_DURATION: {
+        int64_t da = a->run.started == TIME_NONE || a->run.finished == TIME_NONE ? -1 : a->run.finished - a->run.started;
+        int64_t db = b->run.started == TIME_NONE || b->run.finished == TIME_NONE ? -1 : b->run.finished - b->run.started;
+        return want_desc(da, db, -1);
+    }
+    case RS_COL_ATTEMPT: return want_str(a->run.attempt, b->run.attempt);
+    case RS_COL_CLASS: return want_str(a->fail.cls, b->fail.cls);
+    case RS_COL_PR: return want_desc(a->pr_number, b->pr_number, -1);
+    case RS_COL_DIGEST: return want_str(a->digest, b->digest);
+    case RS_COL_NS: return want_str(a->run.ns, b->run.ns);
+    case RS_NCOLS: break;
+    }
+    return 0;
+}
+
+START_TEST(sort_by_every_column)
+{
+    /* 60 ended runs whose columns repeat with different periods, so every
+     * column has ties, missing values and an order of its own */
+    static const char *phases[] = {"Failed", "Succeeded", "Cancelled", "Failed", ""};
+    static const char *agents[] = {"codex-agent", "", "anypi", "codex-spark", "bumba"};
+    static const char *attempts[] = {"b", "", "d", "a", "g", "c", "e"};
+    static const char *classes[] = {"vcs.worktree", NULL, "runtime.missing-module", "network", "build.compile", "agent.no-pr"};
+    static const char *nss[] = {"agents", "synthesis", "batch"};
+    struct runset *rs = runset_new();
+    const int64_t t0 = 1772000000000;
+    enum { N = 60 };
+    char uids[N][32];
+    for (int i = 0; i < N; i++) {
+        struct agentrun r = {0};
+        snprintf(uids[i], sizeof uids[i], "uid-%02d", i);
+        r.uid = xstrdup(uids[i]);
+        r.ns = xstrdup(nss[i % 3]);
+        r.name = xasprintf("lane-%02d-run-20260225%s", (i * 7) % 23, attempts[i % 7]);
+        r.phase = *phases[i % 5] ? xstrdup(phases[i % 5]) : NULL;
+        r.agent = *agents[i % 5 == 4 ? 4 : (i / 2) % 5] ? xstrdup(agents[i % 5 == 4 ? 4 : (i / 2) % 5]) : NULL;
+        r.attempt = xstrdup(attempts[i % 7]);
+        r.created = i % 11 == 10 ? TIME_NONE : t0 + (int64_t)((i * 37) % 50) * 60000;
+        r.started = i % 9 == 8 ? TIME_NONE : r.created + 1000;
+        r.finished = r.started == TIME_NONE || i % 13 == 12 ? TIME_NONE : r.started + (int64_t)((i * 17) % 29) * 30000;
+        r.updated = TIME_NONE;
+        runset_apply_run(rs, RS_EV_ADDED, &r, false);
+        if (classes[i % 6]) {
+            struct rs_failure f = {.cls = (char *)classes[i % 6], .line = 3};
+            runset_set_failure(rs, uids[i], &f);
+        }
+        if (i % 4) runset_set_pr(rs, uids[i], 3600 + (i * 13) % 40, "https://github.com/o/r/pull/1", "log");
+        if (i % 5 != 3) {
+            char d[80];
+            snprintf(d, sizeof d, "sha256:%02x%062d", (i * 29) % 17, 0);
+            runset_set_image(rs, uids[i], "img:1", d);
+        }
+    }
+    ck_assert_uint_eq(runset_view_count(rs), N);
+    for (int k = 0; k < RS_NCOLS; k++) {
+        /* from another column first: setting the current one is a no-op */
+        runset_set_sort(rs, (enum rs_col)((k + 1) % RS_NCOLS));
+        runset_set_sort(rs, (enum rs_col)k);
+        ck_assert_int_eq(runset_sort(rs), k);
+        ck_assert_uint_eq(runset_view_count(rs), N);
+        for (size_t i = 0; i + 1 < N; i++) {
+            const struct rs_run *a = runset_view_at(rs, i), *b = runset_view_at(rs, i + 1);
+            int c = want_cmp((enum rs_col)k, a, b);
+            ck_assert_msg(c <= 0, "sort by %s: row %zu (%s) before row %zu (%s)", runset_col_name((enum rs_col)k), i,
+                          a->run.name, i + 1, b->run.name);
+            /* ties: newest first */
+            if (c == 0 && k != RS_COL_AGE)
+                ck_assert_msg(want_desc(a->run.created, b->run.created, TIME_NONE) <= 0,
+                              "sort by %s: a tie is not newest first at row %zu", runset_col_name((enum rs_col)k), i);
+        }
+        /* every column has missing values, and they come last */
+        const struct rs_run *last = runset_view_at(rs, N - 1);
+        ck_assert_msg(want_cmp((enum rs_col)k, runset_view_at(rs, 0), last) < 0,
+                      "sort by %s: the first and the last row compare equal", runset_col_name((enum rs_col)k));
+    }
+    runset_free(rs);
+}
+END_TEST
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -338,6 +441,7 @@ int main(void)
     TCase *tc = tcase_create("runset");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, examples_sorted_newest_first);
+    tcase_add_test(tc, sort_by_every_column);
     tcase_add_test(tc, filter_tokens_and_text);
     tcase_add_test(tc, narrowing_equals_fresh_filter);
     tcase_add_test(tc, cursor_follows_uid_when_rows_move);

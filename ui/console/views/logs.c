@@ -326,7 +326,11 @@ static bool container_running(struct logs *lv, struct lstream *s)
 }
 
 /* Joins the cache's head when the live log starts later (kubelet rotated
- * it away): the first live line is looked up in the cached text. */
+ * it away): the live text must continue the cache from a line start on.
+ * A log repeats lines (the same command, the same output), so the first
+ * live line alone does not say where: each place it occurs in the cache
+ * is tried, and the first where the rest of the cache agrees with the
+ * live lines at hand (timestamps stripped) is the join. None: no join. */
 static void join_cache_head(struct logs *lv, struct lstream *s, const char *data, size_t n)
 {
     s->want_join = false;
@@ -338,16 +342,31 @@ static void join_cache_head(struct logs *lv, struct lstream *s, const char *data
     if (flen < 8) return;   /* too common to locate */
     struct store_log l;
     if (!cache_log(lv, s, &l)) return;
-    const char *hit = memmem(l.data, l.len, first, flen);
-    if (hit && hit > l.data && hit[-1] == '\n') {
-        /* the start of that line in the cache, timestamp included */
-        const char *ls = hit;
-        while (ls > l.data && ls[-1] != '\n') ls--;
-        if (ls > l.data) {
-            char err[ERRLEN];
-            if (logdoc_append(s->doc, l.data, (size_t)(ls - l.data), err, sizeof err) == 0) s->src |= SRC_CACHE;
-        }
+    /* the complete live lines of this chunk, without their timestamps */
+    struct buf live = {0};
+    for (const char *p = data, *end = data + n; p < end;) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e) break;
+        size_t t = logdoc_ts_prefix(p, (size_t)(e - p));
+        buf_append(&live, p + t, (size_t)(e + 1 - (p + t)));
+        p = e + 1;
     }
+    const char *ls = NULL;
+    for (const char *from = l.data; live.len && from < l.data + l.len;) {
+        const char *hit = memmem(from, (size_t)(l.data + l.len - from), live.p, flen + 1);
+        if (!hit) break;
+        size_t rest = (size_t)(l.data + l.len - hit);
+        if ((hit == l.data || hit[-1] == '\n') && memcmp(hit, live.p, rest < live.len ? rest : live.len) == 0) {
+            ls = hit;
+            break;
+        }
+        from = hit + 1;
+    }
+    if (ls && ls > l.data) { /* at the very start: nothing was rotated away */
+        char err[ERRLEN];
+        if (logdoc_append(s->doc, l.data, (size_t)(ls - l.data), err, sizeof err) == 0) s->src |= SRC_CACHE;
+    }
+    buf_free(&live);
     store_log_free(&l);
 }
 
