@@ -125,16 +125,21 @@ int logdoc_search_step(struct logdoc *d, struct logsearch *s, size_t budget, int
 void logsearch_free(struct logsearch *s);
 
 /* Every matching line (with invert: every line that does not match),
- * collected as the index grows. */
+ * collected as the index grows; or (logfilter_init_new) the lines a
+ * passing run's log did not print. */
+struct classify_baseline;
 struct logfilter {
     const struct logre *re;  /* borrowed */
     bool invert;             /* set after init: keep the lines re misses (k9s /!) */
+    const struct classify_baseline *base; /* borrowed; set: the diff filter */
     size_t pos;              /* bytes scanned */
     int64_t *lines;          /* matching lines, ascending */
     size_t n, cap;
     struct buf win;          /* bytes read for matching */
 };
 void logfilter_init(struct logfilter *f, const struct logre *re);
+/* Lines new against base (classify_baseline_has false): the log diff. */
+void logfilter_init_new(struct logfilter *f, const struct classify_baseline *base);
 /* Scans about budget more bytes; true while indexed bytes remain. */
 bool logfilter_step(struct logdoc *d, struct logfilter *f, size_t budget);
 void logfilter_free(struct logfilter *f);

@@ -8,6 +8,7 @@
 
 struct logfind {
     const struct classify_rules *rules;
+    const struct classify_baseline *base; /* borrowed, NULL = none */
     char *chunk;                    /* FEED_CHUNK bytes read for the classifier */
     enum classify_outcome outcome;
     /* full pass */
@@ -39,6 +40,12 @@ struct logfind *logfind_new(const struct classify_rules *rules, enum classify_ou
     f->primary_line = -1;
     f->explain = "";
     return f;
+}
+
+void logfind_set_baseline(struct logfind *f, const struct classify_baseline *b)
+{
+    f->base = b;
+    classify_set_baseline(f->full, b);
 }
 
 void logfind_free(struct logfind *f)
@@ -115,6 +122,7 @@ static bool tail_pass(struct logfind *f, struct logdoc *d)
     if (!q) return false;
     start = (size_t)(q - b) + 1;
     struct classify_ctx *t = classify_new(f->rules, f->outcome);
+    classify_set_baseline(t, f->base);
     classify_feed(t, b + start, size - start);
     f->tres = classify_finish(t);
     classify_free(t);

@@ -46,6 +46,9 @@ struct logmark {
 struct logfind;
 
 struct logfind *logfind_new(const struct classify_rules *rules, enum classify_outcome outcome);
+/* A passing run's log (classify_set_baseline; borrowed, outlives f):
+ * findings on lines it also printed are set aside. Before the first step. */
+void logfind_set_baseline(struct logfind *f, const struct classify_baseline *b);
 void logfind_free(struct logfind *f);
 /* Classifies about budget more bytes; LOGFIND_* bits. */
 unsigned logfind_step(struct logfind *f, struct logdoc *d, size_t budget);

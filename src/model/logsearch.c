@@ -3,6 +3,7 @@
  * mode, so ^ and $ are line anchors) rather than line by line: one call
  * per slice keeps a search through 1 GiB near memory speed. */
 #include "model/logdoc.h"
+#include "classify/classify.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 #include <ctype.h>
@@ -227,6 +228,28 @@ void logfilter_init(struct logfilter *f, const struct logre *re)
     f->re = re;
 }
 
+void logfilter_init_new(struct logfilter *f, const struct classify_baseline *base)
+{
+    memset(f, 0, sizeof *f);
+    f->base = base;
+}
+
+/* The diff filter's slice: each whole line of w[0, n) (n ends at a line
+ * boundary, or at the end of a finished document) that base lacks. */
+static void filter_new_lines(struct logdoc *d, struct logfilter *f, const char *w, size_t n)
+{
+    int64_t line = logdoc_line_at(d, f->pos);
+    for (size_t at = 0; at < n; line++) {
+        const char *q = memchr(w + at, '\n', n - at);
+        size_t len = q ? (size_t)(q - (w + at)) : n - at;
+        if (!classify_baseline_has(f->base, w + at, len)) {
+            f->lines = xgrow(f->lines, &f->cap, f->n + 1, sizeof *f->lines);
+            f->lines[f->n++] = line;
+        }
+        at += len + 1;
+    }
+}
+
 bool logfilter_step(struct logdoc *d, struct logfilter *f, size_t budget)
 {
     size_t limit = logdoc_indexed_bytes(d);
@@ -237,6 +260,10 @@ bool logfilter_step(struct logdoc *d, struct logfilter *f, size_t budget)
     const char *w = window_fwd(d, &f->win, f->pos, limit, budget, tail_ok(d) && !logdoc_growing(d), &end);
     if (end <= f->pos) return false;
     size_t n = end - f->pos, at = 0, so, eo;
+    if (f->base) {
+        filter_new_lines(d, f, w, n);
+        at = n;
+    }
     /* invert: the lines between matches; a slice ends after a '\n', so
      * the next one starts on a line of its own */
     int64_t next = f->invert ? logdoc_line_at(d, f->pos) : 0;

@@ -36,6 +36,7 @@ void run_view_free(struct run_view *v)
     free(v->digest);
     pr_link_free(&v->pr);
     failure_clear(&v->failure);
+    free(v->baseline);
     run_view_init(v);
 }
 
@@ -365,6 +366,8 @@ cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t np
     }
     add_str(o, "runtime", r->runtime);
     cJSON_AddItemToObject(o, "pods", pods_json(v, pods, npods));
+    if (v->baseline) cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "baseline"), "run", v->baseline);
+    else cJSON_AddNullToObject(o, "baseline");
 
     struct chain c;
     struct lane_member *m;
@@ -653,6 +656,8 @@ void run_show_text(struct buf *out, const struct run_view *v, const struct pod *
         kv(out, "Failure", f);
         free(f);
         if (v->failure.text) kv(out, "Evidence", v->failure.text);
+        /* the passing run whose shared lines were set aside */
+        if (v->baseline) kv(out, "Baseline", v->baseline);
     } else {
         kv(out, "Failure", NULL);
     }

@@ -39,6 +39,8 @@ struct run_view {
     bool has_failure;
     struct run_failure failure;
     bool deleted;         /* gone from the server (served from the cache) */
+    char *baseline;       /* owned: the passing run the log verdict set
+                             shared lines aside against (runbaseline.h), NULL = none */
 };
 
 void run_view_init(struct run_view *v);
@@ -88,7 +90,8 @@ struct attempt_set {
 /* docs/cli.md show: the run object plus conditions, systemPromptHash,
  * specHash, vcsPolicy, pods[], attempts[] (oldest first; each with
  * "changed" — what differs from the previous attempt — and, on the first
- * success, "decisive": true), and "decisiveChange" at the top. */
+ * success, "decisive": true), "decisiveChange" at the top, and
+ * "baseline": {"run": NAME} (null without one). */
 cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t npods,
                      const struct attempt_set *lane);
 

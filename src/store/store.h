@@ -227,6 +227,18 @@ struct store_log {
 int store_get_log(struct store *s, int64_t run_id, const char *pod, const char *container,
                   bool previous, struct store_log *out, char *err, size_t errlen);
 void store_log_free(struct store_log *l);
+/* True when the cache holds a log (not a previous one) of the run. */
+bool store_run_has_log(struct store *s, int64_t run_id);
+/* The baseline of a failed run `me` (model/runbaseline.h: same lane,
+ * else same agent and repository) among the cached succeeded runs of
+ * me->context, deleted ones too, whose log the cache holds. `succeeded`
+ * is that list when the caller keeps one (phase Succeeded, deleted
+ * included), NULL to list it here. 1 with *id and, if name is not NULL,
+ * *name (malloc'd); 0 none; -1 error. */
+struct run_baseline_cand;
+int store_pick_baseline(struct store *s, const struct run_baseline_cand *me,
+                        const struct store_run_list *succeeded, int64_t *id, char **name,
+                        char *err, size_t errlen);
 
 /* ---- classification, PR links, reruns, notes --------------------- */
 

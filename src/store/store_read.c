@@ -2,6 +2,7 @@
  * logs, classify, timeline, console), plus classifications, PR links,
  * rerun records, notes and garbage collection. */
 #include "store/store_impl.h"
+#include "model/runbaseline.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
@@ -449,6 +450,60 @@ int store_get_log(struct store *s, int64_t run_id, const char *pod, const char *
         return -1;
     }
     return 1;
+}
+
+bool store_run_has_log(struct store *s, int64_t run_id)
+{
+    sqlite3_stmt *st;
+    if (store_prep(s, "SELECT 1 FROM logs l JOIN pods p ON p.id = l.pod_id"
+                      " WHERE p.run_id = ?1 AND l.previous = 0 LIMIT 1", &st) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, run_id);
+    bool has = sqlite3_step(st) == SQLITE_ROW;
+    store_unprep(s, st);
+    return has;
+}
+
+struct pick_ud {
+    struct store *s;
+    const struct store_run_list *l;
+};
+
+static bool pick_has_log(void *ud, size_t i)
+{
+    struct pick_ud *p = ud;
+    return store_run_has_log(p->s, p->l->items[i].id);
+}
+
+int store_pick_baseline(struct store *s, const struct run_baseline_cand *me,
+                        const struct store_run_list *succeeded, int64_t *id, char **name,
+                        char *err, size_t errlen)
+{
+    struct store_run_list own = {0};
+    if (!succeeded) {
+        struct store_query q;
+        store_query_init(&q);
+        q.context = me->context;
+        q.phase = "Succeeded";
+        q.include_deleted = true;
+        if (store_list_runs(s, &q, &own, err, errlen) < 0) return -1;
+        succeeded = &own;
+    }
+    struct run_baseline_cand *c = xcalloc(succeeded->n ? succeeded->n : 1, sizeof *c);
+    for (size_t i = 0; i < succeeded->n; i++) {
+        const struct store_run *r = &succeeded->items[i];
+        c[i] = (struct run_baseline_cand){r->context, r->ns,    r->name,  r->lane,
+                                          r->agent,   r->repository, r->phase, r->created};
+    }
+    struct pick_ud ud = {s, succeeded};
+    long i = run_baseline_pick(me, c, succeeded->n, pick_has_log, &ud);
+    free(c);
+    if (i >= 0) {
+        *id = succeeded->items[i].id;
+        if (name) *name = xstrdup(succeeded->items[i].name);
+    }
+    store_run_list_free(&own);
+    return i >= 0;
 }
 
 /* ---- classification ------------------------------------------------------- */

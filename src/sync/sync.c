@@ -7,6 +7,7 @@
 #include "feed/feed.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
+#include "model/runbaseline.h"
 #include "model/runsignals.h"
 #include "model/logstamp.h"
 #include "util/buf.h"
@@ -36,6 +37,8 @@ struct log_job {
     bool previous;
     struct kube_request *req;
 };
+
+#define SYNC_BASES 16 /* passing logs' hash sets kept (one per lane in use) */
 
 struct sync {
     struct store *s;
@@ -68,6 +71,16 @@ struct sync {
     bool store_failed;
     bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
+    /* baselines (model/runbaseline.h): the cached succeeded runs of one
+     * classify pass, and the hash sets of the logs already read, by run
+     * id, so a lane's failures read their passing log once */
+    struct store_run_list passed;
+    bool passed_loaded;
+    struct sync_base {
+        int64_t id;
+        struct classify_baseline *b;
+    } bases[SYNC_BASES];
+    size_t nbases, nextbase;
     int64_t last_answer;    /* wall clock: the cluster last sent data or went live */
 };
 
@@ -200,6 +213,8 @@ void sync_free(struct sync *y)
     free(y->fresh);
     dirty_clear(y);
     free(y->dirty);
+    store_run_list_free(&y->passed);
+    for (size_t i = 0; i < y->nbases; i++) classify_baseline_free(y->bases[i].b);
     free(y);
 }
 
@@ -461,6 +476,60 @@ int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rule
     return rc;
 }
 
+/* The hash set of a cached run's log, read once per process (kept by
+ * run id; when full, the oldest entry goes). NULL if unreadable/empty. */
+static const struct classify_baseline *base_log(struct sync *y, int64_t id)
+{
+    for (size_t j = 0; j < y->nbases; j++)
+        if (y->bases[j].id == id) return y->bases[j].b;
+    char err[ERRLEN];
+    struct store_log lg;
+    struct classify_baseline *b = NULL;
+    if (store_get_log(y->s, id, NULL, NULL, false, &lg, err, sizeof err) > 0) {
+        b = classify_baseline_new();
+        classify_baseline_feed(b, lg.data, lg.len);
+        classify_baseline_finish(b);
+        store_log_free(&lg);
+    }
+    size_t slot;
+    if (y->nbases < SYNC_BASES) {
+        slot = y->nbases++;
+    } else {
+        slot = y->nextbase++ % SYNC_BASES;
+        classify_baseline_free(y->bases[slot].b);
+    }
+    y->bases[slot] = (struct sync_base){id, b};
+    return b;
+}
+
+/* After a pass: new runs may succeed before the next one. */
+static void baseline_pass_end(struct sync *y)
+{
+    store_run_list_free(&y->passed);
+    y->passed_loaded = false;
+}
+
+/* The passing log a failed run is compared with (borrowed from y), or NULL. */
+static const struct classify_baseline *baseline_of(struct sync *y, const struct agentrun *a)
+{
+    if (!y->passed_loaded) {
+        char err[ERRLEN];
+        struct store_query q;
+        store_query_init(&q);
+        q.context = y->o.context;
+        q.phase = "Succeeded";
+        q.include_deleted = true;
+        if (store_list_runs(y->s, &q, &y->passed, err, sizeof err) < 0) memset(&y->passed, 0, sizeof y->passed);
+        y->passed_loaded = true;
+    }
+    if (!y->passed.n) return NULL;
+    struct run_baseline_cand me = run_baseline_cand_of(a);
+    char err[ERRLEN];
+    int64_t id;
+    if (store_pick_baseline(y->s, &me, &y->passed, &id, NULL, err, sizeof err) <= 0) return NULL;
+    return base_log(y, id);
+}
+
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
 {
     if (!y->o.rules || !run_terminal(r->phase)) return 0;
@@ -473,6 +542,8 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     if (got == 0) return 0;
     enum classify_outcome oc = run_outcome(&a);
     struct classify_ctx *cx = classify_new(y->o.rules, oc);
+    /* lines the passing run also printed are not the cause */
+    if (oc == CLASSIFY_OUTCOME_FAILED) classify_set_baseline(cx, baseline_of(y, &a));
     struct store_log lg;
     int hl = store_get_log(y->s, r->id, NULL, NULL, false, &lg, err, errlen);
     if (hl < 0) {
@@ -632,6 +703,7 @@ static int classify_pending(struct sync *y, char *err, size_t errlen)
         }
     }
     free(ids);
+    baseline_pass_end(y);
     if (y->store_failed && rc == 0) rc = errf(err, errlen, "%s", y->store_err);
     if (rc < 0) {
         store_rollback(y->s);

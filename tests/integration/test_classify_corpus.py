@@ -63,16 +63,37 @@ def pinned(name, d, tmp, failures):
         failures.append("%d successful logs of %s got a primary" % (bad, name))
 
 
-def classify(path, outcome, tmp):
-    case = os.path.join(tmp, "case.log")
-    shutil.copyfile(path, case)
-    cmd = [BIN, "classify", case, "-o", "json"]
-    if outcome:
-        cmd += ["--outcome", outcome]
-    p = subprocess.run(cmd, capture_output=True, timeout=120)
-    if p.returncode != 0:
-        raise SystemExit("classify %s exited %d: %s" % (path, p.returncode, p.stderr.decode(errors="replace")))
-    return json.loads(p.stdout)
+def classify_many(jobs, tmp):
+    """Classifies [(path, outcome)] with one process per outcome; each log is
+    copied to its own directory as case.log, so its name cannot hint at the
+    answer. Returns the results in the order of jobs."""
+    out = [None] * len(jobs)
+    by_outcome = collections.defaultdict(list)
+    for i, (path, outcome) in enumerate(jobs):
+        by_outcome[outcome].append(i)
+    for outcome, idx in by_outcome.items():
+        cases = {}
+        for i in idx:
+            d = os.path.join(tmp, "d%d" % i)
+            os.makedirs(d, exist_ok=True)
+            case = os.path.join(d, "case.log")
+            shutil.copyfile(jobs[i][0], case)
+            cases[case] = i
+        cmd = [BIN, "classify"] + list(cases) + ["-o", "json"]
+        if outcome:
+            cmd += ["--outcome", outcome]
+        p = subprocess.run(cmd, capture_output=True, timeout=600)
+        if p.returncode != 0:
+            raise SystemExit("classify exited %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
+        for line in p.stdout.splitlines():
+            res = json.loads(line)
+            out[cases[res["file"]]] = res
+        for d in cases:
+            shutil.rmtree(os.path.dirname(d))
+    missing = [jobs[i][0] for i in range(len(jobs)) if out[i] is None]
+    if missing:
+        raise SystemExit("classify gave no result for %s" % missing[:3])
+    return out
 
 
 def read_labels(d):
@@ -93,10 +114,11 @@ def score(name, d, tmp):
     tp = collections.Counter()
     fp = collections.Counter()
     fn = collections.Counter()
-    for row in rows:
+    results = classify_many([(os.path.join(d, row["file"]), None if row["primary"] == "none" else "failed")
+                             for row in rows], tmp)
+    for row, res in zip(rows, results):
         want = row["primary"]
         want_line = int(row["line"] or 0)
-        res = classify(os.path.join(d, row["file"]), None if want == "none" else "failed", tmp)
         prim = res.get("primary")
         got = prim["class"] if prim else "none"
         got_line = (prim.get("line") or 0) if prim else 0

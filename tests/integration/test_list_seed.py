@@ -106,6 +106,7 @@ def main():
             check(att[3].get("decisive") is True and "digest" in att[3]["changed"], "digest change before g")
             check(all("digest" not in a["changed"] for a in att[:3]), "no digest change among b,d,e")
             check("digest" in s["decisiveChange"], "decisiveChange names digest")
+            check(s.get("baseline", 0) is None, "a success has no baseline: %r" % s.get("baseline", 0))
 
             # ---- show e (namespace/name form): same chain, e current
             rc, out, err = run(api, home, "show", "agents/" + sc.LANE + "e", "-o", "json")
@@ -115,6 +116,10 @@ def main():
             check([a.get("current", False) for a in s["attempts"]] == [False, False, True, False], "e is current")
             check(s["attempts"][3]["imageDigest"] == sc.DIGEST_NEW and s["attempts"][2]["imageDigest"] == sc.DIGEST_OLD,
                   "digests per attempt")
+            # the failed attempt is compared with the lane's passing attempt g (after it)
+            check(s.get("baseline") == {"run": sc.LANE + "g"}, "e's baseline is g: %r" % s.get("baseline"))
+            check(s["failure"] and s["failure"]["class"] == "runtime.missing-executable",
+                  "e's cause with the baseline: %r" % s["failure"])
 
             # ---- a succeeded run with no PR
             rc, out, err = run(api, home, "show", "docs-refresh-20260301a", "-o", "json")

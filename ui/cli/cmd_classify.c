@@ -1,7 +1,8 @@
-/* artriage classify [FILE|-] [--run RUN]: the root cause of a log file,
+/* artriage classify [FILE...|-] [--run RUN]: the root cause of log files,
  * stdin, or a run's logs joined with its status and pods (docs/cli.md
  * "Classification"). */
 #include "cli.h"
+#include "runclass.h"
 #include "runsrc.h"
 #include "classify/classify.h"
 #include "model/runsignals.h"
@@ -46,10 +47,12 @@ struct baseline_ref {
     const struct classify_baseline *b;
 };
 
+/* file: the log's name when several are classified (NULL: one). */
 static void print_json(const struct classify_result *r, const struct classify_rules *rs,
-                       const struct baseline_ref *base, bool explain)
+                       const struct baseline_ref *base, bool explain, const char *file)
 {
     cJSON *o = cJSON_CreateObject();
+    if (file) cJSON_AddStringToObject(o, "file", file);
     if (r->has_primary) cJSON_AddItemToObject(o, "primary", finding_json(&r->primary, true));
     else cJSON_AddNullToObject(o, "primary");
     cJSON *sec = cJSON_AddArrayToObject(o, "secondary");
@@ -79,9 +82,15 @@ static void put_san(struct buf *b, const char *s)
     if (s) sanitize_append(b, s, strlen(s), SAN_STRIP_SGR);
 }
 
-static void print_text(const struct classify_result *r, const struct baseline_ref *base, bool explain)
+static void print_text(const struct classify_result *r, const struct baseline_ref *base, bool explain,
+                       const char *file)
 {
     struct buf b = {0};
+    if (file) {
+        buf_puts(&b, "==> ");
+        put_san(&b, file);
+        buf_puts(&b, " <==\n");
+    }
     if (r->has_primary) {
         buf_puts(&b, "primary: ");
         put_san(&b, r->primary.class_id);
@@ -158,11 +167,11 @@ static int feed_chunk(void *ud, const char *data, size_t n)
 }
 
 static int print_result(struct classify_ctx *c, const struct classify_rules *rs, const char *output,
-                        const struct baseline_ref *base, bool explain)
+                        const struct baseline_ref *base, bool explain, const char *file)
 {
     struct classify_result *r = classify_finish(c);
-    if (strcmp(output, "json") == 0) print_json(r, rs, base, explain);
-    else print_text(r, base, explain);
+    if (strcmp(output, "json") == 0) print_json(r, rs, base, explain, file);
+    else print_text(r, base, explain, file);
     /* a rule that gave up on a line is named once (stderr notes) */
     for (const char *p = r->notes; p && *p;) {
         const char *nl = strchr(p, '\n');
@@ -209,6 +218,10 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
     }
     struct classify_ctx *c = classify_new(rs, outcome ? *outcome : run_outcome(&v->run));
     run_signals_add(c, &v->run, set.pods, set.npods);
+    /* a failed run is set against its passing run (runclass_baseline) */
+    struct classify_baseline *bl = runclass_baseline(&set, v);
+    if (bl) classify_set_baseline(c, bl);
+    struct baseline_ref base = {.run = v->baseline, .b = bl};
     char pod[256], cont[256];
     if (runsrc_read_log(&set, v, NULL, NULL, false, false, feed_chunk, c, pod, cont, err, sizeof err) != 0) {
         /* no log left (never started, or the TTL took the pod before any
@@ -217,10 +230,45 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         cli_note("classifying from status only: %s", s);
         free(s);
     }
-    rc = print_result(c, rs, output, NULL, explain);
+    rc = print_result(c, rs, output, bl ? &base : NULL, explain, NULL);
     classify_free(c);
+    classify_baseline_free(bl);
     classify_rules_free(rs);
     runsrc_free(&set);
+    return rc;
+}
+
+/* One log file (or stdin "-"): 0 done; 1 not readable (said on stderr);
+ * 2 the output could not be written (said). */
+static int classify_file(const struct classify_rules *rs, enum classify_outcome outcome,
+                         const struct classify_baseline *bl, const struct baseline_ref *base,
+                         const char *path, char *chunk, const char *output, bool explain, const char *name)
+{
+    int fd = 0;
+    if (strcmp(path, "-") != 0) {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            cli_fail("classify: cannot open %s: %s", path, strerror(errno));
+            return 1;
+        }
+    }
+    struct classify_ctx *c = classify_new(rs, outcome);
+    classify_set_baseline(c, bl);
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, READ_CHUNK);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            cli_fail("classify: reading %s: %s", strcmp(path, "-") ? path : "stdin", strerror(errno));
+            rc = 1;
+            break;
+        }
+        if (n == 0) break;
+        classify_feed(c, chunk, (size_t)n);
+    }
+    if (fd > 0) close(fd);
+    if (rc == 0 && print_result(c, rs, output, base, explain, name) != 0) rc = 2;
+    classify_free(c);
     return rc;
 }
 
@@ -236,32 +284,22 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
     if (!output) output = "text";
     if (strcmp(output, "text") != 0 && strcmp(output, "json") != 0)
         return cli_usage("classify", "-o must be text or json, not '%s'", output);
-    if (argc > 2) return cli_usage("classify", "one log file at most");
     if (run && argc > 1) return cli_usage("classify", "give a log file or --run RUN, not both");
     if (run && base_path) return cli_usage("classify", "--baseline goes with a log file, not --run");
     if (run) return classify_run(cli, run, outcome_s ? &outcome : NULL, output, explain);
-    const char *path = argc > 1 ? argv[1] : "-";
-
-    int fd = 0;
-    if (strcmp(path, "-") != 0) {
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return cli_fail("classify: cannot open %s: %s", path, strerror(errno));
-    }
+    for (int i = 1; i < argc && argc > 2; i++)
+        if (strcmp(argv[i], "-") == 0) return cli_usage("classify", "stdin (-) goes alone, not among files");
 
     char err[ERRLEN];
     struct classify_rules *rs = load_rules(cli, err, sizeof err);
-    if (!rs) {
-        if (fd > 0) close(fd);
-        return cli_fail("classify: %s", err);
-    }
-
-    struct classify_ctx *c = classify_new(rs, outcome);
+    if (!rs) return cli_fail("classify: %s", err);
     char *chunk = malloc(READ_CHUNK);
     if (!chunk) abort();
     int rc = 0;
+    bool unreadable = false;
     struct baseline_ref base = {.file = base_path};
     struct classify_baseline *bl = NULL;
-    if (base_path) { /* read once, before the log: failure lines are checked as they come */
+    if (base_path) { /* read once, before the logs: failure lines are checked as they come */
         int bfd = open(base_path, O_RDONLY | O_CLOEXEC);
         if (bfd < 0) {
             rc = cli_fail("classify: cannot open baseline %s: %s", base_path, strerror(errno));
@@ -276,24 +314,21 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
             }
             close(bfd);
             classify_baseline_finish(bl);
-            classify_set_baseline(c, bl);
             base.b = bl;
         }
     }
-    while (rc == 0) {
-        ssize_t n = read(fd, chunk, READ_CHUNK);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            rc = cli_fail("classify: reading %s: %s", strcmp(path, "-") ? path : "stdin", strerror(errno));
-            break;
-        }
-        if (n == 0) break;
-        classify_feed(c, chunk, (size_t)n);
+    /* Several files: one verdict each, in order, from one process (the
+     * rules compile once); a file that cannot be read is reported and
+     * the rest still classified, the exit status then 1. */
+    int nfiles = argc > 1 ? argc - 1 : 1;
+    for (int i = 0; rc == 0 && i < nfiles; i++) {
+        const char *path = argc > 1 ? argv[1 + i] : "-";
+        int frc = classify_file(rs, outcome, bl, &base, path, chunk, output, explain, nfiles > 1 ? path : NULL);
+        if (frc == 2) rc = 1;          /* output failed: stop */
+        else if (frc == 1) unreadable = true;
     }
+    if (unreadable) rc = 1;
     free(chunk);
-    if (fd > 0) close(fd);
-    if (rc == 0) rc = print_result(c, rs, output, &base, explain);
-    classify_free(c);
     classify_baseline_free(bl);
     classify_rules_free(rs);
     return rc;

@@ -1,10 +1,13 @@
 /* runclass — classify runs from their status and logs (runclass.h). */
 #include "runclass.h"
+#include "runsrc.h"
+#include "model/runbaseline.h"
 #include "model/runsignals.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +82,48 @@ void runclass_from_status(const struct classify_rules *rs, struct run_view *v, c
     apply(res, v, NULL, false);
     classify_result_free(res);
     classify_free(c);
+}
+
+struct base_read {
+    struct run_set *set;
+    struct classify_baseline *b; /* the log of the run last asked about */
+};
+
+static int base_chunk(void *ud, const char *data, size_t n)
+{
+    classify_baseline_feed(ud, data, n);
+    return 0;
+}
+
+/* "Has a log" is answered by reading it: a run whose log cannot be read
+ * (pod gone and nothing cached) gives way to the next one. */
+static bool base_has_log(void *ud, size_t i)
+{
+    struct base_read *r = ud;
+    classify_baseline_free(r->b);
+    r->b = classify_baseline_new();
+    char pod[256], cont[256], err[ERRLEN];
+    if (runsrc_read_log(r->set, &r->set->views[i], NULL, NULL, false, false, base_chunk, r->b, pod, cont, err,
+                        sizeof err) != 0)
+        return false;
+    classify_baseline_finish(r->b);
+    return classify_baseline_lines(r->b) > 0;
+}
+
+struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v)
+{
+    if (!set || !set->n || run_outcome(&v->run) != CLASSIFY_OUTCOME_FAILED) return NULL;
+    struct run_baseline_cand *c = xcalloc(set->n, sizeof *c);
+    for (size_t i = 0; i < set->n; i++) c[i] = run_baseline_cand_of(&set->views[i].run);
+    struct run_baseline_cand me = run_baseline_cand_of(&v->run);
+    struct base_read r = {set, NULL};
+    long i = run_baseline_pick(&me, c, set->n, base_has_log, &r);
+    free(c);
+    if (i < 0) {
+        classify_baseline_free(r.b);
+        return NULL;
+    }
+    free(v->baseline);
+    v->baseline = xstrdup(set->views[i].run.name);
+    return r.b;
 }

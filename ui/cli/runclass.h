@@ -27,6 +27,14 @@ void runclass_from_status(const struct classify_rules *rs, struct run_view *v, c
 /* A context primed with v's signals, for feeding its log. */
 struct classify_ctx *runclass_begin(const struct classify_rules *rs, const struct run_view *v,
                                     const struct pod *pods, size_t npods);
+/* For a failed run, its baseline (model/runbaseline.h) among the set's
+ * runs: the chosen run's agent-runner log (live, else cached) read into
+ * a hash set, and its name stored in v->baseline. NULL when v did not
+ * fail, or no passing run with a readable log exists. Caller frees; set
+ * it on the context from runclass_begin before feeding. */
+struct run_set;
+struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v);
+
 /* Finishes, sets v's failure from the primary finding (log line and
  * `container` when the evidence is a log line), frees the context. */
 void runclass_end(struct classify_ctx *c, struct run_view *v, const char *container);

@@ -602,6 +602,10 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
     char pod[256], cont[256], err[ERRLEN];
     struct pr_scan *sc = pr_scan_new(v->run.repository, "log");
     struct scan_ud ud = {sc, runclass_begin(set->rules, v, set->pods, set->npods), 0};
+    /* lines the passing run also printed are not the cause (show; list's
+     * cold-cache settle stays at one log read per run) */
+    struct classify_baseline *base = ud.cls && github ? runclass_baseline(set, v) : NULL;
+    if (base) classify_set_baseline(ud.cls, base);
     /* The pod and container are known once the read is done: the
      * source is named afterwards. */
     if (runsrc_read_log(set, v, NULL, NULL, false, false, scan_chunk, &ud, pod, cont, err, sizeof err) == 0) {
@@ -619,7 +623,13 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
         }
     }
     pr_scan_free(sc);
-    if (ud.cls) classify_free(ud.cls);
+    if (ud.cls) {
+        classify_free(ud.cls);
+        /* no log read: no verdict was compared with the baseline */
+        free(v->baseline);
+        v->baseline = NULL;
+    }
+    classify_baseline_free(base);
 
     if (!github) return looked;
     struct gh_client *g = gh_client_new(NULL, NULL);

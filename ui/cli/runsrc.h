@@ -71,8 +71,10 @@ int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod
 /* The one place a run's failure and PR are settled for list and show,
  * so that both say the same with or without a warm cache: the run's
  * agent-runner log (live, else cached) is classified with its status
- * signals and scanned for the PR; with `github`, GitHub is asked by head
- * branch (GITHUB_TOKEN) and a PR it names is kept in the cache. A run
+ * signals and scanned for the PR; with `github` (show), GitHub is asked by
+ * head branch (GITHUB_TOKEN) and a PR it names is kept in the cache, and a
+ * failed run's log is set against its passing run (runclass_baseline;
+ * list, without it, reads one log per run). A run
  * whose contract needs a PR and that has none is flagged agent.no-pr once
  * a source was read. Returns true when some source was read. */
 bool runsrc_settle(struct run_set *s, struct run_view *v, bool github);

@@ -90,10 +90,12 @@ const struct cli_command cli_commands[] = {
          END},
      COMP_RUN, NULL,
      "artriage logs torghut-v5-run-20260225d\nartriage logs -f -c agent-runner RUN\n", 0},
-    {"classify", cmd_classify, "[FILE|-]", "root cause of a log file, stdin, or a run's logs",
+    {"classify", cmd_classify, "[FILE...|-]", "root cause of log files, stdin, or a run's logs",
      "Finds the root cause of a failure log: the decisive line, its failure class, the rule that "
      "matched and a hint; other findings are secondary. Reads FILE, stdin (- or no FILE), or with "
-     "--run the run's logs joined with its status and pods. Without --outcome the outcome is "
+     "--run the run's logs joined with its status and pods (a failed run is set against its "
+     "passing run). Several FILEs are classified one by one in one process: with -o json one "
+     "object per line, each with its \"file\"; as text a \"==> FILE <==\" header before each. Without --outcome the outcome is "
      "unknown: the primary cause is null unless the log shows a failure that was not recovered "
      "from. Rules come from the installed data (share/artriage/rules), ARTRIAGE_RULES, and --rules.",
      "text|json",

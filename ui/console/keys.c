@@ -53,6 +53,7 @@ const struct keybind key_table[] = {
     {'n', REQ_SEARCH_NEXT, "n / N", "next / previous search hit, with lines around it", VK_LOGS, 0},
     {'N', REQ_SEARCH_PREV, NULL, NULL, VK_LOGS, 0},
     {'&', REQ_LOG_FILTER, "&", "show only lines matching a regex (!RE: lines not matching; empty: all)", VK_LOGS, 0},
+    {'D', REQ_BASE_DIFF, "D", "log diff: only the lines new against the lane's passing run (again: all lines)", VK_LOGS, 0},
     {'W', REQ_WRAP, "W", "wrap long lines (again: horizontal scroll)", VK_LOGS, 0},
     {'t', REQ_TIMESTAMPS, "t", "show / hide timestamps", VK_LOGS, 0},
     {KEY_LEFT, REQ_LEFT, "Left / Right", "scroll long lines sideways", VK_LOGS, 0},

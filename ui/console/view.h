@@ -44,7 +44,7 @@ enum req {
     /* inside the log and timeline views (logs.c, timeline.c) */
     REQ_FIND_NEXT, REQ_FIND_PREV, REQ_EXPLAIN, REQ_FOLLOW,
     REQ_SEARCH, REQ_SEARCH_BACK, REQ_SEARCH_NEXT, REQ_SEARCH_PREV, REQ_LOG_FILTER,
-    REQ_WRAP, REQ_TIMESTAMPS, REQ_TAB_NEXT, REQ_TAB_PREV, REQ_WRITE, REQ_NOTE, REQ_EXPORT,
+    REQ_WRAP, REQ_TIMESTAMPS, REQ_BASE_DIFF, REQ_TAB_NEXT, REQ_TAB_PREV, REQ_WRITE, REQ_NOTE, REQ_EXPORT,
     /* answers to a question a view asks (the rerun dialog's create) */
     REQ_YES, REQ_NO,
 };

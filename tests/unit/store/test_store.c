@@ -2,6 +2,7 @@
  * and reconstructed), deleted-not-dropped, pods, log caps, gc, notes,
  * reruns, PR links and sharing one file between two handles. */
 #include "store_fixture.h"
+#include "model/runbaseline.h"
 #include <sys/stat.h>
 
 START_TEST(open_creates_private_dir_and_files)
@@ -385,6 +386,59 @@ static char *make_log(size_t lines, size_t *len)
     *len = b.len;
     return buf_detach(&b);
 }
+
+/* A failed attempt's baseline from the cache: the lane's passing attempt
+ * when its log is cached, also once the server deleted it; none without
+ * a cached log. */
+START_TEST(baseline_is_a_cached_passing_attempt)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    cJSON *list = fx_example("agentrunlist.json");
+    const char *sufs[] = {"20260225b", "20260225e", "20260225g"};
+    struct agentrun runs[3];
+    for (int i = 0; i < 3; i++) {
+        fx_example_run(list, sufs[i], "demo", &runs[i]);
+        ck_assert_int_eq(store_put_run(s, &runs[i], 5000, NULL, err, sizeof err), 0);
+    }
+    ck_assert_str_eq(runs[2].phase, "Succeeded");
+    const struct agentrun *e = &runs[1];
+    struct run_baseline_cand me = {e->context, e->ns, e->name, e->lane, e->agent, e->repository, e->phase, e->created};
+    int64_t id = 0;
+    char *name = NULL;
+    /* g's log is not cached yet */
+    ck_assert_int_eq(store_pick_baseline(s, &me, NULL, &id, &name, err, sizeof err), 0);
+    struct pod p;
+    fx_pod(&p, "g-job-x5hzm", "pod-g", runs[2].name, 6000);
+    ck_assert_int_eq(store_put_pod(s, "demo", &p, 6000, err, sizeof err), 0);
+    pod_free(&p);
+    ck_assert_int_eq(store_put_log(s, "demo", "pod-g", "agent-runner", false, "ok\n", 3, 6000, err, sizeof err),
+                     0);
+    ck_assert_int_eq(store_pick_baseline(s, &me, NULL, &id, &name, err, sizeof err), 1);
+    ck_assert_str_eq(name, runs[2].name);
+    free(name);
+    name = NULL;
+    struct store_run sr;
+    ck_assert_int_eq(store_get_run(s, "demo", "agents", runs[2].name, &sr, err, sizeof err), 1);
+    ck_assert_int_eq(id, sr.id);
+    ck_assert(store_run_has_log(s, sr.id));
+    store_run_free(&sr);
+    /* the server deletes g: the cache still has it and its log */
+    ck_assert_int_eq(store_mark_run_deleted(s, "demo", runs[2].uid, 8000, err, sizeof err), 0);
+    ck_assert_int_eq(store_pick_baseline(s, &me, NULL, &id, &name, err, sizeof err), 1);
+    ck_assert_str_eq(name, runs[2].name);
+    free(name);
+    /* another context's runs are not candidates */
+    me.context = "other";
+    ck_assert_int_eq(store_pick_baseline(s, &me, NULL, &id, NULL, err, sizeof err), 0);
+    for (int i = 0; i < 3; i++) agentrun_free(&runs[i]);
+    cJSON_Delete(list);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
 
 START_TEST(logs_round_trip_and_respect_caps)
 {
@@ -776,6 +830,7 @@ int main(void)
     tcase_add_test(tc, observed_changes_are_recorded_once);
     tcase_add_test(tc, first_seen_finished_is_reconstructed);
     tcase_add_test(tc, deleted_runs_are_marked_never_dropped);
+    tcase_add_test(tc, baseline_is_a_cached_passing_attempt);
     tcase_add_test(tc, cached_row_to_agentrun);
     tcase_add_test(tc, rerun_provenance_joins_the_lane);
     tcase_add_test(tc, pods_link_to_runs_either_order);

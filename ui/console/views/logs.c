@@ -3,8 +3,10 @@
  * one at a time, Tab / Shift-Tab to switch. It opens on the primary
  * finding's evidence line with the class, hint and line number in the
  * header, marks every other finding in the gutter, follows running
- * containers, searches (/ b n N), filters (& and &!), and never lets a log byte
- * reach the terminal unsanitised.
+ * containers, searches (/ b n N), filters (& and &!), shows only the lines
+ * new against a passing run of the same lane (D: the log diff, the baseline
+ * of model/runbaseline.h, whose shared lines the classifier also sets
+ * aside), and never lets a log byte reach the terminal unsanitised.
  *
  * Text comes from the cluster (kube logs with timestamps, followed while
  * the container runs, joined across reconnects by model/logdoc.h's
@@ -19,6 +21,7 @@
 #include "kube/client.h"
 #include "model/logdoc.h"
 #include "model/logfind.h"
+#include "model/runbaseline.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/sanitize.h"
@@ -86,6 +89,12 @@ struct logs {
     char *fpattern;
     struct logfilter filter;
     bool filtering;
+    /* the passing run the agent-runner log is compared with: read from
+     * the cache, else live (base_req); complete once base_ready */
+    char *base_name;
+    struct classify_baseline *base;
+    struct kube_request *base_req;
+    bool base_ready, diffing;
     struct vprompt prompt;
     int body_rows, body_cols;
 };
@@ -229,10 +238,22 @@ static void set_error(struct lstream *s, const char *fmt, ...)
     free(raw);
 }
 
+/* The baseline is the passing run's agent-runner log: it says nothing
+ * about other containers. */
+static const struct classify_baseline *base_for(struct logs *lv, const struct lstream *s)
+{
+    return lv->base_ready && s->container && strcmp(s->container, "agent-runner") == 0 && !s->previous
+               ? lv->base
+               : NULL;
+}
+
 static void attach_find(struct logs *lv, struct lstream *s)
 {
     const struct classify_rules *rs = rules_of(lv);
-    if (rs && s->doc && !s->find) s->find = logfind_new(rs, s->outcome);
+    if (rs && s->doc && !s->find) {
+        s->find = logfind_new(rs, s->outcome);
+        logfind_set_baseline(s->find, base_for(lv, s));
+    }
 }
 
 /* The cached copy of this container's log, if the cache has one. */
@@ -446,6 +467,139 @@ static void stream_load(struct logs *lv, struct lstream *s)
         s->st = ST_ERROR;
         set_error(s, "%s", k ? "the log could not be requested and the history cache has no copy"
                              : "offline, and the history cache has no copy of this log");
+    }
+}
+
+/* ---- the baseline ---- */
+
+struct base_pick {
+    struct logs *lv;
+    struct store *st;
+    bool live;
+    const struct rs_run *run; /* the chosen one */
+    const char *pod;          /* its live pod, NULL: from the cache */
+};
+
+static const char *live_runner_pod(const struct rs_run *r)
+{
+    const struct pod *best = NULL;
+    for (size_t i = 0; i < r->npods; i++)
+        for (size_t k = 0; k < r->pods[i].ncontainers; k++)
+            if (r->pods[i].containers[k].name && strcmp(r->pods[i].containers[k].name, "agent-runner") == 0 &&
+                (!best || r->pods[i].created > best->created))
+                best = &r->pods[i];
+    return best ? best->name : NULL;
+}
+
+/* A run's log counts when the cache holds it, else when its pod is live. */
+static bool base_has_log(void *ud, size_t i)
+{
+    struct base_pick *p = ud;
+    const struct rs_run *r = runset_at(p->lv->c->rs, i);
+    p->run = r;
+    p->pod = NULL;
+    if (p->st && r->cache_id && store_run_has_log(p->st, r->cache_id)) return true;
+    if (p->live && !r->deleted) p->pod = live_runner_pod(r);
+    return p->pod != NULL;
+}
+
+static void base_loaded(struct logs *lv)
+{
+    classify_baseline_finish(lv->base);
+    lv->base_ready = true;
+    lv->c->redraw = true;
+    /* findings are redone with the baseline (the classifier reads it before the log) */
+    for (size_t i = 0; i < lv->n; i++)
+        if (lv->s[i].find && base_for(lv, &lv->s[i])) {
+            logfind_free(lv->s[i].find);
+            lv->s[i].find = NULL;
+            attach_find(lv, &lv->s[i]);
+        }
+}
+
+static int base_data(void *ud, const char *data, size_t n)
+{
+    struct logs *lv = ud;
+    classify_baseline_feed(lv->base, data, n);
+    return 0;
+}
+
+static void base_done(void *ud, const struct kube_result *res)
+{
+    struct logs *lv = ud;
+    lv->base_req = NULL;
+    if (!res->ok) {
+        /* without the passing log there is nothing to compare with */
+        classify_baseline_free(lv->base);
+        lv->base = NULL;
+        free(lv->base_name);
+        lv->base_name = NULL;
+        return;
+    }
+    base_loaded(lv);
+}
+
+/* For a failed run: its baseline among the console's runs (the runset
+ * holds the cache's deleted runs too), its log from the cache or asked
+ * for live. */
+static void base_open(struct logs *lv, const struct rs_run *me)
+{
+    struct console *c = lv->c;
+    if (!c->rs || !c->src || !lv->phase || strcmp(lv->phase, "Failed") != 0) return;
+    size_t n = runset_count(c->rs);
+    if (!n) return;
+    struct run_baseline_cand *cand = xcalloc(n, sizeof *cand);
+    for (size_t i = 0; i < n; i++) {
+        const struct agentrun *a = &runset_at(c->rs, i)->run;
+        cand[i] = run_baseline_cand_of(a);
+    }
+    const struct agentrun *a = &me->run;
+    struct run_baseline_cand self = run_baseline_cand_of(a);
+    struct base_pick p = {lv, source_store(c->src), source_kube(c->src) != NULL, NULL, NULL};
+    long i = run_baseline_pick(&self, cand, n, base_has_log, &p);
+    free(cand);
+    if (i < 0) return;
+    lv->base_name = xstrdup(p.run->run.name);
+    lv->base = classify_baseline_new();
+    if (!p.pod) {
+        char err[ERRLEN];
+        struct store_log l;
+        if (store_get_log(p.st, p.run->cache_id, NULL, "agent-runner", false, &l, err, sizeof err) == 1) {
+            classify_baseline_feed(lv->base, l.data, l.len);
+            store_log_free(&l);
+            base_loaded(lv);
+            return;
+        }
+        classify_baseline_free(lv->base);
+        lv->base = NULL;
+        free(lv->base_name);
+        lv->base_name = NULL;
+        return;
+    }
+    struct kube_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.verb = KUBE_LOGS;
+    rq.ns = p.run->run.ns;
+    rq.name = p.pod;
+    rq.container = "agent-runner";
+    rq.on_data = base_data;
+    rq.on_done = base_done;
+    rq.ud = lv;
+    lv->base_req = kube_request_start(source_kube(c->src), &rq);
+    const char *cmd = lv->base_req ? kube_request_kubectl(lv->base_req) : NULL;
+    if (cmd) console_cmdlog(c, cmd);
+}
+
+/* The filter of the current mode, restarted (new stream, new baseline). */
+static void filter_restart(struct logs *lv)
+{
+    bool invert = lv->filter.invert;
+    logfilter_free(&lv->filter);
+    if (lv->diffing) {
+        logfilter_init_new(&lv->filter, lv->base);
+    } else {
+        logfilter_init(&lv->filter, lv->fre);
+        lv->filter.invert = invert;
     }
 }
 
@@ -705,6 +859,11 @@ static void draw_header(struct logs *lv, struct lstream *s, int y, int cols)
     }
     if (s->running) buf_puts(&b, s->follow ? " | following" : " | streaming");
     if (lv->wrap) buf_puts(&b, " | wrap");
+    if (lv->diffing) {
+        char *bn = sanitize_str(lv->base_name, 0);
+        buf_printf(&b, " | new vs %s: %zu lines", bn, lv->filter.n);
+        free(bn);
+    }
     if (!(s->src & SRC_FILE)) buf_printf(&b, " | pod %s", pod);
     free(pod);
     if (s->note) buf_printf(&b, " | %s", s->note);
@@ -749,6 +908,9 @@ static void draw_explain(struct logs *lv, struct lstream *s, int y, int rows, in
         if (p.line >= 0) buf_printf(&b, " at line %lld", (long long)(p.line + 1));
         buf_puts(&b, lv->fail_cls && p.cls == lv->fail_cls ? ", as recorded for the run\n" : "\n");
     }
+    if (base_for(lv, s))
+        buf_printf(&b, "compared with the passing run %s: findings on lines it also printed are set aside\n",
+                   lv->base_name);
     const char *ex = s->find ? logfind_explain(s->find) : "";
     buf_puts(&b, *ex ? ex : "the classifier has not ranked this log yet\n");
     char *clean = sanitize_str(b.p, SAN_KEEP_NEWLINE | SAN_STRIP_SGR);
@@ -898,12 +1060,11 @@ static void switch_stream(struct logs *lv, size_t to)
     if (!lv->n) return;
     lv->cur = to % lv->n;
     lv->explain = false;
-    if (lv->filtering) {
-        bool invert = lv->filter.invert;
-        logfilter_free(&lv->filter);
-        logfilter_init(&lv->filter, lv->fre);
-        lv->filter.invert = invert;
+    if (lv->diffing && !base_for(lv, cur_stream(lv))) {
+        lv->diffing = lv->filtering = false;
+        console_say(lv->c, false, "the baseline is an agent-runner log: all lines");
     }
+    if (lv->filtering) filter_restart(lv);
     lv->searching = false;
     stream_load(lv, cur_stream(lv));
 }
@@ -944,7 +1105,7 @@ static void set_filter(struct logs *lv, const char *text)
     lv->fpattern = NULL;
     struct lstream *s = cur_stream(lv);
     int64_t line = s && s->doc ? row_line(lv, s->cur) : 0;
-    lv->filtering = false;
+    lv->filtering = lv->diffing = false;
     /* k9s's /!: "!RE" keeps the lines RE does not match */
     bool invert = text && text[0] == '!';
     if (text && *text && !(invert && !text[1])) {
@@ -960,6 +1121,35 @@ static void set_filter(struct logs *lv, const char *text)
             /* a first slice now, the rest from work() */
             if (s && s->doc) logfilter_step(s->doc, &lv->filter, SEARCH_SLICE);
         }
+    }
+    if (s && s->doc && line >= 0) place(lv, s, line);
+}
+
+/* D: only the lines the baseline did not print (again: every line). */
+static void toggle_diff(struct logs *lv)
+{
+    struct lstream *s = cur_stream(lv);
+    int64_t line = s && s->doc ? row_line(lv, s->cur) : 0;
+    if (lv->diffing) {
+        lv->diffing = lv->filtering = false;
+        logfilter_free(&lv->filter);
+    } else if (!lv->base_name) {
+        console_say(lv->c, true, "no passing run of this lane (or agent and repository) with a log to compare with");
+        return;
+    } else if (!lv->base_ready) {
+        console_say(lv->c, false, "the passing run's log is still loading");
+        return;
+    } else if (!s || !base_for(lv, s)) {
+        console_say(lv->c, true, "the baseline is an agent-runner log: Tab to it");
+        return;
+    } else {
+        logre_free(lv->fre);
+        free(lv->fpattern);
+        lv->fre = NULL;
+        lv->fpattern = NULL;
+        lv->diffing = lv->filtering = true;
+        filter_restart(lv);
+        if (s->doc) logfilter_step(s->doc, &lv->filter, SEARCH_SLICE);
     }
     if (s && s->doc && line >= 0) place(lv, s, line);
 }
@@ -1074,6 +1264,7 @@ static bool logs_key(struct view *v, struct console *c, enum req req, int ch)
         lv->explain_top = 0;
         return true;
     case REQ_COPY: copy_evidence(lv); return true;
+    case REQ_BASE_DIFF: toggle_diff(lv); return true;
     default: break;
     }
     if (!s || !s->doc) return req != REQ_BACK && req != REQ_QUIT && req != REQ_HELP && req != REQ_COMMAND;
@@ -1220,6 +1411,9 @@ static void logs_destroy(struct view *v)
     logre_free(lv->fre);
     logsearch_free(&lv->search);
     logfilter_free(&lv->filter);
+    if (lv->base_req) kube_request_cancel(lv->base_req);
+    classify_baseline_free(lv->base);
+    free(lv->base_name);
     free(lv->pattern);
     free(lv->fpattern);
     free(lv->uid);
@@ -1306,6 +1500,7 @@ struct view *logs_view_open(struct console *c, struct rs_run *r)
             lv->s[i].follow = true;
             lv->s[i].placed = true;
         }
+    base_open(lv, r);
     stream_load(lv, cur_stream(lv));
     return make_view(lv);
 }
