@@ -330,13 +330,13 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
 #define BLOCK_LINE_MAX 512 /* bytes of a following line the model reads */
 
 /* Appends the lines of buf (whole lines from first_line on) that an open
- * failure mark's block still wants. Only a few lines after each mark, and
+ * error block still wants. Only a few lines after each mark, and
  * only with a model loaded. */
 static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line)
 {
     int window = c->rs->model ? c->rs->model->window : 0;
     if (window <= 1) return;
-    struct failmark *marks[] = {&c->step_fail, &c->dec_fail, &c->step_block, &c->dec_block, &c->first_block};
+    struct failmark *marks[] = {&c->step_block, &c->dec_block, &c->first_block};
     int64_t lo = INT64_MAX, hi = -1;
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
         const struct failmark *m = marks[k];
@@ -401,7 +401,7 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
         c->fail_rule = xstrdup(r->id);
     }
     if (m == MARK_FAILURE && !known && c->step_fail.line < 0)
-        failmark_set(&c->step_fail, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+        failmark_set(&c->step_fail, line, offset, text_copy(text, tlen), false);
     /* the step that ended failing: its first failure line (the two
      * markers may come in either order on one line) */
     bool ended = m == MARK_STEP_FAILED || (m == MARK_FAILURE && c->mark_last[MARK_STEP_FAILED] == line);
@@ -1772,10 +1772,15 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                    res->primary.line ? ", evidence is the first failure line" : "");
         /* the second stage: the block's wording, never over a rule */
         const struct nb_model *mod = c->rs->model;
-        if (mod && fm && fm->block) {
+        /* only a tool's error block has wording to read: a bare failure
+         * line ("exited with code 1") is followed by whatever ran next */
+        bool block = fm == &c->dec_block || fm == &c->first_block;
+        if (mod && block && fm->block) {
             double conf = 0;
             int k = nb_model_predict(mod, fm->block, strlen(fm->block), &conf, &ex);
-            if (conf >= mod->threshold) {
+            if (strcmp(mod->classes[k], "unknown") == 0) {
+                buf_puts(&ex, "the wording model reads the block as one no class fits: stays unknown\n");
+            } else if (conf >= mod->threshold) {
                 free(res->primary.class_id);
                 free(res->primary.hint);
                 res->primary.class_id = xstrdup(mod->classes[k]);

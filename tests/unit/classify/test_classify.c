@@ -1233,6 +1233,13 @@ START_TEST(model_names_an_unknown_block)
     r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, log, sizeof log - 1);
     ck_assert(!r->has_primary);
     classify_result_free(r);
+    /* a bare failure line is no block: what follows it is not read */
+    static const char bare[] = "step one\n"
+                               "exit status 1\n"
+                               "  not enough space left on the device\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    classify_result_free(r);
     /* the words past the model's window are not read */
     static const char far[] = "Error: blob store refused the upload\n"
                               "a\n"
