@@ -53,8 +53,9 @@ int classify_outcome_parse(const char *s, enum classify_outcome *out);
 struct classify_rules;
 
 struct classify_rules_opts {
-    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, next to the executable,
-                                then the compiled-in ARTRIAGE_DATADIR/rules */
+    const char *shipped_dir; /* NULL: $ARTRIAGE_RULES, else ../share/artriage/rules
+                                from the executable's directory, else (only
+                                from the build tree) the source's data/rules */
     const char *user_dir;    /* NULL: $XDG_CONFIG_HOME/artriage/rules.d
                                 (~/.config/...); "" to skip */
     const char *extra_dir;   /* --rules DIR (must exist), or NULL */
@@ -101,6 +102,10 @@ size_t classify_rules_count(const struct classify_rules *rs);
 /* "cls1-<16 hex>": a hash of the engine version and every loaded rule, so
  * cached classifications can be redone when the rules change. Owned by rs. */
 const char *classify_rules_version(const struct classify_rules *rs);
+/* The failure class a Kubernetes / AgentRun status reason names
+ * ("OOMKilled" → "resource.oom"), or NULL: the one reason table, for the
+ * classifier's signals and the list's status column alike. */
+const char *classify_reason_class(const char *reason);
 /* The directory the shipped rules came from (owned by rs). */
 const char *classify_rules_shipped_dir(const struct classify_rules *rs);
 /* "hyperscan" or "pcre2": which scanner the set uses. */
@@ -213,6 +218,9 @@ struct classify_result {
     int64_t lines;   /* lines seen (a last line without newline counts) */
     int64_t bytes;
     char *explain;   /* why the primary won (multi-line text) */
+    char *notes;     /* NULL, or one line per rule whose pattern gave up on a
+                        line (PCRE2 match/depth limit; that line counted as
+                        no match for it): each rule named once */
 };
 
 /* The ranking so far; the stream can continue. Caller frees. */

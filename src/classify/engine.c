@@ -83,6 +83,11 @@ struct classify_ctx {
     const struct classify_rules *rs;
     enum classify_outcome outcome;
     pcre2_match_data *md;
+    /* match and depth limits: a catastrophic (user) pattern gives up on
+     * that line instead of taking seconds per line */
+    pcre2_match_context *mctx;
+    bool *limited;           /* by rule: already reported */
+    struct buf limit_notes;  /* one line per rule that hit a limit */
 #ifdef HAVE_HYPERSCAN
     hs_scratch_t *scratch;
     hs_scratch_t *scratch2; /* for the second half of a large block */
@@ -187,6 +192,11 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     c->outcome = outcome;
     c->md = pcre2_match_data_create(rs->max_ovec ? rs->max_ovec : 1, NULL);
     if (!c->md) abort();
+    c->mctx = pcre2_match_context_create(NULL);
+    if (!c->mctx) abort();
+    pcre2_set_match_limit(c->mctx, CLASSIFY_MATCH_LIMIT);
+    pcre2_set_depth_limit(c->mctx, CLASSIFY_DEPTH_LIMIT);
+    c->limited = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *c->limited);
 #ifdef HAVE_HYPERSCAN
     if (rs->use_hs && hs_clone_scratch(rs->scratch_proto, &c->scratch) != HS_SUCCESS) abort();
     const char *th = getenv("ARTRIAGE_CLASSIFY_THREADS");
@@ -227,6 +237,9 @@ void classify_free(struct classify_ctx *c)
 {
     if (!c) return;
     pcre2_match_data_free(c->md);
+    pcre2_match_context_free(c->mctx);
+    free(c->limited);
+    buf_free(&c->limit_notes);
 #ifdef HAVE_HYPERSCAN
     if (c->scratch) hs_free_scratch(c->scratch);
     if (c->scratch2) hs_free_scratch(c->scratch2);
@@ -554,12 +567,29 @@ static void command_completed(struct classify_ctx *c, int64_t line)
 
 /* ---- matching a line ---------------------------------------------------- */
 
-static bool pat_match(struct classify_ctx *c, const struct cpat *p, const char *s, size_t n)
+/* A match that ended in an error (match or depth limit, JIT stack): the
+ * line counts as no match for that pattern, the scan goes on, and the rule
+ * is named once in the result's notes. */
+static void match_failed(struct classify_ctx *c, int rule, int rc)
+{
+    if (c->limited[rule]) return;
+    c->limited[rule] = true;
+    char e[128];
+    pcre2_get_error_message(rc, (PCRE2_UCHAR *)e, sizeof e);
+    const struct crule *r = &c->rs->rules[rule];
+    buf_printf(&c->limit_notes, "rule %s (%s:%d) gave up on a line (%s); it counts as no match there\n", r->id,
+               r->file ? r->file : "?", r->line, e);
+}
+
+static bool pat_match(struct classify_ctx *c, const struct crule *r, const struct cpat *p, const char *s, size_t n)
 {
     /* pcre2_jit_match skips pcre2_match's checks: lines are bytes, not
      * UTF-8, and the pattern was compiled for them */
-    if (p->jit) return pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
-    return pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
+    int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx)
+                    : pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx);
+    if (rc >= 0) return true;
+    if (rc != PCRE2_ERROR_NOMATCH) match_failed(c, (int)(r - c->rs->rules), rc);
+    return false;
 }
 
 /* Only a pattern the scanner found a hit for can match the line (its
@@ -574,18 +604,18 @@ static bool rule_matches(struct classify_ctx *c, const struct crule *r, const ch
 {
     bool hit = false;
     for (size_t k = 0; k < r->npats && !hit; k++)
-        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, &r->pats[k], s, n))
+        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n))
             hit = true;
     if (!hit) return false;
     for (size_t k = 0; k < r->npats; k++)
-        if (r->pats[k].role == PAT_UNLESS && pat_match(c, &r->pats[k], s, n)) return false;
+        if (r->pats[k].role == PAT_UNLESS && pat_match(c, r, &r->pats[k], s, n)) return false;
     return true;
 }
 
 static bool near_matches(struct classify_ctx *c, const struct crule *r, const char *s, size_t n)
 {
     for (size_t k = 0; k < r->npats; k++)
-        if (r->pats[k].role == PAT_NEAR && pat_hit(c, &r->pats[k]) && pat_match(c, &r->pats[k], s, n))
+        if (r->pats[k].role == PAT_NEAR && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n))
             return true;
     return false;
 }
@@ -879,9 +909,28 @@ static void scan_pcre(struct classify_ctx *c, const char *s, size_t n)
     }
     if (!rs->combined) return;
     size_t pos = 0;
+    bool per_line = false; /* after a limit: one line per match call, each with its own budget */
     while (pos < n) {
-        int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, n, pos, 0, c->md, NULL);
-        if (rc < 0) break;
+        const char *eol = per_line ? memchr(s + pos, '\n', n - pos) : NULL;
+        size_t lim = eol ? (size_t)(eol - s) + 1 : n;
+        int rc = pcre2_match(c->rs->combined, (PCRE2_SPTR)s, lim, pos, 0, c->md, c->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH && lim < n) {
+            pos = lim;
+            continue;
+        }
+        if (rc == PCRE2_ERROR_NOMATCH) break;
+        if (rc < 0) {
+            /* a limit, over the block or one line: that line counts as no
+             * match, the rest of the block is still scanned */
+            if (per_line) {
+                /* every rule is tried on that line on its own, so the one
+                 * that gave up is named and the others still match */
+                push_hit(c, pos + 1, -1);
+                pos = lim;
+            }
+            per_line = true;
+            continue;
+        }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
         size_t end = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         if (end > n) end = n;
@@ -1219,6 +1268,7 @@ static const struct reason_map reasons[] = {
     {"MissingVcsAuth", "vcs.auth", 90, "The VersionControlProvider has no usable credentials: check its auth secret."},
     {"VcsAuthUnavailable", "vcs.auth", 90, "The VersionControlProvider's credentials are unavailable: check its auth secret."},
     {"UnsupportedVcsAuth", "vcs.auth", 85, "The VersionControlProvider's auth method is not supported."},
+    {"Evicted", "resource.disk", 80, "The kubelet evicted the pod under node pressure (most often ephemeral storage): check the pod's disk use and the node's pressure conditions."},
 };
 
 /* Reasons that only say "it failed". */
@@ -1235,6 +1285,12 @@ static const struct reason_map *lookup_reason(const char *reason)
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         if (strcmp(reasons[i].reason, reason) == 0) return &reasons[i];
     return NULL;
+}
+
+const char *classify_reason_class(const char *reason)
+{
+    const struct reason_map *m = lookup_reason(reason);
+    return m ? m->class_id : NULL;
 }
 
 static bool is_bare_failure(const char *reason)
@@ -1835,6 +1891,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     if (c->sig_failure) buf_puts(&ex, "status signals report a failure\n");
     if (c->sig_success) buf_puts(&ex, "status signals report success\n");
     res->explain = buf_detach(&ex);
+    res->notes = c->limit_notes.len ? xstrndup(c->limit_notes.p, c->limit_notes.len) : NULL;
     free(idx);
     free(cls);
     free(why);
@@ -1870,5 +1927,6 @@ void classify_result_free(struct classify_result *r)
     for (size_t i = 0; i < r->nfindings; i++) finding_free(&r->findings[i]);
     free(r->findings);
     free(r->explain);
+    free(r->notes);
     free(r);
 }

@@ -39,6 +39,12 @@ enum rule_marker {
 
 enum pat_role { PAT_MATCH, PAT_NEAR, PAT_UNLESS };
 
+/* PCRE2 limits per match call (a line, or a block for the combined
+ * pattern): ordinary rules need a few thousand steps; a catastrophic
+ * pattern stops here and that line counts as no match. */
+#define CLASSIFY_MATCH_LIMIT 200000u
+#define CLASSIFY_DEPTH_LIMIT 10000u
+
 struct cpat {
     char *src;
     int role;

@@ -413,8 +413,21 @@ int classify_rules_add_text(struct classify_rules *rs, const char *name, const c
 int classify_rules_add_file(struct classify_rules *rs, const char *path, struct buf *warnings,
                             char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    /* Regular files only: a FIFO or a device named *.rules would block the
+     * load (or never end). O_NONBLOCK so that opening a FIFO cannot hang,
+     * then fstat on what was opened (no race with a rename). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return errf(err, errlen, "rule file %s: not a regular file; skipped", path);
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return errf(err, errlen, "rule file %s: %s", path, strerror(errno));
+    }
     struct buf b = {0};
     char tmp[65536];
     size_t n;
@@ -960,29 +973,29 @@ static bool is_dir(const char *p)
     return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The shipped rules: $ARTRIAGE_RULES, else found relative to the running
+ * binary (<prefix>/bin/artriage -> <prefix>/share/artriage/rules), so that
+ * an installed prefix still works after it is moved; the source tree's
+ * data/rules only for a binary that runs from the build tree it was built
+ * in (an installed copy never reads the source tree). */
 static char *find_shipped_dir(void)
 {
     const char *env = getenv("ARTRIAGE_RULES");
     if (env && *env && is_dir(env)) return xstrdup(env);
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            /* installed: <prefix>/bin/artriage -> <prefix>/share/artriage/rules;
-             * relocated tree: rules/ or data/rules beside the binary. */
-            const char *rel[] = {"../share/artriage/rules", "rules", "data/rules", "../data/rules"};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                char *cand = xasprintf("%s/%s", exe, rel[i]);
-                if (is_dir(cand)) return cand;
-                free(cand);
-            }
-        }
-    }
-#ifdef ARTRIAGE_DATADIR
-    if (is_dir(ARTRIAGE_DATADIR "/rules")) return xstrdup(ARTRIAGE_DATADIR "/rules");
+    if (n <= 0) return NULL;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = 0;
+    char *cand = xasprintf("%s/../share/artriage/rules", exe);
+    if (is_dir(cand)) return cand;
+    free(cand);
+#if defined(ARTRIAGE_DATADIR) && defined(ARTRIAGE_BUILDDIR)
+    char build[PATH_MAX];
+    if (realpath(ARTRIAGE_BUILDDIR, build) && strcmp(exe, build) == 0 && is_dir(ARTRIAGE_DATADIR "/rules"))
+        return xstrdup(ARTRIAGE_DATADIR "/rules");
 #endif
     return NULL;
 }
@@ -994,7 +1007,7 @@ struct classify_rules *classify_rules_load(const struct classify_rules_opts *opt
     if (!opts) opts = &none;
     char *shipped = opts->shipped_dir ? xstrdup(opts->shipped_dir) : find_shipped_dir();
     if (!shipped) {
-        errf(err, errlen, "classifier rules not found (set ARTRIAGE_RULES to the data/rules directory)");
+        errf(err, errlen, "classifier rules not found: no share/artriage/rules beside the binary's directory (set ARTRIAGE_RULES to the rules directory)");
         return NULL;
     }
     struct classify_rules *rs = classify_rules_new();

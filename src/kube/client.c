@@ -2,6 +2,7 @@
  * callbacks only record bytes; everything the caller sees is delivered from
  * kube_client_perform, so callers may start/cancel requests anywhere. */
 #include "kube/client.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/jsonutil.h"
 #include "util/sanitize.h"
@@ -53,23 +54,40 @@ struct kube_request {
     bool not_json; /* a JSON answer that did not open with '{' */
     unsigned char first; /* its first byte, for the error */
     int retries;              /* 429/503 retries so far (reads only) */
+    int64_t budget_ms;        /* the overall timeout of the current transfer */
     struct kube_timer *retry_timer;
     char early_error[ERRLEN];
 };
 
-struct kube_client {
+/* One curl multi handle, its requests and timers, for any number of
+ * clients (one per context). */
+struct kube_loop {
     CURLM *multi;
+    struct kube_request *reqs;
+    struct kube_timer *timers;
+    int clients;
+};
+
+struct kube_client {
+    struct kube_loop *loop;
+    bool own_loop;
     struct kube_config *cfg;
     struct kube_cred cred;     /* exec plugin credential, cached until expiry */
     int64_t exec_failed_ms;    /* monotonic time of the last failed plugin run, 0 = none */
     char exec_err[ERRLEN];     /* its error, repeated to requests within KUBE_EXEC_RETRY_MS */
     char *token;               /* bearer token in use (cfg->token, tokenFile or exec) */
     bool interactive;
+    /* server is http://: no user credential is sent (token, tokenFile,
+     * basic auth) and no exec plugin is run, as client-go does
+     * (kubernetes/kubectl#744); client certificates are TLS-only anyway */
+    bool plain_http;
+    bool loopback;             /* the server is localhost/127.0.0.0/8/::1: never through a proxy */
+    char *notice_http;         /* the sentence saying so, NULL if nothing is withheld */
+    char *notice_insecure;     /* insecure-skip-tls-verify, NULL if not set */
     char *base;                /* URL prefix (host replaced by tls-server-name) */
     struct curl_slist *connect_to;
     char *display;             /* server as the user wrote it, for messages */
-    struct kube_request *reqs;
-    struct kube_timer *timers;
+    int64_t deadline_ms;       /* time_mono_ms by which every ordinary request ends, 0 = none */
     void (*log_fn)(void *ud, const char *kubectl);
     void *log_ud;
 };
@@ -336,55 +354,140 @@ static int setup_base(struct kube_client *c, char *err, size_t errlen)
     return rc;
 }
 
-int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
+/* localhost, 127.0.0.0/8 or ::1, as Go's proxy rules see loopback. */
+static bool server_is_loopback(const char *server)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool yes = false;
+    if (curl_url_set(u, CURLUPART_URL, server, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+        size_t n = strlen(host);
+        if (n && host[n - 1] == '.') host[--n] = 0;
+        yes = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+              (strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n);
+        if (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0) yes = true;
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return yes;
+}
+
+/* Does the user carry a credential that a request header would carry? */
+static bool has_user_credentials(const struct kube_config *cfg)
+{
+    return cfg->token || cfg->token_file || cfg->exec || cfg->username || cfg->password;
+}
+
+static void request_destroy(struct kube_request *r);
+
+struct kube_loop *kube_loop_new(void)
 {
     static bool global_done;
     if (!global_done) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         global_done = true;
     }
+    struct kube_loop *l = xcalloc(1, sizeof *l);
+    l->multi = curl_multi_init();
+    if (!l->multi) abort();
+    curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+    return l;
+}
+
+void kube_loop_free(struct kube_loop *l)
+{
+    if (!l) return;
+    /* clients still on it keep a dangling pointer: free them first */
+    while (l->reqs) request_destroy(l->reqs);
+    while (l->timers) {
+        struct kube_timer *t = l->timers;
+        l->timers = t->next;
+        free(t);
+    }
+    curl_multi_cleanup(l->multi);
+    free(l);
+}
+
+int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen)
+{
+    if (!cfg || !cfg->server) return errf(err, errlen, "no API server configured");
+    struct kube_loop *l = kube_loop_new();
+    if (kube_client_new_on(l, cfg, out, err, errlen) < 0) {
+        kube_loop_free(l);
+        return -1;
+    }
+    (*out)->own_loop = true;
+    return 0;
+}
+
+int kube_client_new_on(struct kube_loop *loop, const struct kube_config *cfg, struct kube_client **out, char *err,
+                       size_t errlen)
+{
     if (!cfg || !cfg->server) return errf(err, errlen, "no API server configured");
     struct kube_client *c = xcalloc(1, sizeof *c);
+    c->loop = loop;
+    loop->clients++;
     c->cfg = kube_config_dup(cfg);
     c->cred.expires_ms = TIME_NONE;
     c->interactive = isatty(0);
-    c->token = xstrdup(cfg->token);
+    c->plain_http = strncasecmp(cfg->server, "http://", 7) == 0;
+    c->loopback = server_is_loopback(cfg->server);
+    if (c->plain_http && has_user_credentials(cfg))
+        c->notice_http = xasprintf("context '%s': credentials of user '%s' are not sent over plain HTTP (%s); "
+                                   "requests go without them, as kubectl's do",
+                                   cfg->context, cfg->user_name ? cfg->user_name : "", cfg->server);
+    if (cfg->insecure)
+        c->notice_insecure = xasprintf("context '%s': the certificate of %s is not verified "
+                                       "(insecure-skip-tls-verify)", cfg->context, cfg->server);
+    c->token = c->plain_http ? NULL : xstrdup(cfg->token);
     if (setup_base(c, err, errlen) < 0) {
         kube_client_free(c);
         return -1;
     }
-    c->multi = curl_multi_init();
-    if (!c->multi) abort();
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
     *out = c;
     return 0;
 }
 
-static void request_destroy(struct kube_request *r);
-
 void kube_client_free(struct kube_client *c)
 {
     if (!c) return;
-    while (c->reqs) request_destroy(c->reqs);
-    while (c->timers) {
-        struct kube_timer *t = c->timers;
-        c->timers = t->next;
-        free(t);
+    struct kube_loop *l = c->loop;
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
+        next = r->next;
+        if (r->c == c) request_destroy(r);
     }
-    if (c->multi) curl_multi_cleanup(c->multi);
+    for (struct kube_timer **pp = &l->timers; *pp;) {
+        struct kube_timer *t = *pp;
+        if (t->c == c && !t->firing) {
+            *pp = t->next;
+            free(t);
+        } else {
+            pp = &t->next;
+        }
+    }
+    l->clients--;
+    if (c->own_loop) kube_loop_free(l);
     kube_cred_clear(&c->cred);
     if (c->token) explicit_bzero(c->token, strlen(c->token));
     free(c->token);
     free(c->base);
     free(c->display);
+    free(c->notice_http);
+    free(c->notice_insecure);
     curl_slist_free_all(c->connect_to);
     kube_config_free(c->cfg);
     free(c);
 }
 
 const struct kube_config *kube_client_config(const struct kube_client *c) { return c->cfg; }
+const char *kube_client_notice_plain_http(const struct kube_client *c) { return c->notice_http; }
+const char *kube_client_notice_insecure(const struct kube_client *c) { return c->notice_insecure; }
 void kube_client_set_interactive(struct kube_client *c, bool yes) { c->interactive = yes; }
-void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->multi); }
+void kube_client_set_deadline(struct kube_client *c, int64_t mono_ms) { c->deadline_ms = mono_ms; }
+void kube_client_wakeup(struct kube_client *c) { curl_multi_wakeup(c->loop->multi); }
+struct kube_loop *kube_client_loop(const struct kube_client *c) { return c->loop; }
+void kube_loop_wakeup(struct kube_loop *l) { curl_multi_wakeup(l->multi); }
 
 void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, const char *kubectl), void *ud)
 {
@@ -396,6 +499,7 @@ void kube_client_set_request_log(struct kube_client *c, void (*fn)(void *ud, con
 static int refresh_credentials(struct kube_client *c, bool force, char *err, size_t errlen)
 {
     const struct kube_config *cfg = c->cfg;
+    if (c->plain_http) return force ? -1 : 0; /* nothing is sent: nothing to run or read */
     if (cfg->exec) {
         if (!force && kube_cred_valid(&c->cred, time_now_ms())) return 0;
         /* Requests started together (runs and pods) must not each wait for
@@ -413,16 +517,14 @@ static int refresh_credentials(struct kube_client *c, bool force, char *err, siz
         return 0;
     }
     if (force && cfg->token_file) {
-        FILE *f = fopen(cfg->token_file, "r");
-        if (!f) return errf(err, errlen, "cannot re-read tokenFile %s of user '%s'", cfg->token_file, cfg->user_name);
-        char tok[16384];
-        size_t n = fread(tok, 1, sizeof tok - 1, f);
-        fclose(f);
-        tok[n] = 0;
-        while (n && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' ')) tok[--n] = 0;
+        char *tok = NULL;
+        int rc = kube_read_token_file(cfg->token_file, &tok, err, errlen);
+        if (rc == 1) errf(err, errlen, "cannot re-read tokenFile %s of user '%s': it does not exist", cfg->token_file,
+                          cfg->user_name);
+        if (rc != 0) return -1;
+        if (c->token) explicit_bzero(c->token, strlen(c->token));
         free(c->token);
-        c->token = xstrdup(tok);
-        explicit_bzero(tok, sizeof tok);
+        c->token = tok;
         return 0;
     }
     return force ? -1 : 0;
@@ -437,8 +539,8 @@ struct kube_timer *kube_timer_start(struct kube_client *c, int64_t delay_ms, voi
     t->due = time_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
     t->fn = fn;
     t->ud = ud;
-    t->next = c->timers;
-    c->timers = t;
+    t->next = c->loop->timers;
+    c->loop->timers = t;
     return t;
 }
 
@@ -446,7 +548,7 @@ void kube_timer_cancel(struct kube_timer *t)
 {
     if (!t || t->firing) return;
     struct kube_client *c = t->c;
-    for (struct kube_timer **pp = &c->timers; *pp; pp = &(*pp)->next) {
+    for (struct kube_timer **pp = &c->loop->timers; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
             free(t);
@@ -455,12 +557,12 @@ void kube_timer_cancel(struct kube_timer *t)
     }
 }
 
-static void fire_timers(struct kube_client *c)
+static void fire_timers(struct kube_loop *l)
 {
     int64_t now = time_mono_ms();
     for (;;) {
         struct kube_timer **pp, *t = NULL;
-        for (pp = &c->timers; *pp; pp = &(*pp)->next)
+        for (pp = &l->timers; *pp; pp = &(*pp)->next)
             if ((*pp)->due <= now) {
                 t = *pp;
                 *pp = t->next;
@@ -582,6 +684,22 @@ static void build_headers(struct kube_request *r)
     }
 }
 
+/* An ordinary request (not a watch or follow) ends within the budget, and
+ * by the client's deadline when one is set: a server that dribbles a byte a
+ * second passes the low-speed check but must not hold the CLI. Set again
+ * before every (re)start of the transfer. */
+static void apply_budget(struct kube_request *r)
+{
+    if (r->long_running) return;
+    int64_t ms = KUBE_REQUEST_BUDGET_S * 1000;
+    if (r->c->deadline_ms) {
+        int64_t left = r->c->deadline_ms - time_mono_ms();
+        if (left < ms) ms = left < 1 ? 1 : left;
+    }
+    r->budget_ms = ms;
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)ms);
+}
+
 static void setup_easy(struct kube_request *r)
 {
     struct kube_client *c = r->c;
@@ -613,18 +731,35 @@ static void setup_easy(struct kube_request *r)
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)KUBE_STALL_S);
     }
+    apply_budget(r);
     if (c->connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
-    if (cfg->proxy_url) curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy_url);
+    /* Proxies as kubectl: the kubeconfig's proxy-url is used for every
+     * request, whatever NO_PROXY says; without it libcurl follows the
+     * environment (http_proxy, HTTPS_PROXY, NO_PROXY), except that a
+     * loopback server is never reached through a proxy. */
+    if (cfg->proxy_url) {
+        curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy_url);
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    } else if (c->loopback) {
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+    }
     if (cfg->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else if (cfg->ca_data) {
-        struct curl_blob blob = {cfg->ca_data, cfg->ca_len, CURL_BLOB_COPY};
-        curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
-    } else if (cfg->ca_file) {
-        curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
+    } else if (cfg->ca_data || cfg->ca_file) {
+        /* A pinned CA is the only one trusted, as in kubectl: libcurl's
+         * built-in bundle and CA directory (/etc/ssl/certs) are cleared, or
+         * any system CA could vouch for this cluster. */
+        curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+        curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+        if (cfg->ca_data) {
+            struct curl_blob blob = {cfg->ca_data, cfg->ca_len, CURL_BLOB_COPY};
+            curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+        } else {
+            curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
+        }
     }
-    if (cfg->username || cfg->password) {
+    if ((cfg->username || cfg->password) && !c->plain_http) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(e, CURLOPT_USERNAME, cfg->username ? cfg->username : "");
         curl_easy_setopt(e, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
@@ -641,20 +776,20 @@ static void setup_easy(struct kube_request *r)
 
 static void link_request(struct kube_client *c, struct kube_request *r)
 {
-    r->next = c->reqs;
-    if (c->reqs) c->reqs->prev = r;
-    c->reqs = r;
+    r->next = c->loop->reqs;
+    if (c->loop->reqs) c->loop->reqs->prev = r;
+    c->loop->reqs = r;
 }
 
 static void request_destroy(struct kube_request *r)
 {
     struct kube_client *c = r->c;
     if (r->retry_timer) kube_timer_cancel(r->retry_timer);
-    if (r->in_multi) curl_multi_remove_handle(c->multi, r->easy);
+    if (r->in_multi) curl_multi_remove_handle(c->loop->multi, r->easy);
     if (r->easy) curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->hdrs);
     if (r->prev) r->prev->next = r->next;
-    else c->reqs = r->next;
+    else c->loop->reqs = r->next;
     if (r->next) r->next->prev = r->prev;
     free(r->ns);
     free(r->name);
@@ -698,6 +833,14 @@ struct kube_request *kube_request_start(struct kube_client *c, const struct kube
     r->easy = curl_easy_init();
     if (!r->easy) abort();
     char err[ERRLEN];
+    /* a name that is not one would change the request's path ("..") */
+    if ((r->ns && !kube_is_dns1123_label(r->ns)) || (q->name && !kube_is_dns1123_subdomain(q->name))) {
+        r->early = true;
+        snprintf(r->early_error, sizeof r->early_error, "%s '%s' is not a valid Kubernetes name; not requested",
+                 r->ns && !kube_is_dns1123_label(r->ns) ? "namespace" : "name",
+                 r->ns && !kube_is_dns1123_label(r->ns) ? r->ns : q->name);
+        return r;
+    }
     if (refresh_credentials(c, false, err, sizeof err) < 0) {
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "%s", err);
@@ -705,7 +848,7 @@ struct kube_request *kube_request_start(struct kube_client *c, const struct kube
     }
     setup_easy(r);
     if (c->log_fn) c->log_fn(c->log_ud, r->kubectl);
-    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+    if (curl_multi_add_handle(c->loop->multi, r->easy) != CURLM_OK) {
         r->early = true;
         snprintf(r->early_error, sizeof r->early_error, "cannot start a request to %s", c->display);
         return r;
@@ -760,8 +903,8 @@ static void what_of(struct kube_request *r, struct kube_what *w)
         .path = r->path,
         .user = cfg->user_name,
         .context = cfg->context,
-        .no_credentials = !cfg->token && !cfg->token_file && !cfg->cert_file && !cfg->cert_data && !cfg->exec &&
-                          !cfg->username,
+        .no_credentials = !has_user_credentials(cfg) && !cfg->cert_file && !cfg->cert_data,
+        .credentials_withheld = r->c->notice_http != NULL,
     };
 }
 
@@ -775,8 +918,9 @@ static void retry_now(void *ud)
     free(r->retry_after);
     r->retry_after = NULL;
     r->curl_err[0] = 0;
+    apply_budget(r);
     if (r->c->log_fn) r->c->log_fn(r->c->log_ud, r->kubectl);
-    if (curl_multi_add_handle(r->c->multi, r->easy) == CURLM_OK) {
+    if (curl_multi_add_handle(r->c->loop->multi, r->easy) == CURLM_OK) {
         r->in_multi = true;
     } else {
         r->early = true;
@@ -784,12 +928,19 @@ static void retry_now(void *ud)
     }
 }
 
+static int64_t elapsed_ms(struct kube_request *r)
+{
+    curl_off_t us = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &us);
+    return (int64_t)(us / 1000);
+}
+
 static void finish(struct kube_request *r, CURLcode cc)
 {
     struct kube_client *c = r->c;
     deliver(r);
     if (r->in_multi) {
-        curl_multi_remove_handle(c->multi, r->easy);
+        curl_multi_remove_handle(c->loop->multi, r->easy);
         r->in_multi = false;
     }
     if (r->cancelled) {
@@ -800,14 +951,15 @@ static void finish(struct kube_request *r, CURLcode cc)
     char err[ERRLEN];
     err[0] = 0;
     /* 401 with a credential that can be renewed: renew and retry once. */
-    if (code == 401 && !r->auth_retried && (c->cfg->exec || c->cfg->token_file)) {
+    if (code == 401 && !r->auth_retried && !c->plain_http && (c->cfg->exec || c->cfg->token_file)) {
         r->auth_retried = true;
         if (refresh_credentials(c, true, err, sizeof err) == 0) {
             buf_reset(&r->body);
             buf_reset(&r->pending);
             r->opened = false;
             build_headers(r);
-            if (curl_multi_add_handle(c->multi, r->easy) == CURLM_OK) {
+            apply_budget(r);
+            if (curl_multi_add_handle(c->loop->multi, r->easy) == CURLM_OK) {
                 r->in_multi = true;
                 return;
             }
@@ -850,6 +1002,11 @@ static void finish(struct kube_request *r, CURLcode cc)
         kube_status_parse(code, r->body.p, r->body.len, r->retry_after, &st);
         kube_status_sentence(&st, &w, err, sizeof err);
         res.status = &st;
+    } else if (cc == CURLE_OPERATION_TIMEDOUT && !r->long_running && r->budget_ms && !r->early &&
+               elapsed_ms(r) + 200 >= r->budget_ms) {
+        snprintf(err, sizeof err, "%s (context '%s') did not finish %s %s within %lld s%s", c->display,
+                 c->cfg->context, w.verb, r->path, (long long)((r->budget_ms + 999) / 1000),
+                 code ? " (it answers, but too slowly)" : "");
     } else if (code >= 200 && code < 300) {
         struct buf m = {0};
         sanitize_append(&m, r->curl_err[0] ? r->curl_err : curl_easy_strerror(cc),
@@ -887,31 +1044,31 @@ static void finish(struct kube_request *r, CURLcode cc)
     request_destroy(r);
 }
 
-int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
+int kube_loop_wait(struct kube_loop *l, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
 {
     int64_t now = time_mono_ms();
     int64_t t = timeout_ms < 0 ? 0 : timeout_ms;
-    for (struct kube_timer *tm = c->timers; tm; tm = tm->next)
+    for (struct kube_timer *tm = l->timers; tm; tm = tm->next)
         if (tm->due - now < t) t = tm->due - now < 0 ? 0 : tm->due - now;
-    for (struct kube_request *r = c->reqs; r; r = r->next)
+    for (struct kube_request *r = l->reqs; r; r = r->next)
         if (r->early || r->cancelled || r->pending.len) t = 0;
     int numfds = 0;
     for (unsigned i = 0; i < nextra; i++) extra[i].revents = 0;
-    CURLMcode mc = curl_multi_poll(c->multi, extra, nextra, (int)t, &numfds);
+    CURLMcode mc = curl_multi_poll(l->multi, extra, nextra, (int)t, &numfds);
     return mc == CURLM_OK ? 0 : -1;
 }
 
-int kube_client_perform(struct kube_client *c)
+int kube_loop_perform(struct kube_loop *l)
 {
     int running = 0;
-    curl_multi_perform(c->multi, &running);
-    for (struct kube_request *r = c->reqs, *next; r; r = next) {
+    curl_multi_perform(l->multi, &running);
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
         next = r->next;
         deliver(r);
     }
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(c->multi, &left))) {
+    while ((m = curl_multi_info_read(l->multi, &left))) {
         if (m->msg != CURLMSG_DONE) continue;
         struct kube_request *r = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
@@ -920,7 +1077,7 @@ int kube_client_perform(struct kube_client *c)
     }
     for (bool again = true; again;) {
         again = false;
-        for (struct kube_request *r = c->reqs; r; r = r->next) {
+        for (struct kube_request *r = l->reqs; r; r = r->next) {
             if (r->early && !r->cancelled) {
                 finish(r, CURLE_OK);
                 again = true; /* the list changed */
@@ -928,16 +1085,23 @@ int kube_client_perform(struct kube_client *c)
             }
         }
     }
-    fire_timers(c);
+    fire_timers(l);
     int pending = 0;
-    for (struct kube_request *r = c->reqs, *next; r; r = next) {
+    for (struct kube_request *r = l->reqs, *next; r; r = next) {
         next = r->next;
         if (r->cancelled) request_destroy(r);
         else pending++;
     }
-    for (struct kube_timer *t = c->timers; t; t = t->next) pending++;
+    for (struct kube_timer *t = l->timers; t; t = t->next) pending++;
     return pending;
 }
+
+int kube_client_wait(struct kube_client *c, struct curl_waitfd *extra, unsigned nextra, int timeout_ms)
+{
+    return kube_loop_wait(c->loop, extra, nextra, timeout_ms);
+}
+
+int kube_client_perform(struct kube_client *c) { return kube_loop_perform(c->loop); }
 
 /* ---- paginated list ---- */
 

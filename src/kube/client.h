@@ -67,6 +67,9 @@ enum kube_verb { KUBE_GET, KUBE_LIST, KUBE_WATCH, KUBE_CREATE, KUBE_DELETE, KUBE
 /* A request that is not a watch or follow and receives no byte for this
  * long is given up (a stalled server or proxy): the CLI answers within 10 s. */
 #define KUBE_STALL_S 5
+/* Every request that is not a watch or follow ends within this many
+ * seconds, however slowly the server keeps sending (docs/cli.md). */
+#define KUBE_REQUEST_BUDGET_S 10
 
 struct kube_result {
     bool ok;                           /* 2xx and (if not a stream) a complete body */
@@ -117,14 +120,42 @@ struct kube_req {
 struct kube_client;
 struct kube_request;
 
+/* The loop: one curl multi handle with its requests and timers. Any
+ * number of clients (contexts) can share one, so a single thread follows
+ * them all; kube_client_new makes a client with a loop of its own (freed
+ * with it). kube_client_wait/perform run the client's whole loop. Free
+ * the clients on a shared loop before the loop. */
+struct kube_loop;
+struct kube_loop *kube_loop_new(void);
+void kube_loop_free(struct kube_loop *l);
+int kube_loop_wait(struct kube_loop *l, struct curl_waitfd *extra, unsigned nextra, int timeout_ms);
+int kube_loop_perform(struct kube_loop *l);
+void kube_loop_wakeup(struct kube_loop *l);
+/* A client on a shared loop (the caller keeps the loop). */
+int kube_client_new_on(struct kube_loop *loop, const struct kube_config *cfg, struct kube_client **out, char *err,
+                       size_t errlen);
+struct kube_loop *kube_client_loop(const struct kube_client *c);
+
 /* Copies cfg. Fails only on an unusable config (no server). */
 int kube_client_new(const struct kube_config *cfg, struct kube_client **out, char *err, size_t errlen);
-/* Cancels everything (no callbacks fire) and releases the client. */
+/* Cancels its requests and timers (no callbacks fire) and releases the client
+ * (and its loop, if it has its own). */
 void kube_client_free(struct kube_client *c);
 const struct kube_config *kube_client_config(const struct kube_client *c);
+/* One sentence each, or NULL: the user's credentials are withheld because
+ * the server is plain http:// (kubectl's rule: user credentials go over TLS
+ * only, exec plugins are not run); the server's certificate is not verified
+ * (insecure-skip-tls-verify). Front ends show them once. Owned by c. */
+const char *kube_client_notice_plain_http(const struct kube_client *c);
+const char *kube_client_notice_insecure(const struct kube_client *c);
 /* Whether exec plugins may use the terminal (the console sets false while
  * curses owns it; default: isatty(0)). */
 void kube_client_set_interactive(struct kube_client *c, bool yes);
+/* A monotonic time (util/timeutil.h time_mono_ms) by which every ordinary
+ * request ends, retries included (0 = none; each still has its own
+ * KUBE_REQUEST_BUDGET_S): the CLI's answer-within-10-s promise for a
+ * command that makes several requests one after another. */
+void kube_client_set_deadline(struct kube_client *c, int64_t mono_ms);
 
 /* Waits up to timeout_ms for a transfer, a due timer or one of the extra
  * fds (their revents are filled). Returns 0, or -1 on a poll error. */

@@ -2,6 +2,7 @@
  * libyaml's document loader and copied into flat entries at once, so the
  * YAML tree never outlives the load. */
 #include "kube/kubeconfig.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
@@ -33,6 +35,11 @@ struct entry {
 struct entries {
     struct entry *v;
     size_t n, cap;
+    /* name -> index + 1, open addressing: a kubeconfig with 100,000 users
+     * must load in linear time, and every entry is looked up once as it is
+     * added (first one wins) */
+    size_t *slot;
+    size_t nslot;
 };
 
 struct kubeconfig {
@@ -97,13 +104,49 @@ static void entries_free(struct entries *es)
 {
     for (size_t i = 0; i < es->n; i++) entry_free(&es->v[i]);
     free(es->v);
+    free(es->slot);
+}
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void slot_put(size_t *slot, size_t nslot, const char *name, size_t idx1)
+{
+    for (size_t i = name_hash(name) & (nslot - 1);; i = (i + 1) & (nslot - 1)) {
+        if (!slot[i]) {
+            slot[i] = idx1;
+            return;
+        }
+    }
 }
 
 static const struct entry *entries_find(const struct entries *es, const char *name)
 {
-    for (size_t i = 0; i < es->n; i++)
-        if (strcmp(es->v[i].name, name) == 0) return &es->v[i];
+    if (!es->nslot) return NULL;
+    for (size_t i = name_hash(name) & (es->nslot - 1); es->slot[i]; i = (i + 1) & (es->nslot - 1))
+        if (strcmp(es->v[es->slot[i] - 1].name, name) == 0) return &es->v[es->slot[i] - 1];
     return NULL;
+}
+
+/* Appends e (whose name is not in es yet) and indexes it. */
+static void entries_add(struct entries *es, struct entry e)
+{
+    es->v = xgrow(es->v, &es->cap, es->n + 1, sizeof *es->v);
+    es->v[es->n++] = e;
+    if (es->n * 2 > es->nslot) { /* keep the table at most half full */
+        size_t n = es->nslot ? es->nslot * 2 : 16;
+        while (es->n * 2 > n) n *= 2;
+        free(es->slot);
+        es->slot = xcalloc(n, sizeof *es->slot);
+        es->nslot = n;
+        for (size_t i = 0; i < es->n; i++) slot_put(es->slot, n, es->v[i].name, i + 1);
+    } else {
+        slot_put(es->slot, es->nslot, e.name, es->n);
+    }
 }
 
 static const char *entry_get(const struct entry *e, const char *key)
@@ -113,10 +156,10 @@ static const char *entry_get(const struct entry *e, const char *key)
     return NULL;
 }
 
+/* A duplicate key is kept too: entry_get returns the first, so the first
+ * wins without a quadratic scan here. */
 static void entry_set(struct entry *e, const char *key, const char *val)
 {
-    for (size_t i = 0; i < e->nkv; i++)
-        if (strcmp(e->kv[i].key, key) == 0) return; /* duplicate key: first wins */
     e->kv = xgrow(e->kv, &e->cap, e->nkv + 1, sizeof *e->kv);
     e->kv[e->nkv].key = xstrdup(key);
     e->kv[e->nkv].val = xstrdup(val);
@@ -290,8 +333,7 @@ static int parse_list(yaml_document_t *d, yaml_node_t *root, const char *listkey
                 entry_set(&e, key, val);
             }
         }
-        es->v = xgrow(es->v, &es->cap, es->n + 1, sizeof *es->v);
-        es->v[es->n++] = e;
+        entries_add(es, e);
     }
     return 0;
 }
@@ -480,6 +522,9 @@ int kubeconfig_load(const char *explicit_paths, struct kubeconfig **out, char *e
         return -1;
     }
     if (!loaded) kc->in_cluster = true;
+    /* The process now holds credentials (every user's, and the in-cluster
+     * token is read next): no core dump, no ptrace by other users. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     *out = kc;
     return 0;
 }
@@ -577,6 +622,72 @@ static char *trim_server(const char *s)
     return xstrndup(s, n);
 }
 
+int kube_read_token_file(const char *path, char **out, char *err, size_t errlen)
+{
+    struct buf b = {0};
+    int rc = read_file(path, &b, KUBE_TOKEN_FILE_MAX, "tokenFile", err, errlen);
+    if (rc != 0) {
+        if (b.p) explicit_bzero(b.p, b.len);
+        buf_free(&b);
+        return rc;
+    }
+    while (b.len && (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\r' || b.p[b.len - 1] == ' ')) b.p[--b.len] = 0;
+    *out = b.p ? buf_detach(&b) : xstrdup("");
+    return 0;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes n bytes of a URL's userinfo part. */
+static char *pct_decode(const char *s, size_t n)
+{
+    char *d = xmalloc(n + 1);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            d[m++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            d[m++] = s[i];
+        }
+    }
+    d[m] = 0;
+    return d;
+}
+
+/* A server URL's userinfo (https://user:pass@host) is basic auth, as Go's
+ * HTTP client sends it. It is cut out of the server here, so that no URL we
+ * print carries it, and kept as username/password, which follow the rules
+ * of every credential (never over plain http). */
+static void split_userinfo(char *server, char **user, char **pass)
+{
+    *user = *pass = NULL;
+    char *auth = strstr(server, "://");
+    if (!auth) return;
+    auth += 3;
+    size_t alen = strcspn(auth, "/?#");
+    char *at = NULL;
+    for (size_t i = 0; i < alen; i++)
+        if (auth[i] == '@') at = auth + i;
+    if (!at) return;
+    size_t ulen = (size_t)(at - auth);
+    const char *colon = memchr(auth, ':', ulen);
+    if (colon) {
+        *user = pct_decode(auth, (size_t)(colon - auth));
+        *pass = pct_decode(colon + 1, ulen - (size_t)(colon - auth) - 1);
+    } else {
+        *user = pct_decode(auth, ulen);
+    }
+    explicit_bzero(auth, ulen + 1);
+    memmove(auth, at + 1, strlen(at + 1) + 1);
+}
+
 static int resolve_in_cluster(const char *ns, struct kube_config **out, char *err, size_t errlen)
 {
     const char *host = getenv("KUBERNETES_SERVICE_HOST");
@@ -660,6 +771,7 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
                     ctx->file, ctxname, uname, src);
 
     struct kube_config *c = xcalloc(1, sizeof *c);
+    char *url_user = NULL, *url_pass = NULL;
     c->source = xstrdup(src);
     c->context = xstrdup(ctxname);
     c->cluster_name = xstrdup(clname);
@@ -667,6 +779,15 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
     const char *cns = entry_get(ctx, "namespace");
     c->ns_explicit = ns && *ns;
     c->ns = xstrdup(c->ns_explicit ? ns : cns ? cns : "default");
+    if (!kube_is_dns1123_label(c->ns)) {
+        /* as the API server would; a path segment like ".." is another request */
+        if (c->ns_explicit)
+            errf(err, errlen, "namespace '%s' is not a valid namespace name (a DNS-1123 label)", c->ns);
+        else
+            errf(err, errlen, "kubeconfig %s: context '%s': namespace '%s' is not a valid namespace name (a DNS-1123 "
+                 "label)", ctx->file, ctxname, c->ns);
+        goto fail;
+    }
 
     const char *server = entry_get(cl, "server");
     if (!server) {
@@ -678,6 +799,7 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
         goto fail;
     }
     c->server = trim_server(server);
+    split_userinfo(c->server, &url_user, &url_pass);
     if (parse_bool(cl, "insecure-skip-tls-verify", "cluster", &c->insecure, err, errlen) < 0) goto fail;
     c->tls_server_name = xstrdup(entry_get(cl, "tls-server-name"));
     c->proxy_url = xstrdup(entry_get(cl, "proxy-url"));
@@ -697,20 +819,15 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
         if (entry_get(us, "tokenFile")) {
             c->token_file = abs_path(entry_get(us, "tokenFile"), us->file);
             if (!c->token) {
-                struct buf b = {0};
-                int rc = read_file(c->token_file, &b, 1 << 20, "tokenFile", err, errlen);
+                int rc = kube_read_token_file(c->token_file, &c->token, err, errlen);
                 if (rc != 0) {
                     if (rc == 1)
                         errf(err, errlen, "kubeconfig %s: user '%s': tokenFile %s does not exist", us->file,
                              uname, c->token_file);
                     else
                         errprefix(err, errlen, "kubeconfig %s: user '%s'", us->file, uname);
-                    buf_free(&b);
                     goto fail;
                 }
-                while (b.len && (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\r' || b.p[b.len - 1] == ' '))
-                    b.p[--b.len] = 0;
-                c->token = buf_detach(&b);
             }
         }
         if (decode_field(us, "client-certificate-data", kind, &c->cert_data, &c->cert_len, err, errlen) < 0 ||
@@ -746,9 +863,24 @@ int kubeconfig_resolve(const struct kubeconfig *kc, const char *context, const c
             }
         }
     }
+    if (url_user || url_pass) {
+        if (!c->token && !c->username && !c->password) {
+            c->username = url_user;
+            c->password = url_pass;
+            url_user = url_pass = NULL;
+        }
+        if (url_user) explicit_bzero(url_user, strlen(url_user));
+        if (url_pass) explicit_bzero(url_pass, strlen(url_pass));
+        free(url_user);
+        free(url_pass);
+    }
     *out = c;
     return 0;
 fail:
+    if (url_user) explicit_bzero(url_user, strlen(url_user));
+    if (url_pass) explicit_bzero(url_pass, strlen(url_pass));
+    free(url_user);
+    free(url_pass);
     kube_config_free(c);
     return -1;
 }

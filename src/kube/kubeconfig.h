@@ -62,7 +62,8 @@ struct kube_config {
     char *cert_file, *key_file;
     unsigned char *cert_data; size_t cert_len;
     unsigned char *key_data; size_t key_len;
-    char *username, *password;
+    char *username, *password; /* basic auth; also a server URL's userinfo, which
+                                  is cut out of `server` (never printed) */
     struct kube_exec *exec;  /* NULL unless the user has an exec plugin */
 };
 
@@ -89,6 +90,12 @@ const char *kubeconfig_current_context(const struct kubeconfig *kc);
 const char *kubeconfig_source(const struct kubeconfig *kc);
 size_t kubeconfig_context_count(const struct kubeconfig *kc);
 const char *kubeconfig_context_name(const struct kubeconfig *kc, size_t i);
+
+/* Reads a tokenFile (at most KUBE_TOKEN_FILE_MAX bytes, trailing newlines
+ * and blanks cut): the same rule for the first read and for the re-read
+ * after a 401. 1 = does not exist, 0 = ok (*out malloc'd), -1 = error. */
+#define KUBE_TOKEN_FILE_MAX ((size_t)1 << 20)
+int kube_read_token_file(const char *path, char **out, char *err, size_t errlen);
 
 struct kube_config *kube_config_dup(const struct kube_config *cfg);
 void kube_config_free(struct kube_config *cfg);

@@ -205,7 +205,12 @@ void kube_status_sentence(const struct kube_status *st, const struct kube_what *
     const char *server = w->server ? w->server : "the API server";
     const char *reason = st->reason ? st->reason : "";
     long code = st->code;
-    if (code == 401 && w->no_credentials) {
+    if (code == 401 && w->credentials_withheld) {
+        buf_printf(&b, "unauthorized: %s wants credentials, and those of user", server);
+        if (w->user && *w->user) buf_printf(&b, " '%s'", w->user);
+        if (w->context && *w->context) buf_printf(&b, " (context '%s')", w->context);
+        buf_puts(&b, " are not sent over plain HTTP (the server is http://; kubectl does the same)");
+    } else if (code == 401 && w->no_credentials) {
         buf_printf(&b, "unauthorized: %s wants credentials and the kubeconfig user", server);
         if (w->user && *w->user) buf_printf(&b, " '%s'", w->user);
         if (w->context && *w->context) buf_printf(&b, " (context '%s')", w->context);

@@ -46,6 +46,7 @@ struct kube_what {
     const char *user;     /* kubeconfig user name */
     const char *context;
     bool no_credentials;  /* the kubeconfig user carries none (a 401 then says so) */
+    bool credentials_withheld; /* it has some, not sent over plain http:// (a 401 then says so) */
 };
 
 /* Parses an error response. Never fails: whatever the body is, out gets

@@ -1,4 +1,4 @@
-/* Watches with resume and backoff, and informers (see watch.h). */
+/* Watches with resume, backoff and an idle watchdog (see watch.h). */
 #include "kube/watch.h"
 #include "util/jsonutil.h"
 #include "util/timeutil.h"
@@ -42,6 +42,10 @@ struct kube_watch {
     char error[ERRLEN];
     bool has_error;
     int64_t conn_started;
+    int64_t last_byte;    /* monotonic ms of the last byte of this connection */
+    int64_t idle_ms;
+    struct kube_timer *idle_timer;
+    int connects;
     bool conn_had_events;
     int in_cb;            /* depth of calls into the caller */
     bool stopped;         /* stop requested inside a callback */
@@ -52,6 +56,7 @@ static void watch_free(struct kube_watch *w)
 {
     kube_request_cancel(w->req);
     kube_timer_cancel(w->timer);
+    kube_timer_cancel(w->idle_timer);
     kube_lines_free(&w->lines);
     free(w->ns);
     free(w->label);
@@ -79,6 +84,34 @@ static void set_state(struct kube_watch *w, enum kube_conn s)
 }
 
 static void watch_connect(struct kube_watch *w);
+static void schedule(struct kube_watch *w, bool failed, int64_t retry_after_s);
+
+/* The watchdog: a connection silent for longer than the bookmark interval
+ * plus slack is dead (a half-open TCP connection, a stalled proxy) even if
+ * the socket says nothing; it is dropped and retried as a failure, so the
+ * state stops saying LIVE. */
+static void on_idle_timer(void *ud)
+{
+    struct kube_watch *w = ud;
+    w->idle_timer = NULL;
+    int64_t now = time_mono_ms();
+    if (w->req && now - w->last_byte >= w->idle_ms) {
+        kube_request_cancel(w->req);
+        w->req = NULL;
+        snprintf(w->error, sizeof w->error, "watch of %s: nothing from the server for %lld s; reconnecting",
+                 w->o.res->plural, (long long)(w->idle_ms / 1000));
+        w->has_error = true;
+        w->in_cb++;
+        schedule(w, true, -1);
+        w->in_cb--;
+        if (w->stopped && !w->in_cb) {
+            watch_free(w);
+            return;
+        }
+    }
+    int64_t next = w->req ? w->last_byte + w->idle_ms - now : w->idle_ms;
+    w->idle_timer = kube_timer_start(w->c, next > 100 ? next : 100, on_idle_timer, w);
+}
 
 static void on_timer(void *ud)
 {
@@ -128,8 +161,7 @@ static int on_line(void *ud, const char *line, size_t len, const struct kube_lin
                  st.reason ? st.reason : "error");
         w->has_error = true;
         kube_status_free(&st);
-        if (gone) expire(w);
-        else w->failures++; /* counted as a failed connection when it ends */
+        if (gone) expire(w); /* else counted as a failed connection when the stream stops */
         stop = 1;
     } else {
         if (ev.rv && *ev.rv) {
@@ -150,6 +182,7 @@ static int on_line(void *ud, const char *line, size_t len, const struct kube_lin
 static int watch_data(void *ud, const char *data, size_t n)
 {
     struct kube_watch *w = ud;
+    w->last_byte = time_mono_ms();
     w->in_cb++;
     int stop = kube_lines_feed(&w->lines, data, n, on_line, w);
     w->in_cb--;
@@ -169,6 +202,7 @@ static int watch_data(void *ud, const char *data, size_t n)
 static void watch_open(void *ud, long http)
 {
     struct kube_watch *w = ud;
+    w->last_byte = time_mono_ms();
     w->has_error = false;
     set_state(w, KUBE_CONN_LIVE);
     if (w->stopped && !w->in_cb) watch_free(w); /* stopped from on_state */
@@ -181,9 +215,20 @@ static void watch_done(void *ud, const struct kube_result *res)
     kube_lines_finish(&w->lines, on_line, w); /* drops a cut-off last event */
     w->in_cb++;
     if (!w->stopped && !w->expired) {
-        bool healthy = res->ok && (w->conn_had_events || time_mono_ms() - w->conn_started > 5000);
+        /* client-go's "very short watch": one that ended within a second,
+         * or brought nothing in its first seconds, is retried after the
+         * backoff, so a server ending every watch at once is not hammered */
+        int64_t lasted = time_mono_ms() - w->conn_started;
+        bool healthy = res->ok && lasted >= KUBE_WATCH_SHORT_MS &&
+                       (w->conn_had_events || lasted > KUBE_WATCH_QUIET_MS);
         if (res->ok) {
-            if (healthy) w->failures = 0;
+            if (healthy) {
+                w->failures = 0;
+            } else {
+                snprintf(w->error, sizeof w->error, "watch of %s ended by the server after %lld ms%s",
+                         w->o.res->plural, (long long)lasted, w->conn_had_events ? "" : " with nothing sent");
+                w->has_error = true;
+            }
             schedule(w, !healthy, -1);
         } else {
             snprintf(w->error, sizeof w->error, "%s", res->error);
@@ -208,7 +253,8 @@ static void watch_done(void *ud, const struct kube_result *res)
 static void watch_connect(struct kube_watch *w)
 {
     kube_lines_reset(&w->lines);
-    w->conn_started = time_mono_ms();
+    w->conn_started = w->last_byte = time_mono_ms();
+    w->connects++;
     w->conn_had_events = false;
     struct kube_req q = {
         .verb = KUBE_WATCH,
@@ -242,395 +288,29 @@ struct kube_watch *kube_watch_start(struct kube_client *c, const struct kube_wat
     w->o.resource_version = NULL;
     w->state = KUBE_CONN_CONNECTING;
     kube_lines_init(&w->lines, KUBE_MAX_WATCH_LINE);
+    w->idle_ms = o->idle_ms > 0 ? o->idle_ms : kube_watch_default_idle_ms();
     watch_connect(w);
+    w->idle_timer = kube_timer_start(c, w->idle_ms, on_idle_timer, w);
     return w;
 }
 
 const char *kube_watch_resource_version(const struct kube_watch *w) { return w->rv; }
+int kube_watch_connects(const struct kube_watch *w) { return w->connects; }
+
+int64_t kube_watch_default_idle_ms(void)
+{
+    const char *e = getenv("ARTRIAGE_WATCH_IDLE_S");
+    if (e && *e) {
+        char *end;
+        double s = strtod(e, &end);
+        if (*end == 0 && s >= 0.2 && s <= 86400) return (int64_t)(s * 1000);
+    }
+    return KUBE_WATCH_IDLE_MS;
+}
 
 void kube_watch_stop(struct kube_watch *w)
 {
     if (!w) return;
     w->stopped = true;
     if (!w->in_cb) watch_free(w);
-}
-
-/* ---- informer: a uid-keyed set kept by list + watch ---- */
-
-struct item {
-    char *key;       /* uid, or ns/name when the object has none */
-    cJSON *obj;      /* owned */
-    unsigned gen;    /* the list generation that last saw it */
-    struct item *next;
-};
-
-struct kube_informer {
-    struct kube_client *c;
-    struct kube_informer_opts o;
-    char *ns, *label, *field;
-    struct item **buckets;
-    size_t nbuckets, count;
-    unsigned gen;
-    struct kube_list *list;
-    struct kube_watch *watch;
-    struct kube_timer *timer;
-    bool synced;
-    int lists, list_failures;
-    enum kube_conn state;
-    int64_t next_try_ms;
-    char error[ERRLEN];
-    bool has_error;
-    int in_cb;
-    bool stopped;
-};
-
-static size_t hash_str(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static char *key_of(const cJSON *obj)
-{
-    const char *uid = json_str(obj, "metadata.uid");
-    if (uid && *uid) return xstrdup(uid);
-    const char *ns = json_str(obj, "metadata.namespace"), *name = json_str(obj, "metadata.name");
-    if (!name) return NULL;
-    return xasprintf("%s/%s", ns ? ns : "", name);
-}
-
-static struct item **slot(const struct kube_informer *inf, const char *key)
-{
-    struct item **pp = &inf->buckets[hash_str(key) & (inf->nbuckets - 1)];
-    while (*pp && strcmp((*pp)->key, key) != 0) pp = &(*pp)->next;
-    return pp;
-}
-
-static void grow(struct kube_informer *inf)
-{
-    if (inf->count < inf->nbuckets) return;
-    size_t nb = inf->nbuckets * 2;
-    struct item **b = xcalloc(nb, sizeof *b);
-    for (size_t i = 0; i < inf->nbuckets; i++) {
-        for (struct item *it = inf->buckets[i], *nx; it; it = nx) {
-            nx = it->next;
-            size_t h = hash_str(it->key) & (nb - 1);
-            it->next = b[h];
-            b[h] = it;
-        }
-    }
-    free(inf->buckets);
-    inf->buckets = b;
-    inf->nbuckets = nb;
-}
-
-static const char *rv_of(const cJSON *obj)
-{
-    const char *rv = json_str(obj, "metadata.resourceVersion");
-    return rv ? rv : "";
-}
-
-/* Takes ownership of obj. Emits add or update unless nothing changed. */
-static void upsert(struct kube_informer *inf, cJSON *obj)
-{
-    char *key = key_of(obj);
-    if (!key) {
-        cJSON_Delete(obj);
-        return;
-    }
-    struct item **pp = slot(inf, key);
-    inf->in_cb++;
-    if (!*pp) {
-        struct item *it = xcalloc(1, sizeof *it);
-        it->key = key;
-        it->obj = obj;
-        it->gen = inf->gen;
-        *pp = it;
-        inf->count++;
-        if (inf->o.on_add) inf->o.on_add(inf->o.ud, obj);
-        grow(inf);
-    } else {
-        struct item *it = *pp;
-        free(key);
-        it->gen = inf->gen;
-        if (strcmp(rv_of(it->obj), rv_of(obj)) == 0) {
-            cJSON_Delete(obj); /* seen already: a resumed or relisted copy */
-        } else {
-            cJSON *old = it->obj;
-            it->obj = obj;
-            if (inf->o.on_update) inf->o.on_update(inf->o.ud, old, obj);
-            cJSON_Delete(old);
-        }
-    }
-    inf->in_cb--;
-}
-
-static void unlink_item(struct kube_informer *inf, struct item **pp)
-{
-    struct item *it = *pp;
-    *pp = it->next;
-    inf->count--;
-    inf->in_cb++;
-    if (inf->o.on_delete) inf->o.on_delete(inf->o.ud, it->obj);
-    inf->in_cb--;
-    cJSON_Delete(it->obj);
-    free(it->key);
-    free(it);
-}
-
-static void remove_obj(struct kube_informer *inf, const cJSON *obj)
-{
-    char *key = key_of(obj);
-    if (!key) return;
-    struct item **pp = slot(inf, key);
-    free(key);
-    if (*pp) unlink_item(inf, pp);
-}
-
-static void inf_state(struct kube_informer *inf, enum kube_conn s, const char *error)
-{
-    if (error) {
-        snprintf(inf->error, sizeof inf->error, "%s", error);
-        inf->has_error = true;
-    } else if (s == KUBE_CONN_LIVE) {
-        inf->has_error = false;
-    }
-    if (inf->state == s && s != KUBE_CONN_RECONNECTING && !error) return;
-    inf->state = s;
-    if (inf->o.on_state) {
-        struct kube_conn_state st = kube_informer_state(inf);
-        inf->in_cb++;
-        inf->o.on_state(inf->o.ud, &st);
-        inf->in_cb--;
-    }
-}
-
-static void informer_free(struct kube_informer *inf)
-{
-    kube_list_cancel(inf->list);
-    kube_watch_stop(inf->watch);
-    kube_timer_cancel(inf->timer);
-    for (size_t i = 0; i < inf->nbuckets; i++) {
-        for (struct item *it = inf->buckets[i], *nx; it; it = nx) {
-            nx = it->next;
-            cJSON_Delete(it->obj);
-            free(it->key);
-            free(it);
-        }
-    }
-    free(inf->buckets);
-    free(inf->ns);
-    free(inf->label);
-    free(inf->field);
-    free(inf);
-}
-
-static void start_list(struct kube_informer *inf);
-static void w_event_guard(void *ud, enum kube_event_type type, const cJSON *obj);
-static void w_expired_guard(void *ud);
-static void w_state_guard(void *ud, const struct kube_conn_state *st);
-
-static void w_event(void *ud, enum kube_event_type type, const cJSON *obj)
-{
-    struct kube_informer *inf = ud;
-    if (inf->stopped) return;
-    if (type == KUBE_EV_DELETED) remove_obj(inf, obj);
-    else upsert(inf, cJSON_Duplicate(obj, 1));
-}
-
-static void w_expired(void *ud)
-{
-    struct kube_informer *inf = ud;
-    kube_watch_stop(inf->watch); /* deferred: we are inside its callback */
-    inf->watch = NULL;
-    if (inf->stopped) return;
-    inf_state(inf, KUBE_CONN_RECONNECTING, "watch expired (410 Gone): listing again");
-    start_list(inf);
-}
-
-static void w_state(void *ud, const struct kube_conn_state *st)
-{
-    struct kube_informer *inf = ud;
-    if (inf->stopped) return;
-    inf->next_try_ms = st->next_try_ms;
-    inf_state(inf, st->state, st->error);
-}
-
-static void l_page(void *ud, cJSON *list)
-{
-    struct kube_informer *inf = ud;
-    cJSON *items = cJSON_GetObjectItemCaseSensitive(list, "items");
-    while (items && items->child && !inf->stopped) upsert(inf, cJSON_DetachItemViaPointer(items, items->child));
-}
-
-static void on_list_timer(void *ud)
-{
-    struct kube_informer *inf = ud;
-    inf->timer = NULL;
-    start_list(inf);
-}
-
-static void l_done(void *ud, const struct kube_result *res, const char *rv)
-{
-    struct kube_informer *inf = ud;
-    inf->list = NULL;
-    if (inf->stopped) return;
-    if (!res->ok) {
-        inf->list_failures++;
-        long code = res->http;
-        if (code == 401 || code == 403 || code == 404) {
-            inf_state(inf, KUBE_CONN_FAILED, res->error);
-            return;
-        }
-        int64_t delay = kube_backoff_ms(inf->list_failures);
-        if (res->status && res->status->retry_after_s * 1000 > delay) delay = res->status->retry_after_s * 1000;
-        inf->next_try_ms = time_now_ms() + delay;
-        inf->timer = kube_timer_start(inf->c, delay, on_list_timer, inf);
-        inf_state(inf, KUBE_CONN_RECONNECTING, res->error);
-        return;
-    }
-    inf->list_failures = 0;
-    /* Whatever the list did not return is gone. */
-    for (size_t i = 0; i < inf->nbuckets && !inf->stopped; i++) {
-        struct item **pp = &inf->buckets[i];
-        while (*pp && !inf->stopped) {
-            if ((*pp)->gen != inf->gen) unlink_item(inf, pp);
-            else pp = &(*pp)->next;
-        }
-    }
-    if (inf->stopped) return;
-    inf->synced = true;
-    if (inf->o.on_synced) {
-        inf->in_cb++;
-        inf->o.on_synced(inf->o.ud);
-        inf->in_cb--;
-        if (inf->stopped) return;
-    }
-    struct kube_watch_opts wo = {
-        .res = inf->o.res,
-        .ns = inf->ns,
-        .label_selector = inf->label,
-        .field_selector = inf->field,
-        .resource_version = rv && *rv ? rv : NULL,
-        .on_event = w_event_guard,
-        .on_expired = w_expired_guard,
-        .on_state = w_state_guard,
-        .ud = inf,
-    };
-    inf->watch = kube_watch_start(inf->c, &wo);
-}
-
-/* Callbacks from the list and the watch enter through these guards: the
- * informer may be stopped by the caller's callbacks anywhere below, and is
- * freed when the outermost frame leaves (the list and watch defer their own
- * cancellation while inside their callbacks). */
-static void leave(struct kube_informer *inf)
-{
-    inf->in_cb--;
-    if (inf->stopped && !inf->in_cb) informer_free(inf);
-}
-
-static void l_page_guard(void *ud, cJSON *list)
-{
-    struct kube_informer *inf = ud;
-    inf->in_cb++;
-    l_page(ud, list);
-    leave(inf);
-}
-
-static void l_done_guard(void *ud, const struct kube_result *res, const char *rv)
-{
-    struct kube_informer *inf = ud;
-    inf->in_cb++;
-    l_done(ud, res, rv);
-    leave(inf);
-}
-
-static void w_event_guard(void *ud, enum kube_event_type type, const cJSON *obj)
-{
-    struct kube_informer *inf = ud;
-    inf->in_cb++;
-    w_event(ud, type, obj);
-    leave(inf);
-}
-
-static void w_expired_guard(void *ud)
-{
-    struct kube_informer *inf = ud;
-    inf->in_cb++;
-    w_expired(ud);
-    leave(inf);
-}
-
-static void w_state_guard(void *ud, const struct kube_conn_state *st)
-{
-    struct kube_informer *inf = ud;
-    inf->in_cb++;
-    w_state(ud, st);
-    leave(inf);
-}
-
-static void start_list(struct kube_informer *inf)
-{
-    inf->gen++;
-    inf->lists++;
-    struct kube_list_opts lo = {
-        .res = inf->o.res,
-        .ns = inf->ns,
-        .label_selector = inf->label,
-        .field_selector = inf->field,
-        .page_size = inf->o.page_size,
-        .on_page = l_page_guard,
-        .on_done = l_done_guard,
-        .ud = inf,
-    };
-    inf->list = kube_list_start(inf->c, &lo);
-}
-
-struct kube_informer *kube_informer_start(struct kube_client *c, const struct kube_informer_opts *o)
-{
-    struct kube_informer *inf = xcalloc(1, sizeof *inf);
-    inf->c = c;
-    inf->o = *o;
-    inf->ns = xstrdup(o->ns && *o->ns ? o->ns : NULL);
-    inf->label = xstrdup(o->label_selector);
-    inf->field = xstrdup(o->field_selector);
-    inf->o.ns = inf->ns;
-    inf->o.label_selector = inf->label;
-    inf->o.field_selector = inf->field;
-    inf->nbuckets = 256;
-    inf->buckets = xcalloc(inf->nbuckets, sizeof *inf->buckets);
-    inf->state = KUBE_CONN_CONNECTING;
-    start_list(inf);
-    return inf;
-}
-
-void kube_informer_stop(struct kube_informer *inf)
-{
-    if (!inf) return;
-    inf->stopped = true;
-    if (!inf->in_cb) informer_free(inf);
-}
-
-size_t kube_informer_count(const struct kube_informer *inf) { return inf->count; }
-bool kube_informer_synced(const struct kube_informer *inf) { return inf->synced; }
-int kube_informer_lists(const struct kube_informer *inf) { return inf->lists; }
-
-struct kube_conn_state kube_informer_state(const struct kube_informer *inf)
-{
-    return (struct kube_conn_state){.state = inf->state, .next_try_ms = inf->next_try_ms,
-                                    .failures = inf->list_failures, .error = inf->has_error ? inf->error : NULL};
-}
-
-const cJSON *kube_informer_get(const struct kube_informer *inf, const char *uid)
-{
-    struct item **pp = slot(inf, uid);
-    return *pp ? (*pp)->obj : NULL;
-}
-
-void kube_informer_foreach(const struct kube_informer *inf, void (*fn)(void *ud, const cJSON *obj), void *ud)
-{
-    for (size_t i = 0; i < inf->nbuckets; i++)
-        for (struct item *it = inf->buckets[i]; it; it = it->next) fn(ud, it->obj);
 }

@@ -1,30 +1,22 @@
-/* watch — long-lived watches and informers on a kube_client's loop.
+/* watch — long-lived watches on a kube_client's loop.
  *
  * A kube_watch follows one resource from a resourceVersion: it frames the
  * stream into events (kube/lines.h), remembers the last resourceVersion
  * (events and BOOKMARKs), and when the connection drops it reconnects from
  * there, at once if the connection was healthy, else after a capped
  * exponential backoff with jitter (0.5 s doubling to 30 s; Retry-After is
- * honoured). A 410 Gone / Expired (an HTTP answer or an ERROR event) ends
+ * honoured). A watch that was very short (see KUBE_WATCH_SHORT_MS) counts
+ * as failed even if the server ended it cleanly, and one silent for longer
+ * than the idle limit is dropped and retried (the state leaves LIVE). A 410 Gone / Expired (an HTTP answer or an ERROR event) ends
  * the watch and calls on_expired: the caller must list again. 401, 403 and
  * 404 stop it in state FAILED.
  *
- * A kube_informer is list + watch kept in a uid-keyed set: it lists (pages
- * as they come), watches from the list's resourceVersion, and on a 410 or a
- * failed list lists again and reports only the difference. Callers see each
- * change exactly once: on_add, on_update (old, new), on_delete (last state);
- * an event whose resourceVersion the set already holds is not repeated.
+ * List + watch with relists, sweeps and one state for runs and pods is
+ * src/feed (feed.h), built on this.
  *
- *   struct kube_informer_opts o = {.res = &KUBE_AGENTRUNS, .ns = "agents",
- *                                  .on_add = ..., .on_update = ..., .ud = view};
- *   struct kube_informer *inf = kube_informer_start(client, &o);
- *   ... the event loop runs (kube/client.h) ...
- *   kube_informer_stop(inf);
- *
- * Objects passed to callbacks are owned by the informer / watch and valid
- * only during the call (on_update's old object is freed right after);
- * cJSON_Duplicate what you keep, or keep the uid and kube_informer_get() it.
- * Both may be stopped from inside their own callbacks.
+ * Objects passed to callbacks are owned by the watch and valid only during
+ * the call; cJSON_Duplicate what you keep. A watch may be stopped from
+ * inside its own callbacks.
  */
 #ifndef ARTRIAGE_KUBE_WATCH_H
 #define ARTRIAGE_KUBE_WATCH_H
@@ -45,6 +37,15 @@ const char *kube_conn_name(enum kube_conn s); /* "connecting", "live", … */
 #define KUBE_BACKOFF_CAP_MS 30000
 /* Backoff before attempt number `failures` (>= 1), with jitter in [d/2, d]. */
 int64_t kube_backoff_ms(int failures);
+/* A watch that ends (even cleanly) within KUBE_WATCH_SHORT_MS, or within
+ * KUBE_WATCH_QUIET_MS without one event or bookmark, counts as a failure. */
+#define KUBE_WATCH_SHORT_MS 1000
+#define KUBE_WATCH_QUIET_MS 5000
+/* API servers send a BOOKMARK about every minute to watches that allow
+ * them; a watch silent for that plus slack is restarted. The environment
+ * variable ARTRIAGE_WATCH_IDLE_S (seconds, >= 0.2) overrides it. */
+#define KUBE_WATCH_IDLE_MS 90000
+int64_t kube_watch_default_idle_ms(void);
 
 struct kube_watch;
 struct kube_watch_opts {
@@ -53,6 +54,7 @@ struct kube_watch_opts {
     const char *label_selector, *field_selector;
     const char *resource_version;   /* where to start; "" = current state as ADDED events */
     int timeout_seconds;            /* 0 = 300..600 s (then it reconnects) */
+    int64_t idle_ms;                /* silent this long = dead; 0 = kube_watch_default_idle_ms() */
     /* ADDED, MODIFIED, DELETED (BOOKMARK and ERROR are handled inside). */
     void (*on_event)(void *ud, enum kube_event_type type, const cJSON *obj);
     void (*on_expired)(void *ud);   /* 410: the watch has stopped */
@@ -61,32 +63,9 @@ struct kube_watch_opts {
 };
 struct kube_watch *kube_watch_start(struct kube_client *c, const struct kube_watch_opts *o);
 const char *kube_watch_resource_version(const struct kube_watch *w);
+/* Connections opened so far (the first and every reconnect). */
+int kube_watch_connects(const struct kube_watch *w);
 struct kube_conn_state kube_watch_state(const struct kube_watch *w);
 void kube_watch_stop(struct kube_watch *w);
 
-struct kube_informer;
-struct kube_informer_opts {
-    const struct kube_resource *res;
-    const char *ns;                 /* NULL = all namespaces */
-    const char *label_selector, *field_selector;
-    int64_t page_size;              /* 0 = KUBE_DEFAULT_PAGE */
-    void (*on_add)(void *ud, const cJSON *obj);
-    void (*on_update)(void *ud, const cJSON *old, const cJSON *obj);
-    void (*on_delete)(void *ud, const cJSON *last);
-    void (*on_synced)(void *ud);    /* a (re)list is complete */
-    void (*on_state)(void *ud, const struct kube_conn_state *st);
-    void *ud;
-};
-struct kube_informer *kube_informer_start(struct kube_client *c, const struct kube_informer_opts *o);
-void kube_informer_stop(struct kube_informer *inf);
-size_t kube_informer_count(const struct kube_informer *inf);
-/* The object with that uid (owned by the informer), or NULL. */
-const cJSON *kube_informer_get(const struct kube_informer *inf, const char *uid);
-/* Calls fn for every object, in no particular order. fn must not stop the
- * informer or run the loop. */
-void kube_informer_foreach(const struct kube_informer *inf, void (*fn)(void *ud, const cJSON *obj), void *ud);
-bool kube_informer_synced(const struct kube_informer *inf);
-struct kube_conn_state kube_informer_state(const struct kube_informer *inf);
-/* How many lists (initial + relists) it has made: for tests and stats. */
-int kube_informer_lists(const struct kube_informer *inf);
 #endif

@@ -345,7 +345,7 @@ int pod_parse(const cJSON *obj, struct pod *out, char *err, size_t errlen)
     out->uid = dup_str(obj, "metadata.uid");
     out->phase = dup_str(obj, "status.phase");
     out->node = dup_str(obj, "spec.nodeName");
-    out->run_name = xstrdup(map_str(obj, "metadata.labels", "agents.proompteng.ai/agent-run"));
+    out->run_name = xstrdup(map_str(obj, "metadata.labels", RUN_LABEL));
     const char *job = map_str(obj, "metadata.labels", "job-name");
     if (!job) job = map_str(obj, "metadata.labels", "batch.kubernetes.io/job-name");
     out->job_name = xstrdup(job);

@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The label every pod of an AgentRun carries; its value is the run's name. */
+#define RUN_LABEL "agents.proompteng.ai/agent-run"
+
 struct condition {
     char *type, *status, *reason, *message;
     int64_t last_transition; /* ms, TIME_NONE if absent */

@@ -124,9 +124,11 @@ int logdoc_search_step(struct logdoc *d, struct logsearch *s, size_t budget, int
 /* Releases the search's read buffer (the struct may be begun again). */
 void logsearch_free(struct logsearch *s);
 
-/* Every matching line, collected as the index grows. */
+/* Every matching line (with invert: every line that does not match),
+ * collected as the index grows. */
 struct logfilter {
     const struct logre *re;  /* borrowed */
+    bool invert;             /* set after init: keep the lines re misses (k9s /!) */
     size_t pos;              /* bytes scanned */
     int64_t *lines;          /* matching lines, ascending */
     size_t n, cap;

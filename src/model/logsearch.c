@@ -237,15 +237,34 @@ bool logfilter_step(struct logdoc *d, struct logfilter *f, size_t budget)
     const char *w = window_fwd(d, &f->win, f->pos, limit, budget, tail_ok(d) && !logdoc_growing(d), &end);
     if (end <= f->pos) return false;
     size_t n = end - f->pos, at = 0, so, eo;
+    /* invert: the lines between matches; a slice ends after a '\n', so
+     * the next one starts on a line of its own */
+    int64_t next = f->invert ? logdoc_line_at(d, f->pos) : 0;
     while (at < n && logre_find(f->re, w, n, at, &so, &eo) && so < n) {
         int64_t line = logdoc_line_at(d, f->pos + so);
-        if (!f->n || f->lines[f->n - 1] != line) {
+        if (f->invert) {
+            for (; next < line; next++) {
+                f->lines = xgrow(f->lines, &f->cap, f->n + 1, sizeof *f->lines);
+                f->lines[f->n++] = next;
+            }
+            if (next == line) next++;
+        } else if (!f->n || f->lines[f->n - 1] != line) {
             f->lines = xgrow(f->lines, &f->cap, f->n + 1, sizeof *f->lines);
             f->lines[f->n++] = line;
         }
         const char *q = memchr(w + so, '\n', n - so);
-        if (!q) break;
+        if (!q) {
+            at = n;
+            break;
+        }
         at = (size_t)(q - w) + 1;
+    }
+    if (f->invert) {
+        int64_t last = logdoc_line_at(d, end - 1);
+        for (; next <= last; next++) {
+            f->lines = xgrow(f->lines, &f->cap, f->n + 1, sizeof *f->lines);
+            f->lines[f->n++] = next;
+        }
     }
     f->pos = end;
     return f->pos < limit;

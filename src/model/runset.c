@@ -316,7 +316,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
     }
     if (e) {
         /* The live object wins over the cache's copy; a cache copy never
-         * resurrects or overwrites a run the informer already reported. */
+         * resurrects or overwrites a run the feed already reported. */
         if (deleted && !e->pub.deleted) {
             agentrun_free(run);
             memset(run, 0, sizeof *run);

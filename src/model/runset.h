@@ -3,7 +3,7 @@
  *
  * Owns: one struct rs_run per run, keyed by uid, each holding its parsed
  * AgentRun, its pods, and the linkage facts that arrive separately (failure
- * class, PR, image digest, "deleted on the server"). Fed by informer events
+ * class, PR, image digest, "deleted on the server"). Fed by the feed's events
  * (runset_apply_run / runset_apply_pod) and by the history cache (the same
  * calls with deleted = true for runs the server no longer has).
  *

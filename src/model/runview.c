@@ -1,5 +1,6 @@
 /* runview — a run with its links, as JSON, table and text (runview.h). */
 #include "model/runview.h"
+#include "classify/classify.h"
 #include "util/jsonutil.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -98,19 +99,6 @@ static bool streq(const char *a, const char *b)
 const char *run_status_failure(const struct agentrun *r, const struct pod *pods, size_t npods,
                                const char **container)
 {
-    static const struct {
-        const char *reason, *cls;
-    } map[] = {
-        {"OOMKilled", "resource.oom"},         {"ErrImagePull", "image.pull"},
-        {"ImagePullBackOff", "image.pull"},    {"InvalidImageName", "image.pull"},
-        {"ErrImageNeverPull", "image.pull"},   {"DeadlineExceeded", "timeout"},
-        {"WorkflowStepTimedOut", "timeout"},   {"TimedOut", "timeout"},
-        {"ProviderCapacityExhausted", "rate-limit"}, {"ProviderAuthUnavailable", "auth.credentials"},
-        {"SpecImmutableViolation", "config.invalid"}, {"CreateContainerConfigError", "config.invalid"},
-        {"IdempotencyKeyCompleted", "config.invalid"}, {"IdempotencyKeyInUse", "config.invalid"},
-        {"MissingVcsAuth", "vcs.auth"},        {"VcsAuthUnavailable", "vcs.auth"},
-        {"Evicted", "resource.disk"},
-    };
     if (container) *container = NULL;
     if (!r) return NULL;
     /* Container states first: they name the physical cause. */
@@ -120,11 +108,10 @@ const char *run_status_failure(const struct agentrun *r, const struct pod *pods,
             const struct container_state *c = &pods[i].containers[k];
             const char *reasons[] = {c->reason, c->last_reason};
             for (size_t j = 0; j < 2; j++) {
-                for (size_t m = 0; m < sizeof map / sizeof map[0]; m++) {
-                    if (streq(reasons[j], map[m].reason)) {
-                        if (container) *container = c->name;
-                        return map[m].cls;
-                    }
+                const char *cls = classify_reason_class(reasons[j]);
+                if (cls) {
+                    if (container) *container = c->name;
+                    return cls;
                 }
             }
             if (c->exit_code == 139 || c->exit_code == 134 || c->exit_code == 132) {
@@ -139,9 +126,8 @@ const char *run_status_failure(const struct agentrun *r, const struct pod *pods,
     for (size_t k = 0; k < r->nconditions && nr < sizeof reasons / sizeof reasons[0]; k++)
         if (streq(r->conditions[k].status, "True")) reasons[nr++] = r->conditions[k].reason;
     for (size_t j = 0; j < nr; j++) {
-        if (!reasons[j]) continue;
-        for (size_t m = 0; m < sizeof map / sizeof map[0]; m++)
-            if (strcmp(reasons[j], map[m].reason) == 0) return map[m].cls;
+        const char *cls = classify_reason_class(reasons[j]);
+        if (cls) return cls;
     }
     const struct condition *inv = agentrun_condition(r, "InvalidSpec");
     if (inv && streq(inv->status, "True")) return "config.invalid";
@@ -161,6 +147,14 @@ int run_view_cmp_newest(const void *a, const void *b)
     int c = strcmp(x->run.ns ? x->run.ns : "", y->run.ns ? y->run.ns : "");
     if (c) return c;
     return strcmp(x->run.name ? x->run.name : "", y->run.name ? y->run.name : "");
+}
+
+bool run_phase_known(const char *phase)
+{
+    static const char *const phases[] = {"Pending", "Running", "Succeeded", "Failed", "Cancelled", "Template"};
+    for (size_t i = 0; phase && i < sizeof phases / sizeof phases[0]; i++)
+        if (strcasecmp(phase, phases[i]) == 0) return true;
+    return false;
 }
 
 bool run_view_match(const struct run_view *v, const struct run_filter *f)
@@ -441,12 +435,14 @@ struct col {
     bool shrink;
 };
 
+/* Titles are those of the console's run list (ui/console/views/runs.c): one
+ * name per fact, whichever front end shows it. */
 static const struct col cols[C_COUNT] = {
     [C_CONTEXT] = {"CONTEXT", 6, 7, true},  [C_NS] = {"NAMESPACE", 4, 9, true},
     [C_NAME] = {"NAME", 0, 16, true},       [C_PHASE] = {"PHASE", 1, 5, false},
-    [C_ATTEMPT] = {"ATTEMPT", 7, 7, false}, [C_AGE] = {"AGE", 2, 3, false},
-    [C_IMAGE] = {"IMAGE", 5, 5, false},     [C_PR] = {"PR", 3, 2, false},
-    [C_FAILURE] = {"FAILURE", 3, 7, false}, [C_REASON] = {"REASON", 8, 10, true},
+    [C_ATTEMPT] = {"ATT", 7, 3, false}, [C_AGE] = {"AGE", 2, 3, false},
+    [C_IMAGE] = {"DIGEST", 5, 6, false},     [C_PR] = {"PR", 3, 2, false},
+    [C_FAILURE] = {"CLASS", 3, 5, false}, [C_REASON] = {"REASON", 8, 10, true},
 };
 
 static char *cell_text(const struct run_view *v, enum col_id c, int64_t now)
@@ -469,18 +465,11 @@ static char *cell_text(const struct run_view *v, enum col_id c, int64_t now)
         if (r->created == TIME_NONE) return xstrdup("-");
         time_format_age(now - r->created, tmp, sizeof tmp);
         return xstrdup(tmp);
-    case C_IMAGE: {
-        char commit[48];
-        if (linkage_image_commit(v->image, commit, sizeof commit)) {
-            snprintf(tmp, sizeof tmp, "@%.8s", commit);
-            return xstrdup(tmp);
-        }
-        if (v->digest) {
-            linkage_short_digest(v->digest, tmp, sizeof tmp);
-            return sanitize_str(tmp, 0);
-        }
-        return xstrdup("-");
-    }
+    case C_IMAGE:
+        /* the console's DIGEST column: the same short digest */
+        if (!v->digest) return xstrdup("-");
+        linkage_short_digest(v->digest, tmp, sizeof tmp);
+        return sanitize_str(tmp, 0);
     case C_PR:
         if (!v->has_pr) return xstrdup("-");
         if (v->pr.number > 0) {

@@ -71,6 +71,10 @@ struct run_filter {
     const char *lane;    /* exact; NULL = any */
     int64_t since;       /* created >= since; TIME_NONE = any */
 };
+/* True for the phases AGENTRUN.md §4 names (Pending, Running, Succeeded,
+ * Failed, Cancelled, Template), case-insensitive: a filter on any other
+ * is a typo, refused as bad usage rather than answered with "no runs". */
+bool run_phase_known(const char *phase);
 bool run_view_match(const struct run_view *v, const struct run_filter *f);
 
 /* docs/cli.md "A run". */

@@ -202,8 +202,50 @@ static const char schema_002[] =
     "CREATE INDEX runs_by_lane_created ON runs (lane, created);\n"
     "CREATE INDEX runs_by_name_only ON runs (name);\n";
 
+static const char schema_003[] =
+    "-- artriage history cache, schema version 3: one cache, several clusters, a recorder.\n"
+    "-- Logs and verdicts carry the context of their pod / run, so that `status`\n"
+    "-- counts them per cluster and an export copies them without guessing; rows\n"
+    "-- written before this version take their parent's context ('' when the\n"
+    "-- writer knew none: a cache filled without a kubeconfig).\n"
+    "\n"
+    "ALTER TABLE logs ADD COLUMN context TEXT NOT NULL DEFAULT '';\n"
+    "UPDATE logs SET context = coalesce((SELECT p.context FROM pods p WHERE p.id = logs.pod_id), '');\n"
+    "CREATE INDEX logs_by_context ON logs (context);\n"
+    "\n"
+    "ALTER TABLE classifications ADD COLUMN context TEXT NOT NULL DEFAULT '';\n"
+    "UPDATE classifications\n"
+    "   SET context = coalesce((SELECT r.context FROM runs r WHERE r.id = classifications.run_id), '');\n"
+    "\n"
+    "CREATE INDEX runs_by_context ON runs (context, namespace);\n"
+    "\n"
+    "-- The recorder feeding this cache (`artriage record`): at most one row. A\n"
+    "-- heartbeat older than a few beats means none is feeding (killed, or the\n"
+    "-- host went away); `stopped` is set when it exits cleanly.\n"
+    "CREATE TABLE recorder (\n"
+    "  id        INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  pid       INTEGER NOT NULL,\n"
+    "  host      TEXT NOT NULL,\n"
+    "  started   INTEGER NOT NULL,\n"
+    "  heartbeat INTEGER NOT NULL,\n"
+    "  stopped   INTEGER\n"
+    ");\n"
+    "\n"
+    "-- Per context: the last time its cluster answered (a list, a watch event\n"
+    "-- or bookmark), the state of the connection as the writer saw it, and\n"
+    "-- whether the current recorder follows it.\n"
+    "CREATE TABLE contexts (\n"
+    "  context   TEXT PRIMARY KEY,\n"
+    "  last_seen INTEGER,\n"
+    "  state     TEXT,\n"
+    "  error     TEXT,\n"
+    "  followed  INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated   INTEGER NOT NULL\n"
+    ");\n";
+
 const struct store_migration store_migrations[] = {
     {1, "001_init.sql", schema_001},
     {2, "002_lookup_indexes.sql", schema_002},
+    {3, "003_recorder.sql", schema_003},
 };
 const size_t store_nmigrations = sizeof store_migrations / sizeof store_migrations[0];

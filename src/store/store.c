@@ -74,7 +74,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         " WHERE p.run_id = ?1 AND NOT (l.pod_id = ?2 AND l.container = ?3 AND l.previous = ?4)",
     [ST_LOG_UPSERT] =
         "INSERT INTO logs (pod_id, container, previous, fetched, raw_size, stored_size,"
-        " full_size, skipped_lines, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " full_size, skipped_lines, data, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " (SELECT context FROM pods WHERE id = ?1))"
         " ON CONFLICT (pod_id, container, previous) DO UPDATE SET fetched = ?4, raw_size = ?5,"
         " stored_size = ?6, full_size = ?7, skipped_lines = ?8, data = ?9 RETURNING id",
     [ST_LOG_HAS] = "SELECT 1 FROM logs l JOIN pods p ON p.id = l.pod_id WHERE p.context = ?1"
@@ -314,22 +315,43 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen)
  * is never opened here: closing any descriptor of a file drops every POSIX
  * lock this process holds on it, including SQLite's on a database (or its
  * -shm) that another handle in this process has open. */
+/* A cache shared by a team (one recorder, many readers in one group) lives
+ * in a directory with the setgid bit (chgrp team DIR; chmod 2770 DIR):
+ * its files are then 0660, else 0600. Nothing is ever readable by others. */
+static mode_t cache_file_mode(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+    struct stat sb;
+    mode_t m = 0600;
+    if (stat(slash ? dir : ".", &sb) == 0 && S_ISDIR(sb.st_mode) && (sb.st_mode & S_ISGID) &&
+        (sb.st_mode & 0070) == 0070)
+        m = 0660;
+    free(dir);
+    return m;
+}
+
 static int secure_file(const char *path, bool create, char *err, size_t errlen)
 {
     struct stat sb;
+    mode_t want = cache_file_mode(path);
     if (lstat(path, &sb) == 0) {
         if (!S_ISREG(sb.st_mode))
             return errf(err, errlen, "history cache %s: not a regular file", path);
-        if (sb.st_uid == geteuid() && (sb.st_mode & 077)) chmod(path, 0600);
+        if (sb.st_uid == geteuid() && (sb.st_mode & 0777 & ~want)) chmod(path, want);
         return 0;
     }
     if (errno != ENOENT)
         return errf(err, errlen, "history cache %s: %s", path, strerror(errno));
     if (!create) return 0;
-    int fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, want);
     if (fd < 0 && errno != EEXIST)
         return errf(err, errlen, "history cache %s: cannot create: %s", path, strerror(errno));
-    if (fd >= 0) close(fd); /* new: nobody holds a lock on it yet */
+    if (fd >= 0) {
+        if (want != 0600) fchmod(fd, want); /* past the umask: the group shares it */
+        close(fd); /* new: nobody holds a lock on it yet */
+    }
     return 0;
 }
 
@@ -342,9 +364,12 @@ static void secure_dir_of(const char *path)
         struct stat sb;
         /* only our own cache directory, never e.g. /tmp */
         const char *base = strrchr(dir, '/');
-        if (stat(dir, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 077) && base &&
-            strcmp(base, "/artriage") == 0)
-            chmod(dir, 0700);
+        bool ok = stat(dir, &sb) == 0;
+        bool shared = ok && (sb.st_mode & S_ISGID) && (sb.st_mode & 0070) == 0070;
+        if (ok && sb.st_uid == geteuid() && base && strcmp(base, "/artriage") == 0) {
+            if (shared && (sb.st_mode & 07)) chmod(dir, 02770);
+            else if (!shared && (sb.st_mode & 077)) chmod(dir, 0700);
+        }
     }
     free(dir);
 }

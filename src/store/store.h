@@ -32,7 +32,7 @@
 struct store;
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store_opts {
     int64_t log_cap_run;   /* bytes of log text kept per run; 0 = default (8 MiB) */
@@ -154,8 +154,15 @@ int store_get_run(struct store *s, const char *context, const char *ns, const ch
                   struct store_run *out, char *err, size_t errlen);
 int store_get_run_by_id(struct store *s, int64_t id, struct store_run *out,
                         char *err, size_t errlen);
-/* The run parsed back into the model (context filled, deleted_at set to
- * the cache's deletion time when the server deleted it). 1/0/-1. */
+/* The one conversion of a cached run row to the model: its raw object
+ * when the cache kept one that parses (so conditions are there), else the
+ * columns (false if the row has no name either); then the cache's context,
+ * its lane and attempt (resolved by provenance across a whole list) over
+ * the name-derived ones, and deleted_at when the cache marked it deleted.
+ * Takes strings out of sr (still store_run_free it); agentrun_free out. */
+bool store_run_take_agentrun(struct store_run *sr, struct agentrun *out);
+/* The run parsed back into the model (as above); 0 when the cache has no
+ * raw object for it. 1/0/-1. */
 int store_get_agentrun(struct store *s, int64_t run_id, struct agentrun *out,
                        char *err, size_t errlen);
 
@@ -306,6 +313,85 @@ int store_list_notes(struct store *s, int64_t from, int64_t to, struct store_not
                      char *err, size_t errlen);
 void store_note_list_free(struct store_note_list *l);
 
+/* ---- the recorder, contexts, status, export ------------------------ */
+
+/* A recorder beats every STORE_BEAT_MS; one whose heartbeat is older than
+ * STORE_RECORDER_STALE_MS is taken for gone (killed, host down). */
+#define STORE_BEAT_MS 2000
+#define STORE_RECORDER_STALE_MS 15000
+
+struct store_recorder {
+    int64_t pid;
+    char *host;
+    int64_t started, heartbeat, stopped; /* stopped: TIME_NONE while it runs */
+};
+void store_recorder_free(struct store_recorder *r);
+/* The recorder row: 1 found, 0 none ever, -1 error. */
+int store_recorder_get(struct store *s, struct store_recorder *out, char *err, size_t errlen);
+/* True when r is feeding the cache at `now` (not stopped, beat fresh). */
+bool store_recorder_live(const struct store_recorder *r, int64_t now);
+/* Claims the cache for the recorder (pid, host) and marks `contexts` as
+ * the ones it follows (the others not). Returns 0 claimed, 1 refused
+ * because another recorder's heartbeat is fresh (*holder filled, may be
+ * NULL), -1 error. One transaction: two starting at once cannot both win. */
+int store_recorder_claim(struct store *s, int64_t pid, const char *host,
+                         const char *const *contexts, size_t ncontexts, int64_t now,
+                         struct store_recorder *holder, char *err, size_t errlen);
+/* Heartbeat of (pid, host). 0 ok, 1 the row is no longer ours, -1 error. */
+int store_recorder_beat(struct store *s, int64_t pid, const char *host, int64_t now,
+                        char *err, size_t errlen);
+/* Clean exit: stopped = now, contexts no longer followed. */
+int store_recorder_release(struct store *s, int64_t pid, const char *host, int64_t now,
+                           char *err, size_t errlen);
+
+/* What a writer saw of a context's cluster: last_seen (TIME_NONE = keep the
+ * earlier one) is the last time it answered; state "live",
+ * "reconnecting", "failed"; error one sentence or NULL. */
+int store_context_seen(struct store *s, const char *context, int64_t last_seen,
+                       const char *state, const char *error, int64_t now,
+                       char *err, size_t errlen);
+
+struct store_context_status {
+    char *context;
+    char **namespaces;  /* sorted */
+    size_t nnamespaces;
+    int64_t runs, runs_deleted, pods, logs, log_bytes;
+    int64_t last_seen;  /* TIME_NONE if never */
+    char *state, *error;
+    bool followed;      /* by the recorder row (live or not) */
+};
+struct store_status {
+    struct store_context_status *items;  /* by context name */
+    size_t n;
+    bool has_recorder;
+    struct store_recorder recorder;
+};
+int store_status_read(struct store *s, struct store_status *out, char *err, size_t errlen);
+void store_status_free(struct store_status *st);
+
+/* Which runs an export bundle holds. Exactly one of lane, names, or the
+ * time window (since, until; TIME_NONE = open) selects; context NULL =
+ * every context. */
+struct store_export_opts {
+    const char *context;
+    const char *lane;
+    const char *const *names;
+    size_t nnames;
+    int64_t since, until;
+    bool redact;
+};
+struct store_export_stats {
+    int64_t runs, changes, pods, logs, classifications, prs, reruns, notes;
+    int64_t masked;       /* redactions applied */
+};
+/* Writes a standalone history cache at `path` (created 0600, never an
+ * existing file) holding the selected runs with their changes, pods,
+ * containers, logs, verdicts and PR links, the rerun records naming them
+ * and the notes of their time window. No run selected: nothing written,
+ * -1. A failure removes the partial file. */
+int store_export(struct store *s, const char *path, const struct store_export_opts *o,
+                 struct store_export_stats *st, char *err, size_t errlen);
+
 /* ---- maintenance -------------------------------------------------- */
 
 struct store_gc_stats {
@@ -314,7 +400,9 @@ struct store_gc_stats {
 };
 /* Removes runs (with everything of theirs) whose last activity (finished,
  * else deletion, else last seen) is before `before`, pods orphaned that
- * long, notes and rerun records older than that, then enforces the log
+ * long, notes older than that with no kept lane around them (a run of
+ * the lane created before the note and one active after it), rerun
+ * records older than that, then enforces the log
  * caps. before = TIME_NONE only enforces the caps. */
 int store_gc(struct store *s, int64_t before, struct store_gc_stats *st,
              char *err, size_t errlen);

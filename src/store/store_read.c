@@ -156,6 +156,65 @@ int store_get_run_by_id(struct store *s, int64_t id, struct store_run *out, char
                        false, NULL, NULL, NULL, id, out, err, errlen);
 }
 
+static void take(char **dst, char **src)
+{
+    free(*dst);
+    *dst = *src;
+    *src = NULL;
+}
+
+bool store_run_take_agentrun(struct store_run *sr, struct agentrun *a)
+{
+    memset(a, 0, sizeof *a);
+    bool parsed = false;
+    if (sr->raw) {
+        char err[ERRLEN];
+        cJSON *j = cJSON_Parse(sr->raw);
+        parsed = j && agentrun_parse(j, a, err, sizeof err) == 0;
+        cJSON_Delete(j);
+        if (!parsed) {
+            agentrun_free(a);
+            memset(a, 0, sizeof *a);
+        }
+    }
+    if (!parsed) {
+        if (!sr->name) return false;
+        take(&a->ns, &sr->ns);
+        take(&a->name, &sr->name);
+        take(&a->uid, &sr->uid);
+        take(&a->agent, &sr->agent);
+        take(&a->runtime, &sr->runtime);
+        take(&a->phase, &sr->phase);
+        take(&a->reason, &sr->reason);
+        take(&a->message, &sr->message);
+        take(&a->repository, &sr->repository);
+        take(&a->base, &sr->base);
+        take(&a->head, &sr->head);
+        take(&a->idempotency_key, &sr->idempotency_key);
+        take(&a->workload_image, &sr->workload_image);
+        take(&a->vcs_mode, &sr->vcs_mode);
+        take(&a->system_prompt_hash, &sr->system_prompt_hash);
+        take(&a->spec_hash, &sr->spec_hash);
+        take(&a->rerun_of, &sr->rerun_of);
+        a->created = sr->created;
+        a->started = sr->started;
+        a->finished = sr->finished;
+        a->updated = sr->updated;
+        a->deleted_at = TIME_NONE;
+        a->runner_exit_code = -1;
+    }
+    take(&a->context, &sr->context);
+    /* the cache's lane was resolved by provenance across a whole list */
+    if (sr->lane) {
+        take(&a->lane, &sr->lane);
+        free(a->attempt);
+        a->attempt = sr->attempt ? sr->attempt : xstrdup("");
+        sr->attempt = NULL;
+    }
+    if (sr->deleted && sr->deleted_at != TIME_NONE) a->deleted_at = sr->deleted_at;
+    return true;
+}
+
 int store_get_agentrun(struct store *s, int64_t run_id, struct agentrun *out, char *err,
                        size_t errlen)
 {
@@ -168,27 +227,14 @@ int store_get_agentrun(struct store *s, int64_t run_id, struct agentrun *out, ch
         return 0;
     }
     cJSON *obj = cJSON_Parse(r.raw);
+    cJSON_Delete(obj);
     if (!obj) {
         errf(err, errlen, "history cache %s: run %s/%s has an unreadable cached object", s->path,
              r.ns, r.name);
         store_run_free(&r);
         return -1;
     }
-    rc = agentrun_parse(obj, out, err, errlen);
-    cJSON_Delete(obj);
-    if (rc < 0) {
-        store_run_free(&r);
-        return -1;
-    }
-    free(out->context);
-    out->context = xstrdup(r.context);
-    if (r.deleted && r.deleted_at != TIME_NONE) out->deleted_at = r.deleted_at;
-    if (r.lane) {
-        free(out->lane);
-        out->lane = xstrdup(r.lane);
-        free(out->attempt);
-        out->attempt = xstrdup(r.attempt ? r.attempt : "");
-    }
+    store_run_take_agentrun(&r, out);
     store_run_free(&r);
     return 1;
 }
@@ -427,8 +473,9 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
 {
     sqlite3_stmt *st;
     if (store_prep(s, "INSERT INTO classifications (run_id, class, rule, line, text, hint, pod, container,"
-                      " log_time, outcome, secondary, version, classified) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                      " ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
+                      " log_time, outcome, secondary, version, classified, context) VALUES (?1, ?2, ?3, ?4,"
+                      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                      " coalesce((SELECT context FROM runs WHERE id = ?1), '')) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
                       " rule = ?3, line = ?4, text = ?5, hint = ?6, pod = ?7, container = ?8,"
                       " log_time = ?9, outcome = ?10, secondary = ?11, version = ?12, classified = ?13",
                    &st) != SQLITE_OK)
@@ -808,7 +855,17 @@ int store_gc(struct store *s, int64_t before, struct store_gc_stats *stp, char *
                                " ELSE last_seen END) < ?1", before, &pods, err, errlen);
         st->pods = pods;
         if (rc == 0)
-            rc = exec_count(s, "DELETE FROM notes WHERE time < ?1", before, &st->notes, err, errlen);
+            /* A note lives as long as the runs around it: it stays while a
+             * kept lane has a run started before it and one active after
+             * it (the span timeline --lane shows it in). */
+            rc = exec_count(s, "DELETE FROM notes WHERE time < ?1 AND NOT EXISTS ("
+                               " SELECT 1 FROM runs a JOIN runs b ON b.lane = a.lane"
+                               " AND b.context = a.context AND b.namespace = a.namespace"
+                               " WHERE a.created <= notes.time"
+                               " AND coalesce(b.finished, b.deleted_at, b.last_seen) >= notes.time"
+                               " AND (coalesce(notes.context, '') = '' OR notes.context = a.context)"
+                               " AND (coalesce(notes.namespace, '') = '' OR notes.namespace = a.namespace))",
+                            before, &st->notes, err, errlen);
         if (rc == 0)
             rc = exec_count(s, "DELETE FROM reruns WHERE time < ?1", before, &st->reruns, err,
                             errlen);

@@ -4,13 +4,15 @@
 #include "sync/sync.h"
 #include "classify/classify.h"
 #include "kube/client.h"
-#include "kube/lines.h"
+#include "feed/feed.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
 #include "model/runsignals.h"
+#include "model/logstamp.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
+#include "util/ratelimit.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/sanitize.h"
@@ -18,9 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_LABEL "agents.proompteng.ai/agent-run"
 #define DEFAULT_FETCH_BYTES (16LL << 20)
-#define WATCH_RETRY_MS 1000
 
 /* A log fetched in this process, with the time of each line (from the
  * API's timestamps=true prefixes) for first-cause times. */
@@ -28,17 +28,6 @@ struct fresh_log {
     char *pod, *container;
     int64_t *ts;
     size_t n;
-};
-
-struct watch {
-    struct sync *y;
-    bool pods;                 /* else runs */
-    struct kube_request *req;
-    struct kube_lines lines;
-    char *rv;
-    bool gone;                 /* 410: relist */
-    bool ended;                /* restart needed */
-    int64_t retry_at;
 };
 
 struct log_job {
@@ -53,6 +42,7 @@ struct sync {
     struct kube_client *c;
     struct sync_opts o;
     char warn[ERRLEN];
+    struct warn_limit wl;      /* identical progress warnings: printed once, then counted */
     struct sync_stats *st;
     struct sync_stats scratch;
     struct fresh_log *fresh;
@@ -61,11 +51,24 @@ struct sync {
     size_t njobs, capjobs;
     char **dirty;              /* "ns/name" of runs to classify again */
     size_t ndirty, capdirty;
-    char *runs_rv, *pods_rv;
-    struct watch wr, wp;
+    /* the record sink: what the current list frame of each kind brought */
+    struct feed *feed;
+    bool watching;             /* sync_watch (logs fetched as the loop runs) */
+    struct agentrun *frun;     /* runs of the open frame */
+    size_t nfrun, capfrun;
+    struct pod *fpod;          /* pods of the open frame, then pods whose logs are due */
+    size_t nfpod, capfpod;
+    bool pods_listed;          /* a pod frame ended: stored once runs are */
+    bool runs_listed;          /* a run frame ended and was stored */
+    struct pod *due;           /* pods stored by a pass whose logs are fetched after the loop */
+    size_t ndue, capdue;
+    bool list_failed;
+    char list_err[ERRLEN];
+    enum kube_conn conn;       /* the feed's state last reported */
     bool store_failed;
     bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
+    int64_t last_answer;    /* wall clock: the cluster last sent data or went live */
 };
 
 void sync_opts_init(struct sync_opts *o)
@@ -73,6 +76,9 @@ void sync_opts_init(struct sync_opts *o)
     memset(o, 0, sizeof *o);
     o->context = "";
 }
+
+/* An identical warning within this long is counted, not printed again. */
+#define SYNC_WARN_REPEAT_MS 10000
 
 static void warnf(struct sync *y, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warnf(struct sync *y, const char *fmt, ...)
@@ -82,7 +88,9 @@ static void warnf(struct sync *y, const char *fmt, ...)
     vsnprintf(y->warn, sizeof y->warn, fmt, ap);
     va_end(ap);
     y->st->errors++;
-    if (y->o.progress) {
+    unsigned long held = 0;
+    if (y->o.progress && warn_limit_pass(&y->wl, y->warn, time_mono_ms(), &held)) {
+        if (held) fprintf(y->o.progress, "sync: (the warning above repeated %lu more times)\n", held);
         char *s = sanitize_str(y->warn, 0); /* names and messages from the cluster */
         fprintf(y->o.progress, "sync: %s\n", s);
         free(s);
@@ -106,6 +114,7 @@ struct sync *sync_new(struct store *s, struct kube_client *c, const struct sync_
     if (!y->o.context) y->o.context = "";
     if (y->o.log_fetch_bytes <= 0) y->o.log_fetch_bytes = DEFAULT_FETCH_BYTES;
     y->st = &y->scratch;
+    warn_limit_init(&y->wl, SYNC_WARN_REPEAT_MS);
     return y;
 }
 
@@ -162,20 +171,26 @@ static void job_free(struct log_job *j)
     free(j);
 }
 
-static void watch_stop(struct watch *w)
+static void frames_clear(struct sync *y)
 {
-    if (w->req) kube_request_cancel(w->req);
-    w->req = NULL;
-    kube_lines_free(&w->lines);
+    for (size_t i = 0; i < y->nfrun; i++) agentrun_free(&y->frun[i]);
+    y->nfrun = 0;
+    for (size_t i = 0; i < y->nfpod; i++) pod_free(&y->fpod[i]);
+    y->nfpod = 0;
+    for (size_t i = 0; i < y->ndue; i++) pod_free(&y->due[i]);
+    y->ndue = 0;
 }
 
 void sync_free(struct sync *y)
 {
     if (!y) return;
-    watch_stop(&y->wr);
-    watch_stop(&y->wp);
-    free(y->wr.rv);
-    free(y->wp.rv);
+    unsigned long held = warn_limit_flush(&y->wl);
+    if (held && y->o.progress) fprintf(y->o.progress, "sync: (the warning above repeated %lu more times)\n", held);
+    feed_stop(y->feed);
+    frames_clear(y);
+    free(y->frun);
+    free(y->fpod);
+    free(y->due);
     for (size_t i = 0; i < y->njobs; i++) {
         kube_request_cancel(y->jobs[i]->req);
         job_free(y->jobs[i]);
@@ -185,8 +200,6 @@ void sync_free(struct sync *y)
     free(y->fresh);
     dirty_clear(y);
     free(y->dirty);
-    free(y->runs_rv);
-    free(y->pods_rv);
     free(y);
 }
 
@@ -213,34 +226,15 @@ static void mark_dirty(struct sync *y, const char *ns, const char *name)
 /* ---- logs ---------------------------------------------------------------- */
 
 /* Splits "2026-02-25T09:14:29.123456789Z text" lines into the text and the
- * time of each line. Lines without a stamp get the previous line's. */
+ * time of each line (logstamp, as the console's triage does). */
 static void strip_stamps(const char *data, size_t len, struct buf *text, int64_t **ts, size_t *nts)
 {
-    size_t cap = 0, n = 0;
-    int64_t *t = NULL, last = TIME_NONE;
-    const char *p = data, *end = data + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
-        const char *sp = memchr(p, ' ', (size_t)(le - p));
-        int64_t when;
-        if (sp && sp - p >= 20 && sp - p < 40) {
-            char stamp[40];
-            memcpy(stamp, p, (size_t)(sp - p));
-            stamp[sp - p] = 0;
-            if (time_parse_rfc3339(stamp, &when) == 0) {
-                last = when;
-                p = sp + 1;
-            }
-        }
-        buf_append(text, p, (size_t)(le - p));
-        if (nl) buf_putc(text, '\n');
-        t = xgrow(t, &cap, n + 1, sizeof *t);
-        t[n++] = last;
-        p = nl ? nl + 1 : end;
-    }
-    *ts = t;
-    *nts = n;
+    struct logstamp st;
+    logstamp_init(&st);
+    logstamp_feed(&st, data, len, text);
+    logstamp_finish(&st, text);
+    *ts = st.ts;
+    *nts = st.n;
 }
 
 static const struct fresh_log *fresh_find(const struct sync *y, const char *pod, const char *container)
@@ -436,20 +430,35 @@ static char *secondary_json(const struct classify_result *res, int64_t offset)
     return out;
 }
 
-/* A time printed at the start of the evidence line itself, if any. */
-static int64_t leading_time(const char *text)
+int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
+                     const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
+                     int64_t log_time, int64_t now, char *err, size_t errlen)
 {
-    if (!text) return TIME_NONE;
-    while (*text == ' ' || *text == '[') text++;
-    char stamp[40];
-    size_t n = 0;
-    while (text[n] && text[n] != ' ' && text[n] != ']' && n < sizeof stamp - 1) {
-        stamp[n] = text[n];
-        n++;
+    struct store_class c = {0};
+    c.version = (char *)classify_rules_version(rules);
+    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
+                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
+    c.line = -1;
+    c.log_time = TIME_NONE;
+    char *sec = NULL;
+    if (res && res->has_primary) {
+        const struct classify_finding *f = &res->primary;
+        c.cls = f->class_id;
+        c.rule = f->rule_id;
+        c.text = f->text;
+        c.hint = f->hint;
+        if (f->line > 0 && skipped >= 0) {
+            c.line = f->line + skipped;
+            c.pod = (char *)pod;
+            c.container = (char *)container;
+            c.log_time = log_time != TIME_NONE ? log_time : time_leading_stamp(f->text);
+        }
+        sec = secondary_json(res, skipped > 0 ? skipped : 0);
+        c.secondary = sec;
     }
-    stamp[n] = 0;
-    int64_t t;
-    return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
+    int rc = store_put_classification(s, run_id, &c, now, err, errlen);
+    free(sec);
+    return rc;
 }
 
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
@@ -490,38 +499,25 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     int had = store_get_classification(y->s, r->id, &old, err, errlen);
     if (had < 0) had = 0;
 
-    struct store_class c = {0};
-    c.version = (char *)classify_rules_version(y->o.rules);
-    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
-                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
-    c.line = -1;
-    c.log_time = TIME_NONE;
-    char *sec = NULL;
+    int64_t skipped = hl > 0 ? lg.skipped_lines : 0, log_time = TIME_NONE;
+    const char *pod = NULL, *container = NULL;
     if (res && res->has_primary) {
         const struct classify_finding *f = &res->primary;
-        int64_t skipped = hl > 0 ? lg.skipped_lines : 0;
-        c.cls = f->class_id;
-        c.rule = f->rule_id;
-        c.text = f->text;
-        c.hint = f->hint;
         if (f->line > 0 && hl > 0) {
-            c.line = f->line + skipped;
-            c.pod = lg.pod;
-            c.container = lg.container;
+            int64_t line = f->line + skipped;
+            pod = lg.pod;
+            container = lg.container;
             const struct fresh_log *fl = fresh_find(y, lg.pod, lg.container);
             /* the fresh stamps are those of the whole log, before the cap cut its head */
-            if (fl && (size_t)c.line <= fl->n) c.log_time = fl->ts[c.line - 1];
-            else if (had > 0 && old.line == c.line && old.cls && c.cls && strcmp(old.cls, c.cls) == 0)
-                c.log_time = old.log_time;
-            if (c.log_time == TIME_NONE) c.log_time = leading_time(f->text);
+            if (fl && (size_t)line <= fl->n) log_time = fl->ts[line - 1];
+            else if (had > 0 && old.line == line && old.cls && f->class_id && strcmp(old.cls, f->class_id) == 0)
+                log_time = old.log_time;
         }
-        sec = secondary_json(res, skipped);
-        c.secondary = sec;
     }
-    int rc = store_put_classification(y->s, r->id, &c, time_now_ms(), err, errlen);
+    int rc = sync_put_verdict(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
+                              time_now_ms(), err, errlen);
     if (rc < 0) store_failed(y, err);
     else y->st->classified++;
-    free(sec);
     if (had > 0) store_class_free(&old);
     classify_result_free(res);
     classify_free(cx);
@@ -689,15 +685,215 @@ static bool took_pod(struct sync *y, const cJSON *obj, struct pod *out)
     return true;
 }
 
-static int list_all(struct sync *y, const struct kube_resource *res, const char *selector,
-                    cJSON **items, char **rv, char *err, size_t errlen)
+/* ---- the record sink ------------------------------------------------------------
+ * The feed (src/feed) lists and watches; this sink is the cache's side:
+ * a list frame of runs is stored in one transaction with lanes resolved
+ * across it, and whatever cached run of the scope it did not bring is
+ * marked deleted (never dropped); the same for pods, stored after the runs
+ * they link to. Watch events are stored one by one; a terminated
+ * container's log is fetched at once (the Job TTL deletes the pod). */
+
+static void store_run_frame(struct sync *y)
 {
-    struct kube_list_opts lo = {.res = res, .ns = y->o.ns, .label_selector = selector};
-    struct kube_error e = {0};
-    int rc = kube_list_all(y->c, &lo, items, rv, &e);
-    if (rc < 0) errf(err, errlen, "%s", e.msg);
-    kube_error_clear(&e);
-    return rc;
+    linkage_resolve_lanes(y->frun, y->nfrun);
+    const char **uids = xcalloc(y->nfrun + 1, sizeof *uids);
+    size_t nu = 0, marked = 0;
+    int64_t now = time_now_ms();
+    char err[ERRLEN];
+    int rc = store_begin(y->s, err, sizeof err);
+    for (size_t i = 0; i < y->nfrun && rc == 0; i++) {
+        struct agentrun *r = &y->frun[i];
+        if (!r->uid || !*r->uid) {
+            warnf(y, "AgentRun %s/%s was skipped: it has no metadata.uid", r->ns ? r->ns : "", r->name);
+            continue;
+        }
+        uids[nu++] = r->uid;
+        rc = store_put_run(y->s, r, now, NULL, err, sizeof err);
+        if (rc == 0) y->st->runs++;
+        if (agentrun_is_terminal(r)) mark_dirty(y, r->ns, r->name);
+    }
+    if (rc == 0) rc = store_sweep_deleted(y->s, y->o.context, feed_ns(y->feed), uids, nu, now, &marked, err, sizeof err);
+    if (rc == 0) rc = store_commit(y->s, err, sizeof err);
+    else store_rollback(y->s);
+    if (rc < 0) store_failed(y, err);
+    y->st->runs_deleted += marked;
+    free(uids);
+    for (size_t i = 0; i < y->nfrun; i++) agentrun_free(&y->frun[i]);
+    y->nfrun = 0;
+    y->runs_listed = true;
+}
+
+static void store_pod_frame(struct sync *y)
+{
+    const char **uids = xcalloc(y->nfpod + 1, sizeof *uids);
+    size_t marked = 0;
+    int64_t now = time_now_ms();
+    char err[ERRLEN];
+    int rc = store_begin(y->s, err, sizeof err);
+    for (size_t i = 0; i < y->nfpod && rc == 0; i++) {
+        uids[i] = y->fpod[i].uid;
+        rc = store_put_pod(y->s, y->o.context, &y->fpod[i], now, err, sizeof err);
+        if (rc == 0) y->st->pods++;
+    }
+    if (rc == 0) rc = store_sweep_pods(y->s, y->o.context, feed_ns(y->feed), uids, y->nfpod, now, &marked, err, sizeof err);
+    if (rc == 0) rc = store_commit(y->s, err, sizeof err);
+    else store_rollback(y->s);
+    if (rc < 0) store_failed(y, err);
+    y->st->pods_deleted += marked;
+    free(uids);
+    /* their logs: now (watch) or after the loop (a pass fetches them one by one) */
+    for (size_t i = 0; i < y->nfpod; i++) {
+        if (rc == 0 && y->watching) start_pod_logs(y, &y->fpod[i]);
+        if (rc == 0 && !y->watching) {
+            y->due = xgrow(y->due, &y->capdue, y->ndue + 1, sizeof *y->due);
+            y->due[y->ndue++] = y->fpod[i];
+        } else {
+            pod_free(&y->fpod[i]);
+        }
+    }
+    y->nfpod = 0;
+    y->pods_listed = false;
+}
+
+static void k_begin(void *ud, enum feed_kind k)
+{
+    struct sync *y = ud;
+    y->last_answer = time_now_ms();
+    if (k == FEED_RUNS) {
+        for (size_t i = 0; i < y->nfrun; i++) agentrun_free(&y->frun[i]);
+        y->nfrun = 0;
+    } else {
+        for (size_t i = 0; i < y->nfpod; i++) pod_free(&y->fpod[i]);
+        y->nfpod = 0;
+        y->pods_listed = false;
+    }
+}
+
+static void k_upsert(void *ud, enum feed_kind k, const cJSON *obj, bool listed)
+{
+    struct sync *y = ud;
+    y->last_answer = time_now_ms();
+    char err[ERRLEN];
+    if (!listed) y->st->events++;
+    if (k == FEED_RUNS) {
+        if (!listed) {
+            took_run(y, obj);
+            return;
+        }
+        y->frun = xgrow(y->frun, &y->capfrun, y->nfrun + 1, sizeof *y->frun);
+        if (agentrun_parse(obj, &y->frun[y->nfrun], err, sizeof err) < 0) {
+            warnf(y, "an AgentRun was skipped: %s", err);
+            return;
+        }
+        y->frun[y->nfrun].context = xstrdup(y->o.context);
+        y->nfrun++;
+        return;
+    }
+    struct pod p;
+    if (!listed) {
+        if (took_pod(y, obj, &p)) {
+            start_pod_logs(y, &p);
+            pod_free(&p);
+        }
+        return;
+    }
+    if (pod_parse(obj, &p, err, sizeof err) < 0) {
+        warnf(y, "a pod was skipped: %s", err);
+        return;
+    }
+    if (!p.name || !*p.name || !p.uid || !*p.uid) {
+        warnf(y, "a pod was skipped: it has no metadata.name or metadata.uid");
+        pod_free(&p);
+        return;
+    }
+    y->fpod = xgrow(y->fpod, &y->capfpod, y->nfpod + 1, sizeof *y->fpod);
+    y->fpod[y->nfpod++] = p;
+}
+
+static void k_removed(void *ud, enum feed_kind k, const cJSON *last)
+{
+    struct sync *y = ud;
+    y->last_answer = time_now_ms();
+    char err[ERRLEN];
+    int64_t now = time_now_ms();
+    const char *uid = json_str(last, "metadata.uid");
+    y->st->events++;
+    if (k == FEED_RUNS) {
+        took_run(y, last); /* the last state first */
+        if (uid && store_mark_run_deleted(y->s, y->o.context, uid, now, err, sizeof err) < 0) store_failed(y, err);
+        else y->st->runs_deleted++;
+        return;
+    }
+    struct pod p;
+    if (took_pod(y, last, &p)) {
+        if (store_mark_pod_deleted(y->s, y->o.context, p.uid, now, err, sizeof err) < 0) store_failed(y, err);
+        else y->st->pods_deleted++;
+        pod_free(&p);
+    }
+}
+
+static void k_end(void *ud, enum feed_kind k)
+{
+    struct sync *y = ud;
+    if (k == FEED_RUNS) {
+        store_run_frame(y);
+        if (y->pods_listed) store_pod_frame(y); /* pods link to their runs when stored */
+    } else {
+        y->pods_listed = true;
+        if (y->runs_listed) store_pod_frame(y);
+    }
+}
+
+static void k_state(void *ud, const struct kube_conn_state *st)
+{
+    struct sync *y = ud;
+    bool changed = st->state != y->conn;
+    y->conn = st->state;
+    if (st->state == KUBE_CONN_FAILED || (st->state == KUBE_CONN_RECONNECTING && st->error)) {
+        snprintf(y->list_err, sizeof y->list_err, "%s", st->error ? st->error : "the cluster could not be reached");
+        if (!feed_synced(y->feed) || st->state == KUBE_CONN_FAILED) y->list_failed = true;
+    }
+    if (st->state == KUBE_CONN_LIVE) y->last_answer = time_now_ms();
+    if (!changed || !y->watching || !y->o.progress) return;
+    /* several contexts share one stderr in `record`: say whose */
+    const char *cx = y->o.context, *sep = *y->o.context ? ": " : "";
+    if (st->state == KUBE_CONN_LIVE) {
+        fprintf(y->o.progress, "sync: %s%swatching\n", cx, sep);
+    } else if (st->state == KUBE_CONN_RECONNECTING || st->state == KUBE_CONN_FAILED) {
+        int64_t in = st->next_try_ms - time_now_ms();
+        char *why = sanitize_str(st->error ? st->error : "connection lost", 0);
+        if (st->state == KUBE_CONN_FAILED) fprintf(y->o.progress, "sync: %s%s%s; stopped\n", cx, sep, why);
+        else fprintf(y->o.progress, "sync: %s%s%s; reconnecting in %.1f s\n", cx, sep, why,
+                     in > 0 ? (double)in / 1000 : 0.0);
+        free(why);
+    }
+}
+
+static void feed_begin(struct sync *y, bool once)
+{
+    feed_stop(y->feed);
+    frames_clear(y);
+    y->runs_listed = y->pods_listed = false;
+    y->list_failed = false;
+    y->list_err[0] = 0;
+    y->conn = KUBE_CONN_CONNECTING;
+    struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
+                          .state = k_state, .ud = y};
+    struct feed_opts fo = {.ns = y->o.ns, .once = once};
+    y->feed = feed_start(y->c, &fo, &k);
+}
+
+/* After the loop turn: a pass's logs, first-cause times and verdicts (these
+ * may block on the API: never from inside a feed callback). */
+static int after_turn(struct sync *y, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < y->ndue && !y->store_failed; i++) fetch_pod_logs(y, &y->due[i]);
+    for (size_t i = 0; i < y->ndue; i++) pod_free(&y->due[i]);
+    y->ndue = 0;
+    if (y->store_failed) return errf(err, errlen, "%s", y->store_err);
+    if (!y->ndirty) return 0;
+    restamp_pending(y);
+    return classify_pending(y, err, errlen);
 }
 
 int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen)
@@ -707,199 +903,65 @@ int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen
     y->st = stats ? stats : &local;
     y->store_failed = false;
     y->logs_stalled = false;
-    cJSON *runs = NULL, *pods = NULL;
-    char *rv = NULL;
-    int rc = -1;
-    /* Pods first: they are the evidence that expires soonest. */
-    if (list_all(y, &KUBE_PODS, RUN_LABEL, &pods, &rv, err, errlen) < 0) goto out;
-    free(y->pods_rv);
-    y->pods_rv = rv;
-    rv = NULL;
-    if (list_all(y, &KUBE_AGENTRUNS, NULL, &runs, &rv, err, errlen) < 0) goto out;
-    free(y->runs_rv);
-    y->runs_rv = rv;
-    rv = NULL;
-
-    /* runs, with lanes by provenance within the list */
-    int n = cJSON_GetArraySize(runs);
-    struct agentrun *ar = xcalloc((size_t)n + 1, sizeof *ar);
-    const char **uids = xcalloc((size_t)n + 1, sizeof *uids);
-    size_t nar = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, runs) {
-        char perr[ERRLEN];
-        if (agentrun_parse(it, &ar[nar], perr, sizeof perr) < 0) {
-            warnf(y, "an AgentRun was skipped: %s", perr);
-            continue;
-        }
-        ar[nar].context = xstrdup(y->o.context);
-        nar++;
+    y->watching = false;
+    int rc = 0;
+    feed_begin(y, true);
+    while (!feed_synced(y->feed) && !y->list_failed && !y->store_failed) {
+        kube_client_wait(y->c, NULL, 0, 500);
+        kube_client_perform(y->c);
     }
-    linkage_resolve_lanes(ar, nar);
-    int64_t now = time_now_ms();
-    size_t marked = 0;
-    rc = store_begin(y->s, err, errlen);
-    for (size_t i = 0; i < nar && rc == 0; i++) {
-        if (!ar[i].uid) continue;
-        uids[i] = ar[i].uid;
-        rc = store_put_run(y->s, &ar[i], now, NULL, err, errlen);
-        if (rc == 0) y->st->runs++;
-        if (agentrun_is_terminal(&ar[i])) mark_dirty(y, ar[i].ns, ar[i].name);
-    }
-    if (rc == 0)
-        rc = store_sweep_deleted(y->s, y->o.context, y->o.ns, uids, nar, now, &marked, err, errlen);
-    if (rc == 0) rc = store_commit(y->s, err, errlen);
-    else store_rollback(y->s);
-    y->st->runs_deleted += marked;
-    for (size_t i = 0; i < nar; i++) agentrun_free(&ar[i]);
-    free(ar);
-    free(uids);
-    if (rc < 0) goto out;
-
-    /* pods, then the logs of their terminated containers */
-    n = cJSON_GetArraySize(pods);
-    struct pod *pv = xcalloc((size_t)n + 1, sizeof *pv);
-    const char **puids = xcalloc((size_t)n + 1, sizeof *puids);
-    size_t np = 0;
-    rc = store_begin(y->s, err, errlen);
-    cJSON_ArrayForEach(it, pods) {
-        if (rc < 0 || y->store_failed) break;
-        if (took_pod(y, it, &pv[np])) {
-            puids[np] = pv[np].uid;
-            np++;
-        }
-    }
-    if (rc == 0 && y->store_failed) rc = errf(err, errlen, "%s", y->store_err);
-    marked = 0;
-    if (rc == 0)
-        rc = store_sweep_pods(y->s, y->o.context, y->o.ns, puids, np, time_now_ms(), &marked, err,
-                              errlen);
-    if (rc == 0) rc = store_commit(y->s, err, errlen);
-    else store_rollback(y->s);
-    y->st->pods_deleted += marked;
-    for (size_t i = 0; i < np && rc == 0 && !y->store_failed; i++) fetch_pod_logs(y, &pv[i]);
-    for (size_t i = 0; i < np; i++) pod_free(&pv[i]);
-    free(pv);
-    free(puids);
-    if (rc == 0 && y->store_failed) rc = errf(err, errlen, "%s", y->store_err);
-    if (rc == 0) restamp_pending(y);
-    if (rc == 0) rc = classify_pending(y, err, errlen);
+    feed_stop(y->feed);
+    y->feed = NULL;
+    if (y->store_failed) rc = errf(err, errlen, "%s", y->store_err);
+    else if (y->list_failed) rc = errf(err, errlen, "%s", y->list_err);
+    if (rc == 0) rc = after_turn(y, err, errlen);
+    frames_clear(y);
     fresh_clear(y);
-out:
-    free(rv);
-    cJSON_Delete(runs);
-    cJSON_Delete(pods);
     y->st = &y->scratch;
     return rc;
 }
 
-/* ---- watch ------------------------------------------------------------------- */
-
-static int on_watch_line(void *ud, const char *line, size_t len, const struct kube_line_info *info)
+void sync_follow_begin(struct sync *y, struct sync_stats *stats)
 {
-    struct watch *w = ud;
-    struct sync *y = w->y;
-    if (info->overflow) {
-        warnf(y, "a watch event larger than %zu bytes was skipped", (size_t)KUBE_MAX_WATCH_LINE);
-        return 0;
+    y->st = stats ? stats : &y->scratch;
+    y->store_failed = false;
+    y->logs_stalled = false;
+    y->watching = true;
+    feed_begin(y, false);
+}
+
+int sync_follow_turn(struct sync *y, char *err, size_t errlen)
+{
+    if (y->store_failed || after_turn(y, err, errlen) < 0) {
+        if (y->store_failed) errf(err, errlen, "%s", y->store_err);
+        return -1;
     }
-    struct kube_event ev;
-    char err[ERRLEN];
-    if (len == 0) return 0;
-    if (kube_event_parse(line, len, &ev, err, sizeof err) < 0) {
-        warnf(y, "watch of %s: %s", w->pods ? "pods" : "agentruns", err);
-        return 0;
-    }
-    y->st->events++;
-    if (ev.type == KUBE_EV_ERROR) {
-        int64_t code = 0;
-        json_int(ev.object, "code", &code);
-        if (code == 410) w->gone = true;
-        else warnf(y, "watch of %s: the server sent an error event (%lld)",
-                   w->pods ? "pods" : "agentruns", (long long)code);
-        cJSON_Delete(ev.root);
-        return 1; /* stop this stream; the loop relists or restarts */
-    }
-    if (ev.rv) {
-        free(w->rv);
-        w->rv = xstrdup(ev.rv);
-    }
-    if (ev.type == KUBE_EV_BOOKMARK) {
-        cJSON_Delete(ev.root);
-        return 0;
-    }
-    int64_t now = time_now_ms();
-    if (!w->pods) {
-        if (ev.type == KUBE_EV_DELETED) {
-            took_run(y, ev.object); /* the last state first */
-            if (ev.uid && store_mark_run_deleted(y->s, y->o.context, ev.uid, now, err, sizeof err) < 0)
-                store_failed(y, err);
-            else
-                y->st->runs_deleted++;
-        } else {
-            took_run(y, ev.object);
-        }
-    } else {
-        struct pod p;
-        if (took_pod(y, ev.object, &p)) {
-            if (ev.type == KUBE_EV_DELETED) {
-                if (store_mark_pod_deleted(y->s, y->o.context, p.uid, now, err, sizeof err) < 0)
-                    store_failed(y, err);
-                else
-                    y->st->pods_deleted++;
-            } else {
-                start_pod_logs(y, &p);
-            }
-            pod_free(&p);
-        }
-    }
-    cJSON_Delete(ev.root);
+    y->logs_stalled = false;
+    fresh_trim(y);
     return 0;
 }
 
-static int on_watch_data(void *ud, const char *data, size_t n)
+void sync_follow_end(struct sync *y)
 {
-    struct watch *w = ud;
-    if (kube_lines_feed(&w->lines, data, n, on_watch_line, w) == 0) return 0;
-    /* stopping cancels the request: no on_done will come */
-    w->req = NULL;
-    w->ended = true;
-    w->retry_at = time_mono_ms() + WATCH_RETRY_MS;
-    return 1;
+    feed_stop(y->feed);
+    y->feed = NULL;
+    frames_clear(y);
+    y->watching = false;
+    y->st = &y->scratch;
 }
 
-static void on_watch_done(void *ud, const struct kube_result *res)
-{
-    struct watch *w = ud;
-    w->req = NULL;
-    if (res->http == 410) w->gone = true;
-    else if (!res->ok) warnf(w->y, "watch of %s ended: %s", w->pods ? "pods" : "agentruns",
-                             res->error ? res->error : "connection closed");
-    w->ended = true;
-    w->retry_at = time_mono_ms() + (res->ok ? 0 : WATCH_RETRY_MS);
-}
+size_t sync_follow_pending_logs(const struct sync *y) { return y->njobs; }
 
-static void watch_start(struct sync *y, struct watch *w)
+void sync_connection(const struct sync *y, const char **state, const char **error,
+                     int64_t *last_answer)
 {
-    kube_lines_free(&w->lines);
-    kube_lines_init(&w->lines, KUBE_MAX_WATCH_LINE);
-    struct kube_req q = {0};
-    q.verb = KUBE_WATCH;
-    q.res = w->pods ? &KUBE_PODS : &KUBE_AGENTRUNS;
-    q.ns = y->o.ns;
-    q.label_selector = w->pods ? RUN_LABEL : NULL;
-    q.resource_version = w->rv;
-    q.allow_bookmarks = true;
-    q.on_data = on_watch_data;
-    q.on_done = on_watch_done;
-    q.ud = w;
-    w->ended = false;
-    w->gone = false;
-    w->req = kube_request_start(y->c, &q);
-    if (!w->req) {
-        w->ended = true;
-        w->retry_at = time_mono_ms() + WATCH_RETRY_MS;
-    }
+    struct kube_conn_state st = {KUBE_CONN_CONNECTING, 0, 0, NULL};
+    if (y->feed) st = feed_state(y->feed);
+    if (state) *state = kube_conn_name(st.state);
+    if (error) *error = st.state == KUBE_CONN_LIVE ? NULL : st.error;
+    /* a live feed is a cluster answering: its watches restart when silent */
+    int64_t seen = st.state == KUBE_CONN_LIVE ? time_now_ms() : y->last_answer;
+    if (last_answer) *last_answer = seen ? seen : TIME_NONE;
 }
 
 int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *stats, char *err,
@@ -908,64 +970,27 @@ int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *s
     struct sync_stats local;
     memset(&local, 0, sizeof local);
     struct sync_stats *st = stats ? stats : &local;
-    bool relist = true;
     int rc = 0;
-    y->wr = (struct watch){.y = y, .pods = false};
-    y->wp = (struct watch){.y = y, .pods = true};
+    y->st = st;
+    y->store_failed = false;
+    y->logs_stalled = false;
+    y->watching = true;
+    feed_begin(y, false);
     while (!*stop) {
-        if (relist) {
-            watch_stop(&y->wr);
-            watch_stop(&y->wp);
-            if (sync_pass(y, st, err, errlen) < 0) {
-                /* the cluster may be briefly unreachable: keep trying,
-                 * but a broken cache is fatal */
-                if (y->store_failed) {
-                    rc = -1;
-                    break;
-                }
-                if (y->o.progress) fprintf(y->o.progress, "sync: %s; retrying\n", err);
-                for (int i = 0; i < 50 && !*stop; i++) {
-                    kube_client_wait(y->c, NULL, 0, 100);
-                    kube_client_perform(y->c);
-                }
-                continue;
-            }
-            free(y->wr.rv);
-            free(y->wp.rv);
-            y->wr.rv = xstrdup(y->runs_rv);
-            y->wp.rv = xstrdup(y->pods_rv);
-            watch_start(y, &y->wp);
-            watch_start(y, &y->wr);
-            relist = false;
-            if (y->o.progress) fprintf(y->o.progress, "sync: watching\n");
-        }
-        y->st = st;
         kube_client_wait(y->c, NULL, 0, 500);
         kube_client_perform(y->c);
-        if (y->store_failed) {
-            rc = errf(err, errlen, "%s", y->store_err);
-            break;
-        }
-        if (y->ndirty && classify_pending(y, err, errlen) < 0) {
+        if (y->store_failed || after_turn(y, err, errlen) < 0) {
+            if (y->store_failed) errf(err, errlen, "%s", y->store_err);
             rc = -1;
             break;
         }
+        y->logs_stalled = false;
         fresh_trim(y);
-        int64_t mono = time_mono_ms();
-        struct watch *ws[2] = {&y->wr, &y->wp};
-        for (int i = 0; i < 2; i++) {
-            struct watch *w = ws[i];
-            if (w->gone) {
-                relist = true;
-            } else if (w->req && !w->ended) {
-                continue;
-            } else if (w->ended && mono >= w->retry_at) {
-                watch_start(y, w);
-            }
-        }
     }
-    watch_stop(&y->wr);
-    watch_stop(&y->wp);
+    feed_stop(y->feed);
+    y->feed = NULL;
+    frames_clear(y);
+    y->watching = false;
     y->st = &y->scratch;
     return rc;
 }

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "classify/classify.h"
 #include "store/store.h"
 
 struct kube_client;
@@ -56,8 +57,37 @@ int sync_pass(struct sync *y, struct sync_stats *stats, char *err, size_t errlen
  * the handler too). Relists after 410 Gone or a broken watch. */
 int sync_watch(struct sync *y, volatile sig_atomic_t *stop, struct sync_stats *stats, char *err,
                size_t errlen);
+/* Following one step at a time, so that one loop (kube/client.h:
+ * struct kube_loop) serves several contexts (`artriage record`):
+ * sync_follow_begin starts y's feed; after each kube_loop_perform call
+ * sync_follow_turn (verdicts, first-cause times) for every sync on the
+ * loop; sync_follow_end stops the feed. A turn fails only on a store
+ * error: an unreachable cluster is retried by the feed, alone. stats stays
+ * the caller's and must outlive the following. */
+void sync_follow_begin(struct sync *y, struct sync_stats *stats);
+int sync_follow_turn(struct sync *y, char *err, size_t errlen);
+void sync_follow_end(struct sync *y);
+/* Log fetches in flight (a stopping recorder lets them finish). */
+size_t sync_follow_pending_logs(const struct sync *y);
+/* The feed's state name ("connecting", "live", "reconnecting", "failed"),
+ * its last error (NULL when live), and the wall-clock time the cluster
+ * last answered (now while live; TIME_NONE: never). Strings valid until
+ * the next loop turn. */
+void sync_connection(const struct sync *y, const char **state, const char **error,
+                     int64_t *last_answer);
+
 /* Async-signal-safe: makes a sleeping sync_watch look at *stop now. */
 void sync_wakeup(struct sync *y);
 
 const char *sync_last_warning(const struct sync *y);
+
+/* The one writer of verdicts (sync and the console): stores res (NULL or
+ * without a primary finding = no failure found) for run_id with every
+ * field: the rule set's version, the outcome, the secondary findings, and
+ * for an evidence line in a log the pod, container, line (+ skipped, the
+ * lines the cache's cap cut from the log's head; -1 = no log) and
+ * log_time (TIME_NONE = a time printed on the line itself, if any). */
+int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
+                     const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
+                     int64_t log_time, int64_t now, char *err, size_t errlen);
 #endif

@@ -64,6 +64,7 @@ static struct timeline_event *add(struct builder *b, int64_t time, enum timeline
     e->cls = cls ? xstrdup(cls) : NULL;
     e->text = text;
     e->reconstructed = rec;
+    e->estimated = false;
     return e;
 }
 
@@ -237,9 +238,12 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
         int64_t t = cause_at_log ? cls->log_time : fail_time;
         if (fail_time != TIME_NONE && t > fail_time) t = fail_time;
         char *text = one_line(without_frame(cls->text));
-        add(b, t, TL_FIRST_CAUSE, r, cls->cls, !cause_at_log && fail_rec,
-            xasprintf("First cause in %s (%s log line %lld): %s", r->name,
-                      cls->container ? cls->container : "container", (long long)cls->line, text));
+        struct timeline_event *e =
+            add(b, t, TL_FIRST_CAUSE, r, cls->cls, !cause_at_log && fail_rec,
+                xasprintf("First cause in %s (%s log line %lld): %s", r->name,
+                          cls->container ? cls->container : "container", (long long)cls->line, text));
+        /* whoever filled the cache: the line's time, else said to be a guess */
+        e->estimated = !cause_at_log;
         free(text);
     }
     for (size_t i = 0; i < prs->n; i++) {
@@ -248,8 +252,9 @@ static void run_events(struct builder *b, struct store *s, const struct store_ru
         int64_t t = at_log ? p->time : r->finished != TIME_NONE ? r->finished : p->observed;
         char num[32] = "";
         if (p->number > 0) snprintf(num, sizeof num, "#%lld ", (long long)p->number);
-        add(b, t, TL_PR, r, NULL, !at_log,
-            xasprintf("Run %s opens PR %s(%s)", r->name, num, p->url));
+        struct timeline_event *e = add(b, t, TL_PR, r, NULL, !at_log,
+                                       xasprintf("Run %s opens PR %s(%s)", r->name, num, p->url));
+        e->estimated = !at_log;
     }
     (void)s;
 }
@@ -630,6 +635,7 @@ cJSON *timeline_to_json(const struct timeline *t)
         else cJSON_AddNullToObject(o, "class");
         cJSON_AddStringToObject(o, "text", e->text);
         cJSON_AddBoolToObject(o, "reconstructed", e->reconstructed);
+        cJSON_AddBoolToObject(o, "estimated", e->estimated);
         cJSON_AddItemToArray(arr, o);
     }
     return doc;
@@ -707,6 +713,8 @@ void timeline_render(const struct timeline *t, enum timeline_format f, struct bu
         md_time(e->time, ts, sizeof ts);
         buf_printf(out, "| %s | ", ts);
         md_cell(out, e->text);
+        /* a time that is not the log line's own says so */
+        if (e->estimated) buf_puts(out, " (time estimated)");
         buf_puts(out, " |\n");
     }
 }

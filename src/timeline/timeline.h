@@ -48,6 +48,8 @@ struct timeline_event {
     char *cls;               /* failure class (first-cause, failed), else NULL */
     char *text;              /* one sentence */
     bool reconstructed;      /* inferred from status times, not watched */
+    bool estimated;          /* a first cause or PR whose log line's time is
+                                unknown: placed at the failure / finish time */
 };
 
 struct timeline {

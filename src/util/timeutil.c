@@ -141,3 +141,18 @@ int64_t time_mono_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int64_t time_leading_stamp(const char *text)
+{
+    if (!text) return TIME_NONE;
+    while (*text == ' ' || *text == '[') text++;
+    char stamp[40];
+    size_t n = 0;
+    while (text[n] && text[n] != ' ' && text[n] != ']' && n < sizeof stamp - 1) {
+        stamp[n] = text[n];
+        n++;
+    }
+    stamp[n] = 0;
+    int64_t t;
+    return n >= 20 && time_parse_rfc3339(stamp, &t) == 0 ? t : TIME_NONE;
+}

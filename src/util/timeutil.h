@@ -22,4 +22,8 @@ void time_format_age(int64_t ms, char *out, size_t outlen);
 /* Wall clock now, and a monotonic clock for measuring intervals. */
 int64_t time_now_ms(void);
 int64_t time_mono_ms(void);
+/* The RFC 3339 time a log line starts with ("2026-02-25T09:12:40Z ...",
+ * "[2026-02-25T09:12:40.5Z] ..."), TIME_NONE when it has none: the time of
+ * a first cause when no kubelet stamp is at hand (sync and the console). */
+int64_t time_leading_stamp(const char *text);
 #endif

@@ -59,12 +59,13 @@ def main():
             check(by[sc.LANE + "b"]["imageDigest"] == sc.DIGEST_OLD, "b digest")
             check(g["deleted"] is False, "deleted false")
             check(by["jangar-control-plane-implement-sched-q8w2n"]["attempt"] == "", "own lane attempt ''")
-            # exactly one pod list for all runs, no log reads
+            # exactly one pod list for all runs; on a cold cache one log read
+            # per ended run that still has its pod (runsrc_settle, as show)
             reqs = api.requests()
             pod_lists = [q for q in reqs if q["path"].endswith("/pods") and q["method"] == "GET"]
             logs = [q for q in reqs if q["path"].endswith("/log")]
             check(len(pod_lists) == 1, "one pod list, got %d" % len(pod_lists))
-            check(not logs, "list reads no logs")
+            check(len(logs) <= 5, "list reads at most one log per ended run with a pod: %d" % len(logs))
 
             # ---- filters
             rc, out, err = run(api, home, "list", "-o", "json", "--phase", "Failed")
@@ -82,7 +83,7 @@ def main():
             check(rc == 0, "list table exit")
             check(text.startswith("NAME"), "table header: %r" % text[:40])
             check("\x1b" not in text and "\x07" not in text, "no control bytes in the table")
-            check("@1cc0ecd2" in text, "g's image tag shown as a commit")
+            check(" 6fa809abd4f4 " in text, "g's short digest in the DIGEST column, as in the console")
             check(len(text.splitlines()) == 8, "header + 7 rows")
             rc, out, err = run(api, home, "-A", "list")
             check(rc == 0 and "NAMESPACE" in out.decode().splitlines()[0], "-A adds NAMESPACE")

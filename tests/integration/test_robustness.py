@@ -585,7 +585,9 @@ def kubeconfig_cases(d):
         os.chmod(p, 0o755)
     for name, p in (("exec-hang", hang), ("exec-garbage", garbage), ("exec-flood", flood),
                     ("exec-fail", fail), ("exec-wrong-json", wrong)):
-        add(name, kc(user="  exec:\n    apiVersion: client.authentication.k8s.io/v1\n    command: %s\n"
+        # https: over plain http the plugin would never run (credentials go over TLS only)
+        add(name, kc(cluster="  server: https://127.0.0.1:1\n",
+                     user="  exec:\n    apiVersion: client.authentication.k8s.io/v1\n    command: %s\n"
                           "    interactiveMode: Never\n" % p))
     return cases
 

@@ -1110,11 +1110,12 @@ class Fault:
         self.ctype = None
         self.stall = False
         self.repeat = False
+        self.dribble = 0      # body bytes per second (0 = full speed)
 
     def any(self):
         return any((self.close_after is not None, self.delay_ms, self.status, self.gone,
                     self.truncate, self.drop_after_create, self.drop, self.body is not None,
-                    self.stall, self.repeat))
+                    self.stall, self.repeat, self.dribble))
 
     def replaces_answer(self):
         return self.body is not None or self.stall or self.repeat
@@ -1167,6 +1168,10 @@ def parse_fault(spec):
                 f.stall = True
             elif key == "repeat":
                 f.repeat = True
+            elif key == "dribble":
+                f.dribble = int(val)
+                if f.dribble <= 0:
+                    raise ValueError(val)
             else:
                 raise ValueError("unknown fault %r" % key)
         except ValueError:
@@ -1279,13 +1284,26 @@ class Handler(BaseHTTPRequestHandler):
                 "query": {k: v if len(v) > 1 else v[0] for k, v in self._query.items()},
                 "status": status,
                 "accept": self.headers.get("Accept", ""),
+                # what the client sent as credentials (tests check that none
+                # goes over plain http)
+                "authorization": self.headers.get("Authorization", ""),
             })
             if len(CTX.requests) > 20000:
                 del CTX.requests[:10000]
 
     def _write(self, data):
-        """Body bytes, honouring close-after."""
+        """Body bytes, honouring close-after and dribble."""
         f = self._fault
+        if f.dribble and f.close_after is None:
+            # a server (or proxy) that stays alive but sends N bytes a second
+            step = max(1, f.dribble // 5)
+            for i in range(0, len(data), step):
+                piece = data[i:i + step]
+                self.wfile.write(piece)
+                self.wfile.flush()
+                self._sent += len(piece)
+                time.sleep(len(piece) / float(f.dribble))
+            return
         if f.close_after is not None:
             room = f.close_after - self._sent
             if room <= 0:

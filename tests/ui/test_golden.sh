@@ -20,7 +20,7 @@ settle() { # waits for the list to be complete and live
   # the background log triage has named causes and the PR ...
   ui_wait "#3653"
   ui_wait "vcs.worktree"
-  ui_wait "runtime.missing"
+  ui_wait "missing-module"
   # ... and is done: the status bar says live and shows no progress (a
   # verdict can show from a run's status before its log is read)
   ui_wait_idle
@@ -73,7 +73,7 @@ ui_keys q
 # the C locale: ASCII only, still usable
 label="C locale"
 ui_start 80 24 LC_ALL=C -- --kubeconfig "$KUBEAPI_KUBECONFIG"
-ui_wait "torghut-v5-doc12-dspy-adoption-run-2026~"
+ui_wait_re "torghut-v5-doc12-dspy~n-20260225e +Failed"
 ui_screen | grep -qF "AGEv" || fail "C locale sort marker"
 ui_keys q
 [ "$(ui_exit_status)" = 0 ] || fail "exit status ($label)"

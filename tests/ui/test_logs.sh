@@ -67,7 +67,7 @@ ui_keys n
 ui_wait "line ${hits[2]}/214"
 ui_keys N
 ui_wait "line ${hits[1]}/214"
-ui_keys '?' 'command:started' Enter
+ui_keys b 'command:started' Enter
 ui_wait "line ${hits[0]}/214"
 ui_keys / 'no-such-text-anywhere' Enter
 ui_wait "pattern not found"

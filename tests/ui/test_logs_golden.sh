@@ -19,7 +19,7 @@ for size in 80x24 200x60; do
   ui_start "${size%x*}" "${size#*x}" TERM=xterm-256color -- --kubeconfig "$KUBEAPI_KUBECONFIG" -n agents \
     --db "$UI_DIR/history-$size.db"
   ui_wait "runs 21/21" 20
-  ui_wait "runtime.missing" 20
+  ui_wait "missing-module" 20
   # the log view takes e's verdict as triage left it, and the timeline the
   # first causes of b, d and e and g's PR from the cache: wait for the logs
   # themselves (a verdict shows from the run's status before its log is

@@ -69,4 +69,17 @@ ui_keys q
 ui_wait "timeline: $L"
 ui_keys q q
 [ "$(ui_exit_status)" = 0 ] || fail "exit status"
+
+# whoever filled the cache, the first causes sit at their log lines' times:
+# the console's cache and one filled by sync tell the same times, none estimated
+"$UI_BIN" --kubeconfig "$KUBEAPI_KUBECONFIG" -n agents --db "$UI_DIR/sync.db" sync >/dev/null 2>&1 ||
+  fail "sync into a second cache"
+for db in "$DB" "$UI_DIR/sync.db"; do
+  "$UI_BIN" --offline -n agents --db "$db" timeline --lane "$L" -o json |
+    python3 -c 'import json,sys; print("\n".join("%s %s %s" % (e["run"], e["time"], e.get("estimated")) for e in json.load(sys.stdin)["events"] if e["kind"] == "first-cause"))' \
+    >"$db.causes" || fail "timeline of $db"
+done
+[ -s "$DB.causes" ] || fail "no first causes from the console's cache"
+diff "$DB.causes" "$UI_DIR/sync.db.causes" >&2 || fail "console and sync place the first causes differently"
+grep -q ' True$' "$DB.causes" && fail "a first cause with a known line time is marked estimated"
 echo PASS

@@ -13,15 +13,10 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-const char cmd_classify_usage[] =
-    "classify [FILE|-] [--run RUN] [--baseline PASS_LOG] [--outcome failed|succeeded|unknown] [-o text|json] "
-    "[--explain]";
 
 #define READ_CHUNK (4u * 1024 * 1024)
 
@@ -172,6 +167,13 @@ static int print_result(struct classify_ctx *c, const struct classify_rules *rs,
     struct classify_result *r = classify_finish(c);
     if (strcmp(output, "json") == 0) print_json(r, rs, base, explain);
     else print_text(r, base, explain);
+    /* a rule that gave up on a line is named once (stderr notes) */
+    for (const char *p = r->notes; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        cli_note("%.*s", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
     classify_result_free(r);
     if (fflush(stdout) != 0) return cli_fail("classify: writing output: %s", strerror(errno));
     return 0;
@@ -228,49 +230,21 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
 
 int cmd_classify(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"outcome", required_argument, 0, 'u'},
-        {"explain", no_argument, 0, 'x'},
-        {"run", required_argument, 0, 'r'},
-        {"baseline", required_argument, 0, 'b'},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     enum classify_outcome outcome = CLASSIFY_OUTCOME_UNKNOWN;
-    bool outcome_given = false;
-    const char *run = NULL, *base_path = NULL;
-    bool explain = false;
+    const char *outcome_s = cli_opt(cli, "outcome");
+    if (outcome_s && classify_outcome_parse(outcome_s, &outcome) < 0)
+        return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", outcome_s);
+    const char *run = cli_opt(cli, "run"), *base_path = cli_opt(cli, "baseline");
+    bool explain = cli_flag(cli, "explain");
     const char *output = cli->output;
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'u':
-            if (classify_outcome_parse(optarg, &outcome) < 0)
-                return cli_usage("classify", "--outcome must be failed, succeeded or unknown, not '%s'", optarg);
-            outcome_given = true;
-            break;
-        case 'r': run = optarg; break;
-        case 'b': base_path = optarg; break;
-        case 'x': explain = true; break;
-        case 'o': output = optarg; break;
-        case 'h':
-            printf("usage: artriage %s\n", cmd_classify_usage);
-            return 0;
-        default:
-            return cli_usage("classify", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
     if (!output) output = "text";
     if (strcmp(output, "text") != 0 && strcmp(output, "json") != 0)
         return cli_usage("classify", "-o must be text or json, not '%s'", output);
-    if (argc - optind > 1) return cli_usage("classify", "one log file at most");
-    if (run && optind < argc) return cli_usage("classify", "give a log file or --run RUN, not both");
+    if (argc > 2) return cli_usage("classify", "one log file at most");
+    if (run && argc > 1) return cli_usage("classify", "give a log file or --run RUN, not both");
     if (run && base_path) return cli_usage("classify", "--baseline goes with a log file, not --run");
-    if (run) return classify_run(cli, run, outcome_given ? &outcome : NULL, output, explain);
-    const char *path = optind < argc ? argv[optind] : "-";
+    if (run) return classify_run(cli, run, outcome_s ? &outcome : NULL, output, explain);
+    const char *path = argc > 1 ? argv[1] : "-";
 
     int fd = 0;
     if (strcmp(path, "-") != 0) {

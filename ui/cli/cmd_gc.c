@@ -5,38 +5,20 @@
 #include "store/store.h"
 #include "util/err.h"
 #include "util/timeutil.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-const char cmd_gc_usage[] = "gc [--older-than DURATION] [--max-log-bytes SIZE]   (default 90d; caps also from ARTRIAGE_LOG_CAP_RUN/_TOTAL)";
-
 int cmd_gc(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"older-than", required_argument, NULL, 'o'},
-                                         {"max-log-bytes", required_argument, NULL, 'm'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
     int64_t age = 90LL * 86400 * 1000;
     struct store_opts so;
     store_opts_default(&so);
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: artriage %s\n", cmd_gc_usage);
-            return 0;
-        }
-        if (c == 'm') {
-            if (store_parse_size(optarg, &so.log_cap_total) < 0 || so.log_cap_total <= 0)
-                return cli_usage("gc", "--max-log-bytes: '%s' is not a size such as 256M", optarg);
-            continue;
-        }
-        if (c != 'o') return cli_usage("gc", "unknown option");
-        if (time_parse_duration(optarg, &age) < 0 || age <= 0)
-            return cli_usage("gc", "--older-than: '%s' is not a duration such as 90d", optarg);
-    }
-    if (optind < argc) return cli_usage("gc", "unexpected argument '%s'", argv[optind]);
+    const char *max = cli_opt(cli, "max-log-bytes"), *older = cli_opt(cli, "older-than");
+    if (max && (store_parse_size(max, &so.log_cap_total) < 0 || so.log_cap_total <= 0))
+        return cli_usage("gc", "--max-log-bytes: '%s' is not a size such as 256M", max);
+    if (older && (time_parse_duration(older, &age) < 0 || age <= 0))
+        return cli_usage("gc", "--older-than: '%s' is not a duration such as 90d", older);
+    if (argc > 1) return cli_usage("gc", "unexpected argument '%s'", argv[1]);
     char err[ERRLEN];
     struct store *s = store_open(cli->db, &so, err, sizeof err);
     if (!s) return cli_fail("%s", err);

@@ -1,23 +1,22 @@
 /* list — runs, newest first (docs/cli.md): a table fitted to the terminal, or
  * the JSON array of "A run" objects. One AgentRun list and one pod list
  * (by the agent-run label) per call; failure classes and PR links come
- * from the history cache, else from what the status shows. */
+ * from the history cache, else from the runs' logs as show reads them
+ * (runsrc_settle), so list and show agree on a cold cache too. */
 #include "cli.h"
 #include "runsrc.h"
 #include "model/runview.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "util/jsonutil.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-const char cmd_list_usage[] = "list [-o table|json] [--phase P] [--lane L] [--since T]";
 
 static int term_width(void)
 {
@@ -30,36 +29,22 @@ static int term_width(void)
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"phase", required_argument, 0, 'p'},
-        {"lane", required_argument, 0, 'l'},
-        {"since", required_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    struct run_filter f = {NULL, NULL, TIME_NONE};
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'p': f.phase = optarg; break;
-        case 'l': f.lane = optarg; break;
-        case 's':
-            if (time_parse_when(optarg, time_now_ms(), &f.since) != 0)
-                return cli_usage("list", "--since '%s' is neither RFC 3339 nor a duration like 2h", optarg);
-            break;
-        case 'h': printf("usage: artriage %s\n", cmd_list_usage); return 0;
-        default: return cli_usage("list", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) return cli_usage("list", "unexpected argument '%s'", argv[optind]);
+    struct run_filter f = {cli_opt(cli, "phase"), cli_opt(cli, "lane"), TIME_NONE};
+    const char *since = cli_opt(cli, "since");
+    if (since && time_parse_when(since, time_now_ms(), &f.since) != 0)
+        return cli_usage("list", "--since '%s' is neither RFC 3339 nor a duration like 2h", since);
+    if (f.phase && !run_phase_known(f.phase))
+        return cli_usage("list", "--phase '%s' is not a phase (Pending, Running, Succeeded, Failed, "
+                         "Cancelled, Template)", f.phase);
+    if (argc > 1) return cli_usage("list", "unexpected argument '%s'", argv[1]);
     const char *fmt = cli->output ? cli->output : "table";
-    bool json = strcmp(fmt, "json") == 0;
-    if (!json && strcmp(fmt, "table") != 0 && strcmp(fmt, "wide") != 0)
-        return cli_usage("list", "output format '%s' is not table or json", fmt);
+    bool json = strcmp(fmt, "json") == 0, name = strcmp(fmt, "name") == 0, wide = strcmp(fmt, "wide") == 0;
+    if (!json && !name && !wide && strcmp(fmt, "table") != 0)
+        return cli_usage("list", "output format '%s' is not table, wide, name or json", fmt);
 
-    struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true};
+    struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true,
+                            .label_selector = cli_opt(cli, "selector"),
+                            .field_selector = cli_opt(cli, "field-selector")};
     struct run_set set;
     char err[ERRLEN];
     if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
@@ -71,6 +56,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     for (size_t i = 0; i < set.n; i++)
         if (run_view_match(&set.views[i], &f)) sel[n++] = &set.views[i];
     qsort(sel, n, sizeof *sel, run_view_cmp_newest);
+    /* what show would say about runs the cache has no verdict on yet */
+    runsrc_settle_unknown(&set, sel, n);
 
     int rc = 0;
     if (json) {
@@ -92,6 +79,13 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         buf_puts(&b, n ? "\n]\n" : "]\n");
         fwrite(b.p, 1, b.len, stdout);
         buf_free(&b);
+    } else if (name) {
+        /* as kubectl get -o name: one resource/name a line */
+        for (size_t i = 0; i < n; i++) {
+            char *nm = sanitize_str(sel[i]->run.name, 0);
+            printf("agentrun.agents.proompteng.ai/%s\n", nm);
+            free(nm);
+        }
     } else {
         struct buf b = {0};
         unsigned flags = 0;
@@ -99,7 +93,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         if (n == 0) {
             fprintf(stderr, "artriage: no runs%s%s\n", set.ns ? " in namespace " : "", set.ns ? set.ns : "");
         } else {
-            run_table_render(&b, sel, n, term_width(), flags, time_now_ms());
+            /* wide: every column, nothing cut to the terminal */
+            run_table_render(&b, sel, n, wide ? 0 : term_width(), flags, time_now_ms());
             fwrite(b.p, 1, b.len, stdout);
         }
         buf_free(&b);

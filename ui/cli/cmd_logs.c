@@ -10,27 +10,47 @@
  * untouched, as kubectl does, so that `artriage logs R > run.log` keeps
  * the evidence exact; --sanitize forces the terminal behaviour. */
 #include "cli.h"
+#include "kube/names.h"
 #include "runsrc.h"
 #include "store/store.h"
+#include "model/logdoc.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-const char cmd_logs_usage[] = "logs RUN [--container C] [--previous] [-f] [--sanitize]";
 
 #define PENDING_MAX ((size_t)1 << 20) /* a line longer than this is cut */
 
 struct out_ud {
     bool sanitize;
-    struct buf pending; /* sanitise mode: an unfinished line */
+    struct buf pending; /* sanitise or filter mode: an unfinished line */
     bool failed;
+    struct logre *inc, *exc; /* stern's --include / --exclude, NULL = none */
 };
+
+static void emit(struct out_ud *o, const char *p, size_t n);
+
+/* One whole line (with its '\n', if any): kept or dropped by the
+ * filters, then written raw or sanitised. */
+static void emit_line(struct out_ud *o, const char *p, size_t n)
+{
+    size_t len = n && p[n - 1] == '\n' ? n - 1 : n, so, eo;
+    if (o->inc && !logre_find(o->inc, p, len, 0, &so, &eo)) return;
+    if (o->exc && logre_find(o->exc, p, len, 0, &so, &eo)) return;
+    if (!o->sanitize) {
+        emit(o, p, n);
+        return;
+    }
+    struct buf s = {0};
+    sanitize_append(&s, p, n, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | SAN_STRIP_SGR);
+    emit(o, s.p, s.len);
+    buf_free(&s);
+}
 
 static void emit(struct out_ud *o, const char *p, size_t n)
 {
@@ -40,6 +60,22 @@ static void emit(struct out_ud *o, const char *p, size_t n)
 static int on_bytes(void *ud, const char *data, size_t n)
 {
     struct out_ud *o = ud;
+    if (o->inc || o->exc) {
+        /* line by line: a filter judges whole lines */
+        buf_append(&o->pending, data, n);
+        size_t at = 0;
+        for (;;) {
+            const char *nl = memchr(o->pending.p + at, '\n', o->pending.len - at);
+            if (!nl) break;
+            size_t end = (size_t)(nl - o->pending.p) + 1;
+            emit_line(o, o->pending.p + at, end - at);
+            at = end;
+        }
+        if (!at && o->pending.len > PENDING_MAX) at = o->pending.len, emit_line(o, o->pending.p, at);
+        buf_consume(&o->pending, at);
+        fflush(stdout);
+        return o->failed;
+    }
     if (!o->sanitize) {
         emit(o, data, n);
         fflush(stdout);
@@ -63,6 +99,12 @@ static int on_bytes(void *ud, const char *data, size_t n)
 
 static void flush_pending(struct out_ud *o)
 {
+    if ((o->inc || o->exc) && o->pending.len) {
+        emit_line(o, o->pending.p, o->pending.len);
+        if (o->sanitize) emit(o, "\n", 1);
+        buf_reset(&o->pending);
+        return;
+    }
     if (!o->sanitize || !o->pending.len) return;
     struct buf s = {0};
     sanitize_append(&s, o->pending.p, o->pending.len, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | SAN_STRIP_SGR);
@@ -74,34 +116,25 @@ static void flush_pending(struct out_ud *o)
 
 int cmd_logs(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"container", required_argument, 0, 'c'},
-        {"previous", no_argument, 0, 'p'},
-        {"follow", no_argument, 0, 'f'},
-        {"sanitize", no_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    const char *container = NULL;
-    bool previous = false, follow = false, force_san = false;
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "c:pfh", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'c': container = optarg; break;
-        case 'p': previous = true; break;
-        case 'f': follow = true; break;
-        case 's': force_san = true; break;
-        case 'h': printf("usage: artriage %s\n", cmd_logs_usage); return 0;
-        default: return cli_usage("logs", "unknown option or missing value: '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc) return cli_usage("logs", "which run? (RUN or NAMESPACE/NAME)");
-    if (optind + 1 < argc) return cli_usage("logs", "unexpected argument '%s'", argv[optind + 1]);
-    const char *run = argv[optind];
+    const char *container = cli_opt(cli, "container");
+    bool previous = cli_flag(cli, "previous"), follow = cli_flag(cli, "follow"),
+         force_san = cli_flag(cli, "sanitize");
+    if (argc < 2) return cli_usage("logs", "which run? (RUN or NAMESPACE/NAME)");
+    if (argc > 2) return cli_usage("logs", "unexpected argument '%s'", argv[2]);
+    const char *run = argv[1];
     const char *slash = strchr(run, '/');
     if (!*run || (slash && (!slash[1] || slash == run))) return cli_usage("logs", "'%s' is not RUN or NAMESPACE/NAME", run);
+    char nerr[ERRLEN];
+    if (kube_check_run_ref(run, nerr, sizeof nerr) < 0) return cli_usage("logs", "%s", nerr);
+    struct out_ud ou = {.sanitize = force_san || isatty(1)};
+    const char *inc = cli_opt(cli, "include"), *exc = cli_opt(cli, "exclude");
+    char rerr[ERRLEN];
+    if (inc && !(ou.inc = logre_compile(inc, rerr, sizeof rerr)))
+        return cli_usage("logs", "--include '%s': %s", inc, rerr);
+    if (exc && !(ou.exc = logre_compile(exc, rerr, sizeof rerr))) {
+        logre_free(ou.inc);
+        return cli_usage("logs", "--exclude '%s': %s", exc, rerr);
+    }
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
 
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
@@ -110,6 +143,8 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
         runsrc_free(&set);
         free(ns);
+        logre_free(ou.inc);
+        logre_free(ou.exc);
         return cli_fail("%s", err);
     }
     free(ns);
@@ -119,12 +154,13 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
         int rc = cli_fail("AgentRun '%s' not found", s);
         free(s);
         runsrc_free(&set);
+        logre_free(ou.inc);
+        logre_free(ou.exc);
         return rc;
     }
     /* the blamed container, when the classification names one */
     if (!container && v->has_failure && v->failure.container && *v->failure.container)
         container = v->failure.container;
-    struct out_ud ou = {.sanitize = force_san || isatty(1)};
     char pod[256], cont[256];
     if (follow) cli_notes_flush(); /* a follow may run for hours */
     int rc = runsrc_read_log(&set, v, NULL, container, previous, follow, on_bytes, &ou, pod, cont, err, sizeof err);
@@ -134,6 +170,8 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     }
     flush_pending(&ou);
     buf_free(&ou.pending);
+    logre_free(ou.inc);
+    logre_free(ou.exc);
     if (fflush(stdout) != 0) ou.failed = true;
     runsrc_free(&set);
     if (rc != 0) return cli_fail("%s", err);

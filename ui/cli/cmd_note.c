@@ -10,28 +10,20 @@
 #include "util/jsonutil.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_note_usage[] = "note add [--at T] TEXT... | note list [--since T] [--until T] [-o text|json] | note rm ID";
-
 static int note_add(struct cli *cli, struct store *s, int argc, char **argv)
 {
-    static const struct option opts[] = {{"at", required_argument, NULL, 'a'}, {0, 0, 0, 0}};
     int64_t now = time_now_ms(), at = now;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        if (c != 'a') return cli_usage("note", "unknown option");
-        if (time_parse_when(optarg, now, &at) < 0)
-            return cli_usage("note", "--at: '%s' is neither RFC 3339 nor a duration", optarg);
-    }
-    if (optind >= argc) return cli_usage("note", "note add needs the note's text");
+    const char *at_s = cli_opt(cli, "at");
+    if (at_s && time_parse_when(at_s, now, &at) < 0)
+        return cli_usage("note add", "--at: '%s' is neither RFC 3339 nor a duration", at_s);
+    if (argc < 2) return cli_usage("note add", "note add needs the note's text");
     struct buf text = {0};
-    for (int i = optind; i < argc; i++) {
-        if (i > optind) buf_putc(&text, ' ');
+    for (int i = 1; i < argc; i++) {
+        if (i > 1) buf_putc(&text, ' ');
         buf_puts(&text, argv[i]);
     }
     char err[ERRLEN];
@@ -48,24 +40,20 @@ static int note_add(struct cli *cli, struct store *s, int argc, char **argv)
 
 static int note_list(struct cli *cli, struct store *s, int argc, char **argv)
 {
-    static const struct option opts[] = {{"since", required_argument, NULL, 's'},
-                                         {"until", required_argument, NULL, 'u'},
-                                         {0, 0, 0, 0}};
     int64_t now = time_now_ms(), since = TIME_NONE, until = TIME_NONE;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        int64_t *slot = c == 's' ? &since : c == 'u' ? &until : NULL;
-        if (!slot) return cli_usage("note", "unknown option");
-        if (time_parse_when(optarg, now, slot) < 0)
-            return cli_usage("note", "'%s' is neither RFC 3339 nor a duration", optarg);
+    const char *names[] = {"since", "until"};
+    int64_t *slots[] = {&since, &until};
+    for (int i = 0; i < 2; i++) {
+        const char *v = cli_opt(cli, names[i]);
+        if (v && time_parse_when(v, now, slots[i]) < 0)
+            return cli_usage("note list", "--%s: '%s' is neither RFC 3339 nor a duration", names[i], v);
     }
-    if (optind < argc) return cli_usage("note", "unexpected argument '%s'", argv[optind]);
+    if (argc > 1) return cli_usage("note list", "unexpected argument '%s'", argv[1]);
     bool json = false;
     if (cli->output) {
         if (strcmp(cli->output, "json") == 0) json = true;
         else if (strcmp(cli->output, "text") != 0)
-            return cli_usage("note", "-o %s: use text or json", cli->output);
+            return cli_usage("note list", "-o %s: use text or json", cli->output);
     }
     char err[ERRLEN];
     struct store_note_list nl;
@@ -100,11 +88,11 @@ static int note_list(struct cli *cli, struct store *s, int argc, char **argv)
 
 static int note_rm(struct store *s, int argc, char **argv)
 {
-    if (argc != 2) return cli_usage("note", "note rm takes one note id");
+    if (argc != 2) return cli_usage("note rm", "note rm takes one note id");
     char *end;
     errno = 0;
     long long id = strtoll(argv[1], &end, 10);
-    if (errno || *end || id <= 0) return cli_usage("note", "'%s' is not a note id", argv[1]);
+    if (errno || *end || id <= 0) return cli_usage("note rm", "'%s' is not a note id", argv[1]);
     char err[ERRLEN];
     int rc = store_delete_note(s, id, err, sizeof err);
     if (rc < 0) return cli_fail("%s", err);
@@ -113,25 +101,25 @@ static int note_rm(struct store *s, int argc, char **argv)
     return 0;
 }
 
-int cmd_note(struct cli *cli, int argc, char **argv)
+/* The three sub-commands (table.c: "note add", "note list", "note rm")
+ * share the opening of the history cache. */
+static int with_store(struct cli *cli, int argc, char **argv,
+                      int (*fn)(struct cli *, struct store *, int, char **))
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        if (argc >= 2) {
-            printf("usage: artriage %s\n", cmd_note_usage);
-            return 0;
-        }
-        return cli_usage("note", "which note command: add, list or rm?");
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "rm") != 0)
-        return cli_usage("note", "unknown note command '%s' (add, list, rm)", sub);
     char err[ERRLEN];
     struct store *s = store_open(cli->db, NULL, err, sizeof err);
     if (!s) return cli_fail("%s", err);
-    int rc;
-    if (strcmp(sub, "add") == 0) rc = note_add(cli, s, argc - 1, argv + 1);
-    else if (strcmp(sub, "list") == 0) rc = note_list(cli, s, argc - 1, argv + 1);
-    else rc = note_rm(s, argc - 1, argv + 1);
+    int rc = fn(cli, s, argc, argv);
     store_close(s);
     return rc;
 }
+
+static int note_rm_cli(struct cli *cli, struct store *s, int argc, char **argv)
+{
+    (void)cli;
+    return note_rm(s, argc, argv);
+}
+
+int cmd_note_add(struct cli *cli, int argc, char **argv) { return with_store(cli, argc, argv, note_add); }
+int cmd_note_list(struct cli *cli, int argc, char **argv) { return with_store(cli, argc, argv, note_list); }
+int cmd_note_rm(struct cli *cli, int argc, char **argv) { return with_store(cli, argc, argv, note_rm_cli); }

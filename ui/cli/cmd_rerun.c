@@ -2,6 +2,7 @@
  * plan (rerun/rerun.h), server dry run, confirmation, exactly-once create
  * (rerun/drive.h), audit row in the history cache. */
 #include "cli.h"
+#include "kube/names.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "rerun/drive.h"
@@ -13,14 +14,10 @@
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 #include "util/jsonutil.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-const char cmd_rerun_usage[] =
-    "rerun RUN [--head BRANCH] [--name NAME] [--image keep|default|REF] [--dry-run] [--yes] [-o text|json]";
 
 /* Prints one cluster-derived string safely. */
 static void put_s(FILE *f, const char *s)
@@ -166,33 +163,12 @@ static int split_run(const char *run, const char *default_ns, char **ns, char **
 
 int cmd_rerun(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"head", required_argument, 0, 'H'}, {"name", required_argument, 0, 'N'},
-        {"image", required_argument, 0, 'I'}, {"dry-run", no_argument, 0, 'd'},
-        {"yes", no_argument, 0, 'y'},         {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
-    };
-    const char *head = NULL, *name_opt = NULL, *image = "keep", *output = cli->output;
-    bool dry_run = false, yes = false;
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "yo:h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'H': head = optarg; break;
-        case 'N': name_opt = optarg; break;
-        case 'I': image = optarg; break;
-        case 'd': dry_run = true; break;
-        case 'y': yes = true; break;
-        case 'o': output = optarg; break;
-        case 'h': printf("usage: artriage %s\n", cmd_rerun_usage); return 0;
-        default:
-            return cli_usage("rerun", "unknown or incomplete option '%s'",
-                             optind > 0 && optind <= argc ? argv[optind - 1] : "?");
-        }
-    }
-    if (optind != argc - 1) return cli_usage("rerun", "expected exactly one RUN");
-    const char *run = argv[optind];
+    const char *head = cli_opt(cli, "head"), *name_opt = cli_opt(cli, "name");
+    const char *image = cli_opt(cli, "image"), *output = cli->output;
+    if (!image) image = "keep";
+    bool dry_run = cli_flag(cli, "dry-run"), yes = cli_flag(cli, "yes");
+    if (argc != 2) return cli_usage("rerun", "expected exactly one RUN");
+    const char *run = argv[1];
     bool json = false;
     if (output && strcmp(output, "json") == 0) json = true;
     else if (output && strcmp(output, "text") != 0)
@@ -224,8 +200,13 @@ int cmd_rerun(struct cli *cli, int argc, char **argv)
         fail_s(err);
         goto out;
     }
+    cli_client_notices(c);
     if (split_run(run, cfg->ns, &ns, &name) < 0) {
         rc = cli_usage("rerun", "RUN must be NAME or NAMESPACE/NAME, not '%s'", run);
+        goto out;
+    }
+    if (kube_check_run_ref(run, err, sizeof err) < 0) {
+        rc = cli_usage("rerun", "%s", err);
         goto out;
     }
     st = store_open(cli->db, NULL, err, sizeof err);

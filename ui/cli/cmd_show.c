@@ -1,10 +1,9 @@
 /* show — one run with pods, containers, linkage and attempts (docs/cli.md).
- * Reads the run's agent-runner log (live, else cached) to find its PR,
- * asks GitHub by head branch when GITHUB_TOKEN is set, and flags
- * agent.no-pr for a PR-less success. */
+ * Its failure and PR are settled by runsrc_settle, the function list uses
+ * too (the log, then GitHub by head branch when GITHUB_TOKEN is set). */
 #include "cli.h"
-#include "runclass.h"
 #include "runsrc.h"
+#include "kube/names.h"
 #include "model/github.h"
 #include "model/runview.h"
 #include "util/buf.h"
@@ -12,128 +11,17 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
-#include "store/store.h"
 #include "util/jsonutil.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-const char cmd_show_usage[] = "show RUN [-o text|json]";
-
-#define SHOW_LOG_MAX ((size_t)64 << 20) /* bytes of log scanned for the PR */
-#define GITHUB_TIMEOUT_MS 8000
-
-struct scan_ud {
-    struct pr_scan *pr;
-    struct classify_ctx *cls;
-    size_t bytes;
-};
-
-static int scan_chunk(void *ud, const char *data, size_t n)
-{
-    struct scan_ud *s = ud;
-    pr_scan_feed(s->pr, data, n);
-    if (s->cls) classify_feed(s->cls, data, n);
-    s->bytes += n;
-    return s->bytes > SHOW_LOG_MAX;
-}
-
-/* Keeps a PR GitHub named in the history cache (when there is one and it
- * knows the run), so later list/--offline calls show it without asking. */
-static void cache_pr(struct run_set *set, const struct run_view *v, const struct pr_link *pr)
-{
-    if (!set->store || !pr->url) return;
-    long long id = runsrc_cache_id(set, v);
-    if (!id) return;
-    char err[ERRLEN];
-    struct store_opts o;
-    store_opts_default(&o);
-    struct store *w = store_open(store_path(set->store), &o, err, sizeof err);
-    if (w && store_put_pr(w, id, pr->url, pr->number, pr->repository, "github", TIME_NONE, time_now_ms(),
-                          err, sizeof err) == 0) {
-        store_close(w);
-        return;
-    }
-    if (w) store_close(w);
-    char *e = sanitize_str(err, 0);
-    cli_note("%s", e);
-    free(e);
-}
-
-/* PR and failure from the log, then the PR from GitHub; returns true
- * when some PR source was read. */
-static bool link_pr(struct run_set *set, struct run_view *v)
-{
-    bool looked = false;
-    char pod[256], cont[256], err[ERRLEN];
-    struct pr_scan *sc = pr_scan_new(v->run.repository, "log");
-    struct scan_ud ud = {sc, runclass_begin(set->rules, v, set->pods, set->npods), 0};
-    /* The pod and container are known once the read is done: the
-     * source is named afterwards. */
-    if (runsrc_read_log(set, v, NULL, NULL, false, false, scan_chunk, &ud, pod, cont, err, sizeof err) == 0) {
-        looked = true;
-        pr_scan_finish(sc);
-        /* the log's verdict replaces one made from the status alone */
-        runclass_end(ud.cls, v, cont);
-        ud.cls = NULL;
-        struct pr_link pr;
-        if (pr_scan_result(sc, &pr)) {
-            free(pr.source);
-            pr.source = xasprintf("log:%s/%s:line %lld", pod, cont, (long long)pr.line);
-            run_view_set_pr(v, &pr);
-            pr_link_free(&pr);
-        }
-    }
-    pr_scan_free(sc);
-    if (ud.cls) classify_free(ud.cls);
-
-    struct gh_client *g = gh_client_new(NULL, NULL);
-    if (gh_client_enabled(g) && v->run.repository && v->run.head) {
-        struct pr_link pr;
-        int rc = gh_lookup_sync(g, v->run.repository, v->run.head, GITHUB_TIMEOUT_MS, &pr, err, sizeof err);
-        if (rc < 0) {
-            char *s = sanitize_str(err, 0);
-            cli_note("%s", s);
-            free(s);
-        } else {
-            looked = true;
-            if (rc == 1) {
-                cache_pr(set, v, &pr);
-                if (!v->has_pr) {
-                    run_view_set_pr(v, &pr);
-                } else if (v->pr.number == pr.number && v->pr.repository && pr.repository &&
-                           strcasecmp(v->pr.repository, pr.repository) == 0) {
-                    free(v->pr.state);
-                    v->pr.state = xstrdup(pr.state);
-                    free(v->pr.head_sha);
-                    v->pr.head_sha = xstrdup(pr.head_sha);
-                }
-                pr_link_free(&pr);
-            }
-        }
-    }
-    gh_client_free(g);
-    return looked;
-}
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    optind = 0;
-    opterr = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            printf("usage: artriage %s\n", cmd_show_usage);
-            return 0;
-        }
-        return cli_usage("show", "unknown option '%s'", argv[optind - 1]);
-    }
-    if (optind >= argc) return cli_usage("show", "which run? (RUN or NAMESPACE/NAME)");
-    if (optind + 1 < argc) return cli_usage("show", "unexpected argument '%s'", argv[optind + 1]);
-    const char *run = argv[optind];
+    if (argc < 2) return cli_usage("show", "which run? (RUN or NAMESPACE/NAME)");
+    if (argc > 2) return cli_usage("show", "unexpected argument '%s'", argv[2]);
+    const char *run = argv[1];
     const char *fmt = cli->output ? cli->output : "text";
     bool json = strcmp(fmt, "json") == 0;
     if (!json && strcmp(fmt, "text") != 0) return cli_usage("show", "output format '%s' is not text or json", fmt);
@@ -144,6 +32,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (!*run || (slash && (!slash[1] || slash == run))) {
         free(ns);
         return cli_usage("show", "'%s' is not RUN or NAMESPACE/NAME", run);
+    }
+    char nerr[ERRLEN];
+    if (kube_check_run_ref(run, nerr, sizeof nerr) < 0) {
+        free(ns);
+        return cli_usage("show", "%s", nerr);
     }
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
     struct run_set set;
@@ -167,7 +60,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         runsrc_free(&set);
         return rc;
     }
-    if (link_pr(&set, v)) run_view_apply_no_pr(v);
+    runsrc_settle(&set, v, true);
 
     size_t nlane = 0;
     const struct run_view **lane = runsrc_lane(&set, v, &nlane);

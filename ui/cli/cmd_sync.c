@@ -8,13 +8,11 @@
 #include "sync/sync.h"
 #include "util/err.h"
 #include "util/sanitize.h"
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_sync_usage[] = "sync [--watch] [--quiet]";
 
 static volatile sig_atomic_t stop_flag;
 static struct sync *active_sync;
@@ -41,22 +39,8 @@ static void print_stats(const struct cli *cli, const struct kube_config *cfg,
 
 int cmd_sync(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"watch", no_argument, NULL, 'w'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0, 0, 0, 0}};
-    bool watch = false, quiet = false;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "wqh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'w': watch = true; break;
-        case 'q': quiet = true; break;
-        case 'h': printf("usage: artriage %s\n", cmd_sync_usage); return 0;
-        default: return cli_usage("sync", "unknown option");
-        }
-    }
-    if (optind < argc) return cli_usage("sync", "unexpected argument '%s'", argv[optind]);
+    bool watch = cli_flag(cli, "watch"), quiet = cli_flag(cli, "quiet");
+    if (argc > 1) return cli_usage("sync", "unexpected argument '%s'", argv[1]);
     if (cli->offline) return cli_fail("sync reads the cluster, but --offline forbids contacting it");
 
     char err[ERRLEN];
@@ -73,6 +57,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         cli_fail("%s", err);
         goto out;
     }
+    cli_client_notices(kcl);
     struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
     struct buf warnings = {0};
     rules = classify_rules_load(&ro, &warnings, err, sizeof err);

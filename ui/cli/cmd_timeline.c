@@ -6,64 +6,39 @@
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_timeline_usage[] =
-    "timeline [--lane L] [--run NAME]... [--since T] [--until T] [-o md|json|csv]";
-
 int cmd_timeline(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"lane", required_argument, NULL, 'l'},
-        {"run", required_argument, NULL, 'r'},
-        {"since", required_argument, NULL, 's'},
-        {"until", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
     struct timeline_query q;
     timeline_query_init(&q);
-    const char **runs = xcalloc((size_t)argc + 1, sizeof *runs);
+    const char *const *given;
+    int ngiven = cli_opt_all(cli, "run", &given);
+    const char **runs = xcalloc((size_t)ngiven + 1, sizeof *runs);
     size_t nruns = 0;
     char *run_ns = NULL;
     int64_t now = time_now_ms();
-    int c, rc = 0;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'l': q.lane = optarg; break;
-        case 'r': {
-            /* NAMESPACE/NAME is accepted like everywhere else */
-            const char *slash = strchr(optarg, '/');
-            if (slash && !run_ns) run_ns = xstrndup(optarg, (size_t)(slash - optarg));
-            runs[nruns++] = slash ? slash + 1 : optarg;
-            break;
-        }
-        case 's':
-            if (time_parse_when(optarg, now, &q.since) < 0) {
-                rc = cli_usage("timeline", "--since: '%s' is neither RFC 3339 nor a duration", optarg);
-                goto out;
-            }
-            break;
-        case 'u':
-            if (time_parse_when(optarg, now, &q.until) < 0) {
-                rc = cli_usage("timeline", "--until: '%s' is neither RFC 3339 nor a duration", optarg);
-                goto out;
-            }
-            break;
-        case 'h':
-            printf("usage: artriage %s\n", cmd_timeline_usage);
-            goto out;
-        default:
-            rc = cli_usage("timeline", "unknown option");
-            goto out;
-        }
+    int rc = 0;
+    q.lane = cli_opt(cli, "lane");
+    for (int i = 0; i < ngiven; i++) {
+        /* NAMESPACE/NAME is accepted like everywhere else */
+        const char *slash = strchr(given[i], '/');
+        if (slash && !run_ns) run_ns = xstrndup(given[i], (size_t)(slash - given[i]));
+        runs[nruns++] = slash ? slash + 1 : given[i];
     }
-    if (optind < argc) {
-        rc = cli_usage("timeline", "unexpected argument '%s'", argv[optind]);
+    const char *since = cli_opt(cli, "since"), *until = cli_opt(cli, "until");
+    if (since && time_parse_when(since, now, &q.since) < 0) {
+        rc = cli_usage("timeline", "--since: '%s' is neither RFC 3339 nor a duration", since);
+        goto out;
+    }
+    if (until && time_parse_when(until, now, &q.until) < 0) {
+        rc = cli_usage("timeline", "--until: '%s' is neither RFC 3339 nor a duration", until);
+        goto out;
+    }
+    if (argc > 1) {
+        rc = cli_usage("timeline", "unexpected argument '%s'", argv[1]);
         goto out;
     }
     enum timeline_format fmt = TIMELINE_MD;

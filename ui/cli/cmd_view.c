@@ -7,12 +7,9 @@
 #include "util/err.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-const char cmd_view_usage[] = "view FILE   (page a log file with the classifier's findings inline)";
 
 static const char *view_path;
 
@@ -26,18 +23,8 @@ static struct view *open_file_view(struct console *c)
 
 int cmd_view(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    optind = 0;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            printf("usage: artriage %s\n", cmd_view_usage);
-            return 0;
-        }
-        return cli_usage("view", "unknown option");
-    }
-    if (optind != argc - 1) return cli_usage("view", "one log file is needed");
-    view_path = argv[optind];
+    if (argc != 2) return cli_usage("view", "one log file is needed");
+    view_path = argv[1];
     /* fail before the screen is taken over */
     int fd = open(view_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return cli_fail("log file %s: %s", view_path, strerror(errno));

@@ -1,7 +1,9 @@
-/* artriage entry point: global options, then dispatch to a command from
- * the generated table, or to the console when no command is given. */
+/* artriage entry point: options through getopt_long from the one table
+ * (table.c), then dispatch to the command, or to the console when no
+ * command is given. */
 #include "cli.h"
-#include "cmd_table.h"
+#include "kube/client.h"
+#include "kube/names.h"
 #include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <getopt.h>
+#include <libgen.h>
 
 /* Longest message line printed (a Status message may be megabytes): longer
  * ones keep their start and end. */
@@ -67,6 +71,12 @@ void cli_notes_flush(void)
     notes_drop();
 }
 
+void cli_client_notices(const struct kube_client *c)
+{
+    if (kube_client_notice_plain_http(c)) cli_note("%s", kube_client_notice_plain_http(c));
+    if (kube_client_notice_insecure(c)) cli_note("%s", kube_client_notice_insecure(c));
+}
+
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
@@ -85,133 +95,329 @@ int cli_fail(const char *fmt, ...)
     return 1;
 }
 
-static const struct cli_command *find_command(const char *name)
+/* The program's name in usage lines: "kubectl artriage" when run as the
+ * kubectl plugin (a kubectl-artriage link). */
+static const char *progname = "artriage";
+
+static bool group_has(const char *group, const struct cli_command *c)
 {
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        if (strcmp(c->name, name) == 0) return c;
-    return NULL;
+    size_t n = strlen(group);
+    return strncmp(c->name, group, n) == 0 && c->name[n] == ' ';
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("artriage: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *m = xvasprintf(fmt, ap);
     va_end(ap);
-    const struct cli_command *c = cmd ? find_command(cmd) : NULL;
-    if (c) fprintf(stderr, "usage: artriage %s\n", c->usage);
+    print_line(m);
+    free(m);
+    if (!cmd) {
+        fprintf(stderr, "see '%s --help'\n", progname);
+        return 2;
+    }
+    for (const struct cli_command *c = cli_commands; c->name; c++) {
+        if (strcmp(c->name, cmd) != 0 && !group_has(cmd, c)) continue;
+        char *syn = cli_synopsis(c);
+        fprintf(stderr, "usage: %s %s\n", progname, syn);
+        free(syn);
+    }
+    fprintf(stderr, "see '%s %s --help'\n", progname, cmd);
     return 2;
 }
 
-static void print_help(FILE *f)
+static const struct cli_option *find_opt(const struct cli_option *t, const char *lng, int *idx)
 {
-    fputs("usage: artriage [global options] [command] [command options]\n"
-          "\nWith no command, opens the interactive console.\n\nCommands:\n", f);
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        fprintf(f, "  %s\n", c->usage);
-    fputs("\nGlobal options (before or after the command):\n"
-          "  --kubeconfig PATH   kubeconfig file(s) (default $KUBECONFIG, ~/.kube/config)\n"
-          "  --context NAME      kubeconfig context\n"
-          "  -n, --namespace NS  namespace\n"
-          "  -A, --all-namespaces\n"
-          "  --db PATH           history cache (default $XDG_CACHE_HOME/artriage/history.db)\n"
-          "  --offline           serve from the history cache only\n"
-          "  --read-only         refuse every action that writes to the cluster\n"
-          "  --no-color          no colours (also NO_COLOR)\n"
-          "  -o FORMAT           output format of the command\n"
-          "  --rules DIR         extra classifier rule files\n"
-          "  --refresh DURATION  console: redraw at most this often\n"
-          "  -h, --help, --version\n", f);
+    for (int i = 0; t && t[i].lng; i++)
+        if (strcmp(t[i].lng, lng) == 0) {
+            if (idx) *idx = i;
+            return &t[i];
+        }
+    return NULL;
 }
 
-/* Global options that take a value: "--opt VALUE" or "--opt=VALUE". */
-static const struct {
-    const char *lng, *shrt;
-    size_t off;
-} valued[] = {
-    {"--kubeconfig", NULL, offsetof(struct cli, kubeconfig)},
-    {"--context", NULL, offsetof(struct cli, context)},
-    {"--namespace", "-n", offsetof(struct cli, ns)},
-    {"--db", NULL, offsetof(struct cli, db)},
-    {"--output", "-o", offsetof(struct cli, output)},
-    {"--refresh", NULL, offsetof(struct cli, refresh)},
-    {"--rules", NULL, offsetof(struct cli, rules_dir)},
+static struct cli_optval *optval(const struct cli *cli, const char *lng)
+{
+    int i;
+    if (!cli->cmd || !find_opt(cli->cmd->opts, lng, &i)) {
+        /* a command asking for an option its row lacks: the table and the
+         * code drifted apart, which the tests must catch at once */
+        fprintf(stderr, "artriage: internal error: option --%s is not in the table of '%s'\n", lng,
+                cli->cmd ? cli->cmd->name : "(none)");
+        abort();
+    }
+    return &cli->optv[i];
+}
+
+const char *cli_opt(const struct cli *cli, const char *lng)
+{
+    struct cli_optval *v = optval(cli, lng);
+    return v->n && v->all ? v->all[v->n - 1] : NULL;
+}
+
+bool cli_flag(const struct cli *cli, const char *lng)
+{
+    return optval(cli, lng)->n > 0;
+}
+
+int cli_opt_all(const struct cli *cli, const char *lng, const char *const **vals)
+{
+    struct cli_optval *v = optval(cli, lng);
+    *vals = v->all;
+    return v->all ? v->n : 0;
+}
+
+/* getopt_long's tables for the global options followed by `cmd`'s own (cmd
+ * NULL: the global ones alone). A long option's val is 256 + its index in
+ * that order; a short one's val its letter. */
+struct optset {
+    struct option *lo;
+    const struct cli_option **row; /* by index */
+    int n, nglobal;
+    char shorts[128];
 };
+
+static void optset_build(struct optset *s, const struct cli_command *cmd, const char *prefix)
+{
+    int ng = 0, nc = 0;
+    while (cli_global_opts[ng].lng) ng++;
+    while (cmd && cmd->opts[nc].lng) nc++;
+    s->n = ng + nc;
+    s->nglobal = ng;
+    s->lo = xcalloc((size_t)s->n + 1, sizeof *s->lo);
+    s->row = xcalloc((size_t)s->n, sizeof *s->row);
+    size_t sl = strlen(prefix);
+    memcpy(s->shorts, prefix, sl);
+    for (int i = 0; i < s->n; i++) {
+        const struct cli_option *o = i < ng ? &cli_global_opts[i] : &cmd->opts[i - ng];
+        s->row[i] = o;
+        s->lo[i] = (struct option){o->lng, o->arg ? required_argument : no_argument, NULL, 256 + i};
+        if (o->shrt && sl + 3 < sizeof s->shorts) {
+            s->shorts[sl++] = o->shrt;
+            if (o->arg) s->shorts[sl++] = ':';
+        }
+    }
+    s->shorts[sl] = 0;
+}
+
+static void optset_free(struct optset *s)
+{
+    free(s->lo);
+    free(s->row);
+}
+
+/* The row index of getopt's answer ch, -1 if none. */
+static int optset_index(const struct optset *s, int ch)
+{
+    if (ch >= 256 && ch < 256 + s->n) return ch - 256;
+    for (int i = 0; i < s->n; i++)
+        if (s->row[i]->shrt && s->row[i]->shrt == ch) return i;
+    return -1;
+}
+
+enum { GLOBAL_OK, GLOBAL_HELP, GLOBAL_VERSION };
+
+static int set_global(struct cli *cli, const char *lng, const char *val)
+{
+    static const struct {
+        const char *lng;
+        size_t off;
+    } strs[] = {
+        {"kubeconfig", offsetof(struct cli, kubeconfig)}, {"context", offsetof(struct cli, context)},
+        {"namespace", offsetof(struct cli, ns)},          {"db", offsetof(struct cli, db)},
+        {"output", offsetof(struct cli, output)},         {"refresh", offsetof(struct cli, refresh)},
+        {"rules", offsetof(struct cli, rules_dir)},
+    };
+    static const struct {
+        const char *lng;
+        size_t off;
+    } flags[] = {
+        {"all-namespaces", offsetof(struct cli, all_namespaces)}, {"offline", offsetof(struct cli, offline)},
+        {"read-only", offsetof(struct cli, read_only)},           {"no-color", offsetof(struct cli, no_color)},
+    };
+    if (strcmp(lng, "help") == 0) return GLOBAL_HELP;
+    if (strcmp(lng, "version") == 0) return GLOBAL_VERSION;
+    for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
+        if (strcmp(lng, strs[k].lng) == 0) {
+            *(const char **)((char *)cli + strs[k].off) = val;
+            /* every --context, in order: record follows each (sized argc in main) */
+            if (strs[k].off == offsetof(struct cli, context)) cli->contexts[cli->ncontexts++] = val;
+            return GLOBAL_OK;
+        }
+    for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+        if (strcmp(lng, flags[k].lng) == 0) {
+            *(bool *)((char *)cli + flags[k].off) = true;
+            return GLOBAL_OK;
+        }
+    fprintf(stderr, "artriage: internal error: global option --%s has no field\n", lng);
+    abort();
+}
+
+static void print_version(void)
+{
+    printf("artriage %s (%s)\n", ARTRIAGE_VERSION, ARTRIAGE_REVISION);
+}
+
+/* getopt's complaint for answer ch as one usage line; 2. */
+static int bad_option(const char *cmd, int ch, char **argv)
+{
+    const char *a = optind > 0 ? argv[optind - 1] : "?";
+    if (ch == ':') {
+        if (optopt && optopt < 256) return cli_usage(cmd, "option '-%c' needs a value", optopt);
+        return cli_usage(cmd, "option '%s' needs a value", a);
+    }
+    if (optopt && optopt < 256) return cli_usage(cmd, "unknown option '-%c'", optopt);
+    return cli_usage(cmd, "unknown option '%s'", a);
+}
+
+/* Parses argv; on a command fills cli->cmd, cli->optv and the positional
+ * arguments pos (pos[0] = the command's name). Returns -1 to go on, else
+ * the exit status (help, version, bad usage). */
+static int parse(struct cli *cli, int argc, char **argv, char **pos, int *npos)
+{
+    *npos = 0;
+    /* 1: global options up to the command's name */
+    struct optset g;
+    optset_build(&g, NULL, "+:");
+    optind = 0;
+    opterr = 0;
+    int ch, rc = -1;
+    while (rc < 0 && (ch = getopt_long(argc, argv, g.shorts, g.lo, NULL)) != -1) {
+        int i = optset_index(&g, ch);
+        if (i < 0) {
+            rc = bad_option(NULL, ch, argv);
+            break;
+        }
+        int r = set_global(cli, g.row[i]->lng, optarg);
+        if (r == GLOBAL_HELP) {
+            cli_print_help(stdout, progname);
+            rc = 0;
+        } else if (r == GLOBAL_VERSION) {
+            print_version();
+            rc = 0;
+        }
+    }
+    optset_free(&g);
+    if (rc >= 0 || optind >= argc) return rc;
+
+    /* the command: a name, or a group and its sub-command ("note add") */
+    const char *word = argv[optind++];
+    const struct cli_command *cmd = cli_find_command(word);
+    if (!cmd) {
+        bool group = false;
+        for (const struct cli_command *c = cli_commands; c->name; c++) group |= group_has(word, c);
+        if (!group) return cli_usage(NULL, "unknown command '%s'", word);
+        const char *sub = optind < argc ? argv[optind] : NULL;
+        if (sub && (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0)) {
+            cli_print_command_help(stdout, progname, word);
+            return 0;
+        }
+        struct buf subs = {0};
+        for (const struct cli_command *c = cli_commands; c->name; c++)
+            if (group_has(word, c)) buf_printf(&subs, "%s%s", subs.len ? ", " : "", c->name + strlen(word) + 1);
+        if (sub) {
+            char *full = xasprintf("%s %s", word, sub);
+            cmd = cli_find_command(full);
+            free(full);
+        }
+        if (!cmd) {
+            if (sub) rc = cli_usage(word, "unknown %s command '%s' (%s)", word, sub, subs.p);
+            else rc = cli_usage(word, "which %s command: %s?", word, subs.p);
+            buf_free(&subs);
+            return rc;
+        }
+        buf_free(&subs);
+        optind++;
+    }
+
+    /* 2: the command's options and the global ones, anywhere after it */
+    int nargs = argc - optind + 1;
+    char **av = xcalloc((size_t)nargs + 1, sizeof *av);
+    av[0] = (char *)cmd->name;
+    memcpy(av + 1, argv + optind, (size_t)(nargs - 1) * sizeof *av);
+    struct optset s;
+    optset_build(&s, cmd, ":");
+    cli->cmd = cmd;
+    cli->optv = xcalloc((size_t)(s.n - s.nglobal) + 1, sizeof *cli->optv);
+    optind = 0;
+    while (rc < 0 && (ch = getopt_long(nargs, av, s.shorts, s.lo, NULL)) != -1) {
+        int i = optset_index(&s, ch);
+        if (i < 0) {
+            rc = bad_option(cmd->name, ch, av);
+            break;
+        }
+        if (i < s.nglobal) {
+            int r = set_global(cli, s.row[i]->lng, optarg);
+            if (r == GLOBAL_HELP) {
+                cli_print_command_help(stdout, progname, cmd->name);
+                rc = 0;
+            } else if (r == GLOBAL_VERSION) {
+                print_version();
+                rc = 0;
+            }
+            continue;
+        }
+        struct cli_optval *v = &cli->optv[i - s.nglobal];
+        if (optarg) {
+            if (!v->all) v->all = xcalloc((size_t)nargs, sizeof *v->all);
+            v->all[v->n] = optarg;
+        }
+        v->n++;
+    }
+    if (rc < 0) {
+        pos[(*npos)++] = av[0];
+        for (int i = optind; i < nargs; i++) pos[(*npos)++] = av[i];
+    }
+    optset_free(&s);
+    free(av);
+    return rc;
+}
+
+static void optv_free(struct cli *cli)
+{
+    if (!cli->optv) return;
+    for (int i = 0; cli->cmd->opts[i].lng; i++) free(cli->optv[i].all);
+    free(cli->optv);
+    cli->optv = NULL;
+}
 
 int main(int argc, char **argv)
 {
-    struct cli cli = {.progname = "artriage"};
+    if (argc > 0 && argv[0]) {
+        char *copy = xstrdup(argv[0]);
+        if (strcmp(basename(copy), "kubectl-artriage") == 0) progname = "kubectl artriage";
+        free(copy);
+    }
+    struct cli cli = {.progname = progname};
     const char *nc = getenv("NO_COLOR");
     if (nc && *nc) cli.no_color = true;
 
-    /* Pull global options out of argv wherever they stand; what remains is
-     * the command and its own arguments. "--" ends option scanning. */
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
-    if (!rest) return 1;
-    int nrest = 0;
-    bool dashdash = false;
-    for (int i = 1; i < argc; i++) {
-        char *a = argv[i];
-        if (dashdash || a[0] != '-' || a[1] == 0) { rest[nrest++] = a; continue; }
-        if (strcmp(a, "--") == 0) { dashdash = true; rest[nrest++] = a; continue; }
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            if (nrest > 0) { rest[nrest++] = a; continue; } /* command help */
-            print_help(stdout);
-            free(rest);
-            return 0;
-        }
-        if (strcmp(a, "--version") == 0) {
-            printf("artriage %s\n", ARTRIAGE_VERSION);
-            free(rest);
-            return 0;
-        }
-        if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) { cli.all_namespaces = true; continue; }
-        if (strcmp(a, "--offline") == 0) { cli.offline = true; continue; }
-        if (strcmp(a, "--read-only") == 0) { cli.read_only = true; continue; }
-        if (strcmp(a, "--no-color") == 0) { cli.no_color = true; continue; }
-        bool matched = false;
-        for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
-            const char **slot = (const char **)((char *)&cli + valued[k].off);
-            size_t ll = strlen(valued[k].lng);
-            if (strcmp(a, valued[k].lng) == 0 || (valued[k].shrt && strcmp(a, valued[k].shrt) == 0)) {
-                if (i + 1 >= argc) {
-                    free(rest);
-                    return cli_usage(NULL, "option %s needs a value", a);
-                }
-                *slot = argv[++i];
-                matched = true;
-            } else if (strncmp(a, valued[k].lng, ll) == 0 && a[ll] == '=') {
-                *slot = a + ll + 1;
-                matched = true;
-            } else if (valued[k].shrt && strncmp(a, valued[k].shrt, 2) == 0 && a[2] && a[1] != '-') {
-                *slot = a + 2; /* -nagents, -ojson */
-                matched = true;
-            }
-            if (matched) break;
-        }
-        if (!matched) rest[nrest++] = a; /* a command option */
+    char **pos = xcalloc((size_t)argc + 2, sizeof *pos);
+    cli.contexts = xcalloc((size_t)argc + 1, sizeof *cli.contexts);
+    int npos;
+    int rc = parse(&cli, argc, argv, pos, &npos);
+    if (rc < 0 && cli.ns && !kube_is_dns1123_label(cli.ns)) {
+        /* as the API server would: `-n ..` must not become a cluster-wide request */
+        rc = cli_usage(NULL, "namespace '%s' is not a valid namespace name (a DNS-1123 label: lowercase "
+                       "letters, digits and '-', at most 63)", cli.ns);
     }
-
-    int rc;
-    if (nrest == 0) {
+    if (rc < 0) {
+        if (!cli.cmd) {
 #ifdef HAVE_CONSOLE
-        rc = console_main(&cli);
+            rc = console_main(&cli);
 #else
-        print_help(stderr);
-        rc = 2;
+            cli_print_help(stderr, progname);
+            rc = 2;
 #endif
-    } else {
-        const struct cli_command *c = find_command(rest[0]);
-        if (!c) {
-            rc = cli_usage(NULL, "unknown command '%s' (see artriage --help)", rest[0]);
         } else {
-            rc = c->run(&cli, nrest, rest);
+            rc = cli.cmd->run(&cli, npos, pos);
         }
     }
     if (rc == 0) cli_notes_flush();
     notes_drop();
-    free(rest);
+    optv_free(&cli);
+    free(pos);
+    free(cli.contexts);
     return rc;
 }

@@ -4,6 +4,9 @@
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "store/store.h"
+#include "model/github.h"
+#include "util/sanitize.h"
+#include <strings.h>
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -12,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RUN_LABEL "agents.proompteng.ai/agent-run"
 #define LIST_PAGE 2000
 
 struct collect {
@@ -89,7 +91,7 @@ static void on_pod_done(void *ud, const struct kube_result *res, const char *rv)
 
 /* ---- the history cache ---- */
 
-static struct store *open_cache(struct cli *cli, bool need, char *err, size_t errlen)
+struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen)
 {
     char path[4096];
     if (cli->db) {
@@ -107,96 +109,20 @@ static struct store *open_cache(struct cli *cli, bool need, char *err, size_t er
     return store_open(path, &o, err, errlen);
 }
 
-static void pod_from_store(const struct store_pod *sp, const char *run_name, struct pod *p)
-{
-    memset(p, 0, sizeof *p);
-    p->ns = xstrdup(sp->ns);
-    p->name = xstrdup(sp->name);
-    p->uid = xstrdup(sp->uid);
-    p->phase = xstrdup(sp->phase);
-    p->node = xstrdup(sp->node);
-    p->job_name = xstrdup(sp->job_name);
-    p->run_name = xstrdup(run_name);
-    p->created = sp->created;
-    p->started = sp->started;
-    p->ncontainers = sp->ncontainers;
-    p->containers = xcalloc(sp->ncontainers + 1, sizeof *p->containers);
-    for (size_t i = 0; i < sp->ncontainers; i++) {
-        const struct store_container *a = &sp->containers[i];
-        struct container_state *b = &p->containers[i];
-        b->name = xstrdup(a->name);
-        b->init = a->init;
-        b->image = xstrdup(a->image);
-        b->image_id = xstrdup(a->image_id);
-        b->digest = xstrdup(a->digest);
-        b->state = xstrdup(a->state);
-        b->reason = xstrdup(a->reason);
-        b->message = xstrdup(a->message);
-        b->exit_code = a->exit_code;
-        b->restarts = a->restarts;
-        b->started = a->started;
-        b->finished = a->finished;
-        b->has_last = a->last_reason || a->last_exit_code >= 0;
-        b->last_reason = xstrdup(a->last_reason);
-        b->last_exit_code = a->last_exit_code;
-    }
-}
-
 /* A cached run as a view (raw object when the cache has it, else the
  * columns the cache keeps). */
-static bool view_from_store(const struct store_run *sr, struct run_view *v)
+static bool view_from_store(struct store_run *sr, struct run_view *v)
 {
     run_view_init(v);
-    char err[ERRLEN];
-    bool ok = false;
-    if (sr->raw) {
-        cJSON *obj = cJSON_Parse(sr->raw);
-        if (obj && agentrun_parse(obj, &v->run, err, sizeof err) == 0) ok = true;
-        else agentrun_free(&v->run);
-        cJSON_Delete(obj);
-    }
+    bool deleted = sr->deleted;
+    if (!store_run_take_agentrun(sr, &v->run)) return false;
     struct agentrun *r = &v->run;
-    if (!ok) {
-        if (!sr->name) return false;
-        memset(r, 0, sizeof *r);
-        r->created = r->started = r->finished = r->updated = r->deleted_at = TIME_NONE;
-        r->runner_exit_code = -1;
-        r->name = xstrdup(sr->name);
-        r->ns = xstrdup(sr->ns);
-        r->uid = xstrdup(sr->uid);
-        r->agent = xstrdup(sr->agent);
-        r->runtime = xstrdup(sr->runtime);
-        r->phase = xstrdup(sr->phase);
-        r->reason = xstrdup(sr->reason);
-        r->message = xstrdup(sr->message);
-        r->repository = xstrdup(sr->repository);
-        r->base = xstrdup(sr->base);
-        r->head = xstrdup(sr->head);
-        r->idempotency_key = xstrdup(sr->idempotency_key);
-        r->workload_image = xstrdup(sr->workload_image);
-        r->vcs_mode = xstrdup(sr->vcs_mode);
-        r->system_prompt_hash = xstrdup(sr->system_prompt_hash);
-        r->spec_hash = xstrdup(sr->spec_hash);
-        r->rerun_of = xstrdup(sr->rerun_of);
-        r->created = sr->created;
-        r->started = sr->started;
-        r->finished = sr->finished;
-        r->updated = sr->updated;
-    }
-    free(r->context);
-    r->context = xstrdup(sr->context);
-    if (sr->lane) {
-        free(r->lane);
-        r->lane = xstrdup(sr->lane);
-        free(r->attempt);
-        r->attempt = xstrdup(sr->attempt ? sr->attempt : "");
-    }
     if (!r->lane) {
         r->lane = xstrdup(r->name);
+        free(r->attempt);
         r->attempt = xstrdup("");
     }
-    v->deleted = sr->deleted;
-    if (sr->deleted) r->deleted_at = sr->deleted_at;
+    v->deleted = deleted;
     return true;
 }
 
@@ -339,7 +265,7 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
 {
     s->offline = true;
     if (!s->store) {
-        s->store = open_cache(cli, true, err, errlen);
+        s->store = runsrc_open_cache(cli, true, err, errlen);
         if (!s->store) return -1;
     }
     struct store_query q;
@@ -361,7 +287,7 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
             if (store_run_pods(s->store, l.items[i].id, &pl, e2, sizeof e2) == 0) {
                 for (size_t k = 0; k < pl.n; k++) {
                     s->pods = xgrow(s->pods, &pcap, s->npods + 1, sizeof *s->pods);
-                    pod_from_store(&pl.items[k], v->run.name, &s->pods[s->npods++]);
+                    store_pod_to_model(&pl.items[k], v->run.name, &s->pods[s->npods++]);
                 }
             }
             store_pod_list_free(&pl);
@@ -388,6 +314,7 @@ static int load_live(struct cli *cli, const struct runsrc_opts *o, struct run_se
     struct collect c = {.set = s};
     struct kube_list_opts lo = {
         .res = &KUBE_AGENTRUNS, .ns = s->ns, .page_size = LIST_PAGE,
+        .label_selector = o->label_selector, .field_selector = o->field_selector,
         .on_page = on_run_page, .on_done = on_run_done, .ud = &c,
     };
     struct kube_list *lr = kube_list_start(kc, &lo);
@@ -444,10 +371,15 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
 
     out->rules = runclass_rules(cli);
     char cerr[ERRLEN] = "";
-    out->store = open_cache(cli, false, cerr, sizeof cerr);
+    out->store = runsrc_open_cache(cli, false, cerr, sizeof cerr);
     if (!out->store && cerr[0] && cli->offline) {
         kube_config_free(cfg);
         return errf(err, errlen, "%s", cerr);
+    }
+    bool selecting = o->label_selector || o->field_selector;
+    if (cli->offline && selecting) {
+        kube_config_free(cfg);
+        return errf(err, errlen, "selectors are evaluated by the API server; not with --offline");
     }
     if (cli->offline) {
         kube_config_free(cfg);
@@ -459,18 +391,18 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         return -1;
     }
     kube_config_free(cfg);
+    cli_client_notices(out->kube);
+    /* the CLI answers within the budget, however many requests it makes */
+    kube_client_set_deadline(out->kube, time_mono_ms() + KUBE_REQUEST_BUDGET_S * 1000);
     long http = 0;
     if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
         if (http == 0 && out->store) {
-            /* the API cannot be reached: serve what the cache knows */
-            cli_note("%s; showing the history cache %s", err, store_path(out->store));
-            for (size_t i = 0; i < out->n; i++) run_view_free(&out->views[i]);
-            out->n = 0;
-            for (size_t i = 0; i < out->npods; i++) pod_free(&out->pods[i]);
-            out->npods = 0;
-            kube_client_free(out->kube);
-            out->kube = NULL;
-            return load_offline(cli, o, out, err, errlen);
+            /* The cluster was not reached: a failure (exit 1), so that no
+             * script takes cache data, or nothing, for the cluster's answer;
+             * the line says where the cache can be read on purpose. */
+            size_t n = strlen(err);
+            snprintf(err + n, errlen > n ? errlen - n : 0,
+                     "; nothing printed (the history cache %s can be read with --offline)", store_path(out->store));
         }
         return -1;
     }
@@ -499,7 +431,8 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
             seen[sr - l.items] = true;
             if (agentrun_is_terminal(&out->views[i].run)) enrich_from_cache(out, &out->views[i], sr->id);
         }
-        if (o->with_deleted) {
+        /* a selector is the server's: runs it no longer has cannot be judged */
+        if (o->with_deleted && !selecting) {
             size_t cap = out->n;
             for (size_t k = 0; k < l.n; k++) {
                 if (seen[k]) continue;
@@ -514,7 +447,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
                 if (store_run_pods(out->store, l.items[k].id, &pl, e3, sizeof e3) == 0) {
                     for (size_t p = 0; p < pl.n; p++) {
                         out->pods = xgrow(out->pods, &pcap, out->npods + 1, sizeof *out->pods);
-                        pod_from_store(&pl.items[p], v->run.name, &out->pods[out->npods++]);
+                        store_pod_to_model(&pl.items[p], v->run.name, &out->pods[out->npods++]);
                     }
                 }
                 store_pod_list_free(&pl);
@@ -619,6 +552,142 @@ long long runsrc_cache_id(struct run_set *s, const struct run_view *v)
     if (store_get_run(s->store, v->run.context, v->run.ns, v->run.name, &r, err, sizeof err) == 1) id = r.id;
     store_run_free(&r);
     return id;
+}
+
+#define SETTLE_LOG_MAX ((size_t)64 << 20) /* bytes of log scanned for the PR and cause */
+#define GITHUB_TIMEOUT_MS 8000
+
+struct scan_ud {
+    struct pr_scan *pr;
+    struct classify_ctx *cls;
+    size_t bytes;
+};
+
+static int scan_chunk(void *ud, const char *data, size_t n)
+{
+    struct scan_ud *s = ud;
+    pr_scan_feed(s->pr, data, n);
+    if (s->cls) classify_feed(s->cls, data, n);
+    s->bytes += n;
+    return s->bytes > SETTLE_LOG_MAX;
+}
+
+/* Keeps a PR GitHub named in the history cache (when there is one and it
+ * knows the run), so later list/--offline calls show it without asking. */
+static void cache_pr(struct run_set *set, const struct run_view *v, const struct pr_link *pr)
+{
+    if (!set->store || !pr->url) return;
+    long long id = runsrc_cache_id(set, v);
+    if (!id) return;
+    char err[ERRLEN];
+    struct store_opts o;
+    store_opts_default(&o);
+    struct store *w = store_open(store_path(set->store), &o, err, sizeof err);
+    if (w && store_put_pr(w, id, pr->url, pr->number, pr->repository, "github", TIME_NONE, time_now_ms(),
+                          err, sizeof err) == 0) {
+        store_close(w);
+        return;
+    }
+    if (w) store_close(w);
+    char *e = sanitize_str(err, 0);
+    cli_note("%s", e);
+    free(e);
+}
+
+/* PR and failure from the log, then the PR from GitHub; returns true
+ * when some PR source was read. */
+static bool link_pr(struct run_set *set, struct run_view *v, bool github)
+{
+    bool looked = false;
+    char pod[256], cont[256], err[ERRLEN];
+    struct pr_scan *sc = pr_scan_new(v->run.repository, "log");
+    struct scan_ud ud = {sc, runclass_begin(set->rules, v, set->pods, set->npods), 0};
+    /* The pod and container are known once the read is done: the
+     * source is named afterwards. */
+    if (runsrc_read_log(set, v, NULL, NULL, false, false, scan_chunk, &ud, pod, cont, err, sizeof err) == 0) {
+        looked = true;
+        pr_scan_finish(sc);
+        /* the log's verdict replaces one made from the status alone */
+        runclass_end(ud.cls, v, cont);
+        ud.cls = NULL;
+        struct pr_link pr;
+        if (pr_scan_result(sc, &pr)) {
+            free(pr.source);
+            pr.source = xasprintf("log:%s/%s:line %lld", pod, cont, (long long)pr.line);
+            run_view_set_pr(v, &pr);
+            pr_link_free(&pr);
+        }
+    }
+    pr_scan_free(sc);
+    if (ud.cls) classify_free(ud.cls);
+
+    if (!github) return looked;
+    struct gh_client *g = gh_client_new(NULL, NULL);
+    if (gh_client_enabled(g) && v->run.repository && v->run.head) {
+        struct pr_link pr;
+        int rc = gh_lookup_sync(g, v->run.repository, v->run.head, GITHUB_TIMEOUT_MS, &pr, err, sizeof err);
+        if (rc < 0) {
+            char *s = sanitize_str(err, 0);
+            cli_note("%s", s);
+            free(s);
+        } else {
+            looked = true;
+            if (rc == 1) {
+                cache_pr(set, v, &pr);
+                if (!v->has_pr) {
+                    run_view_set_pr(v, &pr);
+                } else if (v->pr.number == pr.number && v->pr.repository && pr.repository &&
+                           strcasecmp(v->pr.repository, pr.repository) == 0) {
+                    free(v->pr.state);
+                    v->pr.state = xstrdup(pr.state);
+                    free(v->pr.head_sha);
+                    v->pr.head_sha = xstrdup(pr.head_sha);
+                }
+                pr_link_free(&pr);
+            }
+        }
+    }
+    gh_client_free(g);
+    return looked;
+}
+
+bool runsrc_settle(struct run_set *s, struct run_view *v, bool github)
+{
+    bool looked = link_pr(s, v, github);
+    if (looked) run_view_apply_no_pr(v);
+    return looked;
+}
+
+/* True when the cache holds a verdict on the run (classification made by
+ * sync or the console): its failure and PR then come from there. */
+static bool cache_has_verdict(struct run_set *s, const struct run_view *v)
+{
+    long long id = runsrc_cache_id(s, v);
+    if (!id) return false;
+    struct store_class sc;
+    memset(&sc, 0, sizeof sc);
+    char err[ERRLEN];
+    int got = store_get_classification(s->store, id, &sc, err, sizeof err);
+    store_class_free(&sc);
+    return got == 1;
+}
+
+size_t runsrc_settle_unknown(struct run_set *s, const struct run_view *const *views, size_t n)
+{
+    size_t read = 0;
+    if (!s->kube) return 0;
+    for (size_t i = 0; i < n; i++) {
+        struct run_view *v = (struct run_view *)views[i];
+        if (v->deleted || !agentrun_is_terminal(&v->run)) continue;
+        size_t np;
+        const struct pod *pods = pods_slice(s, v, &np);
+        bool has_log = false;
+        for (size_t k = 0; k < np && !has_log; k++) has_log = pod_main_container(&pods[k], RUNNER_CONTAINER) != NULL;
+        if (!has_log) continue;
+        if (s->store && cache_has_verdict(s, v)) continue;
+        if (runsrc_settle(s, v, false)) read++;
+    }
+    return read;
 }
 
 struct log_sink {

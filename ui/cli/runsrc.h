@@ -25,6 +25,7 @@ struct runsrc_opts {
     bool with_pods;        /* fetch pods (image, digest, status failure) */
     bool with_deleted;     /* add cached runs the server no longer has */
     const char *ns;        /* list this namespace (show NS/NAME), NULL = default */
+    const char *label_selector, *field_selector; /* AgentRuns, by the API server; NULL = all */
 };
 
 struct run_set {
@@ -44,6 +45,9 @@ struct run_set {
 int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *out, char *err,
                 size_t errlen);
 void runsrc_free(struct run_set *s);
+/* The history cache (--db or the default path) opened read-only; NULL when
+ * it does not exist (err set only if need) or cannot be opened. */
+struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen);
 
 /* Finds RUN ("name" in the set's namespace, or "ns/name"); NULL if none. */
 struct run_view *runsrc_find(struct run_set *s, const char *run);
@@ -63,6 +67,19 @@ typedef int (*runsrc_log_fn)(void *ud, const char *data, size_t n);
 int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
                     bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
                     char *used_container, char *err, size_t errlen);
+
+/* The one place a run's failure and PR are settled for list and show,
+ * so that both say the same with or without a warm cache: the run's
+ * agent-runner log (live, else cached) is classified with its status
+ * signals and scanned for the PR; with `github`, GitHub is asked by head
+ * branch (GITHUB_TOKEN) and a PR it names is kept in the cache. A run
+ * whose contract needs a PR and that has none is flagged agent.no-pr once
+ * a source was read. Returns true when some source was read. */
+bool runsrc_settle(struct run_set *s, struct run_view *v, bool github);
+/* runsrc_settle (without GitHub) for those of views[] that ended, still
+ * have a pod with the runner container, and on which the history cache
+ * holds no verdict yet; returns how many logs were read. */
+size_t runsrc_settle_unknown(struct run_set *s, const struct run_view *const *views, size_t n);
 
 /* Cache row id of a run (by context + uid, else ns/name), 0 if not cached. */
 long long runsrc_cache_id(struct run_set *s, const struct run_view *v);

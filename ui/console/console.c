@@ -14,6 +14,9 @@
  * the handler, then the signal is re-raised). */
 #include "view.h"
 #include "source.h"
+#include "kube/kubeconfig.h"
+#include "kube/client.h"
+#include "store/store.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -22,6 +25,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +111,18 @@ static bool term_usable(const char *name)
 static SCREEN *try_term(const char *name)
 {
     return term_usable(name) ? newterm(name, stdout, stdin) : NULL;
+}
+
+/* A terminal type terminfo knows but that cannot move the cursor (dumb,
+ * a printing terminal): a console there draws one line of garbage. */
+static bool term_cannot_address(const char *name)
+{
+    int err = 0;
+    if (!name || !*name || setupterm((char *)name, STDOUT_FILENO, &err) != OK) return false;
+    char *cup = tigetstr("cup");
+    bool none = cup == NULL || cup == (char *)-1;
+    del_curterm(cur_term);
+    return none;
 }
 
 static int open_terminal(struct console *c, char *note, size_t notelen)
@@ -254,24 +270,15 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
     c->redraw = true;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* OSC 52: the terminal puts the base64 (libcrypto) of text on the clipboard. */
 void console_osc52(struct console *c, const char *text)
 {
     (void)c;
     size_t n = strlen(text);
-    char *out = xmalloc(n * 4 / 3 + 32);
-    size_t o = 0;
-    o += (size_t)sprintf(out, "\033]52;c;");
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)text[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)text[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)text[i + 2];
-        out[o++] = b64[(v >> 18) & 63];
-        out[o++] = b64[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? b64[v & 63] : '=';
-    }
+    if (n > INT_MAX / 2) return; /* EVP_EncodeBlock counts in int */
+    char *out = xmalloc((n + 2) / 3 * 4 + 16);
+    size_t o = (size_t)sprintf(out, "\033]52;c;");
+    o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, (const unsigned char *)text, (int)n);
     out[o++] = '\a';
     fflush(stdout);
     ssize_t w = write(STDOUT_FILENO, out, o);
@@ -326,6 +333,44 @@ static void apply_filter_text(struct console *c, const char *text)
     else c->message[0] = 0;
 }
 
+/* The kubeconfig's context names (NULL when it cannot be read: then any
+ * name is taken, as offline the cache may know contexts it does not). */
+static struct kubeconfig *load_contexts(struct console *c)
+{
+    struct kubeconfig *kc = NULL;
+    char err[ERRLEN];
+    if (kubeconfig_load(c->cli->kubeconfig, &kc, err, sizeof err) != 0) return NULL;
+    return kc;
+}
+
+static void pick(struct console *c, bool ctx)
+{
+    const char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct kubeconfig *kc = ctx ? load_contexts(c) : NULL;
+    if (ctx) {
+        size_t k = kc ? kubeconfig_context_count(kc) : 0;
+        for (size_t i = 0; i < k; i++) {
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = kubeconfig_context_name(kc, i);
+        }
+    } else {
+        /* the namespaces the runs live in, and the one in use */
+        for (size_t i = 0; i < runset_count(c->rs); i++) {
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = runset_at(c->rs, i)->run.ns;
+        }
+        if (c->ns) {
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = c->ns;
+        }
+    }
+    if (n) console_push(c, picker_view_new(c, ctx, names, n));
+    else console_say(c, true, ctx ? "no contexts in the kubeconfig to pick from" : "no namespaces known yet; :ns NAME");
+    free(names);
+    kubeconfig_free(kc);
+}
+
 static void run_command(struct console *c, const char *cmd)
 {
     while (*cmd == ' ') cmd++;
@@ -343,7 +388,7 @@ static void run_command(struct console *c, const char *cmd)
         c->quit = true;
     } else if (strcmp(word, "ns") == 0 || strcmp(word, "namespace") == 0) {
         if (!*argbuf) {
-            console_say(c, true, ":ns needs a namespace name");
+            pick(c, false);
             return;
         }
         console_switch(c, NULL, argbuf, false);
@@ -352,7 +397,18 @@ static void run_command(struct console *c, const char *cmd)
         free(s);
     } else if (strcmp(word, "ctx") == 0 || strcmp(word, "context") == 0) {
         if (!*argbuf) {
-            console_say(c, true, ":ctx needs a context name");
+            pick(c, true);
+            return;
+        }
+        struct kubeconfig *kc = load_contexts(c);
+        bool known = !kc;
+        for (size_t i = 0; kc && i < kubeconfig_context_count(kc) && !known; i++)
+            known = strcmp(kubeconfig_context_name(kc, i), argbuf) == 0;
+        kubeconfig_free(kc);
+        if (!known) {
+            char *s = sanitize_str(argbuf, 0);
+            console_say(c, true, "no context '%s' in the kubeconfig (:ctx alone lists them)", s);
+            free(s);
             return;
         }
         console_switch(c, argbuf, NULL, c->all_ns);
@@ -417,6 +473,38 @@ static bool prompt_key(struct console *c, struct prompt *p, int isfunc, wint_t c
     return true;
 }
 
+/* ---- the recorder's heartbeat ---- */
+
+/* Whether a recorder feeds the cache, read every STORE_BEAT_MS through a
+ * read-only handle of our own (the source's is busy with pages). */
+static void recorder_refresh(struct console *c)
+{
+    int64_t mono = time_mono_ms();
+    if (mono < c->recorder_next) return;
+    c->recorder_next = mono + STORE_BEAT_MS;
+    char err[ERRLEN], text[sizeof c->recorder];
+    snprintf(text, sizeof text, "recorder: none %s history only while this console runs",
+             c->utf8 ? "\u2014" : "-");
+    if (!c->rec_store) {
+        struct store_opts o;
+        store_opts_default(&o);
+        o.read_only = true;
+        c->rec_store = store_open(c->cli->db, &o, err, sizeof err);
+    }
+    struct store_recorder r;
+    int64_t now = time_now_ms();
+    if (c->rec_store && store_recorder_get(c->rec_store, &r, err, sizeof err) > 0) {
+        if (store_recorder_live(&r, now))
+            snprintf(text, sizeof text, "recorder: live, %lld s",
+                     (long long)((now - r.heartbeat > 0 ? now - r.heartbeat : 0) / 1000));
+        store_recorder_free(&r);
+    }
+    if (strcmp(text, c->recorder) != 0) {
+        snprintf(c->recorder, sizeof c->recorder, "%s", text);
+        c->redraw = true;
+    }
+}
+
 /* ---- painting ---- */
 
 static void status_line(struct console *c, struct prompt *p, int y, int cols)
@@ -461,9 +549,13 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
         break;
     }
     }
+    /* what the connection does not check or send, next to its state */
+    struct kube_client *kc = c->src && c->conn != CONN_OFFLINE ? source_kube(c->src) : NULL;
+    const char *mark = kc && kube_client_notice_insecure(kc) ? " INSECURE-TLS"
+                       : kc && kube_client_notice_plain_http(kc) ? " HTTP-NO-CREDENTIALS" : "";
     char *ctx = sanitize_str(c->context ? c->context : "-", 0);
     char *ns = sanitize_str(c->all_ns ? "*" : (c->ns ? c->ns : "-"), 0);
-    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s | %zu runs", ctx, ns, conn, k.total);
+    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s%s | %zu runs", ctx, ns, conn, mark, k.total);
     free(ctx);
     free(ns);
     struct { const char *name; size_t v; } ph[] = {
@@ -476,14 +568,48 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
     if (c->progress[0] && n > 0 && (size_t)n < sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n, " | %s", c->progress);
     int used = draw_text(c, y, 0, cols, buf, sa, false);
-    if (c->message[0]) {
-        /* the message wins over the counts, but not over the connection */
-        int w = draw_width(c, c->message) + 2;
-        int x = cols - w;
-        if (x < used + 1) x = used + 1;
-        if (x > cols - w && cols - w >= cols / 3) x = cols - w;
-        if (x < cols / 3) x = cols / 3;
-        if (x < cols) draw_text(c, y, x, cols - x, c->message, c->message_error ? draw_attr(c, CP_ERROR) : sa, false);
+    /* the recorder, right-aligned where it fits (messages have lines of their own) */
+    if (c->recorder[0]) {
+        int w = draw_width(c, c->recorder) + 1;
+        if (used + 3 + w <= cols) draw_text(c, y, cols - w, w, c->recorder, sa, false);
+    }
+}
+/* Byte length of the longest prefix of s (sanitised UTF-8) that fits in
+ * cols columns, cut at a space when one is in the second half. */
+static size_t message_cut(const struct console *c, const char *s, int cols)
+{
+    size_t n = strlen(s), best = 0, space = 0;
+    char tmp[sizeof c->message];
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) continue;
+        memcpy(tmp, s, i);
+        tmp[i] = 0;
+        if (draw_width(c, tmp) > cols) break;
+        best = i;
+        if (s[i - 1] == ' ') space = i; /* the prefix ends with a space */
+    }
+    if (best < n && space > best / 2) return space;
+    return best ? best : n;
+}
+
+static int message_rows(const struct console *c, int cols, int rows)
+{
+    int max = rows >= 12 ? 3 : 1, k = 0;
+    for (const char *m = c->message; *m && k < max; k++) m += message_cut(c, m, cols - 1);
+    return k;
+}
+
+static void draw_message(struct console *c, int y, int nrows, int cols)
+{
+    attr_t a = c->message_error ? draw_attr(c, CP_ERROR) : A_BOLD;
+    const char *m = c->message;
+    char line[sizeof c->message + 2];
+    for (int i = 0; i < nrows; i++) {
+        /* the last line takes what is left: draw_text marks a cut */
+        size_t len = i == nrows - 1 ? strlen(m) : message_cut(c, m, cols - 1);
+        snprintf(line, sizeof line, " %.*s", (int)len, m);
+        draw_text(c, y + i, 0, cols, line, a, false);
+        m += len;
     }
 }
 
@@ -512,7 +638,11 @@ static void paint(struct console *c, struct prompt *p)
         int hw = (int)strlen(hint);
         if (used + hw + 1 < cols) draw_text(c, 0, cols - hw, hw, hint, draw_attr(c, CP_DIM), false);
     }
-    v->ops->draw(v, c, 1, rows - 2, cols);
+    /* a message gets lines of its own above the status bar (wrapped, at
+     * most three), so it is read whole and the status stays readable */
+    int mrows = p->kind || !c->message[0] ? 0 : message_rows(c, cols, rows);
+    v->ops->draw(v, c, 1, rows - 2 - mrows, cols);
+    if (mrows) draw_message(c, rows - 1 - mrows, mrows, cols);
     status_line(c, p, rows - 1, cols);
     wnoutrefresh(stdscr);
     doupdate();
@@ -520,15 +650,20 @@ static void paint(struct console *c, struct prompt *p)
 
 /* ---- keys ---- */
 
-static void copy_pr(struct console *c)
+/* The run the top view is about, or NULL having said so. */
+static struct rs_run *top_run(struct console *c)
 {
     struct view *v = console_top(c);
     const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
     struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
-    if (!r) {
-        console_say(c, true, "no run selected");
-        return;
-    }
+    if (!r) console_say(c, true, "no run selected");
+    return r;
+}
+
+static void copy_pr(struct console *c)
+{
+    struct rs_run *r = top_run(c);
+    if (!r) return;
     if (!r->pr_url) {
         console_say(c, true, "this run has no known pull request");
         return;
@@ -544,17 +679,61 @@ static void copy_pr(struct console *c)
 /* r / l / t: the view another file provides for the run under the cursor. */
 static void open_plugin(struct console *c, enum req req)
 {
-    struct view *v = console_top(c);
-    const char *uid = v->ops->run_uid ? v->ops->run_uid(v) : NULL;
-    struct rs_run *r = uid ? runset_find(c->rs, uid) : NULL;
-    if (!r) {
-        console_say(c, true, "no run selected");
-        return;
-    }
+    struct rs_run *r = top_run(c);
+    if (!r) return;
     struct view *(*open)(struct console *, struct rs_run *) =
         req == REQ_RERUN ? rerun_view_open : req == REQ_LOGS ? logs_view_open : timeline_view_open;
     struct view *nv = open ? open(c, r) : NULL;
     if (nv) console_push(c, nv);
+}
+
+/* ! in the detail and log views: the detail moves to the run list's next
+ * failed run; the log view to the lane's next older failed attempt
+ * (wrapping to the newest), opened at its cause. */
+static void next_failed(struct console *c)
+{
+    struct view *v = console_top(c);
+    struct rs_run *r = top_run(c);
+    if (!r) return;
+    if (v->ops->kind == VK_DETAIL) {
+        struct view *runs = c->depth > 1 ? c->stack[c->depth - 2] : NULL;
+        if (!runs || runs->ops->kind != VK_RUNS) return;
+        console_pop(c);
+        runs->ops->key(runs, c, REQ_NEXT_FAILED, '!');
+        const char *to = runs_view_selected(runs);
+        if (to && *to) console_push(c, detail_view_new(c, to));
+        return;
+    }
+    struct rs_attempt *a = NULL;
+    size_t n = runset_lane(c->rs, r, &a), me = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i].run == r) me = i;
+    /* uids first: opening a view may say things, never keep run pointers */
+    char **uids = xcalloc(n + 1, sizeof *uids);
+    size_t nu = 0;
+    for (size_t k = 1; k < n; k++) {
+        const struct rs_run *x = a[(me + n - k) % n].run;
+        if (strcmp(rs_run_phase(x), "Failed") == 0) uids[nu++] = xstrdup(x->run.uid);
+    }
+    free(a);
+    struct view *nv = NULL;
+    struct rs_run *tr = NULL;
+    for (size_t i = 0; i < nu && !nv; i++) {
+        tr = runset_find(c->rs, uids[i]);
+        if (tr && logs_view_open) nv = logs_view_open(c, tr);
+    }
+    for (size_t i = 0; i < nu; i++) free(uids[i]);
+    free(uids);
+    if (!nv) {
+        console_say(c, true, nu ? "no other failed attempt of this lane has a log to read (no pods, none cached)"
+                                : "no other failed attempt in this lane");
+        return;
+    }
+    console_pop(c);
+    console_push(c, nv);
+    char *name = sanitize_str(tr->run.attempt && *tr->run.attempt ? tr->run.attempt : tr->run.name, 0);
+    console_say(c, false, "failed attempt %s", name);
+    free(name);
 }
 
 static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
@@ -625,6 +804,7 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
     case REQ_RERUN:
     case REQ_LOGS:
     case REQ_TIMELINE: open_plugin(c, req); break;
+    case REQ_NEXT_FAILED: next_failed(c); break;
     default: break;
     }
 }
@@ -649,6 +829,13 @@ int console_main(struct cli *cli)
     if (refresh_ms < 0) return cli_usage(NULL, "%s", err);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_fail("the console needs a terminal (stdin and stdout); for scripts use a command such as 'artriage list'");
+    if (term_cannot_address(getenv("TERM"))) {
+        char *t = sanitize_str(getenv("TERM"), 0);
+        int rc = cli_fail("the console needs a terminal that can move the cursor, and TERM=%.40s cannot; "
+                          "use the commands instead (artriage list, show RUN, logs RUN)", t);
+        free(t);
+        return rc;
+    }
     setlocale(LC_ALL, "");
     const char *cs = nl_langinfo(CODESET);
     struct console c;
@@ -718,6 +905,7 @@ int console_main(struct cli *cli)
             last_paint = time_mono_ms();
         }
         busy = source_step(c.src, 8);
+        recorder_refresh(&c);
         {
             struct view *top = console_top(&c);
             if (top->ops->work && top->ops->work(top, &c, 8)) busy = true;
@@ -749,6 +937,7 @@ int console_main(struct cli *cli)
         v->ops->destroy(v);
     }
     source_free(c.src);
+    store_close(c.rec_store);
     c.src = NULL;
     close_terminal();
     for (size_t i = 0; i < c.ncmdlog; i++) free(c.cmdlog[(c.cmdlog_first + i) % CMDLOG_MAX].text);

@@ -137,3 +137,45 @@ void draw_clear(int y, int x, int cols, attr_t a)
     for (int k = x; k < cols; k++) addch(' ');
     attr_set(old_a, old_p, NULL);
 }
+
+int draw_text_cut(const struct console *c, int y, int x, int w, const char *s, attr_t a, bool raw,
+                  enum draw_cut how)
+{
+    if (w <= 0) return 0;
+    char *clean = raw ? sanitize_str(s, 0) : NULL;
+    const char *p = raw ? clean : (s ? s : "");
+    int total = draw_width(c, p);
+    if (how == DRAW_CUT_END || total <= w || w < 3) {
+        int used = draw_text(c, y, x, w, p, a, false);
+        free(clean);
+        return used;
+    }
+    /* keep `head` columns from the start and `tail` from the end */
+    int tail = how == DRAW_CUT_LEFT ? w - 1 : w / 3 > 1 ? w / 3 : 1;
+    /* a dotted id drops whole leading parts when that is enough */
+    const char *dot = how == DRAW_CUT_LEFT ? strchr(p, '.') : NULL;
+    if (dot && dot[1] && draw_width(c, dot + 1) <= w - 1) tail = draw_width(c, dot + 1);
+    int head = how == DRAW_CUT_LEFT ? 0 : w - 1 - tail;
+    size_t n = strlen(p), head_end = 0, tail_start = n;
+    int col = 0;
+    for (size_t i = 0; i < n;) {
+        wchar_t wc;
+        int cw;
+        size_t l = next_cell(c, p + i, n - i, &wc, &cw);
+        if (col + cw <= head) head_end = i + l;
+        if (total - col <= tail && tail_start == n) tail_start = i;
+        col += cw;
+        i += l;
+    }
+    const char *mark = c->utf8 ? "\xe2\x80\xa6" : "~";
+    size_t ml = strlen(mark);
+    char *out = malloc(head_end + ml + (n - tail_start) + 1);
+    memcpy(out, p, head_end);
+    memcpy(out + head_end, mark, ml);
+    memcpy(out + head_end + ml, p + tail_start, n - tail_start);
+    out[head_end + ml + (n - tail_start)] = 0;
+    int used = draw_text(c, y, x, w, out, a, false);
+    free(out);
+    free(clean);
+    return used;
+}

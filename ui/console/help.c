@@ -11,6 +11,7 @@
 struct help {
     char **lines;
     size_t n, cap, top;
+    size_t ndisp;   /* rows the lines take on screen (wrapped) */
     int rows;
     char *name;
 };
@@ -25,24 +26,64 @@ static void add(struct help *h, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Help lines are ASCII: a line wider than the screen continues under its
+ * description column, so that nothing is cut at 80 columns. */
+#define HELP_INDENT 23
+
 static void help_draw(struct view *v, struct console *c, int top, int rows, int cols)
 {
     struct help *h = v->priv;
     h->rows = rows;
-    if (h->n <= (size_t)rows) h->top = 0;
-    else if (h->top > h->n - (size_t)rows) h->top = h->n - (size_t)rows;
+    /* display rows: (line, byte offset) */
+    struct drow {
+        size_t line, off;
+    } *d = NULL;
+    size_t nd = 0, cap = 0;
+    int room = cols - HELP_INDENT > 10 ? cols - HELP_INDENT : 0;
+    for (size_t i = 0; i < h->n; i++) {
+        size_t len = strlen(h->lines[i]), off = 0;
+        d = xgrow(d, &cap, nd + 1, sizeof *d);
+        d[nd++] = (struct drow){i, 0};
+        off = (size_t)cols;
+        while (room && h->lines[i][0] == ' ' && off < len) {
+            d = xgrow(d, &cap, nd + 1, sizeof *d);
+            d[nd++] = (struct drow){i, off};
+            off += (size_t)room;
+        }
+    }
+    h->ndisp = nd;
+    if (nd <= (size_t)rows) h->top = 0;
+    else if (h->top > nd - (size_t)rows) h->top = nd - (size_t)rows;
     for (int i = 0; i < rows; i++) {
         size_t idx = h->top + (size_t)i;
-        const char *s = idx < h->n ? h->lines[idx] : "";
+        if (idx >= nd) {
+            draw_clear(top + i, 0, cols, A_NORMAL);
+            continue;
+        }
+        const char *s = h->lines[d[idx].line];
         attr_t a = (s[0] && s[0] != ' ') ? draw_attr(c, CP_TITLE) : A_NORMAL;
-        draw_text(c, top + i, 0, cols, s, a, false);
+        if (d[idx].off == 0) {
+            size_t len = strlen(s);
+            /* cut where the continuation takes over (no marker) */
+            char *first = xstrndup(s, len > (size_t)cols && room && s[0] == ' ' ? (size_t)cols : len);
+            draw_text(c, top + i, 0, cols, first, a, false);
+            free(first);
+        } else {
+            draw_clear(top + i, 0, HELP_INDENT, a);
+            size_t end = d[idx].off + (size_t)room;
+            char *part = xstrndup(s + d[idx].off, end - d[idx].off);
+            draw_text(c, top + i, HELP_INDENT, cols - HELP_INDENT, part, a, false);
+            free(part);
+        }
     }
+    free(d);
 }
 
 static bool help_key(struct view *v, struct console *c, enum req req, int ch)
 {
     struct help *h = v->priv;
-    size_t max = h->n > (size_t)h->rows ? h->n - (size_t)h->rows : 0;
+    size_t total = h->ndisp > h->n ? h->ndisp : h->n;
+    size_t max = total > (size_t)h->rows ? total - (size_t)h->rows : 0;
     size_t page = h->rows > 1 ? (size_t)h->rows - 1 : 1;
     (void)ch;
     switch (req) {
@@ -108,8 +149,8 @@ struct view *help_view_new(struct console *c, unsigned kind, const char *name)
     }
     add(h, "%s", "");
     add(h, "Commands");
-    add(h, "  %-20s %s", ":ns NAME", "switch namespace");
-    add(h, "  %-20s %s", ":ctx NAME", "switch kubeconfig context");
+    add(h, "  %-20s %s", ":ns [NAME]", "switch namespace (no name: pick one)");
+    add(h, "  %-20s %s", ":ctx [NAME]", "switch kubeconfig context (no name: pick one; unknown: refused)");
     add(h, "  %-20s %s", ":all", "all namespaces");
     add(h, "  %-20s %s", ":log", "command log: every cluster call as kubectl");
     add(h, "  %-20s %s", ":q", "quit");

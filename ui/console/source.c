@@ -5,29 +5,30 @@
  * its classifier verdicts, PR links and pods (digests) are attached. Runs
  * the cache says were deleted show as deleted.
  *
- * The cluster (kube client): a list then a watch of AgentRuns and of their
- * pods (label agents.proompteng.ai/agent-run), resumed from the last
- * resourceVersion; a relist (first, after 410 Gone, or after a reconnect)
- * marks runs it no longer returns as deleted. A failed call backs off (1 s
- * doubling to 30 s) with "reconnecting" and the next try's time in the
- * status bar; from the third failure in a row, or when the first contact
- * fails, the console says offline and keeps what it has browsable. What
- * the cluster shows is written to the cache as it arrives.
+ * The cluster: the feed (src/feed: list + watch of AgentRuns and their
+ * pods, resume, relist on 410, one backoff policy) into this file's sink:
+ * a list frame marks runs it no longer returns as deleted; the feed's
+ * state goes to the status bar ("reconnecting" with the next try's time;
+ * from the third failure in a row, or when the first contact fails,
+ * offline, with what the console has kept browsable). What the cluster
+ * shows is written to the cache as it arrives.
  *
  * Triage: when a run's runner container has terminated and the cache has
  * no verdict for it, its log is streamed (two at a time) through the
  * classifier and the PR scanner chunk by chunk as it arrives, and the
  * verdict, PR link and log go to the run set and the cache. */
 #include "source.h"
+#include "model/logstamp.h"
 #include "view.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
-#include "kube/lines.h"
+#include "feed/feed.h"
 #include "classify/classify.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
 #include "model/runsignals.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -41,25 +42,8 @@
 #define CACHE_FIRST_PAGE 120
 #define CACHE_PAGE 2000
 #define LINK_SLICE 16 /* runs linked between two looks at the keyboard (~0.5 ms) */
-#define BACKOFF_MAX_MS 30000
 
 struct source;
-
-struct watcher {
-    struct source *src;
-    const struct kube_resource *res;
-    const char *label;
-    bool pods;
-    struct kube_list *list;
-    struct kube_request *watch;
-    struct kube_timer *timer;
-    struct kube_lines lines;
-    char *rv;
-    uint64_t epoch;
-    size_t listed;
-    int failures;
-    bool live;
-};
 
 struct link_item {
     char *uid;
@@ -77,6 +61,7 @@ struct triage {
     struct pr_scan *pr;
     struct buf keep;      /* the log for the cache, up to TRIAGE_LOG_KEEP */
     bool cut;
+    struct logstamp stamps; /* the lines' times (timestamps=true), as sync */
 };
 
 struct triage_item {
@@ -87,9 +72,13 @@ struct source {
     struct console *c;
     struct kubeconfig *kc;
     struct kube_client *kube;
-    struct watcher runs, pods;
+    struct feed *feed;
+    uint64_t epoch;       /* the run list frame: runs it brought carry this mark */
+    size_t listed;        /* runs the open frame brought so far */
+    bool listing;
     struct store *store;
     bool store_tx;
+    bool cache_failed;    /* a write failed and was said */
     /* cache pages */
     bool cache_loading;
     int64_t cache_until;
@@ -125,6 +114,15 @@ static void set_conn_detail(struct console *c, const char *msg)
     c->conn_detail = msg ? sanitize_str(msg, 0) : NULL;
 }
 
+/* A failed cache write is said once (the console keeps showing the
+ * cluster; what it could not write is missing from the history). */
+static void cache_wrote(struct source *s, int rc, const char *err)
+{
+    if (rc >= 0 || s->cache_failed) return;
+    s->cache_failed = true;
+    console_say(s->c, true, "history cache not updated: %s", err);
+}
+
 /* ---- cache ---- */
 
 static void queue_link(struct source *s, const char *uid)
@@ -138,61 +136,6 @@ static void link_clear(struct source *s)
 {
     for (size_t i = 0; i < s->nlink; i++) free(s->link[i].uid);
     s->nlink = s->linkpos = 0;
-}
-
-static void take(char **dst, char **src)
-{
-    *dst = *src;
-    *src = NULL;
-}
-
-/* A cached run as the model: its raw object when the cache kept it (so
- * the detail has conditions), else the columns. */
-static void run_from_cache(struct store_run *sr, struct agentrun *a)
-{
-    memset(a, 0, sizeof *a);
-    if (sr->raw) {
-        char err[256];
-        cJSON *j = cJSON_Parse(sr->raw);
-        if (j && agentrun_parse(j, a, err, sizeof err) == 0) {
-            cJSON_Delete(j);
-            free(a->context);
-            take(&a->context, &sr->context);
-            if (sr->deleted && a->deleted_at == TIME_NONE) a->deleted_at = sr->deleted_at;
-            if (!a->lane && sr->lane) take(&a->lane, &sr->lane);
-            if (!a->attempt && sr->attempt) take(&a->attempt, &sr->attempt);
-            return;
-        }
-        cJSON_Delete(j);
-        agentrun_free(a);
-        memset(a, 0, sizeof *a);
-    }
-    take(&a->context, &sr->context);
-    take(&a->ns, &sr->ns);
-    take(&a->name, &sr->name);
-    take(&a->uid, &sr->uid);
-    take(&a->lane, &sr->lane);
-    take(&a->attempt, &sr->attempt);
-    take(&a->agent, &sr->agent);
-    take(&a->runtime, &sr->runtime);
-    take(&a->phase, &sr->phase);
-    take(&a->reason, &sr->reason);
-    take(&a->message, &sr->message);
-    take(&a->repository, &sr->repository);
-    take(&a->base, &sr->base);
-    take(&a->head, &sr->head);
-    take(&a->idempotency_key, &sr->idempotency_key);
-    take(&a->workload_image, &sr->workload_image);
-    take(&a->vcs_mode, &sr->vcs_mode);
-    take(&a->system_prompt_hash, &sr->system_prompt_hash);
-    take(&a->spec_hash, &sr->spec_hash);
-    take(&a->rerun_of, &sr->rerun_of);
-    a->created = sr->created;
-    a->started = sr->started;
-    a->finished = sr->finished;
-    a->updated = sr->updated;
-    a->deleted_at = sr->deleted ? sr->deleted_at : TIME_NONE;
-    a->runner_exit_code = -1;
 }
 
 static void cache_page(struct source *s)
@@ -219,7 +162,7 @@ static void cache_page(struct source *s)
         bool deleted = sr->deleted;
         int64_t id = sr->id;
         struct agentrun a;
-        run_from_cache(sr, &a);
+        if (!store_run_take_agentrun(sr, &a)) continue;
         last = a.created;
         char *uid = xstrdup(a.uid);
         runset_apply_run(c->rs, RS_EV_ADDED, &a, deleted);
@@ -334,6 +277,7 @@ static void triage_free(struct triage *t)
     classify_free(t->cls);
     pr_scan_free(t->pr);
     buf_free(&t->keep);
+    logstamp_free(&t->stamps);
     free(t->run_uid);
     free(t->ns);
     free(t->pod);
@@ -342,13 +286,21 @@ static void triage_free(struct triage *t)
     free(t);
 }
 
-static int triage_data(void *ud, const char *data, size_t n)
+static void triage_text(struct triage *t, const char *data, size_t n)
 {
-    struct triage *t = ud;
     classify_feed(t->cls, data, n);
     pr_scan_feed(t->pr, data, n);
     if (t->keep.len + n <= TRIAGE_LOG_KEEP) buf_append(&t->keep, data, n);
     else t->cut = true;
+}
+
+static int triage_data(void *ud, const char *data, size_t n)
+{
+    struct triage *t = ud;
+    struct buf text = {0};
+    logstamp_feed(&t->stamps, data, n, &text);
+    if (text.len) triage_text(t, text.p, text.len);
+    buf_free(&text);
     return 0;
 }
 
@@ -367,6 +319,12 @@ static void triage_done(void *ud, const struct kube_result *res)
     }
     char err[ERRLEN];
     int64_t now = time_now_ms();
+    {
+        struct buf rest = {0};
+        logstamp_finish(&t->stamps, &rest);
+        if (rest.len) triage_text(t, rest.p, rest.len);
+        buf_free(&rest);
+    }
     pr_scan_finish(t->pr);
     struct pr_link pr;
     bool has_pr = pr_scan_result(t->pr, &pr) == 1;
@@ -386,26 +344,21 @@ static void triage_done(void *ud, const struct kube_result *res)
     r = runset_find(c->rs, t->run_uid);
     if (s->store && r) {
         store_tx_open(s);
-        store_put_log(s->store, ctx_name(s), t->pod_uid, t->container, false, t->keep.p ? t->keep.p : "",
-                      t->keep.len, now, err, sizeof err);
+        cache_wrote(s, store_put_log(s->store, ctx_name(s), t->pod_uid, t->container, false,
+                                     t->keep.p ? t->keep.p : "", t->keep.len, now, err, sizeof err), err);
         struct store_run sr;
         if (store_get_run(s->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
+            /* the same writer as sync: version, outcome and secondary findings too, so sync
+             * does not classify again what the console stored; the line's own time (API stamp,
+             * else its text's), as sync */
             if (cr) {
-                const char *ph = r->run.phase ? r->run.phase : "";
-                struct store_class k = {
-                    .cls = cr->has_primary ? cr->primary.class_id : NULL,
-                    .rule = cr->has_primary ? cr->primary.rule_id : NULL,
-                    .text = cr->has_primary ? cr->primary.text : NULL,
-                    .hint = cr->has_primary ? cr->primary.hint : NULL,
-                    .line = cr->has_primary && cr->primary.line > 0 ? cr->primary.line : -1,
-                    .pod = t->pod, .container = t->container, .log_time = TIME_NONE,
-                    .outcome = strcmp(ph, "Failed") == 0 ? "failed" : strcmp(ph, "Succeeded") == 0 ? "succeeded" : "unknown",
-                };
-                store_put_classification(s->store, sr.id, &k, now, err, sizeof err);
+                int64_t lt = cr->has_primary ? logstamp_line_time(&t->stamps, cr->primary.line) : TIME_NONE;
+                cache_wrote(s, sync_put_verdict(s->store, sr.id, s->rules, run_outcome(&r->run), cr, 0, t->pod,
+                                                t->container, lt, now, err, sizeof err), err);
             }
             if (has_pr)
-                store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source, TIME_NONE, now,
-                             err, sizeof err);
+                cache_wrote(s, store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source,
+                                            logstamp_line_time(&t->stamps, pr.line), now, err, sizeof err), err);
             store_run_free(&sr);
         }
     }
@@ -461,6 +414,7 @@ static void triage_start_next(struct source *s)
             continue;
         }
         struct triage *t = xcalloc(1, sizeof *t);
+        logstamp_init(&t->stamps);
         t->src = s;
         t->run_uid = it.run_uid;
         t->ns = it.ns;
@@ -474,11 +428,10 @@ static void triage_start_next(struct source *s)
         run_signals_add(t->cls, &r->run, r->pods, r->npods);
         struct kube_req q = {
             .verb = KUBE_LOGS, .ns = t->ns, .name = t->pod, .container = t->container,
-            .on_data = triage_data, .on_done = triage_done, .ud = t,
+            .timestamps = true, .on_data = triage_data, .on_done = triage_done, .ud = t,
         };
         s->active[i] = t;
         t->req = kube_request_start(s->kube, &q);
-        if (t->req && kube_request_kubectl(t->req)) console_cmdlog(c, kube_request_kubectl(t->req));
     }
 }
 
@@ -494,7 +447,6 @@ static void triage_stop(struct source *s)
 
 /* ---- cluster ---- */
 
-static void watcher_start_list(struct watcher *w);
 
 static void store_tx_open(struct source *s)
 {
@@ -506,24 +458,30 @@ static void store_tx_close(struct source *s)
 {
     char err[ERRLEN];
     if (s->store && s->store_tx) {
-        if (store_commit(s->store, err, sizeof err) != 0) store_rollback(s->store);
+        if (store_commit(s->store, err, sizeof err) != 0) {
+            cache_wrote(s, -1, err);
+            store_rollback(s->store);
+        }
         s->store_tx = false;
     }
 }
 
-static void apply_object(struct watcher *w, enum rs_event ev, const cJSON *obj)
+/* ---- the feed's sink: run set and cache ---- */
+
+static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev, const cJSON *obj)
 {
-    struct source *s = w->src;
     struct console *c = s->c;
     char err[ERRLEN];
     int64_t now = time_now_ms();
-    if (w->pods) {
+    if (kind == FEED_PODS) {
         struct pod p;
         if (pod_parse(obj, &p, err, sizeof err) != 0) return;
         if (s->store) {
             store_tx_open(s);
-            if (ev == RS_EV_DELETED) store_mark_pod_deleted(s->store, ctx_name(s), p.uid, now, err, sizeof err);
-            else store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err);
+            if (ev == RS_EV_DELETED)
+                cache_wrote(s, store_mark_pod_deleted(s->store, ctx_name(s), p.uid, now, err, sizeof err), err);
+            else
+                cache_wrote(s, store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err), err);
         }
         if (ev != RS_EV_DELETED) triage_consider(s, &p);
         runset_apply_pod(c->rs, ev, &p);
@@ -536,14 +494,16 @@ static void apply_object(struct watcher *w, enum rs_event ev, const cJSON *obj)
     a.context = xstrdup(ctx_name(s));
     if (s->store) {
         store_tx_open(s);
-        if (ev == RS_EV_DELETED) store_mark_run_deleted(s->store, ctx_name(s), a.uid, now, err, sizeof err);
-        else store_put_run(s->store, &a, now, NULL, err, sizeof err);
+        if (ev == RS_EV_DELETED)
+            cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), a.uid, now, err, sizeof err), err);
+        else
+            cache_wrote(s, store_put_run(s->store, &a, now, NULL, err, sizeof err), err);
     }
     char *uid = xstrdup(a.uid);
     bool known = runset_find(c->rs, uid) != NULL;
     runset_apply_run(c->rs, ev, &a, false);
     struct rs_run *r = runset_find(c->rs, uid);
-    if (r) r->mark = w->epoch;
+    if (r) r->mark = s->epoch;
     if (!known) queue_link(s, uid);
     /* pods that came before their run, or a run that just ended */
     if (r && ev != RS_EV_DELETED) {
@@ -553,150 +513,48 @@ static void apply_object(struct watcher *w, enum rs_event ev, const cJSON *obj)
     free(uid);
 }
 
-static void went_live(struct watcher *w)
+static void k_begin(void *ud, enum feed_kind kind)
 {
-    struct source *s = w->src;
+    struct source *s = ud;
+    if (kind != FEED_RUNS) return;
+    s->epoch++;
+    s->listed = 0;
+    s->listing = true;
+}
+
+static void k_upsert(void *ud, enum feed_kind kind, const cJSON *obj, bool listed)
+{
+    struct source *s = ud;
+    apply_object(s, kind, listed ? RS_EV_ADDED : RS_EV_MODIFIED, obj);
+    if (listed && kind == FEED_RUNS) s->listed++;
+}
+
+static void k_removed(void *ud, enum feed_kind kind, const cJSON *last)
+{
+    apply_object(ud, kind, RS_EV_DELETED, last);
+}
+
+/* After a full list: runs of our scope that the server no longer has. The
+ * cache learns it too, as from a DELETED event: their deletion fell in a
+ * gap the watch could not replay (410), and `--offline` and the postmortem
+ * must not show them as still on the server. */
+static void k_end(void *ud, enum feed_kind kind)
+{
+    struct source *s = ud;
     struct console *c = s->c;
-    w->failures = 0;
-    w->live = true;
-    if (s->runs.live && s->pods.live) {
-        c->conn = CONN_LIVE;
-        s->ever_live = true;
-        set_conn_detail(c, NULL);
-        c->redraw = true;
-    }
-}
-
-static void retry_fire(void *ud)
-{
-    struct watcher *w = ud;
-    w->timer = NULL;
-    watcher_start_list(w);
-}
-
-static void watcher_failed(struct watcher *w, const char *why)
-{
-    struct source *s = w->src;
-    struct console *c = s->c;
-    w->live = false;
-    w->failures++;
-    int64_t delay = 1000;
-    for (int i = 1; i < w->failures && delay < BACKOFF_MAX_MS; i++) delay *= 2;
-    if (delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
-    c->next_try_ms = time_now_ms() + delay;
-    /* never reached the cluster, or lost it twice: browse the cache */
-    c->conn = (!s->ever_live || w->failures > 2) ? CONN_OFFLINE : CONN_RECONNECTING;
-    if (c->conn == CONN_OFFLINE && c->data_time_ms == TIME_NONE) c->data_time_ms = time_now_ms();
-    set_conn_detail(c, why);
-    if (why) console_say(c, true, "%s", c->conn_detail);
-    c->redraw = true;
-    if (w->timer) kube_timer_cancel(w->timer);
-    w->timer = kube_timer_start(s->kube, delay, retry_fire, w);
-}
-
-static int watch_line(void *ud, const char *line, size_t len, const struct kube_line_info *info)
-{
-    struct watcher *w = ud;
-    if (info->overflow || len == 0) return 0;
-    struct kube_event ev;
-    char err[ERRLEN];
-    if (kube_event_parse(line, len, &ev, err, sizeof err) != 0) return 0;
-    if (ev.rv) {
-        free(w->rv);
-        w->rv = xstrdup(ev.rv);
-    }
-    switch (ev.type) {
-    case KUBE_EV_ADDED: apply_object(w, RS_EV_ADDED, ev.object); break;
-    case KUBE_EV_MODIFIED: apply_object(w, RS_EV_MODIFIED, ev.object); break;
-    case KUBE_EV_DELETED: apply_object(w, RS_EV_DELETED, ev.object); break;
-    case KUBE_EV_BOOKMARK: break;
-    case KUBE_EV_ERROR:
-        /* 410 Gone (or any error event): our resourceVersion is too old */
-        free(w->rv);
-        w->rv = NULL;
-        break;
-    }
-    cJSON_Delete(ev.root);
-    return 0;
-}
-
-static int watch_data(void *ud, const char *data, size_t n)
-{
-    struct watcher *w = ud;
-    kube_lines_feed(&w->lines, data, n, watch_line, w);
-    return 0;
-}
-
-static void watch_open(void *ud, long http)
-{
-    (void)http;
-    went_live(ud);
-}
-
-static void watch_done(void *ud, const struct kube_result *res)
-{
-    struct watcher *w = ud;
-    w->watch = NULL;
-    kube_lines_finish(&w->lines, watch_line, w);
-    kube_lines_reset(&w->lines);
-    if (res->ok && w->rv) {
-        /* the server ended the watch (its timeout): resume where we were */
-        struct source *s = w->src;
-        if (w->timer) kube_timer_cancel(w->timer);
-        w->timer = kube_timer_start(s->kube, 0, retry_fire, w);
-        w->failures = 0;
-        return;
-    }
-    if (res->ok || res->http == 410) {
-        free(w->rv);
-        w->rv = NULL;
-        watcher_start_list(w);
-        return;
-    }
-    watcher_failed(w, res->error);
-}
-
-static void watcher_start_watch(struct watcher *w)
-{
-    struct source *s = w->src;
-    struct kube_req q = {
-        .verb = KUBE_WATCH,
-        .res = w->res,
-        .ns = scope_ns(s),
-        .label_selector = w->label,
-        .resource_version = w->rv,
-        .allow_bookmarks = true,
-        .on_data = watch_data,
-        .on_done = watch_done,
-        .on_open = watch_open,
-        .ud = w,
-    };
-    kube_lines_reset(&w->lines);
-    w->watch = kube_request_start(s->kube, &q);
-    if (w->watch && kube_request_kubectl(w->watch)) console_cmdlog(s->c, kube_request_kubectl(w->watch));
-}
-
-static void list_page(void *ud, cJSON *list)
-{
-    struct watcher *w = ud;
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(list, "items"), *it;
-    cJSON_ArrayForEach(it, items) {
-        if (!cJSON_IsObject(it)) continue;
-        apply_object(w, RS_EV_ADDED, it);
-        w->listed++;
-    }
-}
-
-/* After a full list: runs of our scope that the server no longer has. */
-static void sweep_deleted(struct watcher *w)
-{
-    struct source *s = w->src;
-    struct console *c = s->c;
+    if (kind != FEED_RUNS) return;
+    s->listing = false;
     const char *ns = scope_ns(s);
+    char err[ERRLEN];
+    int64_t now = time_now_ms();
     for (size_t i = 0; i < runset_count(c->rs); i++) {
         struct rs_run *r = runset_at(c->rs, i);
-        if (r->deleted || r->mark == w->epoch) continue;
+        if (r->deleted || r->mark == s->epoch) continue;
         if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
+        if (s->store && r->run.uid) {
+            store_tx_open(s);
+            cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), r->run.uid, now, err, sizeof err), err);
+        }
         struct agentrun gone = {0};
         gone.uid = xstrdup(r->run.uid);
         gone.ns = xstrdup(r->run.ns);
@@ -704,65 +562,56 @@ static void sweep_deleted(struct watcher *w)
         runset_apply_run(c->rs, RS_EV_DELETED, &gone, false);
         agentrun_free(&gone);
     }
+    c->redraw = true;
 }
 
-static void list_done(void *ud, const struct kube_result *res, const char *rv)
+/* The feed's one state, in the status bar: live; reconnecting with the
+ * next try's time; offline (the cache stays browsable) when the cluster
+ * was never reached, from the third failure in a row, or for good. */
+static void k_state(void *ud, const struct kube_conn_state *st)
 {
-    struct watcher *w = ud;
-    struct source *s = w->src;
-    w->list = NULL;
-    if (res->kubectl) console_cmdlog(s->c, res->kubectl);
-    if (!res->ok) {
-        watcher_failed(w, res->error);
-        return;
+    struct source *s = ud;
+    struct console *c = s->c;
+    switch (st->state) {
+    case KUBE_CONN_CONNECTING: c->conn = CONN_CONNECTING; break;
+    case KUBE_CONN_LIVE:
+        c->conn = CONN_LIVE;
+        s->ever_live = true;
+        set_conn_detail(c, NULL);
+        break;
+    case KUBE_CONN_RECONNECTING:
+    case KUBE_CONN_FAILED:
+        c->next_try_ms = st->next_try_ms;
+        c->conn = (st->state == KUBE_CONN_FAILED || !s->ever_live || st->failures > 2) ? CONN_OFFLINE
+                                                                                      : CONN_RECONNECTING;
+        if (c->conn == CONN_OFFLINE && c->data_time_ms == TIME_NONE) c->data_time_ms = time_now_ms();
+        if (st->error && (!c->conn_detail || strcmp(c->conn_detail, st->error) != 0)) {
+            set_conn_detail(c, st->error);
+            console_say(c, true, "%s", c->conn_detail);
+        }
+        break;
     }
-    if (!w->pods) sweep_deleted(w);
-    free(w->rv);
-    w->rv = xstrdup(rv);
-    went_live(w);
-    watcher_start_watch(w);
+    c->redraw = true;
 }
 
-static void watcher_start_list(struct watcher *w)
-{
-    struct source *s = w->src;
-    if (w->rv) {
-        watcher_start_watch(w);
-        return;
-    }
-    w->epoch++;
-    w->listed = 0;
-    struct kube_list_opts o = {
-        .res = w->res,
-        .ns = scope_ns(s),
-        .label_selector = w->label,
-        .on_page = list_page,
-        .on_done = list_done,
-        .ud = w,
-    };
-    w->list = kube_list_start(s->kube, &o);
-}
+static void request_logged(void *ud, const char *kubectl) { console_cmdlog(ud, kubectl); }
 
-static void watcher_stop(struct watcher *w)
+static void feed_begin(struct source *s)
 {
-    if (w->list) kube_list_cancel(w->list);
-    if (w->watch) kube_request_cancel(w->watch);
-    if (w->timer) kube_timer_cancel(w->timer);
-    w->list = NULL;
-    w->watch = NULL;
-    w->timer = NULL;
-    free(w->rv);
-    w->rv = NULL;
-    w->live = false;
-    w->failures = 0;
-    kube_lines_reset(&w->lines);
+    feed_stop(s->feed);
+    struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
+                          .state = k_state, .ud = s};
+    struct feed_opts o = {.ns = scope_ns(s)};
+    s->listing = false;
+    s->c->conn = CONN_CONNECTING;
+    s->feed = feed_start(s->kube, &o, &k);
 }
 
 static void cluster_stop(struct source *s)
 {
     triage_stop(s);
-    watcher_stop(&s->runs);
-    watcher_stop(&s->pods);
+    feed_stop(s->feed);
+    s->feed = NULL;
     if (s->kube) kube_client_free(s->kube);
     s->kube = NULL;
 }
@@ -796,9 +645,9 @@ static void cluster_start(struct source *s)
         return;
     }
     kube_client_set_interactive(s->kube, false);
-    c->conn = CONN_CONNECTING;
-    watcher_start_list(&s->runs);
-    watcher_start_list(&s->pods);
+    /* every call the client makes, in :log (list pages, watch reconnects, logs, reruns' dry runs) */
+    kube_client_set_request_log(s->kube, request_logged, c);
+    feed_begin(s);
 }
 
 /* ---- source API ---- */
@@ -818,10 +667,6 @@ struct source *source_new(struct console *c)
     s->c = c;
     s->wake_pipe[0] = s->wake_pipe[1] = -1;
     if (pipe(s->wake_pipe) != 0) s->wake_pipe[0] = s->wake_pipe[1] = -1;
-    s->runs = (struct watcher){.src = s, .res = &KUBE_AGENTRUNS};
-    s->pods = (struct watcher){.src = s, .res = &KUBE_PODS, .label = "agents.proompteng.ai/agent-run", .pods = true};
-    kube_lines_init(&s->runs.lines, KUBE_MAX_WATCH_LINE);
-    kube_lines_init(&s->pods.lines, KUBE_MAX_WATCH_LINE);
     char err[ERRLEN];
     struct store_opts so;
     store_opts_default(&so);
@@ -860,8 +705,6 @@ void source_free(struct source *s)
     for (size_t i = 0; i < s->ntriaged; i++) free(s->triaged[i]);
     free(s->triaged);
     if (s->rules) classify_rules_free(s->rules);
-    kube_lines_free(&s->runs.lines);
-    kube_lines_free(&s->pods.lines);
     if (s->kc) kubeconfig_free(s->kc);
     if (s->store) store_close(s->store);
     if (s->wake_pipe[0] >= 0) close(s->wake_pipe[0]);
@@ -941,7 +784,7 @@ static void update_progress(struct source *s)
     for (int i = 0; i < TRIAGE_PARALLEL; i++) reading |= s->active[i] != NULL;
     char p[sizeof c->progress];
     if (s->cache_loading && s->store) snprintf(p, sizeof p, "cache: %zu runs", s->cache_loaded);
-    else if (s->runs.list && s->runs.listed) snprintf(p, sizeof p, "listing: %zu runs", s->runs.listed);
+    else if (s->listing && s->listed) snprintf(p, sizeof p, "listing: %zu runs", s->listed);
     else if (s->linkpos < s->nlink) snprintf(p, sizeof p, "linking: %zu/%zu", s->linkpos, s->nlink);
     else if (reading || s->ntq) snprintf(p, sizeof p, "reading logs: %zu queued", s->ntq);
     else p[0] = 0;
@@ -992,9 +835,5 @@ void source_refresh(struct source *s)
         source_switch(s);
         return;
     }
-    watcher_stop(&s->runs);
-    watcher_stop(&s->pods);
-    s->c->conn = CONN_CONNECTING;
-    watcher_start_list(&s->runs);
-    watcher_start_list(&s->pods);
+    feed_begin(s);
 }

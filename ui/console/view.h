@@ -40,6 +40,7 @@ enum req {
     REQ_ENTER, REQ_BACK, REQ_QUIT,
     REQ_FILTER, REQ_COMMAND, REQ_SORT, REQ_DETAIL, REQ_RERUN, REQ_COPY,
     REQ_REFRESH, REQ_HELP, REQ_CMDLOG, REQ_REDRAW, REQ_LOGS, REQ_TIMELINE,
+    REQ_NEXT_FAILED,
     /* inside the log and timeline views (logs.c, timeline.c) */
     REQ_FIND_NEXT, REQ_FIND_PREV, REQ_EXPLAIN, REQ_FOLLOW,
     REQ_SEARCH, REQ_SEARCH_BACK, REQ_SEARCH_NEXT, REQ_SEARCH_PREV, REQ_LOG_FILTER,
@@ -100,6 +101,8 @@ struct cmdlog_entry {
 #define CONSOLE_MAX_VIEWS 16
 #define CMDLOG_MAX 500
 
+struct store;
+
 struct console {
     struct cli *cli;
     struct runset *rs;
@@ -117,6 +120,9 @@ struct console {
     int64_t data_time_ms; /* offline: when the cached data was last seen live */
     char *conn_detail;    /* owned, sanitised one line (last error), may be NULL */
     char progress[128];   /* "" when idle */
+    char recorder[96];    /* "recorder: live, 2 s" / "recorder: none …" (console.c) */
+    int64_t recorder_next;/* monotonic: read the heartbeat again */
+    struct store *rec_store; /* a read-only handle for the heartbeat, or NULL */
     char message[256];    /* one-line note / answer, cleared on next key */
     bool message_error;
     /* command log: every cluster call as a kubectl command */
@@ -155,6 +161,13 @@ attr_t draw_phase_attr(const struct console *c, const char *phase);
  * Wide characters count two columns; outside a UTF-8 locale anything
  * that is not ASCII shows as '?'. Returns the columns the text used. */
 int draw_text(const struct console *c, int y, int x, int w, const char *s, attr_t a, bool raw);
+/* draw_text with a choice of what a cut keeps: the start (DRAW_CUT_END,
+ * as draw_text), both ends (DRAW_CUT_MIDDLE: a run name keeps its attempt
+ * suffix, "torghut-v5-doc…-20260225e") or the end (DRAW_CUT_LEFT: a class
+ * keeps its distinguishing part, "…missing-module"). */
+enum draw_cut { DRAW_CUT_END, DRAW_CUT_MIDDLE, DRAW_CUT_LEFT };
+int draw_text_cut(const struct console *c, int y, int x, int w, const char *s, attr_t a, bool raw,
+                  enum draw_cut how);
 /* Display width of an already sanitised UTF-8 string. */
 int draw_width(const struct console *c, const char *s);
 /* Fills row y from column x to the end with blanks in attribute a. */
@@ -183,6 +196,8 @@ const char *runs_view_selected(struct view *v);
 struct view *detail_view_new(struct console *c, const char *uid);
 struct view *help_view_new(struct console *c, unsigned kind, const char *name);
 struct view *cmdlog_view_new(struct console *c);
+/* :ctx / :ns without a name: the names to pick from (copied). */
+struct view *picker_view_new(struct console *c, bool ctx, const char *const *names, size_t n);
 
 /* Views of other files, plugged in by defining these (weak here, so a key
  * exists only when its view is linked in). Each returns the view to push

@@ -166,6 +166,26 @@ static int kubeapi_op(struct kubeapi *k, const char *json, bool tls)
     return cc == CURLE_OK && code < 300 ? 0 : -1;
 }
 
+/* Script ops on the runs kubeapi_write_runs made (0 when the server took it). */
+static inline int kubeapi_patch_run(struct kubeapi *k, int i, const char *phase)
+{
+    char b[512];
+    snprintf(b, sizeof b,
+             "{\"op\":\"modify\",\"kind\":\"AgentRun\",\"apiVersion\":\"agents.proompteng.ai/v1alpha1\","
+             "\"namespace\":\"agents\",\"name\":\"run-%05d\",\"patch\":{\"status\":{\"phase\":\"%s\","
+             "\"message\":\"padding padding padding padding padding padding padding padding padding\"}}}",
+             i, phase);
+    return kubeapi_op(k, b, false);
+}
+
+static inline int kubeapi_delete_run(struct kubeapi *k, int i)
+{
+    char b[256];
+    snprintf(b, sizeof b, "{\"op\":\"delete\",\"kind\":\"AgentRun\",\"apiVersion\":\"agents.proompteng.ai/v1alpha1\","
+                          "\"namespace\":\"agents\",\"name\":\"run-%05d\"}", i);
+    return kubeapi_op(k, b, false);
+}
+
 /* n AgentRuns named run-00000.. in namespace ns, as one AgentRunList file. */
 static void kubeapi_write_runs(struct kubeapi *k, const char *file, const char *ns, int n)
 {

@@ -324,7 +324,8 @@ START_TEST(exec_plugin_is_rerun_on_401)
 {
     kubeapi_prepare(&api);
     kubeapi_write_runs(&api, "runs.json", "agents", 2);
-    const char *args[] = {"--token", "good-token", NULL};
+    /* TLS: user credentials (an exec plugin's token) never go over plain http */
+    const char *args[] = {"--token", "good-token", "--tls", NULL};
     start(args);
     /* first run: an outdated token with no expiry (cached); second: good */
     char *plugin = xasprintf("%s/plugin.sh", api.dir);
@@ -335,12 +336,13 @@ START_TEST(exec_plugin_is_rerun_on_401)
                   "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
                   "\"status\":{\"token\":\"%s\"}}' $t\n");
     chmod(plugin, 0700);
-    char *kc = xasprintf("current-context: x\nclusters: [{name: c, cluster: {server: '%s'}}]\n"
+    char *kc = xasprintf("current-context: x\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:%d', "
+                         "insecure-skip-tls-verify: true}}]\n"
                          "contexts: [{name: x, context: {cluster: c, user: u, namespace: agents}}]\n"
                          "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
                          "      command: ./plugin.sh\n      interactiveMode: Never\n"
                          "      env: [{name: STATE, value: '%s'}]\n",
-                         api.url, api.dir);
+                         api.port, api.dir);
     char *kcpath = xasprintf("%s/exec-kubeconfig", api.dir);
     fixture_write(kcpath, kc);
     char err[ERRLEN];
@@ -385,19 +387,21 @@ START_TEST(failed_exec_plugin_runs_once_for_requests_started_together)
 {
     kubeapi_prepare(&api);
     kubeapi_write_runs(&api, "runs.json", "agents", 1);
-    start(NULL);
+    const char *args[] = {"--tls", NULL}; /* over http the plugin is never run */
+    start(args);
     char *plugin = xasprintf("%s/plugin.sh", api.dir);
     fixture_write(plugin,
                   "#!/bin/sh\n"
                   "n=$(cat \"$STATE/count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$STATE/count\"\n"
                   "echo 'no credentials' >&2; exit 3\n");
     chmod(plugin, 0700);
-    char *kc = xasprintf("current-context: x\nclusters: [{name: c, cluster: {server: '%s'}}]\n"
+    char *kc = xasprintf("current-context: x\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:%d', "
+                         "insecure-skip-tls-verify: true}}]\n"
                          "contexts: [{name: x, context: {cluster: c, user: u, namespace: agents}}]\n"
                          "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
                          "      command: ./plugin.sh\n      interactiveMode: Never\n"
                          "      env: [{name: STATE, value: '%s'}]\n",
-                         api.url, api.dir);
+                         api.port, api.dir);
     char *kcpath = xasprintf("%s/exec-kubeconfig", api.dir);
     fixture_write(kcpath, kc);
     char err[ERRLEN];

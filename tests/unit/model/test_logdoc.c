@@ -367,6 +367,35 @@ START_TEST(filter_collects_and_follows_growth)
 }
 END_TEST
 
+/* k9s's /!: the lines the pattern misses, across slices and growth */
+START_TEST(filter_inverted_keeps_the_other_lines)
+{
+    struct logdoc *d = logdoc_new_stream();
+    char err[ERRLEN];
+    struct logre *re = logre_compile("warn|fail", err, sizeof err);
+    struct logfilter f;
+    logfilter_init(&f, re);
+    f.invert = true;
+    const char *text = "ok\nwarn one\nok\nfail two fail\nok\nwar";
+    logdoc_append(d, text, strlen(text), err, sizeof err);
+    while (logdoc_index_step(d, 5)) {}
+    while (logfilter_step(d, &f, 4)) {}
+    ck_assert_uint_eq(f.n, 3);
+    ck_assert_int_eq(f.lines[0], 0);
+    ck_assert_int_eq(f.lines[1], 2);
+    ck_assert_int_eq(f.lines[2], 4);
+    logdoc_append(d, "n three\nok\nok\n", 14, err, sizeof err);
+    while (logdoc_index_step(d, 5)) {}
+    while (logfilter_step(d, &f, 4)) {}
+    ck_assert_uint_eq(f.n, 5);
+    ck_assert_int_eq(f.lines[3], 6);
+    ck_assert_int_eq(f.lines[4], 7);
+    logfilter_free(&f);
+    logre_free(re);
+    logdoc_free(d);
+}
+END_TEST
+
 START_TEST(timestamp_prefix)
 {
     const char *a = "2026-02-25T09:12:40.123456789Z hello";
@@ -431,6 +460,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, index_matches_naive_split_at_any_slice, 0, 2);
     tcase_add_test(tc, first_screen_before_index_is_complete);
+    tcase_add_test(tc, filter_inverted_keeps_the_other_lines);
     tcase_add_test(tc, file_map_and_errors);
     tcase_add_test(tc, stream_grows_and_tail_line_extends);
     tcase_add_test(tc, search_forward_backward_and_cycles);

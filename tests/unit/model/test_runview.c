@@ -1,6 +1,7 @@
 /* Unit tests for src/model/runview: the docs/cli.md run JSON (exact field
  * names), show JSON attempts, agent.no-pr, table sanitising and fitting. */
 #include <check.h>
+#include "classify/classify.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,11 @@ START_TEST(table_is_sanitised_and_fits)
     ck_assert_ptr_null(strchr(b.p, 0x07));
     ck_assert_ptr_null(strstr(b.p, "\xe2\x80\xae"));
     ck_assert_ptr_nonnull(strstr(b.p, "NAMESPACE"));
-    ck_assert_ptr_nonnull(strstr(b.p, "@1cc0ecd2")); /* image tag shown as a commit */
+    /* the console's column names and its short digest (one name per fact) */
+    ck_assert_ptr_nonnull(strstr(b.p, "DIGEST"));
+    ck_assert_ptr_nonnull(strstr(b.p, " 6fa809abd4f4 "));
+    ck_assert_ptr_null(strstr(b.p, "IMAGE"));
+    ck_assert_ptr_null(strstr(b.p, "FAILURE"));
     buf_free(&b);
     for (int width = 20; width <= 200; width += 10) {
         struct buf t = {0};
@@ -322,6 +327,26 @@ START_TEST(status_failure_without_logs)
     cJSON_Delete(j);
     ck_assert_str_eq(run_status_failure(&r, NULL, 0, NULL), "config.invalid");
     agentrun_free(&r);
+    /* the classifier's reason table is the list's too: each reason the
+     * engine knows gives the same class here */
+    const char *const reasons[][2] = {{"WorkflowConfigMapMissing", "config.invalid"},
+                                      {"UnsupportedVcsAuth", "vcs.auth"},
+                                      {"OOMKilling", "resource.oom"},
+                                      {"ProviderCapacityExhausted", "rate-limit"}};
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+        char *js = xasprintf("{\"metadata\":{\"name\":\"r\"},\"status\":{\"phase\":\"Failed\",\"reason\":\"%s\"}}",
+                             reasons[i][0]);
+        j = cJSON_Parse(js);
+        free(js);
+        ck_assert_int_eq(agentrun_parse(j, &r, err, sizeof err), 0);
+        cJSON_Delete(j);
+        ck_assert_str_eq(run_status_failure(&r, NULL, 0, NULL), reasons[i][1]);
+        ck_assert_str_eq(classify_reason_class(reasons[i][0]), reasons[i][1]);
+        agentrun_free(&r);
+    }
+    /* and an eviction is classified as the list shows it */
+    ck_assert_str_eq(classify_reason_class("Evicted"), "resource.disk");
+    ck_assert_ptr_null(classify_reason_class("BackoffLimitExceeded"));
 }
 END_TEST
 

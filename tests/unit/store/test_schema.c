@@ -45,7 +45,14 @@ static void make_db_at(const char *path, int v)
             " 'old-20260101', 'a', 'Failed', 1000, 2000, 2000);"
             "INSERT INTO changes (run_id, time, kind, reconstructed, observed)"
             " VALUES (1, 1000, 'created', 1, 2000);"
-            "INSERT INTO notes (time, text, created) VALUES (1500, 'kept note', 2000);";
+            "INSERT INTO notes (time, text, created) VALUES (1500, 'kept note', 2000);"
+            "INSERT INTO pods (id, context, namespace, name, uid, run_name, run_id, first_seen,"
+            " last_seen) VALUES (1, 'demo', 'agents', 'old-pod', 'p-1', 'old-20260101a', 1, 2000,"
+            " 2000);"
+            "INSERT INTO logs (pod_id, container, fetched, raw_size, stored_size, full_size, data)"
+            " VALUES (1, 'agent-runner', 2000, 1, 1, 1, x'00');"
+            "INSERT INTO classifications (run_id, class, version, classified)"
+            " VALUES (1, 'vcs.worktree', 'v', 2000);";
         char *msg = NULL;
         ck_assert_msg(sqlite3_exec(db, rows, NULL, NULL, &msg) == SQLITE_OK, "rows: %s",
                       msg ? msg : "");
@@ -74,6 +81,11 @@ START_TEST(migrates_from_every_older_version)
             ck_assert_str_eq(r.phase, "Failed");
             store_run_free(&r);
             ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM notes"), 1);
+            /* version 3: logs and verdicts written before take their pod's / run's context */
+            ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM logs WHERE context = 'demo'"), 1);
+            ck_assert_int_eq(
+                fx_sql_int(s, "SELECT count(*) FROM classifications WHERE context = 'demo'"), 1);
+            ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM recorder"), 0);
         }
         /* the migrated file works for every kind of write */
         struct agentrun ar;

@@ -164,6 +164,69 @@ START_TEST(first_seen_finished_is_reconstructed)
 }
 END_TEST
 
+/* One conversion of a cached row to the model, for the console, the CLI
+ * and store_get_agentrun alike: the raw object, then the cache's context,
+ * its provenance lane over the name-derived one, and the deletion time. */
+START_TEST(cached_row_to_agentrun)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    cJSON *list = fx_example("agentrunlist.json");
+    struct agentrun r;
+    fx_example_run(list, "20260225e", "demo", &r);
+    char *name_lane = xstrdup(r.lane);
+    free(r.lane);
+    free(r.attempt);
+    r.lane = xstrdup("resolved-by-provenance");
+    r.attempt = xstrdup("c");
+    ck_assert_int_eq(store_put_run(s, &r, 5000, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(store_mark_run_deleted(s, "demo", r.uid, 7000, err, sizeof err), 0);
+    struct agentrun plain;
+    fx_run(&plain, "no-raw-run", "uid-plain", "Failed", 1000, 2000, 3000);
+    cJSON_Delete(plain.raw);
+    plain.raw = NULL;
+    ck_assert_int_eq(store_put_run(s, &plain, 5000, NULL, err, sizeof err), 0);
+
+    struct store_query q;
+    store_query_init(&q);
+    struct store_run_list l;
+    ck_assert_int_eq(store_list_runs(s, &q, &l, err, sizeof err), 0);
+    ck_assert_uint_eq(l.n, 2);
+    int seen = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        struct agentrun a;
+        ck_assert(store_run_take_agentrun(&l.items[i], &a));
+        if (!strcmp(a.name, r.name)) {
+            seen++;
+            ck_assert_str_eq(a.context, "demo");
+            ck_assert_str_eq(a.lane, "resolved-by-provenance");
+            ck_assert_str_ne(a.lane, name_lane);
+            ck_assert_str_eq(a.attempt, "c");
+            ck_assert_int_eq(a.deleted_at, 7000);
+            ck_assert_int_gt(a.nconditions, 0); /* from the raw object */
+        } else {
+            seen++;
+            ck_assert_str_eq(a.name, "no-raw-run");
+            ck_assert_str_eq(a.context, "test");
+            ck_assert_str_eq(a.phase, "Failed");
+            ck_assert_int_eq(a.finished, 3000);
+            ck_assert_int_eq(a.deleted_at, TIME_NONE);
+        }
+        agentrun_free(&a);
+    }
+    ck_assert_int_eq(seen, 2);
+    store_run_list_free(&l);
+    free(name_lane);
+    agentrun_free(&r);
+    agentrun_free(&plain);
+    cJSON_Delete(list);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(deleted_runs_are_marked_never_dropped)
 {
     char *path = fx_db_path();
@@ -519,6 +582,39 @@ START_TEST(gc_prunes_old_and_keeps_recent)
 }
 END_TEST
 
+/* An incident's runs are kept (one is still on the server): its note,
+ * older than the cut-off, stays with them; a note around no kept run goes. */
+START_TEST(gc_keeps_notes_around_kept_runs)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    int64_t day = 86400000;
+    int64_t now = 200 * day;
+    struct agentrun e, g;
+    fx_run(&e, "inc-20260101e", "u-e", "Failed", 10 * day, 10 * day, 11 * day);
+    ck_assert_int_eq(store_put_run(s, &e, now, NULL, err, sizeof err), 0);
+    fx_run(&g, "inc-20260101g", "u-g", "Succeeded", 13 * day, 13 * day, 14 * day);
+    ck_assert_int_eq(store_put_run(s, &g, now, NULL, err, sizeof err), 0);
+    /* between e's failure and g's start: around the lane, not in one run */
+    ck_assert_int_eq(store_add_note(s, 12 * day, "fix merged #3650", NULL, NULL, 12 * day, NULL, err,
+                                    sizeof err), 0);
+    ck_assert_int_eq(store_add_note(s, 30 * day, "unrelated", NULL, NULL, 30 * day, NULL, err,
+                                    sizeof err), 0);
+    struct store_gc_stats st;
+    ck_assert_int_eq(store_gc(s, now - 90 * day, &st, err, sizeof err), 0);
+    ck_assert_int_eq(st.runs, 0);
+    ck_assert_int_eq(st.notes, 1);
+    ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM notes WHERE text = 'fix merged #3650'"), 1);
+    ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM notes WHERE text = 'unrelated'"), 0);
+    agentrun_free(&e);
+    agentrun_free(&g);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(notes_reruns_prs_and_classes)
 {
     char *path = fx_db_path();
@@ -680,12 +776,14 @@ int main(void)
     tcase_add_test(tc, observed_changes_are_recorded_once);
     tcase_add_test(tc, first_seen_finished_is_reconstructed);
     tcase_add_test(tc, deleted_runs_are_marked_never_dropped);
+    tcase_add_test(tc, cached_row_to_agentrun);
     tcase_add_test(tc, rerun_provenance_joins_the_lane);
     tcase_add_test(tc, pods_link_to_runs_either_order);
     tcase_add_test(tc, logs_round_trip_and_respect_caps);
     tcase_add_test(tc, total_log_cap_drops_oldest);
     tcase_add_test(tc, env_configures_caps);
     tcase_add_test(tc, gc_prunes_old_and_keeps_recent);
+    tcase_add_test(tc, gc_keeps_notes_around_kept_runs);
     tcase_add_test(tc, sizes_and_odd_paths);
     tcase_add_test(tc, notes_reruns_prs_and_classes);
     tcase_add_test(tc, two_handles_share_the_file);

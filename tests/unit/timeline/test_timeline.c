@@ -112,12 +112,14 @@ START_TEST(lane_tells_the_seed_story_in_order)
     ck_assert_str_eq(sg->text, "Run " LANE "g succeeds");
     ck_assert_str_eq(pr->text, "Run " LANE "g opens PR #3653 (https://github.com/proompteng/lab/pull/3653)");
     ck_assert_int_eq(fc->time, fx_t("2026-02-25T09:14:29Z"));
+    ck_assert(!fc->estimated); /* the log line's own time */
     ck_assert_str_eq(fc->text, "First cause in " LANE "d (agent-runner log line 57): ENOENT: no such file or directory, posix_spawn 'git'");
     /* e's log had no timestamps: its first cause sits right before its failure */
     size_t ife;
     const struct timeline_event *fce = find(&t, TL_FIRST_CAUSE, "20260225e", &ife);
     ck_assert_ptr_nonnull(fce);
     ck_assert_uint_eq(ife + 1, ie);
+    ck_assert(fce->estimated); /* and says that its time is a guess */
     ck_assert_str_eq(rerun->text, "Rerun of " LANE "e created as " LANE "g (head codex/torghut-v5-doc12-dspy-adoption-20260225g)");
     /* the note from the day before and the other lane's run are not told */
     for (size_t i = 0; i < t.n; i++) {
@@ -441,6 +443,8 @@ START_TEST(log_times_outside_the_run_are_not_believed)
                                "Executable not found in $PATH: \"codex-nats-soak\"");
     ck_assert_int_eq(pr->time, fx_t("2026-02-25T10:06:02Z"));
     ck_assert(pr->reconstructed);
+    ck_assert(pr->estimated);
+    ck_assert(fc->estimated); /* a stamp months away is not the line's time */
     ck_assert_uint_lt(ipr, ig);
     ck_assert_int_eq(t.ev[t.n - 1].time, fx_t("2026-02-25T10:06:02Z"));
     for (size_t i = 0; i < t.n; i++) ck_assert(!strstr(t.ev[i].text, "months after"));

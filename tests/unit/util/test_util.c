@@ -4,6 +4,7 @@
 #include <string.h>
 #include "util/buf.h"
 #include "util/jsonutil.h"
+#include "util/redact.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -81,6 +82,19 @@ START_TEST(time_rfc3339_roundtrip_and_rejects)
 }
 END_TEST
 
+START_TEST(time_leading_stamps)
+{
+    int64_t t;
+    ck_assert_int_eq(time_parse_rfc3339("2026-02-25T09:12:40Z", &t), 0);
+    ck_assert_int_eq(time_leading_stamp("2026-02-25T09:12:40Z Error: boom"), t);
+    ck_assert_int_eq(time_leading_stamp("  [2026-02-25T09:12:40Z] Error"), t);
+    ck_assert_int_eq(time_leading_stamp("Error at 2026-02-25T09:12:40Z"), TIME_NONE);
+    ck_assert_int_eq(time_leading_stamp("2026-02-25 boom"), TIME_NONE);
+    ck_assert_int_eq(time_leading_stamp(""), TIME_NONE);
+    ck_assert_int_eq(time_leading_stamp(NULL), TIME_NONE);
+}
+END_TEST
+
 START_TEST(time_durations)
 {
     int64_t ms;
@@ -145,6 +159,47 @@ START_TEST(json_print_safe_escapes_what_cjson_copies_raw)
 }
 END_TEST
 
+static void redacts_to(const char *in, const char *want, size_t want_masks)
+{
+    size_t n, masks;
+    char *out = redact_text(in, strlen(in), &n, &masks);
+    ck_assert_str_eq(out, want);
+    ck_assert_uint_eq(n, strlen(want));
+    ck_assert_uint_eq(masks, want_masks);
+    free(out);
+}
+
+START_TEST(redact_masks_tokens_url_passwords_and_emails)
+{
+    redacts_to("Authorization: Bearer eyJhbGciOi.J9x-y_z", "Authorization: Bearer [redacted]", 1);
+    redacts_to("authorization: bearer:  abcdefgh1234\n", "authorization: bearer:  [redacted]\n", 1);
+    redacts_to("a bearer token is required", "a bearer token is required", 0);
+    redacts_to("git clone https://bot:s3cr%40t@github.com/x.git",
+               "git clone https://bot:[redacted]@github.com/x.git", 1);
+    redacts_to("https://github.com/proompteng/lab/pull/3653", "https://github.com/proompteng/lab/pull/3653", 0);
+    redacts_to("https://user@host/x", "https://user@host/x", 0); /* no password: the user name stays */
+    redacts_to("mail alice.smith+ci@example.co.uk now.", "mail [redacted] now.", 1);
+    redacts_to("x@y is no address; a@b.c neither (tld); me@host.", "x@y is no address; a@b.c neither (tld); me@host.", 0);
+    redacts_to("GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123",
+               "GITHUB_TOKEN=[redacted]", 1);
+    redacts_to("", "", 0);
+    /* bytes are bytes: NULs and invalid UTF-8 pass through */
+    size_t n, masks;
+    char *out = redact_text("a\0b\xff", 4, &n, &masks);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(memcmp(out, "a\0b\xff", 4), 0);
+    free(out);
+    /* linear on hostile input */
+    size_t big = 1u << 20; /* quadratic would take minutes; linear is milliseconds */
+    char *in = xmalloc(big);
+    for (size_t i = 0; i < big; i++) in[i] = "a.://b@:"[i % 8];
+    out = redact_text(in, big, &n, &masks);
+    ck_assert(n > 0);
+    free(out);
+    free(in);
+}
+END_TEST
+
 START_TEST(buf_grows_and_consumes)
 {
     struct buf b = {0};
@@ -162,15 +217,18 @@ int main(void)
 {
     Suite *s = suite_create("util");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 30); /* the redaction test scans 1 MiB under ASan on loaded machines */
     tcase_add_test(tc, sanitize_escapes_terminal_sequences);
     tcase_add_test(tc, sanitize_c1_cr_and_invalid_utf8);
     tcase_add_test(tc, sanitize_keeps_utf8_and_strips_sgr_on_request);
     tcase_add_test(tc, sanitize_overlong_and_surrogates_are_escaped);
     tcase_add_test(tc, time_rfc3339_roundtrip_and_rejects);
     tcase_add_test(tc, time_durations);
+    tcase_add_test(tc, time_leading_stamps);
     tcase_add_test(tc, json_reads_are_type_checked);
     tcase_add_test(tc, json_print_safe_escapes_what_cjson_copies_raw);
     tcase_add_test(tc, buf_grows_and_consumes);
+    tcase_add_test(tc, redact_masks_tokens_url_passwords_and_emails);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -78,6 +78,8 @@ static void field(struct console *c, struct detail *d, const char *label, const 
     seg(l, a, 0, true, value && *value ? value : "-");
 }
 
+static size_t fit_bytes(const struct console *c, const char *p, int avail);
+
 /* A long text (message, evidence) wrapped to the width, sanitised first so
  * that escapes are visible and counted. */
 static void field_wrapped(struct console *c, struct detail *d, const char *label, const char *value,
@@ -90,19 +92,7 @@ static void field_wrapped(struct console *c, struct detail *d, const char *label
     bool first = true;
     do {
         /* cut at avail display columns, on a character boundary */
-        size_t n = strlen(p), cut = 0;
-        int w = 0;
-        while (cut < n) {
-            unsigned cp;
-            size_t l = utf8_decode((const unsigned char *)p + cut, n - cut, &cp);
-            if (!l) l = 1;
-            char tmp[8] = {0};
-            memcpy(tmp, p + cut, l < 7 ? l : 7);
-            int cw = draw_width(c, tmp);
-            if (w + cw > avail) break;
-            w += cw;
-            cut += l;
-        }
+        size_t n = strlen(p), cut = fit_bytes(c, p, avail);
         if (cut == 0 && n) cut = 1;
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, first ? label : "");
@@ -114,6 +104,8 @@ static void field_wrapped(struct console *c, struct detail *d, const char *label
     } while (*p);
     free(clean);
 }
+
+static void wrap_lines(struct detail *d, const struct console *c, int cols);
 
 static void heading(struct console *c, struct detail *d, const char *text)
 {
@@ -367,6 +359,73 @@ static void build(struct detail *d, struct console *c, int cols)
         }
     }
     build_attempts(c, d, r);
+    wrap_lines(d, c, cols);
+}
+
+/* Bytes of s (sanitised UTF-8) that fit in avail display columns. */
+static size_t fit_bytes(const struct console *c, const char *p, int avail)
+{
+    size_t n = strlen(p), cut = 0;
+    int w = 0;
+    while (cut < n) {
+        unsigned cp;
+        size_t l = utf8_decode((const unsigned char *)p + cut, n - cut, &cp);
+        if (!l) l = 1;
+        char tmp[8] = {0};
+        memcpy(tmp, p + cut, l < 7 ? l : 7);
+        int cw = draw_width(c, tmp);
+        if (w + cw > avail) break;
+        w += cw;
+        cut += l;
+    }
+    return cut;
+}
+
+/* A fact cut at the edge is read whole: a line wider than the screen goes
+ * on under the value column (a digest, the times, a PR source, a condition
+ * message), instead of ending in "…". */
+static void wrap_lines(struct detail *d, const struct console *c, int cols)
+{
+    int avail = cols - LABEL_W - 1;
+    if (avail < 12) return;
+    struct dline *old = d->lines;
+    size_t n = d->nlines;
+    d->lines = NULL;
+    d->nlines = d->cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct dline *src = &old[i];
+        struct dline *l = newline(d);
+        int x = 0;
+        for (int k = 0; k < src->n; k++) {
+            struct seg sg = src->seg[k];
+            int w = sg.w ? sg.w + 1 : draw_width(c, sg.s);
+            if (x + w <= cols || sg.w) {
+                if (l->n < MAX_SEGS) l->seg[l->n++] = sg;
+                else free(sg.s);
+                x += w;
+                continue;
+            }
+            /* the segment goes over the edge: cut it, continue below */
+            const char *p = sg.s;
+            while (*p) {
+                int room = cols - x;
+                size_t cut = room > 0 ? fit_bytes(c, p, room) : 0;
+                if (cut == 0 && x <= LABEL_W + 1) cut = strlen(p) ? 1 : 0; /* never loop */
+                if (cut && l->n < MAX_SEGS) {
+                    l->seg[l->n++] = (struct seg){xstrndup(p, cut), sg.a, 0};
+                    x += draw_width(c, l->seg[l->n - 1].s);
+                }
+                p += cut;
+                if (*p) {
+                    l = newline(d);
+                    l->seg[l->n++] = (struct seg){xstrdup(""), A_NORMAL, LABEL_W};
+                    x = LABEL_W + 1;
+                }
+            }
+            free(sg.s);
+        }
+    }
+    free(old);
 }
 
 static void detail_draw(struct view *v, struct console *c, int top, int rows, int cols)

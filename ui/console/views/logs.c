@@ -3,7 +3,7 @@
  * one at a time, Tab / Shift-Tab to switch. It opens on the primary
  * finding's evidence line with the class, hint and line number in the
  * header, marks every other finding in the gutter, follows running
- * containers, searches (/ ? n N), filters (&), and never lets a log byte
+ * containers, searches (/ b n N), filters (& and &!), and never lets a log byte
  * reach the terminal unsanitised.
  *
  * Text comes from the cluster (kube logs with timestamps, followed while
@@ -411,9 +411,7 @@ static void start_live(struct lstream *s)
     rq.on_data = live_data;
     rq.on_done = live_done;
     rq.ud = s;
-    s->req = kube_request_start(k, &rq);
-    const char *cmd = s->req ? kube_request_kubectl(s->req) : NULL;
-    if (cmd && !since) console_cmdlog(lv->c, cmd);
+    s->req = kube_request_start(k, &rq); /* in :log through the client's request log */
 }
 
 static void stream_load(struct logs *lv, struct lstream *s)
@@ -854,7 +852,7 @@ static void logs_draw(struct view *v, struct console *c, int top, int rows, int 
             buf_printf(&b, " %c%s  n/N next/previous", lv->search_fwd ? '/' : '?', pat);
             free(pat);
         }
-        if (!b.len) buf_puts(&b, " ]/[ findings  e explain  / ? search  & filter  f follow  Tab container  h help");
+        if (!b.len) buf_puts(&b, " ]/[ findings  e explain  / b search  & filter  ! next failed  f follow  Tab container  ? help");
         draw_text(c, last_y, 0, cols, b.p, draw_attr(c, CP_DIM), false);
         buf_free(&b);
     }
@@ -882,8 +880,10 @@ static void switch_stream(struct logs *lv, size_t to)
     lv->cur = to % lv->n;
     lv->explain = false;
     if (lv->filtering) {
+        bool invert = lv->filter.invert;
         logfilter_free(&lv->filter);
         logfilter_init(&lv->filter, lv->fre);
+        lv->filter.invert = invert;
     }
     lv->searching = false;
     stream_load(lv, cur_stream(lv));
@@ -926,14 +926,17 @@ static void set_filter(struct logs *lv, const char *text)
     struct lstream *s = cur_stream(lv);
     int64_t line = s && s->doc ? row_line(lv, s->cur) : 0;
     lv->filtering = false;
-    if (text && *text) {
+    /* k9s's /!: "!RE" keeps the lines RE does not match */
+    bool invert = text && text[0] == '!';
+    if (text && *text && !(invert && !text[1])) {
         char err[ERRLEN];
-        lv->fre = logre_compile(text, err, sizeof err);
+        lv->fre = logre_compile(invert ? text + 1 : text, err, sizeof err);
         if (!lv->fre) {
             console_say(lv->c, true, "%s", err);
         } else {
             lv->fpattern = xstrdup(text);
             logfilter_init(&lv->filter, lv->fre);
+            lv->filter.invert = invert;
             lv->filtering = true;
             /* a first slice now, the rest from work() */
             if (s && s->doc) logfilter_step(s->doc, &lv->filter, SEARCH_SLICE);
@@ -1092,7 +1095,7 @@ static bool logs_key(struct view *v, struct console *c, enum req req, int ch)
     case REQ_SEARCH_PREV:
         moved(s);
         if (!lv->re) {
-            console_say(c, true, "no search pattern yet (/ or ?)");
+            console_say(c, true, "no search pattern yet (/ or b)");
             break;
         }
     {

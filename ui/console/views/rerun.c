@@ -287,7 +287,6 @@ static void settle(struct rr *s)
         note(s, false, "created %s/%s (uid %s)%s", s->prep.plan.ns, s->prep.plan.name, r->uid ? r->uid : "?",
              r->recovered ? ", confirmed after a lost answer" : "");
         audit_once(s);
-        console_cmdlog(s->c, "kubectl create -f - (artriage rerun)");
         rerun_drive_free(s->d);
         s->d = NULL;
         break;
@@ -713,12 +712,7 @@ struct view *rerun_view_open(struct console *c, struct rs_run *run)
         .ud = s,
     };
     s->get = kube_request_start(kube, &get);
-    if (s->get) console_cmdlog(c, kube_request_kubectl(s->get));
     struct kube_list_opts lo = {.res = &KUBE_AGENTRUNS, .ns = s->ns, .on_page = list_page, .on_done = list_done, .ud = s};
-    struct kube_req lq = {.verb = KUBE_LIST, .res = &KUBE_AGENTRUNS, .ns = s->ns};
-    char *lcmd = kube_kubectl_equivalent(kube, &lq);
-    console_cmdlog(c, lcmd);
-    free(lcmd);
     s->list = kube_list_start(kube, &lo);
     s->deadline = kube_timer_start(kube, rerun_timeout_ms(), load_deadline, s);
     if (!s->get) load_failed(s, "rerun: the request for the run could not be started");

@@ -29,9 +29,11 @@ static const int col_w[RS_NCOLS] = {
 static const char *col_title[RS_NCOLS] = {
     "NAME", "PHASE", "AGENT", "AGE", "DUR", "ATT", "CLASS", "PR", "DIGEST", "NAMESPACE",
 };
+/* ATT stays to the last but the class: attempts b, d and e of one lane
+ * must read apart at 80 columns. */
 static const enum rs_col drop_order[] = {
-    RS_COL_DIGEST, RS_COL_ATTEMPT, RS_COL_DURATION, RS_COL_AGENT, RS_COL_PR,
-    RS_COL_AGE, RS_COL_NS, RS_COL_CLASS,
+    RS_COL_DIGEST, RS_COL_DURATION, RS_COL_AGENT, RS_COL_PR,
+    RS_COL_AGE, RS_COL_NS, RS_COL_ATTEMPT, RS_COL_CLASS,
 };
 /* Left-to-right order on screen. */
 static const enum rs_col screen_order[] = {
@@ -68,6 +70,12 @@ static void layout_for(const struct console *c, int cols, struct layout *l)
     if (l->shown[RS_COL_CLASS] && name_w - CLASS_EXTRA >= CLASS_WIDE_NAME) {
         l->width[RS_COL_CLASS] += CLASS_EXTRA;
         name_w -= CLASS_EXTRA;
+    }
+    /* narrow (names are cut anyway): three more columns let
+     * "…missing-executable" show whole */
+    else if (l->shown[RS_COL_CLASS] && name_w < 45 && name_w - 3 >= NAME_MIN_W) {
+        l->width[RS_COL_CLASS] += 3;
+        name_w -= 3;
     }
     if (name_w > NAME_MAX_W) name_w = NAME_MAX_W;
     if (name_w < 4) name_w = 4;
@@ -117,7 +125,7 @@ static void draw_row(struct console *c, struct rs_run *r, int y, const struct la
         case RS_COL_NAME: {
             if (r->deleted) {
                 /* keep "(deleted)" visible: cut the name instead */
-                int used = draw_text(c, y, x, w > 10 ? w - 10 : w, r->run.name, a, true);
+                int used = draw_text_cut(c, y, x, w > 10 ? w - 10 : w, r->run.name, a, true, DRAW_CUT_MIDDLE);
                 if (w > 10) draw_text(c, y, x + used, w - used, " (deleted)", a, false);
                 x += w + 1;
                 if (x - 1 < cols) draw_text(c, y, x - 1, 1, " ", base, false);
@@ -155,7 +163,9 @@ static void draw_row(struct console *c, struct rs_run *r, int y, const struct la
         case RS_COL_NS: txt = r->run.ns ? r->run.ns : "-"; break;
         case RS_NCOLS: break;
         }
-        draw_text(c, y, x, w, txt, a, raw);
+        /* a long name keeps its attempt suffix, a class its last part */
+        draw_text_cut(c, y, x, w, txt, a, raw,
+                      k == RS_COL_NAME ? DRAW_CUT_MIDDLE : k == RS_COL_CLASS ? DRAW_CUT_LEFT : DRAW_CUT_END);
         x += w;
         if (x < cols) draw_text(c, y, x, 1, " ", base, false);
         x += 1;
@@ -274,6 +284,20 @@ static bool runs_key(struct view *v, struct console *c, enum req req, int ch)
         }
         select_row(s, c, s->cursor);
         console_push(c, detail_view_new(c, r->run.uid));
+        return true;
+    }
+    case REQ_NEXT_FAILED: {
+        /* newest first: from launch, the first press lands on the newest
+         * failure (row 0 included); then on the next older one, wrapping */
+        size_t start = s->sel_uid ? s->cursor + 1 : 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t idx = (start + k) % n;
+            if (strcmp(rs_run_phase(runset_view_at(c->rs, idx)), "Failed") == 0) {
+                select_row(s, c, idx);
+                return true;
+            }
+        }
+        console_say(c, true, "no failed run in the list");
         return true;
     }
     case REQ_SORT: {

@@ -239,7 +239,8 @@ static void tl_draw(struct view *vw, struct console *c, int top, int rows, int c
                 if (v->fix_what) buf_printf(&b, "  <- changed: %s", v->fix_what);
                 else buf_puts(&b, "  <- before the first success");
             }
-            if (e->reconstructed) buf_puts(&b, " (reconstructed)");
+            if (e->estimated) buf_puts(&b, " (time estimated)");
+            else if (e->reconstructed) buf_puts(&b, " (reconstructed)");
             draw_text(c, y, xx, cols - xx, b.p, a, true);
             buf_free(&b);
         }
