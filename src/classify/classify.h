@@ -59,6 +59,8 @@ struct classify_rules_opts {
     const char *user_dir;    /* NULL: $XDG_CONFIG_HOME/artriage/rules.d
                                 (~/.config/...); "" to skip */
     const char *extra_dir;   /* --rules DIR (must exist), or NULL */
+    const char *model_file;  /* NULL: ../model/classes.nb beside the shipped
+                                rules directory (if present); "" to skip */
 };
 
 /* Loads and compiles the shipped rules, then user rules (a user rule with a
@@ -83,6 +85,18 @@ int classify_rules_add_dir(struct classify_rules *rs, const char *dir, struct bu
 int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char *err,
                            size_t errlen);
 void classify_rules_free(struct classify_rules *rs);
+
+/* The wording model: a second stage that names the class of an "unknown"
+ * verdict's error block when no rule does (never overriding a rule). The
+ * text is untrusted: if it is not a valid model, one line "name:line:
+ * message" goes to warnings, any model loaded before is dropped, and -1 is
+ * returned; the rules work without it. Changes the set's version. */
+int classify_rules_set_model(struct classify_rules *rs, const char *name, const char *text,
+                             size_t len, struct buf *warnings);
+/* The same from a file; a missing file is not a problem (returns 0, no model). */
+int classify_rules_load_model(struct classify_rules *rs, const char *path, struct buf *warnings);
+/* Whether a model is loaded. */
+bool classify_rules_has_model(const struct classify_rules *rs);
 
 size_t classify_rules_count(const struct classify_rules *rs);
 /* "cls1-<16 hex>": a hash of the engine version and every loaded rule, so
@@ -190,6 +204,8 @@ struct classify_finding {
     int64_t offset;  /* byte offset of the line start; -1 = none */
     int weight;
     unsigned flags;
+    double confidence; /* > 0: the class was named by the wording model
+                          (its posterior), not a rule */
 };
 
 struct classify_result {

@@ -69,6 +69,10 @@ struct steprec {
 struct failmark {
     int64_t line, off;
     char *text;
+    /* with a wording model: the block's text, the line and the ones after
+     * it up to the model's window, gathered as they stream by */
+    char *block;
+    int64_t next; /* the next line block wants */
 };
 
 struct pending {
@@ -268,6 +272,11 @@ void classify_free(struct classify_ctx *c)
     free(c->step_block.text);
     free(c->dec_block.text);
     free(c->first_block.text);
+    free(c->step_fail.block);
+    free(c->dec_fail.block);
+    free(c->step_block.block);
+    free(c->dec_block.block);
+    free(c->first_block.block);
     free(c);
 }
 
@@ -320,10 +329,59 @@ static void record(struct classify_ctx *c, int rule, const char *class_id, const
         .offset = offset, .weight = weight, .flags = flags};
 }
 
-static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *text)
+static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *text, bool model)
 {
     free(d->text);
-    *d = (struct failmark){line, off, text};
+    free(d->block);
+    *d = (struct failmark){line, off, text, model && text ? xstrdup(text) : NULL, line + 1};
+}
+
+static void failmark_copy(struct failmark *d, const struct failmark *s)
+{
+    free(d->text);
+    free(d->block);
+    *d = (struct failmark){s->line, s->off, xstrdup(s->text), xstrdup(s->block), s->next};
+}
+
+#define BLOCK_LINE_MAX 512 /* bytes of a following line the model reads */
+
+/* Appends the lines of buf (whole lines from first_line on) that an open
+ * error block still wants. Only a few lines after each mark, and
+ * only with a model loaded. */
+static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line)
+{
+    int window = c->rs->model ? c->rs->model->window : 0;
+    if (window <= 1) return;
+    struct failmark *marks[] = {&c->step_block, &c->dec_block, &c->first_block};
+    int64_t lo = INT64_MAX, hi = -1;
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+        const struct failmark *m = marks[k];
+        if (!m->block || m->line < 0 || m->next > m->line + window - 1) continue;
+        if (m->next < lo) lo = m->next;
+        if (m->line + window - 1 > hi) hi = m->line + window - 1;
+    }
+    if (hi < first_line) return;
+    const char *p = buf, *end = buf + len;
+    for (int64_t ln = first_line; p < end && ln <= hi; ln++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (ln >= lo) {
+            for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+                struct failmark *m = marks[k];
+                if (!m->block || m->line < 0 || m->next != ln || ln > m->line + window - 1) continue;
+                size_t have = strlen(m->block), take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+                m->block = xrealloc(m->block, have + take + 2);
+                m->block[have] = '\n';
+                memcpy(m->block + have + 1, p, take);
+                m->block[have + 1 + take] = 0;
+                for (size_t i = have + 1; i < have + 1 + take; i++)
+                    if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+                m->next++;
+            }
+        }
+        if (!nl) break;
+        p = nl + 1;
+    }
 }
 
 static void step_begin(struct classify_ctx *c, int64_t line, bool script)
@@ -333,8 +391,8 @@ static void step_begin(struct classify_ctx *c, int64_t line, bool script)
         c->steps[c->nsteps - 1].script_end = c->steps[c->nsteps - 1].line; /* no end seen */
     c->steps = xgrow(c->steps, &c->capsteps, c->nsteps + 1, sizeof *c->steps);
     c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line};
-    failmark_set(&c->step_fail, -1, -1, NULL);
-    failmark_set(&c->step_block, -1, -1, NULL);
+    failmark_set(&c->step_fail, -1, -1, NULL, false);
+    failmark_set(&c->step_block, -1, -1, NULL, false);
 }
 
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
@@ -359,20 +417,20 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
         c->fail_rule = xstrdup(r->id);
     }
     if (m == MARK_FAILURE && !known && c->step_fail.line < 0)
-        failmark_set(&c->step_fail, line, offset, text_copy(text, tlen));
+        failmark_set(&c->step_fail, line, offset, text_copy(text, tlen), false);
     /* the step that ended failing: its first failure line (the two
      * markers may come in either order on one line) */
     bool ended = m == MARK_STEP_FAILED || (m == MARK_FAILURE && c->mark_last[MARK_STEP_FAILED] == line);
     if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
-        failmark_set(&c->dec_fail, c->step_fail.line, c->step_fail.off, xstrdup(c->step_fail.text));
+        failmark_copy(&c->dec_fail, &c->step_fail);
     if (m == MARK_ERROR_BLOCK && !(c->baseline && classify_baseline_has(c->baseline, text, tlen))) {
-        if (c->step_block.line < 0) failmark_set(&c->step_block, line, offset, text_copy(text, tlen));
-        if (c->first_block.line < 0) failmark_set(&c->first_block, line, offset, text_copy(text, tlen));
+        if (c->step_block.line < 0) failmark_set(&c->step_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+        if (c->first_block.line < 0) failmark_set(&c->first_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
     }
     bool ended_block = m == MARK_STEP_FAILED ||
                        (m == MARK_ERROR_BLOCK && c->mark_last[MARK_STEP_FAILED] == line);
     if (ended_block && c->step_block.line > 0 && c->dec_block.line != c->step_block.line)
-        failmark_set(&c->dec_block, c->step_block.line, c->step_block.off, xstrdup(c->step_block.text));
+        failmark_copy(&c->dec_block, &c->step_block);
 }
 
 /* A line a CI runner echoed as script text: inside an open "##[group]Run"
@@ -1034,8 +1092,8 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
  * The first line is line number first_line; if cont_off >= 0 that line
  * started before buf, at stream offset cont_off. Returns the number of
  * newlines in buf (counted once, on the way to the hits). */
-static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
-                           int64_t off_base, int64_t cont_off)
+static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                         int64_t off_base, int64_t cont_off)
 {
     if (len == 0) return 0;
     const char *sb = buf;
@@ -1132,6 +1190,14 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
     }
     /* the newlines after the last hit (stripping keeps every newline) */
     return line_idx + (int64_t)classify_count_newlines(sb + count_pos, slen - count_pos);
+}
+
+static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                           int64_t off_base, int64_t cont_off)
+{
+    int64_t n = scan_hits(c, buf, len, first_line, off_base, cont_off);
+    block_lines(c, buf, len, first_line);
+    return n;
 }
 
 /* ---- feeding ------------------------------------------------------------ */
@@ -1582,6 +1648,7 @@ static void copy_finding(struct classify_finding *dst, const struct classify_fin
     dst->offset = src->offset;
     dst->weight = src->weight;
     dst->flags = src->flags;
+    dst->confidence = src->confidence;
 }
 
 /* The class a finding stands for: rules with an ambiguous reading (spawn
@@ -1801,6 +1868,32 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         res->primary.source = xstrdup("log");
         buf_printf(&ex, "no cause recognised: unknown%s\n",
                    res->primary.line ? ", evidence is the first failure line" : "");
+        /* the second stage: the block's wording, never over a rule */
+        const struct nb_model *mod = c->rs->model;
+        /* only a tool's error block has wording to read: a bare failure
+         * line ("exited with code 1") is followed by whatever ran next */
+        bool block = fm == &c->dec_block || fm == &c->first_block;
+        if (mod && block && fm->block) {
+            double conf = 0;
+            int k = nb_model_predict(mod, fm->block, strlen(fm->block), &conf, &ex);
+            if (strcmp(mod->classes[k], "unknown") == 0) {
+                buf_puts(&ex, "the wording model reads the block as one no class fits: stays unknown\n");
+            } else if (conf >= mod->threshold) {
+                free(res->primary.class_id);
+                free(res->primary.hint);
+                res->primary.class_id = xstrdup(mod->classes[k]);
+                res->primary.rule_id = xstrdup("model");
+                res->primary.confidence = conf;
+                res->primary.hint = xasprintf("No rule names a cause; the wording of the error block reads "
+                                              "like %s (model confidence %.2f): check the lines from here.",
+                                              mod->classes[k], conf);
+                buf_printf(&ex, "primary %s from the wording model (confidence %.3f >= threshold %.3f)\n",
+                           mod->classes[k], conf, mod->threshold);
+            } else {
+                buf_printf(&ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n",
+                           conf, mod->threshold);
+            }
+        }
     } else {
         buf_printf(&ex, "no primary (outcome %s)\n",
                    c->outcome == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");

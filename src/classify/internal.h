@@ -14,7 +14,7 @@
 #include <hs/hs.h>
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-6"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-7"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
@@ -88,6 +88,28 @@ struct scan_target {
  * matches, and Hyperscan may anchor the full pattern on a better factor. */
 #define LIT_HS_BITS 14
 
+/* The wording model (model.c): a naive Bayes over an error block's tokens,
+ * owned by the rule set. */
+struct nb_model {
+    char *path;       /* for messages */
+    int window;       /* lines of a block it reads: the first and window-1 after */
+    double threshold; /* lowest posterior that names a class */
+    char **classes;
+    size_t nclass;
+    double *prior;    /* log P(class) */
+    char **toks;      /* sorted */
+    size_t nvocab;
+    double *logp;     /* log P(token | class), nvocab x nclass */
+};
+/* NULL (one line "name:line: message" in warnings) if the text is not a valid model. */
+struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, struct buf *warnings);
+void nb_model_free(struct nb_model *m);
+/* The most likely class of a block's text (index), its posterior in
+ * *confidence; a line naming the deciding tokens goes to why (may be NULL). */
+int nb_model_predict(const struct nb_model *m, const char *text, size_t len, double *confidence,
+                     struct buf *why);
+void classify_rules_update_version(struct classify_rules *rs);
+
 struct classify_rules {
     struct crule *rules;
     size_t nrules, caprules;
@@ -109,6 +131,8 @@ struct classify_rules {
     bool use_hs;
     char version[40];
     char *shipped_dir;
+    struct nb_model *model; /* the wording model, NULL if none (model.c) */
+    uint64_t model_hash;    /* of the model file's bytes, part of the version */
     pcre2_code *combined; /* fallback scanner: every pattern in one regex */
     uint32_t max_ovec;
 #ifdef HAVE_HYPERSCAN

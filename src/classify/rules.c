@@ -115,6 +115,7 @@ void classify_rules_free(struct classify_rules *rs)
     free(rs->rules);
     scanner_free(rs);
     free(rs->shipped_dir);
+    nb_model_free(rs->model);
     free(rs);
 }
 
@@ -449,6 +450,37 @@ int classify_rules_add_file(struct classify_rules *rs, const char *path, struct 
     return added;
 }
 
+int classify_rules_load_model(struct classify_rules *rs, const char *path, struct buf *warnings)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT) return 0;
+        if (warnings) buf_printf(warnings, "%s: %s; the wording model is not used\n", path, strerror(errno));
+        return -1;
+    }
+    struct buf b = {0};
+    char tmp[65536];
+    size_t n;
+    bool big = false;
+    while (!big && (n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        big = b.len + n > RULE_FILE_MAX;
+        if (!big) buf_append(&b, tmp, n);
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    int rc;
+    if (big || bad) {
+        if (warnings)
+            buf_printf(warnings, "%s: %s; the wording model is not used\n", path,
+                       big ? "larger than the rule file limit" : "read error");
+        rc = -1;
+    } else {
+        rc = classify_rules_set_model(rs, path, b.p ? b.p : "", b.len, warnings);
+    }
+    buf_free(&b);
+    return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -525,8 +557,23 @@ static void compute_version(struct classify_rules *rs)
             h = fnv_str(h, r->pats[k].src);
         }
     }
+    if (rs->model) h = fnv(h, &rs->model_hash, sizeof rs->model_hash);
     snprintf(rs->version, sizeof rs->version, "cls1-%016llx", (unsigned long long)h);
 }
+
+void classify_rules_update_version(struct classify_rules *rs) { compute_version(rs); }
+
+int classify_rules_set_model(struct classify_rules *rs, const char *name, const char *text,
+                             size_t len, struct buf *warnings)
+{
+    nb_model_free(rs->model);
+    rs->model = nb_model_parse(name, text, len, warnings);
+    rs->model_hash = fnv(0xcbf29ce484222325ULL, text, len);
+    compute_version(rs);
+    return rs->model ? 0 : -1;
+}
+
+bool classify_rules_has_model(const struct classify_rules *rs) { return rs->model != NULL; }
 
 static void build_scan_table(struct classify_rules *rs)
 {
@@ -988,6 +1035,15 @@ struct classify_rules *classify_rules_load(const struct classify_rules_opts *opt
             goto fail;
         }
         if (classify_rules_add_dir(rs, opts->extra_dir, warnings, err, errlen) < 0) goto fail;
+    }
+    if (!opts->model_file || *opts->model_file) {
+        /* data/rules -> data/model, share/artriage/rules -> share/artriage/model */
+        const char *slash = strrchr(shipped, '/');
+        char *mf = opts->model_file ? xstrdup(opts->model_file)
+                   : slash ? xasprintf("%.*s/model/classes.nb", (int)(slash - shipped), shipped)
+                           : xstrdup("model/classes.nb");
+        classify_rules_load_model(rs, mf, warnings);
+        free(mf);
     }
     if (classify_rules_compile(rs, warnings, err, errlen) < 0) goto fail;
     return rs;

@@ -38,6 +38,11 @@ set -e
 ARTRIAGE_RULES=$tmp/rules.away "$bin" classify "$log" >/dev/null || bad "ARTRIAGE_RULES is not used"
 mv "$tmp/rules.away" "$P/share/artriage/rules"
 [ -f "$P/share/artriage/schema/001_init.sql" ] || bad "schema not installed"
+# the classifier's wording model is installed beside the rules and used from there
+[ -f "$P/share/artriage/model/classes.nb" ] || bad "wording model not installed"
+printf 'Error: blob store refused the upload\n  not enough space left on the device\nexit status 1\n' >"$tmp/block.log"
+"$bin" classify --outcome failed --explain "$tmp/block.log" | grep -q "model $P/bin/../share/artriage/model/classes.nb:" ||
+  bad "the installed wording model is not read"
 
 # the man page: renders without warnings, names every command and option
 man1=$P/share/man/man1/artriage.1

@@ -38,6 +38,10 @@ static cJSON *finding_json(const struct classify_finding *f, bool with_hint)
     if (f->offset >= 0) cJSON_AddNumberToObject(o, "offset", (double)f->offset);
     if (f->line <= 0 && f->source) cJSON_AddStringToObject(o, "source", f->source);
     if (f->flags & CLASSIFY_F_BASELINE) cJSON_AddTrueToObject(o, "in_baseline");
+    if (f->confidence > 0) { /* named by the wording model, not a rule */
+        cJSON_AddStringToObject(o, "by", "model");
+        cJSON_AddNumberToObject(o, "confidence", (double)(long)(f->confidence * 1000 + 0.5) / 1000);
+    }
     return o;
 }
 

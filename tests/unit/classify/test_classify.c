@@ -1131,7 +1131,10 @@ START_TEST(unknown_points_at_the_tools_error_block)
                               "BUILD FAILED\n"
                               "The command \"./gradlew assemble\" exited with 1.\n";
     struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
-    ck_assert_str_eq(r->primary.class_id, "unknown");
+    /* no rule: "unknown", or the class the wording model gives the block */
+    ck_assert_msg(strcmp(r->primary.class_id, "unknown") == 0 ? !r->primary.rule_id
+                                                               : strcmp(r->primary.rule_id, "model") == 0,
+                  "%s by %s", r->primary.class_id, r->primary.rule_id);
     ck_assert_int_eq(r->primary.line, 7);
     classify_result_free(r);
 }
@@ -1214,6 +1217,176 @@ START_TEST(outcome_parse)
 }
 END_TEST
 
+
+/* ---- the wording model (second stage) ------------------------------------ */
+
+static const char model_rules[] = "rule err-block\n"
+                                  "class @error-block\n"
+                                  "match ^Error:\n"
+                                  "\n"
+                                  "rule failed\n"
+                                  "class @failure\n"
+                                  "match exit status [1-9]\n"
+                                  "\n"
+                                  "rule cannot-find-module\n"
+                                  "class runtime.missing-module\n"
+                                  "weight 90\n"
+                                  "match Cannot find module\n";
+
+/* two classes, window 3 (the block's line and two after it) */
+static const char model_text[] = "# test model\n"
+                                 "artriage-nb 1\n"
+                                 "window 3\n"
+                                 "alpha 0.500\n"
+                                 "threshold 0.900\n"
+                                 "classes 2\n"
+                                 "vocab 6\n"
+                                 "class network 10 30\n"
+                                 "class resource.disk 10 30\n"
+                                 "tok device 1:9\n"
+                                 "tok left 1:8\n"
+                                 "tok peer 0:8\n"
+                                 "tok socket 0:9\n"
+                                 "tok space 1:10\n"
+                                 "tok unreachable 0:10\n";
+
+static struct classify_rules *model_rules_with(const char *model)
+{
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from(model_rules, &warn);
+    ck_assert_int_eq(classify_rules_set_model(rs, "test.nb", model, strlen(model), &warn), 0);
+    ck_assert_msg(warn.len == 0, "%s", warn.p);
+    buf_free(&warn);
+    return rs;
+}
+
+START_TEST(model_names_an_unknown_block)
+{
+    struct classify_rules *rs = model_rules_with(model_text);
+    /* no rule names it; the words two lines below the block's first line do */
+    static const char log[] = "step one\n"
+                              "Error: blob store refused the upload\n"
+                              "  not enough space left on the device\n"
+                              "exit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert(r->primary.confidence >= 0.9 && r->primary.confidence <= 1.0);
+    ck_assert_ptr_nonnull(strstr(r->explain, "space (+"));
+    ck_assert_ptr_nonnull(strstr(r->explain, "deciding tokens"));
+    classify_result_free(r);
+    /* the same bytes fed one at a time: the block's lines arrive in pieces */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < sizeof log - 1; i++) classify_feed(c, log + i, 1);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    classify_result_free(r);
+    classify_free(c);
+    /* a successful run gets no primary, model or not */
+    r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+    /* a bare failure line is no block: what follows it is not read */
+    static const char bare[] = "step one\n"
+                               "exit status 1\n"
+                               "  not enough space left on the device\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    classify_result_free(r);
+    /* the words past the model's window are not read */
+    static const char far[] = "Error: blob store refused the upload\n"
+                              "a\n"
+                              "b\n"
+                              "not enough space left on the device\n"
+                              "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, far, sizeof far - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_ptr_null(r->primary.rule_id);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(model_never_changes_a_rule_verdict)
+{
+    struct classify_rules *rs = model_rules_with(model_text);
+    static const char log[] = "Error: Cannot find module 'left-pad'\n"
+                              "  no space left on device\n"
+                              "exit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_str_eq(r->primary.rule_id, "cannot-find-module");
+    ck_assert(r->primary.confidence == 0);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(model_low_confidence_stays_unknown)
+{
+    struct classify_rules *rs = model_rules_with(model_text);
+    /* as much of one class as of the other: 0.5 < threshold 0.9 */
+    static const char log[] = "Error: upload failed\n"
+                              "  space unreachable\n"
+                              "exit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert(r->primary.confidence == 0);
+    ck_assert_ptr_nonnull(strstr(r->explain, "stays unknown"));
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(model_corrupt_file_is_reported_and_ignored)
+{
+    struct classify_rules *rs = model_rules_with(model_text);
+    const char *before = classify_rules_version(rs);
+    char v1[64];
+    snprintf(v1, sizeof v1, "%s", before);
+    static const char *const bad[] = {
+        "artriage-nb 2\n",                                                   /* line 1 */
+        "artriage-nb 1\nwindow 3\nalpha x\n",                                /* line 3 */
+        "artriage-nb 1\nwindow 3\nalpha 0.5\nthreshold 0.9\nclasses 2\nvocab 1\n"
+        "class network 1 1\nclass resource.disk 1 1\ntok space 7:1\n",       /* line 9 */
+        "artriage-nb 1\nwindow 3\n",                                         /* incomplete */
+    };
+    static const char *const where[] = {"test.nb:1: ", "test.nb:3: ", "test.nb:9: ", "test.nb: "};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct buf warn = {0};
+        ck_assert_int_eq(classify_rules_set_model(rs, "test.nb", bad[i], strlen(bad[i]), &warn), -1);
+        ck_assert_msg(warn.p && strncmp(warn.p, where[i], strlen(where[i])) == 0, "%zu: %s", i, warn.p);
+        ck_assert_int_eq((int)(strchr(warn.p, '\n') - warn.p), (int)warn.len - 1); /* one line */
+        ck_assert(!classify_rules_has_model(rs));
+        buf_free(&warn);
+    }
+    ck_assert_str_ne(classify_rules_version(rs), v1);
+    /* the classifier works without it: the block stays unknown */
+    static const char log[] = "Error: blob store refused the upload\n"
+                              "  not enough space left on the device\n"
+                              "exit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    /* a missing file is no problem; a file is loaded like the text */
+    struct buf warn = {0};
+    ck_assert_int_eq(classify_rules_load_model(rs, "/nonexistent/classes.nb", &warn), 0);
+    ck_assert_int_eq((int)warn.len, 0);
+    buf_free(&warn);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(shipped_model_loads)
+{
+    /* the model file in data/model parses, next to the shipped rules */
+    ck_assert(classify_rules_has_model(shipped));
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -1264,6 +1437,11 @@ int main(void)
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     tcase_add_test(tc, quoted_source_is_not_output);
+    tcase_add_test(tc, model_names_an_unknown_block);
+    tcase_add_test(tc, model_never_changes_a_rule_verdict);
+    tcase_add_test(tc, model_low_confidence_stays_unknown);
+    tcase_add_test(tc, model_corrupt_file_is_reported_and_ignored);
+    tcase_add_test(tc, shipped_model_loads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

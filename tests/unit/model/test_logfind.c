@@ -14,7 +14,7 @@ static struct classify_rules *rules;
 static void load_rules(void)
 {
     char err[ERRLEN];
-    struct classify_rules_opts o = {NULL, "", NULL};
+    struct classify_rules_opts o = {NULL, "", NULL, NULL};
     rules = classify_rules_load(&o, NULL, err, sizeof err);
     ck_assert_msg(rules != NULL, "%s", err);
 }

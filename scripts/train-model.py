@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Trains the classifier's second stage (issue #15 item 5): a multinomial
+naive Bayes over the tokens of an error block, which names the class of a
+failed run's "unknown" block when no rule does. Python 3 standard library,
+deterministic: the same labelled logs give the same file byte for byte.
+
+Training text: every labelled log of tests/data/classify-dev, classify,
+classify-holdout, classify-holdout2 and classify-holdout3 (labels.tsv: file,
+primary class, line), the labelled line and the WINDOW-1 lines after it -
+the same window the engine reads from an unknown block's first line. The
+blind sets (classify-blind4, ci-blind, ci-real) are never read here.
+
+Tokens (src/classify/model.c does exactly the same): ANSI CSI sequences
+dropped; the text split at ASCII whitespace into words; a word holding '/'
+is one token "_path_"; other words split into runs of [a-z0-9_] after ASCII
+lower-casing; a run holding a digit is "_hex_" if it is 7 or more hex
+digits, else "_num_"; runs shorter than 2 or longer than 40 bytes are
+dropped; each token counts once per block.
+
+The confidence threshold is chosen by leave-one-set-out cross-validation
+(each training set held out in turn): the lowest threshold at which the
+held-out predictions the model would make are right at least TARGET of the
+time. The script prints the table it chose from.
+
+Usage: scripts/train-model.py [--out data/model/classes.nb] [--check]
+  --check: write nothing; exit 1 if the file differs from what would be written."""
+import argparse
+import math
+import os
+import re
+import sys
+
+SETS = ["classify-dev", "classify", "classify-holdout", "classify-holdout2", "classify-holdout3"]
+# "none" marks successful runs (no block); "unknown" stays a class: blocks
+# the labels say no class fits teach the model when to keep "unknown"
+SKIP = {"none"}
+WINDOW = 5        # the labelled line and the 4 after it
+ALPHA = 0.5       # additive smoothing
+MIN_DF = 2        # tokens seen in fewer training blocks are left out
+TARGET = 0.90     # wanted precision of the predictions the model makes: an
+                  # unknown block is harder than a labelled line, so ask much
+GRID = [0.50, 0.60, 0.70, 0.80, 0.90, 0.95, 0.98, 0.99, 0.995, 0.999]
+HEXD = set("0123456789abcdef")
+
+
+def strip_ansi(s):
+    out, i, n = [], 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch == "\x1b":
+            if i + 1 < n and s[i + 1] == "[":
+                j = i + 2
+                while j < n and not ("\x40" <= s[j] <= "\x7e"):
+                    j += 1
+                i = j + 1
+            else:
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def tokens(text):
+    """The set of tokens of a block's text (bytes decoded as latin-1, so one
+    char is one byte, as the C side sees them)."""
+    toks = set()
+    for word in re.split(r"[ \t\n\v\f\r]+", strip_ansi(text)):
+        if not word:
+            continue
+        if "/" in word:
+            toks.add("_path_")
+            continue
+        run = []
+        for c in word + " ":
+            lc = c.lower() if "A" <= c <= "Z" else c
+            if ("a" <= lc <= "z") or ("0" <= lc <= "9") or lc == "_":
+                run.append(lc)
+                continue
+            if run:
+                t = "".join(run)
+                run = []
+                if 2 <= len(t) <= 40:
+                    if any("0" <= d <= "9" for d in t):
+                        t = "_hex_" if len(t) >= 7 and all(d in HEXD for d in t) else "_num_"
+                    toks.add(t)
+    return toks
+
+
+def read_lines(path):
+    with open(path, "rb") as f:
+        data = f.read().decode("latin-1")
+    return data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def load(root):
+    docs = []  # (set, class, tokens)
+    for s in SETS:
+        d = os.path.join(root, "tests", "data", s)
+        with open(os.path.join(d, "labels.tsv"), encoding="utf-8") as f:
+            rows = [r.rstrip("\n").split("\t") for r in f][1:]
+        for r in rows:
+            if len(r) < 3 or r[1] in SKIP or not r[2].isdigit() or int(r[2]) < 1:
+                continue
+            lines = read_lines(os.path.join(d, r[0]))
+            at = int(r[2]) - 1
+            text = "\n".join(lines[at:at + WINDOW])
+            docs.append((s, r[1], tokens(text)))
+    return docs
+
+
+def train(docs):
+    df = {}
+    for _, _, t in docs:
+        for w in t:
+            df[w] = df.get(w, 0) + 1
+    vocab = sorted(w for w, n in df.items() if n >= MIN_DF)
+    vset = set(vocab)
+    classes = sorted({c for _, c, _ in docs})
+    ndocs = {c: 0 for c in classes}
+    total = {c: 0 for c in classes}
+    counts = {w: {} for w in vocab}
+    for _, c, t in docs:
+        ndocs[c] += 1
+        for w in t:
+            if w in vset:
+                total[c] += 1
+                counts[w][c] = counts[w].get(c, 0) + 1
+    return {"classes": classes, "ndocs": ndocs, "total": total, "counts": counts, "vocab": vocab}
+
+
+def predict(m, toks):
+    classes, V = m["classes"], len(m["vocab"])
+    N = sum(m["ndocs"].values())
+    score = []
+    for c in classes:
+        s = math.log(m["ndocs"][c] / N)
+        den = math.log(m["total"][c] + ALPHA * V)
+        for w in sorted(toks):
+            if w in m["counts"]:
+                s += math.log(m["counts"][w].get(c, 0) + ALPHA) - den
+        score.append(s)
+    top = max(score)
+    z = sum(math.exp(s - top) for s in score)
+    best = score.index(top)
+    return classes[best], 1.0 / z
+
+
+def cross_validate(docs):
+    preds = []  # (confidence, right)
+    for s in SETS:
+        m = train([d for d in docs if d[0] != s])
+        for _, c, t in (d for d in docs if d[0] == s):
+            cls, p = predict(m, t)
+            preds.append((p, cls == c))
+    table = []
+    for th in GRID:
+        took = [r for p, r in preds if p >= th]
+        prec = sum(took) / len(took) if took else 0.0
+        table.append((th, len(took), sum(took), prec))
+    chosen = next((th for th, n, _, prec in table if n and prec >= TARGET), GRID[-1])
+    return len(preds), table, chosen
+
+
+def render(m, threshold):
+    out = ["# artriage naive Bayes model of error-block wording (issue #15 item 5).",
+           "# Generated by scripts/train-model.py from the labelled training logs; do not edit.",
+           "artriage-nb 1",
+           "window %d" % WINDOW,
+           "alpha %.3f" % ALPHA,
+           "threshold %.3f" % threshold,
+           "classes %d" % len(m["classes"]),
+           "vocab %d" % len(m["vocab"])]
+    for c in m["classes"]:
+        out.append("class %s %d %d" % (c, m["ndocs"][c], m["total"][c]))
+    idx = {c: i for i, c in enumerate(m["classes"])}
+    for w in m["vocab"]:
+        cs = m["counts"][w]
+        out.append("tok %s %s" % (w, " ".join("%d:%d" % (idx[c], cs[c]) for c in sorted(cs, key=idx.get))))
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--out", default=os.path.join(root, "data", "model", "classes.nb"))
+    ap.add_argument("--check", action="store_true")
+    a = ap.parse_args()
+    docs = load(root)
+    n, table, th = cross_validate(docs)
+    print("training blocks: %d, classes: %d" % (len(docs), len({d[1] for d in docs})))
+    print("leave-one-set-out cross-validation over %d blocks:" % n)
+    print("  threshold  predicted  right  precision")
+    for t, k, r, p in table:
+        print("  %9.3f  %9d  %5d  %9.3f%s" % (t, k, r, p, "  <- chosen" if t == th else ""))
+    m = train(docs)
+    text = render(m, th)
+    print("vocabulary: %d tokens; threshold %.3f (lowest with precision >= %.2f)" % (len(m["vocab"]), th, TARGET))
+    if a.check:
+        with open(a.out, encoding="utf-8") as f:
+            same = f.read() == text
+        print("model file %s" % ("is up to date" if same else "differs: rerun scripts/train-model.py"))
+        return 0 if same else 1
+    with open(a.out, "w", encoding="utf-8") as f:
+        f.write(text)
+    print("wrote %s (%d bytes)" % (a.out, len(text)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
