@@ -168,6 +168,16 @@ static void w_state(void *ud, const struct kube_conn_state *st)
     leave(f);
 }
 
+static void w_bad_line(void *ud, const char *why)
+{
+    struct stream *s = ud;
+    struct feed *f = s->f;
+    if (f->stopped || !f->k.warning) return;
+    enter(f);
+    f->k.warning(f->k.ud, why);
+    leave(f);
+}
+
 static void l_page(void *ud, cJSON *list)
 {
     struct stream *s = ud;
@@ -221,6 +231,7 @@ static void l_done(void *ud, const struct kube_result *res, const char *rv)
         .on_event = w_event,
         .on_expired = w_expired,
         .on_state = w_state,
+        .on_bad_line = w_bad_line,
         .ud = s,
     };
     s->watch_started = time_mono_ms();

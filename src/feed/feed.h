@@ -56,6 +56,7 @@ struct feed_sink {
     void (*removed)(void *ud, enum feed_kind k, const cJSON *last);
     void (*end)(void *ud, enum feed_kind k);
     void (*state)(void *ud, const struct kube_conn_state *st);
+    void (*warning)(void *ud, const char *msg); /* skipped garbage in a watch; may be NULL */
     void *ud;
 };
 

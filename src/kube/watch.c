@@ -150,7 +150,18 @@ static int on_line(void *ud, const char *line, size_t len, const struct kube_lin
     if (info->overflow || info->partial) return 0; /* cannot be a whole event: resume re-sends it */
     struct kube_event ev;
     char err[ERRLEN];
-    if (len == 0 || kube_event_parse(line, len, &ev, err, sizeof err) < 0) return 0;
+    if (len == 0) return 0;
+    if (kube_event_parse(line, len, &ev, err, sizeof err) < 0) {
+        if (w->o.on_bad_line) {
+            char why[ERRLEN + 64];
+            snprintf(why, sizeof why, "watch of %s: a line that is not an event was skipped (%s)",
+                     w->o.res->plural, err);
+            w->in_cb++;
+            w->o.on_bad_line(w->o.ud, why);
+            w->in_cb--;
+        }
+        return w->stopped ? 1 : 0;
+    }
     w->conn_had_events = true;
     int stop = 0;
     if (ev.type == KUBE_EV_ERROR) {

@@ -59,6 +59,9 @@ struct kube_watch_opts {
     void (*on_event)(void *ud, enum kube_event_type type, const cJSON *obj);
     void (*on_expired)(void *ud);   /* 410: the watch has stopped */
     void (*on_state)(void *ud, const struct kube_conn_state *st);
+    /* A line of the stream that is not an event (garbage from a proxy or a
+     * broken server): skipped; said here so the user can be told. May be NULL. */
+    void (*on_bad_line)(void *ud, const char *why);
     void *ud;
 };
 struct kube_watch *kube_watch_start(struct kube_client *c, const struct kube_watch_opts *o);

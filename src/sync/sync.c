@@ -916,6 +916,11 @@ static void k_end(void *ud, enum feed_kind k)
     }
 }
 
+static void k_warning(void *ud, const char *msg)
+{
+    warnf(ud, "%s", msg); /* rate-limited: 2,000 garbage lines are one line and a count */
+}
+
 static void k_state(void *ud, const struct kube_conn_state *st)
 {
     struct sync *y = ud;
@@ -950,7 +955,7 @@ static void feed_begin(struct sync *y, bool once)
     y->list_err[0] = 0;
     y->conn = KUBE_CONN_CONNECTING;
     struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
-                          .state = k_state, .ud = y};
+                          .state = k_state, .warning = k_warning, .ud = y};
     struct feed_opts fo = {.ns = y->o.ns, .once = once};
     y->feed = feed_start(y->c, &fo, &k);
 }

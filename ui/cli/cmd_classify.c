@@ -148,22 +148,6 @@ static void print_text(const struct classify_result *r, const struct baseline_re
     buf_free(&b);
 }
 
-static struct classify_rules *load_rules(struct cli *cli, char *err, size_t errlen)
-{
-    struct buf warn = {0};
-    struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
-    struct classify_rules *rs = classify_rules_load(&ro, &warn, err, errlen);
-    if (warn.len) {
-        /* rule problems are reported, the rest of the rules still apply */
-        struct buf s = {0};
-        sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
-        fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
-        buf_free(&s);
-    }
-    buf_free(&warn);
-    return rs;
-}
-
 static int feed_chunk(void *ud, const char *data, size_t n)
 {
     classify_feed(ud, data, n);
@@ -215,7 +199,7 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         runsrc_free(&set);
         return rc;
     }
-    struct classify_rules *rs = load_rules(cli, err, sizeof err);
+    struct classify_rules *rs = runclass_load(cli, false, err, sizeof err);
     if (!rs) {
         runsrc_free(&set);
         return cli_fail("classify: %s", err);
@@ -295,7 +279,7 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
         if (strcmp(argv[i], "-") == 0) return cli_usage("classify", "stdin (-) goes alone, not among files");
 
     char err[ERRLEN];
-    struct classify_rules *rs = load_rules(cli, err, sizeof err);
+    struct classify_rules *rs = runclass_load(cli, false, err, sizeof err);
     if (!rs) return cli_fail("classify: %s", err);
     char *chunk = malloc(READ_CHUNK);
     if (!chunk) abort();

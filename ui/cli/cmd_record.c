@@ -10,6 +10,7 @@
  * closed, exit 0. After a SIGKILL the next start relists every context and
  * sweeps what vanished meanwhile. */
 #include "cli.h"
+#include "runclass.h"
 #include "classify/classify.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -150,20 +151,11 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         names[nf] = x->name;
         nf++;
     }
-    struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
-    struct buf warnings = {0};
-    rules = classify_rules_load(&ro, &warnings, err, sizeof err);
+    rules = runclass_load(cli, quiet, err, sizeof err);
     if (!rules) {
-        buf_free(&warnings);
         cli_fail("%s", err);
         goto out;
     }
-    if (warnings.len && !quiet) {
-        char *w = sanitize_str(warnings.p, SAN_KEEP_NEWLINE);
-        fprintf(stderr, "artriage: rule problems (skipped):\n%s", w);
-        free(w);
-    }
-    buf_free(&warnings);
     s = store_open(cli->db, NULL, err, sizeof err);
     if (!s) {
         cli_fail("%s", err);

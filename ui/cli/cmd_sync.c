@@ -1,6 +1,7 @@
 /* `artriage sync [--watch]` — fill the history cache from the cluster: one
  * full pass, or a pass and then every change until SIGINT/SIGTERM. */
 #include "cli.h"
+#include "runclass.h"
 #include "classify/classify.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -58,20 +59,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cli_client_notices(kcl);
-    struct classify_rules_opts ro = {.extra_dir = cli->rules_dir};
-    struct buf warnings = {0};
-    rules = classify_rules_load(&ro, &warnings, err, sizeof err);
+    rules = runclass_load(cli, quiet, err, sizeof err);
     if (!rules) {
-        buf_free(&warnings);
         cli_fail("%s", err);
         goto out;
     }
-    if (warnings.len && !quiet) {
-        char *w = sanitize_str(warnings.p, SAN_KEEP_NEWLINE);
-        fprintf(stderr, "artriage: rule problems (skipped):\n%s", w);
-        free(w);
-    }
-    buf_free(&warnings);
     s = store_open(cli->db, NULL, err, sizeof err);
     if (!s) {
         cli_fail("%s", err);

@@ -15,21 +15,28 @@
 static struct classify_rules *rules;
 static bool tried;
 
-const struct classify_rules *runclass_rules(struct cli *cli)
+struct classify_rules *runclass_load(const struct cli *cli, bool quiet, char *err, size_t errlen)
 {
-    if (tried) return rules;
-    tried = true;
     struct buf warn = {0};
-    char err[ERRLEN];
     struct classify_rules_opts ro = {.extra_dir = cli ? cli->rules_dir : NULL};
-    rules = classify_rules_load(&ro, &warn, err, sizeof err);
-    if (warn.len) {
+    struct classify_rules *rs = classify_rules_load(&ro, &warn, err, errlen);
+    if (warn.len && !quiet) {
+        /* rule problems are reported, the rest of the rules still apply */
         struct buf s = {0};
         sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
         fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
         buf_free(&s);
     }
     buf_free(&warn);
+    return rs;
+}
+
+const struct classify_rules *runclass_rules(struct cli *cli)
+{
+    if (tried) return rules;
+    tried = true;
+    char err[ERRLEN];
+    rules = runclass_load(cli, false, err, sizeof err);
     /* Without rules the failure comes from the status table alone. */
     if (!rules) cli_note("classifier unavailable (%s)", err);
     return rules;

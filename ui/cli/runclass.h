@@ -12,11 +12,18 @@
  */
 #ifndef ARTRIAGE_UI_RUNCLASS_H
 #define ARTRIAGE_UI_RUNCLASS_H
+#include <stdbool.h>
+#include <stddef.h>
 #include "cli.h"
 #include "classify/classify.h"
 #include "model/runview.h"
 
 const struct classify_rules *runclass_rules(struct cli *cli);
+/* The one loader of the CLI: the shipped rules, ARTRIAGE_RULES and --rules;
+ * problems in rule files go to stderr (sanitised) unless quiet. NULL with
+ * err filled when no rule set can be had. The caller frees the result with
+ * classify_rules_free. */
+struct classify_rules *runclass_load(const struct cli *cli, bool quiet, char *err, size_t errlen);
 void runclass_done(void);
 
 /* Sets v's failure from status signals alone when it has none yet and
