@@ -14,6 +14,7 @@
  * the handler, then the signal is re-raised). */
 #include "view.h"
 #include "source.h"
+#include "vprompt.h"
 #include "kube/kubeconfig.h"
 #include "kube/client.h"
 #include "store/store.h"
@@ -311,20 +312,7 @@ struct prompt {
     char *saved_filter;  /* filter before '/' (restored by Esc? no: Esc clears) */
 };
 
-static char *prompt_utf8(const struct prompt *p)
-{
-    char *out = xmalloc(p->len * MB_LEN_MAX + 1);
-    size_t o = 0;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    for (size_t i = 0; i < p->len; i++) {
-        size_t k = wcrtomb(out + o, p->buf[i], &st);
-        if (k == (size_t)-1) out[o++] = '?';
-        else o += k;
-    }
-    out[o] = 0;
-    return out;
-}
+static char *prompt_utf8(const struct prompt *p) { return wcs_to_utf8(p->buf, p->len); }
 
 static void apply_filter_text(struct console *c, const char *text)
 {

@@ -45,20 +45,22 @@ int vprompt_key(struct vprompt *p, bool isfunc, int ch)
     return VP_EDIT;
 }
 
-char *vprompt_text(const struct vprompt *p)
+char *wcs_to_utf8(const wchar_t *w, size_t n)
 {
-    char *out = xmalloc(p->len * MB_LEN_MAX + 1);
+    char *out = xmalloc(n * MB_LEN_MAX + 1);
     size_t o = 0;
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    for (size_t i = 0; i < p->len; i++) {
-        size_t k = wcrtomb(out + o, p->buf[i], &st);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = wcrtomb(out + o, w[i], &st);
         if (k == (size_t)-1) out[o++] = '?';
         else o += k;
     }
     out[o] = 0;
     return out;
 }
+
+char *vprompt_text(const struct vprompt *p) { return wcs_to_utf8(p->buf, p->len); }
 
 void vprompt_draw(struct console *c, const struct vprompt *p, int y, int cols)
 {

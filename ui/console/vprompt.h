@@ -29,6 +29,9 @@ void vprompt_open(struct vprompt *p, int kind, const char *label, const char *in
  * key the prompt does not take (resize, mouse); VP_CLOSED: not open. */
 int vprompt_key(struct vprompt *p, bool isfunc, int ch);
 /* The text as UTF-8. Caller frees. */
+/* The n wide characters of a prompt line as UTF-8 ('?' for one that has no
+ * encoding); the caller frees. Every prompt of the console uses it. */
+char *wcs_to_utf8(const wchar_t *w, size_t n);
 char *vprompt_text(const struct vprompt *p);
 /* Draws label and text on row y and puts the terminal cursor after it. */
 void vprompt_draw(struct console *c, const struct vprompt *p, int y, int cols);
