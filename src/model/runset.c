@@ -17,6 +17,8 @@ struct entry {
     char *key;           /* uid, else "ns/name" */
     char *nskey;         /* "ns/name" */
     char *hay;           /* lower-case name, agent, lane, class, head: what text terms search */
+    bool in_psort;       /* waits in rs->psort (not in rs->sorted) */
+    bool in_pview;       /* waits in rs->pview (not in rs->view) */
 };
 
 struct map {
@@ -41,21 +43,33 @@ struct runset {
     struct pod *orphans;          /* pods whose run has not arrived */
     size_t norphans, caporphans;
     uint64_t gen;
-    /* sorted order of all entries, and the filtered view over it */
+    /* Sorted order of all entries, and the filtered view over it. Both are
+     * kept, not rebuilt: a changed run leaves them (a NULL hole, or stays
+     * when still in order between its neighbours) and waits in psort /
+     * pview with the new ones; the next rebuild merges the few waiting
+     * runs in. A full sort happens only when the column changes. */
     struct entry **sorted;
-    size_t capsorted;
-    bool sort_dirty;
+    size_t nsorted, capsorted, sholes; /* nsorted counts holes (NULL) too */
+    bool sort_dirty;                   /* the order must be computed from scratch */
+    struct entry **psort;              /* new or moved runs, not in sorted */
+    size_t npsort, cappsort;
     struct entry **view;
-    size_t nview, capview;
-    bool view_dirty;
+    size_t nview, capview, vholes;
+    bool view_dirty;                   /* the filter changed: filter sorted (or narrow) again */
+    struct entry **pview;              /* runs to test against the filter and merge into view */
+    size_t npview, cappview;
+    /* narrowing memo: where the last text term first matched each view row's
+     * hay, so a term typed longer is checked at that offset first */
+    uint16_t *vmemo;
+    size_t capvmemo;
+    bool memo_ok;
+    size_t memo_term;
     enum rs_col sort;
     char *filter;
     struct term *terms;
     size_t nterms;
     bool narrow;                  /* the new filter only narrows the view: refilter it */
-    uint64_t data_gen;            /* bumped by changes to runs only (not filter/sort) */
-    uint64_t counts_gen;          /* data_gen the cached counts belong to, 0 = none */
-    struct rs_counts counts;
+    struct rs_counts counts;      /* kept up to date by every change */
     int64_t sort_now;             /* "now" used for running durations */
 };
 
@@ -121,7 +135,6 @@ struct runset *runset_new(void)
     rs->sort = RS_COL_AGE;
     rs->filter = xstrdup("");
     rs->sort_dirty = rs->view_dirty = true;
-    rs->data_gen = 1;
     return rs;
 }
 
@@ -172,11 +185,13 @@ void runset_clear(struct runset *rs)
     rs->norphans = 0;
     map_clear(&rs->by_uid);
     map_clear(&rs->by_name);
-    rs->nview = 0;
+    rs->nview = rs->vholes = rs->nsorted = rs->sholes = 0;
+    rs->npsort = rs->npview = 0;
     rs->sort_dirty = rs->view_dirty = true;
     rs->narrow = false;
+    rs->memo_ok = false;
+    memset(&rs->counts, 0, sizeof rs->counts);
     rs->gen++;
-    rs->data_gen++;
 }
 
 void runset_free(struct runset *rs)
@@ -186,7 +201,10 @@ void runset_free(struct runset *rs)
     free(rs->all);
     free(rs->orphans);
     free(rs->sorted);
+    free(rs->psort);
     free(rs->view);
+    free(rs->pview);
+    free(rs->vmemo);
     free(rs->filter);
     terms_free(rs);
     free(rs);
@@ -225,16 +243,135 @@ static void build_hay(struct entry *e)
     e->hay[o] = 0;
 }
 
-static void touch(struct runset *rs, struct entry *e)
+static int cmp_entry(const struct runset *rs, const struct entry *ea, const struct entry *eb);
+
+static void bump(size_t *x, int d)
+{
+    if (d > 0) (*x)++;
+    else (*x)--;
+}
+
+/* The status bar's counts follow each change (a recount of a million runs
+ * per paint was a tenth of the loading time). */
+static void count_run(struct rs_counts *c, const struct rs_run *r, int d)
+{
+    const char *p = r->run.phase;
+    bump(&c->total, d);
+    if (r->deleted) bump(&c->deleted, d);
+    if (!p || !*p) bump(&c->none, d);
+    else if (strcmp(p, "Pending") == 0) bump(&c->pending, d);
+    else if (strcmp(p, "Running") == 0) bump(&c->running, d);
+    else if (strcmp(p, "Succeeded") == 0) bump(&c->succeeded, d);
+    else if (strcmp(p, "Failed") == 0) bump(&c->failed, d);
+    else if (strcmp(p, "Cancelled") == 0) bump(&c->cancelled, d);
+    else if (strcmp(p, "Template") == 0) bump(&c->tmpl, d);
+    else bump(&c->other, d);
+}
+
+/* Slot of e in a[0..n) (in order, NULL holes allowed), or SIZE_MAX. */
+static size_t locate(const struct runset *rs, struct entry *const *a, size_t n, const struct entry *e)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, m = mid;
+        while (m < hi && !a[m]) m++;
+        if (m == hi) {
+            hi = mid;
+            continue;
+        }
+        if (a[m] == e) return m;
+        if (cmp_entry(rs, e, a[m]) < 0) hi = mid;
+        else lo = m + 1;
+    }
+    return SIZE_MAX;
+}
+
+/* a[pos] still sorts between its nearest neighbours. */
+static bool in_order_at(const struct runset *rs, struct entry *const *a, size_t n, size_t pos)
+{
+    for (size_t i = pos; i-- > 0;) {
+        if (!a[i]) continue;
+        if (cmp_entry(rs, a[i], a[pos]) >= 0) return false;
+        break;
+    }
+    for (size_t i = pos + 1; i < n; i++) {
+        if (!a[i]) continue;
+        if (cmp_entry(rs, a[pos], a[i]) >= 0) return false;
+        break;
+    }
+    return true;
+}
+
+static void push(struct entry ***list, size_t *n, size_t *cap, struct entry *e)
+{
+    *list = xgrow(*list, cap, *n + 1, sizeof **list);
+    (*list)[(*n)++] = e;
+}
+
+/* The view is filtered from scratch at the next rebuild (no need to queue). */
+static bool view_refilters(const struct runset *rs)
+{
+    return rs->sort_dirty || (rs->view_dirty && !rs->narrow);
+}
+
+/* Before a change to e: it leaves the view (it is tested again, with its
+ * new fields, at the next rebuild). Returns its slot in sorted. */
+static size_t change_begin(struct runset *rs, struct entry *e)
+{
+    count_run(&rs->counts, &e->pub, -1);
+    if (!view_refilters(rs) && !e->in_pview) {
+        size_t v = locate(rs, rs->view, rs->nview, e);
+        if (v != SIZE_MAX) {
+            rs->view[v] = NULL;
+            rs->vholes++;
+            rs->memo_ok = false;
+        }
+        e->in_pview = true;
+        push(&rs->pview, &rs->npview, &rs->cappview, e);
+    }
+    if (rs->sort_dirty || e->in_psort) return SIZE_MAX;
+    return locate(rs, rs->sorted, rs->nsorted, e);
+}
+
+static void changed(struct runset *rs, struct entry *e)
 {
     rs->gen++;
-    rs->data_gen++;
-    if (e) {
-        e->pub.gen = rs->gen;
-        build_hay(e);
+    e->pub.gen = rs->gen;
+    build_hay(e);
+}
+
+/* After the change: e stays in sorted if it is still in order there
+ * (most changes do not touch the sort column), else it waits in psort. */
+static void change_end(struct runset *rs, struct entry *e, size_t pos)
+{
+    count_run(&rs->counts, &e->pub, 1);
+    changed(rs, e);
+    if (rs->sort_dirty || e->in_psort) return;
+    if (pos == SIZE_MAX) {
+        /* not where the order says: never expected; sort from scratch */
+        rs->sort_dirty = true;
+        return;
     }
-    rs->sort_dirty = rs->view_dirty = true;
-    rs->narrow = false;
+    if (!in_order_at(rs, rs->sorted, rs->nsorted, pos)) {
+        rs->sorted[pos] = NULL;
+        rs->sholes++;
+        e->in_psort = true;
+        push(&rs->psort, &rs->npsort, &rs->cappsort, e);
+    }
+}
+
+static void entry_added(struct runset *rs, struct entry *e)
+{
+    count_run(&rs->counts, &e->pub, 1);
+    changed(rs, e);
+    if (!rs->sort_dirty) {
+        e->in_psort = true;
+        push(&rs->psort, &rs->npsort, &rs->cappsort, e);
+    }
+    if (!view_refilters(rs)) {
+        e->in_pview = true;
+        push(&rs->pview, &rs->npview, &rs->cappview, e);
+    }
 }
 
 static char *nskey_of(const char *ns, const char *name)
@@ -300,8 +437,9 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
 
     if (ev == RS_EV_DELETED) {
         if (e && !e->pub.deleted) {
+            size_t pos = change_begin(rs, e);
             e->pub.deleted = true;
-            touch(rs, e);
+            change_end(rs, e, pos);
         } else if (!e) {
             /* A deletion of a run we never saw: keep what it says, as deleted. */
             ev = RS_EV_ADDED;
@@ -326,11 +464,12 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         bool same = e->pub.run.resource_version && run->resource_version &&
                     strcmp(e->pub.run.resource_version, run->resource_version) == 0;
         if (!same || e->pub.deleted != deleted) {
+            size_t pos = change_begin(rs, e);
             agentrun_free(&e->pub.run);
             e->pub.run = *run;
             memset(run, 0, sizeof *run);
             e->pub.deleted = deleted;
-            touch(rs, e);
+            change_end(rs, e, pos);
         } else {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
@@ -346,7 +485,6 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
     e->pub.deleted = deleted;
     e->pub.pr_number = -1;
     e->pub.fail.line = -1;
-    e->pub.vpos = SIZE_MAX;
     rs->all = xgrow(rs->all, &rs->capall, rs->nall + 1, sizeof *rs->all);
     rs->all[rs->nall++] = e;
     map_put(&rs->by_uid, e);
@@ -354,7 +492,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
     struct entry **ns = map_lookup(&rs->by_name, e->nskey);
     if (!ns || !*ns || (*ns)->pub.deleted || !deleted) map_put(&rs->by_name, e);
     if (rs->norphans) adopt_orphans(rs, e);
-    touch(rs, e);
+    entry_added(rs, e);
 }
 
 void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
@@ -370,8 +508,9 @@ void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
     struct entry **s = map_lookup(&rs->by_name, k);
     free(k);
     if (s && *s) {
+        size_t pos = change_begin(rs, *s);
         attach_pod(&(*s)->pub, pod);
-        touch(rs, *s);
+        change_end(rs, *s, pos);
         return;
     }
     for (size_t i = 0; i < rs->norphans; i++) {
@@ -408,6 +547,7 @@ void runset_set_failure(struct runset *rs, const char *uid, const struct rs_fail
         str_eq(r->fail.text, f->text) && str_eq(r->fail.hint, f->hint) &&
         str_eq(r->fail.container, f->container) && r->fail.line == f->line)
         return;
+    size_t pos = change_begin(rs, (struct entry *)r);
     failure_free(&r->fail);
     r->fail.cls = xstrdup(f->cls);
     r->fail.rule = xstrdup(f->rule);
@@ -415,7 +555,7 @@ void runset_set_failure(struct runset *rs, const char *uid, const struct rs_fail
     r->fail.hint = xstrdup(f->hint);
     r->fail.text = xstrdup(f->text);
     r->fail.line = f->line;
-    touch(rs, (struct entry *)r);
+    change_end(rs, (struct entry *)r, pos);
 }
 
 void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const char *url,
@@ -424,12 +564,13 @@ void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const cha
     struct rs_run *r = runset_find(rs, uid);
     if (!r) return;
     if (r->pr_number == number && str_eq(r->pr_url, url) && str_eq(r->pr_source, source)) return;
+    size_t pos = change_begin(rs, (struct entry *)r);
     r->pr_number = number;
     free(r->pr_url);
     r->pr_url = xstrdup(url);
     free(r->pr_source);
     r->pr_source = xstrdup(source);
-    touch(rs, (struct entry *)r);
+    change_end(rs, (struct entry *)r, pos);
 }
 
 void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest)
@@ -437,6 +578,7 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
     struct rs_run *r = runset_find(rs, uid);
     if (!r) return;
     if (str_eq(r->image, image) && str_eq(r->digest, digest)) return;
+    size_t pos = change_begin(rs, (struct entry *)r);
     if (image) {
         free(r->image);
         r->image = xstrdup(image);
@@ -445,7 +587,7 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
         free(r->digest);
         r->digest = xstrdup(digest);
     }
-    touch(rs, (struct entry *)r);
+    change_end(rs, (struct entry *)r, pos);
 }
 
 size_t runset_count(const struct runset *rs) { return rs->nall; }
@@ -526,7 +668,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
     /* Typing more of the filter (a longer last text term, or more terms)
      * can only remove rows: then only the current view is filtered again. */
     size_t oldlen = strlen(rs->filter);
-    bool narrow = !rs->view_dirty && !rs->sort_dirty && oldlen > 0 &&
+    bool narrow = !view_refilters(rs) && oldlen > 0 &&
                   strncmp(expr, rs->filter, oldlen) == 0 && nterms >= rs->nterms && rs->nterms > 0;
     for (size_t i = 0; narrow && i < rs->nterms; i++) {
         const struct term *o = &rs->terms[i], *n = &terms[i];
@@ -542,6 +684,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
     rs->filter = xstrdup(expr);
     rs->view_dirty = true;
     rs->narrow = narrow;
+    if (!narrow) rs->memo_ok = false;
     rs->gen++;
     return 0;
 }
@@ -587,11 +730,45 @@ static bool term_match(const struct term *t, const struct entry *e)
     return false;
 }
 
+#define NOMEMO UINT16_MAX
+
+/* The term whose first hit is remembered per view row: the last one when
+ * it is a plain text term (the one being typed), else none (SIZE_MAX). */
+static size_t memo_term_of(const struct runset *rs)
+{
+    if (!rs->nterms) return SIZE_MAX;
+    const struct term *t = &rs->terms[rs->nterms - 1];
+    return t->key == TK_TEXT && !t->neg && *t->lower ? rs->nterms - 1 : SIZE_MAX;
+}
+
+/* *memo: in, where the memo term's pattern (or a prefix of it, typed
+ * earlier) first occurred in e's hay (NOMEMO = unknown); out, where the
+ * pattern first occurs now. Any occurrence of the longer pattern is an
+ * occurrence of its prefix, so none can come before the old offset. */
+static bool entry_match_memo(const struct runset *rs, const struct entry *e, size_t mt, uint16_t *memo)
+{
+    for (size_t i = 0; i < rs->nterms; i++) {
+        const struct term *t = &rs->terms[i];
+        if (i != mt) {
+            if (term_match(t, e) == t->neg) return false;
+            continue;
+        }
+        const char *hit;
+        size_t len = strlen(t->lower);
+        if (*memo != NOMEMO && strncmp(e->hay + *memo, t->lower, len) == 0) hit = e->hay + *memo;
+        else if (*memo != NOMEMO) hit = strstr(e->hay + *memo + 1, t->lower);
+        else hit = strstr(e->hay, t->lower);
+        if (!hit) return false;
+        size_t off = (size_t)(hit - e->hay);
+        *memo = off < NOMEMO ? (uint16_t)off : NOMEMO;
+    }
+    return true;
+}
+
 static bool entry_match(const struct runset *rs, const struct entry *e)
 {
-    for (size_t i = 0; i < rs->nterms; i++)
-        if (term_match(&rs->terms[i], e) == rs->terms[i].neg) return false;
-    return true;
+    uint16_t m = NOMEMO;
+    return entry_match_memo(rs, e, SIZE_MAX, &m);
 }
 
 /* ---- sort ---- */
@@ -643,20 +820,17 @@ static int cmp_i64_desc(int64_t a, int64_t b, int64_t none)
     return (a < b) - (a > b);
 }
 
-static struct runset *sort_ctx; /* qsort has no context argument in C11 */
-
-static int cmp_entries(const void *pa, const void *pb)
+static int cmp_entry(const struct runset *rs, const struct entry *ea, const struct entry *eb)
 {
-    const struct entry *ea = *(struct entry *const *)pa, *eb = *(struct entry *const *)pb;
     const struct rs_run *a = &ea->pub, *b = &eb->pub;
     int c = 0;
-    switch (sort_ctx->sort) {
+    switch (rs->sort) {
     case RS_COL_NAME: c = cmp_str(a->run.name, b->run.name); break;
     case RS_COL_PHASE: c = cmp_str(a->run.phase, b->run.phase); break;
     case RS_COL_AGENT: c = cmp_str(a->run.agent, b->run.agent); break;
     case RS_COL_AGE: break; /* the tie-break below is newest first */
     case RS_COL_DURATION:
-        c = cmp_i64_desc(rs_run_duration(a, sort_ctx->sort_now), rs_run_duration(b, sort_ctx->sort_now), -1);
+        c = cmp_i64_desc(rs_run_duration(a, rs->sort_now), rs_run_duration(b, rs->sort_now), -1);
         break;
     case RS_COL_ATTEMPT: c = cmp_str(a->run.attempt, b->run.attempt); break;
     case RS_COL_CLASS: c = cmp_str(a->fail.cls, b->fail.cls); break;
@@ -675,48 +849,134 @@ static int cmp_entries(const void *pa, const void *pb)
     return strcmp(ea->key, eb->key);
 }
 
+static struct runset *sort_ctx; /* qsort has no context argument in C11 */
+
+static int cmp_qsort(const void *pa, const void *pb)
+{
+    return cmp_entry(sort_ctx, *(struct entry *const *)pa, *(struct entry *const *)pb);
+}
+
+static void sort_list(struct runset *rs, struct entry **a, size_t n)
+{
+    sort_ctx = rs;
+    qsort(a, n, sizeof *a, cmp_qsort);
+    sort_ctx = NULL;
+}
+
+static size_t compact(struct entry **a, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i]) a[w++] = a[i];
+    return w;
+}
+
+/* Merges add[0..k) (sorted) into *a[0..*n) (sorted, no holes): each one
+ * finds its place by binary search from the back, and the runs after it
+ * move once, so k new runs cost k log n comparisons and one pass of
+ * pointer moves (appending, the cache's newest-first pages, costs none). */
+static void merge_in(const struct runset *rs, struct entry ***a, size_t *n, size_t *cap,
+                     struct entry **add, size_t k)
+{
+    if (!k) return;
+    *a = xgrow(*a, cap, *n + k + 1, sizeof **a);
+    struct entry **arr = *a;
+    size_t end = *n + k, i = *n;
+    for (size_t j = k; j-- > 0;) {
+        size_t lo = 0, hi = i;
+        if (i && cmp_entry(rs, arr[i - 1], add[j]) < 0) lo = i;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_entry(rs, arr[mid], add[j]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        size_t m = i - lo;
+        end -= m;
+        memmove(arr + end, arr + lo, m * sizeof *arr);
+        arr[--end] = add[j];
+        i = lo;
+    }
+    *n += k;
+}
+
+/* Filters src[0..n) (holes skipped) into the view; src may be the view
+ * itself (narrowing). memo_in: the rows' memo from the last pass, valid
+ * for this filter's memo term (NULL = none). */
+static void filter_into_view(struct runset *rs, struct entry **src, size_t n, bool memo_in)
+{
+    size_t mt = memo_term_of(rs);
+    if (src != rs->view) rs->view = xgrow(rs->view, &rs->capview, n + 1, sizeof *rs->view);
+    if (mt != SIZE_MAX) rs->vmemo = xgrow(rs->vmemo, &rs->capvmemo, n + 1, sizeof *rs->vmemo);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = src[i];
+        if (!e) continue;
+        uint16_t m = memo_in ? rs->vmemo[i] : NOMEMO;
+        if (!entry_match_memo(rs, e, mt, &m)) continue;
+        if (mt != SIZE_MAX) rs->vmemo[w] = m;
+        rs->view[w++] = e;
+    }
+    rs->nview = w;
+    rs->vholes = 0;
+    rs->memo_ok = mt != SIZE_MAX;
+    rs->memo_term = mt;
+}
+
+static void clear_pending(struct entry **list, size_t *n, bool view)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (view) list[i]->in_pview = false;
+        else list[i]->in_psort = false;
+    }
+    *n = 0;
+}
+
 static void rebuild(struct runset *rs)
 {
     if (rs->sort_dirty) {
         rs->sorted = xgrow(rs->sorted, &rs->capsorted, rs->nall + 1, sizeof *rs->sorted);
         if (rs->nall) memcpy(rs->sorted, rs->all, rs->nall * sizeof *rs->all);
+        rs->nsorted = rs->nall;
+        rs->sholes = 0;
         rs->sort_now = time_now_ms();
-        sort_ctx = rs;
-        qsort(rs->sorted, rs->nall, sizeof *rs->sorted, cmp_entries);
-        sort_ctx = NULL;
+        sort_list(rs, rs->sorted, rs->nsorted);
+        clear_pending(rs->psort, &rs->npsort, false);
         rs->sort_dirty = false;
         rs->view_dirty = true;
         rs->narrow = false;
+    } else if (rs->npsort || rs->sholes) {
+        if (rs->sholes) rs->nsorted = compact(rs->sorted, rs->nsorted);
+        rs->sholes = 0;
+        sort_list(rs, rs->psort, rs->npsort);
+        merge_in(rs, &rs->sorted, &rs->nsorted, &rs->capsorted, rs->psort, rs->npsort);
+        clear_pending(rs->psort, &rs->npsort, false);
     }
-    if (!rs->view_dirty) return;
-    rs->view = xgrow(rs->view, &rs->capview, rs->nall + 1, sizeof *rs->view);
-    if (rs->narrow) {
-        size_t w = 0;
-        for (size_t i = 0; i < rs->nview; i++) {
-            struct entry *e = rs->view[i];
-            if (entry_match(rs, e)) {
-                e->pub.vpos = w;
-                rs->view[w++] = e;
-            } else {
-                e->pub.vpos = SIZE_MAX;
-            }
+    if (rs->view_dirty && !rs->narrow) {
+        filter_into_view(rs, rs->sorted, rs->nsorted, false);
+        clear_pending(rs->pview, &rs->npview, true);
+    } else {
+        if (rs->view_dirty) {
+            bool memo = rs->memo_ok && rs->memo_term == memo_term_of(rs);
+            filter_into_view(rs, rs->view, rs->nview, memo);
+        } else if (rs->vholes) {
+            rs->nview = compact(rs->view, rs->nview);
+            rs->vholes = 0;
+            rs->memo_ok = false;
         }
-        rs->nview = w;
-        rs->narrow = false;
-        rs->view_dirty = false;
-        return;
-    }
-    rs->nview = 0;
-    for (size_t i = 0; i < rs->nall; i++) {
-        struct entry *e = rs->sorted[i];
-        if (entry_match(rs, e)) {
-            e->pub.vpos = rs->nview;
-            rs->view[rs->nview++] = e;
-        } else {
-            e->pub.vpos = SIZE_MAX;
+        if (rs->npview) {
+            size_t k = 0;
+            for (size_t i = 0; i < rs->npview; i++) {
+                rs->pview[i]->in_pview = false;
+                if (entry_match(rs, rs->pview[i])) rs->pview[k++] = rs->pview[i];
+            }
+            rs->npview = 0;
+            sort_list(rs, rs->pview, k);
+            merge_in(rs, &rs->view, &rs->nview, &rs->capview, rs->pview, k);
+            if (k) rs->memo_ok = false;
         }
     }
     rs->view_dirty = false;
+    rs->narrow = false;
 }
 
 size_t runset_view_count(struct runset *rs)
@@ -735,33 +995,12 @@ size_t runset_view_index(struct runset *rs, const char *uid)
 {
     rebuild(rs);
     struct rs_run *r = runset_find(rs, uid);
-    return r ? r->vpos : SIZE_MAX;
+    return r ? locate(rs, rs->view, rs->nview, (struct entry *)r) : SIZE_MAX;
 }
 
 void runset_counts(struct runset *rs, struct rs_counts *out)
 {
-    /* the status bar asks on every paint: count again only after changes */
-    if (rs->counts_gen && rs->counts_gen == rs->data_gen) {
-        *out = rs->counts;
-        return;
-    }
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < rs->nall; i++) {
-        const struct rs_run *r = &rs->all[i]->pub;
-        const char *p = r->run.phase;
-        out->total++;
-        if (r->deleted) out->deleted++;
-        if (!p || !*p) out->none++;
-        else if (strcmp(p, "Pending") == 0) out->pending++;
-        else if (strcmp(p, "Running") == 0) out->running++;
-        else if (strcmp(p, "Succeeded") == 0) out->succeeded++;
-        else if (strcmp(p, "Failed") == 0) out->failed++;
-        else if (strcmp(p, "Cancelled") == 0) out->cancelled++;
-        else if (strcmp(p, "Template") == 0) out->tmpl++;
-        else out->other++;
-    }
-    rs->counts = *out;
-    rs->counts_gen = rs->data_gen;
+    *out = rs->counts;
 }
 
 /* ---- lanes ---- */

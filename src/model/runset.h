@@ -58,7 +58,6 @@ struct rs_run {
     char *pr_url, *pr_source;  /* pr_source: where the link came from ("log", "cache"…) */
     bool deleted;              /* gone from the server (history cache only) */
     uint64_t gen;              /* runset generation of this run's last change */
-    size_t vpos;               /* row in the current view, SIZE_MAX if filtered out */
     uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
     int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
 };
