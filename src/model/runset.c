@@ -8,14 +8,15 @@
 #include "util/err.h"
 #include "util/timeutil.h"
 #include <fnmatch.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 struct entry {
     struct rs_run pub;   /* first: views get &e->pub */
-    char *key;           /* uid, else "ns/name" */
-    char *nskey;         /* "ns/name" */
+    const char *key;     /* pub.run.uid, else owned "ns/name" */
+    bool key_owned;
     char *hay;           /* lower-case name, agent, lane, class, head: what text terms search */
     bool in_psort;       /* waits in rs->psort (not in rs->sorted) */
     bool in_pview;       /* waits in rs->pview (not in rs->view) */
@@ -36,7 +37,17 @@ struct term {
     char *lower;                  /* pat in lower case, for the text search */
 };
 
+/* Strings many runs share (namespace, agent, phase, lane...), stored once
+ * in chunks that live as long as the run set. */
+struct intern {
+    const char **slot;
+    size_t cap, used;  /* cap: a power of two */
+    char **chunks, *cur; /* cur: the chunk being filled, left bytes free */
+    size_t nchunks, capchunks, left;
+};
+
 struct runset {
+    struct intern pool;
     struct entry **all;
     size_t nall, capall;
     struct map by_uid, by_name;
@@ -83,19 +94,45 @@ uint64_t rs_uid_key(const char *s)
     return h;
 }
 
-static const char *entry_mapkey(const struct entry *e, bool by_name)
+static const char *nz(const char *s) { return s ? s : ""; }
+
+/* by_name is keyed by namespace and name without building "ns/name". */
+static uint64_t name_hash(const char *ns, const char *name)
 {
-    return by_name ? e->nskey : e->key;
+    uint64_t h = rs_uid_key(nz(ns));
+    h ^= '/';
+    h *= 1099511628211ULL;
+    for (const char *p = nz(name); *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot holding the entry for key (by_uid) or ns + name (by_name), or
+ * the empty slot where it would go. */
+static struct entry **map_find(const struct map *m, const char *key, const char *ns, const char *name)
+{
+    if (!m->cap) return NULL;
+    size_t mask = m->cap - 1;
+    uint64_t h = m->by_name ? name_hash(ns, name) : rs_uid_key(key);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct entry **s = &m->slot[i];
+        if (!*s) return s;
+        if (m->by_name ? strcmp(nz((*s)->pub.run.name), nz(name)) == 0 && strcmp(nz((*s)->pub.run.ns), nz(ns)) == 0
+                       : strcmp((*s)->key, key) == 0)
+            return s;
+    }
 }
 
 static struct entry **map_lookup(const struct map *m, const char *key)
 {
-    if (!m->cap) return NULL;
-    size_t mask = m->cap - 1;
-    for (size_t i = rs_uid_key(key) & mask;; i = (i + 1) & mask) {
-        struct entry **s = &m->slot[i];
-        if (!*s || strcmp(entry_mapkey(*s, m->by_name), key) == 0) return s;
-    }
+    return map_find(m, key, NULL, NULL);
+}
+
+static struct entry **map_lookup_name(const struct map *m, const char *ns, const char *name)
+{
+    return map_find(m, NULL, ns, name);
 }
 
 static void map_put(struct map *m, struct entry *e);
@@ -116,7 +153,7 @@ static void map_grow(struct map *m)
 static void map_put(struct map *m, struct entry *e)
 {
     if ((m->used + 1) * 4 >= m->cap * 3) map_grow(m);
-    struct entry **s = map_lookup(m, entry_mapkey(e, m->by_name));
+    struct entry **s = map_find(m, e->key, e->pub.run.ns, e->pub.run.name);
     if (!*s) m->used++;
     *s = e;
 }
@@ -149,10 +186,101 @@ static void failure_free(struct rs_failure *f)
     f->line = -1;
 }
 
+#define INTERN_CHUNK ((size_t)64 << 10)
+
+static char *intern_chunk(struct intern *in, size_t n)
+{
+    in->chunks = xgrow(in->chunks, &in->capchunks, in->nchunks + 1, sizeof *in->chunks);
+    return in->chunks[in->nchunks++] = xmalloc(n);
+}
+
+static const char *intern_store(struct intern *in, const char *str, size_t n)
+{
+    char *d;
+    if (n + 1 > INTERN_CHUNK / 4) {
+        d = intern_chunk(in, n + 1); /* a long one alone */
+    } else {
+        if (in->left < n + 1) {
+            in->cur = intern_chunk(in, INTERN_CHUNK);
+            in->left = INTERN_CHUNK;
+        }
+        d = in->cur + (INTERN_CHUNK - in->left);
+        in->left -= n + 1;
+    }
+    memcpy(d, str, n + 1);
+    return d;
+}
+
+static const char *intern(struct intern *in, const char *str)
+{
+    if (!str) return NULL;
+    if ((in->used + 1) * 2 >= in->cap) {
+        size_t oldcap = in->cap;
+        const char **old = in->slot;
+        in->cap = oldcap ? oldcap * 2 : 256;
+        in->slot = xcalloc(in->cap, sizeof *in->slot);
+        for (size_t i = 0; i < oldcap; i++) {
+            if (!old[i]) continue;
+            size_t k = rs_uid_key(old[i]) & (in->cap - 1);
+            while (in->slot[k]) k = (k + 1) & (in->cap - 1);
+            in->slot[k] = old[i];
+        }
+        free(old);
+    }
+    size_t k = rs_uid_key(str) & (in->cap - 1);
+    for (; in->slot[k]; k = (k + 1) & (in->cap - 1))
+        if (strcmp(in->slot[k], str) == 0) return in->slot[k];
+    in->used++;
+    return in->slot[k] = intern_store(in, str, strlen(str));
+}
+
+static void intern_free(struct intern *in)
+{
+    for (size_t i = 0; i < in->nchunks; i++) free(in->chunks[i]);
+    free(in->chunks);
+    free(in->slot);
+    memset(in, 0, sizeof *in);
+}
+
+/* The fields of a run that repeat across runs: interned, not owned. */
+static const size_t shared_fields[] = {
+    offsetof(struct agentrun, context),  offsetof(struct agentrun, ns),
+    offsetof(struct agentrun, lane),     offsetof(struct agentrun, attempt),
+    offsetof(struct agentrun, agent),    offsetof(struct agentrun, runtime),
+    offsetof(struct agentrun, vcs_mode), offsetof(struct agentrun, phase),
+    offsetof(struct agentrun, reason),   offsetof(struct agentrun, repository),
+    offsetof(struct agentrun, base),     offsetof(struct agentrun, runner_status),
+};
+#define NSHARED (sizeof shared_fields / sizeof shared_fields[0])
+
+static char **field_at(struct agentrun *a, size_t off) { return (char **)(void *)((char *)a + off); }
+
+/* What the run set keeps of a run: no raw object (views read the parsed
+ * fields; the cache and the API have the object), repeated strings once. */
+static void run_compact(struct runset *rs, struct agentrun *a)
+{
+    cJSON_Delete(a->raw);
+    a->raw = NULL;
+    for (size_t i = 0; i < NSHARED; i++) {
+        char **f = field_at(a, shared_fields[i]);
+        if (!*f) continue;
+        const char *p = intern(&rs->pool, *f);
+        free(*f);
+        *f = (char *)p;
+    }
+}
+
+/* agentrun_free for a compacted run: the interned strings are the pool's. */
+static void run_release(struct agentrun *a)
+{
+    for (size_t i = 0; i < NSHARED; i++) *field_at(a, shared_fields[i]) = NULL;
+    agentrun_free(a);
+}
+
 static void entry_free(struct entry *e)
 {
     struct rs_run *r = &e->pub;
-    agentrun_free(&r->run);
+    run_release(&r->run);
     for (size_t i = 0; i < r->npods; i++) pod_free(&r->pods[i]);
     free(r->pods);
     free(r->image);
@@ -160,8 +288,7 @@ static void entry_free(struct entry *e)
     failure_free(&r->fail);
     free(r->pr_url);
     free(r->pr_source);
-    free(e->key);
-    free(e->nskey);
+    if (e->key_owned) free((char *)e->key);
     free(e->hay);
     free(e);
 }
@@ -207,6 +334,7 @@ void runset_free(struct runset *rs)
     free(rs->vmemo);
     free(rs->filter);
     terms_free(rs);
+    intern_free(&rs->pool);
     free(rs);
 }
 
@@ -431,8 +559,9 @@ static void adopt_orphans(struct runset *rs, struct entry *e)
 
 void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted)
 {
-    char *key = (run->uid && *run->uid) ? xstrdup(run->uid) : nskey_of(run->ns, run->name);
-    struct entry **slot = map_lookup(&rs->by_uid, key);
+    bool has_uid = run->uid && *run->uid;
+    char *nskey = has_uid ? NULL : nskey_of(run->ns, run->name);
+    struct entry **slot = map_lookup(&rs->by_uid, has_uid ? run->uid : nskey);
     struct entry *e = slot ? *slot : NULL;
 
     if (ev == RS_EV_DELETED) {
@@ -448,7 +577,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         if (ev == RS_EV_DELETED) {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
-            free(key);
+            free(nskey);
             return;
         }
     }
@@ -458,30 +587,33 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         if (deleted && !e->pub.deleted) {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
-            free(key);
+            free(nskey);
             return;
         }
         bool same = e->pub.run.resource_version && run->resource_version &&
                     strcmp(e->pub.run.resource_version, run->resource_version) == 0;
         if (!same || e->pub.deleted != deleted) {
             size_t pos = change_begin(rs, e);
-            agentrun_free(&e->pub.run);
+            run_release(&e->pub.run);
             e->pub.run = *run;
             memset(run, 0, sizeof *run);
+            run_compact(rs, &e->pub.run);
+            if (!e->key_owned) e->key = e->pub.run.uid; /* the same uid: it was found by it */
             e->pub.deleted = deleted;
             change_end(rs, e, pos);
         } else {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
         }
-        free(key);
+        free(nskey);
         return;
     }
     e = xcalloc(1, sizeof *e);
-    e->key = key;
     e->pub.run = *run;
     memset(run, 0, sizeof *run);
-    e->nskey = nskey_of(e->pub.run.ns, e->pub.run.name);
+    run_compact(rs, &e->pub.run);
+    e->key_owned = !has_uid;
+    e->key = has_uid ? e->pub.run.uid : nskey;
     e->pub.deleted = deleted;
     e->pub.pr_number = -1;
     e->pub.fail.line = -1;
@@ -489,7 +621,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
     rs->all[rs->nall++] = e;
     map_put(&rs->by_uid, e);
     /* Name lookups (for pods) prefer a live run over a deleted namesake. */
-    struct entry **ns = map_lookup(&rs->by_name, e->nskey);
+    struct entry **ns = map_lookup_name(&rs->by_name, e->pub.run.ns, e->pub.run.name);
     if (!ns || !*ns || (*ns)->pub.deleted || !deleted) map_put(&rs->by_name, e);
     if (rs->norphans) adopt_orphans(rs, e);
     entry_added(rs, e);
@@ -504,9 +636,7 @@ void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
         memset(pod, 0, sizeof *pod);
         return;
     }
-    char *k = nskey_of(pod->ns, pod->run_name);
-    struct entry **s = map_lookup(&rs->by_name, k);
-    free(k);
+    struct entry **s = map_lookup_name(&rs->by_name, pod->ns, pod->run_name);
     if (s && *s) {
         size_t pos = change_begin(rs, *s);
         attach_pod(&(*s)->pub, pod);
@@ -595,9 +725,7 @@ size_t runset_count(const struct runset *rs) { return rs->nall; }
 struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name)
 {
     if (!name) return NULL;
-    char *k = nskey_of(ns, name);
-    struct entry **s = map_lookup(&rs->by_name, k);
-    free(k);
+    struct entry **s = map_lookup_name(&rs->by_name, ns, name);
     return (s && *s) ? &(*s)->pub : NULL;
 }
 

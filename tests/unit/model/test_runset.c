@@ -298,6 +298,32 @@ START_TEST(narrowing_finds_a_later_hit)
 }
 END_TEST
 
+/* The run set is the console's only copy: no raw object per run, and the
+ * strings runs repeat (namespace, agent, phase, lane...) stored once. */
+START_TEST(runs_are_compact)
+{
+    struct runset *rs = load_examples();
+    ck_assert_uint_ge(runset_count(rs), 2);
+    const struct rs_run *a = runset_at(rs, 0), *b = NULL;
+    for (size_t i = 1; i < runset_count(rs); i++)
+        if (runset_at(rs, i)->run.ns && a->run.ns && strcmp(runset_at(rs, i)->run.ns, a->run.ns) == 0)
+            b = runset_at(rs, i);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_eq(a->run.ns, b->run.ns);
+    for (size_t i = 0; i < runset_count(rs); i++) ck_assert_ptr_null(runset_at(rs, i)->run.raw);
+    /* a newer version of a run replaces the old one's strings, shared ones stay valid */
+    struct agentrun r1 = mk_run(5, "Running", TIME_NONE), r2 = mk_run(5, "Failed", TIME_NONE);
+    free(r2.resource_version);
+    r2.resource_version = xstrdup("2");
+    runset_apply_run(rs, RS_EV_ADDED, &r1, false);
+    const char *running = runset_find(rs, "uid-5")->run.phase;
+    runset_apply_run(rs, RS_EV_MODIFIED, &r2, false);
+    ck_assert_str_eq(runset_find(rs, "uid-5")->run.phase, "Failed");
+    ck_assert_str_eq(running, "Running");
+    runset_free(rs);
+}
+END_TEST
+
 START_TEST(cursor_follows_uid_when_rows_move)
 {
     struct runset *rs = load_examples();
@@ -578,6 +604,7 @@ int main(void)
     tcase_add_test(tc, narrowing_equals_fresh_filter);
     tcase_add_test(tc, kept_order_equals_fresh_sort);
     tcase_add_test(tc, narrowing_finds_a_later_hit);
+    tcase_add_test(tc, runs_are_compact);
     tcase_add_test(tc, cursor_follows_uid_when_rows_move);
     tcase_add_test(tc, pods_give_digest_and_lane_shows_the_fix);
     tcase_add_test(tc, filter_speed_100k);
