@@ -120,7 +120,7 @@ static struct entry **map_find(const struct map *m, const char *key, const char 
         struct entry **s = &m->slot[i];
         if (!*s) return s;
         if (m->by_name ? strcmp(nz((*s)->pub.run.name), nz(name)) == 0 && strcmp(nz((*s)->pub.run.ns), nz(ns)) == 0
-                       : strcmp((*s)->key, key) == 0)
+                       : strcmp((*s)->key, nz(key)) == 0)
             return s;
     }
 }
