@@ -13,6 +13,16 @@
 #include <string.h>
 #include <strings.h>
 
+/* Per view row, for narrowing: where the memo term first matched the
+ * row's hay, and the hay's bytes from there, so a term typed a few
+ * characters longer is checked without touching the run at all (one
+ * sequential pass over this array, not a million scattered reads). */
+#define MEMO_WIN 14
+struct vmemo {
+    uint16_t off;        /* NOMEMO = unknown */
+    char win[MEMO_WIN];  /* hay[off...], NUL-padded past its end */
+};
+
 struct entry {
     struct rs_run pub;   /* first: views get &e->pub */
     const char *key;     /* pub.run.uid, else owned "ns/name" */
@@ -71,10 +81,11 @@ struct runset {
     size_t npview, cappview;
     /* narrowing memo: where the last text term first matched each view row's
      * hay, so a term typed longer is checked at that offset first */
-    uint16_t *vmemo;
+    struct vmemo *vmemo;
     size_t capvmemo;
     bool memo_ok;
     size_t memo_term;
+    size_t narrow_from;           /* narrowing: terms before this one still hold for the view */
     enum rs_col sort;
     char *filter;
     struct term *terms;
@@ -805,6 +816,11 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
                  !(i + 1 == rs->nterms && (n->key == TK_TEXT || (n->key == TK_NAME && !n->glob)) && !n->neg))
             narrow = false;
     }
+    if (narrow) {
+        /* the old terms but the last hold for every row in the view */
+        size_t from = rs->nterms - 1;
+        rs->narrow_from = rs->narrow && rs->narrow_from < from ? rs->narrow_from : from;
+    }
     terms_free(rs);
     rs->terms = terms;
     rs->nterms = nterms;
@@ -869,34 +885,44 @@ static size_t memo_term_of(const struct runset *rs)
     return t->key == TK_TEXT && !t->neg && *t->lower ? rs->nterms - 1 : SIZE_MAX;
 }
 
-/* *memo: in, where the memo term's pattern (or a prefix of it, typed
- * earlier) first occurred in e's hay (NOMEMO = unknown); out, where the
- * pattern first occurs now. Any occurrence of the longer pattern is an
- * occurrence of its prefix, so none can come before the old offset. */
-static bool entry_match_memo(const struct runset *rs, const struct entry *e, size_t mt, uint16_t *memo)
+/* Terms from `from` on (the ones before are known to hold). *memo: in,
+ * where the memo term's pattern (or a prefix of it, typed earlier) first
+ * occurred in e's hay, with the bytes there (off NOMEMO = unknown); out,
+ * the same for the pattern now. Any occurrence of the longer pattern is
+ * an occurrence of its prefix, so none can come before the old offset. */
+static bool entry_match_memo(const struct runset *rs, const struct entry *e, size_t from, size_t mt,
+                             struct vmemo *memo)
 {
-    for (size_t i = 0; i < rs->nterms; i++) {
+    for (size_t i = from; i < rs->nterms; i++) {
         const struct term *t = &rs->terms[i];
         if (i != mt) {
             if (term_match(t, e) == t->neg) return false;
             continue;
         }
-        const char *hit;
         size_t len = strlen(t->lower);
-        if (*memo != NOMEMO && strncmp(e->hay + *memo, t->lower, len) == 0) hit = e->hay + *memo;
-        else if (*memo != NOMEMO) hit = strstr(e->hay + *memo + 1, t->lower);
+        if (memo->off != NOMEMO && len <= MEMO_WIN && memcmp(memo->win, t->lower, len) == 0)
+            continue; /* still there, and the run was not read */
+        const char *hit;
+        if (memo->off != NOMEMO && len > MEMO_WIN && strncmp(e->hay + memo->off, t->lower, len) == 0)
+            hit = e->hay + memo->off;
+        else if (memo->off != NOMEMO) hit = strstr(e->hay + memo->off + 1, t->lower);
         else hit = strstr(e->hay, t->lower);
         if (!hit) return false;
         size_t off = (size_t)(hit - e->hay);
-        *memo = off < NOMEMO ? (uint16_t)off : NOMEMO;
+        if (off >= NOMEMO) {
+            memo->off = NOMEMO;
+            continue;
+        }
+        memo->off = (uint16_t)off;
+        strncpy(memo->win, hit, MEMO_WIN);
     }
     return true;
 }
 
 static bool entry_match(const struct runset *rs, const struct entry *e)
 {
-    uint16_t m = NOMEMO;
-    return entry_match_memo(rs, e, SIZE_MAX, &m);
+    struct vmemo m = {.off = NOMEMO};
+    return entry_match_memo(rs, e, 0, SIZE_MAX, &m);
 }
 
 /* ---- sort ---- */
@@ -1030,7 +1056,7 @@ static void merge_in(const struct runset *rs, struct entry ***a, size_t *n, size
 /* Filters src[0..n) (holes skipped) into the view; src may be the view
  * itself (narrowing). memo_in: the rows' memo from the last pass, valid
  * for this filter's memo term (NULL = none). */
-static void filter_into_view(struct runset *rs, struct entry **src, size_t n, bool memo_in)
+static void filter_into_view(struct runset *rs, struct entry **src, size_t n, bool memo_in, size_t from)
 {
     size_t mt = memo_term_of(rs);
     if (src != rs->view) rs->view = xgrow(rs->view, &rs->capview, n + 1, sizeof *rs->view);
@@ -1039,8 +1065,9 @@ static void filter_into_view(struct runset *rs, struct entry **src, size_t n, bo
     for (size_t i = 0; i < n; i++) {
         struct entry *e = src[i];
         if (!e) continue;
-        uint16_t m = memo_in ? rs->vmemo[i] : NOMEMO;
-        if (!entry_match_memo(rs, e, mt, &m)) continue;
+        struct vmemo m = {.off = NOMEMO};
+        if (memo_in) m = rs->vmemo[i];
+        if (!entry_match_memo(rs, e, from, mt, &m)) continue;
         if (mt != SIZE_MAX) rs->vmemo[w] = m;
         rs->view[w++] = e;
     }
@@ -1080,12 +1107,12 @@ static void rebuild(struct runset *rs)
         clear_pending(rs->psort, &rs->npsort, false);
     }
     if (rs->view_dirty && !rs->narrow) {
-        filter_into_view(rs, rs->sorted, rs->nsorted, false);
+        filter_into_view(rs, rs->sorted, rs->nsorted, false, 0);
         clear_pending(rs->pview, &rs->npview, true);
     } else {
         if (rs->view_dirty) {
             bool memo = rs->memo_ok && rs->memo_term == memo_term_of(rs);
-            filter_into_view(rs, rs->view, rs->nview, memo);
+            filter_into_view(rs, rs->view, rs->nview, memo, rs->narrow_from);
         } else if (rs->vholes) {
             rs->nview = compact(rs->view, rs->nview);
             rs->vholes = 0;

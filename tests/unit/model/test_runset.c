@@ -288,9 +288,11 @@ START_TEST(narrowing_finds_a_later_hit)
     a.name = xstrdup("lane-1-retry-of-lane-2");
     runset_apply_run(rs, RS_EV_ADDED, &a, false);
     char err[256];
-    static const char *typed[] = {"lane", "lane-", "lane-2", "lane-2x"};
-    static const size_t want[] = {1, 1, 1, 0};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *typed[] = {"lane", "lane-", "lane-2", "lane-2x", "l", "lane-1-retry-of-l",
+                                  "lane-1-retry-of-lane-2", "lane-1-retry-of-lane-3",
+                                  "r", "retry lane", "retry lane-2", "retry lane-2 x"};
+    static const size_t want[] = {1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         ck_assert_int_eq(runset_set_filter(rs, typed[i], err, sizeof err), 0);
         ck_assert_msg(runset_view_count(rs) == want[i], "'%s': %zu rows", typed[i], runset_view_count(rs));
     }
