@@ -914,7 +914,9 @@ static bool entry_match_memo(const struct runset *rs, const struct entry *e, siz
             continue;
         }
         memo->off = (uint16_t)off;
-        strncpy(memo->win, hit, MEMO_WIN);
+        size_t k = 0;
+        for (; k < MEMO_WIN && hit[k]; k++) memo->win[k] = hit[k];
+        memset(memo->win + k, 0, MEMO_WIN - k);
     }
     return true;
 }
