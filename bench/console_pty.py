@@ -92,8 +92,9 @@ def main():
           f"(CPU {last:.0f} ms)")
     print(f"RSS: {rss_kb(pid) / 1024:.1f} MiB")
     # keystroke to screen while filtering
-    firsts, fulls = [], []
+    firsts, fulls, cpus = [], [], []
     for ch in b"/lane-0424":
+        c0 = cpu_ms(pid)
         os.write(fd, bytes([ch]))
         t = time.monotonic()
         r, _, _ = select.select([fd], [], [], 2)
@@ -110,12 +111,16 @@ def main():
             last = time.monotonic()
         firsts.append((first - t) * 1000)
         fulls.append((last - t) * 1000)
+        cpus.append(cpu_ms(pid) - c0)
     if fulls:
         fulls.sort()
         firsts.sort()
         print(f"keystroke to screen while filtering ({len(fulls)} keys): first byte median "
               f"{firsts[len(firsts) // 2]:.1f} ms, frame complete median {fulls[len(fulls) // 2]:.1f} ms, "
               f"worst {fulls[-1]:.1f} ms")
+        cpus.sort()
+        print(f"CPU per keystroke (clock ticks, coarse): median {cpus[len(cpus) // 2]:.0f} ms, "
+              f"worst {cpus[-1]:.0f} ms, all {[round(c) for c in cpus]}")
     os.write(fd, b"\r")
     read_for(fd, 1.0)
     idle = read_for(fd, 5.0)
