@@ -1095,8 +1095,14 @@ static void clear_pending(struct entry **list, size_t *n, bool view)
     *n = 0;
 }
 
+/* Sorted by duration, a running run's key grows with the clock: the kept
+ * order uses the time of the last full sort, taken again now and then. */
+#define DURATION_RESORT_MS 30000
+
 static void rebuild(struct runset *rs)
 {
+    if (rs->sort == RS_COL_DURATION && !rs->sort_dirty && time_now_ms() - rs->sort_now > DURATION_RESORT_MS)
+        rs->sort_dirty = true;
     if (rs->sort_dirty) {
         rs->sorted = xgrow(rs->sorted, &rs->capsorted, rs->nall + 1, sizeof *rs->sorted);
         if (rs->nall) memcpy(rs->sorted, rs->all, rs->nall * sizeof *rs->all);
