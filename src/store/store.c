@@ -39,7 +39,9 @@ static const char *const stmt_sql[ST_COUNT] = {
         " cond_state = ?26, last_seen = ?27, raw = coalesce(?28, raw), deleted = 0,"
         " deleted_at = NULL WHERE id = ?29",
     [ST_RUN_SEEN] = "UPDATE runs SET last_seen = ?2 WHERE id = ?1",
-    [ST_RUN_LANE_OF] = "SELECT lane FROM runs WHERE context = ?1 AND namespace = ?2 AND name = ?3"
+    /* +context, +namespace: look up by name (runs_by_name_only, a handful of
+     * rows), never walk every run of the context through runs_by_context */
+    [ST_RUN_LANE_OF] = "SELECT lane FROM runs WHERE +context = ?1 AND +namespace = ?2 AND name = ?3"
                        " ORDER BY deleted, created DESC LIMIT 1",
     [ST_RUN_DELETE_MARK] = "UPDATE runs SET deleted = 1, deleted_at = ?3"
                            " WHERE context = ?1 AND uid = ?2 AND deleted = 0 RETURNING id",
@@ -53,7 +55,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         " ?10, ?11, ?12, ?12)",
     [ST_POD_UPDATE] = "UPDATE pods SET run_id = coalesce(run_id, ?2), phase = ?3, node = ?4,"
                       " started = ?5, last_seen = ?6, deleted = 0, deleted_at = NULL WHERE id = ?1",
-    [ST_POD_RUN_OF] = "SELECT id FROM runs WHERE context = ?1 AND namespace = ?2 AND name = ?3"
+    [ST_POD_RUN_OF] = "SELECT id FROM runs WHERE +context = ?1 AND +namespace = ?2 AND name = ?3"
                       " ORDER BY (created IS NULL OR created <= ?4 + 60000) DESC, deleted,"
                       " created DESC LIMIT 1",
     [ST_POD_ADOPT] = "UPDATE pods SET run_id = ?4 WHERE context = ?1 AND namespace = ?2"
@@ -738,7 +740,7 @@ static int record_diff(struct store *s, int64_t id, const struct agentrun *r, co
 }
 
 static int put_run(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
-                   char *err, size_t errlen)
+                   unsigned *what, char *err, size_t errlen)
 {
     const char *ctx = r->context ? r->context : "";
     sqlite3_stmt *st = store_stmt(s, ST_RUN_FIND, err, errlen);
@@ -776,6 +778,10 @@ static int put_run(struct store *s, const struct agentrun *r, int64_t now, int64
         }
         ret = 0;
         goto out;
+    }
+    if (what) {
+        *what = found ? STORE_RUN_REWRITTEN : STORE_RUN_NEW;
+        if (found && !str_eq(old_phase, r->phase)) *what |= STORE_RUN_PHASE;
     }
     if (resolve_lane(s, r, ctx, &lane, &attempt, err, errlen) < 0) goto out;
     cond_state(r, &conds);
@@ -822,11 +828,18 @@ out:
 int store_put_run(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
                   char *err, size_t errlen)
 {
+    return store_put_run_what(s, r, now, run_id, NULL, err, errlen);
+}
+
+int store_put_run_what(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
+                       unsigned *what, char *err, size_t errlen)
+{
+    if (what) *what = 0;
     if (!r || !r->name || !r->uid)
         return errf(err, errlen, "history cache %s: a run without name or uid cannot be stored",
                     s->path);
     if (store_tx_enter(s, err, errlen) < 0) return -1;
-    int rc = put_run(s, r, now, run_id, err, errlen);
+    int rc = put_run(s, r, now, run_id, what, err, errlen);
     if (rc < 0) errprefix(err, errlen, "run %s/%s", r->ns ? r->ns : "", r->name);
     return store_tx_leave(s, rc, err, errlen);
 }

@@ -197,17 +197,11 @@ int cmd_record(struct cli *cli, int argc, char **argv)
     bool lost = false, failed = false;
     int64_t next_beat = 0;
     while (!stop_flag && !failed && !lost) {
-        for (size_t i = 0; i < nf && !stop_flag; i++) {
-            if (sync_follow_turn(f[i].y, err, sizeof err) < 0) {
-                failed = true;
-                break;
-            }
-        }
-        if (failed || stop_flag) break;
         int64_t mono = time_mono_ms();
         if (mono >= next_beat) {
             beat(s, pid, host, f, nf, &lost);
             next_beat = mono + STORE_BEAT_MS;
+            if (lost) break;
         }
         struct curl_waitfd wf = {.fd = wake_pipe[0], .events = CURL_WAIT_POLLIN};
         int64_t wait = next_beat - time_mono_ms();
@@ -218,10 +212,22 @@ int cmd_record(struct cli *cli, int argc, char **argv)
             char drain[64];
             while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
         }
+        /* One transaction per loop turn: what the events of the turn bring
+         * (runs, pods, logs, verdicts) is committed together, not one
+         * commit per event; the turn does no waiting, so readers and the
+         * heartbeat wait at most one turn. A SIGKILL loses this turn only. */
+        if (store_begin(s, err, sizeof err) < 0) {
+            failed = true;
+            break;
+        }
         kube_loop_perform(loop);
         /* log fetches the events just queued go out now, before this turn's
          * verdicts: a pod may be deleted seconds after its container ends */
         kube_loop_perform(loop);
+        for (size_t i = 0; i < nf && !failed; i++)
+            if (sync_follow_turn(f[i].y, err, sizeof err) < 0) failed = true;
+        if (failed) store_rollback(s);
+        else if (store_commit(s, err, sizeof err) < 0) failed = true;
     }
     /* let log fetches already under way land: they are evidence */
     int64_t grace_end = time_mono_ms() + STOP_GRACE_MS;
