@@ -17,6 +17,7 @@
 #define DEFAULT_LOG_CAP_RUN (8LL << 20)
 #define DEFAULT_LOG_CAP_TOTAL (512LL << 20)
 #define DEFAULT_BUSY_MS 5000
+#define DEFAULT_CACHE_KIB 32768
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_RUN_FIND] = "SELECT id, phase, started, cond_state, deleted, resource_version "
@@ -435,6 +436,7 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
     if (s->opts.log_cap_run <= 0) s->opts.log_cap_run = DEFAULT_LOG_CAP_RUN;
     if (s->opts.log_cap_total <= 0) s->opts.log_cap_total = DEFAULT_LOG_CAP_TOTAL;
     if (s->opts.busy_ms <= 0) s->opts.busy_ms = DEFAULT_BUSY_MS;
+    if (s->opts.cache_kib <= 0) s->opts.cache_kib = DEFAULT_CACHE_KIB;
 
     bool ro = s->opts.read_only;
     if (!ro) {
@@ -461,9 +463,10 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
     /* NORMAL is durable enough in WAL mode (a crash loses at most the last
      * commits, never consistency); a larger page cache keeps bulk syncs
      * from spilling index pages. */
-    if (store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                      " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768", err, errlen) < 0)
-        goto fail;
+    char pragmas[160];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+             " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -%d", s->opts.cache_kib);
+    if (store_exec(s, pragmas, err, errlen) < 0) goto fail;
     if (ro) {
         int v;
         if (user_version(s, &v, err, errlen) < 0) goto fail;

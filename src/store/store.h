@@ -38,6 +38,8 @@ struct store_opts {
     int64_t log_cap_run;   /* bytes of log text kept per run; 0 = default (8 MiB) */
     int64_t log_cap_total; /* compressed log bytes in the whole cache; 0 = default (512 MiB) */
     int busy_ms;           /* busy timeout; 0 = default (5000) */
+    int cache_kib;         /* SQLite page cache; 0 = default (32768: bulk syncs do not spill
+                              index pages); a long-running writer takes less to stay flat */
     bool read_only;        /* open without creating or migrating */
 };
 

@@ -34,6 +34,8 @@
 #define STOP_GRACE_MS 2500
 /* The longest a batch of writes stays open (uncommitted). */
 #define BATCH_MS 250
+/* The recorder's SQLite page cache (KiB). */
+#define RECORD_CACHE_KIB 4096
 
 static volatile sig_atomic_t stop_flag;
 static int wake_pipe[2] = {-1, -1};
@@ -158,7 +160,13 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         cli_fail("%s", err);
         goto out;
     }
-    s = store_open(cli->db, NULL, err, sizeof err);
+    /* a process that runs for months: a page cache of the hot pages (the
+     * runs being written, their indexes) keeps its memory flat as the
+     * cache grows; the default fits one-shot bulk writers */
+    struct store_opts sto;
+    store_opts_default(&sto);
+    sto.cache_kib = RECORD_CACHE_KIB;
+    s = store_open(cli->db, &sto, err, sizeof err);
     if (!s) {
         cli_fail("%s", err);
         goto out;

@@ -469,6 +469,25 @@ static void put_passing(struct store *s, const char *ctx, const char *name, cons
     agentrun_free(&r);
 }
 
+/* The page cache is the caller's choice (the recorder keeps a small one so
+ * that its memory stays flat as the cache file grows). */
+START_TEST(page_cache_size_is_an_option)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    ck_assert_int_eq(fx_sql_int(s, "PRAGMA cache_size"), -32768);
+    store_close(s);
+    struct store_opts o;
+    store_opts_default(&o);
+    o.cache_kib = 4096;
+    s = fx_open(path, &o);
+    ck_assert_int_eq(fx_sql_int(s, "PRAGMA cache_size"), -4096);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(baseline_walks_past_logless_runs)
 {
     char *path = fx_db_path();
@@ -927,6 +946,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, open_creates_private_dir_and_files);
     tcase_add_test(tc, baseline_walks_past_logless_runs);
+    tcase_add_test(tc, page_cache_size_is_an_option);
     tcase_add_test(tc, put_run_says_what_changed);
     tcase_add_test(tc, default_path_follows_xdg);
     tcase_add_test(tc, open_fails_with_one_clear_sentence);
