@@ -8,6 +8,7 @@ it, unchanged) does not classify it again."""
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -59,19 +60,38 @@ def main():
         # --- record: a deletion is not a change of the verdict's facts
         log = open(os.path.join(tmp, "record.log"), "w+")
         rec = subprocess.Popen(base + ["record"], stdout=log, stderr=log)
-        time.sleep(3)
+
+        def wait_for(what, cond, limit=60):
+            end = time.time() + limit
+            while time.time() < end:
+                if cond():
+                    return True
+                time.sleep(0.2)
+            return check(False, "timed out waiting for " + what)
+
+        def sql1(q, args=()):
+            con = sqlite3.connect(db, timeout=30)
+            try:
+                return con.execute(q, args).fetchone()[0]
+            finally:
+                con.close()
+
+        wait_for("the recorder to watch", lambda: "watching" in open(log.name).read())
         # as a controller does it: the pod ends, then the run is marked Failed
         api.op(op_add(run_obj("rec-20260302a")))
         api.op(op_add(pod_obj("rec-20260302a", "rec-pod")))
         api.op(op_log("rec-pod", FAIL_LOG))
         api.op(op_add(pod_obj("rec-20260302a", "rec-pod", state="terminated", exit_code=1)))
-        time.sleep(1)
+        wait_for("the log", lambda: sql1("SELECT count(*) FROM logs l JOIN pods p ON p.id = l.pod_id"
+                                         " WHERE p.name = 'rec-pod'") == 1)
         api.op({"op": "modify", "kind": "AgentRun", "apiVersion": API, "namespace": "agents",
                 "name": "rec-20260302a", "patch": {"status": {"phase": "Failed"}}})
-        time.sleep(3)
+        wait_for("the verdict", lambda: sql1("SELECT count(*) FROM classifications c JOIN runs r"
+                                             " ON r.id = c.run_id WHERE r.name = 'rec-20260302a'") == 1)
         api.op(op_delete("AgentRun", "rec-20260302a", API))
         api.op(op_delete("AgentRun", "fix-0-20260302a", API))
-        time.sleep(3)
+        wait_for("the deletions", lambda: sql1("SELECT count(*) FROM runs WHERE deleted = 1") == 2)
+        time.sleep(1)
         rec.send_signal(signal.SIGTERM)
         rc = rec.wait(timeout=30)
         log.seek(0)
