@@ -354,7 +354,7 @@ static void triage_done(void *ud, const struct kube_result *res)
             if (cr) {
                 int64_t lt = cr->has_primary ? logstamp_line_time(&t->stamps, cr->primary.line) : TIME_NONE;
                 cache_wrote(s, sync_put_verdict(s->store, sr.id, s->rules, run_outcome(&r->run), cr, 0, t->pod,
-                                                t->container, lt, now, err, sizeof err), err);
+                                                t->container, lt, NULL, NULL, now, err, sizeof err), err);
             }
             if (has_pr)
                 cache_wrote(s, store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source,
