@@ -4,7 +4,7 @@
  * from the history cache, else from the runs' logs as show reads them
  * (runsrc_settle), so list and show agree on a cold cache too. */
 #include "cli.h"
-#include "runsrc.h"
+#include "cliruns.h"
 #include "model/runview.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -45,9 +45,12 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true,
                             .label_selector = cli_opt(cli, "selector"),
                             .field_selector = cli_opt(cli, "field-selector")};
+    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
     char err[ERRLEN];
-    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
+    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    if (lrc != 0) {
         runsrc_free(&set);
         return cli_fail("%s", err);
     }
@@ -58,6 +61,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     qsort(sel, n, sizeof *sel, run_view_cmp_newest);
     /* what show would say about runs the cache has no verdict on yet */
     runsrc_settle_unknown(&set, sel, n);
+    cli_runs_say(&set);
 
     int rc = 0;
     if (json) {

@@ -2,7 +2,7 @@
  * Its failure and PR are settled by runsrc_settle, the function list uses
  * too (the log, then GitHub by head branch when GITHUB_TOKEN is set). */
 #include "cli.h"
-#include "runsrc.h"
+#include "cliruns.h"
 #include "kube/names.h"
 #include "model/github.h"
 #include "model/runview.h"
@@ -39,9 +39,12 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         return cli_usage("show", "%s", nerr);
     }
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
+    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
     char err[ERRLEN];
-    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
+    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    if (lrc != 0) {
         runsrc_free(&set);
         free(ns);
         return cli_fail("%s", err);
@@ -61,6 +64,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         return rc;
     }
     runsrc_settle(&set, v, true);
+    cli_runs_say(&set);
 
     size_t nlane = 0;
     const struct run_view **lane = runsrc_lane(&set, v, &nlane);

@@ -24,6 +24,7 @@
 #include "kube/kubeconfig.h"
 #include "feed/feed.h"
 #include "classify/classify.h"
+#include "runs/runclass.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
 #include "model/runsignals.h"
@@ -367,12 +368,39 @@ static void triage_done(void *ud, const struct kube_result *res)
     triage_free(t);
 }
 
+/* Problems in rule files (the broken rule is skipped, the rest apply): the
+ * message line names the first and how many, `:log` keeps every one. */
+static void rule_warnings(struct console *c, const struct buf *warn)
+{
+    size_t n = 0;
+    const char *first = NULL, *first_end = NULL;
+    for (const char *p = warn->p, *end = warn->p + warn->len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        if (e > p) {
+            char *line = xasprintf("# rule file problem: %.*s", (int)(e - p), p);
+            console_cmdlog(c, line);
+            free(line);
+            if (!n++) {
+                first = p;
+                first_end = e;
+            }
+        }
+        p = e + 1;
+    }
+    if (n == 1) console_say(c, true, "rule file problem: %.*s", (int)(first_end - first), first);
+    else if (n > 1)
+        console_say(c, true, "%zu rule file problems (see :log), first: %.*s", n, (int)(first_end - first), first);
+}
+
 static bool rules_ready(struct source *s)
 {
     if (!s->rules && !s->rules_failed) {
         char err[ERRLEN];
-        struct classify_rules_opts o = {.extra_dir = s->c->cli->rules_dir};
-        s->rules = classify_rules_load(&o, NULL, err, sizeof err);
+        struct buf warn = {0};
+        s->rules = runclass_load(s->c->cli->rules_dir, &warn, err, sizeof err);
+        rule_warnings(s->c, &warn);
+        buf_free(&warn);
         if (!s->rules) {
             s->rules_failed = true;
             console_say(s->c, true, "%s", err);

@@ -12,41 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct classify_rules *rules;
-static bool tried;
-
-struct classify_rules *runclass_load(const struct cli *cli, bool quiet, char *err, size_t errlen)
+struct classify_rules *runclass_load(const char *rules_dir, struct buf *warnings, char *err, size_t errlen)
 {
     struct buf warn = {0};
-    struct classify_rules_opts ro = {.extra_dir = cli ? cli->rules_dir : NULL};
+    struct classify_rules_opts ro = {.extra_dir = rules_dir};
     struct classify_rules *rs = classify_rules_load(&ro, &warn, err, errlen);
-    if (warn.len && !quiet) {
-        /* rule problems are reported, the rest of the rules still apply */
-        struct buf s = {0};
-        sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
-        fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
-        buf_free(&s);
+    if (warn.len && warnings) {
+        /* a rule file's bytes are anyone's: one sanitised line per problem */
+        sanitize_append(warnings, warn.p, warn.len, SAN_KEEP_NEWLINE);
+        if (warnings->p[warnings->len - 1] != '\n') buf_putc(warnings, '\n');
     }
     buf_free(&warn);
     return rs;
-}
-
-const struct classify_rules *runclass_rules(struct cli *cli)
-{
-    if (tried) return rules;
-    tried = true;
-    char err[ERRLEN];
-    rules = runclass_load(cli, false, err, sizeof err);
-    /* Without rules the failure comes from the status table alone. */
-    if (!rules) cli_note("classifier unavailable (%s)", err);
-    return rules;
-}
-
-void runclass_done(void)
-{
-    classify_rules_free(rules);
-    rules = NULL;
-    tried = false;
 }
 
 struct classify_ctx *runclass_begin(const struct classify_rules *rs, const struct run_view *v,

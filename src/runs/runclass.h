@@ -1,30 +1,33 @@
-/* runclass — the classifier (src/classify) applied to runs for list and
- * show: status signals (AgentRun reason/conditions, status.runner, pod
- * container states and termination messages) and, for show, the log.
- * The shipped rules are loaded once per process (runclass_rules) and
- * released by runclass_done().
+/* runclass — the classifier (src/classify) applied to runs, for both
+ * front ends: the ONE rule loader (shipped rules, the user's rules,
+ * --rules DIR), and a run's status signals (AgentRun reason/conditions,
+ * status.runner, pod container states and termination messages) and log
+ * turned into its failure.
  *
- *   const struct classify_rules *rs = runclass_rules(cli);   NULL: unavailable
- *   runclass_from_status(rs, &view, pods, npods);           list
- *   struct classify_ctx *c = runclass_begin(rs, &view, pods, npods);   show
+ *   struct buf warn = {0};
+ *   struct classify_rules *rs = runclass_load(rules_dir, &warn, err, sizeof err);
+ *   ... show warn (sanitised lines "file:line: message\n") ...
+ *   runclass_from_status(rs, &view, pods, npods);                      status only
+ *   struct classify_ctx *c = runclass_begin(rs, &view, pods, npods);   with the log
  *   classify_feed(c, bytes, n) ...; runclass_end(c, &view, "agent-runner");
- *   runclass_done();
- */
-#ifndef ARTRIAGE_UI_RUNCLASS_H
-#define ARTRIAGE_UI_RUNCLASS_H
+ *   classify_rules_free(rs); buf_free(&warn);
+ *
+ * The caller owns the rules and the warning buffer; nothing here prints. */
+#ifndef ARTRIAGE_RUNS_RUNCLASS_H
+#define ARTRIAGE_RUNS_RUNCLASS_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "cli.h"
 #include "classify/classify.h"
 #include "model/runview.h"
+#include "util/buf.h"
 
-const struct classify_rules *runclass_rules(struct cli *cli);
-/* The one loader of the CLI: the shipped rules, ARTRIAGE_RULES and --rules;
- * problems in rule files go to stderr (sanitised) unless quiet. NULL with
- * err filled when no rule set can be had. The caller frees the result with
- * classify_rules_free. */
-struct classify_rules *runclass_load(const struct cli *cli, bool quiet, char *err, size_t errlen);
-void runclass_done(void);
+/* The one rule loader: the shipped rules, the user's, and rules_dir
+ * (NULL = none). Problems in rule files do not stop the load: they are
+ * appended to warnings (may be NULL) as sanitised lines "file:line:
+ * message\n", for the front end to show; the broken rule is skipped.
+ * NULL with err filled when no rule set can be had. The caller frees the
+ * result with classify_rules_free. */
+struct classify_rules *runclass_load(const char *rules_dir, struct buf *warnings, char *err, size_t errlen);
 
 /* Sets v's failure from status signals alone when it has none yet and
  * they name a class (an "unknown" verdict leaves it unset). */
