@@ -53,19 +53,30 @@ void runclass_end(struct classify_ctx *c, struct run_view *v, const char *contai
     classify_free(c);
 }
 
+struct classify_result *runclass_status(const struct classify_rules *rs, const struct agentrun *r,
+                                        const struct pod *pods, size_t npods)
+{
+    if (!rs) return NULL;
+    /* only runs that ended badly or show trouble are worth the work */
+    enum classify_outcome o = run_outcome(r);
+    if (o == CLASSIFY_OUTCOME_SUCCEEDED) return NULL;
+    struct classify_ctx *c = classify_new(rs, o);
+    run_signals_add(c, r, pods, npods);
+    struct classify_result *res = classify_finish(c);
+    classify_free(c);
+    if (res && res->has_primary && res->primary.class_id && strcmp(res->primary.class_id, "unknown") != 0)
+        return res;
+    classify_result_free(res);
+    return NULL;
+}
+
 void runclass_from_status(const struct classify_rules *rs, struct run_view *v, const struct pod *pods,
                           size_t npods)
 {
     if (!rs || v->has_failure) return;
-    /* only runs that ended badly or show trouble are worth the work */
-    enum classify_outcome o = run_outcome(&v->run);
-    if (o == CLASSIFY_OUTCOME_SUCCEEDED) return;
-    struct classify_ctx *c = classify_new(rs, o);
-    run_signals_add(c, &v->run, pods, npods);
-    struct classify_result *res = classify_finish(c);
+    struct classify_result *res = runclass_status(rs, &v->run, pods, npods);
     apply(res, v, NULL, false);
     classify_result_free(res);
-    classify_free(c);
 }
 
 struct base_read {

@@ -29,6 +29,13 @@
  * result with classify_rules_free. */
 struct classify_rules *runclass_load(const char *rules_dir, struct buf *warnings, char *err, size_t errlen);
 
+/* The verdict of a run's status signals alone (its pods may be gone), for
+ * a run that did not succeed: NULL when they name no class ("unknown"),
+ * else a result with a primary finding (classify_result_free it). The
+ * console and runclass_from_status both use it; a log read later
+ * replaces it. */
+struct classify_result *runclass_status(const struct classify_rules *rs, const struct agentrun *r,
+                                        const struct pod *pods, size_t npods);
 /* Sets v's failure from status signals alone when it has none yet and
  * they name a class (an "unknown" verdict leaves it unset). */
 void runclass_from_status(const struct classify_rules *rs, struct run_view *v, const struct pod *pods,

@@ -28,7 +28,6 @@
 #include "runs/triage.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
-#include "model/runsignals.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "util/err.h"
@@ -306,16 +305,13 @@ static bool rules_ready(struct source *s)
 static void classify_from_status(struct source *s, struct rs_run *r)
 {
     if (r->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
-    struct classify_ctx *k = classify_new(s->rules, CLASSIFY_OUTCOME_FAILED);
-    run_signals_add(k, &r->run, r->pods, r->npods);
-    struct classify_result *cr = classify_finish(k);
-    if (cr && cr->has_primary && cr->primary.class_id && strcmp(cr->primary.class_id, "unknown") != 0) {
+    struct classify_result *cr = runclass_status(s->rules, &r->run, r->pods, r->npods);
+    if (cr) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .hint = cr->primary.hint, .text = cr->primary.text, .line = -1};
         runset_set_failure(s->c->rs, r->run.uid, &f);
     }
     classify_result_free(cr);
-    classify_free(k);
 }
 
 /* ---- cluster ---- */

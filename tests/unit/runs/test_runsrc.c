@@ -144,6 +144,41 @@ START_TEST(offline_set_from_plain_options)
 }
 END_TEST
 
+/* One status verdict for both front ends: a named class for a run that
+ * failed, nothing for a success or for signals that name no class. */
+START_TEST(status_verdict)
+{
+    char err[ERRLEN];
+    struct classify_rules *rs = runclass_load(NULL, NULL, err, sizeof err);
+    ck_assert_msg(rs != NULL, "%s", err);
+    const char *js = "{\"metadata\":{\"name\":\"r-b\",\"namespace\":\"agents\",\"uid\":\"u\"},"
+                     "\"status\":{\"phase\":\"%s\",\"reason\":\"%s\"}}";
+    struct { const char *phase, *reason, *cls; } cases[] = {
+        {"Failed", "IdempotencyKeyCompleted", "config.invalid"},
+        {"Succeeded", "IdempotencyKeyCompleted", NULL},
+        {"Failed", "SomethingNobodyNamed", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *t = xasprintf(js, cases[i].phase, cases[i].reason);
+        cJSON *j = cJSON_Parse(t);
+        struct agentrun r;
+        ck_assert_int_eq(agentrun_parse(j, &r, err, sizeof err), 0);
+        struct classify_result *res = runclass_status(rs, &r, NULL, 0);
+        if (cases[i].cls) {
+            ck_assert_msg(res != NULL, "%s/%s: no verdict", cases[i].phase, cases[i].reason);
+            ck_assert_str_eq(res->primary.class_id, cases[i].cls);
+        } else {
+            ck_assert_msg(res == NULL, "%s/%s: %s", cases[i].phase, cases[i].reason, res->primary.class_id);
+        }
+        classify_result_free(res);
+        agentrun_free(&r);
+        cJSON_Delete(j);
+        free(t);
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(notes_are_sanitised_lines)
 {
     struct runs_notes l = {0};
@@ -172,6 +207,7 @@ int main(void)
     tcase_add_test(tc, load_reports_warnings_as_values);
     tcase_add_test(tc, offline_set_from_plain_options);
     tcase_add_test(tc, notes_are_sanitised_lines);
+    tcase_add_test(tc, status_verdict);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
