@@ -10,7 +10,7 @@
  * closed, exit 0. After a SIGKILL the next start relists every context and
  * sweeps what vanished meanwhile. */
 #include "cli.h"
-#include "runclass.h"
+#include "cliruns.h"
 #include "classify/classify.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -155,7 +155,7 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         names[nf] = x->name;
         nf++;
     }
-    rules = runclass_load(cli, quiet, err, sizeof err);
+    rules = cli_rules_load(cli, quiet, err, sizeof err);
     if (!rules) {
         cli_fail("%s", err);
         goto out;

@@ -12,42 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct classify_rules *rules;
-static bool tried;
-
-struct classify_rules *runclass_load(const struct cli *cli, bool quiet, char *err, size_t errlen)
+struct classify_rules *runclass_load(const char *rules_dir, struct buf *warnings, char *err, size_t errlen)
 {
     struct buf warn = {0};
-    struct classify_rules_opts ro = {.extra_dir = cli ? cli->rules_dir : NULL};
+    struct classify_rules_opts ro = {.extra_dir = rules_dir};
     struct classify_rules *rs = classify_rules_load(&ro, &warn, err, errlen);
-    if (warn.len && !quiet) {
-        /* rule problems are reported, the rest of the rules still apply */
-        struct buf s = {0};
-        sanitize_append(&s, warn.p, warn.len, SAN_KEEP_NEWLINE);
-        fprintf(stderr, "artriage: warning: rule file problems:\n%s", s.p);
-        buf_free(&s);
+    if (warn.len && warnings) {
+        /* a rule file's bytes are anyone's: one sanitised line per problem */
+        sanitize_append(warnings, warn.p, warn.len, SAN_KEEP_NEWLINE);
+        if (warnings->p[warnings->len - 1] != '\n') buf_putc(warnings, '\n');
     }
     buf_free(&warn);
     return rs;
-}
-
-const struct classify_rules *runclass_rules(struct cli *cli)
-{
-    if (tried) return rules;
-    tried = true;
-    char err[ERRLEN];
-    rules = runclass_load(cli, false, err, sizeof err);
-    /* Without rules the failure comes from the status table alone. */
-    if (!rules) cli_note("classifier unavailable (%s)", err);
-    return rules;
-}
-
-void runclass_done(void)
-{
-    runclass_forget(NULL);
-    classify_rules_free(rules);
-    rules = NULL;
-    tried = false;
 }
 
 struct classify_ctx *runclass_begin(const struct classify_rules *rs, const struct run_view *v,
@@ -77,19 +53,30 @@ void runclass_end(struct classify_ctx *c, struct run_view *v, const char *contai
     classify_free(c);
 }
 
+struct classify_result *runclass_status(const struct classify_rules *rs, const struct agentrun *r,
+                                        const struct pod *pods, size_t npods)
+{
+    if (!rs) return NULL;
+    /* only runs that ended badly or show trouble are worth the work */
+    enum classify_outcome o = run_outcome(r);
+    if (o == CLASSIFY_OUTCOME_SUCCEEDED) return NULL;
+    struct classify_ctx *c = classify_new(rs, o);
+    run_signals_add(c, r, pods, npods);
+    struct classify_result *res = classify_finish(c);
+    classify_free(c);
+    if (res && res->has_primary && res->primary.class_id && strcmp(res->primary.class_id, "unknown") != 0)
+        return res;
+    classify_result_free(res);
+    return NULL;
+}
+
 void runclass_from_status(const struct classify_rules *rs, struct run_view *v, const struct pod *pods,
                           size_t npods)
 {
     if (!rs || v->has_failure) return;
-    /* only runs that ended badly or show trouble are worth the work */
-    enum classify_outcome o = run_outcome(&v->run);
-    if (o == CLASSIFY_OUTCOME_SUCCEEDED) return;
-    struct classify_ctx *c = classify_new(rs, o);
-    run_signals_add(c, &v->run, pods, npods);
-    struct classify_result *res = classify_finish(c);
+    struct classify_result *res = runclass_status(rs, &v->run, pods, npods);
     apply(res, v, NULL, false);
     classify_result_free(res);
-    classify_free(c);
 }
 
 struct base_read {
