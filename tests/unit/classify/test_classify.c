@@ -1114,6 +1114,45 @@ START_TEST(quoted_source_is_not_output)
 }
 END_TEST
 
+/* One log line, the shipped rules: the class and line of the primary. */
+static void shipped_names(const char *log, const char *want_class, int64_t want_line)
+{
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, strlen(log));
+    ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, want_class) == 0 && r->primary.line == want_line,
+                  "want %s line %lld, got %s line %lld (rule %s) for:\n%s", want_class, (long long)want_line,
+                  r->has_primary ? r->primary.class_id : "-", (long long)r->primary.line,
+                  r->primary.rule_id ? r->primary.rule_id : "-", log);
+    classify_result_free(r);
+}
+
+START_TEST(shipped_rules_other_wordings)
+{
+    /* the same failure in other tools' words (issue #15, ci-blind5 misses):
+     * argument parsers other than cobra/argparse name an option the program
+     * does not take; agent CLIs print HTTP 529 without the error type; the
+     * JVM words TLS failures its own way, under Gradle's "Could not resolve"
+     * wrapper, and the innermost cause of that chain is the one to name */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("> tool@1.0 lint\nerror: unknown option '--fix-all'\nexit status 1\n", "config.invalid", 2);
+    shipped_names("tar: unrecognized option '--zstd-long'\nTry 'tar --help' for more information.\n",
+                  "config.invalid", 1);
+    shipped_names("error: unexpected argument '--frozen-lockfile' found\n\nUsage: x [OPTIONS]\n", "config.invalid", 1);
+    shipped_names("Running...\n  \u23bf  API Error: 529 Overloaded. Try again later.\n", "rate-limit", 2);
+    shipped_names("* What went wrong:\n"
+                  "Execution failed for task ':app:compileKotlin'.\n"
+                  "> Could not resolve all files for configuration ':app:compileClasspath'.\n"
+                  "   > Could not resolve org.example:lib:1.2.\n"
+                  "      > Could not get resource 'https://repo.example.org/lib-1.2.pom'.\n"
+                  "         > javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure\n"
+                  "BUILD FAILED in 3s\n",
+                  "network", 6);
+    /* the wrapper alone still names the class: nothing stronger under it */
+    shipped_names("> Could not resolve all dependencies for configuration ':compile'.\n"
+                  "   > Could not find org.example:lib:1.2.\nBUILD FAILED\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
 START_TEST(unknown_points_at_the_tools_error_block)
 {
     /* no rule names the cause: "unknown" points at the header of the tool's
@@ -1436,6 +1475,7 @@ int main(void)
     tcase_add_test(tc, baseline_normalises_and_demotes);
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
+    tcase_add_test(tc, shipped_rules_other_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
