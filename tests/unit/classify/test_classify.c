@@ -951,6 +951,49 @@ START_TEST(error_continued_past_is_not_the_cause)
 }
 END_TEST
 
+START_TEST(first_failed_command_when_the_runner_kept_going)
+{
+    /* Travis runs every command of its script phase even after one fails
+     * ("The command ... exited with N." per command): the run did not
+     * continue past the first failure, so the first failed command with a
+     * cause of its own decides; the later one failed because of it */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ make\n"
+                              "cc -c lib.c\n"
+                              "lib.c:12:5: error: implicit declaration of function 'frob'\n"
+                              "make: *** [Makefile:4: lib.o] Error 1\n"
+                              "The command \"make\" exited with 2.\n"
+                              "$ go test ./...\n"
+                              "--- FAIL: TestLib (0.00s)\n"
+                              "    lib_test.go:9: liblib.so missing\n"
+                              "FAIL\tgithub.com/acme/lib\t0.010s\n"
+                              "The command \"go test ./...\" exited with 1.\n"
+                              "\n"
+                              "Done. Your build exited with 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 3);
+    ck_assert(!has_finding(r, 3, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* a runner that stops at a failing step (GitHub Actions) ran the later
+     * step only because the earlier one was allowed to fail: the last
+     * failing step decides, as before */
+    static const char gha[] = "##[group]Run make\n"
+                              "##[endgroup]\n"
+                              "lib.c:12:5: error: implicit declaration of function 'frob'\n"
+                              "##[error]Process completed with exit code 2.\n"
+                              "##[group]Run go test ./...\n"
+                              "##[endgroup]\n"
+                              "--- FAIL: TestLib (0.00s)\n"
+                              "    lib_test.go:9: liblib.so missing\n"
+                              "##[error]Process completed with exit code 1.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, gha, sizeof gha - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 7);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(exit_137_alone_is_not_oom)
 {
     /* 137 is a SIGKILL: the memory limit only with an OOMKilled reason */
@@ -1470,6 +1513,7 @@ int main(void)
     tcase_add_test(tc, outcome_parse);
     tcase_add_test(tc, ci_script_text_is_not_output);
     tcase_add_test(tc, error_continued_past_is_not_the_cause);
+    tcase_add_test(tc, first_failed_command_when_the_runner_kept_going);
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
     tcase_add_test(tc, baseline_normalises_and_demotes);
