@@ -994,6 +994,61 @@ START_TEST(first_failed_command_when_the_runner_kept_going)
 }
 END_TEST
 
+START_TEST(ci_job_that_ended_clean_has_no_primary)
+{
+    /* without an outcome: GitHub Actions marks every failed step, so a job
+     * that reaches its last line without one passed, whatever a tolerated
+     * step printed; Travis says so itself */
+    ck_assert_ptr_nonnull(shipped);
+    static const char gha[] = "2023-09-29T22:00:00.0000000Z ##[group]Run ./bench.sh\n"
+                              "2023-09-29T22:00:00.0000001Z ##[endgroup]\n"
+                              "2023-09-29T22:03:18.6711051Z RuntimeError: CUDA out of memory. Tried to allocate 2.00 MiB\n"
+                              "2023-09-29T22:03:18.6713095Z model skipped, continuing\n"
+                              "2023-09-29T22:03:18.6720832Z Traceback (most recent call last):\n"
+                              "2023-09-29T22:03:18.6720833Z RuntimeError: model failed\n"
+                              "2023-09-29T22:04:00.0000000Z Post job cleanup.\n"
+                              "2023-09-29T22:04:00.5168082Z Cleaning up orphan processes\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, gha, sizeof gha - 1);
+    ck_assert_msg(!r->has_primary, "primary %s line %lld", r->primary.class_id, (long long)r->primary.line);
+    classify_result_free(r);
+    /* the same job with a failed step: the cause counts */
+    static const char gha_failed[] = "##[group]Run ./bench.sh\n"
+                                     "##[endgroup]\n"
+                                     "RuntimeError: CUDA out of memory. Tried to allocate 2.00 MiB\n"
+                                     "Traceback (most recent call last):\n"
+                                     "##[error]Process completed with exit code 1.\n"
+                                     "Post job cleanup.\n"
+                                     "Cleaning up orphan processes\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, gha_failed, sizeof gha_failed - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "resource.oom");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    /* with --outcome failed the end line changes nothing */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, gha, sizeof gha - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "resource.oom");
+    classify_result_free(r);
+    static const char travis[] = "$ travis_retry mvn test\n"
+                                 "Tests run: 3, Failures: 1, Errors: 0, Skipped: 0 <<< FAILURE!\n"
+                                 "testA(x.ATest)  Time elapsed: 0.1 sec  <<< FAILURE!\n"
+                                 "java.lang.AssertionError: expected:<1> but was:<2>\n"
+                                 "\tat x.ATest.testA(ATest.java:12)\n"
+                                 "\tat x.ATest.run(ATest.java:40)\n"
+                                 "Results :\n"
+                                 "Failed tests:   testA(x.ATest)\n"
+                                 "[INFO] BUILD FAILURE\n"
+                                 "The command \"mvn test\" failed. Retrying, 2 of 3.\n"
+                                 "[INFO] BUILD SUCCESS\n"
+                                 "The command \"travis_retry mvn test\" exited with 0.\n"
+                                 "\n"
+                                 "Done. Your build exited with 0.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, travis, sizeof travis - 1);
+    ck_assert_msg(!r->has_primary, "primary %s line %lld", r->primary.class_id, (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(exit_137_alone_is_not_oom)
 {
     /* 137 is a SIGKILL: the memory limit only with an OOMKilled reason */
@@ -1514,6 +1569,7 @@ int main(void)
     tcase_add_test(tc, ci_script_text_is_not_output);
     tcase_add_test(tc, error_continued_past_is_not_the_cause);
     tcase_add_test(tc, first_failed_command_when_the_runner_kept_going);
+    tcase_add_test(tc, ci_job_that_ended_clean_has_no_primary);
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
     tcase_add_test(tc, baseline_normalises_and_demotes);
