@@ -1251,6 +1251,40 @@ START_TEST(shipped_rules_other_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_test_report_wordings)
+{
+    /* test reports in their own words: unittest/nose name a failing test by
+     * its description under a "=" rule; cucumber counts failed scenarios;
+     * and a "+ " line of prose in an assertion diff is not a shell trace
+     * starting a new step (which would set the first failure aside) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ python -m unittest\n"
+                  "..E.\n"
+                  "======================================================================\n"
+                  "ERROR: Parser rejects a trailing comma\n"
+                  "----------------------------------------------------------------------\n"
+                  "Traceback (most recent call last):\n"
+                  "  File \"t.py\", line 4, in test_comma\n"
+                  "KeyError: 'x'\n"
+                  "\n"
+                  "======================================================================\n"
+                  "FAIL: Parser keeps the order\n"
+                  "----------------------------------------------------------------------\n"
+                  "AssertionError: 'a b' != 'b a'\n"
+                  "- a b\n"
+                  "+ Reversed order here\n"
+                  "Ran 4 tests in 0.01s\n"
+                  "FAILED (failures=1, errors=1)\n"
+                  "The command \"python -m unittest\" exited with 1.\n",
+                  "test.failure", 4);
+    shipped_names("$ bundle exec cucumber\n"
+                  "Using the default profile...\n"
+                  "12 scenarios (1 failed, 11 passed)\n"
+                  "40 steps (1 failed, 39 passed)\n",
+                  "test.failure", 3);
+}
+END_TEST
+
 START_TEST(unknown_points_at_the_tools_error_block)
 {
     /* no rule names the cause: "unknown" points at the header of the tool's
@@ -1576,6 +1610,7 @@ int main(void)
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     tcase_add_test(tc, shipped_rules_other_wordings);
+    tcase_add_test(tc, shipped_rules_test_report_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
