@@ -1282,6 +1282,21 @@ START_TEST(shipped_rules_test_report_wordings)
                   "12 scenarios (1 failed, 11 passed)\n"
                   "40 steps (1 failed, 39 passed)\n",
                   "test.failure", 3);
+    /* surefire's list of failing tests names the first one; the count
+     * under it does not */
+    shipped_names("[INFO] Results:\n"
+                  "[INFO]\n"
+                  "[ERROR] Failures:\n"
+                  "[ERROR]   ParserTest.testTrailingComma:41 expected:<2> but was:<3>\n"
+                  "[INFO]\n"
+                  "[ERROR] Tests run: 12, Failures: 1, Errors: 0, Skipped: 0\n"
+                  "[INFO] BUILD FAILURE\n",
+                  "test.failure", 4);
+    /* a pod that keeps crashing, its log not shown: unknown, at the state */
+    shipped_names("$ kubectl get pods\n"
+                  "NAME        READY   STATUS             RESTARTS   AGE\n"
+                  "api-7d9f-x  0/1     CrashLoopBackOff   7          12m\n",
+                  "unknown", 3);
 }
 END_TEST
 
