@@ -1612,16 +1612,19 @@ static ptrdiff_t step_at(const struct classify_ctx *c, int64_t line)
     return (ptrdiff_t)lo - 1;
 }
 
-/* True if step k holds a cause of its own (a strong finding not set aside). */
-static bool step_has_cause(const struct classify_ctx *c, const struct classify_finding *F, size_t n,
-                           size_t k)
+/* The first step that failed with the runner going on regardless and holds a
+ * cause of its own (a strong finding not set aside), or -1: one pass over the
+ * findings, a binary search each. */
+static ptrdiff_t first_kept_going_cause(const struct classify_ctx *c, const struct classify_finding *F,
+                                        size_t n)
 {
-    int64_t s = c->steps[k].line;
-    int64_t e = k + 1 < c->nsteps ? c->steps[k + 1].line : INT64_MAX;
-    for (size_t i = 0; i < n; i++)
-        if (F[i].line >= s && F[i].line < e && F[i].weight >= STRONG && !(F[i].flags & CLASSIFY_F_ASIDE))
-            return true;
-    return false;
+    ptrdiff_t best = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (F[i].line <= 0 || F[i].weight < STRONG || (F[i].flags & CLASSIFY_F_ASIDE)) continue;
+        ptrdiff_t k = step_at(c, F[i].line);
+        if (k >= 0 && c->steps[k].kept_going && (best < 0 || k < best)) best = k;
+    }
+    return best;
 }
 
 /* An error the run continued past is not the cause: when the log shows
@@ -1640,12 +1643,10 @@ static size_t set_aside_passed(const struct classify_ctx *c, struct classify_fin
     if (end <= 0) return 0;
     ptrdiff_t k = step_at(c, end);
     if (k < 0) return 0;
-    if (c->steps[k].kept_going)
-        for (ptrdiff_t j = 0; j < k; j++)
-            if (c->steps[j].kept_going && step_has_cause(c, F, n, (size_t)j)) {
-                k = j;
-                break;
-            }
+    if (c->steps[k].kept_going) {
+        ptrdiff_t j = first_kept_going_cause(c, F, n);
+        if (j >= 0 && j < k) k = j;
+    }
     int64_t s = c->steps[k].line;
     bool own = false;
     for (size_t i = 0; i < n && !own; i++)
