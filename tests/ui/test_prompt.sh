@@ -60,6 +60,13 @@ for size in 80x24 200x60; do
   ui_wait "$G"
   ui_wait "| live |"
 
+  # ---- :ns NAME waits for the cluster's namespaces, then switches ----
+  ui_keys : n s ' ' s y n t h e s i s Enter
+  ui_wait "synthesis-probe-run-20260225a"
+  ui_wait "kubeapi / synthesis"
+  ui_keys : n s ' ' a g e n t s Enter
+  ui_wait "$G"
+
   # ---- the line editor ----
   ui_keys : n s ' ' s y n t
   wait_prompt ":ns synt"

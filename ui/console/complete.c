@@ -25,6 +25,7 @@ struct nsinfo {
     char *pending;             /* `:ns NAME` waiting for the answer */
     struct lineedit *tab_in;   /* a Tab waiting for the answer ... */
     char *tab_text;            /* ... while its editor still holds this */
+    bool answered;             /* an answer ns_work has not acted on */
 };
 
 static struct nsinfo *info(struct console *c)
@@ -161,6 +162,17 @@ static void on_namespaces(void *ud, const struct kube_result *res)
         names_seen(c, ni, why);
     }
     cJSON_Delete(doc);
+    /* acted on in ns_work, outside the client's callback: a switch frees
+     * the client this callback runs in */
+    ni->answered = true;
+    c->redraw = true;
+}
+
+void ns_work(struct console *c)
+{
+    struct nsinfo *ni = c->nsinfo;
+    if (!ni || !ni->answered) return;
+    ni->answered = false;
     ns_answer(c, ni);
 }
 

@@ -33,6 +33,9 @@ bool prompt_complete(struct console *c, struct lineedit *e);
 /* `:runs [-l SEL] [--field-selector SEL]`: sets (or with no flag clears)
  * the selectors of the run list and lists again. */
 void runs_command(struct console *c, const char *args);
+/* Acts on the cluster's answer (a waiting `:ns NAME` or Tab, the picker);
+ * the console's loop calls it each turn, outside any client callback. */
+void ns_work(struct console *c);
 /* The context changes (the names are another cluster's) or the console
  * ends (all = free everything): cancels a request in flight. */
 void ns_forget(struct console *c, bool all);

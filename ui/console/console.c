@@ -874,6 +874,7 @@ int console_main(struct cli *cli)
             last_paint = time_mono_ms();
         }
         busy = source_step(c.src, 8);
+        ns_work(&c);
         recorder_refresh(&c);
         {
             struct view *top = console_top(&c);
