@@ -60,6 +60,14 @@ for size in 80x24 200x60; do
   ui_wait "$G"
   ui_wait "| live |"
 
+  # ---- a switch while the namespaces are on their way drops that request
+  # (the client it was on goes); the next :ns asks again ----
+  kubeapi_op '{"op": "fault", "rule": "GET /api/v1/namespaces$:delay=3000:1"}' >/dev/null
+  ui_keys : n s ' ' s y n t h e s i s Enter
+  ui_wait "checking namespace synthesis"
+  ui_keys : a l l Enter
+  ui_wait "kubeapi / * |"
+
   # ---- :ns NAME waits for the cluster's namespaces, then switches ----
   ui_keys : n s ' ' s y n t h e s i s Enter
   ui_wait "synthesis-probe-run-20260225a"

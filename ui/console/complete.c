@@ -59,6 +59,20 @@ void ns_forget(struct console *c, bool all)
     }
 }
 
+void ns_cancel(struct console *c)
+{
+    struct nsinfo *ni = c->nsinfo;
+    if (!ni || !ni->req) return;
+    kube_request_cancel(ni->req);
+    ni->req = NULL;
+    if (ni->state == NS_LOADING) ni->state = NS_NONE; /* asked again when needed */
+    free(ni->pending);
+    ni->pending = NULL;
+    free(ni->tab_text);
+    ni->tab_text = NULL;
+    ni->tab_in = NULL;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static void names_add(struct nsinfo *ni, size_t *cap, const char *name)

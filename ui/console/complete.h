@@ -36,6 +36,9 @@ void runs_command(struct console *c, const char *args);
 /* Acts on the cluster's answer (a waiting `:ns NAME` or Tab, the picker);
  * the console's loop calls it each turn, outside any client callback. */
 void ns_work(struct console *c);
+/* Any switch (the source frees its client): a request in flight goes,
+ * and the `:ns NAME` or Tab waiting for it; the names stay. */
+void ns_cancel(struct console *c);
 /* The context changes (the names are another cluster's) or the console
  * ends (all = free everything): cancels a request in flight. */
 void ns_forget(struct console *c, bool all);

@@ -273,6 +273,7 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
         c->ns = xstrdup(ns);
     }
     c->all_ns = all;
+    ns_cancel(c); /* its request is on the client source_switch frees */
     /* views about runs of the old scope go; the list stays */
     while (c->depth > 1) console_pop(c);
     runset_clear(c->rs);
