@@ -361,7 +361,10 @@ static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev
     if (agentrun_parse(obj, &a, err, sizeof err) != 0) return;
     free(a.context);
     a.context = xstrdup(ctx_name(s));
-    if (s->store) {
+    /* with a selector (:runs -l) a run that stops matching comes as deleted:
+     * the cache must not believe it */
+    bool selecting = c->label_selector || c->field_selector;
+    if (s->store && !(selecting && ev == RS_EV_DELETED)) {
         store_tx_open(s);
         if (ev == RS_EV_DELETED)
             cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), a.uid, now, err, sizeof err), err);
@@ -420,7 +423,7 @@ static void k_end(void *ud, enum feed_kind kind)
         struct rs_run *r = runset_at(c->rs, i);
         if (r->deleted || r->mark == s->epoch) continue;
         if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
-        if (s->store && r->run.uid) {
+        if (s->store && r->run.uid && !c->label_selector && !c->field_selector) {
             store_tx_open(s);
             cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), r->run.uid, now, err, sizeof err), err);
         }
@@ -470,7 +473,8 @@ static void feed_begin(struct source *s)
     feed_stop(s->feed);
     struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
                           .state = k_state, .ud = s};
-    struct feed_opts o = {.ns = scope_ns(s)};
+    struct feed_opts o = {.ns = scope_ns(s), .label_selector = s->c->label_selector,
+                          .field_selector = s->c->field_selector};
     s->listing = false;
     s->c->conn = CONN_CONNECTING;
     s->feed = feed_start(s->kube, &o, &k);
@@ -526,7 +530,8 @@ static void cluster_start(struct source *s)
 static void cache_start(struct source *s)
 {
     if (!s->store) return;
-    s->cache_loading = true;
+    /* a selector is the server's (:runs -l): the cache cannot judge its runs */
+    s->cache_loading = !s->c->label_selector && !s->c->field_selector;
     s->cache_until = TIME_NONE;
     s->cache_loaded = 0;
     link_clear(s);
