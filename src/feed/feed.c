@@ -18,7 +18,7 @@ struct stream {
     struct feed *f;
     enum feed_kind kind;
     const struct kube_resource *res;
-    const char *label;
+    const char *label, *field;  /* selectors sent to the server (runs: the caller's) */
     struct kube_list *list;
     struct kube_watch *watch;
     struct kube_timer *timer;   /* the next list */
@@ -33,7 +33,7 @@ struct feed {
     struct kube_client *c;
     struct feed_opts o;
     struct feed_sink k;
-    char *ns;
+    char *ns, *run_label, *run_field;
     struct stream s[2];
     enum kube_conn last_state;
     int in_cb;
@@ -50,6 +50,8 @@ static void feed_free(struct feed *f)
         kube_timer_cancel(f->s[i].timer);
     }
     free(f->ns);
+    free(f->run_label);
+    free(f->run_field);
     free(f);
 }
 
@@ -226,6 +228,7 @@ static void l_done(void *ud, const struct kube_result *res, const char *rv)
         .res = s->res,
         .ns = f->ns,
         .label_selector = s->label,
+        .field_selector = s->field,
         .resource_version = rv && *rv ? rv : NULL,
         .idle_ms = f->o.idle_ms,
         .on_event = w_event,
@@ -251,6 +254,7 @@ static void start_list(struct stream *s)
         .res = s->res,
         .ns = f->ns,
         .label_selector = s->label,
+        .field_selector = s->field,
         .page_size = f->o.page_size,
         .on_page = l_page,
         .on_done = l_done,
@@ -267,8 +271,13 @@ struct feed *feed_start(struct kube_client *c, const struct feed_opts *o, const 
     f->k = *sink;
     f->ns = xstrdup(o->ns && *o->ns ? o->ns : NULL);
     f->o.ns = f->ns;
+    f->run_label = xstrdup(o->label_selector && *o->label_selector ? o->label_selector : NULL);
+    f->run_field = xstrdup(o->field_selector && *o->field_selector ? o->field_selector : NULL);
+    f->o.label_selector = f->run_label;
+    f->o.field_selector = f->run_field;
     f->last_state = KUBE_CONN_CONNECTING;
-    f->s[FEED_RUNS] = (struct stream){.f = f, .kind = FEED_RUNS, .res = &KUBE_AGENTRUNS};
+    f->s[FEED_RUNS] = (struct stream){.f = f, .kind = FEED_RUNS, .res = &KUBE_AGENTRUNS,
+                                      .label = f->run_label, .field = f->run_field};
     f->s[FEED_PODS] = (struct stream){.f = f, .kind = FEED_PODS, .res = &KUBE_PODS, .label = RUN_LABEL};
     for (int i = 0; i < 2; i++) f->s[i].st.state = KUBE_CONN_CONNECTING;
     /* pods first: their evidence expires soonest */

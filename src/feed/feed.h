@@ -67,6 +67,11 @@ struct feed_opts {
     bool runs_only;       /* no pods (tests, a runs-only view) */
     bool once;            /* list each kind once, no watch (`sync` without --watch): a
                              failed list then ends that kind in FAILED too */
+    /* AgentRuns only, applied by the API server as kubectl's -l and
+     * --field-selector (pods always go by RUN_LABEL); NULL = all. A run
+     * that stops matching comes as removed, like a deleted one: a sink
+     * with a selector must not record that as a deletion. Copied. */
+    const char *label_selector, *field_selector;
 };
 
 struct feed;

@@ -1191,7 +1191,9 @@ class FaultRule:
             raise ValueError("fault rule %r: expected 'METHOD PATH'" % text)
         self.method = mp[0].upper()
         path, _, query = mp[1].partition("?")
-        self.path = path
+        # a PATH ending in '$' is that path alone, not a prefix
+        self.exact = path.endswith("$")
+        self.path = path[:-1] if self.exact else path
         self.query = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
         spec, _, count = rest.partition(":")
         self.fault_text = spec
@@ -1203,7 +1205,7 @@ class FaultRule:
     def take(self, method, path, query):
         if self.method not in ("*", method):
             return False
-        if not path.startswith(self.path):
+        if not (path == self.path if self.exact else path.startswith(self.path)):
             return False
         for k, v in self.query.items():
             if query.get(k, [None])[0] != v:

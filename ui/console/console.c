@@ -15,6 +15,7 @@
 #include "view.h"
 #include "source.h"
 #include "vprompt.h"
+#include "complete.h"
 #include "kube/kubeconfig.h"
 #include "kube/client.h"
 #include "store/store.h"
@@ -155,6 +156,12 @@ static int open_terminal(struct console *c, char *note, size_t notelen)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
+    /* bracketed paste: pasted text reaches a prompt as text (a line break in
+     * it is a space), never as keys (lineedit.h) */
+    define_key("\033[200~", KEY_PASTE_BEGIN);
+    define_key("\033[201~", KEY_PASTE_END);
+    fputs("\033[?2004h", stdout);
+    fflush(stdout);
     leaveok(stdscr, TRUE);
     curs_set(0);
     mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
@@ -181,7 +188,7 @@ static int open_terminal(struct console *c, char *note, size_t notelen)
     add_reset("rmcup");
     add_reset("sgr0");
     add_reset("cnorm");
-    const char *mouse_off = "\033[?1000l";
+    const char *mouse_off = "\033[?1000l\033[?2004l";
     if (crash_reset_len + strlen(mouse_off) < sizeof crash_reset) {
         memcpy(crash_reset + crash_reset_len, mouse_off, strlen(mouse_off));
         crash_reset_len += strlen(mouse_off);
@@ -193,6 +200,7 @@ static void close_terminal(void)
 {
     if (!screen) return;
     mousemask(0, NULL);
+    fputs("\033[?2004l", stdout);
     endwin();
     delscreen(screen);
     screen = NULL;
@@ -258,12 +266,14 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
     if (ctx) {
         free(c->context);
         c->context = xstrdup(ctx);
+        ns_forget(c, false); /* another cluster's namespaces */
     }
     if (ns) {
         free(c->ns);
         c->ns = xstrdup(ns);
     }
     c->all_ns = all;
+    ns_cancel(c); /* its request is on the client source_switch frees */
     /* views about runs of the old scope go; the list stays */
     while (c->depth > 1) console_pop(c);
     runset_clear(c->rs);
@@ -305,14 +315,21 @@ static bool url_is_safe(const char *u)
 
 /* ---- prompt ---- */
 
+/* The `/` filter and `:` command prompt on the status line: the one line
+ * editor (util/lineedit.h through vprompt.h), a history each. */
 struct prompt {
     int kind;            /* 0, '/', ':' */
-    wchar_t buf[256];
-    size_t len;
-    char *saved_filter;  /* filter before '/' (restored by Esc? no: Esc clears) */
+    struct lineedit e;
+    struct le_history cmd_hist, filter_hist;
 };
 
-static char *prompt_utf8(const struct prompt *p) { return wcs_to_utf8(p->buf, p->len); }
+static void prompt_open(struct console *c, struct prompt *p, int kind, const char *text)
+{
+    p->kind = kind;
+    p->e.utf8 = c->utf8;
+    le_set(&p->e, text);
+    le_attach_history(&p->e, kind == ':' ? &p->cmd_hist : &p->filter_hist);
+}
 
 static void apply_filter_text(struct console *c, const char *text)
 {
@@ -331,34 +348,6 @@ static struct kubeconfig *load_contexts(struct console *c)
     return kc;
 }
 
-static void pick(struct console *c, bool ctx)
-{
-    const char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct kubeconfig *kc = ctx ? load_contexts(c) : NULL;
-    if (ctx) {
-        size_t k = kc ? kubeconfig_context_count(kc) : 0;
-        for (size_t i = 0; i < k; i++) {
-            names = xgrow(names, &cap, n + 1, sizeof *names);
-            names[n++] = kubeconfig_context_name(kc, i);
-        }
-    } else {
-        /* the namespaces the runs live in, and the one in use */
-        for (size_t i = 0; i < runset_count(c->rs); i++) {
-            names = xgrow(names, &cap, n + 1, sizeof *names);
-            names[n++] = runset_at(c->rs, i)->run.ns;
-        }
-        if (c->ns) {
-            names = xgrow(names, &cap, n + 1, sizeof *names);
-            names[n++] = c->ns;
-        }
-    }
-    if (n) console_push(c, picker_view_new(c, ctx, names, n));
-    else console_say(c, true, ctx ? "no contexts in the kubeconfig to pick from" : "no namespaces known yet; :ns NAME");
-    free(names);
-    kubeconfig_free(kc);
-}
-
 static void run_command(struct console *c, const char *cmd)
 {
     while (*cmd == ' ') cmd++;
@@ -375,17 +364,11 @@ static void run_command(struct console *c, const char *cmd)
     if (strcmp(word, "q") == 0 || strcmp(word, "q!") == 0 || strcmp(word, "quit") == 0 || strcmp(word, "qa") == 0) {
         c->quit = true;
     } else if (strcmp(word, "ns") == 0 || strcmp(word, "namespace") == 0) {
-        if (!*argbuf) {
-            pick(c, false);
-            return;
-        }
-        console_switch(c, NULL, argbuf, false);
-        char *s = sanitize_str(argbuf, 0);
-        console_say(c, false, "namespace %s", s);
-        free(s);
+        /* refused unless the cluster has it; alone: the picker (complete.c) */
+        ns_command(c, argbuf);
     } else if (strcmp(word, "ctx") == 0 || strcmp(word, "context") == 0) {
         if (!*argbuf) {
-            pick(c, true);
+            pick_open(c, true);
             return;
         }
         struct kubeconfig *kc = load_contexts(c);
@@ -403,6 +386,8 @@ static void run_command(struct console *c, const char *cmd)
     } else if (strcmp(word, "all") == 0 || strcmp(word, "A") == 0) {
         console_switch(c, NULL, NULL, true);
         console_say(c, false, "all namespaces");
+    } else if (strcmp(word, "runs") == 0) {
+        runs_command(c, argbuf);
     } else if (strcmp(word, "log") == 0) {
         console_push(c, cmdlog_view_new(c));
     } else if (strcmp(word, "help") == 0) {
@@ -410,7 +395,7 @@ static void run_command(struct console *c, const char *cmd)
         console_push(c, help_view_new(c, t->ops->kind, t->ops->name));
     } else {
         char *s = sanitize_str(word, 0);
-        console_say(c, true, "unknown command :%s (try :ns, :ctx, :all, :log, :q)", s);
+        console_say(c, true, "unknown command :%s (try :ns, :ctx, :all, :runs -l SEL, :log, :q; Tab completes)", s);
         free(s);
     }
 }
@@ -419,46 +404,42 @@ static void run_command(struct console *c, const char *cmd)
 static bool prompt_key(struct console *c, struct prompt *p, int isfunc, wint_t ch)
 {
     if (!p->kind) return false;
+    enum le_result r = vp_edit_key(&p->e, isfunc, (int)ch);
+    if (r == LE_IGNORED) return !isfunc && ch != ('l' & 0x1f); /* resize, mouse, ^L: the console's */
     c->redraw = true;
-    bool changed = false;
-    if (!isfunc && ch == 27) {
+    switch (r) {
+    case LE_CANCEL:
+    case LE_EMPTY_BS:
         if (p->kind == '/') apply_filter_text(c, "");
         p->kind = 0;
         c->message[0] = 0;
         return true;
-    }
-    if ((!isfunc && (ch == '\n' || ch == '\r')) || (isfunc && ch == KEY_ENTER)) {
-        char *text = prompt_utf8(p);
+    case LE_ENTER: {
+        char *text = le_text(&p->e);
         int kind = p->kind;
         p->kind = 0;
+        le_history_add(kind == ':' ? &p->cmd_hist : &p->filter_hist, text);
+        c->message[0] = 0;
         if (kind == ':') run_command(c, text);
         else apply_filter_text(c, text);
         free(text);
         return true;
     }
-    if ((isfunc && ch == KEY_BACKSPACE) || (!isfunc && (ch == 127 || ch == 8))) {
-        if (p->len == 0) {
-            if (p->kind == '/') apply_filter_text(c, "");
-            p->kind = 0;
-            return true;
+    case LE_TAB:
+        if (p->kind == ':' && prompt_complete(c, &p->e)) p->kind = 0; /* a picker took over */
+        return true;
+    case LE_REFUSED:
+        console_say(c, true, p->e.len >= LE_MAX ? "the line is full" : "that character cannot be typed here");
+        return true;
+    case LE_CHANGED:
+        if (p->kind == '/') {
+            char *text = le_text(&p->e);
+            apply_filter_text(c, text);
+            free(text);
         }
-        p->len--;
-        changed = true;
-    } else if (!isfunc && ch == 21) { /* ^U */
-        p->len = 0;
-        changed = true;
-    } else if (!isfunc && ch >= 32 && ch != 127 && p->len + 1 < sizeof p->buf / sizeof p->buf[0]) {
-        p->buf[p->len++] = (wchar_t)ch;
-        changed = true;
-    } else if (isfunc && ch == KEY_RESIZE) {
-        return false;
+        return true;
+    default: return true;
     }
-    if (changed && p->kind == '/') {
-        char *text = prompt_utf8(p);
-        apply_filter_text(c, text);
-        free(text);
-    }
-    return true;
 }
 
 /* ---- the recorder's heartbeat ---- */
@@ -499,20 +480,12 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
 {
     attr_t sa = draw_attr(c, CP_STATUS);
     if (p->kind) {
-        char *text = prompt_utf8(p);
         char pre[2] = {(char)p->kind, 0};
         draw_text(c, y, 0, 1, pre, A_BOLD, false);
-        int used = draw_text(c, y, 1, cols - 1, text, A_NORMAL, false);
-        free(text);
-        if (c->message[0] && used + 4 < cols - 1) {
-            int w = draw_width(c, c->message);
-            int x = cols - w - 1;
-            if (x < used + 3) x = used + 3;
-            draw_text(c, y, x, cols - x, c->message, draw_attr(c, CP_ERROR), false);
-        }
+        int at = vp_edit_draw(c, &p->e, y, 1, cols - 1, A_NORMAL);
         curs_set(1);
         leaveok(stdscr, FALSE);
-        move(y, 1 + (used < cols - 1 ? used : cols - 2));
+        move(y, at);
         return;
     }
     curs_set(0);
@@ -543,9 +516,17 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
                        : kc && kube_client_notice_plain_http(kc) ? " HTTP-NO-CREDENTIALS" : "";
     char *ctx = sanitize_str(c->context ? c->context : "-", 0);
     char *ns = sanitize_str(c->all_ns ? "*" : (c->ns ? c->ns : "-"), 0);
-    int n = snprintf(buf, sizeof buf, " %.40s / %.40s | %s%s | %zu runs", ctx, ns, conn, mark, k.total);
+    /* the selectors of :runs, as kubectl would take them */
+    char selbuf[200] = "";
+    if (c->label_selector || c->field_selector)
+        snprintf(selbuf, sizeof selbuf, "%s%.60s%s%.60s", c->label_selector ? " -l " : "",
+                 c->label_selector ? c->label_selector : "", c->field_selector ? " --field-selector " : "",
+                 c->field_selector ? c->field_selector : "");
+    char *sel = sanitize_str(selbuf, 0);
+    int n = snprintf(buf, sizeof buf, " %.40s / %.40s%s | %s%s | %zu runs", ctx, ns, sel, conn, mark, k.total);
     free(ctx);
     free(ns);
+    free(sel);
     struct { const char *name; size_t v; } ph[] = {
         {"Failed", k.failed}, {"Running", k.running}, {"Pending", k.pending},
         {"Succeeded", k.succeeded}, {"Cancelled", k.cancelled}, {"Template", k.tmpl},
@@ -628,7 +609,7 @@ static void paint(struct console *c, struct prompt *p)
     }
     /* a message gets lines of its own above the status bar (wrapped, at
      * most three), so it is read whole and the status stays readable */
-    int mrows = p->kind || !c->message[0] ? 0 : message_rows(c, cols, rows);
+    int mrows = !c->message[0] ? 0 : message_rows(c, cols, rows);
     v->ops->draw(v, c, 1, rows - 2 - mrows, cols);
     if (mrows) draw_message(c, rows - 1 - mrows, mrows, cols);
     status_line(c, p, rows - 1, cols);
@@ -726,11 +707,18 @@ static void next_failed(struct console *c)
 
 static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
 {
+    static bool paste_dropped; /* a paste outside any prompt: text, never keys */
     if (prompt_key(c, p, isfunc, ch)) return;
     {
         struct view *top = console_top(c);
         if (top && top->ops->raw_key && top->ops->raw_key(top, c, isfunc, (int)ch)) return;
     }
+    if (isfunc && (ch == KEY_PASTE_BEGIN || ch == KEY_PASTE_END)) {
+        paste_dropped = ch == KEY_PASTE_BEGIN;
+        if (paste_dropped) console_say(c, true, "pasted text is taken in a prompt only (: or /)");
+        return;
+    }
+    if (paste_dropped) return;
     int key = (int)ch;
     if (isfunc && ch == KEY_RESIZE) {
         c->redraw = true;
@@ -770,17 +758,9 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
     switch (req) {
     case REQ_BACK: console_pop(c); break;
     case REQ_QUIT: c->quit = true; break;
-    case REQ_FILTER: {
-        p->kind = '/';
-        /* start from the filter in force, so / refines it */
-        const char *f = runset_filter(c->rs);
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        p->len = mbsrtowcs(p->buf, &f, sizeof p->buf / sizeof p->buf[0] - 1, &st);
-        if (p->len == (size_t)-1) p->len = 0;
-        break;
-    }
-    case REQ_COMMAND: p->kind = ':'; p->len = 0; break;
+    /* / starts from the filter in force, so it refines it */
+    case REQ_FILTER: prompt_open(c, p, '/', runset_filter(c->rs)); break;
+    case REQ_COMMAND: prompt_open(c, p, ':', NULL); break;
     case REQ_HELP: console_push(c, help_view_new(c, v->ops->kind, v->ops->name)); break;
     case REQ_CMDLOG: console_push(c, cmdlog_view_new(c)); break;
     case REQ_COPY: copy_pr(c); break;
@@ -854,6 +834,8 @@ int console_main(struct cli *cli)
 
     struct prompt p;
     memset(&p, 0, sizeof p);
+    le_history_init(&p.cmd_hist, 0);
+    le_history_init(&p.filter_hist, 0);
     uint64_t seen_gen = runset_gen(c.rs), seen_log = c.cmdlog_gen;
     int64_t last_paint = 0, last_tick = time_mono_ms();
     bool busy = true, data_dirty = false;
@@ -893,6 +875,7 @@ int console_main(struct cli *cli)
             last_paint = time_mono_ms();
         }
         busy = source_step(c.src, 8);
+        ns_work(&c);
         recorder_refresh(&c);
         {
             struct view *top = console_top(&c);
@@ -924,6 +907,7 @@ int console_main(struct cli *cli)
         struct view *v = c.stack[--c.depth];
         v->ops->destroy(v);
     }
+    ns_forget(&c, true); /* before its client goes */
     source_free(c.src);
     store_close(c.rec_store);
     c.src = NULL;
@@ -933,5 +917,9 @@ int console_main(struct cli *cli)
     free(c.context);
     free(c.ns);
     free(c.conn_detail);
+    free(c.label_selector);
+    free(c.field_selector);
+    le_history_free(&p.cmd_hist);
+    le_history_free(&p.filter_hist);
     return 0;
 }

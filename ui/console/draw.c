@@ -1,7 +1,8 @@
 /* draw — cell-exact text output for the console: every string is measured
- * with wcwidth and cut to its column, so a row can never wrap, and cluster
+ * by the one cell decoder (util/cells.h) and cut to its column, so a row can never wrap, and cluster
  * strings pass through the one sanitiser before they reach ncurses. */
 #include "view.h"
+#include "util/cells.h"
 #include "util/sanitize.h"
 #include <stdlib.h>
 #include <string.h>
@@ -41,30 +42,10 @@ attr_t draw_phase_attr(const struct console *c, const char *phase)
     return A_NORMAL;
 }
 
-/* Next display cell of a sanitised UTF-8 string: code point and width. */
+/* Next display cell of a sanitised UTF-8 string: the one decoder (util/cells.h). */
 static size_t next_cell(const struct console *c, const char *s, size_t n, wchar_t *wc, int *w)
 {
-    unsigned cp;
-    size_t l = utf8_decode((const unsigned char *)s, n, &cp);
-    if (l == 0) {       /* cannot happen after the sanitiser; be safe */
-        *wc = L'?';
-        *w = 1;
-        return 1;
-    }
-    if (!c->utf8 && cp >= 0x80) {
-        *wc = L'?';
-        *w = 1;
-        return l;
-    }
-    int cw = wcwidth((wchar_t)cp);
-    if (cw < 0) {
-        *wc = L'?';
-        cw = 1;
-    } else {
-        *wc = (wchar_t)cp;
-    }
-    *w = cw;
-    return l;
+    return cell_next(s, n, c->utf8, wc, w);
 }
 
 int draw_width(const struct console *c, const char *s)
@@ -106,8 +87,7 @@ int draw_text(const struct console *c, int y, int x, int w, const char *s, attr_
     if (cut) {
         /* make room for the marker: drop cells until one column is free */
         while (nout > 0 && used > w - 1) {
-            int cw = wcwidth(out[nout - 1]);
-            used -= cw > 0 ? cw : 0;
+            used -= cell_wc_width(out[nout - 1], c->utf8);
             nout--;
         }
         out[nout++] = c->utf8 ? L'\x2026' : L'~';

@@ -213,7 +213,10 @@ static void run_event(struct feedsink *fs, enum origin o, enum rs_event ev, stru
     if (o == FROM_CLUSTER) {
         free(a->context);
         a->context = xstrdup(ctx_name(fs));
-        if (fs->store) {
+        /* with a selector (:runs -l) a run that stops matching comes as deleted:
+         * the cache must not believe it */
+        bool selecting = c->label_selector || c->field_selector;
+        if (fs->store && !(selecting && ev == RS_EV_DELETED)) {
             int64_t now = time_now_ms();
             feedsink_tx_open(fs);
             if (ev == RS_EV_DELETED)
@@ -284,7 +287,7 @@ static void end_event(struct feedsink *fs, enum origin o, enum feed_kind kind)
         struct rs_run *r = runset_at(c->rs, i);
         if (r->deleted || r->mark == fs->epoch) continue;
         if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
-        if (fs->store && r->run.uid) {
+        if (fs->store && r->run.uid && !c->label_selector && !c->field_selector) {
             feedsink_tx_open(fs);
             feedsink_wrote(fs, store_mark_run_deleted(fs->store, ctx_name(fs), r->run.uid, now, err, sizeof err), err);
         }
@@ -344,7 +347,8 @@ void feedsink_seed(struct feedsink *fs)
     link_clear(fs);
     page_clear(fs);
     fs->seeding = false;
-    if (fs->store) begin_event(fs, FROM_CACHE, FEED_RUNS);
+    /* a selector is the server's (:runs -l): the cache cannot judge its runs */
+    if (fs->store && !fs->c->label_selector && !fs->c->field_selector) begin_event(fs, FROM_CACHE, FEED_RUNS);
 }
 
 bool feedsink_step(struct feedsink *fs, int64_t deadline_ms, bool (*stop)(void))

@@ -149,11 +149,20 @@ struct view *help_view_new(struct console *c, unsigned kind, const char *name)
     }
     add(h, "%s", "");
     add(h, "Commands");
-    add(h, "  %-20s %s", ":ns [NAME]", "switch namespace (no name: pick one)");
+    add(h, "  %-20s %s", ":ns [NAME]", "switch namespace (no name: pick one of the cluster's; unknown: refused)");
     add(h, "  %-20s %s", ":ctx [NAME]", "switch kubeconfig context (no name: pick one; unknown: refused)");
     add(h, "  %-20s %s", ":all", "all namespaces");
+    add(h, "  %-20s %s", ":runs [SELECTORS]",
+        "only the runs the API server selects: -l team=infra, --field-selector metadata.name=X "
+        "(kubectl's syntax); alone: all");
     add(h, "  %-20s %s", ":log", "command log: every cluster call as kubectl");
     add(h, "  %-20s %s", ":q", "quit");
+    add(h, "%s", "");
+    add(h, "Prompt keys (: / and every other prompt)");
+    add(h, "  %-20s %s", "Tab", "complete a command, context, namespace or :runs flag; after :ns / :ctx, pick");
+    add(h, "  %-20s %s", "Left Right ^B ^F", "move; Home End ^A ^E: to the start, the end");
+    add(h, "  %-20s %s", "^W ^U ^K", "delete the word before, to the start, to the end");
+    add(h, "  %-20s %s", "Up Down ^P ^N", "earlier and later lines (: and / keep a history)");
     if (c->cli->read_only) {
         add(h, "%s", "");
         add(h, "Read-only: actions that write to the cluster are off.");

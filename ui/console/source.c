@@ -178,7 +178,8 @@ static void feed_begin(struct source *s)
 {
     feed_stop(s->feed);
     struct feed_sink k = feedsink_sink(s->sink);
-    struct feed_opts o = {.ns = scope_ns(s)};
+    struct feed_opts o = {.ns = scope_ns(s), .label_selector = s->c->label_selector,
+                          .field_selector = s->c->field_selector};
     feedsink_connecting(s->sink);
     s->feed = feed_start(s->kube, &o, &k);
 }

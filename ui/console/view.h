@@ -131,6 +131,9 @@ struct console {
     uint64_t cmdlog_gen;
     /* data source (source.c), and the hooks it calls */
     struct source *src;
+    /* `:runs -l` / `--field-selector`: what the API server selects (owned, NULL = all) */
+    char *label_selector, *field_selector;
+    struct nsinfo *nsinfo;  /* the cluster's namespaces (complete.c) */
 };
 
 /* ---- view stack (console.c) ---- */
@@ -196,8 +199,12 @@ const char *runs_view_selected(struct view *v);
 struct view *detail_view_new(struct console *c, const char *uid);
 struct view *help_view_new(struct console *c, unsigned kind, const char *name);
 struct view *cmdlog_view_new(struct console *c);
-/* :ctx / :ns without a name: the names to pick from (copied). */
+/* :ctx / :ns without a name: the names to pick from (copied); a
+ * namespace picker made with none waits for picker_view_update (names,
+ * and a note on where they come from when not from the cluster). */
 struct view *picker_view_new(struct console *c, bool ctx, const char *const *names, size_t n);
+bool picker_view_is(struct view *v, bool ctx);
+void picker_view_update(struct console *c, struct view *v, const char *const *names, size_t n, const char *note);
 
 /* Views of other files, plugged in by defining these (weak here, so a key
  * exists only when its view is linked in). Each returns the view to push

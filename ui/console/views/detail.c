@@ -4,6 +4,7 @@
  * run set or the width changes; drawn as a scrolling page. */
 #include "view.h"
 #include "model/linkage.h"
+#include "util/cells.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -368,12 +369,9 @@ static size_t fit_bytes(const struct console *c, const char *p, int avail)
     size_t n = strlen(p), cut = 0;
     int w = 0;
     while (cut < n) {
-        unsigned cp;
-        size_t l = utf8_decode((const unsigned char *)p + cut, n - cut, &cp);
-        if (!l) l = 1;
-        char tmp[8] = {0};
-        memcpy(tmp, p + cut, l < 7 ? l : 7);
-        int cw = draw_width(c, tmp);
+        wchar_t wc;
+        int cw;
+        size_t l = cell_next(p + cut, n - cut, c->utf8, &wc, &cw); /* the one decoder */
         if (w + cw > avail) break;
         w += cw;
         cut += l;

@@ -23,6 +23,7 @@
 #include "model/logfind.h"
 #include "model/runbaseline.h"
 #include "store/store.h"
+#include "util/cells.h"
 #include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -692,26 +693,9 @@ struct cells {
 static void cells_add_text(const struct console *c, struct cells *out, const char *s, size_t n, attr_t a)
 {
     for (size_t i = 0; i < n;) {
-        unsigned cp;
-        size_t l = utf8_decode((const unsigned char *)s + i, n - i, &cp);
-        if (l == 0) {
-            l = 1;
-            cp = '?';
-        }
         int w;
         wchar_t wc;
-        if (!c->utf8 && cp >= 0x80) {
-            wc = L'?';
-            w = 1;
-        } else {
-            wc = (wchar_t)cp;
-            w = wcwidth(wc);
-            if (w < 0) {
-                wc = L'?';
-                w = 1;
-            }
-        }
-        i += l;
+        i += cell_next(s + i, n - i, c->utf8, &wc, &w); /* the one decoder */
         if (w == 0 && out->n == 0) continue;   /* a combining mark needs a base */
         out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
         out->v[out->n++] = (struct cell){wc, a, w};

@@ -1,6 +1,8 @@
-/* picker — `:ctx` / `:ns` without a name: a list of the names there are
- * (the kubeconfig's contexts, the namespaces the runs live in), Enter
- * switches to the one under the cursor, Esc / q goes back. */
+/* picker — `:ctx` / `:ns` without a name (or Tab after them): a list of
+ * the names there are (the kubeconfig's contexts, the cluster's namespaces
+ * as ui/console/complete.c finds them: it opens the namespace picker at
+ * once and fills it in when the cluster answers), Enter switches to the
+ * one under the cursor, Esc / q goes back. */
 #include "view.h"
 #include "util/xalloc.h"
 #include <stdio.h>
@@ -11,6 +13,8 @@ struct picker {
     bool ctx;        /* contexts, else namespaces */
     char **items;    /* owned, as the kubeconfig / cluster spell them */
     size_t n, cursor, top;
+    bool loading;    /* namespaces: the cluster has not answered yet */
+    char *note;      /* owned: where the names come from when not the cluster */
 };
 
 static void picker_draw(struct view *v, struct console *c, int top, int rows, int cols)
@@ -19,15 +23,23 @@ static void picker_draw(struct view *v, struct console *c, int top, int rows, in
     if (p->cursor < p->top) p->top = p->cursor;
     if (rows > 0 && p->cursor >= p->top + (size_t)rows) p->top = p->cursor - (size_t)rows + 1;
     const char *cur = p->ctx ? c->context : c->ns;
-    for (int i = 0; i < rows; i++) {
+    int first = 0;
+    if (p->note && rows > 1) {
+        /* why these are not the cluster's own list, above it */
+        draw_text(c, top, 0, cols, p->note, draw_attr(c, CP_ERROR), true);
+        first = 1;
+    }
+    for (int i = 0; i + first < rows; i++) {
+        int y = top + first + i;
         size_t idx = p->top + (size_t)i;
         if (idx >= p->n) {
-            draw_clear(top + i, 0, cols, A_NORMAL);
+            if (i == 0 && p->loading) draw_text(c, y, 0, cols, "   asking the cluster for its namespaces...", A_DIM, false);
+            else draw_clear(y, 0, cols, A_NORMAL);
             continue;
         }
         attr_t a = idx == p->cursor ? draw_attr(c, CP_CURSOR) : A_NORMAL;
-        draw_text(c, top + i, 0, 3, cur && strcmp(cur, p->items[idx]) == 0 ? " * " : "   ", a, false);
-        draw_text(c, top + i, 3, cols - 3, p->items[idx], a, true);
+        draw_text(c, y, 0, 3, cur && strcmp(cur, p->items[idx]) == 0 ? " * " : "   ", a, false);
+        draw_text(c, y, 3, cols - 3, p->items[idx], a, true);
     }
 }
 
@@ -59,7 +71,8 @@ static void picker_title(struct view *v, struct console *c, char *out, size_t ou
 {
     struct picker *p = v->priv;
     (void)c;
-    snprintf(out, outlen, "pick a %s (%zu)  Enter switches, Esc goes back", p->ctx ? "context" : "namespace", p->n);
+    if (p->loading) snprintf(out, outlen, "pick a namespace (loading)  Esc goes back");
+    else snprintf(out, outlen, "pick a %s (%zu)  Enter switches, Esc goes back", p->ctx ? "context" : "namespace", p->n);
 }
 
 static void picker_destroy(struct view *v)
@@ -67,6 +80,7 @@ static void picker_destroy(struct view *v)
     struct picker *p = v->priv;
     for (size_t i = 0; i < p->n; i++) free(p->items[i]);
     free(p->items);
+    free(p->note);
     free(p);
     free(v);
 }
@@ -85,13 +99,11 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-struct view *picker_view_new(struct console *c, bool ctx, const char *const *names, size_t n)
+static void set_items(struct console *c, struct picker *p, const char *const *names, size_t n)
 {
-    struct view *v = xcalloc(1, sizeof *v);
-    struct picker *p = xcalloc(1, sizeof *p);
-    v->ops = &picker_ops;
-    v->priv = p;
-    p->ctx = ctx;
+    for (size_t i = 0; i < p->n; i++) free(p->items[i]);
+    free(p->items);
+    p->n = p->cursor = p->top = 0;
     p->items = xcalloc(n + 1, sizeof *p->items);
     for (size_t i = 0; i < n; i++) {
         if (!names[i] || !*names[i]) continue;
@@ -100,8 +112,33 @@ struct view *picker_view_new(struct console *c, bool ctx, const char *const *nam
         if (!dup) p->items[p->n++] = xstrdup(names[i]);
     }
     qsort(p->items, p->n, sizeof *p->items, cmp_str);
-    const char *cur = ctx ? c->context : c->ns;
+    const char *cur = p->ctx ? c->context : c->ns;
     for (size_t i = 0; cur && i < p->n; i++)
         if (strcmp(p->items[i], cur) == 0) p->cursor = i;
+}
+
+struct view *picker_view_new(struct console *c, bool ctx, const char *const *names, size_t n)
+{
+    struct view *v = xcalloc(1, sizeof *v);
+    struct picker *p = xcalloc(1, sizeof *p);
+    v->ops = &picker_ops;
+    v->priv = p;
+    p->ctx = ctx;
+    p->loading = !ctx && n == 0;
+    set_items(c, p, names, n);
     return v;
+}
+
+bool picker_view_is(struct view *v, bool ctx)
+{
+    return v && v->ops == &picker_ops && ((struct picker *)v->priv)->ctx == ctx;
+}
+
+void picker_view_update(struct console *c, struct view *v, const char *const *names, size_t n, const char *note)
+{
+    struct picker *p = v->priv;
+    p->loading = false;
+    free(p->note);
+    p->note = note ? xstrdup(note) : NULL;
+    set_items(c, p, names, n);
 }

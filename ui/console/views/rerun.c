@@ -31,6 +31,7 @@
 #if defined(HAVE_CONSOLE) && __has_include("view.h")
 #include "view.h"
 #include "source.h"
+#include "vprompt.h"
 #include "kube/client.h"
 #include "rerun/drive.h"
 #include "rerun/prepare.h"
@@ -62,14 +63,6 @@ enum stage {
     ST_FAILED,
 };
 
-/* The in-view line editor: wide characters, a cursor, and the first
- * character shown when the value is wider than the field. */
-#define EDIT_MAX 255
-struct fedit {
-    wchar_t buf[EDIT_MAX + 1];
-    size_t len, cur, first;
-};
-
 struct rr {
     struct console *c;
     struct kube_client *kube;  /* borrowed: the console's */
@@ -89,7 +82,7 @@ struct rr {
     enum stage stage;
     int focus;
     bool editing;
-    struct fedit ed;
+    struct lineedit ed;        /* the one line editor (util/lineedit.h) */
     /* current choices */
     char *name, *head, *image; /* NULL name/head = the lane's default */
     char note[512];            /* last outcome line (sanitised at draw) */
@@ -327,38 +320,13 @@ static const char *field_value(struct rr *s, int f)
     }
 }
 
-static char *wcs_utf8(const wchar_t *w, size_t n)
-{
-    char *out = xmalloc(n * MB_LEN_MAX + 1);
-    size_t o = 0;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    for (size_t i = 0; i < n; i++) {
-        size_t k = wcrtomb(out + o, w[i], &st);
-        if (k == (size_t)-1) out[o++] = '?';
-        else o += k;
-    }
-    out[o] = 0;
-    return out;
-}
-
-static int wc_cols(wchar_t w)
-{
-    int n = wcwidth(w);
-    return n < 0 ? 1 : n;
-}
-
 static void edit_open(struct rr *s)
 {
     const char *cur = s->focus == F_IMAGE ? s->image : field_value(s, s->focus);
     if (s->focus == F_HEAD && !s->prep.plan.head) cur = "";
     memset(&s->ed, 0, sizeof s->ed);
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    const char *p = cur ? cur : "";
-    size_t n = mbsrtowcs(s->ed.buf, &p, EDIT_MAX, &st);
-    s->ed.len = n == (size_t)-1 ? 0 : n;
-    s->ed.cur = s->ed.len;
+    s->ed.utf8 = s->c->utf8;
+    le_set(&s->ed, cur);
     s->editing = true;
     note(s, false, "editing the %s: Enter keeps, Esc cancels the edit",
          s->focus == F_NAME ? "name" : s->focus == F_HEAD ? "head branch" : "image");
@@ -369,7 +337,7 @@ static void edit_open(struct rr *s)
  * open with it. */
 static void edit_commit(struct rr *s)
 {
-    char *val = wcs_utf8(s->ed.buf, s->ed.len);
+    char *val = le_text(&s->ed);
     char **slot = s->focus == F_NAME ? &s->name : s->focus == F_HEAD ? &s->head : &s->image;
     char *old = *slot;
     if (s->focus == F_IMAGE) *slot = xstrdup(*val ? val : "keep");
@@ -392,65 +360,19 @@ static bool rr_raw_key(struct view *v, struct console *c, bool isfunc, int ch)
 {
     struct rr *s = v->priv;
     if (!s->editing) return false;
-    /* the console's own: resize, mouse, ^L redraw */
-    if (isfunc && (ch == KEY_RESIZE || ch == KEY_MOUSE)) return false;
-    if (!isfunc && ch == ('l' & 0x1f)) return false;
-    struct fedit *e = &s->ed;
     c->redraw = true;
-    if (isfunc) {
-        switch (ch) {
-        case KEY_ENTER: edit_commit(s); break;
-        case KEY_LEFT: if (e->cur) e->cur--; break;
-        case KEY_RIGHT: if (e->cur < e->len) e->cur++; break;
-        case KEY_HOME: e->cur = 0; break;
-        case KEY_END: e->cur = e->len; break;
-        case KEY_BACKSPACE:
-            if (e->cur) {
-                memmove(e->buf + e->cur - 1, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
-                e->cur--;
-                e->len--;
-            }
-            break;
-        case KEY_DC:
-            if (e->cur < e->len) {
-                memmove(e->buf + e->cur, e->buf + e->cur + 1, (e->len - e->cur - 1) * sizeof *e->buf);
-                e->len--;
-            }
-            break;
-        default: break; /* other function keys mean nothing here */
-        }
-        return true;
-    }
-    wchar_t w = (wchar_t)ch;
-    if (w == 27) {
+    switch (vp_edit_key(&s->ed, isfunc, ch)) {
+    case LE_IGNORED: return false; /* the console's own: resize, mouse, ^L redraw */
+    case LE_ENTER: edit_commit(s); break;
+    case LE_CANCEL:
         s->editing = false;
         note(s, false, "edit cancelled; nothing sent yet");
-    } else if (w == '\n' || w == '\r') {
-        edit_commit(s);
-    } else if (w == 127 || w == 8) {
-        if (e->cur) {
-            memmove(e->buf + e->cur - 1, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
-            e->cur--;
-            e->len--;
-        }
-    } else if (w == ('u' & 0x1f)) { /* ^U: delete to the start, as in readline */
-        memmove(e->buf, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
-        e->len -= e->cur;
-        e->cur = 0;
-    } else if (w == ('a' & 0x1f)) {
-        e->cur = 0;
-    } else if (w == ('e' & 0x1f)) {
-        e->cur = e->len;
-    } else if (w < 0x20 || w == 0x7f || (w >= 0x80 && w < 0xa0) || !iswprint((wint_t)w)) {
-        /* control characters never enter a value */
-    } else if (w > 0x7e && !c->utf8) {
-        note(s, true, "only ASCII can be typed here: the terminal's locale is not UTF-8");
-    } else if (e->len >= EDIT_MAX) {
-        note(s, true, "the value is limited to %d characters", EDIT_MAX);
-    } else {
-        memmove(e->buf + e->cur + 1, e->buf + e->cur, (e->len - e->cur) * sizeof *e->buf);
-        e->buf[e->cur++] = w;
-        e->len++;
+        break;
+    case LE_REFUSED:
+        if (s->ed.len >= LE_MAX) note(s, true, "the value is limited to %d characters", LE_MAX);
+        else if (!c->utf8) note(s, true, "only ASCII can be typed here: the terminal's locale is not UTF-8");
+        break;
+    default: break;
     }
     return true;
 }
@@ -459,27 +381,7 @@ static bool rr_raw_key(struct view *v, struct console *c, bool isfunc, int ch)
  * shows, the cursor cell in reverse video. */
 static void edit_draw(struct rr *s, struct console *c, int y, int x, int w)
 {
-    struct fedit *e = &s->ed;
-    if (w < 2) return;
-    if (e->first > e->cur) e->first = e->cur;
-    for (;;) {
-        int cols = 0;
-        for (size_t i = e->first; i < e->cur; i++) cols += wc_cols(e->buf[i]);
-        if (cols <= w - 2 || e->first >= e->cur) break;
-        e->first++;
-    }
-    attr_t a = A_UNDERLINE;
-    char *pre = wcs_utf8(e->buf + e->first, e->cur - e->first);
-    int used = draw_text(c, y, x, w, pre, a, true);
-    free(pre);
-    char *at = e->cur < e->len ? wcs_utf8(e->buf + e->cur, 1) : xstrdup(" ");
-    used += draw_text(c, y, x + used, w - used, at, A_REVERSE, true);
-    free(at);
-    if (e->cur < e->len) {
-        char *post = wcs_utf8(e->buf + e->cur + 1, e->len - e->cur - 1);
-        draw_text(c, y, x + used, w - used, post, a, true);
-        free(post);
-    }
+    if (w >= 2) vp_edit_draw(c, &s->ed, y, x, w, A_UNDERLINE);
 }
 
 /* ---- the view ---- */
@@ -490,7 +392,7 @@ static const char *stage_help(struct rr *s)
     case ST_LOAD: return "q / Esc close";
     case ST_BROKEN: return "q / Esc close";
     case ST_EDIT:
-        return s->editing ? "type · ←→ Home End move · Backspace ^U delete · Enter keep (empty = default; image: keep, "
+        return s->editing ? "type · ←→ Home End ^A ^E move · Backspace ^U ^K ^W delete · Enter keep (empty = default; image: keep, "
                             "default or a reference) · Esc cancel the edit"
                           : "↑↓ field · Enter edit · r server dry run, then y creates · ? keys · q / Esc close";
     case ST_CONFIRM: return "y create · n / Esc back";
