@@ -318,22 +318,6 @@ void console_osc52(struct console *c, const char *text)
     free(out);
 }
 
-/* A PR URL we are willing to put on someone's clipboard: https, a plain
- * host, and a path of safe characters only. */
-static bool url_is_safe(const char *u)
-{
-    if (!u || strncmp(u, "https://", 8) != 0) return false;
-    size_t n = strlen(u);
-    if (n > 2048 || n < 10) return false;
-    for (const char *p = u + 8; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              strchr("-._~/:#%?=&+", ch)))
-            return false;
-    }
-    return true;
-}
-
 /* ---- prompt ---- */
 
 struct prompt {
@@ -685,20 +669,31 @@ static struct rs_run *top_run(struct console *c)
     return r;
 }
 
-static void copy_pr(struct console *c)
+/* y: the value under the top view's cursor (the run's name where the view
+ * has no value of its own), sanitised, through OSC 52; the message line
+ * says what was copied. */
+static void copy_value(struct console *c)
 {
-    struct rs_run *r = top_run(c);
-    if (!r) return;
-    if (!r->pr_url) {
-        console_say(c, true, "this run has no known pull request");
-        return;
+    struct view *v = console_top(c);
+    char what[64] = "run name";
+    char *text = NULL;
+    if (v->ops->copy) {
+        text = v->ops->copy(v, c, what, sizeof what);
+    } else {
+        struct rs_run *r = top_run(c);
+        text = r ? xstrdup(r->run.name) : NULL;
     }
-    if (!url_is_safe(r->pr_url)) {
-        console_say(c, true, "the PR link is not a plain https URL; not copied");
-        return;
+    if (!text) return;
+    /* the clipboard gets printable text only: escapes shown, not obeyed */
+    char *clean = sanitize_str(text, SAN_STRIP_SGR);
+    free(text);
+    if (!*clean) {
+        console_say(c, true, "nothing to copy here");
+    } else {
+        console_osc52(c, clean);
+        console_say(c, false, "copied %s (%zu bytes): %s", what, strlen(clean), clean);
     }
-    console_osc52(c, r->pr_url);
-    console_say(c, false, "copied %s", r->pr_url);
+    free(clean);
 }
 
 /* r / l / t: the view another file provides for the run under the cursor. */
@@ -826,7 +821,7 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
     case REQ_COMMAND: p->kind = ':'; p->len = 0; break;
     case REQ_HELP: console_push(c, help_view_new(c, v->ops->kind, v->ops->name)); break;
     case REQ_CMDLOG: console_push(c, cmdlog_view_new(c)); break;
-    case REQ_COPY: copy_pr(c); break;
+    case REQ_COPY: copy_value(c); break;
     case REQ_REFRESH:
         if (c->src) source_refresh(c->src);
         console_say(c, false, "refreshing");

@@ -84,6 +84,11 @@ struct view_ops {
      * about budget_ms; sets c->redraw when the screen must change;
      * true = more is ready now. May be NULL. */
     bool (*work)(struct view *v, struct console *c, int budget_ms);
+    /* `y`: the value under the cursor, whole (malloc'd; the console
+     * sanitises it before the clipboard), and what it is ("Image digest",
+     * "event") in what; NULL = nothing to copy (having said why). May be
+     * NULL: then `y` copies the name of the view's run. */
+    char *(*copy)(struct view *v, struct console *c, char *what, size_t whatlen);
 };
 
 struct view {
