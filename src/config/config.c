@@ -536,6 +536,13 @@ static const struct {
     {"no-color", OPT_BOOL, offsetof(struct config, no_color)},
 };
 
+const char *config_option_name(size_t i, bool *is_bool)
+{
+    if (i >= sizeof options / sizeof options[0]) return NULL;
+    if (is_bool) *is_bool = options[i].type == OPT_BOOL;
+    return options[i].name;
+}
+
 static int option(struct ctx *x, const struct ynode *k, const struct ynode *v, size_t which)
 {
     char *base = (char *)x->cfg;

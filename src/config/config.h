@@ -105,6 +105,10 @@ struct config {
     size_t nwarnings;
 };
 
+/* The global options the file may set, by long name: i = 0, 1, ... until
+ * NULL; *is_bool tells a flag (true/false) from an option with a value. */
+const char *config_option_name(size_t i, bool *is_bool);
+
 /* The default file: $XDG_CONFIG_HOME/artriage/config.yaml, else
  * $HOME/.config/artriage/config.yaml; NULL when neither is set. Caller frees. */
 char *config_default_path(void);

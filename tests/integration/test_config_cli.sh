@@ -89,5 +89,12 @@ put $'namespace: [broken\n'
 "$bin" __man "$src/docs/artriage.1.in" >"$tmp/man" 2>"$tmp/err" || bad "__man with a broken config: $(cat "$tmp/err")"
 grep -q '^\.SH' "$tmp/man" || bad "__man printed no page"
 
+# the example in docs/ is a valid file with no warnings (a copy: the checkout's mode may be anything)
+cp "$src/docs/config.example.yaml" "$tmp/example.yaml"
+chmod 600 "$tmp/example.yaml"
+rc=0; "$bin" --config "$tmp/example.yaml" --offline --db "$tmp/none.db" list >/dev/null 2>"$tmp/err" || rc=$?
+grep -q "warning\|config.yaml:" "$tmp/err" && bad "docs/config.example.yaml: $(cat "$tmp/err")"
+grep -qF "$tmp/none.db does not exist" "$tmp/err" || bad "docs/config.example.yaml was not taken: $(cat "$tmp/err")"
+
 [ "$fail" = 0 ] && echo "config file from the command line: ok"
 exit "$fail"
