@@ -84,10 +84,12 @@ rc=0; "$bin" list >"$tmp/out" 2>"$tmp/err" || rc=$?
 chmod 644 "$cfg"
 "$bin" list -o json >/dev/null 2>"$tmp/err" || bad "a world-readable file is fine: $(cat "$tmp/err")"
 
-# the build's helpers never read a user's file: the man page comes out with a broken one
+# what the build runs never reads a user's file: the man page and completion come out with a broken one
 put $'namespace: [broken\n'
 "$bin" __man "$src/docs/artriage.1.in" >"$tmp/man" 2>"$tmp/err" || bad "__man with a broken config: $(cat "$tmp/err")"
 grep -q '^\.SH' "$tmp/man" || bad "__man printed no page"
+"$bin" completion bash >"$tmp/comp" 2>"$tmp/err" || bad "completion with a broken config: $(cat "$tmp/err")"
+grep -q complete "$tmp/comp" || bad "completion printed no script"
 
 # the example in docs/ is a valid file with no warnings (a copy: the checkout's mode may be anything)
 cp "$src/docs/config.example.yaml" "$tmp/example.yaml"

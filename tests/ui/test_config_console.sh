@@ -3,6 +3,7 @@
 # works and takes the place of the default one, and the help screen (and
 # the title's hint) show the bound key; a skin colour shows in an attribute
 # capture, and NO_COLOR still wins over it; a hotkey runs its `:` command;
+# an unknown key is a warning in the message line;
 # a broken file keeps the console from starting with one line.
 set -eu
 source "$(dirname "$0")/lib.sh"
@@ -23,10 +24,15 @@ skin:
 hotkeys:
   "^G": "all"
   F5: ":log"
+widgets: 3
 EOF
 chmod 600 "$CFG"
 
 ui_start 80 24 -- --kubeconfig "$KUBEAPI_KUBECONFIG"
+# a key the console does not know: a warning naming file:line:column, the rest applies
+ui_wait "'widgets' (ignored)"
+ui_screen | tail -4 | sed 's/^ //; s/ *$//' | tr '\n' ' ' | grep -qF "config: $CFG:11:1: unknown key 'widgets' (ignored)" ||
+  fail "the warning does not name the file, line and column"
 ui_wait "| live |"
 ui_wait "$E"
 # the title's hint names the key help is bound to

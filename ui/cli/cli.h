@@ -67,6 +67,7 @@ struct cli_option {
 
 enum {
     CLI_CMD_HIDDEN = 1 << 0, /* internal (completion helper, man generator): not in help or man */
+    CLI_CMD_NO_CONFIG = 1 << 1, /* never reads the config file (the build runs it); hidden ones neither */
 };
 
 /* One command. A command with sub-commands has rows "note add", "note list"... */

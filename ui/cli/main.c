@@ -397,8 +397,9 @@ static void apply_config(struct cli *cli, const struct config *cfg)
     if (cfg->no_color == 1) cli->no_color = true;
 }
 
-/* Reads the config file for a command or the console (not for the build's
- * hidden helpers, which must not depend on a user's file). A file that
+/* Reads the config file for a command or the console (not for what the
+ * build runs, `completion` and the hidden helpers: a build must not depend
+ * on a user's file). A file that
  * cannot be used is ONE line naming file:line:column, and exit 2. */
 static int load_config(struct cli *cli, struct config **cfg)
 {
@@ -446,7 +447,7 @@ int main(int argc, char **argv)
     int npos;
     int rc = parse(&cli, argc, argv, pos, &npos);
     struct config *cfg = NULL;
-    if (rc < 0 && !(cli.cmd && (cli.cmd->flags & CLI_CMD_HIDDEN))) rc = load_config(&cli, &cfg);
+    if (rc < 0 && !(cli.cmd && (cli.cmd->flags & (CLI_CMD_HIDDEN | CLI_CMD_NO_CONFIG)))) rc = load_config(&cli, &cfg);
     if (rc < 0 && cli.ns && !kube_is_dns1123_label(cli.ns)) {
         /* as the API server would: `-n ..` must not become a cluster-wide request */
         rc = cli_usage(NULL, "namespace '%s' is not a valid namespace name (a DNS-1123 label: lowercase "

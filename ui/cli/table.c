@@ -237,7 +237,7 @@ const struct cli_command cli_commands[] = {
      NULL, (const struct cli_option[]){END}, COMP_WORDS, "bash zsh",
      "source <(artriage completion bash)\tcomplete in this shell\n"
      "artriage completion zsh > ~/.zfunc/_artriage\n",
-     0},
+     CLI_CMD_NO_CONFIG},
     /* hidden: the completion scripts' source of candidates; the man page generator (build) */
     {"__complete", cmd_complete_words, "WORD...", "completion candidates for the last WORD", "", NULL,
      (const struct cli_option[]){END}, COMP_NONE, NULL, "", CLI_CMD_HIDDEN},

@@ -274,10 +274,15 @@ enum req keys_lookup(const struct console *c, unsigned kind, int ch, const struc
     /* the config file's bindings first: they replace the action's default keys */
     for (size_t i = 0; i < c->nukeys; i++) {
         if (c->ukeys[i].key != ch) continue;
+        /* the action's row with a name (messages quote it), else any of its rows */
+        const struct keybind *any = NULL;
         for (const struct keybind *kb = key_table; kb->req != REQ_NONE; kb++) {
             if (kb->req != c->ukeys[i].req || !(kb->views & kind)) continue;
-            if (out) *out = kb;
-            return kb->req;
+            if (!any || (!any->keyname && kb->keyname)) any = kb;
+        }
+        if (any) {
+            if (out) *out = any;
+            return any->req;
         }
     }
     for (const struct keybind *kb = key_table; kb->req != REQ_NONE; kb++) {
