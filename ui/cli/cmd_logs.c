@@ -11,7 +11,7 @@
  * the evidence exact; --sanitize forces the terminal behaviour. */
 #include "cli.h"
 #include "kube/names.h"
-#include "runsrc.h"
+#include "cliruns.h"
 #include "store/store.h"
 #include "model/logdoc.h"
 #include "util/buf.h"
@@ -138,9 +138,12 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
 
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
+    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
     char err[ERRLEN];
-    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
+    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    if (lrc != 0) {
         runsrc_free(&set);
         free(ns);
         logre_free(ou.inc);
