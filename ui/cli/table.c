@@ -43,6 +43,7 @@ const struct cli_option cli_global_opts[] = {
     {"output", 'o', "FORMAT", "output format of the command (see the command's --help)", COMP_FORMAT, 0, 0},
     {"rules", 0, "DIR", "extra classifier rule files (*.rules) besides the shipped ones", COMP_DIR, 0, 0},
     {"refresh", 0, "DURATION", "console only: redraw at most this often (e.g. 2s) for very slow links", COMP_NONE, 0, 0},
+    {"config", 0, "FILE", "config file; default $XDG_CONFIG_HOME/artriage/config.yaml (~/.config/...); the command line wins over it", COMP_FILE, 0, 0},
     {"help", 'h', NULL, "this help; after a command, the command's help", COMP_NONE, 0, 0},
     {"version", 0, NULL, "the version and the git revision it was built from", COMP_NONE, 0, 0},
     END,
@@ -241,7 +242,7 @@ const struct cli_command cli_commands[] = {
      NULL, (const struct cli_option[]){END}, COMP_WORDS, "bash zsh",
      "source <(artriage completion bash)\tcomplete in this shell\n"
      "artriage completion zsh > ~/.zfunc/_artriage\n",
-     0},
+     CLI_CMD_NO_CONFIG},
     /* hidden: the completion scripts' source of candidates; the man page generator (build) */
     {"__complete", cmd_complete_words, "WORD...", "completion candidates for the last WORD", "", NULL,
      (const struct cli_option[]){END}, COMP_NONE, NULL, "", CLI_CMD_HIDDEN},

@@ -1157,25 +1157,29 @@ static void write_log(struct logs *lv, const char *path)
     free(p);
 }
 
-static void copy_evidence(struct logs *lv)
+#define LOG_COPY_MAX 65536
+
+static void copy_line(struct logs *lv)
 {
     struct lstream *s = cur_stream(lv);
     if (!s || !s->doc) return;
-    struct primary p;
-    int64_t line = get_primary(lv, s, &p) && p.line >= 0 ? p.line : row_line(lv, s->cur);
+    /* the line under the cursor (the view opens on the evidence line) */
+    int64_t line = row_line(lv, s->cur);
     const char *lp;
     size_t ll;
-    if (logdoc_line(s->doc, line, &lp, &ll, NULL) != 0) {
-        console_say(lv->c, true, "the evidence line is not loaded yet");
+    if (line < 0 || logdoc_line(s->doc, line, &lp, &ll, NULL) != 0) {
+        console_say(lv->c, true, "the line is not loaded yet");
         return;
     }
     size_t tl = logdoc_ts_prefix(lp, ll);
-    size_t n = ll - tl > 4096 ? 4096 : ll - tl;
+    /* whole, up to what a terminal takes in one OSC 52 (a log line may be megabytes) */
+    size_t n = ll - tl > LOG_COPY_MAX ? LOG_COPY_MAX : ll - tl;
     struct buf b = {0};
     /* sanitised: the clipboard gets printable text only */
     sanitize_append(&b, lp + tl, n, SAN_STRIP_SGR);
     console_osc52(lv->c, b.p ? b.p : "");
-    console_say(lv->c, false, "copied line %lld (%zu bytes) to the clipboard", (long long)(line + 1), b.len);
+    console_say(lv->c, false, "copied line %lld (%zu bytes%s) to the clipboard", (long long)(line + 1), b.len,
+                n < ll - tl ? ", the start of a longer line" : "");
     buf_free(&b);
 }
 
@@ -1247,7 +1251,7 @@ static bool logs_key(struct view *v, struct console *c, enum req req, int ch)
         lv->explain = true;
         lv->explain_top = 0;
         return true;
-    case REQ_COPY: copy_evidence(lv); return true;
+    case REQ_COPY: copy_line(lv); return true;
     case REQ_BASE_DIFF: toggle_diff(lv); return true;
     default: break;
     }
