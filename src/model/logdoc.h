@@ -167,6 +167,12 @@ struct logjoin {
     int64_t dropped;      /* duplicates dropped (for tests and the status line) */
 };
 void logjoin_init(struct logjoin *j);
+/* The line form (the log source, runs/logsrc.h): each line kept, without
+ * its '\n' (newline false: a final unterminated line), goes to fn, whose
+ * nonzero return stops the feed and is returned. */
+typedef int (*logjoin_line_fn)(void *ud, const char *line, size_t len, bool newline);
+int logjoin_feed_lines(struct logjoin *j, const char *data, size_t n, logjoin_line_fn fn, void *ud);
+int logjoin_end_lines(struct logjoin *j, bool final, logjoin_line_fn fn, void *ud);
 /* Feeds bytes of the current connection. */
 int logjoin_feed(struct logjoin *j, struct logdoc *d, const char *data, size_t n, char *err,
                  size_t errlen);
