@@ -188,7 +188,7 @@ static int parse_tail(const char *s, int64_t *out)
 
 static int oldest_first(const void *a, const void *b)
 {
-    return -run_view_cmp_newest(*(const struct run_view *const *)a, *(const struct run_view *const *)b);
+    return run_view_cmp_newest(b, a); /* it compares pointers to views */
 }
 
 int cmd_logs(struct cli *cli, int argc, char **argv)
