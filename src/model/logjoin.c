@@ -1,4 +1,4 @@
-/* logjoin — one document from successive follow connections (logdoc.h).
+/* logjoin — one log from successive follow connections (logdoc.h).
  * Kubernetes resumes a log with sinceTime at second precision, so a new
  * connection repeats the lines of the last second already shown: the
  * timestamps tell which ones. */
@@ -63,7 +63,7 @@ static int take_line(struct logjoin *j, const char *line, size_t len, bool newli
     return fn(ud, line, len, newline);
 }
 
-int logjoin_feed_lines(struct logjoin *j, const char *data, size_t n, logjoin_line_fn fn, void *ud)
+int logjoin_feed(struct logjoin *j, const char *data, size_t n, logjoin_line_fn fn, void *ud)
 {
     while (n) {
         const char *q = memchr(data, '\n', n);
@@ -87,40 +87,12 @@ int logjoin_feed_lines(struct logjoin *j, const char *data, size_t n, logjoin_li
     return 0;
 }
 
-int logjoin_end_lines(struct logjoin *j, bool final, logjoin_line_fn fn, void *ud)
+int logjoin_end(struct logjoin *j, bool final, logjoin_line_fn fn, void *ud)
 {
     int rc = 0;
     if (final && j->partial.len) rc = take_line(j, j->partial.p, j->partial.len, false, fn, ud);
     buf_reset(&j->partial);
     return rc;
-}
-
-/* The document form: each kept line appended to a logdoc. */
-struct doc_sink {
-    struct logdoc *d;
-    char *err;
-    size_t errlen;
-};
-
-static int doc_line(void *ud, const char *line, size_t len, bool newline)
-{
-    struct doc_sink *k = ud;
-    if (logdoc_append(k->d, line, len, k->err, k->errlen) != 0) return -1;
-    if (newline && logdoc_append(k->d, "\n", 1, k->err, k->errlen) != 0) return -1;
-    return 0;
-}
-
-int logjoin_feed(struct logjoin *j, struct logdoc *d, const char *data, size_t n, char *err,
-                 size_t errlen)
-{
-    struct doc_sink k = {d, err, errlen};
-    return logjoin_feed_lines(j, data, n, doc_line, &k) ? -1 : 0;
-}
-
-int logjoin_end(struct logjoin *j, struct logdoc *d, bool final, char *err, size_t errlen)
-{
-    struct doc_sink k = {d, err, errlen};
-    return logjoin_end_lines(j, final, doc_line, &k) ? -1 : 0;
 }
 
 const char *logjoin_reconnect(struct logjoin *j)

@@ -24,6 +24,7 @@ struct logsrc {
     int failures;               /* consecutive attempts that delivered nothing */
     int resumes;
     bool live_lines;            /* a live line was delivered */
+    bool join_tried;            /* join_cache: the first chunk was looked at */
     bool conn_lines;            /* ... on the current connection */
     bool done;
     char *note;
@@ -170,11 +171,73 @@ static int live_line(void *ud, const char *line, size_t len, bool newline)
     return deliver(ls, &l);
 }
 
+/* join_cache: the cache's head before the live text. A log repeats lines
+ * (the same command, the same output), so the first live line alone does
+ * not say where: each place it occurs in the cache is tried, and the first
+ * where the rest of the cache agrees with the live lines at hand (stamps
+ * stripped) is the join. None, or at the very start: nothing to add.
+ * Nonzero: the reader stopped. */
+static int join_cache_head(struct logsrc *ls, const char *data, size_t n)
+{
+    const char *nl = memchr(data, '\n', n);
+    if (!nl || !ls->sp.store || !ls->sp.run_id) return 0;
+    size_t tl = logdoc_ts_prefix(data, (size_t)(nl - data));
+    size_t flen = (size_t)(nl - (data + tl));
+    if (flen < 8) return 0; /* too common to locate */
+    struct store_log l;
+    memset(&l, 0, sizeof l);
+    char err[ERRLEN];
+    if (store_get_log(ls->sp.store, ls->sp.run_id, ls->sp.pod, ls->sp.container, ls->sp.previous, &l, err,
+                      sizeof err) != 1) {
+        store_log_free(&l);
+        return 0;
+    }
+    /* the complete live lines of this chunk, without their stamps */
+    struct buf live = {0};
+    for (const char *p = data, *end = data + n; p < end;) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e) break;
+        size_t t = logdoc_ts_prefix(p, (size_t)(e - p));
+        buf_append(&live, p + t, (size_t)(e + 1 - (p + t)));
+        p = e + 1;
+    }
+    const char *at = NULL;
+    for (const char *from = l.data; live.len && from < l.data + l.len;) {
+        const char *hit = memmem(from, (size_t)(l.data + l.len - from), live.p, flen + 1);
+        if (!hit) break;
+        size_t rest = (size_t)(l.data + l.len - hit);
+        if ((hit == l.data || hit[-1] == '\n') && memcmp(hit, live.p, rest < live.len ? rest : live.len) == 0) {
+            at = hit;
+            break;
+        }
+        from = hit + 1;
+    }
+    int stopped = 0;
+    for (const char *p = l.data; at && p < at && !stopped;) {
+        const char *e = memchr(p, '\n', (size_t)(at - p));
+        size_t len = e ? (size_t)(e - p) : (size_t)(at - p);
+        struct logsrc_line ln = {.text = p, .len = len, .time = own_time(p, len), .from = LOGSRC_CACHE,
+                                 .newline = true};
+        stopped = deliver(ls, &ln);
+        p += len + 1;
+    }
+    buf_free(&live);
+    store_log_free(&l);
+    return stopped;
+}
+
 static int live_data(void *ud, const char *data, size_t n)
 {
     struct logsrc *ls = ud;
     ls->failures = 0; /* the connection works */
-    if (logjoin_feed_lines(&ls->join, data, n, live_line, ls) == 0) return 0;
+    if (ls->sp.join_cache && !ls->join_tried && !ls->live_lines) {
+        ls->join_tried = true;
+        if (join_cache_head(ls, data, n) != 0) {
+            ls->req = NULL;
+            return 1;
+        }
+    }
+    if (logjoin_feed(&ls->join, data, n, live_line, ls) == 0) return 0;
     ls->req = NULL; /* cancelled by our nonzero return */
     return 1;
 }
@@ -207,7 +270,7 @@ static void live_done(void *ud, const struct kube_result *res)
     ls->req = NULL;
     if (res->ok) {
         bool again = ls->sp.follow && ls->sp.still_running && ls->sp.still_running(ls->sp.ud);
-        if (logjoin_end_lines(&ls->join, !again, live_line, ls) != 0) return;
+        if (logjoin_end(&ls->join, !again, live_line, ls) != 0) return;
         if (again) {
             resume_later(ls, "the server ended the follow while the container runs");
             return;
@@ -218,7 +281,7 @@ static void live_done(void *ud, const struct kube_result *res)
     const char *why = res->error ? res->error : "the log stream failed";
     if (ls->live_lines) {
         /* broke after it had delivered: resume (a deleted pod ends the log) */
-        if (logjoin_end_lines(&ls->join, false, live_line, ls) != 0) return;
+        if (logjoin_end(&ls->join, false, live_line, ls) != 0) return;
         if (res->http == 404) {
             finish(ls, true, res->http, LOGSRC_LIVE, NULL);
             return;

@@ -74,6 +74,10 @@ struct logsrc_spec {
     struct store *store;        /* history cache, NULL none */
     int64_t run_id;             /* the run's row in it, 0 none */
     bool cache_fallback;        /* read the cache when the live log cannot be had */
+    /* The live log starts later than the cache's copy (the kubelet rotated
+     * its head away): the cache's lines before the place the live text
+     * continues it come first (from = LOGSRC_CACHE). */
+    bool join_cache;
     /* Following, after the server ended the stream normally: true when the
      * container still runs (kubelet rotated the log), so it is resumed.
      * NULL: a normal end is the end, as kubectl's. */
