@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A read that is not a follow and breaks after it delivered lines is
- * resumed this many times before the break is its answer. */
-#define READ_RESUMES 3
-
 struct logsrc {
     struct logsrc_spec sp;      /* strings are ours */
     struct logjoin join;
@@ -286,7 +282,9 @@ static void live_done(void *ud, const struct kube_result *res)
             finish(ls, true, res->http, LOGSRC_LIVE, NULL);
             return;
         }
-        if (!permanent(res->http) && (ls->sp.follow || ls->resumes < READ_RESUMES)) {
+        /* only a follow is resumed: a plain read keeps its time budget (the
+         * CLI answers within 10 s) and reports the break, as kubectl's */
+        if (!permanent(res->http) && ls->sp.follow) {
             resume_later(ls, why);
             return;
         }
@@ -361,7 +359,9 @@ struct logsrc *logsrc_start(const struct logsrc_spec *sp)
     }
     char err[ERRLEN];
     if (from_cache(ls, err, sizeof err) != 0) {
-        char *msg = xasprintf("%s, and %s", ls->sp.kube ? "no live pod has this log" : "offline", err);
+        char *msg = xasprintf("no live pod has the log%s%s%s%s, and %s", ls->sp.container ? " of container " : "",
+                              ls->sp.container ? ls->sp.container : "", ls->sp.pod ? " of pod " : "",
+                              ls->sp.pod ? ls->sp.pod : "", err);
         finish(ls, false, 0, 0, msg);
         free(msg);
     }

@@ -111,33 +111,17 @@ static void on_end(void *ud, const struct logsrc_end *e)
     t->note = e->note ? xstrdup(e->note) : NULL;
 }
 
-/* The pod and container of run v whose log is read: the run's newest pod
- * that has the container (container NULL: the main one). NULL pod: none
- * live (the cache then serves it). */
+/* The pod and container of run v whose log is read (runsrc_log_pod);
+ * NULL pod: none live (the cache then serves it). */
 static const struct pod *pick_pod(struct run_set *set, const struct run_view *v, const char *container,
                                   const char **cont)
 {
     *cont = container;
     if (!set->kube || v->deleted) return NULL;
-    size_t np = 0;
-    const struct pod **pods = runsrc_pods_of(set, v, &np);
-    const struct pod *chosen = NULL;
-    for (size_t i = 0; i < np && !chosen; i++) {
-        const struct container_state *c = NULL;
-        if (container) {
-            for (size_t k = 0; k < pods[i]->ncontainers; k++)
-                if (pods[i]->containers[k].name && strcmp(pods[i]->containers[k].name, container) == 0)
-                    c = &pods[i]->containers[k];
-        } else {
-            c = pod_main_container(pods[i], RUNNER_CONTAINER);
-        }
-        if (c) {
-            chosen = pods[i];
-            *cont = c->name;
-        }
-    }
-    free(pods);
-    return chosen;
+    const struct container_state *cs = NULL;
+    const struct pod *p = runsrc_log_pod(set, v, NULL, container, &cs);
+    if (p) *cont = cs->name;
+    return p;
 }
 
 struct logs_opts {
@@ -312,25 +296,16 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     if (again) logsrc_wait(set.kube, ls, nt, NULL);
     free(ls);
     if (fflush(stdout) != 0) o.failed = true;
-    int failed = 0;
+    size_t last = nt; /* the last run that failed: the command's one error line */
+    for (size_t i = 0; i < nt; i++)
+        if (ts[i].ended && !ts[i].ok) last = i;
     for (size_t i = 0; i < nt; i++) {
         struct target *t = &ts[i];
         if (t->note) cli_note("%s%s%s", nt > 1 ? t->label : "", nt > 1 ? ": " : "", t->note);
-        if (t->ended && !t->ok) {
-            failed++;
-            if (nt > 1 && failed < (int)nt) cli_note("%s: %s", t->label, t->error);
-        }
+        if (t->ended && !t->ok && i != last) cli_note("run %s: %s", t->label, t->error);
     }
-    if (o.failed) {
-        rc = cli_fail("cannot write the log to stdout");
-    } else if (failed) {
-        for (size_t i = nt; i-- > 0;)
-            if (ts[i].ended && !ts[i].ok) {
-                if (nt > 1) rc = cli_fail("%s: %s", ts[i].label, ts[i].error);
-                else rc = cli_fail("%s", ts[i].error);
-                break;
-            }
-    }
+    if (o.failed) rc = cli_fail("cannot write the log to stdout");
+    else if (last < nt) rc = cli_fail("run %s: %s", ts[last].label, ts[last].error);
 out:
     for (size_t i = 0; i < nt; i++) {
         logsrc_free(ts[i].ls);

@@ -761,15 +761,13 @@ static int read_cached_log(struct run_set *s, const struct run_view *v, const ch
     return 0;
 }
 
-int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
-                    bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
-                    char *used_container, char *err, size_t errlen)
+const struct pod *runsrc_log_pod(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                                 const struct container_state **out)
 {
-    used_pod[0] = used_container[0] = 0;
     size_t np = 0;
     const struct pod **pods = runsrc_pods_of(s, v, &np);
     const struct pod *chosen = NULL;
-    const struct container_state *cs = NULL;
+    *out = NULL;
     for (size_t i = 0; i < np && !chosen; i++) {
         if (pod && strcmp(pods[i]->name, pod) != 0) continue;
         const struct container_state *c = NULL;
@@ -782,10 +780,20 @@ int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod
         }
         if (c) {
             chosen = pods[i];
-            cs = c;
+            *out = c;
         }
     }
     free(pods);
+    return chosen;
+}
+
+int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                    bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
+                    char *used_container, char *err, size_t errlen)
+{
+    used_pod[0] = used_container[0] = 0;
+    const struct container_state *cs = NULL;
+    const struct pod *chosen = runsrc_log_pod(s, v, pod, container, &cs);
     if (!chosen || !s->kube || v->deleted)
         return read_cached_log(s, v, pod, container, previous, fn, ud, used_pod, used_container, err, errlen);
     snprintf(used_pod, 254, "%s", chosen->name);

@@ -3,12 +3,15 @@
  * lines, and in the middle of a line) is resumed from its last line's
  * time and the repeated second de-duplicated: no line lost, none doubled;
  * the follow ends when the container does; tail and since reach the
- * server; the cache's --tail counts lines. */
+ * server. From the history cache: since by each line's own time (a line
+ * without one takes the time above it, else below it), tail by lines,
+ * and a pod the server no longer has is read from the cache with a note. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kube/client.h"
 #include "kube/server_fixture.h"
+#include "store/store_fixture.h"
 #include "runs/logsrc.h"
 #include "util/timeutil.h"
 
@@ -222,6 +225,141 @@ START_TEST(tail_and_since_reach_the_server)
 }
 END_TEST
 
+/* A cache holding run r1's pod "r1-job-abcde" with this agent-runner log. */
+static const char *CACHED = "head without a time\n"
+                            "[2026-03-01T10:00:00Z] l0\n"
+                            "cont0\n"
+                            "[2026-03-01T10:00:05Z] l5\n"
+                            "cont5\n"
+                            "[2026-03-01T10:00:09Z] l9\n";
+
+static struct store *cache_with_log(int64_t *run_id)
+{
+    char *path = fx_db_path();
+    struct store *st = fx_open(path, NULL);
+    free(path);
+    char err[ERRLEN];
+    struct agentrun r;
+    fx_run(&r, "r1", "uid-r1", "Failed", 1000, 1200, 5000);
+    ck_assert_int_eq(store_put_run(st, &r, 6000, run_id, err, sizeof err), 0);
+    struct pod p;
+    fx_pod_img(&p, "r1-job-abcde", "pod-1", "r1", 1500, "img:1", "sha256:abc");
+    ck_assert_int_eq(store_put_pod(st, "test", &p, 6000, err, sizeof err), 0);
+    ck_assert_int_eq(store_put_log(st, "test", "pod-1", "agent-runner", false, CACHED, strlen(CACHED), 6000, err,
+                                   sizeof err), 0);
+    agentrun_free(&r);
+    pod_free(&p);
+    return st;
+}
+
+struct timed {
+    struct got g;
+    int64_t times[16];
+    int n;
+    char note[256];
+};
+
+static int timed_line(void *ud, const struct logsrc_line *l)
+{
+    struct timed *t = ud;
+    ck_assert_int_eq(l->from, LOGSRC_CACHE);
+    if (t->n < 16) t->times[t->n++] = l->time;
+    return on_line(&t->g, l);
+}
+
+static void timed_end(void *ud, const struct logsrc_end *e)
+{
+    struct timed *t = ud;
+    snprintf(t->note, sizeof t->note, "%s", e->note ? e->note : "");
+    on_end(&t->g, e);
+}
+
+static char *cached(struct store *st, int64_t id, int64_t since_ms, int64_t tail, struct timed *t)
+{
+    memset(t, 0, sizeof *t);
+    struct logsrc_spec sp = {.ns = "agents", .pod = "r1-job-abcde", .container = "agent-runner", .store = st,
+                             .run_id = id, .since_ms = since_ms, .tail_lines = tail, .on_line = timed_line,
+                             .on_end = timed_end, .ud = t};
+    struct logsrc *ls = logsrc_start(&sp); /* no client: delivered at once */
+    ck_assert(logsrc_done(ls));
+    ck_assert_msg(t->g.ok, "%s", t->g.error);
+    logsrc_free(ls);
+    return t->g.text.p ? t->g.text.p : xstrdup("");
+}
+
+START_TEST(cache_since_by_line_time_and_tail_by_lines)
+{
+    int64_t id = 0, t5, t0;
+    struct store *st = cache_with_log(&id);
+    ck_assert_int_eq(time_parse_rfc3339("2026-03-01T10:00:05Z", &t5), 0);
+    ck_assert_int_eq(time_parse_rfc3339("2026-03-01T10:00:00Z", &t0), 0);
+    struct timed t;
+    char *s = cached(st, id, 0, 0, &t);
+    ck_assert_str_eq(s, CACHED);
+    /* the head takes the time below it; a continuation the one above */
+    ck_assert_int_eq(t.n, 6);
+    ck_assert(t.times[0] == t0 && t.times[1] == t0 && t.times[2] == t0 && t.times[4] == t5);
+    free(s);
+    s = cached(st, id, t5, 0, &t);
+    ck_assert_str_eq(s, "[2026-03-01T10:00:05Z] l5\ncont5\n[2026-03-01T10:00:09Z] l9\n");
+    free(s);
+    s = cached(st, id, t0 - 3600000, 0, &t);
+    ck_assert_str_eq(s, CACHED);
+    free(s);
+    s = cached(st, id, 0, 2, &t);
+    ck_assert_str_eq(s, "cont5\n[2026-03-01T10:00:09Z] l9\n");
+    free(s);
+    s = cached(st, id, t5, 1, &t);
+    ck_assert_str_eq(s, "[2026-03-01T10:00:09Z] l9\n");
+    free(s);
+    s = cached(st, id, t5 + 3600000, 0, &t);
+    ck_assert_str_eq(s, "");
+    free(s);
+    /* a container the cache lacks: an error, no line */
+    memset(&t, 0, sizeof t);
+    struct logsrc_spec sp = {.ns = "agents", .pod = "r1-job-abcde", .container = "sidecar", .store = st,
+                             .run_id = id, .on_line = timed_line, .on_end = timed_end, .ud = &t};
+    struct logsrc *ls = logsrc_start(&sp);
+    ck_assert(t.g.ended && !t.g.ok && t.g.lines == 0);
+    ck_assert_msg(strstr(t.g.error, "history cache has no copy") != NULL, "%s", t.g.error);
+    logsrc_free(ls);
+    store_close(st);
+    fx_rm_rf();
+}
+END_TEST
+
+/* The live pod is gone (404): the cached copy, with a note saying so. */
+START_TEST(gone_pod_falls_back_to_the_cache)
+{
+    struct env e;
+    env_start(&e, LOG5, NULL);
+    int64_t id = 0;
+    struct store *st = cache_with_log(&id);
+    struct timed t;
+    memset(&t, 0, sizeof t);
+    struct logsrc_spec sp = {.kube = e.c, .ns = "agents", .pod = "r1-job-abcde", .container = "agent-runner",
+                             .store = st, .run_id = id, .cache_fallback = true, .on_line = timed_line,
+                             .on_end = timed_end, .ud = &t};
+    struct logsrc *ls = logsrc_start(&sp);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL), 0);
+    ck_assert_msg(t.g.ok, "%s", t.g.error);
+    ck_assert_str_eq(t.g.text.p, CACHED);
+    ck_assert_msg(strstr(t.note, "not on the cluster any more") != NULL, "%s", t.note);
+    logsrc_free(ls);
+    buf_free(&t.g.text);
+    /* without the fallback the 404 is the answer */
+    memset(&t, 0, sizeof t);
+    sp.cache_fallback = false;
+    ls = logsrc_start(&sp);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL), 0);
+    ck_assert(t.g.ended && !t.g.ok && t.g.lines == 0);
+    logsrc_free(ls);
+    store_close(st);
+    fx_rm_rf();
+    env_stop(&e);
+}
+END_TEST
+
 START_TEST(tail_offset_counts_lines)
 {
     const char *t = "a\nb\nc\n";
@@ -241,6 +379,8 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, tail_offset_counts_lines);
+    tcase_add_test(tc, cache_since_by_line_time_and_tail_by_lines);
+    tcase_add_test(tc, gone_pod_falls_back_to_the_cache);
     tcase_add_test(tc, tail_and_since_reach_the_server);
     tcase_add_test(tc, drop_between_lines_loses_and_doubles_nothing);
     tcase_add_test(tc, drop_inside_a_line_delivers_it_once_whole);
