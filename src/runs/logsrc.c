@@ -147,10 +147,15 @@ static int from_cache(struct logsrc *ls, char *err, size_t errlen)
 
 static void start_live(struct logsrc *ls);
 
+static bool stamped(const struct logsrc *ls)
+{
+    return ls->sp.timestamps || ls->sp.follow;
+}
+
 static int live_line(void *ud, const char *line, size_t len, bool newline)
 {
     struct logsrc *ls = ud;
-    size_t tl = logdoc_ts_prefix(line, len);
+    size_t tl = stamped(ls) ? logdoc_ts_prefix(line, len) : 0;
     struct logsrc_line l = {.text = line + tl, .len = len - tl, .time = TIME_NONE, .from = LOGSRC_LIVE,
                             .newline = newline};
     if (tl) {
@@ -325,7 +330,7 @@ static void start_live(struct logsrc *ls)
     rq.name = ls->sp.pod;
     rq.container = ls->sp.container;
     rq.previous = ls->sp.previous;
-    rq.timestamps = true;
+    rq.timestamps = stamped(ls);
     rq.follow = ls->sp.follow;
     if (resume) {
         rq.since_time = resume; /* the overlap is dropped by the stamps */
@@ -396,13 +401,14 @@ void logsrc_free(struct logsrc *ls)
     free(ls);
 }
 
-int logsrc_wait(struct kube_client *k, struct logsrc *const *srcs, size_t n, volatile int *stop)
+int logsrc_wait(struct kube_client *k, struct logsrc *const *srcs, size_t n, void (*turn)(void *ud), void *ud)
 {
     for (;;) {
         bool all = true;
         for (size_t i = 0; i < n && all; i++) all = logsrc_done(srcs[i]);
-        if (all || (stop && *stop) || !k) return 0;
+        if (all || !k) return 0;
         if (kube_client_wait(k, NULL, 0, 1000) != 0) return -1;
         kube_client_perform(k);
+        if (turn) turn(ud);
     }
 }

@@ -18,8 +18,9 @@
  *   ... kube loop ... line_fn(me, &line) once per line, then end_fn(me, &end) once
  *   logsrc_free(ls);                         cancels; no callback after it
  *
- * Live requests always ask for timestamps=true (the resume needs them);
- * a line hands its stamp separately. Cached logs keep no kubelet stamps:
+ * A follow (and a reader that wants them) asks for timestamps=true: the
+ * resume needs them, and a line hands its stamp separately. A plain read
+ * asks for none (a kubelet's stamps cost the server and the wire). Cached logs keep no kubelet stamps:
  * a cached line's time is its own leading RFC 3339 time, else that of the
  * nearest timed line above it (else below it), TIME_NONE in a log with
  * none; since/tail are applied to the cache by those times and counts.
@@ -68,6 +69,8 @@ struct logsrc_spec {
     const char *container;      /* NULL: agent-runner, else the cache's any (cache only) */
     bool previous;              /* the restarted container's previous log */
     bool follow;                /* keep following while the container runs */
+    bool timestamps;            /* the server's stamps on each line (always when following:
+                                   the resume needs them); without, time is TIME_NONE */
     int64_t since_seconds;      /* > 0: only lines of the last N seconds */
     int64_t since_ms;           /* > 0: only lines at or after this epoch time */
     int64_t tail_lines;         /* > 0: only the last N lines (then new ones, following) */
@@ -99,10 +102,11 @@ int logsrc_resumes(const struct logsrc *ls);
 int64_t logsrc_duplicates(const struct logsrc *ls);
 void logsrc_free(struct logsrc *ls);
 
-/* Blocking: runs k's loop until every source is done (or *stop becomes
- * true, from a signal handler; kube_client_wakeup to hurry it). k may be
- * NULL when no source has a client. 0, or -1 on a poll error. */
-int logsrc_wait(struct kube_client *k, struct logsrc *const *srcs, size_t n, volatile int *stop);
+/* Blocking: runs k's loop until every source is done; turn (may be NULL)
+ * runs after each turn of the loop (the CLI flushes stdout there: once
+ * per batch of chunks, not once per line). k may be NULL when no source
+ * has a client. 0, or -1 on a poll error. */
+int logsrc_wait(struct kube_client *k, struct logsrc *const *srcs, size_t n, void (*turn)(void *ud), void *ud);
 
 /* The last n lines of text (a whole log), as the cache's --tail: the
  * offset where they start. */

@@ -95,9 +95,16 @@ static int on_line(void *ud, const struct logsrc_line *l)
     }
     emit(o, b.p, b.len);
     buf_free(&b);
-    fflush(stdout);
     t->lines++;
     return o->failed; /* a closed pipe stops the reading */
+}
+
+/* After each turn of the loop: what the turn's chunks printed goes out
+ * (a follow shows lines as they come; a big log is not one write a line). */
+static void flush_turn(void *ud)
+{
+    struct out *o = ud;
+    if (fflush(stdout) != 0) o->failed = true;
 }
 
 static void on_end(void *ud, const struct logsrc_end *e)
@@ -125,7 +132,7 @@ static const struct pod *pick_pod(struct run_set *set, const struct run_view *v,
 }
 
 struct logs_opts {
-    bool previous, follow;
+    bool previous, follow, timestamps;
     int64_t since_seconds, since_ms, tail;
 };
 
@@ -135,7 +142,7 @@ static void start_target(struct run_set *set, struct target *t, const struct log
     const struct pod *p = pick_pod(set, t->v, t->container, &cont);
     struct logsrc_spec sp = {
         .kube = p ? set->kube : NULL, .ns = p && p->ns ? p->ns : t->v->run.ns, .pod = p ? p->name : NULL,
-        .container = cont, .previous = lo->previous, .follow = lo->follow,
+        .container = cont, .previous = lo->previous, .follow = lo->follow, .timestamps = lo->timestamps,
         .since_seconds = lo->since_seconds, .since_ms = lo->since_ms, .tail_lines = lo->tail,
         .store = set->store, .run_id = set->store ? runsrc_cache_id(set, t->v) : 0, .cache_fallback = true,
         .on_line = on_line, .on_end = on_end, .ud = t,
@@ -178,7 +185,8 @@ static int oldest_first(const void *a, const void *b)
 int cmd_logs(struct cli *cli, int argc, char **argv)
 {
     const char *container = cli_opt(cli, "container"), *lane = cli_opt(cli, "lane");
-    struct logs_opts lo = {.previous = cli_flag(cli, "previous"), .follow = cli_flag(cli, "follow")};
+    struct logs_opts lo = {.previous = cli_flag(cli, "previous"), .follow = cli_flag(cli, "follow"),
+                           .timestamps = cli_flag(cli, "timestamps")};
     bool force_san = cli_flag(cli, "sanitize");
     if (argc < 2 && !lane) return cli_usage("logs", "which run? (RUN or NAMESPACE/NAME, or --lane L)");
     if (argc >= 2 && lane) return cli_usage("logs", "RUN arguments and --lane L do not go together");
@@ -279,7 +287,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
         start_target(&set, &ts[i], &lo);
         ls[i] = ts[i].ls;
     }
-    logsrc_wait(set.kube, ls, nt, NULL);
+    bool waited = logsrc_wait(set.kube, ls, nt, flush_turn, &o) == 0;
     /* the blamed container is gone: its run's main one instead */
     bool again = false;
     for (size_t i = 0; i < nt; i++) {
@@ -293,7 +301,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
             again = true;
         }
     }
-    if (again) logsrc_wait(set.kube, ls, nt, NULL);
+    if (again && waited) waited = logsrc_wait(set.kube, ls, nt, flush_turn, &o) == 0;
     free(ls);
     if (fflush(stdout) != 0) o.failed = true;
     size_t last = nt; /* the last run that failed: the command's one error line */
@@ -305,6 +313,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
         if (t->ended && !t->ok && i != last) cli_note("run %s: %s", t->label, t->error);
     }
     if (o.failed) rc = cli_fail("cannot write the log to stdout");
+    else if (!waited) rc = cli_fail("waiting for the API server failed (poll error)");
     else if (last < nt) rc = cli_fail("run %s: %s", ts[last].label, ts[last].error);
 out:
     for (size_t i = 0; i < nt; i++) {

@@ -806,7 +806,7 @@ int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod
     /* Streamed on the client's loop: whole lines reach fn as they come,
      * so a followed log and a large one need no buffer. */
     struct logsrc *ls = logsrc_start(&sp);
-    logsrc_wait(s->kube, &ls, 1, NULL);
+    logsrc_wait(s->kube, &ls, 1, NULL, NULL);
     logsrc_free(ls);
     if (!k.stopped) sink_flush(&k);
     buf_free(&k.slice);

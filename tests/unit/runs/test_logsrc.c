@@ -208,7 +208,7 @@ START_TEST(tail_and_since_reach_the_server)
     struct logsrc_spec sp = {.kube = e.c, .ns = "agents", .pod = POD_NAME, .container = "agent-runner",
                              .tail_lines = 2, .on_line = on_line, .on_end = on_end, .ud = &g};
     struct logsrc *ls = logsrc_start(&sp);
-    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL), 0);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
     ck_assert(g.ok);
     ck_assert_str_eq(g.text.p, "line 4\nline 5\n");
     logsrc_free(ls);
@@ -217,7 +217,7 @@ START_TEST(tail_and_since_reach_the_server)
     ck_assert_int_eq(time_parse_rfc3339("2026-02-25T09:00:03Z", &sp.since_ms), 0);
     sp.tail_lines = 0;
     ls = logsrc_start(&sp);
-    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL), 0);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
     ck_assert_str_eq(g.text.p, "line 3\nline 4\nline 5\n");
     logsrc_free(ls);
     buf_free(&g.text);
@@ -341,7 +341,7 @@ START_TEST(gone_pod_falls_back_to_the_cache)
                              .store = st, .run_id = id, .cache_fallback = true, .on_line = timed_line,
                              .on_end = timed_end, .ud = &t};
     struct logsrc *ls = logsrc_start(&sp);
-    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL), 0);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
     ck_assert_msg(t.g.ok, "%s", t.g.error);
     ck_assert_str_eq(t.g.text.p, CACHED);
     ck_assert_msg(strstr(t.note, "not on the cluster any more") != NULL, "%s", t.note);
@@ -351,7 +351,7 @@ START_TEST(gone_pod_falls_back_to_the_cache)
     memset(&t, 0, sizeof t);
     sp.cache_fallback = false;
     ls = logsrc_start(&sp);
-    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL), 0);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
     ck_assert(t.g.ended && !t.g.ok && t.g.lines == 0);
     logsrc_free(ls);
     store_close(st);

@@ -352,7 +352,8 @@ static void stream_load(struct logs *lv, struct lstream *s)
     attach_find(lv, s);
     struct logsrc_spec sp = {
         .kube = s->pod_live ? k : NULL, .ns = lv->ns, .pod = s->pod, .container = s->container,
-        .previous = s->previous, .follow = s->running, .store = st, .run_id = st ? cache_id(lv) : 0,
+        .previous = s->previous, .follow = s->running, .timestamps = true, /* the view shows or hides them */
+        .store = st, .run_id = st ? cache_id(lv) : 0,
         .cache_fallback = true, .join_cache = true, .still_running = src_still_running,
         .on_line = src_line, .on_end = src_end, .ud = s,
     };
