@@ -24,6 +24,10 @@ static const uint64_t FNV_OFF = 1469598103934665603ull, FNV_PRIME = 109951162821
 enum { C_OTHER, C_WORD, C_DIGIT, C_ZERO, C_SPACE, C_ESC };
 
 static unsigned char byte_class[256];
+/* Word bytes for normalise(): which kind, one bit each (0: not a word byte). */
+enum { W_LETTER = 1, W_ZERO = 2, W_NONZERO = 4, W_DIGIT = W_ZERO | W_NONZERO };
+static unsigned char word_bits[256];
+
 
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
@@ -37,84 +41,108 @@ static void classes_fill(void)
         else if (ch == ' ' || ch == '\t' || ch == '\r') k = C_SPACE;
         else if (ch == 0x1b) k = C_ESC;
         byte_class[ch] = k;
+        word_bits[ch] = k == C_WORD ? W_LETTER : k == C_ZERO ? W_ZERO : k == C_DIGIT ? W_NONZERO : 0;
     }
 }
 
 static void classes_init(void) { pthread_once(&classes_once, classes_fill); }
 
-/* The hash of a line after its log prefix (a timestamp, a pod prefix: one
- * run's log may carry stamps the other's lacks), normalised: ANSI CSI
+/* The normalised form of a line after its log prefix (a timestamp, a pod
+ * prefix: one run's log may carry stamps the other's lacks): ANSI CSI
  * sequences dropped, runs of blanks collapsed and trimmed, and a word
  * holding a digit (a time, duration, counter, id, hash) or following
  * "/tmp/" (a temporary name) replaced by "1" — runs differ in these and
  * nothing else. A plain zero stays "0", so "1 failed" is not "0 failed",
- * unless it is part of a time or decimal (10:00:00, 0.25s). 0: nothing in
- * the line. One pass, no copy. */
-static uint64_t line_hash(const char *str, size_t len)
+ * unless it is part of a time or decimal (10:00:00, 0.25s). Written to out
+ * (at least len bytes + 1); returns its length, 0 if nothing is in the
+ * line. Words are copied whole and the hash runs over the result eight
+ * bytes at a time: hashing byte by byte cost twice a classification. Two
+ * words the text has side by side only through a colour code ("a\e[0mb")
+ * are kept apart by an ESC, which the normal form has nowhere else. */
+static size_t normalise(const unsigned char *s, size_t len, unsigned char *out)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
-    size_t i = classify_skip_log_prefix(str, len);
-    uint64_t h = FNV_OFF, w = 0, tail = 0;
-    bool any = false, space = false, inword = false, digit = false, zero = false, tmp = false;
-    unsigned char before = 0, last = 0; /* the byte before the word; the last one taken */
-    for (; i < len; i++) {
+    size_t i = classify_skip_log_prefix((const char *)s, len), o = 0;
+    uint64_t tail = 0;       /* the last bytes taken (words and other bytes) */
+    bool space = false, word_before = false;
+    while (i < len) {
         unsigned char ch = s[i];
-        unsigned k = byte_class[ch];
-        if (k == C_WORD || k == C_DIGIT || k == C_ZERO) {
-            if (!inword) {
-                inword = true;
-                digit = false;
-                zero = true;
-                w = FNV_OFF;
-                before = last;
-                tmp = (tail & 0xffffffffffull) == TMP_TAIL;
+        if (word_bits[ch]) {
+            size_t st = i;
+            bool tmp = (tail & 0xffffffffffull) == TMP_TAIL;
+            unsigned char before = (unsigned char)tail; /* 0 at the line start */
+            if (space && o) out[o++] = ' ';
+            else if (word_before) out[o++] = 0x1b;
+            space = false;
+            size_t wo = o;
+            unsigned seen = 0, b;
+            /* copied as it is scanned; a word with a digit is rewritten below */
+            for (; i < len && (b = word_bits[s[i]]) != 0; i++) {
+                seen |= b;
+                out[o++] = s[i];
             }
-            w = (w ^ ch) * FNV_PRIME;
-            digit |= k != C_WORD;
-            zero &= k == C_ZERO;
-            last = ch;
-            tail = tail << 8 | ch;
+            if ((seen & W_DIGIT) || tmp) {
+                unsigned char next = i < len ? s[i] : 0;
+                bool z = !(seen & ~W_ZERO & 7) && !tmp && before != '.' && before != ':' && next != '.' &&
+                         next != ':';
+                o = wo;
+                out[o++] = z ? '0' : '1';
+            }
+            size_t n = i - st < 8 ? i - st : 8;
+            for (size_t j = i - n; j < i; j++) tail = tail << 8 | s[j];
+            word_before = true;
             continue;
         }
-        if (inword) {
-            inword = false;
-            if (digit || tmp) {
-                bool z = zero && !tmp && before != '.' && before != ':' && ch != '.' && ch != ':';
-                w = z ? '0' : '1';
-            }
-            if (space && any) h = (h ^ ' ') * FNV_PRIME;
-            space = false;
-            any = true;
-            h = (h ^ w) * FNV_PRIME;
-            h ^= h >> 31;
-        }
+        unsigned k = byte_class[ch];
         if (k == C_ESC) { /* ESC [ params final: a colour code */
             if (i + 1 < len && s[i + 1] == '[') {
                 i += 2;
                 while (i < len && (s[i] < 0x40 || s[i] > 0x7e)) i++;
             }
+            i++;
             continue;
         }
+        i++;
         if (k == C_SPACE) {
             space = true;
             continue;
         }
-        if (space && any) h = (h ^ ' ') * FNV_PRIME;
+        if (space && o) out[o++] = ' ';
         space = false;
-        any = true;
-        h = (h ^ ch) * FNV_PRIME;
-        last = ch;
+        word_before = false;
+        out[o++] = ch;
         tail = tail << 8 | ch;
     }
-    if (inword) {
-        if (digit || tmp) w = zero && !tmp && before != '.' && before != ':' ? '0' : '1';
-        if (space && any) h = (h ^ ' ') * FNV_PRIME;
-        any = true;
-        h = (h ^ w) * FNV_PRIME;
-        h ^= h >> 31;
+    return o;
+}
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+/* The hash of a line's normal form; 0: nothing in the line. */
+static uint64_t line_hash(const char *str, size_t len)
+{
+    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
+    if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
+    size_t n = normalise((const unsigned char *)str, len, norm);
+    if (n == 0) return 0;
+    uint64_t h = FNV_OFF ^ (n * FNV_PRIME);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, norm + i, 8);
+        h = (h ^ mix64(w)) * 0x9e3779b97f4a7c15ull;
+        h = h << 27 | h >> 37;
     }
-    if (!any) return 0;
+    uint64_t w = 0;
+    memcpy(&w, norm + i, n - i);
+    h = mix64(h ^ mix64(w ^ (uint64_t)(n - i) << 59));
     return h ? h : 1;
 }
 
@@ -148,16 +176,37 @@ struct classify_baseline *classify_baseline_new(void)
     return xcalloc(1, sizeof(struct classify_baseline));
 }
 
-static void add_line(struct classify_baseline *b, const char *s, size_t n)
+/* Hashes of a chunk's lines are added in batches: the table is far larger
+ * than the cache, so each batch's slots are prefetched before the
+ * inserts rather than missed one by one. */
+#define BATCH 32
+
+struct batch {
+    uint64_t h[BATCH];
+    size_t n;
+};
+
+static void batch_flush(struct classify_baseline *b, struct batch *q)
+{
+    if (b->cap)
+        for (size_t i = 0; i < q->n; i++) __builtin_prefetch(&b->slots[q->h[i] & (b->cap - 1)]);
+    for (size_t i = 0; i < q->n; i++) set_add(b, q->h[i]);
+    q->n = 0;
+}
+
+static void add_line(struct classify_baseline *b, struct batch *q, const char *s, size_t n)
 {
     b->lines++;
     uint64_t h = line_hash(s, n);
-    if (h) set_add(b, h);
+    if (!h) return;
+    q->h[q->n++] = h;
+    if (q->n == BATCH) batch_flush(b, q);
 }
 
 void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t len)
 {
     const char *p = bytes, *end = p + len;
+    struct batch q = {.n = 0};
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -167,21 +216,24 @@ void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size
             b->ncarry += take;
             b->carried += n;
             if (nl) {
-                add_line(b, b->carry, b->ncarry);
+                add_line(b, &q, b->carry, b->ncarry);
                 b->ncarry = b->carried = 0;
             }
         } else {
-            add_line(b, p, n);
+            add_line(b, &q, p, n);
         }
         if (!nl) break;
         p = nl + 1;
     }
+    batch_flush(b, &q);
 }
 
 void classify_baseline_finish(struct classify_baseline *b)
 {
     if (b->carried == 0) return;
-    add_line(b, b->carry, b->ncarry);
+    struct batch q = {.n = 0};
+    add_line(b, &q, b->carry, b->ncarry);
+    batch_flush(b, &q);
     b->ncarry = b->carried = 0;
 }
 

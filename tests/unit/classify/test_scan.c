@@ -1,0 +1,115 @@
+/* The scan's plumbing: colour codes are cut out of a block before the
+ * scanner sees it, so a code anywhere (at every offset, several in a
+ * line, a lone ESC, at the very end of a block) must still leave the text
+ * a rule matches, with the right line number and the raw line as the
+ * finding's text. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "classify/classify.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+static const char rules_text[] = "rule conn-refused\n"
+                                 "class network\n"
+                                 "weight 80\n"
+                                 "match ECONNREFUSED 127\\.0\\.0\\.1\n";
+
+static struct classify_rules *rules(void)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "test.rules", rules_text, sizeof rules_text - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    return rs;
+}
+
+static struct classify_result *classify_text(const struct classify_rules *rs, const char *text, size_t n)
+{
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    classify_feed(c, text, n);
+    struct classify_result *r = classify_finish(c);
+    classify_free(c);
+    return r;
+}
+
+/* "ECONNREFUSED 127.0.0.1" with a colour code cut into it at `at`, after
+ * `pad` bytes of other text, on line 3 of a block. */
+START_TEST(colour_code_at_every_offset)
+{
+    struct classify_rules *rs = rules();
+    static const char target[] = "ECONNREFUSED 127.0.0.1";
+    for (size_t pad = 0; pad < 40; pad++) {
+        for (size_t at = 0; at <= sizeof target - 1; at++) {
+            struct buf log = {0}, line = {0};
+            buf_puts(&log, "first line, long enough to fill a few sixteen-byte steps\nsecond\n");
+            for (size_t k = 0; k < pad; k++) buf_putc(&line, (char)('a' + k % 26));
+            buf_append(&line, target, at);
+            buf_puts(&line, "\x1b[1;31m");
+            buf_puts(&line, target + at);
+            buf_puts(&line, "\x1b[0m tail");
+            buf_append(&log, line.p, line.len);
+            buf_puts(&log, "\nlast line\n");
+            struct classify_result *r = classify_text(rs, log.p, log.len);
+            ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, "network") == 0,
+                          "pad %zu at %zu: no match", pad, at);
+            ck_assert_int_eq(r->primary.line, 3);
+            ck_assert_str_eq(r->primary.text, line.p); /* the raw line, codes kept */
+            ck_assert_int_eq(r->lines, 4);
+            classify_result_free(r);
+            buf_free(&log);
+            buf_free(&line);
+        }
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(lone_esc_and_code_at_block_end)
+{
+    struct classify_rules *rs = rules();
+    /* a lone ESC is dropped too */
+    static const char lone[] = "0123456789abcdefECONN\x1bREFUSED 127.0.0.1\n";
+    struct classify_result *r = classify_text(rs, lone, sizeof lone - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    classify_result_free(r);
+    /* many codes in a row, 16-byte aligned, then the text; a code that
+     * ends the block without a newline */
+    struct buf log = {0};
+    for (int i = 0; i < 8; i++) buf_puts(&log, "\x1b[0m\x1b[1m\x1b[31m\x1b[0");
+    buf_puts(&log, "mECONNREFUSED 127.0.0.1\n\x1b[");
+    r = classify_text(rs, log.p, log.len);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_int_eq(r->lines, 2);
+    classify_result_free(r);
+    buf_free(&log);
+    /* a code that splits the words apart is cut, not turned into a space */
+    static const char apart[] = "xxxxxxxxxxxxxxxxECONNREFUSED\x1b[0m127.0.0.1\n";
+    r = classify_text(rs, apart, sizeof apart - 1);
+    ck_assert(!r->has_primary || strcmp(r->primary.class_id, "network") != 0);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("scan");
+    TCase *tc = tcase_create("scan");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, colour_code_at_every_offset);
+    tcase_add_test(tc, lone_esc_and_code_at_block_end);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
