@@ -153,10 +153,14 @@ START_TEST(drop_between_lines_loses_and_doubles_nothing)
     ck_assert_int_ge(logsrc_resumes(ls), 1);
     ck_assert_int_eq(g.resumes_seen, logsrc_resumes(ls));
     ck_assert_int_ge(logsrc_duplicates(ls), 2); /* a1, a2 came again and were dropped */
-    /* a second drop, then the container ends: the follow ends with it */
+    /* a line through the resumed follow (the server's follow loop runs,
+     * so it sees the next drop), a second drop, then the container ends:
+     * the follow ends with it */
+    say_line("a4b", "2026-02-25T09:10:01.200Z");
+    pump_until(&e, ls, &g, 10, 15000);
     ck_assert_int_eq(kubeapi_op(&api, "{\"op\":\"drop-streams\"}", false), 0);
     say_line("a5", "2026-02-25T09:10:01.500Z");
-    pump_until(&e, ls, &g, 10, 15000);
+    pump_until(&e, ls, &g, 11, 15000);
     end_container();
     int64_t deadline = time_mono_ms() + 15000;
     while (!logsrc_done(ls) && time_mono_ms() < deadline) {
@@ -164,7 +168,7 @@ START_TEST(drop_between_lines_loses_and_doubles_nothing)
         kube_client_perform(e.c);
     }
     ck_assert_msg(g.ended && g.ok, "ended %d ok %d: %s", g.ended, g.ok, g.error);
-    ck_assert_str_eq(g.text.p, "line 1\nline 2\nline 3\nline 4\nline 5\na1\na2\na3\na4\na5\n");
+    ck_assert_str_eq(g.text.p, "line 1\nline 2\nline 3\nline 4\nline 5\na1\na2\na3\na4\na4b\na5\n");
     ck_assert_int_ge(logsrc_resumes(ls), 2);
     logsrc_free(ls);
     buf_free(&g.text);
@@ -206,7 +210,7 @@ START_TEST(tail_and_since_reach_the_server)
     env_start(&e, LOG5, NULL);
     struct got g = {0};
     struct logsrc_spec sp = {.kube = e.c, .ns = "agents", .pod = POD_NAME, .container = "agent-runner",
-                             .tail_lines = 2, .on_line = on_line, .on_end = on_end, .ud = &g};
+                             .timestamps = true, .tail_lines = 2, .on_line = on_line, .on_end = on_end, .ud = &g};
     struct logsrc *ls = logsrc_start(&sp);
     ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
     ck_assert(g.ok);
@@ -219,6 +223,14 @@ START_TEST(tail_and_since_reach_the_server)
     ls = logsrc_start(&sp);
     ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
     ck_assert_str_eq(g.text.p, "line 3\nline 4\nline 5\n");
+    logsrc_free(ls);
+    /* no stamps asked: a line's own leading time is its text, not a stamp */
+    buf_reset(&g.text);
+    sp.timestamps = false;
+    ls = logsrc_start(&sp);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
+    ck_assert_str_eq(g.text.p, "2026-02-25T09:00:03.000Z line 3\n2026-02-25T09:00:04.000Z line 4\n"
+                               "2026-02-25T09:00:05.000Z line 5\n");
     logsrc_free(ls);
     buf_free(&g.text);
     env_stop(&e);
