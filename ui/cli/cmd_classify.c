@@ -2,8 +2,8 @@
  * stdin, or a run's logs joined with its status and pods (docs/cli.md
  * "Classification"). */
 #include "cli.h"
-#include "runclass.h"
-#include "runsrc.h"
+#include "runs/runclass.h"
+#include "cliruns.h"
 #include "classify/classify.h"
 #include "model/runsignals.h"
 #include "util/xalloc.h"
@@ -183,9 +183,11 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         return cli_usage("classify", "'%s' is not RUN or NAMESPACE/NAME", run);
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
+    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
     char err[ERRLEN];
-    int rc = runsrc_load(cli, &o, &set, err, sizeof err);
+    int rc = runsrc_load(&ro, &o, &set, err, sizeof err);
+    cli_runs_say(&set);
     free(ns);
     if (rc != 0) {
         runsrc_free(&set);
@@ -199,15 +201,16 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         runsrc_free(&set);
         return rc;
     }
-    struct classify_rules *rs = runclass_load(cli, false, err, sizeof err);
+    /* the set's rules: loaded (and their warnings said) once */
+    const struct classify_rules *rs = set.rules;
     if (!rs) {
         runsrc_free(&set);
-        return cli_fail("classify: %s", err);
+        return cli_fail("classify: the classifier is unavailable");
     }
     struct classify_ctx *c = classify_new(rs, outcome ? *outcome : run_outcome(&v->run));
     run_signals_add(c, &v->run, set.pods, set.npods);
     /* a failed run is set against its passing run (runclass_baseline) */
-    struct classify_baseline *bl = runclass_baseline(&set, v);
+    const struct classify_baseline *bl = runclass_baseline(&set, v);
     if (bl) classify_set_baseline(c, bl);
     struct baseline_ref base = {.run = v->baseline, .b = bl};
     char pod[256], cont[256];
@@ -220,8 +223,6 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
     }
     rc = print_result(c, rs, output, bl ? &base : NULL, explain, NULL);
     classify_free(c);
-    classify_baseline_free(bl);
-    classify_rules_free(rs);
     runsrc_free(&set);
     return rc;
 }
@@ -279,7 +280,7 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
         if (strcmp(argv[i], "-") == 0) return cli_usage("classify", "stdin (-) goes alone, not among files");
 
     char err[ERRLEN];
-    struct classify_rules *rs = runclass_load(cli, false, err, sizeof err);
+    struct classify_rules *rs = cli_rules_load(cli, false, err, sizeof err);
     if (!rs) return cli_fail("classify: %s", err);
     char *chunk = malloc(READ_CHUNK);
     if (!chunk) abort();

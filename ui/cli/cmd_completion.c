@@ -10,7 +10,7 @@
  * Names that are not plain Kubernetes names are left out: they would go to
  * the terminal unsanitised through the shell. */
 #include "cli.h"
-#include "runsrc.h"
+#include "runs/runsrc.h"
 #include "kube/kubeconfig.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -117,7 +117,7 @@ static void add_contexts(struct words *ws, struct cli *cli, const char *prefix)
 static void add_cached(struct words *ws, struct cli *cli, enum cli_complete kind, const char *prefix)
 {
     char err[ERRLEN];
-    struct store *s = runsrc_open_cache(cli, false, err, sizeof err);
+    struct store *s = runsrc_open_cache(cli->db, false, err, sizeof err);
     if (!s) return;
     struct store_query q;
     store_query_init(&q);

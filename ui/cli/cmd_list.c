@@ -1,10 +1,12 @@
 /* list — runs, newest first (docs/cli.md): a table fitted to the terminal, or
- * the JSON array of "A run" objects. One AgentRun list and one pod list
+ * the JSON array of "A run" objects (also as YAML, or through a kubectl
+ * JSONPath template, output.h). One AgentRun list and one pod list
  * (by the agent-run label) per call; failure classes and PR links come
  * from the history cache, else from the runs' logs as show reads them
  * (runsrc_settle), so list and show agree on a cold cache too. */
 #include "cli.h"
-#include "runsrc.h"
+#include "cliruns.h"
+#include "output.h"
 #include "model/runview.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -37,18 +39,23 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         return cli_usage("list", "--phase '%s' is not a phase (Pending, Running, Succeeded, Failed, "
                          "Cancelled, Template)", f.phase);
     if (argc > 1) return cli_usage("list", "unexpected argument '%s'", argv[1]);
-    const char *fmt = cli->output ? cli->output : "table";
-    bool json = strcmp(fmt, "json") == 0, name = strcmp(fmt, "name") == 0, wide = strcmp(fmt, "wide") == 0;
-    if (!json && !name && !wide && strcmp(fmt, "table") != 0)
-        return cli_usage("list", "output format '%s' is not table, wide, name or json", fmt);
+    struct cli_output out;
+    int orc = cli_output_parse("list", cli->output, "table", "table wide name",
+                               "table, wide, name, json, yaml or jsonpath=TEMPLATE", &out);
+    if (orc) return orc;
+    bool json = out.kind == OUT_JSON, name = strcmp(out.name, "name") == 0, wide = strcmp(out.name, "wide") == 0;
 
     struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true,
                             .label_selector = cli_opt(cli, "selector"),
                             .field_selector = cli_opt(cli, "field-selector")};
+    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
     char err[ERRLEN];
-    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
+    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    if (lrc != 0) {
         runsrc_free(&set);
+        cli_output_free(&out);
         return cli_fail("%s", err);
     }
     const struct run_view **sel = xcalloc(set.n + 1, sizeof *sel);
@@ -58,6 +65,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     qsort(sel, n, sizeof *sel, run_view_cmp_newest);
     /* what show would say about runs the cache has no verdict on yet */
     runsrc_settle_unknown(&set, sel, n);
+    cli_runs_say(&set);
 
     int rc = 0;
     if (json) {
@@ -79,6 +87,23 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         buf_puts(&b, n ? "\n]\n" : "]\n");
         fwrite(b.p, 1, b.len, stdout);
         buf_free(&b);
+    } else if (out.kind != OUT_OTHER) {
+        /* yaml: the same array as json; jsonpath: as kubectl sees a list,
+         * so that {.items[*].name} and {range .items[*]} work */
+        cJSON *arr = cJSON_CreateArray();
+        for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(arr, run_view_json(sel[i]));
+        cJSON *root = arr;
+        if (out.kind == OUT_JSONPATH) {
+            root = cJSON_CreateObject();
+            cJSON_AddStringToObject(root, "apiVersion", "v1");
+            cJSON_AddItemToObject(root, "items", arr);
+            cJSON_AddStringToObject(root, "kind", "List");
+        }
+        struct buf b = {0};
+        rc = cli_output_render(&out, root, true, &b);
+        fwrite(b.p ? b.p : "", 1, b.len, stdout);
+        buf_free(&b);
+        cJSON_Delete(root);
     } else if (name) {
         /* as kubectl get -o name: one resource/name a line */
         for (size_t i = 0; i < n; i++) {
@@ -102,5 +127,6 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     if (fflush(stdout) != 0) rc = cli_fail("cannot write the output");
     free(sel);
     runsrc_free(&set);
+    cli_output_free(&out);
     return rc;
 }

@@ -17,7 +17,7 @@
  * or --no-color. */
 #include "cli.h"
 #include "kube/names.h"
-#include "runsrc.h"
+#include "cliruns.h"
 #include "runs/logsrc.h"
 #include "store/store.h"
 #include "model/linkage.h"
@@ -231,7 +231,10 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     int rc = 0;
     struct target *ts = NULL;
     size_t nt = 0;
-    if (runsrc_load(cli, &ro, &set, err, sizeof err) != 0) {
+    struct runs_opts rso = cli_runs_opts(cli);
+    int lrc = runsrc_load(&rso, &ro, &set, err, sizeof err);
+    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    if (lrc != 0) {
         rc = cli_fail("%s", err);
         goto out;
     }

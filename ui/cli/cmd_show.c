@@ -2,7 +2,8 @@
  * Its failure and PR are settled by runsrc_settle, the function list uses
  * too (the log, then GitHub by head branch when GITHUB_TOKEN is set). */
 #include "cli.h"
-#include "runsrc.h"
+#include "cliruns.h"
+#include "output.h"
 #include "kube/names.h"
 #include "model/github.h"
 #include "model/runview.h"
@@ -22,28 +23,35 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (argc < 2) return cli_usage("show", "which run? (RUN or NAMESPACE/NAME)");
     if (argc > 2) return cli_usage("show", "unexpected argument '%s'", argv[2]);
     const char *run = argv[1];
-    const char *fmt = cli->output ? cli->output : "text";
-    bool json = strcmp(fmt, "json") == 0;
-    if (!json && strcmp(fmt, "text") != 0) return cli_usage("show", "output format '%s' is not text or json", fmt);
+    struct cli_output out;
+    int orc = cli_output_parse("show", cli->output, "text", "text", "text, json, yaml or jsonpath=TEMPLATE", &out);
+    if (orc) return orc;
+    bool machine = out.kind != OUT_OTHER;
 
     char *ns = NULL;
     const char *slash = strchr(run, '/');
     if (slash) ns = xstrndup(run, (size_t)(slash - run));
     if (!*run || (slash && (!slash[1] || slash == run))) {
         free(ns);
+        cli_output_free(&out);
         return cli_usage("show", "'%s' is not RUN or NAMESPACE/NAME", run);
     }
     char nerr[ERRLEN];
     if (kube_check_run_ref(run, nerr, sizeof nerr) < 0) {
         free(ns);
+        cli_output_free(&out);
         return cli_usage("show", "%s", nerr);
     }
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
+    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
     char err[ERRLEN];
-    if (runsrc_load(cli, &o, &set, err, sizeof err) != 0) {
+    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
+    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    if (lrc != 0) {
         runsrc_free(&set);
         free(ns);
+        cli_output_free(&out);
         return cli_fail("%s", err);
     }
     free(ns);
@@ -58,19 +66,22 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         free(n);
         free(c);
         runsrc_free(&set);
+        cli_output_free(&out);
         return rc;
     }
     runsrc_settle(&set, v, true);
+    cli_runs_say(&set);
 
     size_t nlane = 0;
     const struct run_view **lane = runsrc_lane(&set, v, &nlane);
     struct attempt_set as = {lane, nlane};
-    if (json) {
+    int rc = 0;
+    if (machine) {
         cJSON *j = run_show_json(v, set.pods, set.npods, &as);
-        char *s = json_print_safe(j, 1);
-        fputs(s, stdout);
-        fputc('\n', stdout);
-        free(s);
+        struct buf b = {0};
+        rc = cli_output_render(&out, j, true, &b);
+        fwrite(b.p ? b.p : "", 1, b.len, stdout);
+        buf_free(&b);
         cJSON_Delete(j);
     } else {
         struct buf b = {0};
@@ -79,7 +90,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         buf_free(&b);
     }
     free(lane);
-    int rc = fflush(stdout) != 0 ? cli_fail("cannot write the output") : 0;
+    if (fflush(stdout) != 0) rc = cli_fail("cannot write the output");
     runsrc_free(&set);
+    cli_output_free(&out);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* `artriage sync [--watch]` — fill the history cache from the cluster: one
  * full pass, or a pass and then every change until SIGINT/SIGTERM. */
 #include "cli.h"
-#include "runclass.h"
+#include "cliruns.h"
 #include "classify/classify.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -59,7 +59,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cli_client_notices(kcl);
-    rules = runclass_load(cli, quiet, err, sizeof err);
+    rules = cli_rules_load(cli, quiet, err, sizeof err);
     if (!rules) {
         cli_fail("%s", err);
         goto out;

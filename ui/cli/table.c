@@ -52,9 +52,11 @@ const struct cli_command cli_commands[] = {
     {"list", cmd_list, NULL, "runs, newest first",
      "Lists the AgentRuns of the namespace (or of every namespace with -A), newest first: phase, "
      "lane and attempt, age, the failure class the classifier found and the pull request. The "
-     "table is fitted to the terminal; -o json prints an array of run objects (docs/cli.md). "
+     "table is fitted to the terminal; -o json prints an array of run objects (docs/cli.md), -o yaml "
+     "the same array as YAML, -o jsonpath=TEMPLATE kubectl's JSONPath over them as a list "
+     "({.items[*].name}; filters are not supported). "
      "Served from the history cache with --offline, and then including runs deleted on the server.",
-     "table|wide|name|json",
+     "table|wide|name|json|yaml|jsonpath=TEMPLATE",
      (const struct cli_option[]){
          {"phase", 0, "P", "only runs in phase P", COMP_WORDS, PHASES, 0},
          {"lane", 0, "L", "only the attempts of lane L", COMP_LANE, 0, 0},
@@ -66,14 +68,17 @@ const struct cli_command cli_commands[] = {
      "artriage list\tthe runs of the current namespace\n"
      "artriage list -l app=bulk\tthe runs labelled app=bulk\n"
      "artriage -A list --phase Failed\tthe failed runs everywhere\n"
-     "artriage list --since 2h -o json\tthe last two hours as JSON\n",
+     "artriage list --since 2h -o json\tthe last two hours as JSON\n"
+     "artriage list -o jsonpath='{range .items[*]}{.name}{\"\\n\"}{end}'\tone name a line\n",
      0},
     {"show", cmd_show, "RUN", "one run with its pods, containers, linkage and attempts",
      "Shows one run: its phase and conditions, its pods and containers (image, digest, state, exit "
      "code, restarts), its repository, branches and pull request, the classifier's cause, and every "
-     "attempt of its lane. RUN is a run name in the selected namespace, or NAMESPACE/NAME.",
-     "text|json", (const struct cli_option[]){END}, COMP_RUN, NULL,
-     "artriage show torghut-v5-run-20260225d\nartriage show agents/torghut-v5-run-20260225d -o json\n", 0},
+     "attempt of its lane. RUN is a run name in the selected namespace, or NAMESPACE/NAME. -o json, "
+     "-o yaml and -o jsonpath=TEMPLATE (kubectl's JSONPath) print the same object.",
+     "text|json|yaml|jsonpath=TEMPLATE", (const struct cli_option[]){END}, COMP_RUN, NULL,
+     "artriage show torghut-v5-run-20260225d\nartriage show agents/torghut-v5-run-20260225d -o json\n"
+     "artriage show torghut-v5-run-20260225d -o jsonpath='{.failure.class}'\tthe failure class alone\n", 0},
     {"logs", cmd_logs, "RUN...", "a run's container logs, or several runs' at once",
      "Prints a run's container log: by default the container the classifier blames, else the main "
      "one. On a terminal the log goes through the sanitiser (control sequences shown, not obeyed); "

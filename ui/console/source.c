@@ -24,9 +24,10 @@
 #include "kube/kubeconfig.h"
 #include "feed/feed.h"
 #include "classify/classify.h"
+#include "runs/runclass.h"
+#include "runs/triage.h"
 #include "model/agentrun.h"
 #include "model/linkage.h"
-#include "model/runsignals.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "util/err.h"
@@ -49,25 +50,6 @@ struct link_item {
     char *uid;
 };
 
-#define TRIAGE_PARALLEL 2
-#define TRIAGE_LOG_KEEP ((size_t)8 << 20)
-
-/* One container log being read for the classifier and the PR scanner. */
-struct triage {
-    struct source *src;
-    char *run_uid, *ns, *pod, *pod_uid, *container;
-    struct kube_request *req;
-    struct classify_ctx *cls;
-    struct pr_scan *pr;
-    struct buf keep;      /* the log for the cache, up to TRIAGE_LOG_KEEP */
-    bool cut;
-    struct logstamp stamps; /* the lines' times (timestamps=true), as sync */
-};
-
-struct triage_item {
-    char *run_uid, *ns, *pod, *pod_uid, *container;
-};
-
 struct source {
     struct console *c;
     struct kubeconfig *kc;
@@ -88,14 +70,10 @@ struct source {
     size_t nlink, caplink, linkpos;
     bool ever_live;
     int wake_pipe[2];
-    /* log triage */
+    /* log triage (src/runs/triage.c), made with the cluster client */
     struct classify_rules *rules;
     bool rules_failed;
-    struct triage_item *tq;
-    size_t ntq, captq;
-    struct triage *active[TRIAGE_PARALLEL];
-    char **triaged;       /* pod uid + container already read */
-    size_t ntriaged, captriaged;
+    struct triage *triage;
 };
 
 static const char *ctx_name(struct source *s)
@@ -231,148 +209,89 @@ static void link_one(struct source *s, const char *uid)
 
 static void store_tx_open(struct source *s);
 
-/* ---- triage: logs through the classifier and the PR scanner ---- */
+/* ---- triage: logs through the classifier and the PR scanner (src/runs/triage.c) ---- */
 
-static void triage_item_free(struct triage_item *t)
+static bool rules_ready(struct source *s);
+
+static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
 {
-    free(t->run_uid);
-    free(t->ns);
-    free(t->pod);
-    free(t->pod_uid);
-    free(t->container);
+    struct source *s = ud;
+    struct rs_run *r = runset_find(s->c->rs, uid);
+    if (!r) return false;
+    *out = (struct triage_run){&r->run, r->pods, r->npods};
+    return true;
 }
 
-static bool already_triaged(struct source *s, const char *key)
+/* A log was read: its verdict and PR to the run set, then to the cache. */
+static void triage_result(void *ud, const struct triage_result *t)
 {
-    for (size_t i = 0; i < s->ntriaged; i++)
-        if (strcmp(s->triaged[i], key) == 0) return true;
-    return false;
-}
-
-/* Queues the runner log of a terminated pod of a run without a verdict. */
-static void triage_consider(struct source *s, const struct pod *p)
-{
+    struct source *s = ud;
     struct console *c = s->c;
-    if (!p->uid || !p->run_name || !p->name) return;
-    struct rs_run *r = runset_find_name(c->rs, p->ns, p->run_name);
-    if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
-    const struct container_state *cs = pod_main_container(p, RUNNER_CONTAINER);
-    if (!cs || !cs->name || !cs->state || strcmp(cs->state, "terminated") != 0) return;
-    char *key = xasprintf("%s/%s", p->uid, cs->name);
-    if (already_triaged(s, key)) {
-        free(key);
-        return;
-    }
-    s->triaged = xgrow(s->triaged, &s->captriaged, s->ntriaged + 1, sizeof *s->triaged);
-    s->triaged[s->ntriaged++] = key;
-    s->tq = xgrow(s->tq, &s->captq, s->ntq + 1, sizeof *s->tq);
-    s->tq[s->ntq++] = (struct triage_item){xstrdup(r->run.uid), xstrdup(p->ns), xstrdup(p->name),
-                                           xstrdup(p->uid), xstrdup(cs->name)};
-}
-
-static void triage_free(struct triage *t)
-{
-    if (!t) return;
-    if (t->req) kube_request_cancel(t->req);
-    classify_free(t->cls);
-    pr_scan_free(t->pr);
-    buf_free(&t->keep);
-    logstamp_free(&t->stamps);
-    free(t->run_uid);
-    free(t->ns);
-    free(t->pod);
-    free(t->pod_uid);
-    free(t->container);
-    free(t);
-}
-
-static void triage_text(struct triage *t, const char *data, size_t n)
-{
-    classify_feed(t->cls, data, n);
-    pr_scan_feed(t->pr, data, n);
-    if (t->keep.len + n <= TRIAGE_LOG_KEEP) buf_append(&t->keep, data, n);
-    else t->cut = true;
-}
-
-static int triage_data(void *ud, const char *data, size_t n)
-{
-    struct triage *t = ud;
-    struct buf text = {0};
-    logstamp_feed(&t->stamps, data, n, &text);
-    if (text.len) triage_text(t, text.p, text.len);
-    buf_free(&text);
-    return 0;
-}
-
-static void triage_done(void *ud, const struct kube_result *res)
-{
-    struct triage *t = ud;
-    struct source *s = t->src;
-    struct console *c = s->c;
-    t->req = NULL;
-    for (int i = 0; i < TRIAGE_PARALLEL; i++)
-        if (s->active[i] == t) s->active[i] = NULL;
-    struct rs_run *r = runset_find(c->rs, t->run_uid);
-    if (!res->ok || !r) {
-        triage_free(t);
-        return;
-    }
-    char err[ERRLEN];
-    int64_t now = time_now_ms();
-    {
-        struct buf rest = {0};
-        logstamp_finish(&t->stamps, &rest);
-        if (rest.len) triage_text(t, rest.p, rest.len);
-        buf_free(&rest);
-    }
-    pr_scan_finish(t->pr);
-    struct pr_link pr;
-    bool has_pr = pr_scan_result(t->pr, &pr) == 1;
-    if (has_pr) runset_set_pr(c->rs, t->run_uid, pr.number, pr.url, pr.source);
-    /* agent.no-pr: succeeded, needed a PR, none in the log */
-    if (!has_pr && linkage_needs_pr(&r->run))
-        classify_add_finding(t->cls, CLASS_NO_PR, "no-pr", 30,
-                             "the run succeeded without a pull request",
-                             "read-write VCS and a head branch, but no PR link in the runner log");
-    struct classify_result *cr = classify_finish(t->cls);
+    const struct pr_link *pr = t->pr;
+    if (pr) runset_set_pr(c->rs, t->run_uid, pr->number, pr->url, pr->source);
+    const struct classify_result *cr = t->verdict;
     if (cr && cr->has_primary) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
-                               .container = t->container, .hint = cr->primary.hint,
+                               .container = (char *)t->container, /* copied by the run set */ .hint = cr->primary.hint,
                                .text = cr->primary.text, .line = cr->primary.line > 0 ? cr->primary.line : -1};
         runset_set_failure(c->rs, t->run_uid, &f);
     }
-    r = runset_find(c->rs, t->run_uid);
+    struct rs_run *r = runset_find(c->rs, t->run_uid);
     if (s->store && r) {
+        char err[ERRLEN];
         store_tx_open(s);
-        cache_wrote(s, store_put_log(s->store, ctx_name(s), t->pod_uid, t->container, false,
-                                     t->keep.p ? t->keep.p : "", t->keep.len, now, err, sizeof err), err);
-        struct store_run sr;
-        if (store_get_run(s->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
-            /* the same writer as sync: version, outcome and secondary findings too, so sync
-             * does not classify again what the console stored; the line's own time (API stamp,
-             * else its text's), as sync */
-            if (cr) {
-                int64_t lt = cr->has_primary ? logstamp_line_time(&t->stamps, cr->primary.line) : TIME_NONE;
-                cache_wrote(s, sync_put_verdict(s->store, sr.id, s->rules, run_outcome(&r->run), cr, 0, t->pod,
-                                                t->container, lt, now, err, sizeof err), err);
-            }
-            if (has_pr)
-                cache_wrote(s, store_put_pr(s->store, sr.id, pr.url, pr.number, pr.repository, pr.source,
-                                            logstamp_line_time(&t->stamps, pr.line), now, err, sizeof err), err);
-            store_run_free(&sr);
-        }
+        cache_wrote(s, triage_record(s->store, ctx_name(s), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
     }
-    if (has_pr) pr_link_free(&pr);
-    classify_result_free(cr);
-    triage_free(t);
+}
+
+/* Queues the runner log of a terminated pod of a run that still lacks a
+ * verdict or a PR. */
+static void triage_consider_pod(struct source *s, const struct pod *p)
+{
+    if (!s->kube || !p->run_name) return;
+    struct rs_run *r = runset_find_name(s->c->rs, p->ns, p->run_name);
+    if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
+    if (!s->triage) {
+        if (!rules_ready(s)) return;
+        struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = s};
+        s->triage = triage_new(s->kube, s->rules, &h);
+    }
+    triage_consider(s->triage, &r->run, p);
+}
+
+/* Problems in rule files (the broken rule is skipped, the rest apply): the
+ * message line names the first and how many, `:log` keeps every one. */
+static void rule_warnings(struct console *c, const struct buf *warn)
+{
+    size_t n = 0;
+    const char *first = NULL, *first_end = NULL;
+    for (const char *p = warn->p, *end = warn->p + warn->len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        if (e > p) {
+            char *line = xasprintf("# rule file problem: %.*s", (int)(e - p), p);
+            console_cmdlog(c, line);
+            free(line);
+            if (!n++) {
+                first = p;
+                first_end = e;
+            }
+        }
+        p = e + 1;
+    }
+    if (n == 1) console_say(c, true, "rule file problem: %.*s", (int)(first_end - first), first);
+    else if (n > 1)
+        console_say(c, true, "%zu rule file problems (see :log), first: %.*s", n, (int)(first_end - first), first);
 }
 
 static bool rules_ready(struct source *s)
 {
     if (!s->rules && !s->rules_failed) {
         char err[ERRLEN];
-        struct classify_rules_opts o = {.extra_dir = s->c->cli->rules_dir};
-        s->rules = classify_rules_load(&o, NULL, err, sizeof err);
+        struct buf warn = {0};
+        s->rules = runclass_load(s->c->cli->rules_dir, &warn, err, sizeof err);
+        rule_warnings(s->c, &warn);
+        buf_free(&warn);
         if (!s->rules) {
             s->rules_failed = true;
             console_say(s->c, true, "%s", err);
@@ -386,63 +305,13 @@ static bool rules_ready(struct source *s)
 static void classify_from_status(struct source *s, struct rs_run *r)
 {
     if (r->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
-    struct classify_ctx *k = classify_new(s->rules, CLASSIFY_OUTCOME_FAILED);
-    run_signals_add(k, &r->run, r->pods, r->npods);
-    struct classify_result *cr = classify_finish(k);
-    if (cr && cr->has_primary && cr->primary.class_id && strcmp(cr->primary.class_id, "unknown") != 0) {
+    struct classify_result *cr = runclass_status(s->rules, &r->run, r->pods, r->npods);
+    if (cr) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .hint = cr->primary.hint, .text = cr->primary.text, .line = -1};
         runset_set_failure(s->c->rs, r->run.uid, &f);
     }
     classify_result_free(cr);
-    classify_free(k);
-}
-
-static void triage_start_next(struct source *s)
-{
-    struct console *c = s->c;
-    if (!s->kube || !s->ntq) return;
-    rules_ready(s);
-    for (int i = 0; i < TRIAGE_PARALLEL && s->ntq; i++) {
-        if (s->active[i]) continue;
-        struct triage_item it = s->tq[0];
-        memmove(s->tq, s->tq + 1, (s->ntq - 1) * sizeof *s->tq);
-        s->ntq--;
-        struct rs_run *r = runset_find(c->rs, it.run_uid);
-        if (!r || !s->rules) {
-            triage_item_free(&it);
-            continue;
-        }
-        struct triage *t = xcalloc(1, sizeof *t);
-        logstamp_init(&t->stamps);
-        t->src = s;
-        t->run_uid = it.run_uid;
-        t->ns = it.ns;
-        t->pod = it.pod;
-        t->pod_uid = it.pod_uid;
-        t->container = it.container;
-        t->cls = classify_new(s->rules, run_outcome(&r->run));
-        char *prefix = xasprintf("log:%s/%s", t->pod, t->container);
-        t->pr = pr_scan_new(r->run.repository, prefix);
-        free(prefix);
-        run_signals_add(t->cls, &r->run, r->pods, r->npods);
-        struct kube_req q = {
-            .verb = KUBE_LOGS, .ns = t->ns, .name = t->pod, .container = t->container,
-            .timestamps = true, .on_data = triage_data, .on_done = triage_done, .ud = t,
-        };
-        s->active[i] = t;
-        t->req = kube_request_start(s->kube, &q);
-    }
-}
-
-static void triage_stop(struct source *s)
-{
-    for (int i = 0; i < TRIAGE_PARALLEL; i++) {
-        triage_free(s->active[i]);
-        s->active[i] = NULL;
-    }
-    for (size_t i = 0; i < s->ntq; i++) triage_item_free(&s->tq[i]);
-    s->ntq = 0;
 }
 
 /* ---- cluster ---- */
@@ -483,7 +352,7 @@ static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev
             else
                 cache_wrote(s, store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err), err);
         }
-        if (ev != RS_EV_DELETED) triage_consider(s, &p);
+        if (ev != RS_EV_DELETED) triage_consider_pod(s, &p);
         runset_apply_pod(c->rs, ev, &p);
         pod_free(&p);
         return;
@@ -508,7 +377,7 @@ static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev
     /* pods that came before their run, or a run that just ended */
     if (r && ev != RS_EV_DELETED) {
         classify_from_status(s, r);
-        for (size_t i = 0; i < r->npods; i++) triage_consider(s, &r->pods[i]);
+        for (size_t i = 0; i < r->npods; i++) triage_consider_pod(s, &r->pods[i]);
     }
     free(uid);
 }
@@ -609,7 +478,9 @@ static void feed_begin(struct source *s)
 
 static void cluster_stop(struct source *s)
 {
-    triage_stop(s);
+    /* the reads run on the client: they go with it */
+    triage_free(s->triage);
+    s->triage = NULL;
     feed_stop(s->feed);
     s->feed = NULL;
     if (s->kube) kube_client_free(s->kube);
@@ -701,9 +572,6 @@ void source_free(struct source *s)
     store_tx_close(s);
     link_clear(s);
     free(s->link);
-    free(s->tq);
-    for (size_t i = 0; i < s->ntriaged; i++) free(s->triaged[i]);
-    free(s->triaged);
     if (s->rules) classify_rules_free(s->rules);
     if (s->kc) kubeconfig_free(s->kc);
     if (s->store) store_close(s->store);
@@ -780,13 +648,13 @@ static bool key_waiting(void)
 static void update_progress(struct source *s)
 {
     struct console *c = s->c;
-    bool reading = false;
-    for (int i = 0; i < TRIAGE_PARALLEL; i++) reading |= s->active[i] != NULL;
+    bool reading = triage_reading(s->triage);
+    size_t queued = triage_queued(s->triage);
     char p[sizeof c->progress];
     if (s->cache_loading && s->store) snprintf(p, sizeof p, "cache: %zu runs", s->cache_loaded);
     else if (s->listing && s->listed) snprintf(p, sizeof p, "listing: %zu runs", s->listed);
     else if (s->linkpos < s->nlink) snprintf(p, sizeof p, "linking: %zu/%zu", s->linkpos, s->nlink);
-    else if (reading || s->ntq) snprintf(p, sizeof p, "reading logs: %zu queued", s->ntq);
+    else if (reading || queued) snprintf(p, sizeof p, "reading logs: %zu queued", queued);
     else p[0] = 0;
     if (strcmp(p, c->progress) != 0) {
         memcpy(c->progress, p, sizeof p);
@@ -800,7 +668,7 @@ bool source_step(struct source *s, int budget_ms)
     int64_t start = time_mono_ms();
     if (s->kube) {
         kube_client_perform(s->kube);
-        triage_start_next(s);
+        if (s->triage) triage_pump(s->triage);
         store_tx_close(s);
     }
     if (s->cache_loading && s->store) cache_page(s);

@@ -1,20 +1,25 @@
-/* runsrc — where the CLI's run commands (list, show, logs) get their runs:
- * the cluster (one paginated AgentRun list and ONE pod list by the
+/* runsrc — where the run commands (list, show, logs, classify) get their
+ * runs: the cluster (one paginated AgentRun list and ONE pod list by the
  * agent-run label, in parallel), enriched from the history cache (failure
  * classes, PR links, runs deleted on the server), or the cache alone
- * (--offline, or when the API cannot be reached: a note on stderr).
+ * (offline). Nothing here prints: what a front end should say comes back
+ * in the set's notes and rule_warnings.
  *
+ *   struct runs_opts ro = {.context = ..., .db = ..., .offline = ...};
  *   struct run_set set;
- *   if (runsrc_load(cli, &opts, &set, err, sizeof err) != 0) return cli_fail("%s", err);
- *   ... set.views[i], set.pods ...
+ *   if (runsrc_load(&ro, &opts, &set, err, sizeof err) != 0) ... err ...
+ *   ... set.views[i], set.pods; show set.notes, set.rule_warnings ...
  *   runsrc_free(&set);
- */
-#ifndef ARTRIAGE_UI_RUNSRC_H
-#define ARTRIAGE_UI_RUNSRC_H
+ *
+ * The set owns everything it points to (views, pods, client, cache,
+ * rules, notes); runsrc_free releases it, also after a failed load. */
+#ifndef ARTRIAGE_RUNS_RUNSRC_H
+#define ARTRIAGE_RUNS_RUNSRC_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "cli.h"
+#include "runs.h"
 #include "model/runview.h"
+#include "util/buf.h"
 
 struct kube_client;
 struct store;
@@ -39,15 +44,17 @@ struct run_set {
     struct kube_client *kube; /* live client (for logs), NULL offline */
     struct store *store;   /* history cache if it exists, else NULL */
     char *server;          /* API server URL, for messages */
-    const struct classify_rules *rules; /* classifier (runclass.h), NULL if unavailable */
+    struct classify_rules *rules; /* classifier (runclass.h), NULL if unavailable */
+    struct buf rule_warnings;  /* problems in rule files, sanitised lines (runclass_load) */
+    struct runs_notes notes;   /* what the answer lacks and why, for the front end */
 };
 
-int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *out, char *err,
+int runsrc_load(const struct runs_opts *ro, const struct runsrc_opts *o, struct run_set *out, char *err,
                 size_t errlen);
 void runsrc_free(struct run_set *s);
-/* The history cache (--db or the default path) opened read-only; NULL when
- * it does not exist (err set only if need) or cannot be opened. */
-struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen);
+/* The history cache (db, or the default path when NULL) opened read-only;
+ * NULL when it does not exist (err set only if need) or cannot be opened. */
+struct store *runsrc_open_cache(const char *db, bool need, char *err, size_t errlen);
 
 /* Finds RUN ("name" in the set's namespace, or "ns/name"); NULL if none. */
 struct run_view *runsrc_find(struct run_set *s, const char *run);

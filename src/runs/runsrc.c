@@ -92,11 +92,11 @@ static void on_pod_done(void *ud, const struct kube_result *res, const char *rv)
 
 /* ---- the history cache ---- */
 
-struct store *runsrc_open_cache(struct cli *cli, bool need, char *err, size_t errlen)
+struct store *runsrc_open_cache(const char *db, bool need, char *err, size_t errlen)
 {
     char path[4096];
-    if (cli->db) {
-        snprintf(path, sizeof path, "%s", cli->db);
+    if (db) {
+        snprintf(path, sizeof path, "%s", db);
     } else if (store_default_path(path, sizeof path, err, errlen) != 0) {
         return NULL;
     }
@@ -146,8 +146,11 @@ static void enrich_from_cache(struct run_set *s, struct run_view *v, int64_t id)
     char err[ERRLEN];
     struct store_class sc;
     memset(&sc, 0, sizeof sc);
-    if (!v->has_failure && store_get_classification(s->store, id, &sc, err, sizeof err) == 1 && sc.cls)
+    if (!v->has_failure && store_get_classification(s->store, id, &sc, err, sizeof err) == 1 && sc.cls) {
         run_view_set_failure(v, sc.cls, sc.line, sc.container, sc.rule, sc.text);
+        /* the passing run that verdict was made against (sync, record) */
+        if (sc.baseline_name && !v->baseline) v->baseline = xstrdup(sc.baseline_name);
+    }
     store_class_free(&sc);
     if (!v->has_pr) {
         struct store_pr_list prs = {0};
@@ -261,12 +264,12 @@ static void resolve_lanes(struct run_set *s)
     }
 }
 
-static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run_set *s, char *err,
+static int load_offline(const struct runs_opts *ro, const struct runsrc_opts *o, struct run_set *s, char *err,
                         size_t errlen)
 {
     s->offline = true;
     if (!s->store) {
-        s->store = runsrc_open_cache(cli, true, err, errlen);
+        s->store = runsrc_open_cache(ro->db, true, err, errlen);
         if (!s->store) return -1;
     }
     struct store_query q;
@@ -309,7 +312,7 @@ static int load_offline(struct cli *cli, const struct runsrc_opts *o, struct run
     return 0;
 }
 
-static int load_live(struct cli *cli, const struct runsrc_opts *o, struct run_set *s,
+static int load_live(const struct runsrc_opts *o, struct run_set *s,
                      struct kube_client *kc, long *http, char *err, size_t errlen)
 {
     struct collect c = {.set = s};
@@ -343,12 +346,12 @@ static int load_live(struct cli *cli, const struct runsrc_opts *o, struct run_se
     }
     if (!c.pods_ok) {
         /* Pods only add image and digest: say so, keep the runs. */
-        cli_note("%s; images and digests are not shown", c.perr);
+        runs_note(&s->notes, "%s; images and digests are not shown", c.perr);
     }
     return 0;
 }
 
-int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *out, char *err,
+int runsrc_load(const struct runs_opts *ro, const struct runsrc_opts *o, struct run_set *out, char *err,
                 size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -356,35 +359,38 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
     struct kube_config *cfg = NULL;
     char kerr[ERRLEN] = "";
     /* The kubeconfig is read even offline, for the context and namespace. */
-    if (kubeconfig_load(cli->kubeconfig, &kc, kerr, sizeof kerr) == 0 &&
-        kubeconfig_resolve(kc, cli->context, cli->ns, &cfg, kerr, sizeof kerr) == 0) {
+    if (kubeconfig_load(ro->kubeconfig, &kc, kerr, sizeof kerr) == 0 &&
+        kubeconfig_resolve(kc, ro->context, ro->ns, &cfg, kerr, sizeof kerr) == 0) {
         out->context = xstrdup(cfg->context);
         out->ns = o->ns ? xstrdup(o->ns) : o->all_namespaces ? NULL : xstrdup(cfg->ns);
         out->server = xstrdup(cfg->server);
-    } else if (!cli->offline) {
+    } else if (!ro->offline) {
         kubeconfig_free(kc);
         return errf(err, errlen, "%s", kerr);
     } else {
-        out->context = cli->context ? xstrdup(cli->context) : NULL;
-        out->ns = o->ns ? xstrdup(o->ns) : o->all_namespaces || !cli->ns ? NULL : xstrdup(cli->ns);
+        out->context = ro->context ? xstrdup(ro->context) : NULL;
+        out->ns = o->ns ? xstrdup(o->ns) : o->all_namespaces || !ro->ns ? NULL : xstrdup(ro->ns);
     }
     kubeconfig_free(kc);
 
-    out->rules = runclass_rules(cli);
+    char rerr[ERRLEN];
+    out->rules = runclass_load(ro->rules_dir, &out->rule_warnings, rerr, sizeof rerr);
+    /* Without rules the failure comes from the status table alone. */
+    if (!out->rules) runs_note(&out->notes, "classifier unavailable (%s)", rerr);
     char cerr[ERRLEN] = "";
-    out->store = runsrc_open_cache(cli, false, cerr, sizeof cerr);
-    if (!out->store && cerr[0] && cli->offline) {
+    out->store = runsrc_open_cache(ro->db, false, cerr, sizeof cerr);
+    if (!out->store && cerr[0] && ro->offline) {
         kube_config_free(cfg);
         return errf(err, errlen, "%s", cerr);
     }
     bool selecting = o->label_selector || o->field_selector;
-    if (cli->offline && selecting) {
+    if (ro->offline && selecting) {
         kube_config_free(cfg);
         return errf(err, errlen, "selectors are evaluated by the API server; not with --offline");
     }
-    if (cli->offline) {
+    if (ro->offline) {
         kube_config_free(cfg);
-        return load_offline(cli, o, out, err, errlen);
+        return load_offline(ro, o, out, err, errlen);
     }
 
     if (kube_client_new(cfg, &out->kube, err, errlen) != 0) {
@@ -392,11 +398,13 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         return -1;
     }
     kube_config_free(cfg);
-    cli_client_notices(out->kube);
+    /* what the client withholds or does not check, said once */
+    if (kube_client_notice_plain_http(out->kube)) runs_note(&out->notes, "%s", kube_client_notice_plain_http(out->kube));
+    if (kube_client_notice_insecure(out->kube)) runs_note(&out->notes, "%s", kube_client_notice_insecure(out->kube));
     /* the CLI answers within the budget, however many requests it makes */
     kube_client_set_deadline(out->kube, time_mono_ms() + KUBE_REQUEST_BUDGET_S * 1000);
     long http = 0;
-    if (load_live(cli, o, out, out->kube, &http, err, errlen) != 0) {
+    if (load_live(o, out, out->kube, &http, err, errlen) != 0) {
         if (http == 0 && out->store) {
             /* The cluster was not reached: a failure (exit 1), so that no
              * script takes cache data, or nothing, for the cluster's answer;
@@ -418,7 +426,7 @@ int runsrc_load(struct cli *cli, const struct runsrc_opts *o, struct run_set *ou
         q.include_deleted = true;
         char e2[ERRLEN];
         if (store_list_runs(out->store, &q, &l, e2, sizeof e2) != 0) {
-            cli_note("%s", e2);
+            runs_note(&out->notes, "%s", e2);
             memset(&l, 0, sizeof l);
         }
         if (l.n) qsort(l.items, l.n, sizeof *l.items, cmp_uid);
@@ -484,7 +492,10 @@ void runsrc_free(struct run_set *s)
     free(s->server);
     if (s->kube) kube_client_free(s->kube);
     if (s->store) store_close(s->store);
-    if (s->rules) runclass_done();
+    runclass_forget(s);
+    classify_rules_free(s->rules);
+    buf_free(&s->rule_warnings);
+    runs_notes_free(&s->notes);
     memset(s, 0, sizeof *s);
 }
 
@@ -590,9 +601,7 @@ static void cache_pr(struct run_set *set, const struct run_view *v, const struct
         return;
     }
     if (w) store_close(w);
-    char *e = sanitize_str(err, 0);
-    cli_note("%s", e);
-    free(e);
+    runs_note(&set->notes, "%s", err);
 }
 
 /* PR and failure from the log, then the PR from GitHub; returns true
@@ -603,9 +612,11 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
     char pod[256], cont[256], err[ERRLEN];
     struct pr_scan *sc = pr_scan_new(v->run.repository, "log");
     struct scan_ud ud = {sc, runclass_begin(set->rules, v, set->pods, set->npods), 0};
-    /* lines the passing run also printed are not the cause (show; list's
-     * cold-cache settle stays at one log read per run) */
-    struct classify_baseline *base = ud.cls && github ? runclass_baseline(set, v) : NULL;
+    /* lines the passing run also printed are not the cause (show, and
+     * list's cold-cache settle: one baseline log read per lane, kept by
+     * runclass); a baseline the cache named stays if no log is read */
+    char *prior = v->baseline ? xstrdup(v->baseline) : NULL;
+    const struct classify_baseline *base = ud.cls ? runclass_baseline(set, v) : NULL;
     if (base) classify_set_baseline(ud.cls, base);
     /* The pod and container are known once the read is done: the
      * source is named afterwards. */
@@ -626,11 +637,12 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
     pr_scan_free(sc);
     if (ud.cls) {
         classify_free(ud.cls);
-        /* no log read: no verdict was compared with the baseline */
+        /* no log read: no verdict was compared with this baseline */
         free(v->baseline);
-        v->baseline = NULL;
+        v->baseline = prior;
+        prior = NULL;
     }
-    classify_baseline_free(base);
+    free(prior);
 
     if (!github) return looked;
     struct gh_client *g = gh_client_new(NULL, NULL);
@@ -638,9 +650,7 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
         struct pr_link pr;
         int rc = gh_lookup_sync(g, v->run.repository, v->run.head, GITHUB_TIMEOUT_MS, &pr, err, sizeof err);
         if (rc < 0) {
-            char *s = sanitize_str(err, 0);
-            cli_note("%s", s);
-            free(s);
+            runs_note(&set->notes, "%s", err);
         } else {
             looked = true;
             if (rc == 1) {
