@@ -73,7 +73,7 @@ static bool plain(const char *s)
     if (!*s || strlen(s) > 253) return false;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              strchr("-._:@/", *s)))
+              strchr("-._:@/=", *s))) /* = for "jsonpath=" */
             return false;
     return true;
 }
