@@ -171,6 +171,8 @@ def main():
             l.start()
         t0 = time.time()
         cpu0, _ = proc_stat(rec.pid)
+        # the test servers share the machine: their CPU is reported apart
+        srv0 = sum(proc_stat(cl[n].pid)[0] for n in names)
         samples = []
         cpu_at_1min = None
         while time.time() - t0 < DURATION:
@@ -180,7 +182,10 @@ def main():
             if cpu_at_1min is None and time.time() - t0 >= min(60, DURATION / 2):
                 cpu_at_1min = (time.time(), cpu, rss)
         cpu_end, rss_end = proc_stat(rec.pid)
+        srv_end = sum(proc_stat(cl[n].pid)[0] for n in names)
         t_end = time.time()
+        with open("/proc/loadavg") as f:
+            load = f.read().split()[0]
         stop.set()
         for l in loads:
             l.join()
@@ -221,13 +226,20 @@ def main():
         print("CPU after the first minute: %.1f%% of one core" % (100 * (cpu_end - c1) / (t_end - t1)))
         print("RSS: at 1 min %d KiB, at the end %d KiB, growth %+.1f%%; max %d KiB"
               % (r1, rss_end, 100.0 * (rss_end - r1) / r1, max(s[2] for s in samples)))
-    print("CPU over the whole load: %.1f%% of one core" % (100 * (cpu_end - cpu0) / (t_end - t0)))
+    print("CPU over the whole load: %.1f%% of one core; %.3f ms of CPU per event (%.1f s for %d events)"
+          % (100 * (cpu_end - cpu0) / (t_end - t0), 1000 * (cpu_end - cpu0) / max(events, 1),
+             cpu_end - cpu0, events))
+    print("test servers' CPU (apart from the recorder's): %.1f%% of one core, %d servers; "
+          "machine load average at the end %s" % (100 * (srv_end - srv0) / (t_end - t0), NCTX, load))
     print("SIGTERM: exit %s after %.2f s" % (rc, t_exit))
     print("database: %.1f MiB" % (os.path.getsize(db) / 1048576.0))
     with open(os.path.join(tmp, "record.log")) as f:
         warn = [l for l in f if "log of" in l]
-    print("recorder warnings about logs: %d%s" % (len(warn), (": " + warn[0].strip()[:200]) if warn else ""))
-    subprocess.run(["rm", "-rf", tmp])
+    print("recorder warnings about logs: %d%s" % (len(warn), (": " + warn[0].strip()[:400]) if warn else ""))
+    if os.environ.get("KEEP"):
+        print("kept %s (record.log, history.db)" % tmp)
+    else:
+        subprocess.run(["rm", "-rf", tmp])
 
 
 if __name__ == "__main__":

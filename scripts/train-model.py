@@ -41,6 +41,20 @@ TARGET = 0.90     # wanted precision of the predictions the model makes: an
                   # unknown block is harder than a labelled line, so ask much
 GRID = [0.50, 0.60, 0.70, 0.80, 0.90, 0.95, 0.98, 0.99, 0.995, 0.999]
 HEXD = set("0123456789abcdef")
+# Function words are left out of the vocabulary (so the engine, which only
+# counts tokens it knows, ignores them too): with a few hundred training
+# blocks a word like "from" or "the" can tip a block to whichever class used
+# it most ("Error acquiring the state lock ... from" read as image.pull).
+# Words that carry meaning in error text stay in: not, no, out, up, off,
+# denied, failed ...
+STOP = frozenset("""
+about after again all also am an and any are as at be been before being both but by can
+could did do does doing during each few for from further had has have having he her here
+him his how if in into is it its itself just me more most my now of on once only or other
+our ours over own please same she should so some such than that the their them then there
+these they this those through too under until very was we were what when where which while
+who whom why will with would you your yours
+""".split())
 
 
 def strip_ansi(s):
@@ -114,7 +128,7 @@ def train(docs):
     for _, _, t in docs:
         for w in t:
             df[w] = df.get(w, 0) + 1
-    vocab = sorted(w for w, n in df.items() if n >= MIN_DF)
+    vocab = sorted(w for w, n in df.items() if n >= MIN_DF and w not in STOP)
     vset = set(vocab)
     classes = sorted({c for _, c, _ in docs})
     ndocs = {c: 0 for c in classes}

@@ -63,6 +63,7 @@ struct cmdrec {
 struct steprec {
     int64_t line;       /* where the step starts */
     int64_t script_end; /* last line of the echoed script; -1 while open */
+    bool kept_going;    /* it failed and the runner went on with the next command */
 };
 
 /* The first failure line of a step, and a copy of its text. */
@@ -390,7 +391,7 @@ static void step_begin(struct classify_ctx *c, int64_t line, bool script)
     if (c->nsteps > 0 && c->steps[c->nsteps - 1].script_end < 0)
         c->steps[c->nsteps - 1].script_end = c->steps[c->nsteps - 1].line; /* no end seen */
     c->steps = xgrow(c->steps, &c->capsteps, c->nsteps + 1, sizeof *c->steps);
-    c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line};
+    c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line, false};
     failmark_set(&c->step_fail, -1, -1, NULL, false);
     failmark_set(&c->step_block, -1, -1, NULL, false);
 }
@@ -399,6 +400,13 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
                           int64_t offset, const char *text, size_t tlen)
 {
     int m = r->marker;
+    if (m == MARK_STEP_FAILED_CONT) {
+        /* the step failed all the same: recorded as both markers */
+        if (c->mark_first[m] < 0) c->mark_first[m] = line;
+        c->mark_last[m] = line;
+        if (c->nsteps > 0) c->steps[c->nsteps - 1].kept_going = true;
+        m = MARK_STEP_FAILED;
+    }
     if (m == MARK_SCRIPT_START || m == MARK_STEP_START) {
         step_begin(c, line, m == MARK_SCRIPT_START);
     } else if (m == MARK_SCRIPT_END) {
@@ -1604,11 +1612,30 @@ static ptrdiff_t step_at(const struct classify_ctx *c, int64_t line)
     return (ptrdiff_t)lo - 1;
 }
 
+/* The first step that failed with the runner going on regardless and holds a
+ * cause of its own (a strong finding not set aside), or -1: one pass over the
+ * findings, a binary search each. */
+static ptrdiff_t first_kept_going_cause(const struct classify_ctx *c, const struct classify_finding *F,
+                                        size_t n)
+{
+    ptrdiff_t best = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (F[i].line <= 0 || F[i].weight < STRONG || (F[i].flags & CLASSIFY_F_ASIDE)) continue;
+        ptrdiff_t k = step_at(c, F[i].line);
+        if (k >= 0 && c->steps[k].kept_going && (best < 0 || k < best)) best = k;
+    }
+    return best;
+}
+
 /* An error the run continued past is not the cause: when the log shows
  * steps and the step the run ended on (the last @step-failed) holds a
  * cause of its own, findings of earlier steps are set aside. Without a
  * cause in the failing step the earlier ones stay: nothing after them
- * explains the failure. *start gets the failing step's first line. */
+ * explains the failure. A runner that goes on with the next command after
+ * one fails (@step-failed-continued: Travis' script phase) did not continue
+ * past that failure, it ran every command regardless: the first of those
+ * failed commands with a cause of its own is where the run failed (a later
+ * one often fails because of it). *start gets the failing step's first line. */
 static size_t set_aside_passed(const struct classify_ctx *c, struct classify_finding *F, size_t n,
                                int64_t *start)
 {
@@ -1616,6 +1643,10 @@ static size_t set_aside_passed(const struct classify_ctx *c, struct classify_fin
     if (end <= 0) return 0;
     ptrdiff_t k = step_at(c, end);
     if (k < 0) return 0;
+    if (c->steps[k].kept_going) {
+        ptrdiff_t j = first_kept_going_cause(c, F, n);
+        if (j >= 0 && j < k) k = j;
+    }
     int64_t s = c->steps[k].line;
     bool own = false;
     for (size_t i = 0; i < n && !own; i++)
@@ -1804,10 +1835,17 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         bool failed_after = c->sig_failure || (c->mark_last[MARK_FAILURE] >= 0 &&
                                                (at == 0 || c->mark_last[MARK_FAILURE] >= at));
         bool success_after = c->sig_success || (last_success >= 0 && (at == 0 || last_success > at));
-        if (!failed_after || success_after) {
+        /* a runner that reports every failed step (GitHub Actions' "##[error]Process
+         * completed with exit code N") ended the job after it with none: the job
+         * passed, whatever a tolerated step printed (a benchmark's OOM) */
+        bool clean_end = !c->sig_failure && at > 0 && c->mark_last[MARK_JOB_END] > at &&
+                         c->mark_first[MARK_STEP_FAILED] < 0;
+        if (!failed_after || success_after || clean_end) {
             buf_printf(&ex, "outcome unknown: line %lld (%s) is not followed by %s, so no primary\n",
                        (long long)at, F[best].class_id,
-                       success_after ? "silence (a success marker follows)" : "a failure marker");
+                       success_after ? "silence (a success marker follows)"
+                       : clean_end   ? "a failed step (the CI job ended with none)"
+                                     : "a failure marker");
             best = -1;
         }
     }
@@ -1925,7 +1963,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     static const char *const mnames[MARK_COUNT] = {
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
         "workspace-present", "git-present", "command-start", "command-end", "script-start",
-        "script-end", "step-start", "step-failed", "resolved", "error-block"};
+        "script-end", "step-start", "step-failed", "resolved", "error-block", "step-failed-continued",
+        "job-end"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],

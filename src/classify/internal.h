@@ -34,6 +34,9 @@ enum rule_marker {
     MARK_STEP_FAILED,       /* @step-failed: a step/build ended failing (exit code N) */
     MARK_RESOLVED,          /* @resolved: a merge/rebase conflict was resolved */
     MARK_ERROR_BLOCK,       /* @error-block: a tool's header over its decisive error */
+    MARK_STEP_FAILED_CONT,  /* @step-failed-continued: a step failed and the runner went on
+                             * with the job's next command (Travis' script phase) */
+    MARK_JOB_END,           /* @job-end: a CI runner's last line of a job, pass or fail */
     MARK_COUNT
 };
 

@@ -34,6 +34,8 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_STEP_FAILED] = "@step-failed",
     [MARK_RESOLVED] = "@resolved",
     [MARK_ERROR_BLOCK] = "@error-block",
+    [MARK_STEP_FAILED_CONT] = "@step-failed-continued",
+    [MARK_JOB_END] = "@job-end",
 };
 
 int classify_marker_of(const char *class_id)

@@ -242,6 +242,9 @@ cJSON *run_view_json(const struct run_view *v)
     add_str(o, "imageDigest", v->digest);
     cJSON_AddItemToObject(o, "pr", pr_json(v));
     cJSON_AddItemToObject(o, "failure", failure_json(v));
+    /* the passing run the failure's log was compared with (list and show) */
+    if (v->baseline) cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "baseline"), "run", v->baseline);
+    else cJSON_AddNullToObject(o, "baseline");
     cJSON_AddBoolToObject(o, "deleted", v->deleted);
     add_str(o, "reason", r->reason);
     char commit[48];
@@ -366,8 +369,6 @@ cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t np
     }
     add_str(o, "runtime", r->runtime);
     cJSON_AddItemToObject(o, "pods", pods_json(v, pods, npods));
-    if (v->baseline) cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "baseline"), "run", v->baseline);
-    else cJSON_AddNullToObject(o, "baseline");
 
     struct chain c;
     struct lane_member *m;

@@ -81,8 +81,42 @@ void runclass_from_status(const struct classify_rules *rs, struct run_view *v, c
 
 struct base_read {
     struct run_set *set;
-    struct classify_baseline *b; /* the log of the run last asked about */
+    const struct classify_baseline *b; /* the log of the run last asked about */
 };
+
+/* Passing logs already read for a set, by run: the failed runs of one lane
+ * share a baseline, which is fetched once (list settles every failed run
+ * of a cold cache). b NULL: that run's log could not be read. */
+static struct base_memo {
+    const struct run_set *set;
+    char *key;
+    struct classify_baseline *b;
+} *memo;
+static size_t nmemo, capmemo;
+
+static const char *memo_key(const struct run_view *v)
+{
+    return v->run.uid ? v->run.uid : v->run.name ? v->run.name : "";
+}
+
+void runclass_forget(const struct run_set *set)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < nmemo; i++) {
+        if (set && memo[i].set != set) {
+            memo[k++] = memo[i];
+            continue;
+        }
+        free(memo[i].key);
+        classify_baseline_free(memo[i].b);
+    }
+    nmemo = k;
+    if (!nmemo) {
+        free(memo);
+        memo = NULL;
+        capmemo = 0;
+    }
+}
 
 static int base_chunk(void *ud, const char *data, size_t n)
 {
@@ -95,17 +129,32 @@ static int base_chunk(void *ud, const char *data, size_t n)
 static bool base_has_log(void *ud, size_t i)
 {
     struct base_read *r = ud;
-    classify_baseline_free(r->b);
-    r->b = classify_baseline_new();
+    const char *key = memo_key(&r->set->views[i]);
+    for (size_t k = 0; k < nmemo; k++)
+        if (memo[k].set == r->set && strcmp(memo[k].key, key) == 0) {
+            r->b = memo[k].b;
+            return r->b != NULL;
+        }
+    struct classify_baseline *b = classify_baseline_new();
     char pod[256], cont[256], err[ERRLEN];
-    if (runsrc_read_log(r->set, &r->set->views[i], NULL, NULL, false, false, base_chunk, r->b, pod, cont, err,
-                        sizeof err) != 0)
-        return false;
-    classify_baseline_finish(r->b);
-    return classify_baseline_lines(r->b) > 0;
+    if (runsrc_read_log(r->set, &r->set->views[i], NULL, NULL, false, false, base_chunk, b, pod, cont, err,
+                        sizeof err) == 0) {
+        classify_baseline_finish(b);
+    } else {
+        classify_baseline_free(b);
+        b = NULL;
+    }
+    if (b && classify_baseline_lines(b) == 0) {
+        classify_baseline_free(b);
+        b = NULL;
+    }
+    memo = xgrow(memo, &capmemo, nmemo + 1, sizeof *memo);
+    memo[nmemo++] = (struct base_memo){r->set, xstrdup(key), b};
+    r->b = b;
+    return b != NULL;
 }
 
-struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v)
+const struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v)
 {
     if (!set || !set->n || run_outcome(&v->run) != CLASSIFY_OUTCOME_FAILED) return NULL;
     struct run_baseline_cand *c = xcalloc(set->n, sizeof *c);
@@ -114,10 +163,7 @@ struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view
     struct base_read r = {set, NULL};
     long i = run_baseline_pick(&me, c, set->n, base_has_log, &r);
     free(c);
-    if (i < 0) {
-        classify_baseline_free(r.b);
-        return NULL;
-    }
+    if (i < 0) return NULL;
     free(v->baseline);
     v->baseline = xstrdup(set->views[i].run.name);
     return r.b;

@@ -47,10 +47,14 @@ struct classify_ctx *runclass_begin(const struct classify_rules *rs, const struc
 /* For a failed run, its baseline (model/runbaseline.h) among the set's
  * runs: the chosen run's agent-runner log (live, else cached) read into
  * a hash set, and its name stored in v->baseline. NULL when v did not
- * fail, or no passing run with a readable log exists. Caller frees; set
- * it on the context from runclass_begin before feeding. */
+ * fail, or no passing run with a readable log exists. Borrowed: each
+ * run's log is read once per set (a lane's failures share it) and kept
+ * until runclass_forget(set) (runsrc_free). Set it on the context from
+ * runclass_begin before feeding. */
 struct run_set;
-struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v);
+const struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v);
+/* Drops the logs runclass_baseline kept for set (NULL: for every set). */
+void runclass_forget(const struct run_set *set);
 
 /* Finishes, sets v's failure from the primary finding (log line and
  * `container` when the evidence is a log line), frees the context. */

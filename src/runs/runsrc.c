@@ -145,8 +145,11 @@ static void enrich_from_cache(struct run_set *s, struct run_view *v, int64_t id)
     char err[ERRLEN];
     struct store_class sc;
     memset(&sc, 0, sizeof sc);
-    if (!v->has_failure && store_get_classification(s->store, id, &sc, err, sizeof err) == 1 && sc.cls)
+    if (!v->has_failure && store_get_classification(s->store, id, &sc, err, sizeof err) == 1 && sc.cls) {
         run_view_set_failure(v, sc.cls, sc.line, sc.container, sc.rule, sc.text);
+        /* the passing run that verdict was made against (sync, record) */
+        if (sc.baseline_name && !v->baseline) v->baseline = xstrdup(sc.baseline_name);
+    }
     store_class_free(&sc);
     if (!v->has_pr) {
         struct store_pr_list prs = {0};
@@ -488,6 +491,7 @@ void runsrc_free(struct run_set *s)
     free(s->server);
     if (s->kube) kube_client_free(s->kube);
     if (s->store) store_close(s->store);
+    runclass_forget(s);
     classify_rules_free(s->rules);
     buf_free(&s->rule_warnings);
     runs_notes_free(&s->notes);
@@ -607,9 +611,11 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
     char pod[256], cont[256], err[ERRLEN];
     struct pr_scan *sc = pr_scan_new(v->run.repository, "log");
     struct scan_ud ud = {sc, runclass_begin(set->rules, v, set->pods, set->npods), 0};
-    /* lines the passing run also printed are not the cause (show; list's
-     * cold-cache settle stays at one log read per run) */
-    struct classify_baseline *base = ud.cls && github ? runclass_baseline(set, v) : NULL;
+    /* lines the passing run also printed are not the cause (show, and
+     * list's cold-cache settle: one baseline log read per lane, kept by
+     * runclass); a baseline the cache named stays if no log is read */
+    char *prior = v->baseline ? xstrdup(v->baseline) : NULL;
+    const struct classify_baseline *base = ud.cls ? runclass_baseline(set, v) : NULL;
     if (base) classify_set_baseline(ud.cls, base);
     /* The pod and container are known once the read is done: the
      * source is named afterwards. */
@@ -630,11 +636,12 @@ static bool link_pr(struct run_set *set, struct run_view *v, bool github)
     pr_scan_free(sc);
     if (ud.cls) {
         classify_free(ud.cls);
-        /* no log read: no verdict was compared with the baseline */
+        /* no log read: no verdict was compared with this baseline */
         free(v->baseline);
-        v->baseline = NULL;
+        v->baseline = prior;
+        prior = NULL;
     }
-    classify_baseline_free(base);
+    free(prior);
 
     if (!github) return looked;
     struct gh_client *g = gh_client_new(NULL, NULL);

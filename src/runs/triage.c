@@ -227,7 +227,7 @@ int triage_record(struct store *s, const char *context, const struct classify_ru
             int64_t lt = res->verdict->has_primary ? logstamp_line_time(res->stamps, res->verdict->primary.line)
                                                    : TIME_NONE;
             first_err(sync_put_verdict(s, sr.id, rs, run_outcome(r), res->verdict, 0, res->pod, res->container, lt,
-                                       now, e, sizeof e),
+                                       NULL, NULL, now, e, sizeof e),
                       e, &rc, err, errlen);
         }
         if (res->pr)

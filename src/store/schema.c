@@ -243,9 +243,27 @@ static const char schema_003[] =
     "  updated   INTEGER NOT NULL\n"
     ");\n";
 
+static const char schema_004[] =
+    "-- artriage history cache, schema version 4: verdicts name their baseline.\n"
+    "-- A failed run is classified against the log of a passing run (the newest\n"
+    "-- succeeded attempt of its lane, else of its agent and repository); the\n"
+    "-- verdict keeps which one, by name and uid, so that `show` and `list` name\n"
+    "-- it from the cache even after that run is deleted or the cache exported\n"
+    "-- without it. NULL: classified without a baseline (none had a log, or the\n"
+    "-- verdict predates version 4).\n"
+    "\n"
+    "ALTER TABLE classifications ADD COLUMN baseline_name TEXT;\n"
+    "ALTER TABLE classifications ADD COLUMN baseline_uid TEXT;\n"
+    "\n"
+    "-- The baseline by agent and repository is the newest such succeeded run\n"
+    "-- with a log: walked from the newest through this index, not by scanning\n"
+    "-- every run of the context.\n"
+    "CREATE INDEX runs_by_agent_repo ON runs (agent, repository, created);\n";
+
 const struct store_migration store_migrations[] = {
     {1, "001_init.sql", schema_001},
     {2, "002_lookup_indexes.sql", schema_002},
     {3, "003_recorder.sql", schema_003},
+    {4, "004_baseline.sql", schema_004},
 };
 const size_t store_nmigrations = sizeof store_migrations / sizeof store_migrations[0];

@@ -17,6 +17,7 @@
 #define DEFAULT_LOG_CAP_RUN (8LL << 20)
 #define DEFAULT_LOG_CAP_TOTAL (512LL << 20)
 #define DEFAULT_BUSY_MS 5000
+#define DEFAULT_CACHE_KIB 32768
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_RUN_FIND] = "SELECT id, phase, started, cond_state, deleted, resource_version "
@@ -39,7 +40,9 @@ static const char *const stmt_sql[ST_COUNT] = {
         " cond_state = ?26, last_seen = ?27, raw = coalesce(?28, raw), deleted = 0,"
         " deleted_at = NULL WHERE id = ?29",
     [ST_RUN_SEEN] = "UPDATE runs SET last_seen = ?2 WHERE id = ?1",
-    [ST_RUN_LANE_OF] = "SELECT lane FROM runs WHERE context = ?1 AND namespace = ?2 AND name = ?3"
+    /* +context, +namespace: look up by name (runs_by_name_only, a handful of
+     * rows), never walk every run of the context through runs_by_context */
+    [ST_RUN_LANE_OF] = "SELECT lane FROM runs WHERE +context = ?1 AND +namespace = ?2 AND name = ?3"
                        " ORDER BY deleted, created DESC LIMIT 1",
     [ST_RUN_DELETE_MARK] = "UPDATE runs SET deleted = 1, deleted_at = ?3"
                            " WHERE context = ?1 AND uid = ?2 AND deleted = 0 RETURNING id",
@@ -53,7 +56,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         " ?10, ?11, ?12, ?12)",
     [ST_POD_UPDATE] = "UPDATE pods SET run_id = coalesce(run_id, ?2), phase = ?3, node = ?4,"
                       " started = ?5, last_seen = ?6, deleted = 0, deleted_at = NULL WHERE id = ?1",
-    [ST_POD_RUN_OF] = "SELECT id FROM runs WHERE context = ?1 AND namespace = ?2 AND name = ?3"
+    [ST_POD_RUN_OF] = "SELECT id FROM runs WHERE +context = ?1 AND +namespace = ?2 AND name = ?3"
                       " ORDER BY (created IS NULL OR created <= ?4 + 60000) DESC, deleted,"
                       " created DESC LIMIT 1",
     [ST_POD_ADOPT] = "UPDATE pods SET run_id = ?4 WHERE context = ?1 AND namespace = ?2"
@@ -433,6 +436,7 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
     if (s->opts.log_cap_run <= 0) s->opts.log_cap_run = DEFAULT_LOG_CAP_RUN;
     if (s->opts.log_cap_total <= 0) s->opts.log_cap_total = DEFAULT_LOG_CAP_TOTAL;
     if (s->opts.busy_ms <= 0) s->opts.busy_ms = DEFAULT_BUSY_MS;
+    if (s->opts.cache_kib <= 0) s->opts.cache_kib = DEFAULT_CACHE_KIB;
 
     bool ro = s->opts.read_only;
     if (!ro) {
@@ -459,9 +463,10 @@ struct store *store_open(const char *path, const struct store_opts *opts, char *
     /* NORMAL is durable enough in WAL mode (a crash loses at most the last
      * commits, never consistency); a larger page cache keeps bulk syncs
      * from spilling index pages. */
-    if (store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                      " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768", err, errlen) < 0)
-        goto fail;
+    char pragmas[160];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+             " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -%d", s->opts.cache_kib);
+    if (store_exec(s, pragmas, err, errlen) < 0) goto fail;
     if (ro) {
         int v;
         if (user_version(s, &v, err, errlen) < 0) goto fail;
@@ -738,7 +743,7 @@ static int record_diff(struct store *s, int64_t id, const struct agentrun *r, co
 }
 
 static int put_run(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
-                   char *err, size_t errlen)
+                   unsigned *what, char *err, size_t errlen)
 {
     const char *ctx = r->context ? r->context : "";
     sqlite3_stmt *st = store_stmt(s, ST_RUN_FIND, err, errlen);
@@ -776,6 +781,10 @@ static int put_run(struct store *s, const struct agentrun *r, int64_t now, int64
         }
         ret = 0;
         goto out;
+    }
+    if (what) {
+        *what = found ? STORE_RUN_REWRITTEN : STORE_RUN_NEW;
+        if (found && !str_eq(old_phase, r->phase)) *what |= STORE_RUN_PHASE;
     }
     if (resolve_lane(s, r, ctx, &lane, &attempt, err, errlen) < 0) goto out;
     cond_state(r, &conds);
@@ -822,11 +831,18 @@ out:
 int store_put_run(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
                   char *err, size_t errlen)
 {
+    return store_put_run_what(s, r, now, run_id, NULL, err, errlen);
+}
+
+int store_put_run_what(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
+                       unsigned *what, char *err, size_t errlen)
+{
+    if (what) *what = 0;
     if (!r || !r->name || !r->uid)
         return errf(err, errlen, "history cache %s: a run without name or uid cannot be stored",
                     s->path);
     if (store_tx_enter(s, err, errlen) < 0) return -1;
-    int rc = put_run(s, r, now, run_id, err, errlen);
+    int rc = put_run(s, r, now, run_id, what, err, errlen);
     if (rc < 0) errprefix(err, errlen, "run %s/%s", r->ns ? r->ns : "", r->name);
     return store_tx_leave(s, rc, err, errlen);
 }

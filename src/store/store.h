@@ -32,12 +32,14 @@
 struct store;
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store_opts {
     int64_t log_cap_run;   /* bytes of log text kept per run; 0 = default (8 MiB) */
     int64_t log_cap_total; /* compressed log bytes in the whole cache; 0 = default (512 MiB) */
     int busy_ms;           /* busy timeout; 0 = default (5000) */
+    int cache_kib;         /* SQLite page cache; 0 = default (32768: bulk syncs do not spill
+                              index pages); a long-running writer takes less to stay flat */
     bool read_only;        /* open without creating or migrating */
 };
 
@@ -73,6 +75,15 @@ void store_rollback(struct store *s);
  * in *run_id when run_id is not NULL. */
 int store_put_run(struct store *s, const struct agentrun *r, int64_t now,
                   int64_t *run_id, char *err, size_t errlen);
+
+/* store_put_run, saying in *what what the call did (0: the same
+ * resourceVersion as stored, only seen): STORE_RUN_NEW first sight;
+ * STORE_RUN_REWRITTEN a new version of a known run, with STORE_RUN_PHASE
+ * when its phase differs from the stored one. A writer of verdicts
+ * classifies again only what changed. */
+enum { STORE_RUN_NEW = 1, STORE_RUN_REWRITTEN = 2, STORE_RUN_PHASE = 4 };
+int store_put_run_what(struct store *s, const struct agentrun *r, int64_t now, int64_t *run_id,
+                       unsigned *what, char *err, size_t errlen);
 
 /* Marks a run deleted on the server (kept, with a `deleted` change). */
 int store_mark_run_deleted(struct store *s, const char *context, const char *uid,
@@ -233,7 +244,8 @@ bool store_run_has_log(struct store *s, int64_t run_id);
  * else same agent and repository) among the cached succeeded runs of
  * me->context, deleted ones too, whose log the cache holds. `succeeded`
  * is that list when the caller keeps one (phase Succeeded, deleted
- * included), NULL to list it here. 1 with *id and, if name is not NULL,
+ * included), NULL to look here for the newest candidate of each rule that
+ * has a log (two index walks, however many runs the cache holds). 1 with *id and, if name is not NULL,
  * *name (malloc'd); 0 none; -1 error. */
 struct run_baseline_cand;
 int store_pick_baseline(struct store *s, const struct run_baseline_cand *me,
@@ -252,6 +264,9 @@ struct store_class {
     char *secondary;    /* JSON array text, or NULL */
     char *version;      /* classifier rule-set version */
     int64_t classified;
+    /* the passing run whose log the failed run was compared with (sync,
+     * record: store_pick_baseline); NULL = none */
+    char *baseline_name, *baseline_uid;
 };
 int store_put_classification(struct store *s, int64_t run_id, const struct store_class *c,
                              int64_t now, char *err, size_t errlen);

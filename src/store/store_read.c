@@ -475,18 +475,56 @@ static bool pick_has_log(void *ud, size_t i)
     return store_run_has_log(p->s, p->l->items[i].id);
 }
 
+/* The newest succeeded run with a log that fits one rule of
+ * run_baseline_pick (same lane, or same agent and repository): at most one
+ * row per rule, walked from the newest through an index, so that a cache
+ * of thousands of logless runs of one agent costs one index walk, not a
+ * log lookup per run. The picker then chooses among these few. */
+static int baseline_cand(struct store *s, const struct run_baseline_cand *me, bool by_lane,
+                         struct store_run_list *out, char *err, size_t errlen)
+{
+    if (by_lane ? !me->lane || !me->ns : !me->agent || !me->repository) return 0;
+    sqlite3_stmt *st;
+    const char *sql =
+        by_lane ? "SELECT " RUN_COLS " FROM runs r INDEXED BY runs_by_lane_created"
+                  " WHERE r.lane = ?3 AND r.namespace = ?2 AND (?1 IS NULL OR r.context = ?1)"
+                  " AND r.phase = 'Succeeded' AND r.name IS NOT ?5"
+                  " AND EXISTS (SELECT 1 FROM pods p JOIN logs l ON l.pod_id = p.id"
+                  " WHERE p.run_id = r.id AND l.previous = 0)"
+                  " ORDER BY r.created DESC, r.id DESC LIMIT 1"
+                : "SELECT " RUN_COLS " FROM runs r INDEXED BY runs_by_agent_repo"
+                  " WHERE r.agent = ?3 AND r.repository = ?4 AND (?1 IS NULL OR r.context = ?1)"
+                  " AND r.phase = 'Succeeded' AND NOT (r.namespace IS ?2 AND r.name IS ?5)"
+                  " AND EXISTS (SELECT 1 FROM pods p JOIN logs l ON l.pod_id = p.id"
+                  " WHERE p.run_id = r.id AND l.previous = 0)"
+                  " ORDER BY r.created DESC, r.id DESC LIMIT 1";
+    if (store_prep(s, sql, &st) != SQLITE_OK) return store_dberr(s, "choosing a baseline", err, errlen);
+    store_bind_text(st, 1, me->context);
+    store_bind_text(st, 2, me->ns);
+    store_bind_text(st, 3, by_lane ? me->lane : me->agent);
+    store_bind_text(st, 4, me->repository);
+    store_bind_text(st, 5, me->name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+        read_run(st, &out->items[out->n++]);
+    }
+    store_unprep(s, st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_dberr(s, "choosing a baseline", err, errlen);
+    return 0;
+}
+
 int store_pick_baseline(struct store *s, const struct run_baseline_cand *me,
                         const struct store_run_list *succeeded, int64_t *id, char **name,
                         char *err, size_t errlen)
 {
     struct store_run_list own = {0};
     if (!succeeded) {
-        struct store_query q;
-        store_query_init(&q);
-        q.context = me->context;
-        q.phase = "Succeeded";
-        q.include_deleted = true;
-        if (store_list_runs(s, &q, &own, err, errlen) < 0) return -1;
+        if (baseline_cand(s, me, true, &own, err, errlen) < 0 ||
+            baseline_cand(s, me, false, &own, err, errlen) < 0) {
+            store_run_list_free(&own);
+            return -1;
+        }
         succeeded = &own;
     }
     struct run_baseline_cand *c = xcalloc(succeeded->n ? succeeded->n : 1, sizeof *c);
@@ -496,7 +534,8 @@ int store_pick_baseline(struct store *s, const struct run_baseline_cand *me,
                                           r->agent,   r->repository, r->phase, r->created};
     }
     struct pick_ud ud = {s, succeeded};
-    long i = run_baseline_pick(me, c, succeeded->n, pick_has_log, &ud);
+    /* the candidates found here all have a log: no question per run */
+    long i = run_baseline_pick(me, c, succeeded->n, succeeded == &own ? NULL : pick_has_log, &ud);
     free(c);
     if (i >= 0) {
         *id = succeeded->items[i].id;
@@ -520,6 +559,8 @@ void store_class_free(struct store_class *c)
     free(c->outcome);
     free(c->secondary);
     free(c->version);
+    free(c->baseline_name);
+    free(c->baseline_uid);
     memset(c, 0, sizeof *c);
 }
 
@@ -528,11 +569,13 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
 {
     sqlite3_stmt *st;
     if (store_prep(s, "INSERT INTO classifications (run_id, class, rule, line, text, hint, pod, container,"
-                      " log_time, outcome, secondary, version, classified, context) VALUES (?1, ?2, ?3, ?4,"
-                      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-                      " coalesce((SELECT context FROM runs WHERE id = ?1), '')) ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
+                      " log_time, outcome, secondary, version, classified, context, baseline_name, baseline_uid)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                      " coalesce((SELECT context FROM runs WHERE id = ?1), ''), ?14, ?15)"
+                      " ON CONFLICT (run_id) DO UPDATE SET class = ?2,"
                       " rule = ?3, line = ?4, text = ?5, hint = ?6, pod = ?7, container = ?8,"
-                      " log_time = ?9, outcome = ?10, secondary = ?11, version = ?12, classified = ?13",
+                      " log_time = ?9, outcome = ?10, secondary = ?11, version = ?12, classified = ?13,"
+                      " baseline_name = ?14, baseline_uid = ?15",
                    &st) != SQLITE_OK)
         return store_dberr(s, "storing a classification", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
@@ -549,6 +592,8 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
     store_bind_text(st, 11, c->secondary);
     store_bind_text(st, 12, c->version ? c->version : "");
     sqlite3_bind_int64(st, 13, now);
+    store_bind_text(st, 14, c->baseline_name);
+    store_bind_text(st, 15, c->baseline_uid);
     int rc = sqlite3_step(st);
     store_unprep(s, st);
     if (rc != SQLITE_DONE) return store_dberr(s, "storing a classification", err, errlen);
@@ -561,7 +606,7 @@ int store_get_classification(struct store *s, int64_t run_id, struct store_class
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
     if (store_prep(s, "SELECT class, rule, line, text, hint, pod, container, log_time,"
-                      " outcome, secondary, version, classified FROM classifications"
+                      " outcome, secondary, version, classified, baseline_name, baseline_uid FROM classifications"
                       " WHERE run_id = ?1", &st) != SQLITE_OK)
         return store_dberr(s, "reading a classification", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
@@ -579,6 +624,8 @@ int store_get_classification(struct store *s, int64_t run_id, struct store_class
         out->secondary = store_col_str(st, 9);
         out->version = store_col_str(st, 10);
         out->classified = sqlite3_column_int64(st, 11);
+        out->baseline_name = store_col_str(st, 12);
+        out->baseline_uid = store_col_str(st, 13);
     }
     store_unprep(s, st);
     if (rc == SQLITE_ROW) return 1;

@@ -54,6 +54,13 @@ struct sync {
     size_t njobs, capjobs;
     char **dirty;              /* "ns/name" of runs to classify again */
     size_t ndirty, capdirty;
+    /* runs of the scope without a current verdict, found once per list
+     * frame (sweep): classified after the dirty ones, within a time budget
+     * per turn while following, so a backlog of thousands never holds up
+     * the loop that fetches logs before their pods go */
+    int64_t *backlog;
+    size_t nbacklog, capbacklog, backlog_at;
+    bool sweep;
     /* the record sink: what the current list frame of each kind brought */
     struct feed *feed;
     bool watching;             /* sync_watch (logs fetched as the loop runs) */
@@ -71,14 +78,13 @@ struct sync {
     bool store_failed;
     bool logs_stalled;      /* a log read of this pass timed out: skip the rest */
     char store_err[ERRLEN];
-    /* baselines (model/runbaseline.h): the cached succeeded runs of one
-     * classify pass, and the hash sets of the logs already read, by run
-     * id, so a lane's failures read their passing log once */
-    struct store_run_list passed;
-    bool passed_loaded;
+    /* baselines (model/runbaseline.h): the hash sets of the passing logs
+     * already read, by run id, so a lane's failures read their passing log
+     * once; with the run's name and uid for the verdict */
     struct sync_base {
         int64_t id;
         struct classify_baseline *b;
+        char *name, *uid;
     } bases[SYNC_BASES];
     size_t nbases, nextbase;
     int64_t last_answer;    /* wall clock: the cluster last sent data or went live */
@@ -213,8 +219,12 @@ void sync_free(struct sync *y)
     free(y->fresh);
     dirty_clear(y);
     free(y->dirty);
-    store_run_list_free(&y->passed);
-    for (size_t i = 0; i < y->nbases; i++) classify_baseline_free(y->bases[i].b);
+    free(y->backlog);
+    for (size_t i = 0; i < y->nbases; i++) {
+        classify_baseline_free(y->bases[i].b);
+        free(y->bases[i].name);
+        free(y->bases[i].uid);
+    }
     free(y);
 }
 
@@ -447,9 +457,12 @@ static char *secondary_json(const struct classify_result *res, int64_t offset)
 
 int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
                      const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
-                     int64_t log_time, int64_t now, char *err, size_t errlen)
+                     int64_t log_time, const char *base_name, const char *base_uid, int64_t now, char *err,
+                     size_t errlen)
 {
     struct store_class c = {0};
+    c.baseline_name = (char *)base_name;
+    c.baseline_uid = (char *)base_uid;
     c.version = (char *)classify_rules_version(rules);
     c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
                          : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
@@ -477,14 +490,17 @@ int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rule
 }
 
 /* The hash set of a cached run's log, read once per process (kept by
- * run id; when full, the oldest entry goes). NULL if unreadable/empty. */
-static const struct classify_baseline *base_log(struct sync *y, int64_t id)
+ * run id; when full, the oldest entry goes), with the run's name and uid.
+ * NULL if the log is unreadable or empty. */
+static const struct sync_base *base_log(struct sync *y, int64_t id)
 {
     for (size_t j = 0; j < y->nbases; j++)
-        if (y->bases[j].id == id) return y->bases[j].b;
+        if (y->bases[j].id == id) return &y->bases[j];
     char err[ERRLEN];
     struct store_log lg;
+    struct store_run r;
     struct classify_baseline *b = NULL;
+    if (store_get_run_by_id(y->s, id, &r, err, sizeof err) <= 0) return NULL;
     if (store_get_log(y->s, id, NULL, NULL, false, &lg, err, sizeof err) > 0) {
         b = classify_baseline_new();
         classify_baseline_feed(b, lg.data, lg.len);
@@ -497,37 +513,26 @@ static const struct classify_baseline *base_log(struct sync *y, int64_t id)
     } else {
         slot = y->nextbase++ % SYNC_BASES;
         classify_baseline_free(y->bases[slot].b);
+        free(y->bases[slot].name);
+        free(y->bases[slot].uid);
     }
-    y->bases[slot] = (struct sync_base){id, b};
-    return b;
+    y->bases[slot] = (struct sync_base){id, b, r.name, r.uid};
+    r.name = r.uid = NULL;
+    store_run_free(&r);
+    return &y->bases[slot];
 }
 
-/* After a pass: new runs may succeed before the next one. */
-static void baseline_pass_end(struct sync *y)
+/* The passing run a failed run is compared with (borrowed from y), or
+ * NULL. The store looks for it through its indexes: a relist of
+ * thousands of failed runs must not scan every succeeded run for each. */
+static const struct sync_base *baseline_of(struct sync *y, const struct agentrun *a)
 {
-    store_run_list_free(&y->passed);
-    y->passed_loaded = false;
-}
-
-/* The passing log a failed run is compared with (borrowed from y), or NULL. */
-static const struct classify_baseline *baseline_of(struct sync *y, const struct agentrun *a)
-{
-    if (!y->passed_loaded) {
-        char err[ERRLEN];
-        struct store_query q;
-        store_query_init(&q);
-        q.context = y->o.context;
-        q.phase = "Succeeded";
-        q.include_deleted = true;
-        if (store_list_runs(y->s, &q, &y->passed, err, sizeof err) < 0) memset(&y->passed, 0, sizeof y->passed);
-        y->passed_loaded = true;
-    }
-    if (!y->passed.n) return NULL;
     struct run_baseline_cand me = run_baseline_cand_of(a);
     char err[ERRLEN];
     int64_t id;
-    if (store_pick_baseline(y->s, &me, &y->passed, &id, NULL, err, sizeof err) <= 0) return NULL;
-    return base_log(y, id);
+    if (store_pick_baseline(y->s, &me, NULL, &id, NULL, err, sizeof err) <= 0) return NULL;
+    const struct sync_base *b = base_log(y, id);
+    return b && b->b ? b : NULL;
 }
 
 static int classify_run(struct sync *y, const struct store_run *r, char *err, size_t errlen)
@@ -543,7 +548,8 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
     enum classify_outcome oc = run_outcome(&a);
     struct classify_ctx *cx = classify_new(y->o.rules, oc);
     /* lines the passing run also printed are not the cause */
-    if (oc == CLASSIFY_OUTCOME_FAILED) classify_set_baseline(cx, baseline_of(y, &a));
+    const struct sync_base *base = oc == CLASSIFY_OUTCOME_FAILED ? baseline_of(y, &a) : NULL;
+    if (base) classify_set_baseline(cx, base->b);
     struct store_log lg;
     int hl = store_get_log(y->s, r->id, NULL, NULL, false, &lg, err, errlen);
     if (hl < 0) {
@@ -586,7 +592,7 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
         }
     }
     int rc = sync_put_verdict(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
-                              time_now_ms(), err, errlen);
+                              base ? base->name : NULL, base ? base->uid : NULL, time_now_ms(), err, errlen);
     if (rc < 0) store_failed(y, err);
     else y->st->classified++;
     if (had > 0) store_class_free(&old);
@@ -661,20 +667,37 @@ static void restamp_pending(struct sync *y)
     }
 }
 
+/* Classification work of one turn while following: the runs an event
+ * changed always; the backlog only this long. */
+#define BACKLOG_BUDGET_MS 40
+
 /* Terminal runs of the scope that have no verdict, an old rule set's, or
- * new evidence (a log fetched, a phase change) since. */
+ * new evidence (a log fetched, a phase change) since: the dirty ones
+ * first, then the backlog the sweep found (all of it in a pass; a slice
+ * per turn while following). One transaction. */
 static int classify_pending(struct sync *y, char *err, size_t errlen)
 {
     if (!y->o.rules) {
         dirty_clear(y);
+        y->sweep = false;
+        y->nbacklog = y->backlog_at = 0;
         return 0;
     }
+    const char *version = classify_rules_version(y->o.rules);
+    if (y->sweep) {
+        int64_t *ids = NULL;
+        size_t n = 0;
+        if (store_runs_to_classify(y->s, y->o.context, y->o.ns, version, &ids, &n, err, errlen) < 0)
+            return -1;
+        y->sweep = false;
+        /* what is left of an earlier sweep is in this one too */
+        free(y->backlog);
+        y->backlog = ids;
+        y->nbacklog = y->capbacklog = n;
+        y->backlog_at = 0;
+    }
     int64_t *ids = NULL;
-    size_t n = 0, cap;
-    if (store_runs_to_classify(y->s, y->o.context, y->o.ns, classify_rules_version(y->o.rules),
-                               &ids, &n, err, errlen) < 0)
-        return -1;
-    cap = n;
+    size_t n = 0, cap = 0;
     for (size_t i = 0; i < y->ndirty; i++) {
         const char *slash = strchr(y->dirty[i], '/');
         char *ns = xstrndup(y->dirty[i], (size_t)(slash - y->dirty[i]));
@@ -703,7 +726,24 @@ static int classify_pending(struct sync *y, char *err, size_t errlen)
         }
     }
     free(ids);
-    baseline_pass_end(y);
+    int64_t until = time_mono_ms() + BACKLOG_BUDGET_MS;
+    while (y->backlog_at < y->nbacklog && rc == 0 && !y->store_failed &&
+           (!y->watching || time_mono_ms() < until)) {
+        int64_t id = y->backlog[y->backlog_at++];
+        /* an event may have classified it since the sweep */
+        struct store_class old;
+        int had = store_get_classification(y->s, id, &old, err, errlen);
+        bool current = had > 0 && old.version && strcmp(old.version, version) == 0;
+        if (had > 0) store_class_free(&old);
+        if (had < 0) rc = -1;
+        if (current || rc < 0) continue;
+        struct store_run r;
+        if (store_get_run_by_id(y->s, id, &r, err, errlen) > 0) {
+            rc = classify_run(y, &r, err, errlen);
+            store_run_free(&r);
+        }
+    }
+    if (y->backlog_at >= y->nbacklog) y->nbacklog = y->backlog_at = 0;
     if (y->store_failed && rc == 0) rc = errf(err, errlen, "%s", y->store_err);
     if (rc < 0) {
         store_rollback(y->s);
@@ -714,8 +754,11 @@ static int classify_pending(struct sync *y, char *err, size_t errlen)
 
 /* ---- objects -------------------------------------------------------------------- */
 
-/* Stores one run object; a newly terminal run is marked for classification. */
-static void took_run(struct sync *y, const cJSON *obj)
+/* Stores one run object (a watch event's, or the last state of a removed
+ * run); a terminal run is marked for classification when it is new, its
+ * phase changed, or (not a removal) its status changed: an unchanged run is
+ * not classified again, nor one whose deletion is all that happened. */
+static void took_run(struct sync *y, const cJSON *obj, bool removal)
 {
     struct agentrun r;
     char err[ERRLEN];
@@ -730,9 +773,11 @@ static void took_run(struct sync *y, const cJSON *obj)
         return;
     }
     r.context = xstrdup(y->o.context);
-    if (store_put_run(y->s, &r, time_now_ms(), NULL, err, sizeof err) < 0) store_failed(y, err);
+    unsigned what = 0;
+    if (store_put_run_what(y->s, &r, time_now_ms(), NULL, &what, err, sizeof err) < 0) store_failed(y, err);
     else y->st->runs++;
-    if (agentrun_is_terminal(&r)) mark_dirty(y, r.ns, r.name);
+    if (removal) what &= ~(unsigned)STORE_RUN_REWRITTEN;
+    if (what && agentrun_is_terminal(&r)) mark_dirty(y, r.ns, r.name);
     agentrun_free(&r);
 }
 
@@ -780,10 +825,17 @@ static void store_run_frame(struct sync *y)
             continue;
         }
         uids[nu++] = r->uid;
-        rc = store_put_run(y->s, r, now, NULL, err, sizeof err);
+        unsigned what = 0;
+        rc = store_put_run_what(y->s, r, now, NULL, &what, err, sizeof err);
         if (rc == 0) y->st->runs++;
-        if (agentrun_is_terminal(r)) mark_dirty(y, r->ns, r->name);
+        /* a run listed as it was stored keeps its verdict, and one seen for
+         * the first time has none: the sweep below finds it (classified in
+         * slices, so that a first list of thousands does not hold up the
+         * loop); a known run that changed meanwhile is classified now */
+        if ((what & (STORE_RUN_REWRITTEN | STORE_RUN_PHASE)) && agentrun_is_terminal(r))
+            mark_dirty(y, r->ns, r->name);
     }
+    y->sweep = true;
     if (rc == 0) rc = store_sweep_deleted(y->s, y->o.context, feed_ns(y->feed), uids, nu, now, &marked, err, sizeof err);
     if (rc == 0) rc = store_commit(y->s, err, sizeof err);
     else store_rollback(y->s);
@@ -849,7 +901,7 @@ static void k_upsert(void *ud, enum feed_kind k, const cJSON *obj, bool listed)
     if (!listed) y->st->events++;
     if (k == FEED_RUNS) {
         if (!listed) {
-            took_run(y, obj);
+            took_run(y, obj, false);
             return;
         }
         y->frun = xgrow(y->frun, &y->capfrun, y->nfrun + 1, sizeof *y->frun);
@@ -891,7 +943,7 @@ static void k_removed(void *ud, enum feed_kind k, const cJSON *last)
     const char *uid = json_str(last, "metadata.uid");
     y->st->events++;
     if (k == FEED_RUNS) {
-        took_run(y, last); /* the last state first */
+        took_run(y, last, true); /* the last state first */
         if (uid && store_mark_run_deleted(y->s, y->o.context, uid, now, err, sizeof err) < 0) store_failed(y, err);
         else y->st->runs_deleted++;
         return;
@@ -968,7 +1020,7 @@ static int after_turn(struct sync *y, char *err, size_t errlen)
     for (size_t i = 0; i < y->ndue; i++) pod_free(&y->due[i]);
     y->ndue = 0;
     if (y->store_failed) return errf(err, errlen, "%s", y->store_err);
-    if (!y->ndirty) return 0;
+    if (!y->ndirty && !y->sweep && y->backlog_at >= y->nbacklog) return 0;
     restamp_pending(y);
     return classify_pending(y, err, errlen);
 }

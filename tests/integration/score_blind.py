@@ -24,8 +24,12 @@ Line numbers in the labels and ranges count LF, CRLF and a lone CR as line
 ends; each log is handed over with its lone CRs made LFs (as the outside
 measurement does), so the classifier's `line` is compared as it is.
 
-Usage: score_blind.py [-v] [--set blind4|ci|ci-real|both|all]
-  (both = blind4 and ci, as before; all = the three sets)
+  tests/data/ci-blind5: real public CI, package-manager, git/gh, agent-CLI
+      and Kubernetes logs (failed and successful); labels.tsv as for
+      classify-blind4, ranges.tsv the decisive lines of each failed log.
+
+Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|both|all]
+  (both = blind4 and ci, as before; all = the four sets)
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
 ARTRIAGE_SRC (default: the repository holding this script)."""
 import argparse
@@ -42,6 +46,7 @@ SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspat
 BLIND4 = os.path.join(SRC, "tests", "data", "classify-blind4")
 CIBLIND = os.path.join(SRC, "tests", "data", "ci-blind")
 CIREAL = os.path.join(SRC, "tests", "data", "ci-real")
+BLIND5 = os.path.join(SRC, "tests", "data", "ci-blind5")
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
 
@@ -122,8 +127,17 @@ def baseline_supported(binary, tmp):
     return p.returncode == 0
 
 
-def score_blind4(binary, tmp, verbose):
-    rows = read_tsv(os.path.join(BLIND4, "labels.tsv"))
+def score_blind4(binary, tmp, verbose, root=BLIND4, name="classify-blind4"):
+    """Scores a set of failed and successful logs (labels.tsv: class and first line). If the
+    set has a ranges.tsv (ci-blind5), the primary line of a failed log is also checked against
+    its marked ranges."""
+    rows = read_tsv(os.path.join(root, "labels.tsv"))
+    ranges = collections.defaultdict(list)
+    rpath = os.path.join(root, "ranges.tsv")
+    if os.path.exists(rpath):
+        for r in read_tsv(rpath):
+            ranges[r["file"]].append((int(r["start"]), int(r["end"])))
+    in_range = ranged_n = 0
     ok_class = ok_line = near = fail_n = 0
     false_prim = success_n = 0
     errors = 0
@@ -132,7 +146,7 @@ def score_blind4(binary, tmp, verbose):
     for r in rows:
         want, want_line = r["primary"], int(r["line"] or 0)
         try:
-            got, got_line = classify(binary, os.path.join(BLIND4, r["file"]), tmp,
+            got, got_line = classify(binary, os.path.join(root, r["file"]), tmp,
                                      None if want == "none" else "failed")
         except RuntimeError as e:
             errors += 1
@@ -145,6 +159,9 @@ def score_blind4(binary, tmp, verbose):
                 false_prim += 1
         else:
             fail_n += 1
+            if ranges.get(r["file"]):
+                ranged_n += 1
+                in_range += any(a <= got_line <= b for a, b in ranges[r["file"]])
         if got == want:
             ok_class += 1
             hit[want] += 1
@@ -156,12 +173,15 @@ def score_blind4(binary, tmp, verbose):
             mark = "ok " if got == want and got_line == want_line else ("cls" if got == want else "BAD")
             print("  %s %-52s want %-27s %4d  got %-27s %4d" % (mark, r["file"][:52], want, want_line, got, got_line))
     n = len(rows)
-    print("classify-blind4: %d logs (%d failed, %d successful)%s" % (n, fail_n, success_n,
+    print("%s: %d logs (%d failed, %d successful)%s" % (name, n, fail_n, success_n,
                                                                       ", %d classify errors" % errors if errors else ""))
     print("  class accuracy      %5.1f%% (%d/%d)" % (100.0 * ok_class / n, ok_class, n))
     print("  exact-line accuracy %5.1f%% (%d/%d; class right and line equal, 'none' counts with line 0)"
           % (100.0 * ok_line / n, ok_line, n))
     print("  near-line (±%d)      %5.1f%% (%d/%d failed logs; class right)" % (NEAR, 100.0 * near / max(fail_n, 1), near, fail_n))
+    if ranged_n:
+        print("  primary line inside a marked range %5.1f%% (%d/%d failed logs; any class)"
+              % (100.0 * in_range / ranged_n, in_range, ranged_n))
     print("  false primaries on successful logs: %d/%d" % (false_prim, success_n))
     print("  recall by class: " + ", ".join("%s %d/%d" % (c, hit[c], per[c]) for c in sorted(per)))
 
@@ -242,7 +262,7 @@ def score_ci(binary, tmp, verbose, root=CIBLIND, name="ci-blind"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
-    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "both", "all"), default="both")
+    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "both", "all"), default="both")
     args = ap.parse_args()
     binary = find_bin()
     with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
@@ -252,6 +272,8 @@ def main():
             score_ci(binary, tmp, args.verbose)
         if args.set in ("ci-real", "all"):
             score_ci(binary, tmp, args.verbose, CIREAL, "ci-real")
+        if args.set in ("blind5", "all"):
+            score_blind4(binary, tmp, args.verbose, BLIND5, "ci-blind5")
     return 0
 
 

@@ -4,10 +4,14 @@ seed lane, failed attempt e prints the cause twice and passing attempt g
 printed the first of those lines too. `sync` (from the cached logs),
 `classify --run` and `show` (live, then --offline from the cache) compare e with g, so e's
 cause is the line g never printed (3), not the first match (2); show
-names g as the baseline."""
+names g as the baseline. `list` on a cold cache chooses the same baseline
+(reading g's log once for the lane's failures, b, d and e), and the
+verdict `sync` stores names g (schema 4), which `list` and `show --offline`
+then report from the cache."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -48,6 +52,20 @@ def main():
         with KubeAPI(seed_dir) as api:
             env = api.env(home=home)
             env.pop("GITHUB_TOKEN", None)
+            # --- list on a cold cache settles e itself, against g like show
+            api.clear_requests()
+            rc, out, err = run("list", "-o", "json")
+            check(rc == 0, "cold list: %d %s" % (rc, err))
+            by = {r["name"]: r for r in json.loads(out or b"[]")}
+            e = by.get(sc.LANE + "e") or {}
+            check(e.get("baseline") == {"run": sc.LANE + "g"}, "cold list names g for e: %r" % e.get("baseline"))
+            check((e.get("failure") or {}).get("line") == 3, "cold list: e's line g never printed: %r"
+                  % e.get("failure"))
+            check((by.get(sc.LANE + "g") or {}).get("baseline", 0) is None, "a success has no baseline in list")
+            g_pod = pod_of(seed_dir, sc.LANE + "g")
+            g_reads = [r for r in api.requests() if r["path"].endswith("/pods/%s/log" % g_pod)]
+            # once settling g itself (its PR), once as the baseline of b, d and e
+            check(len(g_reads) == 2, "g's log read once as the lane's baseline: %d reads" % len(g_reads))
             rc, out, err = run("show", sc.LANE + "e", "-o", "json")
             check(rc == 0, "show e: %d %s" % (rc, err))
             s = json.loads(out or b"{}")
@@ -66,6 +84,14 @@ def main():
         f = (by.get(sc.LANE + "e") or {}).get("failure") or {}
         check(f.get("class") == "runtime.missing-executable" and f.get("line") == 3,
               "sync's verdict for e is set against g: %r" % f)
+        check((by.get(sc.LANE + "e") or {}).get("baseline") == {"run": sc.LANE + "g"},
+              "offline list names e's baseline from the cache: %r" % (by.get(sc.LANE + "e") or {}).get("baseline"))
+        con = sqlite3.connect(db)
+        row = con.execute("SELECT c.baseline_name, c.baseline_uid = g.uid FROM classifications c"
+                          " JOIN runs r ON r.id = c.run_id JOIN runs g ON g.name = c.baseline_name"
+                          " WHERE r.name = ?", (sc.LANE + "e",)).fetchone()
+        con.close()
+        check(row == (sc.LANE + "g", 1), "sync's verdict for e records g by name and uid: %r" % (row,))
         rc, out, err = run("--offline", "show", sc.LANE + "e", "-o", "json")
         s = json.loads(out or b"{}")
         check(rc == 0 and s.get("baseline") == {"run": sc.LANE + "g"}, "offline show e names g: %r %s" % (s.get("baseline"), err))

@@ -210,7 +210,7 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
     struct classify_ctx *c = classify_new(rs, outcome ? *outcome : run_outcome(&v->run));
     run_signals_add(c, &v->run, set.pods, set.npods);
     /* a failed run is set against its passing run (runclass_baseline) */
-    struct classify_baseline *bl = runclass_baseline(&set, v);
+    const struct classify_baseline *bl = runclass_baseline(&set, v);
     if (bl) classify_set_baseline(c, bl);
     struct baseline_ref base = {.run = v->baseline, .b = bl};
     char pod[256], cont[256];
@@ -223,7 +223,6 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
     }
     rc = print_result(c, rs, output, bl ? &base : NULL, explain, NULL);
     classify_free(c);
-    classify_baseline_free(bl);
     runsrc_free(&set);
     return rc;
 }

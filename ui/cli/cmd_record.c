@@ -32,6 +32,10 @@
 
 /* How long a stopping recorder waits for log fetches already in flight. */
 #define STOP_GRACE_MS 2500
+/* The longest a batch of writes stays open (uncommitted). */
+#define BATCH_MS 250
+/* The recorder's SQLite page cache (KiB). */
+#define RECORD_CACHE_KIB 4096
 
 static volatile sig_atomic_t stop_flag;
 static int wake_pipe[2] = {-1, -1};
@@ -156,7 +160,13 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         cli_fail("%s", err);
         goto out;
     }
-    s = store_open(cli->db, NULL, err, sizeof err);
+    /* a process that runs for months: a page cache of the hot pages (the
+     * runs being written, their indexes) keeps its memory flat as the
+     * cache grows; the default fits one-shot bulk writers */
+    struct store_opts sto;
+    store_opts_default(&sto);
+    sto.cache_kib = RECORD_CACHE_KIB;
+    s = store_open(cli->db, &sto, err, sizeof err);
     if (!s) {
         cli_fail("%s", err);
         goto out;
@@ -194,23 +204,32 @@ int cmd_record(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "artriage: recording %zu context%s into %s (pid %lld)\n", nf,
                 nf == 1 ? "" : "s", store_path(s), (long long)pid);
     }
-    bool lost = false, failed = false;
-    int64_t next_beat = 0;
+    bool lost = false, failed = false, batch = false;
+    int64_t next_beat = 0, commit_at = 0;
     while (!stop_flag && !failed && !lost) {
-        for (size_t i = 0; i < nf && !stop_flag; i++) {
-            if (sync_follow_turn(f[i].y, err, sizeof err) < 0) {
+        int64_t mono = time_mono_ms();
+        if (batch && mono >= commit_at) {
+            batch = false;
+            if (store_commit(s, err, sizeof err) < 0) {
                 failed = true;
                 break;
             }
         }
-        if (failed || stop_flag) break;
-        int64_t mono = time_mono_ms();
         if (mono >= next_beat) {
+            if (batch) {
+                batch = false;
+                if (store_commit(s, err, sizeof err) < 0) {
+                    failed = true;
+                    break;
+                }
+            }
             beat(s, pid, host, f, nf, &lost);
             next_beat = mono + STORE_BEAT_MS;
+            if (lost) break;
         }
         struct curl_waitfd wf = {.fd = wake_pipe[0], .events = CURL_WAIT_POLLIN};
         int64_t wait = next_beat - time_mono_ms();
+        if (batch && commit_at - time_mono_ms() < wait) wait = commit_at - time_mono_ms();
         if (wait > 500) wait = 500;
         if (wait < 0) wait = 0;
         kube_loop_wait(loop, &wf, 1, (int)wait);
@@ -218,11 +237,28 @@ int cmd_record(struct cli *cli, int argc, char **argv)
             char drain[64];
             while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
         }
+        /* Writes are batched: what the turns of up to BATCH_MS bring (runs,
+         * pods, logs, verdicts) is one transaction, not one commit per
+         * event. Readers never wait for it (WAL); another writer waits at
+         * most BATCH_MS; a SIGKILL loses this batch only (the next start
+         * relists). */
+        if (!batch) {
+            if (store_begin(s, err, sizeof err) < 0) {
+                failed = true;
+                break;
+            }
+            batch = true;
+            commit_at = time_mono_ms() + BATCH_MS;
+        }
         kube_loop_perform(loop);
         /* log fetches the events just queued go out now, before this turn's
          * verdicts: a pod may be deleted seconds after its container ends */
         kube_loop_perform(loop);
+        for (size_t i = 0; i < nf && !failed; i++)
+            if (sync_follow_turn(f[i].y, err, sizeof err) < 0) failed = true;
     }
+    if (batch && failed) store_rollback(s);
+    else if (batch && store_commit(s, err, sizeof err) < 0) failed = true;
     /* let log fetches already under way land: they are evidence */
     int64_t grace_end = time_mono_ms() + STOP_GRACE_MS;
     while (!failed && !lost && time_mono_ms() < grace_end) {

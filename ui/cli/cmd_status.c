@@ -8,9 +8,11 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 
 static void add_time(cJSON *o, const char *key, int64_t t)
@@ -34,9 +36,11 @@ static cJSON *recorder_json(const struct store_status *st)
     return r;
 }
 
-static void print_json(const struct store_status *st, bool live)
+static void print_json(const struct store_status *st, bool live, const char *path)
 {
     cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "cache", path);
+    cJSON_AddTrueToObject(root, "exists");
     cJSON *arr = cJSON_AddArrayToObject(root, "contexts");
     for (size_t i = 0; i < st->n; i++) {
         const struct store_context_status *c = &st->items[i];
@@ -119,7 +123,34 @@ int cmd_status(struct cli *cli, int argc, char **argv)
             return cli_usage("status", "-o %s: use text or json", cli->output);
     }
     char err[ERRLEN];
-    struct store *s = store_open(cli->db, NULL, err, sizeof err);
+    /* status only reads: where nothing was recorded it says so, and leaves
+     * no empty cache behind to be mistaken for one */
+    char defpath[4096];
+    const char *path = cli->db;
+    if (!path || !*path) {
+        if (store_default_path(defpath, sizeof defpath, err, sizeof err) < 0) return cli_fail("%s", err);
+        path = defpath;
+    }
+    struct stat sb;
+    if (stat(path, &sb) < 0 && errno == ENOENT) {
+        if (json) {
+            cJSON *root = cJSON_CreateObject();
+            cJSON_AddStringToObject(root, "cache", path);
+            cJSON_AddFalseToObject(root, "exists");
+            cJSON_AddArrayToObject(root, "contexts");
+            cJSON_AddNullToObject(root, "recorder");
+            char *out = json_print_safe(root, 1);
+            puts(out);
+            free(out);
+            cJSON_Delete(root);
+        }
+        char *p = sanitize_str(path, 0);
+        int rc = cli_fail("no history cache at %s: nothing was recorded there (artriage record, sync or "
+                          "the console create it)", p);
+        free(p);
+        return rc;
+    }
+    struct store *s = store_open(path, NULL, err, sizeof err);
     if (!s) return cli_fail("%s", err);
     struct store_status st;
     if (store_status_read(s, &st, err, sizeof err) < 0) {
@@ -128,7 +159,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
     }
     int64_t now = time_now_ms();
     bool live = st.has_recorder && store_recorder_live(&st.recorder, now);
-    if (json) print_json(&st, live);
+    if (json) print_json(&st, live, store_path(s));
     else print_text(&st, live, now, store_path(s));
     store_status_free(&st);
     store_close(s);

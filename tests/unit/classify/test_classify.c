@@ -951,6 +951,104 @@ START_TEST(error_continued_past_is_not_the_cause)
 }
 END_TEST
 
+START_TEST(first_failed_command_when_the_runner_kept_going)
+{
+    /* Travis runs every command of its script phase even after one fails
+     * ("The command ... exited with N." per command): the run did not
+     * continue past the first failure, so the first failed command with a
+     * cause of its own decides; the later one failed because of it */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ make\n"
+                              "cc -c lib.c\n"
+                              "lib.c:12:5: error: implicit declaration of function 'frob'\n"
+                              "make: *** [Makefile:4: lib.o] Error 1\n"
+                              "The command \"make\" exited with 2.\n"
+                              "$ go test ./...\n"
+                              "--- FAIL: TestLib (0.00s)\n"
+                              "    lib_test.go:9: liblib.so missing\n"
+                              "FAIL\tgithub.com/acme/lib\t0.010s\n"
+                              "The command \"go test ./...\" exited with 1.\n"
+                              "\n"
+                              "Done. Your build exited with 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 3);
+    ck_assert(!has_finding(r, 3, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* a runner that stops at a failing step (GitHub Actions) ran the later
+     * step only because the earlier one was allowed to fail: the last
+     * failing step decides, as before */
+    static const char gha[] = "##[group]Run make\n"
+                              "##[endgroup]\n"
+                              "lib.c:12:5: error: implicit declaration of function 'frob'\n"
+                              "##[error]Process completed with exit code 2.\n"
+                              "##[group]Run go test ./...\n"
+                              "##[endgroup]\n"
+                              "--- FAIL: TestLib (0.00s)\n"
+                              "    lib_test.go:9: liblib.so missing\n"
+                              "##[error]Process completed with exit code 1.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, gha, sizeof gha - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 7);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(ci_job_that_ended_clean_has_no_primary)
+{
+    /* without an outcome: GitHub Actions marks every failed step, so a job
+     * that reaches its last line without one passed, whatever a tolerated
+     * step printed; Travis says so itself */
+    ck_assert_ptr_nonnull(shipped);
+    static const char gha[] = "2023-09-29T22:00:00.0000000Z ##[group]Run ./bench.sh\n"
+                              "2023-09-29T22:00:00.0000001Z ##[endgroup]\n"
+                              "2023-09-29T22:03:18.6711051Z RuntimeError: CUDA out of memory. Tried to allocate 2.00 MiB\n"
+                              "2023-09-29T22:03:18.6713095Z model skipped, continuing\n"
+                              "2023-09-29T22:03:18.6720832Z Traceback (most recent call last):\n"
+                              "2023-09-29T22:03:18.6720833Z RuntimeError: model failed\n"
+                              "2023-09-29T22:04:00.0000000Z Post job cleanup.\n"
+                              "2023-09-29T22:04:00.5168082Z Cleaning up orphan processes\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, gha, sizeof gha - 1);
+    ck_assert_msg(!r->has_primary, "primary %s line %lld", r->primary.class_id, (long long)r->primary.line);
+    classify_result_free(r);
+    /* the same job with a failed step: the cause counts */
+    static const char gha_failed[] = "##[group]Run ./bench.sh\n"
+                                     "##[endgroup]\n"
+                                     "RuntimeError: CUDA out of memory. Tried to allocate 2.00 MiB\n"
+                                     "Traceback (most recent call last):\n"
+                                     "##[error]Process completed with exit code 1.\n"
+                                     "Post job cleanup.\n"
+                                     "Cleaning up orphan processes\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, gha_failed, sizeof gha_failed - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "resource.oom");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    /* with --outcome failed the end line changes nothing */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, gha, sizeof gha - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "resource.oom");
+    classify_result_free(r);
+    static const char travis[] = "$ travis_retry mvn test\n"
+                                 "Tests run: 3, Failures: 1, Errors: 0, Skipped: 0 <<< FAILURE!\n"
+                                 "testA(x.ATest)  Time elapsed: 0.1 sec  <<< FAILURE!\n"
+                                 "java.lang.AssertionError: expected:<1> but was:<2>\n"
+                                 "\tat x.ATest.testA(ATest.java:12)\n"
+                                 "\tat x.ATest.run(ATest.java:40)\n"
+                                 "Results :\n"
+                                 "Failed tests:   testA(x.ATest)\n"
+                                 "[INFO] BUILD FAILURE\n"
+                                 "The command \"mvn test\" failed. Retrying, 2 of 3.\n"
+                                 "[INFO] BUILD SUCCESS\n"
+                                 "The command \"travis_retry mvn test\" exited with 0.\n"
+                                 "\n"
+                                 "Done. Your build exited with 0.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, travis, sizeof travis - 1);
+    ck_assert_msg(!r->has_primary, "primary %s line %lld", r->primary.class_id, (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(exit_137_alone_is_not_oom)
 {
     /* 137 is a SIGKILL: the memory limit only with an OOMKilled reason */
@@ -1111,6 +1209,94 @@ START_TEST(quoted_source_is_not_output)
     ck_assert_str_eq(r->primary.class_id, "network");
     ck_assert_int_eq(r->primary.line, 5);
     classify_result_free(r);
+}
+END_TEST
+
+/* One log line, the shipped rules: the class and line of the primary. */
+static void shipped_names(const char *log, const char *want_class, int64_t want_line)
+{
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, strlen(log));
+    ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, want_class) == 0 && r->primary.line == want_line,
+                  "want %s line %lld, got %s line %lld (rule %s) for:\n%s", want_class, (long long)want_line,
+                  r->has_primary ? r->primary.class_id : "-", (long long)r->primary.line,
+                  r->primary.rule_id ? r->primary.rule_id : "-", log);
+    classify_result_free(r);
+}
+
+START_TEST(shipped_rules_other_wordings)
+{
+    /* the same failure in other tools' words (issue #15, ci-blind5 misses):
+     * argument parsers other than cobra/argparse name an option the program
+     * does not take; agent CLIs print HTTP 529 without the error type; the
+     * JVM words TLS failures its own way, under Gradle's "Could not resolve"
+     * wrapper, and the innermost cause of that chain is the one to name */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("> tool@1.0 lint\nerror: unknown option '--fix-all'\nexit status 1\n", "config.invalid", 2);
+    shipped_names("tar: unrecognized option '--zstd-long'\nTry 'tar --help' for more information.\n",
+                  "config.invalid", 1);
+    shipped_names("error: unexpected argument '--frozen-lockfile' found\n\nUsage: x [OPTIONS]\n", "config.invalid", 1);
+    shipped_names("Running...\n  \u23bf  API Error: 529 Overloaded. Try again later.\n", "rate-limit", 2);
+    shipped_names("* What went wrong:\n"
+                  "Execution failed for task ':app:compileKotlin'.\n"
+                  "> Could not resolve all files for configuration ':app:compileClasspath'.\n"
+                  "   > Could not resolve org.example:lib:1.2.\n"
+                  "      > Could not get resource 'https://repo.example.org/lib-1.2.pom'.\n"
+                  "         > javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure\n"
+                  "BUILD FAILED in 3s\n",
+                  "network", 6);
+    /* the wrapper alone still names the class: nothing stronger under it */
+    shipped_names("> Could not resolve all dependencies for configuration ':compile'.\n"
+                  "   > Could not find org.example:lib:1.2.\nBUILD FAILED\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
+START_TEST(shipped_rules_test_report_wordings)
+{
+    /* test reports in their own words: unittest/nose name a failing test by
+     * its description under a "=" rule; cucumber counts failed scenarios;
+     * and a "+ " line of prose in an assertion diff is not a shell trace
+     * starting a new step (which would set the first failure aside) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ python -m unittest\n"
+                  "..E.\n"
+                  "======================================================================\n"
+                  "ERROR: Parser rejects a trailing comma\n"
+                  "----------------------------------------------------------------------\n"
+                  "Traceback (most recent call last):\n"
+                  "  File \"t.py\", line 4, in test_comma\n"
+                  "KeyError: 'x'\n"
+                  "\n"
+                  "======================================================================\n"
+                  "FAIL: Parser keeps the order\n"
+                  "----------------------------------------------------------------------\n"
+                  "AssertionError: 'a b' != 'b a'\n"
+                  "- a b\n"
+                  "+ Reversed order here\n"
+                  "Ran 4 tests in 0.01s\n"
+                  "FAILED (failures=1, errors=1)\n"
+                  "The command \"python -m unittest\" exited with 1.\n",
+                  "test.failure", 4);
+    shipped_names("$ bundle exec cucumber\n"
+                  "Using the default profile...\n"
+                  "12 scenarios (1 failed, 11 passed)\n"
+                  "40 steps (1 failed, 39 passed)\n",
+                  "test.failure", 3);
+    /* surefire's list of failing tests names the first one; the count
+     * under it does not */
+    shipped_names("[INFO] Results:\n"
+                  "[INFO]\n"
+                  "[ERROR] Failures:\n"
+                  "[ERROR]   ParserTest.testTrailingComma:41 expected:<2> but was:<3>\n"
+                  "[INFO]\n"
+                  "[ERROR] Tests run: 12, Failures: 1, Errors: 0, Skipped: 0\n"
+                  "[INFO] BUILD FAILURE\n",
+                  "test.failure", 4);
+    /* a pod that keeps crashing, its log not shown: unknown, at the state */
+    shipped_names("$ kubectl get pods\n"
+                  "NAME        READY   STATUS             RESTARTS   AGE\n"
+                  "api-7d9f-x  0/1     CrashLoopBackOff   7          12m\n",
+                  "unknown", 3);
 }
 END_TEST
 
@@ -1431,11 +1617,15 @@ int main(void)
     tcase_add_test(tc, outcome_parse);
     tcase_add_test(tc, ci_script_text_is_not_output);
     tcase_add_test(tc, error_continued_past_is_not_the_cause);
+    tcase_add_test(tc, first_failed_command_when_the_runner_kept_going);
+    tcase_add_test(tc, ci_job_that_ended_clean_has_no_primary);
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
     tcase_add_test(tc, baseline_normalises_and_demotes);
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
+    tcase_add_test(tc, shipped_rules_other_wordings);
+    tcase_add_test(tc, shipped_rules_test_report_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);

@@ -82,9 +82,28 @@ START_TEST(migrates_from_every_older_version)
             store_run_free(&r);
             ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM notes"), 1);
             /* version 3: logs and verdicts written before take their pod's / run's context */
-            ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM logs WHERE context = 'demo'"), 1);
+            if (v < 3) {
+                ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM logs WHERE context = 'demo'"), 1);
+                ck_assert_int_eq(
+                    fx_sql_int(s, "SELECT count(*) FROM classifications WHERE context = 'demo'"), 1);
+            }
+            /* version 4: an older verdict names no baseline; the new columns take one */
+            struct store_class c;
+            ck_assert_int_eq(store_get_classification(s, 1, &c, err, sizeof err), 1);
+            ck_assert_str_eq(c.cls, "vcs.worktree");
+            ck_assert_ptr_null(c.baseline_name);
+            ck_assert_ptr_null(c.baseline_uid);
+            free(c.baseline_name);
+            c.baseline_name = xstrdup("old-20260101g");
+            c.baseline_uid = xstrdup("u-g");
+            ck_assert_int_eq(store_put_classification(s, 1, &c, 3000, err, sizeof err), 0);
+            store_class_free(&c);
+            ck_assert_int_eq(store_get_classification(s, 1, &c, err, sizeof err), 1);
+            ck_assert_str_eq(c.baseline_name, "old-20260101g");
+            ck_assert_str_eq(c.baseline_uid, "u-g");
+            store_class_free(&c);
             ck_assert_int_eq(
-                fx_sql_int(s, "SELECT count(*) FROM classifications WHERE context = 'demo'"), 1);
+                fx_sql_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'runs_by_agent_repo'"), 1);
             ck_assert_int_eq(fx_sql_int(s, "SELECT count(*) FROM recorder"), 0);
         }
         /* the migrated file works for every kind of write */

@@ -440,6 +440,126 @@ START_TEST(baseline_is_a_cached_passing_attempt)
 }
 END_TEST
 
+/* A cache of many succeeded runs of one agent without a log (their pods
+ * were gone before anyone looked) and one with: the baseline is found by
+ * walking from the newest, and a same-lane run with a log beats a newer
+ * run of the same agent and repository; another context's never counts. */
+static void put_passing(struct store *s, const char *ctx, const char *name, const char *uid,
+                        int64_t created, bool with_log)
+{
+    char err[ERRLEN];
+    struct agentrun r;
+    fx_run(&r, name, uid, "Succeeded", created, created + 10, created + 20);
+    free(r.context);
+    r.context = xstrdup(ctx);
+    r.agent = xstrdup("codex-agent");
+    r.repository = xstrdup("proompteng/lab");
+    ck_assert_int_eq(store_put_run(s, &r, created + 30, NULL, err, sizeof err), 0);
+    if (with_log) {
+        struct pod p;
+        char *pod = xasprintf("%s-pod", name), *puid = xasprintf("p-%s", uid);
+        fx_pod(&p, pod, puid, name, created);
+        ck_assert_int_eq(store_put_pod(s, ctx, &p, created + 30, err, sizeof err), 0);
+        ck_assert_int_eq(store_put_log(s, ctx, puid, "agent-runner", false, "ok\n", 3, created + 30, err,
+                                       sizeof err), 0);
+        pod_free(&p);
+        free(pod);
+        free(puid);
+    }
+    agentrun_free(&r);
+}
+
+/* The page cache is the caller's choice (the recorder keeps a small one so
+ * that its memory stays flat as the cache file grows). */
+START_TEST(page_cache_size_is_an_option)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    ck_assert_int_eq(fx_sql_int(s, "PRAGMA cache_size"), -32768);
+    store_close(s);
+    struct store_opts o;
+    store_opts_default(&o);
+    o.cache_kib = 4096;
+    s = fx_open(path, &o);
+    ck_assert_int_eq(fx_sql_int(s, "PRAGMA cache_size"), -4096);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
+START_TEST(baseline_walks_past_logless_runs)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    ck_assert_int_eq(store_begin(s, err, sizeof err), 0);
+    put_passing(s, "test", "old-20260301a", "u-old", 1000, true);
+    for (int i = 0; i < 300; i++) {
+        char name[64], uid[32];
+        snprintf(name, sizeof name, "x%03d-20260301a", i);
+        snprintf(uid, sizeof uid, "u-x%d", i);
+        put_passing(s, "test", name, uid, 2000 + i, false);
+    }
+    put_passing(s, "other", "newest-20260301a", "u-other", 9000, true);
+    ck_assert_int_eq(store_commit(s, err, sizeof err), 0);
+    struct run_baseline_cand me = {"test", "agents", "y-20260301b", "y-20260301", "codex-agent",
+                                   "proompteng/lab", "Failed", 5000};
+    int64_t id = 0;
+    char *name = NULL;
+    ck_assert_int_eq(store_pick_baseline(s, &me, NULL, &id, &name, err, sizeof err), 1);
+    ck_assert_str_eq(name, "old-20260301a");
+    free(name);
+    name = NULL;
+    /* an attempt of the lane with a log wins, however old */
+    put_passing(s, "test", "y-20260301a", "u-ya", 500, true);
+    ck_assert_int_eq(store_pick_baseline(s, &me, NULL, &id, &name, err, sizeof err), 1);
+    ck_assert_str_eq(name, "y-20260301a");
+    free(name);
+    name = NULL;
+    /* no agent or repository, no lane sibling: none */
+    struct run_baseline_cand lone = {"test", "agents", "z-20260301a", "z-20260301", NULL, NULL, "Failed", 5000};
+    ck_assert_int_eq(store_pick_baseline(s, &lone, NULL, &id, &name, err, sizeof err), 0);
+    ck_assert_ptr_null(name);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
+/* store_put_run_what says what changed, so a writer of verdicts classifies
+ * again only then. */
+START_TEST(put_run_says_what_changed)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    struct agentrun r;
+    fx_run(&r, "w-20260301a", "u-w", "Running", 1000, 1100, TIME_NONE);
+    r.resource_version = xstrdup("1");
+    unsigned what = 99;
+    ck_assert_int_eq(store_put_run_what(s, &r, 2000, NULL, &what, err, sizeof err), 0);
+    ck_assert_uint_eq(what, STORE_RUN_NEW);
+    ck_assert_int_eq(store_put_run_what(s, &r, 2100, NULL, &what, err, sizeof err), 0);
+    ck_assert_uint_eq(what, 0);
+    fx_set_phase(&r, "Failed", 3000);
+    free(r.resource_version);
+    r.resource_version = xstrdup("2");
+    ck_assert_int_eq(store_put_run_what(s, &r, 3100, NULL, &what, err, sizeof err), 0);
+    ck_assert_uint_eq(what, STORE_RUN_REWRITTEN | STORE_RUN_PHASE);
+    free(r.message);
+    r.message = xstrdup("runner exited 1");
+    free(r.resource_version);
+    r.resource_version = xstrdup("3");
+    ck_assert_int_eq(store_put_run_what(s, &r, 3200, NULL, &what, err, sizeof err), 0);
+    ck_assert_uint_eq(what, STORE_RUN_REWRITTEN);
+    agentrun_free(&r);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 START_TEST(logs_round_trip_and_respect_caps)
 {
     char *path = fx_db_path();
@@ -825,6 +945,9 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, open_creates_private_dir_and_files);
+    tcase_add_test(tc, baseline_walks_past_logless_runs);
+    tcase_add_test(tc, page_cache_size_is_an_option);
+    tcase_add_test(tc, put_run_says_what_changed);
     tcase_add_test(tc, default_path_follows_xdg);
     tcase_add_test(tc, open_fails_with_one_clear_sentence);
     tcase_add_test(tc, observed_changes_are_recorded_once);
