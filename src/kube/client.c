@@ -177,6 +177,10 @@ char *kube_request_path(const struct kube_req *q)
             put_param(&b, &first, "tailLines", num);
         }
         if (q->since_time) put_param(&b, &first, "sinceTime", q->since_time);
+        if (q->since_seconds > 0 && !q->since_time) {
+            snprintf(num, sizeof num, "%lld", (long long)q->since_seconds);
+            put_param(&b, &first, "sinceSeconds", num);
+        }
         if (q->limit_bytes > 0) {
             snprintf(num, sizeof num, "%lld", (long long)q->limit_bytes);
             put_param(&b, &first, "limitBytes", num);
@@ -289,6 +293,7 @@ char *kube_kubectl_equivalent(const struct kube_client *c, const struct kube_req
             buf_puts(&b, " --since-time");
             put_word(&b, q->since_time);
         }
+        if (q->since_seconds > 0 && !q->since_time) buf_printf(&b, " --since=%llds", (long long)q->since_seconds);
         if (q->limit_bytes > 0) buf_printf(&b, " --limit-bytes=%lld", (long long)q->limit_bytes);
         if (q->follow) buf_puts(&b, " -f");
         break;

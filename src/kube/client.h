@@ -107,6 +107,7 @@ struct kube_req {
     bool previous, timestamps, follow;
     int64_t tail_lines;               /* > 0 to set */
     const char *since_time;           /* RFC 3339 */
+    int64_t since_seconds;            /* > 0 to set (sinceSeconds; not with since_time) */
     int64_t limit_bytes;              /* > 0 to set */
     size_t max_body;                  /* 0 = KUBE_MAX_LIST_BODY / KUBE_MAX_OBJECT_BODY (also caps a
                                          stream that is not a watch or follow) */

@@ -27,8 +27,8 @@
  * (the view's `&`) and keeps collecting as the document grows.
  *
  * logjoin turns follow streams (kubectl logs -f --timestamps, which end
- * and are reopened with sinceTime) into one document without losing or
- * repeating a line across reconnects.
+ * and are reopened with sinceTime) into one sequence of lines without
+ * losing or repeating a line across reconnects.
  */
 #ifndef ARTRIAGE_LOGDOC_H
 #define ARTRIAGE_LOGDOC_H
@@ -167,12 +167,15 @@ struct logjoin {
     int64_t dropped;      /* duplicates dropped (for tests and the status line) */
 };
 void logjoin_init(struct logjoin *j);
+/* Each line kept, without its '\n' (newline false: a final unterminated
+ * line), goes to fn, whose nonzero return stops the feed and is returned
+ * (runs/logsrc.h is the one user). */
+typedef int (*logjoin_line_fn)(void *ud, const char *line, size_t len, bool newline);
 /* Feeds bytes of the current connection. */
-int logjoin_feed(struct logjoin *j, struct logdoc *d, const char *data, size_t n, char *err,
-                 size_t errlen);
-/* The connection ended: an unterminated last line is appended as is
+int logjoin_feed(struct logjoin *j, const char *data, size_t n, logjoin_line_fn fn, void *ud);
+/* The connection ended: an unterminated last line is passed on as is
  * when final (the container ended), else dropped (it comes again). */
-int logjoin_end(struct logjoin *j, struct logdoc *d, bool final, char *err, size_t errlen);
+int logjoin_end(struct logjoin *j, bool final, logjoin_line_fn fn, void *ud);
 /* A new connection starts; returns the sinceTime to ask for, or NULL
  * when nothing was seen yet (ask for everything). */
 const char *logjoin_reconnect(struct logjoin *j);

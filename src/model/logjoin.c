@@ -1,4 +1,4 @@
-/* logjoin — one document from successive follow connections (logdoc.h).
+/* logjoin — one log from successive follow connections (logdoc.h).
  * Kubernetes resumes a log with sinceTime at second precision, so a new
  * connection repeats the lines of the last second already shown: the
  * timestamps tell which ones. */
@@ -32,8 +32,10 @@ static bool ts_key(const char *p, size_t n, char key[32])
     return true;
 }
 
-static int take_line(struct logjoin *j, struct logdoc *d, const char *line, size_t len,
-                     bool newline, char *err, size_t errlen)
+/* One complete line of the current connection: dropped when a reconnect
+ * repeats it, else handed to fn. */
+static int take_line(struct logjoin *j, const char *line, size_t len, bool newline, logjoin_line_fn fn,
+                     void *ud)
 {
     size_t tl = logdoc_ts_prefix(line, len);
     char key[32];
@@ -58,13 +60,10 @@ static int take_line(struct logjoin *j, struct logdoc *d, const char *line, size
             j->same = 1;
         }
     }
-    if (logdoc_append(d, line, len, err, errlen) != 0) return -1;
-    if (newline && logdoc_append(d, "\n", 1, err, errlen) != 0) return -1;
-    return 0;
+    return fn(ud, line, len, newline);
 }
 
-int logjoin_feed(struct logjoin *j, struct logdoc *d, const char *data, size_t n, char *err,
-                 size_t errlen)
+int logjoin_feed(struct logjoin *j, const char *data, size_t n, logjoin_line_fn fn, void *ud)
 {
     while (n) {
         const char *q = memchr(data, '\n', n);
@@ -76,22 +75,22 @@ int logjoin_feed(struct logjoin *j, struct logdoc *d, const char *data, size_t n
         int rc;
         if (j->partial.len) {
             buf_append(&j->partial, data, len);
-            rc = take_line(j, d, j->partial.p, j->partial.len, true, err, errlen);
+            rc = take_line(j, j->partial.p, j->partial.len, true, fn, ud);
             buf_reset(&j->partial);
         } else {
-            rc = take_line(j, d, data, len, true, err, errlen);
+            rc = take_line(j, data, len, true, fn, ud);
         }
-        if (rc != 0) return -1;
+        if (rc != 0) return rc;
         data = q + 1;
         n -= len + 1;
     }
     return 0;
 }
 
-int logjoin_end(struct logjoin *j, struct logdoc *d, bool final, char *err, size_t errlen)
+int logjoin_end(struct logjoin *j, bool final, logjoin_line_fn fn, void *ud)
 {
     int rc = 0;
-    if (final && j->partial.len) rc = take_line(j, d, j->partial.p, j->partial.len, false, err, errlen);
+    if (final && j->partial.len) rc = take_line(j, j->partial.p, j->partial.len, false, fn, ud);
     buf_reset(&j->partial);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include "runclass.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
+#include "runs/logsrc.h"
 #include "store/store.h"
 #include "model/github.h"
 #include "util/sanitize.h"
@@ -710,31 +711,39 @@ size_t runsrc_settle_unknown(struct run_set *s, const struct run_view *const *vi
     return read;
 }
 
+/* A live log through the one log source (runs/logsrc.h), handed on in
+ * slices of whole lines. */
 struct log_sink {
     runsrc_log_fn fn;
     void *ud;
+    struct buf slice;
     bool stopped, done, ok;
     long http;
     char err[ERRLEN];
 };
 
-static int sink_data(void *ud, const char *data, size_t n)
+static int sink_flush(struct log_sink *k)
 {
-    struct log_sink *k = ud;
-    if (k->fn(k->ud, data, n) != 0) {
-        k->stopped = true;
-        return 1;
-    }
-    return 0;
+    if (k->slice.len && k->fn(k->ud, k->slice.p, k->slice.len) != 0) k->stopped = true;
+    buf_reset(&k->slice);
+    return k->stopped;
 }
 
-static void sink_done(void *ud, const struct kube_result *res)
+static int sink_line(void *ud, const struct logsrc_line *l)
+{
+    struct log_sink *k = ud;
+    buf_append(&k->slice, l->text, l->len);
+    if (l->newline) buf_append(&k->slice, "\n", 1);
+    return k->slice.len >= ((size_t)64 << 10) ? sink_flush(k) : 0;
+}
+
+static void sink_end(void *ud, const struct logsrc_end *e)
 {
     struct log_sink *k = ud;
     k->done = true;
-    k->ok = res->ok;
-    k->http = res->http;
-    if (!res->ok) snprintf(k->err, sizeof k->err, "%s", res->error ? res->error : "reading the log failed");
+    k->ok = e->ok;
+    k->http = e->http;
+    if (!e->ok) snprintf(k->err, sizeof k->err, "%s", e->error ? e->error : "reading the log failed");
 }
 
 static int read_cached_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
@@ -762,15 +771,13 @@ static int read_cached_log(struct run_set *s, const struct run_view *v, const ch
     return 0;
 }
 
-int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
-                    bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
-                    char *used_container, char *err, size_t errlen)
+const struct pod *runsrc_log_pod(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                                 const struct container_state **out)
 {
-    used_pod[0] = used_container[0] = 0;
     size_t np = 0;
     const struct pod **pods = runsrc_pods_of(s, v, &np);
     const struct pod *chosen = NULL;
-    const struct container_state *cs = NULL;
+    *out = NULL;
     for (size_t i = 0; i < np && !chosen; i++) {
         if (pod && strcmp(pods[i]->name, pod) != 0) continue;
         const struct container_state *c = NULL;
@@ -783,32 +790,38 @@ int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod
         }
         if (c) {
             chosen = pods[i];
-            cs = c;
+            *out = c;
         }
     }
     free(pods);
+    return chosen;
+}
+
+int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                    bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,
+                    char *used_container, char *err, size_t errlen)
+{
+    used_pod[0] = used_container[0] = 0;
+    const struct container_state *cs = NULL;
+    const struct pod *chosen = runsrc_log_pod(s, v, pod, container, &cs);
     if (!chosen || !s->kube || v->deleted)
         return read_cached_log(s, v, pod, container, previous, fn, ud, used_pod, used_container, err, errlen);
     snprintf(used_pod, 254, "%s", chosen->name);
     snprintf(used_container, 254, "%s", cs->name);
     struct log_sink k = {.fn = fn, .ud = ud};
-    struct kube_req req = {
-        .verb = KUBE_LOGS, .res = &KUBE_PODS, .ns = chosen->ns ? chosen->ns : v->run.ns, .name = chosen->name,
-        .container = cs->name, .previous = previous, .follow = follow,
-        .on_data = sink_data, .on_done = sink_done, .ud = &k,
+    struct logsrc_spec sp = {
+        .kube = s->kube, .ns = chosen->ns ? chosen->ns : v->run.ns, .pod = chosen->name, .container = cs->name,
+        .previous = previous, .follow = follow, .on_line = sink_line, .on_end = sink_end, .ud = &k,
     };
-    /* Streamed on the client's loop: bytes reach fn as they come, so a
-     * followed log and a large one need no buffer. */
-    struct kube_request *r = kube_request_start(s->kube, &req);
-    while (r && !k.done && !k.stopped) {
-        if (kube_client_wait(s->kube, NULL, 0, 1000) != 0) break;
-        kube_client_perform(s->kube);
-    }
+    /* Streamed on the client's loop: whole lines reach fn as they come,
+     * so a followed log and a large one need no buffer. */
+    struct logsrc *ls = logsrc_start(&sp);
+    logsrc_wait(s->kube, &ls, 1, NULL, NULL);
+    logsrc_free(ls);
+    if (!k.stopped) sink_flush(&k);
+    buf_free(&k.slice);
     if (k.stopped) return 0;
-    if (!k.done) {
-        if (r) kube_request_cancel(r);
-        return errf(err, errlen, "reading the log of pod %s container %s did not finish", chosen->name, cs->name);
-    }
+    if (!k.done) return errf(err, errlen, "reading the log of pod %s container %s did not finish", chosen->name, cs->name);
     if (!k.ok) {
         /* The pod may have just been removed: the cache may still have it. */
         if (k.http == 404 && s->store &&

@@ -70,6 +70,11 @@ const struct pod **runsrc_pods_of(struct run_set *s, const struct run_view *v, s
  * (deleted runs, --offline, or pods the TTL removed). The pod and
  * container used are copied into used_pod / used_container (>= 254 B).
  * Returns 0, or -1 with err. */
+/* The pod (and *cs its container) whose log runsrc_read_log and `logs`
+ * read: the run's newest pod (pod NULL) or that pod, having the container
+ * (NULL: agent-runner, else the first main one). NULL when none has it. */
+const struct pod *runsrc_log_pod(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
+                                 const struct container_state **cs);
 typedef int (*runsrc_log_fn)(void *ud, const char *data, size_t n);
 int runsrc_read_log(struct run_set *s, const struct run_view *v, const char *pod, const char *container,
                     bool previous, bool follow, runsrc_log_fn fn, void *ud, char *used_pod,

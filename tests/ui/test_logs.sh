@@ -95,8 +95,11 @@ lv_cursor_line | grep -qE '20[0-9]{2}-[0-9]{2}-[0-9]{2}T' || fail "t did not sho
 ui_keys t
 ui_wait "timestamps hidden"
 
-# y: the evidence line reaches the clipboard through OSC 52 (tmux keeps it)
+# y: the line under the cursor (here the evidence line) reaches the
+# clipboard through OSC 52 (tmux keeps it)
 tmux -L "$UI_SOCK" set-option -g set-clipboard on >/dev/null
+ui_keys / 'Executable not found in' Enter
+ui_wait "line 208/214"
 ui_keys y
 ui_wait "copied line 208"
 # the OSC 52 and the message travel separately: poll the buffer

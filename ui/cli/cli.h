@@ -29,6 +29,8 @@ struct cli {
     const char *output;      /* -o, NULL = the command's default */
     const char *refresh;     /* --refresh */
     const char *rules_dir;   /* --rules DIR: extra classifier rules */
+    const char *config;      /* --config FILE, NULL = the default file (config.h) */
+    const struct config *cfg; /* the config file read (main owns it; never NULL in a command or the console) */
     const char *progname;    /* "artriage", or "kubectl artriage" as a kubectl plugin */
     const struct cli_command *cmd; /* the command being run (NULL: the console) */
     struct cli_optval *optv;       /* its options' values, parallel to cmd->opts */
@@ -65,6 +67,7 @@ struct cli_option {
 
 enum {
     CLI_CMD_HIDDEN = 1 << 0, /* internal (completion helper, man generator): not in help or man */
+    CLI_CMD_NO_CONFIG = 1 << 1, /* never reads the config file (the build runs it); hidden ones neither */
 };
 
 /* One command. A command with sub-commands has rows "note add", "note list"... */
@@ -126,4 +129,6 @@ void cli_client_notices(const struct kube_client *c);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The console (ui/console/console.c), when built: `artriage` with no command. */
 int console_main(struct cli *cli);
+/* The console's action names for key bindings (ui/console/keys.c), NULL-terminated. */
+const char *const *keys_action_names(void);
 #endif

@@ -73,7 +73,7 @@ static bool plain(const char *s)
     if (!*s || strlen(s) > 253) return false;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              strchr("-._:@/", *s)))
+              strchr("-._:@/=", *s))) /* = for "jsonpath=" */
             return false;
     return true;
 }
@@ -97,6 +97,9 @@ static void add_list(struct words *ws, const char *list, const char *seps, const
     while (list && *list) {
         size_t n = strcspn(list, seps);
         char *w = xstrndup(list, n);
+        /* "jsonpath=TEMPLATE" completes to "jsonpath=": the rest is the user's */
+        char *eq = strchr(w, '=');
+        if (eq) eq[1] = 0;
         add_word(ws, w, prefix);
         free(w);
         list += n;

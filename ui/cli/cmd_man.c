@@ -4,6 +4,7 @@
  * from the one table of commands and options (table.c) and the console's
  * key table (ui/console/keys.c), so the page cannot drift from either. */
 #include "cli.h"
+#include "config/config.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 #include "view.h"
@@ -93,6 +94,38 @@ static void commands(FILE *f)
     }
 }
 
+/* @CONFIG@: what the config file may hold, from the tables that read it. */
+static void config_doc(FILE *f)
+{
+    fputs(".TP\n.I option: value\nthe default of a global option (the command line wins):", f);
+    bool b;
+    const char *n;
+    for (size_t i = 0; (n = config_option_name(i, &b)) != NULL; i++) {
+        fputs(i ? ", " : " ", f);
+        fputs("\\fB", f);
+        roff(f, n);
+        fputs("\\fR", f);
+        if (b) fputs(" (true/false)", f);
+    }
+    fputs(".\n.TP\n.I keys: {action: KEY or [KEY, ...]}\nkeys for an action, in place of its "
+          "default keys (the action names are listed with the console keys above); KEY is a "
+          "character, \\fB^G\\fR, \\fBF1\\fR to \\fBF24\\fR or a name such as \\fBUp\\fR, "
+          "\\fBPgDn\\fR, \\fBEnter\\fR, \\fBTab\\fR, \\fBSpace\\fR. The help screen shows the "
+          "keys bound.\n.TP\n.I skin: {role: style}\ncolours by role:", f);
+    for (int r = 0; r < CFG_ROLE_COUNT; r++) {
+        fputs(r ? ", " : " ", f);
+        fputs("\\fB", f);
+        roff(f, config_role_names[r]);
+        fputs("\\fR", f);
+    }
+    fputs("; a style is \\fIcolour\\fR, \\fI\"fg on bg\"\\fR with \\fBbold\\fR, "
+          "\\fBunderline\\fR, \\fBreverse\\fR, \\fBdim\\fR, or {fg: .., bg: .., bold: true}; "
+          "colours are black, red, green, yellow, blue, magenta, cyan, white, bright\\-\\fIcolour\\fR, "
+          "gray, default or 0 to 255. \\fBNO_COLOR\\fR and \\fB\\-\\-no\\-color\\fR still turn "
+          "every colour off.\n.TP\n.I hotkeys: {KEY: command}\na key that runs a \\fB:\\fR command "
+          "(\\fB\"ctx staging\"\\fR, \\fB\"ns agents\"\\fR, \\fB\"all\"\\fR, \\fB\"log\"\\fR).\n", f);
+}
+
 static void keys(FILE *f)
 {
 #ifdef HAVE_CONSOLE
@@ -114,6 +147,21 @@ static void keys(FILE *f)
             fputc('\n', f);
             roff(f, k->help);
             if (k->flags & KB_WRITES) fputs(" (not with \\-\\-read\\-only)", f);
+            /* the names a config file binds keys by: this row's and its continuations' */
+            const char *seen[8];
+            size_t ns = 0;
+            for (const struct keybind *j = k; j == k || (j->req != REQ_NONE && !j->keyname && j->views == k->views); j++) {
+                const char *an = keys_action_name(j->req);
+                bool dup = !an;
+                for (size_t i = 0; i < ns; i++) dup |= strcmp(seen[i], an) == 0;
+                if (dup || ns == sizeof seen / sizeof seen[0]) continue;
+                fputs(ns ? ", " : " (action ", f);
+                fputs("\\fB", f);
+                roff(f, an);
+                fputs("\\fR", f);
+                seen[ns++] = an;
+            }
+            if (ns) fputc(')', f);
             fputc('\n', f);
         }
     }
@@ -136,6 +184,7 @@ int cmd_man(struct cli *cli, int argc, char **argv)
             for (const struct cli_option *o = cli_global_opts; o->lng; o++) opt_tag(f, o);
         else if (strcmp(line, "@COMMANDS@\n") == 0) commands(f);
         else if (strcmp(line, "@KEYS@\n") == 0) keys(f);
+        else if (strcmp(line, "@CONFIG@\n") == 0) config_doc(f);
         else {
             char *at = strstr(line, "@VERSION@");
             if (at) fprintf(f, "%.*s%s%s", (int)(at - line), line, ARTRIAGE_VERSION, at + 9);

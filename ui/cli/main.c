@@ -2,8 +2,10 @@
  * (table.c), then dispatch to the command, or to the console when no
  * command is given. */
 #include "cli.h"
+#include "config/config.h"
 #include "kube/client.h"
 #include "kube/names.h"
+#include "util/err.h"
 #include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -227,7 +229,7 @@ static int set_global(struct cli *cli, const char *lng, const char *val)
         {"kubeconfig", offsetof(struct cli, kubeconfig)}, {"context", offsetof(struct cli, context)},
         {"namespace", offsetof(struct cli, ns)},          {"db", offsetof(struct cli, db)},
         {"output", offsetof(struct cli, output)},         {"refresh", offsetof(struct cli, refresh)},
-        {"rules", offsetof(struct cli, rules_dir)},
+        {"rules", offsetof(struct cli, rules_dir)},       {"config", offsetof(struct cli, config)},
     };
     static const struct {
         const char *lng;
@@ -374,6 +376,53 @@ static int parse(struct cli *cli, int argc, char **argv, char **pos, int *npos)
     return rc;
 }
 
+/* The config file's defaults for the options the command line left unset:
+ * the command line always wins. */
+static void apply_config(struct cli *cli, const struct config *cfg)
+{
+    if (!cli->kubeconfig) cli->kubeconfig = cfg->kubeconfig;
+    if (cli->ncontexts == 0 && cfg->context) {
+        cli->context = cfg->context;
+        cli->contexts[cli->ncontexts++] = cfg->context;
+    }
+    if (!cli->ns && !cli->all_namespaces) {
+        if (cfg->all_namespaces == 1) cli->all_namespaces = true;
+        else cli->ns = cfg->ns;
+    }
+    if (!cli->db) cli->db = cfg->db;
+    if (!cli->refresh) cli->refresh = cfg->refresh;
+    if (!cli->rules_dir) cli->rules_dir = cfg->rules;
+    if (cfg->offline == 1) cli->offline = true;
+    if (cfg->read_only == 1) cli->read_only = true;
+    if (cfg->no_color == 1) cli->no_color = true;
+}
+
+/* Reads the config file for a command or the console (not for what the
+ * build runs, `completion` and the hidden helpers: a build must not depend
+ * on a user's file). A file that
+ * cannot be used is ONE line naming file:line:column, and exit 2. */
+static int load_config(struct cli *cli, struct config **cfg)
+{
+    char err[ERRLEN];
+    const char *const *actions = NULL;
+#ifdef HAVE_CONSOLE
+    actions = keys_action_names();
+#endif
+    if (config_load(cli->config, actions, cfg, err, sizeof err) != 0) {
+        print_line(err);
+        return 2;
+    }
+    /* the console shows them in its message line; a command on stderr now */
+    for (size_t i = 0; cli->cmd && i < (*cfg)->nwarnings; i++) {
+        char *w = xasprintf("warning: %s", (*cfg)->warnings[i]);
+        print_line(w);
+        free(w);
+    }
+    apply_config(cli, *cfg);
+    cli->cfg = *cfg;
+    return -1;
+}
+
 static void optv_free(struct cli *cli)
 {
     if (!cli->optv) return;
@@ -397,6 +446,8 @@ int main(int argc, char **argv)
     cli.contexts = xcalloc((size_t)argc + 1, sizeof *cli.contexts);
     int npos;
     int rc = parse(&cli, argc, argv, pos, &npos);
+    struct config *cfg = NULL;
+    if (rc < 0 && !(cli.cmd && (cli.cmd->flags & (CLI_CMD_HIDDEN | CLI_CMD_NO_CONFIG)))) rc = load_config(&cli, &cfg);
     if (rc < 0 && cli.ns && !kube_is_dns1123_label(cli.ns)) {
         /* as the API server would: `-n ..` must not become a cluster-wide request */
         rc = cli_usage(NULL, "namespace '%s' is not a valid namespace name (a DNS-1123 label: lowercase "
@@ -419,5 +470,6 @@ int main(int argc, char **argv)
     optv_free(&cli);
     free(pos);
     free(cli.contexts);
+    config_free(cfg);
     return rc;
 }

@@ -43,6 +43,7 @@ const struct cli_option cli_global_opts[] = {
     {"output", 'o', "FORMAT", "output format of the command (see the command's --help)", COMP_FORMAT, 0, 0},
     {"rules", 0, "DIR", "extra classifier rule files (*.rules) besides the shipped ones", COMP_DIR, 0, 0},
     {"refresh", 0, "DURATION", "console only: redraw at most this often (e.g. 2s) for very slow links", COMP_NONE, 0, 0},
+    {"config", 0, "FILE", "config file; default $XDG_CONFIG_HOME/artriage/config.yaml (~/.config/...); the command line wins over it", COMP_FILE, 0, 0},
     {"help", 'h', NULL, "this help; after a command, the command's help", COMP_NONE, 0, 0},
     {"version", 0, NULL, "the version and the git revision it was built from", COMP_NONE, 0, 0},
     END,
@@ -79,11 +80,17 @@ const struct cli_command cli_commands[] = {
      "text|json|yaml|jsonpath=TEMPLATE", (const struct cli_option[]){END}, COMP_RUN, NULL,
      "artriage show torghut-v5-run-20260225d\nartriage show agents/torghut-v5-run-20260225d -o json\n"
      "artriage show torghut-v5-run-20260225d -o jsonpath='{.failure.class}'\tthe failure class alone\n", 0},
-    {"logs", cmd_logs, "RUN", "a run's container logs",
+    {"logs", cmd_logs, "RUN...", "a run's container logs, or several runs' at once",
      "Prints a run's container log: by default the container the classifier blames, else the main "
      "one. On a terminal the log goes through the sanitiser (control sequences shown, not obeyed); "
      "in a pipe it is passed through as it is unless --sanitize is given. Logs of runs the server "
-     "no longer has come from the history cache.",
+     "no longer has come from the history cache. A followed log (-f) that the connection drops is "
+     "resumed from its last line's time, without a line lost or repeated. Several RUN arguments, or "
+     "--lane L (every attempt of the lane), print the logs of all of them, each line prefixed with "
+     "its run in its own colour, as stern does; with -f their lines are interleaved as they come. "
+     "--since, --tail and --timestamps are kubectl's, sent to the API server; from the history "
+     "cache --tail counts the cached lines and --since goes by each line's own time (a line without "
+     "one takes the time of the nearest line above it that has one).",
      NULL,
      (const struct cli_option[]){
          {"container", 'c', "C", "the container's log instead of the blamed one", COMP_NONE, 0, 0},
@@ -92,9 +99,16 @@ const struct cli_command cli_commands[] = {
          {"sanitize", 0, NULL, "sanitise even when stdout is not a terminal", COMP_NONE, 0, 0},
          {"include", 0, "RE", "only lines matching RE (as stern's; smart case)", COMP_NONE, 0, 0},
          {"exclude", 0, "RE", "no lines matching RE (as stern's)", COMP_NONE, 0, 0},
+         {"since", 0, "T", "only lines newer than a duration (10m) or since an RFC 3339 time", COMP_NONE, 0, 0},
+         {"tail", 0, "N", "only the last N lines (then the new ones with -f); -1 all", COMP_NONE, 0, 0},
+         {"timestamps", 0, NULL, "each line with its time (RFC 3339)", COMP_NONE, 0, 0},
+         {"lane", 0, "L", "every attempt of lane L, oldest first (instead of RUN)", COMP_LANE, 0, 0},
          END},
      COMP_RUN, NULL,
-     "artriage logs torghut-v5-run-20260225d\nartriage logs -f -c agent-runner RUN\n", 0},
+     "artriage logs torghut-v5-run-20260225d\tone run's log\n"
+     "artriage logs -f -c agent-runner RUN\tfollow a container\n"
+     "artriage logs --lane torghut-v5-run -f --since 10m\tfollow every attempt of a lane\n"
+     "artriage logs RUN1 RUN2 --tail 20 --timestamps\tthe last lines of two runs, with times\n", 0},
     {"classify", cmd_classify, "[FILE...|-]", "root cause of log files, stdin, or a run's logs",
      "Finds the root cause of a failure log: the decisive line, its failure class, the rule that "
      "matched and a hint; other findings are secondary. Reads FILE, stdin (- or no FILE), or with "
@@ -241,7 +255,7 @@ const struct cli_command cli_commands[] = {
      NULL, (const struct cli_option[]){END}, COMP_WORDS, "bash zsh",
      "source <(artriage completion bash)\tcomplete in this shell\n"
      "artriage completion zsh > ~/.zfunc/_artriage\n",
-     0},
+     CLI_CMD_NO_CONFIG},
     /* hidden: the completion scripts' source of candidates; the man page generator (build) */
     {"__complete", cmd_complete_words, "WORD...", "completion candidates for the last WORD", "", NULL,
      (const struct cli_option[]){END}, COMP_NONE, NULL, "", CLI_CMD_HIDDEN},

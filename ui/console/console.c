@@ -16,6 +16,7 @@
 #include "source.h"
 #include "vprompt.h"
 #include "complete.h"
+#include "config/config.h"
 #include "kube/kubeconfig.h"
 #include "kube/client.h"
 #include "store/store.h"
@@ -127,6 +128,49 @@ static bool term_cannot_address(const char *name)
     return none;
 }
 
+/* The colour pairs: the built-in ones, then the config file's skin over
+ * them (NO_COLOR and --no-color never get here). A colour the terminal
+ * lacks keeps the built-in one (a bright one its plain colour). */
+static void apply_skin(struct console *c)
+{
+    static const struct {
+        short fg, bg;
+    } pairs[CP_COUNT] = {
+        [CP_FAILED] = {COLOR_RED, -1},    [CP_SUCCEEDED] = {COLOR_GREEN, -1},    [CP_RUNNING] = {COLOR_CYAN, -1},
+        [CP_PENDING] = {COLOR_YELLOW, -1}, [CP_CANCELLED] = {COLOR_MAGENTA, -1}, [CP_TEMPLATE] = {COLOR_BLUE, -1},
+        [CP_TITLE] = {-1, -1},            [CP_HEADER] = {COLOR_BLACK, COLOR_CYAN}, [CP_STATUS] = {COLOR_BLACK, COLOR_WHITE},
+        [CP_CURSOR] = {COLOR_BLACK, COLOR_CYAN}, [CP_ERROR] = {COLOR_WHITE, COLOR_RED}, [CP_DIM] = {-1, -1},
+        [CP_HILITE] = {COLOR_BLACK, COLOR_YELLOW}, [CP_BANNER] = {COLOR_WHITE, COLOR_BLUE},
+    };
+    /* config roles are named in the order of the colour pairs */
+    _Static_assert(CFG_ROLE_COUNT + 1 == CP_COUNT, "a skin role for every colour pair");
+    const struct config *cfg = c->cli->cfg;
+    for (int role = 1; role < CP_COUNT; role++) {
+        short fg = pairs[role].fg, bg = pairs[role].bg;
+        const struct config_style *st = cfg ? &cfg->skin[role - 1] : NULL;
+        if (st && st->set) {
+            int want[2] = {st->fg, st->bg};
+            short *slot[2] = {&fg, &bg};
+            for (int k = 0; k < 2; k++) {
+                int v = want[k];
+                if (v == CFG_COLOR_UNSET) continue;
+                if (v >= COLORS && v >= 8 && v < 16) v -= 8;
+                if (v < COLORS) *slot[k] = (short)v;
+            }
+            if (st->attrs_set) {
+                attr_t a = 0;
+                if (st->attrs & CFG_ATTR_BOLD) a |= A_BOLD;
+                if (st->attrs & CFG_ATTR_UNDERLINE) a |= A_UNDERLINE;
+                if (st->attrs & CFG_ATTR_REVERSE) a |= A_REVERSE;
+                if (st->attrs & CFG_ATTR_DIM) a |= A_DIM;
+                c->skin_attr[role] = a;
+                c->skin_attr_set[role] = true;
+            }
+        }
+        init_pair((short)role, fg, bg);
+    }
+}
+
 static int open_terminal(struct console *c, char *note, size_t notelen)
 {
     const char *term = getenv("TERM");
@@ -170,20 +214,7 @@ static int open_terminal(struct console *c, char *note, size_t notelen)
     if (c->color) {
         start_color();
         use_default_colors();
-        init_pair(CP_FAILED, COLOR_RED, -1);
-        init_pair(CP_SUCCEEDED, COLOR_GREEN, -1);
-        init_pair(CP_RUNNING, COLOR_CYAN, -1);
-        init_pair(CP_PENDING, COLOR_YELLOW, -1);
-        init_pair(CP_CANCELLED, COLOR_MAGENTA, -1);
-        init_pair(CP_TEMPLATE, COLOR_BLUE, -1);
-        init_pair(CP_TITLE, -1, -1);
-        init_pair(CP_HEADER, COLOR_BLACK, COLOR_CYAN);
-        init_pair(CP_STATUS, COLOR_BLACK, COLOR_WHITE);
-        init_pair(CP_CURSOR, COLOR_BLACK, COLOR_CYAN);
-        init_pair(CP_ERROR, COLOR_WHITE, COLOR_RED);
-        init_pair(CP_DIM, -1, -1);
-        init_pair(CP_HILITE, COLOR_BLACK, COLOR_YELLOW);
-        init_pair(CP_BANNER, COLOR_WHITE, COLOR_BLUE);
+        apply_skin(c);
     }
     add_reset("rmcup");
     add_reset("sgr0");
@@ -295,22 +326,6 @@ void console_osc52(struct console *c, const char *text)
     ssize_t w = write(STDOUT_FILENO, out, o);
     (void)w;
     free(out);
-}
-
-/* A PR URL we are willing to put on someone's clipboard: https, a plain
- * host, and a path of safe characters only. */
-static bool url_is_safe(const char *u)
-{
-    if (!u || strncmp(u, "https://", 8) != 0) return false;
-    size_t n = strlen(u);
-    if (n > 2048 || n < 10) return false;
-    for (const char *p = u + 8; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              strchr("-._~/:#%?=&+", ch)))
-            return false;
-    }
-    return true;
 }
 
 /* ---- prompt ---- */
@@ -603,8 +618,14 @@ static void paint(struct console *c, struct prompt *p)
         char full[640];
         snprintf(full, sizeof full, " artriage | %s", title);
         int used = draw_text(c, 0, 0, cols, full, draw_attr(c, CP_TITLE), false);
-        const char *hint = "? help ";
-        int hw = (int)strlen(hint);
+        /* the key help is bound to in the runs view: `?` unless the config moved it */
+        char hint[48] = "? help ";
+        for (size_t i = 0; i < c->nukeys; i++)
+            if (c->ukeys[i].req == REQ_HELP && c->ukeys[i].first) {
+                snprintf(hint, sizeof hint, "%s help ", c->ukeys[i].name);
+                break;
+            }
+        int hw = draw_width(c, hint);
         if (used + hw + 1 < cols) draw_text(c, 0, cols - hw, hw, hint, draw_attr(c, CP_DIM), false);
     }
     /* a message gets lines of its own above the status bar (wrapped, at
@@ -629,20 +650,31 @@ static struct rs_run *top_run(struct console *c)
     return r;
 }
 
-static void copy_pr(struct console *c)
+/* y: the value under the top view's cursor (the run's name where the view
+ * has no value of its own), sanitised, through OSC 52; the message line
+ * says what was copied. */
+static void copy_value(struct console *c)
 {
-    struct rs_run *r = top_run(c);
-    if (!r) return;
-    if (!r->pr_url) {
-        console_say(c, true, "this run has no known pull request");
-        return;
+    struct view *v = console_top(c);
+    char what[64] = "run name";
+    char *text = NULL;
+    if (v->ops->copy) {
+        text = v->ops->copy(v, c, what, sizeof what);
+    } else {
+        struct rs_run *r = top_run(c);
+        text = r ? xstrdup(r->run.name) : NULL;
     }
-    if (!url_is_safe(r->pr_url)) {
-        console_say(c, true, "the PR link is not a plain https URL; not copied");
-        return;
+    if (!text) return;
+    /* the clipboard gets printable text only: escapes shown, not obeyed */
+    char *clean = sanitize_str(text, SAN_STRIP_SGR);
+    free(text);
+    if (!*clean) {
+        console_say(c, true, "nothing to copy here");
+    } else {
+        console_osc52(c, clean);
+        console_say(c, false, "copied %s (%zu bytes): %s", what, strlen(clean), clean);
     }
-    console_osc52(c, r->pr_url);
-    console_say(c, false, "copied %s", r->pr_url);
+    free(clean);
 }
 
 /* r / l / t: the view another file provides for the run under the cursor. */
@@ -741,6 +773,12 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
     }
     c->message[0] = 0;
     c->redraw = true;
+    const char *hot = keys_hotkey_command(c, key);
+    if (hot) {
+        /* a hotkey of the config file: its `:` command, as if typed */
+        run_command(c, hot);
+        return;
+    }
     struct view *v = console_top(c);
     const struct keybind *kb;
     enum req req = keys_lookup(c, v->ops->kind, key, &kb);
@@ -763,7 +801,7 @@ static void dispatch(struct console *c, struct prompt *p, int isfunc, wint_t ch)
     case REQ_COMMAND: prompt_open(c, p, ':', NULL); break;
     case REQ_HELP: console_push(c, help_view_new(c, v->ops->kind, v->ops->name)); break;
     case REQ_CMDLOG: console_push(c, cmdlog_view_new(c)); break;
-    case REQ_COPY: copy_pr(c); break;
+    case REQ_COPY: copy_value(c); break;
     case REQ_REFRESH:
         if (c->src) source_refresh(c->src);
         console_say(c, false, "refreshing");
@@ -827,6 +865,13 @@ int console_main(struct cli *cli)
                         getenv("TERM") ? getenv("TERM") : "");
     }
     if (note[0]) console_say(&c, true, "%s", note);
+    keys_setup(&c);
+    if (cli->cfg && cli->cfg->nwarnings) {
+        char *w = sanitize_str(cli->cfg->warnings[0], 0);
+        if (cli->cfg->nwarnings > 1) console_say(&c, true, "config: %s (and %zu more)", w, cli->cfg->nwarnings - 1);
+        else console_say(&c, true, "config: %s", w);
+        free(w);
+    }
     struct view *first = console_first_view ? console_first_view(&c) : NULL;
     console_push(&c, first ? first : runs_view_new(&c));
     c.src = source_new(&c);
@@ -921,5 +966,6 @@ int console_main(struct cli *cli)
     free(c.field_selector);
     le_history_free(&p.cmd_hist);
     le_history_free(&p.filter_hist);
+    keys_cleanup(&c);
     return 0;
 }

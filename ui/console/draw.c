@@ -11,6 +11,8 @@
 attr_t draw_attr(const struct console *c, int role)
 {
     if (c->color) {
+        /* the config file's skin replaces a role's built-in attributes */
+        if (role > 0 && role < CP_COUNT && c->skin_attr_set[role]) return COLOR_PAIR(role) | c->skin_attr[role];
         attr_t extra = 0;
         if (role == CP_TITLE || role == CP_HEADER || role == CP_BANNER || role == CP_FAILED) extra = A_BOLD;
         if (role == CP_DIM) extra = A_DIM;

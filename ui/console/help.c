@@ -134,7 +134,8 @@ struct view *help_view_new(struct console *c, unsigned kind, const char *name)
     add(h, "Keys (%s)", name);
     for (const struct keybind *kb = key_table; kb->req != REQ_NONE; kb++) {
         if (!kb->keyname || !(kb->views & kind) || !keys_available(c, kb)) continue;
-        add(h, "  %-20s %s", kb->keyname, kb->help);
+        char names[96];
+        add(h, "  %-20s %s", keys_display_name(c, kb, names, sizeof names), kb->help);
     }
     if (kind & (VK_RUNS | VK_DETAIL)) add(h, "  %-20s %s", "mouse", "wheel scrolls, click selects a row");
     if (kind & VK_RUNS) {
@@ -163,6 +164,12 @@ struct view *help_view_new(struct console *c, unsigned kind, const char *name)
     add(h, "  %-20s %s", "Left Right ^B ^F", "move; Home End ^A ^E: to the start, the end");
     add(h, "  %-20s %s", "^W ^U ^K", "delete the word before, to the start, to the end");
     add(h, "  %-20s %s", "Up Down ^P ^N", "earlier and later lines (: and / keep a history)");
+    if (c->nhot) {
+        add(h, "%s", "");
+        add(h, "Hotkeys (config file)");
+        for (size_t i = 0; i < c->nhot; i++)
+            if (c->hot[i].first) add(h, "  %-20s :%s", c->hot[i].name, c->hot[i].cmd);
+    }
     if (c->cli->read_only) {
         add(h, "%s", "");
         add(h, "Read-only: actions that write to the cluster are off.");

@@ -84,6 +84,11 @@ struct view_ops {
      * about budget_ms; sets c->redraw when the screen must change;
      * true = more is ready now. May be NULL. */
     bool (*work)(struct view *v, struct console *c, int budget_ms);
+    /* `y`: the value under the cursor, whole (malloc'd; the console
+     * sanitises it before the clipboard), and what it is ("Image digest",
+     * "event") in what; NULL = nothing to copy (having said why). May be
+     * NULL: then `y` copies the name of the view's run. */
+    char *(*copy)(struct view *v, struct console *c, char *what, size_t whatlen);
 };
 
 struct view {
@@ -100,6 +105,13 @@ struct cmdlog_entry {
 
 #define CONSOLE_MAX_VIEWS 16
 #define CMDLOG_MAX 500
+
+/* Colour roles (draw.c); CP_COUNT bounds arrays indexed by role. */
+enum {
+    CP_FAILED = 1, CP_SUCCEEDED, CP_RUNNING, CP_PENDING, CP_CANCELLED, CP_TEMPLATE,
+    CP_TITLE, CP_HEADER, CP_STATUS, CP_CURSOR, CP_ERROR, CP_DIM, CP_HILITE, CP_BANNER,
+    CP_COUNT
+};
 
 struct store;
 
@@ -134,6 +146,14 @@ struct console {
     /* `:runs -l` / `--field-selector`: what the API server selects (owned, NULL = all) */
     char *label_selector, *field_selector;
     struct nsinfo *nsinfo;  /* the cluster's namespaces (complete.c) */
+    /* the config file's key bindings and hotkeys as curses codes (keys.c),
+     * and its skin's attributes by colour role (console.c) */
+    struct ukey { int key; enum req req; bool first; char name[16]; } *ukeys;
+    size_t nukeys;
+    struct hotkey { int key; const char *cmd; bool first; char name[16]; } *hot;
+    size_t nhot;
+    attr_t skin_attr[CP_COUNT];
+    bool skin_attr_set[CP_COUNT];
 };
 
 /* ---- view stack (console.c) ---- */
@@ -151,10 +171,6 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
 void console_osc52(struct console *c, const char *text);
 
 /* ---- drawing helpers (draw.c) ---- */
-enum {
-    CP_FAILED = 1, CP_SUCCEEDED, CP_RUNNING, CP_PENDING, CP_CANCELLED, CP_TEMPLATE,
-    CP_TITLE, CP_HEADER, CP_STATUS, CP_CURSOR, CP_ERROR, CP_DIM, CP_HILITE, CP_BANNER,
-};
 /* Attribute of a colour role: a colour pair, or bold/reverse/dim without colour. */
 attr_t draw_attr(const struct console *c, int role);
 /* Attribute for a phase string (any phase, "" = none yet). */
@@ -191,6 +207,17 @@ extern const struct keybind key_table[];
 enum req keys_lookup(const struct console *c, unsigned kind, int ch, const struct keybind **kb);
 /* Whether a binding exists for this console (read-only, hooks present). */
 bool keys_available(const struct console *c, const struct keybind *kb);
+/* The config file's bindings and hotkeys (c->cli->cfg) into c->ukeys and
+ * c->hot; keys_cleanup frees them. A bound action loses its default keys. */
+void keys_setup(struct console *c);
+void keys_cleanup(struct console *c);
+/* The keys of a help row (with the rows continuing it), as bound now: the
+ * row's own name, or one composed in buf when the config remapped them. */
+const char *keys_display_name(const struct console *c, const struct keybind *kb, char *buf, size_t n);
+/* The `:` command a hotkey runs, or NULL. */
+const char *keys_hotkey_command(const struct console *c, int ch);
+/* An action's name in config files ("next-failed"), NULL if it has none. */
+const char *keys_action_name(enum req req);
 
 /* ---- views ---- */
 struct view *runs_view_new(struct console *c);

@@ -187,7 +187,7 @@ static inline int kubeapi_delete_run(struct kubeapi *k, int i)
 }
 
 /* n AgentRuns named run-00000.. in namespace ns, as one AgentRunList file. */
-static void kubeapi_write_runs(struct kubeapi *k, const char *file, const char *ns, int n)
+static inline void kubeapi_write_runs(struct kubeapi *k, const char *file, const char *ns, int n)
 {
     struct buf b = {0};
     buf_puts(&b, "{\"apiVersion\":\"agents.proompteng.ai/v1alpha1\",\"kind\":\"AgentRunList\",\"items\":[");

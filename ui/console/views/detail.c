@@ -5,6 +5,7 @@
 #include "view.h"
 #include "model/linkage.h"
 #include "util/cells.h"
+#include "util/buf.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -24,13 +25,18 @@ struct seg {
 struct dline {
     struct seg seg[MAX_SEGS];
     int n;
+    /* `y` on this line: the value whole (raw, the console sanitises it) and
+     * its name; NULL = the line's text. A continuation (cont) of a wrapped
+     * line belongs to the line above: the cursor passes over it. */
+    char *copy, *what;
+    bool cont;
 };
 
 struct detail {
     char *uid;
     struct dline *lines;
     size_t nlines, cap;
-    size_t top;
+    size_t top, cur; /* cur: the line under the cursor, never a continuation */
     int rows, built_cols;
     uint64_t built_gen;
     bool gone;
@@ -38,8 +44,11 @@ struct detail {
 
 static void lines_free(struct detail *d)
 {
-    for (size_t i = 0; i < d->nlines; i++)
+    for (size_t i = 0; i < d->nlines; i++) {
         for (int k = 0; k < d->lines[i].n; k++) free(d->lines[i].seg[k].s);
+        free(d->lines[i].copy);
+        free(d->lines[i].what);
+    }
     d->nlines = 0;
 }
 
@@ -72,11 +81,24 @@ static void segf(struct dline *l, attr_t a, int w, const char *fmt, ...)
 
 #define LABEL_W 18
 
+/* What `y` copies on line l: value whole, named what (a label's leading
+ * blanks dropped); nothing for an empty value (then the line's text). */
+static void copyable(struct dline *l, const char *what, const char *value)
+{
+    if (!value || !*value) return;
+    while (*what == ' ') what++;
+    free(l->copy);
+    free(l->what);
+    l->copy = xstrdup(value);
+    l->what = xstrdup(what);
+}
+
 static void field(struct console *c, struct detail *d, const char *label, const char *value, attr_t a)
 {
     struct dline *l = newline(d);
     seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, label);
     seg(l, a, 0, true, value && *value ? value : "-");
+    copyable(l, label, value);
 }
 
 static size_t fit_bytes(const struct console *c, const char *p, int avail);
@@ -96,6 +118,8 @@ static void field_wrapped(struct console *c, struct detail *d, const char *label
         size_t n = strlen(p), cut = fit_bytes(c, p, avail);
         if (cut == 0 && n) cut = 1;
         struct dline *l = newline(d);
+        if (first) copyable(l, label, value);
+        else l->cont = true;
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, first ? label : "");
         char *part = xstrndup(p, cut);
         seg(l, a, 0, false, part);
@@ -178,6 +202,7 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
         else seg(l, base, 0, false, ch);
         seg(l, base, 0, false, "  ");
         seg(l, base | (x->deleted ? A_DIM : 0), 0, true, x->run.name);
+        copyable(l, "run name", x->run.name);
         if (x->deleted) seg(l, draw_attr(c, CP_DIM), 0, false, " (deleted)");
         /* the changed head, spelled out, is what a rerun must differ in */
         if ((a[i].changed & CHG_HEAD) && x->run.head) {
@@ -210,6 +235,7 @@ static void build(struct detail *d, struct console *c, int cols)
         seg(l, A_BOLD, 0, true, a->ns);
         seg(l, A_BOLD, 0, false, "/");
         seg(l, A_BOLD, 0, true, a->name);
+        copyable(l, "run name", a->name);
         if (r->deleted) seg(l, draw_attr(c, CP_DIM), 0, false, "  (deleted on the server; from the history cache)");
     }
     {
@@ -258,6 +284,7 @@ static void build(struct detail *d, struct console *c, int cols)
         if (r->pr_number >= 0 || r->pr_url) {
             if (r->pr_number >= 0) segf(l, A_BOLD, 0, "#%lld ", (long long)r->pr_number);
             seg(l, A_UNDERLINE, 0, true, r->pr_url ? r->pr_url : "");
+            copyable(l, "pull request URL", r->pr_url);
             seg(l, A_NORMAL, 0, false, "  (from ");
             seg(l, A_NORMAL, 0, true, r->pr_source ? r->pr_source : "?");
             seg(l, A_NORMAL, 0, false, ")");
@@ -269,6 +296,7 @@ static void build(struct detail *d, struct console *c, int cols)
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, "Failure");
         seg(l, draw_attr(c, CP_FAILED), 0, true, r->fail.cls);
+        copyable(l, "failure class", r->fail.cls);
         if (r->fail.line >= 0) segf(l, A_NORMAL, 0, "  line %lld", (long long)r->fail.line);
         if (r->fail.container) {
             seg(l, A_NORMAL, 0, false, " of ");
@@ -315,6 +343,7 @@ static void build(struct detail *d, struct console *c, int cols)
         seg(l, at, 26, true, k->reason ? k->reason : "-");
         seg(l, at, 22, false, fmt_time(k->last_transition, t1, sizeof t1));
         seg(l, at, 0, true, k->message ? k->message : "");
+        copyable(l, "condition message", k->message);
     }
 
     heading(c, d, "Pods");
@@ -327,6 +356,7 @@ static void build(struct detail *d, struct console *c, int cols)
         struct dline *l = newline(d);
         seg(l, A_BOLD, 0, false, "  ");
         seg(l, A_BOLD, 0, true, p->name);
+        copyable(l, "pod name", p->name);
         seg(l, A_NORMAL, 0, false, "  ");
         seg(l, A_NORMAL, 0, true, p->phase ? p->phase : "-");
         if (p->node) {
@@ -353,10 +383,12 @@ static void build(struct detail *d, struct console *c, int cols)
             seg(l, A_NORMAL, 6, false, "");
             seg(l, draw_attr(c, CP_DIM), 0, false, "image ");
             seg(l, A_NORMAL, 0, true, cs->image ? cs->image : "-");
+            copyable(l, "image", cs->image);
             l = newline(d);
             seg(l, A_NORMAL, 6, false, "");
             seg(l, draw_attr(c, CP_DIM), 0, false, "digest ");
             seg(l, A_NORMAL, 0, true, cs->digest ? cs->digest : "-");
+            copyable(l, "digest", cs->digest);
         }
     }
     build_attempts(c, d, r);
@@ -393,6 +425,9 @@ static void wrap_lines(struct detail *d, const struct console *c, int cols)
     for (size_t i = 0; i < n; i++) {
         struct dline *src = &old[i];
         struct dline *l = newline(d);
+        l->copy = src->copy;
+        l->what = src->what;
+        l->cont = src->cont;
         int x = 0;
         for (int k = 0; k < src->n; k++) {
             struct seg sg = src->seg[k];
@@ -416,6 +451,7 @@ static void wrap_lines(struct detail *d, const struct console *c, int cols)
                 p += cut;
                 if (*p) {
                     l = newline(d);
+                    l->cont = true;
                     l->seg[l->n++] = (struct seg){xstrdup(""), A_NORMAL, LABEL_W};
                     x = LABEL_W + 1;
                 }
@@ -426,31 +462,59 @@ static void wrap_lines(struct detail *d, const struct console *c, int cols)
     free(old);
 }
 
+static bool is_item(const struct detail *d, size_t i)
+{
+    return i < d->nlines && !d->lines[i].cont && d->lines[i].n > 0;
+}
+
+/* The cursor on an item (at or before i, else after), and its lines in view. */
+static void cursor_fix(struct detail *d, size_t i)
+{
+    if (!d->nlines) {
+        d->cur = d->top = 0;
+        return;
+    }
+    if (i >= d->nlines) i = d->nlines - 1;
+    size_t k = i;
+    while (k > 0 && !is_item(d, k)) k--;
+    if (!is_item(d, k))
+        for (k = i; k < d->nlines && !is_item(d, k); k++) {}
+    d->cur = k < d->nlines ? k : 0;
+    size_t end = d->cur + 1;
+    while (end < d->nlines && d->lines[end].cont) end++;
+    size_t rows = d->rows > 0 ? (size_t)d->rows : 1;
+    if (d->cur < d->top) d->top = d->cur;
+    if (end > d->top + rows) d->top = end - rows > d->cur ? d->cur : end - rows;
+}
+
 static void detail_draw(struct view *v, struct console *c, int top, int rows, int cols)
 {
     struct detail *d = v->priv;
     if (d->built_cols != cols || d->built_gen != runset_gen(c->rs)) build(d, c, cols);
     d->rows = rows;
+    cursor_fix(d, d->cur);
     if (d->nlines > (size_t)rows && d->top > d->nlines - (size_t)rows) d->top = d->nlines - (size_t)rows;
     if (d->nlines <= (size_t)rows) d->top = 0;
+    attr_t ca = draw_attr(c, CP_CURSOR);
     for (int i = 0; i < rows; i++) {
         size_t idx = d->top + (size_t)i;
         int x = 0;
+        bool at_cursor = idx == d->cur && idx < d->nlines;
         if (idx < d->nlines) {
             const struct dline *l = &d->lines[idx];
             for (int k = 0; k < l->n && x < cols; k++) {
                 const struct seg *s = &l->seg[k];
                 int w = s->w ? s->w : draw_width(c, s->s);
                 if (x + w > cols) w = cols - x;
-                draw_text(c, top + i, x, w, s->s, s->a, false);
+                draw_text(c, top + i, x, w, s->s, at_cursor ? ca : s->a, false);
                 x += w;
                 if (s->w && x < cols) {
-                    draw_text(c, top + i, x, 1, " ", A_NORMAL, false);
+                    draw_text(c, top + i, x, 1, " ", at_cursor ? ca : A_NORMAL, false);
                     x++;
                 }
             }
         }
-        draw_clear(top + i, x, cols, A_NORMAL);
+        draw_clear(top + i, x, cols, at_cursor ? ca : A_NORMAL);
     }
 }
 
@@ -458,19 +522,52 @@ static bool detail_key(struct view *v, struct console *c, enum req req, int ch)
 {
     struct detail *d = v->priv;
     size_t page = d->rows > 1 ? (size_t)d->rows - 1 : 1;
-    size_t max = d->nlines > (size_t)d->rows ? d->nlines - (size_t)d->rows : 0;
+    size_t k = d->cur;
     (void)ch;
     switch (req) {
-    case REQ_DOWN: if (d->top < max) d->top++; break;
-    case REQ_UP: if (d->top) d->top--; break;
-    case REQ_PGDN: d->top = d->top + page > max ? max : d->top + page; break;
-    case REQ_PGUP: d->top = d->top > page ? d->top - page : 0; break;
-    case REQ_TOP: d->top = 0; break;
-    case REQ_BOTTOM: d->top = max; break;
+    case REQ_DOWN:
+        for (k = d->cur + 1; k < d->nlines && !is_item(d, k); k++) {}
+        if (k >= d->nlines) k = d->cur;
+        break;
+    case REQ_UP:
+        for (k = d->cur; k > 0 && !is_item(d, k - 1); k--) {}
+        k = k > 0 ? k - 1 : d->cur;
+        break;
+    case REQ_PGDN: k = d->cur + page; break;
+    case REQ_PGUP: k = d->cur > page ? d->cur - page : 0; break;
+    case REQ_TOP: k = 0; d->top = 0; break;
+    case REQ_BOTTOM: k = d->nlines ? d->nlines - 1 : 0; break;
     default: return false;
     }
+    cursor_fix(d, k);
     c->redraw = true;
     return true;
+}
+
+/* y: the field under the cursor, whole (a wrapped value in one piece). */
+static char *detail_copy(struct view *v, struct console *c, char *what, size_t whatlen)
+{
+    struct detail *d = v->priv;
+    if (!is_item(d, d->cur)) {
+        console_say(c, true, "nothing under the cursor to copy");
+        return NULL;
+    }
+    const struct dline *l = &d->lines[d->cur];
+    if (l->copy) {
+        snprintf(what, whatlen, "%s", l->what ? l->what : "value");
+        return xstrdup(l->copy);
+    }
+    /* a line without one value: its text, the blanks between columns squeezed */
+    struct buf b = {0};
+    for (int k = 0; k < l->n; k++) {
+        for (const char *p = l->seg[k].s; *p; p++)
+            if (*p != ' ' || (b.len && b.p[b.len - 1] != ' ')) buf_printf(&b, "%c", *p);
+        /* a column (fixed width) ends with a blank on screen */
+        if (l->seg[k].w && b.len && b.p[b.len - 1] != ' ') buf_puts(&b, " ");
+    }
+    while (b.len && b.p[b.len - 1] == ' ') b.p[--b.len] = 0;
+    snprintf(what, whatlen, "line");
+    return b.p ? buf_detach(&b) : xstrdup("");
 }
 
 static void detail_data_changed(struct view *v, struct console *c)
@@ -513,6 +610,7 @@ static const struct view_ops detail_ops = {
     .data_changed = detail_data_changed,
     .title = detail_title,
     .destroy = detail_destroy,
+    .copy = detail_copy,
 };
 
 struct view *detail_view_new(struct console *c, const char *uid)

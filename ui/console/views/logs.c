@@ -8,10 +8,10 @@
  * of model/runbaseline.h, whose shared lines the classifier also sets
  * aside), and never lets a log byte reach the terminal unsanitised.
  *
- * Text comes from the cluster (kube logs with timestamps, followed while
- * the container runs, joined across reconnects by model/logdoc.h's
- * logjoin) or from the history cache when the pod is gone, or both when
- * the cache holds lines the live log no longer has. The documents
+ * Text comes from the one log source (runs/logsrc.h): the cluster (with
+ * timestamps, followed while the container runs, resumed across drops
+ * without a line lost or repeated), or the history cache when the pod is
+ * gone, or both when the cache holds lines the live log no longer has. The documents
  * (model/logdoc.h) and findings (model/logfind.h) grow in slices from the
  * view's work() hook, so keys are answered while a big log loads. */
 #include "view.h"
@@ -22,6 +22,7 @@
 #include "model/logdoc.h"
 #include "model/logfind.h"
 #include "model/runbaseline.h"
+#include "runs/logsrc.h"
 #include "store/store.h"
 #include "util/cells.h"
 #include "util/err.h"
@@ -39,7 +40,6 @@
 #define FIRST_SLICE ((size_t)256 << 10) /* enough lines for a first screen */
 #define FIND_SLICE ((size_t)2 << 20)
 #define SEARCH_SLICE ((size_t)16 << 20)
-#define RECONNECT_MS 1000
 
 enum { SRC_LIVE = 1, SRC_CACHE = 2, SRC_FILE = 4 };
 enum { ST_IDLE, ST_LOADING, ST_READY, ST_ERROR };
@@ -57,10 +57,8 @@ struct lstream {
     struct logdoc *doc;
     struct logfind *find;
     enum classify_outcome outcome;
-    struct logjoin join;
-    struct kube_request *req;
-    struct kube_timer *retry;
-    bool want_join;           /* check the cache for lines the live log lost */
+    struct logsrc *ls;        /* the log's source while it loads or follows */
+    struct buf pend;          /* cached lines not yet in doc (one write per slice) */
     /* where the reader is */
     int64_t cur, top;         /* rows (doc lines, or filter entries when filtered) */
     int hscroll;
@@ -72,6 +70,7 @@ struct lstream {
 struct logs {
     struct console *c;
     char *uid, *ns, *name, *phase;
+    int64_t cache_id;         /* the run's row in the history cache, 0 unknown */
     /* the run's recorded failure (history cache / triage) */
     char *fail_cls, *fail_rule, *fail_hint, *fail_container;
     int64_t fail_line;        /* 1-based, <= 0 none */
@@ -91,10 +90,10 @@ struct logs {
     struct logfilter filter;
     bool filtering;
     /* the passing run the agent-runner log is compared with: read from
-     * the cache, else live (base_req); complete once base_ready */
+     * the cache, else live (base_src); complete once base_ready */
     char *base_name;
     struct classify_baseline *base;
-    struct kube_request *base_req;
+    struct logsrc *base_src;
     bool base_ready, diffing;
     struct vprompt prompt;
     int body_rows, body_cols;
@@ -201,20 +200,17 @@ static bool get_primary(struct logs *lv, struct lstream *s, struct primary *p)
     return true;
 }
 
-/* ---- loading ---- */
+/* ---- loading (runs/logsrc.h: live, resumed, then the cache) ---- */
 
 static void stream_reset(struct lstream *s)
 {
-    if (s->req) kube_request_cancel(s->req);
-    s->req = NULL;
-    if (s->retry) kube_timer_cancel(s->retry);
-    s->retry = NULL;
+    logsrc_free(s->ls);
+    s->ls = NULL;
+    buf_free(&s->pend);
     logfind_free(s->find);
     s->find = NULL;
     logdoc_free(s->doc);
     s->doc = NULL;
-    logjoin_free(&s->join);
-    logjoin_init(&s->join);
 }
 
 static void stream_free(struct lstream *s)
@@ -257,58 +253,17 @@ static void attach_find(struct logs *lv, struct lstream *s)
     }
 }
 
-/* The cached copy of this container's log, if the cache has one. */
-static bool cache_log(struct logs *lv, struct lstream *s, struct store_log *out)
+/* The run's row in the history cache, 0 if it has none. */
+static int64_t cache_id(struct logs *lv)
 {
     struct store *st = lv->c->src ? source_store(lv->c->src) : NULL;
-    memset(out, 0, sizeof *out);
-    if (!st || !lv->name) return false;
+    if (lv->cache_id > 0 || !st || !lv->name) return lv->cache_id;
     char err[ERRLEN];
     struct store_run r;
     memset(&r, 0, sizeof r);
-    if (store_get_run(st, lv->c->context, lv->ns, lv->name, &r, err, sizeof err) != 1) {
-        store_run_free(&r);
-        return false;
-    }
-    int rc = store_get_log(st, r.id, s->pod, s->container, s->previous, out, err, sizeof err);
+    if (store_get_run(st, lv->c->context, lv->ns, lv->name, &r, err, sizeof err) == 1) lv->cache_id = r.id;
     store_run_free(&r);
-    if (rc != 1) {
-        store_log_free(out);
-        return false;
-    }
-    return true;
-}
-
-static bool load_from_cache(struct logs *lv, struct lstream *s)
-{
-    struct store_log l;
-    if (!cache_log(lv, s, &l)) return false;
-    char err[ERRLEN];
-    s->doc = logdoc_new_bytes(l.data, l.len, err, sizeof err);
-    if (!s->doc) {
-        set_error(s, "%s", err);
-        store_log_free(&l);
-        s->st = ST_ERROR;
-        return true;
-    }
-    if (l.skipped_lines > 0) {
-        free(s->note);
-        s->note = xasprintf("first %lld lines cut by the cache cap", (long long)l.skipped_lines);
-    }
-    store_log_free(&l);
-    s->src |= SRC_CACHE;
-    s->st = ST_READY;
-    attach_find(lv, s);
-    return true;
-}
-
-static void start_live(struct lstream *s);
-
-static void retry_fire(void *ud)
-{
-    struct lstream *s = ud;
-    s->retry = NULL;
-    start_live(s);
+    return lv->cache_id;
 }
 
 /* Still running per the run set's copy of the pod? */
@@ -326,133 +281,66 @@ static bool container_running(struct logs *lv, struct lstream *s)
     return false;
 }
 
-/* Joins the cache's head when the live log starts later (kubelet rotated
- * it away): the live text must continue the cache from a line start on.
- * A log repeats lines (the same command, the same output), so the first
- * live line alone does not say where: each place it occurs in the cache
- * is tried, and the first where the rest of the cache agrees with the
- * live lines at hand (timestamps stripped) is the join. None: no join. */
-static void join_cache_head(struct logs *lv, struct lstream *s, const char *data, size_t n)
-{
-    s->want_join = false;
-    const char *nl = memchr(data, '\n', n);
-    if (!nl) return;
-    size_t tl = logdoc_ts_prefix(data, (size_t)(nl - data));
-    const char *first = data + tl;
-    size_t flen = (size_t)(nl - first);
-    if (flen < 8) return;   /* too common to locate */
-    struct store_log l;
-    if (!cache_log(lv, s, &l)) return;
-    /* the complete live lines of this chunk, without their timestamps */
-    struct buf live = {0};
-    for (const char *p = data, *end = data + n; p < end;) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e) break;
-        size_t t = logdoc_ts_prefix(p, (size_t)(e - p));
-        buf_append(&live, p + t, (size_t)(e + 1 - (p + t)));
-        p = e + 1;
-    }
-    const char *ls = NULL;
-    for (const char *from = l.data; live.len && from < l.data + l.len;) {
-        const char *hit = memmem(from, (size_t)(l.data + l.len - from), live.p, flen + 1);
-        if (!hit) break;
-        size_t rest = (size_t)(l.data + l.len - hit);
-        if ((hit == l.data || hit[-1] == '\n') && memcmp(hit, live.p, rest < live.len ? rest : live.len) == 0) {
-            ls = hit;
-            break;
-        }
-        from = hit + 1;
-    }
-    if (ls && ls > l.data) { /* at the very start: nothing was rotated away */
-        char err[ERRLEN];
-        if (logdoc_append(s->doc, l.data, (size_t)(ls - l.data), err, sizeof err) == 0) s->src |= SRC_CACHE;
-    }
-    buf_free(&live);
-    store_log_free(&l);
-}
-
-static int live_data(void *ud, const char *data, size_t n)
+static bool src_still_running(void *ud)
 {
     struct lstream *s = ud;
-    struct logs *lv = s->lv;
-    if (s->want_join && logdoc_size(s->doc) == 0) join_cache_head(lv, s, data, n);
+    return container_running(s->lv, s);
+}
+
+#define PEND_FLUSH ((size_t)1 << 20)
+
+static int pend_flush(struct lstream *s)
+{
     char err[ERRLEN];
-    if (logjoin_feed(&s->join, s->doc, data, n, err, sizeof err) != 0) {
+    if (!s->pend.len) return 0;
+    int rc = logdoc_append(s->doc, s->pend.p, s->pend.len, err, sizeof err);
+    buf_reset(&s->pend);
+    if (rc) {
         set_error(s, "%s", err);
-        return 1;
+        s->st = ST_ERROR;
     }
-    s->src |= SRC_LIVE;
+    return rc;
+}
+
+/* Each line into the document as the API sends it (stamp, space, text):
+ * the view shows or hides the stamps itself. A cached log comes whole at
+ * once: its lines are written in big slices, not one write per line. */
+static int src_line(void *ud, const struct logsrc_line *l)
+{
+    struct lstream *s = ud;
+    if (l->stamp) {
+        buf_append(&s->pend, l->stamp, l->stamp_len);
+        buf_append(&s->pend, " ", 1);
+    }
+    buf_append(&s->pend, l->text, l->len);
+    if (l->newline) buf_append(&s->pend, "\n", 1);
+    if ((l->from == LOGSRC_LIVE || s->pend.len >= PEND_FLUSH) && pend_flush(s) != 0) return 1;
+    s->src |= l->from == LOGSRC_LIVE ? SRC_LIVE : SRC_CACHE;
     s->st = ST_READY;
-    lv->c->redraw = true;
+    s->lv->c->redraw = true;
     return 0;
 }
 
-static void live_done(void *ud, const struct kube_result *res)
+static void src_end(void *ud, const struct logsrc_end *e)
 {
     struct lstream *s = ud;
-    struct logs *lv = s->lv;
-    s->req = NULL;
-    char err[ERRLEN];
-    lv->c->redraw = true;
-    if (!res->ok) {
-        if (s->src & SRC_LIVE) {
-            /* the stream broke after it had delivered: resume a running
-             * container's; a finished one keeps what came */
-            logjoin_end(&s->join, s->doc, !s->running, err, sizeof err);
-            if (s->running) s->retry = kube_timer_start(source_kube(lv->c->src), RECONNECT_MS, retry_fire, s);
-            else logdoc_finish(s->doc);
-            return;
-        }
-        char *why = sanitize_str(res->error ? res->error : "no answer", 0);
-        logdoc_free(s->doc);
-        s->doc = NULL;
-        if (!load_from_cache(lv, s)) {
-            set_error(s, "%s", why);
-            s->st = ST_ERROR;
-        } else {
-            free(s->note);
-            s->note = xasprintf("not on the cluster any more: %s", why);
-        }
-        free(why);
-        return;
-    }
-    s->src |= SRC_LIVE;
-    s->st = ST_READY;
-    if (s->running && container_running(lv, s)) {
-        logjoin_end(&s->join, s->doc, false, err, sizeof err);
-        s->retry = kube_timer_start(source_kube(lv->c->src), RECONNECT_MS, retry_fire, s);
-        return;
-    }
+    s->lv->c->redraw = true;
     s->running = false;
-    logjoin_end(&s->join, s->doc, true, err, sizeof err);
-    logdoc_finish(s->doc);
-}
-
-static void start_live(struct lstream *s)
-{
-    struct logs *lv = s->lv;
-    struct kube_client *k = source_kube(lv->c->src);
-    if (!k) return;
-    if (!s->doc) {
-        s->doc = logdoc_new_stream();
-        s->want_join = true;
-        attach_find(lv, s);
+    if (pend_flush(s) != 0) {
+        logdoc_finish(s->doc);
+        return;
     }
-    const char *since = logjoin_reconnect(&s->join);
-    struct kube_req rq;
-    memset(&rq, 0, sizeof rq);
-    rq.verb = KUBE_LOGS;
-    rq.ns = lv->ns;
-    rq.name = s->pod;
-    rq.container = s->container;
-    rq.previous = s->previous;
-    rq.timestamps = true;
-    rq.follow = s->running;
-    rq.since_time = since;
-    rq.on_data = live_data;
-    rq.on_done = live_done;
-    rq.ud = s;
-    s->req = kube_request_start(k, &rq); /* in :log through the client's request log */
+    logdoc_finish(s->doc);
+    if (e->note) {
+        free(s->note);
+        s->note = sanitize_str(e->note, 0);
+    }
+    if (!e->ok && !(s->src & (SRC_LIVE | SRC_CACHE))) {
+        set_error(s, "%s", e->error ? e->error : "the log could not be read");
+        s->st = ST_ERROR;
+        return;
+    }
+    s->st = ST_READY; /* a stream that broke after it delivered keeps what came */
 }
 
 static void stream_load(struct logs *lv, struct lstream *s)
@@ -460,15 +348,17 @@ static void stream_load(struct logs *lv, struct lstream *s)
     if (s->st != ST_IDLE) return;
     s->st = ST_LOADING;
     struct kube_client *k = lv->c->src ? source_kube(lv->c->src) : NULL;
-    if (k && s->pod_live) {
-        start_live(s);
-        if (s->req) return;
-    }
-    if (!load_from_cache(lv, s)) {
-        s->st = ST_ERROR;
-        set_error(s, "%s", k ? "the log could not be requested and the history cache has no copy"
-                             : "offline, and the history cache has no copy of this log");
-    }
+    struct store *st = lv->c->src ? source_store(lv->c->src) : NULL;
+    s->doc = logdoc_new_stream();
+    attach_find(lv, s);
+    struct logsrc_spec sp = {
+        .kube = s->pod_live ? k : NULL, .ns = lv->ns, .pod = s->pod, .container = s->container,
+        .previous = s->previous, .follow = s->running, .timestamps = true, /* the view shows or hides them */
+        .store = st, .run_id = st ? cache_id(lv) : 0,
+        .cache_fallback = true, .join_cache = true, .still_running = src_still_running,
+        .on_line = src_line, .on_end = src_end, .ud = s,
+    };
+    s->ls = logsrc_start(&sp); /* in :log through the client's request log */
 }
 
 /* ---- the baseline ---- */
@@ -518,18 +408,18 @@ static void base_loaded(struct logs *lv)
         }
 }
 
-static int base_data(void *ud, const char *data, size_t n)
+static int base_line(void *ud, const struct logsrc_line *l)
 {
     struct logs *lv = ud;
-    classify_baseline_feed(lv->base, data, n);
+    classify_baseline_feed(lv->base, l->text, l->len);
+    if (l->newline) classify_baseline_feed(lv->base, "\n", 1);
     return 0;
 }
 
-static void base_done(void *ud, const struct kube_result *res)
+static void base_end(void *ud, const struct logsrc_end *e)
 {
     struct logs *lv = ud;
-    lv->base_req = NULL;
-    if (!res->ok) {
+    if (!e->ok) {
         /* without the passing log there is nothing to compare with */
         classify_baseline_free(lv->base);
         lv->base = NULL;
@@ -562,33 +452,12 @@ static void base_open(struct logs *lv, const struct rs_run *me)
     if (i < 0) return;
     lv->base_name = xstrdup(p.run->run.name);
     lv->base = classify_baseline_new();
-    if (!p.pod) {
-        char err[ERRLEN];
-        struct store_log l;
-        if (store_get_log(p.st, p.run->cache_id, NULL, "agent-runner", false, &l, err, sizeof err) == 1) {
-            classify_baseline_feed(lv->base, l.data, l.len);
-            store_log_free(&l);
-            base_loaded(lv);
-            return;
-        }
-        classify_baseline_free(lv->base);
-        lv->base = NULL;
-        free(lv->base_name);
-        lv->base_name = NULL;
-        return;
-    }
-    struct kube_req rq;
-    memset(&rq, 0, sizeof rq);
-    rq.verb = KUBE_LOGS;
-    rq.ns = p.run->run.ns;
-    rq.name = p.pod;
-    rq.container = "agent-runner";
-    rq.on_data = base_data;
-    rq.on_done = base_done;
-    rq.ud = lv;
-    lv->base_req = kube_request_start(source_kube(c->src), &rq);
-    const char *cmd = lv->base_req ? kube_request_kubectl(lv->base_req) : NULL;
-    if (cmd) console_cmdlog(c, cmd);
+    /* the cache's copy when it has one, else the live pod's (one source) */
+    struct logsrc_spec sp = {
+        .kube = p.pod ? source_kube(c->src) : NULL, .ns = p.run->run.ns, .pod = p.pod, .container = "agent-runner",
+        .store = p.st, .run_id = p.pod ? 0 : p.run->cache_id, .on_line = base_line, .on_end = base_end, .ud = lv,
+    };
+    lv->base_src = logsrc_start(&sp);
 }
 
 /* The filter of the current mode, restarted (new stream, new baseline). */
@@ -624,7 +493,6 @@ static void add_stream(struct logs *lv, const char *pod, const char *pod_uid, co
     s->previous = previous;
     s->running = running && !previous;
     s->pod_live = pod_live;
-    logjoin_init(&s->join);
 }
 
 static void add_pod_streams(struct logs *lv, const struct pod *p, bool live)
@@ -1157,25 +1025,29 @@ static void write_log(struct logs *lv, const char *path)
     free(p);
 }
 
-static void copy_evidence(struct logs *lv)
+#define LOG_COPY_MAX 65536
+
+static void copy_line(struct logs *lv)
 {
     struct lstream *s = cur_stream(lv);
     if (!s || !s->doc) return;
-    struct primary p;
-    int64_t line = get_primary(lv, s, &p) && p.line >= 0 ? p.line : row_line(lv, s->cur);
+    /* the line under the cursor (the view opens on the evidence line) */
+    int64_t line = row_line(lv, s->cur);
     const char *lp;
     size_t ll;
-    if (logdoc_line(s->doc, line, &lp, &ll, NULL) != 0) {
-        console_say(lv->c, true, "the evidence line is not loaded yet");
+    if (line < 0 || logdoc_line(s->doc, line, &lp, &ll, NULL) != 0) {
+        console_say(lv->c, true, "the line is not loaded yet");
         return;
     }
     size_t tl = logdoc_ts_prefix(lp, ll);
-    size_t n = ll - tl > 4096 ? 4096 : ll - tl;
+    /* whole, up to what a terminal takes in one OSC 52 (a log line may be megabytes) */
+    size_t n = ll - tl > LOG_COPY_MAX ? LOG_COPY_MAX : ll - tl;
     struct buf b = {0};
     /* sanitised: the clipboard gets printable text only */
     sanitize_append(&b, lp + tl, n, SAN_STRIP_SGR);
     console_osc52(lv->c, b.p ? b.p : "");
-    console_say(lv->c, false, "copied line %lld (%zu bytes) to the clipboard", (long long)(line + 1), b.len);
+    console_say(lv->c, false, "copied line %lld (%zu bytes%s) to the clipboard", (long long)(line + 1), b.len,
+                n < ll - tl ? ", the start of a longer line" : "");
     buf_free(&b);
 }
 
@@ -1247,7 +1119,7 @@ static bool logs_key(struct view *v, struct console *c, enum req req, int ch)
         lv->explain = true;
         lv->explain_top = 0;
         return true;
-    case REQ_COPY: copy_evidence(lv); return true;
+    case REQ_COPY: copy_line(lv); return true;
     case REQ_BASE_DIFF: toggle_diff(lv); return true;
     default: break;
     }
@@ -1395,7 +1267,7 @@ static void logs_destroy(struct view *v)
     logre_free(lv->fre);
     logsearch_free(&lv->search);
     logfilter_free(&lv->filter);
-    if (lv->base_req) kube_request_cancel(lv->base_req);
+    logsrc_free(lv->base_src);
     classify_baseline_free(lv->base);
     free(lv->base_name);
     free(lv->pattern);
@@ -1456,6 +1328,7 @@ struct view *logs_view_open(struct console *c, struct rs_run *r)
     lv->ns = xstrdup(r->run.ns);
     lv->name = xstrdup(r->run.name);
     lv->phase = xstrdup(r->run.phase);
+    lv->cache_id = r->cache_id;
     lv->fail_line = -1;
     if (r->fail.cls) {
         lv->fail_cls = xstrdup(r->fail.cls);

@@ -392,7 +392,32 @@ static void tl_destroy(struct view *vw)
     free(vw);
 }
 
+/* y: the selected event's row in full, as the screen would show it with
+ * room enough: time, run, event, class, text and its marks, nothing cut. */
+static char *tl_copy(struct view *vw, struct console *c, char *what, size_t whatlen)
+{
+    struct tl *v = vw->priv;
+    if (!v->t.n) {
+        console_say(c, true, "no event to copy");
+        return NULL;
+    }
+    const struct timeline_event *e = &v->t.ev[v->cur];
+    char t[40];
+    fmt_time(e->time, t, sizeof t);
+    struct buf b = {0};
+    buf_printf(&b, "%s %s %s", t, e->run ? e->run : "-", timeline_kind_name(e->kind));
+    if (e->cls) buf_printf(&b, " %s", e->cls);
+    if (e->text) buf_printf(&b, " %s", e->text);
+    if (v->mark[v->cur] == MARK_FIX)
+        buf_printf(&b, "  <- %s%s", v->fix_what ? "changed: " : "before the first success", v->fix_what ? v->fix_what : "");
+    if (e->estimated) buf_puts(&b, " (time estimated)");
+    else if (e->reconstructed) buf_puts(&b, " (reconstructed)");
+    snprintf(what, whatlen, "event");
+    return buf_detach(&b);
+}
+
 static const struct view_ops tl_ops = {
+    .copy = tl_copy,
     .name = "timeline",
     .kind = VK_TIMELINE,
     .draw = tl_draw,
