@@ -4,9 +4,12 @@
 usage: console_pty.py BINARY DB NEWEST_NAME
 
 Measures, on a history cache opened with --offline: time to the first
-paint that shows the newest run, RSS once the cache is loaded, keystroke-
-to-screen while typing a filter (first byte, and the frame complete: no
-more bytes for 20 ms), and bytes written per idle second.
+paint that shows the newest run (wall time, and the CPU time the process
+had used by then, which a busy machine does not inflate), the time until
+the cache is loaded and linked (the process stops using CPU for a second)
+and the RSS then, keystroke-to-screen while typing a filter (first byte,
+and the frame complete: no more bytes for 20 ms), and bytes written per
+idle second.
 """
 import fcntl
 import os
@@ -45,6 +48,12 @@ def until(fd, marker, secs):
     return None
 
 
+def cpu_ms(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -66,18 +75,26 @@ def main():
         print("first paint: the newest run never appeared")
         os.kill(pid, 9)
         return 1
-    print(f"first paint (newest run on screen): {(t_paint - t0) * 1000:.0f} ms")
-    # let the cache finish loading (progress leaves the status bar)
+    cpu_paint = cpu_ms(pid)
+    print(f"first paint (newest run on screen): {(t_paint - t0) * 1000:.0f} ms "
+          f"(CPU used by then: {cpu_paint:.0f} ms)")
+    # the cache is loaded and linked when the process stops working: no CPU
+    # used for a second (a silent screen alone is not enough: a long pass
+    # over the runs is silent too)
     t_load = time.monotonic()
-    while time.monotonic() - t_load < 60:
-        chunk = read_for(fd, 0.5)
-        if not chunk:
-            break
-    print(f"cache fully loaded after: {(time.monotonic() - t0) * 1000:.0f} ms")
+    last, still = cpu_ms(pid), 0
+    while time.monotonic() - t_load < 600 and still < 4:
+        read_for(fd, 0.25)
+        now = cpu_ms(pid)
+        still = still + 1 if now == last else 0
+        last = now
+    print(f"cache loaded and linked after: {(time.monotonic() - t0 - 1.0) * 1000:.0f} ms "
+          f"(CPU {last:.0f} ms)")
     print(f"RSS: {rss_kb(pid) / 1024:.1f} MiB")
     # keystroke to screen while filtering
-    firsts, fulls = [], []
+    firsts, fulls, cpus = [], [], []
     for ch in b"/lane-0424":
+        c0 = cpu_ms(pid)
         os.write(fd, bytes([ch]))
         t = time.monotonic()
         r, _, _ = select.select([fd], [], [], 2)
@@ -94,12 +111,16 @@ def main():
             last = time.monotonic()
         firsts.append((first - t) * 1000)
         fulls.append((last - t) * 1000)
+        cpus.append(cpu_ms(pid) - c0)
     if fulls:
         fulls.sort()
         firsts.sort()
         print(f"keystroke to screen while filtering ({len(fulls)} keys): first byte median "
               f"{firsts[len(firsts) // 2]:.1f} ms, frame complete median {fulls[len(fulls) // 2]:.1f} ms, "
               f"worst {fulls[-1]:.1f} ms")
+        cpus.sort()
+        print(f"CPU per keystroke (clock ticks, coarse): median {cpus[len(cpus) // 2]:.0f} ms, "
+              f"worst {cpus[-1]:.0f} ms, all {[round(c) for c in cpus]}")
     os.write(fd, b"\r")
     read_for(fd, 1.0)
     idle = read_for(fd, 5.0)

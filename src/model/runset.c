@@ -8,15 +8,28 @@
 #include "util/err.h"
 #include "util/timeutil.h"
 #include <fnmatch.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* Per view row, for narrowing: where the memo term first matched the
+ * row's hay, and the hay's bytes from there, so a term typed a few
+ * characters longer is checked without touching the run at all (one
+ * sequential pass over this array, not a million scattered reads). */
+#define MEMO_WIN 14
+struct vmemo {
+    uint16_t off;        /* NOMEMO = unknown */
+    char win[MEMO_WIN];  /* hay[off...], NUL-padded past its end */
+};
+
 struct entry {
     struct rs_run pub;   /* first: views get &e->pub */
-    char *key;           /* uid, else "ns/name" */
-    char *nskey;         /* "ns/name" */
+    const char *key;     /* pub.run.uid, else owned "ns/name" */
+    bool key_owned;
     char *hay;           /* lower-case name, agent, lane, class, head: what text terms search */
+    bool in_psort;       /* waits in rs->psort (not in rs->sorted) */
+    bool in_pview;       /* waits in rs->pview (not in rs->view) */
 };
 
 struct map {
@@ -34,28 +47,51 @@ struct term {
     char *lower;                  /* pat in lower case, for the text search */
 };
 
+/* Strings many runs share (namespace, agent, phase, lane...), stored once
+ * in chunks that live as long as the run set. */
+struct intern {
+    const char **slot;
+    size_t cap, used;  /* cap: a power of two */
+    char **chunks, *cur; /* cur: the chunk being filled, left bytes free */
+    size_t nchunks, capchunks, left;
+};
+
 struct runset {
+    struct intern pool;
     struct entry **all;
     size_t nall, capall;
     struct map by_uid, by_name;
     struct pod *orphans;          /* pods whose run has not arrived */
     size_t norphans, caporphans;
     uint64_t gen;
-    /* sorted order of all entries, and the filtered view over it */
+    /* Sorted order of all entries, and the filtered view over it. Both are
+     * kept, not rebuilt: a changed run leaves them (a NULL hole, or stays
+     * when still in order between its neighbours) and waits in psort /
+     * pview with the new ones; the next rebuild merges the few waiting
+     * runs in. A full sort happens only when the column changes. */
     struct entry **sorted;
-    size_t capsorted;
-    bool sort_dirty;
+    size_t nsorted, capsorted, sholes; /* nsorted counts holes (NULL) too */
+    bool sort_dirty;                   /* the order must be computed from scratch */
+    struct entry **psort;              /* new or moved runs, not in sorted */
+    size_t npsort, cappsort;
     struct entry **view;
-    size_t nview, capview;
-    bool view_dirty;
+    size_t nview, capview, vholes;
+    bool view_dirty;                   /* the filter changed: filter sorted (or narrow) again */
+    struct entry **pview;              /* runs to test against the filter and merge into view */
+    size_t npview, cappview;
+    /* narrowing memo: where the last text term first matched each view row's
+     * hay, so a term typed longer is checked at that offset first */
+    struct vmemo *vmemo;
+    size_t capvmemo;
+    bool memo_ok;
+    size_t memo_term;
+    size_t narrow_from;           /* narrowing: terms before this one still hold for the view */
     enum rs_col sort;
     char *filter;
     struct term *terms;
     size_t nterms;
     bool narrow;                  /* the new filter only narrows the view: refilter it */
-    uint64_t data_gen;            /* bumped by changes to runs only (not filter/sort) */
-    uint64_t counts_gen;          /* data_gen the cached counts belong to, 0 = none */
-    struct rs_counts counts;
+    struct rs_counts counts;      /* kept up to date by every change */
     int64_t sort_now;             /* "now" used for running durations */
 };
 
@@ -69,19 +105,45 @@ uint64_t rs_uid_key(const char *s)
     return h;
 }
 
-static const char *entry_mapkey(const struct entry *e, bool by_name)
+static const char *nz(const char *s) { return s ? s : ""; }
+
+/* by_name is keyed by namespace and name without building "ns/name". */
+static uint64_t name_hash(const char *ns, const char *name)
 {
-    return by_name ? e->nskey : e->key;
+    uint64_t h = rs_uid_key(nz(ns));
+    h ^= '/';
+    h *= 1099511628211ULL;
+    for (const char *p = nz(name); *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot holding the entry for key (by_uid) or ns + name (by_name), or
+ * the empty slot where it would go. */
+static struct entry **map_find(const struct map *m, const char *key, const char *ns, const char *name)
+{
+    if (!m->cap) return NULL;
+    size_t mask = m->cap - 1;
+    uint64_t h = m->by_name ? name_hash(ns, name) : rs_uid_key(key);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct entry **s = &m->slot[i];
+        if (!*s) return s;
+        if (m->by_name ? strcmp(nz((*s)->pub.run.name), nz(name)) == 0 && strcmp(nz((*s)->pub.run.ns), nz(ns)) == 0
+                       : strcmp((*s)->key, nz(key)) == 0)
+            return s;
+    }
 }
 
 static struct entry **map_lookup(const struct map *m, const char *key)
 {
-    if (!m->cap) return NULL;
-    size_t mask = m->cap - 1;
-    for (size_t i = rs_uid_key(key) & mask;; i = (i + 1) & mask) {
-        struct entry **s = &m->slot[i];
-        if (!*s || strcmp(entry_mapkey(*s, m->by_name), key) == 0) return s;
-    }
+    return map_find(m, key, NULL, NULL);
+}
+
+static struct entry **map_lookup_name(const struct map *m, const char *ns, const char *name)
+{
+    return map_find(m, NULL, ns, name);
 }
 
 static void map_put(struct map *m, struct entry *e);
@@ -102,7 +164,7 @@ static void map_grow(struct map *m)
 static void map_put(struct map *m, struct entry *e)
 {
     if ((m->used + 1) * 4 >= m->cap * 3) map_grow(m);
-    struct entry **s = map_lookup(m, entry_mapkey(e, m->by_name));
+    struct entry **s = map_find(m, e->key, e->pub.run.ns, e->pub.run.name);
     if (!*s) m->used++;
     *s = e;
 }
@@ -121,7 +183,6 @@ struct runset *runset_new(void)
     rs->sort = RS_COL_AGE;
     rs->filter = xstrdup("");
     rs->sort_dirty = rs->view_dirty = true;
-    rs->data_gen = 1;
     return rs;
 }
 
@@ -136,10 +197,101 @@ static void failure_free(struct rs_failure *f)
     f->line = -1;
 }
 
+#define INTERN_CHUNK ((size_t)64 << 10)
+
+static char *intern_chunk(struct intern *in, size_t n)
+{
+    in->chunks = xgrow(in->chunks, &in->capchunks, in->nchunks + 1, sizeof *in->chunks);
+    return in->chunks[in->nchunks++] = xmalloc(n);
+}
+
+static const char *intern_store(struct intern *in, const char *str, size_t n)
+{
+    char *d;
+    if (n + 1 > INTERN_CHUNK / 4) {
+        d = intern_chunk(in, n + 1); /* a long one alone */
+    } else {
+        if (in->left < n + 1) {
+            in->cur = intern_chunk(in, INTERN_CHUNK);
+            in->left = INTERN_CHUNK;
+        }
+        d = in->cur + (INTERN_CHUNK - in->left);
+        in->left -= n + 1;
+    }
+    memcpy(d, str, n + 1);
+    return d;
+}
+
+static const char *intern(struct intern *in, const char *str)
+{
+    if (!str) return NULL;
+    if ((in->used + 1) * 2 >= in->cap) {
+        size_t oldcap = in->cap;
+        const char **old = in->slot;
+        in->cap = oldcap ? oldcap * 2 : 256;
+        in->slot = xcalloc(in->cap, sizeof *in->slot);
+        for (size_t i = 0; i < oldcap; i++) {
+            if (!old[i]) continue;
+            size_t k = rs_uid_key(old[i]) & (in->cap - 1);
+            while (in->slot[k]) k = (k + 1) & (in->cap - 1);
+            in->slot[k] = old[i];
+        }
+        free(old);
+    }
+    size_t k = rs_uid_key(str) & (in->cap - 1);
+    for (; in->slot[k]; k = (k + 1) & (in->cap - 1))
+        if (strcmp(in->slot[k], str) == 0) return in->slot[k];
+    in->used++;
+    return in->slot[k] = intern_store(in, str, strlen(str));
+}
+
+static void intern_free(struct intern *in)
+{
+    for (size_t i = 0; i < in->nchunks; i++) free(in->chunks[i]);
+    free(in->chunks);
+    free(in->slot);
+    memset(in, 0, sizeof *in);
+}
+
+/* The fields of a run that repeat across runs: interned, not owned. */
+static const size_t shared_fields[] = {
+    offsetof(struct agentrun, context),  offsetof(struct agentrun, ns),
+    offsetof(struct agentrun, lane),     offsetof(struct agentrun, attempt),
+    offsetof(struct agentrun, agent),    offsetof(struct agentrun, runtime),
+    offsetof(struct agentrun, vcs_mode), offsetof(struct agentrun, phase),
+    offsetof(struct agentrun, reason),   offsetof(struct agentrun, repository),
+    offsetof(struct agentrun, base),     offsetof(struct agentrun, runner_status),
+};
+#define NSHARED (sizeof shared_fields / sizeof shared_fields[0])
+
+static char **field_at(struct agentrun *a, size_t off) { return (char **)(void *)((char *)a + off); }
+
+/* What the run set keeps of a run: no raw object (views read the parsed
+ * fields; the cache and the API have the object), repeated strings once. */
+static void run_compact(struct runset *rs, struct agentrun *a)
+{
+    cJSON_Delete(a->raw);
+    a->raw = NULL;
+    for (size_t i = 0; i < NSHARED; i++) {
+        char **f = field_at(a, shared_fields[i]);
+        if (!*f) continue;
+        const char *p = intern(&rs->pool, *f);
+        free(*f);
+        *f = (char *)p;
+    }
+}
+
+/* agentrun_free for a compacted run: the interned strings are the pool's. */
+static void run_release(struct agentrun *a)
+{
+    for (size_t i = 0; i < NSHARED; i++) *field_at(a, shared_fields[i]) = NULL;
+    agentrun_free(a);
+}
+
 static void entry_free(struct entry *e)
 {
     struct rs_run *r = &e->pub;
-    agentrun_free(&r->run);
+    run_release(&r->run);
     for (size_t i = 0; i < r->npods; i++) pod_free(&r->pods[i]);
     free(r->pods);
     free(r->image);
@@ -147,8 +299,7 @@ static void entry_free(struct entry *e)
     failure_free(&r->fail);
     free(r->pr_url);
     free(r->pr_source);
-    free(e->key);
-    free(e->nskey);
+    if (e->key_owned) free((char *)e->key);
     free(e->hay);
     free(e);
 }
@@ -172,11 +323,13 @@ void runset_clear(struct runset *rs)
     rs->norphans = 0;
     map_clear(&rs->by_uid);
     map_clear(&rs->by_name);
-    rs->nview = 0;
+    rs->nview = rs->vholes = rs->nsorted = rs->sholes = 0;
+    rs->npsort = rs->npview = 0;
     rs->sort_dirty = rs->view_dirty = true;
     rs->narrow = false;
+    rs->memo_ok = false;
+    memset(&rs->counts, 0, sizeof rs->counts);
     rs->gen++;
-    rs->data_gen++;
 }
 
 void runset_free(struct runset *rs)
@@ -186,9 +339,13 @@ void runset_free(struct runset *rs)
     free(rs->all);
     free(rs->orphans);
     free(rs->sorted);
+    free(rs->psort);
     free(rs->view);
+    free(rs->pview);
+    free(rs->vmemo);
     free(rs->filter);
     terms_free(rs);
+    intern_free(&rs->pool);
     free(rs);
 }
 
@@ -225,16 +382,135 @@ static void build_hay(struct entry *e)
     e->hay[o] = 0;
 }
 
-static void touch(struct runset *rs, struct entry *e)
+static int cmp_entry(const struct runset *rs, const struct entry *ea, const struct entry *eb);
+
+static void bump(size_t *x, int d)
+{
+    if (d > 0) (*x)++;
+    else (*x)--;
+}
+
+/* The status bar's counts follow each change (a recount of a million runs
+ * per paint was a tenth of the loading time). */
+static void count_run(struct rs_counts *c, const struct rs_run *r, int d)
+{
+    const char *p = r->run.phase;
+    bump(&c->total, d);
+    if (r->deleted) bump(&c->deleted, d);
+    if (!p || !*p) bump(&c->none, d);
+    else if (strcmp(p, "Pending") == 0) bump(&c->pending, d);
+    else if (strcmp(p, "Running") == 0) bump(&c->running, d);
+    else if (strcmp(p, "Succeeded") == 0) bump(&c->succeeded, d);
+    else if (strcmp(p, "Failed") == 0) bump(&c->failed, d);
+    else if (strcmp(p, "Cancelled") == 0) bump(&c->cancelled, d);
+    else if (strcmp(p, "Template") == 0) bump(&c->tmpl, d);
+    else bump(&c->other, d);
+}
+
+/* Slot of e in a[0..n) (in order, NULL holes allowed), or SIZE_MAX. */
+static size_t locate(const struct runset *rs, struct entry *const *a, size_t n, const struct entry *e)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, m = mid;
+        while (m < hi && !a[m]) m++;
+        if (m == hi) {
+            hi = mid;
+            continue;
+        }
+        if (a[m] == e) return m;
+        if (cmp_entry(rs, e, a[m]) < 0) hi = mid;
+        else lo = m + 1;
+    }
+    return SIZE_MAX;
+}
+
+/* a[pos] still sorts between its nearest neighbours. */
+static bool in_order_at(const struct runset *rs, struct entry *const *a, size_t n, size_t pos)
+{
+    for (size_t i = pos; i-- > 0;) {
+        if (!a[i]) continue;
+        if (cmp_entry(rs, a[i], a[pos]) >= 0) return false;
+        break;
+    }
+    for (size_t i = pos + 1; i < n; i++) {
+        if (!a[i]) continue;
+        if (cmp_entry(rs, a[pos], a[i]) >= 0) return false;
+        break;
+    }
+    return true;
+}
+
+static void push(struct entry ***list, size_t *n, size_t *cap, struct entry *e)
+{
+    *list = xgrow(*list, cap, *n + 1, sizeof **list);
+    (*list)[(*n)++] = e;
+}
+
+/* The view is filtered from scratch at the next rebuild (no need to queue). */
+static bool view_refilters(const struct runset *rs)
+{
+    return rs->sort_dirty || (rs->view_dirty && !rs->narrow);
+}
+
+/* Before a change to e: it leaves the view (it is tested again, with its
+ * new fields, at the next rebuild). Returns its slot in sorted. */
+static size_t change_begin(struct runset *rs, struct entry *e)
+{
+    count_run(&rs->counts, &e->pub, -1);
+    if (!view_refilters(rs) && !e->in_pview) {
+        size_t v = locate(rs, rs->view, rs->nview, e);
+        if (v != SIZE_MAX) {
+            rs->view[v] = NULL;
+            rs->vholes++;
+            rs->memo_ok = false;
+        }
+        e->in_pview = true;
+        push(&rs->pview, &rs->npview, &rs->cappview, e);
+    }
+    if (rs->sort_dirty || e->in_psort) return SIZE_MAX;
+    return locate(rs, rs->sorted, rs->nsorted, e);
+}
+
+static void changed(struct runset *rs, struct entry *e)
 {
     rs->gen++;
-    rs->data_gen++;
-    if (e) {
-        e->pub.gen = rs->gen;
-        build_hay(e);
+    e->pub.gen = rs->gen;
+    build_hay(e);
+}
+
+/* After the change: e stays in sorted if it is still in order there
+ * (most changes do not touch the sort column), else it waits in psort. */
+static void change_end(struct runset *rs, struct entry *e, size_t pos)
+{
+    count_run(&rs->counts, &e->pub, 1);
+    changed(rs, e);
+    if (rs->sort_dirty || e->in_psort) return;
+    if (pos == SIZE_MAX) {
+        /* not where the order says: never expected; sort from scratch */
+        rs->sort_dirty = true;
+        return;
     }
-    rs->sort_dirty = rs->view_dirty = true;
-    rs->narrow = false;
+    if (!in_order_at(rs, rs->sorted, rs->nsorted, pos)) {
+        rs->sorted[pos] = NULL;
+        rs->sholes++;
+        e->in_psort = true;
+        push(&rs->psort, &rs->npsort, &rs->cappsort, e);
+    }
+}
+
+static void entry_added(struct runset *rs, struct entry *e)
+{
+    count_run(&rs->counts, &e->pub, 1);
+    changed(rs, e);
+    if (!rs->sort_dirty) {
+        e->in_psort = true;
+        push(&rs->psort, &rs->npsort, &rs->cappsort, e);
+    }
+    if (!view_refilters(rs)) {
+        e->in_pview = true;
+        push(&rs->pview, &rs->npview, &rs->cappview, e);
+    }
 }
 
 static char *nskey_of(const char *ns, const char *name)
@@ -294,14 +570,16 @@ static void adopt_orphans(struct runset *rs, struct entry *e)
 
 void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted)
 {
-    char *key = (run->uid && *run->uid) ? xstrdup(run->uid) : nskey_of(run->ns, run->name);
-    struct entry **slot = map_lookup(&rs->by_uid, key);
+    bool has_uid = run->uid && *run->uid;
+    char *nskey = has_uid ? NULL : nskey_of(run->ns, run->name);
+    struct entry **slot = map_lookup(&rs->by_uid, has_uid ? run->uid : nskey);
     struct entry *e = slot ? *slot : NULL;
 
     if (ev == RS_EV_DELETED) {
         if (e && !e->pub.deleted) {
+            size_t pos = change_begin(rs, e);
             e->pub.deleted = true;
-            touch(rs, e);
+            change_end(rs, e, pos);
         } else if (!e) {
             /* A deletion of a run we never saw: keep what it says, as deleted. */
             ev = RS_EV_ADDED;
@@ -310,7 +588,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         if (ev == RS_EV_DELETED) {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
-            free(key);
+            free(nskey);
             return;
         }
     }
@@ -320,41 +598,44 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         if (deleted && !e->pub.deleted) {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
-            free(key);
+            free(nskey);
             return;
         }
         bool same = e->pub.run.resource_version && run->resource_version &&
                     strcmp(e->pub.run.resource_version, run->resource_version) == 0;
         if (!same || e->pub.deleted != deleted) {
-            agentrun_free(&e->pub.run);
+            size_t pos = change_begin(rs, e);
+            run_release(&e->pub.run);
             e->pub.run = *run;
             memset(run, 0, sizeof *run);
+            run_compact(rs, &e->pub.run);
+            if (!e->key_owned) e->key = e->pub.run.uid; /* the same uid: it was found by it */
             e->pub.deleted = deleted;
-            touch(rs, e);
+            change_end(rs, e, pos);
         } else {
             agentrun_free(run);
             memset(run, 0, sizeof *run);
         }
-        free(key);
+        free(nskey);
         return;
     }
     e = xcalloc(1, sizeof *e);
-    e->key = key;
     e->pub.run = *run;
     memset(run, 0, sizeof *run);
-    e->nskey = nskey_of(e->pub.run.ns, e->pub.run.name);
+    run_compact(rs, &e->pub.run);
+    e->key_owned = !has_uid;
+    e->key = has_uid ? e->pub.run.uid : nskey;
     e->pub.deleted = deleted;
     e->pub.pr_number = -1;
     e->pub.fail.line = -1;
-    e->pub.vpos = SIZE_MAX;
     rs->all = xgrow(rs->all, &rs->capall, rs->nall + 1, sizeof *rs->all);
     rs->all[rs->nall++] = e;
     map_put(&rs->by_uid, e);
     /* Name lookups (for pods) prefer a live run over a deleted namesake. */
-    struct entry **ns = map_lookup(&rs->by_name, e->nskey);
+    struct entry **ns = map_lookup_name(&rs->by_name, e->pub.run.ns, e->pub.run.name);
     if (!ns || !*ns || (*ns)->pub.deleted || !deleted) map_put(&rs->by_name, e);
     if (rs->norphans) adopt_orphans(rs, e);
-    touch(rs, e);
+    entry_added(rs, e);
 }
 
 void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
@@ -366,12 +647,11 @@ void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
         memset(pod, 0, sizeof *pod);
         return;
     }
-    char *k = nskey_of(pod->ns, pod->run_name);
-    struct entry **s = map_lookup(&rs->by_name, k);
-    free(k);
+    struct entry **s = map_lookup_name(&rs->by_name, pod->ns, pod->run_name);
     if (s && *s) {
+        size_t pos = change_begin(rs, *s);
         attach_pod(&(*s)->pub, pod);
-        touch(rs, *s);
+        change_end(rs, *s, pos);
         return;
     }
     for (size_t i = 0; i < rs->norphans; i++) {
@@ -408,6 +688,7 @@ void runset_set_failure(struct runset *rs, const char *uid, const struct rs_fail
         str_eq(r->fail.text, f->text) && str_eq(r->fail.hint, f->hint) &&
         str_eq(r->fail.container, f->container) && r->fail.line == f->line)
         return;
+    size_t pos = change_begin(rs, (struct entry *)r);
     failure_free(&r->fail);
     r->fail.cls = xstrdup(f->cls);
     r->fail.rule = xstrdup(f->rule);
@@ -415,7 +696,7 @@ void runset_set_failure(struct runset *rs, const char *uid, const struct rs_fail
     r->fail.hint = xstrdup(f->hint);
     r->fail.text = xstrdup(f->text);
     r->fail.line = f->line;
-    touch(rs, (struct entry *)r);
+    change_end(rs, (struct entry *)r, pos);
 }
 
 void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const char *url,
@@ -424,12 +705,13 @@ void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const cha
     struct rs_run *r = runset_find(rs, uid);
     if (!r) return;
     if (r->pr_number == number && str_eq(r->pr_url, url) && str_eq(r->pr_source, source)) return;
+    size_t pos = change_begin(rs, (struct entry *)r);
     r->pr_number = number;
     free(r->pr_url);
     r->pr_url = xstrdup(url);
     free(r->pr_source);
     r->pr_source = xstrdup(source);
-    touch(rs, (struct entry *)r);
+    change_end(rs, (struct entry *)r, pos);
 }
 
 void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest)
@@ -437,6 +719,7 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
     struct rs_run *r = runset_find(rs, uid);
     if (!r) return;
     if (str_eq(r->image, image) && str_eq(r->digest, digest)) return;
+    size_t pos = change_begin(rs, (struct entry *)r);
     if (image) {
         free(r->image);
         r->image = xstrdup(image);
@@ -445,7 +728,7 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
         free(r->digest);
         r->digest = xstrdup(digest);
     }
-    touch(rs, (struct entry *)r);
+    change_end(rs, (struct entry *)r, pos);
 }
 
 size_t runset_count(const struct runset *rs) { return rs->nall; }
@@ -453,9 +736,7 @@ size_t runset_count(const struct runset *rs) { return rs->nall; }
 struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name)
 {
     if (!name) return NULL;
-    char *k = nskey_of(ns, name);
-    struct entry **s = map_lookup(&rs->by_name, k);
-    free(k);
+    struct entry **s = map_lookup_name(&rs->by_name, ns, name);
     return (s && *s) ? &(*s)->pub : NULL;
 }
 
@@ -526,7 +807,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
     /* Typing more of the filter (a longer last text term, or more terms)
      * can only remove rows: then only the current view is filtered again. */
     size_t oldlen = strlen(rs->filter);
-    bool narrow = !rs->view_dirty && !rs->sort_dirty && oldlen > 0 &&
+    bool narrow = !view_refilters(rs) && oldlen > 0 &&
                   strncmp(expr, rs->filter, oldlen) == 0 && nterms >= rs->nterms && rs->nterms > 0;
     for (size_t i = 0; narrow && i < rs->nterms; i++) {
         const struct term *o = &rs->terms[i], *n = &terms[i];
@@ -535,6 +816,11 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
                  !(i + 1 == rs->nterms && (n->key == TK_TEXT || (n->key == TK_NAME && !n->glob)) && !n->neg))
             narrow = false;
     }
+    if (narrow) {
+        /* the old terms but the last hold for every row in the view */
+        size_t from = rs->nterms - 1;
+        rs->narrow_from = rs->narrow && rs->narrow_from < from ? rs->narrow_from : from;
+    }
     terms_free(rs);
     rs->terms = terms;
     rs->nterms = nterms;
@@ -542,6 +828,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
     rs->filter = xstrdup(expr);
     rs->view_dirty = true;
     rs->narrow = narrow;
+    if (!narrow) rs->memo_ok = false;
     rs->gen++;
     return 0;
 }
@@ -587,11 +874,57 @@ static bool term_match(const struct term *t, const struct entry *e)
     return false;
 }
 
+#define NOMEMO UINT16_MAX
+
+/* The term whose first hit is remembered per view row: the last one when
+ * it is a plain text term (the one being typed), else none (SIZE_MAX). */
+static size_t memo_term_of(const struct runset *rs)
+{
+    if (!rs->nterms) return SIZE_MAX;
+    const struct term *t = &rs->terms[rs->nterms - 1];
+    return t->key == TK_TEXT && !t->neg && *t->lower ? rs->nterms - 1 : SIZE_MAX;
+}
+
+/* Terms from `from` on (the ones before are known to hold). *memo: in,
+ * where the memo term's pattern (or a prefix of it, typed earlier) first
+ * occurred in e's hay, with the bytes there (off NOMEMO = unknown); out,
+ * the same for the pattern now. Any occurrence of the longer pattern is
+ * an occurrence of its prefix, so none can come before the old offset. */
+static bool entry_match_memo(const struct runset *rs, const struct entry *e, size_t from, size_t mt,
+                             struct vmemo *memo)
+{
+    for (size_t i = from; i < rs->nterms; i++) {
+        const struct term *t = &rs->terms[i];
+        if (i != mt) {
+            if (term_match(t, e) == t->neg) return false;
+            continue;
+        }
+        size_t len = strlen(t->lower);
+        if (memo->off != NOMEMO && len <= MEMO_WIN && memcmp(memo->win, t->lower, len) == 0)
+            continue; /* still there, and the run was not read */
+        const char *hit;
+        if (memo->off != NOMEMO && len > MEMO_WIN && strncmp(e->hay + memo->off, t->lower, len) == 0)
+            hit = e->hay + memo->off;
+        else if (memo->off != NOMEMO) hit = strstr(e->hay + memo->off + 1, t->lower);
+        else hit = strstr(e->hay, t->lower);
+        if (!hit) return false;
+        size_t off = (size_t)(hit - e->hay);
+        if (off >= NOMEMO) {
+            memo->off = NOMEMO;
+            continue;
+        }
+        memo->off = (uint16_t)off;
+        size_t k = 0;
+        for (; k < MEMO_WIN && hit[k]; k++) memo->win[k] = hit[k];
+        memset(memo->win + k, 0, MEMO_WIN - k);
+    }
+    return true;
+}
+
 static bool entry_match(const struct runset *rs, const struct entry *e)
 {
-    for (size_t i = 0; i < rs->nterms; i++)
-        if (term_match(&rs->terms[i], e) == rs->terms[i].neg) return false;
-    return true;
+    struct vmemo m = {.off = NOMEMO};
+    return entry_match_memo(rs, e, 0, SIZE_MAX, &m);
 }
 
 /* ---- sort ---- */
@@ -643,20 +976,17 @@ static int cmp_i64_desc(int64_t a, int64_t b, int64_t none)
     return (a < b) - (a > b);
 }
 
-static struct runset *sort_ctx; /* qsort has no context argument in C11 */
-
-static int cmp_entries(const void *pa, const void *pb)
+static int cmp_entry(const struct runset *rs, const struct entry *ea, const struct entry *eb)
 {
-    const struct entry *ea = *(struct entry *const *)pa, *eb = *(struct entry *const *)pb;
     const struct rs_run *a = &ea->pub, *b = &eb->pub;
     int c = 0;
-    switch (sort_ctx->sort) {
+    switch (rs->sort) {
     case RS_COL_NAME: c = cmp_str(a->run.name, b->run.name); break;
     case RS_COL_PHASE: c = cmp_str(a->run.phase, b->run.phase); break;
     case RS_COL_AGENT: c = cmp_str(a->run.agent, b->run.agent); break;
     case RS_COL_AGE: break; /* the tie-break below is newest first */
     case RS_COL_DURATION:
-        c = cmp_i64_desc(rs_run_duration(a, sort_ctx->sort_now), rs_run_duration(b, sort_ctx->sort_now), -1);
+        c = cmp_i64_desc(rs_run_duration(a, rs->sort_now), rs_run_duration(b, rs->sort_now), -1);
         break;
     case RS_COL_ATTEMPT: c = cmp_str(a->run.attempt, b->run.attempt); break;
     case RS_COL_CLASS: c = cmp_str(a->fail.cls, b->fail.cls); break;
@@ -675,48 +1005,148 @@ static int cmp_entries(const void *pa, const void *pb)
     return strcmp(ea->key, eb->key);
 }
 
+static struct runset *sort_ctx; /* qsort has no context argument in C11 */
+
+static int cmp_qsort(const void *pa, const void *pb)
+{
+    return cmp_entry(sort_ctx, *(struct entry *const *)pa, *(struct entry *const *)pb);
+}
+
+static void sort_list(struct runset *rs, struct entry **a, size_t n)
+{
+    sort_ctx = rs;
+    qsort(a, n, sizeof *a, cmp_qsort);
+    sort_ctx = NULL;
+}
+
+static size_t compact(struct entry **a, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i]) a[w++] = a[i];
+    return w;
+}
+
+/* Merges add[0..k) (sorted) into *a[0..*n) (sorted, no holes): each one
+ * finds its place by binary search from the back, and the runs after it
+ * move once, so k new runs cost k log n comparisons and one pass of
+ * pointer moves (appending, the cache's newest-first pages, costs none). */
+static void merge_in(const struct runset *rs, struct entry ***a, size_t *n, size_t *cap,
+                     struct entry **add, size_t k)
+{
+    if (!k) return;
+    *a = xgrow(*a, cap, *n + k + 1, sizeof **a);
+    struct entry **arr = *a;
+    size_t end = *n + k, i = *n;
+    for (size_t j = k; j-- > 0;) {
+        size_t lo = 0, hi = i;
+        if (i && cmp_entry(rs, arr[i - 1], add[j]) < 0) lo = i;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_entry(rs, arr[mid], add[j]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        size_t m = i - lo;
+        end -= m;
+        memmove(arr + end, arr + lo, m * sizeof *arr);
+        arr[--end] = add[j];
+        i = lo;
+    }
+    *n += k;
+}
+
+/* Filters src[0..n) (holes skipped) into the view; src may be the view
+ * itself (narrowing). memo_in: the rows' memo from the last pass, valid
+ * for this filter's memo term (NULL = none). */
+static void filter_into_view(struct runset *rs, struct entry **src, size_t n, bool memo_in, size_t from)
+{
+    size_t mt = memo_term_of(rs);
+    if (src != rs->view) rs->view = xgrow(rs->view, &rs->capview, n + 1, sizeof *rs->view);
+    if (mt != SIZE_MAX) rs->vmemo = xgrow(rs->vmemo, &rs->capvmemo, n + 1, sizeof *rs->vmemo);
+    size_t w = 0;
+    /* typing a term longer, the common case: only the window is compared,
+     * in a loop without calls; a row whose window says no is looked at */
+    const char *pat = mt != SIZE_MAX ? rs->terms[mt].lower : NULL;
+    size_t plen = pat ? strlen(pat) : 0;
+    bool fast = memo_in && from == mt && plen <= MEMO_WIN;
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = src[i];
+        if (!e) continue;
+        struct vmemo m = {.off = NOMEMO};
+        if (memo_in) m = rs->vmemo[i];
+        if (!(fast && m.off != NOMEMO && memcmp(m.win, pat, plen) == 0) &&
+            !entry_match_memo(rs, e, from, mt, &m))
+            continue;
+        if (mt != SIZE_MAX) rs->vmemo[w] = m;
+        rs->view[w++] = e;
+    }
+    rs->nview = w;
+    rs->vholes = 0;
+    rs->memo_ok = mt != SIZE_MAX;
+    rs->memo_term = mt;
+}
+
+static void clear_pending(struct entry **list, size_t *n, bool view)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (view) list[i]->in_pview = false;
+        else list[i]->in_psort = false;
+    }
+    *n = 0;
+}
+
+/* Sorted by duration, a running run's key grows with the clock: the kept
+ * order uses the time of the last full sort, taken again now and then. */
+#define DURATION_RESORT_MS 30000
+
 static void rebuild(struct runset *rs)
 {
+    if (rs->sort == RS_COL_DURATION && !rs->sort_dirty && time_now_ms() - rs->sort_now > DURATION_RESORT_MS)
+        rs->sort_dirty = true;
     if (rs->sort_dirty) {
         rs->sorted = xgrow(rs->sorted, &rs->capsorted, rs->nall + 1, sizeof *rs->sorted);
         if (rs->nall) memcpy(rs->sorted, rs->all, rs->nall * sizeof *rs->all);
+        rs->nsorted = rs->nall;
+        rs->sholes = 0;
         rs->sort_now = time_now_ms();
-        sort_ctx = rs;
-        qsort(rs->sorted, rs->nall, sizeof *rs->sorted, cmp_entries);
-        sort_ctx = NULL;
+        sort_list(rs, rs->sorted, rs->nsorted);
+        clear_pending(rs->psort, &rs->npsort, false);
         rs->sort_dirty = false;
         rs->view_dirty = true;
         rs->narrow = false;
+    } else if (rs->npsort || rs->sholes) {
+        if (rs->sholes) rs->nsorted = compact(rs->sorted, rs->nsorted);
+        rs->sholes = 0;
+        sort_list(rs, rs->psort, rs->npsort);
+        merge_in(rs, &rs->sorted, &rs->nsorted, &rs->capsorted, rs->psort, rs->npsort);
+        clear_pending(rs->psort, &rs->npsort, false);
     }
-    if (!rs->view_dirty) return;
-    rs->view = xgrow(rs->view, &rs->capview, rs->nall + 1, sizeof *rs->view);
-    if (rs->narrow) {
-        size_t w = 0;
-        for (size_t i = 0; i < rs->nview; i++) {
-            struct entry *e = rs->view[i];
-            if (entry_match(rs, e)) {
-                e->pub.vpos = w;
-                rs->view[w++] = e;
-            } else {
-                e->pub.vpos = SIZE_MAX;
-            }
+    if (rs->view_dirty && !rs->narrow) {
+        filter_into_view(rs, rs->sorted, rs->nsorted, false, 0);
+        clear_pending(rs->pview, &rs->npview, true);
+    } else {
+        if (rs->view_dirty) {
+            bool memo = rs->memo_ok && rs->memo_term == memo_term_of(rs);
+            filter_into_view(rs, rs->view, rs->nview, memo, rs->narrow_from);
+        } else if (rs->vholes) {
+            rs->nview = compact(rs->view, rs->nview);
+            rs->vholes = 0;
+            rs->memo_ok = false;
         }
-        rs->nview = w;
-        rs->narrow = false;
-        rs->view_dirty = false;
-        return;
-    }
-    rs->nview = 0;
-    for (size_t i = 0; i < rs->nall; i++) {
-        struct entry *e = rs->sorted[i];
-        if (entry_match(rs, e)) {
-            e->pub.vpos = rs->nview;
-            rs->view[rs->nview++] = e;
-        } else {
-            e->pub.vpos = SIZE_MAX;
+        if (rs->npview) {
+            size_t k = 0;
+            for (size_t i = 0; i < rs->npview; i++) {
+                rs->pview[i]->in_pview = false;
+                if (entry_match(rs, rs->pview[i])) rs->pview[k++] = rs->pview[i];
+            }
+            rs->npview = 0;
+            sort_list(rs, rs->pview, k);
+            merge_in(rs, &rs->view, &rs->nview, &rs->capview, rs->pview, k);
+            if (k) rs->memo_ok = false;
         }
     }
     rs->view_dirty = false;
+    rs->narrow = false;
 }
 
 size_t runset_view_count(struct runset *rs)
@@ -735,33 +1165,12 @@ size_t runset_view_index(struct runset *rs, const char *uid)
 {
     rebuild(rs);
     struct rs_run *r = runset_find(rs, uid);
-    return r ? r->vpos : SIZE_MAX;
+    return r ? locate(rs, rs->view, rs->nview, (struct entry *)r) : SIZE_MAX;
 }
 
 void runset_counts(struct runset *rs, struct rs_counts *out)
 {
-    /* the status bar asks on every paint: count again only after changes */
-    if (rs->counts_gen && rs->counts_gen == rs->data_gen) {
-        *out = rs->counts;
-        return;
-    }
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < rs->nall; i++) {
-        const struct rs_run *r = &rs->all[i]->pub;
-        const char *p = r->run.phase;
-        out->total++;
-        if (r->deleted) out->deleted++;
-        if (!p || !*p) out->none++;
-        else if (strcmp(p, "Pending") == 0) out->pending++;
-        else if (strcmp(p, "Running") == 0) out->running++;
-        else if (strcmp(p, "Succeeded") == 0) out->succeeded++;
-        else if (strcmp(p, "Failed") == 0) out->failed++;
-        else if (strcmp(p, "Cancelled") == 0) out->cancelled++;
-        else if (strcmp(p, "Template") == 0) out->tmpl++;
-        else out->other++;
-    }
-    rs->counts = *out;
-    rs->counts_gen = rs->data_gen;
+    *out = rs->counts;
 }
 
 /* ---- lanes ---- */

@@ -7,7 +7,17 @@
  * (runset_apply_run / runset_apply_pod) and by the history cache (the same
  * calls with deleted = true for runs the server no longer has).
  *
+ * It is the console's only copy of the runs, so it stays compact: a run
+ * keeps no raw object (run.raw is always NULL here) and the strings runs
+ * repeat (context, namespace, lane, attempt, agent, runtime, phase, reason,
+ * repository, base, VCS mode, runner status) are interned: equal values
+ * share one pointer, owned by the set. Treat every string as read-only.
+ *
  * Views read a filtered, sorted "view": runset_view_count / runset_view_at.
+ * The sorted order and the view are kept across changes (a changed run
+ * moves only if it left its place; new ones are merged in), so a paint
+ * after a change costs about the changed runs, not the whole set; a filter
+ * typed longer searches only the previous matches.
  * Every change bumps runset_gen(); a view compares it with the generation it
  * drew last, and each run carries the generation of its own last change, so
  * a view knows which rows to redraw. A view keeps its cursor by uid and asks
@@ -58,7 +68,6 @@ struct rs_run {
     char *pr_url, *pr_source;  /* pr_source: where the link came from ("log", "cache"…) */
     bool deleted;              /* gone from the server (history cache only) */
     uint64_t gen;              /* runset generation of this run's last change */
-    size_t vpos;               /* row in the current view, SIZE_MAX if filtered out */
     uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
     int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
 };
@@ -111,7 +120,7 @@ void runset_set_sort(struct runset *rs, enum rs_col col);
 enum rs_col runset_sort(const struct runset *rs);
 const char *runset_col_name(enum rs_col col);
 
-/* The view (filtered and sorted), rebuilt lazily after any change. */
+/* The view (filtered and sorted), brought up to date lazily after changes. */
 size_t runset_view_count(struct runset *rs);
 struct rs_run *runset_view_at(struct runset *rs, size_t i);
 /* Row of the run with that uid in the view, or SIZE_MAX. */

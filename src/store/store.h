@@ -301,6 +301,24 @@ int store_run_prs(struct store *s, int64_t run_id, struct store_pr_list *out,
                   char *err, size_t errlen);
 void store_pr_list_free(struct store_pr_list *l);
 
+/* What a run list shows of many runs at once (store_link.c): the verdict
+ * and the newest PR link of each run id given, in two queries rather than
+ * two per run. Runs with neither are absent from the list. */
+struct store_link {
+    int64_t run_id;
+    char *cls, *rule, *text, *hint, *container; /* cls NULL = no verdict */
+    int64_t line;                               /* -1 = none */
+    char *pr_url, *pr_source;                   /* pr_url NULL = no PR link */
+    int64_t pr_number;
+};
+struct store_link_list {
+    struct store_link *items;
+    size_t n;
+};
+int store_link_runs(struct store *s, const int64_t *ids, size_t n, struct store_link_list *out,
+                    char *err, size_t errlen);
+void store_link_list_free(struct store_link_list *l);
+
 struct store_rerun {
     int64_t id, time;
     char *context, *ns, *from_name, *from_uid, *new_name, *new_uid;

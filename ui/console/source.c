@@ -1,23 +1,14 @@
-/* source — see source.h. Two feeds into the run set:
- *
- * The history cache (store) is read first, in pages of newest runs, so
- * the list paints at once even from 100,000 cached runs; then, run by run,
- * its classifier verdicts, PR links and pods (digests) are attached. Runs
- * the cache says were deleted show as deleted.
- *
- * The cluster: the feed (src/feed: list + watch of AgentRuns and their
- * pods, resume, relist on 410, one backoff policy) into this file's sink:
- * a list frame marks runs it no longer returns as deleted; the feed's
- * state goes to the status bar ("reconnecting" with the next try's time;
- * from the third failure in a row, or when the first contact fails,
- * offline, with what the console has kept browsable). What the cluster
- * shows is written to the cache as it arrives.
+/* source — see source.h. The run set is fed by feedsink.c (the feed's
+ * events and the seeding from the history cache, one path); this file
+ * starts and stops the cluster (kubeconfig, client, feed), waits for the
+ * loop and hands finished runs to log triage.
  *
  * Triage: when a run's runner container has terminated and the cache has
  * no verdict for it, its log is streamed (two at a time) through the
  * classifier and the PR scanner chunk by chunk as it arrives, and the
  * verdict, PR link and log go to the run set and the cache. */
 #include "source.h"
+#include "feedsink.h"
 #include "model/logstamp.h"
 #include "view.h"
 #include "kube/client.h"
@@ -40,35 +31,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CACHE_FIRST_PAGE 120
-#define CACHE_PAGE 2000
-#define LINK_SLICE 16 /* runs linked between two looks at the keyboard (~0.5 ms) */
-
 struct source;
-
-struct link_item {
-    char *uid;
-};
 
 struct source {
     struct console *c;
     struct kubeconfig *kc;
     struct kube_client *kube;
     struct feed *feed;
-    uint64_t epoch;       /* the run list frame: runs it brought carry this mark */
-    size_t listed;        /* runs the open frame brought so far */
-    bool listing;
     struct store *store;
-    bool store_tx;
-    bool cache_failed;    /* a write failed and was said */
-    /* cache pages */
-    bool cache_loading;
-    int64_t cache_until;
-    size_t cache_loaded;
-    /* linkage from the cache, by uid */
-    struct link_item *link;
-    size_t nlink, caplink, linkpos;
-    bool ever_live;
+    struct feedsink *sink; /* the run set's feed glue and the cache's writer */
     int wake_pipe[2];
     /* log triage (src/runs/triage.c), made with the cluster client */
     struct classify_rules *rules;
@@ -92,122 +63,6 @@ static void set_conn_detail(struct console *c, const char *msg)
     c->conn_detail = msg ? sanitize_str(msg, 0) : NULL;
 }
 
-/* A failed cache write is said once (the console keeps showing the
- * cluster; what it could not write is missing from the history). */
-static void cache_wrote(struct source *s, int rc, const char *err)
-{
-    if (rc >= 0 || s->cache_failed) return;
-    s->cache_failed = true;
-    console_say(s->c, true, "history cache not updated: %s", err);
-}
-
-/* ---- cache ---- */
-
-static void queue_link(struct source *s, const char *uid)
-{
-    if (!uid || !s->store) return;
-    s->link = xgrow(s->link, &s->caplink, s->nlink + 1, sizeof *s->link);
-    s->link[s->nlink++].uid = xstrdup(uid);
-}
-
-static void link_clear(struct source *s)
-{
-    for (size_t i = 0; i < s->nlink; i++) free(s->link[i].uid);
-    s->nlink = s->linkpos = 0;
-}
-
-static void cache_page(struct source *s)
-{
-    struct console *c = s->c;
-    struct store_query q;
-    store_query_init(&q);
-    q.context = ctx_name(s);
-    q.ns = scope_ns(s);
-    q.until = s->cache_until;
-    q.limit = s->cache_loaded ? CACHE_PAGE : CACHE_FIRST_PAGE;
-    struct store_run_list l;
-    char err[ERRLEN];
-    if (store_list_runs(s->store, &q, &l, err, sizeof err) != 0) {
-        console_say(c, true, "%s", err);
-        s->cache_loading = false;
-        return;
-    }
-    int64_t last = TIME_NONE;
-    for (size_t i = 0; i < l.n; i++) {
-        struct store_run *sr = &l.items[i];
-        if (sr->last_seen != TIME_NONE && (c->data_time_ms == TIME_NONE || sr->last_seen > c->data_time_ms))
-            c->data_time_ms = sr->last_seen;
-        bool deleted = sr->deleted;
-        int64_t id = sr->id;
-        struct agentrun a;
-        if (!store_run_take_agentrun(sr, &a)) continue;
-        last = a.created;
-        char *uid = xstrdup(a.uid);
-        runset_apply_run(c->rs, RS_EV_ADDED, &a, deleted);
-        struct rs_run *r = runset_find(c->rs, uid);
-        if (r && !r->cache_id) {
-            r->cache_id = id;
-            queue_link(s, uid);
-        }
-        free(uid);
-    }
-    s->cache_loaded += l.n;
-    /* next page: older than the last one; equal creation times at the
-     * boundary are read again and merged by uid */
-    bool more = l.n == q.limit && last != TIME_NONE;
-    if (more && q.until != TIME_NONE && last >= q.until) last = q.until - 1;
-    s->cache_until = last;
-    s->cache_loading = more;
-    store_run_list_free(&l);
-}
-
-/* Classifier verdict, PR link and pods of one run from the cache. */
-static void link_one(struct source *s, const char *uid)
-{
-    struct console *c = s->c;
-    struct rs_run *r = runset_find(c->rs, uid);
-    if (!r) return;
-    char err[ERRLEN];
-    if (!r->cache_id) {
-        struct store_run sr;
-        if (store_get_run(s->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) != 1) return;
-        r->cache_id = sr.id;
-        store_run_free(&sr);
-    }
-    int64_t id = r->cache_id;
-    struct store_class k;
-    if (store_get_classification(s->store, id, &k, err, sizeof err) == 1) {
-        if (k.cls) {
-            struct rs_failure f = {.cls = k.cls, .rule = k.rule, .container = k.container,
-                                   .hint = k.hint, .text = k.text, .line = k.line};
-            runset_set_failure(c->rs, uid, &f);
-        }
-        store_class_free(&k);
-    }
-    struct store_pr_list prs;
-    if (store_run_prs(s->store, id, &prs, err, sizeof err) == 0) {
-        if (prs.n) runset_set_pr(c->rs, uid, prs.items[0].number, prs.items[0].url, prs.items[0].source);
-        store_pr_list_free(&prs);
-    }
-    /* pods from the cache only when the cluster gave none (Job TTL) */
-    r = runset_find(c->rs, uid);
-    if (r && r->npods == 0) {
-        struct store_pod_list pl;
-        if (store_run_pods(s->store, id, &pl, err, sizeof err) == 0) {
-            char *name = xstrdup(r->run.name);
-            for (size_t i = 0; i < pl.n; i++) {
-                struct pod p;
-                store_pod_to_model(&pl.items[i], name, &p);
-                runset_apply_pod(c->rs, RS_EV_ADDED, &p);
-                pod_free(&p);
-            }
-            free(name);
-            store_pod_list_free(&pl);
-        }
-    }
-}
-
-static void store_tx_open(struct source *s);
 
 /* ---- triage: logs through the classifier and the PR scanner (src/runs/triage.c) ---- */
 
@@ -239,8 +94,8 @@ static void triage_result(void *ud, const struct triage_result *t)
     struct rs_run *r = runset_find(c->rs, t->run_uid);
     if (s->store && r) {
         char err[ERRLEN];
-        store_tx_open(s);
-        cache_wrote(s, triage_record(s->store, ctx_name(s), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
+        feedsink_tx_open(s->sink);
+        feedsink_wrote(s->sink, triage_record(s->store, ctx_name(s), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
     }
 }
 
@@ -317,166 +172,15 @@ static void classify_from_status(struct source *s, struct rs_run *r)
 /* ---- cluster ---- */
 
 
-static void store_tx_open(struct source *s)
-{
-    char err[ERRLEN];
-    if (s->store && !s->store_tx && store_begin(s->store, err, sizeof err) == 0) s->store_tx = true;
-}
-
-static void store_tx_close(struct source *s)
-{
-    char err[ERRLEN];
-    if (s->store && s->store_tx) {
-        if (store_commit(s->store, err, sizeof err) != 0) {
-            cache_wrote(s, -1, err);
-            store_rollback(s->store);
-        }
-        s->store_tx = false;
-    }
-}
-
-/* ---- the feed's sink: run set and cache ---- */
-
-static void apply_object(struct source *s, enum feed_kind kind, enum rs_event ev, const cJSON *obj)
-{
-    struct console *c = s->c;
-    char err[ERRLEN];
-    int64_t now = time_now_ms();
-    if (kind == FEED_PODS) {
-        struct pod p;
-        if (pod_parse(obj, &p, err, sizeof err) != 0) return;
-        if (s->store) {
-            store_tx_open(s);
-            if (ev == RS_EV_DELETED)
-                cache_wrote(s, store_mark_pod_deleted(s->store, ctx_name(s), p.uid, now, err, sizeof err), err);
-            else
-                cache_wrote(s, store_put_pod(s->store, ctx_name(s), &p, now, err, sizeof err), err);
-        }
-        if (ev != RS_EV_DELETED) triage_consider_pod(s, &p);
-        runset_apply_pod(c->rs, ev, &p);
-        pod_free(&p);
-        return;
-    }
-    struct agentrun a;
-    if (agentrun_parse(obj, &a, err, sizeof err) != 0) return;
-    free(a.context);
-    a.context = xstrdup(ctx_name(s));
-    /* with a selector (:runs -l) a run that stops matching comes as deleted:
-     * the cache must not believe it */
-    bool selecting = c->label_selector || c->field_selector;
-    if (s->store && !(selecting && ev == RS_EV_DELETED)) {
-        store_tx_open(s);
-        if (ev == RS_EV_DELETED)
-            cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), a.uid, now, err, sizeof err), err);
-        else
-            cache_wrote(s, store_put_run(s->store, &a, now, NULL, err, sizeof err), err);
-    }
-    char *uid = xstrdup(a.uid);
-    bool known = runset_find(c->rs, uid) != NULL;
-    runset_apply_run(c->rs, ev, &a, false);
-    struct rs_run *r = runset_find(c->rs, uid);
-    if (r) r->mark = s->epoch;
-    if (!known) queue_link(s, uid);
-    /* pods that came before their run, or a run that just ended */
-    if (r && ev != RS_EV_DELETED) {
-        classify_from_status(s, r);
-        for (size_t i = 0; i < r->npods; i++) triage_consider_pod(s, &r->pods[i]);
-    }
-    free(uid);
-}
-
-static void k_begin(void *ud, enum feed_kind kind)
-{
-    struct source *s = ud;
-    if (kind != FEED_RUNS) return;
-    s->epoch++;
-    s->listed = 0;
-    s->listing = true;
-}
-
-static void k_upsert(void *ud, enum feed_kind kind, const cJSON *obj, bool listed)
-{
-    struct source *s = ud;
-    apply_object(s, kind, listed ? RS_EV_ADDED : RS_EV_MODIFIED, obj);
-    if (listed && kind == FEED_RUNS) s->listed++;
-}
-
-static void k_removed(void *ud, enum feed_kind kind, const cJSON *last)
-{
-    apply_object(ud, kind, RS_EV_DELETED, last);
-}
-
-/* After a full list: runs of our scope that the server no longer has. The
- * cache learns it too, as from a DELETED event: their deletion fell in a
- * gap the watch could not replay (410), and `--offline` and the postmortem
- * must not show them as still on the server. */
-static void k_end(void *ud, enum feed_kind kind)
-{
-    struct source *s = ud;
-    struct console *c = s->c;
-    if (kind != FEED_RUNS) return;
-    s->listing = false;
-    const char *ns = scope_ns(s);
-    char err[ERRLEN];
-    int64_t now = time_now_ms();
-    for (size_t i = 0; i < runset_count(c->rs); i++) {
-        struct rs_run *r = runset_at(c->rs, i);
-        if (r->deleted || r->mark == s->epoch) continue;
-        if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
-        if (s->store && r->run.uid && !c->label_selector && !c->field_selector) {
-            store_tx_open(s);
-            cache_wrote(s, store_mark_run_deleted(s->store, ctx_name(s), r->run.uid, now, err, sizeof err), err);
-        }
-        struct agentrun gone = {0};
-        gone.uid = xstrdup(r->run.uid);
-        gone.ns = xstrdup(r->run.ns);
-        gone.name = xstrdup(r->run.name);
-        runset_apply_run(c->rs, RS_EV_DELETED, &gone, false);
-        agentrun_free(&gone);
-    }
-    c->redraw = true;
-}
-
-/* The feed's one state, in the status bar: live; reconnecting with the
- * next try's time; offline (the cache stays browsable) when the cluster
- * was never reached, from the third failure in a row, or for good. */
-static void k_state(void *ud, const struct kube_conn_state *st)
-{
-    struct source *s = ud;
-    struct console *c = s->c;
-    switch (st->state) {
-    case KUBE_CONN_CONNECTING: c->conn = CONN_CONNECTING; break;
-    case KUBE_CONN_LIVE:
-        c->conn = CONN_LIVE;
-        s->ever_live = true;
-        set_conn_detail(c, NULL);
-        break;
-    case KUBE_CONN_RECONNECTING:
-    case KUBE_CONN_FAILED:
-        c->next_try_ms = st->next_try_ms;
-        c->conn = (st->state == KUBE_CONN_FAILED || !s->ever_live || st->failures > 2) ? CONN_OFFLINE
-                                                                                      : CONN_RECONNECTING;
-        if (c->conn == CONN_OFFLINE && c->data_time_ms == TIME_NONE) c->data_time_ms = time_now_ms();
-        if (st->error && (!c->conn_detail || strcmp(c->conn_detail, st->error) != 0)) {
-            set_conn_detail(c, st->error);
-            console_say(c, true, "%s", c->conn_detail);
-        }
-        break;
-    }
-    c->redraw = true;
-}
-
 static void request_logged(void *ud, const char *kubectl) { console_cmdlog(ud, kubectl); }
 
 static void feed_begin(struct source *s)
 {
     feed_stop(s->feed);
-    struct feed_sink k = {.begin = k_begin, .upsert = k_upsert, .removed = k_removed, .end = k_end,
-                          .state = k_state, .ud = s};
+    struct feed_sink k = feedsink_sink(s->sink);
     struct feed_opts o = {.ns = scope_ns(s), .label_selector = s->c->label_selector,
                           .field_selector = s->c->field_selector};
-    s->listing = false;
-    s->c->conn = CONN_CONNECTING;
+    feedsink_connecting(s->sink);
     s->feed = feed_start(s->kube, &o, &k);
 }
 
@@ -527,14 +231,15 @@ static void cluster_start(struct source *s)
 
 /* ---- source API ---- */
 
-static void cache_start(struct source *s)
+static void hook_pod(void *ud, const struct pod *p) { triage_consider_pod(ud, p); }
+
+/* a run that just ended gets a verdict from its status; its pods that came
+ * first are considered for log triage */
+static void hook_run(void *ud, struct rs_run *r)
 {
-    if (!s->store) return;
-    /* a selector is the server's (:runs -l): the cache cannot judge its runs */
-    s->cache_loading = !s->c->label_selector && !s->c->field_selector;
-    s->cache_until = TIME_NONE;
-    s->cache_loaded = 0;
-    link_clear(s);
+    struct source *s = ud;
+    classify_from_status(s, r);
+    for (size_t i = 0; i < r->npods; i++) triage_consider_pod(s, &r->pods[i]);
 }
 
 struct source *source_new(struct console *c)
@@ -549,6 +254,8 @@ struct source *source_new(struct console *c)
     so.read_only = c->cli->offline;
     s->store = store_open(c->cli->db, &so, err, sizeof err);
     if (!s->store) console_say(c, true, "%s", err);
+    struct feedsink_hooks h = {.pod = hook_pod, .run = hook_run, .ud = s};
+    s->sink = feedsink_new(c, s->store, &h);
     if (c->cli->offline) {
         c->conn = CONN_OFFLINE;
         /* name the scope from the kubeconfig if there is one, quietly */
@@ -566,7 +273,7 @@ struct source *source_new(struct console *c)
     }
     /* the context first (the cache is per context), then the cache */
     if (!c->cli->offline) cluster_start(s);
-    cache_start(s);
+    feedsink_seed(s->sink);
     return s;
 }
 
@@ -574,9 +281,7 @@ void source_free(struct source *s)
 {
     if (!s) return;
     cluster_stop(s);
-    store_tx_close(s);
-    link_clear(s);
-    free(s->link);
+    feedsink_free(s->sink);
     if (s->rules) classify_rules_free(s->rules);
     if (s->kc) kubeconfig_free(s->kc);
     if (s->store) store_close(s->store);
@@ -656,11 +361,10 @@ static void update_progress(struct source *s)
     bool reading = triage_reading(s->triage);
     size_t queued = triage_queued(s->triage);
     char p[sizeof c->progress];
-    if (s->cache_loading && s->store) snprintf(p, sizeof p, "cache: %zu runs", s->cache_loaded);
-    else if (s->listing && s->listed) snprintf(p, sizeof p, "listing: %zu runs", s->listed);
-    else if (s->linkpos < s->nlink) snprintf(p, sizeof p, "linking: %zu/%zu", s->linkpos, s->nlink);
-    else if (reading || queued) snprintf(p, sizeof p, "reading logs: %zu queued", queued);
-    else p[0] = 0;
+    if (!feedsink_progress(s->sink, p, sizeof p)) {
+        if (reading || queued) snprintf(p, sizeof p, "reading logs: %zu queued", queued);
+        else p[0] = 0;
+    }
     if (strcmp(p, c->progress) != 0) {
         memcpy(c->progress, p, sizeof p);
         c->redraw = true;
@@ -669,26 +373,15 @@ static void update_progress(struct source *s)
 
 bool source_step(struct source *s, int budget_ms)
 {
-    struct console *c = s->c;
     int64_t start = time_mono_ms();
     if (s->kube) {
         kube_client_perform(s->kube);
         if (s->triage) triage_pump(s->triage);
-        store_tx_close(s);
+        feedsink_flush(s->sink);
     }
-    if (s->cache_loading && s->store) cache_page(s);
-    while (s->linkpos < s->nlink && time_mono_ms() - start < budget_ms && !key_waiting()) {
-        for (int k = 0; k < LINK_SLICE && s->linkpos < s->nlink; k++) {
-            link_one(s, s->link[s->linkpos].uid);
-            s->linkpos++;
-        }
-    }
-    if (s->linkpos >= s->nlink && s->nlink) {
-        link_clear(s);
-        c->redraw = true;
-    }
+    bool more = feedsink_step(s->sink, start + budget_ms, key_waiting);
     update_progress(s);
-    return s->cache_loading || s->linkpos < s->nlink;
+    return more;
 }
 
 void source_switch(struct source *s)
@@ -699,7 +392,7 @@ void source_switch(struct source *s)
     c->data_time_ms = TIME_NONE;
     if (!c->cli->offline) cluster_start(s);
     else c->conn = CONN_OFFLINE;
-    cache_start(s);
+    feedsink_seed(s->sink);
 }
 
 void source_refresh(struct source *s)

@@ -166,6 +166,166 @@ START_TEST(narrowing_equals_fresh_filter)
 }
 END_TEST
 
+/* The order and the view are kept across changes (runs added, changed,
+ * deleted, verdicts and PRs arriving, filters typed, columns switched),
+ * not rebuilt; after every step they must equal a set that sorts and
+ * filters from scratch, and the counts must equal a recount. */
+static struct agentrun mk_run(unsigned i, const char *phase, int64_t started)
+{
+    static const char *agents[] = {"codex-agent", "anypi-agent", "zed"};
+    struct agentrun r = {0};
+    r.ns = xstrdup(i % 3 ? "agents" : "synthesis");
+    r.name = xasprintf("lane-%03u-run-20260225%c", i / 3, 'a' + i % 3);
+    r.uid = xasprintf("uid-%u", i);
+    r.lane = xasprintf("lane-%03u-run-20260225", i / 3);
+    r.attempt = xasprintf("%c", 'a' + i % 3);
+    r.agent = xstrdup(agents[i % 3]);
+    r.phase = phase ? xstrdup(phase) : NULL;
+    r.resource_version = xasprintf("%lld", (long long)started);
+    r.created = 1772000000000LL + (int64_t)(i % 97) * 1000LL; /* ties on purpose */
+    r.started = started;
+    r.finished = started == TIME_NONE ? TIME_NONE : started + (int64_t)(i % 13) * 1000;
+    return r;
+}
+
+static void check_same(struct runset *inc, struct runset *fresh, const char *what)
+{
+    char err[256];
+    enum rs_col col = runset_sort(fresh);
+    runset_set_sort(fresh, col == RS_COL_NAME ? RS_COL_AGE : RS_COL_NAME);
+    runset_view_count(fresh);
+    runset_set_sort(fresh, col);
+    char *f = xstrdup(runset_filter(fresh));
+    ck_assert_int_eq(runset_set_filter(fresh, "", err, sizeof err), 0);
+    runset_view_count(fresh);
+    ck_assert_int_eq(runset_set_filter(fresh, f, err, sizeof err), 0);
+    free(f);
+    size_t n = runset_view_count(inc);
+    ck_assert_msg(n == runset_view_count(fresh), "%s: %zu rows kept, %zu fresh", what, n, runset_view_count(fresh));
+    for (size_t k = 0; k < n; k++) {
+        const struct rs_run *a = runset_view_at(inc, k), *b = runset_view_at(fresh, k);
+        ck_assert_msg(strcmp(a->run.uid, b->run.uid) == 0, "%s: row %zu is %s kept, %s fresh", what, k,
+                      a->run.uid, b->run.uid);
+        ck_assert_uint_eq(runset_view_index(inc, a->run.uid), k);
+    }
+    struct rs_counts ci, cf = {0};
+    runset_counts(inc, &ci);
+    for (size_t i = 0; i < runset_count(fresh); i++) {
+        const struct rs_run *r = runset_at(fresh, i);
+        const char *p = r->run.phase;
+        cf.total++;
+        if (r->deleted) cf.deleted++;
+        if (!p) cf.none++;
+        else if (strcmp(p, "Failed") == 0) cf.failed++;
+        else if (strcmp(p, "Running") == 0) cf.running++;
+        else if (strcmp(p, "Succeeded") == 0) cf.succeeded++;
+        else cf.other++;
+    }
+    ck_assert_uint_eq(ci.total, cf.total);
+    ck_assert_uint_eq(ci.deleted, cf.deleted);
+    ck_assert_uint_eq(ci.none, cf.none);
+    ck_assert_uint_eq(ci.failed, cf.failed);
+    ck_assert_uint_eq(ci.running, cf.running);
+    ck_assert_uint_eq(ci.succeeded, cf.succeeded);
+    ck_assert_uint_eq(ci.other, cf.other);
+}
+
+START_TEST(kept_order_equals_fresh_sort)
+{
+    static const char *phases[] = {"Failed", "Succeeded", "Running", NULL, "Weird"};
+    static const char *classes[] = {"vcs.push-rejected", "runtime.oom", "agent.no-pr", NULL};
+    static const char *filters[] = {"", "l", "la", "lane-0", "lane-01", "lane-01 ", "lane-01 phase:F*",
+                                    "codex", "class:vcs", "!zed", "!zed run", "phase:deleted", "2a", "a"};
+    struct runset *inc = runset_new(), *fresh = runset_new();
+    struct runset *both[2] = {inc, fresh};
+    char err[256], what[128];
+    unsigned seed = 7;
+    for (int step = 0; step < 3000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = (seed >> 8) % 1000, i = (seed >> 4) % 400;
+        const char *ph = phases[(seed >> 12) % 5];
+        int64_t started = (seed >> 15) % 3 ? 1772000000000LL + (int64_t)((seed >> 3) % 50) * 1000 : TIME_NONE;
+        for (int k = 0; k < 2; k++) {
+            if (r < 500) { /* a run arrives or changes */
+                struct agentrun a = mk_run(i, ph, started);
+                runset_apply_run(both[k], r < 480 ? RS_EV_MODIFIED : RS_EV_DELETED, &a, false);
+                agentrun_free(&a);
+            } else if (r < 700) {
+                char uid[32];
+                snprintf(uid, sizeof uid, "uid-%u", i);
+                struct rs_failure f = {.cls = (char *)classes[(seed >> 9) % 4], .line = -1};
+                runset_set_failure(both[k], uid, &f);
+            } else if (r < 800) {
+                char uid[32];
+                snprintf(uid, sizeof uid, "uid-%u", i);
+                runset_set_pr(both[k], uid, (int64_t)(seed >> 20) % 40, "u", "log");
+            } else if (r < 830) {
+                runset_set_sort(both[k], (enum rs_col)((seed >> 7) % RS_NCOLS));
+            } else if (r < 900) {
+                ck_assert_int_eq(runset_set_filter(both[k], filters[(seed >> 6) % 14], err, sizeof err), 0);
+            } else if (k == 0) {
+                runset_view_count(inc); /* a paint between changes */
+            }
+        }
+        if (step % 7 == 0) {
+            snprintf(what, sizeof what, "step %d (sort %s, filter '%s')", step, runset_col_name(runset_sort(inc)),
+                     runset_filter(inc));
+            check_same(inc, fresh, what);
+        }
+    }
+    runset_free(inc);
+    runset_free(fresh);
+}
+END_TEST
+
+/* A longer term is looked for first where its prefix matched, then after:
+ * the run matches on its second "lane-". */
+START_TEST(narrowing_finds_a_later_hit)
+{
+    struct runset *rs = runset_new();
+    struct agentrun a = mk_run(1, "Failed", TIME_NONE);
+    free(a.name);
+    a.name = xstrdup("lane-1-retry-of-lane-2");
+    runset_apply_run(rs, RS_EV_ADDED, &a, false);
+    char err[256];
+    static const char *typed[] = {"lane", "lane-", "lane-2", "lane-2x", "l", "lane-1-retry-of-l",
+                                  "lane-1-retry-of-lane-2", "lane-1-retry-of-lane-3",
+                                  "r", "retry lane", "retry lane-2", "retry lane-2 x"};
+    static const size_t want[] = {1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ck_assert_int_eq(runset_set_filter(rs, typed[i], err, sizeof err), 0);
+        ck_assert_msg(runset_view_count(rs) == want[i], "'%s': %zu rows", typed[i], runset_view_count(rs));
+    }
+    runset_free(rs);
+}
+END_TEST
+
+/* The run set is the console's only copy: no raw object per run, and the
+ * strings runs repeat (namespace, agent, phase, lane...) stored once. */
+START_TEST(runs_are_compact)
+{
+    struct runset *rs = load_examples();
+    ck_assert_uint_ge(runset_count(rs), 2);
+    const struct rs_run *a = runset_at(rs, 0), *b = NULL;
+    for (size_t i = 1; i < runset_count(rs); i++)
+        if (runset_at(rs, i)->run.ns && a->run.ns && strcmp(runset_at(rs, i)->run.ns, a->run.ns) == 0)
+            b = runset_at(rs, i);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_eq(a->run.ns, b->run.ns);
+    for (size_t i = 0; i < runset_count(rs); i++) ck_assert_ptr_null(runset_at(rs, i)->run.raw);
+    /* a newer version of a run replaces the old one's strings, shared ones stay valid */
+    struct agentrun r1 = mk_run(5, "Running", TIME_NONE), r2 = mk_run(5, "Failed", TIME_NONE);
+    free(r2.resource_version);
+    r2.resource_version = xstrdup("2");
+    runset_apply_run(rs, RS_EV_ADDED, &r1, false);
+    const char *running = runset_find(rs, "uid-5")->run.phase;
+    runset_apply_run(rs, RS_EV_MODIFIED, &r2, false);
+    ck_assert_str_eq(runset_find(rs, "uid-5")->run.phase, "Failed");
+    ck_assert_str_eq(running, "Running");
+    runset_free(rs);
+}
+END_TEST
+
 START_TEST(cursor_follows_uid_when_rows_move)
 {
     struct runset *rs = load_examples();
@@ -444,6 +604,9 @@ int main(void)
     tcase_add_test(tc, sort_by_every_column);
     tcase_add_test(tc, filter_tokens_and_text);
     tcase_add_test(tc, narrowing_equals_fresh_filter);
+    tcase_add_test(tc, kept_order_equals_fresh_sort);
+    tcase_add_test(tc, narrowing_finds_a_later_hit);
+    tcase_add_test(tc, runs_are_compact);
     tcase_add_test(tc, cursor_follows_uid_when_rows_move);
     tcase_add_test(tc, pods_give_digest_and_lane_shows_the_fix);
     tcase_add_test(tc, filter_speed_100k);
