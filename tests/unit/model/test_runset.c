@@ -595,6 +595,17 @@ START_TEST(filter_speed_100k)
 }
 END_TEST
 
+/* A pod of run_name in namespace agents; every one has the same uid. */
+static struct pod mk_pod(const char *name, const char *run_name)
+{
+    struct pod p = {0};
+    p.ns = xstrdup("agents");
+    p.name = xstrdup(name);
+    p.uid = xstrdup("pod-uid-1");
+    p.run_name = xstrdup(run_name);
+    return p;
+}
+
 /* Two clusters may hold runs of the same namespace and name (and a uid is
  * only unique within its cluster): each is its own run, found by its
  * context, and a pod attaches to its own cluster's run only. */
@@ -624,19 +635,11 @@ START_TEST(contexts_never_collide)
     ck_assert_int_eq(runset_find(rs, "east", "uid-4")->pr_number, -1);
     ck_assert_int_eq(runset_find(rs, "west", "uid-4")->pr_number, 7);
     /* a pod of east, and one that comes before its run in a third cluster */
-    struct pod p = {0};
-    p.ns = xstrdup("agents");
-    p.name = xstrdup("pod-a");
-    p.uid = xstrdup("pod-uid-1");
-    p.run_name = xstrdup(w->run.name);
+    struct pod p = mk_pod("pod-a", w->run.name);
     runset_apply_pod(rs, "east", RS_EV_ADDED, &p);
     ck_assert_uint_eq(runset_find(rs, "east", "uid-4")->npods, 1);
     ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
-    struct pod q = {0};
-    q.ns = xstrdup("agents");
-    q.name = xstrdup("pod-b");
-    q.uid = xstrdup("pod-uid-1");
-    q.run_name = xstrdup(w->run.name);
+    struct pod q = mk_pod("pod-b", w->run.name);
     runset_apply_pod(rs, "north", RS_EV_ADDED, &q);
     ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
     struct agentrun n = mk_run(4, "Running", 1772000100000LL);
