@@ -62,7 +62,8 @@ struct runset {
     size_t nall, capall;
     struct map by_uid, by_name;
     struct pod *orphans;          /* pods whose run has not arrived */
-    size_t norphans, caporphans;
+    const char **orphan_ctx;      /* each one's context (interned) */
+    size_t norphans, caporphans, caporphan_ctx;
     uint64_t gen;
     /* Sorted order of all entries, and the filtered view over it. Both are
      * kept, not rebuilt: a changed run leaves them (a NULL hole, or stays
@@ -107,43 +108,47 @@ uint64_t rs_uid_key(const char *s)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-/* by_name is keyed by namespace and name without building "ns/name". */
-static uint64_t name_hash(const char *ns, const char *name)
+/* Both maps are keyed by context too (a NULL context is the empty one):
+ * two clusters may hold runs of the same namespace and name, and a uid is
+ * only unique within its cluster. */
+static uint64_t hash_more(uint64_t h, const char *s)
 {
-    uint64_t h = rs_uid_key(nz(ns));
     h ^= '/';
     h *= 1099511628211ULL;
-    for (const char *p = nz(name); *p; p++) {
+    for (const char *p = nz(s); *p; p++) {
         h ^= (unsigned char)*p;
         h *= 1099511628211ULL;
     }
     return h;
 }
 
-/* The slot holding the entry for key (by_uid) or ns + name (by_name), or
- * the empty slot where it would go. */
-static struct entry **map_find(const struct map *m, const char *key, const char *ns, const char *name)
+/* The slot holding the entry for ctx + key (by_uid) or ctx + ns + name
+ * (by_name), or the empty slot where it would go. */
+static struct entry **map_find(const struct map *m, const char *ctx, const char *key, const char *ns,
+                               const char *name)
 {
     if (!m->cap) return NULL;
     size_t mask = m->cap - 1;
-    uint64_t h = m->by_name ? name_hash(ns, name) : rs_uid_key(key);
+    uint64_t h = m->by_name ? hash_more(hash_more(rs_uid_key(nz(ctx)), ns), name)
+                            : hash_more(rs_uid_key(nz(ctx)), key);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         struct entry **s = &m->slot[i];
         if (!*s) return s;
+        if (strcmp(nz((*s)->pub.run.context), nz(ctx)) != 0) continue;
         if (m->by_name ? strcmp(nz((*s)->pub.run.name), nz(name)) == 0 && strcmp(nz((*s)->pub.run.ns), nz(ns)) == 0
                        : strcmp((*s)->key, nz(key)) == 0)
             return s;
     }
 }
 
-static struct entry **map_lookup(const struct map *m, const char *key)
+static struct entry **map_lookup(const struct map *m, const char *ctx, const char *key)
 {
-    return map_find(m, key, NULL, NULL);
+    return map_find(m, ctx, key, NULL, NULL);
 }
 
-static struct entry **map_lookup_name(const struct map *m, const char *ns, const char *name)
+static struct entry **map_lookup_name(const struct map *m, const char *ctx, const char *ns, const char *name)
 {
-    return map_find(m, NULL, ns, name);
+    return map_find(m, ctx, NULL, ns, name);
 }
 
 static void map_put(struct map *m, struct entry *e);
@@ -164,7 +169,7 @@ static void map_grow(struct map *m)
 static void map_put(struct map *m, struct entry *e)
 {
     if ((m->used + 1) * 4 >= m->cap * 3) map_grow(m);
-    struct entry **s = map_find(m, e->key, e->pub.run.ns, e->pub.run.name);
+    struct entry **s = map_find(m, e->pub.run.context, e->key, e->pub.run.ns, e->pub.run.name);
     if (!*s) m->used++;
     *s = e;
 }
@@ -338,6 +343,7 @@ void runset_free(struct runset *rs)
     runset_clear(rs);
     free(rs->all);
     free(rs->orphans);
+    free(rs->orphan_ctx);
     free(rs->sorted);
     free(rs->psort);
     free(rs->view);
@@ -559,9 +565,11 @@ static void adopt_orphans(struct runset *rs, struct entry *e)
     for (size_t i = 0; i < rs->norphans; i++) {
         struct pod *p = &rs->orphans[i];
         if (p->run_name && e->pub.run.name && strcmp(p->run_name, e->pub.run.name) == 0 &&
-            strcmp(p->ns ? p->ns : "", e->pub.run.ns ? e->pub.run.ns : "") == 0) {
+            strcmp(nz(p->ns), nz(e->pub.run.ns)) == 0 &&
+            strcmp(nz(rs->orphan_ctx[i]), nz(e->pub.run.context)) == 0) {
             attach_pod(&e->pub, p);
         } else {
+            rs->orphan_ctx[w] = rs->orphan_ctx[i];
             rs->orphans[w++] = *p;
         }
     }
@@ -572,7 +580,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
 {
     bool has_uid = run->uid && *run->uid;
     char *nskey = has_uid ? NULL : nskey_of(run->ns, run->name);
-    struct entry **slot = map_lookup(&rs->by_uid, has_uid ? run->uid : nskey);
+    struct entry **slot = map_lookup(&rs->by_uid, run->context, has_uid ? run->uid : nskey);
     struct entry *e = slot ? *slot : NULL;
 
     if (ev == RS_EV_DELETED) {
@@ -632,13 +640,13 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
     rs->all[rs->nall++] = e;
     map_put(&rs->by_uid, e);
     /* Name lookups (for pods) prefer a live run over a deleted namesake. */
-    struct entry **ns = map_lookup_name(&rs->by_name, e->pub.run.ns, e->pub.run.name);
+    struct entry **ns = map_lookup_name(&rs->by_name, e->pub.run.context, e->pub.run.ns, e->pub.run.name);
     if (!ns || !*ns || (*ns)->pub.deleted || !deleted) map_put(&rs->by_name, e);
     if (rs->norphans) adopt_orphans(rs, e);
     entry_added(rs, e);
 }
 
-void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
+void runset_apply_pod(struct runset *rs, const char *ctx, enum rs_event ev, struct pod *pod)
 {
     /* A deleted pod (Job TTL) still tells which image ran: keep its facts. */
     (void)ev;
@@ -647,7 +655,7 @@ void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
         memset(pod, 0, sizeof *pod);
         return;
     }
-    struct entry **s = map_lookup_name(&rs->by_name, pod->ns, pod->run_name);
+    struct entry **s = map_lookup_name(&rs->by_name, ctx, pod->ns, pod->run_name);
     if (s && *s) {
         size_t pos = change_begin(rs, *s);
         attach_pod(&(*s)->pub, pod);
@@ -655,7 +663,8 @@ void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
         return;
     }
     for (size_t i = 0; i < rs->norphans; i++) {
-        if (rs->orphans[i].uid && pod->uid && strcmp(rs->orphans[i].uid, pod->uid) == 0) {
+        if (rs->orphans[i].uid && pod->uid && strcmp(rs->orphans[i].uid, pod->uid) == 0 &&
+            strcmp(nz(rs->orphan_ctx[i]), nz(ctx)) == 0) {
             pod_free(&rs->orphans[i]);
             rs->orphans[i] = *pod;
             memset(pod, 0, sizeof *pod);
@@ -663,14 +672,16 @@ void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod)
         }
     }
     rs->orphans = xgrow(rs->orphans, &rs->caporphans, rs->norphans + 1, sizeof *rs->orphans);
+    rs->orphan_ctx = xgrow(rs->orphan_ctx, &rs->caporphan_ctx, rs->norphans + 1, sizeof *rs->orphan_ctx);
+    rs->orphan_ctx[rs->norphans] = ctx ? intern(&rs->pool, ctx) : NULL;
     rs->orphans[rs->norphans++] = *pod;
     memset(pod, 0, sizeof *pod);
 }
 
-struct rs_run *runset_find(const struct runset *rs, const char *uid)
+struct rs_run *runset_find(const struct runset *rs, const char *ctx, const char *uid)
 {
     if (!uid) return NULL;
-    struct entry **s = map_lookup(&rs->by_uid, uid);
+    struct entry **s = map_lookup(&rs->by_uid, ctx, uid);
     return (s && *s) ? &(*s)->pub : NULL;
 }
 
@@ -680,9 +691,9 @@ static bool str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-void runset_set_failure(struct runset *rs, const char *uid, const struct rs_failure *f)
+void runset_set_failure(struct runset *rs, const char *ctx, const char *uid, const struct rs_failure *f)
 {
-    struct rs_run *r = runset_find(rs, uid);
+    struct rs_run *r = runset_find(rs, ctx, uid);
     if (!r) return;
     if (str_eq(r->fail.cls, f->cls) && str_eq(r->fail.rule, f->rule) &&
         str_eq(r->fail.text, f->text) && str_eq(r->fail.hint, f->hint) &&
@@ -699,10 +710,10 @@ void runset_set_failure(struct runset *rs, const char *uid, const struct rs_fail
     change_end(rs, (struct entry *)r, pos);
 }
 
-void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const char *url,
+void runset_set_pr(struct runset *rs, const char *ctx, const char *uid, int64_t number, const char *url,
                    const char *source)
 {
-    struct rs_run *r = runset_find(rs, uid);
+    struct rs_run *r = runset_find(rs, ctx, uid);
     if (!r) return;
     if (r->pr_number == number && str_eq(r->pr_url, url) && str_eq(r->pr_source, source)) return;
     size_t pos = change_begin(rs, (struct entry *)r);
@@ -714,9 +725,9 @@ void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const cha
     change_end(rs, (struct entry *)r, pos);
 }
 
-void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest)
+void runset_set_image(struct runset *rs, const char *ctx, const char *uid, const char *image, const char *digest)
 {
-    struct rs_run *r = runset_find(rs, uid);
+    struct rs_run *r = runset_find(rs, ctx, uid);
     if (!r) return;
     if (str_eq(r->image, image) && str_eq(r->digest, digest)) return;
     size_t pos = change_begin(rs, (struct entry *)r);
@@ -733,10 +744,10 @@ void runset_set_image(struct runset *rs, const char *uid, const char *image, con
 
 size_t runset_count(const struct runset *rs) { return rs->nall; }
 
-struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name)
+struct rs_run *runset_find_name(const struct runset *rs, const char *ctx, const char *ns, const char *name)
 {
     if (!name) return NULL;
-    struct entry **s = map_lookup_name(&rs->by_name, ns, name);
+    struct entry **s = map_lookup_name(&rs->by_name, ctx, ns, name);
     return (s && *s) ? &(*s)->pub : NULL;
 }
 
@@ -1161,10 +1172,10 @@ struct rs_run *runset_view_at(struct runset *rs, size_t i)
     return i < rs->nview ? &rs->view[i]->pub : NULL;
 }
 
-size_t runset_view_index(struct runset *rs, const char *uid)
+size_t runset_view_index(struct runset *rs, const char *ctx, const char *uid)
 {
     rebuild(rs);
-    struct rs_run *r = runset_find(rs, uid);
+    struct rs_run *r = runset_find(rs, ctx, uid);
     return r ? locate(rs, rs->view, rs->nview, (struct entry *)r) : SIZE_MAX;
 }
 

@@ -1,7 +1,8 @@
 /* runset — the console's in-memory set of runs: what every console view
  * reads, with no terminal code (so it is unit-tested without ncurses).
  *
- * Owns: one struct rs_run per run, keyed by uid, each holding its parsed
+ * Owns: one struct rs_run per run, keyed by context and uid (two clusters'
+ * runs never collide; a NULL context is the empty one), each holding its parsed
  * AgentRun, its pods, and the linkage facts that arrive separately (failure
  * class, PR, image digest, "deleted on the server"). Fed by the feed's events
  * (runset_apply_run / runset_apply_pod) and by the history cache (the same
@@ -88,19 +89,20 @@ void runset_clear(struct runset *rs);
  * namespace/name. */
 void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted);
 /* Pod event: attaches the pod (ownership taken) to the run named by its
- * agent-run label in its namespace (kept aside until that run arrives),
+ * agent-run label in its namespace of context ctx (kept aside until that run arrives),
  * and takes the run's image/digest from its main container. */
-void runset_apply_pod(struct runset *rs, enum rs_event ev, struct pod *pod);
+void runset_apply_pod(struct runset *rs, const char *ctx, enum rs_event ev, struct pod *pod);
 
-/* Linkage facts by run uid; copies the strings. Unknown uid: ignored. */
-void runset_set_failure(struct runset *rs, const char *uid, const struct rs_failure *f);
-void runset_set_pr(struct runset *rs, const char *uid, int64_t number, const char *url,
+/* Linkage facts by run context and uid; copies the strings. Unknown uid: ignored. */
+void runset_set_failure(struct runset *rs, const char *ctx, const char *uid, const struct rs_failure *f);
+void runset_set_pr(struct runset *rs, const char *ctx, const char *uid, int64_t number, const char *url,
                    const char *source);
-void runset_set_image(struct runset *rs, const char *uid, const char *image, const char *digest);
+void runset_set_image(struct runset *rs, const char *ctx, const char *uid, const char *image, const char *digest);
 
-struct rs_run *runset_find(const struct runset *rs, const char *uid);
-/* The run named name in namespace ns (a live one before a deleted namesake). */
-struct rs_run *runset_find_name(const struct runset *rs, const char *ns, const char *name);
+struct rs_run *runset_find(const struct runset *rs, const char *ctx, const char *uid);
+/* The run named name in namespace ns of context ctx (a live one before a
+ * deleted namesake). */
+struct rs_run *runset_find_name(const struct runset *rs, const char *ctx, const char *ns, const char *name);
 /* Every run, in arrival order, whatever the filter: i < runset_count. */
 struct rs_run *runset_at(const struct runset *rs, size_t i);
 size_t runset_count(const struct runset *rs);
@@ -123,8 +125,8 @@ const char *runset_col_name(enum rs_col col);
 /* The view (filtered and sorted), brought up to date lazily after changes. */
 size_t runset_view_count(struct runset *rs);
 struct rs_run *runset_view_at(struct runset *rs, size_t i);
-/* Row of the run with that uid in the view, or SIZE_MAX. */
-size_t runset_view_index(struct runset *rs, const char *uid);
+/* Row of the run with that context and uid in the view, or SIZE_MAX. */
+size_t runset_view_index(struct runset *rs, const char *ctx, const char *uid);
 
 /* Counts over all runs (not only the view), for the status bar. */
 struct rs_counts {

@@ -77,6 +77,11 @@ for size in 80x24 200x60; do
   ui_wait "no context 'nosuch' in the kubeconfig"
   status_whole ":ctx nosuch"
   ui_wait "runs 6/6"
+  # several contexts at once: refused, the list stays
+  ui_keys ':ctx kubeapi,kubeapi' Enter
+  ui_wait "several contexts are not supported yet: :ctx takes one name"
+  status_whole ":ctx a,b"
+  ui_wait "runs 6/6"
   # :ctx alone: a picker of the kubeconfig's contexts
   ui_keys ':ctx' Enter
   ui_wait "pick a context (1)"

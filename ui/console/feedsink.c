@@ -19,7 +19,7 @@
 enum origin { FROM_CLUSTER, FROM_CACHE };
 
 struct link_item {
-    char *uid;
+    char *ctx, *uid;
     bool pods_only;       /* seeded: the page's verdicts and PR links came with it */
 };
 
@@ -37,8 +37,8 @@ struct feedsink {
     int64_t seed_until;
     size_t seeded;
     int64_t *page_ids;    /* this page's new runs: cache id and uid, for store_link_runs */
-    char **page_uids;
-    size_t npage, cap_ids, cap_uids;
+    char **page_uids, **page_ctxs;
+    size_t npage, cap_ids, cap_uids, cap_ctxs;
     /* runs whose cached verdict, PR link or pods are still to be attached */
     struct link_item *link;
     size_t nlink, caplink, linkpos;
@@ -90,16 +90,19 @@ void feedsink_flush(struct feedsink *fs)
 
 /* ---- linking: what the cache knows of a run beyond the run itself ---- */
 
-static void queue_link(struct feedsink *fs, const char *uid, bool pods_only)
+static void queue_link(struct feedsink *fs, const char *ctx, const char *uid, bool pods_only)
 {
     if (!uid || !fs->store) return;
     fs->link = xgrow(fs->link, &fs->caplink, fs->nlink + 1, sizeof *fs->link);
-    fs->link[fs->nlink++] = (struct link_item){xstrdup(uid), pods_only};
+    fs->link[fs->nlink++] = (struct link_item){xstrdup(ctx), xstrdup(uid), pods_only};
 }
 
 static void link_clear(struct feedsink *fs)
 {
-    for (size_t i = 0; i < fs->nlink; i++) free(fs->link[i].uid);
+    for (size_t i = 0; i < fs->nlink; i++) {
+        free(fs->link[i].ctx);
+        free(fs->link[i].uid);
+    }
     fs->nlink = fs->linkpos = 0;
 }
 
@@ -107,8 +110,8 @@ static void link_clear(struct feedsink *fs)
 static void link_one(struct feedsink *fs, const struct link_item *it)
 {
     struct console *c = fs->c;
-    const char *uid = it->uid;
-    struct rs_run *r = runset_find(c->rs, uid);
+    const char *uid = it->uid, *ctx = it->ctx;
+    struct rs_run *r = runset_find(c->rs, ctx, uid);
     if (!r) return;
     char err[ERRLEN];
     if (!r->cache_id) {
@@ -124,18 +127,18 @@ static void link_one(struct feedsink *fs, const struct link_item *it)
             if (k.cls) {
                 struct rs_failure f = {.cls = k.cls, .rule = k.rule, .container = k.container,
                                        .hint = k.hint, .text = k.text, .line = k.line};
-                runset_set_failure(c->rs, uid, &f);
+                runset_set_failure(c->rs, ctx, uid, &f);
             }
             store_class_free(&k);
         }
         struct store_pr_list prs;
         if (store_run_prs(fs->store, id, &prs, err, sizeof err) == 0) {
-            if (prs.n) runset_set_pr(c->rs, uid, prs.items[0].number, prs.items[0].url, prs.items[0].source);
+            if (prs.n) runset_set_pr(c->rs, ctx, uid, prs.items[0].number, prs.items[0].url, prs.items[0].source);
             store_pr_list_free(&prs);
         }
     }
     /* pods from the cache only when the cluster gave none (Job TTL) */
-    r = runset_find(c->rs, uid);
+    r = runset_find(c->rs, ctx, uid);
     if (r && r->npods == 0) {
         struct store_pod_list pl;
         if (store_run_pods(fs->store, id, &pl, err, sizeof err) == 0) {
@@ -143,7 +146,7 @@ static void link_one(struct feedsink *fs, const struct link_item *it)
             for (size_t i = 0; i < pl.n; i++) {
                 struct pod p;
                 store_pod_to_model(&pl.items[i], name, &p);
-                runset_apply_pod(c->rs, RS_EV_ADDED, &p);
+                runset_apply_pod(c->rs, ctx, RS_EV_ADDED, &p);
                 pod_free(&p);
             }
             free(name);
@@ -154,7 +157,10 @@ static void link_one(struct feedsink *fs, const struct link_item *it)
 
 static void page_clear(struct feedsink *fs)
 {
-    for (size_t i = 0; i < fs->npage; i++) free(fs->page_uids[i]);
+    for (size_t i = 0; i < fs->npage; i++) {
+        free(fs->page_uids[i]);
+        free(fs->page_ctxs[i]);
+    }
     fs->npage = 0;
 }
 
@@ -171,16 +177,19 @@ static void link_page(struct feedsink *fs)
     }
     for (size_t i = 0; i < l.n; i++) {
         const struct store_link *k = &l.items[i];
-        const char *uid = NULL;
+        const char *uid = NULL, *ctx = NULL;
         for (size_t j = 0; j < fs->npage && !uid; j++)
-            if (fs->page_ids[j] == k->run_id) uid = fs->page_uids[j];
+            if (fs->page_ids[j] == k->run_id) {
+                uid = fs->page_uids[j];
+                ctx = fs->page_ctxs[j];
+            }
         if (!uid) continue;
         if (k->cls) {
             struct rs_failure f = {.cls = k->cls, .rule = k->rule, .container = k->container,
                                    .hint = k->hint, .text = k->text, .line = k->line};
-            runset_set_failure(fs->c->rs, uid, &f);
+            runset_set_failure(fs->c->rs, ctx, uid, &f);
         }
-        if (k->pr_url) runset_set_pr(fs->c->rs, uid, k->pr_number, k->pr_url, k->pr_source);
+        if (k->pr_url) runset_set_pr(fs->c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
     }
     store_link_list_free(&l);
     page_clear(fs);
@@ -225,28 +234,33 @@ static void run_event(struct feedsink *fs, enum origin o, enum rs_event ev, stru
                 feedsink_wrote(fs, store_put_run(fs->store, a, now, NULL, err, sizeof err), err);
         }
     }
-    char *uid = xstrdup(a->uid);
-    bool known = runset_find(c->rs, uid) != NULL;
+    char *uid = xstrdup(a->uid), *ctx = xstrdup(a->context);
+    bool known = runset_find(c->rs, ctx, uid) != NULL;
     runset_apply_run(c->rs, ev, a, deleted);
-    struct rs_run *r = runset_find(c->rs, uid);
+    struct rs_run *r = runset_find(c->rs, ctx, uid);
     if (o == FROM_CACHE) {
         if (r && !r->cache_id) {
             r->cache_id = cache_id;
             fs->page_ids = xgrow(fs->page_ids, &fs->cap_ids, fs->npage + 1, sizeof *fs->page_ids);
             fs->page_uids = xgrow(fs->page_uids, &fs->cap_uids, fs->npage + 1, sizeof *fs->page_uids);
+            fs->page_ctxs = xgrow(fs->page_ctxs, &fs->cap_ctxs, fs->npage + 1, sizeof *fs->page_ctxs);
             fs->page_ids[fs->npage] = cache_id;
+            fs->page_ctxs[fs->npage] = ctx;
+            ctx = NULL;
             fs->page_uids[fs->npage++] = uid;
             uid = NULL;
-            if (with_pods) queue_link(fs, r->run.uid, true);
+            if (with_pods) queue_link(fs, r->run.context, r->run.uid, true);
         }
         free(uid);
+        free(ctx);
         return;
     }
     if (r) r->mark = fs->epoch;
-    if (!known) queue_link(fs, uid, false);
+    if (!known) queue_link(fs, ctx, uid, false);
     /* pods that came before their run, or a run that just ended */
     if (r && ev != RS_EV_DELETED && fs->h.run) fs->h.run(fs->h.ud, r);
     free(uid);
+    free(ctx);
 }
 
 static void pod_event(struct feedsink *fs, enum rs_event ev, struct pod *p)
@@ -261,7 +275,7 @@ static void pod_event(struct feedsink *fs, enum rs_event ev, struct pod *p)
             feedsink_wrote(fs, store_put_pod(fs->store, ctx_name(fs), p, now, err, sizeof err), err);
     }
     if (ev != RS_EV_DELETED && fs->h.pod) fs->h.pod(fs->h.ud, p);
-    runset_apply_pod(fs->c->rs, ev, p);
+    runset_apply_pod(fs->c->rs, ctx_name(fs), ev, p);
 }
 
 /* The end of a frame. From the cache: seeding is done (the cache says
@@ -293,6 +307,7 @@ static void end_event(struct feedsink *fs, enum origin o, enum feed_kind kind)
         }
         struct agentrun gone = {0};
         gone.uid = xstrdup(r->run.uid);
+        gone.context = xstrdup(r->run.context);
         gone.ns = xstrdup(r->run.ns);
         gone.name = xstrdup(r->run.name);
         runset_apply_run(c->rs, RS_EV_DELETED, &gone, false);
@@ -468,5 +483,6 @@ void feedsink_free(struct feedsink *fs)
     page_clear(fs);
     free(fs->page_ids);
     free(fs->page_uids);
+    free(fs->page_ctxs);
     free(fs);
 }

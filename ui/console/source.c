@@ -71,7 +71,7 @@ static bool rules_ready(struct source *s);
 static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
 {
     struct source *s = ud;
-    struct rs_run *r = runset_find(s->c->rs, uid);
+    struct rs_run *r = runset_find(s->c->rs, ctx_name(s), uid);
     if (!r) return false;
     *out = (struct triage_run){&r->run, r->pods, r->npods};
     return true;
@@ -83,15 +83,15 @@ static void triage_result(void *ud, const struct triage_result *t)
     struct source *s = ud;
     struct console *c = s->c;
     const struct pr_link *pr = t->pr;
-    if (pr) runset_set_pr(c->rs, t->run_uid, pr->number, pr->url, pr->source);
+    if (pr) runset_set_pr(c->rs, ctx_name(s), t->run_uid, pr->number, pr->url, pr->source);
     const struct classify_result *cr = t->verdict;
     if (cr && cr->has_primary) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .container = (char *)t->container, /* copied by the run set */ .hint = cr->primary.hint,
                                .text = cr->primary.text, .line = cr->primary.line > 0 ? cr->primary.line : -1};
-        runset_set_failure(c->rs, t->run_uid, &f);
+        runset_set_failure(c->rs, ctx_name(s), t->run_uid, &f);
     }
-    struct rs_run *r = runset_find(c->rs, t->run_uid);
+    struct rs_run *r = runset_find(c->rs, ctx_name(s), t->run_uid);
     if (s->store && r) {
         char err[ERRLEN];
         feedsink_tx_open(s->sink);
@@ -104,7 +104,7 @@ static void triage_result(void *ud, const struct triage_result *t)
 static void triage_consider_pod(struct source *s, const struct pod *p)
 {
     if (!s->kube || !p->run_name) return;
-    struct rs_run *r = runset_find_name(s->c->rs, p->ns, p->run_name);
+    struct rs_run *r = runset_find_name(s->c->rs, ctx_name(s), p->ns, p->run_name);
     if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
     if (!s->triage) {
         if (!rules_ready(s)) return;
@@ -164,7 +164,7 @@ static void classify_from_status(struct source *s, struct rs_run *r)
     if (cr) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .hint = cr->primary.hint, .text = cr->primary.text, .line = -1};
-        runset_set_failure(s->c->rs, r->run.uid, &f);
+        runset_set_failure(s->c->rs, r->run.context, r->run.uid, &f);
     }
     classify_result_free(cr);
 }

@@ -74,8 +74,9 @@ struct view_ops {
     void (*click)(struct view *v, struct console *c, int y, bool dbl);
     /* Title line text (plain ASCII or already sanitised). */
     void (*title)(struct view *v, struct console *c, char *out, size_t outlen);
-    /* The run this view is about (cursor or subject), or NULL; may be NULL. */
-    const char *(*run_uid)(struct view *v);
+    /* The run this view is about (cursor or subject): its uid, or NULL, and
+     * its context in *ctx (NULL = none); the op itself may be NULL. */
+    const char *(*run_uid)(struct view *v, const char **ctx);
     void (*destroy)(struct view *v);
     /* Sees every key before the key table, for a view's own prompt
      * (vprompt.h); true = consumed. May be NULL. */
@@ -222,8 +223,8 @@ const char *keys_action_name(enum req req);
 /* ---- views ---- */
 struct view *runs_view_new(struct console *c);
 /* The uid under the run list's cursor, or NULL. */
-const char *runs_view_selected(struct view *v);
-struct view *detail_view_new(struct console *c, const char *uid);
+const char *runs_view_selected(struct view *v, const char **ctx);
+struct view *detail_view_new(struct console *c, const char *ctx, const char *uid);
 struct view *help_view_new(struct console *c, unsigned kind, const char *name);
 struct view *cmdlog_view_new(struct console *c);
 /* :ctx / :ns without a name: the names to pick from (copied); a

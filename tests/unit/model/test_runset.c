@@ -74,7 +74,7 @@ static void add_pod(struct runset *rs, const char *file)
     struct pod p;
     char err[256];
     ck_assert_int_eq(pod_parse(j, &p, err, sizeof err), 0);
-    runset_apply_pod(rs, RS_EV_ADDED, &p);
+    runset_apply_pod(rs, NULL, RS_EV_ADDED, &p);
     cJSON_Delete(j);
 }
 
@@ -123,7 +123,7 @@ START_TEST(filter_tokens_and_text)
     ck_assert_str_eq(runset_filter(rs), "ns:other");
 
     struct rs_failure f = {.cls = "vcs.worktree", .line = 57, .hint = "check the checkout"};
-    runset_set_failure(rs, "8664fd9b-91a3-465d-8c4d-7a5663a958d4", &f); /* run e */
+    runset_set_failure(rs, NULL, "8664fd9b-91a3-465d-8c4d-7a5663a958d4", &f); /* run e */
     ck_assert_int_eq(runset_set_filter(rs, "class:vcs.*", err, sizeof err), 0);
     ck_assert_uint_eq(runset_view_count(rs), 1);
     ck_assert_int_eq(runset_set_filter(rs, "class:vcs", err, sizeof err), 0);
@@ -206,7 +206,7 @@ static void check_same(struct runset *inc, struct runset *fresh, const char *wha
         const struct rs_run *a = runset_view_at(inc, k), *b = runset_view_at(fresh, k);
         ck_assert_msg(strcmp(a->run.uid, b->run.uid) == 0, "%s: row %zu is %s kept, %s fresh", what, k,
                       a->run.uid, b->run.uid);
-        ck_assert_uint_eq(runset_view_index(inc, a->run.uid), k);
+        ck_assert_uint_eq(runset_view_index(inc, NULL, a->run.uid), k);
     }
     struct rs_counts ci, cf = {0};
     runset_counts(inc, &ci);
@@ -254,11 +254,11 @@ START_TEST(kept_order_equals_fresh_sort)
                 char uid[32];
                 snprintf(uid, sizeof uid, "uid-%u", i);
                 struct rs_failure f = {.cls = (char *)classes[(seed >> 9) % 4], .line = -1};
-                runset_set_failure(both[k], uid, &f);
+                runset_set_failure(both[k], NULL, uid, &f);
             } else if (r < 800) {
                 char uid[32];
                 snprintf(uid, sizeof uid, "uid-%u", i);
-                runset_set_pr(both[k], uid, (int64_t)(seed >> 20) % 40, "u", "log");
+                runset_set_pr(both[k], NULL, uid, (int64_t)(seed >> 20) % 40, "u", "log");
             } else if (r < 830) {
                 runset_set_sort(both[k], (enum rs_col)((seed >> 7) % RS_NCOLS));
             } else if (r < 900) {
@@ -318,9 +318,9 @@ START_TEST(runs_are_compact)
     free(r2.resource_version);
     r2.resource_version = xstrdup("2");
     runset_apply_run(rs, RS_EV_ADDED, &r1, false);
-    const char *running = runset_find(rs, "uid-5")->run.phase;
+    const char *running = runset_find(rs, NULL, "uid-5")->run.phase;
     runset_apply_run(rs, RS_EV_MODIFIED, &r2, false);
-    ck_assert_str_eq(runset_find(rs, "uid-5")->run.phase, "Failed");
+    ck_assert_str_eq(runset_find(rs, NULL, "uid-5")->run.phase, "Failed");
     ck_assert_str_eq(running, "Running");
     runset_free(rs);
 }
@@ -333,7 +333,7 @@ START_TEST(cursor_follows_uid_when_rows_move)
     struct rs_run *g = by_name(rs, G);
     ck_assert_ptr_nonnull(g);
     char *uid = xstrdup(g->run.uid);
-    size_t before = runset_view_index(rs, uid);
+    size_t before = runset_view_index(rs, NULL, uid);
     ck_assert_uint_eq(before, 5); /* Succeeded sorts after Failed, Pending, Running */
     uint64_t gen0 = runset_gen(rs);
 
@@ -353,7 +353,7 @@ START_TEST(cursor_follows_uid_when_rows_move)
     }
     cJSON_Delete(list);
     ck_assert_uint_gt(runset_gen(rs), gen0);
-    size_t after = runset_view_index(rs, uid);
+    size_t after = runset_view_index(rs, NULL, uid);
     ck_assert_uint_eq(after, 0); /* Cancelled sorts first */
     struct rs_run *moved = runset_view_at(rs, after);
     ck_assert_str_eq(moved->run.uid, uid);
@@ -378,12 +378,12 @@ START_TEST(cursor_follows_uid_when_rows_move)
     /* filtered out: no row; deleted: still there, flagged */
     char err[256];
     runset_set_filter(rs, "phase:Failed", err, sizeof err);
-    ck_assert_uint_eq(runset_view_index(rs, uid), SIZE_MAX);
+    ck_assert_uint_eq(runset_view_index(rs, NULL, uid), SIZE_MAX);
     runset_set_filter(rs, "", err, sizeof err);
     struct agentrun gone = {0};
     gone.uid = xstrdup(uid);
     runset_apply_run(rs, RS_EV_DELETED, &gone, false);
-    ck_assert(runset_find(rs, uid)->deleted);
+    ck_assert(runset_find(rs, NULL, uid)->deleted);
     runset_set_filter(rs, "phase:deleted", err, sizeof err);
     ck_assert_uint_eq(runset_view_count(rs), 1);
     free(uid);
@@ -422,7 +422,7 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
     ck_assert_uint_eq(n, 1);
     free(a);
 
-    runset_set_pr(rs, g->run.uid, 3653, "https://github.com/proompteng/lab/pull/3653", "log");
+    runset_set_pr(rs, NULL, g->run.uid, 3653, "https://github.com/proompteng/lab/pull/3653", "log");
     ck_assert_int_eq(g->pr_number, 3653);
     runset_set_sort(rs, RS_COL_PR);
     ck_assert_ptr_eq(runset_view_at(rs, 0), g);
@@ -501,13 +501,13 @@ START_TEST(sort_by_every_column)
         runset_apply_run(rs, RS_EV_ADDED, &r, false);
         if (classes[i % 6]) {
             struct rs_failure f = {.cls = (char *)classes[i % 6], .line = 3};
-            runset_set_failure(rs, uids[i], &f);
+            runset_set_failure(rs, NULL, uids[i], &f);
         }
-        if (i % 4) runset_set_pr(rs, uids[i], 3600 + (i * 13) % 40, "https://github.com/o/r/pull/1", "log");
+        if (i % 4) runset_set_pr(rs, NULL, uids[i], 3600 + (i * 13) % 40, "https://github.com/o/r/pull/1", "log");
         if (i % 5 != 3) {
             char d[80];
             snprintf(d, sizeof d, "sha256:%02x%062d", (i * 29) % 17, 0);
-            runset_set_image(rs, uids[i], "img:1", d);
+            runset_set_image(rs, NULL, uids[i], "img:1", d);
         }
     }
     ck_assert_uint_eq(runset_view_count(rs), N);
@@ -595,6 +595,70 @@ START_TEST(filter_speed_100k)
 }
 END_TEST
 
+/* A pod of run_name in namespace agents; every one has the same uid. */
+static struct pod mk_pod(const char *name, const char *run_name)
+{
+    struct pod p = {0};
+    p.ns = xstrdup("agents");
+    p.name = xstrdup(name);
+    p.uid = xstrdup("pod-uid-1");
+    p.run_name = xstrdup(run_name);
+    return p;
+}
+
+/* Two clusters may hold runs of the same namespace and name (and a uid is
+ * only unique within its cluster): each is its own run, found by its
+ * context, and a pod attaches to its own cluster's run only. */
+START_TEST(contexts_never_collide)
+{
+    struct runset *rs = runset_new();
+    for (int k = 0; k < 2; k++) {
+        struct agentrun r = mk_run(4, "Running", 1772000100000LL);
+        r.context = xstrdup(k ? "east" : "west");
+        runset_apply_run(rs, RS_EV_ADDED, &r, false);
+    }
+    ck_assert_uint_eq(runset_count(rs), 2);
+    ck_assert_uint_eq(runset_view_count(rs), 2);
+    struct rs_run *w = runset_find(rs, "west", "uid-4"), *e = runset_find(rs, "east", "uid-4");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_ne(w, e);
+    ck_assert_ptr_null(runset_find(rs, NULL, "uid-4"));
+    ck_assert_ptr_eq(runset_find_name(rs, "east", "agents", w->run.name), e);
+    /* a change in one cluster leaves the other's run alone */
+    struct agentrun f = mk_run(4, "Failed", 1772000200000LL);
+    f.context = xstrdup("east");
+    runset_apply_run(rs, RS_EV_MODIFIED, &f, false);
+    ck_assert_str_eq(runset_find(rs, "east", "uid-4")->run.phase, "Failed");
+    ck_assert_str_eq(runset_find(rs, "west", "uid-4")->run.phase, "Running");
+    runset_set_pr(rs, "west", "uid-4", 7, "https://github.com/o/r/pull/7", "log");
+    ck_assert_int_eq(runset_find(rs, "east", "uid-4")->pr_number, -1);
+    ck_assert_int_eq(runset_find(rs, "west", "uid-4")->pr_number, 7);
+    /* a pod of east, and one that comes before its run in a third cluster */
+    struct pod p = mk_pod("pod-a", w->run.name);
+    runset_apply_pod(rs, "east", RS_EV_ADDED, &p);
+    ck_assert_uint_eq(runset_find(rs, "east", "uid-4")->npods, 1);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    struct pod q = mk_pod("pod-b", w->run.name);
+    runset_apply_pod(rs, "north", RS_EV_ADDED, &q);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    struct agentrun n = mk_run(4, "Running", 1772000100000LL);
+    n.context = xstrdup("north");
+    runset_apply_run(rs, RS_EV_ADDED, &n, false);
+    ck_assert_uint_eq(runset_find(rs, "north", "uid-4")->npods, 1);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    /* deleting one flags that one only */
+    struct agentrun d = {0};
+    d.uid = xstrdup("uid-4");
+    d.context = xstrdup("west");
+    runset_apply_run(rs, RS_EV_DELETED, &d, false);
+    ck_assert(runset_find(rs, "west", "uid-4")->deleted);
+    ck_assert(!runset_find(rs, "east", "uid-4")->deleted);
+    ck_assert_uint_eq(runset_count(rs), 3);
+    runset_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runset");
@@ -610,6 +674,7 @@ int main(void)
     tcase_add_test(tc, cursor_follows_uid_when_rows_move);
     tcase_add_test(tc, pods_give_digest_and_lane_shows_the_fix);
     tcase_add_test(tc, filter_speed_100k);
+    tcase_add_test(tc, contexts_never_collide);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -33,7 +33,7 @@ struct dline {
 };
 
 struct detail {
-    char *uid;
+    char *uid, *ctx;
     struct dline *lines;
     size_t nlines, cap;
     size_t top, cur; /* cur: the line under the cursor, never a continuation */
@@ -220,7 +220,7 @@ static void build(struct detail *d, struct console *c, int cols)
     lines_free(d);
     d->built_cols = cols;
     d->built_gen = runset_gen(c->rs);
-    struct rs_run *r = runset_find(c->rs, d->uid);
+    struct rs_run *r = runset_find(c->rs, d->ctx, d->uid);
     if (!r) {
         d->gone = true;
         struct dline *l = newline(d);
@@ -580,7 +580,7 @@ static void detail_data_changed(struct view *v, struct console *c)
 static void detail_title(struct view *v, struct console *c, char *out, size_t outlen)
 {
     struct detail *d = v->priv;
-    struct rs_run *r = runset_find(c->rs, d->uid);
+    struct rs_run *r = runset_find(c->rs, d->ctx, d->uid);
     char *nm = sanitize_str(r ? r->run.name : "(gone)", 0);
     snprintf(out, outlen, "detail %s", nm);
     free(nm);
@@ -592,12 +592,14 @@ static void detail_destroy(struct view *v)
     lines_free(d);
     free(d->lines);
     free(d->uid);
+    free(d->ctx);
     free(d);
     free(v);
 }
 
-static const char *detail_run_uid(struct view *v)
+static const char *detail_run_uid(struct view *v, const char **ctx)
 {
+    *ctx = ((struct detail *)v->priv)->ctx;
     return ((struct detail *)v->priv)->uid;
 }
 
@@ -613,12 +615,13 @@ static const struct view_ops detail_ops = {
     .copy = detail_copy,
 };
 
-struct view *detail_view_new(struct console *c, const char *uid)
+struct view *detail_view_new(struct console *c, const char *ctx, const char *uid)
 {
     (void)c;
     struct view *v = xcalloc(1, sizeof *v);
     struct detail *d = xcalloc(1, sizeof *d);
     d->uid = xstrdup(uid ? uid : "");
+    d->ctx = xstrdup(ctx);
     d->built_cols = -1;
     v->ops = &detail_ops;
     v->priv = d;

@@ -69,7 +69,7 @@ struct lstream {
 
 struct logs {
     struct console *c;
-    char *uid, *ns, *name, *phase;
+    char *uid, *ctx, *ns, *name, *phase;
     int64_t cache_id;         /* the run's row in the history cache, 0 unknown */
     /* the run's recorded failure (history cache / triage) */
     char *fail_cls, *fail_rule, *fail_hint, *fail_container;
@@ -269,7 +269,7 @@ static int64_t cache_id(struct logs *lv)
 /* Still running per the run set's copy of the pod? */
 static bool container_running(struct logs *lv, struct lstream *s)
 {
-    struct rs_run *r = runset_find(lv->c->rs, lv->uid);
+    struct rs_run *r = runset_find(lv->c->rs, lv->ctx, lv->uid);
     if (!r) return false;
     for (size_t i = 0; i < r->npods; i++) {
         const struct pod *p = &r->pods[i];
@@ -899,9 +899,10 @@ static void logs_title(struct view *v, struct console *c, char *out, size_t outl
     free(name);
 }
 
-static const char *logs_run_uid(struct view *v)
+static const char *logs_run_uid(struct view *v, const char **ctx)
 {
     struct logs *lv = v->priv;
+    *ctx = lv->ctx;
     return lv->uid;
 }
 
@@ -1273,6 +1274,7 @@ static void logs_destroy(struct view *v)
     free(lv->pattern);
     free(lv->fpattern);
     free(lv->uid);
+    free(lv->ctx);
     free(lv->ns);
     free(lv->name);
     free(lv->phase);
@@ -1325,6 +1327,7 @@ struct view *logs_view_open(struct console *c, struct rs_run *r)
     struct logs *lv = xcalloc(1, sizeof *lv);
     lv->c = c;
     lv->uid = xstrdup(r->run.uid);
+    lv->ctx = xstrdup(r->run.context);
     lv->ns = xstrdup(r->run.ns);
     lv->name = xstrdup(r->run.name);
     lv->phase = xstrdup(r->run.phase);

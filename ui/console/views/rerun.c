@@ -66,7 +66,7 @@ enum stage {
 struct rr {
     struct console *c;
     struct kube_client *kube;  /* borrowed: the console's */
-    char *ns, *run, *uid, *cls;
+    char *ns, *run, *uid, *ctx, *cls;
     /* loading */
     struct kube_request *get;
     struct kube_list *list;
@@ -121,6 +121,7 @@ static void rr_free(struct rr *s)
     free(s->ns);
     free(s->run);
     free(s->uid);
+    free(s->ctx);
     free(s->cls);
     free(s->name);
     free(s->head);
@@ -550,9 +551,10 @@ static void rr_title(struct view *v, struct console *c, char *out, size_t outlen
     free(n);
 }
 
-static const char *rr_run_uid(struct view *v)
+static const char *rr_run_uid(struct view *v, const char **ctx)
 {
     struct rr *s = v->priv;
+    *ctx = s->ctx;
     return s->uid;
 }
 
@@ -599,6 +601,7 @@ struct view *rerun_view_open(struct console *c, struct rs_run *run)
     s->ns = xstrdup(run->run.ns ? run->run.ns : c->ns);
     s->run = xstrdup(run->run.name);
     s->uid = xstrdup(run->run.uid);
+    s->ctx = xstrdup(run->run.context);
     s->cls = xstrdup(run->fail.cls);
     s->image = xstrdup("keep");
     s->stage = ST_LOAD;

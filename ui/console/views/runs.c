@@ -11,6 +11,7 @@
 
 struct runs {
     char *sel_uid;      /* run under the cursor */
+    char *sel_ctx;      /* and its context (NULL = none) */
     size_t cursor, top; /* row in the view, first row shown */
     int rows;           /* rows drawn last time (page size) */
 };
@@ -230,6 +231,8 @@ static void select_row(struct runs *s, struct console *c, size_t idx)
     struct rs_run *r = runset_view_at(c->rs, idx);
     free(s->sel_uid);
     s->sel_uid = xstrdup(r->run.uid ? r->run.uid : "");
+    free(s->sel_ctx);
+    s->sel_ctx = xstrdup(r->run.context);
     c->redraw = true;
 }
 
@@ -238,7 +241,7 @@ static void runs_data_changed(struct view *v, struct console *c)
     struct runs *s = v->priv;
     size_t n = runset_view_count(c->rs);
     if (s->sel_uid) {
-        size_t idx = runset_view_index(c->rs, s->sel_uid);
+        size_t idx = runset_view_index(c->rs, s->sel_ctx, s->sel_uid);
         if (idx != SIZE_MAX) {
             /* keep the run on the same screen row when it moved */
             if (idx != s->cursor) {
@@ -283,7 +286,7 @@ static bool runs_key(struct view *v, struct console *c, enum req req, int ch)
             return true;
         }
         select_row(s, c, s->cursor);
-        console_push(c, detail_view_new(c, r->run.uid));
+        console_push(c, detail_view_new(c, r->run.context, r->run.uid));
         return true;
     }
     case REQ_NEXT_FAILED: {
@@ -336,12 +339,14 @@ static void runs_destroy(struct view *v)
 {
     struct runs *s = v->priv;
     free(s->sel_uid);
+    free(s->sel_ctx);
     free(s);
     free(v);
 }
 
-static const char *runs_run_uid(struct view *v)
+static const char *runs_run_uid(struct view *v, const char **ctx)
 {
+    *ctx = ((struct runs *)v->priv)->sel_ctx;
     return ((struct runs *)v->priv)->sel_uid;
 }
 
@@ -366,8 +371,9 @@ struct view *runs_view_new(struct console *c)
     return v;
 }
 
-const char *runs_view_selected(struct view *v)
+const char *runs_view_selected(struct view *v, const char **ctx)
 {
     if (!v || v->ops != &runs_ops) return NULL;
+    *ctx = ((struct runs *)v->priv)->sel_ctx;
     return ((struct runs *)v->priv)->sel_uid;
 }

@@ -27,7 +27,7 @@ enum { MARK_NONE, MARK_CAUSE, MARK_FIX, MARK_SUCCESS };
 
 struct tl {
     struct console *c;
-    char *uid, *ns, *lane, *run;   /* lane NULL: one run */
+    char *uid, *ctx, *ns, *lane, *run;   /* lane NULL: one run */
     struct timeline t;
     int *mark;                     /* MARK_* per event */
     char *fix_what;                /* what changed before the first success */
@@ -50,9 +50,9 @@ static void tl_clear(struct tl *v)
 }
 
 /* What changed between the first successful attempt and the one before. */
-static char *change_words(struct console *c, const char *ns, const char *run)
+static char *change_words(struct console *c, const char *ctx, const char *ns, const char *run)
 {
-    struct rs_run *r = runset_find_name(c->rs, ns, run);
+    struct rs_run *r = runset_find_name(c->rs, ctx, ns, run);
     if (!r) return NULL;
     struct rs_attempt *att = NULL;
     size_t n = runset_lane(c->rs, r, &att);
@@ -126,7 +126,7 @@ static void tl_build(struct tl *v)
             const struct timeline_event *p = &v->t.ev[k];
             if (p->kind == TL_RERUN && p->text && strstr(p->text, e->run)) v->mark[k] = MARK_FIX;
         }
-        v->fix_what = change_words(v->c, v->ns, e->run);
+        v->fix_what = change_words(v->c, v->ctx, v->ns, e->run);
         break;
     }
     v->cur = keep < v->t.n ? keep : (v->t.n ? v->t.n - 1 : 0);
@@ -261,9 +261,10 @@ static void tl_title(struct view *vw, struct console *c, char *out, size_t outle
     free(s);
 }
 
-static const char *tl_run_uid(struct view *vw)
+static const char *tl_run_uid(struct view *vw, const char **ctx)
 {
     struct tl *v = vw->priv;
+    *ctx = v->ctx;
     return v->uid;
 }
 
@@ -369,7 +370,7 @@ static bool tl_key(struct view *vw, struct console *c, enum req req, int ch)
     }
     case REQ_LOGS: {
         if (!v->t.n || !v->t.ev[v->cur].run) return true;
-        struct rs_run *r = runset_find_name(c->rs, v->t.ev[v->cur].ns ? v->t.ev[v->cur].ns : v->ns,
+        struct rs_run *r = runset_find_name(c->rs, v->ctx, v->t.ev[v->cur].ns ? v->t.ev[v->cur].ns : v->ns,
                                             v->t.ev[v->cur].run);
         struct view *lv = r ? logs_view_open(c, r) : NULL;
         if (lv) console_push(c, lv);
@@ -385,6 +386,7 @@ static void tl_destroy(struct view *vw)
     struct tl *v = vw->priv;
     tl_clear(v);
     free(v->uid);
+    free(v->ctx);
     free(v->ns);
     free(v->lane);
     free(v->run);
@@ -437,6 +439,7 @@ struct view *timeline_view_open(struct console *c, struct rs_run *r)
     struct tl *v = xcalloc(1, sizeof *v);
     v->c = c;
     v->uid = xstrdup(r->run.uid);
+    v->ctx = xstrdup(r->run.context);
     v->ns = xstrdup(r->run.ns);
     v->run = xstrdup(r->run.name);
     if (r->run.lane && r->run.attempt && *r->run.attempt) v->lane = xstrdup(r->run.lane);
