@@ -86,36 +86,28 @@ struct base_read {
 
 /* Passing logs already read for a set, by run: the failed runs of one lane
  * share a baseline, which is fetched once (list settles every failed run
- * of a cold cache). b NULL: that run's log could not be read. */
-static struct base_memo {
-    const struct run_set *set;
+ * of a cold cache). b NULL: that run's log could not be read. Held by the
+ * set (run_set.base_memo), so it lives and dies with it. */
+struct runclass_memo {
     char *key;
     struct classify_baseline *b;
-} *memo;
-static size_t nmemo, capmemo;
+};
 
 static const char *memo_key(const struct run_view *v)
 {
     return v->run.uid ? v->run.uid : v->run.name ? v->run.name : "";
 }
 
-void runclass_forget(const struct run_set *set)
+void runclass_forget(struct run_set *set)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < nmemo; i++) {
-        if (set && memo[i].set != set) {
-            memo[k++] = memo[i];
-            continue;
-        }
-        free(memo[i].key);
-        classify_baseline_free(memo[i].b);
+    if (!set) return;
+    for (size_t i = 0; i < set->nbase_memo; i++) {
+        free(set->base_memo[i].key);
+        classify_baseline_free(set->base_memo[i].b);
     }
-    nmemo = k;
-    if (!nmemo) {
-        free(memo);
-        memo = NULL;
-        capmemo = 0;
-    }
+    free(set->base_memo);
+    set->base_memo = NULL;
+    set->nbase_memo = set->capbase_memo = 0;
 }
 
 static int base_chunk(void *ud, const char *data, size_t n)
@@ -129,10 +121,11 @@ static int base_chunk(void *ud, const char *data, size_t n)
 static bool base_has_log(void *ud, size_t i)
 {
     struct base_read *r = ud;
-    const char *key = memo_key(&r->set->views[i]);
-    for (size_t k = 0; k < nmemo; k++)
-        if (memo[k].set == r->set && strcmp(memo[k].key, key) == 0) {
-            r->b = memo[k].b;
+    struct run_set *set = r->set;
+    const char *key = memo_key(&set->views[i]);
+    for (size_t k = 0; k < set->nbase_memo; k++)
+        if (strcmp(set->base_memo[k].key, key) == 0) {
+            r->b = set->base_memo[k].b;
             return r->b != NULL;
         }
     struct classify_baseline *b = classify_baseline_new();
@@ -148,8 +141,8 @@ static bool base_has_log(void *ud, size_t i)
         classify_baseline_free(b);
         b = NULL;
     }
-    memo = xgrow(memo, &capmemo, nmemo + 1, sizeof *memo);
-    memo[nmemo++] = (struct base_memo){r->set, xstrdup(key), b};
+    set->base_memo = xgrow(set->base_memo, &set->capbase_memo, set->nbase_memo + 1, sizeof *set->base_memo);
+    set->base_memo[set->nbase_memo++] = (struct runclass_memo){xstrdup(key), b};
     r->b = b;
     return b != NULL;
 }

@@ -53,8 +53,8 @@ struct classify_ctx *runclass_begin(const struct classify_rules *rs, const struc
  * runclass_begin before feeding. */
 struct run_set;
 const struct classify_baseline *runclass_baseline(struct run_set *set, struct run_view *v);
-/* Drops the logs runclass_baseline kept for set (NULL: for every set). */
-void runclass_forget(const struct run_set *set);
+/* Drops the logs runclass_baseline kept for set (runsrc_free calls it). */
+void runclass_forget(struct run_set *set);
 
 /* Finishes, sets v's failure from the primary finding (log line and
  * `container` when the evidence is a log line), frees the context. */

@@ -47,6 +47,10 @@ struct run_set {
     struct classify_rules *rules; /* classifier (runclass.h), NULL if unavailable */
     struct buf rule_warnings;  /* problems in rule files, sanitised lines (runclass_load) */
     struct runs_notes notes;   /* what the answer lacks and why, for the front end */
+    /* passing logs runclass_baseline read for this set (runclass.c; freed by
+     * runsrc_free through runclass_forget) */
+    struct runclass_memo *base_memo;
+    size_t nbase_memo, capbase_memo;
 };
 
 int runsrc_load(const struct runs_opts *ro, const struct runsrc_opts *o, struct run_set *out, char *err,
