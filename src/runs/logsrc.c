@@ -23,6 +23,7 @@ struct logsrc {
     bool join_tried;            /* join_cache: the first chunk was looked at */
     bool conn_lines;            /* ... on the current connection */
     bool done;
+    bool timed_out;             /* the last live request was given up */
     char *note;
 };
 
@@ -30,7 +31,8 @@ static void finish(struct logsrc *ls, bool ok, long http, enum logsrc_from from,
 {
     if (ls->done) return;
     ls->done = true;
-    struct logsrc_end e = {.ok = ok, .error = ok ? NULL : error, .http = http, .from = from, .note = ls->note};
+    struct logsrc_end e = {.ok = ok, .error = ok ? NULL : error, .http = http, .timed_out = !ok && ls->timed_out,
+                           .from = from, .note = ls->note};
     if (ls->sp.on_end) ls->sp.on_end(ls->sp.ud, &e);
 }
 
@@ -269,6 +271,7 @@ static void live_done(void *ud, const struct kube_result *res)
 {
     struct logsrc *ls = ud;
     ls->req = NULL;
+    ls->timed_out = res->timed_out;
     if (res->ok) {
         bool again = ls->sp.follow && ls->sp.still_running && ls->sp.still_running(ls->sp.ud);
         if (logjoin_end(&ls->join, !again, live_line, ls) != 0) return;
@@ -343,6 +346,7 @@ static void start_live(struct logsrc *ls)
         }
         rq.tail_lines = ls->sp.tail_lines;
     }
+    rq.limit_bytes = ls->sp.limit_bytes;
     rq.on_data = live_data;
     rq.on_done = live_done;
     rq.ud = ls;

@@ -54,6 +54,7 @@ struct logsrc_end {
     bool ok;
     const char *error;      /* one sentence when !ok (valid during the call) */
     long http;              /* the live answer's status, 0 none */
+    bool timed_out;         /* the live request was given up (no answer, or stalled) */
     enum logsrc_from from;  /* where the lines came from (0: none came) */
     const char *note;       /* e.g. "not on the cluster any more: …", NULL none */
 };
@@ -74,6 +75,7 @@ struct logsrc_spec {
     int64_t since_seconds;      /* > 0: only lines of the last N seconds */
     int64_t since_ms;           /* > 0: only lines at or after this epoch time */
     int64_t tail_lines;         /* > 0: only the last N lines (then new ones, following) */
+    int64_t limit_bytes;        /* > 0: the server sends at most this many bytes (live only) */
     struct store *store;        /* history cache, NULL none */
     int64_t run_id;             /* the run's row in it, 0 none */
     bool cache_fallback;        /* read the cache when the live log cannot be had */

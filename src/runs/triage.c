@@ -3,7 +3,7 @@
 #include "kube/client.h"
 #include "model/runsignals.h"
 #include "store/store.h"
-#include "sync/sync.h"
+#include "runs/verdict.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/timeutil.h"
@@ -226,7 +226,7 @@ int triage_record(struct store *s, const char *context, const struct classify_ru
             /* the line's own time (API stamp, else its text's), as sync */
             int64_t lt = res->verdict->has_primary ? logstamp_line_time(res->stamps, res->verdict->primary.line)
                                                    : TIME_NONE;
-            first_err(sync_put_verdict(s, sr.id, rs, run_outcome(r), res->verdict, 0, res->pod, res->container, lt,
+            first_err(verdict_put(s, sr.id, rs, run_outcome(r), res->verdict, 0, res->pod, res->container, lt,
                                        NULL, NULL, now, e, sizeof e),
                       e, &rc, err, errlen);
         }

@@ -9,7 +9,8 @@
 #include "model/linkage.h"
 #include "model/runbaseline.h"
 #include "model/runsignals.h"
-#include "model/logstamp.h"
+#include "runs/logsrc.h"
+#include "runs/verdict.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/jsonutil.h"
@@ -31,11 +32,20 @@ struct fresh_log {
     size_t n;
 };
 
+/* One container log read through the one log source (runs/logsrc.h):
+ * its text and each line's time are gathered; at its end the log is
+ * stored (or, stamps_only, only its line times kept). */
 struct log_job {
     struct sync *y;
     char *ns, *pod, *pod_uid, *container, *run_name;
     bool previous;
-    struct kube_request *req;
+    bool stamps_only;          /* the text is cached already: only the times */
+    struct logsrc *ls;
+    struct buf text;           /* the log without the API's stamps */
+    int64_t *ts;               /* per line: its stamp, else the line above's */
+    size_t nts, capts;
+    int64_t last;
+    bool done;                 /* ended (stored, or failed and warned) */
 };
 
 #define SYNC_BASES 16 /* passing logs' hash sets kept (one per lane in use) */
@@ -50,7 +60,7 @@ struct sync {
     struct sync_stats scratch;
     struct fresh_log *fresh;
     size_t nfresh, capfresh;
-    struct log_job **jobs;     /* log fetches in flight (watch mode) */
+    struct log_job **jobs;     /* log fetches in flight (watch mode); freed once done */
     size_t njobs, capjobs;
     char **dirty;              /* "ns/name" of runs to classify again */
     size_t ndirty, capdirty;
@@ -182,6 +192,9 @@ static void dirty_clear(struct sync *y)
 
 static void job_free(struct log_job *j)
 {
+    logsrc_free(j->ls); /* cancels a read under way: no callback after it */
+    buf_free(&j->text);
+    free(j->ts);
     free(j->ns);
     free(j->pod);
     free(j->pod_uid);
@@ -210,10 +223,7 @@ void sync_free(struct sync *y)
     free(y->frun);
     free(y->fpod);
     free(y->due);
-    for (size_t i = 0; i < y->njobs; i++) {
-        kube_request_cancel(y->jobs[i]->req);
-        job_free(y->jobs[i]);
-    }
+    for (size_t i = 0; i < y->njobs; i++) job_free(y->jobs[i]);
     free(y->jobs);
     fresh_clear(y);
     free(y->fresh);
@@ -250,18 +260,6 @@ static void mark_dirty(struct sync *y, const char *ns, const char *name)
 
 /* ---- logs ---------------------------------------------------------------- */
 
-/* Splits "2026-02-25T09:14:29.123456789Z text" lines into the text and the
- * time of each line (logstamp, as the console's triage does). */
-static void strip_stamps(const char *data, size_t len, struct buf *text, int64_t **ts, size_t *nts)
-{
-    struct logstamp st;
-    logstamp_init(&st);
-    logstamp_feed(&st, data, len, text);
-    logstamp_finish(&st, text);
-    *ts = st.ts;
-    *nts = st.n;
-}
-
 static const struct fresh_log *fresh_find(const struct sync *y, const char *pod, const char *container)
 {
     for (size_t i = y->nfresh; i-- > 0;)
@@ -270,16 +268,19 @@ static const struct fresh_log *fresh_find(const struct sync *y, const char *pod,
     return NULL;
 }
 
-/* A fetched log: stored, scanned for the PR, its run marked for
- * classification. `raw` carries the API's timestamp prefixes. */
-static void took_log(struct sync *y, const char *ns, const char *pod, const char *pod_uid,
-                     const char *container, bool previous, const char *run_name, const char *raw,
-                     size_t len)
+/* A fetched log (j's text and line times, taken): stored, scanned for the
+ * PR, its run marked for classification. */
+static void took_log(struct sync *y, struct log_job *j)
 {
-    struct buf text = {0};
-    int64_t *ts = NULL;
-    size_t nts = 0;
-    strip_stamps(raw, len, &text, &ts, &nts);
+    const char *ns = j->ns, *pod = j->pod, *pod_uid = j->pod_uid, *container = j->container,
+               *run_name = j->run_name;
+    bool previous = j->previous;
+    struct buf text = j->text;
+    int64_t *ts = j->ts;
+    size_t nts = j->nts;
+    memset(&j->text, 0, sizeof j->text);
+    j->ts = NULL;
+    j->nts = j->capts = 0;
     char err[ERRLEN];
     if (store_put_log(y->s, y->o.context, pod_uid, container, previous, text.p ? text.p : "",
                       text.len, time_now_ms(), err, sizeof err) < 0) {
@@ -323,77 +324,91 @@ static void took_log(struct sync *y, const char *ns, const char *pod, const char
     buf_free(&text);
 }
 
+static int job_line(void *ud, const struct logsrc_line *l)
+{
+    struct log_job *j = ud;
+    if (!j->stamps_only) {
+        buf_append(&j->text, l->text, l->len);
+        if (l->newline) buf_putc(&j->text, '\n');
+    }
+    if (l->time != TIME_NONE) j->last = l->time; /* a line without a stamp: the one above's */
+    j->ts = xgrow(j->ts, &j->capts, j->nts + 1, sizeof *j->ts);
+    j->ts[j->nts++] = j->last;
+    return 0;
+}
+
+static void job_end(void *ud, const struct logsrc_end *e)
+{
+    struct log_job *j = ud;
+    struct sync *y = j->y;
+    j->done = true;
+    if (e->ok && j->stamps_only) {
+        y->fresh = xgrow(y->fresh, &y->capfresh, y->nfresh + 1, sizeof *y->fresh);
+        y->fresh[y->nfresh++] = (struct fresh_log){xstrdup(j->pod), xstrdup(j->container), j->ts, j->nts};
+        j->ts = NULL;
+        j->nts = j->capts = 0;
+        return;
+    }
+    if (e->ok) {
+        took_log(y, j);
+        return;
+    }
+    /* a server that stalls on one log would stall on each: one wait per
+     * pass (or per turn, for the reads a turn waits for) */
+    if (!y->watching || j->stamps_only) y->logs_stalled = e->timed_out;
+    if (j->stamps_only) return; /* only the time of the cause is lost: no warning */
+    warnf(y, "log of %s/%s container %s: %s%s", j->ns, j->pod, j->container,
+          e->error ? e->error : "request failed",
+          !y->watching && e->timed_out ? "; the other logs are left for the next pass" : "");
+}
+
+/* Starts reading one container log (the end may come before this returns). */
+static struct log_job *job_start(struct sync *y, const char *ns, const char *pod, const char *pod_uid,
+                                 const char *container, const char *run_name, bool previous, bool stamps_only)
+{
+    struct log_job *j = xcalloc(1, sizeof *j);
+    *j = (struct log_job){.y = y, .ns = xstrdup(ns ? ns : ""), .pod = xstrdup(pod), .pod_uid = xstrdup(pod_uid),
+                          .container = xstrdup(container), .run_name = xstrdup(run_name), .previous = previous,
+                          .stamps_only = stamps_only, .last = TIME_NONE};
+    /* live only: the cache is what this fills; the stamps time each line */
+    struct logsrc_spec sp = {.kube = y->c, .ns = j->ns, .pod = j->pod, .container = j->container,
+                             .previous = previous, .timestamps = true, .limit_bytes = y->o.log_fetch_bytes,
+                             .on_line = job_line, .on_end = job_end, .ud = j};
+    j->ls = logsrc_start(&sp);
+    return j;
+}
+
+/* Blocking: one log read to its end, on the client's loop. */
+static void job_run(struct sync *y, struct log_job *j)
+{
+    struct logsrc *ls = j->ls;
+    logsrc_wait(y->c, &ls, 1, NULL, NULL);
+    job_free(j);
+}
+
+/* Frees the jobs that ended (not from inside their own callbacks). */
+static void jobs_reap(struct sync *y)
+{
+    for (size_t i = 0; i < y->njobs;) {
+        if (!y->jobs[i]->done) {
+            i++;
+            continue;
+        }
+        job_free(y->jobs[i]);
+        y->jobs[i] = y->jobs[--y->njobs];
+    }
+}
+
 static bool container_wants_log(const struct container_state *c, bool previous)
 {
     if (previous) return c->has_last;
     return c->state && strcmp(c->state, "terminated") == 0;
 }
 
-static void fill_log_req(struct sync *y, struct kube_req *q, const char *ns, const char *pod,
-                         const char *container, bool previous)
-{
-    memset(q, 0, sizeof *q);
-    q->verb = KUBE_LOGS;
-    q->ns = ns;
-    q->name = pod;
-    q->container = container;
-    q->previous = previous;
-    q->timestamps = true;
-    q->limit_bytes = y->o.log_fetch_bytes;
-}
-
-/* Blocking (full pass): fetch what the pod's terminated containers logged. */
-static void fetch_pod_logs(struct sync *y, const struct pod *p)
-{
-    for (size_t i = 0; i < p->ncontainers; i++) {
-        const struct container_state *c = &p->containers[i];
-        for (int prev = 0; prev < 2; prev++) {
-            if (!c->name || !container_wants_log(c, prev)) continue;
-            if (store_has_log(y->s, y->o.context, p->uid, c->name, prev)) continue;
-            if (y->logs_stalled) {
-                y->st->errors++;
-                continue;
-            }
-            struct kube_req q;
-            fill_log_req(y, &q, p->ns, p->name, c->name, prev);
-            char *body = NULL;
-            size_t len = 0;
-            struct kube_error e = {0};
-            if (kube_logs(y->c, &q, &body, &len, &e) < 0) {
-                /* a server that stalls on one log would stall on each: one wait per pass */
-                y->logs_stalled = e.timed_out;
-                warnf(y, "log of %s/%s container %s: %s%s", p->ns ? p->ns : "", p->name, c->name, e.msg,
-                      e.timed_out ? "; the other logs are left for the next pass" : "");
-                kube_error_clear(&e);
-                continue;
-            }
-            kube_error_clear(&e);
-            took_log(y, p->ns, p->name, p->uid, c->name, prev, p->run_name, body ? body : "", len);
-            free(body);
-        }
-    }
-}
-
-static void log_job_done(void *ud, const struct kube_result *res)
-{
-    struct log_job *j = ud;
-    struct sync *y = j->y;
-    for (size_t i = 0; i < y->njobs; i++)
-        if (y->jobs[i] == j) {
-            y->jobs[i] = y->jobs[--y->njobs];
-            break;
-        }
-    if (res->ok)
-        took_log(y, j->ns, j->pod, j->pod_uid, j->container, j->previous, j->run_name,
-                 res->body ? res->body : "", res->body_len);
-    else
-        warnf(y, "log of %s/%s container %s: %s", j->ns, j->pod, j->container,
-              res->error ? res->error : "request failed");
-    job_free(j);
-}
-
-/* Async (watch): start fetches for newly terminated containers. */
-static void start_pod_logs(struct sync *y, const struct pod *p)
+/* The logs of the pod's terminated containers the cache does not hold yet
+ * and no read under way is fetching: started (watch), or read one by one
+ * (full pass; a read that timed out leaves the rest for the next pass). */
+static void pod_logs(struct sync *y, const struct pod *p, bool wait)
 {
     for (size_t i = 0; i < p->ncontainers; i++) {
         const struct container_state *c = &p->containers[i];
@@ -402,20 +417,16 @@ static void start_pod_logs(struct sync *y, const struct pod *p)
             if (store_has_log(y->s, y->o.context, p->uid, c->name, prev)) continue;
             bool pending = false;
             for (size_t k = 0; k < y->njobs && !pending; k++)
-                pending = strcmp(y->jobs[k]->pod_uid, p->uid) == 0 &&
+                pending = !y->jobs[k]->done && strcmp(y->jobs[k]->pod_uid, p->uid) == 0 &&
                           strcmp(y->jobs[k]->container, c->name) == 0 && y->jobs[k]->previous == prev;
             if (pending) continue;
-            struct log_job *j = xcalloc(1, sizeof *j);
-            *j = (struct log_job){y, xstrdup(p->ns ? p->ns : ""), xstrdup(p->name), xstrdup(p->uid),
-                                  xstrdup(c->name), xstrdup(p->run_name), prev, NULL};
-            struct kube_req q;
-            fill_log_req(y, &q, j->ns, j->pod, j->container, prev);
-            q.on_done = log_job_done;
-            q.ud = j;
-            j->req = kube_request_start(y->c, &q);
-            if (!j->req) {
-                warnf(y, "log of %s/%s container %s: request not started", j->ns, j->pod, j->container);
-                job_free(j);
+            if (wait && y->logs_stalled) {
+                y->st->errors++;
+                continue;
+            }
+            struct log_job *j = job_start(y, p->ns, p->name, p->uid, c->name, p->run_name, prev, false);
+            if (wait) {
+                job_run(y, j);
                 continue;
             }
             y->jobs = xgrow(y->jobs, &y->capjobs, y->njobs + 1, sizeof *y->jobs);
@@ -424,69 +435,24 @@ static void start_pod_logs(struct sync *y, const struct pod *p)
     }
 }
 
+/* Blocking (full pass): fetch what the pod's terminated containers logged. */
+static void fetch_pod_logs(struct sync *y, const struct pod *p)
+{
+    pod_logs(y, p, true);
+}
+
+/* Async (watch): start fetches for newly terminated containers. */
+static void start_pod_logs(struct sync *y, const struct pod *p)
+{
+    pod_logs(y, p, false);
+}
+
 /* ---- classification ----------------------------------------------------------- */
 
 static bool run_terminal(const char *phase)
 {
     return phase && (strcmp(phase, "Failed") == 0 || strcmp(phase, "Succeeded") == 0 ||
                      strcmp(phase, "Cancelled") == 0);
-}
-
-static char *secondary_json(const struct classify_result *res, int64_t offset)
-{
-    if (!res->nsecondary) return NULL;
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; i < res->nsecondary; i++) {
-        const struct classify_finding *f = &res->secondary[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "class", f->class_id ? f->class_id : "unknown");
-        if (f->line > 0) cJSON_AddNumberToObject(o, "line", (double)(f->line + offset));
-        else cJSON_AddNullToObject(o, "line");
-        if (f->rule_id) cJSON_AddStringToObject(o, "rule", f->rule_id);
-        else cJSON_AddNullToObject(o, "rule");
-        if (f->text) cJSON_AddStringToObject(o, "text", f->text);
-        else cJSON_AddNullToObject(o, "text");
-        cJSON_AddItemToArray(arr, o);
-    }
-    char *s = cJSON_PrintUnformatted(arr);
-    cJSON_Delete(arr);
-    char *out = xstrdup(s);
-    cJSON_free(s);
-    return out;
-}
-
-int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
-                     const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
-                     int64_t log_time, const char *base_name, const char *base_uid, int64_t now, char *err,
-                     size_t errlen)
-{
-    struct store_class c = {0};
-    c.baseline_name = (char *)base_name;
-    c.baseline_uid = (char *)base_uid;
-    c.version = (char *)classify_rules_version(rules);
-    c.outcome = (char *)(oc == CLASSIFY_OUTCOME_FAILED ? "failed"
-                         : oc == CLASSIFY_OUTCOME_SUCCEEDED ? "succeeded" : "unknown");
-    c.line = -1;
-    c.log_time = TIME_NONE;
-    char *sec = NULL;
-    if (res && res->has_primary) {
-        const struct classify_finding *f = &res->primary;
-        c.cls = f->class_id;
-        c.rule = f->rule_id;
-        c.text = f->text;
-        c.hint = f->hint;
-        if (f->line > 0 && skipped >= 0) {
-            c.line = f->line + skipped;
-            c.pod = (char *)pod;
-            c.container = (char *)container;
-            c.log_time = log_time != TIME_NONE ? log_time : time_leading_stamp(f->text);
-        }
-        sec = secondary_json(res, skipped > 0 ? skipped : 0);
-        c.secondary = sec;
-    }
-    int rc = store_put_classification(s, run_id, &c, now, err, errlen);
-    free(sec);
-    return rc;
 }
 
 /* The hash set of a cached run's log, read once per process (kept by
@@ -591,7 +557,7 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
                 log_time = old.log_time;
         }
     }
-    int rc = sync_put_verdict(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
+    int rc = verdict_put(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
                               base ? base->name : NULL, base ? base->uid : NULL, time_now_ms(), err, errlen);
     if (rc < 0) store_failed(y, err);
     else y->st->classified++;
@@ -640,26 +606,7 @@ static void restamp_pending(struct sync *y)
                     fresh_find(y, p->name, sc->name) ||
                     !store_has_log(y->s, y->o.context, p->uid, sc->name, false))
                     continue;
-                struct kube_req q;
-                fill_log_req(y, &q, p->ns ? p->ns : r.ns, p->name, sc->name, false);
-                char *body = NULL;
-                size_t len = 0;
-                struct kube_error e = {0};
-                if (kube_logs(y->c, &q, &body, &len, &e) == 0) {
-                    struct buf text = {0};
-                    int64_t *ts = NULL;
-                    size_t nts = 0;
-                    strip_stamps(body ? body : "", len, &text, &ts, &nts);
-                    buf_free(&text);
-                    y->fresh = xgrow(y->fresh, &y->capfresh, y->nfresh + 1, sizeof *y->fresh);
-                    y->fresh[y->nfresh++] =
-                        (struct fresh_log){xstrdup(p->name), xstrdup(sc->name), ts, nts};
-                } else {
-                    /* only the time of the cause is lost: no warning */
-                    y->logs_stalled = e.timed_out;
-                }
-                kube_error_clear(&e);
-                free(body);
+                job_run(y, job_start(y, p->ns ? p->ns : r.ns, p->name, p->uid, sc->name, NULL, false, true));
             }
         }
         store_pod_list_free(&pl);
@@ -1016,6 +963,7 @@ static void feed_begin(struct sync *y, bool once)
  * may block on the API: never from inside a feed callback). */
 static int after_turn(struct sync *y, char *err, size_t errlen)
 {
+    jobs_reap(y);
     for (size_t i = 0; i < y->ndue && !y->store_failed; i++) fetch_pod_logs(y, &y->due[i]);
     for (size_t i = 0; i < y->ndue; i++) pod_free(&y->due[i]);
     y->ndue = 0;
@@ -1079,7 +1027,12 @@ void sync_follow_end(struct sync *y)
     y->st = &y->scratch;
 }
 
-size_t sync_follow_pending_logs(const struct sync *y) { return y->njobs; }
+size_t sync_follow_pending_logs(const struct sync *y)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < y->njobs; i++) n += !y->jobs[i]->done;
+    return n;
+}
 
 void sync_connection(const struct sync *y, const char **state, const char **error,
                      int64_t *last_answer)

@@ -81,15 +81,6 @@ void sync_wakeup(struct sync *y);
 
 const char *sync_last_warning(const struct sync *y);
 
-/* The one writer of verdicts (sync and the console): stores res (NULL or
- * without a primary finding = no failure found) for run_id with every
- * field: the rule set's version, the outcome, the secondary findings, and
- * for an evidence line in a log the pod, container, line (+ skipped, the
- * lines the cache's cap cut from the log's head; -1 = no log) and
- * log_time (TIME_NONE = a time printed on the line itself, if any), and
- * the passing run it was compared with (base_name, base_uid; NULL = none). */
-int sync_put_verdict(struct store *s, int64_t run_id, const struct classify_rules *rules, enum classify_outcome oc,
-                     const struct classify_result *res, int64_t skipped, const char *pod, const char *container,
-                     int64_t log_time, const char *base_name, const char *base_uid, int64_t now, char *err,
-                     size_t errlen);
+/* The one writer of verdicts (sync and the console's triage) is
+ * runs/verdict.h verdict_put. */
 #endif

@@ -203,6 +203,74 @@ START_TEST(drop_inside_a_line_delivers_it_once_whole)
 }
 END_TEST
 
+/* limitBytes reaches the server (the record sink caps each log it
+ * stores); the cut last line comes without its line end. */
+START_TEST(limit_bytes_reaches_the_server)
+{
+    struct env e;
+    env_start(&e, LOG5, NULL);
+    struct got g = {0};
+    struct logsrc_spec sp = {.kube = e.c, .ns = "agents", .pod = POD_NAME, .container = "agent-runner",
+                             .limit_bytes = 40, .on_line = on_line, .on_end = on_end, .ud = &g};
+    struct logsrc *ls = logsrc_start(&sp);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
+    ck_assert(g.ok);
+    ck_assert_int_eq(g.lines, 2);
+    ck_assert_str_eq(g.text.p, "2026-02-25T09:00:01.000Z line 1\n2026-02-\n");
+    logsrc_free(ls);
+    buf_free(&g.text);
+    env_stop(&e);
+}
+END_TEST
+
+struct ended {
+    bool ended, ok, timed_out;
+    long http;
+};
+
+static int ignore_line(void *ud, const struct logsrc_line *l)
+{
+    (void)ud;
+    (void)l;
+    return 0;
+}
+
+static void ended_fn(void *ud, const struct logsrc_end *e)
+{
+    struct ended *x = ud;
+    *x = (struct ended){true, e->ok, e->timed_out, e->http};
+}
+
+/* The end says when the live read was given up (a stalled server), as
+ * opposed to refused: the record sink skips a pass's other logs then. */
+START_TEST(end_says_timed_out)
+{
+    struct env e;
+    const char *args[] = {"--fault-first", "GET /api/v1/namespaces/agents/pods/" POD_NAME "/log:stall", NULL};
+    env_start(&e, LOG5, args);
+    kube_client_set_deadline(e.c, time_mono_ms() + 1500);
+    struct ended x = {0};
+    struct logsrc_spec sp = {.kube = e.c, .ns = "agents", .pod = POD_NAME, .container = "agent-runner",
+                             .on_line = ignore_line, .on_end = ended_fn, .ud = &x};
+    struct logsrc *ls = logsrc_start(&sp);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
+    ck_assert(x.ended && !x.ok);
+    ck_assert(x.timed_out);
+    logsrc_free(ls);
+    /* refused (no such pod): not a timeout */
+    kube_client_set_deadline(e.c, 0);
+    x = (struct ended){0};
+    sp.pod = "no-such-pod";
+    ls = logsrc_start(&sp);
+    ck_assert_int_eq(logsrc_wait(e.c, &ls, 1, NULL, NULL), 0);
+    ck_assert(x.ended && !x.ok);
+    ck_assert_int_eq(x.http, 404);
+    ck_assert(!x.timed_out);
+    logsrc_free(ls);
+    env_stop(&e);
+}
+END_TEST
+
 /* tailLines and sinceTime go to the server on the first request. */
 START_TEST(tail_and_since_reach_the_server)
 {
@@ -394,6 +462,8 @@ int main(void)
     tcase_add_test(tc, cache_since_by_line_time_and_tail_by_lines);
     tcase_add_test(tc, gone_pod_falls_back_to_the_cache);
     tcase_add_test(tc, tail_and_since_reach_the_server);
+    tcase_add_test(tc, limit_bytes_reaches_the_server);
+    tcase_add_test(tc, end_says_timed_out);
     tcase_add_test(tc, drop_between_lines_loses_and_doubles_nothing);
     tcase_add_test(tc, drop_inside_a_line_delivers_it_once_whole);
     suite_add_tcase(s, tc);
