@@ -1,6 +1,7 @@
 /* triage — runner logs through the classifier and the PR scanner (triage.h). */
 #include "triage.h"
 #include "kube/client.h"
+#include "model/runbaseline.h"
 #include "model/runsignals.h"
 #include "store/store.h"
 #include "runs/verdict.h"
@@ -16,6 +17,14 @@ struct item {
     char *run_uid, *ns, *pod, *pod_uid, *container;
 };
 
+/* A passing run's log as a baseline (classify_baseline), read from the
+ * cache once for all the failures that are set against it. */
+struct base {
+    int64_t id;                 /* the run's row in the cache */
+    struct classify_baseline *b;
+    char *name, *uid;
+};
+
 /* One container log being read. */
 struct read {
     struct triage *t;
@@ -26,11 +35,15 @@ struct read {
     struct buf keep;        /* the log for the cache, up to TRIAGE_LOG_KEEP */
     bool cut;
     struct logstamp stamps; /* the lines' times (timestamps=true), as sync */
+    const struct base *base; /* the passing run it is compared with, NULL none */
 };
 
 struct triage {
     struct kube_client *kc;
+    struct store *st;
     const struct classify_rules *rs;
+    struct base bases[TRIAGE_BASES];
+    size_t nbases, nextbase;
     struct triage_hooks h;
     struct item *q;
     size_t nq, capq;
@@ -60,10 +73,12 @@ static void read_free(struct read *r)
     free(r);
 }
 
-struct triage *triage_new(struct kube_client *kc, const struct classify_rules *rs, const struct triage_hooks *h)
+struct triage *triage_new(struct kube_client *kc, struct store *st, const struct classify_rules *rs,
+                          const struct triage_hooks *h)
 {
     struct triage *t = xcalloc(1, sizeof *t);
     t->kc = kc;
+    t->st = st;
     t->rs = rs;
     t->h = *h;
     return t;
@@ -77,6 +92,11 @@ void triage_free(struct triage *t)
     free(t->q);
     for (size_t i = 0; i < t->nseen; i++) free(t->seen[i]);
     free(t->seen);
+    for (size_t i = 0; i < t->nbases; i++) {
+        classify_baseline_free(t->bases[i].b);
+        free(t->bases[i].name);
+        free(t->bases[i].uid);
+    }
     free(t);
 }
 
@@ -151,6 +171,7 @@ static void on_done(void *ud, const struct kube_result *res)
         .run_uid = r->it.run_uid, .ns = r->it.ns, .pod = r->it.pod, .pod_uid = r->it.pod_uid,
         .container = r->it.container, .verdict = cr, .pr = has_pr ? &pr : NULL,
         .log = r->keep.p ? r->keep.p : "", .log_len = r->keep.len, .log_cut = r->cut, .stamps = &r->stamps,
+        .baseline_name = r->base ? r->base->name : NULL, .baseline_uid = r->base ? r->base->uid : NULL,
     };
     t->h.done(t->h.ud, &out);
     if (has_pr) pr_link_free(&pr);
@@ -158,15 +179,106 @@ static void on_done(void *ud, const struct kube_result *res)
     read_free(r);
 }
 
+/* The baseline of a failed run (model/runbaseline.h), chosen as sync
+ * chooses it: among the cache's succeeded runs whose log it holds
+ * (store_pick_baseline); its log read into a hash set once, kept for the
+ * lane's other failures. NULL: none, or no cache. */
+static const struct base *baseline_of(struct triage *t, const struct agentrun *a)
+{
+    if (!t->st || run_outcome(a) != CLASSIFY_OUTCOME_FAILED) return NULL;
+    struct run_baseline_cand me = run_baseline_cand_of(a);
+    char err[ERRLEN];
+    int64_t id;
+    if (store_pick_baseline(t->st, &me, NULL, &id, NULL, err, sizeof err) <= 0) return NULL;
+    for (size_t i = 0; i < t->nbases; i++)
+        if (t->bases[i].id == id) return t->bases[i].b ? &t->bases[i] : NULL;
+    struct store_run sr;
+    if (store_get_run_by_id(t->st, id, &sr, err, sizeof err) <= 0) return NULL;
+    struct classify_baseline *b = NULL;
+    struct store_log lg;
+    if (store_get_log(t->st, id, NULL, NULL, false, &lg, err, sizeof err) > 0) {
+        b = classify_baseline_new();
+        classify_baseline_feed(b, lg.data, lg.len);
+        classify_baseline_finish(b);
+        store_log_free(&lg);
+    }
+    /* a full memo gives up its oldest entry no read under way is using */
+    size_t slot = t->nbases;
+    if (t->nbases < TRIAGE_BASES) {
+        t->nbases++;
+    } else {
+        for (size_t k = 0; k < TRIAGE_BASES; k++) {
+            slot = t->nextbase++ % TRIAGE_BASES;
+            bool used = false;
+            for (int a2 = 0; a2 < TRIAGE_PARALLEL; a2++) used |= t->active[a2] && t->active[a2]->base == &t->bases[slot];
+            if (!used) break;
+        }
+        classify_baseline_free(t->bases[slot].b);
+        free(t->bases[slot].name);
+        free(t->bases[slot].uid);
+    }
+    t->bases[slot] = (struct base){id, b, sr.name, sr.uid};
+    sr.name = sr.uid = NULL;
+    store_run_free(&sr);
+    return b ? &t->bases[slot] : NULL;
+}
+
+/* A passing log that may be a failed run's baseline is read (and cached)
+ * before that failure: the failure waits while a succeeded run it could
+ * be compared with is queued or being read. */
+static bool may_be_baseline(const struct agentrun *failed, const struct agentrun *r)
+{
+    if (run_outcome(r) != CLASSIFY_OUTCOME_SUCCEEDED) return false;
+    struct run_baseline_cand me = run_baseline_cand_of(failed), c = run_baseline_cand_of(r);
+    return run_baseline_pick(&me, &c, 1, NULL, NULL) == 0;
+}
+
+/* The next queued item to read: the first whose run did not fail, else
+ * the first failure no pending passing log could be the baseline of.
+ * Items whose run is gone are dropped. -1: nothing can start now. */
+static long next_item(struct triage *t)
+{
+    long failed = -1;
+    for (size_t i = 0; i < t->nq;) {
+        struct triage_run run;
+        if (!t->h.run(t->h.ud, t->q[i].run_uid, &run)) {
+            item_free(&t->q[i]);
+            memmove(t->q + i, t->q + i + 1, (t->nq - i - 1) * sizeof *t->q);
+            t->nq--;
+            continue;
+        }
+        if (run_outcome(run.run) != CLASSIFY_OUTCOME_FAILED) return (long)i;
+        if (failed < 0) failed = (long)i;
+        i++;
+    }
+    if (failed < 0 || !t->st) return failed;
+    /* only failures are queued: those under way decide */
+    struct triage_run me;
+    if (!t->h.run(t->h.ud, t->q[failed].run_uid, &me)) return -1;
+    for (int a = 0; a < TRIAGE_PARALLEL; a++) {
+        struct triage_run other;
+        if (t->active[a] && t->h.run(t->h.ud, t->active[a]->it.run_uid, &other) && may_be_baseline(me.run, other.run))
+            return -1;
+    }
+    return failed;
+}
+
 void triage_pump(struct triage *t)
 {
+    if (!t->rs) {
+        for (size_t i = 0; i < t->nq; i++) item_free(&t->q[i]);
+        t->nq = 0;
+        return;
+    }
     for (int i = 0; i < TRIAGE_PARALLEL && t->nq; i++) {
         if (t->active[i]) continue;
-        struct item it = t->q[0];
-        memmove(t->q, t->q + 1, (t->nq - 1) * sizeof *t->q);
+        long at = next_item(t);
+        if (at < 0) return;
+        struct item it = t->q[at];
+        memmove(t->q + at, t->q + at + 1, (t->nq - (size_t)at - 1) * sizeof *t->q);
         t->nq--;
         struct triage_run run;
-        if (!t->rs || !t->h.run(t->h.ud, it.run_uid, &run)) {
+        if (!t->h.run(t->h.ud, it.run_uid, &run)) {
             item_free(&it);
             i--; /* the slot is still free */
             continue;
@@ -176,6 +288,9 @@ void triage_pump(struct triage *t)
         r->t = t;
         r->it = it;
         r->cls = classify_new(t->rs, run_outcome(run.run));
+        /* lines the passing run also printed are not the cause (as sync) */
+        r->base = baseline_of(t, run.run);
+        if (r->base) classify_set_baseline(r->cls, r->base->b);
         char *prefix = xasprintf("log:%s/%s", it.pod, it.container);
         r->pr = pr_scan_new(run.run->repository, prefix);
         free(prefix);
@@ -227,7 +342,7 @@ int triage_record(struct store *s, const char *context, const struct classify_ru
             int64_t lt = res->verdict->has_primary ? logstamp_line_time(res->stamps, res->verdict->primary.line)
                                                    : TIME_NONE;
             first_err(verdict_put(s, sr.id, rs, run_outcome(r), res->verdict, 0, res->pod, res->container, lt,
-                                       NULL, NULL, now, e, sizeof e),
+                                  res->baseline_name, res->baseline_uid, now, e, sizeof e),
                       e, &rc, err, errlen);
         }
         if (res->pr)

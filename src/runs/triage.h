@@ -5,15 +5,23 @@
  * it to the history cache with every field (the same verdict writer as
  * sync, so sync does not classify again), every write checked.
  *
+ * A failed run is compared with the baseline sync would choose for it
+ * (model/runbaseline.h, among the cache's succeeded runs with a cached
+ * log: store_pick_baseline), so the console's verdict is sync's: passing
+ * logs are read first, and a failure waits while a succeeded run that
+ * could be its baseline is queued or being read (its log reaches the
+ * cache through triage_record before the failure is read).
+ *
  *   struct triage_hooks h = {.run = run_of, .done = on_result, .ud = me};
- *   struct triage *t = triage_new(kube, rules, &h);
+ *   struct triage *t = triage_new(kube, store, rules, &h);
  *   triage_consider(t, &run, &pod);      queued if its runner terminated, once per pod
  *   triage_pump(t);                      after each kube_client_perform
  *   ... on_result(me, &res): show it; triage_record(store, ctx, rules, &run, &res, now, err, n) ...
  *   triage_free(t);                      cancels what is under way
  *
- * The triage borrows the client and the rules (they must outlive it) and
- * owns its queue, its reads and the set of pods already read. A result
+ * The triage borrows the client, the store (NULL: no baselines) and the
+ * rules (they must outlive it) and owns its queue, its reads, the set of
+ * pods already read and the baselines' hash sets. A result
  * and everything it points to live only during the done hook. */
 #ifndef ARTRIAGE_RUNS_TRIAGE_H
 #define ARTRIAGE_RUNS_TRIAGE_H
@@ -27,6 +35,7 @@
 
 #define TRIAGE_PARALLEL 2
 #define TRIAGE_LOG_KEEP ((size_t)8 << 20) /* bytes of log kept for the cache */
+#define TRIAGE_BASES 16 /* passing logs' hash sets kept (one per lane in use) */
 
 struct kube_client;
 struct store;
@@ -46,6 +55,7 @@ struct triage_result {
     size_t log_len;
     bool log_cut;                          /* longer than what was kept */
     const struct logstamp *stamps;         /* the lines' times */
+    const char *baseline_name, *baseline_uid; /* the passing run compared with, NULL none */
 };
 
 struct triage_hooks {
@@ -56,12 +66,14 @@ struct triage_hooks {
     void *ud;
 };
 
-struct triage *triage_new(struct kube_client *kc, const struct classify_rules *rs, const struct triage_hooks *h);
+struct triage *triage_new(struct kube_client *kc, struct store *st, const struct classify_rules *rs,
+                          const struct triage_hooks *h);
 void triage_free(struct triage *t);
 /* Queues the runner log of pod p (of run r) when the runner container has
  * terminated and this pod's log was not queued before; true when queued. */
 bool triage_consider(struct triage *t, const struct agentrun *r, const struct pod *p);
-/* Starts queued reads while fewer than TRIAGE_PARALLEL are under way. */
+/* Starts queued reads while fewer than TRIAGE_PARALLEL are under way
+ * (passing logs first; see above). */
 void triage_pump(struct triage *t);
 /* Reads queued and under way. */
 size_t triage_queued(const struct triage *t);

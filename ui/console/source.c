@@ -109,7 +109,7 @@ static void triage_consider_pod(struct source *s, const struct pod *p)
     if (!s->triage) {
         if (!rules_ready(s)) return;
         struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = s};
-        s->triage = triage_new(s->kube, s->rules, &h);
+        s->triage = triage_new(s->kube, s->store, s->rules, &h);
     }
     triage_consider(s->triage, &r->run, p);
 }
