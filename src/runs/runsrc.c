@@ -140,34 +140,68 @@ static const struct store_run *cached_by_uid(const struct store_run_list *l, con
     return bsearch(&key, l->items, l->n, sizeof *l->items, cmp_uid);
 }
 
-/* Failure class and PR from the cache for one run. */
-static void enrich_from_cache(struct run_set *s, struct run_view *v, int64_t id)
+/* Failure class and PR from the cache for one run (a failure or PR the
+ * view has already stays). */
+static void enrich_from_link(struct run_view *v, const struct store_link *k)
 {
-    char err[ERRLEN];
-    struct store_class sc;
-    memset(&sc, 0, sizeof sc);
-    if (!v->has_failure && store_get_classification(s->store, id, &sc, err, sizeof err) == 1 && sc.cls) {
-        run_view_set_failure(v, sc.cls, sc.line, sc.container, sc.rule, sc.text);
+    if (!v->has_failure && k->cls) {
+        run_view_set_failure(v, k->cls, k->line, k->container, k->rule, k->text);
         /* the passing run that verdict was made against (sync, record) */
-        if (sc.baseline_name && !v->baseline) v->baseline = xstrdup(sc.baseline_name);
+        if (k->baseline_name && !v->baseline) v->baseline = xstrdup(k->baseline_name);
     }
-    store_class_free(&sc);
-    if (!v->has_pr) {
-        struct store_pr_list prs = {0};
-        if (store_run_prs(s->store, id, &prs, err, sizeof err) == 0 && prs.n > 0) {
-            struct pr_link pr = {0};
-            pr.url = prs.items[0].url;
-            pr.repository = prs.items[0].repository;
-            pr.number = prs.items[0].number;
-            pr.source = prs.items[0].source;
-            pr.line = -1;
-            run_view_set_pr(v, &pr);
-        }
-        store_pr_list_free(&prs);
+    if (!v->has_pr && k->pr_url) {
+        struct pr_link pr = {0};
+        pr.url = k->pr_url;
+        pr.repository = k->pr_repository;
+        pr.number = k->pr_number;
+        pr.source = k->pr_source;
+        pr.line = -1;
+        run_view_set_pr(v, &pr);
     }
     /* a PR found after the verdict (e.g. through GitHub) settles it */
     if (v->has_pr && v->has_failure && strcmp(v->failure.cls, CLASS_NO_PR) == 0)
         run_view_set_failure(v, NULL, -1, NULL, NULL, NULL);
+}
+
+/* A view to link with what the cache knows of its run: by index (the
+ * views move as the set grows), with its pods when `pods`. */
+struct link_req {
+    size_t view;
+    int64_t id;
+    bool pods;
+};
+
+/* The cache's verdicts, PR links and (where asked) pods of the views in
+ * lr, in a few queries for all of them (store_link_runs), not per run. */
+static void link_cached(struct run_set *s, const struct link_req *lr, size_t n)
+{
+    if (!n || !s->store) return;
+    int64_t *ids = xcalloc(n, sizeof *ids);
+    bool pods = false;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = lr[i].id;
+        pods |= lr[i].pods;
+    }
+    struct store_link_list l;
+    char err[ERRLEN];
+    int rc = store_link_runs(s->store, ids, n, STORE_LINK_FACTS | (pods ? STORE_LINK_PODS : 0u), &l, err, sizeof err);
+    free(ids);
+    if (rc != 0) {
+        runs_note(&s->notes, "%s", err);
+        return;
+    }
+    size_t pcap = s->npods;
+    for (size_t i = 0; i < n; i++) {
+        struct store_link *k = store_link_find(&l, lr[i].id);
+        if (!k) continue;
+        struct run_view *v = &s->views[lr[i].view];
+        for (size_t p = 0; lr[i].pods && p < k->pods.n; p++) {
+            s->pods = xgrow(s->pods, &pcap, s->npods + 1, sizeof *s->pods);
+            store_pod_to_model(&k->pods.items[p], v->run.name, &s->pods[s->npods++]);
+        }
+        enrich_from_link(v, k);
+    }
+    store_link_list_free(&l);
 }
 
 /* True when the cache holds the agent-runner log of one of the run's
@@ -279,25 +313,18 @@ static int load_offline(const struct runs_opts *ro, const struct runsrc_opts *o,
     q.include_deleted = true;
     struct store_run_list l = {0};
     if (store_list_runs(s->store, &q, &l, err, errlen) != 0) return -1;
-    size_t cap = 0, pcap = 0;
+    size_t cap = 0;
+    struct link_req *lr = xcalloc(l.n ? l.n : 1, sizeof *lr);
+    size_t nlr = 0;
     for (size_t i = 0; i < l.n; i++) {
         s->views = xgrow(s->views, &cap, s->n + 1, sizeof *s->views);
         struct run_view *v = &s->views[s->n];
         if (!view_from_store(&l.items[i], v)) continue;
+        lr[nlr++] = (struct link_req){s->n, l.items[i].id, o->with_pods};
         s->n++;
-        if (o->with_pods) {
-            struct store_pod_list pl = {0};
-            char e2[ERRLEN];
-            if (store_run_pods(s->store, l.items[i].id, &pl, e2, sizeof e2) == 0) {
-                for (size_t k = 0; k < pl.n; k++) {
-                    s->pods = xgrow(s->pods, &pcap, s->npods + 1, sizeof *s->pods);
-                    store_pod_to_model(&pl.items[k], v->run.name, &s->pods[s->npods++]);
-                }
-            }
-            store_pod_list_free(&pl);
-        }
-        enrich_from_cache(s, v, l.items[i].id);
     }
+    link_cached(s, lr, nlr);
+    free(lr);
     resolve_lanes(s);
     index_pods(s);
     for (size_t i = 0; i < s->n; i++) {
@@ -434,11 +461,13 @@ int runsrc_load(const struct runs_opts *ro, const struct runsrc_opts *o, struct 
     size_t live_n = out->n;
     if (l.n) {
         bool *seen = xcalloc(l.n, 1);
+        struct link_req *lr = xcalloc(live_n + l.n, sizeof *lr);
+        size_t nlr = 0;
         for (size_t i = 0; i < live_n; i++) {
             const struct store_run *sr = cached_by_uid(&l, out->views[i].run.uid);
             if (!sr) continue;
             seen[sr - l.items] = true;
-            if (agentrun_is_terminal(&out->views[i].run)) enrich_from_cache(out, &out->views[i], sr->id);
+            if (agentrun_is_terminal(&out->views[i].run)) lr[nlr++] = (struct link_req){i, sr->id, false};
         }
         /* a selector is the server's: runs it no longer has cannot be judged */
         if (o->with_deleted && !selecting) {
@@ -449,20 +478,12 @@ int runsrc_load(const struct runs_opts *ro, const struct runsrc_opts *o, struct 
                 struct run_view *v = &out->views[out->n];
                 if (!view_from_store(&l.items[k], v)) continue;
                 v->deleted = true; /* not on the server any more */
+                lr[nlr++] = (struct link_req){out->n, l.items[k].id, true};
                 out->n++;
-                struct store_pod_list pl = {0};
-                char e3[ERRLEN];
-                size_t pcap = out->npods;
-                if (store_run_pods(out->store, l.items[k].id, &pl, e3, sizeof e3) == 0) {
-                    for (size_t p = 0; p < pl.n; p++) {
-                        out->pods = xgrow(out->pods, &pcap, out->npods + 1, sizeof *out->pods);
-                        store_pod_to_model(&pl.items[p], v->run.name, &out->pods[out->npods++]);
-                    }
-                }
-                store_pod_list_free(&pl);
-                enrich_from_cache(out, v, l.items[k].id);
             }
         }
+        link_cached(out, lr, nlr);
+        free(lr);
         free(seen);
     }
     store_run_list_free(&l);

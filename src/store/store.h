@@ -301,22 +301,33 @@ int store_run_prs(struct store *s, int64_t run_id, struct store_pr_list *out,
                   char *err, size_t errlen);
 void store_pr_list_free(struct store_pr_list *l);
 
-/* What a run list shows of many runs at once (store_link.c): the verdict
- * and the newest PR link of each run id given, in two queries rather than
- * two per run. Runs with neither are absent from the list. */
+/* What the cache knows of many runs at once beyond the runs themselves
+ * (store_link.c): the verdict (with the passing run it was set against),
+ * the newest PR link and, when asked, the pods with their containers of
+ * each run id given, in a few queries per STORE_LINK_CHUNK runs rather
+ * than a few per run. Runs with none of what was asked are absent from
+ * the list; the list is sorted by run_id (bsearch it with run_id). */
+enum { STORE_LINK_FACTS = 1, /* verdict and PR link */
+       STORE_LINK_PODS = 2 };
+#define STORE_LINK_CHUNK 1000
 struct store_link {
     int64_t run_id;
     char *cls, *rule, *text, *hint, *container; /* cls NULL = no verdict */
     int64_t line;                               /* -1 = none */
-    char *pr_url, *pr_source;                   /* pr_url NULL = no PR link */
+    char *baseline_name;                        /* the verdict's passing run, NULL none */
+    char *pr_url, *pr_source, *pr_repository;   /* pr_url NULL = no PR link */
     int64_t pr_number;
+    struct store_pod_list pods;                 /* STORE_LINK_PODS: oldest first */
 };
 struct store_link_list {
     struct store_link *items;
     size_t n;
 };
-int store_link_runs(struct store *s, const int64_t *ids, size_t n, struct store_link_list *out,
+/* what: STORE_LINK_FACTS and/or STORE_LINK_PODS. Duplicate ids are fine. */
+int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what, struct store_link_list *out,
                     char *err, size_t errlen);
+/* The entry of run_id in l, NULL when it has none. */
+struct store_link *store_link_find(const struct store_link_list *l, int64_t run_id);
 void store_link_list_free(struct store_link_list *l);
 
 struct store_rerun {

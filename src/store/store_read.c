@@ -321,11 +321,47 @@ void store_pod_list_free(struct store_pod_list *l)
     memset(l, 0, sizeof *l);
 }
 
+void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c)
+{
+    memset(c, 0, sizeof *c);
+    c->name = store_col_str(st, i + 0);
+    c->init = sqlite3_column_int(st, i + 1) != 0;
+    c->image = store_col_str(st, i + 2);
+    c->image_id = store_col_str(st, i + 3);
+    c->digest = store_col_str(st, i + 4);
+    c->state = store_col_str(st, i + 5);
+    c->reason = store_col_str(st, i + 6);
+    c->message = store_col_str(st, i + 7);
+    c->exit_code = store_col_int(st, i + 8, -1);
+    c->restarts = store_col_int(st, i + 9, 0);
+    c->started = store_col_time(st, i + 10);
+    c->finished = store_col_time(st, i + 11);
+    c->last_reason = store_col_str(st, i + 12);
+    c->last_exit_code = store_col_int(st, i + 13, -1);
+}
+
+void store_pod_from_row(sqlite3_stmt *st, int i, struct store_pod *p)
+{
+    memset(p, 0, sizeof *p);
+    p->id = sqlite3_column_int64(st, i + 0);
+    p->ns = store_col_str(st, i + 1);
+    p->name = store_col_str(st, i + 2);
+    p->uid = store_col_str(st, i + 3);
+    p->phase = store_col_str(st, i + 4);
+    p->node = store_col_str(st, i + 5);
+    p->job_name = store_col_str(st, i + 6);
+    p->created = store_col_time(st, i + 7);
+    p->started = store_col_time(st, i + 8);
+    p->first_seen = store_col_time(st, i + 9);
+    p->last_seen = store_col_time(st, i + 10);
+    p->deleted_at = store_col_time(st, i + 11);
+    p->deleted = sqlite3_column_int(st, i + 12) != 0;
+}
+
 static int read_containers(struct store *s, struct store_pod *p, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    if (store_prep(s, "SELECT name, init, image, image_id, digest, state, reason, message,"
-                      " exit_code, restarts, started, finished, last_reason, last_exit_code"
+    if (store_prep(s, "SELECT " STORE_CONTAINER_COLS
                       " FROM containers WHERE pod_id = ?1 ORDER BY init DESC, id", &st) != SQLITE_OK)
         return store_dberr(s, "reading container states", err, errlen);
     sqlite3_bind_int64(st, 1, p->id);
@@ -333,22 +369,7 @@ static int read_containers(struct store *s, struct store_pod *p, char *err, size
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         p->containers = xgrow(p->containers, &cap, p->ncontainers + 1, sizeof *p->containers);
-        struct store_container *c = &p->containers[p->ncontainers++];
-        memset(c, 0, sizeof *c);
-        c->name = store_col_str(st, 0);
-        c->init = sqlite3_column_int(st, 1) != 0;
-        c->image = store_col_str(st, 2);
-        c->image_id = store_col_str(st, 3);
-        c->digest = store_col_str(st, 4);
-        c->state = store_col_str(st, 5);
-        c->reason = store_col_str(st, 6);
-        c->message = store_col_str(st, 7);
-        c->exit_code = store_col_int(st, 8, -1);
-        c->restarts = store_col_int(st, 9, 0);
-        c->started = store_col_time(st, 10);
-        c->finished = store_col_time(st, 11);
-        c->last_reason = store_col_str(st, 12);
-        c->last_exit_code = store_col_int(st, 13, -1);
+        store_container_from_row(st, 0, &p->containers[p->ncontainers++]);
     }
     store_unprep(s, st);
     if (rc != SQLITE_DONE) return store_dberr(s, "reading container states", err, errlen);
@@ -360,30 +381,15 @@ int store_run_pods(struct store *s, int64_t run_id, struct store_pod_list *out, 
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (store_prep(s, "SELECT id, namespace, name, uid, phase, node, job_name, created,"
-                      " started, first_seen, last_seen, deleted_at, deleted FROM pods"
-                      " WHERE run_id = ?1 ORDER BY created, id", &st) != SQLITE_OK)
+    if (store_prep(s, "SELECT " STORE_POD_COLS " FROM pods WHERE run_id = ?1 ORDER BY created, id", &st) !=
+        SQLITE_OK)
         return store_dberr(s, "reading pods", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         out->items = xgrow(out->items, &cap, out->n + 1, sizeof *out->items);
-        struct store_pod *p = &out->items[out->n++];
-        memset(p, 0, sizeof *p);
-        p->id = sqlite3_column_int64(st, 0);
-        p->ns = store_col_str(st, 1);
-        p->name = store_col_str(st, 2);
-        p->uid = store_col_str(st, 3);
-        p->phase = store_col_str(st, 4);
-        p->node = store_col_str(st, 5);
-        p->job_name = store_col_str(st, 6);
-        p->created = store_col_time(st, 7);
-        p->started = store_col_time(st, 8);
-        p->first_seen = store_col_time(st, 9);
-        p->last_seen = store_col_time(st, 10);
-        p->deleted_at = store_col_time(st, 11);
-        p->deleted = sqlite3_column_int(st, 12) != 0;
+        store_pod_from_row(st, 0, &out->items[out->n++]);
     }
     store_unprep(s, st);
     if (rc != SQLITE_DONE) {

@@ -106,53 +106,59 @@ static void link_clear(struct feedsink *fs)
     fs->nlink = fs->linkpos = 0;
 }
 
-/* Classifier verdict, PR link and pods of one run from the cache. */
-static void link_one(struct feedsink *fs, const struct link_item *it)
+/* Classifier verdicts, PR links and pods of a slice of queued runs from
+ * the cache, in a few queries for the whole slice (store_link_runs). */
+static void link_slice(struct feedsink *fs, const struct link_item *items, size_t n)
 {
     struct console *c = fs->c;
-    const char *uid = it->uid, *ctx = it->ctx;
-    struct rs_run *r = runset_find(c->rs, ctx, uid);
-    if (!r) return;
     char err[ERRLEN];
-    if (!r->cache_id) {
-        struct store_run sr;
-        if (store_get_run(fs->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) != 1) return;
-        r->cache_id = sr.id;
-        store_run_free(&sr);
+    int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
+    unsigned what = STORE_LINK_PODS;
+    for (size_t i = 0; i < n; i++) {
+        struct rs_run *r = runset_find(c->rs, items[i].ctx, items[i].uid);
+        if (r && !r->cache_id) {
+            struct store_run sr;
+            if (store_get_run(fs->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
+                r->cache_id = sr.id;
+                store_run_free(&sr);
+            }
+        }
+        ids[i] = r ? r->cache_id : 0;
+        if (!items[i].pods_only) what |= STORE_LINK_FACTS;
     }
-    int64_t id = r->cache_id;
-    if (!it->pods_only) {
-        struct store_class k;
-        if (store_get_classification(fs->store, id, &k, err, sizeof err) == 1) {
-            if (k.cls) {
-                struct rs_failure f = {.cls = k.cls, .rule = k.rule, .container = k.container,
-                                       .hint = k.hint, .text = k.text, .line = k.line};
+    struct store_link_list l;
+    if (store_link_runs(fs->store, ids, n, what, &l, err, sizeof err) != 0) {
+        console_say(c, true, "%s", err);
+        free(ids);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct store_link *k = ids[i] ? store_link_find(&l, ids[i]) : NULL;
+        if (!k) continue;
+        const char *uid = items[i].uid, *ctx = items[i].ctx;
+        if (!items[i].pods_only) {
+            if (k->cls) {
+                struct rs_failure f = {.cls = k->cls, .rule = k->rule, .container = k->container,
+                                       .hint = k->hint, .text = k->text, .line = k->line};
                 runset_set_failure(c->rs, ctx, uid, &f);
             }
-            store_class_free(&k);
+            if (k->pr_url) runset_set_pr(c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
         }
-        struct store_pr_list prs;
-        if (store_run_prs(fs->store, id, &prs, err, sizeof err) == 0) {
-            if (prs.n) runset_set_pr(c->rs, ctx, uid, prs.items[0].number, prs.items[0].url, prs.items[0].source);
-            store_pr_list_free(&prs);
-        }
-    }
-    /* pods from the cache only when the cluster gave none (Job TTL) */
-    r = runset_find(c->rs, ctx, uid);
-    if (r && r->npods == 0) {
-        struct store_pod_list pl;
-        if (store_run_pods(fs->store, id, &pl, err, sizeof err) == 0) {
+        /* pods from the cache only when the cluster gave none (Job TTL) */
+        struct rs_run *r = runset_find(c->rs, ctx, uid);
+        if (r && r->npods == 0 && k->pods.n) {
             char *name = xstrdup(r->run.name);
-            for (size_t i = 0; i < pl.n; i++) {
-                struct pod p;
-                store_pod_to_model(&pl.items[i], name, &p);
-                runset_apply_pod(c->rs, ctx, RS_EV_ADDED, &p);
-                pod_free(&p);
+            for (size_t p = 0; p < k->pods.n; p++) {
+                struct pod pm;
+                store_pod_to_model(&k->pods.items[p], name, &pm);
+                runset_apply_pod(c->rs, ctx, RS_EV_ADDED, &pm);
+                pod_free(&pm);
             }
             free(name);
-            store_pod_list_free(&pl);
         }
     }
+    store_link_list_free(&l);
+    free(ids);
 }
 
 static void page_clear(struct feedsink *fs)
@@ -170,7 +176,7 @@ static void link_page(struct feedsink *fs)
     if (!fs->npage) return;
     struct store_link_list l;
     char err[ERRLEN];
-    if (store_link_runs(fs->store, fs->page_ids, fs->npage, &l, err, sizeof err) != 0) {
+    if (store_link_runs(fs->store, fs->page_ids, fs->npage, STORE_LINK_FACTS, &l, err, sizeof err) != 0) {
         console_say(fs->c, true, "%s", err);
         page_clear(fs);
         return;
@@ -370,10 +376,9 @@ bool feedsink_step(struct feedsink *fs, int64_t deadline_ms, bool (*stop)(void))
 {
     if (fs->seeding && fs->store) seed_page(fs);
     while (fs->linkpos < fs->nlink && time_mono_ms() < deadline_ms && !(stop && stop())) {
-        for (int k = 0; k < LINK_SLICE && fs->linkpos < fs->nlink; k++) {
-            link_one(fs, &fs->link[fs->linkpos]);
-            fs->linkpos++;
-        }
+        size_t k = fs->nlink - fs->linkpos < LINK_SLICE ? fs->nlink - fs->linkpos : LINK_SLICE;
+        link_slice(fs, &fs->link[fs->linkpos], k);
+        fs->linkpos += k;
     }
     if (fs->linkpos >= fs->nlink && fs->nlink) {
         link_clear(fs);

@@ -1,5 +1,8 @@
 /* Unit tests for store_link_runs (src/store/store_link.c): the verdicts
- * and newest PR links of a page of runs, in two queries. */
+ * (with their baseline) and newest PR links of a page of runs, in two
+ * queries; and their pods with every container, the same as
+ * store_run_pods gives run by run, in two queries per chunk of runs
+ * (across a chunk boundary, duplicate ids given). */
 #include "store_fixture.h"
 
 START_TEST(link_runs_gives_verdicts_and_newest_pr)
@@ -34,7 +37,7 @@ START_TEST(link_runs_gives_verdicts_and_newest_pr)
     ck_assert_int_eq(store_put_pr(s, ids[2], "https://github.com/o/r/pull/3", 3, "o/r", "cache", TIME_NONE, 6000,
                                   err, sizeof err), 0);
     struct store_link_list l;
-    ck_assert_int_eq(store_link_runs(s, ids, 4, &l, err, sizeof err), 0);
+    ck_assert_int_eq(store_link_runs(s, ids, 4, STORE_LINK_FACTS, &l, err, sizeof err), 0);
     ck_assert_uint_eq(l.n, 3);
     bool seen[3] = {false};
     for (size_t i = 0; i < l.n; i++) {
@@ -61,8 +64,125 @@ START_TEST(link_runs_gives_verdicts_and_newest_pr)
     }
     ck_assert(seen[0] && seen[1] && seen[2]);
     store_link_list_free(&l);
-    ck_assert_int_eq(store_link_runs(s, ids, 0, &l, err, sizeof err), 0);
+    ck_assert_int_eq(store_link_runs(s, ids, 0, STORE_LINK_FACTS, &l, err, sizeof err), 0);
     ck_assert_uint_eq(l.n, 0);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
+static void put_pod(struct store *s, const char *run, int i, int k, int64_t created)
+{
+    struct pod p;
+    char *name = xasprintf("%s-job-%d", run, k), *uid = xasprintf("pod-%d-%d", i, k);
+    fx_pod_img(&p, name, uid, run, created, "registry.example/lab/codex-runner:f12b6082", "sha256:abc");
+    /* a second container (and an init one) on every other pod */
+    if (k % 2 == 0) {
+        p.containers = xrealloc(p.containers, 3 * sizeof *p.containers);
+        memset(&p.containers[1], 0, 2 * sizeof *p.containers);
+        p.containers[1].name = xstrdup("sidecar");
+        p.containers[1].state = xstrdup("running");
+        p.containers[1].exit_code = p.containers[1].last_exit_code = -1;
+        p.containers[2].name = xstrdup("init-git");
+        p.containers[2].init = true;
+        p.containers[2].state = xstrdup("terminated");
+        p.containers[2].exit_code = 0;
+        p.containers[2].last_exit_code = -1;
+        p.ncontainers = 3;
+    }
+    char err[ERRLEN];
+    ck_assert_int_eq(store_put_pod(s, "test", &p, 2000, err, sizeof err), 0);
+    pod_free(&p);
+    free(name);
+    free(uid);
+}
+
+static void same_str(const char *a, const char *b)
+{
+    if (!a || !b) ck_assert_ptr_eq(a, b);
+    else ck_assert_str_eq(a, b);
+}
+
+START_TEST(link_runs_gives_pods_as_run_pods_does)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    /* more runs than one chunk; run i has i % 4 pods (0: none) */
+    enum { N = STORE_LINK_CHUNK + 37 };
+    int64_t *ids = xcalloc(N + 2, sizeof *ids);
+    ck_assert_int_eq(store_begin(s, err, sizeof err), 0);
+    for (int i = 0; i < N; i++) {
+        struct agentrun r;
+        char *name = xasprintf("run-%04d", i), *uid = xasprintf("uid-%d", i);
+        fx_run(&r, name, uid, "Failed", 1000 + i, 1100 + i, 1200 + i);
+        ck_assert_int_eq(store_put_run(s, &r, 5000, &ids[i], err, sizeof err), 0);
+        /* pods out of creation order: the list is oldest first */
+        for (int k = i % 4; k-- > 0;) put_pod(s, name, i, k, 1500 + 10 * k);
+        agentrun_free(&r);
+        free(name);
+        free(uid);
+    }
+    struct store_class k = {.cls = "runtime.oom", .rule = "oom", .line = 3, .outcome = "failed",
+                            .log_time = TIME_NONE, .baseline_name = "run-0007", .baseline_uid = "uid-7"};
+    ck_assert_int_eq(store_put_classification(s, ids[5], &k, 6000, err, sizeof err), 0);
+    ck_assert_int_eq(store_put_pr(s, ids[N - 1], "https://github.com/o/r/pull/9", 9, "o/r", "log", TIME_NONE, 6000,
+                                  err, sizeof err), 0);
+    ck_assert_int_eq(store_commit(s, err, sizeof err), 0);
+    ids[N] = ids[3];     /* duplicates */
+    ids[N + 1] = ids[N - 2];
+    struct store_link_list l;
+    ck_assert_int_eq(store_link_runs(s, ids, N + 2, STORE_LINK_PODS, &l, err, sizeof err), 0);
+    size_t with_pods = 0;
+    for (int i = 0; i < N; i++) {
+        const struct store_link *x = store_link_find(&l, ids[i]);
+        struct store_pod_list pl;
+        ck_assert_int_eq(store_run_pods(s, ids[i], &pl, err, sizeof err), 0);
+        ck_assert_uint_eq(pl.n, (size_t)(i % 4));
+        if (!pl.n) {
+            ck_assert_ptr_null(x); /* nothing asked for is known of it */
+            store_pod_list_free(&pl);
+            continue;
+        }
+        with_pods++;
+        ck_assert_ptr_nonnull(x);
+        ck_assert_ptr_null(x->cls); /* not asked */
+        ck_assert_uint_eq(x->pods.n, pl.n);
+        for (size_t p = 0; p < pl.n; p++) {
+            const struct store_pod *a = &x->pods.items[p], *b = &pl.items[p];
+            ck_assert_int_eq(a->id, b->id);
+            same_str(a->name, b->name);
+            same_str(a->uid, b->uid);
+            same_str(a->phase, b->phase);
+            ck_assert_int_eq(a->created, b->created);
+            ck_assert_uint_eq(a->ncontainers, b->ncontainers);
+            for (size_t c = 0; c < a->ncontainers; c++) {
+                same_str(a->containers[c].name, b->containers[c].name);
+                ck_assert_int_eq(a->containers[c].init, b->containers[c].init);
+                same_str(a->containers[c].state, b->containers[c].state);
+                same_str(a->containers[c].digest, b->containers[c].digest);
+                ck_assert_int_eq(a->containers[c].exit_code, b->containers[c].exit_code);
+            }
+        }
+        store_pod_list_free(&pl);
+    }
+    ck_assert_uint_eq(l.n, with_pods);
+    store_link_list_free(&l);
+    /* both kinds: the verdict's baseline and the PR's repository come too */
+    ck_assert_int_eq(store_link_runs(s, ids, N, STORE_LINK_FACTS | STORE_LINK_PODS, &l, err, sizeof err), 0);
+    const struct store_link *v = store_link_find(&l, ids[5]);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(v->cls, "runtime.oom");
+    ck_assert_str_eq(v->baseline_name, "run-0007");
+    ck_assert_uint_eq(v->pods.n, 1);
+    v = store_link_find(&l, ids[N - 1]);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(v->pr_repository, "o/r");
+    ck_assert_int_eq(v->pr_number, 9);
+    ck_assert_ptr_null(store_link_find(&l, ids[4])); /* no pods, no verdict, no PR */
+    store_link_list_free(&l);
+    free(ids);
     store_close(s);
     free(path);
     fx_rm_rf();
@@ -73,7 +193,9 @@ int main(void)
 {
     Suite *su = suite_create("store_link");
     TCase *tc = tcase_create("link");
+    tcase_set_timeout(tc, 120); /* a thousand runs and their pods, under the sanitizers */
     tcase_add_test(tc, link_runs_gives_verdicts_and_newest_pr);
+    tcase_add_test(tc, link_runs_gives_pods_as_run_pods_does);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
