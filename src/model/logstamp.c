@@ -65,6 +65,13 @@ void logstamp_finish(struct logstamp *s, struct buf *out)
     if (s->npend) resolve(s, 0, out);
 }
 
+void logstamp_push(struct logstamp *s, int64_t t)
+{
+    if (t != TIME_NONE) s->last = t;
+    s->ts = xgrow(s->ts, &s->cap, s->n + 1, sizeof *s->ts);
+    s->ts[s->n++] = s->last;
+}
+
 int64_t logstamp_line_time(const struct logstamp *s, int64_t line)
 {
     return line >= 1 && (size_t)line <= s->n ? s->ts[line - 1] : TIME_NONE;

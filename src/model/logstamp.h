@@ -9,7 +9,11 @@
  *   int64_t t = logstamp_line_time(&st, line);   1-based; TIME_NONE unknown
  *   logstamp_free(&st);
  *
- * A line without a stamp gets the previous line's time. */
+ * A line without a stamp gets the previous line's time.
+ *
+ * A reader that takes the stamps off itself (runs/logsrc.h hands each
+ * line with its time) keeps the times the same way, a line at a time:
+ *   logstamp_push(&st, t);                 t: the line's, TIME_NONE none */
 #ifndef ARTRIAGE_MODEL_LOGSTAMP_H
 #define ARTRIAGE_MODEL_LOGSTAMP_H
 #include <stdbool.h>
@@ -28,6 +32,8 @@ struct logstamp {
 void logstamp_init(struct logstamp *s);
 void logstamp_feed(struct logstamp *s, const char *data, size_t n, struct buf *out);
 void logstamp_finish(struct logstamp *s, struct buf *out);
+/* One more line, of time t (TIME_NONE: the previous line's). */
+void logstamp_push(struct logstamp *s, int64_t t);
 int64_t logstamp_line_time(const struct logstamp *s, int64_t line);
 void logstamp_free(struct logstamp *s);
 #endif

@@ -1,6 +1,7 @@
 /* triage — runner logs through the classifier and the PR scanner (triage.h). */
 #include "triage.h"
 #include "kube/client.h"
+#include "runs/logsrc.h"
 #include "model/runbaseline.h"
 #include "model/runsignals.h"
 #include "store/store.h"
@@ -29,12 +30,14 @@ struct base {
 struct read {
     struct triage *t;
     struct item it;
-    struct kube_request *req;
+    struct logsrc *ls;      /* the log, through the one log source */
+    struct read *next;      /* ended: freed after the source's callback returned */
+    struct buf block;       /* lines not yet through the classifier */
     struct classify_ctx *cls;
     struct pr_scan *pr;
     struct buf keep;        /* the log for the cache, up to TRIAGE_LOG_KEEP */
     bool cut;
-    struct logstamp stamps; /* the lines' times (timestamps=true), as sync */
+    struct logstamp stamps; /* the lines' times (the API's stamps), as sync */
     const struct base *base; /* the passing run it is compared with, NULL none */
 };
 
@@ -48,6 +51,7 @@ struct triage {
     struct item *q;
     size_t nq, capq;
     struct read *active[TRIAGE_PARALLEL];
+    struct read *ended;     /* reads whose source ended, to free */
     char **seen;            /* pod uid + container already queued */
     size_t nseen, capseen;
 };
@@ -64,13 +68,23 @@ static void item_free(struct item *i)
 static void read_free(struct read *r)
 {
     if (!r) return;
-    if (r->req) kube_request_cancel(r->req);
+    logsrc_free(r->ls); /* cancels a read under way: no callback after it */
+    buf_free(&r->block);
     classify_free(r->cls);
     pr_scan_free(r->pr);
     buf_free(&r->keep);
     logstamp_free(&r->stamps);
     item_free(&r->it);
     free(r);
+}
+
+static void reap(struct triage *t)
+{
+    while (t->ended) {
+        struct read *r = t->ended;
+        t->ended = r->next;
+        read_free(r);
+    }
 }
 
 struct triage *triage_new(struct kube_client *kc, struct store *st, const struct classify_rules *rs,
@@ -88,6 +102,7 @@ void triage_free(struct triage *t)
 {
     if (!t) return;
     for (int i = 0; i < TRIAGE_PARALLEL; i++) read_free(t->active[i]);
+    reap(t);
     for (size_t i = 0; i < t->nq; i++) item_free(&t->q[i]);
     free(t->q);
     for (size_t i = 0; i < t->nseen; i++) free(t->seen[i]);
@@ -133,32 +148,36 @@ static void read_text(struct read *r, const char *data, size_t n)
     else r->cut = true;
 }
 
-static int on_data(void *ud, const char *data, size_t n)
+/* Lines go through the classifier and the PR scanner in blocks (one scan
+ * per block, not per line). */
+#define TRIAGE_BLOCK 65536
+
+static int on_line(void *ud, const struct logsrc_line *l)
 {
     struct read *r = ud;
-    struct buf text = {0};
-    logstamp_feed(&r->stamps, data, n, &text);
-    if (text.len) read_text(r, text.p, text.len);
-    buf_free(&text);
+    buf_append(&r->block, l->text, l->len);
+    if (l->newline) buf_putc(&r->block, '\n');
+    logstamp_push(&r->stamps, l->time);
+    if (r->block.len >= TRIAGE_BLOCK) {
+        read_text(r, r->block.p, r->block.len);
+        buf_reset(&r->block);
+    }
     return 0;
 }
 
-static void on_done(void *ud, const struct kube_result *res)
+static void on_end(void *ud, const struct logsrc_end *e)
 {
     struct read *r = ud;
     struct triage *t = r->t;
-    r->req = NULL;
     for (int i = 0; i < TRIAGE_PARALLEL; i++)
         if (t->active[i] == r) t->active[i] = NULL;
+    /* freed after the source has returned (next pump, or triage_free) */
+    r->next = t->ended;
+    t->ended = r;
     struct triage_run run;
-    if (!res->ok || !t->h.run(t->h.ud, r->it.run_uid, &run)) {
-        read_free(r);
-        return;
-    }
-    struct buf rest = {0};
-    logstamp_finish(&r->stamps, &rest);
-    if (rest.len) read_text(r, rest.p, rest.len);
-    buf_free(&rest);
+    if (!e->ok || !t->h.run(t->h.ud, r->it.run_uid, &run)) return;
+    if (r->block.len) read_text(r, r->block.p, r->block.len);
+    buf_reset(&r->block);
     pr_scan_finish(r->pr);
     struct pr_link pr;
     bool has_pr = pr_scan_result(r->pr, &pr) == 1;
@@ -176,7 +195,6 @@ static void on_done(void *ud, const struct kube_result *res)
     t->h.done(t->h.ud, &out);
     if (has_pr) pr_link_free(&pr);
     classify_result_free(cr);
-    read_free(r);
 }
 
 /* The baseline of a failed run (model/runbaseline.h), chosen as sync
@@ -265,6 +283,7 @@ static long next_item(struct triage *t)
 
 void triage_pump(struct triage *t)
 {
+    reap(t);
     if (!t->rs) {
         for (size_t i = 0; i < t->nq; i++) item_free(&t->q[i]);
         t->nq = 0;
@@ -295,12 +314,11 @@ void triage_pump(struct triage *t)
         r->pr = pr_scan_new(run.run->repository, prefix);
         free(prefix);
         run_signals_add(r->cls, run.run, run.pods, run.npods);
-        struct kube_req q = {
-            .verb = KUBE_LOGS, .ns = it.ns, .name = it.pod, .container = it.container,
-            .timestamps = true, .on_data = on_data, .on_done = on_done, .ud = r,
-        };
+        /* live only: the log goes to the cache from here */
+        struct logsrc_spec sp = {.kube = t->kc, .ns = it.ns, .pod = it.pod, .container = it.container,
+                                 .timestamps = true, .on_line = on_line, .on_end = on_end, .ud = r};
         t->active[i] = r;
-        r->req = kube_request_start(t->kc, &q);
+        r->ls = logsrc_start(&sp);
     }
 }
 

@@ -59,12 +59,32 @@ START_TEST(long_first_words_are_text)
 }
 END_TEST
 
+/* Times pushed a line at a time (a reader that took the stamps off
+ * itself) follow the same rule: a line without one has the one above's. */
+START_TEST(pushed_times_carry_down)
+{
+    struct logstamp st;
+    logstamp_init(&st);
+    logstamp_push(&st, TIME_NONE);
+    logstamp_push(&st, 5000);
+    logstamp_push(&st, TIME_NONE);
+    logstamp_push(&st, 7000);
+    ck_assert_int_eq(logstamp_line_time(&st, 1), TIME_NONE);
+    ck_assert_int_eq(logstamp_line_time(&st, 2), 5000);
+    ck_assert_int_eq(logstamp_line_time(&st, 3), 5000);
+    ck_assert_int_eq(logstamp_line_time(&st, 4), 7000);
+    ck_assert_int_eq(logstamp_line_time(&st, 5), TIME_NONE);
+    logstamp_free(&st);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("logstamp");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, stamps_off_whatever_the_chunks);
     tcase_add_test(tc, long_first_words_are_text);
+    tcase_add_test(tc, pushed_times_carry_down);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
