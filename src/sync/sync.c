@@ -558,7 +558,7 @@ static int classify_run(struct sync *y, const struct store_run *r, char *err, si
         }
     }
     int rc = verdict_put(y->s, r->id, y->o.rules, oc, res, hl > 0 ? skipped : -1, pod, container, log_time,
-                              base ? base->name : NULL, base ? base->uid : NULL, time_now_ms(), err, errlen);
+                         base ? base->name : NULL, base ? base->uid : NULL, time_now_ms(), err, errlen);
     if (rc < 0) store_failed(y, err);
     else y->st->classified++;
     if (had > 0) store_class_free(&old);
