@@ -8,7 +8,8 @@
 # log request); one server stopped: its context says reconnecting or
 # offline while the other's runs still update; `ctx:` filters by context;
 # `:ctx east` is one context again (no column); `--context east --context
-# west` on the command line follows both from the start.
+# west` on the command line, or `context: [east, west]` in the config
+# file, follows both from the start.
 set -eu
 source "$(dirname "$0")/lib.sh"
 ui_init ctxmulti
@@ -177,4 +178,20 @@ ui_keys : "ctx east,nosuch" Enter
 ui_wait "no context 'nosuch' in the kubeconfig"
 ui_keys q
 [ "$(ui_exit_status)" = 0 ] || fail "exit status (command line)"
+
+# ---- the config file's context list: both from the start, and a hotkey
+# that follows both again after :ctx east
+mkdir -p "$UI_DIR/config/artriage"
+printf 'context: [east, west]\nhotkeys:\n  F2: "ctx east,west"\n' >"$UI_DIR/config/artriage/config.yaml"
+chmod 600 "$UI_DIR/config/artriage/config.yaml"
+ui_start 140 30 -- --kubeconfig "$KC" --db "$DB"
+ui_wait "CONTEXT"
+ui_wait "only-west-20260225a"
+ui_wait_re "^east +only-east-20260225a"
+ui_keys : "ctx east" Enter
+ui_wait_gone "only-west-20260225a"
+ui_keys F2
+ui_wait_re "^west +only-west-20260225a"
+ui_keys q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status (config file)"
 echo PASS
