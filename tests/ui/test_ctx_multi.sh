@@ -194,4 +194,14 @@ ui_keys F2
 ui_wait_re "^west +only-west-20260225a"
 ui_keys q
 [ "$(ui_exit_status)" = 0 ] || fail "exit status (config file)"
+
+# ---- --offline: each context's runs from the history cache, in one list
+ui_start 140 30 -- --kubeconfig "$KC" --db "$DB" --offline --context east --context west
+ui_wait "OFFLINE - history cache only"
+ui_wait_re "^east +only-east-20260225a +Failed"
+ui_wait_re "^west +only-west-20260225a"
+ui_wait_re "^west +doomed-west-20260225a.*\(deleted\)"
+ui_screen | grep -E '^east ' | grep -qF "(deleted)" && fail "offline: an east run shows deleted"
+ui_keys q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status (offline)"
 echo PASS

@@ -307,15 +307,17 @@ static void cluster_start(struct unit *u, const char *want)
 }
 
 /* Offline: the one context's name from the kubeconfig if there is one,
- * quietly (the cache is per context). */
+ * quietly (the cache is per context); with several, the namespace of the
+ * first when none is given, as online. */
 static void offline_scope(struct source *s)
 {
     struct console *c = s->c;
     char err[ERRLEN];
-    if (c->nctx > 1 || (!s->kc && kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) != 0)) return;
+    if (!s->kc && kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) != 0) return;
     struct kube_config *cfg;
-    if (kubeconfig_resolve(s->kc, c->context, c->ns, &cfg, err, sizeof err) == 0) {
-        if (!c->context || !*c->context) {
+    bool several = c->nctx > 1;
+    if (kubeconfig_resolve(s->kc, several ? c->ctxs[0] : c->context, c->ns, &cfg, err, sizeof err) == 0) {
+        if (!several && (!c->context || !*c->context)) {
             free(c->context);
             c->context = xstrdup(cfg->context && *cfg->context ? cfg->context : NULL);
         }
