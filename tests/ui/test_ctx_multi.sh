@@ -95,8 +95,11 @@ ui_wait "| live |"
 ui_screen | grep -qF "CONTEXT" && fail "a CONTEXT column with one context"
 ui_screen | grep -qF "only-west" && fail "west's run shows while following east alone"
 
-# ---- :ctx east,west: both clusters in one list
-ui_keys : "ctx east,west" Enter
+# ---- :ctx east,west: both clusters in one list (Tab completes the name
+# after the comma)
+ui_keys : "ctx east,w" Tab
+ui_wait ":ctx east,west"
+ui_keys Enter
 ui_wait "only-west-20260225a"
 ui_wait "doomed-west-20260225a"
 ui_wait "only-east-20260225a"
