@@ -114,7 +114,12 @@ ui_screen | tail -1 | grep -qF " east,west / agents " || fail "the status bar do
 ui_keys / C-u "ctx:west shared" Enter
 ui_wait_gone "only-west-20260225a"
 ui_screen | grep -qE '^east ' && fail "ctx:west shows an east run"
-ui_keys g l
+ui_keys g Enter
+ui_wait "detail shared-20260225a"
+ui_wait_re "^ *Context +west *$"
+ui_keys q
+ui_wait_re "^west +shared-20260225a"
+ui_keys l
 ui_wait "hello from west-cluster" 30
 ui_screen | grep -qF "hello from east-cluster" && fail "a west run's log shows east's"
 ui_keys q
