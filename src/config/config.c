@@ -543,10 +543,34 @@ const char *config_option_name(size_t i, bool *is_bool)
     return options[i].name;
 }
 
+/* context: NAME, or a list of names (several followed at once). */
+static int option_contexts(struct ctx *x, const struct ynode *k, const struct ynode *v)
+{
+    struct config *c = x->cfg;
+    size_t n = v->t == Y_SEQ ? v->n : 1;
+    if (n == 0) return at_node(x, v, "%s: an empty list of contexts", k->s);
+    if (n > CONFIG_MAX_ENTRIES) return at_node(x, v, "%s: more than %d contexts", k->s, CONFIG_MAX_ENTRIES);
+    const char **names = xcalloc(n, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        const struct ynode *item = v->t == Y_SEQ ? v->kid[i] : v;
+        if (want_text(x, k, item, &names[i]) != 0) {
+            free(names);
+            return -1;
+        }
+    }
+    c->contexts = xcalloc(n, sizeof *c->contexts);
+    for (size_t i = 0; i < n; i++) c->contexts[i] = xstrdup(names[i]);
+    c->ncontexts = n;
+    c->context = xstrdup(names[0]);
+    free(names);
+    return 0;
+}
+
 static int option(struct ctx *x, const struct ynode *k, const struct ynode *v, size_t which)
 {
     char *base = (char *)x->cfg;
     if (options[which].type == OPT_BOOL) return want_bool(x, k, v, (int *)(base + options[which].off));
+    if (strcmp(k->s, "context") == 0) return option_contexts(x, k, v);
     const char *text;
     if (want_text(x, k, v, &text) != 0) return -1;
     if (strcmp(k->s, "namespace") == 0 && !kube_is_dns1123_label(text)) {
@@ -711,6 +735,8 @@ void config_free(struct config *c)
     free(c->path);
     free(c->kubeconfig);
     free(c->context);
+    for (size_t i = 0; i < c->ncontexts; i++) free(c->contexts[i]);
+    free(c->contexts);
     free(c->ns);
     free(c->db);
     free(c->refresh);

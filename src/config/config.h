@@ -94,6 +94,10 @@ struct config {
     char *path;   /* the file read, NULL if there was none */
     /* default values of global options; NULL / CFG_UNSET = not in the file */
     char *kubeconfig, *context, *ns, *db, *refresh, *rules;
+    /* `context:` as a name or a list of names ([east, west]: the console
+     * and `record` follow each); context is the first */
+    char **contexts;
+    size_t ncontexts;
     int all_namespaces, offline, read_only, no_color;
     struct config_binding *bindings;
     size_t nbindings;

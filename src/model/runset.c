@@ -38,7 +38,7 @@ struct map {
     bool by_name;
 };
 
-enum term_key { TK_TEXT, TK_PHASE, TK_CLASS, TK_LANE, TK_AGENT, TK_NS, TK_NAME };
+enum term_key { TK_TEXT, TK_PHASE, TK_CLASS, TK_LANE, TK_AGENT, TK_NS, TK_NAME, TK_CTX };
 
 struct term {
     enum term_key key;
@@ -755,6 +755,25 @@ struct rs_run *runset_at(const struct runset *rs, size_t i)
 {
     return i < rs->nall ? &rs->all[i]->pub : NULL;
 }
+
+size_t runset_sweep(struct runset *rs, const char *ctx, const char *ns, uint64_t mark,
+                    void (*gone)(void *ud, const struct rs_run *r), void *ud)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->nall; i++) {
+        struct entry *e = rs->all[i];
+        struct rs_run *r = &e->pub;
+        /* another context's runs are another list's business */
+        if (r->deleted || r->mark == mark || !str_eq(nz(r->run.context), nz(ctx))) continue;
+        if (ns && !str_eq(r->run.ns, ns)) continue;
+        if (gone) gone(ud, r);
+        size_t pos = change_begin(rs, e);
+        r->deleted = true;
+        change_end(rs, e, pos);
+        n++;
+    }
+    return n;
+}
 uint64_t runset_gen(const struct runset *rs) { return rs->gen; }
 
 /* ---- filter ---- */
@@ -765,7 +784,7 @@ static const struct {
 } term_keys[] = {
     {"phase", TK_PHASE}, {"class", TK_CLASS}, {"lane", TK_LANE},
     {"agent", TK_AGENT}, {"ns", TK_NS},       {"namespace", TK_NS},
-    {"name", TK_NAME},
+    {"name", TK_NAME},  {"ctx", TK_CTX},         {"context", TK_CTX},
 };
 
 int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t errlen)
@@ -803,7 +822,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
                 }
                 free(terms);
                 return errf(err, errlen,
-                            "filter: unknown key '%.*s' (phase, class, lane, agent, ns, name)",
+                            "filter: unknown key '%.*s' (phase, class, lane, agent, ns, name, ctx)",
                             (int)kl, w);
             }
             w = colon + 1;
@@ -881,6 +900,7 @@ static bool term_match(const struct term *t, const struct entry *e)
     case TK_AGENT: return field_match(t, a->agent);
     case TK_NS: return field_match(t, a->ns);
     case TK_NAME: return t->glob ? field_match(t, a->name) : contains(a->name, t->pat);
+    case TK_CTX: return field_match(t, a->context);
     }
     return false;
 }

@@ -107,9 +107,16 @@ struct rs_run *runset_find_name(const struct runset *rs, const char *ctx, const 
 struct rs_run *runset_at(const struct runset *rs, size_t i);
 size_t runset_count(const struct runset *rs);
 uint64_t runset_gen(const struct runset *rs);
+/* After a full list of context ctx (NULL = the empty one), namespace ns
+ * (NULL = all): flags deleted every run of that context and namespace
+ * not yet deleted whose mark is not `mark` (the list did not bring it),
+ * calling gone(ud, r) for each just before. Runs of other contexts are
+ * never touched: each context is listed on its own. Returns how many. */
+size_t runset_sweep(struct runset *rs, const char *ctx, const char *ns, uint64_t mark,
+                    void (*gone)(void *ud, const struct rs_run *r), void *ud);
 
 /* Filter: whitespace-separated terms, all must match. `key:value` with key
- * phase, class, lane, agent, ns (or name) matches that field against a
+ * phase, class, lane, agent, ns, name or ctx (context) matches that field against a
  * case-insensitive glob (`class:vcs.*`; `class:vcs` also matches `vcs.*`;
  * `phase:none` = no phase yet; `phase:deleted` = deleted runs); any other
  * term is a case-insensitive substring of name, agent, lane, class or head.

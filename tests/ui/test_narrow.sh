@@ -77,9 +77,9 @@ for size in 80x24 200x60; do
   ui_wait "no context 'nosuch' in the kubeconfig"
   status_whole ":ctx nosuch"
   ui_wait "runs 6/6"
-  # several contexts at once: refused, the list stays
-  ui_keys ':ctx kubeapi,kubeapi' Enter
-  ui_wait "several contexts are not supported yet: :ctx takes one name"
+  # several contexts, one of them unknown: refused whole, the list stays
+  ui_keys ':ctx kubeapi,nosuch' Enter
+  ui_wait "no context 'nosuch' in the kubeconfig"
   status_whole ":ctx a,b"
   ui_wait "runs 6/6"
   # :ctx alone: a picker of the kubeconfig's contexts

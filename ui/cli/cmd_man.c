@@ -107,6 +107,8 @@ static void config_doc(FILE *f)
         fputs("\\fR", f);
         if (b) fputs(" (true/false)", f);
     }
+    fputs("; \\fBcontext\\fR may be a list (\\fBcontext: [east, west]\\fR): the console and "
+          "\\fBrecord\\fR follow each, the other commands take the first", f);
     fputs(".\n.TP\n.I keys: {action: KEY or [KEY, ...]}\nkeys for an action, in place of its "
           "default keys (the action names are listed with the console keys above); KEY is a "
           "character, \\fB^G\\fR, \\fBF1\\fR to \\fBF24\\fR or a name such as \\fBUp\\fR, "

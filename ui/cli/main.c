@@ -381,9 +381,12 @@ static int parse(struct cli *cli, int argc, char **argv, char **pos, int *npos)
 static void apply_config(struct cli *cli, const struct config *cfg)
 {
     if (!cli->kubeconfig) cli->kubeconfig = cfg->kubeconfig;
-    if (cli->ncontexts == 0 && cfg->context) {
-        cli->context = cfg->context;
-        cli->contexts[cli->ncontexts++] = cfg->context;
+    /* the file's context, or its list (the console and record follow each;
+     * the other commands take the first) */
+    if (cli->ncontexts == 0 && cfg->ncontexts) {
+        cli->context = cfg->contexts[0];
+        cli->contexts = xrealloc(cli->contexts, (cfg->ncontexts + 1) * sizeof *cli->contexts);
+        for (size_t i = 0; i < cfg->ncontexts; i++) cli->contexts[cli->ncontexts++] = cfg->contexts[i];
     }
     if (!cli->ns && !cli->all_namespaces) {
         if (cfg->all_namespaces == 1) cli->all_namespaces = true;

@@ -33,7 +33,7 @@ int cmd_man(struct cli *cli, int argc, char **argv);
 
 const struct cli_option cli_global_opts[] = {
     {"kubeconfig", 0, "PATH", "kubeconfig file(s); default $KUBECONFIG (colon-separated, merged), then ~/.kube/config", COMP_FILE, 0, 0},
-    {"context", 0, "NAME", "kubeconfig context; default the current context", COMP_CONTEXT, 0, 0},
+    {"context", 0, "NAME", "kubeconfig context; default the current context (repeated: the console and record follow each)", COMP_CONTEXT, 0, 0},
     {"namespace", 'n', "NS", "namespace; default the context's namespace, else default", COMP_NAMESPACE, 0, 0},
     {"all-namespaces", 'A', NULL, "every namespace", COMP_NONE, 0, 0},
     {"db", 0, "PATH", "history cache; default $XDG_CACHE_HOME/artriage/history.db", COMP_FILE, 0, 0},

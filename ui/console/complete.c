@@ -344,7 +344,20 @@ bool prompt_complete(struct console *c, struct lineedit *e)
         const char **names = xcalloc(n + 1, sizeof *names);
         for (size_t i = 0; i < n; i++) names[i] = kubeconfig_context_name(kc, i);
         qsort(names, n, sizeof *names, cmp_str);
-        complete_from(c, e, "contexts", names, n);
+        /* :ctx a,b: the name after the last comma completes, the names
+         * before it stay (each candidate is the whole word) */
+        char *typed = le_text_range(e, le_word_start(e), e->cur);
+        char *comma = strrchr(typed, ',');
+        char **whole = NULL;
+        if (comma) {
+            comma[1] = 0;
+            whole = xcalloc(n + 1, sizeof *whole);
+            for (size_t i = 0; i < n; i++) whole[i] = xasprintf("%s%s", typed, names[i]);
+        }
+        complete_from(c, e, "contexts", whole ? (const char *const *)whole : names, n);
+        for (size_t i = 0; whole && i < n; i++) free(whole[i]);
+        free(whole);
+        free(typed);
         free(names);
         kubeconfig_free(kc);
     } else if (strcmp(first, "ns") == 0 || strcmp(first, "namespace") == 0) {

@@ -292,11 +292,20 @@ void console_cmdlog(struct console *c, const char *kubectl)
     c->cmdlog_gen++;
 }
 
+static void ctxs_free(struct console *c)
+{
+    for (size_t i = 0; i < c->nctx; i++) free(c->ctxs[i]);
+    free(c->ctxs);
+    c->ctxs = NULL;
+    c->nctx = 0;
+}
+
 void console_switch(struct console *c, const char *ctx, const char *ns, bool all)
 {
     if (ctx) {
         free(c->context);
         c->context = xstrdup(ctx);
+        ctxs_free(c); /* one context again */
         ns_forget(c, false); /* another cluster's namespaces */
     }
     if (ns) {
@@ -310,6 +319,22 @@ void console_switch(struct console *c, const char *ctx, const char *ns, bool all
     runset_clear(c->rs);
     if (c->src) source_switch(c->src);
     c->redraw = true;
+}
+
+void console_follow(struct console *c, const char *const *ctxs, size_t n)
+{
+    if (n < 2) {
+        console_switch(c, n ? ctxs[0] : NULL, NULL, c->all_ns);
+        return;
+    }
+    ctxs_free(c);
+    c->ctxs = xcalloc(n, sizeof *c->ctxs);
+    for (size_t i = 0; i < n; i++) c->ctxs[i] = xstrdup(ctxs[i]);
+    c->nctx = n;
+    free(c->context);
+    c->context = NULL;
+    ns_forget(c, false);
+    console_switch(c, NULL, NULL, c->all_ns);
 }
 
 /* OSC 52: the terminal puts the base64 (libcrypto) of text on the clipboard. */
@@ -363,6 +388,48 @@ static struct kubeconfig *load_contexts(struct console *c)
     return kc;
 }
 
+/* `:ctx NAME` switches to one context; `:ctx a,b` (commas, spaces
+ * allowed around them) follows each named one in one list. Every name
+ * must be in the kubeconfig (when it can be read); a name given twice
+ * counts once. */
+static void ctx_command(struct console *c, const char *arg)
+{
+    const char *names[64];
+    size_t n = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    for (char *save = NULL, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        bool dup = false;
+        for (size_t i = 0; i < n && !dup; i++) dup = strcmp(names[i], t) == 0;
+        if (dup) continue;
+        if (n == sizeof names / sizeof names[0]) {
+            console_say(c, true, ":ctx follows at most %zu contexts", sizeof names / sizeof names[0]);
+            return;
+        }
+        names[n++] = t;
+    }
+    if (!n) {
+        console_say(c, true, ":ctx needs a context name (or several: :ctx a,b)");
+        return;
+    }
+    struct kubeconfig *kc = load_contexts(c);
+    for (size_t k = 0; kc && k < n; k++) {
+        bool known = false;
+        for (size_t i = 0; i < kubeconfig_context_count(kc) && !known; i++)
+            known = strcmp(kubeconfig_context_name(kc, i), names[k]) == 0;
+        if (!known) {
+            char *s = sanitize_str(names[k], 0);
+            console_say(c, true, "no context '%s' in the kubeconfig (:ctx alone lists them)", s);
+            free(s);
+            kubeconfig_free(kc);
+            return;
+        }
+    }
+    kubeconfig_free(kc);
+    if (n == 1) console_switch(c, names[0], NULL, c->all_ns);
+    else console_follow(c, names, n);
+}
+
 static void run_command(struct console *c, const char *cmd)
 {
     while (*cmd == ' ') cmd++;
@@ -386,23 +453,7 @@ static void run_command(struct console *c, const char *cmd)
             pick_open(c, true);
             return;
         }
-        if (strchr(argbuf, ',')) {
-            /* the run set keys runs by context already; one feed per context is still to come */
-            console_say(c, true, "several contexts are not supported yet: :ctx takes one name");
-            return;
-        }
-        struct kubeconfig *kc = load_contexts(c);
-        bool known = !kc;
-        for (size_t i = 0; kc && i < kubeconfig_context_count(kc) && !known; i++)
-            known = strcmp(kubeconfig_context_name(kc, i), argbuf) == 0;
-        kubeconfig_free(kc);
-        if (!known) {
-            char *s = sanitize_str(argbuf, 0);
-            console_say(c, true, "no context '%s' in the kubeconfig (:ctx alone lists them)", s);
-            free(s);
-            return;
-        }
-        console_switch(c, argbuf, NULL, c->all_ns);
+        ctx_command(c, argbuf);
     } else if (strcmp(word, "all") == 0 || strcmp(word, "A") == 0) {
         console_switch(c, NULL, NULL, true);
         console_say(c, false, "all namespaces");
@@ -513,9 +564,11 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
     char buf[512];
     struct rs_counts k;
     runset_counts(c->rs, &k);
-    char conn[128];
+    char conn[256];
     int64_t now = time_now_ms();
-    switch (c->conn) {
+    bool several = c->nctx > 1 && c->src;
+    if (several && c->conn != CONN_OFFLINE) source_conn_text(c->src, conn, sizeof conn);
+    else switch (c->conn) {
     case CONN_CONNECTING: snprintf(conn, sizeof conn, "connecting"); break;
     case CONN_LIVE: snprintf(conn, sizeof conn, "live"); break;
     case CONN_RECONNECTING: {
@@ -531,10 +584,17 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
     }
     }
     /* what the connection does not check or send, next to its state */
-    struct kube_client *kc = c->src && c->conn != CONN_OFFLINE ? source_kube(c->src) : NULL;
+    /* (several contexts: each one's mark is in conn, after its state) */
+    struct kube_client *kc = !several && c->src && c->conn != CONN_OFFLINE ? source_kube(c->src) : NULL;
     const char *mark = kc && kube_client_notice_insecure(kc) ? " INSECURE-TLS"
                        : kc && kube_client_notice_plain_http(kc) ? " HTTP-NO-CREDENTIALS" : "";
-    char *ctx = sanitize_str(c->context ? c->context : "-", 0);
+    char ctxs[128] = "";
+    for (size_t i = 0, o = 0; i < c->nctx && o + 1 < sizeof ctxs; i++) {
+        int w = snprintf(ctxs + o, sizeof ctxs - o, "%s%s", i ? "," : "", c->ctxs[i]);
+        if (w < 0) break;
+        o += (size_t)w;
+    }
+    char *ctx = sanitize_str(c->nctx > 1 ? ctxs : c->context ? c->context : "-", 0);
     char *ns = sanitize_str(c->all_ns ? "*" : (c->ns ? c->ns : "-"), 0);
     /* the selectors of :runs, as kubectl would take them */
     char selbuf[200] = "";
@@ -543,7 +603,7 @@ static void status_line(struct console *c, struct prompt *p, int y, int cols)
                  c->label_selector ? c->label_selector : "", c->field_selector ? " --field-selector " : "",
                  c->field_selector ? c->field_selector : "");
     char *sel = sanitize_str(selbuf, 0);
-    int n = snprintf(buf, sizeof buf, " %.40s / %.40s%s | %s%s | %zu runs", ctx, ns, sel, conn, mark, k.total);
+    int n = snprintf(buf, sizeof buf, " %.60s / %.40s%s | %s%s | %zu runs", ctx, ns, sel, conn, mark, k.total);
     free(ctx);
     free(ns);
     free(sel);
@@ -860,6 +920,23 @@ int console_main(struct cli *cli)
     c.rs = runset_new();
     c.all_ns = cli->all_namespaces;
     c.context = xstrdup(cli->context);
+    /* --context a --context b: both followed in one list */
+    if (cli->ncontexts > 1) {
+        const char *names[64];
+        size_t n = 0;
+        for (int i = 0; i < cli->ncontexts && n < sizeof names / sizeof names[0]; i++) {
+            bool dup = false;
+            for (size_t k = 0; k < n && !dup; k++) dup = strcmp(names[k], cli->contexts[i]) == 0;
+            if (!dup) names[n++] = cli->contexts[i];
+        }
+        if (n > 1) {
+            c.ctxs = xcalloc(n, sizeof *c.ctxs);
+            for (size_t i = 0; i < n; i++) c.ctxs[i] = xstrdup(names[i]);
+            c.nctx = n;
+            free(c.context);
+            c.context = NULL;
+        }
+    }
     c.ns = xstrdup(cli->ns);
     c.data_time_ms = TIME_NONE;
     c.conn = cli->offline ? CONN_OFFLINE : CONN_CONNECTING;
@@ -869,6 +946,7 @@ int console_main(struct cli *cli)
     if (open_terminal(&c, note, sizeof note) != 0) {
         runset_free(c.rs);
         free(c.context);
+        ctxs_free(&c);
         free(c.ns);
         return cli_fail("cannot open the terminal (TERM=%s) even with a fallback terminal type",
                         getenv("TERM") ? getenv("TERM") : "");
@@ -969,6 +1047,7 @@ int console_main(struct cli *cli)
     for (size_t i = 0; i < c.ncmdlog; i++) free(c.cmdlog[(c.cmdlog_first + i) % CMDLOG_MAX].text);
     runset_free(c.rs);
     free(c.context);
+    ctxs_free(&c);
     free(c.ns);
     free(c.conn_detail);
     free(c.label_selector);

@@ -27,6 +27,11 @@ struct feedsink {
     struct console *c;
     struct store *store;
     struct feedsink_hooks h;
+    char *ctx;            /* the context this sink feeds (NULL = none named) */
+    /* this context's connection (the console shows each, or the one) */
+    enum conn_state conn;
+    int64_t next_try_ms;
+    char *detail;         /* sanitised last error, NULL when live */
     bool tx, write_failed;
     /* the cluster's run list frame: runs it brought carry the epoch */
     uint64_t epoch;
@@ -46,7 +51,7 @@ struct feedsink {
 
 static const char *ctx_name(const struct feedsink *fs)
 {
-    return fs->c->context && *fs->c->context ? fs->c->context : NULL;
+    return fs->ctx && *fs->ctx ? fs->ctx : NULL;
 }
 
 static const char *scope_ns(const struct feedsink *fs)
@@ -54,10 +59,26 @@ static const char *scope_ns(const struct feedsink *fs)
     return fs->c->all_ns ? NULL : fs->c->ns;
 }
 
-static void set_conn_detail(struct console *c, const char *msg)
+static void set_detail(struct feedsink *fs, const char *msg)
 {
-    free(c->conn_detail);
-    c->conn_detail = msg ? sanitize_str(msg, 0) : NULL;
+    free(fs->detail);
+    fs->detail = msg ? sanitize_str(msg, 0) : NULL;
+}
+
+static void state_changed(struct feedsink *fs)
+{
+    if (fs->h.state) fs->h.state(fs->h.ud);
+    fs->c->redraw = true;
+}
+
+/* An error of this context in the message line: named when the console
+ * follows several (which cluster said it matters then). */
+static void say_detail(struct feedsink *fs)
+{
+    char *name = fs->h.say_context ? sanitize_str(ctx_name(fs) ? ctx_name(fs) : "-", 0) : NULL;
+    if (name) console_say(fs->c, true, "%s: %s", name, fs->detail);
+    else console_say(fs->c, true, "%s", fs->detail);
+    free(name);
 }
 
 /* ---- the cache's write transaction ---- */
@@ -284,6 +305,18 @@ static void pod_event(struct feedsink *fs, enum rs_event ev, struct pod *p)
     runset_apply_pod(fs->c->rs, ctx_name(fs), ev, p);
 }
 
+/* A run the list no longer brought, just before the run set flags it. */
+static void swept(void *ud, const struct rs_run *r)
+{
+    struct feedsink *fs = ud;
+    struct console *c = fs->c;
+    if (!fs->store || !r->run.uid || c->label_selector || c->field_selector) return;
+    char err[ERRLEN];
+    feedsink_tx_open(fs);
+    feedsink_wrote(fs, store_mark_run_deleted(fs->store, ctx_name(fs), r->run.uid, time_now_ms(), err, sizeof err),
+                   err);
+}
+
 /* The end of a frame. From the cache: seeding is done (the cache says
  * itself which runs are deleted). From the cluster, after a full list:
  * runs of our scope that the server no longer has. The cache learns it
@@ -300,25 +333,8 @@ static void end_event(struct feedsink *fs, enum origin o, enum feed_kind kind)
         return;
     }
     fs->listing = false;
-    const char *ns = scope_ns(fs);
-    char err[ERRLEN];
-    int64_t now = time_now_ms();
-    for (size_t i = 0; i < runset_count(c->rs); i++) {
-        struct rs_run *r = runset_at(c->rs, i);
-        if (r->deleted || r->mark == fs->epoch) continue;
-        if (ns && (!r->run.ns || strcmp(r->run.ns, ns) != 0)) continue;
-        if (fs->store && r->run.uid && !c->label_selector && !c->field_selector) {
-            feedsink_tx_open(fs);
-            feedsink_wrote(fs, store_mark_run_deleted(fs->store, ctx_name(fs), r->run.uid, now, err, sizeof err), err);
-        }
-        struct agentrun gone = {0};
-        gone.uid = xstrdup(r->run.uid);
-        gone.context = xstrdup(r->run.context);
-        gone.ns = xstrdup(r->run.ns);
-        gone.name = xstrdup(r->run.name);
-        runset_apply_run(c->rs, RS_EV_DELETED, &gone, false);
-        agentrun_free(&gone);
-    }
+    /* only this context's runs: another context's list is its own */
+    runset_sweep(c->rs, ctx_name(fs), scope_ns(fs), fs->epoch, swept, fs);
     c->redraw = true;
 }
 
@@ -437,25 +453,30 @@ static void k_state(void *ud, const struct kube_conn_state *st)
     struct feedsink *fs = ud;
     struct console *c = fs->c;
     switch (st->state) {
-    case KUBE_CONN_CONNECTING: c->conn = CONN_CONNECTING; break;
+    case KUBE_CONN_CONNECTING: fs->conn = CONN_CONNECTING; break;
     case KUBE_CONN_LIVE:
-        c->conn = CONN_LIVE;
+        fs->conn = CONN_LIVE;
         fs->ever_live = true;
-        set_conn_detail(c, NULL);
+        set_detail(fs, NULL);
         break;
     case KUBE_CONN_RECONNECTING:
     case KUBE_CONN_FAILED:
-        c->next_try_ms = st->next_try_ms;
-        c->conn = (st->state == KUBE_CONN_FAILED || !fs->ever_live || st->failures > 2) ? CONN_OFFLINE
-                                                                                       : CONN_RECONNECTING;
-        if (c->conn == CONN_OFFLINE && c->data_time_ms == TIME_NONE) c->data_time_ms = time_now_ms();
-        if (st->error && (!c->conn_detail || strcmp(c->conn_detail, st->error) != 0)) {
-            set_conn_detail(c, st->error);
-            console_say(c, true, "%s", c->conn_detail);
+        fs->next_try_ms = st->next_try_ms;
+        fs->conn = (st->state == KUBE_CONN_FAILED || !fs->ever_live || st->failures > 2) ? CONN_OFFLINE
+                                                                                        : CONN_RECONNECTING;
+        if (fs->conn == CONN_OFFLINE && c->data_time_ms == TIME_NONE) c->data_time_ms = time_now_ms();
+        if (st->error) {
+            char *e = sanitize_str(st->error, 0);
+            bool same = fs->detail && strcmp(fs->detail, e) == 0;
+            free(e);
+            if (!same) {
+                set_detail(fs, st->error);
+                say_detail(fs);
+            }
         }
         break;
     }
-    c->redraw = true;
+    state_changed(fs);
 }
 
 struct feed_sink feedsink_sink(struct feedsink *fs)
@@ -467,14 +488,35 @@ struct feed_sink feedsink_sink(struct feedsink *fs)
 void feedsink_connecting(struct feedsink *fs)
 {
     fs->listing = false;
-    fs->c->conn = CONN_CONNECTING;
+    fs->conn = CONN_CONNECTING;
+    state_changed(fs);
 }
 
-struct feedsink *feedsink_new(struct console *c, struct store *st, const struct feedsink_hooks *h)
+void feedsink_unreachable(struct feedsink *fs, const char *err)
+{
+    fs->listing = false;
+    fs->conn = CONN_OFFLINE;
+    set_detail(fs, err);
+    if (fs->detail) say_detail(fs);
+    state_changed(fs);
+}
+
+enum conn_state feedsink_state(const struct feedsink *fs, int64_t *next_try_ms, const char **detail)
+{
+    if (next_try_ms) *next_try_ms = fs->next_try_ms;
+    if (detail) *detail = fs->detail;
+    return fs->conn;
+}
+
+const char *feedsink_context(const struct feedsink *fs) { return ctx_name(fs); }
+
+struct feedsink *feedsink_new(struct console *c, struct store *st, const char *ctx, const struct feedsink_hooks *h)
 {
     struct feedsink *fs = xcalloc(1, sizeof *fs);
     fs->c = c;
     fs->store = st;
+    fs->ctx = ctx && *ctx ? xstrdup(ctx) : NULL;
+    fs->conn = c->cli->offline ? CONN_OFFLINE : CONN_CONNECTING;
     if (h) fs->h = *h;
     return fs;
 }
@@ -489,5 +531,7 @@ void feedsink_free(struct feedsink *fs)
     free(fs->page_ids);
     free(fs->page_uids);
     free(fs->page_ctxs);
+    free(fs->ctx);
+    free(fs->detail);
     free(fs);
 }

@@ -13,11 +13,20 @@
  * for the whole cache, and each page's verdicts and PR links are read in
  * two queries (store_link_runs).
  *
- * Owns: the seeding cursor, the queue of runs whose cached pods are still
- * to be attached, the cache's write transaction. Borrows the console (run
- * set, status bar fields) and the store (NULL = no cache); both outlive it.
+ * One sink per followed context (the console may follow several on one
+ * loop): it stamps its context on every run and pod it takes, seeds that
+ * context's runs from the cache, and its sweep after a full list flags
+ * deleted only that context's runs. It keeps that context's connection
+ * state (feedsink_state); the source (source.c) sums the sinks up for the
+ * status bar.
  *
- *   struct feedsink *fs = feedsink_new(c, store, &hooks);
+ * Owns: its context's name, its connection state, the seeding cursor, the
+ * queue of runs whose cached pods are still to be attached, its share of
+ * the cache's write transaction (the store nests them: the last flush of a
+ * turn commits). Borrows the console (run set, status bar fields) and the
+ * store (NULL = no cache); both outlive it.
+ *
+ *   struct feedsink *fs = feedsink_new(c, store, "ctx", &hooks);
  *   feedsink_seed(fs);                        (after a context / namespace switch)
  *   struct feed_sink k = feedsink_sink(fs);   for feed_start
  *   loop: feedsink_step(fs, deadline, key_waiting); feedsink_flush(fs);
@@ -27,6 +36,7 @@
 #define ARTRIAGE_UI_FEEDSINK_H
 #include "feed/feed.h"
 #include "model/agentrun.h"
+#include "view.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,19 +51,32 @@ struct feedsink;
 struct feedsink_hooks {
     void (*pod)(void *ud, const struct pod *p);
     void (*run)(void *ud, struct rs_run *r);
+    /* the sink's connection state changed (may be NULL) */
+    void (*state)(void *ud);
     void *ud;
+    bool say_context;   /* errors in the message line start with the context's name */
 };
 
-struct feedsink *feedsink_new(struct console *c, struct store *st, const struct feedsink_hooks *h);
+/* ctx: the context this sink feeds (NULL or "" = none named); copied. */
+struct feedsink *feedsink_new(struct console *c, struct store *st, const char *ctx, const struct feedsink_hooks *h);
 void feedsink_free(struct feedsink *fs);
 
 /* The callbacks for feed_start (ud = fs). */
 struct feed_sink feedsink_sink(struct feedsink *fs);
 /* A new feed starts: the status bar says connecting. */
 void feedsink_connecting(struct feedsink *fs);
+/* The context cannot be followed at all (no kubeconfig, no such context,
+ * no server): offline, err said in the message line. */
+void feedsink_unreachable(struct feedsink *fs, const char *err);
+/* This context's connection: state, when a reconnecting feed tries next
+ * (wall clock, ms) and the last error (sanitised, NULL when live); the
+ * pointers are optional, the string valid until the sink's next event. */
+enum conn_state feedsink_state(const struct feedsink *fs, int64_t *next_try_ms, const char **detail);
+/* The context the sink feeds (NULL = none named). */
+const char *feedsink_context(const struct feedsink *fs);
 
-/* (Re)starts seeding the run set from the cache for the console's scope
- * (c->context, c->ns / c->all_ns); drops queued linking. */
+/* (Re)starts seeding the run set from the cache for the sink's context
+ * and the console's namespace (c->ns / c->all_ns); drops queued linking. */
 void feedsink_seed(struct feedsink *fs);
 /* Seeds one page, then links cached pods until deadline_ms (time_mono_ms)
  * or until stop() says a key is waiting. True while work remains. */

@@ -147,11 +147,13 @@ struct view *help_view_new(struct console *c, unsigned kind, const char *name)
         add(h, "  %-20s %s", "lane:NAME", "lane (glob)");
         add(h, "  %-20s %s", "agent:NAME", "agent (glob)");
         add(h, "  %-20s %s", "ns:NAME", "namespace (glob)");
+        add(h, "  %-20s %s", "ctx:NAME", "kubeconfig context (glob), when several are followed");
     }
     add(h, "%s", "");
     add(h, "Commands");
     add(h, "  %-20s %s", ":ns [NAME]", "switch namespace (no name: pick one of the cluster's; unknown: refused)");
     add(h, "  %-20s %s", ":ctx [NAME]", "switch kubeconfig context (no name: pick one; unknown: refused)");
+    add(h, "  %-20s %s", ":ctx A,B", "follow several contexts in one list, with a CONTEXT column");
     add(h, "  %-20s %s", ":all", "all namespaces");
     add(h, "  %-20s %s", ":runs [SELECTORS]",
         "only the runs the API server selects: -l team=infra, --field-selector metadata.name=X "

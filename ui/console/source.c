@@ -31,25 +31,34 @@
 #include <string.h>
 #include <unistd.h>
 
-struct source;
+/* One followed context: its client (on the source's shared loop), feed,
+ * sink and log triage. A context that is down reconnects on its own feed;
+ * the others go on. */
+struct unit {
+    struct source *s;
+    char *ctx;                  /* as resolved (NULL = none named) */
+    struct kube_client *kube;   /* NULL offline or when it could not be made */
+    struct feed *feed;
+    struct feedsink *sink;      /* its runs into the run set, its state, cache writes */
+    struct triage *triage;      /* made with kube on first need */
+};
 
 struct source {
     struct console *c;
     struct kubeconfig *kc;
-    struct kube_client *kube;
-    struct feed *feed;
+    struct kube_loop *loop;     /* every unit's client on it; NULL offline */
     struct store *store;
-    struct feedsink *sink; /* the run set's feed glue and the cache's writer */
+    struct unit *units;
+    size_t nunits;
     int wake_pipe[2];
-    /* log triage (src/runs/triage.c), made with the cluster client */
+    /* the classifier's rules (src/runs/triage.c), shared by the units */
     struct classify_rules *rules;
     bool rules_failed;
-    struct triage *triage;
 };
 
-static const char *ctx_name(struct source *s)
+static const char *ctx_name(const struct unit *u)
 {
-    return s->c->context && *s->c->context ? s->c->context : NULL;
+    return u->ctx && *u->ctx ? u->ctx : NULL;
 }
 
 static const char *scope_ns(struct source *s)
@@ -57,12 +66,17 @@ static const char *scope_ns(struct source *s)
     return s->c->all_ns ? NULL : s->c->ns;
 }
 
-static void set_conn_detail(struct console *c, const char *msg)
+static bool ctx_eq(const char *a, const char *b)
 {
-    free(c->conn_detail);
-    c->conn_detail = msg ? sanitize_str(msg, 0) : NULL;
+    return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+static struct unit *unit_of(struct source *s, const char *ctx)
+{
+    for (size_t i = 0; i < s->nunits; i++)
+        if (ctx_eq(ctx_name(&s->units[i]), ctx)) return &s->units[i];
+    return NULL;
+}
 
 /* ---- triage: logs through the classifier and the PR scanner (src/runs/triage.c) ---- */
 
@@ -70,8 +84,8 @@ static bool rules_ready(struct source *s);
 
 static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
 {
-    struct source *s = ud;
-    struct rs_run *r = runset_find(s->c->rs, ctx_name(s), uid);
+    struct unit *u = ud;
+    struct rs_run *r = runset_find(u->s->c->rs, ctx_name(u), uid);
     if (!r) return false;
     *out = (struct triage_run){&r->run, r->pods, r->npods};
     return true;
@@ -80,38 +94,41 @@ static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
 /* A log was read: its verdict and PR to the run set, then to the cache. */
 static void triage_result(void *ud, const struct triage_result *t)
 {
-    struct source *s = ud;
+    struct unit *u = ud;
+    struct source *s = u->s;
     struct console *c = s->c;
     const struct pr_link *pr = t->pr;
-    if (pr) runset_set_pr(c->rs, ctx_name(s), t->run_uid, pr->number, pr->url, pr->source);
+    if (pr) runset_set_pr(c->rs, ctx_name(u), t->run_uid, pr->number, pr->url, pr->source);
     const struct classify_result *cr = t->verdict;
     if (cr && cr->has_primary) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .container = (char *)t->container, /* copied by the run set */ .hint = cr->primary.hint,
                                .text = cr->primary.text, .line = cr->primary.line > 0 ? cr->primary.line : -1};
-        runset_set_failure(c->rs, ctx_name(s), t->run_uid, &f);
+        runset_set_failure(c->rs, ctx_name(u), t->run_uid, &f);
     }
-    struct rs_run *r = runset_find(c->rs, ctx_name(s), t->run_uid);
+    struct rs_run *r = runset_find(c->rs, ctx_name(u), t->run_uid);
     if (s->store && r) {
         char err[ERRLEN];
-        feedsink_tx_open(s->sink);
-        feedsink_wrote(s->sink, triage_record(s->store, ctx_name(s), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
+        feedsink_tx_open(u->sink);
+        feedsink_wrote(u->sink, triage_record(s->store, ctx_name(u), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
     }
 }
 
 /* Queues the runner log of a terminated pod of a run that still lacks a
  * verdict or a PR. */
-static void triage_consider_pod(struct source *s, const struct pod *p)
+static void triage_consider_pod(struct unit *u, const struct pod *p)
 {
-    if (!s->kube || !p->run_name) return;
-    struct rs_run *r = runset_find_name(s->c->rs, ctx_name(s), p->ns, p->run_name);
+    struct source *s = u->s;
+    if (!u->kube || !p->run_name) return;
+    struct rs_run *r = runset_find_name(s->c->rs, ctx_name(u), p->ns, p->run_name);
     if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
-    if (!s->triage) {
+    if (!u->triage) {
         if (!rules_ready(s)) return;
-        struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = s};
-        s->triage = triage_new(s->kube, s->store, s->rules, &h);
+        /* the log is read from the run's own cluster: this unit's client */
+        struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = u};
+        u->triage = triage_new(u->kube, s->store, s->rules, &h);
     }
-    triage_consider(s->triage, &r->run, p);
+    triage_consider(u->triage, &r->run, p);
 }
 
 /* Problems in rule files (the broken rule is skipped, the rest apply): the
@@ -169,78 +186,180 @@ static void classify_from_status(struct source *s, struct rs_run *r)
     classify_result_free(cr);
 }
 
-/* ---- cluster ---- */
-
+/* ---- cluster: one unit per followed context ---- */
 
 static void request_logged(void *ud, const char *kubectl) { console_cmdlog(ud, kubectl); }
 
-static void feed_begin(struct source *s)
+static void feed_begin(struct unit *u)
 {
-    feed_stop(s->feed);
-    struct feed_sink k = feedsink_sink(s->sink);
+    struct source *s = u->s;
+    feed_stop(u->feed);
+    struct feed_sink k = feedsink_sink(u->sink);
     struct feed_opts o = {.ns = scope_ns(s), .label_selector = s->c->label_selector,
                           .field_selector = s->c->field_selector};
-    feedsink_connecting(s->sink);
-    s->feed = feed_start(s->kube, &o, &k);
+    feedsink_connecting(u->sink);
+    u->feed = feed_start(u->kube, &o, &k);
 }
 
-static void cluster_stop(struct source *s)
+static void cluster_stop(struct unit *u)
 {
     /* the reads run on the client: they go with it */
-    triage_free(s->triage);
-    s->triage = NULL;
-    feed_stop(s->feed);
-    s->feed = NULL;
-    if (s->kube) kube_client_free(s->kube);
-    s->kube = NULL;
+    triage_free(u->triage);
+    u->triage = NULL;
+    feed_stop(u->feed);
+    u->feed = NULL;
+    if (u->kube) kube_client_free(u->kube);
+    u->kube = NULL;
 }
 
-static void cluster_start(struct source *s)
+/* The console's connection fields from the units': the one unit's state
+ * as it is, or with several the best of them (live if any is live) and
+ * the first error of one that is not. */
+static void conn_sum(struct source *s)
 {
     struct console *c = s->c;
-    char err[ERRLEN];
-    if (!s->kc && kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) != 0) {
-        c->conn = CONN_OFFLINE;
-        set_conn_detail(c, err);
-        console_say(c, true, "%s", c->conn_detail);
-        return;
+    static const int rank[] = {[CONN_LIVE] = 0, [CONN_CONNECTING] = 1, [CONN_RECONNECTING] = 2, [CONN_OFFLINE] = 3};
+    enum conn_state best = CONN_OFFLINE;
+    int64_t next = 0;
+    const char *detail = NULL;
+    for (size_t i = 0; i < s->nunits; i++) {
+        if (!s->units[i].sink) continue;
+        int64_t t;
+        const char *d;
+        enum conn_state st = feedsink_state(s->units[i].sink, &t, &d);
+        if (rank[st] < rank[best]) best = st;
+        if (st == CONN_RECONNECTING && (!next || t < next)) next = t;
+        if (!detail && d) detail = d;
     }
-    struct kube_config *cfg;
-    if (kubeconfig_resolve(s->kc, c->context, c->all_ns ? NULL : c->ns, &cfg, err, sizeof err) != 0) {
-        c->conn = CONN_OFFLINE;
-        set_conn_detail(c, err);
-        console_say(c, true, "%s", c->conn_detail);
-        return;
+    if (c->cli->offline) best = CONN_OFFLINE;
+    c->conn = best;
+    c->next_try_ms = next;
+    if (!detail != !c->conn_detail || (detail && strcmp(detail, c->conn_detail) != 0)) {
+        free(c->conn_detail);
+        c->conn_detail = detail ? xstrdup(detail) : NULL;
     }
-    free(c->context);
-    c->context = xstrdup(cfg->context);
-    if (!c->ns) c->ns = xstrdup(cfg->ns);
-    int rc = kube_client_new(cfg, &s->kube, err, sizeof err);
-    kube_config_free(cfg);
-    if (rc != 0) {
-        c->conn = CONN_OFFLINE;
-        set_conn_detail(c, err);
-        console_say(c, true, "%s", c->conn_detail);
-        return;
-    }
-    kube_client_set_interactive(s->kube, false);
-    /* every call the client makes, in :log (list pages, watch reconnects, logs, reruns' dry runs) */
-    kube_client_set_request_log(s->kube, request_logged, c);
-    feed_begin(s);
 }
 
-/* ---- source API ---- */
-
 static void hook_pod(void *ud, const struct pod *p) { triage_consider_pod(ud, p); }
+
+static void hook_state(void *ud) { conn_sum(((struct unit *)ud)->s); }
 
 /* a run that just ended gets a verdict from its status; its pods that came
  * first are considered for log triage */
 static void hook_run(void *ud, struct rs_run *r)
 {
-    struct source *s = ud;
-    classify_from_status(s, r);
-    for (size_t i = 0; i < r->npods; i++) triage_consider_pod(s, &r->pods[i]);
+    struct unit *u = ud;
+    classify_from_status(u->s, r);
+    for (size_t i = 0; i < r->npods; i++) triage_consider_pod(u, &r->pods[i]);
 }
+
+/* The unit's sink, for context ctx (as resolved). */
+static void unit_sink(struct unit *u, const char *ctx)
+{
+    struct source *s = u->s;
+    free(u->ctx);
+    u->ctx = ctx && *ctx ? xstrdup(ctx) : NULL;
+    struct feedsink_hooks h = {.pod = hook_pod, .run = hook_run, .state = hook_state, .ud = u,
+                               .say_context = s->nunits > 1};
+    feedsink_free(u->sink);
+    u->sink = feedsink_new(s->c, s->store, ctx_name(u), &h);
+}
+
+/* Resolves the unit's context (want: a name, NULL = the kubeconfig's
+ * current one) and starts its client and feed on the shared loop. A
+ * failure leaves the unit offline with the reason said. The one context
+ * of a single-context console names the console's scope, as before. */
+static void cluster_start(struct unit *u, const char *want)
+{
+    struct source *s = u->s;
+    struct console *c = s->c;
+    char err[ERRLEN];
+    bool single = s->nunits == 1;
+    if (!s->kc && kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) != 0) {
+        if (!u->sink) unit_sink(u, want);
+        feedsink_unreachable(u->sink, err);
+        return;
+    }
+    struct kube_config *cfg;
+    if (kubeconfig_resolve(s->kc, want, c->all_ns ? NULL : c->ns, &cfg, err, sizeof err) != 0) {
+        if (!u->sink) unit_sink(u, want);
+        feedsink_unreachable(u->sink, err);
+        return;
+    }
+    if (single) {
+        free(c->context);
+        c->context = xstrdup(cfg->context);
+    }
+    if (!c->ns) c->ns = xstrdup(cfg->ns);
+    if (!u->sink || !ctx_eq(ctx_name(u), cfg->context)) unit_sink(u, cfg->context);
+    if (!s->loop) s->loop = kube_loop_new();
+    int rc = kube_client_new_on(s->loop, cfg, &u->kube, err, sizeof err);
+    kube_config_free(cfg);
+    if (rc != 0) {
+        u->kube = NULL;
+        feedsink_unreachable(u->sink, err);
+        return;
+    }
+    kube_client_set_interactive(u->kube, false);
+    /* every call the client makes, in :log (list pages, watch reconnects, logs, reruns' dry runs) */
+    kube_client_set_request_log(u->kube, request_logged, c);
+    feed_begin(u);
+}
+
+/* Offline: the one context's name from the kubeconfig if there is one,
+ * quietly (the cache is per context); with several, the namespace of the
+ * first when none is given, as online. */
+static void offline_scope(struct source *s)
+{
+    struct console *c = s->c;
+    char err[ERRLEN];
+    if (!s->kc && kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) != 0) return;
+    struct kube_config *cfg;
+    bool several = c->nctx > 1;
+    if (kubeconfig_resolve(s->kc, several ? c->ctxs[0] : c->context, c->ns, &cfg, err, sizeof err) == 0) {
+        if (!several && (!c->context || !*c->context)) {
+            free(c->context);
+            c->context = xstrdup(cfg->context && *cfg->context ? cfg->context : NULL);
+        }
+        if (!c->ns) c->ns = xstrdup(cfg->ns);
+        kube_config_free(cfg);
+    }
+}
+
+static void units_free(struct source *s)
+{
+    for (size_t i = 0; i < s->nunits; i++) {
+        cluster_stop(&s->units[i]);
+        feedsink_free(s->units[i].sink);
+        free(s->units[i].ctx);
+    }
+    free(s->units);
+    s->units = NULL;
+    s->nunits = 0;
+}
+
+/* One unit per context the console follows (c->ctxs, else c->context),
+ * each started (online) and seeding its runs from the cache. */
+static void units_start(struct source *s)
+{
+    struct console *c = s->c;
+    size_t n = c->nctx > 1 ? c->nctx : 1;
+    s->units = xcalloc(n, sizeof *s->units);
+    s->nunits = n;
+    if (c->cli->offline) offline_scope(s);
+    for (size_t i = 0; i < n; i++) {
+        struct unit *u = &s->units[i];
+        u->s = s;
+        const char *want = c->nctx > 1 ? c->ctxs[i] : c->context;
+        if (c->cli->offline) unit_sink(u, want);
+        else cluster_start(u, want);
+    }
+    /* the context first (the cache is per context), then the cache */
+    for (size_t i = 0; i < n; i++) feedsink_seed(s->units[i].sink);
+    conn_sum(s);
+}
+
+/* ---- source API ---- */
 
 struct source *source_new(struct console *c)
 {
@@ -254,34 +373,17 @@ struct source *source_new(struct console *c)
     so.read_only = c->cli->offline;
     s->store = store_open(c->cli->db, &so, err, sizeof err);
     if (!s->store) console_say(c, true, "%s", err);
-    struct feedsink_hooks h = {.pod = hook_pod, .run = hook_run, .ud = s};
-    s->sink = feedsink_new(c, s->store, &h);
-    if (c->cli->offline) {
-        c->conn = CONN_OFFLINE;
-        /* name the scope from the kubeconfig if there is one, quietly */
-        if (kubeconfig_load(c->cli->kubeconfig, &s->kc, err, sizeof err) == 0) {
-            struct kube_config *cfg;
-            if (kubeconfig_resolve(s->kc, c->context, c->ns, &cfg, err, sizeof err) == 0) {
-                if (!c->context || !*c->context) {
-                    free(c->context);
-                    c->context = xstrdup(cfg->context && *cfg->context ? cfg->context : NULL);
-                }
-                if (!c->ns) c->ns = xstrdup(cfg->ns);
-                kube_config_free(cfg);
-            }
-        }
-    }
-    /* the context first (the cache is per context), then the cache */
-    if (!c->cli->offline) cluster_start(s);
-    feedsink_seed(s->sink);
+    if (c->cli->offline) c->conn = CONN_OFFLINE;
+    units_start(s);
     return s;
 }
 
 void source_free(struct source *s)
 {
     if (!s) return;
-    cluster_stop(s);
-    feedsink_free(s->sink);
+    units_free(s);
+    /* the clients were on it: they went first */
+    kube_loop_free(s->loop);
     if (s->rules) classify_rules_free(s->rules);
     if (s->kc) kubeconfig_free(s->kc);
     if (s->store) store_close(s->store);
@@ -292,7 +394,15 @@ void source_free(struct source *s)
 
 struct kube_client *source_kube(struct source *s)
 {
-    return s->kube;
+    for (size_t i = 0; i < s->nunits; i++)
+        if (s->units[i].kube) return s->units[i].kube;
+    return NULL;
+}
+
+struct kube_client *source_kube_for(struct source *s, const char *ctx)
+{
+    struct unit *u = unit_of(s, ctx);
+    return u ? u->kube : NULL;
 }
 
 struct store *source_store(struct source *s)
@@ -305,9 +415,43 @@ const struct classify_rules *source_rules(struct source *s)
     return rules_ready(s) ? s->rules : NULL;
 }
 
+size_t source_conn_text(struct source *s, char *out, size_t outlen)
+{
+    size_t n = 0;
+    int64_t now = time_now_ms();
+    if (outlen) out[0] = 0;
+    for (size_t i = 0; i < s->nunits && n + 1 < outlen; i++) {
+        const struct unit *u = &s->units[i];
+        int64_t next;
+        enum conn_state st = u->sink ? feedsink_state(u->sink, &next, NULL) : CONN_OFFLINE;
+        if (s->c->cli->offline) st = CONN_OFFLINE;
+        char what[48];
+        switch (st) {
+        case CONN_CONNECTING: snprintf(what, sizeof what, "connecting"); break;
+        case CONN_LIVE: snprintf(what, sizeof what, "live"); break;
+        case CONN_RECONNECTING: {
+            int64_t in = next - now;
+            snprintf(what, sizeof what, "reconnecting %llds", (long long)(in > 0 ? (in + 999) / 1000 : 0));
+            break;
+        }
+        case CONN_OFFLINE: snprintf(what, sizeof what, "offline"); break;
+        }
+        /* what a connection does not check or send, next to its state */
+        const char *mark = !u->kube || st == CONN_OFFLINE ? ""
+                           : kube_client_notice_insecure(u->kube) ? " INSECURE-TLS"
+                           : kube_client_notice_plain_http(u->kube) ? " HTTP-NO-CREDENTIALS" : "";
+        char *name = sanitize_str(ctx_name(u) ? ctx_name(u) : "-", 0);
+        int k = snprintf(out + n, outlen - n, "%s%.24s: %s%s", i ? " | " : "", name, what, mark);
+        free(name);
+        if (k < 0) break;
+        n += (size_t)k < outlen - n ? (size_t)k : outlen - n - 1;
+    }
+    return s->nunits;
+}
+
 void source_wakeup(struct source *s)
 {
-    if (s->kube) kube_client_wakeup(s->kube);
+    if (s->loop) kube_loop_wakeup(s->loop);
     if (s->wake_pipe[1] >= 0) {
         ssize_t w = write(s->wake_pipe[1], "x", 1);
         (void)w;
@@ -317,11 +461,11 @@ void source_wakeup(struct source *s)
 void source_wait(struct source *s, int tty_fd, int timeout_ms, bool *tty_ready)
 {
     *tty_ready = false;
-    if (s->kube) {
+    if (s->loop) {
         struct curl_waitfd fds[2] = {{.fd = tty_fd, .events = CURL_WAIT_POLLIN}};
         unsigned n = 1;
         if (s->wake_pipe[0] >= 0) fds[n++] = (struct curl_waitfd){.fd = s->wake_pipe[0], .events = CURL_WAIT_POLLIN};
-        kube_client_wait(s->kube, fds, n, timeout_ms);
+        kube_loop_wait(s->loop, fds, n, timeout_ms);
         *tty_ready = fds[0].revents != 0;
         if (n > 1 && fds[1].revents) {
             char b[16];
@@ -354,17 +498,28 @@ static bool key_waiting(void)
 /* The status bar's progress, from what is under way now: one text for
  * several independent jobs, so it is worked out again after each step
  * rather than set and cleared by each job (linking that ended used to
- * clear "reading logs" while logs were still being read). */
+ * clear "reading logs" while logs were still being read). With several
+ * contexts, the first one busy says it, named. */
 static void update_progress(struct source *s)
 {
     struct console *c = s->c;
-    bool reading = triage_reading(s->triage);
-    size_t queued = triage_queued(s->triage);
-    char p[sizeof c->progress];
-    if (!feedsink_progress(s->sink, p, sizeof p)) {
-        if (reading || queued) snprintf(p, sizeof p, "reading logs: %zu queued", queued);
-        else p[0] = 0;
+    bool reading = false;
+    size_t queued = 0;
+    char p[sizeof c->progress] = "";
+    for (size_t i = 0; i < s->nunits; i++) {
+        reading = reading || triage_reading(s->units[i].triage);
+        queued += triage_queued(s->units[i].triage);
     }
+    for (size_t i = 0; i < s->nunits && !p[0]; i++) {
+        char q[sizeof c->progress];
+        if (!s->units[i].sink || !feedsink_progress(s->units[i].sink, q, sizeof q)) continue;
+        if (s->nunits > 1) {
+            char *name = sanitize_str(ctx_name(&s->units[i]) ? ctx_name(&s->units[i]) : "-", 0);
+            snprintf(p, sizeof p, "%.24s: %.100s", name, q);
+            free(name);
+        } else memcpy(p, q, sizeof p);
+    }
+    if (!p[0] && (reading || queued)) snprintf(p, sizeof p, "reading logs: %zu queued", queued);
     if (strcmp(p, c->progress) != 0) {
         memcpy(c->progress, p, sizeof p);
         c->redraw = true;
@@ -374,12 +529,16 @@ static void update_progress(struct source *s)
 bool source_step(struct source *s, int budget_ms)
 {
     int64_t start = time_mono_ms();
-    if (s->kube) {
-        kube_client_perform(s->kube);
-        if (s->triage) triage_pump(s->triage);
-        feedsink_flush(s->sink);
+    if (s->loop) {
+        kube_loop_perform(s->loop);
+        for (size_t i = 0; i < s->nunits; i++)
+            if (s->units[i].triage) triage_pump(s->units[i].triage);
+        /* the store nests the units' transactions: the last flush commits */
+        for (size_t i = 0; i < s->nunits; i++) feedsink_flush(s->units[i].sink);
     }
-    bool more = feedsink_step(s->sink, start + budget_ms, key_waiting);
+    bool more = false;
+    for (size_t i = 0; i < s->nunits; i++)
+        if (feedsink_step(s->units[i].sink, start + budget_ms, key_waiting)) more = true;
     update_progress(s);
     return more;
 }
@@ -387,19 +546,22 @@ bool source_step(struct source *s, int budget_ms)
 void source_switch(struct source *s)
 {
     struct console *c = s->c;
-    cluster_stop(s);
+    units_free(s);
     c->progress[0] = 0;
     c->data_time_ms = TIME_NONE;
-    if (!c->cli->offline) cluster_start(s);
-    else c->conn = CONN_OFFLINE;
-    feedsink_seed(s->sink);
+    units_start(s);
 }
 
 void source_refresh(struct source *s)
 {
-    if (s->c->cli->offline || !s->kube) {
+    if (s->c->cli->offline || !source_kube(s)) {
         source_switch(s);
         return;
     }
-    feed_begin(s);
+    /* each context lists again; one that could not start tries again */
+    for (size_t i = 0; i < s->nunits; i++) {
+        struct unit *u = &s->units[i];
+        if (u->kube) feed_begin(u);
+        else cluster_start(u, s->c->nctx > 1 ? s->c->ctxs[i] : s->c->context);
+    }
 }

@@ -13,12 +13,18 @@
  *       busy = source_step(s, 8);    at most ~8 ms of work, true = more ready
  *   }
  *   source_free(s);
- * source_switch() re-targets after :ctx / :ns / :all (c->context, c->ns,
- * c->all_ns already changed); source_refresh() lists again.
+ * source_switch() re-targets after :ctx / :ns / :all (c->context or
+ * c->ctxs, c->ns, c->all_ns already changed); source_refresh() lists again.
+ *
+ * Several contexts (c->ctxs) are followed at once, each on its own client,
+ * feed and sink, all on one kube loop (kube/client.h struct kube_loop): a
+ * cluster that is down reconnects alone while the others go on; what a
+ * view does with a run (logs, rerun) goes to that run's context's client.
  */
 #ifndef ARTRIAGE_UI_SOURCE_H
 #define ARTRIAGE_UI_SOURCE_H
 #include <stdbool.h>
+#include <stddef.h>
 
 struct console;
 struct source;
@@ -39,6 +45,13 @@ void source_wakeup(struct source *s);
  * the classifier's rules (loaded on first use; NULL if they cannot be).
  * All owned by the source. */
 struct kube_client *source_kube(struct source *s);
+/* The client of context ctx (a run's: r->run.context), NULL when that
+ * context is not followed or not connected. Never another context's. */
+struct kube_client *source_kube_for(struct source *s, const char *ctx);
+/* Each followed context's connection, compactly, into out
+ * ("a: live | b: reconnecting 4s"; names sanitised); returns how many
+ * contexts the source follows. */
+size_t source_conn_text(struct source *s, char *out, size_t outlen);
 struct store *source_store(struct source *s);
 const struct classify_rules *source_rules(struct source *s);
 #endif

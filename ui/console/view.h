@@ -127,7 +127,14 @@ struct console {
     /* where we look */
     char *context, *ns;   /* owned; ns NULL with all_ns */
     bool all_ns;
-    /* connection and progress, for the status bar */
+    /* several contexts followed at once (`:ctx a,b`, --context a --context b):
+     * their names, owned, nctx >= 2, and context is NULL; else NULL / 0 and
+     * context is the one. The namespace scope applies to each. */
+    char **ctxs;
+    size_t nctx;
+    /* connection and progress, for the status bar; with several contexts
+     * conn is the best of theirs (live if any is) and source_conn_text
+     * says each one's */
     enum conn_state conn;
     int64_t next_try_ms;  /* reconnecting: when */
     int64_t data_time_ms; /* offline: when the cached data was last seen live */
@@ -166,8 +173,12 @@ void console_say(struct console *c, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Appends a kubectl-equivalent command line to :log (sanitised here). */
 void console_cmdlog(struct console *c, const char *kubectl);
-/* Switches context / namespace (NULL = keep; all = every namespace). */
+/* Switches context / namespace (NULL = keep; all = every namespace);
+ * a context given ends following several. */
 void console_switch(struct console *c, const char *ctx, const char *ns, bool all);
+/* Follows the n (>= 2) contexts named (copied) in one list, keeping the
+ * namespace scope. */
+void console_follow(struct console *c, const char *const *ctxs, size_t n);
 /* Writes an OSC 52 clipboard sequence for text (already validated). */
 void console_osc52(struct console *c, const char *text);
 

@@ -132,7 +132,10 @@ END_TEST
 
 START_TEST(wrong_types_name_line_and_column)
 {
-    BAD_HAS("context: [a, b]\n", "cfg.yaml:1:10: context: expected a text value, got a list");
+    BAD_HAS("context: []\n", "cfg.yaml:1:10: context: an empty list of contexts");
+    BAD_HAS("context: [a, [b]]\n", "cfg.yaml:1:14: context: expected a text value, got a list");
+    BAD_HAS("context: [a, {b: c}]\n", "context: expected a text value, got a mapping");
+    BAD_HAS("context: [a, \"b\\tc\"]\n", "context: the value holds a control character");
     BAD_HAS("a: 1\nno-color: maybe\n", "cfg.yaml:2:11: no-color: expected true or false, got 'maybe'");
     BAD_HAS("no-color: \"true\"\n", "expected true or false");
     BAD_HAS("namespace: Not_A_Label\n", "cfg.yaml:1:12: namespace 'Not_A_Label' is not a valid namespace");
@@ -154,6 +157,32 @@ START_TEST(wrong_types_name_line_and_column)
     BAD_HAS("context: a\n---\ncontext: b\n", "more than one YAML document");
     BAD_HAS("context: \"a\n", "cfg.yaml:");
     BAD_HAS("context: a\n  b: c\n", "cfg.yaml:2:");
+}
+END_TEST
+
+/* context: one name, or a list of names the console and record follow;
+ * context is the first either way. */
+START_TEST(context_name_or_list)
+{
+    struct config *c = ok("context: staging\n");
+    ck_assert_str_eq(c->context, "staging");
+    ck_assert_uint_eq(c->ncontexts, 1);
+    ck_assert_str_eq(c->contexts[0], "staging");
+    config_free(c);
+    c = ok("context: [east, west]\n");
+    ck_assert_str_eq(c->context, "east");
+    ck_assert_uint_eq(c->ncontexts, 2);
+    ck_assert_str_eq(c->contexts[0], "east");
+    ck_assert_str_eq(c->contexts[1], "west");
+    config_free(c);
+    c = ok("context:\n  - a\n  - b\n  - c\n");
+    ck_assert_uint_eq(c->ncontexts, 3);
+    ck_assert_str_eq(c->contexts[2], "c");
+    config_free(c);
+    c = ok("namespace: agents\n");
+    ck_assert_ptr_null(c->context);
+    ck_assert_uint_eq(c->ncontexts, 0);
+    config_free(c);
 }
 END_TEST
 
@@ -317,6 +346,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, defaults_keys_skin_hotkeys);
+    tcase_add_test(tc, context_name_or_list);
     tcase_add_test(tc, empty_and_null_files_are_empty_configs);
     tcase_add_test(tc, unknown_keys_are_warnings_with_file_line);
     tcase_add_test(tc, wrong_types_name_line_and_column);

@@ -659,6 +659,87 @@ START_TEST(contexts_never_collide)
 }
 END_TEST
 
+/* `ctx:` (or `context:`) picks runs by their context, as a glob; `!ctx:`
+ * leaves a context out. */
+START_TEST(filter_by_context)
+{
+    struct runset *rs = runset_new();
+    const char *ctxs[] = {"kind-east", "kind-west", "prod"};
+    for (unsigned k = 0; k < 3; k++)
+        for (unsigned i = 0; i < 2; i++) {
+            struct agentrun r = mk_run(i, "Running", 1772000100000LL + i);
+            r.context = xstrdup(ctxs[k]);
+            runset_apply_run(rs, RS_EV_ADDED, &r, false);
+        }
+    char err[256];
+    ck_assert_int_eq(runset_set_filter(rs, "ctx:prod", err, sizeof err), 0);
+    ck_assert_uint_eq(runset_view_count(rs), 2);
+    for (size_t i = 0; i < runset_view_count(rs); i++) ck_assert_str_eq(runset_view_at(rs, i)->run.context, "prod");
+    ck_assert_int_eq(runset_set_filter(rs, "context:KIND-*", err, sizeof err), 0);
+    ck_assert_uint_eq(runset_view_count(rs), 4);
+    ck_assert_int_eq(runset_set_filter(rs, "!ctx:kind-west", err, sizeof err), 0);
+    ck_assert_uint_eq(runset_view_count(rs), 4);
+    for (size_t i = 0; i < runset_view_count(rs); i++)
+        ck_assert_str_ne(runset_view_at(rs, i)->run.context, "kind-west");
+    ck_assert_int_eq(runset_set_filter(rs, "ctx:nosuch", err, sizeof err), 0);
+    ck_assert_uint_eq(runset_view_count(rs), 0);
+    ck_assert_int_eq(runset_set_filter(rs, "", err, sizeof err), 0);
+    ck_assert_uint_eq(runset_view_count(rs), 6);
+    runset_free(rs);
+}
+END_TEST
+
+static void count_gone(void *ud, const struct rs_run *r)
+{
+    ck_assert(!r->deleted); /* told before it is flagged */
+    (*(size_t *)ud)++;
+}
+
+/* A full list of one context marks what it brought; the sweep after it
+ * flags deleted only that context's unmarked runs (of its namespace):
+ * the other cluster's runs, listed or not, stay as they are. */
+START_TEST(sweep_is_limited_to_its_context)
+{
+    struct runset *rs = runset_new();
+    const char *ctxs[] = {"a", "b"};
+    for (unsigned k = 0; k < 2; k++)
+        for (unsigned i = 0; i < 3; i++) {
+            struct agentrun r = mk_run(i, "Running", 1772000100000LL + i);
+            r.context = xstrdup(ctxs[k]);
+            free(r.ns);
+            r.ns = xstrdup(i == 2 ? "other" : "agents");
+            runset_apply_run(rs, RS_EV_ADDED, &r, false);
+        }
+    /* a's list (namespace agents) brought uid-0 only; b was never listed */
+    runset_find(rs, "a", "uid-0")->mark = 7;
+    size_t told = 0;
+    ck_assert_uint_eq(runset_sweep(rs, "a", "agents", 7, count_gone, &told), 1);
+    ck_assert_uint_eq(told, 1);
+    ck_assert(!runset_find(rs, "a", "uid-0")->deleted);
+    ck_assert(runset_find(rs, "a", "uid-1")->deleted);
+    ck_assert(!runset_find(rs, "a", "uid-2")->deleted); /* another namespace */
+    for (unsigned i = 0; i < 3; i++) {
+        char uid[16];
+        snprintf(uid, sizeof uid, "uid-%u", i);
+        ck_assert(!runset_find(rs, "b", uid)->deleted);
+    }
+    /* all namespaces of b: b's runs all go (b's marks are its own) */
+    uint64_t gen = runset_gen(rs);
+    ck_assert_uint_eq(runset_sweep(rs, "b", NULL, 1, NULL, NULL), 3);
+    ck_assert_uint_gt(runset_gen(rs), gen);
+    ck_assert(!runset_find(rs, "a", "uid-0")->deleted);
+    ck_assert(!runset_find(rs, "a", "uid-2")->deleted);
+    /* nothing left to sweep: a second sweep changes nothing */
+    gen = runset_gen(rs);
+    ck_assert_uint_eq(runset_sweep(rs, "b", NULL, 1, NULL, NULL), 0);
+    ck_assert_uint_eq(runset_gen(rs), gen);
+    struct rs_counts k;
+    runset_counts(rs, &k);
+    ck_assert_uint_eq(k.deleted, 4);
+    runset_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runset");
@@ -675,6 +756,8 @@ int main(void)
     tcase_add_test(tc, pods_give_digest_and_lane_shows_the_fix);
     tcase_add_test(tc, filter_speed_100k);
     tcase_add_test(tc, contexts_never_collide);
+    tcase_add_test(tc, filter_by_context);
+    tcase_add_test(tc, sweep_is_limited_to_its_context);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -247,6 +247,8 @@ static void build(struct detail *d, struct console *c, int cols)
             seg(l, A_BOLD, 0, true, a->reason);
         }
     }
+    /* which cluster, when the list mixes several */
+    if (c->nctx > 1) field(c, d, "Context", a->context, A_NORMAL);
     field_wrapped(c, d, "Message", a->message, A_NORMAL, cols);
     field(c, d, "Agent", a->agent, A_NORMAL);
     field(c, d, "Runtime", a->runtime, A_NORMAL);

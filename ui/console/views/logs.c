@@ -261,7 +261,7 @@ static int64_t cache_id(struct logs *lv)
     char err[ERRLEN];
     struct store_run r;
     memset(&r, 0, sizeof r);
-    if (store_get_run(st, lv->c->context, lv->ns, lv->name, &r, err, sizeof err) == 1) lv->cache_id = r.id;
+    if (store_get_run(st, lv->ctx, lv->ns, lv->name, &r, err, sizeof err) == 1) lv->cache_id = r.id;
     store_run_free(&r);
     return lv->cache_id;
 }
@@ -347,7 +347,8 @@ static void stream_load(struct logs *lv, struct lstream *s)
 {
     if (s->st != ST_IDLE) return;
     s->st = ST_LOADING;
-    struct kube_client *k = lv->c->src ? source_kube(lv->c->src) : NULL;
+    /* the run's own cluster, whichever context the console shows first */
+    struct kube_client *k = lv->c->src ? source_kube_for(lv->c->src, lv->ctx) : NULL;
     struct store *st = lv->c->src ? source_store(lv->c->src) : NULL;
     s->doc = logdoc_new_stream();
     attach_find(lv, s);
@@ -446,7 +447,7 @@ static void base_open(struct logs *lv, const struct rs_run *me)
     }
     const struct agentrun *a = &me->run;
     struct run_baseline_cand self = run_baseline_cand_of(a);
-    struct base_pick p = {lv, source_store(c->src), source_kube(c->src) != NULL, NULL, NULL};
+    struct base_pick p = {lv, source_store(c->src), source_kube_for(c->src, me->run.context) != NULL, NULL, NULL};
     long i = run_baseline_pick(&self, cand, n, base_has_log, &p);
     free(cand);
     if (i < 0) return;
@@ -454,7 +455,7 @@ static void base_open(struct logs *lv, const struct rs_run *me)
     lv->base = classify_baseline_new();
     /* the cache's copy when it has one, else the live pod's (one source) */
     struct logsrc_spec sp = {
-        .kube = p.pod ? source_kube(c->src) : NULL, .ns = p.run->run.ns, .pod = p.pod, .container = "agent-runner",
+        .kube = p.pod ? source_kube_for(c->src, p.run->run.context) : NULL, .ns = p.run->run.ns, .pod = p.pod, .container = "agent-runner",
         .store = p.st, .run_id = p.pod ? 0 : p.run->cache_id, .on_line = base_line, .on_end = base_end, .ud = lv,
     };
     lv->base_src = logsrc_start(&sp);
@@ -519,7 +520,7 @@ static void add_cached_pods(struct logs *lv, int64_t run_id)
     memset(&r, 0, sizeof r);
     int64_t id = run_id;
     if (id <= 0) {
-        if (store_get_run(st, lv->c->context, lv->ns, lv->name, &r, err, sizeof err) != 1) {
+        if (store_get_run(st, lv->ctx, lv->ns, lv->name, &r, err, sizeof err) != 1) {
             store_run_free(&r);
             return;
         }
@@ -1340,7 +1341,7 @@ struct view *logs_view_open(struct console *c, struct rs_run *r)
         lv->fail_container = xstrdup(r->fail.container);
         lv->fail_line = r->fail.line;
     }
-    bool live = !r->deleted && c->src && source_kube(c->src);
+    bool live = !r->deleted && c->src && source_kube_for(c->src, r->run.context);
     for (size_t i = 0; i < r->npods; i++) add_pod_streams(lv, &r->pods[i], live);
     add_cached_pods(lv, r->cache_id);
     if (!lv->n) {

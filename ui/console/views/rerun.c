@@ -4,7 +4,7 @@
  * create (rerun/drive.h).
  *
  * Nothing here blocks the console's loop. Opening (rerun_view_open) only
- * starts two requests on the console's own API client (source_kube): the
+ * starts two requests on the run's context's API client (source_kube_for): the
  * run, and the runs of its namespace (the names and heads the next attempt
  * must not take). The dialog is on screen at once, says "loading…", counts
  * what arrived, and fills in when both are in; the history cache's part of
@@ -586,7 +586,8 @@ struct view *rerun_view_open(struct console *c, struct rs_run *run)
         console_say(c, true, "rerun needs the run on the cluster (%s)", c->cli->offline ? "offline" : "deleted");
         return NULL;
     }
-    struct kube_client *kube = c->src ? source_kube(c->src) : NULL;
+    /* the run's own cluster: a rerun goes where the run ran */
+    struct kube_client *kube = c->src ? source_kube_for(c->src, run->run.context) : NULL;
     if (!kube) {
         console_say(c, true, "rerun needs a connection to the cluster, and there is none");
         return NULL;

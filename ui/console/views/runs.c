@@ -46,11 +46,33 @@ static const enum rs_col screen_order[] = {
 struct layout {
     bool shown[RS_NCOLS];
     int width[RS_NCOLS];
+    int ctx_w;          /* CONTEXT, first on the left; 0 = not shown */
 };
+
+/* CONTEXT: only when the console follows several contexts, as wide as
+ * the longest followed name (CTX_MIN_W..CTX_MAX_W), and only where the
+ * rest keeps a usable name column. */
+#define CTX_MIN_W 7
+#define CTX_MAX_W 16
+static int ctx_width(const struct console *c, int cols)
+{
+    if (c->nctx < 2) return 0;
+    int w = CTX_MIN_W;
+    for (size_t i = 0; i < c->nctx; i++) {
+        char *n = sanitize_str(c->ctxs[i], 0);
+        int k = draw_width(c, n);
+        free(n);
+        if (k > w) w = k;
+    }
+    if (w > CTX_MAX_W) w = CTX_MAX_W;
+    return cols - (w + 1) >= NAME_MIN_W + 10 ? w : 0;
+}
 
 static void layout_for(const struct console *c, int cols, struct layout *l)
 {
     memset(l, 0, sizeof *l);
+    l->ctx_w = ctx_width(c, cols);
+    if (l->ctx_w) cols -= l->ctx_w + 1;
     int others = 0;
     for (int k = 0; k < RS_NCOLS; k++) {
         l->shown[k] = k != RS_COL_NS || c->all_ns;
@@ -113,6 +135,11 @@ static void draw_row(struct console *c, struct rs_run *r, int y, const struct la
     attr_t base = cursor ? draw_attr(c, CP_CURSOR) : (r->deleted ? draw_attr(c, CP_DIM) : A_NORMAL);
     int x = 0;
     char buf[64];
+    if (l->ctx_w) {
+        draw_text_cut(c, y, 0, l->ctx_w, r->run.context ? r->run.context : "-", base, true, DRAW_CUT_MIDDLE);
+        draw_text(c, y, l->ctx_w, 1, " ", base, false);
+        x = l->ctx_w + 1;
+    }
     for (size_t i = 0; i < NSCREEN; i++) {
         enum rs_col k = screen_order[i];
         if (!l->shown[k]) continue;
@@ -181,6 +208,10 @@ static void runs_draw(struct view *v, struct console *c, int top, int rows, int 
     layout_for(c, cols, &l);
     /* header */
     int x = 0;
+    if (l.ctx_w) {
+        draw_text(c, top, 0, l.ctx_w + 1, "CONTEXT", draw_attr(c, CP_HEADER), false);
+        x = l.ctx_w + 1;
+    }
     for (size_t i = 0; i < NSCREEN; i++) {
         enum rs_col k = screen_order[i];
         if (!l.shown[k]) continue;

@@ -84,7 +84,7 @@ static void tl_build(struct tl *v)
     }
     struct timeline_query q;
     timeline_query_init(&q);
-    q.context = v->c->context;
+    q.context = v->ctx; /* the run's own context (the console may follow several) */
     q.ns = v->ns;
     const char *runs[1] = {v->run};
     if (v->lane) {
@@ -279,7 +279,7 @@ static void add_note(struct tl *v, const char *text)
     }
     char err[ERRLEN];
     int64_t at = v->t.ev[v->cur].time;
-    if (store_add_note(st, at, text, v->c->context, v->ns, time_now_ms(), NULL, err, sizeof err) != 0) {
+    if (store_add_note(st, at, text, v->ctx, v->ns, time_now_ms(), NULL, err, sizeof err) != 0) {
         char *e = sanitize_str(err, 0);
         console_say(v->c, true, "%s", e);
         free(e);
