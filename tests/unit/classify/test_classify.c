@@ -1251,6 +1251,90 @@ START_TEST(shipped_rules_other_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_agent_and_package_wordings)
+{
+    /* issue #15, agent-blind6 misses, in other words than those logs:
+     * dependency conflicts (npm ERESOLVE in npm 7-9 and npm 10 wording, pip's
+     * and poetry's resolvers) are the run's spec; a package or version that
+     * does not exist is the registry family (yarn, poetry) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("npm error code ERESOLVE\nnpm error ERESOLVE could not resolve\nnpm error While resolving: app@1.0.0\n",
+                  "config.invalid", 1);
+    /* npm's warning of the same name is not the failure */
+    shipped_names("npm WARN ERESOLVE overriding peer dependency\nnpm ERR! code ERESOLVE\n"
+                  "npm ERR! ERESOLVE unable to resolve dependency tree\n",
+                  "config.invalid", 2);
+    shipped_names("ERROR: Cannot install a==1.0 and b==2.0 because these package versions have conflicting dependencies.\n\n"
+                  "The conflict is caused by:\n",
+                  "config.invalid", 1);
+    shipped_names("Resolving dependencies...\n\nSo, because app depends on both x (1.0) and y (2.0), version solving failed.\n",
+                  "config.invalid", 3);
+    shipped_names("  Because app depends on zlibx (>=9.0) which doesn't match any versions, version solving failed.\n",
+                  "runtime.missing-module", 1);
+    shipped_names("[1/4] Resolving packages...\n"
+                  "error Couldn't find package \"left-padd@^1.0.0\" required by \"app@1.0.0\" on the \"npm\" registry.\n",
+                  "runtime.missing-module", 2);
+    /* argument parsers: clap for any unexpected argument, cobra, commander,
+     * Go's flag package, click and argparse */
+    shipped_names("$ tool run extra\nerror: unexpected argument 'extra' found\n\nUsage: tool run [OPTIONS]\n", "config.invalid", 2);
+    shipped_names("Error: required flag(s) \"name\", \"port\" not set\nUsage:\n  srv start [flags]\n", "config.invalid", 1);
+    shipped_names("Error: accepts 1 arg(s), received 2\nUsage:\n  srv get NAME [flags]\n", "config.invalid", 1);
+    shipped_names("error: required option '-t, --token <token>' not specified\n", "config.invalid", 1);
+    shipped_names("flag provided but not defined: -verbose\nUsage of ./tool:\n", "config.invalid", 1);
+    shipped_names("Usage: cli [OPTIONS]\nTry 'cli --help' for help.\n\nError: Missing option '--config'.\n", "config.invalid", 4);
+    shipped_names("usage: prog [-h] [--mode {a,b}]\nprog: error: argument --mode: invalid choice: 'fast' (choose from 'a', 'b')\n",
+                  "config.invalid", 2);
+    /* agent CLIs mark their own errors with a test reporter's cross: the
+     * error says what failed (a model name, a spent quota), not a test */
+    shipped_names("> fix the tests\n\n\u2717 Model call failed: {\"code\":\"model_not_supported\",\"message\":\"The requested model is not supported.\"}\n",
+                  "config.invalid", 3);
+    shipped_names("\u2717 402 You have no quota (Request ID: 1234)\n", "rate-limit", 1);
+    shipped_names("Error: {\"type\":\"error\",\"error\":{\"type\":\"usage_limit_reached\",\"message\":\"limit reached\"}}\n",
+                  "rate-limit", 1);
+    /* a connection that failed, in agent CLIs' and SDKs' words; retried,
+     * and the retries ran out */
+    shipped_names("  \u23bf  API Error (Connection error.) \u00b7 Retrying in 2 seconds\u2026 (attempt 1/10)\n"
+                  "    \u23bf  TypeError (fetch failed)\n",
+                  "network", 1);
+    shipped_names("Traceback (most recent call last):\n  File \"a.py\", line 3, in <module>\nopenai.APIConnectionError: Connection error.\n",
+                  "network", 3);
+    shipped_names("Unexpected error: litellm.NotFoundError: OpenAIException - model gpt-x not found\n", "config.invalid", 1);
+    /* pytest -x names the stop before its summary */
+    shipped_names("tests/test_a.py ..F\n!!!!!!!!!! Interrupted: stopping after 1 failures !!!!!!!!!!\n=== 1 failed, 2 passed in 0.1s ===\n",
+                  "test.failure", 2);
+    /* git over https: the remote's line comes first */
+    shipped_names("git fetch origin\nremote: Repository not found.\nfatal: repository 'https://github.com/acme/x.git/' not found\n",
+                  "vcs.worktree", 2);
+    /* the job controller's message for BackoffLimitExceeded is the same bare failure */
+    shipped_names("Events:\n  Warning  Failed  3m  job-controller  Job has reached the specified backoff limit\n", "unknown", 2);
+}
+END_TEST
+
+START_TEST(shipped_rules_indented_reports)
+{
+    /* a report pasted or nested with an indent (an issue, a CI action
+     * printing a tool's output under its own): the report's line starts
+     * still count (issue #15: "test output indented as it was pasted") */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("    === RUN   TestParse\n    --- FAIL: TestParse (0.00s)\n        parse_test.go:12: got 2, want 3\n    FAIL\n",
+                  "test.failure", 2);
+    shipped_names("  ============================= FAILURES =============================\n"
+                  "  ____________________________ test_add ____________________________\n\n"
+                  "      def test_add():\n  >       assert add(1, 2) == 4\n  E       assert 3 == 4\n",
+                  "test.failure", 2);
+    shipped_names("    ======================================================================\n"
+                  "    FAIL: Parser keeps the order\n"
+                  "    ----------------------------------------------------------------------\n"
+                  "    Traceback (most recent call last):\n",
+                  "test.failure", 2);
+    shipped_names("    not ok 3 - rejects a trailing comma\n      ---\n      operator: equal\n", "test.failure", 1);
+    shipped_names("    panic: boom\n\n    goroutine 1 [running]:\n    main.main()\n", "runtime.crash", 1);
+    /* npm 10 says "npm error" where npm 7-9 said "npm ERR!" */
+    shipped_names("npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
 START_TEST(shipped_rules_test_report_wordings)
 {
     /* test reports in their own words: unittest/nose name a failing test by
@@ -1626,6 +1710,8 @@ int main(void)
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     tcase_add_test(tc, shipped_rules_other_wordings);
     tcase_add_test(tc, shipped_rules_test_report_wordings);
+    tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
+    tcase_add_test(tc, shipped_rules_indented_reports);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
