@@ -1713,6 +1713,49 @@ static const char *resolve_class(const struct classify_ctx *c, const struct frec
     return r->f.class_id;
 }
 
+/* A message wrapped over two lines (a terminal's width, a log pasted into
+ * an issue: "Error: Cannot find" then "  module 'x'") matches no rule on
+ * either half. When nothing named a cause, the error block's first line is
+ * tried joined with the next (the break read as one blank, the next line's
+ * log prefix and indent dropped); a cause rule that matches only the joined
+ * text names the class, heaviest first. Rules that need the lines around
+ * (`near`) or markers around (`ambiguous`) and retried ones are not tried.
+ * Returns the rule, or -1. */
+static int wrapped_cause(struct classify_ctx *c, const char *block)
+{
+    const char *nl = strchr(block, '\n');
+    if (!nl) return -1;
+    size_t a = (size_t)(nl - block);
+    while (a > 0 && (block[a - 1] == ' ' || block[a - 1] == '\t' || block[a - 1] == '\r')) a--;
+    const char *b = nl + 1;
+    const char *bend = strchr(b, '\n');
+    size_t bl = bend ? (size_t)(bend - b) : strlen(b);
+    size_t sk = classify_skip_log_prefix(b, bl);
+    b += sk;
+    bl -= sk;
+    while (bl > 0 && (*b == ' ' || *b == '\t')) b++, bl--;
+    while (bl > 0 && (b[bl - 1] == ' ' || b[bl - 1] == '\t' || b[bl - 1] == '\r')) bl--;
+    if (a == 0 || bl == 0) return -1;
+    char *j = xmalloc(a + 1 + bl + 1);
+    memcpy(j, block, a);
+    j[a] = ' ';
+    memcpy(j + a + 1, b, bl);
+    j[a + 1 + bl] = 0;
+    int best = -1;
+    c->all_pats = true;
+    for (size_t r = 0; r < c->rs->nrules; r++) {
+        const struct crule *cr = &c->rs->rules[r];
+        if (cr->dead || cr->marker || cr->near_lines || cr->alt_class || cr->transient || cr->weight < STRONG)
+            continue;
+        if (best >= 0 && cr->weight <= c->rs->rules[best].weight) continue;
+        if (rule_matches(c, cr, j, a + 1 + bl) && !rule_matches(c, cr, block, a) && !rule_matches(c, cr, b, bl))
+            best = (int)r;
+    }
+    c->all_pats = false;
+    free(j);
+    return best;
+}
+
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
 {
     struct classify_result *res = xcalloc(1, sizeof *res);
@@ -1911,7 +1954,20 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         /* only a tool's error block has wording to read: a bare failure
          * line ("exited with code 1") is followed by whatever ran next */
         bool block = fm == &c->dec_block || fm == &c->first_block;
-        if (mod && block && fm->block) {
+        int wr = block && fm->block ? wrapped_cause(c, fm->block) : -1;
+        if (wr >= 0) {
+            const struct crule *cr = &c->rs->rules[wr];
+            free(res->primary.class_id);
+            free(res->primary.hint);
+            res->primary.class_id = xstrdup(cr->class_id);
+            res->primary.rule_id = xstrdup(cr->id);
+            res->primary.weight = cr->weight;
+            res->primary.hint = xasprintf("%s (the message is wrapped over this line and the next: read joined)",
+                                          cr->hint ? cr->hint : "");
+            buf_printf(&ex, "primary %s from rule %s on the error block's first two lines joined "
+                            "(a message wrapped over two lines)\n",
+                       cr->class_id, cr->id);
+        } else if (mod && block && fm->block) {
             double conf = 0;
             int k = nb_model_predict(mod, fm->block, strlen(fm->block), &conf, &ex);
             if (strcmp(mod->classes[k], "unknown") == 0) {

@@ -1310,6 +1310,30 @@ START_TEST(shipped_rules_agent_and_package_wordings)
 }
 END_TEST
 
+START_TEST(wrapped_message_read_joined)
+{
+    /* issue #15: a message wrapped over two lines (a terminal's width, a
+     * paste) matches no rule on either half; with nothing else named, the
+     * error block's first line is read joined with the next */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ node app.js\nError: Cannot find\n    module 'left-pad'\nRequire stack:\n- /app/index.js\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_str_eq(r->primary.rule_id, "node-cannot-find-module");
+    ck_assert_ptr_nonnull(strstr(r->primary.hint, "wrapped"));
+    classify_result_free(r);
+    shipped_names("Error: request refused: rate limit\n  exceeded for this key, try again later\nexit status 1\n",
+                  "rate-limit", 1);
+    /* two lines that do not make a known message stay unknown */
+    shipped_names("Error: something broke here\nand the next line is unrelated\nexit status 1\n", "unknown", 1);
+    /* a run that was not said to fail gets no primary from it */
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_rules_indented_reports)
 {
     /* a report pasted or nested with an indent (an issue, a CI action
@@ -1712,6 +1736,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_test_report_wordings);
     tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
     tcase_add_test(tc, shipped_rules_indented_reports);
+    tcase_add_test(tc, wrapped_message_read_joined);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
