@@ -1310,6 +1310,35 @@ START_TEST(shipped_rules_agent_and_package_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_lockfile_and_limit_wordings)
+{
+    /* a frozen install whose lock file no longer matches the manifest is
+     * the change's own spec, in each package manager's words */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names(" ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date\n",
+                  "config.invalid", 1);
+    shipped_names("npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or "
+                  "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.\n",
+                  "config.invalid", 1);
+    shipped_names("error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.\n", "config.invalid", 1);
+    shipped_names("pyproject.toml changed significantly since poetry.lock was last generated. Run `poetry lock` to fix the lock file.\n",
+                  "config.invalid", 1);
+    shipped_names("error: the lock file /src/Cargo.lock needs to be updated but --locked was passed to prevent this\n",
+                  "config.invalid", 1);
+    shipped_names("go: updates to go.mod needed; to update it:\n\tgo mod tidy\n", "config.invalid", 1);
+    shipped_names(" ERR_PNPM_PEER_DEP_ISSUES  Unmet peer dependencies\n", "config.invalid", 1);
+    /* Claude Code's plan limits and the Anthropic API's error type */
+    shipped_names("  \u23bf  You've hit your limit \u00b7 resets 3pm (UTC)\n", "rate-limit", 1);
+    shipped_names("5-hour limit reached \u2219 resets 2pm\n", "rate-limit", 1);
+    shipped_names("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"too many tokens\"}}\n",
+                  "rate-limit", 1);
+    /* git over https refused with 403: credentials, not the network */
+    shipped_names("error: RPC failed; HTTP 403 curl 22 The requested URL returned error: 403\n", "vcs.auth", 1);
+    shipped_names("fatal: unable to access 'https://github.com/acme/x.git/': The requested URL returned error: 403\n",
+                  "vcs.auth", 1);
+}
+END_TEST
+
 START_TEST(wrapped_message_read_joined)
 {
     /* issue #15: a message wrapped over two lines (a terminal's width, a
@@ -1737,6 +1766,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
     tcase_add_test(tc, shipped_rules_indented_reports);
     tcase_add_test(tc, wrapped_message_read_joined);
+    tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
