@@ -113,6 +113,7 @@ struct classify_ctx {
     uint32_t *rule_epoch;
     uint32_t *pat_epoch; /* by scan pattern: hit on the line being evaluated */
     bool all_pats;       /* a fallback hit: every pattern is a candidate */
+    size_t mfrom, mto;   /* where rule_matches' matching pattern matched */
     uint32_t epoch;
     int64_t *near_last;
     int64_t *rule_last_line;
@@ -468,6 +469,18 @@ static bool quoted_code(const char *v, size_t n)
     return false;
 }
 
+/* Error text quoted in prose: the match lies inside a Markdown code span
+ * (`...`), as an agent's or a person's summary writes it ("the test failed
+ * with `Cannot find module 'x'`"). Tools name what failed outside such
+ * quotes (rustc's "unresolved import `x`" matches before the quote). */
+static bool quoted_in_prose(const char *v, size_t n, size_t from, size_t to)
+{
+    if (from >= to || to > n) return false;
+    size_t ticks = 0;
+    for (size_t i = 0; i < from; i++) ticks += v[i] == '`';
+    return (ticks & 1) && memchr(v + to, '`', n - to) != NULL;
+}
+
 static bool script_line(const struct classify_ctx *c, int64_t line, const char *text, size_t tlen)
 {
     if (c->nsteps > 0) {
@@ -653,8 +666,12 @@ static bool rule_matches(struct classify_ctx *c, const struct crule *r, const ch
 {
     bool hit = false;
     for (size_t k = 0; k < r->npats && !hit; k++)
-        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n))
+        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n)) {
             hit = true;
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+            c->mfrom = ov[0];
+            c->mto = ov[1];
+        }
     if (!hit) return false;
     for (size_t k = 0; k < r->npats; k++)
         if (r->pats[k].role == PAT_UNLESS && pat_match(c, r, &r->pats[k], s, n)) return false;
@@ -830,12 +847,16 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         }
     }
     int matched[64];
+    bool quoted[64];
     size_t nm = 0;
     for (size_t i = 0; i < ncand; i++) {
         const struct crule *r = &rs->rules[cand[i]];
         if (r->dead || !rule_matches(c, r, view, vlen)) continue;
         if (r->marker == MARK_RETRY) retry = true;
-        if (nm < sizeof matched / sizeof matched[0]) matched[nm++] = cand[i];
+        if (nm < sizeof matched / sizeof matched[0]) {
+            quoted[nm] = quoted_in_prose(view, vlen, c->mfrom, c->mto);
+            matched[nm++] = cand[i];
+        }
     }
     bool cause_here = false, cmd_end = false;
     for (size_t i = 0; i < nm; i++) cause_here |= rs->rules[matched[i]].marker == 0;
@@ -859,7 +880,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script || quoted_code(view, vlen)) flags |= CLASSIFY_F_SCRIPT;
+        if (script || quoted_code(view, vlen) || quoted[i]) flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
             continue;
@@ -1819,7 +1840,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
     if (nscript)
         buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it, "
-                        "or source code a tool quoted\n", nscript);
+                        "source code a tool quoted, or error text quoted in prose (`...`)\n", nscript);
     int64_t step_start = 0;
     size_t passed = set_aside_passed(c, res->findings, n, &step_start);
     if (passed)

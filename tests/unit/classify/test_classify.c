@@ -1339,6 +1339,33 @@ START_TEST(shipped_rules_lockfile_and_limit_wordings)
 }
 END_TEST
 
+START_TEST(error_text_quoted_in_prose)
+{
+    /* an agent's (or a person's) summary quotes the error it fixed in a
+     * Markdown code span: that is not the run failing (issue #15: a false
+     * primary on a successful run with scary lines) */
+    ck_assert_ptr_nonnull(shipped);
+    static const char summary[] = "## Summary\n"
+                                  "- Root cause: `ECONNREFUSED 127.0.0.1:5432` when the DB was not ready (exit code 1)\n"
+                                  "- Fix: wait for the DB before the migrations\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, summary, sizeof summary - 1);
+    ck_assert_msg(!r->has_primary, "got %s", r->has_primary ? r->primary.class_id : "-");
+    ck_assert(r->nfindings == 1 && (r->findings[0].flags & CLASSIFY_F_SCRIPT));
+    classify_result_free(r);
+    /* a run said to have failed with nothing else: the quoted cause still names it */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, summary, sizeof summary - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* a real cause after a quoted one wins */
+    shipped_names("I saw `No space left on device` in an earlier run.\n"
+                  "Error: connect ECONNREFUSED 10.0.0.1:443\nexit status 1\n",
+                  "network", 2);
+    /* a tool that quotes only a name matches outside the quotes */
+    shipped_names("error[E0432]: unresolved import `crate::parser::Token`\n", "build.compile", 1);
+}
+END_TEST
+
 START_TEST(wrapped_message_read_joined)
 {
     /* issue #15: a message wrapped over two lines (a terminal's width, a
@@ -1766,6 +1793,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
     tcase_add_test(tc, shipped_rules_indented_reports);
     tcase_add_test(tc, wrapped_message_read_joined);
+    tcase_add_test(tc, error_text_quoted_in_prose);
     tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
