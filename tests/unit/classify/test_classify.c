@@ -1366,6 +1366,30 @@ START_TEST(error_text_quoted_in_prose)
 }
 END_TEST
 
+START_TEST(shipped_rules_context_and_module_proxy)
+{
+    ck_assert_ptr_nonnull(shipped);
+    /* the request is larger than the model's window, in each provider's
+     * words; under Codex's stream wrapper too */
+    shipped_names("API Error: 400 {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                  "\"message\":\"prompt is too long: 212000 tokens > 200000 maximum\"}}\n",
+                  "config.invalid", 1);
+    shipped_names("openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum context length is "
+                  "8192 tokens.\", 'code': 'context_length_exceeded'}}\n",
+                  "config.invalid", 1);
+    shipped_names("ERROR: stream disconnected before completion: Your input exceeds the context window of this model.\n",
+                  "config.invalid", 1);
+    /* Go's module proxy has no such version */
+    shipped_names("go: example.com/lib@v1.9.0: reading https://proxy.golang.org/example.com/lib/@v/v1.9.0.mod: 404 Not Found\n",
+                  "runtime.missing-module", 1);
+    shipped_names("go: example.com/lib@v0.0.0-2024: invalid version: unknown revision 0123abcd\n", "runtime.missing-module", 1);
+    /* a push with no upstream set */
+    shipped_names("fatal: The current branch topic has no upstream branch.\nTo push the current branch and set the remote as "
+                  "upstream, use\n\n    git push --set-upstream origin topic\n",
+                  "vcs.worktree", 1);
+}
+END_TEST
+
 START_TEST(wrapped_message_read_joined)
 {
     /* issue #15: a message wrapped over two lines (a terminal's width, a
@@ -1793,6 +1817,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
     tcase_add_test(tc, shipped_rules_indented_reports);
     tcase_add_test(tc, wrapped_message_read_joined);
+    tcase_add_test(tc, shipped_rules_context_and_module_proxy);
     tcase_add_test(tc, error_text_quoted_in_prose);
     tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
