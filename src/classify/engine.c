@@ -39,6 +39,8 @@ struct cut {
     size_t removed; /* bytes cut before it, in all */
 };
 
+struct mask_edit;
+
 struct frec {
     struct classify_finding f;
     int rule; /* -1 = built-in signal table or caller */
@@ -108,6 +110,9 @@ struct classify_ctx {
     struct hit *hits;
     size_t nhits, caphits;
     struct buf strip;
+    struct buf mask;  /* a copy of the caller's block, masked (mask_lines) */
+    struct mask_edit *medits; /* bytes mask_lines changed, to restore */
+    size_t nmedits, capmedits;
     struct cut *cuts; /* where strip_ansi cut bytes, by position */
     size_t ncuts, capcuts;
     uint32_t *rule_epoch;
@@ -251,6 +256,8 @@ void classify_free(struct classify_ctx *c)
 #endif
     buf_free(&c->carry);
     buf_free(&c->strip);
+    buf_free(&c->mask);
+    free(c->medits);
     free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
@@ -1055,6 +1062,106 @@ static size_t cut_before(const struct classify_ctx *c, size_t x, bool inclusive)
     return lo ? c->cuts[lo - 1].removed : 0;
 }
 
+/* Rules match a line after its log prefix and without its CR (the view
+ * eval_line gets), but the scanner runs over whole blocks, where ^ is a
+ * line's first byte and $ stands before '\n': a pattern anchored at a
+ * timestamped line's text, or at the end of a CRLF line, would find no
+ * candidate. So the scanner reads the block with two kinds of byte made
+ * newlines: the blank that ends a line's log prefix (a prefix always ends
+ * with one) and a CR that ends a line. Every offset stays where it was
+ * (hits map to lines through the unmasked block), and ^ and $ then hold
+ * where they hold in the view. Masking writes a byte or two per line, not
+ * a copy: a block the classifier owns (the colour-stripped one) is masked
+ * in place and restored after the scan (unmask_lines); the caller's bytes
+ * are copied first, only when some line needs a mask. */
+
+/* Whether a line (v bytes) can start with a log prefix: what
+ * classify_skip_log_prefix needs first, checked without a call. A stamp
+ * is "dddd-" or "[d", BuildKit "#", a syslog month "Aaa ", kubectl's
+ * "[pod/", the runner's "[command:". */
+static bool maybe_prefix(const char *s, size_t v)
+{
+    unsigned char ch = (unsigned char)s[0];
+    if (ch >= '0' && ch <= '9') return v > 19 && s[4] == '-';
+    if (ch == '[') return v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c');
+    if (ch == '#') return v > 3;
+    if (ch >= 'A' && ch <= 'Z') return v > 15 && s[3] == ' ';
+    return false;
+}
+
+struct mask_edit {
+    size_t at;
+    char was;
+};
+
+static void mask_byte(struct classify_ctx *c, char *m, size_t at)
+{
+    c->medits = xgrow(c->medits, &c->capmedits, c->nmedits + 1, sizeof *c->medits);
+    c->medits[c->nmedits++] = (struct mask_edit){at, m[at]};
+    m[at] = '\n';
+}
+
+/* Masks line s[ls..le) of the block: in *m, which is s itself when the
+ * block is ours, else a copy made the first time a line needs it. */
+static inline void mask_line(struct classify_ctx *c, const char *s, size_t n, size_t ls, size_t le,
+                             char **m)
+{
+    if (le == ls) return;
+    bool cr = s[le - 1] == '\r';
+    size_t ll = le - ls, v = ll > CLASSIFY_LINE_MAX ? CLASSIFY_LINE_MAX : ll; /* as scan_hits views it */
+    if (cr && v == ll) v--;
+    size_t k = v && maybe_prefix(s + ls, v) ? classify_skip_log_prefix(s + ls, v) : 0;
+    if (!k && !cr) return;
+    if (!*m) { /* one copy of the whole block: cheaper than one per line */
+        buf_reserve(&c->mask, n);
+        memcpy(c->mask.p, s, n);
+        *m = c->mask.p;
+    }
+    if (k) mask_byte(c, *m, ls + k - 1);
+    if (cr) mask_byte(c, *m, le - 1);
+}
+
+/* The block as the scanner reads it; own: s is the classifier's and may be
+ * masked in place (then unmask_lines restores it). */
+static const char *mask_lines(struct classify_ctx *c, char *own, const char *s, size_t n)
+{
+    char *m = own;
+    size_t ls = 0, i = 0;
+    c->nmedits = 0;
+#if defined(__SSE2__)
+    /* newlines 64 bytes at a time as a bit mask: a call per line costs
+     * more than the test it leads to */
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; i + 64 <= n; i += 64) {
+        uint64_t bits = 0;
+        for (int q = 0; q < 4; q++)
+            bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+                        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 16 * q)), nl))
+                    << (16 * q);
+        while (bits) {
+            size_t at = i + (size_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            mask_line(c, s, n, ls, at, &m);
+            ls = at + 1;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        if (s[i] != '\n') continue;
+        mask_line(c, s, n, ls, i, &m);
+        ls = i + 1;
+    }
+    if (ls < n) mask_line(c, s, n, ls, n, &m);
+    return m ? m : s;
+}
+
+static void unmask_lines(struct classify_ctx *c, char *own)
+{
+    if (own)
+        for (size_t i = 0; i < c->nmedits; i++) own[c->medits[i].at] = c->medits[i].was;
+    c->nmedits = 0;
+}
+
 /* Collects the rules worth evaluating for hits[a..b). */
 static size_t gather(struct classify_ctx *c, size_t a, size_t b)
 {
@@ -1115,15 +1222,18 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         if (slen == 0) return 0;
     }
     c->nhits = 0;
+    char *own = stripped ? c->strip.p : NULL;
+    const char *ms = mask_lines(c, own, sb, slen);
 #ifdef HAVE_HYPERSCAN
     if (c->rs->use_hs) {
-        scan_hs(c, sb, slen);
+        scan_hs(c, ms, slen);
     } else {
-        scan_pcre(c, sb, slen);
+        scan_pcre(c, ms, slen);
     }
 #else
-    scan_pcre(c, sb, slen);
+    scan_pcre(c, ms, slen);
 #endif
+    unmask_lines(c, own);
     if (c->nhits == 0) return (int64_t)classify_count_newlines(sb, slen);
     bool sorted = true; /* Hyperscan mostly reports in order already */
     for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
