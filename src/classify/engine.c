@@ -1129,15 +1129,8 @@ static const char *mask_lines(struct classify_ctx *c, char *own, const char *s, 
     size_t ls = 0, i = 0;
     c->nmedits = 0;
 #if defined(__SSE2__)
-    /* newlines 64 bytes at a time as a bit mask: a call per line costs
-     * more than the test it leads to */
-    const __m128i nl = _mm_set1_epi8('\n');
     for (; i + 64 <= n; i += 64) {
-        uint64_t bits = 0;
-        for (int q = 0; q < 4; q++)
-            bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(
-                        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 16 * q)), nl))
-                    << (16 * q);
+        uint64_t bits = classify_nl_mask64(s + i);
         while (bits) {
             size_t at = i + (size_t)__builtin_ctzll(bits);
             bits &= bits - 1;
