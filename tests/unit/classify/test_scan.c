@@ -164,6 +164,49 @@ START_TEST(anchored_after_log_prefix)
 }
 END_TEST
 
+/* A block large enough to be masked and scanned in two halves on two
+ * threads: anchored matches after a prefix on both sides of the cut, in a
+ * block with colour codes (masked in place) and one without (masked in a
+ * copy), with and without the second thread. */
+START_TEST(anchored_in_a_large_block)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "anchored.rules", anchored_rules, sizeof anchored_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    static const int at[] = {5, 29999, 30000, 30001, 30002, 59990};
+    for (int colour = 0; colour < 2; colour++) {
+        struct buf log = {0};
+        for (int i = 0; i < 60000; i++) {
+            bool hit = false;
+            for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) hit |= at[k] == i;
+            if (hit) buf_printf(&log, "2026-03-10T09:00:%02d.000Z WXYZ: boom\r\n", i % 60);
+            else if (colour && i % 100 == 0) buf_printf(&log, "2026-03-10T09:00:00Z \x1b[32mok\x1b[0m %d\n", i);
+            else buf_printf(&log, "2026-03-10T09:00:00Z line %d of ordinary output WXYZ: x1\n", i);
+        }
+        ck_assert_uint_gt(log.len, 2u * 1024 * 1024);
+        for (int threads = 0; threads < 2; threads++) {
+            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            classify_feed(c, log.p, log.len);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            ck_assert_uint_eq(r->nfindings, sizeof at / sizeof at[0]);
+            for (size_t k = 0; k < r->nfindings; k++)
+                ck_assert_int_eq(r->findings[k].line, at[k] + 1);
+            ck_assert_int_eq(r->lines, 60000);
+            classify_result_free(r);
+        }
+        buf_free(&log);
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -172,6 +215,7 @@ int main(void)
     tcase_add_test(tc, colour_code_at_every_offset);
     tcase_add_test(tc, lone_esc_and_code_at_block_end);
     tcase_add_test(tc, anchored_after_log_prefix);
+    tcase_add_test(tc, anchored_in_a_large_block);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
