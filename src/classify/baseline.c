@@ -88,7 +88,14 @@ static size_t normalise(const unsigned char *s, size_t len, unsigned char *out)
                 out[o++] = z ? '0' : '1';
             }
             size_t n = i - st < 8 ? i - st : 8;
-            for (size_t j = i - n; j < i; j++) tail = tail << 8 | s[j];
+            if (i >= 8) { /* the word's last n bytes, big-endian, without a loop */
+                uint64_t w8;
+                memcpy(&w8, s + i - 8, 8);
+                w8 = __builtin_bswap64(w8);
+                tail = n == 8 ? w8 : (tail << (8 * n)) | (w8 & ((1ull << (8 * n)) - 1));
+            } else {
+                for (size_t j = i - n; j < i; j++) tail = tail << 8 | s[j];
+            }
             word_before = true;
             continue;
         }
@@ -207,23 +214,41 @@ void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size
 {
     const char *p = bytes, *end = p + len;
     struct batch q = {.n = 0};
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (b->carried || !nl) { /* a line split across chunks: keep its start */
-            size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
-            memcpy(b->carry + b->ncarry, p, take);
-            b->ncarry += take;
-            b->carried += n;
-            if (nl) {
-                add_line(b, &q, b->carry, b->ncarry);
-                b->ncarry = b->carried = 0;
-            }
-        } else {
-            add_line(b, &q, p, n);
-        }
-        if (!nl) break;
+    if (b->carried) { /* the rest of a line split across chunks */
+        const char *nl = memchr(p, '\n', len);
+        size_t n = nl ? (size_t)(nl - p) : len;
+        size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
+        memcpy(b->carry + b->ncarry, p, take);
+        b->ncarry += take;
+        b->carried += n;
+        if (!nl) return;
+        add_line(b, &q, b->carry, b->ncarry);
+        b->ncarry = b->carried = 0;
         p = nl + 1;
+    }
+    const char *ls = p; /* the line being walked */
+    size_t n = (size_t)(end - p), i = 0;
+#if defined(__SSE2__)
+    for (; i + 64 <= n; i += 64) {
+        uint64_t bits = classify_nl_mask64(p + i);
+        while (bits) {
+            const char *nl = p + i + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            add_line(b, &q, ls, (size_t)(nl - ls));
+            ls = nl + 1;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        if (p[i] != '\n') continue;
+        add_line(b, &q, ls, (size_t)(p + i - ls));
+        ls = p + i + 1;
+    }
+    if (ls < end) { /* a line split across chunks: keep its start */
+        size_t rest = (size_t)(end - ls), take = rest < sizeof b->carry ? rest : sizeof b->carry;
+        memcpy(b->carry, ls, take);
+        b->ncarry = take;
+        b->carried = rest;
     }
     batch_flush(b, &q);
 }

@@ -39,6 +39,16 @@ struct cut {
     size_t removed; /* bytes cut before it, in all */
 };
 
+struct mask_edit {
+    size_t at;
+    char was;
+};
+
+struct mask_edits {
+    struct mask_edit *v;
+    size_t n, cap;
+};
+
 struct frec {
     struct classify_finding f;
     int rule; /* -1 = built-in signal table or caller */
@@ -108,6 +118,8 @@ struct classify_ctx {
     struct hit *hits;
     size_t nhits, caphits;
     struct buf strip;
+    struct buf mask;  /* a copy of the caller's block, masked (mask_lines) */
+    struct mask_edits medits, medits2; /* bytes mask_lines changed (each half), to restore */
     struct cut *cuts; /* where strip_ansi cut bytes, by position */
     size_t ncuts, capcuts;
     uint32_t *rule_epoch;
@@ -252,6 +264,9 @@ void classify_free(struct classify_ctx *c)
 #endif
     buf_free(&c->carry);
     buf_free(&c->strip);
+    buf_free(&c->mask);
+    free(c->medits.v);
+    free(c->medits2.v);
     free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
@@ -900,6 +915,94 @@ static void push_hit(struct classify_ctx *c, size_t end, int k)
     c->hits[c->nhits++] = (struct hit){end, k};
 }
 
+/* Rules match a line after its log prefix and without its CR (the view
+ * eval_line gets), but the scanner runs over whole blocks, where ^ is a
+ * line's first byte and $ stands before '\n': a pattern anchored at a
+ * timestamped line's text, or at the end of a CRLF line, would find no
+ * candidate. So the scanner reads the block with two kinds of byte made
+ * newlines: the blank that ends a line's log prefix (a prefix always ends
+ * with one) and a CR that ends a line. Every offset stays where it was
+ * (hits map to lines through the unmasked block), and ^ and $ then hold
+ * where they hold in the view. Masking writes a byte or two per line, not
+ * a copy: a block the classifier owns (the colour-stripped one) is masked
+ * in place and restored after the scan (unmask_lines); the caller's bytes
+ * are copied first, only when some line needs a mask. */
+
+/* Whether a line (v bytes) can start with a log prefix: what
+ * classify_skip_log_prefix needs first, checked without a call. A stamp
+ * is "dddd-" or "[d", BuildKit "#", a syslog month "Aaa ", kubectl's
+ * "[pod/", the runner's "[command:". */
+static bool maybe_prefix(const char *s, size_t v)
+{
+    unsigned char ch = (unsigned char)s[0];
+    if (ch >= '0' && ch <= '9') return v > 19 && s[4] == '-';
+    if (ch == '[') return v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c');
+    if (ch == '#') return v > 3;
+    if (ch >= 'A' && ch <= 'Z') return v > 15 && s[3] == ' ';
+    return false;
+}
+
+static void mask_byte(struct mask_edits *e, char *m, size_t at)
+{
+    e->v = xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
+    e->v[e->n++] = (struct mask_edit){at, m[at]};
+    m[at] = '\n';
+}
+
+/* Masks line s[ls..le) of the block: in *m, which is s itself when the
+ * block is ours, else copy (n bytes), filled the first time a line needs it. */
+static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size_t ls, size_t le,
+                             char **m, char *copy)
+{
+    if (le == ls) return;
+    bool cr = s[le - 1] == '\r';
+    size_t ll = le - ls, v = ll > CLASSIFY_LINE_MAX ? CLASSIFY_LINE_MAX : ll; /* as scan_hits views it */
+    if (cr && v == ll) v--;
+    size_t k = v && maybe_prefix(s + ls, v) ? classify_skip_log_prefix(s + ls, v) : 0;
+    if (!k && !cr) return;
+    if (!*m) { /* one copy of the whole block: cheaper than one per line */
+        memcpy(copy, s, n);
+        *m = copy;
+    }
+    if (k) mask_byte(e, *m, ls + k - 1);
+    if (cr) mask_byte(e, *m, le - 1);
+}
+
+/* The block s[0..n) as the scanner reads it: own is s when the block is
+ * the classifier's, masked in place (unmask_lines restores it from e),
+ * else NULL and copy has room for n bytes. */
+static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const char *s, size_t n)
+{
+    char *m = own;
+    size_t ls = 0, i = 0;
+    e->n = 0;
+#if defined(__SSE2__)
+    for (; i + 64 <= n; i += 64) {
+        uint64_t bits = classify_nl_mask64(s + i);
+        while (bits) {
+            size_t at = i + (size_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            mask_line(e, s, n, ls, at, &m, copy);
+            ls = at + 1;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        if (s[i] != '\n') continue;
+        mask_line(e, s, n, ls, i, &m, copy);
+        ls = i + 1;
+    }
+    if (ls < n) mask_line(e, s, n, ls, n, &m, copy);
+    return m ? m : s;
+}
+
+static void unmask_lines(struct mask_edits *e, char *own)
+{
+    if (own)
+        for (size_t i = 0; i < e->n; i++) own[e->v[i].at] = e->v[i].was;
+    e->n = 0;
+}
+
 #ifdef HAVE_HYPERSCAN
 static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
                        unsigned int flags, void *ctx)
@@ -925,32 +1028,37 @@ struct half {
     struct classify_ctx *c;
     const char *p;
     size_t n;
+    char *own, *copy; /* for mask_lines */
 };
 
 static void *scan_half(void *arg)
 {
     struct half *h = arg;
-    hs_scan(h->c->rs->db, h->p, (unsigned)h->n, 0, h->c->scratch2, on_hs_match2, h->c);
+    const char *m = mask_lines(&h->c->medits2, h->own, h->copy, h->p, h->n);
+    hs_scan(h->c->rs->db, m, (unsigned)h->n, 0, h->c->scratch2, on_hs_match2, h->c);
     return NULL;
 }
 
 /* Scans a block with Hyperscan. A large block is cut at a line boundary
- * near its middle and the halves are scanned on two threads; only the
- * (rare) hits are collected, so the sequential evaluation that follows is
- * unchanged. */
-static void scan_hs(struct classify_ctx *c, const char *sb, size_t slen)
+ * near its middle and the halves are masked and scanned on two threads;
+ * only the (rare) hits are collected, so the sequential evaluation that
+ * follows is unchanged. own/copy: as for mask_lines. */
+static void scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own, char *copy)
 {
     const char *nl = slen >= PAR_MIN && !c->par_off ? memchr(sb + slen / 2, '\n', slen - slen / 2) : NULL;
     if (nl && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS)
         nl = NULL;
     size_t split = nl ? (size_t)(nl - sb) + 1 : slen;
     pthread_t t;
-    struct half h = {c, sb + split, slen - split};
+    struct half h = {c, sb + split, slen - split, own ? own + split : NULL, copy ? copy + split : NULL};
     c->nhits2 = 0;
     bool threaded = split < slen && pthread_create(&t, NULL, scan_half, &h) == 0;
-    hs_scan(c->rs->db, sb, (unsigned)split, 0, c->scratch, on_hs_match, c);
+    const char *m = mask_lines(&c->medits, own, copy, sb, split);
+    hs_scan(c->rs->db, m, (unsigned)split, 0, c->scratch, on_hs_match, c);
     if (threaded) pthread_join(t, NULL);
     else if (split < slen) scan_half(&h);
+    unmask_lines(&c->medits, own);
+    unmask_lines(&c->medits2, h.own);
     for (size_t i = 0; i < c->nhits2; i++) push_hit(c, c->hits2[i].end + split, c->hits2[i].k);
 }
 #endif
@@ -1136,15 +1244,20 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         if (slen == 0) return 0;
     }
     c->nhits = 0;
+    char *own = stripped ? c->strip.p : NULL, *copy = NULL;
+    if (!own) {
+        buf_reserve(&c->mask, slen);
+        copy = c->mask.p;
+    }
 #ifdef HAVE_HYPERSCAN
     if (c->rs->use_hs) {
-        scan_hs(c, sb, slen);
-    } else {
-        scan_pcre(c, sb, slen);
-    }
-#else
-    scan_pcre(c, sb, slen);
+        scan_hs(c, sb, slen, own, copy);
+    } else
 #endif
+    {
+        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen), slen);
+        unmask_lines(&c->medits, own);
+    }
     if (c->nhits == 0) return (int64_t)classify_count_newlines(sb, slen);
     bool sorted = true; /* Hyperscan mostly reports in order already */
     for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;

@@ -14,6 +14,23 @@
 #include <hs/hs.h>
 #endif
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* Bit i set where s[i] is '\n', for the 64 bytes at s: line walks take
+ * their newlines from it (a memchr call per line costs more than the work
+ * the line needs). */
+static inline uint64_t classify_nl_mask64(const char *s)
+{
+    const __m128i nl = _mm_set1_epi8('\n');
+    uint64_t bits = 0;
+    for (int q = 0; q < 4; q++)
+        bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+                    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + 16 * q)), nl))
+                << (16 * q);
+    return bits;
+}
+#endif
+
 #define CLASSIFY_ENGINE_VERSION "artriage-classify-7"
 
 /* Marker classes: lines that are not causes but steer the ranking. */

@@ -92,12 +92,43 @@ START_TEST(nul_and_high_bytes)
 }
 END_TEST
 
+/* Lines of every length from empty to longer than a finding keeps, fed in
+ * chunks around the 64 bytes the line walk takes at a time: each line is
+ * one line, found whole (a long one by its first CLASSIFY_TEXT_MAX bytes). */
+START_TEST(lines_of_every_length)
+{
+    struct buf log = {0};
+    int nlines = 0;
+    for (int len = 0; len < 1300; len += len < 140 ? 1 : 97, nlines++) {
+        buf_printf(&log, "L%c%c", 'a' + nlines % 26, 'a' + nlines / 26 % 26);
+        for (int k = 3; k < len; k++) buf_putc(&log, k % 5 == 0 ? ' ' : (char)('a' + (k * 7 + nlines) % 26));
+        buf_putc(&log, '\n');
+    }
+    static const size_t chunks[] = {1, 63, 64, 65, 127, 4096, 1u << 20};
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        struct classify_baseline *b = baseline_chunks(log.p, log.len, chunks[c]);
+        ck_assert_uint_eq(classify_baseline_lines(b), (size_t)nlines);
+        const char *p = log.p;
+        for (int i = 0; i < nlines; i++) {
+            const char *nl = memchr(p, '\n', log.len - (size_t)(p - log.p));
+            ck_assert_msg(nl - p == 0 || classify_baseline_has(b, p, (size_t)(nl - p)),
+                          "chunk %zu: line %d (%d bytes) missing", chunks[c], i, (int)(nl - p));
+            p = nl + 1;
+        }
+        ck_assert(has(b, "Lzz never printed") == false);
+        classify_baseline_free(b);
+    }
+    buf_free(&log);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("baseline");
     TCase *tc = tcase_create("baseline");
     tcase_add_test(tc, words_joined_by_a_colour_code_stay_apart);
     tcase_add_test(tc, digit_words_masked_whole);
+    tcase_add_test(tc, lines_of_every_length);
     tcase_add_test(tc, every_line_of_a_long_baseline);
     tcase_add_test(tc, nul_and_high_bytes);
     suite_add_tcase(s, tc);

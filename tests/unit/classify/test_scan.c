@@ -99,6 +99,114 @@ START_TEST(lone_esc_and_code_at_block_end)
 }
 END_TEST
 
+/* Rules read a line after its log prefix (a timestamp, kubectl --prefix,
+ * the runner's "[command:delta] command output " frame) and without its
+ * CR, so a pattern anchored with ^ or $ must match there whichever scanner
+ * looks for candidates: the scanners see whole blocks, where ^ is a line's
+ * first byte and $ comes after a CR. The pattern holds no literal, so the
+ * scanner looks for the pattern itself. */
+static const char anchored_rules[] = "rule anchored-code\n"
+                                     "class build\n"
+                                     "weight 80\n"
+                                     "match ^[A-Z]{4}: [a-z]+$\n";
+
+static void anchored_under(const char *scanner)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "anchored.rules", anchored_rules, sizeof anchored_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    buf_free(&warn);
+    static const char *const lines[] = {
+        "WXYZ: boom",                                /* no prefix */
+        "2026-03-10T09:00:00.123Z WXYZ: boom",       /* kubectl --timestamps */
+        "[2026-03-10 09:00:00,123]   WXYZ: boom",    /* Python logging, bracketed */
+        "[pod/run-1/agent] WXYZ: boom",              /* kubectl --prefix */
+        "#7 0.512 WXYZ: boom",                       /* BuildKit */
+        "[command:delta] command output WXYZ: boom", /* the runner's frame */
+        "2026-03-10T09:00:00Z [command:delta] command output WXYZ: boom",
+        "\x1b[2m2026-03-10T09:00:00Z\x1b[0m WXYZ: \x1b[31mboom\x1b[0m", /* coloured */
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        for (int crlf = 0; crlf < 2; crlf++) {
+            struct buf log = {0};
+            buf_puts(&log, "2026-03-10T08:59:59Z starting\r\nsome output, nothing anchored\n");
+            buf_puts(&log, lines[i]);
+            buf_puts(&log, crlf ? "\r\n" : "\n");
+            buf_puts(&log, "2026-03-10T09:00:01Z WXYZ: no match here 1\nlast line\n");
+            struct classify_result *r = classify_text(rs, log.p, log.len);
+            ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, "build") == 0,
+                          "%s scanner: no match in line %zu%s", classify_rules_engine(rs), i,
+                          crlf ? " (CRLF)" : "");
+            ck_assert_int_eq(r->primary.line, 3);
+            ck_assert_str_eq(r->primary.text, lines[i]);
+            ck_assert_uint_eq(r->nfindings, 1);
+            classify_result_free(r);
+            buf_free(&log);
+        }
+    }
+    /* a prefix is only skipped at a line's start: further in it is text */
+    static const char mid[] = "text 2026-03-10T09:00:00Z WXYZ: boom\n";
+    struct classify_result *r = classify_text(rs, mid, sizeof mid - 1);
+    ck_assert_uint_eq(r->nfindings, 0);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+
+START_TEST(anchored_after_log_prefix)
+{
+    anchored_under(NULL);
+    anchored_under("pcre2");
+}
+END_TEST
+
+/* A block large enough to be masked and scanned in two halves on two
+ * threads: anchored matches after a prefix on both sides of the cut, in a
+ * block with colour codes (masked in place) and one without (masked in a
+ * copy), with and without the second thread. */
+START_TEST(anchored_in_a_large_block)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "anchored.rules", anchored_rules, sizeof anchored_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    static const int at[] = {5, 29999, 30000, 30001, 30002, 59990};
+    for (int colour = 0; colour < 2; colour++) {
+        struct buf log = {0};
+        for (int i = 0; i < 60000; i++) {
+            bool hit = false;
+            for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) hit |= at[k] == i;
+            if (hit) buf_printf(&log, "2026-03-10T09:00:%02d.000Z WXYZ: boom\r\n", i % 60);
+            else if (colour && i % 100 == 0) buf_printf(&log, "2026-03-10T09:00:00Z \x1b[32mok\x1b[0m %d\n", i);
+            else buf_printf(&log, "2026-03-10T09:00:00Z line %d of ordinary output WXYZ: x1\n", i);
+        }
+        ck_assert_uint_gt(log.len, 2u * 1024 * 1024);
+        for (int threads = 0; threads < 2; threads++) {
+            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            classify_feed(c, log.p, log.len);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            ck_assert_uint_eq(r->nfindings, sizeof at / sizeof at[0]);
+            for (size_t k = 0; k < r->nfindings; k++)
+                ck_assert_int_eq(r->findings[k].line, at[k] + 1);
+            ck_assert_int_eq(r->lines, 60000);
+            classify_result_free(r);
+        }
+        buf_free(&log);
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -106,6 +214,8 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, colour_code_at_every_offset);
     tcase_add_test(tc, lone_esc_and_code_at_block_end);
+    tcase_add_test(tc, anchored_after_log_prefix);
+    tcase_add_test(tc, anchored_in_a_large_block);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
