@@ -139,7 +139,7 @@ static void link_one(struct feedsink *fs, const struct link_item *it)
     }
     /* pods from the cache only when the cluster gave none (Job TTL) */
     r = runset_find(c->rs, ctx, uid);
-    if (r && r->npods == 0) {
+    if (r && r->links->npods == 0) {
         struct store_pod_list pl;
         if (store_run_pods(fs->store, id, &pl, err, sizeof err) == 0) {
             char *name = xstrdup(r->run.name);

@@ -45,6 +45,7 @@ struct source {
     struct classify_rules *rules;
     bool rules_failed;
     struct triage *triage;
+    struct agentrun triage_copy; /* the run triage asked for last (the run set keeps no agentrun) */
 };
 
 static const char *ctx_name(struct source *s)
@@ -73,7 +74,9 @@ static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
     struct source *s = ud;
     struct rs_run *r = runset_find(s->c->rs, ctx_name(s), uid);
     if (!r) return false;
-    *out = (struct triage_run){&r->run, r->pods, r->npods};
+    agentrun_free(&s->triage_copy);
+    rs_run_agentrun(r, &s->triage_copy);
+    *out = (struct triage_run){&s->triage_copy, r->links->pods, r->links->npods};
     return true;
 }
 
@@ -95,7 +98,10 @@ static void triage_result(void *ud, const struct triage_result *t)
     if (s->store && r) {
         char err[ERRLEN];
         feedsink_tx_open(s->sink);
-        feedsink_wrote(s->sink, triage_record(s->store, ctx_name(s), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
+        struct agentrun a;
+        rs_run_agentrun(r, &a);
+        feedsink_wrote(s->sink, triage_record(s->store, ctx_name(s), s->rules, &a, t, time_now_ms(), err, sizeof err), err);
+        agentrun_free(&a);
     }
 }
 
@@ -105,13 +111,16 @@ static void triage_consider_pod(struct source *s, const struct pod *p)
 {
     if (!s->kube || !p->run_name) return;
     struct rs_run *r = runset_find_name(s->c->rs, ctx_name(s), p->ns, p->run_name);
-    if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
+    if (!r || !r->run.uid || (r->links->fail.cls && r->links->pr_url)) return;
     if (!s->triage) {
         if (!rules_ready(s)) return;
         struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = s};
         s->triage = triage_new(s->kube, s->rules, &h);
     }
-    triage_consider(s->triage, &r->run, p);
+    struct agentrun a;
+    rs_run_agentrun(r, &a);
+    triage_consider(s->triage, &a, p);
+    agentrun_free(&a);
 }
 
 /* Problems in rule files (the broken rule is skipped, the rest apply): the
@@ -159,8 +168,11 @@ static bool rules_ready(struct source *s)
  * may be gone); a log read later replaces it. */
 static void classify_from_status(struct source *s, struct rs_run *r)
 {
-    if (r->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
-    struct classify_result *cr = runclass_status(s->rules, &r->run, r->pods, r->npods);
+    if (r->links->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
+    struct agentrun a;
+    rs_run_agentrun(r, &a);
+    struct classify_result *cr = runclass_status(s->rules, &a, r->links->pods, r->links->npods);
+    agentrun_free(&a);
     if (cr) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .hint = cr->primary.hint, .text = cr->primary.text, .line = -1};
@@ -239,7 +251,7 @@ static void hook_run(void *ud, struct rs_run *r)
 {
     struct source *s = ud;
     classify_from_status(s, r);
-    for (size_t i = 0; i < r->npods; i++) triage_consider_pod(s, &r->pods[i]);
+    for (size_t i = 0; i < r->links->npods; i++) triage_consider_pod(s, &r->links->pods[i]);
 }
 
 struct source *source_new(struct console *c)
@@ -285,6 +297,7 @@ void source_free(struct source *s)
     if (s->rules) classify_rules_free(s->rules);
     if (s->kc) kubeconfig_free(s->kc);
     if (s->store) store_close(s->store);
+    agentrun_free(&s->triage_copy);
     if (s->wake_pipe[0] >= 0) close(s->wake_pipe[0]);
     if (s->wake_pipe[1] >= 0) close(s->wake_pipe[1]);
     free(s);

@@ -312,7 +312,13 @@ START_TEST(runs_are_compact)
             b = runset_at(rs, i);
     ck_assert_ptr_nonnull(b);
     ck_assert_ptr_eq(a->run.ns, b->run.ns);
-    for (size_t i = 0; i < runset_count(rs); i++) ck_assert_ptr_null(runset_at(rs, i)->run.raw);
+    for (size_t i = 0; i < runset_count(rs); i++) {
+        struct agentrun x;
+        rs_run_agentrun(runset_at(rs, i), &x);
+        ck_assert_ptr_null(x.raw); /* the set keeps no raw object */
+        ck_assert_str_eq(x.name, runset_at(rs, i)->run.name);
+        agentrun_free(&x);
+    }
     /* a newer version of a run replaces the old one's strings, shared ones stay valid */
     struct agentrun r1 = mk_run(5, "Running", TIME_NONE), r2 = mk_run(5, "Failed", TIME_NONE);
     free(r2.resource_version);
@@ -398,11 +404,11 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
     add_pod(rs, "pod-agentrun-20260225e.json");
     add_pod(rs, "pod-agentrun-20260225g.json");
     struct rs_run *e = by_name(rs, E), *g = by_name(rs, G);
-    ck_assert_ptr_nonnull(e->digest);
-    ck_assert_ptr_nonnull(g->digest);
-    ck_assert_str_ne(e->digest, g->digest);
-    ck_assert_uint_eq(e->npods, 1);
-    ck_assert(strncmp(e->digest, "sha256:", 7) == 0);
+    ck_assert_ptr_nonnull(e->links->digest);
+    ck_assert_ptr_nonnull(g->links->digest);
+    ck_assert_str_ne(e->links->digest, g->links->digest);
+    ck_assert_uint_eq(e->links->npods, 1);
+    ck_assert(strncmp(e->links->digest, "sha256:", 7) == 0);
 
     struct rs_attempt *a;
     size_t n = runset_lane(rs, g, &a);
@@ -423,7 +429,7 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
     free(a);
 
     runset_set_pr(rs, NULL, g->run.uid, 3653, "https://github.com/proompteng/lab/pull/3653", "log");
-    ck_assert_int_eq(g->pr_number, 3653);
+    ck_assert_int_eq(g->links->pr_number, 3653);
     runset_set_sort(rs, RS_COL_PR);
     ck_assert_ptr_eq(runset_view_at(rs, 0), g);
     runset_clear(rs);
@@ -463,9 +469,9 @@ static int want_cmp(enum rs_col col, const struct rs_run *a, const struct rs_run
         return want_desc(da, db, -1);
     }
     case RS_COL_ATTEMPT: return want_str(a->run.attempt, b->run.attempt);
-    case RS_COL_CLASS: return want_str(a->fail.cls, b->fail.cls);
-    case RS_COL_PR: return want_desc(a->pr_number, b->pr_number, -1);
-    case RS_COL_DIGEST: return want_str(a->digest, b->digest);
+    case RS_COL_CLASS: return want_str(a->links->fail.cls, b->links->fail.cls);
+    case RS_COL_PR: return want_desc(a->links->pr_number, b->links->pr_number, -1);
+    case RS_COL_DIGEST: return want_str(a->links->digest, b->links->digest);
     case RS_COL_NS: return want_str(a->run.ns, b->run.ns);
     case RS_NCOLS: break;
     }
@@ -632,21 +638,21 @@ START_TEST(contexts_never_collide)
     ck_assert_str_eq(runset_find(rs, "east", "uid-4")->run.phase, "Failed");
     ck_assert_str_eq(runset_find(rs, "west", "uid-4")->run.phase, "Running");
     runset_set_pr(rs, "west", "uid-4", 7, "https://github.com/o/r/pull/7", "log");
-    ck_assert_int_eq(runset_find(rs, "east", "uid-4")->pr_number, -1);
-    ck_assert_int_eq(runset_find(rs, "west", "uid-4")->pr_number, 7);
+    ck_assert_int_eq(runset_find(rs, "east", "uid-4")->links->pr_number, -1);
+    ck_assert_int_eq(runset_find(rs, "west", "uid-4")->links->pr_number, 7);
     /* a pod of east, and one that comes before its run in a third cluster */
     struct pod p = mk_pod("pod-a", w->run.name);
     runset_apply_pod(rs, "east", RS_EV_ADDED, &p);
-    ck_assert_uint_eq(runset_find(rs, "east", "uid-4")->npods, 1);
-    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    ck_assert_uint_eq(runset_find(rs, "east", "uid-4")->links->npods, 1);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->links->npods, 0);
     struct pod q = mk_pod("pod-b", w->run.name);
     runset_apply_pod(rs, "north", RS_EV_ADDED, &q);
-    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->links->npods, 0);
     struct agentrun n = mk_run(4, "Running", 1772000100000LL);
     n.context = xstrdup("north");
     runset_apply_run(rs, RS_EV_ADDED, &n, false);
-    ck_assert_uint_eq(runset_find(rs, "north", "uid-4")->npods, 1);
-    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    ck_assert_uint_eq(runset_find(rs, "north", "uid-4")->links->npods, 1);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->links->npods, 0);
     /* deleting one flags that one only */
     struct agentrun d = {0};
     d.uid = xstrdup("uid-4");
