@@ -478,11 +478,31 @@ static void hay_fields(const struct agentrun *a, char *low[HAY_FIELDS])
     }
 }
 
-/* Makes e's record and block from *a and frees *a (zeroed after). */
+/* Makes e's record and block from *a and frees *a (zeroed after). A
+ * string of the run's own that the hay ends with (a head or name already
+ * in lower case, the usual case) is not stored twice: it points into the
+ * hay's tail (suffix sharing; the hay never changes while they do). */
 static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a, const char *nskey)
 {
     char *low[HAY_FIELDS];
     hay_fields(a, low);
+    size_t haylen = 0;
+    for (size_t i = 0; i < HAY_FIELDS; i++) haylen += low[i] ? strlen(low[i]) + 1 : 0;
+    char *hay = xmalloc(haylen + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < HAY_FIELDS; i++) {
+        if (!low[i]) continue;
+        if (o) hay[o++] = '\1';
+        size_t n = strlen(low[i]);
+        memcpy(hay + o, low[i], n);
+        o += n;
+        free(low[i]);
+    }
+    hay[o] = 0;
+    haylen = o;
+    const char *own[] = {a->name, a->uid, a->head, nskey};
+    const char **dst[] = {&e->pub.run.name, &e->pub.run.uid, &e->pub.run.head, &e->key};
+    size_t nown = sizeof own / sizeof own[0];
     struct wr w = {0};
     for (int pass = 0; pass < 2; pass++) {
         if (pass) {
@@ -490,28 +510,24 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
             e->blk = w.p = xmalloc(w.n);
             w.n = 0;
         }
-        bool first = true;
-        for (size_t i = 0; i < HAY_FIELDS; i++) {
-            if (!low[i]) continue;
-            if (!first) wr_bytes(&w, "\1", 1);
-            wr_bytes(&w, low[i], strlen(low[i]));
-            first = false;
-        }
-        wr_bytes(&w, "", 1);
-        const char *own[] = {a->name, a->uid, a->head, nskey};
-        const char **dst[] = {&e->pub.run.name, &e->pub.run.uid, &e->pub.run.head, &e->key};
-        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        wr_bytes(&w, hay, haylen + 1);
+        for (size_t i = 0; i < nown; i++) {
             if (!own[i]) {
                 if (pass) *dst[i] = NULL;
                 continue;
             }
+            size_t n = strlen(own[i]);
+            if (n <= haylen && memcmp(hay + haylen - n, own[i], n) == 0) {
+                if (pass) *dst[i] = w.p + haylen - n;
+                continue;
+            }
             if (pass) *dst[i] = w.p + w.n;
-            wr_str(&w, own[i]);
+            wr_bytes(&w, own[i], n + 1);
         }
         e->cold = (uint32_t)w.n;
         cold_write(&w, a);
     }
-    for (size_t i = 0; i < HAY_FIELDS; i++) free(low[i]);
+    free(hay);
     struct rs_rec *r = &e->pub.run;
     r->context = intern(&rs->pool, a->context);
     r->ns = intern(&rs->pool, a->ns);

@@ -8,6 +8,9 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +281,16 @@ static void pod_event(struct feedsink *fs, enum rs_event ev, struct pod *p)
     runset_apply_pod(fs->c->rs, ctx_name(fs), ev, p);
 }
 
+/* Seeding read the whole cache once: its page cache and the pages' freed
+ * heap go back to the system (RSS is what a million runs cost). */
+static void seeded_memory(struct feedsink *fs)
+{
+    if (fs->store) store_release_memory(fs->store);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* The end of a frame. From the cache: seeding is done (the cache says
  * itself which runs are deleted). From the cluster, after a full list:
  * runs of our scope that the server no longer has. The cache learns it
@@ -291,6 +304,7 @@ static void end_event(struct feedsink *fs, enum origin o, enum feed_kind kind)
     if (o == FROM_CACHE) {
         fs->seeding = false;
         c->redraw = true;
+        seeded_memory(fs);
         return;
     }
     fs->listing = false;
