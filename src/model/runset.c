@@ -358,18 +358,16 @@ static void cold_write(struct wr *w, const struct agentrun *a)
                                           (a->runner_exit_code != -1 ? CI_EXIT : 0) |
                                           (a->vcs_required ? CI_VCS_REQUIRED : 0) | (a->has_runner ? CI_RUNNER : 0) |
                                           (a->nconditions ? CI_CONDS : 0));
+    uint32_t nc = a->nconditions > UINT32_MAX ? UINT32_MAX : (uint32_t)a->nconditions;
     wr_bytes(w, &smask, sizeof smask);
     wr_bytes(w, &imask, 1);
     if (imask & CI_DELETED_AT) wr_bytes(w, &a->deleted_at, sizeof a->deleted_at);
     if (imask & CI_UPDATED) wr_bytes(w, &a->updated, sizeof a->updated);
     if (imask & CI_EXIT) wr_bytes(w, &a->runner_exit_code, sizeof a->runner_exit_code);
-    if (imask & CI_CONDS) {
-        uint32_t n = (uint32_t)a->nconditions;
-        wr_bytes(w, &n, sizeof n);
-    }
+    if (imask & CI_CONDS) wr_bytes(w, &nc, sizeof nc);
     for (size_t i = 0; i < NCOLD; i++)
         if (smask & (1u << i)) wr_str(w, *str_at(a, cold_strs[i]));
-    for (size_t k = 0; k < a->nconditions && k <= UINT32_MAX; k++) {
+    for (size_t k = 0; k < nc; k++) {
         const struct condition *c = &a->conditions[k];
         unsigned char m = c->last_transition != TIME_NONE ? 16 : 0;
         for (size_t i = 0; i < 4; i++)

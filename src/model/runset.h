@@ -16,11 +16,12 @@
  * serialised in the run's one string block and comes back whole with
  * rs_run_agentrun() (a copy the caller frees), so a deleted run's detail
  * still shows all it showed. Strings runs repeat (context, namespace, lane,
- * attempt, agent, phase, repository, failure class) are interned: equal
- * values share one pointer, owned by the set; a run's own strings (name,
- * uid, head) live in its block. Treat every string as read-only; a run's
- * strings stay valid until that run changes (runset_apply_run replacing
- * it), runset_clear or runset_free.
+ * attempt, agent, phase, repository) are interned: equal values share one
+ * pointer, owned by the set; a run's own strings (name, uid, head) live in
+ * its block; r->links holds pods and link facts. Treat every string as
+ * read-only; a run's strings stay valid until that run changes
+ * (runset_apply_run replacing it, a runset_set_* or a pod for it),
+ * runset_clear or runset_free.
  *
  * Views read a filtered, sorted "view": runset_view_count / runset_view_at.
  * The sorted order and the view are kept across changes (a changed run
