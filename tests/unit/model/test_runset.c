@@ -495,6 +495,23 @@ START_TEST(record_keeps_every_field)
     agentrun_free(&got);
     agentrun_free(&want);
 
+    /* own strings share the hay's tail only when it ends with all of them */
+    struct agentrun t = mk_full_run("xy-1", "1", NULL);
+    free(t.head);
+    t.head = xstrdup("abcxyzw"); /* its tail "xyzw" starts like the uid */
+    free(t.context);
+    t.context = xstrdup("tail");
+    want = copy_of(&t);
+    runset_apply_run(rs, RS_EV_ADDED, &t, false);
+    r = runset_find(rs, "tail", "xy-1");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->run.uid, "xy-1");
+    ck_assert_str_eq(r->run.head, "abcxyzw");
+    rs_run_agentrun(r, &got);
+    check_same_run(&want, &got, "tail");
+    agentrun_free(&got);
+    agentrun_free(&want);
+
     /* a run without uid is kept by namespace/name, and replaced by it */
     struct agentrun n1 = mk_full_run(NULL, "1", "no uid"), n2 = mk_full_run(NULL, "2", "no uid, newer");
     runset_apply_run(rs, RS_EV_ADDED, &n1, false);
