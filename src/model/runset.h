@@ -2,17 +2,26 @@
  * reads, with no terminal code (so it is unit-tested without ncurses).
  *
  * Owns: one struct rs_run per run, keyed by context and uid (two clusters'
- * runs never collide; a NULL context is the empty one), each holding its parsed
- * AgentRun, its pods, and the linkage facts that arrive separately (failure
- * class, PR, image digest, "deleted on the server"). Fed by the feed's events
- * (runset_apply_run / runset_apply_pod) and by the history cache (the same
- * calls with deleted = true for runs the server no longer has).
+ * runs never collide; a NULL context is the empty one), each holding a
+ * compact record of its AgentRun, its pods, and the linkage facts that
+ * arrive separately (failure class, PR, image digest, "deleted on the
+ * server"). Fed by the feed's events (runset_apply_run / runset_apply_pod)
+ * and by the history cache (the same calls with deleted = true for runs
+ * the server no longer has).
  *
- * It is the console's only copy of the runs, so it stays compact: a run
- * keeps no raw object (run.raw is always NULL here) and the strings runs
- * repeat (context, namespace, lane, attempt, agent, runtime, phase, reason,
- * repository, base, VCS mode, runner status) are interned: equal values
- * share one pointer, owned by the set. Treat every string as read-only.
+ * It is the console's only copy of the runs (a million of them), so it is
+ * compact: a run keeps no raw object and no struct agentrun. r->run holds
+ * what the list, the filter, the sort and the lanes read; every other
+ * field the AgentRun had (message, conditions, hashes, runner...) is kept
+ * serialised in the run's one string block and comes back whole with
+ * rs_run_agentrun() (a copy the caller frees), so a deleted run's detail
+ * still shows all it showed. Strings runs repeat (context, namespace, lane,
+ * attempt, agent, phase, repository) are interned: equal values share one
+ * pointer, owned by the set; a run's own strings (name, uid, head) live in
+ * its block; r->links holds pods and link facts. Treat every string as
+ * read-only; a run's strings stay valid until that run changes
+ * (runset_apply_run replacing it, a runset_set_* or a pod for it),
+ * runset_clear or runset_free.
  *
  * Views read a filtered, sorted "view": runset_view_count / runset_view_at.
  * The sorted order and the view are kept across changes (a changed run
@@ -59,19 +68,41 @@ struct rs_failure {
     int64_t line;                               /* 1-based, -1 = none */
 };
 
-struct rs_run {
-    struct agentrun run;       /* owned */
-    struct pod *pods;          /* owned, pods whose run label names this run */
+/* What the list, the filter, the sort and the lanes read of a run's
+ * AgentRun (the field names are struct agentrun's). The strings belong to
+ * the run set (see above); NULL where the AgentRun had none. */
+struct rs_rec {
+    const char *context, *ns, *name, *uid;
+    const char *lane, *attempt, *agent, *phase, *head, *repository;
+    int64_t created, started, finished;
+};
+
+/* The facts that arrive apart from the run (pods, image, verdict, PR).
+ * Most runs have none: then r->links points at one shared empty record,
+ * never NULL, so readers need no test. Owned by the run set. */
+struct rs_links {
+    struct pod *pods;          /* pods whose run label names this run */
     size_t npods;
     char *image, *digest;      /* main container's image / "sha256:…", or from the cache */
     struct rs_failure fail;    /* fail.cls NULL = not classified / no failure */
     int64_t pr_number;         /* -1 = none */
     char *pr_url, *pr_source;  /* pr_source: where the link came from ("log", "cache"…) */
-    bool deleted;              /* gone from the server (history cache only) */
-    uint64_t gen;              /* runset generation of this run's last change */
-    uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
-    int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
 };
+
+struct rs_run {
+    struct rs_rec run;
+    const struct rs_links *links; /* never NULL */
+    uint64_t gen;              /* runset generation of this run's last change */
+    int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
+    uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
+    bool deleted;              /* gone from the server (history cache only) */
+};
+
+/* The run's whole AgentRun as it was applied (raw excepted: NULL), copied
+ * into *out; agentrun_free(out) after. */
+void rs_run_agentrun(const struct rs_run *r, struct agentrun *out);
+/* True for Succeeded / Failed / Cancelled (agentrun_is_terminal). */
+bool rs_run_is_terminal(const struct rs_run *r);
 
 struct runset;
 
@@ -80,9 +111,9 @@ void runset_free(struct runset *rs);
 /* Drops every run (context / namespace switch); bumps the generation. */
 void runset_clear(struct runset *rs);
 
-/* Informer or cache event for one run. ADDED/MODIFIED take ownership of
- * *run (its fields are moved; *run is zeroed) and replace the stored
- * object when its resourceVersion differs. DELETED flags the run deleted
+/* Informer or cache event for one run. ADDED/MODIFIED take *run (it is
+ * freed and zeroed; the set keeps its compact copy) and replace the stored
+ * record when its resourceVersion differs. DELETED flags the run deleted
  * (it stays visible, dimmed) and frees *run. from_cache = the run comes
  * from the history cache: it never overrides a live object, and with
  * deleted it is shown as deleted. Runs without a uid are keyed by

@@ -485,6 +485,11 @@ fail:
     return NULL;
 }
 
+void store_release_memory(struct store *s)
+{
+    if (s && s->db) sqlite3_db_release_memory(s->db);
+}
+
 void store_close(struct store *s)
 {
     if (!s) return;

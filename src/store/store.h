@@ -58,6 +58,9 @@ int store_default_path(char *out, size_t outlen, char *err, size_t errlen);
  * database written by a newer artriage is refused. */
 struct store *store_open(const char *path, const struct store_opts *opts, char *err, size_t errlen);
 void store_close(struct store *s);
+/* Gives back the page cache's memory (it fills again as queries need it):
+ * after a bulk read the caller will not repeat, e.g. the console's seeding. */
+void store_release_memory(struct store *s);
 const char *store_path(const struct store *s);
 /* The underlying handle, for tests and benchmarks only. */
 struct sqlite3 *store_db(struct store *s);

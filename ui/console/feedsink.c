@@ -8,6 +8,9 @@
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +170,7 @@ static void link_slice(struct feedsink *fs, const struct link_item *items, size_
         }
         /* pods from the cache only when the cluster gave none (Job TTL) */
         struct rs_run *r = runset_find(c->rs, ctx, uid);
-        if (r && r->npods == 0 && k->pods.n) {
+        if (r && r->links->npods == 0 && k->pods.n) {
             char *name = xstrdup(r->run.name);
             for (size_t p = 0; p < k->pods.n; p++) {
                 struct pod pm;
@@ -317,6 +320,16 @@ static void swept(void *ud, const struct rs_run *r)
                    err);
 }
 
+/* Seeding read the whole cache once: its page cache and the pages' freed
+ * heap go back to the system (RSS is what a million runs cost). */
+static void seeded_memory(struct feedsink *fs)
+{
+    if (fs->store) store_release_memory(fs->store);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* The end of a frame. From the cache: seeding is done (the cache says
  * itself which runs are deleted). From the cluster, after a full list:
  * runs of our scope that the server no longer has. The cache learns it
@@ -330,6 +343,7 @@ static void end_event(struct feedsink *fs, enum origin o, enum feed_kind kind)
     if (o == FROM_CACHE) {
         fs->seeding = false;
         c->redraw = true;
+        seeded_memory(fs);
         return;
     }
     fs->listing = false;

@@ -41,6 +41,7 @@ struct unit {
     struct feed *feed;
     struct feedsink *sink;      /* its runs into the run set, its state, cache writes */
     struct triage *triage;      /* made with kube on first need */
+    struct agentrun triage_copy; /* the run its triage asked for last (the run set keeps no agentrun) */
 };
 
 struct source {
@@ -87,7 +88,9 @@ static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
     struct unit *u = ud;
     struct rs_run *r = runset_find(u->s->c->rs, ctx_name(u), uid);
     if (!r) return false;
-    *out = (struct triage_run){&r->run, r->pods, r->npods};
+    agentrun_free(&u->triage_copy);
+    rs_run_agentrun(r, &u->triage_copy);
+    *out = (struct triage_run){&u->triage_copy, r->links->pods, r->links->npods};
     return true;
 }
 
@@ -110,7 +113,10 @@ static void triage_result(void *ud, const struct triage_result *t)
     if (s->store && r) {
         char err[ERRLEN];
         feedsink_tx_open(u->sink);
-        feedsink_wrote(u->sink, triage_record(s->store, ctx_name(u), s->rules, &r->run, t, time_now_ms(), err, sizeof err), err);
+        struct agentrun a;
+        rs_run_agentrun(r, &a);
+        feedsink_wrote(u->sink, triage_record(s->store, ctx_name(u), s->rules, &a, t, time_now_ms(), err, sizeof err), err);
+        agentrun_free(&a);
     }
 }
 
@@ -121,14 +127,17 @@ static void triage_consider_pod(struct unit *u, const struct pod *p)
     struct source *s = u->s;
     if (!u->kube || !p->run_name) return;
     struct rs_run *r = runset_find_name(s->c->rs, ctx_name(u), p->ns, p->run_name);
-    if (!r || !r->run.uid || (r->fail.cls && r->pr_url)) return;
+    if (!r || !r->run.uid || (r->links->fail.cls && r->links->pr_url)) return;
     if (!u->triage) {
         if (!rules_ready(s)) return;
         /* the log is read from the run's own cluster: this unit's client */
         struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = u};
         u->triage = triage_new(u->kube, s->store, s->rules, &h);
     }
-    triage_consider(u->triage, &r->run, p);
+    struct agentrun a;
+    rs_run_agentrun(r, &a);
+    triage_consider(u->triage, &a, p);
+    agentrun_free(&a);
 }
 
 /* Problems in rule files (the broken rule is skipped, the rest apply): the
@@ -176,8 +185,11 @@ static bool rules_ready(struct source *s)
  * may be gone); a log read later replaces it. */
 static void classify_from_status(struct source *s, struct rs_run *r)
 {
-    if (r->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
-    struct classify_result *cr = runclass_status(s->rules, &r->run, r->pods, r->npods);
+    if (r->links->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
+    struct agentrun a;
+    rs_run_agentrun(r, &a);
+    struct classify_result *cr = runclass_status(s->rules, &a, r->links->pods, r->links->npods);
+    agentrun_free(&a);
     if (cr) {
         struct rs_failure f = {.cls = cr->primary.class_id, .rule = cr->primary.rule_id,
                                .hint = cr->primary.hint, .text = cr->primary.text, .line = -1};
@@ -250,7 +262,7 @@ static void hook_run(void *ud, struct rs_run *r)
 {
     struct unit *u = ud;
     classify_from_status(u->s, r);
-    for (size_t i = 0; i < r->npods; i++) triage_consider_pod(u, &r->pods[i]);
+    for (size_t i = 0; i < r->links->npods; i++) triage_consider_pod(u, &r->links->pods[i]);
 }
 
 /* The unit's sink, for context ctx (as resolved). */
@@ -330,6 +342,7 @@ static void units_free(struct source *s)
 {
     for (size_t i = 0; i < s->nunits; i++) {
         cluster_stop(&s->units[i]);
+        agentrun_free(&s->units[i].triage_copy);
         feedsink_free(s->units[i].sink);
         free(s->units[i].ctx);
     }

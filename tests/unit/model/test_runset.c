@@ -312,7 +312,13 @@ START_TEST(runs_are_compact)
             b = runset_at(rs, i);
     ck_assert_ptr_nonnull(b);
     ck_assert_ptr_eq(a->run.ns, b->run.ns);
-    for (size_t i = 0; i < runset_count(rs); i++) ck_assert_ptr_null(runset_at(rs, i)->run.raw);
+    for (size_t i = 0; i < runset_count(rs); i++) {
+        struct agentrun x;
+        rs_run_agentrun(runset_at(rs, i), &x);
+        ck_assert_ptr_null(x.raw); /* the set keeps no raw object */
+        ck_assert_str_eq(x.name, runset_at(rs, i)->run.name);
+        agentrun_free(&x);
+    }
     /* a newer version of a run replaces the old one's strings, shared ones stay valid */
     struct agentrun r1 = mk_run(5, "Running", TIME_NONE), r2 = mk_run(5, "Failed", TIME_NONE);
     free(r2.resource_version);
@@ -322,6 +328,240 @@ START_TEST(runs_are_compact)
     runset_apply_run(rs, RS_EV_MODIFIED, &r2, false);
     ck_assert_str_eq(runset_find(rs, NULL, "uid-5")->run.phase, "Failed");
     ck_assert_str_eq(running, "Running");
+    runset_free(rs);
+}
+END_TEST
+
+/* Every field of a is in b (raw aside: the set keeps none). */
+static void check_same_run(const struct agentrun *a, const struct agentrun *b, const char *what)
+{
+    const char *const *sa[] = {
+        (const char *const *)&a->context, (const char *const *)&a->ns, (const char *const *)&a->name,
+        (const char *const *)&a->uid, (const char *const *)&a->resource_version, (const char *const *)&a->lane,
+        (const char *const *)&a->attempt, (const char *const *)&a->rerun_of, (const char *const *)&a->rerun_of_uid,
+        (const char *const *)&a->agent, (const char *const *)&a->runtime, (const char *const *)&a->idempotency_key,
+        (const char *const *)&a->workload_image, (const char *const *)&a->vcs_mode,
+        (const char *const *)&a->param_head, (const char *const *)&a->phase, (const char *const *)&a->reason,
+        (const char *const *)&a->message, (const char *const *)&a->repository, (const char *const *)&a->base,
+        (const char *const *)&a->head, (const char *const *)&a->system_prompt_hash,
+        (const char *const *)&a->spec_hash, (const char *const *)&a->runtime_ref_name,
+        (const char *const *)&a->runner_status, (const char *const *)&a->runner_error,
+    };
+    for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++) {
+        /* the same field of b: same offset */
+        const char *x = *sa[i], *y = *(const char *const *)(const void *)((const char *)b + ((const char *)sa[i] - (const char *)a));
+        ck_assert_msg((!x && !y) || (x && y && strcmp(x, y) == 0), "%s: string field %zu: '%s' vs '%s'", what, i,
+                      x ? x : "(null)", y ? y : "(null)");
+    }
+    ck_assert_msg(a->created == b->created && a->deleted_at == b->deleted_at && a->started == b->started &&
+                      a->finished == b->finished && a->updated == b->updated &&
+                      a->runner_exit_code == b->runner_exit_code && a->vcs_required == b->vcs_required &&
+                      a->has_runner == b->has_runner,
+                  "%s: numbers differ", what);
+    ck_assert_uint_eq(a->nconditions, b->nconditions);
+    for (size_t k = 0; k < a->nconditions; k++) {
+        const struct condition *c = &a->conditions[k], *d = &b->conditions[k];
+        const char *cs[] = {c->type, c->status, c->reason, c->message}, *ds[] = {d->type, d->status, d->reason, d->message};
+        for (size_t i = 0; i < 4; i++)
+            ck_assert_msg((!cs[i] && !ds[i]) || (cs[i] && ds[i] && strcmp(cs[i], ds[i]) == 0), "%s: condition %zu", what, k);
+        ck_assert_int_eq(c->last_transition, d->last_transition);
+    }
+    ck_assert_ptr_null(b->raw);
+}
+
+/* A run with every field set, odd values where a compact form could slip. */
+static struct agentrun mk_full_run(const char *uid, const char *rv, const char *message)
+{
+    struct agentrun r = mk_run(7, "Failed", 1772000005000LL);
+    free(r.uid);
+    r.uid = uid ? xstrdup(uid) : NULL;
+    free(r.resource_version);
+    r.resource_version = xstrdup(rv);
+    r.context = xstrdup("east");
+    r.deleted_at = 1772000009000LL;
+    r.rerun_of = xstrdup("agents/lane-002-run-20260225a");
+    r.rerun_of_uid = xstrdup("uid-6");
+    r.runtime = xstrdup("job");
+    r.idempotency_key = xstrdup("");          /* empty is not absent */
+    r.workload_image = xstrdup("registry/x@sha256:ab");
+    r.vcs_mode = xstrdup("read-only");
+    r.vcs_required = true;
+    r.param_head = xstrdup("Feature/UPPER");
+    r.reason = xstrdup("BackoffLimitExceeded");
+    r.message = message ? xstrdup(message) : NULL;
+    r.updated = 0;                            /* zero is a time, not "none" */
+    r.repository = xstrdup("proompteng/lab");
+    r.base = xstrdup("main");
+    r.head = xstrdup("Feature/UPPER-lane-002");
+    r.system_prompt_hash = xstrdup("5f1e");
+    r.spec_hash = xstrdup("9a0c");
+    r.runtime_ref_name = xstrdup("job-7");
+    r.has_runner = true;
+    r.runner_status = xstrdup("failed");
+    r.runner_error = xstrdup("exit 2\nline two");
+    r.runner_exit_code = 0;
+    r.nconditions = 3;
+    r.conditions = xcalloc(3, sizeof *r.conditions);
+    r.conditions[0] = (struct condition){xstrdup("Ready"), xstrdup("False"), xstrdup("Failed"), xstrdup("boom"), 1772000006000LL};
+    r.conditions[1] = (struct condition){xstrdup("Succeeded"), NULL, NULL, NULL, TIME_NONE};
+    r.conditions[2] = (struct condition){NULL, xstrdup("Unknown"), NULL, xstrdup(""), -1};
+    return r;
+}
+
+static struct agentrun copy_of(const struct agentrun *a)
+{
+    struct agentrun c = *a;
+    char **f[] = {&c.context, &c.ns, &c.name, &c.uid, &c.resource_version, &c.lane, &c.attempt, &c.rerun_of,
+                  &c.rerun_of_uid, &c.agent, &c.runtime, &c.idempotency_key, &c.workload_image, &c.vcs_mode,
+                  &c.param_head, &c.phase, &c.reason, &c.message, &c.repository, &c.base, &c.head,
+                  &c.system_prompt_hash, &c.spec_hash, &c.runtime_ref_name, &c.runner_status, &c.runner_error};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (*f[i]) *f[i] = xstrdup(*f[i]);
+    c.conditions = a->nconditions ? xcalloc(a->nconditions, sizeof *c.conditions) : NULL;
+    for (size_t k = 0; k < a->nconditions; k++) {
+        const struct condition *s = &a->conditions[k];
+        c.conditions[k] = (struct condition){s->type ? xstrdup(s->type) : NULL, s->status ? xstrdup(s->status) : NULL,
+                                             s->reason ? xstrdup(s->reason) : NULL,
+                                             s->message ? xstrdup(s->message) : NULL, s->last_transition};
+    }
+    c.raw = NULL;
+    return c;
+}
+
+/* The record keeps all of a run: rs_run_agentrun gives back every field
+ * as applied, after a replace, and after the run is deleted (the detail
+ * view of a deleted run shows what it showed); example runs too. */
+START_TEST(record_keeps_every_field)
+{
+    struct runset *rs = load_examples();
+    cJSON *list = load_json("agentrunlist.json");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, json_arr(list, "items")) {
+        struct agentrun want, got;
+        char err[256];
+        ck_assert_int_eq(agentrun_parse(it, &want, err, sizeof err), 0);
+        struct rs_run *r = runset_find(rs, NULL, want.uid);
+        ck_assert_ptr_nonnull(r);
+        rs_run_agentrun(r, &got);
+        cJSON_Delete(want.raw);
+        want.raw = NULL;
+        check_same_run(&want, &got, want.name);
+        agentrun_free(&want);
+        agentrun_free(&got);
+    }
+    cJSON_Delete(list);
+
+    struct agentrun a = mk_full_run("uid-full", "10", "first message"), want = copy_of(&a), got;
+    runset_apply_run(rs, RS_EV_ADDED, &a, false);
+    struct rs_run *r = runset_find(rs, "east", "uid-full");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->run.head, "Feature/UPPER-lane-002");
+    ck_assert_str_eq(r->run.repository, "proompteng/lab");
+    rs_run_agentrun(r, &got);
+    check_same_run(&want, &got, "added");
+    agentrun_free(&got);
+    agentrun_free(&want);
+
+    /* the same resourceVersion changes nothing; a new one replaces it all */
+    uint64_t gen = r->gen;
+    struct agentrun same = mk_full_run("uid-full", "10", "ignored");
+    runset_apply_run(rs, RS_EV_MODIFIED, &same, false);
+    ck_assert_uint_eq(r->gen, gen);
+    struct agentrun b = mk_full_run("uid-full", "11", NULL);
+    for (size_t k = 1; k < b.nconditions; k++) {
+        free(b.conditions[k].type);
+        free(b.conditions[k].status);
+        free(b.conditions[k].reason);
+        free(b.conditions[k].message);
+    }
+    b.nconditions = 1;
+    b.has_runner = false;
+    want = copy_of(&b);
+    runset_apply_run(rs, RS_EV_MODIFIED, &b, false);
+    ck_assert_ptr_eq(runset_find(rs, "east", "uid-full"), r);
+    ck_assert_uint_gt(r->gen, gen);
+    rs_run_agentrun(r, &got);
+    check_same_run(&want, &got, "replaced");
+    agentrun_free(&got);
+
+    /* deleted: flagged, and still all there */
+    struct agentrun gone = {0};
+    gone.uid = xstrdup("uid-full");
+    gone.context = xstrdup("east");
+    runset_apply_run(rs, RS_EV_DELETED, &gone, false);
+    ck_assert(r->deleted);
+    rs_run_agentrun(r, &got);
+    check_same_run(&want, &got, "deleted");
+    agentrun_free(&got);
+    agentrun_free(&want);
+
+    /* own strings share the hay's tail only when it ends with all of them */
+    struct agentrun t = mk_full_run("xy-1", "1", NULL);
+    free(t.head);
+    t.head = xstrdup("abcxyzw"); /* its tail "xyzw" starts like the uid */
+    free(t.context);
+    t.context = xstrdup("tail");
+    want = copy_of(&t);
+    runset_apply_run(rs, RS_EV_ADDED, &t, false);
+    r = runset_find(rs, "tail", "xy-1");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->run.uid, "xy-1");
+    ck_assert_str_eq(r->run.head, "abcxyzw");
+    rs_run_agentrun(r, &got);
+    check_same_run(&want, &got, "tail");
+    agentrun_free(&got);
+    agentrun_free(&want);
+
+    /* a run without uid is kept by namespace/name, and replaced by it */
+    struct agentrun n1 = mk_full_run(NULL, "1", "no uid"), n2 = mk_full_run(NULL, "2", "no uid, newer");
+    runset_apply_run(rs, RS_EV_ADDED, &n1, false);
+    size_t count = runset_count(rs);
+    want = copy_of(&n2);
+    runset_apply_run(rs, RS_EV_MODIFIED, &n2, false);
+    ck_assert_uint_eq(runset_count(rs), count);
+    r = runset_find_name(rs, "east", "agents", want.name);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_null(r->run.uid);
+    rs_run_agentrun(r, &got);
+    check_same_run(&want, &got, "no uid");
+    agentrun_free(&got);
+    agentrun_free(&want);
+    runset_free(rs);
+}
+END_TEST
+
+/* The hay leaves out a field found inside another and the failure class
+ * is searched apart: a text term still finds a run by any of its name,
+ * agent, lane, head (any case) or class, typed at once or key by key. */
+START_TEST(text_terms_find_every_field)
+{
+    struct runset *rs = runset_new();
+    struct agentrun a = mk_run(0, "Failed", TIME_NONE);
+    free(a.head);
+    a.head = xstrdup("codex/Feature-XYZ");
+    runset_apply_run(rs, RS_EV_ADDED, &a, false);
+    struct rs_failure f = {.cls = "vcs.worktree", .line = -1};
+    runset_set_failure(rs, NULL, "uid-0", &f);
+    char err[256];
+    static const char *hits[] = {"lane-000-run-20260225a", "lane-000-run-20260225", "codex-a", "feature-xyz",
+                                 "FEATURE", "codex/f", "vcs.work", "worktree", "VCS", "run-2026"};
+    for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
+        /* typed at once, and key by key (narrowing with the memo) */
+        ck_assert_int_eq(runset_set_filter(rs, "", err, sizeof err), 0);
+        char typed[64] = "";
+        for (size_t k = 0; hits[i][k]; k++) {
+            typed[k] = hits[i][k];
+            typed[k + 1] = 0;
+            ck_assert_int_eq(runset_set_filter(rs, typed, err, sizeof err), 0);
+            ck_assert_msg(runset_view_count(rs) == 1, "'%s' finds nothing", typed);
+        }
+    }
+    /* (the namespace is no text field) */
+    static const char *misses[] = {"synth", "vcs.workspace", "feature-xyz-", "lane-001"};
+    for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
+        ck_assert_int_eq(runset_set_filter(rs, misses[i], err, sizeof err), 0);
+        ck_assert_msg(runset_view_count(rs) == 0, "'%s' finds the run", misses[i]);
+    }
     runset_free(rs);
 }
 END_TEST
@@ -398,11 +638,11 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
     add_pod(rs, "pod-agentrun-20260225e.json");
     add_pod(rs, "pod-agentrun-20260225g.json");
     struct rs_run *e = by_name(rs, E), *g = by_name(rs, G);
-    ck_assert_ptr_nonnull(e->digest);
-    ck_assert_ptr_nonnull(g->digest);
-    ck_assert_str_ne(e->digest, g->digest);
-    ck_assert_uint_eq(e->npods, 1);
-    ck_assert(strncmp(e->digest, "sha256:", 7) == 0);
+    ck_assert_ptr_nonnull(e->links->digest);
+    ck_assert_ptr_nonnull(g->links->digest);
+    ck_assert_str_ne(e->links->digest, g->links->digest);
+    ck_assert_uint_eq(e->links->npods, 1);
+    ck_assert(strncmp(e->links->digest, "sha256:", 7) == 0);
 
     struct rs_attempt *a;
     size_t n = runset_lane(rs, g, &a);
@@ -423,7 +663,7 @@ START_TEST(pods_give_digest_and_lane_shows_the_fix)
     free(a);
 
     runset_set_pr(rs, NULL, g->run.uid, 3653, "https://github.com/proompteng/lab/pull/3653", "log");
-    ck_assert_int_eq(g->pr_number, 3653);
+    ck_assert_int_eq(g->links->pr_number, 3653);
     runset_set_sort(rs, RS_COL_PR);
     ck_assert_ptr_eq(runset_view_at(rs, 0), g);
     runset_clear(rs);
@@ -463,9 +703,9 @@ static int want_cmp(enum rs_col col, const struct rs_run *a, const struct rs_run
         return want_desc(da, db, -1);
     }
     case RS_COL_ATTEMPT: return want_str(a->run.attempt, b->run.attempt);
-    case RS_COL_CLASS: return want_str(a->fail.cls, b->fail.cls);
-    case RS_COL_PR: return want_desc(a->pr_number, b->pr_number, -1);
-    case RS_COL_DIGEST: return want_str(a->digest, b->digest);
+    case RS_COL_CLASS: return want_str(a->links->fail.cls, b->links->fail.cls);
+    case RS_COL_PR: return want_desc(a->links->pr_number, b->links->pr_number, -1);
+    case RS_COL_DIGEST: return want_str(a->links->digest, b->links->digest);
     case RS_COL_NS: return want_str(a->run.ns, b->run.ns);
     case RS_NCOLS: break;
     }
@@ -632,21 +872,21 @@ START_TEST(contexts_never_collide)
     ck_assert_str_eq(runset_find(rs, "east", "uid-4")->run.phase, "Failed");
     ck_assert_str_eq(runset_find(rs, "west", "uid-4")->run.phase, "Running");
     runset_set_pr(rs, "west", "uid-4", 7, "https://github.com/o/r/pull/7", "log");
-    ck_assert_int_eq(runset_find(rs, "east", "uid-4")->pr_number, -1);
-    ck_assert_int_eq(runset_find(rs, "west", "uid-4")->pr_number, 7);
+    ck_assert_int_eq(runset_find(rs, "east", "uid-4")->links->pr_number, -1);
+    ck_assert_int_eq(runset_find(rs, "west", "uid-4")->links->pr_number, 7);
     /* a pod of east, and one that comes before its run in a third cluster */
     struct pod p = mk_pod("pod-a", w->run.name);
     runset_apply_pod(rs, "east", RS_EV_ADDED, &p);
-    ck_assert_uint_eq(runset_find(rs, "east", "uid-4")->npods, 1);
-    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    ck_assert_uint_eq(runset_find(rs, "east", "uid-4")->links->npods, 1);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->links->npods, 0);
     struct pod q = mk_pod("pod-b", w->run.name);
     runset_apply_pod(rs, "north", RS_EV_ADDED, &q);
-    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->links->npods, 0);
     struct agentrun n = mk_run(4, "Running", 1772000100000LL);
     n.context = xstrdup("north");
     runset_apply_run(rs, RS_EV_ADDED, &n, false);
-    ck_assert_uint_eq(runset_find(rs, "north", "uid-4")->npods, 1);
-    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->npods, 0);
+    ck_assert_uint_eq(runset_find(rs, "north", "uid-4")->links->npods, 1);
+    ck_assert_uint_eq(runset_find(rs, "west", "uid-4")->links->npods, 0);
     /* deleting one flags that one only */
     struct agentrun d = {0};
     d.uid = xstrdup("uid-4");
@@ -752,6 +992,8 @@ int main(void)
     tcase_add_test(tc, kept_order_equals_fresh_sort);
     tcase_add_test(tc, narrowing_finds_a_later_hit);
     tcase_add_test(tc, runs_are_compact);
+    tcase_add_test(tc, record_keeps_every_field);
+    tcase_add_test(tc, text_terms_find_every_field);
     tcase_add_test(tc, cursor_follows_uid_when_rows_move);
     tcase_add_test(tc, pods_give_digest_and_lane_shows_the_fix);
     tcase_add_test(tc, filter_speed_100k);

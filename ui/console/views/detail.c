@@ -166,7 +166,7 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
     /* the class column fits the lane's longest class: the id is the triage */
     int cw = 6;
     for (size_t i = 0; i < n; i++) {
-        const char *k = a[i].run->fail.cls;
+        const char *k = a[i].run->links->fail.cls;
         int w = k ? (int)strlen(k) + 1 : 2;
         if (w > cw) cw = w;
     }
@@ -190,10 +190,13 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
             x->run.phase && *x->run.phase ? x->run.phase : "-");
         attr_t hl = draw_attr(c, CP_HILITE);
         seg(l, (a[i].fix && (a[i].changed & CHG_DIGEST)) ? hl : base, 13, false,
-            short_hex(x->digest, b1, sizeof b1));
+            short_hex(x->links->digest, b1, sizeof b1));
+        struct agentrun xa; /* the spec hash is not in the list record */
+        rs_run_agentrun(x, &xa);
         seg(l, (a[i].fix && (a[i].changed & CHG_SPEC)) ? hl : base, 13, false,
-            short_hex(x->run.spec_hash, b2, sizeof b2));
-        seg(l, base, cw, true, x->fail.cls ? x->fail.cls : "-");
+            short_hex(xa.spec_hash, b2, sizeof b2));
+        agentrun_free(&xa);
+        seg(l, base, cw, true, x->links->fail.cls ? x->links->fail.cls : "-");
         char ch[160] = "";
         if (i == 0) snprintf(ch, sizeof ch, "first attempt");
         else chain_change_names(a[i].changed, ch, sizeof ch);
@@ -227,7 +230,10 @@ static void build(struct detail *d, struct console *c, int cols)
         seg(l, draw_attr(c, CP_DIM), 0, false, "This run is no longer in the list (context or namespace switched).");
         return;
     }
-    const struct agentrun *a = &r->run;
+    /* the whole AgentRun (the run set's record is the list's part) */
+    struct agentrun full;
+    rs_run_agentrun(r, &full);
+    const struct agentrun *a = &full;
     char t1[40], t2[40], t3[40], buf[256];
     {
         struct dline *l = newline(d);
@@ -278,38 +284,38 @@ static void build(struct detail *d, struct console *c, int cols)
     field(c, d, "Idempotency key", a->idempotency_key, A_NORMAL);
     field(c, d, "System prompt", a->system_prompt_hash, A_NORMAL);
     field(c, d, "Spec hash", a->spec_hash, A_NORMAL);
-    field(c, d, "Image", r->image, A_NORMAL);
-    field(c, d, "Image digest", r->digest, A_NORMAL);
+    field(c, d, "Image", r->links->image, A_NORMAL);
+    field(c, d, "Image digest", r->links->digest, A_NORMAL);
     {
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, "Pull request");
-        if (r->pr_number >= 0 || r->pr_url) {
-            if (r->pr_number >= 0) segf(l, A_BOLD, 0, "#%lld ", (long long)r->pr_number);
-            seg(l, A_UNDERLINE, 0, true, r->pr_url ? r->pr_url : "");
-            copyable(l, "pull request URL", r->pr_url);
+        if (r->links->pr_number >= 0 || r->links->pr_url) {
+            if (r->links->pr_number >= 0) segf(l, A_BOLD, 0, "#%lld ", (long long)r->links->pr_number);
+            seg(l, A_UNDERLINE, 0, true, r->links->pr_url ? r->links->pr_url : "");
+            copyable(l, "pull request URL", r->links->pr_url);
             seg(l, A_NORMAL, 0, false, "  (from ");
-            seg(l, A_NORMAL, 0, true, r->pr_source ? r->pr_source : "?");
+            seg(l, A_NORMAL, 0, true, r->links->pr_source ? r->links->pr_source : "?");
             seg(l, A_NORMAL, 0, false, ")");
         } else {
             seg(l, draw_attr(c, CP_DIM), 0, false, "none found");
         }
     }
-    if (r->fail.cls) {
+    if (r->links->fail.cls) {
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, "Failure");
-        seg(l, draw_attr(c, CP_FAILED), 0, true, r->fail.cls);
-        copyable(l, "failure class", r->fail.cls);
-        if (r->fail.line >= 0) segf(l, A_NORMAL, 0, "  line %lld", (long long)r->fail.line);
-        if (r->fail.container) {
+        seg(l, draw_attr(c, CP_FAILED), 0, true, r->links->fail.cls);
+        copyable(l, "failure class", r->links->fail.cls);
+        if (r->links->fail.line >= 0) segf(l, A_NORMAL, 0, "  line %lld", (long long)r->links->fail.line);
+        if (r->links->fail.container) {
             seg(l, A_NORMAL, 0, false, " of ");
-            seg(l, A_NORMAL, 0, true, r->fail.container);
+            seg(l, A_NORMAL, 0, true, r->links->fail.container);
         }
-        if (r->fail.rule) {
+        if (r->links->fail.rule) {
             seg(l, A_NORMAL, 0, false, "  rule ");
-            seg(l, A_NORMAL, 0, true, r->fail.rule);
+            seg(l, A_NORMAL, 0, true, r->links->fail.rule);
         }
-        field_wrapped(c, d, "  hint", r->fail.hint, A_NORMAL, cols);
-        field_wrapped(c, d, "  evidence", r->fail.text, draw_attr(c, CP_HILITE), cols);
+        field_wrapped(c, d, "  hint", r->links->fail.hint, A_NORMAL, cols);
+        field_wrapped(c, d, "  evidence", r->links->fail.text, draw_attr(c, CP_HILITE), cols);
     } else {
         const char *ph = a->phase ? a->phase : "";
         field(c, d, "Failure", strcmp(ph, "Failed") == 0 ? "not classified yet" : "none", draw_attr(c, CP_DIM));
@@ -349,12 +355,12 @@ static void build(struct detail *d, struct console *c, int cols)
     }
 
     heading(c, d, "Pods");
-    if (!r->npods) {
+    if (!r->links->npods) {
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_DIM), 0, false, "  none known (the Job's TTL may have removed them)");
     }
-    for (size_t i = 0; i < r->npods; i++) {
-        const struct pod *p = &r->pods[i];
+    for (size_t i = 0; i < r->links->npods; i++) {
+        const struct pod *p = &r->links->pods[i];
         struct dline *l = newline(d);
         seg(l, A_BOLD, 0, false, "  ");
         seg(l, A_BOLD, 0, true, p->name);
@@ -393,6 +399,7 @@ static void build(struct detail *d, struct console *c, int cols)
             copyable(l, "digest", cs->digest);
         }
     }
+    agentrun_free(&full);
     build_attempts(c, d, r);
     wrap_lines(d, c, cols);
 }

@@ -271,8 +271,8 @@ static bool container_running(struct logs *lv, struct lstream *s)
 {
     struct rs_run *r = runset_find(lv->c->rs, lv->ctx, lv->uid);
     if (!r) return false;
-    for (size_t i = 0; i < r->npods; i++) {
-        const struct pod *p = &r->pods[i];
+    for (size_t i = 0; i < r->links->npods; i++) {
+        const struct pod *p = &r->links->pods[i];
         if (!p->name || strcmp(p->name, s->pod) != 0) continue;
         for (size_t k = 0; k < p->ncontainers; k++)
             if (p->containers[k].name && strcmp(p->containers[k].name, s->container) == 0)
@@ -375,11 +375,11 @@ struct base_pick {
 static const char *live_runner_pod(const struct rs_run *r)
 {
     const struct pod *best = NULL;
-    for (size_t i = 0; i < r->npods; i++)
-        for (size_t k = 0; k < r->pods[i].ncontainers; k++)
-            if (r->pods[i].containers[k].name && strcmp(r->pods[i].containers[k].name, "agent-runner") == 0 &&
-                (!best || r->pods[i].created > best->created))
-                best = &r->pods[i];
+    for (size_t i = 0; i < r->links->npods; i++)
+        for (size_t k = 0; k < r->links->pods[i].ncontainers; k++)
+            if (r->links->pods[i].containers[k].name && strcmp(r->links->pods[i].containers[k].name, "agent-runner") == 0 &&
+                (!best || r->links->pods[i].created > best->created))
+                best = &r->links->pods[i];
     return best ? best->name : NULL;
 }
 
@@ -434,6 +434,14 @@ static void base_end(void *ud, const struct logsrc_end *e)
 /* For a failed run: its baseline among the console's runs (the runset
  * holds the cache's deleted runs too), its log from the cache or asked
  * for live. */
+/* The candidate facts of a run (runbaseline.h), from the run set's record. */
+static struct run_baseline_cand rs_run_baseline_cand(const struct rs_run *r)
+{
+    const struct rs_rec *a = &r->run;
+    return (struct run_baseline_cand){a->context, a->ns, a->name, a->lane, a->agent, a->repository, a->phase,
+                                      a->created};
+}
+
 static void base_open(struct logs *lv, const struct rs_run *me)
 {
     struct console *c = lv->c;
@@ -441,12 +449,8 @@ static void base_open(struct logs *lv, const struct rs_run *me)
     size_t n = runset_count(c->rs);
     if (!n) return;
     struct run_baseline_cand *cand = xcalloc(n, sizeof *cand);
-    for (size_t i = 0; i < n; i++) {
-        const struct agentrun *a = &runset_at(c->rs, i)->run;
-        cand[i] = run_baseline_cand_of(a);
-    }
-    const struct agentrun *a = &me->run;
-    struct run_baseline_cand self = run_baseline_cand_of(a);
+    for (size_t i = 0; i < n; i++) cand[i] = rs_run_baseline_cand(runset_at(c->rs, i));
+    struct run_baseline_cand self = rs_run_baseline_cand(me);
     struct base_pick p = {lv, source_store(c->src), source_kube_for(c->src, me->run.context) != NULL, NULL, NULL};
     long i = run_baseline_pick(&self, cand, n, base_has_log, &p);
     free(cand);
@@ -1334,15 +1338,15 @@ struct view *logs_view_open(struct console *c, struct rs_run *r)
     lv->phase = xstrdup(r->run.phase);
     lv->cache_id = r->cache_id;
     lv->fail_line = -1;
-    if (r->fail.cls) {
-        lv->fail_cls = xstrdup(r->fail.cls);
-        lv->fail_rule = xstrdup(r->fail.rule);
-        lv->fail_hint = xstrdup(r->fail.hint);
-        lv->fail_container = xstrdup(r->fail.container);
-        lv->fail_line = r->fail.line;
+    if (r->links->fail.cls) {
+        lv->fail_cls = xstrdup(r->links->fail.cls);
+        lv->fail_rule = xstrdup(r->links->fail.rule);
+        lv->fail_hint = xstrdup(r->links->fail.hint);
+        lv->fail_container = xstrdup(r->links->fail.container);
+        lv->fail_line = r->links->fail.line;
     }
     bool live = !r->deleted && c->src && source_kube_for(c->src, r->run.context);
-    for (size_t i = 0; i < r->npods; i++) add_pod_streams(lv, &r->pods[i], live);
+    for (size_t i = 0; i < r->links->npods; i++) add_pod_streams(lv, &r->links->pods[i], live);
     add_cached_pods(lv, r->cache_id);
     if (!lv->n) {
         char *name = sanitize_str(r->run.name, 0);

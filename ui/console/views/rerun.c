@@ -603,7 +603,7 @@ struct view *rerun_view_open(struct console *c, struct rs_run *run)
     s->run = xstrdup(run->run.name);
     s->uid = xstrdup(run->run.uid);
     s->ctx = xstrdup(run->run.context);
-    s->cls = xstrdup(run->fail.cls);
+    s->cls = xstrdup(run->links->fail.cls);
     s->image = xstrdup("keep");
     s->stage = ST_LOAD;
     const struct kube_config *cfg = kube_client_config(kube);

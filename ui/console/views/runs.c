@@ -180,14 +180,14 @@ static void draw_row(struct console *c, struct rs_run *r, int y, const struct la
             break;
         }
         case RS_COL_ATTEMPT: txt = r->run.attempt && *r->run.attempt ? r->run.attempt : "-"; break;
-        case RS_COL_CLASS: txt = r->fail.cls ? r->fail.cls : "-"; break;
+        case RS_COL_CLASS: txt = r->links->fail.cls ? r->links->fail.cls : "-"; break;
         case RS_COL_PR:
-            if (r->pr_number >= 0) snprintf(buf, sizeof buf, "#%lld", (long long)r->pr_number);
+            if (r->links->pr_number >= 0) snprintf(buf, sizeof buf, "#%lld", (long long)r->links->pr_number);
             else snprintf(buf, sizeof buf, "-");
             txt = buf;
             raw = false;
             break;
-        case RS_COL_DIGEST: short_digest(r->digest, buf, sizeof buf); txt = buf; break;
+        case RS_COL_DIGEST: short_digest(r->links->digest, buf, sizeof buf); txt = buf; break;
         case RS_COL_NS: txt = r->run.ns ? r->run.ns : "-"; break;
         case RS_NCOLS: break;
         }
