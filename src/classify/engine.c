@@ -113,6 +113,7 @@ struct classify_ctx {
     uint32_t *rule_epoch;
     uint32_t *pat_epoch; /* by scan pattern: hit on the line being evaluated */
     bool all_pats;       /* a fallback hit: every pattern is a candidate */
+    size_t mfrom, mto;   /* where rule_matches' matching pattern matched */
     uint32_t epoch;
     int64_t *near_last;
     int64_t *rule_last_line;
@@ -468,6 +469,18 @@ static bool quoted_code(const char *v, size_t n)
     return false;
 }
 
+/* Error text quoted in prose: the match lies inside a Markdown code span
+ * (`...`), as an agent's or a person's summary writes it ("the test failed
+ * with `Cannot find module 'x'`"). Tools name what failed outside such
+ * quotes (rustc's "unresolved import `x`" matches before the quote). */
+static bool quoted_in_prose(const char *v, size_t n, size_t from, size_t to)
+{
+    if (from >= to || to > n) return false;
+    size_t ticks = 0;
+    for (size_t i = 0; i < from; i++) ticks += v[i] == '`';
+    return (ticks & 1) && memchr(v + to, '`', n - to) != NULL;
+}
+
 static bool script_line(const struct classify_ctx *c, int64_t line, const char *text, size_t tlen)
 {
     if (c->nsteps > 0) {
@@ -653,8 +666,12 @@ static bool rule_matches(struct classify_ctx *c, const struct crule *r, const ch
 {
     bool hit = false;
     for (size_t k = 0; k < r->npats && !hit; k++)
-        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n))
+        if (r->pats[k].role == PAT_MATCH && pat_hit(c, &r->pats[k]) && pat_match(c, r, &r->pats[k], s, n)) {
             hit = true;
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+            c->mfrom = ov[0];
+            c->mto = ov[1];
+        }
     if (!hit) return false;
     for (size_t k = 0; k < r->npats; k++)
         if (r->pats[k].role == PAT_UNLESS && pat_match(c, r, &r->pats[k], s, n)) return false;
@@ -830,12 +847,16 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         }
     }
     int matched[64];
+    bool quoted[64];
     size_t nm = 0;
     for (size_t i = 0; i < ncand; i++) {
         const struct crule *r = &rs->rules[cand[i]];
         if (r->dead || !rule_matches(c, r, view, vlen)) continue;
         if (r->marker == MARK_RETRY) retry = true;
-        if (nm < sizeof matched / sizeof matched[0]) matched[nm++] = cand[i];
+        if (nm < sizeof matched / sizeof matched[0]) {
+            quoted[nm] = quoted_in_prose(view, vlen, c->mfrom, c->mto);
+            matched[nm++] = cand[i];
+        }
     }
     bool cause_here = false, cmd_end = false;
     for (size_t i = 0; i < nm; i++) cause_here |= rs->rules[matched[i]].marker == 0;
@@ -859,7 +880,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script || quoted_code(view, vlen)) flags |= CLASSIFY_F_SCRIPT;
+        if (script || quoted_code(view, vlen) || quoted[i]) flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
             continue;
@@ -1713,6 +1734,49 @@ static const char *resolve_class(const struct classify_ctx *c, const struct frec
     return r->f.class_id;
 }
 
+/* A message wrapped over two lines (a terminal's width, a log pasted into
+ * an issue: "Error: Cannot find" then "  module 'x'") matches no rule on
+ * either half. When nothing named a cause, the error block's first line is
+ * tried joined with the next (the break read as one blank, the next line's
+ * log prefix and indent dropped); a cause rule that matches only the joined
+ * text names the class, heaviest first. Rules that need the lines around
+ * (`near`) or markers around (`ambiguous`) and retried ones are not tried.
+ * Returns the rule, or -1. */
+static int wrapped_cause(struct classify_ctx *c, const char *block)
+{
+    const char *nl = strchr(block, '\n');
+    if (!nl) return -1;
+    size_t a = (size_t)(nl - block);
+    while (a > 0 && (block[a - 1] == ' ' || block[a - 1] == '\t' || block[a - 1] == '\r')) a--;
+    const char *b = nl + 1;
+    const char *bend = strchr(b, '\n');
+    size_t bl = bend ? (size_t)(bend - b) : strlen(b);
+    size_t sk = classify_skip_log_prefix(b, bl);
+    b += sk;
+    bl -= sk;
+    while (bl > 0 && (*b == ' ' || *b == '\t')) b++, bl--;
+    while (bl > 0 && (b[bl - 1] == ' ' || b[bl - 1] == '\t' || b[bl - 1] == '\r')) bl--;
+    if (a == 0 || bl == 0) return -1;
+    char *j = xmalloc(a + 1 + bl + 1);
+    memcpy(j, block, a);
+    j[a] = ' ';
+    memcpy(j + a + 1, b, bl);
+    j[a + 1 + bl] = 0;
+    int best = -1;
+    c->all_pats = true;
+    for (size_t r = 0; r < c->rs->nrules; r++) {
+        const struct crule *cr = &c->rs->rules[r];
+        if (cr->dead || cr->marker || cr->near_lines || cr->alt_class || cr->transient || cr->weight < STRONG)
+            continue;
+        if (best >= 0 && cr->weight <= c->rs->rules[best].weight) continue;
+        if (rule_matches(c, cr, j, a + 1 + bl) && !rule_matches(c, cr, block, a) && !rule_matches(c, cr, b, bl))
+            best = (int)r;
+    }
+    c->all_pats = false;
+    free(j);
+    return best;
+}
+
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
 {
     struct classify_result *res = xcalloc(1, sizeof *res);
@@ -1776,7 +1840,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
     if (nscript)
         buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it, "
-                        "or source code a tool quoted\n", nscript);
+                        "source code a tool quoted, or error text quoted in prose (`...`)\n", nscript);
     int64_t step_start = 0;
     size_t passed = set_aside_passed(c, res->findings, n, &step_start);
     if (passed)
@@ -1911,7 +1975,20 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         /* only a tool's error block has wording to read: a bare failure
          * line ("exited with code 1") is followed by whatever ran next */
         bool block = fm == &c->dec_block || fm == &c->first_block;
-        if (mod && block && fm->block) {
+        int wr = block && fm->block ? wrapped_cause(c, fm->block) : -1;
+        if (wr >= 0) {
+            const struct crule *cr = &c->rs->rules[wr];
+            free(res->primary.class_id);
+            free(res->primary.hint);
+            res->primary.class_id = xstrdup(cr->class_id);
+            res->primary.rule_id = xstrdup(cr->id);
+            res->primary.weight = cr->weight;
+            res->primary.hint = xasprintf("%s (the message is wrapped over this line and the next: read joined)",
+                                          cr->hint ? cr->hint : "");
+            buf_printf(&ex, "primary %s from rule %s on the error block's first two lines joined "
+                            "(a message wrapped over two lines)\n",
+                       cr->class_id, cr->id);
+        } else if (mod && block && fm->block) {
             double conf = 0;
             int k = nb_model_predict(mod, fm->block, strlen(fm->block), &conf, &ex);
             if (strcmp(mod->classes[k], "unknown") == 0) {

@@ -27,11 +27,14 @@ measurement does), so the classifier's `line` is compared as it is.
   tests/data/ci-blind5: real public CI, package-manager, git/gh, agent-CLI
       and Kubernetes logs (failed and successful); labels.tsv as for
       classify-blind4, ranges.tsv the decisive lines of each failed log.
+  tests/data/agent-blind6: real public agent-CLI, git/gh, package-manager,
+      argument-parser and Kubernetes logs (failed and successful, wrapped and
+      indented wordings); same files as ci-blind5.
   tests/data/agent-blind7: real public agent-CLI, git/gh, package-manager,
       test-runner, CI and Kubernetes logs (failed and successful), labelled
       before any classifier run; files as for ci-blind5.
 
-Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind7|both|all]
+Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|both|all]
   (both = blind4 and ci, as before; all = every set)
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
 ARTRIAGE_SRC (default: the repository holding this script)."""
@@ -50,6 +53,7 @@ BLIND4 = os.path.join(SRC, "tests", "data", "classify-blind4")
 CIBLIND = os.path.join(SRC, "tests", "data", "ci-blind")
 CIREAL = os.path.join(SRC, "tests", "data", "ci-real")
 BLIND5 = os.path.join(SRC, "tests", "data", "ci-blind5")
+BLIND6 = os.path.join(SRC, "tests", "data", "agent-blind6")
 BLIND7 = os.path.join(SRC, "tests", "data", "agent-blind7")
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
@@ -266,7 +270,8 @@ def score_ci(binary, tmp, verbose, root=CIBLIND, name="ci-blind"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
-    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind7", "both", "all"), default="both")
+    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "blind7", "both", "all"),
+                    default="both")
     args = ap.parse_args()
     binary = find_bin()
     with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
@@ -278,6 +283,8 @@ def main():
             score_ci(binary, tmp, args.verbose, CIREAL, "ci-real")
         if args.set in ("blind5", "all"):
             score_blind4(binary, tmp, args.verbose, BLIND5, "ci-blind5")
+        if args.set in ("blind6", "all"):
+            score_blind4(binary, tmp, args.verbose, BLIND6, "agent-blind6")
         if args.set in ("blind7", "all"):
             score_blind4(binary, tmp, args.verbose, BLIND7, "agent-blind7")
     return 0

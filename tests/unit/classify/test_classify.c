@@ -1251,6 +1251,194 @@ START_TEST(shipped_rules_other_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_agent_and_package_wordings)
+{
+    /* issue #15, agent-blind6 misses, in other words than those logs:
+     * dependency conflicts (npm ERESOLVE in npm 7-9 and npm 10 wording, pip's
+     * and poetry's resolvers) are the run's spec; a package or version that
+     * does not exist is the registry family (yarn, poetry) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("npm error code ERESOLVE\nnpm error ERESOLVE could not resolve\nnpm error While resolving: app@1.0.0\n",
+                  "config.invalid", 1);
+    /* npm's warning of the same name is not the failure */
+    shipped_names("npm WARN ERESOLVE overriding peer dependency\nnpm ERR! code ERESOLVE\n"
+                  "npm ERR! ERESOLVE unable to resolve dependency tree\n",
+                  "config.invalid", 2);
+    shipped_names("ERROR: Cannot install a==1.0 and b==2.0 because these package versions have conflicting dependencies.\n\n"
+                  "The conflict is caused by:\n",
+                  "config.invalid", 1);
+    shipped_names("Resolving dependencies...\n\nSo, because app depends on both x (1.0) and y (2.0), version solving failed.\n",
+                  "config.invalid", 3);
+    shipped_names("  Because app depends on zlibx (>=9.0) which doesn't match any versions, version solving failed.\n",
+                  "runtime.missing-module", 1);
+    shipped_names("[1/4] Resolving packages...\n"
+                  "error Couldn't find package \"left-padd@^1.0.0\" required by \"app@1.0.0\" on the \"npm\" registry.\n",
+                  "runtime.missing-module", 2);
+    /* argument parsers: clap for any unexpected argument, cobra, commander,
+     * Go's flag package, click and argparse */
+    shipped_names("$ tool run extra\nerror: unexpected argument 'extra' found\n\nUsage: tool run [OPTIONS]\n", "config.invalid", 2);
+    shipped_names("Error: required flag(s) \"name\", \"port\" not set\nUsage:\n  srv start [flags]\n", "config.invalid", 1);
+    shipped_names("Error: accepts 1 arg(s), received 2\nUsage:\n  srv get NAME [flags]\n", "config.invalid", 1);
+    shipped_names("error: required option '-t, --token <token>' not specified\n", "config.invalid", 1);
+    shipped_names("flag provided but not defined: -verbose\nUsage of ./tool:\n", "config.invalid", 1);
+    shipped_names("Usage: cli [OPTIONS]\nTry 'cli --help' for help.\n\nError: Missing option '--config'.\n", "config.invalid", 4);
+    shipped_names("usage: prog [-h] [--mode {a,b}]\nprog: error: argument --mode: invalid choice: 'fast' (choose from 'a', 'b')\n",
+                  "config.invalid", 2);
+    /* agent CLIs mark their own errors with a test reporter's cross: the
+     * error says what failed (a model name, a spent quota), not a test */
+    shipped_names("> fix the tests\n\n\u2717 Model call failed: {\"code\":\"model_not_supported\",\"message\":\"The requested model is not supported.\"}\n",
+                  "config.invalid", 3);
+    shipped_names("\u2717 402 You have no quota (Request ID: 1234)\n", "rate-limit", 1);
+    shipped_names("Error: {\"type\":\"error\",\"error\":{\"type\":\"usage_limit_reached\",\"message\":\"limit reached\"}}\n",
+                  "rate-limit", 1);
+    /* a connection that failed, in agent CLIs' and SDKs' words; retried,
+     * and the retries ran out */
+    shipped_names("  \u23bf  API Error (Connection error.) \u00b7 Retrying in 2 seconds\u2026 (attempt 1/10)\n"
+                  "    \u23bf  TypeError (fetch failed)\n",
+                  "network", 1);
+    shipped_names("Traceback (most recent call last):\n  File \"a.py\", line 3, in <module>\nopenai.APIConnectionError: Connection error.\n",
+                  "network", 3);
+    shipped_names("Unexpected error: litellm.NotFoundError: OpenAIException - model gpt-x not found\n", "config.invalid", 1);
+    /* pytest -x names the stop before its summary */
+    shipped_names("tests/test_a.py ..F\n!!!!!!!!!! Interrupted: stopping after 1 failures !!!!!!!!!!\n=== 1 failed, 2 passed in 0.1s ===\n",
+                  "test.failure", 2);
+    /* git over https: the remote's line comes first */
+    shipped_names("git fetch origin\nremote: Repository not found.\nfatal: repository 'https://github.com/acme/x.git/' not found\n",
+                  "vcs.worktree", 2);
+    /* the job controller's message for BackoffLimitExceeded is the same bare failure */
+    shipped_names("Events:\n  Warning  Failed  3m  job-controller  Job has reached the specified backoff limit\n", "unknown", 2);
+}
+END_TEST
+
+START_TEST(shipped_rules_lockfile_and_limit_wordings)
+{
+    /* a frozen install whose lock file no longer matches the manifest is
+     * the change's own spec, in each package manager's words */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names(" ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date\n",
+                  "config.invalid", 1);
+    shipped_names("npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or "
+                  "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.\n",
+                  "config.invalid", 1);
+    shipped_names("error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.\n", "config.invalid", 1);
+    shipped_names("pyproject.toml changed significantly since poetry.lock was last generated. Run `poetry lock` to fix the lock file.\n",
+                  "config.invalid", 1);
+    shipped_names("error: the lock file /src/Cargo.lock needs to be updated but --locked was passed to prevent this\n",
+                  "config.invalid", 1);
+    shipped_names("go: updates to go.mod needed; to update it:\n\tgo mod tidy\n", "config.invalid", 1);
+    shipped_names(" ERR_PNPM_PEER_DEP_ISSUES  Unmet peer dependencies\n", "config.invalid", 1);
+    /* Claude Code's plan limits and the Anthropic API's error type */
+    shipped_names("  \u23bf  You've hit your limit \u00b7 resets 3pm (UTC)\n", "rate-limit", 1);
+    shipped_names("5-hour limit reached \u2219 resets 2pm\n", "rate-limit", 1);
+    shipped_names("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"too many tokens\"}}\n",
+                  "rate-limit", 1);
+    /* git over https refused with 403: credentials, not the network */
+    shipped_names("error: RPC failed; HTTP 403 curl 22 The requested URL returned error: 403\n", "vcs.auth", 1);
+    shipped_names("fatal: unable to access 'https://github.com/acme/x.git/': The requested URL returned error: 403\n",
+                  "vcs.auth", 1);
+}
+END_TEST
+
+START_TEST(error_text_quoted_in_prose)
+{
+    /* an agent's (or a person's) summary quotes the error it fixed in a
+     * Markdown code span: that is not the run failing (issue #15: a false
+     * primary on a successful run with scary lines) */
+    ck_assert_ptr_nonnull(shipped);
+    static const char summary[] = "## Summary\n"
+                                  "- Root cause: `ECONNREFUSED 127.0.0.1:5432` when the DB was not ready (exit code 1)\n"
+                                  "- Fix: wait for the DB before the migrations\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, summary, sizeof summary - 1);
+    ck_assert_msg(!r->has_primary, "got %s", r->has_primary ? r->primary.class_id : "-");
+    ck_assert(r->nfindings == 1 && (r->findings[0].flags & CLASSIFY_F_SCRIPT));
+    classify_result_free(r);
+    /* a run said to have failed with nothing else: the quoted cause still names it */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, summary, sizeof summary - 1);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* a real cause after a quoted one wins */
+    shipped_names("I saw `No space left on device` in an earlier run.\n"
+                  "Error: connect ECONNREFUSED 10.0.0.1:443\nexit status 1\n",
+                  "network", 2);
+    /* a tool that quotes only a name matches outside the quotes */
+    shipped_names("error[E0432]: unresolved import `crate::parser::Token`\n", "build.compile", 1);
+}
+END_TEST
+
+START_TEST(shipped_rules_context_and_module_proxy)
+{
+    ck_assert_ptr_nonnull(shipped);
+    /* the request is larger than the model's window, in each provider's
+     * words; under Codex's stream wrapper too */
+    shipped_names("API Error: 400 {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                  "\"message\":\"prompt is too long: 212000 tokens > 200000 maximum\"}}\n",
+                  "config.invalid", 1);
+    shipped_names("openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum context length is "
+                  "8192 tokens.\", 'code': 'context_length_exceeded'}}\n",
+                  "config.invalid", 1);
+    shipped_names("ERROR: stream disconnected before completion: Your input exceeds the context window of this model.\n",
+                  "config.invalid", 1);
+    /* Go's module proxy has no such version */
+    shipped_names("go: example.com/lib@v1.9.0: reading https://proxy.golang.org/example.com/lib/@v/v1.9.0.mod: 404 Not Found\n",
+                  "runtime.missing-module", 1);
+    shipped_names("go: example.com/lib@v0.0.0-2024: invalid version: unknown revision 0123abcd\n", "runtime.missing-module", 1);
+    /* a push with no upstream set */
+    shipped_names("fatal: The current branch topic has no upstream branch.\nTo push the current branch and set the remote as "
+                  "upstream, use\n\n    git push --set-upstream origin topic\n",
+                  "vcs.worktree", 1);
+}
+END_TEST
+
+START_TEST(wrapped_message_read_joined)
+{
+    /* issue #15: a message wrapped over two lines (a terminal's width, a
+     * paste) matches no rule on either half; with nothing else named, the
+     * error block's first line is read joined with the next */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ node app.js\nError: Cannot find\n    module 'left-pad'\nRequire stack:\n- /app/index.js\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_str_eq(r->primary.rule_id, "node-cannot-find-module");
+    ck_assert_ptr_nonnull(strstr(r->primary.hint, "wrapped"));
+    classify_result_free(r);
+    shipped_names("Error: request refused: rate limit\n  exceeded for this key, try again later\nexit status 1\n",
+                  "rate-limit", 1);
+    /* two lines that do not make a known message stay unknown */
+    shipped_names("Error: something broke here\nand the next line is unrelated\nexit status 1\n", "unknown", 1);
+    /* a run that was not said to fail gets no primary from it */
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(shipped_rules_indented_reports)
+{
+    /* a report pasted or nested with an indent (an issue, a CI action
+     * printing a tool's output under its own): the report's line starts
+     * still count (issue #15: "test output indented as it was pasted") */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("    === RUN   TestParse\n    --- FAIL: TestParse (0.00s)\n        parse_test.go:12: got 2, want 3\n    FAIL\n",
+                  "test.failure", 2);
+    shipped_names("  ============================= FAILURES =============================\n"
+                  "  ____________________________ test_add ____________________________\n\n"
+                  "      def test_add():\n  >       assert add(1, 2) == 4\n  E       assert 3 == 4\n",
+                  "test.failure", 2);
+    shipped_names("    ======================================================================\n"
+                  "    FAIL: Parser keeps the order\n"
+                  "    ----------------------------------------------------------------------\n"
+                  "    Traceback (most recent call last):\n",
+                  "test.failure", 2);
+    shipped_names("    not ok 3 - rejects a trailing comma\n      ---\n      operator: equal\n", "test.failure", 1);
+    shipped_names("    panic: boom\n\n    goroutine 1 [running]:\n    main.main()\n", "runtime.crash", 1);
+    /* npm 10 says "npm error" where npm 7-9 said "npm ERR!" */
+    shipped_names("npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
 START_TEST(shipped_rules_test_report_wordings)
 {
     /* test reports in their own words: unittest/nose name a failing test by
@@ -1626,6 +1814,12 @@ int main(void)
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     tcase_add_test(tc, shipped_rules_other_wordings);
     tcase_add_test(tc, shipped_rules_test_report_wordings);
+    tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
+    tcase_add_test(tc, shipped_rules_indented_reports);
+    tcase_add_test(tc, wrapped_message_read_joined);
+    tcase_add_test(tc, shipped_rules_context_and_module_proxy);
+    tcase_add_test(tc, error_text_quoted_in_prose);
+    tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
