@@ -30,9 +30,12 @@ measurement does), so the classifier's `line` is compared as it is.
   tests/data/agent-blind6: real public agent-CLI, git/gh, package-manager,
       argument-parser and Kubernetes logs (failed and successful, wrapped and
       indented wordings); same files as ci-blind5.
+  tests/data/agent-blind7: real public agent-CLI, git/gh, package-manager,
+      test-runner, CI and Kubernetes logs (failed and successful), labelled
+      before any classifier run; files as for ci-blind5.
 
-Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|both|all]
-  (both = blind4 and ci, as before; all = the five sets)
+Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|both|all]
+  (both = blind4 and ci, as before; all = every set)
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
 ARTRIAGE_SRC (default: the repository holding this script)."""
 import argparse
@@ -51,6 +54,7 @@ CIBLIND = os.path.join(SRC, "tests", "data", "ci-blind")
 CIREAL = os.path.join(SRC, "tests", "data", "ci-real")
 BLIND5 = os.path.join(SRC, "tests", "data", "ci-blind5")
 BLIND6 = os.path.join(SRC, "tests", "data", "agent-blind6")
+BLIND7 = os.path.join(SRC, "tests", "data", "agent-blind7")
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
 
@@ -133,8 +137,8 @@ def baseline_supported(binary, tmp):
 
 def score_blind4(binary, tmp, verbose, root=BLIND4, name="classify-blind4"):
     """Scores a set of failed and successful logs (labels.tsv: class and first line). If the
-    set has a ranges.tsv (ci-blind5), the primary line of a failed log is also checked against
-    its marked ranges."""
+    set has a ranges.tsv (ci-blind5, agent-blind7), the primary line of a failed log is also
+    checked against its marked ranges."""
     rows = read_tsv(os.path.join(root, "labels.tsv"))
     ranges = collections.defaultdict(list)
     rpath = os.path.join(root, "ranges.tsv")
@@ -266,7 +270,8 @@ def score_ci(binary, tmp, verbose, root=CIBLIND, name="ci-blind"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
-    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "both", "all"), default="both")
+    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "blind7", "both", "all"),
+                    default="both")
     args = ap.parse_args()
     binary = find_bin()
     with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
@@ -280,6 +285,8 @@ def main():
             score_blind4(binary, tmp, args.verbose, BLIND5, "ci-blind5")
         if args.set in ("blind6", "all"):
             score_blind4(binary, tmp, args.verbose, BLIND6, "agent-blind6")
+        if args.set in ("blind7", "all"):
+            score_blind4(binary, tmp, args.verbose, BLIND7, "agent-blind7")
     return 0
 
 
