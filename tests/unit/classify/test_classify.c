@@ -1310,6 +1310,48 @@ START_TEST(shipped_rules_agent_and_package_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_connection_model_and_resolver_wordings)
+{
+    /* issue #15, agent-blind7 misses by mechanism: a connection failure in
+     * words with no errno or resolver name (litellm's provider wrapper, the
+     * OpenAI SDK, yarn v1); a model the provider or plan cannot serve in agent
+     * CLIs' words; uv's resolver opening its report with the cross that test
+     * reporters use for a failed test */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("> hello\n\nlitellm.APIError: APIError: AnthropicException - Connection error.\nRetrying in 0.2 seconds...\n"
+                  "litellm.APIError: APIError: AnthropicException - Connection error.\n",
+                  "network", 3);
+    shipped_names("Traceback (most recent call last):\nopenai.APIError: Connection error.\n", "network", 2);
+    shipped_names("yarn install v1.22.0\n[2/4] Fetching packages...\n"
+                  "error An unexpected error occurred: \"https://registry.yarnpkg.com/x/-/x-1.0.0.tgz: ESOCKETTIMEDOUT\".\n",
+                  "network", 3);
+    shipped_names("[2/4] Fetching packages...\ninfo There appears to be trouble with your network connection. Retrying...\n"
+                  "error An unexpected error occurred: \"https://registry.yarnpkg.com/y/-/y-2.0.0.tgz: ESOCKETTIMEDOUT\".\n",
+                  "network", 2);
+    shipped_names("$ opencode run hi\nProviderModelNotFoundError: ProviderModelNotFoundError\n data: {\n", "config.invalid", 2);
+    shipped_names("Error: 404 No endpoints found for acme/some-model:free.\n", "config.invalid", 1);
+    shipped_names("Model call failed: {\"message\":\"no endpoints available for this model under your\n   current plan\"}\n",
+                  "config.invalid", 1);
+    shipped_names("$ uv pip install -r requirements.txt\n  \u00d7 No solution found when resolving dependencies:\n"
+                  "  \u2570\u2500\u25b6 Because a==1 depends on b>=2 and you require b==1, we can conclude that your requirements are unsatisfiable.\n",
+                  "config.invalid", 2);
+    static const char uv_build[] = "$ uv sync\n  \u00d7 Failed to build `pkg @ file:///src`\n"
+                                   "  \u251c\u2500\u25b6 The build backend returned an error\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, uv_build, sizeof uv_build - 1);
+    ck_assert_msg(!r->has_primary || strcmp(r->primary.class_id, "test.failure") != 0, "uv's build failure read as a test");
+    classify_result_free(r);
+    /* a cross before a test name is still a failed test */
+    shipped_names(" \u00d7 src/a.test.ts > parses the header 3ms\n", "test.failure", 1);
+
+    /* yarn's network retries that then succeed are not the cause */
+    static const char ok[] = "[2/4] Fetching packages...\ninfo There appears to be trouble with your network connection. Retrying...\n"
+                             "[3/4] Linking dependencies...\n[4/4] Building fresh packages...\nDone in 42.1s.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, ok, sizeof ok - 1);
+    ck_assert_msg(!r->has_primary, "recovered yarn retry named %s", r->has_primary ? r->primary.class_id : "-");
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_rules_lockfile_and_limit_wordings)
 {
     /* a frozen install whose lock file no longer matches the manifest is
@@ -1820,6 +1862,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_context_and_module_proxy);
     tcase_add_test(tc, error_text_quoted_in_prose);
     tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
+    tcase_add_test(tc, shipped_rules_connection_model_and_resolver_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
