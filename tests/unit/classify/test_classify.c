@@ -1352,6 +1352,23 @@ START_TEST(shipped_rules_connection_model_and_resolver_wordings)
 }
 END_TEST
 
+START_TEST(rust_test_panic_is_a_test_failure)
+{
+    /* libtest runs each test on a thread named after its path and reports a
+     * failed test's panic under "---- name stdout ----": that is the test
+     * failing; a program's own thread panicking is a crash. Rust 1.88+ puts
+     * the thread id after the name. */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("thread 'main' (8866) panicked at src/main.rs:3:5:\nindex out of bounds: the len is 0 but the index is 0\n",
+                  "runtime.crash", 1);
+    shipped_names("thread 'tests::adds' panicked at 'assertion failed: `(left == right)`\n  left: `1`,\n right: `2`', src/lib.rs:9:9\n",
+                  "test.failure", 1);
+    shipped_names("failures:\n\n---- it_parses stdout ----\nthread 'it_parses' (77) panicked at tests/parse.rs:3:5:\n"
+                  "assertion `left == right` failed\n\nfailures:\n    it_parses\n\ntest result: FAILED. 0 passed; 1 failed\n",
+                  "test.failure", 4);
+}
+END_TEST
+
 START_TEST(shipped_rules_lockfile_and_limit_wordings)
 {
     /* a frozen install whose lock file no longer matches the manifest is
@@ -1863,6 +1880,7 @@ int main(void)
     tcase_add_test(tc, error_text_quoted_in_prose);
     tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
     tcase_add_test(tc, shipped_rules_connection_model_and_resolver_wordings);
+    tcase_add_test(tc, rust_test_panic_is_a_test_failure);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
