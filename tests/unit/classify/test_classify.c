@@ -1369,6 +1369,26 @@ START_TEST(rust_test_panic_is_a_test_failure)
 }
 END_TEST
 
+START_TEST(octokit_pr_create_422_is_the_first_attempt)
+{
+    /* octokit logs each request; a 422 on the create-PR call, retried, then
+     * GitHub's reason: the failing call's first attempt is the evidence (the
+     * retry joins it to the block), not the reason printed after the retries */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Creating pull request...\n"
+                  "POST /repos/acme/web/pulls - 422 with id AB:CD in 400ms\n"
+                  "Retrying after 5000ms...\n"
+                  "POST /repos/acme/web/pulls - 422 with id AB:CE in 410ms\n"
+                  "Validation Failed: {\"resource\":\"PullRequest\",\"code\":\"custom\",\"message\":\"A pull request already exists for acme:fix.\"}\n",
+                  "vcs.pr-create", 2);
+    /* a 422 on a review or comment of an existing PR is not creating one */
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, "POST /repos/acme/web/pulls/7/reviews - 422 with id X in 5ms\n",
+                                    strlen("POST /repos/acme/web/pulls/7/reviews - 422 with id X in 5ms\n"));
+    ck_assert_msg(!r->has_primary || strcmp(r->primary.class_id, "vcs.pr-create") != 0, "a review call read as PR creation");
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_rules_lockfile_and_limit_wordings)
 {
     /* a frozen install whose lock file no longer matches the manifest is
@@ -1881,6 +1901,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_lockfile_and_limit_wordings);
     tcase_add_test(tc, shipped_rules_connection_model_and_resolver_wordings);
     tcase_add_test(tc, rust_test_panic_is_a_test_failure);
+    tcase_add_test(tc, octokit_pr_create_422_is_the_first_attempt);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
