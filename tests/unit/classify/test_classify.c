@@ -1340,6 +1340,11 @@ START_TEST(shipped_rules_connection_model_and_resolver_wordings)
     struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, uv_build, sizeof uv_build - 1);
     ck_assert_msg(!r->has_primary || strcmp(r->primary.class_id, "test.failure") != 0, "uv's build failure read as a test");
     classify_result_free(r);
+    /* Claude Code's newer 429 wording, wrapped by the terminal */
+    shipped_names("API Error: Request rejected (429) \u00b7 This request would exceed your\n"
+                  "  organization's rate limit of 30,000 input tokens per\n        minute.\n",
+                  "rate-limit", 1);
+    shipped_names("Error: upstream refused (429); slow down\n", "rate-limit", 1);
     /* a cross before a test name is still a failed test */
     shipped_names(" \u00d7 src/a.test.ts > parses the header 3ms\n", "test.failure", 1);
 
