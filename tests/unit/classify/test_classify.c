@@ -1327,7 +1327,7 @@ START_TEST(shipped_rules_connection_model_and_resolver_wordings)
                   "network", 3);
     shipped_names("[2/4] Fetching packages...\ninfo There appears to be trouble with your network connection. Retrying...\n"
                   "error An unexpected error occurred: \"https://registry.yarnpkg.com/y/-/y-2.0.0.tgz: ESOCKETTIMEDOUT\".\n",
-                  "network", 2);
+                  "network", 3);
     shipped_names("$ opencode run hi\nProviderModelNotFoundError: ProviderModelNotFoundError\n data: {\n", "config.invalid", 2);
     shipped_names("Error: 404 No endpoints found for acme/some-model:free.\n", "config.invalid", 1);
     shipped_names("Model call failed: {\"message\":\"no endpoints available for this model under your\n   current plan\"}\n",
