@@ -122,9 +122,9 @@ static bool seen(struct triage *t, const char *key)
     return false;
 }
 
-bool triage_consider(struct triage *t, const struct agentrun *r, const struct pod *p)
+bool triage_consider(struct triage *t, const char *run_uid, const char *run_ns, const struct pod *p)
 {
-    if (!r || !r->uid || !p->uid || !p->name) return false;
+    if (!run_uid || !p->uid || !p->name) return false;
     const struct container_state *cs = pod_main_container(p, RUNNER_CONTAINER);
     if (!cs || !cs->name || !cs->state || strcmp(cs->state, "terminated") != 0) return false;
     char *key = xasprintf("%s/%s", p->uid, cs->name);
@@ -135,7 +135,7 @@ bool triage_consider(struct triage *t, const struct agentrun *r, const struct po
     t->seen = xgrow(t->seen, &t->capseen, t->nseen + 1, sizeof *t->seen);
     t->seen[t->nseen++] = key;
     t->q = xgrow(t->q, &t->capq, t->nq + 1, sizeof *t->q);
-    t->q[t->nq++] = (struct item){xstrdup(r->uid), xstrdup(p->ns ? p->ns : r->ns), xstrdup(p->name),
+    t->q[t->nq++] = (struct item){xstrdup(run_uid), xstrdup(p->ns ? p->ns : run_ns), xstrdup(p->name),
                                   xstrdup(p->uid), xstrdup(cs->name)};
     return true;
 }

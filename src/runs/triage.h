@@ -14,7 +14,7 @@
  *
  *   struct triage_hooks h = {.run = run_of, .done = on_result, .ud = me};
  *   struct triage *t = triage_new(kube, store, rules, &h);
- *   triage_consider(t, &run, &pod);      queued if its runner terminated, once per pod
+ *   triage_consider(t, run.uid, run.ns, &pod); queued if its runner terminated, once per pod
  *   triage_pump(t);                      after each kube_client_perform
  *   ... on_result(me, &res): show it; triage_record(store, ctx, rules, &run, &res, now, err, n) ...
  *   triage_free(t);                      cancels what is under way
@@ -69,9 +69,12 @@ struct triage_hooks {
 struct triage *triage_new(struct kube_client *kc, struct store *st, const struct classify_rules *rs,
                           const struct triage_hooks *h);
 void triage_free(struct triage *t);
-/* Queues the runner log of pod p (of run r) when the runner container has
- * terminated and this pod's log was not queued before; true when queued. */
-bool triage_consider(struct triage *t, const struct agentrun *r, const struct pod *p);
+/* Queues the runner log of pod p (of the run with that uid, in namespace
+ * run_ns when the pod names none) when the runner container has terminated
+ * and this pod's log was not queued before; true when queued. Takes the
+ * run's uid and namespace, not the run: it is called for every pod event,
+ * and the console's run set would have to rebuild a whole AgentRun. */
+bool triage_consider(struct triage *t, const char *run_uid, const char *run_ns, const struct pod *p);
 /* Starts queued reads while fewer than TRIAGE_PARALLEL are under way
  * (passing logs first; see above). */
 void triage_pump(struct triage *t);

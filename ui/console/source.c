@@ -134,10 +134,7 @@ static void triage_consider_pod(struct unit *u, const struct pod *p)
         struct triage_hooks h = {.run = triage_run_of, .done = triage_result, .ud = u};
         u->triage = triage_new(u->kube, s->store, s->rules, &h);
     }
-    struct agentrun a;
-    rs_run_agentrun(r, &a);
-    triage_consider(u->triage, &a, p);
-    agentrun_free(&a);
+    triage_consider(u->triage, r->run.uid, r->run.ns, p);
 }
 
 /* Problems in rule files (the broken rule is skipped, the rest apply): the

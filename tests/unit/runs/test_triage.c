@@ -91,8 +91,8 @@ static void triage_once(struct kube_client *c, struct seen *s)
 {
     struct triage_hooks h = {.run = run_of, .done = done, .ud = s};
     struct triage *t = triage_new(c, s->store, s->rs, &h);
-    ck_assert(triage_consider(t, s->run, s->pod));
-    ck_assert(!triage_consider(t, s->run, s->pod)); /* once per pod */
+    ck_assert(triage_consider(t, s->run->uid, s->run->ns, s->pod));
+    ck_assert(!triage_consider(t, s->run->uid, s->run->ns, s->pod)); /* once per pod */
     ck_assert_uint_eq(triage_queued(t), 1);
     triage_pump(t);
     ck_assert(triage_reading(t));
