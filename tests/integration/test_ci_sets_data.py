@@ -10,6 +10,11 @@ that a scoring run can trust the labels:
   - every log (fail and pass) is under 1 MB, and every NNN-pass.log has its NNN-fail.log;
   - the set's README names every file it holds.
 
+The agent sets (tests/data/ci-blind5, agent-blind6, agent-blind7, agent-blind8: NNN-name.log,
+`none`/0 for a successful run, `unknown` allowed) get the same checks, with the names and the
+`none` rows as those sets write them: every file is labelled, a `none` row has line 0 and no
+ranges, every failed row's line lies inside one of its ranges.
+
 Exit status 0 when all hold; otherwise one line per problem and status 1."""
 import os
 import re
@@ -17,6 +22,8 @@ import sys
 
 SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SETS = [os.path.join(SRC, "tests", "data", d) for d in ("ci-blind", "ci-real")]
+AGENT_SETS = [os.path.join(SRC, "tests", "data", d)
+              for d in ("ci-blind5", "agent-blind6", "agent-blind7", "agent-blind8")]
 MAX_BYTES = 1_000_000
 
 
@@ -87,6 +94,56 @@ def check_set(root, ids):
     return problems, len(labels)
 
 
+def check_agent_set(root, ids):
+    """The checks of check_set for a set of NNN-name.log files, failed and successful."""
+    problems = []
+    name = os.path.basename(root)
+    labels = read_tsv(os.path.join(root, "labels.tsv"))
+    ranges = {}
+    for r in read_tsv(os.path.join(root, "ranges.tsv")):
+        ranges.setdefault(r["file"], []).append((int(r["start"]), int(r["end"])))
+    ids = ids | {"none", "unknown"}
+    lines = {}
+    for r in labels:
+        f = r["file"]
+        path = os.path.join(root, f)
+        if not re.fullmatch(r"\d{3}-[a-z0-9.-]+\.log", f) or not os.path.isfile(path):
+            problems.append("%s/labels.tsv: %s is not an existing NNN-name.log" % (name, f))
+            continue
+        lines[f] = line_count(path)
+        if r["primary"] not in ids:
+            problems.append("%s/labels.tsv: %s: class %r is not in docs/failure-classes.md" % (name, f, r["primary"]))
+        for sec in filter(None, r.get("secondary", "").split(",")):
+            if sec not in ids:
+                problems.append("%s/labels.tsv: %s: secondary %r is not a class id" % (name, f, sec))
+        line = int(r["line"])
+        if r["primary"] == "none":
+            if line != 0 or f in ranges:
+                problems.append("%s/labels.tsv: %s: a successful run has line %d and ranges %s" % (
+                    name, f, line, ranges.get(f, [])))
+        elif not any(a <= line <= b for a, b in ranges.get(f, [])):
+            problems.append("%s/labels.tsv: %s: line %d lies in none of its ranges %s" % (name, f, line, ranges.get(f, [])))
+    for f, rs in sorted(ranges.items()):
+        if f not in lines:
+            problems.append("%s/ranges.tsv: %s has ranges but no label" % (name, f))
+            continue
+        for a, b in rs:
+            if not 1 <= a <= b <= lines[f]:
+                problems.append("%s/ranges.tsv: %s: range %d-%d is outside lines 1-%d" % (name, f, a, b, lines[f]))
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    for f in sorted(os.listdir(root)):
+        if not f.endswith(".log"):
+            continue
+        if os.path.getsize(os.path.join(root, f)) >= MAX_BYTES:
+            problems.append("%s/%s: %d bytes, not under 1 MB" % (name, f, os.path.getsize(os.path.join(root, f))))
+        if f not in lines:
+            problems.append("%s/%s: a log without a label" % (name, f))
+        if f not in readme:
+            problems.append("%s/README.md does not name %s" % (name, f))
+    return problems, len(labels)
+
+
 def main():
     ids = class_ids()
     if len(ids) < 10:
@@ -97,6 +154,10 @@ def main():
         p, n = check_set(root, ids)
         problems += p
         print("%s: %d labelled builds, %d problems" % (os.path.basename(root), n, len(p)))
+    for root in AGENT_SETS:
+        p, n = check_agent_set(root, ids)
+        problems += p
+        print("%s: %d labelled logs, %d problems" % (os.path.basename(root), n, len(p)))
     for p in problems:
         print("  " + p)
     return 1 if problems else 0
