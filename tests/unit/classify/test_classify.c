@@ -1423,6 +1423,33 @@ START_TEST(shipped_rules_lockfile_and_limit_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_limit_lockfile_parser_and_apt_wordings)
+{
+    /* issue #15, agent-blind8 misses by mechanism, in other words than those
+     * logs: a rate limit named after the verb (and behind an agent CLI's
+     * cross), Claude Code's short credit notice, pnpm's other frozen-lockfile
+     * refusals, yargs' positional-argument errors, client-go's rate limiter
+     * refusing to wait past a deadline, and apt unable to install a package */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("\u2717 Sorry, you have hit a rate limit on model requests. Please try again in 3 hours.\n", "rate-limit", 1);
+    shipped_names("> refactor the parser\n  \u23bf  Credit balance too low \u00b7 Add funds to continue\n", "rate-limit", 2);
+    shipped_names("Scope: all 4 workspace projects\n"
+                  " ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE  Cannot perform a frozen installation because the lockfile needs updates\n",
+                  "config.invalid", 2);
+    shipped_names("$ deploytool push\nNot enough non-option arguments: got 0, need at least 2\n", "config.invalid", 2);
+    shipped_names("wait.go:48: [debug] beginning wait for 3 resources\n"
+                  "Error: INSTALLATION FAILED: rate: Wait(n=3) would exceed context deadline\n",
+                  "timeout", 2);
+    shipped_names("Reading package lists...\nE: Unable to locate package libfoo-dev\n", "config.invalid", 2);
+    shipped_names("E: Package 'python2-minimal' has no installation candidate\n", "config.invalid", 1);
+    /* a name-resolution failure before it is still the cause */
+    shipped_names("Err:1 http://deb.example.org/debian stable InRelease\n"
+                  "  Temporary failure resolving 'deb.example.org'\n"
+                  "E: Unable to locate package curl\n",
+                  "network", 2);
+}
+END_TEST
+
 START_TEST(error_text_quoted_in_prose)
 {
     /* an agent's (or a person's) summary quotes the error it fixed in a
@@ -1907,6 +1934,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_connection_model_and_resolver_wordings);
     tcase_add_test(tc, rust_test_panic_is_a_test_failure);
     tcase_add_test(tc, octokit_pr_create_422_is_the_first_attempt);
+    tcase_add_test(tc, shipped_rules_limit_lockfile_parser_and_apt_wordings);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
