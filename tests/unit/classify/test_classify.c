@@ -1450,6 +1450,19 @@ START_TEST(shipped_rules_limit_lockfile_parser_and_apt_wordings)
 }
 END_TEST
 
+START_TEST(agent_cli_log_level_after_a_cross_is_not_a_test)
+{
+    /* an agent CLI marks its own crash report with the cross a test reporter
+     * puts before a failed test, then a log level in capitals: the cause is
+     * what the report says (here a program missing from $PATH) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("\u2717 FATAL: unhandled promise rejection\n  reason: spawn rg ENOENT\n", "runtime.missing-executable", 2);
+    shipped_names("\u00d7 CRITICAL \u2192 process crashed\n  Error: spawn uvx ENOENT\n", "runtime.missing-executable", 2);
+    /* a failed test whose name starts with a word is still a failed test */
+    shipped_names(" \u00d7 critical section is released on error 12ms\n", "test.failure", 1);
+}
+END_TEST
+
 START_TEST(error_text_quoted_in_prose)
 {
     /* an agent's (or a person's) summary quotes the error it fixed in a
@@ -1935,6 +1948,7 @@ int main(void)
     tcase_add_test(tc, rust_test_panic_is_a_test_failure);
     tcase_add_test(tc, octokit_pr_create_422_is_the_first_attempt);
     tcase_add_test(tc, shipped_rules_limit_lockfile_parser_and_apt_wordings);
+    tcase_add_test(tc, agent_cli_log_level_after_a_cross_is_not_a_test);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
