@@ -1463,6 +1463,37 @@ START_TEST(agent_cli_log_level_after_a_cross_is_not_a_test)
 }
 END_TEST
 
+START_TEST(merge_concluded_by_its_commit_is_not_the_cause)
+{
+    /* a merge stopped on a conflict, the commit that concludes it ("[branch
+     * sha] Merge branch ...") shows it was resolved: the conflict, and the
+     * refusals to commit or push while it stood, are not the cause */
+    ck_assert_ptr_nonnull(shipped);
+    static const char merged[] =
+        "$ git merge origin/develop\n"
+        "Auto-merging lib/io.c\n"
+        "CONFLICT (content): Merge conflict in lib/io.c\n"
+        "Automatic merge failed; fix conflicts and then commit the result.\n"
+        "$ git commit\n"
+        "error: Committing is not possible because you have unmerged files.\n"
+        "fatal: Exiting because of an unresolved conflict.\n"
+        "$ git add lib/io.c\n"
+        "$ git commit --no-edit\n"
+        "[release-2 5e6f7a8] Merge remote-tracking branch 'origin/develop' into release-2\n"
+        "$ git push\n"
+        "   3c4d5e6..5e6f7a8  release-2 -> release-2\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, merged, sizeof merged - 1);
+    ck_assert_msg(!r->has_primary, "a concluded merge named %s line %lld", r->has_primary ? r->primary.class_id : "-",
+                  (long long)r->primary.line);
+    classify_result_free(r);
+    /* the same merge left unconcluded is the cause */
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, merged, (size_t)(strstr(merged, "$ git add") - merged));
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(error_text_quoted_in_prose)
 {
     /* an agent's (or a person's) summary quotes the error it fixed in a
@@ -1949,6 +1980,7 @@ int main(void)
     tcase_add_test(tc, octokit_pr_create_422_is_the_first_attempt);
     tcase_add_test(tc, shipped_rules_limit_lockfile_parser_and_apt_wordings);
     tcase_add_test(tc, agent_cli_log_level_after_a_cross_is_not_a_test);
+    tcase_add_test(tc, merge_concluded_by_its_commit_is_not_the_cause);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
