@@ -1410,6 +1410,14 @@ START_TEST(shipped_rules_lockfile_and_limit_wordings)
     shipped_names("error: the lock file /src/Cargo.lock needs to be updated but --locked was passed to prevent this\n",
                   "config.invalid", 1);
     shipped_names("go: updates to go.mod needed; to update it:\n\tgo mod tidy\n", "config.invalid", 1);
+    /* go.sum is go's lock file: a missing checksum is the lock file out of
+     * step with go.mod, not a package missing from the image */
+    shipped_names("$ go vet ./...\ncmd/api/main.go:6:2: missing go.sum entry for module providing package golang.org/x/sync/errgroup "
+                  "(imported by example.com/api/cmd/api); to add:\n\tgo get example.com/api/cmd/api\n",
+                  "config.invalid", 2);
+    shipped_names("pkg/db/db.go:4:2: missing go.sum entry needed to verify package example.org/pq (imported by example.com/db) "
+                  "is provided by exactly one module; to add:\n",
+                  "config.invalid", 1);
     shipped_names(" ERR_PNPM_PEER_DEP_ISSUES  Unmet peer dependencies\n", "config.invalid", 1);
     /* Claude Code's plan limits and the Anthropic API's error type */
     shipped_names("  \u23bf  You've hit your limit \u00b7 resets 3pm (UTC)\n", "rate-limit", 1);
