@@ -1270,10 +1270,10 @@ START_TEST(shipped_rules_agent_and_package_wordings)
     shipped_names("Resolving dependencies...\n\nSo, because app depends on both x (1.0) and y (2.0), version solving failed.\n",
                   "config.invalid", 3);
     shipped_names("  Because app depends on zlibx (>=9.0) which doesn't match any versions, version solving failed.\n",
-                  "runtime.missing-module", 1);
+                  "config.invalid", 1);
     shipped_names("[1/4] Resolving packages...\n"
                   "error Couldn't find package \"left-padd@^1.0.0\" required by \"app@1.0.0\" on the \"npm\" registry.\n",
-                  "runtime.missing-module", 2);
+                  "config.invalid", 2);
     /* argument parsers: clap for any unexpected argument, cobra, commander,
      * Go's flag package, click and argparse */
     shipped_names("$ tool run extra\nerror: unexpected argument 'extra' found\n\nUsage: tool run [OPTIONS]\n", "config.invalid", 2);
@@ -1502,6 +1502,32 @@ START_TEST(merge_concluded_by_its_commit_is_not_the_cause)
 }
 END_TEST
 
+START_TEST(registry_misses_are_the_dependency_spec)
+{
+    /* issue #15: a package manager that cannot satisfy the manifest's pin
+     * from its registry is the run's dependency spec (config.invalid, as the
+     * taxonomy files the resolvers' failures); code importing a module that is
+     * not installed stays runtime.missing-module */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("    Updating crates.io index\nerror: failed to select a version for the requirement `serde_json = \"^7.1\"`\n"
+                  "candidate versions found which didn't match: 1.0.140, 1.0.139, ...\n",
+                  "config.invalid", 2);
+    shipped_names("Collecting numpy==0.1.99\n"
+                  "ERROR: Could not find a version that satisfies the requirement numpy==0.1.99 (from versions: 1.26.4, 2.0.0)\n"
+                  "ERROR: No matching distribution found for numpy==0.1.99\n",
+                  "config.invalid", 2);
+    shipped_names("npm error code ETARGET\nnpm error notarget No matching version found for react@^99.0.0.\n", "config.invalid", 1);
+    shipped_names("Traceback (most recent call last):\n  File \"app.py\", line 1, in <module>\n    import numpy\n"
+                  "ModuleNotFoundError: No module named 'numpy'\n",
+                  "runtime.missing-module", 4);
+    /* the index could not be reached at all: the network is the cause */
+    shipped_names("WARNING: Retrying (Retry(total=0)) after connection broken by 'NewConnectionError(\"Failed to establish a new "
+                  "connection: [Errno -3] Temporary failure in name resolution\")': /simple/numpy/\n"
+                  "ERROR: Could not find a version that satisfies the requirement numpy==2.0.0 (from versions: none)\n",
+                  "network", 1);
+}
+END_TEST
+
 START_TEST(error_text_quoted_in_prose)
 {
     /* an agent's (or a person's) summary quotes the error it fixed in a
@@ -1598,7 +1624,7 @@ START_TEST(shipped_rules_indented_reports)
     shipped_names("    panic: boom\n\n    goroutine 1 [running]:\n    main.main()\n", "runtime.crash", 1);
     /* npm 10 says "npm error" where npm 7-9 said "npm ERR!" */
     shipped_names("npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found\n",
-                  "runtime.missing-module", 1);
+                  "config.invalid", 1);
 }
 END_TEST
 
@@ -1989,6 +2015,7 @@ int main(void)
     tcase_add_test(tc, shipped_rules_limit_lockfile_parser_and_apt_wordings);
     tcase_add_test(tc, agent_cli_log_level_after_a_cross_is_not_a_test);
     tcase_add_test(tc, merge_concluded_by_its_commit_is_not_the_cause);
+    tcase_add_test(tc, registry_misses_are_the_dependency_spec);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
