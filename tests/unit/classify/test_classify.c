@@ -1322,6 +1322,11 @@ START_TEST(shipped_rules_connection_model_and_resolver_wordings)
                   "litellm.APIError: APIError: AnthropicException - Connection error.\n",
                   "network", 3);
     shipped_names("Traceback (most recent call last):\nopenai.APIError: Connection error.\n", "network", 2);
+    /* the SDKs' request timeout is their connection error too (issue #15,
+     * agent-blind8): the provider did not answer, no deadline of the run passed */
+    shipped_names("> summarise the diff\n  \u23bf  API Error (Request timed out.) \u00b7 Retrying in 4 seconds\u2026 (attempt 3/10)\n",
+                  "network", 2);
+    shipped_names("  File \"agent.py\", line 9, in call\nopenai.APITimeoutError: Request timed out.\n", "network", 2);
     shipped_names("yarn install v1.22.0\n[2/4] Fetching packages...\n"
                   "error An unexpected error occurred: \"https://registry.yarnpkg.com/x/-/x-1.0.0.tgz: ESOCKETTIMEDOUT\".\n",
                   "network", 3);
