@@ -315,9 +315,7 @@ enum { STORE_LINK_FACTS = 1, /* verdict and PR link */
 #define STORE_LINK_CHUNK 1000
 struct store_link {
     int64_t run_id;
-    char *cls, *rule, *text, *hint, *container; /* cls NULL = no verdict */
-    int64_t line;                               /* -1 = none */
-    char *baseline_name;                        /* the verdict's passing run, NULL none */
+    struct store_class verdict;                 /* as store_get_classification; cls NULL = none */
     char *pr_url, *pr_source, *pr_repository;   /* pr_url NULL = no PR link */
     int64_t pr_number;
     struct store_pod_list pods;                 /* STORE_LINK_PODS: oldest first */

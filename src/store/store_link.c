@@ -4,18 +4,14 @@
  * and queries per run and kind kept them busy for minutes. */
 #include "store/store_impl.h"
 #include "util/buf.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 
 static void link_free(struct store_link *k)
 {
-    free(k->cls);
-    free(k->rule);
-    free(k->text);
-    free(k->hint);
-    free(k->container);
-    free(k->baseline_name);
+    store_class_free(&k->verdict);
     free(k->pr_url);
     free(k->pr_source);
     free(k->pr_repository);
@@ -80,8 +76,7 @@ static int link_query(struct store *s, int q, const int64_t *ids, size_t n, stru
 {
     struct buf sql = {0};
     if (q == Q_CLASS)
-        buf_puts(&sql, "SELECT run_id, class, rule, line, text, hint, container, baseline_name FROM classifications"
-                       " WHERE class IS NOT NULL AND run_id");
+        buf_puts(&sql, "SELECT run_id, " STORE_CLASS_COLS " FROM classifications WHERE class IS NOT NULL AND run_id");
     else if (q == Q_PR)
         buf_puts(&sql, "SELECT run_id, url, number, source, repository FROM pr_links WHERE run_id");
     else if (q == Q_PODS)
@@ -111,13 +106,7 @@ static int link_query(struct store *s, int q, const int64_t *ids, size_t n, stru
         struct store_link *k = store_link_find(l, id);
         if (!k) continue;
         if (q == Q_CLASS) {
-            k->cls = store_col_str(st, 1);
-            k->rule = store_col_str(st, 2);
-            k->line = store_col_int(st, 3, -1);
-            k->text = store_col_str(st, 4);
-            k->hint = store_col_str(st, 5);
-            k->container = store_col_str(st, 6);
-            k->baseline_name = store_col_str(st, 7);
+            store_class_from_row(st, 1, &k->verdict);
         } else if (q == Q_PR) {
             if (id == last) continue; /* the newest link of each run */
             last = id;
@@ -140,7 +129,7 @@ static int link_query(struct store *s, int q, const int64_t *ids, size_t n, stru
 
 static bool link_empty(const struct store_link *k)
 {
-    return !k->cls && !k->pr_url && !k->pods.n;
+    return !k->verdict.cls && !k->pr_url && !k->pods.n;
 }
 
 int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what, struct store_link_list *out,
@@ -152,7 +141,8 @@ int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what
     out->items = xcalloc(n, sizeof *out->items);
     for (size_t i = 0; i < n; i++) {
         out->items[i].run_id = ids[i];
-        out->items[i].line = -1;
+        out->items[i].verdict.line = -1;
+        out->items[i].verdict.log_time = TIME_NONE;
         out->items[i].pr_number = -1;
     }
     out->n = n;

@@ -130,6 +130,18 @@ static void link_clear(struct feedsink *fs)
     fs->nlink = fs->linkpos = 0;
 }
 
+/* A run's cached verdict and PR link, into the run set. */
+static void link_facts(struct feedsink *fs, const char *ctx, const char *uid, const struct store_link *k)
+{
+    const struct store_class *v = &k->verdict;
+    if (v->cls) {
+        struct rs_failure f = {.cls = v->cls, .rule = v->rule, .container = v->container,
+                               .hint = v->hint, .text = v->text, .line = v->line};
+        runset_set_failure(fs->c->rs, ctx, uid, &f);
+    }
+    if (k->pr_url) runset_set_pr(fs->c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
+}
+
 /* Classifier verdicts, PR links and pods of a slice of queued runs from
  * the cache, in a few queries for the whole slice (store_link_runs). */
 static void link_slice(struct feedsink *fs, const struct link_item *items, size_t n)
@@ -160,14 +172,7 @@ static void link_slice(struct feedsink *fs, const struct link_item *items, size_
         const struct store_link *k = ids[i] ? store_link_find(&l, ids[i]) : NULL;
         if (!k) continue;
         const char *uid = items[i].uid, *ctx = items[i].ctx;
-        if (!items[i].pods_only) {
-            if (k->cls) {
-                struct rs_failure f = {.cls = k->cls, .rule = k->rule, .container = k->container,
-                                       .hint = k->hint, .text = k->text, .line = k->line};
-                runset_set_failure(c->rs, ctx, uid, &f);
-            }
-            if (k->pr_url) runset_set_pr(c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
-        }
+        if (!items[i].pods_only) link_facts(fs, ctx, uid, k);
         /* pods from the cache only when the cluster gave none (Job TTL) */
         struct rs_run *r = runset_find(c->rs, ctx, uid);
         if (r && r->links->npods == 0 && k->pods.n) {
@@ -214,12 +219,7 @@ static void link_page(struct feedsink *fs)
                 ctx = fs->page_ctxs[j];
             }
         if (!uid) continue;
-        if (k->cls) {
-            struct rs_failure f = {.cls = k->cls, .rule = k->rule, .container = k->container,
-                                   .hint = k->hint, .text = k->text, .line = k->line};
-            runset_set_failure(fs->c->rs, ctx, uid, &f);
-        }
-        if (k->pr_url) runset_set_pr(fs->c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
+        link_facts(fs, ctx, uid, k);
     }
     store_link_list_free(&l);
     page_clear(fs);

@@ -5,6 +5,12 @@
  * (across a chunk boundary, duplicate ids given). */
 #include "store_fixture.h"
 
+static void same_str(const char *a, const char *b)
+{
+    if (!a || !b) ck_assert_ptr_eq(a, b);
+    else ck_assert_str_eq(a, b);
+}
+
 START_TEST(link_runs_gives_verdicts_and_newest_pr)
 {
     char *path = fx_db_path();
@@ -43,18 +49,18 @@ START_TEST(link_runs_gives_verdicts_and_newest_pr)
     for (size_t i = 0; i < l.n; i++) {
         const struct store_link *x = &l.items[i];
         if (x->run_id == ids[0]) {
-            ck_assert_str_eq(x->cls, "vcs.push-rejected");
-            ck_assert_str_eq(x->rule, "git-push");
-            ck_assert_int_eq(x->line, 7);
+            ck_assert_str_eq(x->verdict.cls, "vcs.push-rejected");
+            ck_assert_str_eq(x->verdict.rule, "git-push");
+            ck_assert_int_eq(x->verdict.line, 7);
             ck_assert_ptr_null(x->pr_url);
             seen[0] = true;
         } else if (x->run_id == ids[1]) {
-            ck_assert_ptr_null(x->cls);
+            ck_assert_ptr_null(x->verdict.cls);
             ck_assert_int_eq(x->pr_number, 2);
             ck_assert_str_eq(x->pr_url, "https://github.com/o/r/pull/2");
             seen[1] = true;
         } else if (x->run_id == ids[2]) {
-            ck_assert_str_eq(x->cls, "runtime.oom");
+            ck_assert_str_eq(x->verdict.cls, "runtime.oom");
             ck_assert_int_eq(x->pr_number, 3);
             ck_assert_str_eq(x->pr_source, "cache");
             seen[2] = true;
@@ -63,6 +69,27 @@ START_TEST(link_runs_gives_verdicts_and_newest_pr)
         }
     }
     ck_assert(seen[0] && seen[1] && seen[2]);
+    /* the batched verdict is the one store_get_classification reads, field for field */
+    struct store_class one;
+    ck_assert_int_eq(store_get_classification(s, ids[2], &one, err, sizeof err), 1);
+    const struct store_class *many = &store_link_find(&l, ids[2])->verdict;
+    same_str(many->cls, one.cls);
+    same_str(many->rule, one.rule);
+    same_str(many->text, one.text);
+    same_str(many->hint, one.hint);
+    same_str(many->pod, one.pod);
+    same_str(many->container, one.container);
+    same_str(many->outcome, one.outcome);
+    same_str(many->secondary, one.secondary);
+    same_str(many->version, one.version);
+    same_str(many->baseline_name, one.baseline_name);
+    same_str(many->baseline_uid, one.baseline_uid);
+    ck_assert_int_eq(many->line, one.line);
+    ck_assert_int_eq(many->log_time, one.log_time);
+    ck_assert_int_eq(many->classified, one.classified);
+    ck_assert_str_eq(many->outcome, "failed");
+    ck_assert_int_eq(many->classified, 6000);
+    store_class_free(&one);
     store_link_list_free(&l);
     ck_assert_int_eq(store_link_runs(s, ids, 0, STORE_LINK_FACTS, &l, err, sizeof err), 0);
     ck_assert_uint_eq(l.n, 0);
@@ -96,12 +123,6 @@ static void put_pod(struct store *s, const char *run, int i, int k, int64_t crea
     pod_free(&p);
     free(name);
     free(uid);
-}
-
-static void same_str(const char *a, const char *b)
-{
-    if (!a || !b) ck_assert_ptr_eq(a, b);
-    else ck_assert_str_eq(a, b);
 }
 
 START_TEST(link_runs_gives_pods_as_run_pods_does)
@@ -147,7 +168,7 @@ START_TEST(link_runs_gives_pods_as_run_pods_does)
         }
         with_pods++;
         ck_assert_ptr_nonnull(x);
-        ck_assert_ptr_null(x->cls); /* not asked */
+        ck_assert_ptr_null(x->verdict.cls); /* not asked */
         ck_assert_uint_eq(x->pods.n, pl.n);
         for (size_t p = 0; p < pl.n; p++) {
             const struct store_pod *a = &x->pods.items[p], *b = &pl.items[p];
@@ -173,8 +194,8 @@ START_TEST(link_runs_gives_pods_as_run_pods_does)
     ck_assert_int_eq(store_link_runs(s, ids, N, STORE_LINK_FACTS | STORE_LINK_PODS, &l, err, sizeof err), 0);
     const struct store_link *v = store_link_find(&l, ids[5]);
     ck_assert_ptr_nonnull(v);
-    ck_assert_str_eq(v->cls, "runtime.oom");
-    ck_assert_str_eq(v->baseline_name, "run-0007");
+    ck_assert_str_eq(v->verdict.cls, "runtime.oom");
+    ck_assert_str_eq(v->verdict.baseline_name, "run-0007");
     ck_assert_uint_eq(v->pods.n, 1);
     v = store_link_find(&l, ids[N - 1]);
     ck_assert_ptr_nonnull(v);
