@@ -331,6 +331,16 @@ int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what
 struct store_link *store_link_find(const struct store_link_list *l, int64_t run_id);
 void store_link_list_free(struct store_link_list *l);
 
+/* The cache row ids of the runs of `context` (NULL = "") whose uids are
+ * given, in one statement per STORE_LINK_CHUNK uids (store_link.c):
+ * ids[i] = the row of uids[i], 0 when the cache has none; an entry whose
+ * uid is NULL is left as it is. *durable says whether the ids may be kept:
+ * false while a write transaction is open on s, because a row written in
+ * it goes away if it rolls back and SQLite then gives its id to the next
+ * run written (rowid reuse); use such ids at once, keep none. */
+int store_run_ids(struct store *s, const char *context, char *const *uids, size_t n, int64_t *ids, bool *durable,
+                  char *err, size_t errlen);
+
 struct store_rerun {
     int64_t id, time;
     char *context, *ns, *from_name, *from_uid, *new_name, *new_uid;

@@ -195,3 +195,62 @@ int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what
     }
     return 0;
 }
+
+/* A uid asked for, by its place in the caller's arrays. */
+struct uid_ref {
+    const char *uid;
+    size_t at;
+};
+
+static int cmp_uid_ref(const void *a, const void *b)
+{
+    const struct uid_ref *x = a, *y = b;
+    int c = strcmp(x->uid, y->uid);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+int store_run_ids(struct store *s, const char *context, char *const *uids, size_t n, int64_t *ids, bool *durable,
+                  char *err, size_t errlen)
+{
+    /* no transaction open: every row read is committed, its id stays */
+    *durable = sqlite3_get_autocommit(s->db) != 0;
+    struct uid_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (uids[i]) {
+            ids[i] = 0;
+            refs[m++] = (struct uid_ref){uids[i], i};
+        }
+    qsort(refs, m, sizeof *refs, cmp_uid_ref);
+    int rc = SQLITE_DONE;
+    for (size_t at = 0; at < m && rc == SQLITE_DONE; at += STORE_LINK_CHUNK) {
+        size_t k = m - at < STORE_LINK_CHUNK ? m - at : STORE_LINK_CHUNK;
+        /* the uids are the cluster's text: bound, never written into the SQL */
+        struct buf sql = {0};
+        buf_puts(&sql, "SELECT id, uid FROM runs WHERE context = ?1 AND uid IN (");
+        for (size_t j = 0; j < k; j++) buf_puts(&sql, j ? ",?" : "?");
+        buf_puts(&sql, ")");
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL);
+        buf_free(&sql);
+        if (rc != SQLITE_OK) break;
+        store_bind_text(st, 1, context ? context : "");
+        for (size_t j = 0; j < k; j++) store_bind_text(st, (int)j + 2, refs[at + j].uid);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *uid = (const char *)sqlite3_column_text(st, 1);
+            if (!uid) continue;
+            /* the first ref of this uid in the chunk, then its repeats */
+            size_t lo = at, hi = at + k;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(refs[mid].uid, uid) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            for (; lo < at + k && strcmp(refs[lo].uid, uid) == 0; lo++) ids[refs[lo].at] = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+    }
+    free(refs);
+    if (rc != SQLITE_DONE) return store_dberr(s, "finding runs in the cache", err, errlen);
+    return 0;
+}

@@ -149,24 +149,28 @@ static void link_slice(struct feedsink *fs, const struct link_item *items, size_
     struct console *c = fs->c;
     char err[ERRLEN];
     int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
+    char **ask = xcalloc(n ? n : 1, sizeof *ask); /* uids of runs whose row id is not known yet */
     unsigned what = STORE_LINK_PODS;
     for (size_t i = 0; i < n; i++) {
         struct rs_run *r = runset_find(c->rs, items[i].ctx, items[i].uid);
-        if (r && !r->cache_id) {
-            struct store_run sr;
-            if (store_get_run(fs->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
-                r->cache_id = sr.id;
-                store_run_free(&sr);
-            }
-        }
         ids[i] = r ? r->cache_id : 0;
+        if (r && !ids[i]) ask[i] = items[i].uid;
         if (!items[i].pods_only) what |= STORE_LINK_FACTS;
     }
+    /* the slice's row ids in one query; kept on the runs only when no
+     * transaction can still take their rows back (store_run_ids) */
+    bool durable = false;
     struct store_link_list l;
-    if (store_link_runs(fs->store, ids, n, what, &l, err, sizeof err) != 0) {
+    if (store_run_ids(fs->store, ctx_name(fs), ask, n, ids, &durable, err, sizeof err) != 0 ||
+        store_link_runs(fs->store, ids, n, what, &l, err, sizeof err) != 0) {
         console_say(c, true, "%s", err);
+        free(ask);
         free(ids);
         return;
+    }
+    for (size_t i = 0; i < n && durable; i++) {
+        struct rs_run *r = ask[i] && ids[i] ? runset_find(c->rs, items[i].ctx, items[i].uid) : NULL;
+        if (r) r->cache_id = ids[i];
     }
     for (size_t i = 0; i < n; i++) {
         const struct store_link *k = ids[i] ? store_link_find(&l, ids[i]) : NULL;
@@ -187,6 +191,7 @@ static void link_slice(struct feedsink *fs, const struct link_item *items, size_
         }
     }
     store_link_list_free(&l);
+    free(ask);
     free(ids);
 }
 
