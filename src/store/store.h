@@ -195,21 +195,12 @@ int store_run_changes(struct store *s, int64_t run_id, struct store_change_list 
                       char *err, size_t errlen);
 void store_change_list_free(struct store_change_list *l);
 
-struct store_container {
-    char *name;
-    bool init;
-    char *image, *image_id, *digest, *state, *reason, *message;
-    int64_t exit_code;   /* -1 unless terminated */
-    int64_t restarts, started, finished;
-    char *last_reason;
-    int64_t last_exit_code; /* -1 if none */
-};
 struct store_pod {
     int64_t id;
     char *ns, *name, *uid, *phase, *node, *job_name;
     int64_t created, started, first_seen, last_seen, deleted_at;
     bool deleted;
-    struct store_container *containers;
+    struct container_state *containers; /* the model's: store_pod_to_model moves them */
     size_t ncontainers;
 };
 struct store_pod_list {

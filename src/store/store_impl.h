@@ -91,10 +91,10 @@ int64_t store_col_int(sqlite3_stmt *st, int i, int64_t dflt);
     "finished, last_reason, last_exit_code"
 struct store_class;
 struct store_pod;
-struct store_container;
+struct container_state;
 void store_class_from_row(sqlite3_stmt *st, int i, struct store_class *c);
 void store_pod_from_row(sqlite3_stmt *st, int i, struct store_pod *p);
-void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c);
+void store_container_from_row(sqlite3_stmt *st, int i, struct container_state *c);
 
 /* Compresses / decompresses log text with zlib. */
 int store_deflate(const char *data, size_t len, unsigned char **out, size_t *outlen);

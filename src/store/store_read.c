@@ -304,24 +304,14 @@ void store_pod_list_free(struct store_pod_list *l)
         free(p->phase);
         free(p->node);
         free(p->job_name);
-        for (size_t k = 0; k < p->ncontainers; k++) {
-            struct store_container *c = &p->containers[k];
-            free(c->name);
-            free(c->image);
-            free(c->image_id);
-            free(c->digest);
-            free(c->state);
-            free(c->reason);
-            free(c->message);
-            free(c->last_reason);
-        }
+        for (size_t k = 0; k < p->ncontainers; k++) container_state_free(&p->containers[k]);
         free(p->containers);
     }
     free(l->items);
     memset(l, 0, sizeof *l);
 }
 
-void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c)
+void store_container_from_row(sqlite3_stmt *st, int i, struct container_state *c)
 {
     memset(c, 0, sizeof *c);
     c->name = store_col_str(st, i + 0);
@@ -338,6 +328,7 @@ void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c
     c->finished = store_col_time(st, i + 11);
     c->last_reason = store_col_str(st, i + 12);
     c->last_exit_code = store_col_int(st, i + 13, -1);
+    c->has_last = c->last_reason != NULL || c->last_exit_code >= 0;
 }
 
 void store_pod_from_row(sqlite3_stmt *st, int i, struct store_pod *p)
