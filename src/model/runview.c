@@ -175,17 +175,6 @@ static void add_str(cJSON *o, const char *key, const char *val)
     else cJSON_AddNullToObject(o, key);
 }
 
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-    if (t == TIME_NONE) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
-    char buf[40];
-    time_format_rfc3339(t, buf, sizeof buf);
-    cJSON_AddStringToObject(o, key, buf);
-}
-
 static cJSON *pr_json(const struct run_view *v)
 {
     if (!v->has_pr) return cJSON_CreateNull();
@@ -231,9 +220,9 @@ cJSON *run_view_json(const struct run_view *v)
     add_str(o, "agent", r->agent);
     add_str(o, "lane", r->lane ? r->lane : r->name);
     add_str(o, "attempt", r->attempt ? r->attempt : "");
-    add_time(o, "created", r->created);
-    add_time(o, "started", r->started);
-    add_time(o, "finished", r->finished);
+    json_add_time(o, "created", r->created);
+    json_add_time(o, "started", r->started);
+    json_add_time(o, "finished", r->finished);
     add_str(o, "repository", r->repository);
     add_str(o, "base", r->base);
     add_str(o, "head", r->head);
@@ -262,7 +251,7 @@ static cJSON *conditions_json(const struct agentrun *r)
         add_str(o, "status", c->status);
         add_str(o, "reason", c->reason);
         add_str(o, "message", c->message);
-        add_time(o, "lastTransitionTime", c->last_transition);
+        json_add_time(o, "lastTransitionTime", c->last_transition);
         cJSON_AddItemToArray(a, o);
     }
     return a;
@@ -278,7 +267,7 @@ static cJSON *pods_json(const struct run_view *v, const struct pod *pods, size_t
         add_str(o, "name", p->name);
         add_str(o, "phase", p->phase);
         add_str(o, "node", p->node);
-        add_time(o, "created", p->created);
+        json_add_time(o, "created", p->created);
         cJSON *cs = cJSON_AddArrayToObject(o, "containers");
         for (size_t k = 0; k < p->ncontainers; k++) {
             const struct container_state *c = &p->containers[k];
@@ -380,7 +369,7 @@ cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t np
         add_str(a, "name", x->run.name);
         add_str(a, "attempt", x->run.attempt ? x->run.attempt : "");
         add_str(a, "phase", x->run.phase);
-        add_time(a, "created", x->run.created);
+        json_add_time(a, "created", x->run.created);
         add_str(a, "image", x->image);
         add_str(a, "imageDigest", x->digest);
         add_str(a, "head", x->run.head);
