@@ -183,16 +183,11 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         return cli_usage("classify", "'%s' is not RUN or NAMESPACE/NAME", run);
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
-    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
-    char err[ERRLEN];
-    int rc = runsrc_load(&ro, &o, &set, err, sizeof err);
-    cli_runs_say(&set);
+    int rc = cli_runs_load(cli, &o, &set);
     free(ns);
-    if (rc != 0) {
-        runsrc_free(&set);
-        return cli_fail("%s", err);
-    }
+    if (rc != 0) return rc;
+    char err[ERRLEN];
     struct run_view *v = runsrc_find(&set, run);
     if (!v) {
         char *s = sanitize_str(run, 0);
