@@ -10,59 +10,14 @@ set -eu
 source "$(dirname "$0")/lib.sh"
 ui_init nsmulti
 DB=$UI_DIR/history.db
-mkdir -p "$UI_DIR/empty/objects"
 API=agents.proompteng.ai/v1alpha1
-
-declare -A URL PID DIR FD
-start_cluster() {
-  kubeapi_start "$UI_DIR/empty" || fail "the test API server $1 did not start"
-  URL[$1]=$KUBEAPI_URL PID[$1]=$KUBEAPI_PID DIR[$1]=$KUBEAPI_DIR FD[$1]=$KUBEAPI_FD
-  KUBEAPI_DIR= KUBEAPI_PID= KUBEAPI_FD=
-}
-stop_cluster() {
-  KUBEAPI_URL=${URL[$1]} KUBEAPI_PID=${PID[$1]} KUBEAPI_DIR=${DIR[$1]} KUBEAPI_FD=${FD[$1]}
-  kubeapi_stop
-  DIR[$1]=
-}
-stop_all() {
-  local n
-  for n in east west; do [ -n "${DIR[$n]:-}" ] && stop_cluster "$n"; done
-  ui_cleanup
-}
-start_cluster east
-start_cluster west
-trap stop_all EXIT
-
-KC=$UI_DIR/kubeconfig
-{
-  echo "apiVersion: v1"; echo "kind: Config"; echo "clusters:"
-  for n in east west; do printf -- '- name: %s\n  cluster:\n    server: %s\n' "$n" "${URL[$n]}"; done
-  echo "contexts:"
-  for n in east west; do
-    printf -- '- name: %s\n  context:\n    cluster: %s\n    namespace: agents\n    user: %s\n' "$n" "$n" "$n"
-  done
-  echo "current-context: east"; echo "users:"
-  for n in east west; do printf -- '- name: %s\n  user: {}\n' "$n"; done
-} >"$KC"
-chmod 600 "$KC"
-
-op() { # op CLUSTER JSON
-  KUBEAPI_URL=${URL[$1]} kubeapi_op "$2" >/dev/null || fail "op on $1: $2"
-}
+source "$(dirname "$0")/clusters_lib.sh"
+clusters_start
 ns_lists() { # ns_lists CLUSTER: how many namespace lists it served
-  KUBEAPI_URL=${URL[$1]} kubeapi_requests | python3 -c '
+  requests "$1" | python3 -c '
 import json, sys
 print(sum(1 for r in json.load(sys.stdin)["requests"]
           if r.get("method") == "GET" and r.get("path", "").rstrip("/") == "/api/v1/namespaces"))'
-}
-prompt_line() { ui_screen | tail -1; }
-wait_prompt() {
-  local want=$1 i
-  for ((i = 0; i < 400; i++)); do
-    [ "$(prompt_line | sed 's/ *$//')" = "$want" ] && return 0
-    sleep 0.05
-  done
-  fail "the prompt line is '$(prompt_line | sed 's/ *$//')', not '$want'"
 }
 
 # a run in agents on each; a namespace without runs on each
@@ -79,10 +34,10 @@ ui_start 140 30 -- --kubeconfig "$KC" --db "$DB" --context east --context west
 ui_wait "run-west-20260225a"
 ui_wait_re "east: live \| west: live"
 ui_keys : "ns west-te" Tab
-wait_prompt ":ns west-team"
+ui_wait_prompt ":ns west-team"
 ui_keys C-u Escape
 ui_keys : "ns east-te" Tab
-wait_prompt ":ns east-team"
+ui_wait_prompt ":ns east-team"
 ui_keys C-u Escape
 [ "$(ns_lists east)" -ge 1 ] || fail "east was not asked for its namespaces"
 [ "$(ns_lists west)" -ge 1 ] || fail "west was not asked for its namespaces"
