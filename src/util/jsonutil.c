@@ -133,3 +133,15 @@ void json_add_time(cJSON *o, const char *key, int64_t t)
     time_format_rfc3339(t, buf, sizeof buf);
     cJSON_AddStringToObject(o, key, buf);
 }
+
+void json_add_str(cJSON *o, const char *key, const char *s)
+{
+    if (s) cJSON_AddStringToObject(o, key, s);
+    else cJSON_AddNullToObject(o, key);
+}
+
+void json_add_int(cJSON *o, const char *key, int64_t v, bool known)
+{
+    if (known) cJSON_AddNumberToObject(o, key, (double)v);
+    else cJSON_AddNullToObject(o, key);
+}

@@ -25,16 +25,10 @@ static cJSON *finding_json(const struct classify_finding *f, bool with_hint)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "class", f->class_id);
-    if (f->line > 0) cJSON_AddNumberToObject(o, "line", (double)f->line);
-    else cJSON_AddNullToObject(o, "line");
-    if (f->rule_id) cJSON_AddStringToObject(o, "rule", f->rule_id);
-    else cJSON_AddNullToObject(o, "rule");
-    if (f->text) cJSON_AddStringToObject(o, "text", f->text);
-    else cJSON_AddNullToObject(o, "text");
-    if (with_hint) {
-        if (f->hint) cJSON_AddStringToObject(o, "hint", f->hint);
-        else cJSON_AddNullToObject(o, "hint");
-    }
+    json_add_int(o, "line", f->line, f->line > 0);
+    json_add_str(o, "rule", f->rule_id);
+    json_add_str(o, "text", f->text);
+    if (with_hint) json_add_str(o, "hint", f->hint);
     if (f->offset >= 0) cJSON_AddNumberToObject(o, "offset", (double)f->offset);
     if (f->line <= 0 && f->source) cJSON_AddStringToObject(o, "source", f->source);
     if (f->flags & CLASSIFY_F_BASELINE) cJSON_AddTrueToObject(o, "in_baseline");

@@ -44,8 +44,7 @@ static void print_json(const struct store_status *st, bool live, const char *pat
         cJSON_AddNumberToObject(o, "logs", (double)c->logs);
         cJSON_AddNumberToObject(o, "logBytes", (double)c->log_bytes);
         json_add_time(o, "lastSeen", c->last_seen);
-        if (c->state) cJSON_AddStringToObject(o, "connection", c->state);
-        else cJSON_AddNullToObject(o, "connection");
+        json_add_str(o, "connection", c->state);
         if (c->error) cJSON_AddStringToObject(o, "error", c->error);
         if (live && c->followed) cJSON_AddItemToObject(o, "recorder", recorder_json(st));
         else cJSON_AddNullToObject(o, "recorder");
