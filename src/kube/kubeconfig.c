@@ -204,6 +204,13 @@ static bool yscalar_clean(yaml_node_t *n)
            strlen((const char *)n->data.scalar.value) == n->data.scalar.length;
 }
 
+/* Items of a sequence node; 0 for anything else (or no node). */
+static size_t yseq_len(const yaml_node_t *n)
+{
+    if (!n || n->type != YAML_SEQUENCE_NODE) return 0;
+    return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
 static yaml_node_t *ymap_get(yaml_document_t *d, yaml_node_t *map, const char *key)
 {
     if (!map || map->type != YAML_MAPPING_NODE) return NULL;
@@ -255,8 +262,7 @@ static int parse_exec(yaml_document_t *d, yaml_node_t *n, const char *file, cons
     e->provide_cluster_info = pci && strcmp(pci, "true") == 0;
 
     yaml_node_t *args = ymap_get(d, n, "args");
-    size_t na = args && args->type == YAML_SEQUENCE_NODE
-                    ? (size_t)(args->data.sequence.items.top - args->data.sequence.items.start) : 0;
+    size_t na = yseq_len(args);
     e->args = xcalloc(na + 1, sizeof *e->args);
     for (size_t i = 0; i < na; i++) {
         yaml_node_t *a = ynode(d, args->data.sequence.items.start[i]);
@@ -267,8 +273,7 @@ static int parse_exec(yaml_document_t *d, yaml_node_t *n, const char *file, cons
         e->args[i] = xstrdup((const char *)a->data.scalar.value);
     }
     yaml_node_t *env = ymap_get(d, n, "env");
-    size_t ne = env && env->type == YAML_SEQUENCE_NODE
-                    ? (size_t)(env->data.sequence.items.top - env->data.sequence.items.start) : 0;
+    size_t ne = yseq_len(env);
     e->env = xcalloc(ne + 1, sizeof *e->env);
     for (size_t i = 0; i < ne; i++) {
         yaml_node_t *item = ynode(d, env->data.sequence.items.start[i]);
@@ -294,7 +299,7 @@ static int parse_list(yaml_document_t *d, yaml_node_t *root, const char *listkey
     if (!seq || (seq->type == YAML_SCALAR_NODE && !yscalar(seq))) return 0;
     if (seq->type != YAML_SEQUENCE_NODE)
         return errf(err, errlen, "kubeconfig %s: '%s' must be a list", file, listkey);
-    size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+    size_t n = yseq_len(seq);
     for (size_t i = 0; i < n; i++) {
         yaml_node_t *item = ynode(d, seq->data.sequence.items.start[i]);
         if (!item || item->type != YAML_MAPPING_NODE)

@@ -360,20 +360,24 @@ int pod_parse(const cJSON *obj, struct pod *out, char *err, size_t errlen)
     return 0;
 }
 
+void container_state_free(struct container_state *c)
+{
+    if (!c) return;
+    free(c->name);
+    free(c->image);
+    free(c->image_id);
+    free(c->digest);
+    free(c->state);
+    free(c->reason);
+    free(c->message);
+    free(c->last_reason);
+    memset(c, 0, sizeof *c);
+}
+
 void pod_free(struct pod *p)
 {
     if (!p) return;
-    for (size_t i = 0; i < p->ncontainers; i++) {
-        struct container_state *c = &p->containers[i];
-        free(c->name);
-        free(c->image);
-        free(c->image_id);
-        free(c->digest);
-        free(c->state);
-        free(c->reason);
-        free(c->message);
-        free(c->last_reason);
-    }
+    for (size_t i = 0; i < p->ncontainers; i++) container_state_free(&p->containers[i]);
     free(p->containers);
     free(p->ns);
     free(p->name);

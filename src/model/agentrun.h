@@ -99,6 +99,9 @@ bool agentrun_is_terminal(const struct agentrun *r);
 
 int pod_parse(const cJSON *obj, struct pod *out, char *err, size_t errlen);
 void pod_free(struct pod *p);
+/* Frees a container's strings (pod_free does it for each; the history
+ * cache's pods hold the same struct). */
+void container_state_free(struct container_state *c);
 /* The container named `name` (e.g. "agent-runner"), else the first
  * non-init container, else NULL. */
 const struct container_state *pod_main_container(const struct pod *p, const char *name);

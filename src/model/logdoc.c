@@ -326,28 +326,22 @@ const char *logdoc_bytes(const struct logdoc *d)
     return base(d);
 }
 
-/* The last checkpoint at or before line n. */
-static const struct ck *ck_for_line(const struct logdoc *d, int64_t n)
+/* The last checkpoint at or before line n (by_line) or byte offset off:
+ * checkpoints grow in both. */
+static const struct ck *ck_before(const struct logdoc *d, bool by_line, int64_t n, size_t off)
 {
     size_t lo = 0, hi = d->nck;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (d->ck[mid].line <= n) lo = mid;
+        if (by_line ? d->ck[mid].line <= n : d->ck[mid].off <= off) lo = mid;
         else hi = mid;
     }
     return &d->ck[lo];
 }
 
-static const struct ck *ck_for_off(const struct logdoc *d, size_t off)
-{
-    size_t lo = 0, hi = d->nck;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->ck[mid].off <= off) lo = mid;
-        else hi = mid;
-    }
-    return &d->ck[lo];
-}
+static const struct ck *ck_for_line(const struct logdoc *d, int64_t n) { return ck_before(d, true, n, 0); }
+
+static const struct ck *ck_for_off(const struct logdoc *d, size_t off) { return ck_before(d, false, 0, off); }
 
 int logdoc_line(struct logdoc *d, int64_t n, const char **p, size_t *len, size_t *off)
 {

@@ -169,32 +169,14 @@ bool run_view_match(const struct run_view *v, const struct run_filter *f)
 
 /* ---- JSON ---- */
 
-static void add_str(cJSON *o, const char *key, const char *val)
-{
-    if (val) cJSON_AddStringToObject(o, key, val);
-    else cJSON_AddNullToObject(o, key);
-}
-
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-    if (t == TIME_NONE) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
-    char buf[40];
-    time_format_rfc3339(t, buf, sizeof buf);
-    cJSON_AddStringToObject(o, key, buf);
-}
-
 static cJSON *pr_json(const struct run_view *v)
 {
     if (!v->has_pr) return cJSON_CreateNull();
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "url", v->pr.url);
-    if (v->pr.number > 0) cJSON_AddNumberToObject(p, "number", (double)v->pr.number);
-    else cJSON_AddNullToObject(p, "number");
-    add_str(p, "repository", v->pr.repository);
-    add_str(p, "source", v->pr.source);
+    json_add_int(p, "number", v->pr.number, v->pr.number > 0);
+    json_add_str(p, "repository", v->pr.repository);
+    json_add_str(p, "source", v->pr.source);
     if (v->pr.state) cJSON_AddStringToObject(p, "state", v->pr.state);
     if (v->pr.head_sha) cJSON_AddStringToObject(p, "headSha", v->pr.head_sha);
     return p;
@@ -205,10 +187,9 @@ static cJSON *failure_json(const struct run_view *v)
     if (!v->has_failure) return cJSON_CreateNull();
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "class", v->failure.cls);
-    if (v->failure.line > 0) cJSON_AddNumberToObject(f, "line", (double)v->failure.line);
-    else cJSON_AddNullToObject(f, "line");
-    add_str(f, "container", v->failure.container);
-    add_str(f, "rule", v->failure.rule);
+    json_add_int(f, "line", v->failure.line, v->failure.line > 0);
+    json_add_str(f, "container", v->failure.container);
+    json_add_str(f, "rule", v->failure.rule);
     if (v->failure.secondary_no_pr) {
         cJSON *sec = cJSON_AddArrayToObject(f, "secondary");
         cJSON *s = cJSON_CreateObject();
@@ -223,30 +204,30 @@ cJSON *run_view_json(const struct run_view *v)
 {
     const struct agentrun *r = &v->run;
     cJSON *o = cJSON_CreateObject();
-    add_str(o, "context", r->context);
-    add_str(o, "namespace", r->ns);
-    add_str(o, "name", r->name);
-    add_str(o, "uid", r->uid);
-    add_str(o, "phase", r->phase);
-    add_str(o, "agent", r->agent);
-    add_str(o, "lane", r->lane ? r->lane : r->name);
-    add_str(o, "attempt", r->attempt ? r->attempt : "");
-    add_time(o, "created", r->created);
-    add_time(o, "started", r->started);
-    add_time(o, "finished", r->finished);
-    add_str(o, "repository", r->repository);
-    add_str(o, "base", r->base);
-    add_str(o, "head", r->head);
-    add_str(o, "idempotencyKey", r->idempotency_key);
-    add_str(o, "image", v->image);
-    add_str(o, "imageDigest", v->digest);
+    json_add_str(o, "context", r->context);
+    json_add_str(o, "namespace", r->ns);
+    json_add_str(o, "name", r->name);
+    json_add_str(o, "uid", r->uid);
+    json_add_str(o, "phase", r->phase);
+    json_add_str(o, "agent", r->agent);
+    json_add_str(o, "lane", r->lane ? r->lane : r->name);
+    json_add_str(o, "attempt", r->attempt ? r->attempt : "");
+    json_add_time(o, "created", r->created);
+    json_add_time(o, "started", r->started);
+    json_add_time(o, "finished", r->finished);
+    json_add_str(o, "repository", r->repository);
+    json_add_str(o, "base", r->base);
+    json_add_str(o, "head", r->head);
+    json_add_str(o, "idempotencyKey", r->idempotency_key);
+    json_add_str(o, "image", v->image);
+    json_add_str(o, "imageDigest", v->digest);
     cJSON_AddItemToObject(o, "pr", pr_json(v));
     cJSON_AddItemToObject(o, "failure", failure_json(v));
     /* the passing run the failure's log was compared with (list and show) */
     if (v->baseline) cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "baseline"), "run", v->baseline);
     else cJSON_AddNullToObject(o, "baseline");
     cJSON_AddBoolToObject(o, "deleted", v->deleted);
-    add_str(o, "reason", r->reason);
+    json_add_str(o, "reason", r->reason);
     char commit[48];
     if (linkage_image_commit(v->image, commit, sizeof commit)) cJSON_AddStringToObject(o, "imageCommit", commit);
     return o;
@@ -258,11 +239,11 @@ static cJSON *conditions_json(const struct agentrun *r)
     for (size_t i = 0; i < r->nconditions; i++) {
         const struct condition *c = &r->conditions[i];
         cJSON *o = cJSON_CreateObject();
-        add_str(o, "type", c->type);
-        add_str(o, "status", c->status);
-        add_str(o, "reason", c->reason);
-        add_str(o, "message", c->message);
-        add_time(o, "lastTransitionTime", c->last_transition);
+        json_add_str(o, "type", c->type);
+        json_add_str(o, "status", c->status);
+        json_add_str(o, "reason", c->reason);
+        json_add_str(o, "message", c->message);
+        json_add_time(o, "lastTransitionTime", c->last_transition);
         cJSON_AddItemToArray(a, o);
     }
     return a;
@@ -275,28 +256,26 @@ static cJSON *pods_json(const struct run_view *v, const struct pod *pods, size_t
         const struct pod *p = &pods[i];
         if (!streq(p->run_name, v->run.name)) continue;
         cJSON *o = cJSON_CreateObject();
-        add_str(o, "name", p->name);
-        add_str(o, "phase", p->phase);
-        add_str(o, "node", p->node);
-        add_time(o, "created", p->created);
+        json_add_str(o, "name", p->name);
+        json_add_str(o, "phase", p->phase);
+        json_add_str(o, "node", p->node);
+        json_add_time(o, "created", p->created);
         cJSON *cs = cJSON_AddArrayToObject(o, "containers");
         for (size_t k = 0; k < p->ncontainers; k++) {
             const struct container_state *c = &p->containers[k];
             cJSON *co = cJSON_CreateObject();
-            add_str(co, "name", c->name);
-            add_str(co, "image", c->image);
-            add_str(co, "imageID", c->image_id);
-            add_str(co, "state", c->state);
-            add_str(co, "reason", c->reason);
-            if (c->exit_code >= 0) cJSON_AddNumberToObject(co, "exitCode", (double)c->exit_code);
-            else cJSON_AddNullToObject(co, "exitCode");
+            json_add_str(co, "name", c->name);
+            json_add_str(co, "image", c->image);
+            json_add_str(co, "imageID", c->image_id);
+            json_add_str(co, "state", c->state);
+            json_add_str(co, "reason", c->reason);
+            json_add_int(co, "exitCode", c->exit_code, c->exit_code >= 0);
             cJSON_AddNumberToObject(co, "restarts", (double)c->restarts);
             if (c->init) cJSON_AddBoolToObject(co, "init", true);
             if (c->has_last) {
                 cJSON *l = cJSON_AddObjectToObject(co, "lastState");
-                add_str(l, "reason", c->last_reason);
-                if (c->last_exit_code >= 0) cJSON_AddNumberToObject(l, "exitCode", (double)c->last_exit_code);
-                else cJSON_AddNullToObject(l, "exitCode");
+                json_add_str(l, "reason", c->last_reason);
+                json_add_int(l, "exitCode", c->last_exit_code, c->last_exit_code >= 0);
             }
             cJSON_AddItemToArray(cs, co);
         }
@@ -356,9 +335,9 @@ cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t np
     cJSON *o = run_view_json(v);
     const struct agentrun *r = &v->run;
     cJSON_AddItemToObject(o, "conditions", conditions_json(r));
-    add_str(o, "message", r->message);
-    add_str(o, "systemPromptHash", r->system_prompt_hash);
-    add_str(o, "specHash", r->spec_hash);
+    json_add_str(o, "message", r->message);
+    json_add_str(o, "systemPromptHash", r->system_prompt_hash);
+    json_add_str(o, "specHash", r->spec_hash);
     const cJSON *pol = json_obj(r->raw, "spec.vcsPolicy");
     if (pol) {
         cJSON_AddItemToObject(o, "vcsPolicy", cJSON_Duplicate(pol, 1));
@@ -367,7 +346,7 @@ cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t np
         cJSON_AddStringToObject(p, "mode", r->vcs_mode ? r->vcs_mode : "read-write");
         cJSON_AddBoolToObject(p, "required", r->vcs_required);
     }
-    add_str(o, "runtime", r->runtime);
+    json_add_str(o, "runtime", r->runtime);
     cJSON_AddItemToObject(o, "pods", pods_json(v, pods, npods));
 
     struct chain c;
@@ -377,13 +356,13 @@ cJSON *run_show_json(const struct run_view *v, const struct pod *pods, size_t np
     for (size_t i = 0; i < c.n; i++) {
         const struct run_view *x = view_of(v, lane, c.items[i].m.run);
         cJSON *a = cJSON_CreateObject();
-        add_str(a, "name", x->run.name);
-        add_str(a, "attempt", x->run.attempt ? x->run.attempt : "");
-        add_str(a, "phase", x->run.phase);
-        add_time(a, "created", x->run.created);
-        add_str(a, "image", x->image);
-        add_str(a, "imageDigest", x->digest);
-        add_str(a, "head", x->run.head);
+        json_add_str(a, "name", x->run.name);
+        json_add_str(a, "attempt", x->run.attempt ? x->run.attempt : "");
+        json_add_str(a, "phase", x->run.phase);
+        json_add_time(a, "created", x->run.created);
+        json_add_str(a, "image", x->image);
+        json_add_str(a, "imageDigest", x->digest);
+        json_add_str(a, "head", x->run.head);
         cJSON_AddItemToObject(a, "pr", pr_json(x));
         cJSON_AddItemToObject(a, "failure", failure_json(x));
         cJSON_AddItemToObject(a, "changed", change_list(c.items[i].changed));

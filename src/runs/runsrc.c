@@ -144,10 +144,11 @@ static const struct store_run *cached_by_uid(const struct store_run_list *l, con
  * view has already stays). */
 static void enrich_from_link(struct run_view *v, const struct store_link *k)
 {
-    if (!v->has_failure && k->cls) {
-        run_view_set_failure(v, k->cls, k->line, k->container, k->rule, k->text);
+    const struct store_class *c = &k->verdict;
+    if (!v->has_failure && c->cls) {
+        run_view_set_failure(v, c->cls, c->line, c->container, c->rule, c->text);
         /* the passing run that verdict was made against (sync, record) */
-        if (k->baseline_name && !v->baseline) v->baseline = xstrdup(k->baseline_name);
+        if (c->baseline_name && !v->baseline) v->baseline = xstrdup(c->baseline_name);
     }
     if (!v->has_pr && k->pr_url) {
         struct pr_link pr = {0};

@@ -1,6 +1,7 @@
 /* verdict — the one verdict writer (verdict.h). */
 #include "runs/verdict.h"
 #include "store/store.h"
+#include "util/jsonutil.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 #include <cjson/cJSON.h>
@@ -14,12 +15,9 @@ static char *secondary_json(const struct classify_result *res, int64_t offset)
         const struct classify_finding *f = &res->secondary[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "class", f->class_id ? f->class_id : "unknown");
-        if (f->line > 0) cJSON_AddNumberToObject(o, "line", (double)(f->line + offset));
-        else cJSON_AddNullToObject(o, "line");
-        if (f->rule_id) cJSON_AddStringToObject(o, "rule", f->rule_id);
-        else cJSON_AddNullToObject(o, "rule");
-        if (f->text) cJSON_AddStringToObject(o, "text", f->text);
-        else cJSON_AddNullToObject(o, "text");
+        json_add_int(o, "line", f->line + offset, f->line > 0);
+        json_add_str(o, "rule", f->rule_id);
+        json_add_str(o, "text", f->text);
         cJSON_AddItemToArray(arr, o);
     }
     char *s = cJSON_PrintUnformatted(arr);

@@ -920,18 +920,30 @@ static int sweep_candidates(struct store *s, const char *table, const char *ctx,
     return 0;
 }
 
-int store_sweep_deleted(struct store *s, const char *context, const char *ns,
-                        const char *const *live, size_t nlive, int64_t now, size_t *marked,
-                        char *err, size_t errlen)
+/* A pod marked deleted counts, as a run does when its mark changed it. */
+static int mark_pod_deleted(struct store *s, const char *ctx, const char *uid, int64_t when, bool *marked,
+                            char *err, size_t errlen)
+{
+    int rc = store_mark_pod_deleted(s, ctx, uid, when, err, errlen);
+    *marked = rc == 0;
+    return rc;
+}
+
+/* The rows of `table` in scope that are not in live, marked deleted with
+ * mark, in one transaction. */
+static int sweep(struct store *s, const char *table,
+                 int (*mark)(struct store *, const char *, const char *, int64_t, bool *, char *, size_t),
+                 const char *context, const char *ns, const char *const *live, size_t nlive, int64_t now,
+                 size_t *marked, char *err, size_t errlen)
 {
     if (marked) *marked = 0;
     if (store_tx_enter(s, err, errlen) < 0) return -1;
     char **gone = NULL;
     size_t ngone = 0;
-    int rc = sweep_candidates(s, "runs", context, ns, live, nlive, &gone, &ngone, err, errlen);
+    int rc = sweep_candidates(s, table, context, ns, live, nlive, &gone, &ngone, err, errlen);
     for (size_t i = 0; rc == 0 && i < ngone; i++) {
         bool m = false;
-        rc = mark_deleted(s, context, gone[i], now, &m, err, errlen);
+        rc = mark(s, context, gone[i], now, &m, err, errlen);
         if (m && marked) (*marked)++;
     }
     for (size_t i = 0; i < ngone; i++) free(gone[i]);
@@ -939,20 +951,16 @@ int store_sweep_deleted(struct store *s, const char *context, const char *ns,
     return store_tx_leave(s, rc, err, errlen);
 }
 
+int store_sweep_deleted(struct store *s, const char *context, const char *ns,
+                        const char *const *live, size_t nlive, int64_t now, size_t *marked,
+                        char *err, size_t errlen)
+{
+    return sweep(s, "runs", mark_deleted, context, ns, live, nlive, now, marked, err, errlen);
+}
+
 int store_sweep_pods(struct store *s, const char *context, const char *ns,
                      const char *const *live, size_t nlive, int64_t now, size_t *marked,
                      char *err, size_t errlen)
 {
-    if (marked) *marked = 0;
-    if (store_tx_enter(s, err, errlen) < 0) return -1;
-    char **gone = NULL;
-    size_t ngone = 0;
-    int rc = sweep_candidates(s, "pods", context, ns, live, nlive, &gone, &ngone, err, errlen);
-    for (size_t i = 0; rc == 0 && i < ngone; i++) {
-        rc = store_mark_pod_deleted(s, context, gone[i], now, err, errlen);
-        if (rc == 0 && marked) (*marked)++;
-    }
-    for (size_t i = 0; i < ngone; i++) free(gone[i]);
-    free(gone);
-    return store_tx_leave(s, rc, err, errlen);
+    return sweep(s, "pods", mark_pod_deleted, context, ns, live, nlive, now, marked, err, errlen);
 }

@@ -195,21 +195,12 @@ int store_run_changes(struct store *s, int64_t run_id, struct store_change_list 
                       char *err, size_t errlen);
 void store_change_list_free(struct store_change_list *l);
 
-struct store_container {
-    char *name;
-    bool init;
-    char *image, *image_id, *digest, *state, *reason, *message;
-    int64_t exit_code;   /* -1 unless terminated */
-    int64_t restarts, started, finished;
-    char *last_reason;
-    int64_t last_exit_code; /* -1 if none */
-};
 struct store_pod {
     int64_t id;
     char *ns, *name, *uid, *phase, *node, *job_name;
     int64_t created, started, first_seen, last_seen, deleted_at;
     bool deleted;
-    struct store_container *containers;
+    struct container_state *containers; /* the model's: store_pod_to_model moves them */
     size_t ncontainers;
 };
 struct store_pod_list {
@@ -315,9 +306,7 @@ enum { STORE_LINK_FACTS = 1, /* verdict and PR link */
 #define STORE_LINK_CHUNK 1000
 struct store_link {
     int64_t run_id;
-    char *cls, *rule, *text, *hint, *container; /* cls NULL = no verdict */
-    int64_t line;                               /* -1 = none */
-    char *baseline_name;                        /* the verdict's passing run, NULL none */
+    struct store_class verdict;                 /* as store_get_classification; cls NULL = none */
     char *pr_url, *pr_source, *pr_repository;   /* pr_url NULL = no PR link */
     int64_t pr_number;
     struct store_pod_list pods;                 /* STORE_LINK_PODS: oldest first */
@@ -332,6 +321,16 @@ int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what
 /* The entry of run_id in l, NULL when it has none. */
 struct store_link *store_link_find(const struct store_link_list *l, int64_t run_id);
 void store_link_list_free(struct store_link_list *l);
+
+/* The cache row ids of the runs of `context` (NULL = "") whose uids are
+ * given, in one statement per STORE_LINK_CHUNK uids (store_link.c):
+ * ids[i] = the row of uids[i], 0 when the cache has none; an entry whose
+ * uid is NULL is left as it is. *durable says whether the ids may be kept:
+ * false while a write transaction is open on s, because a row written in
+ * it goes away if it rolls back and SQLite then gives its id to the next
+ * run written (rowid reuse); use such ids at once, keep none. */
+int store_run_ids(struct store *s, const char *context, char *const *uids, size_t n, int64_t *ids, bool *durable,
+                  char *err, size_t errlen);
 
 struct store_rerun {
     int64_t id, time;

@@ -78,17 +78,23 @@ char *store_col_str(sqlite3_stmt *st, int i);               /* NULL -> NULL, cop
 int64_t store_col_time(sqlite3_stmt *st, int i);            /* NULL -> TIME_NONE */
 int64_t store_col_int(sqlite3_stmt *st, int i, int64_t dflt);
 
-/* A pod's and a container's columns, in the order the row readers take
- * them from column i on (store_read.c; store_link.c reads many at once). */
+/* A verdict's, a pod's and a container's columns, in the order the row
+ * readers take them from column i on (store_read.c; store_link.c reads
+ * many at once). */
+#define STORE_CLASS_COLS                                                                           \
+    "class, rule, line, text, hint, pod, container, log_time, outcome, secondary, version, "       \
+    "classified, baseline_name, baseline_uid"
 #define STORE_POD_COLS \
     "id, namespace, name, uid, phase, node, job_name, created, started, first_seen, last_seen, deleted_at, deleted"
 #define STORE_CONTAINER_COLS                                                                     \
     "name, init, image, image_id, digest, state, reason, message, exit_code, restarts, started, " \
     "finished, last_reason, last_exit_code"
+struct store_class;
 struct store_pod;
-struct store_container;
+struct container_state;
+void store_class_from_row(sqlite3_stmt *st, int i, struct store_class *c);
 void store_pod_from_row(sqlite3_stmt *st, int i, struct store_pod *p);
-void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c);
+void store_container_from_row(sqlite3_stmt *st, int i, struct container_state *c);
 
 /* Compresses / decompresses log text with zlib. */
 int store_deflate(const char *data, size_t len, unsigned char **out, size_t *outlen);

@@ -4,18 +4,14 @@
  * and queries per run and kind kept them busy for minutes. */
 #include "store/store_impl.h"
 #include "util/buf.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
 
 static void link_free(struct store_link *k)
 {
-    free(k->cls);
-    free(k->rule);
-    free(k->text);
-    free(k->hint);
-    free(k->container);
-    free(k->baseline_name);
+    store_class_free(&k->verdict);
     free(k->pr_url);
     free(k->pr_source);
     free(k->pr_repository);
@@ -80,8 +76,7 @@ static int link_query(struct store *s, int q, const int64_t *ids, size_t n, stru
 {
     struct buf sql = {0};
     if (q == Q_CLASS)
-        buf_puts(&sql, "SELECT run_id, class, rule, line, text, hint, container, baseline_name FROM classifications"
-                       " WHERE class IS NOT NULL AND run_id");
+        buf_puts(&sql, "SELECT run_id, " STORE_CLASS_COLS " FROM classifications WHERE class IS NOT NULL AND run_id");
     else if (q == Q_PR)
         buf_puts(&sql, "SELECT run_id, url, number, source, repository FROM pr_links WHERE run_id");
     else if (q == Q_PODS)
@@ -111,13 +106,7 @@ static int link_query(struct store *s, int q, const int64_t *ids, size_t n, stru
         struct store_link *k = store_link_find(l, id);
         if (!k) continue;
         if (q == Q_CLASS) {
-            k->cls = store_col_str(st, 1);
-            k->rule = store_col_str(st, 2);
-            k->line = store_col_int(st, 3, -1);
-            k->text = store_col_str(st, 4);
-            k->hint = store_col_str(st, 5);
-            k->container = store_col_str(st, 6);
-            k->baseline_name = store_col_str(st, 7);
+            store_class_from_row(st, 1, &k->verdict);
         } else if (q == Q_PR) {
             if (id == last) continue; /* the newest link of each run */
             last = id;
@@ -140,7 +129,7 @@ static int link_query(struct store *s, int q, const int64_t *ids, size_t n, stru
 
 static bool link_empty(const struct store_link *k)
 {
-    return !k->cls && !k->pr_url && !k->pods.n;
+    return !k->verdict.cls && !k->pr_url && !k->pods.n;
 }
 
 int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what, struct store_link_list *out,
@@ -152,7 +141,8 @@ int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what
     out->items = xcalloc(n, sizeof *out->items);
     for (size_t i = 0; i < n; i++) {
         out->items[i].run_id = ids[i];
-        out->items[i].line = -1;
+        out->items[i].verdict.line = -1;
+        out->items[i].verdict.log_time = TIME_NONE;
         out->items[i].pr_number = -1;
     }
     out->n = n;
@@ -203,5 +193,64 @@ int store_link_runs(struct store *s, const int64_t *ids, size_t n, unsigned what
         free(out->items);
         out->items = NULL;
     }
+    return 0;
+}
+
+/* A uid asked for, by its place in the caller's arrays. */
+struct uid_ref {
+    const char *uid;
+    size_t at;
+};
+
+static int cmp_uid_ref(const void *a, const void *b)
+{
+    const struct uid_ref *x = a, *y = b;
+    int c = strcmp(x->uid, y->uid);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+int store_run_ids(struct store *s, const char *context, char *const *uids, size_t n, int64_t *ids, bool *durable,
+                  char *err, size_t errlen)
+{
+    /* no transaction open: every row read is committed, its id stays */
+    *durable = sqlite3_get_autocommit(s->db) != 0;
+    struct uid_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (uids[i]) {
+            ids[i] = 0;
+            refs[m++] = (struct uid_ref){uids[i], i};
+        }
+    qsort(refs, m, sizeof *refs, cmp_uid_ref);
+    int rc = SQLITE_DONE;
+    for (size_t at = 0; at < m && rc == SQLITE_DONE; at += STORE_LINK_CHUNK) {
+        size_t k = m - at < STORE_LINK_CHUNK ? m - at : STORE_LINK_CHUNK;
+        /* the uids are the cluster's text: bound, never written into the SQL */
+        struct buf sql = {0};
+        buf_puts(&sql, "SELECT id, uid FROM runs WHERE context = ?1 AND uid IN (");
+        for (size_t j = 0; j < k; j++) buf_puts(&sql, j ? ",?" : "?");
+        buf_puts(&sql, ")");
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL);
+        buf_free(&sql);
+        if (rc != SQLITE_OK) break;
+        store_bind_text(st, 1, context ? context : "");
+        for (size_t j = 0; j < k; j++) store_bind_text(st, (int)j + 2, refs[at + j].uid);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *uid = (const char *)sqlite3_column_text(st, 1);
+            if (!uid) continue;
+            /* the first ref of this uid in the chunk, then its repeats */
+            size_t lo = at, hi = at + k;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(refs[mid].uid, uid) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            for (; lo < at + k && strcmp(refs[lo].uid, uid) == 0; lo++) ids[refs[lo].at] = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+    }
+    free(refs);
+    if (rc != SQLITE_DONE) return store_dberr(s, "finding runs in the cache", err, errlen);
     return 0;
 }

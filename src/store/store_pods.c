@@ -333,25 +333,9 @@ void store_pod_to_model(struct store_pod *sp, const char *run_name, struct pod *
     p->run_name = xstrdup(run_name);
     p->created = sp->created;
     p->started = sp->started;
-    p->containers = xcalloc(sp->ncontainers ? sp->ncontainers : 1, sizeof *p->containers);
+    /* the same struct: the containers move whole */
+    p->containers = sp->containers;
     p->ncontainers = sp->ncontainers;
-    for (size_t i = 0; i < sp->ncontainers; i++) {
-        struct store_container *sc = &sp->containers[i];
-        struct container_state *cs = &p->containers[i];
-        move_str(&cs->name, &sc->name);
-        cs->init = sc->init;
-        move_str(&cs->image, &sc->image);
-        move_str(&cs->image_id, &sc->image_id);
-        move_str(&cs->digest, &sc->digest);
-        move_str(&cs->state, &sc->state);
-        move_str(&cs->reason, &sc->reason);
-        move_str(&cs->message, &sc->message);
-        cs->exit_code = sc->exit_code;
-        cs->restarts = sc->restarts;
-        cs->started = sc->started;
-        cs->finished = sc->finished;
-        cs->has_last = sc->last_reason != NULL || sc->last_exit_code >= 0;
-        move_str(&cs->last_reason, &sc->last_reason);
-        cs->last_exit_code = sc->last_exit_code;
-    }
+    sp->containers = NULL;
+    sp->ncontainers = 0;
 }

@@ -304,24 +304,14 @@ void store_pod_list_free(struct store_pod_list *l)
         free(p->phase);
         free(p->node);
         free(p->job_name);
-        for (size_t k = 0; k < p->ncontainers; k++) {
-            struct store_container *c = &p->containers[k];
-            free(c->name);
-            free(c->image);
-            free(c->image_id);
-            free(c->digest);
-            free(c->state);
-            free(c->reason);
-            free(c->message);
-            free(c->last_reason);
-        }
+        for (size_t k = 0; k < p->ncontainers; k++) container_state_free(&p->containers[k]);
         free(p->containers);
     }
     free(l->items);
     memset(l, 0, sizeof *l);
 }
 
-void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c)
+void store_container_from_row(sqlite3_stmt *st, int i, struct container_state *c)
 {
     memset(c, 0, sizeof *c);
     c->name = store_col_str(st, i + 0);
@@ -338,6 +328,7 @@ void store_container_from_row(sqlite3_stmt *st, int i, struct store_container *c
     c->finished = store_col_time(st, i + 11);
     c->last_reason = store_col_str(st, i + 12);
     c->last_exit_code = store_col_int(st, i + 13, -1);
+    c->has_last = c->last_reason != NULL || c->last_exit_code >= 0;
 }
 
 void store_pod_from_row(sqlite3_stmt *st, int i, struct store_pod *p)
@@ -606,33 +597,34 @@ int store_put_classification(struct store *s, int64_t run_id, const struct store
     return 0;
 }
 
+void store_class_from_row(sqlite3_stmt *st, int i, struct store_class *c)
+{
+    c->cls = store_col_str(st, i);
+    c->rule = store_col_str(st, i + 1);
+    c->line = store_col_int(st, i + 2, -1);
+    c->text = store_col_str(st, i + 3);
+    c->hint = store_col_str(st, i + 4);
+    c->pod = store_col_str(st, i + 5);
+    c->container = store_col_str(st, i + 6);
+    c->log_time = store_col_time(st, i + 7);
+    c->outcome = store_col_str(st, i + 8);
+    c->secondary = store_col_str(st, i + 9);
+    c->version = store_col_str(st, i + 10);
+    c->classified = sqlite3_column_int64(st, i + 11);
+    c->baseline_name = store_col_str(st, i + 12);
+    c->baseline_uid = store_col_str(st, i + 13);
+}
+
 int store_get_classification(struct store *s, int64_t run_id, struct store_class *out, char *err,
                              size_t errlen)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (store_prep(s, "SELECT class, rule, line, text, hint, pod, container, log_time,"
-                      " outcome, secondary, version, classified, baseline_name, baseline_uid FROM classifications"
-                      " WHERE run_id = ?1", &st) != SQLITE_OK)
+    if (store_prep(s, "SELECT " STORE_CLASS_COLS " FROM classifications WHERE run_id = ?1", &st) != SQLITE_OK)
         return store_dberr(s, "reading a classification", err, errlen);
     sqlite3_bind_int64(st, 1, run_id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->cls = store_col_str(st, 0);
-        out->rule = store_col_str(st, 1);
-        out->line = store_col_int(st, 2, -1);
-        out->text = store_col_str(st, 3);
-        out->hint = store_col_str(st, 4);
-        out->pod = store_col_str(st, 5);
-        out->container = store_col_str(st, 6);
-        out->log_time = store_col_time(st, 7);
-        out->outcome = store_col_str(st, 8);
-        out->secondary = store_col_str(st, 9);
-        out->version = store_col_str(st, 10);
-        out->classified = sqlite3_column_int64(st, 11);
-        out->baseline_name = store_col_str(st, 12);
-        out->baseline_uid = store_col_str(st, 13);
-    }
+    if (rc == SQLITE_ROW) store_class_from_row(st, 0, out);
     store_unprep(s, st);
     if (rc == SQLITE_ROW) return 1;
     if (rc == SQLITE_DONE) return 0;

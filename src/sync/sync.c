@@ -601,7 +601,7 @@ static void restamp_pending(struct sync *y)
             const struct store_pod *p = &pl.items[k];
             if (p->deleted || !p->uid) continue;
             for (size_t c = 0; c < p->ncontainers; c++) {
-                const struct store_container *sc = &p->containers[c];
+                const struct container_state *sc = &p->containers[c];
                 if (!sc->name || !sc->state || strcmp(sc->state, "terminated") != 0 ||
                     fresh_find(y, p->name, sc->name) ||
                     !store_has_log(y->s, y->o.context, p->uid, sc->name, false))

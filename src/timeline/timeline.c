@@ -626,13 +626,10 @@ cJSON *timeline_to_json(const struct timeline *t)
         char ts[40];
         time_format_rfc3339(e->time, ts, sizeof ts);
         cJSON_AddStringToObject(o, "time", ts);
-        if (e->run) cJSON_AddStringToObject(o, "run", e->run);
-        else cJSON_AddNullToObject(o, "run");
-        if (e->ns) cJSON_AddStringToObject(o, "namespace", e->ns);
-        else cJSON_AddNullToObject(o, "namespace");
+        json_add_str(o, "run", e->run);
+        json_add_str(o, "namespace", e->ns);
         cJSON_AddStringToObject(o, "kind", timeline_kind_name(e->kind));
-        if (e->cls) cJSON_AddStringToObject(o, "class", e->cls);
-        else cJSON_AddNullToObject(o, "class");
+        json_add_str(o, "class", e->cls);
         cJSON_AddStringToObject(o, "text", e->text);
         cJSON_AddBoolToObject(o, "reconstructed", e->reconstructed);
         cJSON_AddBoolToObject(o, "estimated", e->estimated);

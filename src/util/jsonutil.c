@@ -2,6 +2,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sanitize.h"
+#include "util/timeutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
@@ -120,4 +121,27 @@ char *json_print_safe(const cJSON *j, int formatted)
     }
     free(s);
     return buf_detach(&b);
+}
+
+void json_add_time(cJSON *o, const char *key, int64_t t)
+{
+    if (t == TIME_NONE) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    char buf[40];
+    time_format_rfc3339(t, buf, sizeof buf);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+void json_add_str(cJSON *o, const char *key, const char *s)
+{
+    if (s) cJSON_AddStringToObject(o, key, s);
+    else cJSON_AddNullToObject(o, key);
+}
+
+void json_add_int(cJSON *o, const char *key, int64_t v, bool known)
+{
+    if (known) cJSON_AddNumberToObject(o, key, (double)v);
+    else cJSON_AddNullToObject(o, key);
 }

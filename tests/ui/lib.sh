@@ -23,6 +23,9 @@
 #                           TEXT (read offline by the CLI; ARGS are global
 #                           options such as -n), else fail
 #   ui_keys KEYS...         tmux send-keys
+#   ui_prompt_line          the pane's last line (the prompt, the message line)
+#   ui_wait_prompt TEXT     until that line is exactly TEXT (trailing blanks
+#                           aside), else fail
 #   ui_pid                  the console's process id
 #   ui_exit_status [SECS]   waits for CMD to end, prints its status
 #   ui_cleanup              kills the tmux server, stops the API server
@@ -92,6 +95,15 @@ ui_cursor_line() {
 ui_pid() { pgrep -P "$(tmux -L "$UI_SOCK" display -p '#{pane_pid}')" | head -1; }
 
 ui_keys() { tmux -L "$UI_SOCK" send-keys "$@"; }
+ui_prompt_line() { ui_screen | tail -1; }
+ui_wait_prompt() {
+  local want=$1 i
+  for ((i = 0; i < 400; i++)); do
+    [ "$(ui_prompt_line | sed 's/ *$//')" = "$want" ] && return 0
+    sleep 0.05
+  done
+  fail "the prompt line is '$(ui_prompt_line | sed 's/ *$//')', not '$want'"
+}
 
 fail() {
   echo "FAIL: $*" >&2

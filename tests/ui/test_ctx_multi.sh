@@ -14,47 +14,10 @@ set -eu
 source "$(dirname "$0")/lib.sh"
 ui_init ctxmulti
 DB=$UI_DIR/history.db
-mkdir -p "$UI_DIR/empty/objects"
 API=agents.proompteng.ai/v1alpha1
+source "$(dirname "$0")/clusters_lib.sh"
+clusters_start
 
-# Two servers: kubeapi.sh keeps one in its globals, so each one's are saved.
-declare -A URL PID DIR FD
-start_cluster() {
-  kubeapi_start "$UI_DIR/empty" || fail "the test API server $1 did not start"
-  URL[$1]=$KUBEAPI_URL PID[$1]=$KUBEAPI_PID DIR[$1]=$KUBEAPI_DIR FD[$1]=$KUBEAPI_FD
-  KUBEAPI_DIR= KUBEAPI_PID= KUBEAPI_FD=
-}
-stop_cluster() {
-  KUBEAPI_URL=${URL[$1]} KUBEAPI_PID=${PID[$1]} KUBEAPI_DIR=${DIR[$1]} KUBEAPI_FD=${FD[$1]}
-  kubeapi_stop
-  DIR[$1]=
-}
-stop_all() {
-  local n
-  for n in east west; do [ -n "${DIR[$n]:-}" ] && stop_cluster "$n"; done
-  ui_cleanup
-}
-start_cluster east
-start_cluster west
-trap stop_all EXIT
-
-KC=$UI_DIR/kubeconfig
-{
-  echo "apiVersion: v1"; echo "kind: Config"; echo "clusters:"
-  for n in east west; do printf -- '- name: %s\n  cluster:\n    server: %s\n' "$n" "${URL[$n]}"; done
-  echo "contexts:"
-  for n in east west; do
-    printf -- '- name: %s\n  context:\n    cluster: %s\n    namespace: agents\n    user: %s\n' "$n" "$n" "$n"
-  done
-  echo "current-context: east"; echo "users:"
-  for n in east west; do printf -- '- name: %s\n  user: {}\n' "$n"; done
-} >"$KC"
-chmod 600 "$KC"
-
-op() { # op CLUSTER JSON
-  KUBEAPI_URL=${URL[$1]} kubeapi_op "$2" >/dev/null || fail "op on $1: $2"
-}
-requests() { KUBEAPI_URL=${URL[$1]} kubeapi_requests; }
 run() { # run CLUSTER NAME PHASE
   op "$1" '{"op": "add", "object": {"apiVersion": "'$API'", "kind": "AgentRun",
     "metadata": {"name": "'"$2"'", "namespace": "agents"},

@@ -42,17 +42,6 @@ sys.exit(0 if any("watch" in r["query"] for r in hit) and any("watch" not in r["
 ' "$1" "$2"
 }
 
-prompt_line() { ui_screen | tail -1; }
-# until the prompt line is exactly TEXT (trailing blanks aside)
-wait_prompt() {
-  local want=$1 i
-  for ((i = 0; i < 400; i++)); do
-    [ "$(prompt_line | sed 's/ *$//')" = "$want" ] && return 0
-    sleep 0.05
-  done
-  fail "the prompt line is '$(prompt_line | sed 's/ *$//')', not '$want'"
-}
-
 for size in 80x24 200x60; do
   W=${size%x*}
   H=${size#*x}
@@ -77,55 +66,55 @@ for size in 80x24 200x60; do
 
   # ---- the line editor ----
   ui_keys : n s ' ' s y n t
-  wait_prompt ":ns synt"
+  ui_wait_prompt ":ns synt"
   ui_keys Left Left X
-  wait_prompt ":ns syXnt"
+  ui_wait_prompt ":ns syXnt"
   ui_keys BSpace C-e h
-  wait_prompt ":ns synth"
+  ui_wait_prompt ":ns synth"
   ui_keys C-a Right Right Right C-k
-  wait_prompt ":ns"
+  ui_wait_prompt ":ns"
   ui_keys ' ' a b c ' ' d e f C-w
-  wait_prompt ":ns  abc"
+  ui_wait_prompt ":ns  abc"
   ui_keys C-u
-  wait_prompt ":"
+  ui_wait_prompt ":"
   ui_keys l o g Enter
   ui_wait "kubectl get agentruns"
   ui_keys Escape
   # history: Up brings back the last command
   ui_keys : Up
-  wait_prompt ":log"
+  ui_wait_prompt ":log"
   ui_keys Escape
 
   # ---- a paste is text: its line break neither submits nor lets 'q' quit ----
   ui_keys :
-  wait_prompt ":"
+  ui_wait_prompt ":"
   tmux -L "$UI_SOCK" set-buffer -- $'ns syn\nq\x1b[2J'
   tmux -L "$UI_SOCK" paste-buffer -p
-  wait_prompt ":ns syn q[2J"
+  ui_wait_prompt ":ns syn q[2J"
   ui_keys C-u Escape
   ui_wait "$G"
 
   # ---- Tab: commands, namespaces (the cluster's), contexts, flags ----
   ui_keys : n a m Tab
-  wait_prompt ":namespace"
+  ui_wait_prompt ":namespace"
   ui_keys s y n Tab
-  wait_prompt ":namespace synthesis"
+  ui_wait_prompt ":namespace synthesis"
   ui_keys Enter
   ui_wait "synthesis-probe-run-20260225a"
   ui_wait "runs 1/1"
   # kube-system is the cluster's, not a namespace any run lives in
   ui_keys : n s ' ' k u b Tab
-  wait_prompt ":ns kube-system"
+  ui_wait_prompt ":ns kube-system"
   ui_keys C-u Escape
   ui_keys : c t x ' ' k u b e a p i - Tab
-  wait_prompt ":ctx kubeapi-staging"
+  ui_wait_prompt ":ctx kubeapi-staging"
   ui_keys C-u Escape
   ui_keys : c t x ' ' k Tab
-  wait_prompt ":ctx kubeapi"
+  ui_wait_prompt ":ctx kubeapi"
   ui_wait "contexts: kubeapi kubeapi-staging"
   ui_keys C-u Escape
   ui_keys : r u n s ' ' - - f Tab
-  wait_prompt ":runs --field-selector"
+  ui_wait_prompt ":runs --field-selector"
   ui_keys C-u Escape
 
   # ---- an unknown namespace is refused; the list stays ----

@@ -1,6 +1,7 @@
 /* cliruns — the run services with the CLI's options and voice (cliruns.h). */
 #include "cliruns.h"
 #include "runs/runclass.h"
+#include "util/err.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,6 +28,17 @@ void cli_runs_say(struct run_set *s)
         free(v[i]);
     }
     free(v);
+}
+
+int cli_runs_load(const struct cli *cli, const struct runsrc_opts *o, struct run_set *set)
+{
+    struct runs_opts ro = cli_runs_opts(cli);
+    char err[ERRLEN];
+    int rc = runsrc_load(&ro, o, set, err, sizeof err);
+    cli_runs_say(set);
+    if (rc == 0) return 0;
+    runsrc_free(set);
+    return cli_fail("%s", err);
 }
 
 struct classify_rules *cli_rules_load(const struct cli *cli, bool quiet, char *err, size_t errlen)

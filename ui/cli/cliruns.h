@@ -18,6 +18,11 @@ struct runs_opts cli_runs_opts(const struct cli *cli);
 /* Says the set's notes and rule warnings, and forgets them (each said once
  * however often this is called). */
 void cli_runs_say(struct run_set *s);
+/* runsrc_load with the global options, its notes and warnings said (even
+ * before a failure, so that the failure's line carries them). 0, or the
+ * set freed (runsrc_free: freeing it again is harmless) and cli_fail's
+ * code. */
+int cli_runs_load(const struct cli *cli, const struct runsrc_opts *o, struct run_set *set);
 /* Rule-file problems (runclass_load's warnings) on stderr, unless empty. */
 void cli_rule_warnings(const struct buf *warnings);
 /* runclass_load with the --rules directory; its warnings said on stderr

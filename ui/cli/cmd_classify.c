@@ -25,16 +25,10 @@ static cJSON *finding_json(const struct classify_finding *f, bool with_hint)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "class", f->class_id);
-    if (f->line > 0) cJSON_AddNumberToObject(o, "line", (double)f->line);
-    else cJSON_AddNullToObject(o, "line");
-    if (f->rule_id) cJSON_AddStringToObject(o, "rule", f->rule_id);
-    else cJSON_AddNullToObject(o, "rule");
-    if (f->text) cJSON_AddStringToObject(o, "text", f->text);
-    else cJSON_AddNullToObject(o, "text");
-    if (with_hint) {
-        if (f->hint) cJSON_AddStringToObject(o, "hint", f->hint);
-        else cJSON_AddNullToObject(o, "hint");
-    }
+    json_add_int(o, "line", f->line, f->line > 0);
+    json_add_str(o, "rule", f->rule_id);
+    json_add_str(o, "text", f->text);
+    if (with_hint) json_add_str(o, "hint", f->hint);
     if (f->offset >= 0) cJSON_AddNumberToObject(o, "offset", (double)f->offset);
     if (f->line <= 0 && f->source) cJSON_AddStringToObject(o, "source", f->source);
     if (f->flags & CLASSIFY_F_BASELINE) cJSON_AddTrueToObject(o, "in_baseline");
@@ -183,16 +177,11 @@ static int classify_run(struct cli *cli, const char *run, const enum classify_ou
         return cli_usage("classify", "'%s' is not RUN or NAMESPACE/NAME", run);
     char *ns = slash ? xstrndup(run, (size_t)(slash - run)) : NULL;
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
-    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
-    char err[ERRLEN];
-    int rc = runsrc_load(&ro, &o, &set, err, sizeof err);
-    cli_runs_say(&set);
+    int rc = cli_runs_load(cli, &o, &set);
     free(ns);
-    if (rc != 0) {
-        runsrc_free(&set);
-        return cli_fail("%s", err);
-    }
+    if (rc != 0) return rc;
+    char err[ERRLEN];
     struct run_view *v = runsrc_find(&set, run);
     if (!v) {
         char *s = sanitize_str(run, 0);

@@ -48,15 +48,11 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     struct runsrc_opts o = {.all_namespaces = cli->all_namespaces, .with_pods = true, .with_deleted = true,
                             .label_selector = cli_opt(cli, "selector"),
                             .field_selector = cli_opt(cli, "field-selector")};
-    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
-    char err[ERRLEN];
-    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
-    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    int lrc = cli_runs_load(cli, &o, &set);
     if (lrc != 0) {
-        runsrc_free(&set);
         cli_output_free(&out);
-        return cli_fail("%s", err);
+        return lrc;
     }
     const struct run_view **sel = xcalloc(set.n + 1, sizeof *sel);
     size_t n = 0;

@@ -227,15 +227,12 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
     char *nsname = ns && !mixed ? xstrndup(ns, nslen) : NULL;
     struct runsrc_opts ro = {.with_pods = true, .with_deleted = true, .ns = nsname, .all_namespaces = mixed};
     struct run_set set;
-    char err[ERRLEN];
     int rc = 0;
     struct target *ts = NULL;
     size_t nt = 0;
-    struct runs_opts rso = cli_runs_opts(cli);
-    int lrc = runsrc_load(&rso, &ro, &set, err, sizeof err);
-    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    int lrc = cli_runs_load(cli, &ro, &set);
     if (lrc != 0) {
-        rc = cli_fail("%s", err);
+        rc = lrc;
         goto out;
     }
     /* the runs: the arguments in order, or the lane's attempts oldest first */

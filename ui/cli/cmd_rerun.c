@@ -27,6 +27,14 @@ static void put_s(FILE *f, const char *s)
     free(c);
 }
 
+/* "namespace/name", each part through the sanitiser. */
+static void put_ref(FILE *f, const char *ns, const char *name)
+{
+    put_s(f, ns);
+    fputc('/', f);
+    put_s(f, name);
+}
+
 /* A JSON value for the preview: sanitised and cut to a screen line. */
 static void put_val(FILE *f, const char *json)
 {
@@ -43,13 +51,9 @@ static void print_preview(FILE *f, const struct rerun_plan *p, enum rerun_image_
                           const char *pinned)
 {
     fputs("rerun of ", f);
-    put_s(f, p->from_ns);
-    fputc('/', f);
-    put_s(f, p->from_name);
+    put_ref(f, p->from_ns, p->from_name);
     fputs("\n  new run         ", f);
-    put_s(f, p->ns);
-    fputc('/', f);
-    put_s(f, p->name);
+    put_ref(f, p->ns, p->name);
     fputs("\n  head branch     ", f);
     put_s(f, p->head ? p->head : "(none: the run has no VCS head)");
     fputs("\n  idempotencyKey  ", f);
@@ -135,9 +139,7 @@ static bool ask_confirm(void *ud)
 {
     struct ask *a = ud;
     fputs("server dry run: accepted\nCreate run ", a->out);
-    put_s(a->out, a->plan->ns);
-    fputc('/', a->out);
-    put_s(a->out, a->plan->name);
+    put_ref(a->out, a->plan->ns, a->plan->name);
     fputs("? [y/N] ", a->out);
     fflush(a->out);
     char line[64];
@@ -262,9 +264,7 @@ int cmd_rerun(struct cli *cli, int argc, char **argv)
             fputs("server dry run: accepted; nothing was created (--dry-run)\n", stdout);
         } else {
             fputs("created run ", stdout);
-            put_s(stdout, plan->ns);
-            fputc('/', stdout);
-            put_s(stdout, plan->name);
+            put_ref(stdout, plan->ns, plan->name);
             fputs(" (uid ", stdout);
             put_s(stdout, r->uid);
             fputs(")", stdout);

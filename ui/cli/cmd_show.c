@@ -43,16 +43,12 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         return cli_usage("show", "%s", nerr);
     }
     struct runsrc_opts o = {.with_pods = true, .with_deleted = true, .ns = ns};
-    struct runs_opts ro = cli_runs_opts(cli);
     struct run_set set;
-    char err[ERRLEN];
-    int lrc = runsrc_load(&ro, &o, &set, err, sizeof err);
-    cli_runs_say(&set); /* before a failure, so that its line carries them */
+    int lrc = cli_runs_load(cli, &o, &set);
     if (lrc != 0) {
-        runsrc_free(&set);
         free(ns);
         cli_output_free(&out);
-        return cli_fail("%s", err);
+        return lrc;
     }
     free(ns);
     struct run_view *v = runsrc_find(&set, run);

@@ -15,24 +15,13 @@
 #include <sys/stat.h>
 
 
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-    if (t == TIME_NONE) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
-    char ts[40];
-    time_format_rfc3339(t, ts, sizeof ts);
-    cJSON_AddStringToObject(o, key, ts);
-}
-
 static cJSON *recorder_json(const struct store_status *st)
 {
     cJSON *r = cJSON_CreateObject();
     cJSON_AddNumberToObject(r, "pid", (double)st->recorder.pid);
     cJSON_AddStringToObject(r, "host", st->recorder.host ? st->recorder.host : "");
-    add_time(r, "heartbeat", st->recorder.heartbeat);
-    add_time(r, "started", st->recorder.started);
+    json_add_time(r, "heartbeat", st->recorder.heartbeat);
+    json_add_time(r, "started", st->recorder.started);
     return r;
 }
 
@@ -54,9 +43,8 @@ static void print_json(const struct store_status *st, bool live, const char *pat
         cJSON_AddNumberToObject(o, "pods", (double)c->pods);
         cJSON_AddNumberToObject(o, "logs", (double)c->logs);
         cJSON_AddNumberToObject(o, "logBytes", (double)c->log_bytes);
-        add_time(o, "lastSeen", c->last_seen);
-        if (c->state) cJSON_AddStringToObject(o, "connection", c->state);
-        else cJSON_AddNullToObject(o, "connection");
+        json_add_time(o, "lastSeen", c->last_seen);
+        json_add_str(o, "connection", c->state);
         if (c->error) cJSON_AddStringToObject(o, "error", c->error);
         if (live && c->followed) cJSON_AddItemToObject(o, "recorder", recorder_json(st));
         else cJSON_AddNullToObject(o, "recorder");

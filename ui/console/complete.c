@@ -15,12 +15,24 @@
 
 enum ns_state { NS_NONE, NS_LOADING, NS_CLUSTER, NS_SEEN };
 
+/* One followed context's namespace list in flight (one per context when
+ * the console follows several: each cluster is asked on its own client). */
+struct ns_ask {
+    struct console *c;
+    struct kube_request *req;  /* NULL once answered (or never started) */
+    char *ctx;                 /* NULL: the one context */
+};
+
 struct nsinfo {
     enum ns_state state;
-    struct kube_request *req;  /* on the source's client while loading */
+    struct ns_ask *asks;       /* while loading: one per followed context */
+    size_t nasks, waiting, listed;
+    char **got;                /* the answers so far, merged (owned) */
+    size_t ngot, capgot;
+    char failed[384];          /* the first context whose list failed, and why */
     char **names;              /* owned, sorted */
     size_t n;
-    char why[256];             /* NS_SEEN: why these are not the cluster's */
+    char why[384];             /* NS_SEEN: why these are not the cluster's */
     int64_t when;              /* mono ms of the answer */
     char *pending;             /* `:ns NAME` waiting for the answer */
     struct lineedit *tab_in;   /* a Tab waiting for the answer ... */
@@ -42,13 +54,30 @@ static void names_clear(struct nsinfo *ni)
     ni->n = 0;
 }
 
+/* Cancels what is in flight (the client may be freed next) and drops the
+ * answers gathered so far. */
+static void asks_drop(struct nsinfo *ni)
+{
+    for (size_t i = 0; i < ni->nasks; i++) {
+        kube_request_cancel(ni->asks[i].req);
+        free(ni->asks[i].ctx);
+    }
+    free(ni->asks);
+    ni->asks = NULL;
+    ni->nasks = ni->waiting = ni->listed = 0;
+    for (size_t i = 0; i < ni->ngot; i++) free(ni->got[i]);
+    free(ni->got);
+    ni->got = NULL;
+    ni->ngot = ni->capgot = 0;
+    ni->failed[0] = 0;
+}
+
 void ns_forget(struct console *c, bool all)
 {
     struct nsinfo *ni = c->nsinfo;
     if (!ni) return;
     /* the client may be freed next (a context switch): nothing may stay on it */
-    kube_request_cancel(ni->req);
-    ni->req = NULL;
+    asks_drop(ni);
     names_clear(ni);
     free(ni->pending);
     free(ni->tab_text);
@@ -62,9 +91,8 @@ void ns_forget(struct console *c, bool all)
 void ns_cancel(struct console *c)
 {
     struct nsinfo *ni = c->nsinfo;
-    if (!ni || !ni->req) return;
-    kube_request_cancel(ni->req);
-    ni->req = NULL;
+    if (!ni || !ni->nasks) return;
+    asks_drop(ni);
     if (ni->state == NS_LOADING) ni->state = NS_NONE; /* asked again when needed */
     free(ni->pending);
     ni->pending = NULL;
@@ -75,22 +103,29 @@ void ns_cancel(struct console *c)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void names_add(struct nsinfo *ni, size_t *cap, const char *name)
+/* name into the list v[0..*n) unless it is there or not a namespace name. */
+static void names_add(char ***v, size_t *n, size_t *cap, const char *name)
 {
     if (!name || !kube_is_dns1123_label(name)) return;
-    for (size_t i = 0; i < ni->n; i++)
-        if (strcmp(ni->names[i], name) == 0) return;
-    ni->names = xgrow(ni->names, cap, ni->n + 1, sizeof *ni->names);
-    ni->names[ni->n++] = xstrdup(name);
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], name) == 0) return;
+    *v = xgrow(*v, cap, *n + 1, sizeof **v);
+    (*v)[(*n)++] = xstrdup(name);
 }
 
-/* The namespaces seen in runs (the run set) and the one in use. */
+/* The namespaces seen in runs (the run set) and the one in use, added to
+ * v (with those in it, if any), sorted. */
+static void names_add_seen(struct console *c, char ***v, size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < runset_count(c->rs); i++) names_add(v, n, cap, runset_at(c->rs, i)->run.ns);
+    names_add(v, n, cap, c->ns);
+}
+
 static void names_seen(struct console *c, struct nsinfo *ni, const char *why)
 {
     names_clear(ni);
     size_t cap = 0;
-    for (size_t i = 0; i < runset_count(c->rs); i++) names_add(ni, &cap, runset_at(c->rs, i)->run.ns);
-    names_add(ni, &cap, c->ns);
+    names_add_seen(c, &ni->names, &ni->n, &cap);
     qsort(ni->names, ni->n, sizeof *ni->names, cmp_str);
     ni->state = NS_SEEN;
     snprintf(ni->why, sizeof ni->why, "%s", why);
@@ -147,39 +182,71 @@ static void ns_answer(struct console *c, struct nsinfo *ni)
     c->redraw = true;
 }
 
-static void on_namespaces(void *ud, const struct kube_result *res)
+/* Every followed context answered: the merged names. One that failed
+ * (forbidden, no answer) makes the list partial: the namespaces seen in
+ * runs stand in for its own, and the picker's title says which. */
+static void ns_settle(struct console *c, struct nsinfo *ni)
 {
-    struct console *c = ud;
-    struct nsinfo *ni = info(c);
-    ni->req = NULL;
-    ni->when = time_mono_ms();
-    cJSON *doc = res->ok ? cJSON_ParseWithLength(res->body, res->body_len) : NULL;
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
-    if (cJSON_IsArray(items)) {
-        names_clear(ni);
-        size_t cap = 0;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, items) {
-            const cJSON *md = cJSON_GetObjectItemCaseSensitive(it, "metadata");
-            const cJSON *nm = cJSON_GetObjectItemCaseSensitive(md, "name");
-            if (cJSON_IsString(nm)) names_add(ni, &cap, nm->valuestring);
-        }
-        qsort(ni->names, ni->n, sizeof *ni->names, cmp_str);
-        ni->state = NS_CLUSTER;
+    if (!ni->listed) {
+        names_seen(c, ni, ni->failed);
     } else {
-        char why[256];
-        if (res->http == 403)
-            snprintf(why, sizeof why, "listing the cluster's namespaces is forbidden (403); namespaces seen in runs");
-        else
-            snprintf(why, sizeof why, "the cluster's namespaces could not be listed (%.160s); namespaces seen in runs",
-                     res->ok ? "not a namespace list" : res->error ? res->error : "no answer");
-        names_seen(c, ni, why);
+        names_clear(ni);
+        ni->names = ni->got;
+        ni->n = ni->ngot;
+        size_t cap = ni->capgot;
+        ni->got = NULL;
+        ni->ngot = ni->capgot = 0;
+        if (ni->listed < ni->nasks) names_add_seen(c, &ni->names, &ni->n, &cap);
+        qsort(ni->names, ni->n, sizeof *ni->names, cmp_str);
+        ni->state = ni->listed < ni->nasks ? NS_SEEN : NS_CLUSTER;
+        snprintf(ni->why, sizeof ni->why, "%s", ni->failed);
     }
-    cJSON_Delete(doc);
+    asks_drop(ni);
+    ni->when = time_mono_ms();
     /* acted on in ns_work, outside the client's callback: a switch frees
      * the client this callback runs in */
     ni->answered = true;
     c->redraw = true;
+}
+
+/* A context whose namespaces could not be listed: the first one is said. */
+static void ns_failed(struct nsinfo *ni, const char *ctx, long http, const char *error)
+{
+    if (ni->failed[0]) return;
+    char *name = ctx ? sanitize_str(ctx, 0) : NULL;
+    char pre[80] = "";
+    if (name) snprintf(pre, sizeof pre, "%.60s: ", name);
+    free(name);
+    if (http == 403)
+        snprintf(ni->failed, sizeof ni->failed,
+                 "%slisting the cluster's namespaces is forbidden (403); namespaces seen in runs", pre);
+    else
+        snprintf(ni->failed, sizeof ni->failed,
+                 "%sthe cluster's namespaces could not be listed (%.160s); namespaces seen in runs", pre,
+                 error ? error : "no answer");
+}
+
+static void on_namespaces(void *ud, const struct kube_result *res)
+{
+    struct ns_ask *ask = ud;
+    struct console *c = ask->c;
+    struct nsinfo *ni = info(c);
+    ask->req = NULL;
+    cJSON *doc = res->ok ? cJSON_ParseWithLength(res->body, res->body_len) : NULL;
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+    if (cJSON_IsArray(items)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, items) {
+            const cJSON *md = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+            const cJSON *nm = cJSON_GetObjectItemCaseSensitive(md, "name");
+            if (cJSON_IsString(nm)) names_add(&ni->got, &ni->ngot, &ni->capgot, nm->valuestring);
+        }
+        ni->listed++;
+    } else {
+        ns_failed(ni, ask->ctx, res->http, res->ok ? "not a namespace list" : res->error);
+    }
+    cJSON_Delete(doc);
+    if (--ni->waiting == 0) ns_settle(c, ni);
 }
 
 void ns_work(struct console *c)
@@ -190,22 +257,41 @@ void ns_work(struct console *c)
     ns_answer(c, ni);
 }
 
-/* Starts listing the cluster's namespaces unless they are fresh or on their
- * way; true = the names are there now. */
+/* Starts listing the namespaces of every followed context (each on its
+ * own client) unless they are fresh or on their way; true = the names are
+ * there now. */
 static bool ns_load(struct console *c)
 {
     struct nsinfo *ni = info(c);
     if (ni->state == NS_LOADING) return false;
     if ((ni->state == NS_CLUSTER || ni->state == NS_SEEN) && time_mono_ms() - ni->when < NS_KEEP_MS) return true;
-    struct kube_client *kc = c->src && c->conn != CONN_OFFLINE ? source_kube(c->src) : NULL;
-    if (!kc) {
+    asks_drop(ni);
+    bool multi = c->nctx >= 2;
+    size_t n = multi ? c->nctx : 1;
+    ni->asks = xcalloc(n, sizeof *ni->asks);
+    ni->nasks = n;
+    for (size_t i = 0; i < n; i++) {
+        struct ns_ask *a = &ni->asks[i];
+        a->c = c;
+        a->ctx = multi ? xstrdup(c->ctxs[i]) : NULL;
+        struct kube_client *kc = !c->src || c->conn == CONN_OFFLINE ? NULL
+                                 : multi                            ? source_kube_for(c->src, a->ctx)
+                                                                    : source_kube(c->src);
+        if (!kc) {
+            if (multi) ns_failed(ni, a->ctx, 0, "not connected");
+            continue;
+        }
+        struct kube_req q = {.verb = KUBE_LIST, .res = &KUBE_NAMESPACES, .on_done = on_namespaces, .ud = a};
+        a->req = kube_request_start(kc, &q);
+        ni->waiting++;
+    }
+    if (!ni->waiting) {
+        asks_drop(ni);
         names_seen(c, ni, "offline: namespaces seen in runs");
         ni->when = time_mono_ms();
         return true;
     }
-    struct kube_req q = {.verb = KUBE_LIST, .res = &KUBE_NAMESPACES, .on_done = on_namespaces, .ud = c};
     ni->state = NS_LOADING;
-    ni->req = kube_request_start(kc, &q);
     return false;
 }
 

@@ -7,10 +7,13 @@
  * The cluster's namespaces come from GET /api/v1/namespaces on the
  * console's own client (source_kube), without blocking the loop: a `:ns
  * NAME` or a Tab that needs them waits for the answer and is finished when
- * it arrives; the picker opens at once and fills in. When listing them is
- * forbidden (403) or fails, or offline, the namespaces seen in runs stand
- * in, and the picker's title and the refusals say so. The list is kept
- * per context for NS_KEEP_MS.
+ * it arrives; the picker opens at once and fills in. With several contexts
+ * followed, every one's cluster is asked on its own client
+ * (source_kube_for) and the answers are merged. When listing them is
+ * forbidden (403) or fails (for any of the contexts), or offline, the
+ * namespaces seen in runs stand in, and the picker's title and the
+ * refusals say so (naming the context). The list is kept per context for
+ * NS_KEEP_MS.
  *
  * Owns struct nsinfo (c->nsinfo), freed by ns_forget(c, true). */
 #ifndef ARTRIAGE_UI_COMPLETE_H

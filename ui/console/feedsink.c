@@ -130,6 +130,18 @@ static void link_clear(struct feedsink *fs)
     fs->nlink = fs->linkpos = 0;
 }
 
+/* A run's cached verdict and PR link, into the run set. */
+static void link_facts(struct feedsink *fs, const char *ctx, const char *uid, const struct store_link *k)
+{
+    const struct store_class *v = &k->verdict;
+    if (v->cls) {
+        struct rs_failure f = {.cls = v->cls, .rule = v->rule, .container = v->container,
+                               .hint = v->hint, .text = v->text, .line = v->line};
+        runset_set_failure(fs->c->rs, ctx, uid, &f);
+    }
+    if (k->pr_url) runset_set_pr(fs->c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
+}
+
 /* Classifier verdicts, PR links and pods of a slice of queued runs from
  * the cache, in a few queries for the whole slice (store_link_runs). */
 static void link_slice(struct feedsink *fs, const struct link_item *items, size_t n)
@@ -137,37 +149,34 @@ static void link_slice(struct feedsink *fs, const struct link_item *items, size_
     struct console *c = fs->c;
     char err[ERRLEN];
     int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
+    char **ask = xcalloc(n ? n : 1, sizeof *ask); /* uids of runs whose row id is not known yet */
     unsigned what = STORE_LINK_PODS;
     for (size_t i = 0; i < n; i++) {
         struct rs_run *r = runset_find(c->rs, items[i].ctx, items[i].uid);
-        if (r && !r->cache_id) {
-            struct store_run sr;
-            if (store_get_run(fs->store, r->run.context, r->run.ns, r->run.name, &sr, err, sizeof err) == 1) {
-                r->cache_id = sr.id;
-                store_run_free(&sr);
-            }
-        }
         ids[i] = r ? r->cache_id : 0;
+        if (r && !ids[i]) ask[i] = items[i].uid;
         if (!items[i].pods_only) what |= STORE_LINK_FACTS;
     }
+    /* the slice's row ids in one query; kept on the runs only when no
+     * transaction can still take their rows back (store_run_ids) */
+    bool durable = false;
     struct store_link_list l;
-    if (store_link_runs(fs->store, ids, n, what, &l, err, sizeof err) != 0) {
+    if (store_run_ids(fs->store, ctx_name(fs), ask, n, ids, &durable, err, sizeof err) != 0 ||
+        store_link_runs(fs->store, ids, n, what, &l, err, sizeof err) != 0) {
         console_say(c, true, "%s", err);
+        free(ask);
         free(ids);
         return;
+    }
+    for (size_t i = 0; i < n && durable; i++) {
+        struct rs_run *r = ask[i] && ids[i] ? runset_find(c->rs, items[i].ctx, items[i].uid) : NULL;
+        if (r) r->cache_id = ids[i];
     }
     for (size_t i = 0; i < n; i++) {
         const struct store_link *k = ids[i] ? store_link_find(&l, ids[i]) : NULL;
         if (!k) continue;
         const char *uid = items[i].uid, *ctx = items[i].ctx;
-        if (!items[i].pods_only) {
-            if (k->cls) {
-                struct rs_failure f = {.cls = k->cls, .rule = k->rule, .container = k->container,
-                                       .hint = k->hint, .text = k->text, .line = k->line};
-                runset_set_failure(c->rs, ctx, uid, &f);
-            }
-            if (k->pr_url) runset_set_pr(c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
-        }
+        if (!items[i].pods_only) link_facts(fs, ctx, uid, k);
         /* pods from the cache only when the cluster gave none (Job TTL) */
         struct rs_run *r = runset_find(c->rs, ctx, uid);
         if (r && r->links->npods == 0 && k->pods.n) {
@@ -182,6 +191,7 @@ static void link_slice(struct feedsink *fs, const struct link_item *items, size_
         }
     }
     store_link_list_free(&l);
+    free(ask);
     free(ids);
 }
 
@@ -214,12 +224,7 @@ static void link_page(struct feedsink *fs)
                 ctx = fs->page_ctxs[j];
             }
         if (!uid) continue;
-        if (k->cls) {
-            struct rs_failure f = {.cls = k->cls, .rule = k->rule, .container = k->container,
-                                   .hint = k->hint, .text = k->text, .line = k->line};
-            runset_set_failure(fs->c->rs, ctx, uid, &f);
-        }
-        if (k->pr_url) runset_set_pr(fs->c->rs, ctx, uid, k->pr_number, k->pr_url, k->pr_source);
+        link_facts(fs, ctx, uid, k);
     }
     store_link_list_free(&l);
     page_clear(fs);

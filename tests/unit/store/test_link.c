@@ -5,6 +5,12 @@
  * (across a chunk boundary, duplicate ids given). */
 #include "store_fixture.h"
 
+static void same_str(const char *a, const char *b)
+{
+    if (!a || !b) ck_assert_ptr_eq(a, b);
+    else ck_assert_str_eq(a, b);
+}
+
 START_TEST(link_runs_gives_verdicts_and_newest_pr)
 {
     char *path = fx_db_path();
@@ -43,18 +49,18 @@ START_TEST(link_runs_gives_verdicts_and_newest_pr)
     for (size_t i = 0; i < l.n; i++) {
         const struct store_link *x = &l.items[i];
         if (x->run_id == ids[0]) {
-            ck_assert_str_eq(x->cls, "vcs.push-rejected");
-            ck_assert_str_eq(x->rule, "git-push");
-            ck_assert_int_eq(x->line, 7);
+            ck_assert_str_eq(x->verdict.cls, "vcs.push-rejected");
+            ck_assert_str_eq(x->verdict.rule, "git-push");
+            ck_assert_int_eq(x->verdict.line, 7);
             ck_assert_ptr_null(x->pr_url);
             seen[0] = true;
         } else if (x->run_id == ids[1]) {
-            ck_assert_ptr_null(x->cls);
+            ck_assert_ptr_null(x->verdict.cls);
             ck_assert_int_eq(x->pr_number, 2);
             ck_assert_str_eq(x->pr_url, "https://github.com/o/r/pull/2");
             seen[1] = true;
         } else if (x->run_id == ids[2]) {
-            ck_assert_str_eq(x->cls, "runtime.oom");
+            ck_assert_str_eq(x->verdict.cls, "runtime.oom");
             ck_assert_int_eq(x->pr_number, 3);
             ck_assert_str_eq(x->pr_source, "cache");
             seen[2] = true;
@@ -63,6 +69,27 @@ START_TEST(link_runs_gives_verdicts_and_newest_pr)
         }
     }
     ck_assert(seen[0] && seen[1] && seen[2]);
+    /* the batched verdict is the one store_get_classification reads, field for field */
+    struct store_class one;
+    ck_assert_int_eq(store_get_classification(s, ids[2], &one, err, sizeof err), 1);
+    const struct store_class *many = &store_link_find(&l, ids[2])->verdict;
+    same_str(many->cls, one.cls);
+    same_str(many->rule, one.rule);
+    same_str(many->text, one.text);
+    same_str(many->hint, one.hint);
+    same_str(many->pod, one.pod);
+    same_str(many->container, one.container);
+    same_str(many->outcome, one.outcome);
+    same_str(many->secondary, one.secondary);
+    same_str(many->version, one.version);
+    same_str(many->baseline_name, one.baseline_name);
+    same_str(many->baseline_uid, one.baseline_uid);
+    ck_assert_int_eq(many->line, one.line);
+    ck_assert_int_eq(many->log_time, one.log_time);
+    ck_assert_int_eq(many->classified, one.classified);
+    ck_assert_str_eq(many->outcome, "failed");
+    ck_assert_int_eq(many->classified, 6000);
+    store_class_free(&one);
     store_link_list_free(&l);
     ck_assert_int_eq(store_link_runs(s, ids, 0, STORE_LINK_FACTS, &l, err, sizeof err), 0);
     ck_assert_uint_eq(l.n, 0);
@@ -96,12 +123,6 @@ static void put_pod(struct store *s, const char *run, int i, int k, int64_t crea
     pod_free(&p);
     free(name);
     free(uid);
-}
-
-static void same_str(const char *a, const char *b)
-{
-    if (!a || !b) ck_assert_ptr_eq(a, b);
-    else ck_assert_str_eq(a, b);
 }
 
 START_TEST(link_runs_gives_pods_as_run_pods_does)
@@ -147,7 +168,7 @@ START_TEST(link_runs_gives_pods_as_run_pods_does)
         }
         with_pods++;
         ck_assert_ptr_nonnull(x);
-        ck_assert_ptr_null(x->cls); /* not asked */
+        ck_assert_ptr_null(x->verdict.cls); /* not asked */
         ck_assert_uint_eq(x->pods.n, pl.n);
         for (size_t p = 0; p < pl.n; p++) {
             const struct store_pod *a = &x->pods.items[p], *b = &pl.items[p];
@@ -173,8 +194,8 @@ START_TEST(link_runs_gives_pods_as_run_pods_does)
     ck_assert_int_eq(store_link_runs(s, ids, N, STORE_LINK_FACTS | STORE_LINK_PODS, &l, err, sizeof err), 0);
     const struct store_link *v = store_link_find(&l, ids[5]);
     ck_assert_ptr_nonnull(v);
-    ck_assert_str_eq(v->cls, "runtime.oom");
-    ck_assert_str_eq(v->baseline_name, "run-0007");
+    ck_assert_str_eq(v->verdict.cls, "runtime.oom");
+    ck_assert_str_eq(v->verdict.baseline_name, "run-0007");
     ck_assert_uint_eq(v->pods.n, 1);
     v = store_link_find(&l, ids[N - 1]);
     ck_assert_ptr_nonnull(v);
@@ -189,6 +210,95 @@ START_TEST(link_runs_gives_pods_as_run_pods_does)
 }
 END_TEST
 
+/* store_run_ids: a slice's row ids in one query, and whether they may be
+ * kept. An id read while a write transaction is open is not: after a
+ * rollback SQLite gives it to the next run written, and a console that
+ * kept it would show that run's verdict, pods and logs on the first. */
+static int64_t put(struct store *s, const char *name, const char *uid)
+{
+    struct agentrun r;
+    char err[ERRLEN];
+    int64_t id = 0;
+    fx_run(&r, name, uid, "Failed", 1000, TIME_NONE, TIME_NONE);
+    ck_assert_int_eq(store_put_run(s, &r, 5000, &id, err, sizeof err), 0);
+    agentrun_free(&r);
+    return id;
+}
+
+START_TEST(run_ids_are_durable_only_outside_a_transaction)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    int64_t a = put(s, "run-a", "uid-a"), b = put(s, "run-b", "uid-b");
+    /* committed rows: ids kept; unknown uid 0; a NULL uid's entry untouched; a repeat filled too */
+    char *uids[5] = {"uid-b", "uid-none", NULL, "uid-a", "uid-b"};
+    int64_t ids[5] = {-1, -1, 77, -1, -1};
+    bool durable = false;
+    ck_assert_int_eq(store_run_ids(s, "test", uids, 5, ids, &durable, err, sizeof err), 0);
+    ck_assert(durable);
+    ck_assert_int_eq(ids[0], b);
+    ck_assert_int_eq(ids[1], 0);
+    ck_assert_int_eq(ids[2], 77);
+    ck_assert_int_eq(ids[3], a);
+    ck_assert_int_eq(ids[4], b);
+    /* another context's rows are not this context's */
+    ck_assert_int_eq(store_run_ids(s, "other", uids, 1, ids, &durable, err, sizeof err), 0);
+    ck_assert_int_eq(ids[0], 0);
+
+    /* a run written in a transaction: its id is there, but not to keep */
+    ck_assert_int_eq(store_begin(s, err, sizeof err), 0);
+    int64_t c = put(s, "run-c", "uid-c");
+    char *cu[1] = {"uid-c"};
+    int64_t cid = 0;
+    ck_assert_int_eq(store_run_ids(s, "test", cu, 1, &cid, &durable, err, sizeof err), 0);
+    ck_assert_int_eq(cid, c);
+    ck_assert(!durable);
+    store_rollback(s);
+    /* the rollback took run-c back and the next run gets its id */
+    int64_t d = put(s, "run-d", "uid-d");
+    ck_assert_int_eq(d, c);
+    ck_assert_int_eq(store_run_ids(s, "test", cu, 1, &cid, &durable, err, sizeof err), 0);
+    ck_assert(durable);
+    ck_assert_int_eq(cid, 0);
+    ck_assert_int_eq(store_run_ids(s, "test", uids, 0, ids, &durable, err, sizeof err), 0);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
+/* More uids than one statement takes (STORE_LINK_CHUNK): every one found. */
+START_TEST(run_ids_across_chunks)
+{
+    char *path = fx_db_path();
+    struct store *s = fx_open(path, NULL);
+    char err[ERRLEN];
+    enum { N = STORE_LINK_CHUNK + 7 };
+    char **uids = xcalloc(N, sizeof *uids);
+    int64_t *want = xcalloc(N, sizeof *want), *ids = xcalloc(N, sizeof *ids);
+    ck_assert_int_eq(store_begin(s, err, sizeof err), 0);
+    for (int i = 0; i < N; i++) {
+        char *name = xasprintf("run-%04d", i);
+        uids[i] = xasprintf("uid-%04d", N - i);
+        want[i] = put(s, name, uids[i]);
+        free(name);
+    }
+    ck_assert_int_eq(store_commit(s, err, sizeof err), 0);
+    bool durable = false;
+    ck_assert_int_eq(store_run_ids(s, "test", uids, N, ids, &durable, err, sizeof err), 0);
+    ck_assert(durable);
+    for (int i = 0; i < N; i++) ck_assert_int_eq(ids[i], want[i]);
+    for (int i = 0; i < N; i++) free(uids[i]);
+    free(uids);
+    free(want);
+    free(ids);
+    store_close(s);
+    free(path);
+    fx_rm_rf();
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("store_link");
@@ -196,6 +306,8 @@ int main(void)
     tcase_set_timeout(tc, 120); /* a thousand runs and their pods, under the sanitizers */
     tcase_add_test(tc, link_runs_gives_verdicts_and_newest_pr);
     tcase_add_test(tc, link_runs_gives_pods_as_run_pods_does);
+    tcase_add_test(tc, run_ids_are_durable_only_outside_a_transaction);
+    tcase_add_test(tc, run_ids_across_chunks);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

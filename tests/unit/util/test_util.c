@@ -135,6 +135,24 @@ START_TEST(json_reads_are_type_checked)
 }
 END_TEST
 
+/* The JSON fields that are null when unknown: a time, a string, a number. */
+START_TEST(json_adds_null_when_unknown)
+{
+    cJSON *o = cJSON_CreateObject();
+    json_add_time(o, "t", 1772013600000);
+    json_add_time(o, "none", TIME_NONE);
+    json_add_str(o, "s", "x");
+    json_add_str(o, "nos", NULL);
+    json_add_int(o, "line", 7, true);
+    json_add_int(o, "noline", -1, false);
+    char *out = cJSON_PrintUnformatted(o);
+    ck_assert_str_eq(out, "{\"t\":\"2026-02-25T10:00:00Z\",\"none\":null,\"s\":\"x\",\"nos\":null,"
+                          "\"line\":7,\"noline\":null}");
+    cJSON_free(out);
+    cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(json_print_safe_escapes_what_cjson_copies_raw)
 {
     cJSON *o = cJSON_CreateObject();
@@ -227,6 +245,7 @@ int main(void)
     tcase_add_test(tc, time_leading_stamps);
     tcase_add_test(tc, json_reads_are_type_checked);
     tcase_add_test(tc, json_print_safe_escapes_what_cjson_copies_raw);
+    tcase_add_test(tc, json_adds_null_when_unknown);
     tcase_add_test(tc, buf_grows_and_consumes);
     tcase_add_test(tc, redact_masks_tokens_url_passwords_and_emails);
     suite_add_tcase(s, tc);

@@ -538,7 +538,7 @@ static void add_cached_pods(struct logs *lv, int64_t run_id)
         const struct store_pod *p = &pl.items[i];
         for (int pass = 0; pass < 2; pass++) {
             for (size_t k = 0; k < p->ncontainers; k++) {
-                const struct store_container *cs = &p->containers[k];
+                const struct container_state *cs = &p->containers[k];
                 if (!cs->name || cs->init != (pass == 0)) continue;
                 if (cs->restarts > 0)
                     add_stream(lv, p->name, p->uid, cs->name, cs->init, true, false, !p->deleted);
