@@ -1838,6 +1838,42 @@ START_TEST(model_corrupt_file_is_reported_and_ignored)
 }
 END_TEST
 
+START_TEST(test_diff_value_is_not_a_shell_trace)
+{
+    /* a test runner's "- Expected / + Received" diff prints lone values
+     * ("+ 7"): not the shell tracing a command, so not a new step that would
+     * set the failing test above it aside as an earlier step */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run npm test\n"
+                              "npm test\n"
+                              "##[endgroup]\n"
+                              " \xc3\x97 cart > totals the basket 4ms\n"
+                              "   \xe2\x86\x92 expected 7 to be 9\n"
+                              "- Expected\n"
+                              "+ Received\n"
+                              "- 9\n"
+                              "+ 7\n"
+                              "+ false\n"
+                              " Test Files  1 failed (1)\n"
+                              "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert(!has_finding(r, 4, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* a real trace line still starts a step */
+    static const char traced[] = "+ ./configure --quiet\n"
+                                 "configure: error: zlib development files missing\n"
+                                 "+ make check\n"
+                                 " \xc3\x97 parser > reads headers 2ms\n"
+                                 " Test Files  1 failed (1)\n"
+                                 "make: *** [check] Error 1\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, traced, sizeof traced - 1);
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -1913,6 +1949,7 @@ int main(void)
     tcase_add_test(tc, model_low_confidence_stays_unknown);
     tcase_add_test(tc, model_corrupt_file_is_reported_and_ignored);
     tcase_add_test(tc, shipped_model_loads);
+    tcase_add_test(tc, test_diff_value_is_not_a_shell_trace);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
