@@ -1874,6 +1874,23 @@ START_TEST(test_diff_value_is_not_a_shell_trace)
 }
 END_TEST
 
+START_TEST(lld_undefined_symbol_is_a_link_error)
+{
+    /* LLVM's linker names an unresolved symbol "undefined symbol", not GNU
+     * ld's "undefined reference": the build does not link */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "  LD      vmlinux.o\n"
+                              "ld.lld: error: undefined symbol: frob_widget_init\n"
+                              ">>> referenced by widget.c:88 (drivers/widget.c:88)\n"
+                              "make[1]: *** [Makefile:1160: vmlinux] Error 1\n"
+                              "make: *** [Makefile:146: sub-make] Error 2\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -1950,6 +1967,7 @@ int main(void)
     tcase_add_test(tc, model_corrupt_file_is_reported_and_ignored);
     tcase_add_test(tc, shipped_model_loads);
     tcase_add_test(tc, test_diff_value_is_not_a_shell_trace);
+    tcase_add_test(tc, lld_undefined_symbol_is_a_link_error);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
