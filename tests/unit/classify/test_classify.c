@@ -1891,6 +1891,26 @@ START_TEST(lld_undefined_symbol_is_a_link_error)
 }
 END_TEST
 
+START_TEST(passed_test_name_is_not_a_cause)
+{
+    /* a passing test's report line names what it checks ("rejects an
+     * invalid API key"); the job failed later, on a hook answering 401 */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = " \xe2\x9c\x93 auth > rejects an invalid API key 3ms\n"
+                              " \xe2\x9c\x94 auth > refuses an expired token\n"
+                              " Test Files  4 passed (4)\n"
+                              "Notifying the release hook...\n"
+                              "release hook request failed with status: 401\n"
+                              "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "auth.credentials");
+    ck_assert_int_eq(r->primary.line, 5);
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (r->findings[i].line == 1) ck_assert(r->findings[i].flags & CLASSIFY_F_SCRIPT);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -1968,6 +1988,7 @@ int main(void)
     tcase_add_test(tc, shipped_model_loads);
     tcase_add_test(tc, test_diff_value_is_not_a_shell_trace);
     tcase_add_test(tc, lld_undefined_symbol_is_a_link_error);
+    tcase_add_test(tc, passed_test_name_is_not_a_cause);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
