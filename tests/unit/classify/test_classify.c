@@ -1911,6 +1911,27 @@ START_TEST(passed_test_name_is_not_a_cause)
 }
 END_TEST
 
+START_TEST(pytest_collecting_nothing_fails_the_check)
+{
+    /* pytest exits 5 when it collects no test; with nothing stronger in the
+     * log its own summary line is where the step failed */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run python -m pytest tests/unit\n"
+                              "python -m pytest tests/unit\n"
+                              "##[endgroup]\n"
+                              "============================= test session starts ==============================\n"
+                              "rootdir: /home/runner/work/shop/shop\n"
+                              "collected 0 items\n"
+                              "\n"
+                              "============================ no tests ran in 0.04s =============================\n"
+                              "##[error]Process completed with exit code 5.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 8);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -1989,6 +2010,7 @@ int main(void)
     tcase_add_test(tc, test_diff_value_is_not_a_shell_trace);
     tcase_add_test(tc, lld_undefined_symbol_is_a_link_error);
     tcase_add_test(tc, passed_test_name_is_not_a_cause);
+    tcase_add_test(tc, pytest_collecting_nothing_fails_the_check);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
