@@ -1932,6 +1932,24 @@ START_TEST(pytest_collecting_nothing_fails_the_check)
 }
 END_TEST
 
+START_TEST(markdownlint_error_is_a_failed_check)
+{
+    /* markdownlint names the file, line and rule of each violation; the
+     * lint step fails on them */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run npx markdownlint-cli2 \"**/*.md\"\n"
+                              "##[endgroup]\n"
+                              "Linting: 12 file(s)\n"
+                              "Summary: 1 error(s)\n"
+                              "docs/guide/setup.md:40:81 error MD013/line-length Line length [Expected: 80; Actual: 96]\n"
+                              "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -2011,6 +2029,7 @@ int main(void)
     tcase_add_test(tc, lld_undefined_symbol_is_a_link_error);
     tcase_add_test(tc, passed_test_name_is_not_a_cause);
     tcase_add_test(tc, pytest_collecting_nothing_fails_the_check);
+    tcase_add_test(tc, markdownlint_error_is_a_failed_check);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
