@@ -185,8 +185,8 @@ enum {
     CLASSIFY_F_RECOVERED = 1 << 1, /* followed by a run-success marker */
     CLASSIFY_F_SIGNAL = 1 << 2,    /* from a status signal, not a log line */
     CLASSIFY_F_CALLER = 1 << 3,    /* added by classify_add_finding */
-    CLASSIFY_F_SCRIPT = 1 << 4,    /* script text a CI runner echoed, source code a tool quoted, or
-                                      error text quoted in prose (`...`) */
+    CLASSIFY_F_SCRIPT = 1 << 4,    /* script text a CI runner echoed, source code a tool quoted,
+                                      error text quoted in prose (`...`), or a passed test's name */
     CLASSIFY_F_PASSED = 1 << 5,    /* in an earlier step than the one the run failed on */
     CLASSIFY_F_BASELINE = 1 << 6,  /* the same line is in the passing run's log */
 };

@@ -484,6 +484,19 @@ static bool quoted_code(const char *v, size_t n)
     return false;
 }
 
+/* A test reporter's line for a test that passed (vitest's and jest's "✓",
+ * mocha's "✔", Windows consoles' "√"): the test's name ("✓ returns 401 for an
+ * invalid API key") describes what the test checks, not the run failing. */
+static bool passed_test_line(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    static const char *const marks[] = {"\xe2\x9c\x93 ", "\xe2\x9c\x94 ", "\xe2\x88\x9a "};
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+        if (n - i >= 4 && memcmp(v + i, marks[k], 4) == 0) return true;
+    return false;
+}
+
 /* Error text quoted in prose: the match lies inside a Markdown code span
  * (`...`), as an agent's or a person's summary writes it ("the test failed
  * with `Cannot find module 'x'`"). Tools name what failed outside such
@@ -895,7 +908,8 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script || quoted_code(view, vlen) || quoted[i]) flags |= CLASSIFY_F_SCRIPT;
+        if (script || quoted_code(view, vlen) || quoted[i] || passed_test_line(view, vlen))
+            flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
             continue;
@@ -1953,7 +1967,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
     if (nscript)
         buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it, "
-                        "source code a tool quoted, or error text quoted in prose (`...`)\n", nscript);
+                        "source code a tool quoted, error text quoted in prose (`...`), or a passed "
+                        "test's name\n",
+                   nscript);
     int64_t step_start = 0;
     size_t passed = set_aside_passed(c, res->findings, n, &step_start);
     if (passed)

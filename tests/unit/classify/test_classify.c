@@ -1948,6 +1948,118 @@ START_TEST(model_corrupt_file_is_reported_and_ignored)
 }
 END_TEST
 
+START_TEST(test_diff_value_is_not_a_shell_trace)
+{
+    /* a test runner's "- Expected / + Received" diff prints lone values
+     * ("+ 7"): not the shell tracing a command, so not a new step that would
+     * set the failing test above it aside as an earlier step */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run npm test\n"
+                              "npm test\n"
+                              "##[endgroup]\n"
+                              " \xc3\x97 cart > totals the basket 4ms\n"
+                              "   \xe2\x86\x92 expected 7 to be 9\n"
+                              "- Expected\n"
+                              "+ Received\n"
+                              "- 9\n"
+                              "+ 7\n"
+                              "+ false\n"
+                              " Test Files  1 failed (1)\n"
+                              "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert(!has_finding(r, 4, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* a real trace line still starts a step */
+    static const char traced[] = "+ ./configure --quiet\n"
+                                 "configure: error: zlib development files missing\n"
+                                 "+ make check\n"
+                                 " \xc3\x97 parser > reads headers 2ms\n"
+                                 " Test Files  1 failed (1)\n"
+                                 "make: *** [check] Error 1\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, traced, sizeof traced - 1);
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(lld_undefined_symbol_is_a_link_error)
+{
+    /* LLVM's linker names an unresolved symbol "undefined symbol", not GNU
+     * ld's "undefined reference": the build does not link */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "  LD      vmlinux.o\n"
+                              "ld.lld: error: undefined symbol: frob_widget_init\n"
+                              ">>> referenced by widget.c:88 (drivers/widget.c:88)\n"
+                              "make[1]: *** [Makefile:1160: vmlinux] Error 1\n"
+                              "make: *** [Makefile:146: sub-make] Error 2\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(passed_test_name_is_not_a_cause)
+{
+    /* a passing test's report line names what it checks ("rejects an
+     * invalid API key"); the job failed later, on a hook answering 401 */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = " \xe2\x9c\x93 auth > rejects an invalid API key 3ms\n"
+                              " \xe2\x9c\x94 auth > refuses an expired token\n"
+                              " Test Files  4 passed (4)\n"
+                              "Notifying the release hook...\n"
+                              "release hook request failed with status: 401\n"
+                              "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "auth.credentials");
+    ck_assert_int_eq(r->primary.line, 5);
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (r->findings[i].line == 1) ck_assert(r->findings[i].flags & CLASSIFY_F_SCRIPT);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(pytest_collecting_nothing_fails_the_check)
+{
+    /* pytest exits 5 when it collects no test; with nothing stronger in the
+     * log its own summary line is where the step failed */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run python -m pytest tests/unit\n"
+                              "python -m pytest tests/unit\n"
+                              "##[endgroup]\n"
+                              "============================= test session starts ==============================\n"
+                              "rootdir: /home/runner/work/shop/shop\n"
+                              "collected 0 items\n"
+                              "\n"
+                              "============================ no tests ran in 0.04s =============================\n"
+                              "##[error]Process completed with exit code 5.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 8);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(markdownlint_error_is_a_failed_check)
+{
+    /* markdownlint names the file, line and rule of each violation; the
+     * lint step fails on them */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run npx markdownlint-cli2 \"**/*.md\"\n"
+                              "##[endgroup]\n"
+                              "Linting: 12 file(s)\n"
+                              "Summary: 1 error(s)\n"
+                              "docs/guide/setup.md:40:81 error MD013/line-length Line length [Expected: 80; Actual: 96]\n"
+                              "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -2027,6 +2139,11 @@ int main(void)
     tcase_add_test(tc, model_low_confidence_stays_unknown);
     tcase_add_test(tc, model_corrupt_file_is_reported_and_ignored);
     tcase_add_test(tc, shipped_model_loads);
+    tcase_add_test(tc, test_diff_value_is_not_a_shell_trace);
+    tcase_add_test(tc, lld_undefined_symbol_is_a_link_error);
+    tcase_add_test(tc, passed_test_name_is_not_a_cause);
+    tcase_add_test(tc, pytest_collecting_nothing_fails_the_check);
+    tcase_add_test(tc, markdownlint_error_is_a_failed_check);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
