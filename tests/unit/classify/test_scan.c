@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "classify/classify.h"
+#include "classify/internal.h" /* the scanner's literal table */
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -207,6 +208,60 @@ START_TEST(anchored_in_a_large_block)
 }
 END_TEST
 
+/* A required literal that holds a shorter one ("quota exceeded for
+ * project" holds "quota exceeded") is not scanned for: the shorter one's
+ * hit stands for both, and each rule still matches only its own lines. */
+static const char fold_rules[] = "rule quota-project\n"
+                                 "class rate-limit\n"
+                                 "weight 80\n"
+                                 "match Quota exceeded for project \\S+\n"
+                                 "\n"
+                                 "rule quota\n"
+                                 "class resource.quota\n"
+                                 "weight 60\n"
+                                 "match quota exceeded\n";
+
+static void folded_under(const char *scanner)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "fold.rules", fold_rules, sizeof fold_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    buf_free(&warn);
+    ck_assert_uint_eq(rs->nlits, 1);
+    ck_assert_str_eq(rs->lits[0], "quota exceeded");
+    ck_assert_uint_eq(rs->nraw, 0);
+    static const char log[] = "starting\n"
+                              "error: quota exceeded\n"
+                              "Quota exceeded for project acme-prod\n"
+                              "done\n";
+    struct classify_result *r = classify_text(rs, log, sizeof log - 1);
+    ck_assert_uint_eq(r->nfindings, 3);
+    ck_assert_int_eq(r->findings[0].line, 2);
+    ck_assert_str_eq(r->findings[0].rule_id, "quota");
+    ck_assert_int_eq(r->findings[1].line, 3);
+    ck_assert_int_eq(r->findings[2].line, 3);
+    bool project = false, plain = false;
+    for (size_t k = 1; k < 3; k++) {
+        project |= strcmp(r->findings[k].rule_id, "quota-project") == 0;
+        plain |= strcmp(r->findings[k].rule_id, "quota") == 0;
+    }
+    ck_assert(project && plain);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+
+START_TEST(contained_literal_folded)
+{
+    folded_under(NULL);
+    folded_under("pcre2");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -216,6 +271,7 @@ int main(void)
     tcase_add_test(tc, lone_esc_and_code_at_block_end);
     tcase_add_test(tc, anchored_after_log_prefix);
     tcase_add_test(tc, anchored_in_a_large_block);
+    tcase_add_test(tc, contained_literal_folded);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
