@@ -831,6 +831,13 @@ static char *hs_cache_path(const struct classify_rules *rs)
         char num[24];
         snprintf(num, sizeof num, "%d", rs->raw[i]);
         h = fnv_str(h, num);
+        /* and the expression Hyperscan gets: a database built from an
+         * older hs_expr must not be loaded */
+        const struct cpat *cp = &rs->rules[rs->scan[rs->raw[i]].rule].pats[rs->scan[rs->raw[i]].pat];
+        char *e = hs_expr(cp->src);
+        h = fnv_str(h, e);
+        free(e);
+        h = fnv_str(h, cp->caseless ? "i" : "-");
     }
     char *p = xasprintf("%s/classify-%s-%s-%zu-%zu-%016llx.hsdb", dir, rs->version, hs_version(),
                        rs->nscan, rs->ntargets, (unsigned long long)h);
