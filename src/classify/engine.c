@@ -120,6 +120,12 @@ struct classify_ctx {
     struct buf strip;
     struct buf mask;  /* a copy of the caller's block, masked (mask_lines) */
     struct mask_edits medits, medits2; /* bytes mask_lines changed (each half), to restore */
+    /* newlines before every NL_CK-th byte of the block (each half), counted
+     * by mask_lines on its way: a hit's line number comes from the nearest
+     * checkpoint, not from a count over the whole block */
+    uint32_t *nlck, *nlck2;
+    size_t capnlck, capnlck2;
+    size_t nl_split, nl_first; /* where the second half starts; newlines before it */
     struct cut *cuts; /* where strip_ansi cut bytes, by position */
     size_t ncuts, capcuts;
     uint32_t *rule_epoch;
@@ -267,6 +273,8 @@ void classify_free(struct classify_ctx *c)
     buf_free(&c->mask);
     free(c->medits.v);
     free(c->medits2.v);
+    free(c->nlck);
+    free(c->nlck2);
     free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
@@ -968,32 +976,63 @@ static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size
     if (cr) mask_byte(e, *m, le - 1);
 }
 
+#define NL_CK 4096 /* bytes between newline checkpoints (a power of two, a multiple of 64) */
+
 /* The block s[0..n) as the scanner reads it: own is s when the block is
  * the classifier's, masked in place (unmask_lines restores it from e),
- * else NULL and copy has room for n bytes. */
-static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const char *s, size_t n)
+ * else NULL and copy has room for n bytes. Walking the lines anyway, it
+ * counts them: *nl gets the newlines of the block and ck[j] those before
+ * byte j * NL_CK (ck has n / NL_CK + 1 entries). */
+static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const char *s, size_t n,
+                              uint32_t *ck, size_t *nl)
 {
     char *m = own;
-    size_t ls = 0, i = 0;
+    size_t ls = 0, i = 0, count = 0;
     e->n = 0;
 #if defined(__SSE2__)
     for (; i + 64 <= n; i += 64) {
+        if ((i & (NL_CK - 1)) == 0) ck[i / NL_CK] = (uint32_t)count;
         uint64_t bits = classify_nl_mask64(s + i);
         while (bits) {
             size_t at = i + (size_t)__builtin_ctzll(bits);
             bits &= bits - 1;
+            count++;
             mask_line(e, s, n, ls, at, &m, copy);
             ls = at + 1;
         }
     }
 #endif
     for (; i < n; i++) {
+        if ((i & (NL_CK - 1)) == 0) ck[i / NL_CK] = (uint32_t)count;
         if (s[i] != '\n') continue;
+        count++;
         mask_line(e, s, n, ls, i, &m, copy);
         ls = i + 1;
     }
     if (ls < n) mask_line(e, s, n, ls, n, &m, copy);
+    *nl = count;
     return m ? m : s;
+}
+
+/* Room for the checkpoints of an n-byte block. */
+static uint32_t *nl_room(uint32_t **ck, size_t *cap, size_t n)
+{
+    *ck = xgrow(*ck, cap, n / NL_CK + 1, sizeof **ck);
+    return *ck;
+}
+
+/* Newlines in the scanned block before position x (mask_lines' counts). */
+static size_t nl_before(const struct classify_ctx *c, const char *sb, size_t x)
+{
+    const uint32_t *ck = c->nlck;
+    size_t base = 0, from = 0;
+    if (x >= c->nl_split) {
+        ck = c->nlck2;
+        base = c->nl_first;
+        from = c->nl_split;
+    }
+    size_t j = (x - from) / NL_CK;
+    return base + ck[j] + classify_count_newlines(sb + from + j * NL_CK, x - from - j * NL_CK);
 }
 
 static void unmask_lines(struct mask_edits *e, char *own)
@@ -1029,12 +1068,13 @@ struct half {
     const char *p;
     size_t n;
     char *own, *copy; /* for mask_lines */
+    size_t nl;        /* its newlines */
 };
 
 static void *scan_half(void *arg)
 {
     struct half *h = arg;
-    const char *m = mask_lines(&h->c->medits2, h->own, h->copy, h->p, h->n);
+    const char *m = mask_lines(&h->c->medits2, h->own, h->copy, h->p, h->n, h->c->nlck2, &h->nl);
     hs_scan(h->c->rs->db, m, (unsigned)h->n, 0, h->c->scratch2, on_hs_match2, h->c);
     return NULL;
 }
@@ -1043,23 +1083,27 @@ static void *scan_half(void *arg)
  * near its middle and the halves are masked and scanned on two threads;
  * only the (rare) hits are collected, so the sequential evaluation that
  * follows is unchanged. own/copy: as for mask_lines. */
-static void scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own, char *copy)
+static size_t scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own, char *copy)
 {
     const char *nl = slen >= PAR_MIN && !c->par_off ? memchr(sb + slen / 2, '\n', slen - slen / 2) : NULL;
     if (nl && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS)
         nl = NULL;
     size_t split = nl ? (size_t)(nl - sb) + 1 : slen;
     pthread_t t;
-    struct half h = {c, sb + split, slen - split, own ? own + split : NULL, copy ? copy + split : NULL};
+    struct half h = {c, sb + split, slen - split, own ? own + split : NULL, copy ? copy + split : NULL, 0};
     c->nhits2 = 0;
+    nl_room(&c->nlck, &c->capnlck, split);
+    if (split < slen) nl_room(&c->nlck2, &c->capnlck2, slen - split);
     bool threaded = split < slen && pthread_create(&t, NULL, scan_half, &h) == 0;
-    const char *m = mask_lines(&c->medits, own, copy, sb, split);
+    const char *m = mask_lines(&c->medits, own, copy, sb, split, c->nlck, &c->nl_first);
     hs_scan(c->rs->db, m, (unsigned)split, 0, c->scratch, on_hs_match, c);
     if (threaded) pthread_join(t, NULL);
     else if (split < slen) scan_half(&h);
     unmask_lines(&c->medits, own);
     unmask_lines(&c->medits2, h.own);
+    c->nl_split = split;
     for (size_t i = 0; i < c->nhits2; i++) push_hit(c, c->hits2[i].end + split, c->hits2[i].k);
+    return c->nl_first + h.nl;
 }
 #endif
 
@@ -1249,16 +1293,19 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         buf_reserve(&c->mask, slen);
         copy = c->mask.p;
     }
+    size_t lines; /* newlines in sb */
 #ifdef HAVE_HYPERSCAN
     if (c->rs->use_hs) {
-        scan_hs(c, sb, slen, own, copy);
+        lines = scan_hs(c, sb, slen, own, copy);
     } else
 #endif
     {
-        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen), slen);
+        c->nl_split = slen;
+        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), &lines),
+                  slen);
         unmask_lines(&c->medits, own);
     }
-    if (c->nhits == 0) return (int64_t)classify_count_newlines(sb, slen);
+    if (c->nhits == 0) return (int64_t)lines;
     bool sorted = true; /* Hyperscan mostly reports in order already */
     for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
     if (!sorted) qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
@@ -1275,7 +1322,10 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         }
         const char *prev = pos > count_pos ? memrchr(sb + count_pos, '\n', pos - count_pos) : NULL;
         size_t ls = prev ? (size_t)(prev - sb) + 1 : count_pos;
-        line_idx += (int64_t)classify_count_newlines(sb + count_pos, ls - count_pos);
+        if (ls > count_pos) /* from the last line or the nearest checkpoint, the shorter count */
+            line_idx = ls - count_pos <= NL_CK / 2
+                           ? line_idx + (int64_t)classify_count_newlines(sb + count_pos, ls - count_pos)
+                           : (int64_t)nl_before(c, sb, ls);
         count_pos = ls;
         const char *nl = memchr(sb + pos, '\n', slen - pos);
         size_t le = nl ? (size_t)(nl - sb) : slen;
@@ -1330,8 +1380,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         count_pos = le + 1;
         line_idx++;
     }
-    /* the newlines after the last hit (stripping keeps every newline) */
-    return line_idx + (int64_t)classify_count_newlines(sb + count_pos, slen - count_pos);
+    return (int64_t)lines; /* stripping keeps every newline */
 }
 
 static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,

@@ -262,6 +262,66 @@ START_TEST(contained_literal_folded)
 }
 END_TEST
 
+/* Line numbers come from newline checkpoints the masking pass leaves
+ * every few KiB (and from the previous hit when it is closer): hits
+ * dense and sparse, on lines right before and after checkpoints, in both
+ * halves of a block scanned on two threads and in one thread, each get
+ * their own line number, and the block's line count is exact. Forty rules
+ * (at most 16 findings each) so that findings reach the end of the log. */
+START_TEST(line_numbers_from_checkpoints)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    struct buf text = {0}, warn = {0};
+    enum { NRULES = 40 };
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "many.rules", text.p, text.len, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    buf_free(&text);
+    for (int crlf = 0; crlf < 2; crlf++) {
+        struct buf log = {0};
+        static int want[NRULES * 16];
+        size_t nwant = 0;
+        int line = 0;
+        unsigned x = 12345;
+        while (log.len < 6u * 1024 * 1024) {
+            line++;
+            x = x * 1103515245u + 12345u;
+            /* hits in runs (dense) and alone (sparse), lines of varied length */
+            bool hit = (x >> 16) % 53 == 0 || (line % 20000 < 30 && line % 3 == 0);
+            if (hit && nwant < sizeof want / sizeof want[0]) {
+                buf_printf(&log, "2026-03-10T09:00:00Z kaboom-%02d happened%s\n", (int)(nwant % NRULES),
+                           crlf ? "\r" : "");
+                want[nwant++] = line;
+            } else {
+                buf_puts(&log, "2026-03-10T09:00:00Z ordinary ");
+                for (unsigned k = 0; k < (x >> 8) % 300; k++) buf_putc(&log, (char)('a' + k % 26));
+                buf_puts(&log, crlf ? "\r\n" : "\n");
+            }
+        }
+        ck_assert_uint_eq(nwant, sizeof want / sizeof want[0]);
+        ck_assert_int_gt(line - want[nwant - 1], 1000); /* the last hits lie well inside */
+        for (int threads = 0; threads < 2; threads++) {
+            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            classify_feed(c, log.p, log.len);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            ck_assert_int_eq(r->lines, line);
+            ck_assert_uint_eq(r->nfindings, nwant);
+            for (size_t k = 0; k < r->nfindings; k++) ck_assert_int_eq(r->findings[k].line, want[k]);
+            classify_result_free(r);
+        }
+        buf_free(&log);
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -272,6 +332,7 @@ int main(void)
     tcase_add_test(tc, anchored_after_log_prefix);
     tcase_add_test(tc, anchored_in_a_large_block);
     tcase_add_test(tc, contained_literal_folded);
+    tcase_add_test(tc, line_numbers_from_checkpoints);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
