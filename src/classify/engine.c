@@ -16,7 +16,7 @@
 #endif
 
 #define FEED_SLICE (16u * 1024 * 1024) /* largest block handed to the scanner */
-#define PAR_MIN (128u * 1024) /* blocks from this size scan on two threads */
+#define PAR_MIN (512u * 1024) /* blocks from this size scan on two threads */
 #define MAX_FINDINGS 4096
 #define MAX_PER_RULE 16
 #define MAX_PENDING 256
