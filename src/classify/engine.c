@@ -16,7 +16,7 @@
 #endif
 
 #define FEED_SLICE (16u * 1024 * 1024) /* largest block handed to the scanner */
-#define PAR_MIN (2u * 1024 * 1024)     /* blocks from this size scan on two threads */
+#define PAR_MIN (512u * 1024) /* blocks from this size scan on two threads */
 #define MAX_FINDINGS 4096
 #define MAX_PER_RULE 16
 #define MAX_PENDING 256
@@ -118,8 +118,14 @@ struct classify_ctx {
     struct hit *hits;
     size_t nhits, caphits;
     struct buf strip;
-    struct buf mask;  /* a copy of the caller's block, masked (mask_lines) */
+    struct buf mask, mask2; /* a masked copy of a piece of the caller's block (each lane) */
     struct mask_edits medits, medits2; /* bytes mask_lines changed (each half), to restore */
+    /* newlines before every NL_CK-th byte of the block (each half), counted
+     * by mask_lines on its way: a hit's line number comes from the nearest
+     * checkpoint, not from a count over the whole block */
+    uint32_t *nlck, *nlck2;
+    size_t capnlck, capnlck2;
+    size_t nl_split, nl_first; /* where the second half starts; newlines before it */
     struct cut *cuts; /* where strip_ansi cut bytes, by position */
     size_t ncuts, capcuts;
     uint32_t *rule_epoch;
@@ -265,8 +271,11 @@ void classify_free(struct classify_ctx *c)
     buf_free(&c->carry);
     buf_free(&c->strip);
     buf_free(&c->mask);
+    buf_free(&c->mask2);
     free(c->medits.v);
     free(c->medits2.v);
+    free(c->nlck);
+    free(c->nlck2);
     free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
@@ -982,32 +991,71 @@ static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size
     if (cr) mask_byte(e, *m, le - 1);
 }
 
+#define NL_CK 4096 /* bytes between newline checkpoints (a power of two, a multiple of 64) */
+
 /* The block s[0..n) as the scanner reads it: own is s when the block is
  * the classifier's, masked in place (unmask_lines restores it from e),
- * else NULL and copy has room for n bytes. */
-static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const char *s, size_t n)
+ * else NULL and copy has room for n bytes. Walking the lines anyway, it
+ * counts them: s starts at byte at of a run of blocks whose newlines are
+ * counted together, *nl (in: the run's newlines before s; out: with those
+ * of s) and ck[j] the run's newlines before its byte j * NL_CK (ck has
+ * (at + n) / NL_CK + 1 entries). */
+static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const char *s, size_t n,
+                              uint32_t *ck, size_t at0, size_t *nl)
 {
     char *m = own;
-    size_t ls = 0, i = 0;
+    size_t ls = 0, i = 0, count = *nl;
     e->n = 0;
 #if defined(__SSE2__)
+    for (; i < n && ((at0 + i) & 63) != 0; i++) { /* to where checkpoints fall on a 64-byte step */
+        if (s[i] != '\n') continue;
+        count++;
+        mask_line(e, s, n, ls, i, &m, copy);
+        ls = i + 1;
+    }
     for (; i + 64 <= n; i += 64) {
+        if (((at0 + i) & (NL_CK - 1)) == 0) ck[(at0 + i) / NL_CK] = (uint32_t)count;
         uint64_t bits = classify_nl_mask64(s + i);
         while (bits) {
             size_t at = i + (size_t)__builtin_ctzll(bits);
             bits &= bits - 1;
+            count++;
             mask_line(e, s, n, ls, at, &m, copy);
             ls = at + 1;
         }
     }
 #endif
     for (; i < n; i++) {
+        if (((at0 + i) & (NL_CK - 1)) == 0) ck[(at0 + i) / NL_CK] = (uint32_t)count;
         if (s[i] != '\n') continue;
+        count++;
         mask_line(e, s, n, ls, i, &m, copy);
         ls = i + 1;
     }
     if (ls < n) mask_line(e, s, n, ls, n, &m, copy);
+    *nl = count;
     return m ? m : s;
+}
+
+/* Room for the checkpoints of an n-byte block. */
+static uint32_t *nl_room(uint32_t **ck, size_t *cap, size_t n)
+{
+    *ck = xgrow(*ck, cap, n / NL_CK + 1, sizeof **ck);
+    return *ck;
+}
+
+/* Newlines in the scanned block before position x (mask_lines' counts). */
+static size_t nl_before(const struct classify_ctx *c, const char *sb, size_t x)
+{
+    const uint32_t *ck = c->nlck;
+    size_t base = 0, from = 0;
+    if (x >= c->nl_split) {
+        ck = c->nlck2;
+        base = c->nl_first;
+        from = c->nl_split;
+    }
+    size_t j = (x - from) / NL_CK;
+    return base + ck[j] + classify_count_newlines(sb + from + j * NL_CK, x - from - j * NL_CK);
 }
 
 static void unmask_lines(struct mask_edits *e, char *own)
@@ -1018,62 +1066,97 @@ static void unmask_lines(struct mask_edits *e, char *own)
 }
 
 #ifdef HAVE_HYPERSCAN
+/* Where a lane's hits go: its block's hits (the first lane) or hits2. */
+struct sink {
+    struct classify_ctx *c;
+    size_t base; /* of the scanned piece in the lane */
+    bool second;
+};
+
 static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
                        unsigned int flags, void *ctx)
 {
+    struct sink *k = ctx;
+    struct classify_ctx *c = k->c;
     (void)from;
     (void)flags;
-    push_hit(ctx, (size_t)to, (int)id);
-    return 0;
-}
-
-static int on_hs_match2(unsigned int id, unsigned long long from, unsigned long long to,
-                        unsigned int flags, void *ctx)
-{
-    struct classify_ctx *c = ctx;
-    (void)from;
-    (void)flags;
+    if (!k->second) {
+        push_hit(c, k->base + (size_t)to, (int)id);
+        return 0;
+    }
     c->hits2 = xgrow(c->hits2, &c->caphits2, c->nhits2 + 1, sizeof *c->hits2);
-    c->hits2[c->nhits2++] = (struct hit){(size_t)to, (int)id};
+    c->hits2[c->nhits2++] = (struct hit){k->base + (size_t)to, (int)id};
     return 0;
 }
 
-struct half {
+/* One thread's share of a block: masked and scanned a piece of about
+ * SCAN_PIECE bytes (whole lines) at a time, so that the masked copy is
+ * still in the core's cache when Hyperscan reads it. */
+#define SCAN_PIECE (192u * 1024)
+struct lane {
     struct classify_ctx *c;
     const char *p;
     size_t n;
-    char *own, *copy; /* for mask_lines */
+    char *own;            /* p itself when the block is the classifier's, else NULL */
+    struct buf *copy;     /* else: room for a masked piece */
+    struct mask_edits *e; /* bytes masked in own, to restore */
+    hs_scratch_t *scratch;
+    uint32_t *ck;         /* newline checkpoints, from p */
+    size_t nl;            /* newlines in p[0..n) */
+    bool second;
 };
 
-static void *scan_half(void *arg)
+static void *scan_lane(void *arg)
 {
-    struct half *h = arg;
-    const char *m = mask_lines(&h->c->medits2, h->own, h->copy, h->p, h->n);
-    hs_scan(h->c->rs->db, m, (unsigned)h->n, 0, h->c->scratch2, on_hs_match2, h->c);
+    struct lane *l = arg;
+    size_t a = 0;
+    l->nl = 0;
+    while (a < l->n) {
+        size_t b = l->n - a > SCAN_PIECE ? a + SCAN_PIECE : l->n;
+        if (b < l->n) { /* pieces end after a newline: rules match within a line */
+            const char *nl = memchr(l->p + b, '\n', l->n - b);
+            b = nl ? (size_t)(nl - l->p) + 1 : l->n;
+        }
+        char *copy = NULL;
+        if (!l->own) {
+            buf_reserve(l->copy, b - a);
+            copy = l->copy->p;
+        }
+        const char *m = mask_lines(l->e, l->own ? l->own + a : NULL, copy, l->p + a, b - a, l->ck, a, &l->nl);
+        struct sink k = {l->c, a, l->second};
+        hs_scan(l->c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        unmask_lines(l->e, l->own ? l->own + a : NULL);
+        a = b;
+    }
     return NULL;
 }
 
 /* Scans a block with Hyperscan. A large block is cut at a line boundary
  * near its middle and the halves are masked and scanned on two threads;
  * only the (rare) hits are collected, so the sequential evaluation that
- * follows is unchanged. own/copy: as for mask_lines. */
-static void scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own, char *copy)
+ * follows is unchanged. own: as for mask_lines. Returns the block's
+ * newlines. */
+static size_t scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own)
 {
     const char *nl = slen >= PAR_MIN && !c->par_off ? memchr(sb + slen / 2, '\n', slen - slen / 2) : NULL;
     if (nl && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS)
         nl = NULL;
     size_t split = nl ? (size_t)(nl - sb) + 1 : slen;
     pthread_t t;
-    struct half h = {c, sb + split, slen - split, own ? own + split : NULL, copy ? copy + split : NULL};
+    struct lane first = {c, sb, split, own, &c->mask, &c->medits, c->scratch,
+                         nl_room(&c->nlck, &c->capnlck, split), 0, false};
+    struct lane second = {c, sb + split, slen - split, own ? own + split : NULL, &c->mask2, &c->medits2,
+                          c->scratch2, NULL, 0, true};
     c->nhits2 = 0;
-    bool threaded = split < slen && pthread_create(&t, NULL, scan_half, &h) == 0;
-    const char *m = mask_lines(&c->medits, own, copy, sb, split);
-    hs_scan(c->rs->db, m, (unsigned)split, 0, c->scratch, on_hs_match, c);
+    if (split < slen) second.ck = nl_room(&c->nlck2, &c->capnlck2, slen - split);
+    bool threaded = split < slen && pthread_create(&t, NULL, scan_lane, &second) == 0;
+    scan_lane(&first);
     if (threaded) pthread_join(t, NULL);
-    else if (split < slen) scan_half(&h);
-    unmask_lines(&c->medits, own);
-    unmask_lines(&c->medits2, h.own);
+    else if (split < slen) scan_lane(&second);
+    c->nl_split = split;
+    c->nl_first = first.nl;
     for (size_t i = 0; i < c->nhits2; i++) push_hit(c, c->hits2[i].end + split, c->hits2[i].k);
+    return first.nl + second.nl;
 }
 #endif
 
@@ -1258,21 +1341,25 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         if (slen == 0) return 0;
     }
     c->nhits = 0;
-    char *own = stripped ? c->strip.p : NULL, *copy = NULL;
-    if (!own) {
-        buf_reserve(&c->mask, slen);
-        copy = c->mask.p;
-    }
+    size_t lines = 0; /* newlines in sb */
+    char *own = stripped ? c->strip.p : NULL;
 #ifdef HAVE_HYPERSCAN
     if (c->rs->use_hs) {
-        scan_hs(c, sb, slen, own, copy);
+        lines = scan_hs(c, sb, slen, own);
     } else
 #endif
     {
-        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen), slen);
+        char *copy = NULL;
+        if (!own) {
+            buf_reserve(&c->mask, slen);
+            copy = c->mask.p;
+        }
+        c->nl_split = slen;
+        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), 0, &lines),
+                  slen);
         unmask_lines(&c->medits, own);
     }
-    if (c->nhits == 0) return (int64_t)classify_count_newlines(sb, slen);
+    if (c->nhits == 0) return (int64_t)lines;
     bool sorted = true; /* Hyperscan mostly reports in order already */
     for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
     if (!sorted) qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
@@ -1289,7 +1376,10 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         }
         const char *prev = pos > count_pos ? memrchr(sb + count_pos, '\n', pos - count_pos) : NULL;
         size_t ls = prev ? (size_t)(prev - sb) + 1 : count_pos;
-        line_idx += (int64_t)classify_count_newlines(sb + count_pos, ls - count_pos);
+        if (ls > count_pos) /* from the last line or the nearest checkpoint, the shorter count */
+            line_idx = ls - count_pos <= NL_CK / 2
+                           ? line_idx + (int64_t)classify_count_newlines(sb + count_pos, ls - count_pos)
+                           : (int64_t)nl_before(c, sb, ls);
         count_pos = ls;
         const char *nl = memchr(sb + pos, '\n', slen - pos);
         size_t le = nl ? (size_t)(nl - sb) : slen;
@@ -1344,8 +1434,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         count_pos = le + 1;
         line_idx++;
     }
-    /* the newlines after the last hit (stripping keeps every newline) */
-    return line_idx + (int64_t)classify_count_newlines(sb + count_pos, slen - count_pos);
+    return (int64_t)lines; /* stripping keeps every newline */
 }
 
 static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,

@@ -608,6 +608,76 @@ static void target_add(struct scan_target *t, int k)
     t->ks[t->nk++] = k;
 }
 
+static int cmp_litlen(const void *a, const void *b, void *arg)
+{
+    const size_t *len = arg;
+    size_t x = len[*(const size_t *)a], y = len[*(const size_t *)b];
+    if (x != y) return x < y ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* Drops every literal that contains a shorter kept literal: wherever it
+ * occurs the shorter one occurs too, so the shorter one's hit stands for
+ * both (its target takes the longer one's patterns; PCRE2 confirms each
+ * candidate line anyway). Half the required literals of the shipped rules
+ * contain another ("econnrefused" holds "refused"), and the scanner's
+ * literal matcher slows down with every literal it holds. Longest kept
+ * substring wins: the fewest extra candidates. */
+static void fold_literals(struct classify_rules *rs)
+{
+    size_t n = rs->nlits;
+    if (n < 2) return;
+    size_t *order = xcalloc(n, sizeof *order);
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    qsort_r(order, n, sizeof *order, cmp_litlen, rs->litlen);
+    size_t *into = xcalloc(n, sizeof *into); /* the kept literal each one goes to */
+    for (size_t a = 0; a < n; a++) {
+        size_t i = order[a];
+        into[i] = i;
+        for (size_t b = a; b-- > 0;) { /* longest first */
+            size_t j = order[b];
+            if (into[j] == j && rs->litlen[j] < rs->litlen[i] && strstr(rs->lits[i], rs->lits[j])) {
+                into[i] = j;
+                break;
+            }
+        }
+    }
+    size_t *newid = xcalloc(n, sizeof *newid), kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (into[i] == i) newid[i] = kept++;
+    for (size_t i = 0; i < n; i++) {
+        if (into[i] == i) continue;
+        struct scan_target *to = &rs->targets[into[i]], *from = &rs->targets[i];
+        for (size_t k = 0; k < from->nk; k++) {
+            size_t q = 0;
+            while (q < to->nk && to->ks[q] != from->ks[k]) q++;
+            if (q == to->nk) target_add(to, from->ks[k]);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (into[i] != i) {
+            free(rs->lits[i]);
+            free(rs->targets[i].ks);
+            continue;
+        }
+        /* targets keep their patterns in scan order: candidates come out the same */
+        struct scan_target *t = &rs->targets[i];
+        for (size_t x = 1; x < t->nk; x++)
+            for (size_t y = x; y > 0 && t->ks[y - 1] > t->ks[y]; y--) {
+                int s = t->ks[y];
+                t->ks[y] = t->ks[y - 1];
+                t->ks[y - 1] = s;
+            }
+        rs->lits[newid[i]] = rs->lits[i];
+        rs->litlen[newid[i]] = rs->litlen[i];
+        rs->targets[newid[i]] = *t;
+    }
+    rs->nlits = kept;
+    free(order);
+    free(into);
+    free(newid);
+}
+
 /* Splits the scan patterns into required literals (shared between
  * patterns) and raw patterns, and indexes the literals by their first two
  * bytes for the fallback scanner. */
@@ -652,6 +722,7 @@ static void build_targets(struct classify_rules *rs, bool literals, unsigned min
         free(ls);
     }
     free(lit_ks);
+    fold_literals(rs);
     rs->ntargets = rs->nlits + rs->nraw;
     rs->targets = xgrow(rs->targets, &captg, rs->ntargets ? rs->ntargets : 1, sizeof *rs->targets);
     for (size_t i = 0; i < rs->nraw; i++) {
@@ -760,6 +831,13 @@ static char *hs_cache_path(const struct classify_rules *rs)
         char num[24];
         snprintf(num, sizeof num, "%d", rs->raw[i]);
         h = fnv_str(h, num);
+        /* and the expression Hyperscan gets: a database built from an
+         * older hs_expr must not be loaded */
+        const struct cpat *cp = &rs->rules[rs->scan[rs->raw[i]].rule].pats[rs->scan[rs->raw[i]].pat];
+        char *e = hs_expr(cp->src);
+        h = fnv_str(h, e);
+        free(e);
+        h = fnv_str(h, cp->caseless ? "i" : "-");
     }
     char *p = xasprintf("%s/classify-%s-%s-%zu-%zu-%016llx.hsdb", dir, rs->version, hs_version(),
                        rs->nscan, rs->ntargets, (unsigned long long)h);

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define READ_CHUNK (4u * 1024 * 1024)
+#define READ_CHUNK (1024u * 1024) /* read, masked and scanned while still in the core's cache */
 
 static cJSON *finding_json(const struct classify_finding *f, bool with_hint)
 {

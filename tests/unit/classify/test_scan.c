@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "classify/classify.h"
+#include "classify/internal.h" /* the scanner's literal table */
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -207,6 +208,120 @@ START_TEST(anchored_in_a_large_block)
 }
 END_TEST
 
+/* A required literal that holds a shorter one ("quota exceeded for
+ * project" holds "quota exceeded") is not scanned for: the shorter one's
+ * hit stands for both, and each rule still matches only its own lines. */
+static const char fold_rules[] = "rule quota-project\n"
+                                 "class rate-limit\n"
+                                 "weight 80\n"
+                                 "match Quota exceeded for project \\S+\n"
+                                 "\n"
+                                 "rule quota\n"
+                                 "class resource.quota\n"
+                                 "weight 60\n"
+                                 "match quota exceeded\n";
+
+static void folded_under(const char *scanner)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "fold.rules", fold_rules, sizeof fold_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    buf_free(&warn);
+    ck_assert_uint_eq(rs->nlits, 1);
+    ck_assert_str_eq(rs->lits[0], "quota exceeded");
+    ck_assert_uint_eq(rs->nraw, 0);
+    static const char log[] = "starting\n"
+                              "error: quota exceeded\n"
+                              "Quota exceeded for project acme-prod\n"
+                              "done\n";
+    struct classify_result *r = classify_text(rs, log, sizeof log - 1);
+    ck_assert_uint_eq(r->nfindings, 3);
+    ck_assert_int_eq(r->findings[0].line, 2);
+    ck_assert_str_eq(r->findings[0].rule_id, "quota");
+    ck_assert_int_eq(r->findings[1].line, 3);
+    ck_assert_int_eq(r->findings[2].line, 3);
+    bool project = false, plain = false;
+    for (size_t k = 1; k < 3; k++) {
+        project |= strcmp(r->findings[k].rule_id, "quota-project") == 0;
+        plain |= strcmp(r->findings[k].rule_id, "quota") == 0;
+    }
+    ck_assert(project && plain);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+
+START_TEST(contained_literal_folded)
+{
+    folded_under(NULL);
+    folded_under("pcre2");
+}
+END_TEST
+
+/* Line numbers come from newline checkpoints the masking pass leaves
+ * every few KiB (and from the previous hit when it is closer): hits
+ * dense and sparse, on lines right before and after checkpoints, in both
+ * halves of a block scanned on two threads and in one thread, each get
+ * their own line number, and the block's line count is exact. Forty rules
+ * (at most 16 findings each) so that findings reach the end of the log. */
+START_TEST(line_numbers_from_checkpoints)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    struct buf text = {0}, warn = {0};
+    enum { NRULES = 40 };
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "many.rules", text.p, text.len, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    buf_free(&text);
+    for (int crlf = 0; crlf < 2; crlf++) {
+        struct buf log = {0};
+        static int want[NRULES * 16];
+        size_t nwant = 0;
+        int line = 0;
+        unsigned x = 12345;
+        while (log.len < 6u * 1024 * 1024) {
+            line++;
+            x = x * 1103515245u + 12345u;
+            /* hits in runs (dense) and alone (sparse), lines of varied length */
+            bool hit = (x >> 16) % 53 == 0 || (line % 20000 < 30 && line % 3 == 0);
+            if (hit && nwant < sizeof want / sizeof want[0]) {
+                buf_printf(&log, "2026-03-10T09:00:00Z kaboom-%02d happened%s\n", (int)(nwant % NRULES),
+                           crlf ? "\r" : "");
+                want[nwant++] = line;
+            } else {
+                buf_puts(&log, "2026-03-10T09:00:00Z ordinary ");
+                for (unsigned k = 0; k < (x >> 8) % 300; k++) buf_putc(&log, (char)('a' + k % 26));
+                buf_puts(&log, crlf ? "\r\n" : "\n");
+            }
+        }
+        ck_assert_uint_eq(nwant, sizeof want / sizeof want[0]);
+        ck_assert_int_gt(line - want[nwant - 1], 1000); /* the last hits lie well inside */
+        for (int threads = 0; threads < 2; threads++) {
+            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            classify_feed(c, log.p, log.len);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            ck_assert_int_eq(r->lines, line);
+            ck_assert_uint_eq(r->nfindings, nwant);
+            for (size_t k = 0; k < r->nfindings; k++) ck_assert_int_eq(r->findings[k].line, want[k]);
+            classify_result_free(r);
+        }
+        buf_free(&log);
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -216,6 +331,8 @@ int main(void)
     tcase_add_test(tc, lone_esc_and_code_at_block_end);
     tcase_add_test(tc, anchored_after_log_prefix);
     tcase_add_test(tc, anchored_in_a_large_block);
+    tcase_add_test(tc, contained_literal_folded);
+    tcase_add_test(tc, line_numbers_from_checkpoints);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
