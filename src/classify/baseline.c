@@ -1,8 +1,18 @@
 /* Baselines: the lines of a passing run's log, normalised and hashed, so
  * that a failing run's findings on lines the passing run also printed can
- * be set aside ("also in the passing run"). One pass over the baseline's
- * bytes, streaming (chunks of any size), memory of one 64-bit hash per
- * distinct line. */
+ * be set aside ("also in the passing run").
+ *
+ * Two ways to hold one. Whole (classify_baseline_new): one pass over the
+ * baseline's bytes, streaming (chunks of any size), memory of one 64-bit
+ * hash per distinct line; any line may be asked about, from any number of
+ * contexts. Asked-first (classify_baseline_new_deferred), for a baseline
+ * the caller can read twice: the first read only counts lines; the
+ * classification then asks its few questions (failure and error-block
+ * marker lines, findings), each recorded and answered "no"; the settle
+ * reads the baseline again with one literal scan (Hyperscan) for the
+ * questions' literals and normalises only the lines that hold one. The
+ * caller classifies again if a "no" was wrong (classify.h). Memory: the
+ * questions, nothing per baseline line. */
 #include "classify/internal.h"
 #include "util/xalloc.h"
 #include <pthread.h>
@@ -11,12 +21,39 @@
 
 #define TMP_TAIL 0x2f746d702full /* "/tmp/" as the last five bytes emitted */
 
+/* A line an asked-first baseline was asked about. */
+enum { Q_PENDING, Q_FOUND /* by the settle under way */, Q_PRESENT, Q_ABSENT };
+enum { S_NONE, S_SCAN /* lines with a literal checked */, S_WHOLE /* every line hashed */ };
+struct query {
+    uint64_t h;           /* of the normal form */
+    unsigned char state;  /* Q_* */
+    size_t lit, litlen;   /* its literal in qlits; litlen 0: none */
+};
+
 struct classify_baseline {
     uint64_t *slots; /* open addressing; 0 = empty */
     size_t cap, count;
     size_t lines;
     char carry[CLASSIFY_TEXT_MAX]; /* the start of a line split across chunks */
     size_t ncarry, carried;        /* bytes kept; bytes of that line seen */
+    /* asked-first (deferred): the questions, and a settle under way */
+    bool deferred;
+    bool finished;
+    bool ends_open;  /* bytes were fed and the last was not a newline */
+    int settling;    /* S_* */
+#ifdef HAVE_HYPERSCAN
+    hs_database_t *db;
+    hs_scratch_t *scratch;
+#endif
+    const char **lits; /* the pending questions' distinct literals */
+    size_t *litlens, nlits;
+    struct query *qs;
+    size_t nq, capq;
+    uint32_t *qslots; /* query index + 1 by hash; 0 = empty */
+    size_t qcap;
+    char *qlits;      /* the queries' literals, back to back */
+    size_t nqlits, capqlits;
+    size_t npending;  /* queries answered "no" without knowing */
 };
 
 static const uint64_t FNV_OFF = 1469598103934665603ull, FNV_PRIME = 1099511628211ull;
@@ -132,13 +169,9 @@ static inline uint64_t mix64(uint64_t h)
     return h;
 }
 
-/* The hash of a line's normal form; 0: nothing in the line. */
-static uint64_t line_hash(const char *str, size_t len)
+/* The hash of a normal form of n bytes (n > 0); never 0. */
+static uint64_t norm_hash(const unsigned char *norm, size_t n)
 {
-    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
-    if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
-    size_t n = normalise((const unsigned char *)str, len, norm);
-    if (n == 0) return 0;
     uint64_t h = FNV_OFF ^ (n * FNV_PRIME);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -151,6 +184,23 @@ static uint64_t line_hash(const char *str, size_t len)
     memcpy(&w, norm + i, n - i);
     h = mix64(h ^ mix64(w ^ (uint64_t)(n - i) << 59));
     return h ? h : 1;
+}
+
+/* The hash of a line's normal form; 0: nothing in the line. norm: room
+ * for CLASSIFY_TEXT_MAX + 8 bytes, *nlen gets the normal form's length. */
+static uint64_t line_hash_in(const char *str, size_t len, unsigned char *norm, size_t *nlen)
+{
+    if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
+    size_t n = normalise((const unsigned char *)str, len, norm);
+    *nlen = n;
+    return n ? norm_hash(norm, n) : 0;
+}
+
+static uint64_t line_hash(const char *str, size_t len)
+{
+    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
+    size_t n;
+    return line_hash_in(str, len, norm, &n);
 }
 
 static void set_add(struct classify_baseline *b, uint64_t h)
@@ -177,10 +227,28 @@ static void set_add(struct classify_baseline *b, uint64_t h)
     b->count++;
 }
 
+static bool set_has(const struct classify_baseline *b, uint64_t h)
+{
+    if (!b->cap) return false;
+    size_t j = (size_t)(h & (b->cap - 1));
+    while (b->slots[j]) {
+        if (b->slots[j] == h) return true;
+        j = (j + 1) & (b->cap - 1);
+    }
+    return false;
+}
+
 struct classify_baseline *classify_baseline_new(void)
 {
     classes_init();
     return xcalloc(1, sizeof(struct classify_baseline));
+}
+
+struct classify_baseline *classify_baseline_new_deferred(void)
+{
+    struct classify_baseline *b = classify_baseline_new();
+    b->deferred = true;
+    return b;
 }
 
 /* Hashes of a chunk's lines are added in batches: the table is far larger
@@ -210,7 +278,7 @@ static void add_line(struct classify_baseline *b, struct batch *q, const char *s
     if (q->n == BATCH) batch_flush(b, q);
 }
 
-void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t len)
+static void whole_feed(struct classify_baseline *b, const void *bytes, size_t len)
 {
     const char *p = bytes, *end = p + len;
     struct batch q = {.n = 0};
@@ -253,7 +321,7 @@ void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size
     batch_flush(b, &q);
 }
 
-void classify_baseline_finish(struct classify_baseline *b)
+static void whole_finish(struct classify_baseline *b)
 {
     if (b->carried == 0) return;
     struct batch q = {.n = 0};
@@ -262,25 +330,315 @@ void classify_baseline_finish(struct classify_baseline *b)
     b->ncarry = b->carried = 0;
 }
 
+void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t len)
+{
+    if (b->deferred) { /* lines counted, nothing else until asked */
+        if (!len) return;
+        b->lines += classify_count_newlines(bytes, len);
+        b->ends_open = ((const char *)bytes)[len - 1] != '\n';
+        return;
+    }
+    whole_feed(b, bytes, len);
+}
+
+void classify_baseline_finish(struct classify_baseline *b)
+{
+    if (b->deferred) {
+        if (!b->finished && b->ends_open) b->lines++; /* a last line without newline */
+        b->finished = true;
+        return;
+    }
+    b->finished = true;
+    whole_finish(b);
+}
+
+/* ---- asked-first baselines ---------------------------------------------- */
+
+static struct query *query_find(const struct classify_baseline *b, uint64_t h)
+{
+    if (!b->qcap) return NULL;
+    for (size_t j = (size_t)(h & (b->qcap - 1)); b->qslots[j]; j = (j + 1) & (b->qcap - 1))
+        if (b->qs[b->qslots[j] - 1].h == h) return &b->qs[b->qslots[j] - 1];
+    return NULL;
+}
+
+static void query_slot(struct classify_baseline *b, size_t k)
+{
+    size_t j = (size_t)(b->qs[k].h & (b->qcap - 1));
+    while (b->qslots[j]) j = (j + 1) & (b->qcap - 1);
+    b->qslots[j] = (uint32_t)(k + 1);
+}
+
+static void query_add(struct classify_baseline *b, uint64_t h, const unsigned char *lit, size_t litlen)
+{
+    if ((b->nq + 1) * 2 > b->qcap) {
+        free(b->qslots);
+        b->qcap = b->qcap ? b->qcap * 2 : 64;
+        b->qslots = xcalloc(b->qcap, sizeof *b->qslots);
+        for (size_t k = 0; k < b->nq; k++) query_slot(b, k);
+    }
+    b->qs = xgrow(b->qs, &b->capq, b->nq + 1, sizeof *b->qs);
+    b->qlits = xgrow(b->qlits, &b->capqlits, b->nqlits + litlen + 1, 1);
+    memcpy(b->qlits + b->nqlits, lit, litlen);
+    b->qs[b->nq] = (struct query){h, Q_PENDING, b->nqlits, litlen};
+    b->nqlits += litlen;
+    query_slot(b, b->nq++);
+}
+
+/* A question to an asked-first baseline: answered if settled before,
+ * else recorded and answered "no" (classify_baseline_settle says whether
+ * that was wrong). Its literal is the longest run of letters in its normal
+ * form: a line that normalises the same has that run, byte for byte, in
+ * one word (masked words, blanks, colour codes and what they separate
+ * never take part in a run), so a baseline line without it is not a twin. */
+static bool ask(struct classify_baseline *b, const char *line, size_t len)
+{
+    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
+    size_t n;
+    uint64_t h = line_hash_in(line, len, norm, &n);
+    if (!h) return false;
+    const struct query *q = query_find(b, h);
+    if (q) return q->state == Q_PRESENT;
+    size_t best = 0, bestlen = 0;
+    for (size_t i = 0; i < n;) {
+        if (word_bits[norm[i]] != W_LETTER) {
+            i++;
+            continue;
+        }
+        size_t st = i;
+        while (i < n && word_bits[norm[i]] == W_LETTER) i++;
+        if (i - st > bestlen) best = st, bestlen = i - st;
+    }
+    query_add(b, h, norm + best, bestlen);
+    b->npending++;
+    return false;
+}
+
+/* A baseline line: if it normalises to a pending question, that one is
+ * found. */
+static void check_line(struct classify_baseline *b, const char *s, size_t n)
+{
+    uint64_t h = line_hash(s, n);
+    struct query *q = h ? query_find(b, h) : NULL;
+    if (q && q->state == Q_PENDING) q->state = Q_FOUND;
+}
+
+/* The line of [lo, hi) (whole lines) around at, checked; returns where
+ * the next line starts. */
+static const char *check_line_at(struct classify_baseline *b, const char *lo, const char *hi, const char *at)
+{
+    const char *ls = at > lo ? memrchr(lo, '\n', (size_t)(at - lo)) : NULL;
+    const char *le = memchr(at, '\n', (size_t)(hi - at));
+    ls = ls ? ls + 1 : lo;
+    check_line(b, ls, (size_t)((le ? le : hi) - ls));
+    return le ? le + 1 : hi;
+}
+
+struct lit {
+    const char *p;
+    size_t n;
+};
+
+static int lit_cmp(const void *x, const void *y)
+{
+    const struct lit *a = x, *b = y;
+    if (a->n != b->n) return a->n < b->n ? -1 : 1;
+    return memcmp(a->p, b->p, a->n);
+}
+
+/* The distinct literals of the pending questions (pointers into qlits,
+ * which do not move while settling). */
+static void pending_literals(struct classify_baseline *b)
+{
+    struct lit *all = xcalloc(b->nq ? b->nq : 1, sizeof *all);
+    size_t m = 0;
+    for (size_t k = 0; k < b->nq; k++)
+        if (b->qs[k].state == Q_PENDING) all[m++] = (struct lit){b->qlits + b->qs[k].lit, b->qs[k].litlen};
+    qsort(all, m, sizeof *all, lit_cmp);
+    b->lits = xcalloc(m ? m : 1, sizeof *b->lits);
+    b->litlens = xcalloc(m ? m : 1, sizeof *b->litlens);
+    b->nlits = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (i && lit_cmp(&all[i], &all[i - 1]) == 0) continue;
+        b->lits[b->nlits] = all[i].p;
+        b->litlens[b->nlits++] = all[i].n;
+    }
+    free(all);
+}
+
+#define SCAN_PIECE ((size_t)64 << 20) /* bytes a scan call takes (ends at a line end) */
+
+#ifdef HAVE_HYPERSCAN
+struct piece {
+    struct classify_baseline *b;
+    const char *lo, *hi, *done; /* done: lines before it checked */
+};
+
+static int on_literal(unsigned int id, unsigned long long from, unsigned long long to,
+                      unsigned int flags, void *ctx)
+{
+    (void)id, (void)from, (void)flags;
+    struct piece *p = ctx;
+    const char *at = p->lo + to - 1; /* the literal's last byte */
+    if (at >= p->done) p->done = check_line_at(p->b, p->lo, p->hi, at);
+    return 0;
+}
+
+/* One database for the literals; false if it cannot be built. */
+static bool literals_compile(struct classify_baseline *b)
+{
+    hs_compile_error_t *cerr = NULL;
+    if (b->nlits > 100000 ||
+        hs_compile_lit_multi(b->lits, NULL, NULL, b->litlens, (unsigned)b->nlits, HS_MODE_BLOCK, NULL, &b->db,
+                             &cerr) != HS_SUCCESS) {
+        hs_free_compile_error(cerr);
+        b->db = NULL;
+        return false;
+    }
+    if (hs_alloc_scratch(b->db, &b->scratch) != HS_SUCCESS) {
+        hs_free_database(b->db);
+        b->db = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void literals_free(struct classify_baseline *b)
+{
+    hs_free_scratch(b->scratch);
+    hs_free_database(b->db);
+    b->scratch = NULL;
+    b->db = NULL;
+}
+
+/* Whole lines [lo, hi): those holding a literal are checked. */
+static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
+{
+    while (lo < hi) {
+        const char *end = hi;
+        if ((size_t)(hi - lo) > SCAN_PIECE) {
+            const char *nl = memchr(lo + SCAN_PIECE, '\n', (size_t)(hi - lo) - SCAN_PIECE);
+            end = nl ? nl + 1 : hi;
+        }
+        struct piece p = {b, lo, end, lo};
+        hs_scan(b->db, lo, (unsigned)(end - lo), 0, b->scratch, on_literal, &p);
+        lo = end;
+    }
+}
+#else
+/* Without Hyperscan: memmem for each literal, when there are few. */
+static bool literals_compile(struct classify_baseline *b) { return b->nlits <= 8; }
+static void literals_free(struct classify_baseline *b) { (void)b; }
+
+static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
+{
+    for (size_t i = 0; i < b->nlits; i++)
+        for (const char *at = lo, *f; at < hi && (f = memmem(at, (size_t)(hi - at), b->lits[i], b->litlens[i]));)
+            at = check_line_at(b, lo, hi, f);
+}
+#endif
+
+bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole)
+{
+    if (!b || !b->deferred || b->settling) return false;
+    if (!whole && !b->npending) return false; /* nothing to settle */
+    for (size_t k = 0; k < b->nq && !whole; k++)
+        whole = b->qs[k].state == Q_PENDING && b->qs[k].litlen == 0; /* nothing to look for */
+    b->ncarry = b->carried = 0;
+    if (!whole) {
+        pending_literals(b);
+        if (literals_compile(b)) {
+            b->settling = S_SCAN;
+            return true;
+        }
+    }
+    /* every line hashed: the baseline is whole after this */
+    b->settling = S_WHOLE;
+    b->lines = 0; /* counted again as the lines go */
+    return true;
+}
+
+void classify_baseline_settle_feed(struct classify_baseline *b, const void *bytes, size_t len)
+{
+    if (!b || !b->settling) return;
+    if (b->settling == S_WHOLE) {
+        whole_feed(b, bytes, len);
+        return;
+    }
+    const char *p = bytes, *end = p + len;
+    if (b->carried) { /* the rest of a line split across chunks: checked whole */
+        const char *nl = memchr(p, '\n', len);
+        size_t n = nl ? (size_t)(nl - p) : len;
+        size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
+        memcpy(b->carry + b->ncarry, p, take);
+        b->ncarry += take;
+        b->carried += n;
+        if (!nl) return;
+        check_line(b, b->carry, b->ncarry);
+        b->ncarry = b->carried = 0;
+        p = nl + 1;
+    }
+    const char *last = p < end ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
+    const char *ls = last ? last + 1 : p; /* the start of the last line, maybe split */
+    if (ls > p) literals_scan(b, p, ls);
+    if (ls < end) {
+        size_t rest = (size_t)(end - ls), take = rest < sizeof b->carry ? rest : sizeof b->carry;
+        memcpy(b->carry, ls, take);
+        b->ncarry = take;
+        b->carried = rest;
+    }
+}
+
+bool classify_baseline_settle_end(struct classify_baseline *b)
+{
+    if (!b || !b->settling) return false;
+    bool whole = b->settling == S_WHOLE;
+    if (whole) {
+        if (b->finished) whole_finish(b);
+        b->deferred = false;
+    } else {
+        if (b->carried) check_line(b, b->carry, b->ncarry);
+        b->ncarry = b->carried = 0;
+        literals_free(b);
+    }
+    free(b->lits);
+    free(b->litlens);
+    b->lits = NULL;
+    b->litlens = NULL;
+    b->nlits = 0;
+    b->settling = S_NONE;
+    bool wrong = false; /* a pending question was answered "no": its line is there */
+    for (size_t k = 0; k < b->nq; k++) {
+        struct query *q = &b->qs[k];
+        if (q->state == Q_FOUND) q->state = Q_PRESENT;
+        else if (q->state != Q_PENDING) continue;
+        else q->state = whole && set_has(b, q->h) ? Q_PRESENT : Q_ABSENT;
+        wrong |= q->state == Q_PRESENT;
+    }
+    b->npending = 0;
+    return wrong;
+}
+
 size_t classify_baseline_lines(const struct classify_baseline *b) { return b ? b->lines : 0; }
 
 bool classify_baseline_has(const struct classify_baseline *b, const char *line, size_t len)
 {
-    if (!b || !b->cap || !line) return false;
-    classes_init();
+    if (!b || !line) return false;
+    /* an asked-first baseline records the question: it is never const
+     * (classify_baseline_new_deferred allocates it), only lent as such */
+    if (b->deferred) return ask((struct classify_baseline *)b, line, len);
+    if (!b->cap) return false;
     uint64_t h = line_hash(line, len);
-    if (!h) return false;
-    size_t j = (size_t)(h & (b->cap - 1));
-    while (b->slots[j]) {
-        if (b->slots[j] == h) return true;
-        j = (j + 1) & (b->cap - 1);
-    }
-    return false;
+    return h && set_has(b, h);
 }
 
 void classify_baseline_free(struct classify_baseline *b)
 {
     if (!b) return;
+    if (b->settling) classify_baseline_settle_end(b);
     free(b->slots);
+    free(b->qs);
+    free(b->qslots);
+    free(b->qlits);
     free(b);
 }
