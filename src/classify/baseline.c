@@ -538,6 +538,8 @@ static void literals_scan(struct classify_baseline *b, const char *lo, const cha
 }
 #endif
 
+size_t classify_baseline_pending(const struct classify_baseline *b) { return b && b->deferred ? b->npending : 0; }
+
 bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole)
 {
     if (!b || !b->deferred || b->settling) return false;

@@ -179,9 +179,10 @@ struct classify_baseline *classify_baseline_new(void);
  *   b = classify_baseline_new_deferred(); feed...; finish;
  *   for (round = 0;; round++) {
  *       classify with b -> r;
- *       if (!classify_baseline_settle_begin(b, round >= 1)) break;  r is exact
+ *       if (!classify_baseline_pending(b)) break;          r is exact
+ *       classify_baseline_settle_begin(b, round >= 1);
  *       feed the baseline again through classify_baseline_settle_feed;
- *       if (!classify_baseline_settle_end(b)) break;                r is exact
+ *       if (!classify_baseline_settle_end(b)) break;       r is exact
  *       free r;                           a "no" was wrong: once more
  *   }
  * (The second round asks what the first did; settling it whole bounds the
@@ -201,6 +202,9 @@ bool classify_baseline_has(const struct classify_baseline *b, const char *line, 
  * baseline. whole: every line is hashed and the baseline answers as one
  * made by classify_baseline_new from then on. */
 bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole);
+/* Questions an asked-first baseline answered "no" without knowing, since
+ * it was last settled. */
+size_t classify_baseline_pending(const struct classify_baseline *b);
 void classify_baseline_settle_feed(struct classify_baseline *b, const void *bytes, size_t n);
 bool classify_baseline_settle_end(struct classify_baseline *b);
 void classify_baseline_free(struct classify_baseline *b);

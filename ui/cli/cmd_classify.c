@@ -302,8 +302,8 @@ static int classify_file(const struct classify_rules *rs, enum classify_outcome 
         }
         if (rc == 0) res = classify_finish(c);
         classify_free(c);
-        if (rc != 0 || bfd < 0) break;
-        /* a second round asks what the first did; the third is the last */
+        if (rc != 0 || bfd < 0 || !classify_baseline_pending(bl)) break;
+        /* a second round asks what the first did; a third is the last */
         int wrong = settle(bl, bfd, base->file, chunk, round >= 1);
         if (wrong < 0) rc = 1;
         if (wrong <= 0) break;

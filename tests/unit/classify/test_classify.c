@@ -1194,7 +1194,8 @@ static struct classify_result *run_asked_first(const char *pass, const char *log
         classify_feed(c, log, strlen(log));
         r = classify_finish(c);
         classify_free(c);
-        if (!classify_baseline_settle_begin(b, *rounds >= 2)) break;
+        if (!classify_baseline_pending(b)) break;
+        ck_assert(classify_baseline_settle_begin(b, *rounds >= 2));
         classify_baseline_settle_feed(b, pass, pn);
         if (!classify_baseline_settle_end(b)) break;
         classify_result_free(r);
