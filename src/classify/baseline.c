@@ -24,10 +24,12 @@
 /* A line an asked-first baseline was asked about. */
 enum { Q_PENDING, Q_FOUND /* by the settle under way */, Q_PRESENT, Q_ABSENT };
 enum { S_NONE, S_SCAN /* lines with a literal checked */, S_WHOLE /* every line hashed */ };
+#define Q_RUNS 5 /* letter runs of a question kept: its literal and the next longest */
 struct query {
     uint64_t h;           /* of the normal form */
     unsigned char state;  /* Q_* */
-    size_t lit, litlen;   /* its literal in qlits; litlen 0: none */
+    unsigned char nruns;  /* 0: no letter in it */
+    size_t run[Q_RUNS], runlen[Q_RUNS]; /* in qlits, longest first: run[0] is its literal */
 };
 
 struct classify_baseline {
@@ -40,6 +42,7 @@ struct classify_baseline {
     bool deferred;
     bool finished;
     bool ends_open;  /* bytes were fed and the last was not a newline */
+    bool counting;   /* the settle under way counts the lines (not fed before) */
     int settling;    /* S_* */
 #ifdef HAVE_HYPERSCAN
     hs_database_t *db;
@@ -47,6 +50,7 @@ struct classify_baseline {
 #endif
     const char **lits; /* the pending questions' distinct literals */
     size_t *litlens, nlits;
+    size_t *lit_qs, *lit_first; /* pending_literals */
     struct query *qs;
     size_t nq, capq;
     uint32_t *qslots; /* query index + 1 by hash; 0 = empty */
@@ -369,7 +373,9 @@ static void query_slot(struct classify_baseline *b, size_t k)
     b->qslots[j] = (uint32_t)(k + 1);
 }
 
-static void query_add(struct classify_baseline *b, uint64_t h, const unsigned char *lit, size_t litlen)
+/* runs: where in norm, and how long (longest first) */
+static void query_add(struct classify_baseline *b, uint64_t h, const unsigned char *norm, const size_t *at,
+                      const size_t *len, size_t nruns)
 {
     if ((b->nq + 1) * 2 > b->qcap) {
         free(b->qslots);
@@ -378,19 +384,26 @@ static void query_add(struct classify_baseline *b, uint64_t h, const unsigned ch
         for (size_t k = 0; k < b->nq; k++) query_slot(b, k);
     }
     b->qs = xgrow(b->qs, &b->capq, b->nq + 1, sizeof *b->qs);
-    b->qlits = xgrow(b->qlits, &b->capqlits, b->nqlits + litlen + 1, 1);
-    memcpy(b->qlits + b->nqlits, lit, litlen);
-    b->qs[b->nq] = (struct query){h, Q_PENDING, b->nqlits, litlen};
-    b->nqlits += litlen;
+    struct query *q = &b->qs[b->nq];
+    *q = (struct query){.h = h, .state = Q_PENDING, .nruns = (unsigned char)nruns};
+    for (size_t i = 0; i < nruns; i++) {
+        b->qlits = xgrow(b->qlits, &b->capqlits, b->nqlits + len[i] + 1, 1);
+        memcpy(b->qlits + b->nqlits, norm + at[i], len[i]);
+        q->run[i] = b->nqlits;
+        q->runlen[i] = len[i];
+        b->nqlits += len[i];
+    }
     query_slot(b, b->nq++);
 }
 
 /* A question to an asked-first baseline: answered if settled before,
  * else recorded and answered "no" (classify_baseline_settle says whether
- * that was wrong). Its literal is the longest run of letters in its normal
- * form: a line that normalises the same has that run, byte for byte, in
- * one word (masked words, blanks, colour codes and what they separate
- * never take part in a run), so a baseline line without it is not a twin. */
+ * that was wrong). A line that normalises the same has every run of
+ * letters of the normal form, byte for byte, in one of its words (masked
+ * words, blanks, colour codes and what they separate never take part in a
+ * run), so a baseline line without one of them is not a twin: the
+ * longest is the literal the settle scans for, the next longest are
+ * looked for in the lines it finds before they are normalised. */
 static bool ask(struct classify_baseline *b, const char *line, size_t len)
 {
     unsigned char norm[CLASSIFY_TEXT_MAX + 8];
@@ -399,7 +412,7 @@ static bool ask(struct classify_baseline *b, const char *line, size_t len)
     if (!h) return false;
     const struct query *q = query_find(b, h);
     if (q) return q->state == Q_PRESENT;
-    size_t best = 0, bestlen = 0;
+    size_t at[Q_RUNS], rl[Q_RUNS], nr = 0;
     for (size_t i = 0; i < n;) {
         if (word_bits[norm[i]] != W_LETTER) {
             i++;
@@ -407,9 +420,19 @@ static bool ask(struct classify_baseline *b, const char *line, size_t len)
         }
         size_t st = i;
         while (i < n && word_bits[norm[i]] == W_LETTER) i++;
-        if (i - st > bestlen) best = st, bestlen = i - st;
+        size_t l = i - st, k = nr;
+        bool dup = false;
+        for (size_t j = 0; j < nr && !dup; j++) dup = rl[j] == l && memcmp(norm + at[j], norm + st, l) == 0;
+        if (dup) continue;
+        while (k > 0 && rl[k - 1] < l) k--; /* kept longest first */
+        if (k == Q_RUNS) continue;
+        if (nr < Q_RUNS) nr++;
+        memmove(at + k + 1, at + k, (nr - 1 - k) * sizeof *at);
+        memmove(rl + k + 1, rl + k, (nr - 1 - k) * sizeof *rl);
+        at[k] = st;
+        rl[k] = l;
     }
-    query_add(b, h, norm + best, bestlen);
+    query_add(b, h, norm, at, rl, nr);
     b->npending++;
     return false;
 }
@@ -423,47 +446,69 @@ static void check_line(struct classify_baseline *b, const char *s, size_t n)
     if (q && q->state == Q_PENDING) q->state = Q_FOUND;
 }
 
-/* The line of [lo, hi) (whole lines) around at, checked; returns where
- * the next line starts. */
-static const char *check_line_at(struct classify_baseline *b, const char *lo, const char *hi, const char *at)
+/* Whether a baseline line may be the twin of a pending question with
+ * literal id: it holds every other letter run kept of one of them. */
+static bool may_be_twin(const struct classify_baseline *b, size_t id, const char *ls, size_t n)
 {
-    const char *ls = at > lo ? memrchr(lo, '\n', (size_t)(at - lo)) : NULL;
-    const char *le = memchr(at, '\n', (size_t)(hi - at));
-    ls = ls ? ls + 1 : lo;
-    check_line(b, ls, (size_t)((le ? le : hi) - ls));
-    return le ? le + 1 : hi;
+    for (size_t k = b->lit_first[id]; k < b->lit_first[id + 1]; k++) {
+        const struct query *q = &b->qs[b->lit_qs[k]];
+        if (q->state != Q_PENDING) continue;
+        size_t r = 1;
+        while (r < q->nruns && memmem(ls, n, b->qlits + q->run[r], q->runlen[r])) r++;
+        if (r == q->nruns) return true;
+    }
+    return false;
 }
 
-struct lit {
-    const char *p;
-    size_t n;
-};
-
-static int lit_cmp(const void *x, const void *y)
+/* A hit of literal id at `at`, in whole lines [lo, hi). *ls, *le: the
+ * line last looked at, *hashed: whether it was checked (a line is
+ * normalised once, whatever its hits). */
+static void on_hit(struct classify_baseline *b, size_t id, const char *lo, const char *hi, const char *at,
+                   const char **ls, const char **le, bool *hashed)
 {
-    const struct lit *a = x, *b = y;
-    if (a->n != b->n) return a->n < b->n ? -1 : 1;
-    return memcmp(a->p, b->p, a->n);
+    if (at >= *le) { /* a new line */
+        const char *s = at > lo ? memrchr(lo, '\n', (size_t)(at - lo)) : NULL;
+        const char *e = memchr(at, '\n', (size_t)(hi - at));
+        *ls = s ? s + 1 : lo;
+        *le = e ? e : hi;
+        *hashed = false;
+    }
+    if (*hashed || !may_be_twin(b, id, *ls, (size_t)(*le - *ls))) return;
+    check_line(b, *ls, (size_t)(*le - *ls));
+    *hashed = true;
+}
+
+/* Question indices by literal */
+static int qlit_cmp(const void *x, const void *y, void *ud)
+{
+    const struct classify_baseline *b = ud;
+    const struct query *p = &b->qs[*(const size_t *)x], *q = &b->qs[*(const size_t *)y];
+    if (p->runlen[0] != q->runlen[0]) return p->runlen[0] < q->runlen[0] ? -1 : 1;
+    return memcmp(b->qlits + p->run[0], b->qlits + q->run[0], p->runlen[0]);
 }
 
 /* The distinct literals of the pending questions (pointers into qlits,
- * which do not move while settling). */
+ * which do not move while settling), and for each the questions that
+ * have it: lit_qs[lit_first[i] .. lit_first[i + 1]). */
 static void pending_literals(struct classify_baseline *b)
 {
-    struct lit *all = xcalloc(b->nq ? b->nq : 1, sizeof *all);
     size_t m = 0;
+    b->lit_qs = xcalloc(b->nq ? b->nq : 1, sizeof *b->lit_qs);
     for (size_t k = 0; k < b->nq; k++)
-        if (b->qs[k].state == Q_PENDING) all[m++] = (struct lit){b->qlits + b->qs[k].lit, b->qs[k].litlen};
-    qsort(all, m, sizeof *all, lit_cmp);
+        if (b->qs[k].state == Q_PENDING) b->lit_qs[m++] = k;
+    qsort_r(b->lit_qs, m, sizeof *b->lit_qs, qlit_cmp, b);
     b->lits = xcalloc(m ? m : 1, sizeof *b->lits);
     b->litlens = xcalloc(m ? m : 1, sizeof *b->litlens);
+    b->lit_first = xcalloc(m + 1, sizeof *b->lit_first);
     b->nlits = 0;
     for (size_t i = 0; i < m; i++) {
-        if (i && lit_cmp(&all[i], &all[i - 1]) == 0) continue;
-        b->lits[b->nlits] = all[i].p;
-        b->litlens[b->nlits++] = all[i].n;
+        if (i && qlit_cmp(&b->lit_qs[i], &b->lit_qs[i - 1], b) == 0) continue;
+        const struct query *q = &b->qs[b->lit_qs[i]];
+        b->lit_first[b->nlits] = i;
+        b->lits[b->nlits] = b->qlits + q->run[0];
+        b->litlens[b->nlits++] = q->runlen[0];
     }
-    free(all);
+    b->lit_first[b->nlits] = m;
 }
 
 #define SCAN_PIECE ((size_t)64 << 20) /* bytes a scan call takes (ends at a line end) */
@@ -471,26 +516,33 @@ static void pending_literals(struct classify_baseline *b)
 #ifdef HAVE_HYPERSCAN
 struct piece {
     struct classify_baseline *b;
-    const char *lo, *hi, *done; /* done: lines before it checked */
+    const char *lo, *hi;
+    const char *ls, *le; /* the line of the last hit */
+    bool hashed;
 };
 
 static int on_literal(unsigned int id, unsigned long long from, unsigned long long to,
                       unsigned int flags, void *ctx)
 {
-    (void)id, (void)from, (void)flags;
+    (void)from, (void)flags;
     struct piece *p = ctx;
-    const char *at = p->lo + to - 1; /* the literal's last byte */
-    if (at >= p->done) p->done = check_line_at(p->b, p->lo, p->hi, at);
+    on_hit(p->b, id, p->lo, p->hi, p->lo + to - 1, &p->ls, &p->le, &p->hashed);
     return 0;
 }
 
-/* One database for the literals; false if it cannot be built. */
+/* One database for the literals (ids: their index); false if it cannot
+ * be built. */
 static bool literals_compile(struct classify_baseline *b)
 {
+    if (!b->nlits) return true; /* only counting */
     hs_compile_error_t *cerr = NULL;
-    if (b->nlits > 100000 ||
-        hs_compile_lit_multi(b->lits, NULL, NULL, b->litlens, (unsigned)b->nlits, HS_MODE_BLOCK, NULL, &b->db,
-                             &cerr) != HS_SUCCESS) {
+    unsigned *ids = xcalloc(b->nlits ? b->nlits : 1, sizeof *ids);
+    for (size_t i = 0; i < b->nlits; i++) ids[i] = (unsigned)i;
+    hs_error_t rc = b->nlits > 100000 ? HS_INVALID
+                                      : hs_compile_lit_multi(b->lits, NULL, ids, b->litlens, (unsigned)b->nlits,
+                                                             HS_MODE_BLOCK, NULL, &b->db, &cerr);
+    free(ids);
+    if (rc != HS_SUCCESS) {
         hs_free_compile_error(cerr);
         b->db = NULL;
         return false;
@@ -514,13 +566,13 @@ static void literals_free(struct classify_baseline *b)
 /* Whole lines [lo, hi): those holding a literal are checked. */
 static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
 {
-    while (lo < hi) {
+    while (b->db && lo < hi) {
         const char *end = hi;
         if ((size_t)(hi - lo) > SCAN_PIECE) {
             const char *nl = memchr(lo + SCAN_PIECE, '\n', (size_t)(hi - lo) - SCAN_PIECE);
             end = nl ? nl + 1 : hi;
         }
-        struct piece p = {b, lo, end, lo};
+        struct piece p = {b, lo, end, lo, lo, false};
         hs_scan(b->db, lo, (unsigned)(end - lo), 0, b->scratch, on_literal, &p);
         lo = end;
     }
@@ -532,20 +584,29 @@ static void literals_free(struct classify_baseline *b) { (void)b; }
 
 static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
 {
-    for (size_t i = 0; i < b->nlits; i++)
-        for (const char *at = lo, *f; at < hi && (f = memmem(at, (size_t)(hi - at), b->lits[i], b->litlens[i]));)
-            at = check_line_at(b, lo, hi, f);
+    for (size_t i = 0; i < b->nlits; i++) {
+        const char *ls = lo, *le = lo;
+        bool hashed = false;
+        for (const char *at = lo, *f; at < hi && (f = memmem(at, (size_t)(hi - at), b->lits[i], b->litlens[i]));
+             at = f + 1)
+            on_hit(b, i, lo, hi, f, &ls, &le, &hashed);
+    }
 }
 #endif
 
-size_t classify_baseline_pending(const struct classify_baseline *b) { return b && b->deferred ? b->npending : 0; }
+bool classify_baseline_settled(const struct classify_baseline *b)
+{
+    return !b || !b->deferred || (!b->npending && b->finished);
+}
 
 bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole)
 {
     if (!b || !b->deferred || b->settling) return false;
-    if (!whole && !b->npending) return false; /* nothing to settle */
+    if (!whole && classify_baseline_settled(b)) return false; /* nothing to settle */
+    b->counting = !b->finished; /* not read before: its lines are counted now */
+    if (b->counting) b->lines = 0, b->ends_open = false;
     for (size_t k = 0; k < b->nq && !whole; k++)
-        whole = b->qs[k].state == Q_PENDING && b->qs[k].litlen == 0; /* nothing to look for */
+        whole = b->qs[k].state == Q_PENDING && b->qs[k].nruns == 0; /* nothing to look for */
     b->ncarry = b->carried = 0;
     if (!whole) {
         pending_literals(b);
@@ -566,6 +627,10 @@ void classify_baseline_settle_feed(struct classify_baseline *b, const void *byte
     if (b->settling == S_WHOLE) {
         whole_feed(b, bytes, len);
         return;
+    }
+    if (b->counting && len) {
+        b->lines += classify_count_newlines(bytes, len);
+        b->ends_open = ((const char *)bytes)[len - 1] != '\n';
     }
     const char *p = bytes, *end = p + len;
     if (b->carried) { /* the rest of a line split across chunks: checked whole */
@@ -596,20 +661,27 @@ bool classify_baseline_settle_end(struct classify_baseline *b)
     if (!b || !b->settling) return false;
     bool whole = b->settling == S_WHOLE;
     if (whole) {
-        if (b->finished) whole_finish(b);
+        whole_finish(b);
         b->deferred = false;
     } else {
         if (b->carried) check_line(b, b->carry, b->ncarry);
         b->ncarry = b->carried = 0;
         literals_free(b);
+        if (b->counting && b->ends_open) b->lines++; /* a last line without newline */
     }
+    bool wrong = b->counting; /* the classification was told 0 lines */
+    b->counting = false;
+    b->finished = true;
     free(b->lits);
     free(b->litlens);
+    free(b->lit_qs);
+    free(b->lit_first);
     b->lits = NULL;
     b->litlens = NULL;
+    b->lit_qs = b->lit_first = NULL;
     b->nlits = 0;
     b->settling = S_NONE;
-    bool wrong = false; /* a pending question was answered "no": its line is there */
+    /* and a pending question answered "no" whose line is there */
     for (size_t k = 0; k < b->nq; k++) {
         struct query *q = &b->qs[k];
         if (q->state == Q_FOUND) q->state = Q_PRESENT;

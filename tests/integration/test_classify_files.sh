@@ -66,6 +66,12 @@ sed -e 's/[0-9]/7/g' -e 's/$/\r/' "$e" >"$tmp/crlf.log"
 "$bin" classify "$e" --outcome failed --baseline "$tmp/crlf.log" -o json --explain >"$tmp/file.json"
 "$bin" classify - --outcome failed --baseline "$tmp/crlf.log" -o json --explain <"$e" >"$tmp/stdin.json"
 "$bin" classify "$e" --outcome failed --baseline <(cat "$tmp/crlf.log") -o json --explain >"$tmp/pipe.json"
+# a baseline many times the log's size is read once, after the log
+for i in $(seq 13); do cat "$tmp/crlf.log"; done >"$tmp/big.log"
+"$bin" classify "$e" --outcome failed --baseline "$tmp/big.log" -o json --explain >"$tmp/bigfile.json"
+"$bin" classify - --outcome failed --baseline "$tmp/big.log" -o json --explain <"$e" >"$tmp/bigstdin.json"
+cmp -s "$tmp/bigfile.json" "$tmp/bigstdin.json" || no "a baseline read after the log differs from one read before"
+grep -qE "\"lines\":$(( 13 * $(wc -l <"$e") ))[,}]" "$tmp/bigfile.json" || no "big baseline: lines not counted"
 python3 - "$tmp/file.json" "$tmp/stdin.json" "$tmp/pipe.json" "$(wc -l <"$e")" <<'PY' || fail=1
 import json, sys
 rows = [json.load(open(f)) for f in sys.argv[1:4]]

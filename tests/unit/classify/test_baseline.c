@@ -248,6 +248,39 @@ START_TEST(asked_first_settles)
 }
 END_TEST
 
+/* A baseline not fed before its first settle is read by it: its lines
+ * counted as it goes, answers as the whole baseline's, and the settle says
+ * the classification was told something wrong (0 lines) even when no
+ * question's line is there. */
+START_TEST(asked_first_read_once)
+{
+    struct buf log = {0};
+    passing_log(&log);
+    struct classify_baseline *whole = baseline_chunks(log.p, log.len, 4096);
+    static const size_t chunks[] = {1, 64, 4096};
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        struct classify_baseline *b = classify_baseline_new_deferred();
+        ck_assert(!classify_baseline_settled(b));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), 1);
+        ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+        ck_assert(classify_baseline_settled(b));
+        ck_assert(!has(b, "a line it never printed"));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), 0);
+        classify_baseline_free(b);
+
+        b = classify_baseline_new_deferred();
+        for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++) ck_assert(!has(b, questions[i]));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], c == 2), 1);
+        ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+        for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++)
+            ck_assert(has(b, questions[i]) == has(whole, questions[i]));
+        classify_baseline_free(b);
+    }
+    classify_baseline_free(whole);
+    buf_free(&log);
+}
+END_TEST
+
 /* An empty baseline, and one whose every line is blank: nothing is in it. */
 START_TEST(asked_first_empty)
 {
@@ -277,6 +310,7 @@ int main(void)
     tcase_add_test(tc, asked_first_answers_as_the_whole_baseline);
     tcase_add_test(tc, asked_first_settles);
     tcase_add_test(tc, asked_first_empty);
+    tcase_add_test(tc, asked_first_read_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
