@@ -357,9 +357,10 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
              * read first only to count its lines unless the first log is
              * so much smaller that classifying it twice costs less */
             struct stat st, lst;
-            bool twice = fstat(bfd, &st) == 0 && S_ISREG(st.st_mode);
-            bool later = twice && argc > 1 && strcmp(argv[1], "-") != 0 && stat(argv[1], &lst) == 0 &&
-                         S_ISREG(lst.st_mode) && lst.st_size <= st.st_size / CLASSIFY_PER_READ;
+            bool from_stdin = argc <= 1 || strcmp(argv[1], "-") == 0; /* read once: whole at once */
+            bool twice = !from_stdin && fstat(bfd, &st) == 0 && S_ISREG(st.st_mode);
+            bool later = twice && stat(argv[1], &lst) == 0 && S_ISREG(lst.st_mode) &&
+                         lst.st_size <= st.st_size / CLASSIFY_PER_READ;
             bl = twice ? classify_baseline_new_deferred() : classify_baseline_new();
             if (!later) {
                 if (read_baseline(bl, bfd, base_path, chunk, false) != 0) rc = 1;
