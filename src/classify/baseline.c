@@ -450,6 +450,7 @@ static void check_line(struct classify_baseline *b, const char *s, size_t n)
  * literal id: it holds every other letter run kept of one of them. */
 static bool may_be_twin(const struct classify_baseline *b, size_t id, const char *ls, size_t n)
 {
+    if (b->lit_first[id + 1] - b->lit_first[id] > 16) return true; /* normalising costs less */
     for (size_t k = b->lit_first[id]; k < b->lit_first[id + 1]; k++) {
         const struct query *q = &b->qs[b->lit_qs[k]];
         if (q->state != Q_PENDING) continue;
@@ -473,7 +474,12 @@ static void on_hit(struct classify_baseline *b, size_t id, const char *lo, const
         *le = e ? e : hi;
         *hashed = false;
     }
-    if (*hashed || !may_be_twin(b, id, *ls, (size_t)(*le - *ls))) return;
+    /* only a line's first CLASSIFY_TEXT_MAX bytes are normalised: a hit
+     * past them is no twin's, and the runs are looked for there only (a
+     * huge line full of a literal costs one pass, not one per hit) */
+    size_t n = (size_t)(*le - *ls);
+    if (n > CLASSIFY_TEXT_MAX) n = CLASSIFY_TEXT_MAX;
+    if (*hashed || at >= *ls + n || !may_be_twin(b, id, *ls, n)) return;
     check_line(b, *ls, (size_t)(*le - *ls));
     *hashed = true;
 }

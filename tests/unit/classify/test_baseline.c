@@ -281,6 +281,56 @@ START_TEST(asked_first_read_once)
 }
 END_TEST
 
+/* A line of megabytes full of a question's literal, one of its other
+ * words missing: no twin, and settled in one pass over it (each hit looks
+ * at the line's first CLASSIFY_TEXT_MAX bytes only, where a twin's words
+ * are; not the whole line again). */
+START_TEST(asked_first_huge_line)
+{
+    struct buf log = {0};
+    buf_puts(&log, "fatal: unable to access 'repo1': Could not resolve host: github.com\n");
+    for (int i = 0; i < 200000; i++) buf_puts(&log, "resolve ");
+    buf_puts(&log, "unable access Could host com fatal x\n"); /* no "github" */
+    buf_puts(&log, "tail line\n");
+    static const char q[] = "fatal: unable to access 'repo22': Could not resolve host: github.com";
+    static const char far[] = "resolve unable access Could host github com fatal x";
+    struct classify_baseline *b = deferred_chunks(log.p, log.len, log.len);
+    ck_assert(!has(b, q));
+    ck_assert(!has(b, far));
+    ck_assert(!has(b, "tail line"));
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, log.len, false), 1);
+    ck_assert(has(b, q));
+    ck_assert(!has(b, far));
+    ck_assert(has(b, "tail line"));
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
+/* Many questions with the same literal (a common long word): the lines
+ * holding it are normalised without looking for each question's other
+ * words, and each question gets its answer. */
+START_TEST(asked_first_many_questions_one_literal)
+{
+    struct buf log = {0};
+    for (int i = 0; i < 40; i += 2) buf_printf(&log, "TypeError: cannot read property '%c%c' of undefined\n", 'a' + i, 'a' + i);
+    buf_puts(&log, "undefined behaviour\n");
+    struct classify_baseline *b = deferred_chunks(log.p, log.len, 4096);
+    char q[80];
+    for (int i = 0; i < 40; i++) {
+        snprintf(q, sizeof q, "TypeError: cannot read property '%c%c' of undefined", 'a' + i, 'a' + i);
+        ck_assert(!has(b, q));
+    }
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, 4096, false), 1);
+    for (int i = 0; i < 40; i++) {
+        snprintf(q, sizeof q, "TypeError: cannot read property '%c%c' of undefined", 'a' + i, 'a' + i);
+        ck_assert_msg(has(b, q) == (i % 2 == 0), "question %d", i);
+    }
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
 /* An empty baseline, and one whose every line is blank: nothing is in it. */
 START_TEST(asked_first_empty)
 {
@@ -311,6 +361,8 @@ int main(void)
     tcase_add_test(tc, asked_first_settles);
     tcase_add_test(tc, asked_first_empty);
     tcase_add_test(tc, asked_first_read_once);
+    tcase_add_test(tc, asked_first_huge_line);
+    tcase_add_test(tc, asked_first_many_questions_one_literal);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
