@@ -1,8 +1,18 @@
 /* Baselines: the lines of a passing run's log, normalised and hashed, so
  * that a failing run's findings on lines the passing run also printed can
- * be set aside ("also in the passing run"). One pass over the baseline's
- * bytes, streaming (chunks of any size), memory of one 64-bit hash per
- * distinct line. */
+ * be set aside ("also in the passing run").
+ *
+ * Two ways to hold one. Whole (classify_baseline_new): one pass over the
+ * baseline's bytes, streaming (chunks of any size), memory of one 64-bit
+ * hash per distinct line; any line may be asked about, from any number of
+ * contexts. Asked-first (classify_baseline_new_deferred), for a baseline
+ * the caller can read twice: the first read only counts lines; the
+ * classification then asks its few questions (failure and error-block
+ * marker lines, findings), each recorded and answered "no"; the settle
+ * reads the baseline again with one literal scan (Hyperscan) for the
+ * questions' literals and normalises only the lines that hold one. The
+ * caller classifies again if a "no" was wrong (classify.h). Memory: the
+ * questions, nothing per baseline line. */
 #include "classify/internal.h"
 #include "util/xalloc.h"
 #include <pthread.h>
@@ -11,12 +21,43 @@
 
 #define TMP_TAIL 0x2f746d702full /* "/tmp/" as the last five bytes emitted */
 
+/* A line an asked-first baseline was asked about. */
+enum { Q_PENDING, Q_FOUND /* by the settle under way */, Q_PRESENT, Q_ABSENT };
+enum { S_NONE, S_SCAN /* lines with a literal checked */, S_WHOLE /* every line hashed */ };
+#define Q_RUNS 5 /* letter runs of a question kept: its literal and the next longest */
+struct query {
+    uint64_t h;           /* of the normal form */
+    unsigned char state;  /* Q_* */
+    unsigned char nruns;  /* 0: no letter in it */
+    size_t run[Q_RUNS], runlen[Q_RUNS]; /* in qlits, longest first: run[0] is its literal */
+};
+
 struct classify_baseline {
     uint64_t *slots; /* open addressing; 0 = empty */
     size_t cap, count;
     size_t lines;
     char carry[CLASSIFY_TEXT_MAX]; /* the start of a line split across chunks */
     size_t ncarry, carried;        /* bytes kept; bytes of that line seen */
+    /* asked-first (deferred): the questions, and a settle under way */
+    bool deferred;
+    bool finished;
+    bool ends_open;  /* bytes were fed and the last was not a newline */
+    bool counting;   /* the settle under way counts the lines (not fed before) */
+    int settling;    /* S_* */
+#ifdef HAVE_HYPERSCAN
+    hs_database_t *db;
+    hs_scratch_t *scratch;
+#endif
+    const char **lits; /* the pending questions' distinct literals */
+    size_t *litlens, nlits;
+    size_t *lit_qs, *lit_first; /* pending_literals */
+    struct query *qs;
+    size_t nq, capq;
+    uint32_t *qslots; /* query index + 1 by hash; 0 = empty */
+    size_t qcap;
+    char *qlits;      /* the queries' literals, back to back */
+    size_t nqlits, capqlits;
+    size_t npending;  /* queries answered "no" without knowing */
 };
 
 static const uint64_t FNV_OFF = 1469598103934665603ull, FNV_PRIME = 1099511628211ull;
@@ -132,13 +173,9 @@ static inline uint64_t mix64(uint64_t h)
     return h;
 }
 
-/* The hash of a line's normal form; 0: nothing in the line. */
-static uint64_t line_hash(const char *str, size_t len)
+/* The hash of a normal form of n bytes (n > 0); never 0. */
+static uint64_t norm_hash(const unsigned char *norm, size_t n)
 {
-    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
-    if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
-    size_t n = normalise((const unsigned char *)str, len, norm);
-    if (n == 0) return 0;
     uint64_t h = FNV_OFF ^ (n * FNV_PRIME);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -151,6 +188,23 @@ static uint64_t line_hash(const char *str, size_t len)
     memcpy(&w, norm + i, n - i);
     h = mix64(h ^ mix64(w ^ (uint64_t)(n - i) << 59));
     return h ? h : 1;
+}
+
+/* The hash of a line's normal form; 0: nothing in the line. norm: room
+ * for CLASSIFY_TEXT_MAX + 8 bytes, *nlen gets the normal form's length. */
+static uint64_t line_hash_in(const char *str, size_t len, unsigned char *norm, size_t *nlen)
+{
+    if (len > CLASSIFY_TEXT_MAX) len = CLASSIFY_TEXT_MAX; /* findings keep this much */
+    size_t n = normalise((const unsigned char *)str, len, norm);
+    *nlen = n;
+    return n ? norm_hash(norm, n) : 0;
+}
+
+static uint64_t line_hash(const char *str, size_t len)
+{
+    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
+    size_t n;
+    return line_hash_in(str, len, norm, &n);
 }
 
 static void set_add(struct classify_baseline *b, uint64_t h)
@@ -177,10 +231,28 @@ static void set_add(struct classify_baseline *b, uint64_t h)
     b->count++;
 }
 
+static bool set_has(const struct classify_baseline *b, uint64_t h)
+{
+    if (!b->cap) return false;
+    size_t j = (size_t)(h & (b->cap - 1));
+    while (b->slots[j]) {
+        if (b->slots[j] == h) return true;
+        j = (j + 1) & (b->cap - 1);
+    }
+    return false;
+}
+
 struct classify_baseline *classify_baseline_new(void)
 {
     classes_init();
     return xcalloc(1, sizeof(struct classify_baseline));
+}
+
+struct classify_baseline *classify_baseline_new_deferred(void)
+{
+    struct classify_baseline *b = classify_baseline_new();
+    b->deferred = true;
+    return b;
 }
 
 /* Hashes of a chunk's lines are added in batches: the table is far larger
@@ -210,7 +282,7 @@ static void add_line(struct classify_baseline *b, struct batch *q, const char *s
     if (q->n == BATCH) batch_flush(b, q);
 }
 
-void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t len)
+static void whole_feed(struct classify_baseline *b, const void *bytes, size_t len)
 {
     const char *p = bytes, *end = p + len;
     struct batch q = {.n = 0};
@@ -253,7 +325,7 @@ void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size
     batch_flush(b, &q);
 }
 
-void classify_baseline_finish(struct classify_baseline *b)
+static void whole_finish(struct classify_baseline *b)
 {
     if (b->carried == 0) return;
     struct batch q = {.n = 0};
@@ -262,25 +334,391 @@ void classify_baseline_finish(struct classify_baseline *b)
     b->ncarry = b->carried = 0;
 }
 
+void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t len)
+{
+    if (b->deferred) { /* lines counted, nothing else until asked */
+        if (!len) return;
+        b->lines += classify_count_newlines(bytes, len);
+        b->ends_open = ((const char *)bytes)[len - 1] != '\n';
+        return;
+    }
+    whole_feed(b, bytes, len);
+}
+
+void classify_baseline_finish(struct classify_baseline *b)
+{
+    if (b->deferred) {
+        if (!b->finished && b->ends_open) b->lines++; /* a last line without newline */
+        b->finished = true;
+        return;
+    }
+    b->finished = true;
+    whole_finish(b);
+}
+
+/* ---- asked-first baselines ---------------------------------------------- */
+
+static struct query *query_find(const struct classify_baseline *b, uint64_t h)
+{
+    if (!b->qcap) return NULL;
+    for (size_t j = (size_t)(h & (b->qcap - 1)); b->qslots[j]; j = (j + 1) & (b->qcap - 1))
+        if (b->qs[b->qslots[j] - 1].h == h) return &b->qs[b->qslots[j] - 1];
+    return NULL;
+}
+
+static void query_slot(struct classify_baseline *b, size_t k)
+{
+    size_t j = (size_t)(b->qs[k].h & (b->qcap - 1));
+    while (b->qslots[j]) j = (j + 1) & (b->qcap - 1);
+    b->qslots[j] = (uint32_t)(k + 1);
+}
+
+/* runs: where in norm, and how long (longest first) */
+static void query_add(struct classify_baseline *b, uint64_t h, const unsigned char *norm, const size_t *at,
+                      const size_t *len, size_t nruns)
+{
+    if ((b->nq + 1) * 2 > b->qcap) {
+        free(b->qslots);
+        b->qcap = b->qcap ? b->qcap * 2 : 64;
+        b->qslots = xcalloc(b->qcap, sizeof *b->qslots);
+        for (size_t k = 0; k < b->nq; k++) query_slot(b, k);
+    }
+    b->qs = xgrow(b->qs, &b->capq, b->nq + 1, sizeof *b->qs);
+    struct query *q = &b->qs[b->nq];
+    *q = (struct query){.h = h, .state = Q_PENDING, .nruns = (unsigned char)nruns};
+    for (size_t i = 0; i < nruns; i++) {
+        b->qlits = xgrow(b->qlits, &b->capqlits, b->nqlits + len[i] + 1, 1);
+        memcpy(b->qlits + b->nqlits, norm + at[i], len[i]);
+        q->run[i] = b->nqlits;
+        q->runlen[i] = len[i];
+        b->nqlits += len[i];
+    }
+    query_slot(b, b->nq++);
+}
+
+/* A question to an asked-first baseline: answered if settled before,
+ * else recorded and answered "no" (classify_baseline_settle says whether
+ * that was wrong). A line that normalises the same has every run of
+ * letters of the normal form, byte for byte, in one of its words (masked
+ * words, blanks, colour codes and what they separate never take part in a
+ * run), so a baseline line without one of them is not a twin: the
+ * longest is the literal the settle scans for, the next longest are
+ * looked for in the lines it finds before they are normalised. */
+static bool ask(struct classify_baseline *b, const char *line, size_t len)
+{
+    unsigned char norm[CLASSIFY_TEXT_MAX + 8];
+    size_t n;
+    uint64_t h = line_hash_in(line, len, norm, &n);
+    if (!h) return false;
+    const struct query *q = query_find(b, h);
+    if (q) return q->state == Q_PRESENT;
+    size_t at[Q_RUNS], rl[Q_RUNS], nr = 0;
+    for (size_t i = 0; i < n;) {
+        if (word_bits[norm[i]] != W_LETTER) {
+            i++;
+            continue;
+        }
+        size_t st = i;
+        while (i < n && word_bits[norm[i]] == W_LETTER) i++;
+        size_t l = i - st, k = nr;
+        bool dup = false;
+        for (size_t j = 0; j < nr && !dup; j++) dup = rl[j] == l && memcmp(norm + at[j], norm + st, l) == 0;
+        if (dup) continue;
+        while (k > 0 && rl[k - 1] < l) k--; /* kept longest first */
+        if (k == Q_RUNS) continue;
+        if (nr < Q_RUNS) nr++;
+        memmove(at + k + 1, at + k, (nr - 1 - k) * sizeof *at);
+        memmove(rl + k + 1, rl + k, (nr - 1 - k) * sizeof *rl);
+        at[k] = st;
+        rl[k] = l;
+    }
+    query_add(b, h, norm, at, rl, nr);
+    b->npending++;
+    return false;
+}
+
+/* A baseline line: if it normalises to a pending question, that one is
+ * found. */
+static void check_line(struct classify_baseline *b, const char *s, size_t n)
+{
+    uint64_t h = line_hash(s, n);
+    struct query *q = h ? query_find(b, h) : NULL;
+    if (q && q->state == Q_PENDING) q->state = Q_FOUND;
+}
+
+/* Whether a baseline line may be the twin of a pending question with
+ * literal id: it holds every other letter run kept of one of them. */
+static bool may_be_twin(const struct classify_baseline *b, size_t id, const char *ls, size_t n)
+{
+    if (b->lit_first[id + 1] - b->lit_first[id] > 16) return true; /* normalising costs less */
+    for (size_t k = b->lit_first[id]; k < b->lit_first[id + 1]; k++) {
+        const struct query *q = &b->qs[b->lit_qs[k]];
+        if (q->state != Q_PENDING) continue;
+        size_t r = 1;
+        while (r < q->nruns && memmem(ls, n, b->qlits + q->run[r], q->runlen[r])) r++;
+        if (r == q->nruns) return true;
+    }
+    return false;
+}
+
+/* A hit of literal id at `at`, in whole lines [lo, hi). *ls, *le: the
+ * line last looked at, *hashed: whether it was checked (a line is
+ * normalised once, whatever its hits). */
+static void on_hit(struct classify_baseline *b, size_t id, const char *lo, const char *hi, const char *at,
+                   const char **ls, const char **le, bool *hashed)
+{
+    if (at >= *le) { /* a new line */
+        const char *s = at > lo ? memrchr(lo, '\n', (size_t)(at - lo)) : NULL;
+        const char *e = memchr(at, '\n', (size_t)(hi - at));
+        *ls = s ? s + 1 : lo;
+        *le = e ? e : hi;
+        *hashed = false;
+    }
+    /* only a line's first CLASSIFY_TEXT_MAX bytes are normalised: a hit
+     * past them is no twin's, and the runs are looked for there only (a
+     * huge line full of a literal costs one pass, not one per hit) */
+    size_t n = (size_t)(*le - *ls);
+    if (n > CLASSIFY_TEXT_MAX) n = CLASSIFY_TEXT_MAX;
+    if (*hashed || at >= *ls + n || !may_be_twin(b, id, *ls, n)) return;
+    check_line(b, *ls, (size_t)(*le - *ls));
+    *hashed = true;
+}
+
+/* Question indices by literal */
+static int qlit_cmp(const void *x, const void *y, void *ud)
+{
+    const struct classify_baseline *b = ud;
+    const struct query *p = &b->qs[*(const size_t *)x], *q = &b->qs[*(const size_t *)y];
+    if (p->runlen[0] != q->runlen[0]) return p->runlen[0] < q->runlen[0] ? -1 : 1;
+    return memcmp(b->qlits + p->run[0], b->qlits + q->run[0], p->runlen[0]);
+}
+
+/* The distinct literals of the pending questions (pointers into qlits,
+ * which do not move while settling), and for each the questions that
+ * have it: lit_qs[lit_first[i] .. lit_first[i + 1]). */
+static void pending_literals(struct classify_baseline *b)
+{
+    size_t m = 0;
+    b->lit_qs = xcalloc(b->nq ? b->nq : 1, sizeof *b->lit_qs);
+    for (size_t k = 0; k < b->nq; k++)
+        if (b->qs[k].state == Q_PENDING) b->lit_qs[m++] = k;
+    qsort_r(b->lit_qs, m, sizeof *b->lit_qs, qlit_cmp, b);
+    b->lits = xcalloc(m ? m : 1, sizeof *b->lits);
+    b->litlens = xcalloc(m ? m : 1, sizeof *b->litlens);
+    b->lit_first = xcalloc(m + 1, sizeof *b->lit_first);
+    b->nlits = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (i && qlit_cmp(&b->lit_qs[i], &b->lit_qs[i - 1], b) == 0) continue;
+        const struct query *q = &b->qs[b->lit_qs[i]];
+        b->lit_first[b->nlits] = i;
+        b->lits[b->nlits] = b->qlits + q->run[0];
+        b->litlens[b->nlits++] = q->runlen[0];
+    }
+    b->lit_first[b->nlits] = m;
+}
+
+#define SCAN_PIECE ((size_t)64 << 20) /* bytes a scan call takes (ends at a line end) */
+
+#ifdef HAVE_HYPERSCAN
+struct piece {
+    struct classify_baseline *b;
+    const char *lo, *hi;
+    const char *ls, *le; /* the line of the last hit */
+    bool hashed;
+};
+
+static int on_literal(unsigned int id, unsigned long long from, unsigned long long to,
+                      unsigned int flags, void *ctx)
+{
+    (void)from, (void)flags;
+    struct piece *p = ctx;
+    on_hit(p->b, id, p->lo, p->hi, p->lo + to - 1, &p->ls, &p->le, &p->hashed);
+    return 0;
+}
+
+/* One database for the literals (ids: their index); false if it cannot
+ * be built. */
+static bool literals_compile(struct classify_baseline *b)
+{
+    if (!b->nlits) return true; /* only counting */
+    hs_compile_error_t *cerr = NULL;
+    unsigned *ids = xcalloc(b->nlits ? b->nlits : 1, sizeof *ids);
+    for (size_t i = 0; i < b->nlits; i++) ids[i] = (unsigned)i;
+    hs_error_t rc = b->nlits > 100000 ? HS_INVALID
+                                      : hs_compile_lit_multi(b->lits, NULL, ids, b->litlens, (unsigned)b->nlits,
+                                                             HS_MODE_BLOCK, NULL, &b->db, &cerr);
+    free(ids);
+    if (rc != HS_SUCCESS) {
+        hs_free_compile_error(cerr);
+        b->db = NULL;
+        return false;
+    }
+    if (hs_alloc_scratch(b->db, &b->scratch) != HS_SUCCESS) {
+        hs_free_database(b->db);
+        b->db = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void literals_free(struct classify_baseline *b)
+{
+    hs_free_scratch(b->scratch);
+    hs_free_database(b->db);
+    b->scratch = NULL;
+    b->db = NULL;
+}
+
+/* Whole lines [lo, hi): those holding a literal are checked. */
+static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
+{
+    while (b->db && lo < hi) {
+        const char *end = hi;
+        if ((size_t)(hi - lo) > SCAN_PIECE) {
+            const char *nl = memchr(lo + SCAN_PIECE, '\n', (size_t)(hi - lo) - SCAN_PIECE);
+            end = nl ? nl + 1 : hi;
+        }
+        struct piece p = {b, lo, end, lo, lo, false};
+        hs_scan(b->db, lo, (unsigned)(end - lo), 0, b->scratch, on_literal, &p);
+        lo = end;
+    }
+}
+#else
+/* Without Hyperscan: memmem for each literal, when there are few. */
+static bool literals_compile(struct classify_baseline *b) { return b->nlits <= 8; }
+static void literals_free(struct classify_baseline *b) { (void)b; }
+
+static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
+{
+    for (size_t i = 0; i < b->nlits; i++) {
+        const char *ls = lo, *le = lo;
+        bool hashed = false;
+        for (const char *at = lo, *f; at < hi && (f = memmem(at, (size_t)(hi - at), b->lits[i], b->litlens[i]));
+             at = f + 1)
+            on_hit(b, i, lo, hi, f, &ls, &le, &hashed);
+    }
+}
+#endif
+
+bool classify_baseline_settled(const struct classify_baseline *b)
+{
+    return !b || !b->deferred || (!b->npending && b->finished);
+}
+
+bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole)
+{
+    if (!b || !b->deferred || b->settling) return false;
+    if (!whole && classify_baseline_settled(b)) return false; /* nothing to settle */
+    b->counting = !b->finished; /* not read before: its lines are counted now */
+    if (b->counting) b->lines = 0, b->ends_open = false;
+    for (size_t k = 0; k < b->nq && !whole; k++)
+        whole = b->qs[k].state == Q_PENDING && b->qs[k].nruns == 0; /* nothing to look for */
+    b->ncarry = b->carried = 0;
+    if (!whole) {
+        pending_literals(b);
+        if (literals_compile(b)) {
+            b->settling = S_SCAN;
+            return true;
+        }
+    }
+    /* every line hashed: the baseline is whole after this */
+    b->settling = S_WHOLE;
+    b->lines = 0; /* counted again as the lines go */
+    return true;
+}
+
+void classify_baseline_settle_feed(struct classify_baseline *b, const void *bytes, size_t len)
+{
+    if (!b || !b->settling) return;
+    if (b->settling == S_WHOLE) {
+        whole_feed(b, bytes, len);
+        return;
+    }
+    if (b->counting && len) {
+        b->lines += classify_count_newlines(bytes, len);
+        b->ends_open = ((const char *)bytes)[len - 1] != '\n';
+    }
+    const char *p = bytes, *end = p + len;
+    if (b->carried) { /* the rest of a line split across chunks: checked whole */
+        const char *nl = memchr(p, '\n', len);
+        size_t n = nl ? (size_t)(nl - p) : len;
+        size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
+        memcpy(b->carry + b->ncarry, p, take);
+        b->ncarry += take;
+        b->carried += n;
+        if (!nl) return;
+        check_line(b, b->carry, b->ncarry);
+        b->ncarry = b->carried = 0;
+        p = nl + 1;
+    }
+    const char *last = p < end ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
+    const char *ls = last ? last + 1 : p; /* the start of the last line, maybe split */
+    if (ls > p) literals_scan(b, p, ls);
+    if (ls < end) {
+        size_t rest = (size_t)(end - ls), take = rest < sizeof b->carry ? rest : sizeof b->carry;
+        memcpy(b->carry, ls, take);
+        b->ncarry = take;
+        b->carried = rest;
+    }
+}
+
+bool classify_baseline_settle_end(struct classify_baseline *b)
+{
+    if (!b || !b->settling) return false;
+    bool whole = b->settling == S_WHOLE;
+    if (whole) {
+        whole_finish(b);
+        b->deferred = false;
+    } else {
+        if (b->carried) check_line(b, b->carry, b->ncarry);
+        b->ncarry = b->carried = 0;
+        literals_free(b);
+        if (b->counting && b->ends_open) b->lines++; /* a last line without newline */
+    }
+    bool wrong = b->counting; /* the classification was told 0 lines */
+    b->counting = false;
+    b->finished = true;
+    free(b->lits);
+    free(b->litlens);
+    free(b->lit_qs);
+    free(b->lit_first);
+    b->lits = NULL;
+    b->litlens = NULL;
+    b->lit_qs = b->lit_first = NULL;
+    b->nlits = 0;
+    b->settling = S_NONE;
+    /* and a pending question answered "no" whose line is there */
+    for (size_t k = 0; k < b->nq; k++) {
+        struct query *q = &b->qs[k];
+        if (q->state == Q_FOUND) q->state = Q_PRESENT;
+        else if (q->state != Q_PENDING) continue;
+        else q->state = whole && set_has(b, q->h) ? Q_PRESENT : Q_ABSENT;
+        wrong |= q->state == Q_PRESENT;
+    }
+    b->npending = 0;
+    return wrong;
+}
+
 size_t classify_baseline_lines(const struct classify_baseline *b) { return b ? b->lines : 0; }
 
 bool classify_baseline_has(const struct classify_baseline *b, const char *line, size_t len)
 {
-    if (!b || !b->cap || !line) return false;
-    classes_init();
+    if (!b || !line) return false;
+    /* an asked-first baseline records the question: it is never const
+     * (classify_baseline_new_deferred allocates it), only lent as such */
+    if (b->deferred) return ask((struct classify_baseline *)b, line, len);
+    if (!b->cap) return false;
     uint64_t h = line_hash(line, len);
-    if (!h) return false;
-    size_t j = (size_t)(h & (b->cap - 1));
-    while (b->slots[j]) {
-        if (b->slots[j] == h) return true;
-        j = (j + 1) & (b->cap - 1);
-    }
-    return false;
+    return h && set_has(b, h);
 }
 
 void classify_baseline_free(struct classify_baseline *b)
 {
     if (!b) return;
+    if (b->settling) classify_baseline_settle_end(b);
     free(b->slots);
+    free(b->qs);
+    free(b->qslots);
+    free(b->qlits);
     free(b);
 }

@@ -169,11 +169,49 @@ void classify_add_finding(struct classify_ctx *c, const char *class_id, const ch
 struct classify_baseline;
 
 struct classify_baseline *classify_baseline_new(void);
+/* An asked-first baseline, for one log classified against one passing
+ * log the caller can read twice (the CLI's --baseline FILE). Fed, it only
+ * counts lines. Asked about a line it has not settled, it records the
+ * question and answers "no". After the classification the caller settles
+ * the questions, reading the baseline again: only its lines holding a
+ * question's literal are normalised. If an answer "no" was wrong, the log
+ * is classified again with the same baseline, which now knows it:
+ *   b = classify_baseline_new_deferred(); feed...; finish;
+ *   for (round = 0;; round++) {
+ *       classify with b -> r;
+ *       if (classify_baseline_settled(b)) break;           r is exact
+ *       classify_baseline_settle_begin(b, round >= 1);
+ *       feed the baseline again through classify_baseline_settle_feed;
+ *       if (!classify_baseline_settle_end(b)) break;       r is exact
+ *       free r;                           a "no" was wrong: once more
+ *   }
+ * (The second round asks what the first did; settling it whole bounds the
+ * rounds all the same.) Not fed at all, it is read once only: the settle
+ * counts its lines too, and the first round, told 0 lines, is always
+ * done again (cheaper for a log much smaller than the baseline). A log
+ * that cannot be read twice: settle whole before classifying. It records
+ * what it is asked: one context uses it at a time. */
+struct classify_baseline *classify_baseline_new_deferred(void);
 void classify_baseline_feed(struct classify_baseline *b, const void *bytes, size_t n);
 void classify_baseline_finish(struct classify_baseline *b);
 size_t classify_baseline_lines(const struct classify_baseline *b);
 /* Whether a line (raw, as a finding's text) normalises to one of b's. */
 bool classify_baseline_has(const struct classify_baseline *b, const char *line, size_t n);
+/* Settling an asked-first baseline's questions (after finish, or without
+ * any feed: then its lines are counted too): begin says whether there is
+ * anything to do (false: settled, or not asked-first); then the
+ * baseline's bytes again, in chunks of any size; end says whether the
+ * classification was told something wrong: a question answered "no" has
+ * its line in the baseline, or the lines were counted only now. whole:
+ * every line is hashed and the baseline answers as one made by
+ * classify_baseline_new from then on. */
+bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole);
+/* Whether b knows every answer it gave: no question answered "no"
+ * without knowing since it was last settled, its lines counted. true for
+ * a baseline that is not asked-first. */
+bool classify_baseline_settled(const struct classify_baseline *b);
+void classify_baseline_settle_feed(struct classify_baseline *b, const void *bytes, size_t n);
+bool classify_baseline_settle_end(struct classify_baseline *b);
 void classify_baseline_free(struct classify_baseline *b);
 /* c reads b (borrowed) from now on; set it before feeding. NULL: none. */
 void classify_set_baseline(struct classify_ctx *c, const struct classify_baseline *b);

@@ -57,4 +57,40 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 if len(rows) != 2 or any(r["baseline"]["lines"] != 1 or r["primary"]["line"] == 208 for r in rows):
     sys.exit("FAIL: --baseline with several files: %r" % [(r.get("baseline"), r["primary"]["line"]) for r in rows])
 PY
+
+# A baseline file is read again to settle what the log asked about; a log
+# or a baseline that can only be read once (stdin, a pipe) is classified
+# the same. The baseline here is e's own log with other stamps and CRLF:
+# many of e's lines are in it.
+sed -e 's/[0-9]/7/g' -e 's/$/\r/' "$e" >"$tmp/crlf.log"
+"$bin" classify "$e" --outcome failed --baseline "$tmp/crlf.log" -o json --explain >"$tmp/file.json"
+"$bin" classify - --outcome failed --baseline "$tmp/crlf.log" -o json --explain <"$e" >"$tmp/stdin.json"
+"$bin" classify "$e" --outcome failed --baseline <(cat "$tmp/crlf.log") -o json --explain >"$tmp/pipe.json"
+# a baseline many times the log's size is read once, after the log
+for i in $(seq 13); do cat "$tmp/crlf.log"; done >"$tmp/big.log"
+"$bin" classify "$e" --outcome failed --baseline "$tmp/big.log" -o json --explain >"$tmp/bigfile.json"
+"$bin" classify - --outcome failed --baseline "$tmp/big.log" -o json --explain <"$e" >"$tmp/bigstdin.json"
+cmp -s "$tmp/bigfile.json" "$tmp/bigstdin.json" || no "a baseline read after the log differs from one read before"
+grep -qE "\"lines\":$(( 13 * $(wc -l <"$e") ))[,}]" "$tmp/bigfile.json" || no "big baseline: lines not counted"
+python3 - "$tmp/file.json" "$tmp/stdin.json" "$tmp/pipe.json" "$(wc -l <"$e")" <<'PY' || fail=1
+import json, sys
+rows = [json.load(open(f)) for f in sys.argv[1:4]]
+for r in rows:
+    r["baseline"].pop("file")
+if rows[1] != rows[0] or rows[2] != rows[0]:
+    sys.exit("FAIL: --baseline read once (stdin, pipe) differs from read twice")
+r = rows[0]
+if r["baseline"]["lines"] != int(sys.argv[4]) or "0 finding(s) set aside as also" in r["explain"]:
+    sys.exit("FAIL: e against its own lines: %r" % r["explain"].splitlines()[:2])
+PY
+# an empty baseline: nothing set aside; one that cannot be read: one line
+: >"$tmp/empty.log"
+"$bin" classify "$e" --outcome failed --baseline "$tmp/empty.log" -o json --explain >"$tmp/empty.json"
+grep -q '"lines":0' "$tmp/empty.json" && grep -q '0 finding(s) set aside as also' "$tmp/empty.json" ||
+  no "empty baseline: $(head -c 300 "$tmp/empty.json")"
+set +e
+"$bin" classify "$e" --outcome failed --baseline "$tmp/nothere.log" -o json >"$tmp/out" 2>"$tmp/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'nothere.log' "$tmp/err" ||
+  no "unreadable baseline: rc $rc, stderr $(cat "$tmp/err")"
 exit $fail

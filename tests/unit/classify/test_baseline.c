@@ -122,6 +122,232 @@ START_TEST(lines_of_every_length)
 }
 END_TEST
 
+/* ---- asked-first baselines ---------------------------------------------- */
+
+static struct classify_baseline *deferred_chunks(const char *text, size_t n, size_t chunk)
+{
+    struct classify_baseline *b = classify_baseline_new_deferred();
+    for (size_t at = 0; at < n; at += chunk)
+        classify_baseline_feed(b, text + at, n - at < chunk ? n - at : chunk);
+    classify_baseline_finish(b);
+    return b;
+}
+
+/* The settle, the baseline read again in chunks; -1 nothing to settle. */
+static int settle_chunks(struct classify_baseline *b, const char *text, size_t n, size_t chunk, bool whole)
+{
+    if (!classify_baseline_settle_begin(b, whole)) return -1;
+    for (size_t at = 0; at < n; at += chunk)
+        classify_baseline_settle_feed(b, text + at, n - at < chunk ? n - at : chunk);
+    return classify_baseline_settle_end(b);
+}
+
+/* A passing log with the cases the literal filter must not lose: stamps
+ * and numbers that differ, CRLF, a colour code between a word and its
+ * colon, tabs and blank runs, a /tmp/ name, a line longer than the cap
+ * (the same first CLASSIFY_TEXT_MAX bytes, then anything), no newline at
+ * the end. */
+static void passing_log(struct buf *log)
+{
+    buf_puts(log, "2024-05-01T10:00:00Z build step 12 finished in 3.2s\r\n");
+    buf_puts(log, "status \x1b[1mok\x1b[0mdone here\n");
+    buf_puts(log, "\x1b[31mTypeError\x1b[0m: cannot\tfind   module 'pad'\n");
+    buf_puts(log, "/tmp/tmpAbc/build.sh: line 4: shellcheck: command not found\n");
+    buf_puts(log, "long:");
+    for (int i = 0; i < CLASSIFY_TEXT_MAX; i++) buf_putc(log, i % 9 == 8 ? ' ' : (char)('a' + i % 7));
+    buf_puts(log, " and then the passing run's own tail\n");
+    for (int i = 0; i < 300; i++) buf_printf(log, "[agent] turn %d: reading src/module_%c%c.ts\n", i, 'a' + i % 26, 'a' + i / 26);
+    buf_puts(log, "last line without newline");
+}
+
+static const char *const questions[] = {
+    "2025-01-01T00:00:00Z build step 9 finished in 17.25s", /* yes: numbers, stamp masked */
+    "build step 9 failed in 10s",                        /* no: a word differs */
+    "status ok\x1b[32mdone here",                        /* yes */
+    "status okdone here",                                /* no: one word is not two */
+    "TypeError: cannot find module 'pad'",               /* yes: colour, tab, blanks */
+    "TypeError: cannot find module 'pads'",              /* no */
+    "/tmp/xyz/build.sh: line 9: shellcheck: command not found", /* yes */
+    "[agent] turn 7: reading src/module_ha.ts",          /* yes */
+    "[agent] turn 7: reading src/module_zz.ts",          /* no */
+    "last line without newline",                         /* yes */
+    "a line it never printed",                           /* no */
+};
+
+/* What an asked-first baseline answers once settled is what the whole
+ * baseline answers, whatever the chunks it is read in; its first answers
+ * are "no", and the settle says whether one was wrong. */
+START_TEST(asked_first_answers_as_the_whole_baseline)
+{
+    struct buf log = {0};
+    passing_log(&log);
+    struct classify_baseline *whole = baseline_chunks(log.p, log.len, 4096);
+    size_t nq = sizeof questions / sizeof questions[0];
+    bool want[sizeof questions / sizeof questions[0]];
+    for (size_t i = 0; i < nq; i++) want[i] = has(whole, questions[i]);
+    ck_assert(want[0] && !want[1] && want[2] && !want[3] && want[4] && !want[5] && want[6] && want[7] &&
+              !want[8] && want[9] && !want[10]);
+    /* the long line: its first CLASSIFY_TEXT_MAX bytes are what counts */
+    const char *lp = strstr(log.p, "long:");
+    char lq[CLASSIFY_TEXT_MAX + 32];
+    memcpy(lq, lp, CLASSIFY_TEXT_MAX);
+    memcpy(lq + CLASSIFY_TEXT_MAX, " another tail", 14);
+    ck_assert(classify_baseline_has(whole, lq, strlen(lq)));
+    static const size_t chunks[] = {1, 7, 64, 65, 4096, 1u << 20};
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        struct classify_baseline *b = deferred_chunks(log.p, log.len, chunks[c]);
+        ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+        for (size_t i = 0; i < nq; i++) ck_assert_msg(!has(b, questions[i]), "asked before settling: %zu", i);
+        ck_assert(!classify_baseline_has(b, lq, strlen(lq)));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), 1);
+        for (size_t i = 0; i < nq; i++)
+            ck_assert_msg(has(b, questions[i]) == want[i], "chunk %zu: question %zu", chunks[c], i);
+        ck_assert(classify_baseline_has(b, lq, strlen(lq)));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), -1); /* all answered */
+        /* a line not asked before is not known yet: answered "no", then settled */
+        ck_assert(!has(b, "[agent] turn 99: reading src/module_cb.ts"));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), 1);
+        ck_assert(has(b, "[agent] turn 99: reading src/module_cb.ts"));
+        ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+        classify_baseline_free(b);
+    }
+    classify_baseline_free(whole);
+    buf_free(&log);
+}
+END_TEST
+
+/* Only "no" answers that were wrong make the settle say so; a question
+ * without a letter to look for (nothing but numbers and punctuation)
+ * settles by hashing every line, and the baseline then answers new
+ * questions at once; so does one settled whole on purpose. */
+START_TEST(asked_first_settles)
+{
+    struct buf log = {0};
+    passing_log(&log);
+    buf_puts(&log, "\n+++ 12/40 ===\n");
+    struct classify_baseline *b = deferred_chunks(log.p, log.len, 100);
+    ck_assert(!has(b, "build step 9 failed in 10s"));
+    ck_assert(!has(b, "a line it never printed"));
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, 100, false), 0);
+    ck_assert(!has(b, "+++ 1/4 ==="));
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, 100, false), 1);
+    ck_assert(has(b, "+++ 1/4 ==="));
+    ck_assert(has(b, "TypeError: cannot find module 'pad'")); /* whole now: known at once */
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, 100, false), -1);
+    classify_baseline_free(b);
+
+    b = deferred_chunks(log.p, log.len, 4096);
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, 4096, true), 0);
+    for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++) {
+        struct classify_baseline *w = baseline_chunks(log.p, log.len, 4096);
+        ck_assert(has(b, questions[i]) == has(w, questions[i]));
+        classify_baseline_free(w);
+    }
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
+/* A baseline not fed before its first settle is read by it: its lines
+ * counted as it goes, answers as the whole baseline's, and the settle says
+ * the classification was told something wrong (0 lines) even when no
+ * question's line is there. */
+START_TEST(asked_first_read_once)
+{
+    struct buf log = {0};
+    passing_log(&log);
+    struct classify_baseline *whole = baseline_chunks(log.p, log.len, 4096);
+    static const size_t chunks[] = {1, 64, 4096};
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        struct classify_baseline *b = classify_baseline_new_deferred();
+        ck_assert(!classify_baseline_settled(b));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), 1);
+        ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+        ck_assert(classify_baseline_settled(b));
+        ck_assert(!has(b, "a line it never printed"));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], false), 0);
+        classify_baseline_free(b);
+
+        b = classify_baseline_new_deferred();
+        for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++) ck_assert(!has(b, questions[i]));
+        ck_assert_int_eq(settle_chunks(b, log.p, log.len, chunks[c], c == 2), 1);
+        ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+        for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++)
+            ck_assert(has(b, questions[i]) == has(whole, questions[i]));
+        classify_baseline_free(b);
+    }
+    classify_baseline_free(whole);
+    buf_free(&log);
+}
+END_TEST
+
+/* A line of megabytes full of a question's literal, one of its other
+ * words missing: no twin, and settled in one pass over it (each hit looks
+ * at the line's first CLASSIFY_TEXT_MAX bytes only, where a twin's words
+ * are; not the whole line again). */
+START_TEST(asked_first_huge_line)
+{
+    struct buf log = {0};
+    buf_puts(&log, "fatal: unable to access 'repo1': Could not resolve host: github.com\n");
+    for (int i = 0; i < 200000; i++) buf_puts(&log, "resolve ");
+    buf_puts(&log, "unable access Could host com fatal x\n"); /* no "github" */
+    buf_puts(&log, "tail line\n");
+    static const char q[] = "fatal: unable to access 'repo22': Could not resolve host: github.com";
+    static const char far[] = "resolve unable access Could host github com fatal x";
+    struct classify_baseline *b = deferred_chunks(log.p, log.len, log.len);
+    ck_assert(!has(b, q));
+    ck_assert(!has(b, far));
+    ck_assert(!has(b, "tail line"));
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, log.len, false), 1);
+    ck_assert(has(b, q));
+    ck_assert(!has(b, far));
+    ck_assert(has(b, "tail line"));
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
+/* Many questions with the same literal (a common long word): the lines
+ * holding it are normalised without looking for each question's other
+ * words, and each question gets its answer. */
+START_TEST(asked_first_many_questions_one_literal)
+{
+    struct buf log = {0};
+    for (int i = 0; i < 40; i += 2) buf_printf(&log, "TypeError: cannot read property '%c%c' of undefined\n", 'a' + i, 'a' + i);
+    buf_puts(&log, "undefined behaviour\n");
+    struct classify_baseline *b = deferred_chunks(log.p, log.len, 4096);
+    char q[80];
+    for (int i = 0; i < 40; i++) {
+        snprintf(q, sizeof q, "TypeError: cannot read property '%c%c' of undefined", 'a' + i, 'a' + i);
+        ck_assert(!has(b, q));
+    }
+    ck_assert_int_eq(settle_chunks(b, log.p, log.len, 4096, false), 1);
+    for (int i = 0; i < 40; i++) {
+        snprintf(q, sizeof q, "TypeError: cannot read property '%c%c' of undefined", 'a' + i, 'a' + i);
+        ck_assert_msg(has(b, q) == (i % 2 == 0), "question %d", i);
+    }
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
+/* An empty baseline, and one whose every line is blank: nothing is in it. */
+START_TEST(asked_first_empty)
+{
+    static const char *const logs[] = {"", "\n\n\r\n   \n"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = strlen(logs[k]);
+        struct classify_baseline *b = deferred_chunks(logs[k], n, 3);
+        ck_assert_uint_eq(classify_baseline_lines(b), k ? 4 : 0);
+        ck_assert(!has(b, "Error: anything"));
+        ck_assert(!has(b, ""));
+        ck_assert_int_eq(settle_chunks(b, logs[k], n, 3, false), 0);
+        ck_assert(!has(b, "Error: anything"));
+        classify_baseline_free(b);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("baseline");
@@ -131,6 +357,12 @@ int main(void)
     tcase_add_test(tc, lines_of_every_length);
     tcase_add_test(tc, every_line_of_a_long_baseline);
     tcase_add_test(tc, nul_and_high_bytes);
+    tcase_add_test(tc, asked_first_answers_as_the_whole_baseline);
+    tcase_add_test(tc, asked_first_settles);
+    tcase_add_test(tc, asked_first_empty);
+    tcase_add_test(tc, asked_first_read_once);
+    tcase_add_test(tc, asked_first_huge_line);
+    tcase_add_test(tc, asked_first_many_questions_one_literal);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

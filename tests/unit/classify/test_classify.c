@@ -1179,6 +1179,81 @@ START_TEST(baseline_normalises_and_demotes)
 }
 END_TEST
 
+/* A log classified against an asked-first baseline as the CLI does it:
+ * settled after each round, classified again while an answer was wrong
+ * (unread: the baseline is read by the settle only, which counts it). */
+static struct classify_result *run_asked_first(const char *pass, const char *log, bool unread, int *rounds)
+{
+    struct classify_baseline *b = classify_baseline_new_deferred();
+    size_t pn = strlen(pass);
+    if (!unread) {
+        classify_baseline_feed(b, pass, pn);
+        classify_baseline_finish(b);
+    }
+    struct classify_result *r = NULL;
+    for (*rounds = 1;; ++*rounds) {
+        struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+        classify_set_baseline(c, b);
+        classify_feed(c, log, strlen(log));
+        r = classify_finish(c);
+        classify_free(c);
+        if (classify_baseline_settled(b)) break;
+        ck_assert(classify_baseline_settle_begin(b, *rounds >= 2));
+        classify_baseline_settle_feed(b, pass, pn);
+        if (!classify_baseline_settle_end(b)) break;
+        classify_result_free(r);
+    }
+    classify_baseline_free(b);
+    return r;
+}
+
+/* The asked-first baseline gives the verdict the whole one gives: the
+ * same primary, the same findings set aside, the same explanation (the
+ * baseline's line count in it); a log with nothing in the baseline takes
+ * one round, one with a failure line the passing run printed too takes
+ * two, and so does every log against a baseline read by the settle only. */
+START_TEST(baseline_asked_first_as_whole)
+{
+    ck_assert_ptr_nonnull(shipped);
+    static const char pass[] =
+        "2024-05-01T10:00:00.1000000Z npm WARN deprecated left-pad@1.3.0\n"
+        "\x1b[31mError: connect ECONNREFUSED 127.0.0.1:6379\x1b[0m (cache warm-up, ignored) in 12ms\n"
+        "Error: widget not calibrated\n"
+        "GreeterTest > testGreeting PASSED\n"
+        "1 test completed, 0 failed\n"
+        "done";
+    static const struct {
+        const char *log;
+        int rounds;
+    } cases[] = {
+        {"Error: connect ECONNREFUSED 127.0.0.1:6379 (cache warm-up, ignored) in 9ms\n"
+         "GreeterTest > testGreeting FAILED\n1 test completed, 1 failed\nexit code 1\n", 2},
+        {"Error: widget not calibrated\nError: gizmo out of range\nexit 3\n", 2},
+        {"GreeterTest > testGreeting FAILED\n1 test completed, 1 failed\nexit code 1\n", 1},
+    };
+    for (size_t k = 0; k < 2 * sizeof cases / sizeof cases[0]; k++) {
+        bool unread = k % 2;
+        struct classify_baseline *w = baseline_of(pass, 0);
+        struct classify_ctx *c = classify_new(shipped, CLASSIFY_OUTCOME_FAILED);
+        classify_set_baseline(c, w);
+        classify_feed(c, cases[k / 2].log, strlen(cases[k / 2].log));
+        struct classify_result *want = classify_finish(c);
+        classify_free(c);
+        classify_baseline_free(w);
+        int rounds;
+        struct classify_result *r = run_asked_first(pass, cases[k / 2].log, unread, &rounds);
+        ck_assert_str_eq(r->primary.class_id, want->primary.class_id);
+        ck_assert_int_eq(r->primary.line, want->primary.line);
+        ck_assert_str_eq(r->explain, want->explain);
+        ck_assert_uint_eq(r->nfindings, want->nfindings);
+        for (size_t i = 0; i < r->nfindings; i++) ck_assert_uint_eq(r->findings[i].flags, want->findings[i].flags);
+        ck_assert_int_eq(rounds, unread ? 2 : cases[k / 2].rounds);
+        classify_result_free(r);
+        classify_result_free(want);
+    }
+}
+END_TEST
+
 START_TEST(buildkit_and_syslog_prefixes)
 {
     /* BuildKit's "#5 0.245 " and a syslog stamp before it are log prefixes:
@@ -2116,6 +2191,7 @@ int main(void)
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
     tcase_add_test(tc, baseline_normalises_and_demotes);
+    tcase_add_test(tc, baseline_asked_first_as_whole);
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     tcase_add_test(tc, shipped_rules_other_wordings);
