@@ -9,7 +9,9 @@
  * (a 464-byte entry embedding a 296-byte struct agentrun, 3 strings and
  * the search text each a malloc of their own) + 40 B of maps; now one
  * entry in a slab, one block for the run's own strings and the serialised
- * rest of its AgentRun, 4-byte map slots. */
+ * rest of its AgentRun (or, for a run that is its cache row, a reference
+ * to it), 4-byte map slots: 326 B for lean runs, 821 B for runs holding
+ * all a synced AgentRun does, 340 B for those when seeded from the cache. */
 #include "model/runset.h"
 #include "model/linkage.h"
 #include "util/xalloc.h"
@@ -42,7 +44,6 @@ struct entry {
     char *blk;           /* owned; starts with the hay: what text terms search */
     uint32_t cold;       /* offset of the serialised rest (or the reference) in blk */
     uint32_t idx;        /* place in rs->all */
-    uint16_t haylen;     /* bytes of the hay (HAY_LONG: walk it, see hay_len) */
     bool key_owned;      /* key is not the uid */
     bool in_psort;       /* waits in rs->psort (not in rs->sorted) */
     bool in_pview;       /* waits in rs->pview (not in rs->view) */
@@ -524,11 +525,18 @@ static size_t cold_serialise(struct runset *rs, const struct agentrun *a)
     return n;
 }
 
+/* Separates the hay's fields; folded out of fields and terms (below). */
+#define HAY_SEP '\1'
+
+/* s in lower case (ASCII), with the hay's separator folded into the next
+ * control byte: a field or a term never holds the separator, so a term
+ * never matches across two fields (a term typed with that byte finds a
+ * field holding it, and one holding \2 too: both are control bytes). */
 static void lower_into(char *dst, const char *s)
 {
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
-        *dst++ = (char)(ch < 128 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        *dst++ = (char)(ch < 128 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch == HAY_SEP ? HAY_SEP + 1 : ch);
     }
     *dst = 0;
 }
@@ -540,18 +548,16 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-/* The hay: name, agent, lane and head in lower case, each ending with a
- * NUL, then one more NUL. A text term is looked for with one memmem over
- * the fields and the NULs between them: a term has no NUL, so a match
- * never spans two fields, whatever bytes the fields or the term hold
- * (a printable separator could be typed; any other byte can be in a
- * cluster's string). memmem over the whole hay is as fast as strstr was,
- * and far faster than strcasestr per field. A field found inside another
- * one is left out: any text in it is in the other too (a lane is usually
- * its runs' name less the attempt). The failure class is searched apart
- * (it arrives later, and the hay never changes). */
+/* The hay: name, agent, lane and head in lower case, HAY_SEP between
+ * them (one strstr over the hay is far faster than strcasestr over four
+ * fields; fields ending with NUL searched with memmem, or strstr per field,
+ * cost twice the time of a full pass at a million runs). Neither fields
+ * nor terms hold HAY_SEP (lower_into folds it), so no match spans two
+ * fields. A field found inside another one is left out: any text in it is
+ * in the other too (a lane is usually its runs' name less the attempt).
+ * The failure class is searched apart (it arrives later, and the hay
+ * never changes). */
 #define HAY_FIELDS 4
-#define HAY_LONG UINT16_MAX
 static void hay_fields(const struct agentrun *a, char *low[HAY_FIELDS])
 {
     const char *f[HAY_FIELDS] = {a->name, a->agent, a->lane, a->head};
@@ -570,22 +576,11 @@ static void hay_fields(const struct agentrun *a, char *low[HAY_FIELDS])
     }
 }
 
-/* Bytes of e's hay up to its last field's NUL (the searched bytes). */
-static size_t hay_len(const struct entry *e)
+/* The first occurrence of pat (lower case, folded) in e's hay at or
+ * after byte `from` (within the hay), or NULL. */
+static const char *hay_find(const struct entry *e, size_t from, const char *pat)
 {
-    if (e->haylen != HAY_LONG) return e->haylen;
-    const char *p = e->blk;
-    while (*p) p += strlen(p) + 1;
-    return p == e->blk ? 0 : (size_t)(p - e->blk) - 1;
-}
-
-/* The first occurrence of pat (plen bytes, no NUL) in e's hay at or
- * after byte `from`, or NULL. */
-static const char *hay_find(const struct entry *e, size_t from, const char *pat, size_t plen)
-{
-    size_t n = hay_len(e);
-    if (from > n) return NULL;
-    return memmem(e->blk + from, n - from, pat, plen);
+    return strstr(e->blk + from, pat);
 }
 
 /* Makes e's record and block from *a and frees *a (zeroed after). A
@@ -602,19 +597,18 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
     hay_fields(a, low);
     size_t haylen = 0;
     for (size_t i = 0; i < HAY_FIELDS; i++) haylen += low[i] ? strlen(low[i]) + 1 : 0;
-    char *hay = xmalloc(haylen + 2);
+    char *hay = xmalloc(haylen + 1);
     size_t o = 0;
     for (size_t i = 0; i < HAY_FIELDS; i++) {
         if (!low[i]) continue;
+        if (o) hay[o++] = HAY_SEP;
         size_t n = strlen(low[i]);
-        memcpy(hay + o, low[i], n + 1);
-        o += n + 1;
+        memcpy(hay + o, low[i], n);
+        o += n;
         free(low[i]);
     }
-    hay[o] = 0;                 /* the end: an empty field */
-    haylen = o ? o - 1 : 0;     /* the last field's NUL is hay[haylen] */
-    size_t haybytes = o ? o + 1 : 2;
-    if (!o) hay[1] = 0;
+    hay[o] = 0;
+    haylen = o;
     size_t ncold = cold_serialise(rs, a);
     bool ref = cache_row && rs->cold_fn && cold_ref_size(a->resource_version) < ncold;
     uint64_t hash = ref ? cold_hash(rs->scratch, ncold) : 0;
@@ -628,7 +622,7 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
             e->blk = w.p = xmalloc(w.n);
             w.n = 0;
         }
-        wr_bytes(&w, hay, haybytes);
+        wr_bytes(&w, hay, haylen + 1);
         for (size_t i = 0; i < nown; i++) {
             if (!own[i]) {
                 if (pass) *dst[i] = NULL;
@@ -647,7 +641,6 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
         else wr_bytes(&w, rs->scratch, ncold);
     }
     free(hay);
-    e->haylen = (uint16_t)(haylen < HAY_LONG ? haylen : HAY_LONG);
     e->cold_cached = ref;
     struct rs_rec *r = &e->pub.run;
     r->context = intern(&rs->pool, a->context);
@@ -1353,7 +1346,7 @@ static bool term_match(const struct term *t, const struct entry *e)
     switch (t->key) {
     case TK_TEXT:
         if (!*t->pat) return true;
-        return hay_find(e, 0, t->lower, t->lowlen) != NULL || cls_has(e, t->lower);
+        return hay_find(e, 0, t->lower) != NULL || cls_has(e, t->lower);
     case TK_PHASE:
         if (strcasecmp(t->pat, "none") == 0) return !a->phase || !*a->phase;
         if (strcasecmp(t->pat, "deleted") == 0) return r->deleted;
@@ -1402,11 +1395,10 @@ static bool entry_match_memo(const struct runset *rs, const struct entry *e, siz
         if (memo->off != NOMEMO && len <= MEMO_WIN && memcmp(memo->win, t->lower, len) == 0)
             continue; /* still there, and the run was not read */
         const char *hit, *hay = e->blk;
-        /* (a field's NUL ends a window and stops strncmp: no match spans two fields) */
         if (memo->off != NOMEMO && len > MEMO_WIN && strncmp(hay + memo->off, t->lower, len) == 0)
             hit = hay + memo->off;
-        else if (memo->off != NOMEMO) hit = hay_find(e, (size_t)memo->off + 1, t->lower, len);
-        else hit = hay_find(e, 0, t->lower, len);
+        else if (memo->off != NOMEMO) hit = hay_find(e, (size_t)memo->off + 1, t->lower);
+        else hit = hay_find(e, 0, t->lower);
         if (!hit) {
             /* not in the hay: the class may hold it (then no memo) */
             if (!cls_has(e, t->lower)) return false;
