@@ -475,20 +475,31 @@ static uint64_t cold_hash(const char *p, size_t n)
 }
 
 /* The reference a cached run keeps instead of its cold fields: a flag
- * byte (REF_RV: the resourceVersion follows), the hash of the cold
- * serialisation the cache row gives back, the resourceVersion (compared on
- * every event, so kept). The row is pub.cache_id. */
-enum { REF_RV = 1 };
+ * byte, the hash of the cold serialisation the cache row gives back
+ * (deletion time apart, below), the deletion time when there is one
+ * (REF_DELETED_AT), the resourceVersion (REF_RV; compared on every event,
+ * so kept). The row is pub.cache_id.
+ * The deletion time is the one field the row changes without a new
+ * version of the run: the console marks a run the server deleted in its
+ * cache as it flags it here (store_mark_run_deleted), and the row then
+ * gives the time of that mark. So it is kept here as the set read it and
+ * left out of the hash. */
+enum { REF_RV = 1, REF_DELETED_AT = 2 };
 #define REF_FIXED (1 + sizeof(uint64_t))
 
-static size_t cold_ref_size(const char *rv) { return REF_FIXED + (rv ? strlen(rv) + 1 : 0); }
-
-static void cold_ref_write(struct wr *w, uint64_t hash, const char *rv)
+static size_t cold_ref_size(const struct agentrun *a)
 {
-    unsigned char flags = rv ? REF_RV : 0;
+    return REF_FIXED + (a->deleted_at != TIME_NONE ? sizeof a->deleted_at : 0) +
+           (a->resource_version ? strlen(a->resource_version) + 1 : 0);
+}
+
+static void cold_ref_write(struct wr *w, uint64_t hash, const struct agentrun *a)
+{
+    unsigned char flags = (a->resource_version ? REF_RV : 0) | (a->deleted_at != TIME_NONE ? REF_DELETED_AT : 0);
     wr_bytes(w, &flags, 1);
     wr_bytes(w, &hash, sizeof hash);
-    if (rv) wr_str(w, rv);
+    if (flags & REF_DELETED_AT) wr_bytes(w, &a->deleted_at, sizeof a->deleted_at);
+    if (a->resource_version) wr_str(w, a->resource_version);
 }
 
 static uint64_t cold_ref_hash(const struct entry *e)
@@ -498,11 +509,20 @@ static uint64_t cold_ref_hash(const struct entry *e)
     return h;
 }
 
+static int64_t cold_ref_deleted_at(const struct entry *e)
+{
+    const char *p = e->blk + e->cold;
+    int64_t t = TIME_NONE;
+    if (*p & REF_DELETED_AT) memcpy(&t, p + REF_FIXED, sizeof t);
+    return t;
+}
+
 /* The resourceVersion, the first cold string: compared on every event. */
 static const char *cold_rv(const struct entry *e)
 {
     const char *p = e->blk + e->cold;
-    if (e->cold_cached) return (*p & REF_RV) ? p + REF_FIXED : NULL;
+    if (e->cold_cached)
+        return (*p & REF_RV) ? p + REF_FIXED + ((*p & REF_DELETED_AT) ? sizeof(int64_t) : 0) : NULL;
     uint32_t smask;
     unsigned char imask;
     p = rd_bytes(p, &smask, sizeof smask);
@@ -610,8 +630,14 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
     hay[o] = 0;
     haylen = o;
     size_t ncold = cold_serialise(rs, a);
-    bool ref = cache_row && rs->cold_fn && cold_ref_size(a->resource_version) < ncold;
-    uint64_t hash = ref ? cold_hash(rs->scratch, ncold) : 0;
+    bool ref = cache_row && rs->cold_fn && cold_ref_size(a) < ncold;
+    uint64_t hash = 0;
+    if (ref) {
+        int64_t del = a->deleted_at; /* kept in the reference, not hashed (above) */
+        a->deleted_at = TIME_NONE;
+        hash = cold_hash(rs->scratch, cold_serialise(rs, a));
+        a->deleted_at = del;
+    }
     const char *own[] = {a->name, a->uid, a->head, nskey};
     const char **dst[] = {&e->pub.run.name, &e->pub.run.uid, &e->pub.run.head, &e->key};
     size_t nown = sizeof own / sizeof own[0];
@@ -637,7 +663,7 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
             wr_bytes(&w, own[i], n + 1);
         }
         e->cold = (uint32_t)w.n;
-        if (ref) cold_ref_write(&w, hash, a->resource_version);
+        if (ref) cold_ref_write(&w, hash, a);
         else wr_bytes(&w, rs->scratch, ncold);
     }
     free(hay);
@@ -686,6 +712,7 @@ static int cold_load(struct runset *rs, const struct entry *e, struct agentrun *
         const struct cold_memo *m = &rs->cmemo[i];
         if (m->idx1 == e->idx + 1 && m->hash == want) {
             cold_read(m->bytes, out);
+            out->deleted_at = cold_ref_deleted_at(e);
             return 0;
         }
     }
@@ -708,6 +735,7 @@ static int cold_load(struct runset *rs, const struct entry *e, struct agentrun *
         return errf(err, errlen, "run %s/%s: its message, conditions and hashes are no longer in the history"
                                  " cache (row %lld is gone)", ns, name, (long long)r->cache_id);
     }
+    c.deleted_at = TIME_NONE; /* the set's own is in the reference */
     size_t n = cold_serialise(rs, &c);
     agentrun_free(&c);
     if (cold_hash(rs->scratch, n) != want)
@@ -722,6 +750,7 @@ static int cold_load(struct runset *rs, const struct entry *e, struct agentrun *
     m->idx1 = e->idx + 1;
     m->hash = want;
     cold_read(m->bytes, out);
+    out->deleted_at = cold_ref_deleted_at(e);
     return 0;
 }
 

@@ -22,7 +22,8 @@
  *    row: when the set has a cold source (runset_set_cold_source: a
  *    loader by row id that the console wires to the store; this module
  *    knows no store) the block keeps only a reference (the row is
- *    r->cache_id, a hash of the cold fields it gave, the resourceVersion)
+ *    r->cache_id, a hash of the cold fields it gave, the resourceVersion,
+ *    the deletion time: the one field the cache's own deletion mark changes)
  *    whenever that is smaller, and runset_run_agentrun reads the row back
  *    (one indexed read; the last COLD_MEMO runs read are remembered). A
  *    row that no longer gives the same fields (rewritten by another

@@ -1128,6 +1128,17 @@ START_TEST(cold_fields_never_stale)
     struct agentrun want, got;
     ck_assert_int_eq(runset_run_agentrun(mem, runset_find(mem, "east", "uid-full"), &want, NULL, 0), 0);
 
+    /* the one change of a row without a new version: the cache marks the
+     * run deleted (the console did, as it flagged it). Read back as the set
+     * read it, its deletion time too. */
+    struct agentrun want_b;
+    ck_assert_int_eq(runset_run_agentrun(mem, runset_find(mem, "east", "uid-b"), &want_b, NULL, 0), 0);
+    fc.rows[1].deleted_at = 1772000099000LL;
+    ck_assert_int_eq(runset_run_agentrun(cold, rb, &got, NULL, 0), 0);
+    check_same_run(&want_b, &got, "marked deleted in the cache");
+    agentrun_free(&got);
+    agentrun_free(&want_b);
+
     static const char *const cases[] = {"rewritten", "gone", "another run", "unreadable", "closed"};
     static const char *const says[] = {"changed since the list read it", "no longer in the history cache",
                                        "no longer in the history cache", "disk I/O error", "closed"};
