@@ -632,7 +632,9 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
     size_t ncold = cold_serialise(rs, a);
     bool ref = cache_row && rs->cold_fn && cold_ref_size(a) < ncold;
     uint64_t hash = 0;
-    if (ref) {
+    if (ref && a->deleted_at == TIME_NONE) {
+        hash = cold_hash(rs->scratch, ncold);
+    } else if (ref) {
         int64_t del = a->deleted_at; /* kept in the reference, not hashed (above) */
         a->deleted_at = TIME_NONE;
         hash = cold_hash(rs->scratch, cold_serialise(rs, a));
