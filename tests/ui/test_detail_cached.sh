@@ -2,9 +2,10 @@
 # The detail of runs seeded from the history cache, whose message,
 # conditions and hashes the run set leaves in the cache (model/runset.h):
 # read back by row id, they show as they did, for a run the server still
-# had and for a deleted one; a row another writer rewrote after the
-# console read it is said where its fields would be, and its newer
-# version is never shown under the list's older one.
+# had, for a deleted one, and for one a live console found deleted (and
+# marked so in the cache); a row another writer rewrote after the console
+# read it is said where its fields would be, and its newer version is
+# never shown under the list's older one.
 set -eu
 source "$(dirname "$0")/lib.sh"
 ui_init detail_cached
@@ -15,6 +16,44 @@ E=torghut-v5-doc12-dspy-adoption-run-20260225e
 DB=$UI_DIR/history.db
 env XDG_CACHE_HOME="$UI_DIR/cache" "$UI_BIN" --kubeconfig "$KUBEAPI_KUBECONFIG" --db "$DB" sync \
   >/dev/null 2>"$UI_DIR/sync.err" || fail "sync: $(cat "$UI_DIR/sync.err")"
+# a run the cache holds and the server no longer has (deleted while no
+# console ran): a live console seeds it from the cache, its list does not
+# bring it, so it flags it deleted and marks its row deleted in the cache
+# (the row's one change without a new version): its detail still shows
+# what the cache held
+python3 - "$DB" "$E" <<'PY'
+import json, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.row_factory = sqlite3.Row
+row = dict(con.execute("SELECT * FROM runs WHERE name = ?", (sys.argv[2],)).fetchone())
+raw = json.loads(row["raw"])
+raw["metadata"].update(name="ghost-run-20260225a", uid="ghost-uid")
+raw["status"]["message"] = "the ghost's own message"
+row.update(id=None, name="ghost-run-20260225a", uid="ghost-uid", lane="ghost-run-20260225", attempt="a",
+           message="the ghost's own message", raw=json.dumps(raw))
+con.execute("INSERT INTO runs (%s) VALUES (%s)" % (",".join(row), ",".join("?" * len(row))), list(row.values()))
+con.commit()
+PY
+ui_start 160 70 -- --kubeconfig "$KUBEAPI_KUBECONFIG" --db "$DB"
+ui_wait "| live |"
+ui_wait "deleted 1"
+ui_keys / ghost-run Enter
+ui_wait "runs 1/7"
+ui_keys Enter
+ui_wait "detail ghost-run-20260225a"
+ui_wait "the ghost's own message"
+ui_screen | grep -qF "(deleted on the server" || fail "the ghost is not shown deleted"
+ui_screen | grep -qE "^ArtifactsLimited +False +WithinLimits" || fail "the ghost's conditions are not shown"
+ui_screen | grep -qF "Not shown" && fail "the ghost's fields were not read back: $(ui_screen | grep -F 'Not shown')"
+ui_keys q q
+[ "$(ui_exit_status)" = 0 ] || fail "exit status (live)"
+python3 - "$DB" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("DELETE FROM runs WHERE uid = 'ghost-uid'")
+con.commit()
+PY
+
 kc=$UI_DIR/kubeconfig.copy
 cp "$KUBEAPI_KUBECONFIG" "$kc"
 kubeapi_stop
