@@ -9,7 +9,9 @@
  * (a 464-byte entry embedding a 296-byte struct agentrun, 3 strings and
  * the search text each a malloc of their own) + 40 B of maps; now one
  * entry in a slab, one block for the run's own strings and the serialised
- * rest of its AgentRun, 4-byte map slots. */
+ * rest of its AgentRun (or, for a run that is its cache row, a reference
+ * to it), 4-byte map slots: 326 B for lean runs, 821 B for runs holding
+ * all a synced AgentRun does, 340 B for those when seeded from the cache. */
 #include "model/runset.h"
 #include "model/linkage.h"
 #include "util/xalloc.h"
@@ -33,16 +35,29 @@ struct vmemo {
 
 /* A run's block (one malloc): its search text ("hay"), then its own
  * strings (name, uid, head, the "ns/name" key of a run without uid), then
- * the rest of its AgentRun serialised (see cold_write). */
+ * the rest of its AgentRun: serialised (see cold_write), or, for a run
+ * that is exactly its history cache row, a reference to that row (see
+ * cold_ref_write): the cold fields are read back from the cache. */
 struct entry {
     struct rs_run pub;   /* first: views get &e->pub */
     const char *key;     /* pub.run.uid, else "ns/name" in blk */
     char *blk;           /* owned; starts with the hay: what text terms search */
-    uint32_t cold;       /* offset of the serialised rest in blk */
+    uint32_t cold;       /* offset of the serialised rest (or the reference) in blk */
     uint32_t idx;        /* place in rs->all */
     bool key_owned;      /* key is not the uid */
     bool in_psort;       /* waits in rs->psort (not in rs->sorted) */
     bool in_pview;       /* waits in rs->pview (not in rs->view) */
+    bool cold_cached;    /* blk + cold is a reference to the cache row pub.cache_id */
+};
+
+/* The cold fields of the runs read back from the cache lately (the detail
+ * view is built again on every change, with the lane's attempts), so
+ * opening a run costs its lane's row reads once, not once per paint. */
+#define COLD_MEMO 32
+struct cold_memo {
+    uint32_t idx1;       /* 1 + entry's place in rs->all, 0 = empty */
+    uint64_t hash;       /* the serialisation's hash (the entry's reference holds it too) */
+    char *bytes;         /* the serialisation, as cold_write wrote it */
 };
 
 /* Slots hold 1 + the entry's place in rs->all (0 = empty): half the bytes
@@ -60,6 +75,7 @@ struct term {
     bool neg, glob;
     char *pat;
     char *lower;                  /* pat in lower case, for the text search */
+    size_t lowlen;
 };
 
 /* Strings many runs share (namespace, agent, phase, lane...), stored once
@@ -113,6 +129,13 @@ struct runset {
     bool narrow;                  /* the new filter only narrows the view: refilter it */
     struct rs_counts counts;      /* kept up to date by every change */
     int64_t sort_now;             /* "now" used for running durations */
+    /* where the cold fields of runs seeded from the history cache come back from */
+    rs_cold_fn cold_fn;
+    void *cold_ud;
+    struct cold_memo cmemo[COLD_MEMO];
+    size_t cmemo_next;
+    char *scratch;                /* a serialisation being measured or checked */
+    size_t capscratch;
 };
 
 uint64_t rs_uid_key(const char *s)
@@ -126,6 +149,12 @@ uint64_t rs_uid_key(const char *s)
 }
 
 static const char *nz(const char *s) { return s ? s : ""; }
+
+static bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
 
 /* Both maps are keyed by context too (a NULL context is the empty one):
  * two clusters may hold runs of the same namespace and name, and a uid is
@@ -422,10 +451,78 @@ static void cold_read(const char *p, struct agentrun *a)
     }
 }
 
+/* ---- the cold fields: in the block, or a reference to the cache row ---- */
+
+/* A serialisation's fingerprint, 8 bytes at a time (a million runs are
+ * hashed while seeding: FNV's byte loop cost a tenth of a second more).
+ * It tells whether a cache row still holds what the run set read from it;
+ * rows are not adversaries of each other, so a strong mix is enough. */
+static uint64_t cold_hash(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    uint64_t t = 0;
+    memcpy(&t, p, n);
+    h = (h ^ t) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
+}
+
+/* The reference a cached run keeps instead of its cold fields: a flag
+ * byte, the hash of the cold serialisation the cache row gives back
+ * (deletion time apart, below), the deletion time when there is one
+ * (REF_DELETED_AT), the resourceVersion (REF_RV; compared on every event,
+ * so kept). The row is pub.cache_id.
+ * The deletion time is the one field the row changes without a new
+ * version of the run: the console marks a run the server deleted in its
+ * cache as it flags it here (store_mark_run_deleted), and the row then
+ * gives the time of that mark. So it is kept here as the set read it and
+ * left out of the hash. */
+enum { REF_RV = 1, REF_DELETED_AT = 2 };
+#define REF_FIXED (1 + sizeof(uint64_t))
+
+static size_t cold_ref_size(const struct agentrun *a)
+{
+    return REF_FIXED + (a->deleted_at != TIME_NONE ? sizeof a->deleted_at : 0) +
+           (a->resource_version ? strlen(a->resource_version) + 1 : 0);
+}
+
+static void cold_ref_write(struct wr *w, uint64_t hash, const struct agentrun *a)
+{
+    unsigned char flags = (a->resource_version ? REF_RV : 0) | (a->deleted_at != TIME_NONE ? REF_DELETED_AT : 0);
+    wr_bytes(w, &flags, 1);
+    wr_bytes(w, &hash, sizeof hash);
+    if (flags & REF_DELETED_AT) wr_bytes(w, &a->deleted_at, sizeof a->deleted_at);
+    if (a->resource_version) wr_str(w, a->resource_version);
+}
+
+static uint64_t cold_ref_hash(const struct entry *e)
+{
+    uint64_t h;
+    memcpy(&h, e->blk + e->cold + 1, sizeof h);
+    return h;
+}
+
+static int64_t cold_ref_deleted_at(const struct entry *e)
+{
+    const char *p = e->blk + e->cold;
+    int64_t t = TIME_NONE;
+    if (*p & REF_DELETED_AT) memcpy(&t, p + REF_FIXED, sizeof t);
+    return t;
+}
+
 /* The resourceVersion, the first cold string: compared on every event. */
 static const char *cold_rv(const struct entry *e)
 {
     const char *p = e->blk + e->cold;
+    if (e->cold_cached)
+        return (*p & REF_RV) ? p + REF_FIXED + ((*p & REF_DELETED_AT) ? sizeof(int64_t) : 0) : NULL;
     uint32_t smask;
     unsigned char imask;
     p = rd_bytes(p, &smask, sizeof smask);
@@ -436,11 +533,30 @@ static const char *cold_rv(const struct entry *e)
     return p;
 }
 
+/* a's cold fields serialised into rs->scratch; returns the byte count. */
+static size_t cold_serialise(struct runset *rs, const struct agentrun *a)
+{
+    struct wr w = {0};
+    cold_write(&w, a);
+    rs->scratch = xgrow(rs->scratch, &rs->capscratch, w.n, 1);
+    size_t n = w.n;
+    w = (struct wr){rs->scratch, 0};
+    cold_write(&w, a);
+    return n;
+}
+
+/* Separates the hay's fields; folded out of fields and terms (below). */
+#define HAY_SEP '\1'
+
+/* s in lower case (ASCII), with the hay's separator folded into the next
+ * control byte: a field or a term never holds the separator, so a term
+ * never matches across two fields (a term typed with that byte finds a
+ * field holding it, and one holding \2 too: both are control bytes). */
 static void lower_into(char *dst, const char *s)
 {
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
-        *dst++ = (char)(ch < 128 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        *dst++ = (char)(ch < 128 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch == HAY_SEP ? HAY_SEP + 1 : ch);
     }
     *dst = 0;
 }
@@ -452,11 +568,15 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-/* The hay: name, agent, lane and head in lower case, '\1' between them
- * (strstr is far faster than strcasestr over four fields). A field found
- * inside another one is left out: any text in it is in the other too (a
- * lane is usually its runs' name less the attempt). The failure class is
- * searched apart (it arrives later, and the hay never changes). */
+/* The hay: name, agent, lane and head in lower case, HAY_SEP between
+ * them (one strstr over the hay is far faster than strcasestr over four
+ * fields; fields ending with NUL searched with memmem, or strstr per field,
+ * cost twice the time of a full pass at a million runs). Neither fields
+ * nor terms hold HAY_SEP (lower_into folds it), so no match spans two
+ * fields. A field found inside another one is left out: any text in it is
+ * in the other too (a lane is usually its runs' name less the attempt).
+ * The failure class is searched apart (it arrives later, and the hay
+ * never changes). */
 #define HAY_FIELDS 4
 static void hay_fields(const struct agentrun *a, char *low[HAY_FIELDS])
 {
@@ -476,11 +596,22 @@ static void hay_fields(const struct agentrun *a, char *low[HAY_FIELDS])
     }
 }
 
+/* The first occurrence of pat (lower case, folded) in e's hay at or
+ * after byte `from` (within the hay), or NULL. */
+static const char *hay_find(const struct entry *e, size_t from, const char *pat)
+{
+    return strstr(e->blk + from, pat);
+}
+
 /* Makes e's record and block from *a and frees *a (zeroed after). A
  * string of the run's own that the hay ends with (a head or name already
  * in lower case, the usual case) is not stored twice: it points into the
- * hay's tail (suffix sharing; the hay never changes while they do). */
-static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a, const char *nskey)
+ * hay's tail (suffix sharing; the hay never changes while they do).
+ * cache_row: *a is exactly what the history cache's row pub.cache_id
+ * gives back; with a cold source, its cold fields are then left there
+ * when the reference is the smaller. */
+static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a, const char *nskey,
+                          bool cache_row)
 {
     char *low[HAY_FIELDS];
     hay_fields(a, low);
@@ -490,7 +621,7 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
     size_t o = 0;
     for (size_t i = 0; i < HAY_FIELDS; i++) {
         if (!low[i]) continue;
-        if (o) hay[o++] = '\1';
+        if (o) hay[o++] = HAY_SEP;
         size_t n = strlen(low[i]);
         memcpy(hay + o, low[i], n);
         o += n;
@@ -498,6 +629,17 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
     }
     hay[o] = 0;
     haylen = o;
+    size_t ncold = cold_serialise(rs, a);
+    bool ref = cache_row && rs->cold_fn && cold_ref_size(a) < ncold;
+    uint64_t hash = 0;
+    if (ref && a->deleted_at == TIME_NONE) {
+        hash = cold_hash(rs->scratch, ncold);
+    } else if (ref) {
+        int64_t del = a->deleted_at; /* kept in the reference, not hashed (above) */
+        a->deleted_at = TIME_NONE;
+        hash = cold_hash(rs->scratch, cold_serialise(rs, a));
+        a->deleted_at = del;
+    }
     const char *own[] = {a->name, a->uid, a->head, nskey};
     const char **dst[] = {&e->pub.run.name, &e->pub.run.uid, &e->pub.run.head, &e->key};
     size_t nown = sizeof own / sizeof own[0];
@@ -523,9 +665,11 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
             wr_bytes(&w, own[i], n + 1);
         }
         e->cold = (uint32_t)w.n;
-        cold_write(&w, a);
+        if (ref) cold_ref_write(&w, hash, a);
+        else wr_bytes(&w, rs->scratch, ncold);
     }
     free(hay);
+    e->cold_cached = ref;
     struct rs_rec *r = &e->pub.run;
     r->context = intern(&rs->pool, a->context);
     r->ns = intern(&rs->pool, a->ns);
@@ -544,7 +688,76 @@ static void entry_set_run(struct runset *rs, struct entry *e, struct agentrun *a
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
-void rs_run_agentrun(const struct rs_run *r, struct agentrun *out)
+void runset_set_cold_source(struct runset *rs, rs_cold_fn fn, void *ud)
+{
+    rs->cold_fn = fn;
+    rs->cold_ud = ud;
+}
+
+static void cold_memo_clear(struct runset *rs)
+{
+    for (size_t i = 0; i < COLD_MEMO; i++) {
+        free(rs->cmemo[i].bytes);
+        rs->cmemo[i] = (struct cold_memo){0};
+    }
+    rs->cmemo_next = 0;
+}
+
+/* e's cold fields from the cache into *out: the row must still give back
+ * what the run set read from it (same run, same serialisation), else the
+ * fields are left out (never another version's) and err says why. */
+static int cold_load(struct runset *rs, const struct entry *e, struct agentrun *out, char *err, size_t errlen)
+{
+    const struct rs_run *r = &e->pub;
+    uint64_t want = cold_ref_hash(e);
+    for (size_t i = 0; i < COLD_MEMO; i++) {
+        const struct cold_memo *m = &rs->cmemo[i];
+        if (m->idx1 == e->idx + 1 && m->hash == want) {
+            cold_read(m->bytes, out);
+            out->deleted_at = cold_ref_deleted_at(e);
+            return 0;
+        }
+    }
+    const char *ns = nz(r->run.ns), *name = nz(r->run.name);
+    if (!rs->cold_fn)
+        return errf(err, errlen, "run %s/%s: its message, conditions and hashes are in the history cache,"
+                                 " which is closed", ns, name);
+    struct agentrun c;
+    char e2[ERRLEN];
+    memset(&c, 0, sizeof c);
+    int rc = rs->cold_fn(rs->cold_ud, r->cache_id, &c, e2, sizeof e2);
+    if (rc < 0) {
+        agentrun_free(&c);
+        return errf(err, errlen, "run %s/%s: its message, conditions and hashes could not be read: %s", ns, name,
+                    e2);
+    }
+    if (rc == 0 || !str_eq(nz(c.context), nz(r->run.context)) || !str_eq(c.uid, r->run.uid) ||
+        (!r->run.uid && (!str_eq(c.name, r->run.name) || !str_eq(c.ns, r->run.ns)))) {
+        agentrun_free(&c);
+        return errf(err, errlen, "run %s/%s: its message, conditions and hashes are no longer in the history"
+                                 " cache (row %lld is gone)", ns, name, (long long)r->cache_id);
+    }
+    c.deleted_at = TIME_NONE; /* the set's own is in the reference */
+    size_t n = cold_serialise(rs, &c);
+    agentrun_free(&c);
+    if (cold_hash(rs->scratch, n) != want)
+        return errf(err, errlen, "run %s/%s: its history cache row changed since the list read it (another"
+                                 " artriage wrote it); its message, conditions and hashes are left out until the"
+                                 " run is read again", ns, name);
+    struct cold_memo *m = &rs->cmemo[rs->cmemo_next];
+    rs->cmemo_next = (rs->cmemo_next + 1) % COLD_MEMO;
+    free(m->bytes);
+    m->bytes = xmalloc(n);
+    memcpy(m->bytes, rs->scratch, n);
+    m->idx1 = e->idx + 1;
+    m->hash = want;
+    cold_read(m->bytes, out);
+    out->deleted_at = cold_ref_deleted_at(e);
+    return 0;
+}
+
+int runset_run_agentrun(struct runset *rs, const struct rs_run *r, struct agentrun *out, char *err,
+                        size_t errlen)
 {
     const struct entry *e = (const struct entry *)(const void *)r;
     memset(out, 0, sizeof *out);
@@ -561,7 +774,16 @@ void rs_run_agentrun(const struct rs_run *r, struct agentrun *out)
     out->created = r->run.created;
     out->started = r->run.started;
     out->finished = r->run.finished;
-    cold_read(e->blk + e->cold, out);
+    if (!e->cold_cached) {
+        cold_read(e->blk + e->cold, out);
+        return 0;
+    }
+    if (cold_load(rs, e, out, err, errlen) == 0) return 0;
+    /* what the set holds, and no cold field: none of another version */
+    out->deleted_at = out->updated = TIME_NONE;
+    out->runner_exit_code = -1;
+    out->resource_version = dup_or_null(cold_rv(e));
+    return -1;
 }
 
 bool rs_run_is_terminal(const struct rs_run *r)
@@ -603,6 +825,7 @@ void runset_clear(struct runset *rs)
     rs->narrow = false;
     rs->memo_ok = false;
     memset(&rs->counts, 0, sizeof rs->counts);
+    cold_memo_clear(rs);
     rs->gen++;
 }
 
@@ -620,6 +843,7 @@ void runset_free(struct runset *rs)
     free(rs->pview);
     free(rs->vmemo);
     free(rs->filter);
+    free(rs->scratch);
     terms_free(rs);
     intern_free(&rs->pool);
     free(rs);
@@ -835,7 +1059,8 @@ static void drop_run(struct agentrun *run, char *nskey)
     free(nskey);
 }
 
-void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted)
+/* runset_apply_run; cache_id: the cache row *run is exactly (0: not one). */
+static void apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted, int64_t cache_id)
 {
     bool has_uid = run->uid && *run->uid;
     char *nskey = has_uid ? NULL : nskey_of(run->ns, run->name);
@@ -860,6 +1085,7 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         /* The live object wins over the cache's copy; a cache copy never
          * resurrects or overwrites a run the feed already reported. */
         if (deleted && !e->pub.deleted) {
+            if (!e->pub.cache_id) e->pub.cache_id = cache_id;
             drop_run(run, nskey);
             return;
         }
@@ -867,18 +1093,21 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
         bool same = rv && run->resource_version && strcmp(rv, run->resource_version) == 0;
         if (!same || e->pub.deleted != deleted) {
             size_t pos = change_begin(rs, e);
-            entry_set_run(rs, e, run, nskey); /* the same key: it was found by it */
+            if (cache_id) e->pub.cache_id = cache_id;
+            entry_set_run(rs, e, run, nskey, cache_id != 0); /* the same key: it was found by it */
             e->pub.deleted = deleted;
             change_end(rs, e, pos);
             free(nskey);
         } else {
+            if (!e->pub.cache_id) e->pub.cache_id = cache_id;
             drop_run(run, nskey);
         }
         return;
     }
     e = entry_new(rs);
     e->key_owned = !has_uid;
-    entry_set_run(rs, e, run, nskey);
+    e->pub.cache_id = cache_id;
+    entry_set_run(rs, e, run, nskey, cache_id != 0);
     free(nskey);
     e->pub.deleted = deleted;
     map_put(&rs->by_uid, rs->all, e);
@@ -887,6 +1116,16 @@ void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run,
     if (!ns || ns->pub.deleted || !deleted) map_put(&rs->by_name, rs->all, e);
     if (rs->norphans) adopt_orphans(rs, e);
     entry_added(rs, e);
+}
+
+void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted)
+{
+    apply_run(rs, ev, run, deleted, 0);
+}
+
+void runset_apply_cached(struct runset *rs, struct agentrun *run, bool deleted, int64_t cache_id)
+{
+    apply_run(rs, RS_EV_ADDED, run, deleted, cache_id > 0 ? cache_id : 0);
 }
 
 void runset_apply_pod(struct runset *rs, const char *ctx, enum rs_event ev, struct pod *pod)
@@ -928,11 +1167,6 @@ struct rs_run *runset_find(const struct runset *rs, const char *ctx, const char 
     return e ? &e->pub : NULL;
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-    if (!a || !b) return a == b;
-    return strcmp(a, b) == 0;
-}
 
 void runset_set_failure(struct runset *rs, const char *ctx, const char *uid, const struct rs_failure *f)
 {
@@ -1080,6 +1314,7 @@ int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t err
         t.pat = xstrndup(w, (size_t)(end - w));
         t.glob = strpbrk(t.pat, "*?[") != NULL;
         t.lower = lower_dup(t.pat);
+        t.lowlen = strlen(t.lower);
         terms = xgrow(terms, &cap, nterms + 1, sizeof *terms);
         terms[nterms++] = t;
         p = end;
@@ -1142,7 +1377,7 @@ static bool term_match(const struct term *t, const struct entry *e)
     switch (t->key) {
     case TK_TEXT:
         if (!*t->pat) return true;
-        return strstr(e->blk, t->lower) != NULL || cls_has(e, t->lower);
+        return hay_find(e, 0, t->lower) != NULL || cls_has(e, t->lower);
     case TK_PHASE:
         if (strcasecmp(t->pat, "none") == 0) return !a->phase || !*a->phase;
         if (strcasecmp(t->pat, "deleted") == 0) return r->deleted;
@@ -1187,14 +1422,14 @@ static bool entry_match_memo(const struct runset *rs, const struct entry *e, siz
             if (term_match(t, e) == t->neg) return false;
             continue;
         }
-        size_t len = strlen(t->lower);
+        size_t len = t->lowlen;
         if (memo->off != NOMEMO && len <= MEMO_WIN && memcmp(memo->win, t->lower, len) == 0)
             continue; /* still there, and the run was not read */
         const char *hit, *hay = e->blk;
         if (memo->off != NOMEMO && len > MEMO_WIN && strncmp(hay + memo->off, t->lower, len) == 0)
             hit = hay + memo->off;
-        else if (memo->off != NOMEMO) hit = strstr(hay + memo->off + 1, t->lower);
-        else hit = strstr(hay, t->lower);
+        else if (memo->off != NOMEMO) hit = hay_find(e, (size_t)memo->off + 1, t->lower);
+        else hit = hay_find(e, 0, t->lower);
         if (!hit) {
             /* not in the hay: the class may hold it (then no memo) */
             if (!cls_has(e, t->lower)) return false;
@@ -1488,7 +1723,10 @@ size_t runset_lane(struct runset *rs, const struct rs_run *run, struct rs_attemp
         who = xgrow(who, &capr, n + 1, sizeof *who);
         /* the chain compares hashes and VCS facts the record keeps serialised */
         struct agentrun *a = xmalloc(sizeof *a);
-        rs_run_agentrun(r, a);
+        char err[ERRLEN];
+        /* a member whose cached fields cannot be read (the caller's own
+         * runset_run_agentrun says why) is compared on what the set holds */
+        runset_run_agentrun(rs, r, a, err, sizeof err);
         who[n] = r;
         m[n++] = (struct lane_member){.run = a, .image = r->links->image, .digest = r->links->digest,
                                       .failure_class = r->links->fail.cls, .pr_url = r->links->pr_url};

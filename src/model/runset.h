@@ -12,10 +12,25 @@
  * It is the console's only copy of the runs (a million of them), so it is
  * compact: a run keeps no raw object and no struct agentrun. r->run holds
  * what the list, the filter, the sort and the lanes read; every other
- * field the AgentRun had (message, conditions, hashes, runner...) is kept
- * serialised in the run's one string block and comes back whole with
- * rs_run_agentrun() (a copy the caller frees), so a deleted run's detail
- * still shows all it showed. Strings runs repeat (context, namespace, lane,
+ * field the AgentRun had (message, conditions, hashes, runner...), its
+ * "cold" fields, comes back whole with runset_run_agentrun() (a copy the
+ * caller frees), so a deleted run's detail still shows all it showed.
+ * Where the cold fields live:
+ *  - a run applied with runset_apply_run (the cluster's, or any run when
+ *    the set has no cold source) keeps them serialised in its one block;
+ *  - a run applied with runset_apply_cached is exactly a history cache
+ *    row: when the set has a cold source (runset_set_cold_source: a
+ *    loader by row id that the console wires to the store; this module
+ *    knows no store) the block keeps only a reference (the row is
+ *    r->cache_id, a hash of the cold fields it gave, the resourceVersion,
+ *    the deletion time: the one field the cache's own deletion mark changes)
+ *    whenever that is smaller, and runset_run_agentrun reads the row back
+ *    (one indexed read; the last COLD_MEMO runs read are remembered). A
+ *    row that no longer gives the same fields (rewritten by another
+ *    artriage, gone, unreadable) gives none: the call returns -1 with one
+ *    sentence, never another version's fields. A newer version of the run
+ *    from the cluster replaces the reference with its own fields.
+ * Strings runs repeat (context, namespace, lane,
  * attempt, agent, phase, repository) are interned: equal values share one
  * pointer, owned by the set; a run's own strings (name, uid, head) live in
  * its block; r->links holds pods and link facts. Treat every string as
@@ -53,6 +68,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "model/agentrun.h"
+
+struct runset;
 
 enum rs_event { RS_EV_ADDED, RS_EV_MODIFIED, RS_EV_DELETED };
 
@@ -93,18 +110,21 @@ struct rs_run {
     struct rs_rec run;
     const struct rs_links *links; /* never NULL */
     uint64_t gen;              /* runset generation of this run's last change */
-    int64_t cache_id;          /* history cache row id, 0 = unknown (for the feeder) */
+    int64_t cache_id;          /* history cache row id, 0 = unknown: set by runset_apply_cached;
+                                  a feeder may set it for a run that has none, never change it */
     uint64_t mark;             /* scratch for the feeder (e.g. the list pass that saw it) */
     bool deleted;              /* gone from the server (history cache only) */
 };
 
 /* The run's whole AgentRun as it was applied (raw excepted: NULL), copied
- * into *out; agentrun_free(out) after. */
-void rs_run_agentrun(const struct rs_run *r, struct agentrun *out);
+ * into *out; agentrun_free(out) after. 0; or -1 with err when its cold
+ * fields are in the history cache and could not be read back as they
+ * were (see above): then *out holds the list record's fields and the
+ * resourceVersion, every other field absent. */
+int runset_run_agentrun(struct runset *rs, const struct rs_run *r, struct agentrun *out, char *err,
+                        size_t errlen);
 /* True for Succeeded / Failed / Cancelled (agentrun_is_terminal). */
 bool rs_run_is_terminal(const struct rs_run *r);
-
-struct runset;
 
 struct runset *runset_new(void);
 void runset_free(struct runset *rs);
@@ -119,6 +139,21 @@ void runset_clear(struct runset *rs);
  * deleted it is shown as deleted. Runs without a uid are keyed by
  * namespace/name. */
 void runset_apply_run(struct runset *rs, enum rs_event ev, struct agentrun *run, bool deleted);
+/* The history cache's row cache_id (> 0), as the cache's one conversion
+ * gave it (store_run_take_agentrun): runset_apply_run(ADDED) that also
+ * sets r->cache_id, and leaves the cold fields in the cache when the set
+ * has a cold source (above). deleted: the cache's flag. */
+void runset_apply_cached(struct runset *rs, struct agentrun *run, bool deleted, int64_t cache_id);
+
+/* Reads the run the history cache holds in row cache_id into *out (zeroed
+ * before the call; the callee fills it, the run set frees it): 1, 0 when
+ * there is no such row, -1 with err. It must be the conversion the
+ * seeding used, so that an unchanged row gives back the same fields. */
+typedef int (*rs_cold_fn)(void *ud, int64_t cache_id, struct agentrun *out, char *err, size_t errlen);
+/* Where runs applied with runset_apply_cached get their cold fields back
+ * (fn NULL: none; runs applied from now on keep theirs in memory, and the
+ * ones that left theirs in the cache answer -1 until a source is set). */
+void runset_set_cold_source(struct runset *rs, rs_cold_fn fn, void *ud);
 /* Pod event: attaches the pod (ownership taken) to the run named by its
  * agent-run label in its namespace of context ctx (kept aside until that run arrives),
  * and takes the run's image/digest from its main container. */
@@ -150,7 +185,8 @@ size_t runset_sweep(struct runset *rs, const char *ctx, const char *ns, uint64_t
  * phase, class, lane, agent, ns, name or ctx (context) matches that field against a
  * case-insensitive glob (`class:vcs.*`; `class:vcs` also matches `vcs.*`;
  * `phase:none` = no phase yet; `phase:deleted` = deleted runs); any other
- * term is a case-insensitive substring of name, agent, lane, class or head.
+ * term is a case-insensitive substring of name, agent, lane, class or head
+ * (of one of them: a term never matches across two).
  * A leading '!' negates a term. Returns -1 with err for an unknown key. */
 int runset_set_filter(struct runset *rs, const char *expr, char *err, size_t errlen);
 const char *runset_filter(const struct runset *rs);

@@ -270,12 +270,14 @@ static void run_event(struct feedsink *fs, enum origin o, enum rs_event ev, stru
         }
     }
     char *uid = xstrdup(a->uid), *ctx = xstrdup(a->context);
-    bool known = runset_find(c->rs, ctx, uid) != NULL;
-    runset_apply_run(c->rs, ev, a, deleted);
+    struct rs_run *was = runset_find(c->rs, ctx, uid);
+    bool known = was != NULL, had_id = was && was->cache_id;
+    /* a cached run is its row: the run set may leave its cold fields there */
+    if (o == FROM_CACHE) runset_apply_cached(c->rs, a, deleted, cache_id);
+    else runset_apply_run(c->rs, ev, a, deleted);
     struct rs_run *r = runset_find(c->rs, ctx, uid);
     if (o == FROM_CACHE) {
-        if (r && !r->cache_id) {
-            r->cache_id = cache_id;
+        if (r && !had_id) {
             fs->page_ids = xgrow(fs->page_ids, &fs->cap_ids, fs->npage + 1, sizeof *fs->page_ids);
             fs->page_uids = xgrow(fs->page_uids, &fs->cap_uids, fs->npage + 1, sizeof *fs->page_uids);
             fs->page_ctxs = xgrow(fs->page_ctxs, &fs->cap_ctxs, fs->npage + 1, sizeof *fs->page_ctxs);

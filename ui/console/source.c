@@ -15,6 +15,7 @@
 #include "kube/kubeconfig.h"
 #include "feed/feed.h"
 #include "classify/classify.h"
+#include "runs/coldsrc.h"
 #include "runs/runclass.h"
 #include "runs/triage.h"
 #include "model/agentrun.h"
@@ -79,6 +80,15 @@ static struct unit *unit_of(struct source *s, const char *ctx)
     return NULL;
 }
 
+/* A run's cold fields could not be read back from the cache (the run set
+ * says which run and why, with cluster bytes: sanitised). */
+static void say_cold(struct console *c, const char *err)
+{
+    char *m = sanitize_str(err, 0);
+    console_say(c, true, "%s", m);
+    free(m);
+}
+
 /* ---- triage: logs through the classifier and the PR scanner (src/runs/triage.c) ---- */
 
 static bool rules_ready(struct source *s);
@@ -89,7 +99,9 @@ static bool triage_run_of(void *ud, const char *uid, struct triage_run *out)
     struct rs_run *r = runset_find(u->s->c->rs, ctx_name(u), uid);
     if (!r) return false;
     agentrun_free(&u->triage_copy);
-    rs_run_agentrun(r, &u->triage_copy);
+    char err[ERRLEN];
+    /* a run whose cached fields are unreadable is triaged on the rest */
+    if (runset_run_agentrun(u->s->c->rs, r, &u->triage_copy, err, sizeof err) != 0) say_cold(u->s->c, err);
     *out = (struct triage_run){&u->triage_copy, r->links->pods, r->links->npods};
     return true;
 }
@@ -114,7 +126,8 @@ static void triage_result(void *ud, const struct triage_result *t)
         char err[ERRLEN];
         feedsink_tx_open(u->sink);
         struct agentrun a;
-        rs_run_agentrun(r, &a);
+        char e2[ERRLEN];
+        if (runset_run_agentrun(c->rs, r, &a, e2, sizeof e2) != 0) say_cold(c, e2);
         feedsink_wrote(u->sink, triage_record(s->store, ctx_name(u), s->rules, &a, t, time_now_ms(), err, sizeof err), err);
         agentrun_free(&a);
     }
@@ -184,7 +197,8 @@ static void classify_from_status(struct source *s, struct rs_run *r)
 {
     if (r->links->fail.cls || !r->run.phase || strcmp(r->run.phase, "Failed") != 0 || !rules_ready(s)) return;
     struct agentrun a;
-    rs_run_agentrun(r, &a);
+    char err[ERRLEN];
+    if (runset_run_agentrun(s->c->rs, r, &a, err, sizeof err) != 0) say_cold(s->c, err);
     struct classify_result *cr = runclass_status(s->rules, &a, r->links->pods, r->links->npods);
     agentrun_free(&a);
     if (cr) {
@@ -383,6 +397,8 @@ struct source *source_new(struct console *c)
     so.read_only = c->cli->offline;
     s->store = store_open(c->cli->db, &so, err, sizeof err);
     if (!s->store) console_say(c, true, "%s", err);
+    /* runs seeded from the cache leave their cold fields there */
+    else runset_set_cold_source(c->rs, coldsrc_load, s->store);
     if (c->cli->offline) c->conn = CONN_OFFLINE;
     units_start(s);
     return s;
@@ -396,7 +412,10 @@ void source_free(struct source *s)
     kube_loop_free(s->loop);
     if (s->rules) classify_rules_free(s->rules);
     if (s->kc) kubeconfig_free(s->kc);
-    if (s->store) store_close(s->store);
+    if (s->store) {
+        runset_set_cold_source(s->c->rs, NULL, NULL);
+        store_close(s->store);
+    }
     if (s->wake_pipe[0] >= 0) close(s->wake_pipe[0]);
     if (s->wake_pipe[1] >= 0) close(s->wake_pipe[1]);
     free(s);

@@ -9,6 +9,7 @@
 #include "model/agentrun.h"
 #include "model/linkage.h"
 #include "model/runset.h"
+#include "util/err.h"
 #include "util/jsonutil.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -314,7 +315,7 @@ START_TEST(runs_are_compact)
     ck_assert_ptr_eq(a->run.ns, b->run.ns);
     for (size_t i = 0; i < runset_count(rs); i++) {
         struct agentrun x;
-        rs_run_agentrun(runset_at(rs, i), &x);
+        ck_assert_int_eq(runset_run_agentrun(rs, runset_at(rs, i), &x, NULL, 0), 0);
         ck_assert_ptr_null(x.raw); /* the set keeps no raw object */
         ck_assert_str_eq(x.name, runset_at(rs, i)->run.name);
         agentrun_free(&x);
@@ -428,7 +429,7 @@ static struct agentrun copy_of(const struct agentrun *a)
     return c;
 }
 
-/* The record keeps all of a run: rs_run_agentrun gives back every field
+/* The record keeps all of a run: runset_run_agentrun gives back every field
  * as applied, after a replace, and after the run is deleted (the detail
  * view of a deleted run shows what it showed); example runs too. */
 START_TEST(record_keeps_every_field)
@@ -442,7 +443,7 @@ START_TEST(record_keeps_every_field)
         ck_assert_int_eq(agentrun_parse(it, &want, err, sizeof err), 0);
         struct rs_run *r = runset_find(rs, NULL, want.uid);
         ck_assert_ptr_nonnull(r);
-        rs_run_agentrun(r, &got);
+        ck_assert_int_eq(runset_run_agentrun(rs, r, &got, NULL, 0), 0);
         cJSON_Delete(want.raw);
         want.raw = NULL;
         check_same_run(&want, &got, want.name);
@@ -457,7 +458,7 @@ START_TEST(record_keeps_every_field)
     ck_assert_ptr_nonnull(r);
     ck_assert_str_eq(r->run.head, "Feature/UPPER-lane-002");
     ck_assert_str_eq(r->run.repository, "proompteng/lab");
-    rs_run_agentrun(r, &got);
+    ck_assert_int_eq(runset_run_agentrun(rs, r, &got, NULL, 0), 0);
     check_same_run(&want, &got, "added");
     agentrun_free(&got);
     agentrun_free(&want);
@@ -480,7 +481,7 @@ START_TEST(record_keeps_every_field)
     runset_apply_run(rs, RS_EV_MODIFIED, &b, false);
     ck_assert_ptr_eq(runset_find(rs, "east", "uid-full"), r);
     ck_assert_uint_gt(r->gen, gen);
-    rs_run_agentrun(r, &got);
+    ck_assert_int_eq(runset_run_agentrun(rs, r, &got, NULL, 0), 0);
     check_same_run(&want, &got, "replaced");
     agentrun_free(&got);
 
@@ -490,7 +491,7 @@ START_TEST(record_keeps_every_field)
     gone.context = xstrdup("east");
     runset_apply_run(rs, RS_EV_DELETED, &gone, false);
     ck_assert(r->deleted);
-    rs_run_agentrun(r, &got);
+    ck_assert_int_eq(runset_run_agentrun(rs, r, &got, NULL, 0), 0);
     check_same_run(&want, &got, "deleted");
     agentrun_free(&got);
     agentrun_free(&want);
@@ -507,7 +508,7 @@ START_TEST(record_keeps_every_field)
     ck_assert_ptr_nonnull(r);
     ck_assert_str_eq(r->run.uid, "xy-1");
     ck_assert_str_eq(r->run.head, "abcxyzw");
-    rs_run_agentrun(r, &got);
+    ck_assert_int_eq(runset_run_agentrun(rs, r, &got, NULL, 0), 0);
     check_same_run(&want, &got, "tail");
     agentrun_free(&got);
     agentrun_free(&want);
@@ -522,7 +523,7 @@ START_TEST(record_keeps_every_field)
     r = runset_find_name(rs, "east", "agents", want.name);
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_null(r->run.uid);
-    rs_run_agentrun(r, &got);
+    ck_assert_int_eq(runset_run_agentrun(rs, r, &got, NULL, 0), 0);
     check_same_run(&want, &got, "no uid");
     agentrun_free(&got);
     agentrun_free(&want);
@@ -980,6 +981,253 @@ START_TEST(sweep_is_limited_to_its_context)
 }
 END_TEST
 
+/* ---- cold fields left in the history cache ---- */
+
+/* A stand-in for the history cache: rows by id (1-based), each a copy of
+ * what was applied; a row can be rewritten, dropped or made unreadable. */
+struct fake_cache {
+    struct agentrun rows[16];
+    size_t n;
+    int loads;
+    bool broken;
+};
+
+static int fake_load(void *ud, int64_t id, struct agentrun *out, char *err, size_t errlen)
+{
+    struct fake_cache *fc = ud;
+    fc->loads++;
+    if (fc->broken) return errf(err, errlen, "history cache /x/history.db: disk I/O error");
+    if (id < 1 || (size_t)id > fc->n || !fc->rows[id - 1].name) return 0;
+    *out = copy_of(&fc->rows[id - 1]);
+    return 1;
+}
+
+static void fake_free(struct fake_cache *fc)
+{
+    for (size_t i = 0; i < fc->n; i++) agentrun_free(&fc->rows[i]);
+}
+
+/* Row fc->n + 1 holds *a; *a goes to `mem` (no cold source: every field
+ * in memory) and a copy to `cold` (fields left in the cache). */
+static int64_t seed_both(struct fake_cache *fc, struct runset *mem, struct runset *cold, struct agentrun *a,
+                         bool deleted)
+{
+    ck_assert_uint_lt(fc->n, sizeof fc->rows / sizeof fc->rows[0]);
+    cJSON_Delete(a->raw);
+    a->raw = NULL;
+    fc->rows[fc->n++] = copy_of(a);
+    struct agentrun b = copy_of(a);
+    runset_apply_cached(mem, a, deleted, (int64_t)fc->n);
+    runset_apply_cached(cold, &b, deleted, (int64_t)fc->n);
+    return (int64_t)fc->n;
+}
+
+static struct rs_run *same_run_in(struct runset *rs, const struct rs_run *r)
+{
+    return r->run.uid ? runset_find(rs, r->run.context, r->run.uid)
+                      : runset_find_name(rs, r->run.context, r->run.ns, r->run.name);
+}
+
+/* A run seeded from the cache gives back, read from the cache, exactly
+ * what a run set keeping everything in memory gives (the example runs,
+ * a run with every field, one without uid, a deleted one); reading again
+ * does not read the cache again; the cluster's same version keeps the
+ * reference, a newer one brings its own fields. */
+START_TEST(cold_fields_read_back_from_the_cache)
+{
+    struct fake_cache fc = {0};
+    struct runset *mem = runset_new(), *cold = runset_new();
+    runset_set_cold_source(cold, fake_load, &fc);
+    cJSON *list = load_json("agentrunlist.json");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, json_arr(list, "items")) {
+        struct agentrun a;
+        char err[256];
+        ck_assert_int_eq(agentrun_parse(it, &a, err, sizeof err), 0);
+        seed_both(&fc, mem, cold, &a, false);
+    }
+    cJSON_Delete(list);
+    struct agentrun full = mk_full_run("uid-full", "10", "first message"), nouid = mk_full_run(NULL, "3", "no uid"),
+                    lean = mk_run(4, "Running", TIME_NONE), live = mk_full_run("uid-live", "5", "live one");
+    free(live.name);
+    live.name = xstrdup("lane-003-run-20260225a");
+    int64_t full_id = seed_both(&fc, mem, cold, &full, true);
+    int64_t live_id = seed_both(&fc, mem, cold, &live, false);
+    seed_both(&fc, mem, cold, &nouid, false);
+    seed_both(&fc, mem, cold, &lean, false);
+    ck_assert_uint_eq(runset_count(cold), fc.n);
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < runset_count(mem); i++) {
+            const struct rs_run *m = runset_at(mem, i), *c = same_run_in(cold, m);
+            ck_assert_ptr_nonnull(c);
+            ck_assert_int_eq(c->cache_id, m->cache_id);
+            struct agentrun want, got;
+            char err[256] = "";
+            ck_assert_int_eq(runset_run_agentrun(mem, m, &want, err, sizeof err), 0);
+            ck_assert_msg(runset_run_agentrun(cold, c, &got, err, sizeof err) == 0, "%s", err);
+            check_same_run(&want, &got, m->run.name);
+            agentrun_free(&want);
+            agentrun_free(&got);
+        }
+        /* the fields did come from the cache, once per run */
+        ck_assert_int_gt(fc.loads, 0);
+        ck_assert_int_le(fc.loads, (int)fc.n);
+    }
+    int loads = fc.loads;
+    ck_assert(runset_find(cold, "east", "uid-full")->deleted);
+    ck_assert_int_eq(runset_find(cold, "east", "uid-full")->cache_id, full_id);
+
+    /* the cluster's same version changes nothing: the reference stays (the row is that version) */
+    struct rs_run *r = runset_find(cold, "east", "uid-live");
+    uint64_t gen = r->gen;
+    struct agentrun same = mk_full_run("uid-live", "5", "live one");
+    free(same.name);
+    same.name = xstrdup("lane-003-run-20260225a");
+    runset_apply_run(cold, RS_EV_MODIFIED, &same, false);
+    ck_assert_uint_eq(r->gen, gen);
+    struct agentrun got;
+    ck_assert_int_eq(runset_run_agentrun(cold, r, &got, NULL, 0), 0);
+    check_same_run(&fc.rows[live_id - 1], &got, "same version");
+    agentrun_free(&got);
+    /* a newer version from the cluster brings its own fields: no read, even with the cache broken */
+    struct agentrun newer = mk_full_run("uid-live", "11", "second message"), want = copy_of(&newer);
+    free(newer.name);
+    free(want.name);
+    newer.name = xstrdup("lane-003-run-20260225a");
+    want.name = xstrdup("lane-003-run-20260225a");
+    runset_apply_run(cold, RS_EV_MODIFIED, &newer, false);
+    ck_assert_uint_gt(r->gen, gen);
+    fc.broken = true;
+    loads = fc.loads;
+    ck_assert_int_eq(runset_run_agentrun(cold, r, &got, NULL, 0), 0);
+    ck_assert_int_eq(fc.loads, loads);
+    check_same_run(&want, &got, "newer");
+    agentrun_free(&got);
+    agentrun_free(&want);
+    runset_free(mem);
+    runset_free(cold);
+    fake_free(&fc);
+}
+END_TEST
+
+/* A row that no longer gives what the set read (rewritten by another
+ * writer, gone, another run's, unreadable, the cache closed): -1 with one
+ * sentence naming the run, the list record's fields and no cold field of
+ * any version; the lane still builds; nothing crashes. */
+START_TEST(cold_fields_never_stale)
+{
+    struct fake_cache fc = {0};
+    struct runset *mem = runset_new(), *cold = runset_new();
+    runset_set_cold_source(cold, fake_load, &fc);
+    struct agentrun a = mk_full_run("uid-full", "10", "first message"), b = mk_full_run("uid-b", "20", "b's");
+    free(b.name);
+    b.name = xstrdup("lane-002-run-20260225b");
+    seed_both(&fc, mem, cold, &a, false);
+    seed_both(&fc, mem, cold, &b, false);
+    struct rs_run *r = runset_find(cold, "east", "uid-full"), *rb = runset_find(cold, "east", "uid-b");
+    struct agentrun want, got;
+    ck_assert_int_eq(runset_run_agentrun(mem, runset_find(mem, "east", "uid-full"), &want, NULL, 0), 0);
+
+    /* the one change of a row without a new version: the cache marks the
+     * run deleted (the console did, as it flagged it). Read back as the set
+     * read it, its deletion time too. */
+    struct agentrun want_b;
+    ck_assert_int_eq(runset_run_agentrun(mem, runset_find(mem, "east", "uid-b"), &want_b, NULL, 0), 0);
+    fc.rows[1].deleted_at = 1772000099000LL;
+    ck_assert_int_eq(runset_run_agentrun(cold, rb, &got, NULL, 0), 0);
+    check_same_run(&want_b, &got, "marked deleted in the cache");
+    agentrun_free(&got);
+    agentrun_free(&want_b);
+
+    static const char *const cases[] = {"rewritten", "gone", "another run", "unreadable", "closed"};
+    static const char *const says[] = {"changed since the list read it", "no longer in the history cache",
+                                       "no longer in the history cache", "disk I/O error", "closed"};
+    struct agentrun keep = fc.rows[0];
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        fc.rows[0] = keep;
+        switch (k) {
+        case 0: fc.rows[0] = mk_full_run("uid-full", "11", "second message"); break;
+        case 1: memset(&fc.rows[0], 0, sizeof fc.rows[0]); break;
+        case 2: fc.rows[0] = fc.rows[1]; break;
+        case 3: fc.broken = true; break;
+        case 4: runset_set_cold_source(cold, NULL, NULL); break;
+        }
+        char err[256] = "";
+        ck_assert_int_eq(runset_run_agentrun(cold, r, &got, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, says[k]) && strstr(err, "agents/lane-002-run-20260225b"), "%s: %s", cases[k],
+                      err);
+        /* what the list shows, and nothing of another version */
+        ck_assert_str_eq(got.name, want.name);
+        ck_assert_str_eq(got.phase, want.phase);
+        ck_assert_str_eq(got.head, want.head);
+        ck_assert_str_eq(got.resource_version, "10");
+        ck_assert_ptr_null(got.message);
+        ck_assert_ptr_null(got.spec_hash);
+        ck_assert_uint_eq(got.nconditions, 0);
+        ck_assert_int_eq(got.deleted_at, TIME_NONE);
+        agentrun_free(&got);
+        ck_assert_int_eq(runset_run_agentrun(cold, r, &got, NULL, 0), -1); /* no err buffer: no crash */
+        agentrun_free(&got);
+        struct rs_attempt *att;
+        ck_assert_uint_ge(runset_lane(cold, rb, &att), 2);
+        free(att);
+        if (k == 0) agentrun_free(&fc.rows[0]);
+        fc.broken = false;
+        runset_set_cold_source(cold, fake_load, &fc);
+    }
+    fc.rows[0] = keep;
+    /* the row as it was: read back whole again */
+    ck_assert_int_eq(runset_run_agentrun(cold, r, &got, NULL, 0), 0);
+    check_same_run(&want, &got, "restored");
+    agentrun_free(&got);
+    agentrun_free(&want);
+    runset_free(mem);
+    runset_free(cold);
+    fake_free(&fc);
+}
+END_TEST
+
+/* A text term matches inside one field (name, agent, lane, head), never
+ * across two: not with the byte the fields used to be joined by, typed
+ * at once or key by key, and a field holding that byte still matches. */
+START_TEST(text_terms_never_span_fields)
+{
+    struct runset *rs = runset_new();
+    struct agentrun a = mk_run(0, "Failed", TIME_NONE);
+    free(a.name);
+    free(a.lane);
+    free(a.agent);
+    free(a.head);
+    a.name = xstrdup("alpha-1");
+    a.lane = xstrdup("alpha");
+    a.agent = xstrdup("beta");
+    a.head = xstrdup("gamma");
+    runset_apply_run(rs, RS_EV_ADDED, &a, false);
+    struct agentrun b = mk_run(1, "Failed", TIME_NONE);
+    free(b.name);
+    b.name = xstrdup("x\x01y");
+    runset_apply_run(rs, RS_EV_ADDED, &b, false);
+    char err[256];
+    static const char *const terms[] = {"alpha-1", "beta", "gamma", "1\x01" "beta", "alpha-1\x01", "beta\x01gam",
+                                        "a\x01g", "\x01", "x\x01y"};
+    static const size_t want[] = {1, 1, 1, 0, 0, 0, 0, 1, 1};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ck_assert_int_eq(runset_set_filter(rs, "", err, sizeof err), 0);
+        ck_assert_int_eq(runset_set_filter(rs, terms[i], err, sizeof err), 0);
+        ck_assert_msg(runset_view_count(rs) == want[i], "term %zu: %zu rows", i, runset_view_count(rs));
+        /* key by key: the narrowing memo must not carry a hit across a field's end */
+        char typed[32] = "";
+        for (size_t k = 0; terms[i][k]; k++) {
+            typed[k] = terms[i][k];
+            typed[k + 1] = 0;
+            ck_assert_int_eq(runset_set_filter(rs, typed, err, sizeof err), 0);
+        }
+        ck_assert_msg(runset_view_count(rs) == want[i], "term %zu typed: %zu rows", i, runset_view_count(rs));
+    }
+    runset_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runset");
@@ -1000,6 +1248,9 @@ int main(void)
     tcase_add_test(tc, contexts_never_collide);
     tcase_add_test(tc, filter_by_context);
     tcase_add_test(tc, sweep_is_limited_to_its_context);
+    tcase_add_test(tc, cold_fields_read_back_from_the_cache);
+    tcase_add_test(tc, cold_fields_never_stale);
+    tcase_add_test(tc, text_terms_never_span_fields);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -6,6 +6,7 @@
 #include "model/linkage.h"
 #include "util/cells.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -192,7 +193,8 @@ static void build_attempts(struct console *c, struct detail *d, struct rs_run *r
         seg(l, (a[i].fix && (a[i].changed & CHG_DIGEST)) ? hl : base, 13, false,
             short_hex(x->links->digest, b1, sizeof b1));
         struct agentrun xa; /* the spec hash is not in the list record */
-        rs_run_agentrun(x, &xa);
+        char xerr[ERRLEN];  /* absent when unreadable: the run's own error line says why */
+        runset_run_agentrun(c->rs, x, &xa, xerr, sizeof xerr);
         seg(l, (a[i].fix && (a[i].changed & CHG_SPEC)) ? hl : base, 13, false,
             short_hex(xa.spec_hash, b2, sizeof b2));
         agentrun_free(&xa);
@@ -232,7 +234,8 @@ static void build(struct detail *d, struct console *c, int cols)
     }
     /* the whole AgentRun (the run set's record is the list's part) */
     struct agentrun full;
-    rs_run_agentrun(r, &full);
+    char cold_err[ERRLEN];
+    bool cold_ok = runset_run_agentrun(c->rs, r, &full, cold_err, sizeof cold_err) == 0;
     const struct agentrun *a = &full;
     char t1[40], t2[40], t3[40], buf[256];
     {
@@ -244,6 +247,9 @@ static void build(struct detail *d, struct console *c, int cols)
         copyable(l, "run name", a->name);
         if (r->deleted) seg(l, draw_attr(c, CP_DIM), 0, false, "  (deleted on the server; from the history cache)");
     }
+    /* the fields the run set left in the cache could not be read back as
+     * they were: said here, where they are missing, never another version */
+    if (!cold_ok) field_wrapped(c, d, "Not shown", cold_err, draw_attr(c, CP_ERROR), cols);
     {
         struct dline *l = newline(d);
         seg(l, draw_attr(c, CP_HEADER) & ~A_UNDERLINE, LABEL_W, false, "Phase");
