@@ -892,7 +892,7 @@ static char *hs_cache_path(const struct classify_rules *rs)
     return p;
 }
 
-static bool hs_cache_load(struct classify_rules *rs, const char *path)
+static hs_database_t *hs_cache_read(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return false;
@@ -904,13 +904,35 @@ static bool hs_cache_load(struct classify_rules *rs, const char *path)
     hs_database_t *db = NULL;
     bool ok = b.len > 0 && hs_deserialize_database(b.p, b.len, &db) == HS_SUCCESS;
     buf_free(&b);
-    if (!ok) return false;
+    return ok ? db : NULL;
+}
+
+/* The gated patterns' database is cached beside the main one. */
+static char *hs_cache_gpath(const char *path)
+{
+    return xasprintf("%.*s-gated.hsdb", (int)(strlen(path) - strlen(".hsdb")), path);
+}
+
+/* Loads the main database and (if patterns are gated) the gated one, with
+ * one scratch for both; false (nothing loaded) if either is missing. */
+static bool hs_cache_load(struct classify_rules *rs, const char *path)
+{
+    hs_database_t *db = hs_cache_read(path), *gdb = NULL;
+    if (db && rs->ngated) {
+        char *gp = hs_cache_gpath(path);
+        gdb = hs_cache_read(gp);
+        free(gp);
+    }
     hs_scratch_t *scr = NULL;
-    if (hs_alloc_scratch(db, &scr) != HS_SUCCESS) {
-        hs_free_database(db);
+    if (!db || (rs->ngated && !gdb) || hs_alloc_scratch(db, &scr) != HS_SUCCESS ||
+        (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS)) {
+        if (scr) hs_free_scratch(scr);
+        if (db) hs_free_database(db);
+        if (gdb) hs_free_database(gdb);
         return false;
     }
     rs->db = db;
+    rs->gdb = gdb;
     rs->scratch_proto = scr;
     return true;
 }
@@ -925,11 +947,11 @@ static void mkdir_p(char *path)
     }
 }
 
-static void hs_cache_store(const struct classify_rules *rs, const char *path)
+static void hs_cache_write(const hs_database_t *db, const char *path)
 {
     char *bytes = NULL;
     size_t len = 0;
-    if (hs_serialize_database(rs->db, &bytes, &len) != HS_SUCCESS) return;
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
     char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
     char *dir = xstrdup(tmp);
     mkdir_p(dir);
@@ -942,6 +964,18 @@ static void hs_cache_store(const struct classify_rules *rs, const char *path)
     }
     free(tmp);
     free(bytes); /* hs_serialize_database uses the default allocator */
+}
+
+/* The gated database first: a load needs both, and finds the main one
+ * only after both are written. */
+static void hs_cache_store(const struct classify_rules *rs, const char *path)
+{
+    if (rs->gdb) {
+        char *gp = hs_cache_gpath(path);
+        hs_cache_write(rs->gdb, gp);
+        free(gp);
+    }
+    hs_cache_write(rs->db, path);
 }
 #endif
 
@@ -998,26 +1032,6 @@ static hs_error_t hs_compile_part(const struct classify_rules *rs, const char *c
     free(f);
     free(ids);
     return rc;
-}
-
-/* The database of the gated patterns, next to a loaded rs->db (whose
- * scratch is grown to serve both). False if it does not compile. */
-static bool compile_gdb(struct classify_rules *rs)
-{
-    if (!rs->ngated) return true;
-    size_t n = rs->ntargets;
-    const char **exprs = xcalloc(n, sizeof *exprs);
-    unsigned *flags = xcalloc(n, sizeof *flags);
-    for (size_t g = 0; g < rs->ngated; g++)
-        exprs[rs->gated[g]] = hs_target_expr(rs, (size_t)rs->gated[g], &flags[rs->gated[g]]);
-    hs_compile_error_t *ce = NULL;
-    int bad;
-    bool ok = hs_compile_part(rs, exprs, flags, true, &rs->gdb, &bad, &ce) == HS_SUCCESS &&
-              hs_alloc_scratch(rs->gdb, &rs->scratch_proto) == HS_SUCCESS;
-    if (ce) hs_free_compile_error(ce);
-    free_exprs(exprs, n);
-    free(flags);
-    return ok;
 }
 
 static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err, size_t errlen)
@@ -1109,16 +1123,7 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
         mark_gates(rs);
         compute_version(rs);
         char *cache = hs_cache_path(rs);
-        bool loaded = cache && hs_cache_load(rs, cache);
-        if (loaded && !compile_gdb(rs)) { /* compile both afresh */
-            hs_free_scratch(rs->scratch_proto);
-            hs_free_database(rs->db);
-            if (rs->gdb) hs_free_database(rs->gdb);
-            rs->scratch_proto = NULL;
-            rs->db = rs->gdb = NULL;
-            loaded = false;
-        }
-        if (!loaded) {
+        if (!cache || !hs_cache_load(rs, cache)) {
             size_t before = classify_rules_count(rs);
             if (compile_hs(rs, warnings, err, errlen) < 0) {
                 free(cache);

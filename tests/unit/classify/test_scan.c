@@ -4,9 +4,11 @@
  * a rule matches, with the right line number and the raw line as the
  * finding's text. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "classify/classify.h"
 #include "classify/internal.h" /* the scanner's literal table */
 #include "util/buf.h"
@@ -487,6 +489,64 @@ START_TEST(gated_match_in_large_blocks)
 }
 END_TEST
 
+/* The gated patterns' database is cached beside the main one and loaded
+ * with it: a long match line (found only through it) still gives its
+ * finding from a cached load, and a cache that lacks the gated file is
+ * compiled afresh. */
+static size_t gate_long_findings(void)
+{
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "gate.rules", gate_rules, sizeof gate_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    struct buf log = {0};
+    buf_puts(&log, "start\n  com.acme.LongTest.x:5 ");
+    for (size_t k = 0; k < CLASSIFY_LINE_MAX + 100; k++) buf_putc(&log, 'x');
+    buf_puts(&log, "\nFailed tests:\n");
+    struct classify_result *r = classify_text(rs, log.p, log.len);
+    size_t n = r->nfindings;
+    classify_result_free(r);
+    buf_free(&log);
+    classify_rules_free(rs);
+    return n;
+}
+
+START_TEST(gated_database_cached)
+{
+#ifdef HAVE_HYPERSCAN
+    char dir[] = "/tmp/artriage-gate-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    setenv("XDG_CACHE_HOME", dir, 1);
+    unsetenv("ARTRIAGE_CLASSIFY_CACHE");
+    ck_assert_uint_eq(gate_long_findings(), 1); /* compiles, stores both */
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s/artriage", dir);
+    DIR *d = opendir(sub);
+    ck_assert_ptr_nonnull(d);
+    char gated[512] = "", main_db[512] = "";
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l > 11 && strcmp(e->d_name + l - 11, "-gated.hsdb") == 0) snprintf(gated, sizeof gated, "%s/%s", sub, e->d_name);
+        else if (l > 5 && strcmp(e->d_name + l - 5, ".hsdb") == 0) snprintf(main_db, sizeof main_db, "%s/%s", sub, e->d_name);
+    }
+    closedir(d);
+    ck_assert_msg(gated[0] && main_db[0], "cache files: '%s' '%s'", main_db, gated);
+    ck_assert_uint_eq(gate_long_findings(), 1); /* both from the cache */
+    ck_assert_int_eq(unlink(gated), 0);
+    ck_assert_uint_eq(gate_long_findings(), 1); /* gated file gone: compiled again */
+    ck_assert_int_eq(access(gated, F_OK), 0);   /* and stored */
+    unlink(gated);
+    unlink(main_db);
+    rmdir(sub);
+    rmdir(dir);
+    unsetenv("XDG_CACHE_HOME");
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+#endif
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -500,6 +560,7 @@ int main(void)
     tcase_add_test(tc, line_numbers_from_checkpoints);
     tcase_add_test(tc, gated_match_across_pieces);
     tcase_add_test(tc, gated_match_in_large_blocks);
+    tcase_add_test(tc, gated_database_cached);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
