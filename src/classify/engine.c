@@ -1331,10 +1331,6 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
     return n;
 }
 
-/* Scans buf[0..len): whole lines, the last one possibly unterminated.
- * The first line is line number first_line; if cont_off >= 0 that line
- * started before buf, at stream offset cont_off. Returns the number of
- * newlines in buf (counted once, on the way to the hits). */
 /* Start of the line holding sb[p] (p < slen). */
 static size_t line_start(const char *sb, size_t p)
 {
@@ -1410,6 +1406,10 @@ static void gate_hits(struct classify_ctx *c, const char *sb, size_t slen, int64
     }
 }
 
+/* Scans buf[0..len): whole lines, the last one possibly unterminated.
+ * The first line is line number first_line; if cont_off >= 0 that line
+ * started before buf, at stream offset cont_off. Returns the number of
+ * newlines in buf (counted once, on the way to the hits). */
 static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
                          int64_t off_base, int64_t cont_off)
 {
