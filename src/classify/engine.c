@@ -133,6 +133,9 @@ struct classify_ctx {
     bool all_pats;       /* a fallback hit: every pattern is a candidate */
     size_t mfrom, mto;   /* where rule_matches' matching pattern matched */
     uint32_t epoch;
+    /* by gated pattern (classify_rules.gated): the last line a near hit of
+     * an earlier block reaches, so the next block tries it up to there */
+    int64_t gate_until[CLASSIFY_GATE_MAX];
     int64_t *near_last;
     int64_t *rule_last_line;
     uint32_t *rule_count;
@@ -975,11 +978,12 @@ static void mask_byte(struct mask_edits *e, char *m, size_t at)
 /* Masks line s[ls..le) of the block: in *m, which is s itself when the
  * block is ours, else copy (n bytes), filled the first time a line needs it. */
 static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size_t ls, size_t le,
-                             char **m, char *copy)
+                             char **m, char *copy, bool *lng)
 {
     if (le == ls) return;
     bool cr = s[le - 1] == '\r';
     size_t ll = le - ls, v = ll > CLASSIFY_LINE_MAX ? CLASSIFY_LINE_MAX : ll; /* as scan_hits views it */
+    if (ll > CLASSIFY_LINE_MAX) *lng = true;
     if (cr && v == ll) v--;
     size_t k = v && maybe_prefix(s + ls, v) ? classify_skip_log_prefix(s + ls, v) : 0;
     if (!k && !cr) return;
@@ -1001,7 +1005,7 @@ static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size
  * of s) and ck[j] the run's newlines before its byte j * NL_CK (ck has
  * (at + n) / NL_CK + 1 entries). */
 static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const char *s, size_t n,
-                              uint32_t *ck, size_t at0, size_t *nl)
+                              uint32_t *ck, size_t at0, size_t *nl, bool *lng)
 {
     char *m = own;
     size_t ls = 0, i = 0, count = *nl;
@@ -1010,7 +1014,7 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
     for (; i < n && ((at0 + i) & 63) != 0; i++) { /* to where checkpoints fall on a 64-byte step */
         if (s[i] != '\n') continue;
         count++;
-        mask_line(e, s, n, ls, i, &m, copy);
+        mask_line(e, s, n, ls, i, &m, copy, lng);
         ls = i + 1;
     }
     for (; i + 64 <= n; i += 64) {
@@ -1020,7 +1024,7 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
             size_t at = i + (size_t)__builtin_ctzll(bits);
             bits &= bits - 1;
             count++;
-            mask_line(e, s, n, ls, at, &m, copy);
+            mask_line(e, s, n, ls, at, &m, copy, lng);
             ls = at + 1;
         }
     }
@@ -1029,10 +1033,10 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
         if (((at0 + i) & (NL_CK - 1)) == 0) ck[(at0 + i) / NL_CK] = (uint32_t)count;
         if (s[i] != '\n') continue;
         count++;
-        mask_line(e, s, n, ls, i, &m, copy);
+        mask_line(e, s, n, ls, i, &m, copy, lng);
         ls = i + 1;
     }
-    if (ls < n) mask_line(e, s, n, ls, n, &m, copy);
+    if (ls < n) mask_line(e, s, n, ls, n, &m, copy, lng);
     *nl = count;
     return m ? m : s;
 }
@@ -1122,9 +1126,14 @@ static void *scan_lane(void *arg)
             buf_reserve(l->copy, b - a);
             copy = l->copy->p;
         }
-        const char *m = mask_lines(l->e, l->own ? l->own + a : NULL, copy, l->p + a, b - a, l->ck, a, &l->nl);
+        bool lng = false;
+        const char *m = mask_lines(l->e, l->own ? l->own + a : NULL, copy, l->p + a, b - a, l->ck, a, &l->nl, &lng);
         struct sink k = {l->c, a, l->second};
         hs_scan(l->c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        /* gated patterns stand in by synthetic hits only on lines of at
+         * most CLASSIFY_LINE_MAX bytes (gate_hits): a longer line gets their
+         * real hits, as from the whole-log database */
+        if (lng && l->c->rs->gdb) hs_scan(l->c->rs->gdb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
         unmask_lines(l->e, l->own ? l->own + a : NULL);
         a = b;
     }
@@ -1322,6 +1331,81 @@ static size_t gather(struct classify_ctx *c, size_t a, size_t b)
     return n;
 }
 
+/* Start of the line holding sb[p] (p < slen). */
+static size_t line_start(const char *sb, size_t p)
+{
+    const char *nl = p ? memrchr(sb, '\n', p) : NULL;
+    return nl ? (size_t)(nl - sb) + 1 : 0;
+}
+
+/* Walks from line start `from` up to `count` lines (not past `to`),
+ * pushing a synthetic hit of target t (if t >= 0) on each line of at most
+ * CLASSIFY_LINE_MAX bytes: a longer line is evaluated in windows around
+ * its real hits, and its piece was scanned for the gated patterns too
+ * (scan_lane). Returns where it stopped (a line start or slen) and in
+ * *lines the lines it passed. */
+static size_t gate_lines(struct classify_ctx *c, const char *sb, size_t slen, size_t from, size_t to,
+                         int64_t count, int t, int64_t *lines)
+{
+    int64_t k = 0;
+    while (from < to && from < slen && k < count) {
+        const char *nl = memchr(sb + from, '\n', slen - from);
+        size_t le = nl ? (size_t)(nl - sb) : slen;
+        if (t >= 0 && le - from <= CLASSIFY_LINE_MAX) push_hit(c, from + 1, t); /* end - 1 is on the line */
+        from = nl ? le + 1 : slen;
+        k++;
+    }
+    if (lines) *lines = k;
+    return from;
+}
+
+/* Gated patterns (struct classify_rules) are not in the whole-log scan:
+ * each gets a synthetic hit on every line within its rule's N lines of a
+ * hit of one of that rule's near patterns, which covers every line where
+ * the rule can record a finding (PCRE2 still decides, as for any hit).
+ * Near hits of an earlier block reach into this one through gate_until;
+ * the last N + 1 lines of the block are tried whatever follows (a near
+ * hit in the next block reaches back to them; a block that ends inside a
+ * line is continued under the same line number). c->hits must be sorted;
+ * the synthetic hits go after them (the caller sorts again). nl: the
+ * block's newlines. */
+static void gate_hits(struct classify_ctx *c, const char *sb, size_t slen, int64_t first_line, size_t nl)
+{
+    const struct classify_rules *rs = c->rs;
+    if (slen == 0) return;
+    size_t nh = c->nhits;
+    bool open_end = sb[slen - 1] != '\n';
+    for (size_t g = 0; g < rs->ngated; g++) {
+        int t = rs->gated[g];
+        int64_t n = rs->gate_near[g];
+        uint32_t bit = 1u << g;
+        size_t covered = 0; /* the lines before it have their hit */
+        if (c->gate_until[g] >= first_line)
+            covered = gate_lines(c, sb, slen, 0, slen, c->gate_until[g] - first_line + 1, t, NULL);
+        for (size_t i = 0; i < nh; i++) {
+            if (c->hits[i].k < 0 || !(rs->gate_of[c->hits[i].k] & bit)) continue;
+            size_t pos = c->hits[i].end ? c->hits[i].end - 1 : 0;
+            if (pos >= slen) pos = slen - 1;
+            size_t ls = line_start(sb, pos), a = ls;
+            for (int64_t q = 0; q < n && a > 0; q++) a = line_start(sb, a - 1);
+            int64_t passed = 0;
+            size_t b = gate_lines(c, sb, slen, ls, slen, n + 1, -1, &passed); /* the near line, n after */
+            if (a < covered) a = covered;
+            if (a < b) gate_lines(c, sb, slen, a, b, INT64_MAX, t, NULL);
+            if (b > covered) covered = b;
+            if (b >= slen) { /* its reach goes on into the next block */
+                int64_t after = passed - (open_end ? 1 : 0); /* newlines from ls to the end */
+                int64_t line = first_line + (int64_t)nl - after;
+                if (line + n > c->gate_until[g]) c->gate_until[g] = line + n;
+            }
+        }
+        size_t a = line_start(sb, slen - 1);
+        for (int64_t q = 0; q < n && a > 0; q++) a = line_start(sb, a - 1);
+        if (a < covered) a = covered;
+        gate_lines(c, sb, slen, a, slen, INT64_MAX, t, NULL);
+    }
+}
+
 /* Scans buf[0..len): whole lines, the last one possibly unterminated.
  * The first line is line number first_line; if cont_off >= 0 that line
  * started before buf, at stream offset cont_off. Returns the number of
@@ -1355,14 +1439,21 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
             copy = c->mask.p;
         }
         c->nl_split = slen;
-        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), 0, &lines),
+        bool lng = false;
+        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), 0, &lines, &lng),
                   slen);
         unmask_lines(&c->medits, own);
     }
+    for (int pass = 0; pass < 2; pass++) {
+        bool sorted = true; /* Hyperscan mostly reports in order already */
+        for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
+        if (!sorted) qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
+        if (pass || !c->rs->ngated || !c->rs->use_hs) break;
+        size_t before = c->nhits;
+        gate_hits(c, sb, slen, first_line, lines);
+        if (c->nhits == before) break;
+    }
     if (c->nhits == 0) return (int64_t)lines;
-    bool sorted = true; /* Hyperscan mostly reports in order already */
-    for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
-    if (!sorted) qsort(c->hits, c->nhits, sizeof *c->hits, cmp_hit);
 
     size_t count_pos = 0; /* a line start in sb */
     int64_t line_idx = 0; /* lines of sb before count_pos */

@@ -99,6 +99,12 @@ struct scan_target {
     size_t nk, capk;
 };
 
+/* At most this many gated raw patterns (a bit each in gate_of), each of a
+ * rule whose near reach is at most CLASSIFY_GATE_NEAR lines (the synthetic
+ * hits cost a line each). */
+#define CLASSIFY_GATE_MAX 32
+#define CLASSIFY_GATE_NEAR 16
+
 #define LIT_MIN 3 /* shorter required literals make a poor prefilter */
 /* Hyperscan scans for a pattern's required literals when they are rare
  * enough (about one candidate per 2^LIT_HS_BITS bytes or fewer) and for
@@ -143,6 +149,18 @@ struct classify_rules {
     size_t *litlen;
     int *raw;           /* scan pattern of target nlits + i */
     size_t nraw;
+    /* Gated raw patterns (Hyperscan only): a rule's `match` pattern with no
+     * usable literal, in a rule that also has `near N` patterns, fires only
+     * within N lines of a line its near patterns match, so it is left out
+     * of the whole-log database and tried (as a synthetic hit of its raw
+     * target) only on the lines within N of a hit of those near patterns
+     * (engine.c, gate_hits). gated[g] is the raw target, gate_near[g] its
+     * rule's N; gate_of[t] has bit g set when target t stands for a near
+     * pattern of gated[g]'s rule. */
+    int gated[CLASSIFY_GATE_MAX];
+    int gate_near[CLASSIFY_GATE_MAX];
+    size_t ngated;
+    uint32_t *gate_of;  /* by target, NULL when nothing is gated */
     uint32_t *bg_start; /* fallback: literals by first two bytes (65537) */
     uint32_t *bg_items;
     uint8_t bg_bits[8192];   /* which first-two-byte keys have literals */
@@ -157,7 +175,11 @@ struct classify_rules {
     uint32_t max_ovec;
 #ifdef HAVE_HYPERSCAN
     hs_database_t *db;
-    hs_scratch_t *scratch_proto;
+    /* the gated raw patterns alone: scanned over a piece that holds a line
+     * longer than CLASSIFY_LINE_MAX, which a synthetic hit cannot stand
+     * for (such a line is evaluated in windows around its real hits) */
+    hs_database_t *gdb;
+    hs_scratch_t *scratch_proto; /* serves db and gdb */
 #endif
 };
 

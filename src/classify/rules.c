@@ -86,6 +86,9 @@ static void targets_free(struct classify_rules *rs)
     free(rs->raw);
     free(rs->bg_start);
     free(rs->bg_items);
+    free(rs->gate_of);
+    rs->gate_of = NULL;
+    rs->ngated = 0;
     rs->targets = NULL;
     rs->lits = NULL;
     rs->litlen = NULL;
@@ -105,8 +108,9 @@ static void scanner_free(struct classify_rules *rs)
 #ifdef HAVE_HYPERSCAN
     if (rs->scratch_proto) hs_free_scratch(rs->scratch_proto);
     if (rs->db) hs_free_database(rs->db);
+    if (rs->gdb) hs_free_database(rs->gdb);
     rs->scratch_proto = NULL;
-    rs->db = NULL;
+    rs->db = rs->gdb = NULL;
 #endif
 }
 
@@ -748,6 +752,45 @@ static void build_targets(struct classify_rules *rs, bool literals, unsigned min
     free(fill);
 }
 
+/* Picks the gated raw patterns (see struct classify_rules): a `match`
+ * pattern without a usable literal, of a rule whose `near` reach is at
+ * most CLASSIFY_GATE_NEAR lines. Such a rule records a finding only when
+ * a near pattern matches within N lines (eval_line, resolve_pending), so
+ * trying the pattern only there changes no result; the near patterns are
+ * scanned as before. Hyperscan only (the fallback scanner has no gates). */
+static void mark_gates(struct classify_rules *rs)
+{
+    free(rs->gate_of);
+    rs->gate_of = NULL;
+    rs->ngated = 0;
+    for (size_t i = 0; i < rs->nraw && rs->ngated < CLASSIFY_GATE_MAX; i++) {
+        const struct scan_pat *sp = &rs->scan[rs->raw[i]];
+        const struct crule *r = &rs->rules[sp->rule];
+        if (r->pats[sp->pat].role != PAT_MATCH || r->near_lines < 1 || r->near_lines > CLASSIFY_GATE_NEAR)
+            continue;
+        rs->gated[rs->ngated] = (int)(rs->nlits + i);
+        rs->gate_near[rs->ngated] = r->near_lines;
+        rs->ngated++;
+    }
+    if (!rs->ngated) return;
+    rs->gate_of = xcalloc(rs->ntargets, sizeof *rs->gate_of);
+    for (size_t t = 0; t < rs->ntargets; t++)
+        for (size_t j = 0; j < rs->targets[t].nk; j++) {
+            const struct scan_pat *sp = &rs->scan[rs->targets[t].ks[j]];
+            if (rs->rules[sp->rule].pats[sp->pat].role != PAT_NEAR) continue;
+            for (size_t g = 0; g < rs->ngated; g++)
+                if (rs->scan[rs->raw[rs->gated[g] - (int)rs->nlits]].rule == sp->rule)
+                    rs->gate_of[t] |= 1u << g;
+        }
+}
+
+static bool is_gated(const struct classify_rules *rs, size_t target)
+{
+    for (size_t g = 0; g < rs->ngated; g++)
+        if (rs->gated[g] == (int)target) return true;
+    return false;
+}
+
 /* The fallback scanner: one regex that matches wherever any pattern could. */
 static int compile_combined(struct classify_rules *rs, char *err, size_t errlen)
 {
@@ -838,6 +881,8 @@ static char *hs_cache_path(const struct classify_rules *rs)
         h = fnv_str(h, e);
         free(e);
         h = fnv_str(h, cp->caseless ? "i" : "-");
+        /* a gated pattern is not in the database */
+        if (is_gated(rs, rs->nlits + i)) h = fnv_str(h, "gated");
     }
     char *p = xasprintf("%s/classify-%s-%s-%zu-%zu-%016llx.hsdb", dir, rs->version, hs_version(),
                        rs->nscan, rs->ntargets, (unsigned long long)h);
@@ -847,7 +892,7 @@ static char *hs_cache_path(const struct classify_rules *rs)
     return p;
 }
 
-static bool hs_cache_load(struct classify_rules *rs, const char *path)
+static hs_database_t *hs_cache_read(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return false;
@@ -859,13 +904,35 @@ static bool hs_cache_load(struct classify_rules *rs, const char *path)
     hs_database_t *db = NULL;
     bool ok = b.len > 0 && hs_deserialize_database(b.p, b.len, &db) == HS_SUCCESS;
     buf_free(&b);
-    if (!ok) return false;
+    return ok ? db : NULL;
+}
+
+/* The gated patterns' database is cached beside the main one. */
+static char *hs_cache_gpath(const char *path)
+{
+    return xasprintf("%.*s-gated.hsdb", (int)(strlen(path) - strlen(".hsdb")), path);
+}
+
+/* Loads the main database and (if patterns are gated) the gated one, with
+ * one scratch for both; false (nothing loaded) if either is missing. */
+static bool hs_cache_load(struct classify_rules *rs, const char *path)
+{
+    hs_database_t *db = hs_cache_read(path), *gdb = NULL;
+    if (db && rs->ngated) {
+        char *gp = hs_cache_gpath(path);
+        gdb = hs_cache_read(gp);
+        free(gp);
+    }
     hs_scratch_t *scr = NULL;
-    if (hs_alloc_scratch(db, &scr) != HS_SUCCESS) {
-        hs_free_database(db);
+    if (!db || (rs->ngated && !gdb) || hs_alloc_scratch(db, &scr) != HS_SUCCESS ||
+        (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS)) {
+        if (scr) hs_free_scratch(scr);
+        if (db) hs_free_database(db);
+        if (gdb) hs_free_database(gdb);
         return false;
     }
     rs->db = db;
+    rs->gdb = gdb;
     rs->scratch_proto = scr;
     return true;
 }
@@ -880,11 +947,11 @@ static void mkdir_p(char *path)
     }
 }
 
-static void hs_cache_store(const struct classify_rules *rs, const char *path)
+static void hs_cache_write(const hs_database_t *db, const char *path)
 {
     char *bytes = NULL;
     size_t len = 0;
-    if (hs_serialize_database(rs->db, &bytes, &len) != HS_SUCCESS) return;
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
     char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
     char *dir = xstrdup(tmp);
     mkdir_p(dir);
@@ -898,6 +965,18 @@ static void hs_cache_store(const struct classify_rules *rs, const char *path)
     free(tmp);
     free(bytes); /* hs_serialize_database uses the default allocator */
 }
+
+/* The gated database first: a load needs both, and finds the main one
+ * only after both are written. */
+static void hs_cache_store(const struct classify_rules *rs, const char *path)
+{
+    if (rs->gdb) {
+        char *gp = hs_cache_gpath(path);
+        hs_cache_write(rs->gdb, gp);
+        free(gp);
+    }
+    hs_cache_write(rs->db, path);
+}
 #endif
 
 #ifdef HAVE_HYPERSCAN
@@ -910,54 +989,87 @@ static void free_exprs(const char **exprs, size_t n)
     free(exprs);
 }
 
+/* Target i's Hyperscan expression (malloc'd) and flags. */
+static char *hs_target_expr(const struct classify_rules *rs, size_t i, unsigned *flags)
+{
+    if (i < rs->nlits) { /* a literal, every byte escaped */
+        struct buf e = {0};
+        for (const char *q = rs->lits[i]; *q; q++) {
+            if (isalnum((unsigned char)*q)) buf_putc(&e, *q);
+            else buf_printf(&e, "\\x%02x", (unsigned char)*q);
+        }
+        *flags = HS_FLAG_CASELESS;
+        return buf_detach(&e);
+    }
+    const struct cpat *cp = &rs->rules[rs->scan[rs->raw[i - rs->nlits]].rule].pats[rs->scan[rs->raw[i - rs->nlits]].pat];
+    *flags = HS_FLAG_MULTILINE | (cp->caseless ? HS_FLAG_CASELESS : 0) | (cp->hs_prefilter ? HS_FLAG_PREFILTER : 0);
+    return hs_expr(cp->src);
+}
+
+/* Compiles the targets that are gated (gated true) or the others into one
+ * database; on a compile error *bad is the failing target (-1 if none is
+ * named) and *ce the error. */
+static hs_error_t hs_compile_part(const struct classify_rules *rs, const char *const *exprs,
+                                  const unsigned *flags, bool gated, hs_database_t **db, int *bad,
+                                  hs_compile_error_t **ce)
+{
+    size_t n = rs->ntargets, m = 0;
+    const char **e = xcalloc(n, sizeof *e);
+    unsigned *f = xcalloc(n, sizeof *f), *ids = xcalloc(n, sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        if (is_gated(rs, i) != gated) continue;
+        e[m] = exprs[i];
+        f[m] = flags[i];
+        ids[m++] = (unsigned)i;
+    }
+    *db = NULL;
+    *ce = NULL;
+    *bad = -1;
+    hs_error_t rc = hs_compile_multi(e, f, ids, (unsigned)m, HS_MODE_BLOCK, NULL, db, ce);
+    if (rc != HS_SUCCESS && *ce && (*ce)->expression >= 0 && (size_t)(*ce)->expression < m)
+        *bad = (int)ids[(*ce)->expression];
+    free(e);
+    free(f);
+    free(ids);
+    return rc;
+}
+
 static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err, size_t errlen)
 {
     for (int attempt = 0; attempt < 64; attempt++) {
         build_scan_table(rs);
         build_targets(rs, true, LIT_HS_BITS);
+        mark_gates(rs);
         size_t n = rs->ntargets;
         if (n == 0) return errf(err, errlen, "classifier rules: no patterns to compile");
         const char **exprs = xcalloc(n, sizeof *exprs);
         unsigned *flags = xcalloc(n, sizeof *flags);
-        unsigned *ids = xcalloc(n, sizeof *ids);
-        for (size_t i = 0; i < n; i++) {
-            ids[i] = (unsigned)i;
-            if (i < rs->nlits) { /* a literal, every byte escaped */
-                struct buf e = {0};
-                for (const char *q = rs->lits[i]; *q; q++) {
-                    if (isalnum((unsigned char)*q)) buf_putc(&e, *q);
-                    else buf_printf(&e, "\\x%02x", (unsigned char)*q);
-                }
-                exprs[i] = buf_detach(&e);
-                flags[i] = HS_FLAG_CASELESS;
-                continue;
-            }
-            const struct cpat *cp = &rs->rules[rs->scan[rs->raw[i - rs->nlits]].rule]
-                                         .pats[rs->scan[rs->raw[i - rs->nlits]].pat];
-            exprs[i] = hs_expr(cp->src);
-            flags[i] = HS_FLAG_MULTILINE | (cp->caseless ? HS_FLAG_CASELESS : 0) |
-                       (cp->hs_prefilter ? HS_FLAG_PREFILTER : 0);
-        }
+        for (size_t i = 0; i < n; i++) exprs[i] = hs_target_expr(rs, i, &flags[i]);
         hs_compile_error_t *ce = NULL;
-        hs_database_t *db = NULL;
-        hs_error_t rc = hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &db, &ce);
+        hs_database_t *db = NULL, *gdb = NULL;
+        int bad = -1;
+        hs_error_t rc = hs_compile_part(rs, exprs, flags, false, &db, &bad, &ce);
+        if (rc == HS_SUCCESS && rs->ngated) {
+            rc = hs_compile_part(rs, exprs, flags, true, &gdb, &bad, &ce);
+            if (rc != HS_SUCCESS) hs_free_database(db);
+        }
         if (rc == HS_SUCCESS) {
             hs_scratch_t *scr = NULL;
-            if (hs_alloc_scratch(db, &scr) != HS_SUCCESS) {
+            if (hs_alloc_scratch(db, &scr) != HS_SUCCESS || (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS)) {
+                if (scr) hs_free_scratch(scr);
                 hs_free_database(db);
+                if (gdb) hs_free_database(gdb);
                 free_exprs(exprs, n);
                 free(flags);
-                free(ids);
                 return errf(err, errlen, "classifier rules: cannot allocate scanner scratch space");
             }
             rs->db = db;
+            rs->gdb = gdb;
             rs->scratch_proto = scr;
             free_exprs(exprs, n);
             free(flags);
-            free(ids);
             return 0;
         }
-        int bad = ce ? ce->expression : -1;
         if (bad >= (int)rs->nlits && (size_t)bad < n) {
             int k = rs->raw[bad - (int)rs->nlits];
             /* Try the bad pattern alone in prefilter mode to tell whether
@@ -973,7 +1085,6 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
                 hs_free_compile_error(ce);
                 free_exprs(exprs, n);
                 free(flags);
-                free(ids);
                 continue;
             }
             if (ce2) hs_free_compile_error(ce2);
@@ -984,7 +1095,6 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
             hs_free_compile_error(ce);
             free_exprs(exprs, n);
             free(flags);
-            free(ids);
             continue;
         }
         errf(err, errlen, "classifier rules: scanner compile failed: %s",
@@ -992,7 +1102,6 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
         if (ce) hs_free_compile_error(ce);
         free_exprs(exprs, n);
         free(flags);
-        free(ids);
         return -1;
     }
     return errf(err, errlen, "classifier rules: too many unsupported patterns");
@@ -1011,6 +1120,7 @@ int classify_rules_compile(struct classify_rules *rs, struct buf *warnings, char
         rs->use_hs = true;
         build_scan_table(rs);
         build_targets(rs, true, LIT_HS_BITS);
+        mark_gates(rs);
         compute_version(rs);
         char *cache = hs_cache_path(rs);
         if (!cache || !hs_cache_load(rs, cache)) {

@@ -4,9 +4,11 @@
  * a rule matches, with the right line number and the raw line as the
  * finding's text. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "classify/classify.h"
 #include "classify/internal.h" /* the scanner's literal table */
 #include "util/buf.h"
@@ -322,6 +324,229 @@ START_TEST(line_numbers_from_checkpoints)
 }
 END_TEST
 
+/* A rule's `match` pattern with no usable literal, in a rule with `near N`
+ * patterns, is gated: left out of the whole-log scan and tried only on the
+ * lines within N of a hit of its near patterns. Its findings must come out
+ * as without the gate wherever the log is cut into the pieces fed (the near
+ * line in one block, the match just across the boundary in the next, or the
+ * other way round; a cut inside a line), on a line longer than
+ * CLASSIFY_LINE_MAX, and as the fallback scanner (no gates) finds them; a
+ * match with no near line within reach gives nothing. */
+static const char gate_rules[] = "rule listed-test\n"
+                                 "class test.failure\n"
+                                 "weight 80\n"
+                                 "case\n"
+                                 "match ^\\s{2,}[A-Za-z_]\\w*(\\.\\w+)+:\\d+\n"
+                                 "near 1 ^Failed tests:\\s*$\n";
+
+static const char gate_log[] = "build started\n"
+                               "  com.acme.Early.x:1\n" /* 2: no near line within 1 */
+                               "ordinary output\n"
+                               "ordinary output\n"
+                               "Failed tests:\n"
+                               "  com.acme.FooTest.bar:12\n" /* 6: the near line above */
+                               "ordinary output\n"
+                               "  com.acme.BarTest.baz:7\n" /* 8: the near line below */
+                               "Failed tests:\n"
+                               "done\n"
+                               "  com.acme.Late.y:3\n"; /* 11: two lines from it */
+
+static struct classify_rules *gate_rules_text(const char *scanner, const char *text, size_t len)
+{
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "gate.rules", text, len, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    ck_assert_uint_eq(warn.len, 0);
+    buf_free(&warn);
+    return rs;
+}
+
+static struct classify_rules *gate_rules_under(const char *scanner)
+{
+    return gate_rules_text(scanner, gate_rules, sizeof gate_rules - 1);
+}
+
+static void assert_gate_findings(const struct classify_result *r, const char *how, size_t at)
+{
+    ck_assert_msg(r->nfindings == 2, "%s %zu: %zu findings", how, at, r->nfindings);
+    ck_assert_msg(r->findings[0].line == 6 && r->findings[1].line == 8, "%s %zu: lines %lld %lld", how, at,
+                  (long long)r->findings[0].line, (long long)r->findings[1].line);
+    ck_assert_int_eq(r->lines, 11);
+}
+
+START_TEST(gated_match_across_pieces)
+{
+    for (int fallback = 0; fallback < 2; fallback++) {
+        struct classify_rules *rs = gate_rules_under(fallback ? "pcre2" : NULL);
+#ifdef HAVE_HYPERSCAN
+        ck_assert_uint_eq(rs->ngated, fallback ? 0 : 1); /* the match pattern is gated */
+#endif
+        size_t n = sizeof gate_log - 1;
+        for (size_t cut = 0; cut <= n; cut++) { /* two pieces, cut at every byte */
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            classify_feed(c, gate_log, cut);
+            classify_feed(c, gate_log + cut, n - cut);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            assert_gate_findings(r, fallback ? "fallback, cut at" : "cut at", cut);
+            classify_result_free(r);
+        }
+        for (size_t step = 1; step < 8; step++) { /* many small pieces */
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            for (size_t at = 0; at < n; at += step) classify_feed(c, gate_log + at, n - at < step ? n - at : step);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            assert_gate_findings(r, "pieces of", step);
+            classify_result_free(r);
+        }
+        /* a match line longer than CLASSIFY_LINE_MAX, in one piece: it is
+         * evaluated around its real hits, not a synthetic one */
+        struct buf log = {0};
+        buf_puts(&log, "start\n  com.acme.LongTest.x:5 ");
+        for (size_t k = 0; k < CLASSIFY_LINE_MAX + 100; k++) buf_putc(&log, 'x');
+        buf_puts(&log, "\nFailed tests:\n");
+        struct classify_result *r = classify_text(rs, log.p, log.len);
+        ck_assert_uint_eq(r->nfindings, 1);
+        ck_assert_int_eq(r->findings[0].line, 2);
+        classify_result_free(r);
+        buf_free(&log);
+        /* no near line anywhere: nothing */
+        static const char lone[] = "start\n  com.acme.FooTest.bar:12\n  com.acme.BarTest.baz:7\nend\n";
+        r = classify_text(rs, lone, sizeof lone - 1);
+        ck_assert_uint_eq(r->nfindings, 0);
+        classify_result_free(r);
+        classify_rules_free(rs);
+    }
+}
+END_TEST
+
+/* The same in blocks large enough to be scanned on two threads: near and
+ * match lines all over (around the cut between the halves too), found as
+ * the fallback scanner finds them. A rule records at most 16 findings, so
+ * each part of the log has a rule of its own (its near line names the
+ * part) and findings reach the end. */
+START_TEST(gated_match_in_large_blocks)
+{
+    enum { PARTS = 24 };
+    const size_t size = 5u * 1024 * 1024;
+    struct buf text = {0}, log = {0};
+    for (int k = 0; k < PARTS; k++)
+        buf_printf(&text, "rule listed-%d\nclass test.failure\nweight 80\ncase\n"
+                          "match ^\\s{2,}[A-Za-z_]\\w*(\\.\\w+)+:\\d+\nnear 1 ^Failed tests in part %d:\\s*$\n\n",
+                   k, k);
+    unsigned x = 777;
+    int line = 0;
+    while (log.len < size) {
+        line++;
+        x = x * 1103515245u + 12345u;
+        unsigned v = (x >> 16) % 1501;
+        if (v < 3) { /* the match line before, after, two lines after the near line */
+            int part = (int)(log.len * PARTS / size);
+            if (v == 0) buf_printf(&log, "  com.acme.T%u.run:%u\n", x % 1000, line++ % 500);
+            buf_printf(&log, "Failed tests in part %d:\n", part);
+            if (v == 2) buf_printf(&log, "ordinary\n"), line++;
+            if (v) buf_printf(&log, "  com.acme.T%u.run:%u\n", x % 1000, ++line % 500);
+        } else if (v < 6) {
+            buf_printf(&log, "  com.acme.T%u.run:%u\n", x % 1000, line % 500);
+        } else {
+            buf_printf(&log, "  ordinary output line %d of the build, nothing to see\n", line);
+        }
+    }
+    struct classify_result *want = NULL;
+    for (int fallback = 1; fallback >= 0; fallback--) {
+        struct classify_rules *rs = gate_rules_text(fallback ? "pcre2" : NULL, text.p, text.len);
+#ifdef HAVE_HYPERSCAN
+        ck_assert_uint_eq(rs->ngated, fallback ? 0 : PARTS);
+#endif
+        for (int threads = 0; threads < 2; threads++) {
+            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            classify_feed(c, log.p, log.len);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            ck_assert_int_eq(r->lines, line);
+            if (!want) {
+                want = r;
+                ck_assert_uint_gt(want->nfindings, 100);
+                ck_assert_int_gt(want->findings[want->nfindings - 1].line, line * 9 / 10);
+                continue;
+            }
+            ck_assert_uint_eq(r->nfindings, want->nfindings);
+            for (size_t k = 0; k < r->nfindings; k++) ck_assert_int_eq(r->findings[k].line, want->findings[k].line);
+            classify_result_free(r);
+        }
+        classify_rules_free(rs);
+    }
+    classify_result_free(want);
+    buf_free(&log);
+    buf_free(&text);
+}
+END_TEST
+
+/* The gated patterns' database is cached beside the main one and loaded
+ * with it: a long match line (found only through it) still gives its
+ * finding from a cached load, and a cache that lacks the gated file is
+ * compiled afresh. */
+static size_t gate_long_findings(void)
+{
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "gate.rules", gate_rules, sizeof gate_rules - 1, &warn);
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    buf_free(&warn);
+    struct buf log = {0};
+    buf_puts(&log, "start\n  com.acme.LongTest.x:5 ");
+    for (size_t k = 0; k < CLASSIFY_LINE_MAX + 100; k++) buf_putc(&log, 'x');
+    buf_puts(&log, "\nFailed tests:\n");
+    struct classify_result *r = classify_text(rs, log.p, log.len);
+    size_t n = r->nfindings;
+    classify_result_free(r);
+    buf_free(&log);
+    classify_rules_free(rs);
+    return n;
+}
+
+START_TEST(gated_database_cached)
+{
+#ifdef HAVE_HYPERSCAN
+    char dir[] = "/tmp/artriage-gate-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    setenv("XDG_CACHE_HOME", dir, 1);
+    unsetenv("ARTRIAGE_CLASSIFY_CACHE");
+    ck_assert_uint_eq(gate_long_findings(), 1); /* compiles, stores both */
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s/artriage", dir);
+    DIR *d = opendir(sub);
+    ck_assert_ptr_nonnull(d);
+    char gated[512] = "", main_db[512] = "";
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l > 11 && strcmp(e->d_name + l - 11, "-gated.hsdb") == 0) snprintf(gated, sizeof gated, "%s/%s", sub, e->d_name);
+        else if (l > 5 && strcmp(e->d_name + l - 5, ".hsdb") == 0) snprintf(main_db, sizeof main_db, "%s/%s", sub, e->d_name);
+    }
+    closedir(d);
+    ck_assert_msg(gated[0] && main_db[0], "cache files: '%s' '%s'", main_db, gated);
+    ck_assert_uint_eq(gate_long_findings(), 1); /* both from the cache */
+    ck_assert_int_eq(unlink(gated), 0);
+    ck_assert_uint_eq(gate_long_findings(), 1); /* gated file gone: compiled again */
+    ck_assert_int_eq(access(gated, F_OK), 0);   /* and stored */
+    unlink(gated);
+    unlink(main_db);
+    rmdir(sub);
+    rmdir(dir);
+    unsetenv("XDG_CACHE_HOME");
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+#endif
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -333,6 +558,9 @@ int main(void)
     tcase_add_test(tc, anchored_in_a_large_block);
     tcase_add_test(tc, contained_literal_folded);
     tcase_add_test(tc, line_numbers_from_checkpoints);
+    tcase_add_test(tc, gated_match_across_pieces);
+    tcase_add_test(tc, gated_match_in_large_blocks);
+    tcase_add_test(tc, gated_database_cached);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
