@@ -282,21 +282,31 @@ static void add_line(struct classify_baseline *b, struct batch *q, const char *s
     if (q->n == BATCH) batch_flush(b, q);
 }
 
+/* Appends the start of a chunk (*pp, len bytes) to the line carried over
+ * from the previous chunk, up to the carry's size. True when the line ended
+ * in this chunk (*pp then points past its newline); false when the whole
+ * chunk was part of it. */
+static bool carry_rest(struct classify_baseline *b, const char **pp, size_t len)
+{
+    const char *p = *pp, *nl = memchr(p, '\n', len);
+    size_t n = nl ? (size_t)(nl - p) : len;
+    size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
+    memcpy(b->carry + b->ncarry, p, take);
+    b->ncarry += take;
+    b->carried += n;
+    if (!nl) return false;
+    *pp = nl + 1;
+    return true;
+}
+
 static void whole_feed(struct classify_baseline *b, const void *bytes, size_t len)
 {
     const char *p = bytes, *end = p + len;
     struct batch q = {.n = 0};
     if (b->carried) { /* the rest of a line split across chunks */
-        const char *nl = memchr(p, '\n', len);
-        size_t n = nl ? (size_t)(nl - p) : len;
-        size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
-        memcpy(b->carry + b->ncarry, p, take);
-        b->ncarry += take;
-        b->carried += n;
-        if (!nl) return;
+        if (!carry_rest(b, &p, len)) return;
         add_line(b, &q, b->carry, b->ncarry);
         b->ncarry = b->carried = 0;
-        p = nl + 1;
     }
     const char *ls = p; /* the line being walked */
     size_t n = (size_t)(end - p), i = 0;
@@ -640,16 +650,9 @@ void classify_baseline_settle_feed(struct classify_baseline *b, const void *byte
     }
     const char *p = bytes, *end = p + len;
     if (b->carried) { /* the rest of a line split across chunks: checked whole */
-        const char *nl = memchr(p, '\n', len);
-        size_t n = nl ? (size_t)(nl - p) : len;
-        size_t room = sizeof b->carry - b->ncarry, take = n < room ? n : room;
-        memcpy(b->carry + b->ncarry, p, take);
-        b->ncarry += take;
-        b->carried += n;
-        if (!nl) return;
+        if (!carry_rest(b, &p, len)) return;
         check_line(b, b->carry, b->ncarry);
         b->ncarry = b->carried = 0;
-        p = nl + 1;
     }
     const char *last = p < end ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
     const char *ls = last ? last + 1 : p; /* the start of the last line, maybe split */

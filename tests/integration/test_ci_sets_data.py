@@ -47,20 +47,25 @@ def line_count(path):
     return n if data.endswith(b"\n") else n + 1
 
 
-def check_set(root, ids):
+def check_set(root, ids, agent=False):
+    """One set's labels, ranges, sizes and README. A CI set (agent False) holds
+    NNN-fail.log files, each labelled, and NNN-pass.log twins; an agent set holds
+    NNN-name.log files, failed and successful (class none: line 0, no ranges)."""
     problems = []
     name = os.path.basename(root)
     labels = read_tsv(os.path.join(root, "labels.tsv"))
     ranges = {}
     for r in read_tsv(os.path.join(root, "ranges.tsv")):
         ranges.setdefault(r["file"], []).append((int(r["start"]), int(r["end"])))
-    labelled = {r["file"] for r in labels}
+    if agent:
+        ids = ids | {"none", "unknown"}
+    pattern, what = (r"\d{3}-[a-z0-9.-]+\.log", "NNN-name.log") if agent else (r"\d{3}-fail\.log", "NNN-fail.log")
     lines = {}
     for r in labels:
         f = r["file"]
         path = os.path.join(root, f)
-        if not re.fullmatch(r"\d{3}-fail\.log", f) or not os.path.isfile(path):
-            problems.append("%s/labels.tsv: %s is not an existing NNN-fail.log" % (name, f))
+        if not re.fullmatch(pattern, f) or not os.path.isfile(path):
+            problems.append("%s/labels.tsv: %s is not an existing %s" % (name, f, what))
             continue
         lines[f] = line_count(path)
         if r["primary"] not in ids:
@@ -69,55 +74,7 @@ def check_set(root, ids):
             if sec not in ids:
                 problems.append("%s/labels.tsv: %s: secondary %r is not a class id" % (name, f, sec))
         line = int(r["line"])
-        if not any(a <= line <= b for a, b in ranges.get(f, [])):
-            problems.append("%s/labels.tsv: %s: line %d lies in none of its ranges %s" % (name, f, line, ranges.get(f, [])))
-    for f, rs in sorted(ranges.items()):
-        if f not in labelled:
-            problems.append("%s/ranges.tsv: %s has ranges but no label" % (name, f))
-            continue
-        for a, b in rs:
-            if not 1 <= a <= b <= lines.get(f, 0):
-                problems.append("%s/ranges.tsv: %s: range %d-%d is outside lines 1-%d" % (name, f, a, b, lines.get(f, 0)))
-    with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
-        readme = f.read()
-    for f in sorted(os.listdir(root)):
-        if not f.endswith(".log"):
-            continue
-        if os.path.getsize(os.path.join(root, f)) >= MAX_BYTES:
-            problems.append("%s/%s: %d bytes, not under 1 MB" % (name, f, os.path.getsize(os.path.join(root, f))))
-        if f.endswith("-pass.log") and f.replace("-pass.log", "-fail.log") not in labelled:
-            problems.append("%s/%s: a passing log without a labelled failing log" % (name, f))
-        if f.endswith("-fail.log") and f not in labelled:
-            problems.append("%s/%s: a failing log without a label" % (name, f))
-        if f not in readme:
-            problems.append("%s/README.md does not name %s" % (name, f))
-    return problems, len(labels)
-
-
-def check_agent_set(root, ids):
-    """The checks of check_set for a set of NNN-name.log files, failed and successful."""
-    problems = []
-    name = os.path.basename(root)
-    labels = read_tsv(os.path.join(root, "labels.tsv"))
-    ranges = {}
-    for r in read_tsv(os.path.join(root, "ranges.tsv")):
-        ranges.setdefault(r["file"], []).append((int(r["start"]), int(r["end"])))
-    ids = ids | {"none", "unknown"}
-    lines = {}
-    for r in labels:
-        f = r["file"]
-        path = os.path.join(root, f)
-        if not re.fullmatch(r"\d{3}-[a-z0-9.-]+\.log", f) or not os.path.isfile(path):
-            problems.append("%s/labels.tsv: %s is not an existing NNN-name.log" % (name, f))
-            continue
-        lines[f] = line_count(path)
-        if r["primary"] not in ids:
-            problems.append("%s/labels.tsv: %s: class %r is not in docs/failure-classes.md" % (name, f, r["primary"]))
-        for sec in filter(None, r.get("secondary", "").split(",")):
-            if sec not in ids:
-                problems.append("%s/labels.tsv: %s: secondary %r is not a class id" % (name, f, sec))
-        line = int(r["line"])
-        if r["primary"] == "none":
+        if agent and r["primary"] == "none":
             if line != 0 or f in ranges:
                 problems.append("%s/labels.tsv: %s: a successful run has line %d and ranges %s" % (
                     name, f, line, ranges.get(f, [])))
@@ -132,12 +89,16 @@ def check_agent_set(root, ids):
                 problems.append("%s/ranges.tsv: %s: range %d-%d is outside lines 1-%d" % (name, f, a, b, lines[f]))
     with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
         readme = f.read()
+    labelled = {r["file"] for r in labels}
     for f in sorted(os.listdir(root)):
         if not f.endswith(".log"):
             continue
         if os.path.getsize(os.path.join(root, f)) >= MAX_BYTES:
             problems.append("%s/%s: %d bytes, not under 1 MB" % (name, f, os.path.getsize(os.path.join(root, f))))
-        if f not in lines:
+        if not agent and f.endswith("-pass.log"):
+            if f.replace("-pass.log", "-fail.log") not in labelled:
+                problems.append("%s/%s: a passing log without a labelled failing log" % (name, f))
+        elif f not in labelled:
             problems.append("%s/%s: a log without a label" % (name, f))
         if f not in readme:
             problems.append("%s/README.md does not name %s" % (name, f))
@@ -155,7 +116,7 @@ def main():
         problems += p
         print("%s: %d labelled builds, %d problems" % (os.path.basename(root), n, len(p)))
     for root in AGENT_SETS:
-        p, n = check_agent_set(root, ids)
+        p, n = check_set(root, ids, agent=True)
         problems += p
         print("%s: %d labelled logs, %d problems" % (os.path.basename(root), n, len(p)))
     for p in problems:
