@@ -2292,6 +2292,25 @@ START_TEST(shell_prompt_line_is_the_command_not_its_output)
 }
 END_TEST
 
+START_TEST(tree_head_of_a_failed_download_is_the_evidence)
+{
+    /* a miette-style tree: the head names the download, the leaf the
+     * connection; the head is the error's first line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Resolved 12 packages in 0.4s\n"
+                  "  × Failed to fetch `https://files.example.org/pkg-1.0.tar.gz`\n"
+                  "  ├─▶ Request failed after 3 retries\n"
+                  "  ╰─▶ tcp connect error: Connection refused (os error 111)\n",
+                  "network", 2);
+    /* a 404 in the tree is no connection failure: not this rule */
+    static const char gone[] = "  × Failed to download `pkg==9.9`\n"
+                               "  ╰─▶ HTTP status client error (404 Not Found) for url (https://x.example/pkg)\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, gone, sizeof gone - 1);
+    ck_assert(!r->has_primary || !r->primary.rule_id || strcmp(r->primary.rule_id, "tree-download-failed-network") != 0);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -2390,6 +2409,7 @@ int main(void)
     tcase_add_test(tc, passive_timeout_wording);
     tcase_add_test(tc, existing_pr_check_failing_is_pr_create);
     tcase_add_test(tc, shell_prompt_line_is_the_command_not_its_output);
+    tcase_add_test(tc, tree_head_of_a_failed_download_is_the_evidence);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
