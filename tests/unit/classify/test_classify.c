@@ -2135,6 +2135,182 @@ START_TEST(markdownlint_error_is_a_failed_check)
 }
 END_TEST
 
+START_TEST(input_token_count_over_the_maximum_is_the_context_window)
+{
+    /* Gemini's words for a request larger than the model's window */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("> summarise the repository\n"
+                  "Error: request rejected: The input token count (301522) exceeds the maximum number of "
+                  "tokens allowed (262144).\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
+START_TEST(no_model_available_is_not_a_test_cross)
+{
+    /* an agent CLI's cross before "no model is available" is its own error
+     * glyph: the account has no model to use, no test failed */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names(" Signed in as build-bot\n"
+                  " x  cannot start the session\n"
+                  " ✗ No models are available for this organisation. Ask an admin to enable one.\n",
+                  "config.invalid", 3);
+}
+END_TEST
+
+START_TEST(dependency_checksum_mismatch_is_the_pin)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("go: downloading example.org/kit v1.9.0\n"
+                  "verifying example.org/kit@v1.9.0: checksum mismatch\n"
+                  "\tdownloaded: h1:AAAA\n"
+                  "\tgo.sum:     h1:BBBB\n"
+                  "SECURITY ERROR\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
+START_TEST(apt_unmet_dependencies_are_the_spec)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Reading package lists...\n"
+                  "Some packages could not be installed.\n"
+                  "The following packages have unmet dependencies:\n"
+                  " libfoo-dev : Depends: libfoo2 (= 2.1-1) but 2.3-1 is to be installed\n"
+                  "E: Unable to correct problems, you have held broken packages.\n"
+                  "exit code: 100\n",
+                  "config.invalid", 3);
+}
+END_TEST
+
+START_TEST(execvp_of_a_missing_program)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("starting sandbox for task 17\n"
+                  "nsjail: execvp ./tools/lint.sh: No such file or directory\n"
+                  "task 17 exited with 1\n",
+                  "runtime.missing-executable", 2);
+}
+END_TEST
+
+START_TEST(libtest_header_after_a_clock_prefix)
+{
+    /* a CI stamps each line "[hh:mm:ss] ": the panic under libtest's report
+     * header is still the test failing */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("[10:42:07] running 3 tests\n"
+                  "[10:42:08] ---- parse::rejects_empty stdout ----\n"
+                  "[10:42:08] thread 'parse::rejects_empty' panicked at src/parse.rs:41:9:\n"
+                  "[10:42:08] explicit panic\n"
+                  "[10:42:08] test result: FAILED. 2 passed; 1 failed\n",
+                  "test.failure", 3);
+}
+END_TEST
+
+START_TEST(helper_died_unexpectedly_is_a_crash)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("fetching 12 archives\n"
+                  "pool: worker 3 has died unexpectedly\n"
+                  "pool: worker 3 killed by signal 11\n"
+                  "exit status 1\n",
+                  "runtime.crash", 2);
+}
+END_TEST
+
+START_TEST(oomkilled_false_is_not_an_oom)
+{
+    /* a state dump that says the kill was not for memory */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "{\n"
+                              "  \"Status\": \"exited\",\n"
+                              "  \"OOMKilled\": false,\n"
+                              "  \"ExitCode\": 137\n"
+                              "}\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_ne(r->primary.class_id, "resource.oom");
+    classify_result_free(r);
+    /* the word alone still names it */
+    shipped_names("container app: OOMKilled (exit 137)\n", "resource.oom", 1);
+}
+END_TEST
+
+START_TEST(pip_retries_on_aborted_connections_are_the_cause)
+{
+    /* every fetch of the index was aborted: the missing version that
+     * follows is the consequence */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("WARNING: Retrying (Retry(total=2, connect=None, read=None)) after connection broken by "
+                  "'ProtocolError('Connection aborted.', RemoteDisconnected('closed'))': /simple/attrs/\n"
+                  "WARNING: Retrying (Retry(total=1, connect=None, read=None)) after connection broken by "
+                  "'ProtocolError('Connection aborted.', RemoteDisconnected('closed'))': /simple/attrs/\n"
+                  "ERROR: Could not find a version that satisfies the requirement attrs\n",
+                  "network", 1);
+}
+END_TEST
+
+START_TEST(download_network_timeout_is_network)
+{
+    /* a socket that timed out while downloading, not a deadline of the run */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Resolved 40 packages in 1.2s\n"
+                  "error: Failed to download torch==2.4.0 due to network timeout. Try again later.\n",
+                  "network", 2);
+}
+END_TEST
+
+START_TEST(passive_timeout_wording)
+{
+    /* "the time limit was reached" names the deadline before the runner's
+     * job-failed line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Running integration suite\n"
+                  "Terminated\n"
+                  "WARNING: the step stopped early because its time limit was reached\n"
+                  "ERROR: Job failed: execution took longer than 10m0s seconds\n",
+                  "timeout", 3);
+}
+END_TEST
+
+START_TEST(existing_pr_check_failing_is_pr_create)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("pushed branch fix/typo\n"
+                  "failed to check for existing pull request: GraphQL: something went wrong\n",
+                  "vcs.pr-create", 2);
+}
+END_TEST
+
+START_TEST(shell_prompt_line_is_the_command_not_its_output)
+{
+    /* a pasted session: the words after the prompt are what the user typed */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("dev@build-02:~/svc$ grep 'exited with code 2' /var/log/svc.log\n"
+                  "Jun 02 10:00:01 build-02 svc[311]: migrate exited with code 2\n",
+                  "unknown", 2);
+}
+END_TEST
+
+START_TEST(tree_head_of_a_failed_download_is_the_evidence)
+{
+    /* a miette-style tree: the head names the download, the leaf the
+     * connection; the head is the error's first line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Resolved 12 packages in 0.4s\n"
+                  "  × Failed to fetch `https://files.example.org/pkg-1.0.tar.gz`\n"
+                  "  ├─▶ Request failed after 3 retries\n"
+                  "  ╰─▶ tcp connect error: Connection refused (os error 111)\n",
+                  "network", 2);
+    /* a 404 in the tree is no connection failure: not this rule */
+    static const char gone[] = "  × Failed to download `pkg==9.9`\n"
+                               "  ╰─▶ HTTP status client error (404 Not Found) for url (https://x.example/pkg)\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, gone, sizeof gone - 1);
+    ck_assert(!r->has_primary || !r->primary.rule_id || strcmp(r->primary.rule_id, "tree-download-failed-network") != 0);
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -2220,6 +2396,20 @@ int main(void)
     tcase_add_test(tc, passed_test_name_is_not_a_cause);
     tcase_add_test(tc, pytest_collecting_nothing_fails_the_check);
     tcase_add_test(tc, markdownlint_error_is_a_failed_check);
+    tcase_add_test(tc, input_token_count_over_the_maximum_is_the_context_window);
+    tcase_add_test(tc, no_model_available_is_not_a_test_cross);
+    tcase_add_test(tc, dependency_checksum_mismatch_is_the_pin);
+    tcase_add_test(tc, apt_unmet_dependencies_are_the_spec);
+    tcase_add_test(tc, execvp_of_a_missing_program);
+    tcase_add_test(tc, libtest_header_after_a_clock_prefix);
+    tcase_add_test(tc, helper_died_unexpectedly_is_a_crash);
+    tcase_add_test(tc, oomkilled_false_is_not_an_oom);
+    tcase_add_test(tc, pip_retries_on_aborted_connections_are_the_cause);
+    tcase_add_test(tc, download_network_timeout_is_network);
+    tcase_add_test(tc, passive_timeout_wording);
+    tcase_add_test(tc, existing_pr_check_failing_is_pr_create);
+    tcase_add_test(tc, shell_prompt_line_is_the_command_not_its_output);
+    tcase_add_test(tc, tree_head_of_a_failed_download_is_the_evidence);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
