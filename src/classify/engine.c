@@ -86,6 +86,16 @@ struct failmark {
     int64_t next; /* the next line block wants */
 };
 
+/* One of the last non-blank lines of the log, kept for the wording model
+ * when neither a rule nor the locator finds anything: a failure with no
+ * failure line at all still ends with its message. */
+#define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
+#define TAIL_MAX 20 /* the model file's window is at most 20 */
+struct tailline {
+    int64_t line, off;
+    char *text; /* at most BLOCK_LINE_MAX bytes, NULs as spaces */
+};
+
 struct pending {
     int rule;
     int64_t line, offset;
@@ -157,6 +167,8 @@ struct classify_ctx {
     struct failmark step_fail; /* the first failure line of the current step */
     struct failmark dec_fail;  /* ... of the step the last @step-failed ended */
     struct failmark step_block, dec_block, first_block; /* the same for @error-block */
+    struct tailline tail[TAIL_MAX]; /* the last non-blank lines, oldest first (model only) */
+    int ntail;
     bool sig_failure, sig_success;
     bool finished;
 };
@@ -306,6 +318,7 @@ void classify_free(struct classify_ctx *c)
     free(c->step_block.block);
     free(c->dec_block.block);
     free(c->first_block.block);
+    for (int i = 0; i < c->ntail; i++) free(c->tail[i].text);
     free(c);
 }
 
@@ -372,7 +385,6 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
     *d = (struct failmark){s->line, s->off, xstrdup(s->text), xstrdup(s->block), s->next};
 }
 
-#define BLOCK_LINE_MAX 512 /* bytes of a following line the model reads */
 
 /* Appends the lines of buf (whole lines from first_line on) that an open
  * error block still wants. Only a few lines after each mark, and
@@ -411,6 +423,50 @@ static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int
         if (!nl) break;
         p = nl + 1;
     }
+}
+
+/* Keeps the last `window` non-blank lines of the log in c->tail: buf holds
+ * the whole lines from first_line on (its last one may be unterminated).
+ * Walks back from the end of buf only, so the cost per region is the few
+ * lines copied. A piece of a long line already kept is not kept again. */
+static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                       int64_t nl_count, int64_t off_base, int64_t cont_off)
+{
+    int window = c->rs->model ? c->rs->model->window : 0;
+    if (window > TAIL_MAX) window = TAIL_MAX;
+    if (window < 1 || len == 0) return;
+    struct tailline got[TAIL_MAX];
+    int ngot = 0;
+    bool ends_nl = buf[len - 1] == '\n';
+    int64_t ln = first_line + nl_count - (ends_nl ? 1 : 0);
+    size_t pos = ends_nl ? len - 1 : len; /* end of the current line */
+    int64_t last_kept = c->ntail ? c->tail[c->ntail - 1].line : 0;
+    while (ngot < window && ln > last_kept) {
+        const char *nl = pos ? memrchr(buf, '\n', pos) : NULL;
+        size_t st = nl ? (size_t)(nl - buf) + 1 : 0, en = pos;
+        if (en > st && buf[en - 1] == '\r') en--;
+        bool blank = true;
+        for (size_t i = st; i < en && blank; i++)
+            blank = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\f' || buf[i] == '\v';
+        if (!blank) {
+            size_t take = en - st < BLOCK_LINE_MAX ? en - st : BLOCK_LINE_MAX;
+            char *t = xmalloc(take + 1);
+            for (size_t i = 0; i < take; i++) t[i] = buf[st + i] ? buf[st + i] : ' '; /* a NUL in the log */
+            t[take] = 0;
+            got[ngot++] = (struct tailline){ln, ln == first_line && cont_off >= 0 ? cont_off : off_base + (int64_t)st, t};
+        }
+        if (!nl) break;
+        pos = st - 1;
+        ln--;
+    }
+    if (ngot == 0) return;
+    /* drop the oldest kept lines the new ones push out, then append these */
+    int keep = c->ntail + ngot > window ? window - ngot : c->ntail;
+    int drop = c->ntail - keep;
+    for (int i = 0; i < drop; i++) free(c->tail[i].text);
+    memmove(c->tail, c->tail + drop, (size_t)keep * sizeof *c->tail);
+    for (int i = 0; i < ngot; i++) c->tail[keep + i] = got[ngot - 1 - i];
+    c->ntail = keep + ngot;
 }
 
 static void step_begin(struct classify_ctx *c, int64_t line, bool script)
@@ -1533,6 +1589,7 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
 {
     int64_t n = scan_hits(c, buf, len, first_line, off_base, cont_off);
     block_lines(c, buf, len, first_line);
+    tail_lines(c, buf, len, first_line, n, off_base, cont_off);
     return n;
 }
 
@@ -2312,6 +2369,41 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                                               "like %s (model confidence %.2f): check the lines from here.",
                                               mod->classes[k], conf);
                 buf_printf(&ex, "primary %s from the wording model (confidence %.3f >= threshold %.3f)\n",
+                           mod->classes[k], conf, mod->threshold);
+            } else {
+                buf_printf(&ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n",
+                           conf, mod->threshold);
+            }
+        } else if (mod && !fm && !c->fail_text && c->ntail > 0) {
+            /* no failure line at all (a tool that prints its message and
+             * exits non-zero): the log's last non-blank lines are the only
+             * block there is; their answer counts only at the threshold */
+            struct buf tb = {0};
+            for (int i = 0; i < c->ntail; i++) {
+                if (i) buf_puts(&tb, "\n");
+                buf_puts(&tb, c->tail[i].text);
+            }
+            buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
+                       c->ntail, (long long)c->tail[0].line);
+            double conf = 0;
+            int k = nb_model_predict(mod, tb.p ? tb.p : "", tb.len, &conf, &ex);
+            buf_free(&tb);
+            if (strcmp(mod->classes[k], "unknown") == 0) {
+                buf_puts(&ex, "the wording model reads them as lines no class fits: stays unknown\n");
+            } else if (conf >= mod->threshold) {
+                free(res->primary.class_id);
+                free(res->primary.hint);
+                free(res->primary.text);
+                res->primary.class_id = xstrdup(mod->classes[k]);
+                res->primary.rule_id = xstrdup("model");
+                res->primary.confidence = conf;
+                res->primary.line = c->tail[0].line;
+                res->primary.offset = c->tail[0].off;
+                res->primary.text = text_copy(c->tail[0].text, strlen(c->tail[0].text));
+                res->primary.hint = xasprintf("No rule names a cause and no line says it failed; the last lines "
+                                              "read like %s (model confidence %.2f): check them.",
+                                              mod->classes[k], conf);
+                buf_printf(&ex, "primary %s from the wording model on the last lines (confidence %.3f >= threshold %.3f)\n",
                            mod->classes[k], conf, mod->threshold);
             } else {
                 buf_printf(&ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n",
