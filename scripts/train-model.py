@@ -9,7 +9,9 @@ Training text: every labelled log of the sets in SETS under tests/data
 lines after it - the same window the engine reads from an unknown block's
 first line. SETS holds the development sets and every blind set whose blind
 score was recorded before it was added (2026-12-07); a blind set not yet
-scored is never read here.
+scored is never read here. For a log labelled "unknown", the WINDOW non-blank
+lines before its labelled line are one more "unknown" block: the engine reads
+the lines before a bare failure line, and the label says they name nothing.
 
 Tokens (src/classify/model.c does exactly the same): ANSI CSI sequences
 dropped; the text split at ASCII whitespace into words; a word holding '/'
@@ -130,6 +132,13 @@ def load(root, sets):
             at = int(r[2]) - 1
             text = "\n".join(lines[at:at + WINDOW])
             docs.append((s, r[1], tokens(text)))
+            if r[1] == "unknown":
+                # the label says no class fits this failure line: nor do the
+                # lines before it, which the engine reads when the line is a
+                # bare one ("exited with code 1")
+                before = [x for x in lines[:at] if x.strip(" \t\r\f\v")][-WINDOW:]
+                if before:
+                    docs.append((s, "unknown", tokens("\n".join(before))))
     return docs
 
 
