@@ -84,6 +84,21 @@ struct failmark {
      * it up to the model's window, gathered as they stream by */
     char *block;
     int64_t next; /* the next line block wants */
+    /* with a wording model, for a bare failure line (no block of its own):
+     * the non-blank lines before it, up to the window, joined by '\n' */
+    bool want_before;
+    char *before;
+    int64_t before_line, before_off; /* the first of them */
+};
+
+/* One of the last non-blank lines of the log, kept for the wording model
+ * when neither a rule nor the locator finds anything: a failure with no
+ * failure line at all still ends with its message. */
+#define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
+#define TAIL_MAX 20 /* the model file's window is at most 20 */
+struct tailline {
+    int64_t line, off;
+    char *text; /* at most BLOCK_LINE_MAX bytes, NULs as spaces */
 };
 
 struct pending {
@@ -157,6 +172,9 @@ struct classify_ctx {
     struct failmark step_fail; /* the first failure line of the current step */
     struct failmark dec_fail;  /* ... of the step the last @step-failed ended */
     struct failmark step_block, dec_block, first_block; /* the same for @error-block */
+    struct failmark first_fail; /* the line of fail_text, for the lines before it */
+    struct tailline tail[TAIL_MAX]; /* the last non-blank lines, oldest first (model only) */
+    int ntail;
     bool sig_failure, sig_success;
     bool finished;
 };
@@ -242,6 +260,7 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     for (int m = 0; m < MARK_COUNT; m++) c->mark_first[m] = c->mark_last[m] = -1;
     c->fail_off = -1;
     c->step_fail.line = c->dec_fail.line = c->step_block.line = c->dec_block.line = c->first_block.line = -1;
+    c->first_fail.line = -1;
     c->carry_line_off = -1;
     return c;
 }
@@ -306,6 +325,11 @@ void classify_free(struct classify_ctx *c)
     free(c->step_block.block);
     free(c->dec_block.block);
     free(c->first_block.block);
+    free(c->step_fail.before);
+    free(c->dec_fail.before);
+    free(c->first_fail.text);
+    free(c->first_fail.before);
+    for (int i = 0; i < c->ntail; i++) free(c->tail[i].text);
     free(c);
 }
 
@@ -362,17 +386,20 @@ static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *te
 {
     free(d->text);
     free(d->block);
-    *d = (struct failmark){line, off, text, model && text ? xstrdup(text) : NULL, line + 1};
+    free(d->before);
+    *d = (struct failmark){.line = line, .off = off, .text = text, .block = model && text ? xstrdup(text) : NULL,
+                           .next = line + 1};
 }
 
 static void failmark_copy(struct failmark *d, const struct failmark *s)
 {
     free(d->text);
     free(d->block);
-    *d = (struct failmark){s->line, s->off, xstrdup(s->text), xstrdup(s->block), s->next};
+    free(d->before);
+    *d = (struct failmark){s->line, s->off, xstrdup(s->text), xstrdup(s->block), s->next,
+                           s->want_before, xstrdup(s->before), s->before_line, s->before_off};
 }
 
-#define BLOCK_LINE_MAX 512 /* bytes of a following line the model reads */
 
 /* Appends the lines of buf (whole lines from first_line on) that an open
  * error block still wants. Only a few lines after each mark, and
@@ -413,6 +440,90 @@ static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int
     }
 }
 
+/* Copies up to `want` non-blank lines of buf into got, newest first,
+ * walking back from pos (the end of line ln, exclusive) and stopping at
+ * line `stop` (kept already) or the start of buf. Returns how many. */
+static int back_lines(const char *buf, size_t pos, int64_t ln, int64_t first_line, int64_t off_base,
+                      int64_t cont_off, int want, int64_t stop, struct tailline *got)
+{
+    int ngot = 0;
+    while (ngot < want && ln > stop) {
+        const char *nl = pos ? memrchr(buf, '\n', pos) : NULL;
+        size_t st = nl ? (size_t)(nl - buf) + 1 : 0, en = pos;
+        if (en > st && buf[en - 1] == '\r') en--;
+        bool blank = true;
+        for (size_t i = st; i < en && blank; i++)
+            blank = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\f' || buf[i] == '\v';
+        if (!blank) {
+            size_t take = en - st < BLOCK_LINE_MAX ? en - st : BLOCK_LINE_MAX;
+            char *t = xmalloc(take + 1);
+            for (size_t i = 0; i < take; i++) t[i] = buf[st + i] ? buf[st + i] : ' '; /* a NUL in the log */
+            t[take] = 0;
+            got[ngot++] = (struct tailline){ln, ln == first_line && cont_off >= 0 ? cont_off : off_base + (int64_t)st, t};
+        }
+        if (!nl) break;
+        pos = st - 1;
+        ln--;
+    }
+    return ngot;
+}
+
+/* Keeps the last `window` non-blank lines of the log in c->tail: buf holds
+ * the whole lines from first_line on (its last one may be unterminated).
+ * Walks back from the end of buf only, so the cost per region is the few
+ * lines copied. A piece of a long line already kept is not kept again. */
+static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                       int64_t nl_count, int64_t off_base, int64_t cont_off)
+{
+    int window = c->rs->model ? c->rs->model->window : 0;
+    if (window > TAIL_MAX) window = TAIL_MAX;
+    if (window < 1 || len == 0) return;
+    /* a bare failure line in this region: the lines before it, first */
+    struct failmark *fails[] = {&c->step_fail, &c->dec_fail, &c->first_fail};
+    for (size_t k = 0; k < sizeof fails / sizeof fails[0]; k++) {
+        struct failmark *f = fails[k];
+        if (!f->want_before || f->before || f->line < first_line || f->line > first_line + nl_count) continue;
+        f->want_before = false;
+        struct tailline got[TAIL_MAX];
+        size_t at = f->off > off_base && f->off - off_base <= (int64_t)len ? (size_t)(f->off - off_base) : 0;
+        int ngot = at ? back_lines(buf, at - 1, f->line - 1, first_line, off_base, cont_off, window, 0, got) : 0;
+        /* the rest from the lines kept before this region (a piece of
+         * a long failure line itself kept there is not before it) */
+        int nt = c->ntail;
+        while (nt > 0 && c->tail[nt - 1].line >= f->line) nt--;
+        int from = nt - (window - ngot) > 0 ? nt - (window - ngot) : 0;
+        struct buf b = {0};
+        for (int i = from; i < nt; i++) {
+            if (b.len) buf_putc(&b, '\n');
+            buf_puts(&b, c->tail[i].text);
+        }
+        for (int i = ngot - 1; i >= 0; i--) {
+            if (b.len) buf_putc(&b, '\n');
+            buf_puts(&b, got[i].text);
+        }
+        if (b.len) {
+            f->before = xstrdup(b.p);
+            f->before_line = from < nt ? c->tail[from].line : got[ngot - 1].line;
+            f->before_off = from < nt ? c->tail[from].off : got[ngot - 1].off;
+        }
+        buf_free(&b);
+        for (int i = 0; i < ngot; i++) free(got[i].text);
+    }
+    struct tailline got[TAIL_MAX];
+    bool ends_nl = buf[len - 1] == '\n';
+    int64_t ln = first_line + nl_count - (ends_nl ? 1 : 0);
+    int64_t last_kept = c->ntail ? c->tail[c->ntail - 1].line : 0;
+    int ngot = back_lines(buf, ends_nl ? len - 1 : len, ln, first_line, off_base, cont_off, window, last_kept, got);
+    if (ngot == 0) return;
+    /* drop the oldest kept lines the new ones push out, then append these */
+    int keep = c->ntail + ngot > window ? window - ngot : c->ntail;
+    int drop = c->ntail - keep;
+    for (int i = 0; i < drop; i++) free(c->tail[i].text);
+    memmove(c->tail, c->tail + drop, (size_t)keep * sizeof *c->tail);
+    for (int i = 0; i < ngot; i++) c->tail[keep + i] = got[ngot - 1 - i];
+    c->ntail = keep + ngot;
+}
+
 static void step_begin(struct classify_ctx *c, int64_t line, bool script)
 {
     if (c->nsteps > 0 && c->steps[c->nsteps - 1].line == line) return;
@@ -451,9 +562,13 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
         c->fail_off = offset;
         c->fail_line = line;
         c->fail_rule = xstrdup(r->id);
+        failmark_set(&c->first_fail, line, offset, NULL, false);
+        c->first_fail.want_before = c->rs->model != NULL;
     }
-    if (m == MARK_FAILURE && !known && c->step_fail.line < 0)
+    if (m == MARK_FAILURE && !known && c->step_fail.line < 0) {
         failmark_set(&c->step_fail, line, offset, text_copy(text, tlen), false);
+        c->step_fail.want_before = c->rs->model != NULL;
+    }
     /* the step that ended failing: its first failure line (the two
      * markers may come in either order on one line) */
     bool ended = m == MARK_STEP_FAILED || (m == MARK_FAILURE && c->mark_last[MARK_STEP_FAILED] == line);
@@ -1533,6 +1648,7 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
 {
     int64_t n = scan_hits(c, buf, len, first_line, off_base, cont_off);
     block_lines(c, buf, len, first_line);
+    tail_lines(c, buf, len, first_line, n, off_base, cont_off);
     return n;
 }
 
@@ -2084,6 +2200,41 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
     return best;
 }
 
+/* The wording model's answer on a block no locator marked (the last lines,
+ * or the lines before a bare failure line): counts only at the threshold;
+ * the primary line is the block's first line. */
+static void model_fallback(const struct nb_model *mod, struct classify_result *res, struct buf *ex,
+                           const char *block, int64_t line, int64_t off, const char *what)
+{
+    if (!block) return;
+    double conf = 0;
+    int k = nb_model_predict(mod, block, strlen(block), &conf, ex);
+    if (strcmp(mod->classes[k], "unknown") == 0) {
+        buf_puts(ex, "the wording model reads them as lines no class fits: stays unknown\n");
+        return;
+    }
+    if (conf < mod->threshold) {
+        buf_printf(ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n", conf,
+                   mod->threshold);
+        return;
+    }
+    size_t n = strcspn(block, "\n");
+    free(res->primary.class_id);
+    free(res->primary.hint);
+    free(res->primary.text);
+    free(res->primary.rule_id);
+    res->primary.class_id = xstrdup(mod->classes[k]);
+    res->primary.rule_id = xstrdup("model");
+    res->primary.confidence = conf;
+    res->primary.line = line;
+    res->primary.offset = off;
+    res->primary.text = text_copy(block, n);
+    res->primary.hint = xasprintf("No rule names a cause; %s read like %s (model confidence %.2f): check them.",
+                                  what, mod->classes[k], conf);
+    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= threshold %.3f)\n",
+               mod->classes[k], what, conf, mod->threshold);
+}
+
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
 {
     struct classify_result *res = xcalloc(1, sizeof *res);
@@ -2316,6 +2467,30 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             } else {
                 buf_printf(&ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n",
                            conf, mod->threshold);
+            }
+        } else if (mod && !fm && !c->fail_text && c->ntail > 0) {
+            /* no failure line at all (a tool that prints its message and
+             * exits non-zero): the log's last non-blank lines are the only
+             * block there is */
+            struct buf tb = {0};
+            for (int i = 0; i < c->ntail; i++) {
+                if (i) buf_putc(&tb, '\n');
+                buf_puts(&tb, c->tail[i].text);
+            }
+            buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
+                       c->ntail, (long long)c->tail[0].line);
+            model_fallback(mod, res, &ex, tb.p, c->tail[0].line, c->tail[0].off, "the last lines");
+            buf_free(&tb);
+        } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
+            /* a bare failure line ("exited with code 1"): the lines before
+             * it are what the failing command printed */
+            const struct failmark *bf = fm ? fm : &c->first_fail;
+            if (bf->before && bf->line == res->primary.line) {
+                buf_printf(&ex, "a bare failure line: the wording model reads the non-blank lines before it "
+                                "(from line %lld)\n",
+                           (long long)bf->before_line);
+                model_fallback(mod, res, &ex, bf->before, bf->before_line, bf->before_off,
+                               "the lines before the failure line");
             }
         }
     } else {

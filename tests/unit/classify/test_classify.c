@@ -1952,6 +1952,115 @@ START_TEST(model_names_an_unknown_block)
 }
 END_TEST
 
+START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
+{
+    struct classify_rules *rs = model_rules_with(model_text);
+    /* a tool that prints its message and exits non-zero: no error block,
+     * no failure line; the last non-blank lines (the window, 3) are read */
+    static const char log[] = "step one\n"
+                              "step two\n"
+                              "blob store refused the upload\n"
+                              "\n"
+                              "  not enough space left on the device\n"
+                              "\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_int_eq(r->primary.line, 2); /* the first of the lines read */
+    ck_assert_int_eq(r->primary.offset, 9);
+    ck_assert_str_eq(r->primary.text, "step two");
+    ck_assert_ptr_nonnull(strstr(r->explain, "last 3 non-blank lines"));
+    classify_result_free(r);
+    /* fed one byte at a time, and in two halves: the same lines */
+    for (size_t step = 1; step <= sizeof log / 2; step += sizeof log / 2 - 1) {
+        struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+        for (size_t i = 0; i < sizeof log - 1; i += step)
+            classify_feed(c, log + i, i + step < sizeof log - 1 ? step : sizeof log - 1 - i);
+        r = classify_finish(c);
+        ck_assert_str_eq(r->primary.class_id, "resource.disk");
+        ck_assert_int_eq(r->primary.line, 2);
+        ck_assert_int_eq(r->primary.offset, 9);
+        classify_result_free(r);
+        classify_free(c);
+    }
+    /* unterminated last line: read too */
+    static const char open_end[] = "step one\nno space left on device";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, open_end, sizeof open_end - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    /* a successful run gets no primary */
+    r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+    /* words before the last 3 non-blank lines are not read */
+    static const char early[] = "no space left on device\nstep a\n\nstep b\nstep c\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, early, sizeof early - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 0);
+    ck_assert_ptr_null(r->primary.rule_id);
+    classify_result_free(r);
+    /* unsure (as much of one class as of the other): stays unknown, no line */
+    static const char unsure[] = "space unreachable\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, unsure, sizeof unsure - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 0);
+    ck_assert_ptr_nonnull(strstr(r->explain, "stays unknown"));
+    classify_result_free(r);
+    /* a failure line there: not the log's last lines but the ones before it */
+    static const char bare[] = "step one\nexit status 1\nno space left on device\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_ptr_null(strstr(r->explain, "last 3 non-blank lines"));
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(model_reads_the_lines_before_a_bare_failure_line)
+{
+    struct classify_rules *rs = model_rules_with(model_text);
+    /* "exit status 1" says only that it failed; what the command printed
+     * before it (the window, 3 non-blank lines) says why */
+    static const char log[] = "step one\n"
+                              "blob store refused the upload\n"
+                              "\n"
+                              "  not enough space left on the device\n"
+                              "exit status 1\n"
+                              "cleaning up peer socket\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_int_eq(r->primary.line, 1); /* the first of the lines read */
+    ck_assert_int_eq(r->primary.offset, 0);
+    ck_assert_str_eq(r->primary.text, "step one");
+    ck_assert_ptr_nonnull(strstr(r->explain, "bare failure line"));
+    classify_result_free(r);
+    /* fed one byte at a time: the lines before come from earlier pieces */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < sizeof log - 1; i++) classify_feed(c, log + i, 1);
+    r = classify_finish(c);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    classify_free(c);
+    /* a successful run gets no primary */
+    r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+    /* nothing known before it: unknown on the failure line */
+    static const char plain[] = "step one\nexit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, plain, sizeof plain - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_ptr_null(r->primary.rule_id);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(model_never_changes_a_rule_verdict)
 {
     struct classify_rules *rs = model_rules_with(model_text);
@@ -2387,6 +2496,8 @@ int main(void)
     tcase_add_test(tc, registry_misses_are_the_dependency_spec);
     tcase_add_test(tc, quoted_source_is_not_output);
     tcase_add_test(tc, model_names_an_unknown_block);
+    tcase_add_test(tc, model_reads_the_last_lines_when_no_line_says_failed);
+    tcase_add_test(tc, model_reads_the_lines_before_a_bare_failure_line);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
     tcase_add_test(tc, model_corrupt_file_is_reported_and_ignored);
