@@ -19,16 +19,27 @@ static const char rules_text[] = "rule conn-refused\n"
                                  "weight 80\n"
                                  "match ECONNREFUSED 127\\.0\\.0\\.1\n";
 
-static struct classify_rules *rules(void)
+/* Rules from text, compiled with the scanner cache off (and the scanner
+ * forced when given); the count of warnings in *nwarn when asked. */
+static struct classify_rules *compile_rules(const char *name, const char *text, size_t len, const char *scanner,
+                                           size_t *nwarn)
 {
     setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
     struct buf warn = {0};
     struct classify_rules *rs = classify_rules_new();
-    classify_rules_add_text(rs, "test.rules", rules_text, sizeof rules_text - 1, &warn);
+    classify_rules_add_text(rs, name, text, len, &warn);
     char err[ERRLEN];
     ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
+    if (nwarn) *nwarn = warn.len;
     buf_free(&warn);
     return rs;
+}
+
+static struct classify_rules *rules(void)
+{
+    return compile_rules("test.rules", rules_text, sizeof rules_text - 1, NULL, NULL);
 }
 
 static struct classify_result *classify_text(const struct classify_rules *rs, const char *text, size_t n)
@@ -115,15 +126,7 @@ static const char anchored_rules[] = "rule anchored-code\n"
 
 static void anchored_under(const char *scanner)
 {
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
-    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
-    struct buf warn = {0};
-    struct classify_rules *rs = classify_rules_new();
-    classify_rules_add_text(rs, "anchored.rules", anchored_rules, sizeof anchored_rules - 1, &warn);
-    char err[ERRLEN];
-    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
-    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
-    buf_free(&warn);
+    struct classify_rules *rs = compile_rules("anchored.rules", anchored_rules, sizeof anchored_rules - 1, scanner, NULL);
     static const char *const lines[] = {
         "WXYZ: boom",                                /* no prefix */
         "2026-03-10T09:00:00.123Z WXYZ: boom",       /* kubectl --timestamps */
@@ -173,13 +176,7 @@ END_TEST
  * copy), with and without the second thread. */
 START_TEST(anchored_in_a_large_block)
 {
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
-    struct buf warn = {0};
-    struct classify_rules *rs = classify_rules_new();
-    classify_rules_add_text(rs, "anchored.rules", anchored_rules, sizeof anchored_rules - 1, &warn);
-    char err[ERRLEN];
-    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
-    buf_free(&warn);
+    struct classify_rules *rs = compile_rules("anchored.rules", anchored_rules, sizeof anchored_rules - 1, NULL, NULL);
     static const int at[] = {5, 29999, 30000, 30001, 30002, 59990};
     for (int colour = 0; colour < 2; colour++) {
         struct buf log = {0};
@@ -225,15 +222,7 @@ static const char fold_rules[] = "rule quota-project\n"
 
 static void folded_under(const char *scanner)
 {
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
-    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
-    struct buf warn = {0};
-    struct classify_rules *rs = classify_rules_new();
-    classify_rules_add_text(rs, "fold.rules", fold_rules, sizeof fold_rules - 1, &warn);
-    char err[ERRLEN];
-    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
-    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
-    buf_free(&warn);
+    struct classify_rules *rs = compile_rules("fold.rules", fold_rules, sizeof fold_rules - 1, scanner, NULL);
     ck_assert_uint_eq(rs->nlits, 1);
     ck_assert_str_eq(rs->lits[0], "quota exceeded");
     ck_assert_uint_eq(rs->nraw, 0);
@@ -272,16 +261,11 @@ END_TEST
  * (at most 16 findings each) so that findings reach the end of the log. */
 START_TEST(line_numbers_from_checkpoints)
 {
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
-    struct buf text = {0}, warn = {0};
+    struct buf text = {0};
     enum { NRULES = 40 };
     for (int k = 0; k < NRULES; k++)
         buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
-    struct classify_rules *rs = classify_rules_new();
-    classify_rules_add_text(rs, "many.rules", text.p, text.len, &warn);
-    char err[ERRLEN];
-    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
-    buf_free(&warn);
+    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
     buf_free(&text);
     for (int crlf = 0; crlf < 2; crlf++) {
         struct buf log = {0};
@@ -353,16 +337,9 @@ static const char gate_log[] = "build started\n"
 
 static struct classify_rules *gate_rules_text(const char *scanner, const char *text, size_t len)
 {
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
-    if (scanner) setenv("ARTRIAGE_CLASSIFY_SCANNER", scanner, 1);
-    struct buf warn = {0};
-    struct classify_rules *rs = classify_rules_new();
-    classify_rules_add_text(rs, "gate.rules", text, len, &warn);
-    char err[ERRLEN];
-    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
-    unsetenv("ARTRIAGE_CLASSIFY_SCANNER");
-    ck_assert_uint_eq(warn.len, 0);
-    buf_free(&warn);
+    size_t nwarn;
+    struct classify_rules *rs = compile_rules("gate.rules", text, len, scanner, &nwarn);
+    ck_assert_uint_eq(nwarn, 0);
     return rs;
 }
 
