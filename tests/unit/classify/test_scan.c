@@ -51,6 +51,17 @@ static struct classify_result *classify_text(const struct classify_rules *rs, co
     return r;
 }
 
+/* classify_text, with the large-block split on two threads (threads 0,
+ * the default) or kept on one (1). */
+static struct classify_result *classify_text_threads(const struct classify_rules *rs, const char *text, size_t n,
+                                                     int threads)
+{
+    if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
+    struct classify_result *r = classify_text(rs, text, n);
+    unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+    return r;
+}
+
 /* "ECONNREFUSED 127.0.0.1" with a colour code cut into it at `at`, after
  * `pad` bytes of other text, on line 3 of a block. */
 START_TEST(colour_code_at_every_offset)
@@ -189,12 +200,7 @@ START_TEST(anchored_in_a_large_block)
         }
         ck_assert_uint_gt(log.len, 2u * 1024 * 1024);
         for (int threads = 0; threads < 2; threads++) {
-            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
-            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
-            classify_feed(c, log.p, log.len);
-            struct classify_result *r = classify_finish(c);
-            classify_free(c);
-            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
             ck_assert_uint_eq(r->nfindings, sizeof at / sizeof at[0]);
             for (size_t k = 0; k < r->nfindings; k++)
                 ck_assert_int_eq(r->findings[k].line, at[k] + 1);
@@ -291,12 +297,7 @@ START_TEST(line_numbers_from_checkpoints)
         ck_assert_uint_eq(nwant, sizeof want / sizeof want[0]);
         ck_assert_int_gt(line - want[nwant - 1], 1000); /* the last hits lie well inside */
         for (int threads = 0; threads < 2; threads++) {
-            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
-            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
-            classify_feed(c, log.p, log.len);
-            struct classify_result *r = classify_finish(c);
-            classify_free(c);
-            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
             ck_assert_int_eq(r->lines, line);
             ck_assert_uint_eq(r->nfindings, nwant);
             for (size_t k = 0; k < r->nfindings; k++) ck_assert_int_eq(r->findings[k].line, want[k]);
@@ -441,12 +442,7 @@ START_TEST(gated_match_in_large_blocks)
         ck_assert_uint_eq(rs->ngated, fallback ? 0 : PARTS);
 #endif
         for (int threads = 0; threads < 2; threads++) {
-            if (threads) setenv("ARTRIAGE_CLASSIFY_THREADS", "1", 1);
-            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
-            classify_feed(c, log.p, log.len);
-            struct classify_result *r = classify_finish(c);
-            classify_free(c);
-            unsetenv("ARTRIAGE_CLASSIFY_THREADS");
+            struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
             ck_assert_int_eq(r->lines, line);
             if (!want) {
                 want = r;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "model/agentrun.h"
+#include "model/agentrun_check.h"
 #include "model/linkage.h"
 #include "model/runset.h"
 #include "util/err.h"
@@ -332,43 +333,6 @@ START_TEST(runs_are_compact)
     runset_free(rs);
 }
 END_TEST
-
-/* Every field of a is in b (raw aside: the set keeps none). */
-static void check_same_run(const struct agentrun *a, const struct agentrun *b, const char *what)
-{
-    const char *const *sa[] = {
-        (const char *const *)&a->context, (const char *const *)&a->ns, (const char *const *)&a->name,
-        (const char *const *)&a->uid, (const char *const *)&a->resource_version, (const char *const *)&a->lane,
-        (const char *const *)&a->attempt, (const char *const *)&a->rerun_of, (const char *const *)&a->rerun_of_uid,
-        (const char *const *)&a->agent, (const char *const *)&a->runtime, (const char *const *)&a->idempotency_key,
-        (const char *const *)&a->workload_image, (const char *const *)&a->vcs_mode,
-        (const char *const *)&a->param_head, (const char *const *)&a->phase, (const char *const *)&a->reason,
-        (const char *const *)&a->message, (const char *const *)&a->repository, (const char *const *)&a->base,
-        (const char *const *)&a->head, (const char *const *)&a->system_prompt_hash,
-        (const char *const *)&a->spec_hash, (const char *const *)&a->runtime_ref_name,
-        (const char *const *)&a->runner_status, (const char *const *)&a->runner_error,
-    };
-    for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++) {
-        /* the same field of b: same offset */
-        const char *x = *sa[i], *y = *(const char *const *)(const void *)((const char *)b + ((const char *)sa[i] - (const char *)a));
-        ck_assert_msg((!x && !y) || (x && y && strcmp(x, y) == 0), "%s: string field %zu: '%s' vs '%s'", what, i,
-                      x ? x : "(null)", y ? y : "(null)");
-    }
-    ck_assert_msg(a->created == b->created && a->deleted_at == b->deleted_at && a->started == b->started &&
-                      a->finished == b->finished && a->updated == b->updated &&
-                      a->runner_exit_code == b->runner_exit_code && a->vcs_required == b->vcs_required &&
-                      a->has_runner == b->has_runner,
-                  "%s: numbers differ", what);
-    ck_assert_uint_eq(a->nconditions, b->nconditions);
-    for (size_t k = 0; k < a->nconditions; k++) {
-        const struct condition *c = &a->conditions[k], *d = &b->conditions[k];
-        const char *cs[] = {c->type, c->status, c->reason, c->message}, *ds[] = {d->type, d->status, d->reason, d->message};
-        for (size_t i = 0; i < 4; i++)
-            ck_assert_msg((!cs[i] && !ds[i]) || (cs[i] && ds[i] && strcmp(cs[i], ds[i]) == 0), "%s: condition %zu", what, k);
-        ck_assert_int_eq(c->last_transition, d->last_transition);
-    }
-    ck_assert_ptr_null(b->raw);
-}
 
 /* A run with every field set, odd values where a compact form could slip. */
 static struct agentrun mk_full_run(const char *uid, const char *rv, const char *message)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/agentrun.h"
+#include "model/agentrun_check.h"
 #include "model/runset.h"
 #include "runs/coldsrc.h"
 #include "store/store.h"
@@ -17,37 +18,6 @@
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
-
-/* Every field of a is in b (raw aside). */
-static void same_run(const struct agentrun *a, const struct agentrun *b, const char *what)
-{
-    const char *const sa[] = {a->context, a->ns, a->name, a->uid, a->resource_version, a->lane, a->attempt,
-                              a->rerun_of, a->rerun_of_uid, a->agent, a->runtime, a->idempotency_key,
-                              a->workload_image, a->vcs_mode, a->param_head, a->phase, a->reason, a->message,
-                              a->repository, a->base, a->head, a->system_prompt_hash, a->spec_hash,
-                              a->runtime_ref_name, a->runner_status, a->runner_error};
-    const char *const sb[] = {b->context, b->ns, b->name, b->uid, b->resource_version, b->lane, b->attempt,
-                              b->rerun_of, b->rerun_of_uid, b->agent, b->runtime, b->idempotency_key,
-                              b->workload_image, b->vcs_mode, b->param_head, b->phase, b->reason, b->message,
-                              b->repository, b->base, b->head, b->system_prompt_hash, b->spec_hash,
-                              b->runtime_ref_name, b->runner_status, b->runner_error};
-    for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++)
-        ck_assert_msg((!sa[i] && !sb[i]) || (sa[i] && sb[i] && strcmp(sa[i], sb[i]) == 0),
-                      "%s: string field %zu: '%s' vs '%s'", what, i, sa[i] ? sa[i] : "(null)",
-                      sb[i] ? sb[i] : "(null)");
-    ck_assert_msg(a->created == b->created && a->deleted_at == b->deleted_at && a->started == b->started &&
-                      a->finished == b->finished && a->updated == b->updated &&
-                      a->runner_exit_code == b->runner_exit_code && a->vcs_required == b->vcs_required &&
-                      a->has_runner == b->has_runner,
-                  "%s: numbers differ", what);
-    ck_assert_uint_eq(a->nconditions, b->nconditions);
-    for (size_t k = 0; k < a->nconditions; k++) {
-        const struct condition *c = &a->conditions[k], *d = &b->conditions[k];
-        ck_assert_str_eq(c->type ? c->type : "-", d->type ? d->type : "-");
-        ck_assert_str_eq(c->message ? c->message : "-", d->message ? d->message : "-");
-        ck_assert_int_eq(c->last_transition, d->last_transition);
-    }
-}
 
 /* The cache's runs, as the console seeds them (feedsink.c seed_page). */
 static void seed(struct store *s, struct runset *rs)
@@ -99,7 +69,7 @@ START_TEST(cold_fields_from_a_real_cache)
         struct agentrun want, got;
         ck_assert_int_eq(runset_run_agentrun(mem, m, &want, err, sizeof err), 0);
         ck_assert_msg(runset_run_agentrun(cold, c, &got, err, sizeof err) == 0, "%s", err);
-        same_run(&want, &got, m->run.name);
+        check_same_run(&want, &got, m->run.name);
         agentrun_free(&want);
         agentrun_free(&got);
     }
