@@ -2420,6 +2420,130 @@ START_TEST(tree_head_of_a_failed_download_is_the_evidence)
 }
 END_TEST
 
+START_TEST(package_index_fetch_failed_before_missing_package)
+{
+    /* apk could not fetch its indexes (the network), so it then cannot find
+     * the package: the fetch is the cause, the missing package its
+     * consequence; without a fetch failure the missing package is the spec */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ apk add --no-cache jq\n"
+                  "fetch https://mirror.example.net/alpine/v3.19/main/x86_64/APKINDEX.tar.gz\n"
+                  "WARNING: updating and opening https://mirror.example.net/alpine/v3.19/main: temporary error (try again later)\n"
+                  "ERROR: unable to select packages:\n"
+                  "  jq (no such package):\n"
+                  "    required by: world[jq]\n",
+                  "network", 3);
+    shipped_names("$ apk add --no-cache jqq\n"
+                  "ERROR: unable to select packages:\n"
+                  "  jqq (no such package):\n"
+                  "    required by: world[jqq]\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
+START_TEST(php_and_ruby_resolvers_name_the_spec)
+{
+    /* composer's and bundler's words for a requirement the sources cannot
+     * satisfy; bundler's runtime check of an installed bundle is a gem that
+     * is only not installed */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Loading composer repositories with package information\n"
+                  "Updating dependencies\n"
+                  "Your requirements could not be resolved to an installable set of packages.\n"
+                  "\n"
+                  "  Problem 1\n"
+                  "    - acme/widgets 2.0.0 requires acme/gears ^9.0 -> no matching package found.\n",
+                  "config.invalid", 3);
+    shipped_names("    - acme/widgets 2.0.0 requires acme/gears ^9.0 -> no matching package found.\n",
+                  "config.invalid", 1);
+    shipped_names("$ bundle install --jobs 4\n"
+                  "Fetching gem metadata from https://gems.example.org/...\n"
+                  "Could not find rack-9.9.9 in any of the sources\n",
+                  "config.invalid", 3);
+    shipped_names("Could not find gem 'widgetry (~> 4.2)' in any of the gem sources listed in your Gemfile.\n",
+                  "config.invalid", 1);
+    shipped_names("Your Gemfile has no gem server sources. Add a source line to it.\n"
+                  "Could not find gem 'widgetry' in any of the gem sources listed in your Gemfile\n",
+                  "config.invalid", 1);
+    shipped_names("$ bundle exec rspec\n"
+                  "Could not find gem 'widgetry (~> 4.2)' in any of the gem sources listed in your Gemfile. "
+                  "Run `bundle install` to install missing gems.\n",
+                  "runtime.missing-module", 2);
+}
+END_TEST
+
+START_TEST(image_build_dockerfile_path_is_config)
+{
+    /* a build pointed at a Dockerfile that is not there, in kaniko's and
+     * docker's words */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("INFO[0000] Retrieving image manifest alpine:3.19\n"
+                  "Error: error resolving dockerfile path: please provide a valid path to a Dockerfile within the "
+                  "build context with --dockerfile\n",
+                  "config.invalid", 2);
+    shipped_names("#1 [internal] load build definition from build/Dockerfile.ci\n"
+                  "ERROR: failed to solve: failed to read dockerfile: open build/Dockerfile.ci: no such file or directory\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
+START_TEST(npm_registry_refuses_the_credential)
+{
+    /* npm's debug log: the registry asked for a credential, before the E401
+     * code line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("41 verbose stack HttpErrorAuthUnknown: Unable to authenticate, need: Basic realm=\"Sonatype Nexus\"\n"
+                  "42 verbose statusCode 401\n"
+                  "43 error code E401\n",
+                  "auth.credentials", 1);
+}
+END_TEST
+
+START_TEST(typescript_code_under_a_loader_header)
+{
+    /* webpack loaders print the TypeScript code without "error", under an
+     * "ERROR in <file>" header: the header is the message's first line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Hash: 4f1c2a\n"
+                  "ERROR in ./src/api/client.ts:12:7\n"
+                  "    TS2345: Argument of type 'string' is not assignable to parameter of type 'number'.\n",
+                  "build.compile", 2);
+    shipped_names("compiling...\n"
+                  "  TS2304: Cannot find name 'fetchUser'.\n",
+                  "build.compile", 2);
+}
+END_TEST
+
+START_TEST(surefire_inline_failed_test_entry)
+{
+    /* surefire 2.x puts the first failing test on the "Failed tests:" line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Results :\n"
+                  "\n"
+                  "Failed tests:   parsesEmptyInput(org.example.csv.ReaderTest): expected:<0> but was:<1>\n"
+                  "\n"
+                  "Tests run: 57, Failures: 1, Errors: 0, Skipped: 0\n",
+                  "test.failure", 3);
+}
+END_TEST
+
+START_TEST(pytest_import_header_names_the_missing_module)
+{
+    /* pytest's collection header comes before the traceback that names the
+     * module */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("ImportError while importing test module '/src/tests/test_cli.py'.\n"
+                  "Hint: make sure your test modules/packages have valid Python names.\n"
+                  "Traceback:\n"
+                  "tests/test_cli.py:3: in <module>\n"
+                  "    import click_extra\n"
+                  "tests/helpers.py:1: in <module>\n"
+                  "    import yaml\n"
+                  "E   ModuleNotFoundError: No module named 'yaml'\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
 START_TEST(shipped_model_loads)
 {
     /* the model file in data/model parses, next to the shipped rules */
@@ -2521,6 +2645,13 @@ int main(void)
     tcase_add_test(tc, existing_pr_check_failing_is_pr_create);
     tcase_add_test(tc, shell_prompt_line_is_the_command_not_its_output);
     tcase_add_test(tc, tree_head_of_a_failed_download_is_the_evidence);
+    tcase_add_test(tc, package_index_fetch_failed_before_missing_package);
+    tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
+    tcase_add_test(tc, image_build_dockerfile_path_is_config);
+    tcase_add_test(tc, npm_registry_refuses_the_credential);
+    tcase_add_test(tc, typescript_code_under_a_loader_header);
+    tcase_add_test(tc, surefire_inline_failed_test_entry);
+    tcase_add_test(tc, pytest_import_header_names_the_missing_module);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
