@@ -41,12 +41,16 @@ measurement does), so the classifier's `line` is compared as it is.
       test-runner, Kubernetes and CI logs (failed and successful; one-line,
       glued, boxed, backticked, timestamped and indented wordings), labelled
       before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind10: real public agent-CLI and git/gh logs and the
+      tools agents call in their pod (failed and successful; blockquoted,
+      JSON-line, s6-prefixed, crash-banner and warning-heavy wordings),
+      labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
       labels.tsv and ranges.tsv as for ci-real, scored like ci-real.
 
-Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|blind8|blind9|ci6|both|all]
+Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|blind8|blind9|blind10|ci6|both|all]
   (both = blind4 and ci, as before; all = every set)
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
 ARTRIAGE_SRC (default: the repository holding this script)."""
@@ -69,6 +73,7 @@ BLIND6 = os.path.join(SRC, "tests", "data", "agent-blind6")
 BLIND7 = os.path.join(SRC, "tests", "data", "agent-blind7")
 BLIND8 = os.path.join(SRC, "tests", "data", "agent-blind8")
 BLIND9 = os.path.join(SRC, "tests", "data", "agent-blind9")
+BLIND10 = os.path.join(SRC, "tests", "data", "agent-blind10")
 CIBLIND6 = os.path.join(SRC, "tests", "data", "ci-blind6")
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
@@ -285,7 +290,7 @@ def score_ci(binary, tmp, verbose, root=CIBLIND, name="ci-blind"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
-    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "blind7", "blind8", "blind9", "ci6",
+    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "ci6",
                                       "both", "all"),
                     default="both")
     args = ap.parse_args()
@@ -307,6 +312,8 @@ def main():
             score_blind4(binary, tmp, args.verbose, BLIND8, "agent-blind8")
         if args.set in ("blind9", "all"):
             score_blind4(binary, tmp, args.verbose, BLIND9, "agent-blind9")
+        if args.set in ("blind10", "all"):
+            score_blind4(binary, tmp, args.verbose, BLIND10, "agent-blind10")
         if args.set in ("ci6", "all"):
             score_ci(binary, tmp, args.verbose, CIBLIND6, "ci-blind6")
     return 0
