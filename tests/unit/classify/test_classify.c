@@ -2420,6 +2420,57 @@ START_TEST(tree_head_of_a_failed_download_is_the_evidence)
 }
 END_TEST
 
+START_TEST(shipped_rules_agent_pod_and_git_wordings)
+{
+    /* issue #15, agent-blind10 misses by mechanism, in other words than those
+     * logs. A cloud SDK that cannot load its login, or whose SSO login ran
+     * out, is a credential (even when a daemon logs it as a warning) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("INFO  agent: resuming session 12\n"
+                  "WARN  agent: provider bedrock unavailable: Failed to load AWS credentials (profile ci)\n",
+                  "auth.credentials", 2);
+    shipped_names("$ aws s3 ls\n\nError when retrieving token from sso: Token has expired and refresh failed\n",
+                  "auth.credentials", 3);
+    /* a model the provider or the plan refuses by name */
+    shipped_names("> tidy the imports\nrequest failed: The \"opus-x-9\" model is not supported on the free plan.\n",
+                  "config.invalid", 2);
+    shipped_names("error: model 'gemini-ultra-7' is not supported by this endpoint\n", "config.invalid", 1);
+    /* runtimes other than the kubelet say "failed to pull <kind> image" */
+    shipped_names("sandbox start: unable to pull OCI image registry.example/acme/tools:9: not authorized\n",
+                  "image.pull", 1);
+    /* a push that names no branch and finds none in common does nothing; the
+     * hang-up after it is that failure, not the network */
+    shipped_names("$ git push\nNo refs in common and none specified; doing nothing.\n"
+                  "Perhaps you should specify a branch.\nfatal: The remote end hung up unexpectedly\n",
+                  "vcs.worktree", 2);
+    /* git-lfs cannot fetch an object on checkout: the first line names it, not
+     * the clone's closing "checkout failed" */
+    shipped_names("Cloning into 'assets'...\nDownloading models/w.bin (12 MB)\n"
+                  "Error downloading object: models/w.bin (abc1234): Smudge error: Error downloading models/w.bin "
+                  "(abc1234def): [404] Object does not exist on the server\n"
+                  "error: external filter 'git-lfs filter-process' failed\n"
+                  "fatal: models/w.bin: smudge filter lfs failed\n"
+                  "warning: Clone succeeded, but checkout failed.\n",
+                  "vcs.worktree", 3);
+    /* ... unless the same line says the connection failed */
+    shipped_names("Smudge error: Error downloading models/w.bin: dial tcp 10.0.0.9:443: i/o timeout\n", "network", 1);
+    /* a Python program logging a failed spawn without the exception's name:
+     * a bare name is the program; a file name with an extension is not */
+    shipped_names("12:00:01 - runner:ERROR: box.py:40 - could not start the builder: "
+                  "[Errno 2] No such file or directory: 'podman'\n",
+                  "runtime.missing-executable", 1);
+    static const char file[] = "loader: [Errno 2] No such file or directory: 'settings.toml'\nexit status 1\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, file, sizeof file - 1);
+    ck_assert(!r->has_primary || strcmp(r->primary.class_id, "runtime.missing-executable") != 0);
+    classify_result_free(r);
+    /* pre-commit's line of a hook that failed, with its id under it */
+    shipped_names("[INFO] Initializing environment for local hooks.\n"
+                  "ruff.....................................................................Failed\n"
+                  "- hook id: ruff\n- exit code: 1\n\nsrc/app.py:3:1: F401 `os` imported but unused\n",
+                  "test.failure", 2);
+}
+END_TEST
+
 START_TEST(package_index_fetch_failed_before_missing_package)
 {
     /* apk could not fetch its indexes (the network), so it then cannot find
@@ -2645,6 +2696,7 @@ int main(void)
     tcase_add_test(tc, existing_pr_check_failing_is_pr_create);
     tcase_add_test(tc, shell_prompt_line_is_the_command_not_its_output);
     tcase_add_test(tc, tree_head_of_a_failed_download_is_the_evidence);
+    tcase_add_test(tc, shipped_rules_agent_pod_and_git_wordings);
     tcase_add_test(tc, package_index_fetch_failed_before_missing_package);
     tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
     tcase_add_test(tc, image_build_dockerfile_path_is_config);
