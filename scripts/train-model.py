@@ -25,6 +25,19 @@ The confidence threshold is chosen by leave-one-set-out cross-validation
 held-out predictions the model would make are right at least TARGET of the
 time. The script prints the table it chose from.
 
+The fallback threshold is chosen the same way on the blocks no locator
+marks, which the engine hands the model when a failed run has no error
+block: the last non-blank lines of a log with no failure line, or the
+non-blank lines before a bare failure line. Which lines those are, for every
+failed log of SETS, is listed in FALLBACK (tests/data/fallback-blocks.tsv,
+written by bench/model_fallback.py --write-blocks from what the engine reads
+with only the marker rules, so that each log reaches the fallback when no
+error block is marked). Each such block is predicted by the model trained
+without its set; a prediction counts when it names a class other than
+"unknown" (the engine keeps "unknown" otherwise), and it is right when that
+is the log's labelled class. These blocks are read for the threshold only,
+not trained on.
+
 Usage: scripts/train-model.py [--out data/model/classes.nb] [--check] [--sets a,b,...]
   --check: write nothing; exit 1 if the file differs from what would be written.
   --sets:  cross-validate over these sets instead (a measurement: writes nothing).
@@ -51,6 +64,8 @@ ALPHA = 0.5       # additive smoothing
 MIN_DF = 2        # tokens seen in fewer training blocks are left out
 TARGET = 0.90     # wanted precision of the predictions the model makes: an
                   # unknown block is harder than a labelled line, so ask much
+FALLBACK = os.path.join("tests", "data", "fallback-blocks.tsv")
+BLOCK_LINE_MAX = 512  # bytes of a line the engine hands the model
 GRID = [0.50, 0.60, 0.70, 0.80, 0.90, 0.95, 0.98, 0.99, 0.995, 0.999]
 HEXD = set("0123456789abcdef")
 # Function words are left out of the vocabulary (so the engine, which only
@@ -142,6 +157,58 @@ def load(root, sets):
     return docs
 
 
+def nonblank(line):
+    return line.strip(" \t\r\f\v") != ""
+
+
+def fallback_block(lines, first, count):
+    """The text the engine hands the model for a fallback block: `count`
+    non-blank lines from line `first` (1-based) on, each cut at
+    BLOCK_LINE_MAX bytes, a NUL read as a blank."""
+    got = []
+    for x in lines[first - 1:]:
+        if len(got) == count:
+            break
+        if nonblank(x):
+            got.append(x[:BLOCK_LINE_MAX].replace("\0", " "))
+    return "\n".join(got)
+
+
+def load_fallback(root, sets, strict=True):
+    """The fallback blocks of the failed logs of sets: (set, class, kind,
+    tokens). Every failed log of sets must have a row (kind block or none
+    for the logs that do not reach the fallback): a set missing from the
+    file means it was never measured, and the threshold would silently
+    leave it out."""
+    rows = {}
+    with open(os.path.join(root, FALLBACK), encoding="utf-8") as f:
+        for r in f:
+            if r.startswith("#") or not r.strip():
+                continue
+            st, fn, kind, first, count = r.rstrip("\n").split("\t")
+            rows[(st, fn)] = (kind, int(first), int(count))
+    out, missing = [], []
+    for s in sets:
+        d = os.path.join(root, "tests", "data", s)
+        with open(os.path.join(d, "labels.tsv"), encoding="utf-8") as f:
+            labels = [r.rstrip("\n").split("\t") for r in f][1:]
+        for r in labels:
+            if len(r) < 2 or r[1] in SKIP:
+                continue
+            row = rows.get((s, r[0]))
+            if row is None:
+                missing.append("%s/%s" % (s, r[0]))
+                continue
+            kind, first, count = row
+            if kind in ("bare", "tail"):
+                text = fallback_block(read_lines(os.path.join(d, r[0])), first, count)
+                out.append((s, r[1], kind, tokens(text)))
+    if missing and strict:
+        sys.exit("%s has no row for %d failed logs (%s ...): run bench/model_fallback.py --write-blocks"
+                 % (FALLBACK, len(missing), ", ".join(missing[:3])))
+    return out
+
+
 def train(docs):
     df = {}
     for _, _, t in docs:
@@ -200,6 +267,43 @@ def cross_validate(docs, sets):
     return len(preds), table, chosen, per_set
 
 
+def fallback_validate(docs, fdocs, sets):
+    """Leave-one-set-out on the fallback blocks: each predicted by the
+    model trained without its set. Returns [(kind, confidence, named,
+    right)] (named: a class other than unknown), the threshold table
+    (threshold, named, right, precision) and the chosen threshold."""
+    preds = []
+    for s in sets:
+        mine = [d for d in fdocs if d[0] == s]
+        if not mine:
+            continue
+        m = train([d for d in docs if d[0] != s])
+        for _, c, kind, t in mine:
+            cls, p = predict(m, t)
+            preds.append((kind, p, cls != "unknown", cls == c))
+    table = []
+    for th in GRID:
+        took = [r for _, p, named, r in preds if named and p >= th]
+        prec = sum(took) / len(took) if took else 0.0
+        table.append((th, len(took), sum(took), prec))
+    chosen = next((th for th, n, _, prec in table if n and prec >= TARGET), GRID[-1])
+    return preds, table, chosen
+
+
+def print_fallback(preds, table, th):
+    print("fallback blocks, leave-one-set-out over %d blocks (%s):" % (
+        len(preds), ", ".join("%s %d" % (k, sum(1 for x in preds if x[0] == k)) for k in ("bare", "tail"))))
+    print("  threshold  named  right  precision")
+    for t, k, r, p in table:
+        print("  %9.3f  %5d  %5d  %9.3f%s" % (t, k, r, p, "  <- chosen" if t == th else ""))
+    print("  at %.3f:  kind  blocks  right  wrong  abstained" % th)
+    for kind in ("bare", "tail", "all"):
+        ps = [x for x in preds if kind == "all" or x[0] == kind]
+        right = sum(1 for _, p, n, r in ps if n and p >= th and r)
+        wrong = sum(1 for _, p, n, r in ps if n and p >= th and not r)
+        print("            %4s  %6d  %5d  %5d  %9d" % (kind, len(ps), right, wrong, len(ps) - right - wrong))
+
+
 def print_per_set(sets, per_set, th):
     """How the model alone does on each set's failed logs when trained
     without that set: the block is the labelled line and the WINDOW-1 after
@@ -218,13 +322,14 @@ def print_per_set(sets, per_set, th):
     print("  %-18s  %6d  %9d  %9d  %9d  %14d" % ("all", *tot))
 
 
-def render(m, threshold):
+def render(m, threshold, fallback_threshold):
     out = ["# artriage naive Bayes model of error-block wording (issue #15 item 5).",
            "# Generated by scripts/train-model.py from the labelled training logs; do not edit.",
            "artriage-nb 1",
            "window %d" % WINDOW,
            "alpha %.3f" % ALPHA,
            "threshold %.3f" % threshold,
+           "fallback_threshold %.3f" % fallback_threshold,
            "classes %d" % len(m["classes"]),
            "vocab %d" % len(m["vocab"])]
     for c in m["classes"]:
@@ -255,6 +360,9 @@ def main():
     for t, k, r, p in table:
         print("  %9.3f  %9d  %5d  %9.3f%s" % (t, k, r, p, "  <- chosen" if t == th else ""))
     print_per_set(sets, per_set, th)
+    fdocs = load_fallback(root, sets, strict=not a.sets)
+    fpreds, ftable, fth = fallback_validate(docs, fdocs, sets)
+    print_fallback(fpreds, ftable, fth)
     if a.heldout:
         # sets outside training, each predicted by the model trained on all of sets
         m = train(docs)
@@ -268,8 +376,9 @@ def main():
     if a.sets or a.heldout:
         return 0
     m = train(docs)
-    text = render(m, th)
-    print("vocabulary: %d tokens; threshold %.3f (lowest with precision >= %.2f)" % (len(m["vocab"]), th, TARGET))
+    text = render(m, th, fth)
+    print("vocabulary: %d tokens; threshold %.3f, fallback threshold %.3f (lowest with precision >= %.2f)"
+          % (len(m["vocab"]), th, fth, TARGET))
     if a.check:
         with open(a.out, encoding="utf-8") as f:
             same = f.read() == text

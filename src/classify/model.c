@@ -82,7 +82,7 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
     long ndocs_total = 0, *ndocs = NULL, *total = NULL, *counts = NULL; /* counts: vocab x class */
     long want_classes = -1, want_vocab = -1, lineno = 0;
     double alpha = -1;
-    bool magic = false;
+    bool magic = false, fallback = false;
     const char *bad = NULL;
     char *copy = NULL;
     if (len > MODEL_FILE_MAX) {
@@ -127,6 +127,9 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
             if (!parse_double(f[1], 1e-6, 100, &alpha)) { bad = "alpha: not a positive number"; goto fail; }
         } else if (strcmp(f[0], "threshold") == 0 && nf == 2) {
             if (!parse_double(f[1], 0, 1, &m->threshold)) { bad = "threshold: not 0..1"; goto fail; }
+        } else if (strcmp(f[0], "fallback_threshold") == 0 && nf == 2) {
+            if (!parse_double(f[1], 0, 1, &m->fallback_threshold)) { bad = "fallback_threshold: not 0..1"; goto fail; }
+            fallback = true;
         } else if (strcmp(f[0], "classes") == 0 && nf == 2 && want_classes < 0) {
             if (!parse_long(f[1], 2, MODEL_CLASSES_MAX, &want_classes)) { bad = "classes: not 2..256"; goto fail; }
             m->classes = xcalloc((size_t)want_classes, sizeof *m->classes);
@@ -177,6 +180,7 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
         bad = "incomplete model (header, class or tok lines missing)";
         goto fail;
     }
+    if (!fallback) m->fallback_threshold = m->threshold;
     /* log P(token | class), as the training script computes it */
     m->prior = xcalloc(m->nclass, sizeof *m->prior);
     m->logp = xcalloc(m->nvocab * m->nclass, sizeof *m->logp);

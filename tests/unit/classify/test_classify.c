@@ -2061,6 +2061,67 @@ START_TEST(model_reads_the_lines_before_a_bare_failure_line)
 }
 END_TEST
 
+START_TEST(model_fallback_blocks_have_their_own_threshold)
+{
+    /* the lines before a bare failure line and a log's last lines are
+     * right less often than an error block: the file gives them a higher
+     * threshold. "space" alone reads 21:1 as resource.disk (0.955): enough
+     * for an error block (0.900), not for a fallback block (0.990) */
+    static const char text[] = "artriage-nb 1\n"
+                               "window 3\n"
+                               "alpha 0.500\n"
+                               "threshold 0.900\n"
+                               "fallback_threshold 0.990\n"
+                               "classes 2\n"
+                               "vocab 6\n"
+                               "class network 10 30\n"
+                               "class resource.disk 10 30\n"
+                               "tok device 1:9\n"
+                               "tok left 1:8\n"
+                               "tok peer 0:8\n"
+                               "tok socket 0:9\n"
+                               "tok space 1:10\n"
+                               "tok unreachable 0:10\n";
+    struct classify_rules *rs = model_rules_with(text);
+    static const char block[] = "Error: blob store refused the upload\n  space\nexit status 1\n";
+    static const char bare[] = "blob store refused the upload\n  space\nexit status 1\n";
+    static const char tail[] = "blob store refused the upload\n  space\n";
+    static const char sure[] = "blob store refused the upload\n  no space left on device\nexit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, block, sizeof block - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert(r->primary.confidence > 0.95 && r->primary.confidence < 0.96);
+    classify_result_free(r);
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 3); /* stays on the failure line */
+    ck_assert_ptr_nonnull(strstr(r->explain, "< fallback threshold 0.990"));
+    classify_result_free(r);
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, tail, sizeof tail - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_ptr_nonnull(strstr(r->explain, "< fallback threshold 0.990"));
+    classify_result_free(r);
+    /* three words of it (0.9998) pass the fallback threshold too */
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, sure, sizeof sure - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_ptr_nonnull(strstr(r->explain, ">= fallback threshold 0.990"));
+    classify_result_free(r);
+    classify_rules_free(rs);
+    /* a file without the line: the fallback blocks use the threshold */
+    rs = model_rules_with(model_text);
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    /* out of 0..1: the model is not used */
+    struct buf warn = {0};
+    static const char badfb[] = "artriage-nb 1\nwindow 3\nalpha 0.5\nthreshold 0.9\nfallback_threshold 1.5\n";
+    ck_assert_int_eq(classify_rules_set_model(rs, "test.nb", badfb, strlen(badfb), &warn), -1);
+    ck_assert_ptr_nonnull(strstr(warn.p, "test.nb:5: fallback_threshold"));
+    buf_free(&warn);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(model_never_changes_a_rule_verdict)
 {
     struct classify_rules *rs = model_rules_with(model_text);
@@ -2498,6 +2559,7 @@ int main(void)
     tcase_add_test(tc, model_names_an_unknown_block);
     tcase_add_test(tc, model_reads_the_last_lines_when_no_line_says_failed);
     tcase_add_test(tc, model_reads_the_lines_before_a_bare_failure_line);
+    tcase_add_test(tc, model_fallback_blocks_have_their_own_threshold);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
     tcase_add_test(tc, model_corrupt_file_is_reported_and_ignored);
