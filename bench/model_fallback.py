@@ -78,6 +78,10 @@ def failed_logs(s):
     return [(r[0], r[1]) for r in rows if len(r) >= 2 and r[1] not in tm.SKIP]
 
 
+def model_window(model_text):
+    return next(int(k[1]) for k in (ln.split() for ln in model_text.splitlines()) if len(k) == 2 and k[0] == "window")
+
+
 def run_set(binary, s, model_text, tmp):
     """Classifies the set's failed logs in one process; returns
     {file: (label, kind, first, count, class or None, confidence, model class, model confidence)}."""
@@ -114,9 +118,11 @@ def run_set(binary, s, model_text, tmp):
             kind = "tail" if m.re is RE_TAIL else "bare"
             count, first = int(m.group(1)), int(m.group(2))
         mm = RE_MODEL.search(ex)
-        if kind == "none" and mm:
-            kind = "block"
         pr = o.get("primary") or {}
+        if kind == "none" and mm:
+            # the error block: its first line is the primary line, and the
+            # model read it and the window-1 lines after it
+            kind, first, count = "block", pr.get("line") or 0, model_window(model_text)
         cls = pr.get("class") if pr.get("by") == "model" else None
         out[fn] = (labels[fn], kind, first, count, cls, pr.get("confidence"),
                    mm.group(1) if mm else None, float(mm.group(2)) if mm else None)
@@ -150,9 +156,11 @@ def main():
                 tally[kind][verdict] += 1
                 row[verdict] += 1
                 rows.append((s, fn, kind, first, count))
-                if kind in ("bare", "tail"):
+                if kind in ("bare", "tail", "block"):
                     lines = tm.read_lines(os.path.join(ROOT, "tests", "data", s, fn))
-                    pcls, pconf = tm.predict(m, tm.tokens(tm.fallback_block(lines, first, count)))
+                    text = (tm.fallback_block(lines, first, count) if kind != "block"
+                            else tm.error_block(lines, first, count))
+                    pcls, pconf = tm.predict(m, tm.tokens(text))
                     if pcls != mcls or abs(pconf - mconf) > 0.0015:
                         mismatch.append("%s/%s: engine %s %.3f, script %s %.3f" % (s, fn, mcls, mconf, pcls, pconf))
                 if a.v:
@@ -174,19 +182,20 @@ def main():
     print("fallback (bare+tail): right %d, wrong %d, abstained %d, precision %s"
           % (fb[0], fb[1], fb[2], "%.3f" % (fb[0] / (fb[0] + fb[1])) if fb[0] + fb[1] else "-"))
     if mismatch:
-        print("engine and script disagree on %d fallback blocks:" % len(mismatch))
+        print("engine and script disagree on %d blocks:" % len(mismatch))
         for x in mismatch[:20]:
             print("  " + x)
     else:
-        print("engine and script agree on every fallback block's class and confidence")
+        print("engine and script agree on every block's class and confidence")
     if a.write_blocks:
         if a.sets:
             sys.exit("--write-blocks writes the blocks of every set of SETS: leave out --sets")
         path = os.path.join(ROOT, tm.FALLBACK)
         with open(path, "w", encoding="utf-8") as f:
             f.write("# Written by bench/model_fallback.py --write-blocks: for every failed log of the training\n"
-                    "# sets, what the engine hands the wording model with only the marker rules (kind block,\n"
-                    "# bare, tail or none) and, for bare and tail, the first line and how many non-blank lines.\n")
+                    "# sets, what the engine hands the wording model with only the marker rules: kind block\n"
+                    "# (an error block: its first line and the window), bare or tail (the first line and how\n"
+                    "# many non-blank lines), or none.\n")
             f.write("# set\tfile\tkind\tfirst\tcount\n")
             for r in rows:
                 f.write("%s\t%s\t%s\t%d\t%d\n" % r)
