@@ -21,6 +21,8 @@ unknown that stays unknown is abstained too).
                   reads to choose the fallback threshold (rerun it when a set
                   is added to SETS or the engine's locator changes; the
                   blocks do not depend on the model).
+  --check-blocks  exits 1 if that file is not what the engine reads now, or if
+                  the engine and the script disagree on a block.
   --sets a,b      only these sets (default: SETS).
   -v              one line per log.
 Each log is handed over with its lone CRs made LFs (as score_blind does), so
@@ -135,6 +137,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets")
     ap.add_argument("--write-blocks", action="store_true")
+    ap.add_argument("--check-blocks", action="store_true",
+                    help="exit 1 if tests/data/fallback-blocks.tsv is not what the engine reads now")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
     sets = a.sets.split(",") if a.sets else tm.SETS
@@ -185,12 +189,28 @@ def main():
         print("engine and script disagree on %d blocks:" % len(mismatch))
         for x in mismatch[:20]:
             print("  " + x)
+        if a.check_blocks:
+            return 1
     else:
         print("engine and script agree on every block's class and confidence")
+    path = os.path.join(ROOT, tm.FALLBACK)
+    if a.check_blocks:
+        with open(path, encoding="utf-8") as f:
+            have = {tuple(r.rstrip("\n").split("\t")) for r in f if r.strip() and not r.startswith("#")}
+        now = {(s, fn, kind, str(first), str(count)) for s, fn, kind, first, count in rows}
+        if not a.sets:
+            stale = sorted(have ^ now)
+        else:
+            stale = sorted((have ^ now) & {r for r in have | now if r[0] in sets})
+        if stale:
+            print("%s differs from what the engine reads now in %d rows (%s ...): rerun "
+                  "bench/model_fallback.py --write-blocks, then scripts/train-model.py"
+                  % (tm.FALLBACK, len(stale), ", ".join("/".join(r[:3]) for r in stale[:3])))
+            return 1
+        print("%s is up to date" % tm.FALLBACK)
     if a.write_blocks:
         if a.sets:
             sys.exit("--write-blocks writes the blocks of every set of SETS: leave out --sets")
-        path = os.path.join(ROOT, tm.FALLBACK)
         with open(path, "w", encoding="utf-8") as f:
             f.write("# Written by bench/model_fallback.py --write-blocks: for every failed log of the training\n"
                     "# sets, what the engine hands the wording model with only the marker rules: kind block\n"
