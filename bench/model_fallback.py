@@ -12,9 +12,12 @@ For each failed log the engine's --explain says what the model read:
   bare   the non-blank lines before a bare failure line ("exited with code 1");
   tail   the last non-blank lines of a log with no failure line;
   none   nothing: the model was not asked.
-A log is right when the primary is the model's and names the labelled class,
-wrong when it names another, abstained when it stays unknown (a log labelled
-unknown that stays unknown is abstained too).
+  rule   (--all-rules only) a rule named the cause; the model was not asked.
+A log is right when the primary is the model's (or, kind rule, the rule's)
+and names the labelled class, wrong when it names another, abstained when it
+stays unknown (a log labelled unknown that stays unknown is abstained too).
+  --all-rules     every shipped rule instead of the markers only: what the
+                  model adds to the rules on each held-out set.
 
   --write-blocks  also writes tests/data/fallback-blocks.tsv, the lines each
                   failed log's fallback block spans, which the training script
@@ -49,7 +52,8 @@ RE_TAIL = re.compile(r"^no failure line: the wording model reads the last (\d+) 
 RE_BARE = re.compile(r"^a bare failure line: the wording model reads the (\d+) non-blank lines before it "
                      r"\(from line (\d+)\)$", re.M)
 RE_MODEL = re.compile(r"^model .*: (\S+) ([0-9.]+) \(next ", re.M)
-KINDS = ("block", "bare", "tail", "none")
+KINDS = ("block", "bare", "tail", "none", "rule")
+RULES = ["90-markers.rules"]  # --all-rules: every shipped rules file
 
 
 def find_bin():
@@ -89,7 +93,8 @@ def run_set(binary, s, model_text, tmp):
     {file: (label, kind, first, count, class or None, confidence, model class, model confidence)}."""
     for sub in ("rules", "model", "logs", "xdg"):
         os.makedirs(os.path.join(tmp, sub), exist_ok=True)
-    shutil.copy(os.path.join(ROOT, "data", "rules", "90-markers.rules"), os.path.join(tmp, "rules"))
+    for r in RULES:
+        shutil.copy(os.path.join(ROOT, "data", "rules", r), os.path.join(tmp, "rules"))
     with open(os.path.join(tmp, "model", "classes.nb"), "w", encoding="utf-8") as f:
         f.write(model_text)
     logs = failed_logs(s)
@@ -121,11 +126,14 @@ def run_set(binary, s, model_text, tmp):
             count, first = int(m.group(1)), int(m.group(2))
         mm = RE_MODEL.search(ex)
         pr = o.get("primary") or {}
-        if kind == "none" and mm:
+        if pr.get("class") != "unknown" and pr.get("by") != "model":
+            kind = "rule"  # a rule named the cause: the model was not asked
+        elif kind == "none" and mm:
             # the error block: its first line is the primary line, and the
             # model read it and the window-1 lines after it
             kind, first, count = "block", pr.get("line") or 0, model_window(model_text)
-        cls = pr.get("class") if pr.get("by") == "model" else None
+        # the model's class, or with --all-rules the rule's (kind "rule")
+        cls = pr.get("class") if pr.get("by") == "model" or kind == "rule" else None
         out[fn] = (labels[fn], kind, first, count, cls, pr.get("confidence"),
                    mm.group(1) if mm else None, float(mm.group(2)) if mm else None)
     if len(out) != len(logs):
@@ -139,13 +147,19 @@ def main():
     ap.add_argument("--write-blocks", action="store_true")
     ap.add_argument("--check-blocks", action="store_true",
                     help="exit 1 if tests/data/fallback-blocks.tsv is not what the engine reads now")
+    ap.add_argument("--all-rules", action="store_true",
+                    help="every shipped rule, not only the markers: what the model adds where no rule names a cause")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
+    if a.all_rules:
+        if a.write_blocks or a.check_blocks:
+            sys.exit("the blocks file is the marker rules' blocks: leave out --all-rules")
+        RULES[:] = sorted(f for f in os.listdir(os.path.join(ROOT, "data", "rules")) if f.endswith(".rules"))
     sets = a.sets.split(",") if a.sets else tm.SETS
     binary = find_bin()
     th, fth = shipped_thresholds()
-    print("binary %s; marker rules only; model per set trained without it; threshold %.3f, fallback %.3f"
-          % (binary, th, fth))
+    print("binary %s; %s; model per set trained without it; threshold %.3f, fallback %.3f"
+          % (binary, "every shipped rule" if a.all_rules else "marker rules only", th, fth))
     docs = tm.load(ROOT, tm.SETS)
     tally = {k: [0, 0, 0] for k in KINDS}  # right, wrong, abstained
     per_set, rows, mismatch = [], [], []
