@@ -342,11 +342,11 @@ def print_choice(title, preds, kinds, table, th):
             "%.3f" % (right / (right + wrong)) if right + wrong else "-", right / len(ps) if ps else 0))
 
 
-def print_per_set(sets, preds, th):
+def print_per_set(sets, preds, th, how="model trained without the set"):
     """How the model alone does on each set's labelled-line blocks when
     trained without that set: the labelled line and the WINDOW-1 after it
     (the block a locator that found the right line would hand over)."""
-    print("per held-out set at threshold %.3f (labelled-line blocks, model trained without the set):" % th)
+    print("per held-out set at threshold %.3f (labelled-line blocks, %s):" % (th, how))
     print("  %-18s  blocks  right>=th  wrong>=th  abstained  right(any conf)" % "set")
     tot = [0, 0, 0, 0, 0]
     for s in sets:
@@ -407,8 +407,7 @@ def main():
         for s, c, t in load(root, hs):
             cls, p = predict(m, t)
             hp.append((s, "line", p, cls != "unknown", cls == c))
-        print("outside training (model trained on all the sets above):")
-        print_per_set(hs, hp, th)
+        print_per_set(hs, hp, th, "outside training: the model trained on all the sets above")
     if a.sets or a.heldout:
         return 0
     m = train(docs)
