@@ -2201,7 +2201,7 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
 }
 
 /* The wording model's answer on a block no locator marked (the last lines,
- * or the lines before a bare failure line): counts only at the threshold;
+ * or the lines before a bare failure line): counts only at the fallback threshold;
  * the primary line is the block's first line. */
 static void model_fallback(const struct nb_model *mod, struct classify_result *res, struct buf *ex,
                            const char *block, int64_t line, int64_t off, const char *what)
@@ -2213,9 +2213,9 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
         buf_puts(ex, "the wording model reads them as lines no class fits: stays unknown\n");
         return;
     }
-    if (conf < mod->threshold) {
-        buf_printf(ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n", conf,
-                   mod->threshold);
+    if (conf < mod->fallback_threshold) {
+        buf_printf(ex, "the wording model is not sure (confidence %.3f < fallback threshold %.3f): stays unknown\n",
+                   conf, mod->fallback_threshold);
         return;
     }
     size_t n = strcspn(block, "\n");
@@ -2231,8 +2231,8 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
     res->primary.text = text_copy(block, n);
     res->primary.hint = xasprintf("No rule names a cause; %s read like %s (model confidence %.2f): check them.",
                                   what, mod->classes[k], conf);
-    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= threshold %.3f)\n",
-               mod->classes[k], what, conf, mod->threshold);
+    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= fallback threshold %.3f)\n",
+               mod->classes[k], what, conf, mod->fallback_threshold);
 }
 
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
@@ -2486,9 +2486,11 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
              * it are what the failing command printed */
             const struct failmark *bf = fm ? fm : &c->first_fail;
             if (bf->before && bf->line == res->primary.line) {
-                buf_printf(&ex, "a bare failure line: the wording model reads the non-blank lines before it "
+                int nb = 1;
+                for (const char *q = bf->before; (q = strchr(q, '\n')); q++) nb++;
+                buf_printf(&ex, "a bare failure line: the wording model reads the %d non-blank lines before it "
                                 "(from line %lld)\n",
-                           (long long)bf->before_line);
+                           nb, (long long)bf->before_line);
                 model_fallback(mod, res, &ex, bf->before, bf->before_line, bf->before_off,
                                "the lines before the failure line");
             }
