@@ -573,6 +573,7 @@ static void pending_literals(struct classify_baseline *b)
 #define SCAN_PIECE ((size_t)64 << 20) /* bytes a scan call takes (ends at a line end) */
 #define MAX_LITS 100000               /* more: every line is hashed instead */
 
+#ifdef HAVE_HYPERSCAN
 /* Every whole line of [lo, hi) checked: the literals could not be compiled. */
 static void lines_check(struct classify_baseline_part *pt, const char *lo, const char *hi)
 {
@@ -583,7 +584,6 @@ static void lines_check(struct classify_baseline_part *pt, const char *lo, const
     }
 }
 
-#ifdef HAVE_HYPERSCAN
 struct piece {
     struct classify_baseline_part *pt;
     const char *lo, *hi;
@@ -638,9 +638,10 @@ static void literals_free(struct classify_baseline *b)
     b->nsruns = 0;
 }
 
-static bool part_scratch(struct classify_baseline_part *pt)
+/* Its scratch for the scan; none: every line checked (literals_scan). */
+static void part_scratch(struct classify_baseline_part *pt)
 {
-    return !pt->b->db || hs_alloc_scratch(pt->b->db, &pt->scratch) == HS_SUCCESS;
+    if (pt->b->db && hs_alloc_scratch(pt->b->db, &pt->scratch) != HS_SUCCESS) pt->scratch = NULL;
 }
 
 static void part_scratch_free(struct classify_baseline_part *pt) { hs_free_scratch(pt->scratch); }
@@ -767,7 +768,7 @@ static void choose_from_samples(struct classify_baseline *b)
 static bool literals_fit(const struct classify_baseline *b) { return b->nlits <= 8; }
 static bool literals_compile(struct classify_baseline *b) { return literals_fit(b); }
 static void literals_free(struct classify_baseline *b) { (void)b; }
-static bool part_scratch(struct classify_baseline_part *pt) { (void)pt; return true; }
+static void part_scratch(struct classify_baseline_part *pt) { (void)pt; }
 static void part_scratch_free(struct classify_baseline_part *pt) { (void)pt; }
 static void choose_from_samples(struct classify_baseline *b) { (void)b; }
 void classify_baseline_settle_sample(struct classify_baseline *b, const void *bytes, size_t n)
@@ -835,7 +836,7 @@ struct classify_baseline_part *classify_baseline_settle_part(struct classify_bas
     struct classify_baseline_part *pt = xcalloc(1, sizeof *pt);
     pt->b = b;
     pt->found = xcalloc(b->nq ? b->nq : 1, 1);
-    if (!part_scratch(pt)) pt->scratch = NULL; /* every line checked */
+    part_scratch(pt);
     return pt;
 }
 
