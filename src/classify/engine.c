@@ -203,10 +203,42 @@ static size_t count_sse2(const unsigned char *s, size_t n, size_t *done)
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_COUNT_AVX2 1
+/* As count_sse2, 32 bytes a step: twice as fast where the bytes are in
+ * cache (a settle counts a baseline's lines as it scans it). */
+__attribute__((target("avx2"))) static size_t count_avx2(const unsigned char *s, size_t n, size_t *done)
+{
+    const __m256i nl = _mm256_set1_epi8('\n');
+    const __m256i zero = _mm256_setzero_si256();
+    size_t count = 0, i = 0;
+    while (i + 32 <= n) {
+        __m256i acc = _mm256_setzero_si256();
+        size_t rounds = (n - i) / 32;
+        if (rounds > 255) rounds = 255;
+        for (size_t r = 0; r < rounds; r++, i += 32)
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), nl));
+        __m256i sum = _mm256_sad_epu8(acc, zero);
+        count += (size_t)_mm256_extract_epi64(sum, 0) + (size_t)_mm256_extract_epi64(sum, 1) +
+                 (size_t)_mm256_extract_epi64(sum, 2) + (size_t)_mm256_extract_epi64(sum, 3);
+    }
+    *done = i;
+    return count;
+}
+#endif
+
 size_t classify_count_newlines(const void *p, size_t n)
 {
     const unsigned char *s = p;
     size_t count = 0, i = 0;
+#if defined(HAVE_COUNT_AVX2)
+    if (n >= 256 && __builtin_cpu_supports("avx2")) {
+        count = count_avx2(s, n, &i);
+        for (; i < n; i++) count += s[i] == '\n';
+        return count;
+    }
+#endif
 #if defined(__SSE2__)
     count = count_sse2(s, n, &i);
 #else
