@@ -84,6 +84,14 @@ def failed_logs(s):
     return [(r[0], r[1]) for r in rows if len(r) >= 2 and r[1] not in tm.SKIP]
 
 
+def labelled_lines(s):
+    """{file: labelled line} of the set's failed logs."""
+    d = os.path.join(ROOT, "tests", "data", s)
+    with open(os.path.join(d, "labels.tsv"), encoding="utf-8") as f:
+        rows = [r.rstrip("\n").split("\t") for r in f][1:]
+    return {r[0]: int(r[2]) for r in rows if len(r) >= 3 and r[2].isdigit()}
+
+
 def model_window(model_text):
     return next(int(k[1]) for k in (ln.split() for ln in model_text.splitlines()) if len(k) == 2 and k[0] == "window")
 
@@ -135,7 +143,7 @@ def run_set(binary, s, model_text, tmp):
         # the model's class, or with --all-rules the rule's (kind "rule")
         cls = pr.get("class") if pr.get("by") == "model" or kind == "rule" else None
         out[fn] = (labels[fn], kind, first, count, cls, pr.get("confidence"),
-                   mm.group(1) if mm else None, float(mm.group(2)) if mm else None)
+                   mm.group(1) if mm else None, float(mm.group(2)) if mm else None, pr.get("line") or 0)
     if len(out) != len(logs):
         sys.exit("%s: %d of %d logs answered" % (s, len(out), len(logs)))
     return out
@@ -162,16 +170,19 @@ def main():
           % (binary, "every shipped rule" if a.all_rules else "marker rules only", th, fth))
     docs = tm.load(ROOT, tm.SETS)
     tally = {k: [0, 0, 0] for k in KINDS}  # right, wrong, abstained
+    line_right = {k: 0 for k in KINDS}  # right class and the labelled line
     per_set, rows, mismatch = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for s in sets:
             m = tm.train([d for d in docs if d[0] != s])
             res = run_set(binary, s, tm.render(m, th, fth), os.path.join(tmp, s))
             row = [0, 0, 0]
+            want_line = labelled_lines(s)
             for fn in sorted(res):
-                label, kind, first, count, cls, conf, mcls, mconf = res[fn]
+                label, kind, first, count, cls, conf, mcls, mconf, pline = res[fn]
                 verdict = 2 if cls is None else 0 if cls == label else 1
                 tally[kind][verdict] += 1
+                line_right[kind] += verdict == 0 and pline == want_line.get(fn)
                 row[verdict] += 1
                 rows.append((s, fn, kind, first, count))
                 if kind in ("bare", "tail", "block"):
@@ -188,14 +199,16 @@ def main():
     print("per set:  set                 right  wrong  abstained")
     for s, r, w, ab in per_set:
         print("          %-18s  %5d  %5d  %9d" % (s, r, w, ab))
-    print("per block kind:  kind   logs  right  wrong  abstained  precision")
+    print("per block kind:  kind   logs  right  wrong  abstained  precision  line right")
     tot = [0, 0, 0]
     for k in KINDS + ("all",):
         r, w, ab = tot if k == "all" else tally[k]
         if k != "all":
             tot = [x + y for x, y in zip(tot, tally[k])]
-        print("                 %-5s  %4d  %5d  %5d  %9d  %9s" % (k, r + w + ab, r, w, ab,
-                                                              "%.3f" % (r / (r + w)) if r + w else "-"))
+        lr = sum(line_right.values()) if k == "all" else line_right[k]
+        print("                 %-5s  %4d  %5d  %5d  %9d  %9s  %10s" % (k, r + w + ab, r, w, ab,
+                                                                    "%.3f" % (r / (r + w)) if r + w else "-",
+                                                                    "%d/%d" % (lr, r)))
     fb = [x + y for x, y in zip(tally["bare"], tally["tail"])]
     print("fallback (bare+tail): right %d, wrong %d, abstained %d, precision %s"
           % (fb[0], fb[1], fb[2], "%.3f" % (fb[0] / (fb[0] + fb[1])) if fb[0] + fb[1] else "-"))

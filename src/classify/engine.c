@@ -76,6 +76,9 @@ struct steprec {
     bool kept_going;    /* it failed and the runner went on with the next command */
 };
 
+#define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
+#define TAIL_MAX 20 /* the model file's window is at most 20 */
+
 /* The first failure line of a step, and a copy of its text. */
 struct failmark {
     int64_t line, off;
@@ -89,13 +92,14 @@ struct failmark {
     bool want_before;
     char *before;
     int64_t before_line, before_off; /* the first of them */
+    /* each of them (the model names the one that reads most like its class) */
+    int nbefore;
+    int64_t before_ln[TAIL_MAX], before_of[TAIL_MAX];
 };
 
 /* One of the last non-blank lines of the log, kept for the wording model
  * when neither a rule nor the locator finds anything: a failure with no
  * failure line at all still ends with its message. */
-#define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
-#define TAIL_MAX 20 /* the model file's window is at most 20 */
 struct tailline {
     int64_t line, off;
     char *text; /* at most BLOCK_LINE_MAX bytes, NULs as spaces */
@@ -428,8 +432,10 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
     free(d->text);
     free(d->block);
     free(d->before);
-    *d = (struct failmark){s->line, s->off, xstrdup(s->text), xstrdup(s->block), s->next,
-                           s->want_before, xstrdup(s->before), s->before_line, s->before_off};
+    *d = *s;
+    d->text = xstrdup(s->text);
+    d->block = xstrdup(s->block);
+    d->before = xstrdup(s->before);
 }
 
 
@@ -525,13 +531,18 @@ static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int6
         while (nt > 0 && c->tail[nt - 1].line >= f->line) nt--;
         int from = nt - (window - ngot) > 0 ? nt - (window - ngot) : 0;
         struct buf b = {0};
+        f->nbefore = 0;
         for (int i = from; i < nt; i++) {
             if (b.len) buf_putc(&b, '\n');
             buf_puts(&b, c->tail[i].text);
+            f->before_ln[f->nbefore] = c->tail[i].line;
+            f->before_of[f->nbefore++] = c->tail[i].off;
         }
         for (int i = ngot - 1; i >= 0; i--) {
             if (b.len) buf_putc(&b, '\n');
             buf_puts(&b, got[i].text);
+            f->before_ln[f->nbefore] = got[i].line;
+            f->before_of[f->nbefore++] = got[i].off;
         }
         if (b.len) {
             f->before = xstrdup(b.p);
@@ -2233,12 +2244,17 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
 }
 
 /* The wording model's answer on a block no locator marked (the last lines,
- * or the lines before a bare failure line): counts only at the fallback threshold;
- * the primary line is the block's first line. */
+ * or the lines before a bare failure line): counts only at the fallback
+ * threshold. The block is nlines non-blank lines joined by '\n' (line numbers
+ * and offsets in lines[] / offs[]); the primary line is the one of them that
+ * on its own reads most like the class (nb_model_evidence_line), not the
+ * block's first: the block's first line is wherever the window happened to
+ * start. */
 static void model_fallback(const struct nb_model *mod, struct classify_result *res, struct buf *ex,
-                           const char *block, int64_t line, int64_t off, const char *what)
+                           const char *block, int nlines, const int64_t *lines, const int64_t *offs,
+                           const char *what)
 {
-    if (!block) return;
+    if (!block || nlines < 1) return;
     double conf = 0;
     int k = nb_model_predict(mod, block, strlen(block), &conf, ex);
     if (strcmp(mod->classes[k], "unknown") == 0) {
@@ -2250,7 +2266,11 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
                    conf, mod->fallback_threshold);
         return;
     }
-    size_t n = strcspn(block, "\n");
+    size_t at = nb_model_evidence_line(mod, block, strlen(block), k);
+    if (at >= (size_t)nlines) at = 0;
+    const char *t = block;
+    for (size_t i = 0; i < at; i++) t = strchr(t, '\n') + 1; /* the block has nlines lines */
+    size_t n = strcspn(t, "\n");
     free(res->primary.class_id);
     free(res->primary.hint);
     free(res->primary.text);
@@ -2258,13 +2278,14 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
     res->primary.class_id = xstrdup(mod->classes[k]);
     res->primary.rule_id = xstrdup("model");
     res->primary.confidence = conf;
-    res->primary.line = line;
-    res->primary.offset = off;
-    res->primary.text = text_copy(block, n);
+    res->primary.line = lines[at];
+    res->primary.offset = offs[at];
+    res->primary.text = text_copy(t, n);
     res->primary.hint = xasprintf("No rule names a cause; %s read like %s (model confidence %.2f): check them.",
                                   what, mod->classes[k], conf);
-    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= fallback threshold %.3f)\n",
-               mod->classes[k], what, conf, mod->fallback_threshold);
+    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= fallback threshold %.3f); "
+                   "evidence line %lld, the one that alone reads most like it\n",
+               mod->classes[k], what, conf, mod->fallback_threshold, (long long)lines[at]);
 }
 
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
@@ -2511,7 +2532,12 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             }
             buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
                        c->ntail, (long long)c->tail[0].line);
-            model_fallback(mod, res, &ex, tb.p, c->tail[0].line, c->tail[0].off, "the last lines");
+            int64_t ln[TAIL_MAX], of[TAIL_MAX];
+            for (int i = 0; i < c->ntail; i++) {
+                ln[i] = c->tail[i].line;
+                of[i] = c->tail[i].off;
+            }
+            model_fallback(mod, res, &ex, tb.p, c->ntail, ln, of, "the last lines");
             buf_free(&tb);
         } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
             /* a bare failure line ("exited with code 1"): the lines before
@@ -2523,7 +2549,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                 buf_printf(&ex, "a bare failure line: the wording model reads the %d non-blank lines before it "
                                 "(from line %lld)\n",
                            nb, (long long)bf->before_line);
-                model_fallback(mod, res, &ex, bf->before, bf->before_line, bf->before_off,
+                model_fallback(mod, res, &ex, bf->before, bf->nbefore, bf->before_ln, bf->before_of,
                                "the lines before the failure line");
             }
         }

@@ -139,6 +139,10 @@ void nb_model_free(struct nb_model *m);
  * *confidence; a line naming the deciding tokens goes to why (may be NULL). */
 int nb_model_predict(const struct nb_model *m, const char *text, size_t len, double *confidence,
                      struct buf *why);
+/* Which line of text (lines split at '\n', 0-based) names class k best: the
+ * first whose own known tokens favour k over every other class by at least
+ * half the margin of the line that favours it most; 0 when none favours k. */
+size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, int k);
 void classify_rules_update_version(struct classify_rules *rs);
 
 struct classify_rules {

@@ -383,3 +383,58 @@ int nb_model_predict(const struct nb_model *m, const char *text, size_t len, dou
     free(ts.t);
     return (int)best;
 }
+
+/* ---- the evidence line -------------------------------------------------- */
+
+size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, int k)
+{
+    size_t C = m->nclass;
+    if ((size_t)k >= C || C < 2) return 0;
+    double *score = xcalloc(C, sizeof *score);
+    size_t nlines = 0, cap = 0;
+    double *margin = NULL;
+    bool *known = NULL;
+    size_t capk = 0;
+    for (size_t p = 0; p <= len;) {
+        const char *nl = memchr(text + p, '\n', len - p);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        struct toks ts = {0};
+        tokenize(text + p, e - p, &ts);
+        memset(score, 0, C * sizeof *score);
+        bool any = false;
+        for (size_t i = 0; i < ts.n; i++) {
+            const char *key = ts.t[i];
+            char **f = bsearch(&key, m->toks, m->nvocab, sizeof *m->toks, cmp_str);
+            if (!f) continue;
+            any = true;
+            for (size_t c = 0; c < C; c++) score[c] += m->logp[(size_t)(f - m->toks) * C + c];
+        }
+        free(ts.t);
+        double other = -INFINITY;
+        for (size_t c = 0; c < C; c++)
+            if (c != (size_t)k && score[c] > other) other = score[c];
+        margin = xgrow(margin, &cap, nlines + 1, sizeof *margin);
+        known = xgrow(known, &capk, nlines + 1, sizeof *known);
+        margin[nlines] = score[k] - other;
+        known[nlines++] = any;
+        p = e + 1;
+    }
+    /* the first line that reads at least half as much like the class as
+     * the line that reads most like it: a message's first line usually
+     * names the class a little less loudly than its details do, and the
+     * taxonomy points at the first line naming the class */
+    double best = 0;
+    for (size_t i = 0; i < nlines; i++)
+        if (known[i] && margin[i] > best) best = margin[i];
+    size_t at = 0;
+    if (best > 0)
+        for (size_t i = 0; i < nlines; i++)
+            if (known[i] && margin[i] >= 0.5 * best) {
+                at = i;
+                break;
+            }
+    free(score);
+    free(margin);
+    free(known);
+    return at;
+}

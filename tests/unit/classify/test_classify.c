@@ -1974,9 +1974,10 @@ START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
     ck_assert(r->has_primary);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
     ck_assert_str_eq(r->primary.rule_id, "model");
-    ck_assert_int_eq(r->primary.line, 2); /* the first of the lines read */
-    ck_assert_int_eq(r->primary.offset, 9);
-    ck_assert_str_eq(r->primary.text, "step two");
+    /* of the lines read, the one that names the class */
+    ck_assert_int_eq(r->primary.line, 5);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("step one\nstep two\nblob store refused the upload\n\n"));
+    ck_assert_str_eq(r->primary.text, "  not enough space left on the device");
     ck_assert_ptr_nonnull(strstr(r->explain, "last 3 non-blank lines"));
     classify_result_free(r);
     /* fed one byte at a time, and in two halves: the same lines */
@@ -1986,8 +1987,8 @@ START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
             classify_feed(c, log + i, i + step < sizeof log - 1 ? step : sizeof log - 1 - i);
         r = classify_finish(c);
         ck_assert_str_eq(r->primary.class_id, "resource.disk");
-        ck_assert_int_eq(r->primary.line, 2);
-        ck_assert_int_eq(r->primary.offset, 9);
+        ck_assert_int_eq(r->primary.line, 5);
+        ck_assert_int_eq(r->primary.offset, (int64_t)strlen("step one\nstep two\nblob store refused the upload\n\n"));
         classify_result_free(r);
         classify_free(c);
     }
@@ -1995,7 +1996,7 @@ START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
     static const char open_end[] = "step one\nno space left on device";
     r = run(rs, CLASSIFY_OUTCOME_FAILED, open_end, sizeof open_end - 1);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
-    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_int_eq(r->primary.line, 2);
     classify_result_free(r);
     /* a successful run gets no primary */
     r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, log, sizeof log - 1);
@@ -2040,9 +2041,10 @@ START_TEST(model_reads_the_lines_before_a_bare_failure_line)
     struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
     ck_assert_str_eq(r->primary.rule_id, "model");
-    ck_assert_int_eq(r->primary.line, 1); /* the first of the lines read */
-    ck_assert_int_eq(r->primary.offset, 0);
-    ck_assert_str_eq(r->primary.text, "step one");
+    /* of the lines read, the one that names the class */
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("step one\nblob store refused the upload\n\n"));
+    ck_assert_str_eq(r->primary.text, "  not enough space left on the device");
     ck_assert_ptr_nonnull(strstr(r->explain, "bare failure line"));
     classify_result_free(r);
     /* fed one byte at a time: the lines before come from earlier pieces */
@@ -2050,7 +2052,8 @@ START_TEST(model_reads_the_lines_before_a_bare_failure_line)
     for (size_t i = 0; i < sizeof log - 1; i++) classify_feed(c, log + i, 1);
     r = classify_finish(c);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
-    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("step one\nblob store refused the upload\n\n"));
     classify_result_free(r);
     classify_free(c);
     /* a successful run gets no primary */
@@ -2063,6 +2066,55 @@ START_TEST(model_reads_the_lines_before_a_bare_failure_line)
     ck_assert_str_eq(r->primary.class_id, "unknown");
     ck_assert_int_eq(r->primary.line, 2);
     ck_assert_ptr_null(r->primary.rule_id);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(model_fallback_evidence_is_the_line_naming_the_class)
+{
+    /* a fallback block starts wherever its window happened to start: the
+     * evidence is the first line that alone reads like the class (at least
+     * half as much as the line that reads most like it), not the block's
+     * first line */
+    static const char text[] = "artriage-nb 1\n"
+                               "window 4\n"
+                               "alpha 0.500\n"
+                               "threshold 0.900\n"
+                               "classes 2\n"
+                               "vocab 5\n"
+                               "class network 10 30\n"
+                               "class resource.disk 10 30\n"
+                               "tok device 1:9\n"
+                               "tok left 1:8\n"
+                               "tok peer 0:8\n"
+                               "tok space 1:10\n"
+                               "tok upload 0:2 1:3\n";
+    struct classify_rules *rs = model_rules_with(text);
+    /* lines before a bare failure line: line 3 names the class (two words),
+     * line 4 more loudly (three), line 2 barely (a word both classes use) */
+    static const char bare[] = "compressing the bundle\n"
+                               "upload of layer 4 started\n"
+                               "write: space left 0\n"
+                               "  no space left on device\n"
+                               "exited with code 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 3);
+    ck_assert_str_eq(r->primary.text, "write: space left 0");
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("compressing the bundle\nupload of layer 4 started\n"));
+    ck_assert_ptr_nonnull(strstr(r->explain, "evidence line 3"));
+    classify_result_free(r);
+    /* the log's last lines (no failure line at all); blank lines between
+     * them are not lines of the block, so the numbers must still be the log's */
+    static const char tail[] = "compressing the bundle\n\n"
+                               "upload of layer 4 started\n\n\n"
+                               "  no space left on device\n"
+                               "giving up\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, tail, sizeof tail - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 6);
+    ck_assert_str_eq(r->primary.text, "  no space left on device");
     classify_result_free(r);
     classify_rules_free(rs);
 }
@@ -2117,7 +2169,7 @@ START_TEST(model_fallback_blocks_have_their_own_threshold)
     rs = model_rules_with(model_text);
     r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
-    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_int_eq(r->primary.line, 2); /* "space", not the block's first line */
     classify_result_free(r);
     /* out of 0..1: the model is not used */
     struct buf warn = {0};
@@ -2786,6 +2838,7 @@ int main(void)
     tcase_add_test(tc, model_reads_the_last_lines_when_no_line_says_failed);
     tcase_add_test(tc, model_reads_the_lines_before_a_bare_failure_line);
     tcase_add_test(tc, model_fallback_blocks_have_their_own_threshold);
+    tcase_add_test(tc, model_fallback_evidence_is_the_line_naming_the_class);
     tcase_add_test(tc, model_reads_word_pairs_and_camel_case_parts);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
