@@ -50,6 +50,11 @@ measurement does), so the classifier's `line` is compared as it is.
       newest-first events, numbered npm debug logs, buildkit-stamped and
       markdown-framed wordings), labelled before any classifier run; files
       as for ci-blind5.
+  tests/data/agent-blind13: real public logs of the platform around an agent
+      run (Kubernetes events, RBAC/quota/admission refusals, Argo, Tekton,
+      Helm, cloud CLIs and registries, GitHub Actions runners; failed and
+      successful; klog-prefixed, tab-separated, Status-JSON and boxed
+      wordings), labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -85,6 +90,7 @@ SETS = {
     "blind9": ("agent-blind9", "agent"),
     "blind10": ("agent-blind10", "agent"),
     "blind11": ("agent-blind11", "agent"),
+    "blind13": ("agent-blind13", "agent"),
     "ci6": ("ci-blind6", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"

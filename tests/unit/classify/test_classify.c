@@ -2635,6 +2635,83 @@ START_TEST(shipped_rules_agent_pod_and_git_wordings)
 }
 END_TEST
 
+START_TEST(shipped_rules_platform_wordings)
+{
+    /* issue #15, agent-blind13 misses by mechanism, in other words than those
+     * logs: the platform around a run (the API server, registries, cloud
+     * logins, CI runners) words its refusals its own way */
+    ck_assert_ptr_nonnull(shipped);
+    /* kubectl for a 401 of the API server, in both of client-go's wordings */
+    shipped_names("$ kubectl -n agents get jobs\n"
+                  "error: You must be logged in to the server (token rejected by the webhook authenticator)\n",
+                  "auth.credentials", 2);
+    shipped_names("E0102 03:04:05.678901   4242 memcache.go:265] couldn't get current server API group list: "
+                  "the server has asked for the client to provide credentials\n",
+                  "auth.credentials", 1);
+    /* an exec credential helper whose cloud login must be renewed, behind
+     * kubectl's "Unable to connect" wrapper (not a network failure) */
+    shipped_names("kubectl rollout status deploy/worker\n"
+                  "Unable to connect to the server: getting credentials: exec: helper failed: Reauthentication required.\n",
+                  "auth.credentials", 2);
+    shipped_names("ERROR: (gcloud.auth.print-access-token) There was a problem refreshing your current auth tokens: "
+                  "session ended\n",
+                  "auth.credentials", 1);
+    /* Azure AD's coded sign-in errors, and a refresh token that "has" expired */
+    shipped_names("$ az aks get-credentials -g team -n c2\n"
+                  "AADSTS50173: The provided grant is no longer valid, a fresh sign-in is needed.\n",
+                  "auth.credentials", 2);
+    shipped_names("deploy: cannot continue, the refresh token has expired for tenant contoso\n", "auth.credentials", 1);
+    /* RBAC: the run's service account may not do what it tried */
+    shipped_names("Error from server (Forbidden): jobs.batch is forbidden: User \"system:serviceaccount:ci:bot\" "
+                  "cannot create resource \"jobs\" in API group \"batch\" in the namespace \"builds\"\n",
+                  "auth.credentials", 1);
+    /* a registry that refuses a login is a credential; the same refusal of a
+     * manifest request is a pull that failed */
+    shipped_names("$ docker login reg.example.net -u ci --password-stdin\n"
+                  "Error response from daemon: Get \"https://reg.example.net/v2/\": unauthorized: incorrect username or password\n",
+                  "auth.credentials", 2);
+    shipped_names("Pulling sidecar...\n"
+                  "error: Head \"https://reg.example.net/v2/tools/sidecar/manifests/2.4\": "
+                  "unauthorized: authentication required\n",
+                  "image.pull", 2);
+    /* a ResourceQuota that is spent, and one that wants a field declared */
+    shipped_names("  Warning  FailedCreate  4s  job-controller  Error creating: pods \"sync-7\" is forbidden: "
+                  "exceeded quota: team-q, requested: requests.cpu=4, used: requests.cpu=6, limited: requests.cpu=8\n",
+                  "rate-limit", 1);
+    shipped_names("pods \"sync-8\" is forbidden: failed quota: mem-q: must specify requests.memory\n",
+                  "config.invalid", 1);
+    /* admission policies and controllers other than webhooks */
+    shipped_names("$ kubectl apply -f job.yaml\n"
+                  "The jobs \"agent-9\" is forbidden: ValidatingAdmissionPolicy 'need-owner' with binding 'need-owner-b' "
+                  "denied request: owner label missing\n",
+                  "config.invalid", 2);
+    shipped_names("Error from server (Forbidden): pods \"p\" is forbidden: admission plugin PodNodeSelector rejected the pod\n",
+                  "config.invalid", 1);
+    /* a CI runner that was lost names no cause: unknown, at its own line
+     * rather than at a wording model's guess on the lines before */
+    shipped_names("Run ./scripts/e2e.sh\n"
+                  "The self-hosted runner: rack-3-b lost communication with the server. Verify the machine is up.\n",
+                  "unknown", 2);
+    /* a key=value log's fatal line is the failure line, not the wrapper's
+     * exit line after it */
+    shipped_names("time=\"2026-01-02T03:04:05Z\" level=info msg=\"refreshing app\"\n"
+                  "time=\"2026-01-02T03:04:06Z\" level=fatal msg=\"sync aborted by the operator\"\n"
+                  "script returned exit code 1\n",
+                  "unknown", 2);
+    /* klog's F-prefixed line is a program's own fatal exit */
+    shipped_names("I0102 03:04:05.000001      77 main.go:40] starting controller\n"
+                  "F0102 03:04:09.000002      77 main.go:88] cannot continue: leader lease lost\n",
+                  "unknown", 2);
+    /* a runner stopped under the job */
+    shipped_names("Starting job 42\nThe runner has received a shutdown signal. Stopping.\n", "unknown", 2);
+    /* a push without a stored login */
+    shipped_names("$ docker push reg.example.net/tools/cli:5\n"
+                  "The push refers to repository [reg.example.net/tools/cli]\n"
+                  "no basic auth credentials\n",
+                  "auth.credentials", 3);
+}
+END_TEST
+
 START_TEST(package_index_fetch_failed_before_missing_package)
 {
     /* apk could not fetch its indexes (the network), so it then cannot find
@@ -2864,6 +2941,7 @@ int main(void)
     tcase_add_test(tc, shell_prompt_line_is_the_command_not_its_output);
     tcase_add_test(tc, tree_head_of_a_failed_download_is_the_evidence);
     tcase_add_test(tc, shipped_rules_agent_pod_and_git_wordings);
+    tcase_add_test(tc, shipped_rules_platform_wordings);
     tcase_add_test(tc, package_index_fetch_failed_before_missing_package);
     tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
     tcase_add_test(tc, image_build_dockerfile_path_is_config);
