@@ -994,9 +994,27 @@ static size_t skip_syslog(const char *s, size_t n)
     return i;
 }
 
+/* `gh run view --log` writes each line of a GitHub Actions job as
+ * "JOB<TAB>STEP<TAB>STAMP TEXT" (the stamp sometimes after a byte-order
+ * mark, where a step's log file began): job and step are names, not the
+ * tool's output, so the line's own text starts at the stamp. Returns where
+ * the stamp begins, 0 if the line is not of that shape. */
+static size_t skip_gh_job_step(const char *s, size_t n)
+{
+    size_t lim = n < 256 ? n : 256;
+    const char *t1 = memchr(s, '\t', lim);
+    if (!t1 || t1 == s) return 0;
+    size_t i = (size_t)(t1 - s) + 1;
+    const char *t2 = i < lim ? memchr(s + i, '\t', lim - i) : NULL;
+    if (!t2 || (size_t)(t2 - s) == i) return 0;
+    size_t b = (size_t)(t2 - s) + 1;
+    if (n - b >= 3 && memcmp(s + b, "\xEF\xBB\xBF", 3) == 0) b += 3;
+    return b < n && skip_stamp(s + b, n - b) ? b : 0;
+}
+
 size_t classify_skip_log_prefix(const char *s, size_t n)
 {
-    size_t at = 0;
+    size_t at = skip_gh_job_step(s, n);
     for (int round = 0; round < 3; round++) {
         size_t k = skip_stamp(s + at, n - at);
         if (k == 0) k = skip_buildkit(s + at, n - at);
@@ -1119,11 +1137,12 @@ static void push_hit(struct classify_ctx *c, size_t end, int k)
 static bool maybe_prefix(const char *s, size_t v)
 {
     unsigned char ch = (unsigned char)s[0];
-    if (ch >= '0' && ch <= '9') return v > 19 && s[4] == '-';
-    if (ch == '[') return v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c');
-    if (ch == '#') return v > 3;
-    if (ch >= 'A' && ch <= 'Z') return v > 15 && s[3] == ' ';
-    return false;
+    if (ch >= '0' && ch <= '9' && v > 19 && s[4] == '-') return true;
+    if (ch == '[' && v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c')) return true;
+    if (ch == '#' && v > 3) return true;
+    if (ch >= 'A' && ch <= 'Z' && v > 15 && s[3] == ' ') return true;
+    /* gh run view --log's "JOB<TAB>STEP<TAB>stamp" (any first byte) */
+    return v > 22 && memchr(s, '\t', v < 256 ? v : 256) != NULL;
 }
 
 static void mask_byte(struct mask_edits *e, char *m, size_t at)

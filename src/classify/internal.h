@@ -31,7 +31,7 @@ static inline uint64_t classify_nl_mask64(const char *s)
 }
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-7"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-8"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {

@@ -50,6 +50,11 @@ measurement does), so the classifier's `line` is compared as it is.
       newest-first events, numbered npm debug logs, buildkit-stamped and
       markdown-framed wordings), labelled before any classifier run; files
       as for ci-blind5.
+  tests/data/agent-blind12: real public LONG logs committed to repositories
+      (deploy logs, GitHub Actions job logs, Travis, BuildKit, Gradle, Maven,
+      a JVM hs_err report; failed and successful; the cause buried among
+      hundreds of lines, recovered errors and quoted commit prose), labelled
+      before any classifier run; files as for ci-blind5.
   tests/data/agent-blind13: real public logs of the platform around an agent
       run (Kubernetes events, RBAC/quota/admission refusals, Argo, Tekton,
       Helm, cloud CLIs and registries, GitHub Actions runners; failed and
@@ -90,6 +95,7 @@ SETS = {
     "blind9": ("agent-blind9", "agent"),
     "blind10": ("agent-blind10", "agent"),
     "blind11": ("agent-blind11", "agent"),
+    "blind12": ("agent-blind12", "agent"),
     "blind13": ("agent-blind13", "agent"),
     "ci6": ("ci-blind6", "ci"),
 }

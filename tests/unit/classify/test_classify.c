@@ -849,6 +849,7 @@ END_TEST
 
 /* from classify/internal.h: not part of the public API */
 size_t classify_literals(const char *pattern, char ***out, size_t minlen, unsigned *bits);
+size_t classify_skip_log_prefix(const char *s, size_t n);
 
 static bool has_finding(const struct classify_result *r, int64_t line, unsigned flag)
 {
@@ -2843,6 +2844,110 @@ START_TEST(shipped_model_loads)
 }
 END_TEST
 
+START_TEST(gh_run_view_job_and_step_columns_are_a_prefix)
+{
+    /* `gh run view --log` puts the job and step names, tab-separated, before
+     * each line's stamp (a byte-order mark may sit before the stamp): rules
+     * anchored at the tool's own line start must still hold after them */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("unit\tSet up job\t2031-05-06T07:08:09.1234567Z Current runner version: '9.9.9'\n"
+                  "unit\tRun go test\t2031-05-06T07:08:19.1234567Z === RUN   TestParseWidgets\n"
+                  "unit\tRun go test\t2031-05-06T07:08:19.2234567Z --- FAIL: TestParseWidgets (0.01s)\n"
+                  "unit\tRun go test\t2031-05-06T07:08:19.3234567Z ##[error]Process completed with exit code 1.\n",
+                  "test.failure", 3);
+    shipped_names("Docs Lint\tRun go test\t\xEF\xBB\xBF" "2031-05-06T07:08:19.2234567Z --- FAIL: TestRenderPage (0.20s)\n"
+                  "Docs Lint\tRun go test\t2031-05-06T07:08:19.3234567Z ##[error]Process completed with exit code 1.\n",
+                  "test.failure", 1);
+    static const char cols[] = "a b\tstep one\t2031-05-06T07:08:09Z x";
+    ck_assert_uint_eq(classify_skip_log_prefix(cols, sizeof cols - 1), sizeof cols - 2);
+    /* two tab-separated columns without a stamp after them are text */
+    static const char tsv[] = "name\tvalue\tmore text";
+    ck_assert_uint_eq(classify_skip_log_prefix(tsv, sizeof tsv - 1), 0);
+}
+END_TEST
+
+START_TEST(deploy_platform_finished_after_refused_healthchecks)
+{
+    /* a rolling deploy whose new container refused the first health probes,
+     * then passed and replaced the old one: no cause on a run not said to
+     * have failed */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "Building docker image completed.\n"
+                              "Waiting for healthcheck to pass on the new container.\n"
+                              "Healthcheck logs: wget: can't connect to remote host: Connection refused | Return code: 1\n"
+                              "exit status 1\n"
+                              "New container is healthy.\n"
+                              "Removing old containers.\n"
+                              "Rolling update completed.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
+    ck_assert_msg(!r->has_primary, "primary %s line %lld", r->primary.class_id, (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(jvm_oom_option_is_not_an_oom)
+{
+    /* a JVM option naming OutOfMemoryError in a daemon's settings is not the
+     * error; the JVM's own fatal report on a failed native allocation is */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Starting daemon with jvmargs [-Xmx2g, -XX:+HeapDumpOnOutOfMemoryError, -XX:OnOutOfMemoryError=kill]\n"
+                  "> Task :lib:compileKotlin FAILED\n"
+                  "e: src/main/kotlin/Widget.kt:12:5 Unresolved reference: frobnicate\n",
+                  "build.compile", 3);
+    shipped_names("#\n# There is insufficient memory for the Java Runtime Environment to continue.\n"
+                  "# Native memory allocation (mmap) failed to map 4096 bytes\n",
+                  "resource.oom", 2);
+}
+END_TEST
+
+START_TEST(format_style_and_scan_checks_fail_the_job)
+{
+    /* formatters in check mode, a style fixer's summary, a scanner's total and
+     * Playwright's numbered failed-test header are checks of the change failing */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Checking formatting...\n[warn] lib/util.ts\n"
+                  "[warn] Code style issues found in 3 files. Run Prettier with --write to fix.\n"
+                  "Error: Process completed with exit code 1.\n",
+                  "test.failure", 3);
+    shipped_names("  ....x....\n    FAIL   ........................ 42 files, 1 style issue\n"
+                  "  x app/Models/Order.php  no_unused_imports\n",
+                  "test.failure", 2);
+    shipped_names("registry.example/app:1.2 (debian 12.4)\n=====\n"
+                  "Total: 4 (UNKNOWN: 0, LOW: 1, MEDIUM: 1, HIGH: 1, CRITICAL: 1)\n"
+                  "exit status 1\n",
+                  "test.failure", 3);
+    shipped_names("Running 4 tests using 2 workers\n"
+                  "  1) [firefox] \xE2\x80\xBA specs/cart.spec.ts:9:3 \xE2\x80\xBA Cart \xE2\x80\xBA adds an item\n"
+                  "    Error: locator.fill: Test timeout of 15000ms exceeded.\n"
+                  "  1 failed\n",
+                  "test.failure", 2);
+}
+END_TEST
+
+START_TEST(more_build_and_package_tool_wordings)
+{
+    /* the Dart front end's error line; yarn v1's trace for a name the
+     * registry lacks; a COPY source missing from the build context; NuGet
+     * pointed at a fallback folder that is not on this machine */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Compiling lib/main.dart for the Web...\n"
+                  "lib/src/home.dart:14:9: Error: The getter 'colour' isn't defined for the class 'Theme'.\n"
+                  "Failed to compile application.\n",
+                  "build.compile", 2);
+    shipped_names("Trace: \n  Error: https://registry.npmjs.org/lefft-padd: Not found\n"
+                  "      at Request.params.callback (/usr/lib/yarn/cli.js:1:1)\n",
+                  "config.invalid", 2);
+    shipped_names("#7 [build 3/6] COPY web/dist ./public\n"
+                  "#7 ERROR: failed to calculate checksum of ref 0f1e2d::abc: \"/web/dist\": not found\n",
+                  "config.invalid", 2);
+    shipped_names("Step 4/9 : COPY out/ /srv/\nCOPY failed: file not found in build context or excluded by .dockerignore: stat out/: file does not exist\n",
+                  "config.invalid", 2);
+    shipped_names("error MSB4018: The \"ResolvePackageAssets\" task failed unexpectedly.\n"
+                  "error MSB4018: NuGet.Packaging.Core.PackagingException: Unable to find fallback package folder 'D:\\\\nuget\\\\fallback'.\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -2949,6 +3054,11 @@ int main(void)
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
     tcase_add_test(tc, pytest_import_header_names_the_missing_module);
+    tcase_add_test(tc, gh_run_view_job_and_step_columns_are_a_prefix);
+    tcase_add_test(tc, deploy_platform_finished_after_refused_healthchecks);
+    tcase_add_test(tc, jvm_oom_option_is_not_an_oom);
+    tcase_add_test(tc, format_style_and_scan_checks_fail_the_job);
+    tcase_add_test(tc, more_build_and_package_tool_wordings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
