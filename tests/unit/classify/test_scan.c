@@ -309,6 +309,44 @@ START_TEST(line_numbers_from_checkpoints)
 }
 END_TEST
 
+/* A block's pieces start after the first newline past each multiple of
+ * the piece size, so a line longer than a piece leaves empty pieces behind
+ * it, and the next piece starts far into the block: hits on the lines
+ * after such lines, and inside them, get their line numbers on one thread
+ * and on two, and the line count is exact. */
+START_TEST(lines_longer_than_a_piece)
+{
+    static const char text[] = "rule long-boom\nclass build\nweight 80\nmatch kaboom-\\d+ happened\n";
+    struct classify_rules *rs = compile_rules("long.rules", text, sizeof text - 1, NULL, NULL);
+    struct buf log = {0};
+    int want[16], nwant = 0, line = 0;
+    static const size_t longs[] = {700u * 1024, 200u * 1024, 1u, 450u * 1024, 3u * 1024 * 1024, 90u};
+    for (size_t k = 0; k < sizeof longs / sizeof longs[0]; k++) {
+        line++;
+        /* a hit in the middle of a long line: found in the window around it */
+        for (size_t i = 0; i < longs[k] / 2; i++) buf_putc(&log, (char)('a' + i % 26));
+        if (nwant < 16) want[nwant++] = line;
+        buf_printf(&log, " kaboom-%zu happened ", k);
+        for (size_t i = 0; i < longs[k] / 2; i++) buf_putc(&log, (char)('a' + i % 26));
+        buf_putc(&log, '\n');
+        for (int q = 0; q < 3; q++) {
+            line++;
+            buf_puts(&log, q == 1 ? "kaboom-7 happened\n" : "ordinary\n");
+            if (q == 1 && nwant < 16) want[nwant++] = line;
+        }
+    }
+    for (int threads = 0; threads < 2; threads++) {
+        struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
+        ck_assert_int_eq(r->lines, line);
+        ck_assert_uint_eq(r->nfindings, (size_t)nwant);
+        for (size_t k = 0; k < r->nfindings; k++) ck_assert_int_eq(r->findings[k].line, want[k]);
+        classify_result_free(r);
+    }
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
 /* A rule's `match` pattern with no usable literal, in a rule with `near N`
  * patterns, is gated: left out of the whole-log scan and tried only on the
  * lines within N of a hit of its near patterns. Its findings must come out
@@ -531,6 +569,7 @@ int main(void)
     tcase_add_test(tc, anchored_in_a_large_block);
     tcase_add_test(tc, contained_literal_folded);
     tcase_add_test(tc, line_numbers_from_checkpoints);
+    tcase_add_test(tc, lines_longer_than_a_piece);
     tcase_add_test(tc, gated_match_across_pieces);
     tcase_add_test(tc, gated_match_in_large_blocks);
     tcase_add_test(tc, gated_database_cached);
