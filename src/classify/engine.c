@@ -889,12 +889,36 @@ static void match_failed(struct classify_ctx *c, int rule, int rc)
                r->file ? r->file : "?", r->line, e);
 }
 
+/* JIT-compiles a pattern on its first match: 1 done, 2 no JIT (matched
+ * interpreted). Rule sets are shared between threads: one compiles, and no
+ * thread matches the pattern before that is settled (a JIT compile
+ * changes the code a concurrent pcre2_match reads). */
+static int pat_jit(const struct cpat *p)
+{
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    _Atomic int *st = (_Atomic int *)&p->jit; /* set once, under mu */
+    pthread_mutex_lock(&mu);
+    int v = atomic_load(st);
+    if (v == 0) {
+        size_t size = 0;
+        v = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 &&
+                    pcre2_pattern_info(p->re, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0
+                ? 1
+                : 2;
+        atomic_store(st, v);
+    }
+    pthread_mutex_unlock(&mu);
+    return v;
+}
+
 static bool pat_match(struct classify_ctx *c, const struct crule *r, const struct cpat *p, const char *s, size_t n)
 {
+    int jit = atomic_load(&p->jit);
+    if (jit == 0) jit = pat_jit(p);
     /* pcre2_jit_match skips pcre2_match's checks: lines are bytes, not
      * UTF-8, and the pattern was compiled for them */
-    int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx)
-                    : pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx);
+    int rc = jit == 1 ? pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx)
+                      : pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx);
     if (rc >= 0) return true;
     if (rc != PCRE2_ERROR_NOMATCH) match_failed(c, (int)(r - c->rs->rules), rc);
     return false;

@@ -207,8 +207,7 @@ static pcre2_code *compile_pcre(const char *src, bool caseless, char *msg, size_
         snprintf(msg, msglen, "pattern matches an empty line");
         return NULL;
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* best effort: interpreted if no JIT */
-    return re;
+    return re; /* JIT-compiled on its first match (pat_match) */
 }
 
 static void finish_rule(struct parser *p)
@@ -595,8 +594,6 @@ static void build_scan_table(struct classify_rules *rs)
             uint32_t cc = 0;
             pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_CAPTURECOUNT, &cc);
             if (cc + 1 > rs->max_ovec) rs->max_ovec = cc + 1;
-            size_t jit = 0;
-            r->pats[k].jit = pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
             r->pats[k].scan = -1;
             if (r->pats[k].role == PAT_UNLESS) continue;
             r->pats[k].scan = (int)rs->nscan;
