@@ -6,6 +6,7 @@
 #include "util/jsonutil.h"
 #include "util/xalloc.h"
 #include <limits.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -123,10 +124,11 @@ struct classify_ctx {
     struct buf limit_notes;  /* one line per rule that hit a limit */
 #ifdef HAVE_HYPERSCAN
     hs_scratch_t *scratch;
-    hs_scratch_t *scratch2; /* for the second half of a large block */
-    struct hit *hits2;
-    size_t nhits2, caphits2;
+    hs_scratch_t *scratch2; /* for the helper thread's pieces of a large block */
+    struct hit *hits2, *hitsm; /* the helper's hits; room to merge them with ours */
+    size_t nhits2, caphits2, caphitsm;
     bool par_off;
+    struct helper *helper; /* started with the first large block, ended by classify_free */
 #endif
     struct buf carry;        /* the current unterminated line (capped) */
     int64_t carry_off;       /* stream offset of carry.p[0] */
@@ -139,12 +141,14 @@ struct classify_ctx {
     struct buf strip;
     struct buf mask, mask2; /* a masked copy of a piece of the caller's block (each lane) */
     struct mask_edits medits, medits2; /* bytes mask_lines changed (each half), to restore */
-    /* newlines before every NL_CK-th byte of the block (each half), counted
-     * by mask_lines on its way: a hit's line number comes from the nearest
+    /* newlines before every NL_CK-th byte of the block, counted by
+     * mask_lines on its way: a hit's line number comes from the nearest
      * checkpoint, not from a count over the whole block */
-    uint32_t *nlck, *nlck2;
-    size_t capnlck, capnlck2;
-    size_t nl_split, nl_first; /* where the second half starts; newlines before it */
+    uint32_t *nlck;
+    size_t capnlck;
+    /* the block's pieces (scan_hs): where each starts, its newlines */
+    size_t *pstart, *pnl;
+    size_t cappstart, cappnl;
     struct cut *cuts; /* where strip_ansi cut bytes, by position */
     size_t ncuts, capcuts;
     uint32_t *rule_epoch;
@@ -182,6 +186,90 @@ struct classify_ctx {
     bool sig_failure, sig_success;
     bool finished;
 };
+
+#ifdef HAVE_HYPERSCAN
+/* The context's helper thread: it scans pieces of large blocks beside the
+ * caller's thread. Started once and kept (waiting on a condition) until
+ * classify_free: a thread started per block costs more than the scan of
+ * a piece on this machine class (clone, then waking another CPU). */
+struct helper {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    void (*fn)(void *);
+    void *arg;
+    bool busy, quit;
+};
+
+static void *helper_main(void *arg)
+{
+    struct helper *h = arg;
+    pthread_mutex_lock(&h->mu);
+    for (;;) {
+        while (!h->busy && !h->quit) pthread_cond_wait(&h->go, &h->mu);
+        if (!h->busy) break; /* quit, and nothing left to do */
+        pthread_mutex_unlock(&h->mu);
+        h->fn(h->arg);
+        pthread_mutex_lock(&h->mu);
+        h->busy = false;
+        pthread_cond_signal(&h->done);
+    }
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* NULL if no thread can be started (the caller then works alone). */
+static struct helper *helper_start(void)
+{
+    struct helper *h = xcalloc(1, sizeof *h);
+    if (pthread_mutex_init(&h->mu, NULL) != 0) goto no_mu;
+    if (pthread_cond_init(&h->go, NULL) != 0) goto no_go;
+    if (pthread_cond_init(&h->done, NULL) != 0) goto no_done;
+    if (pthread_create(&h->th, NULL, helper_main, h) != 0) goto no_thread;
+    return h;
+no_thread:
+    pthread_cond_destroy(&h->done);
+no_done:
+    pthread_cond_destroy(&h->go);
+no_go:
+    pthread_mutex_destroy(&h->mu);
+no_mu:
+    free(h);
+    return NULL;
+}
+
+/* Runs fn(arg) on the helper; helper_wait waits for it to return. */
+static void helper_post(struct helper *h, void (*fn)(void *), void *arg)
+{
+    pthread_mutex_lock(&h->mu);
+    h->fn = fn;
+    h->arg = arg;
+    h->busy = true;
+    pthread_cond_signal(&h->go);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void helper_wait(struct helper *h)
+{
+    pthread_mutex_lock(&h->mu);
+    while (h->busy) pthread_cond_wait(&h->done, &h->mu);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void helper_end(struct helper *h)
+{
+    if (!h) return;
+    pthread_mutex_lock(&h->mu);
+    h->quit = true;
+    pthread_cond_signal(&h->go);
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->th, NULL);
+    pthread_cond_destroy(&h->done);
+    pthread_cond_destroy(&h->go);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+}
+#endif
 
 /* ---- newline counting --------------------------------------------------- */
 
@@ -323,8 +411,10 @@ void classify_free(struct classify_ctx *c)
     buf_free(&c->limit_notes);
 #ifdef HAVE_HYPERSCAN
     if (c->scratch) hs_free_scratch(c->scratch);
+    helper_end(c->helper);
     if (c->scratch2) hs_free_scratch(c->scratch2);
     free(c->hits2);
+    free(c->hitsm);
 #endif
     buf_free(&c->carry);
     buf_free(&c->strip);
@@ -333,7 +423,8 @@ void classify_free(struct classify_ctx *c)
     free(c->medits.v);
     free(c->medits2.v);
     free(c->nlck);
-    free(c->nlck2);
+    free(c->pstart);
+    free(c->pnl);
     free(c->cuts);
     free(c->hits);
     free(c->rule_epoch);
@@ -841,12 +932,36 @@ static void match_failed(struct classify_ctx *c, int rule, int rc)
                r->file ? r->file : "?", r->line, e);
 }
 
+/* JIT-compiles a pattern on its first match: 1 done, 2 no JIT (matched
+ * interpreted). Rule sets are shared between threads: one compiles, and no
+ * thread matches the pattern before that is settled (a JIT compile
+ * changes the code a concurrent pcre2_match reads). */
+static int pat_jit(const struct cpat *p)
+{
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    _Atomic int *st = (_Atomic int *)&p->jit; /* set once, under mu */
+    pthread_mutex_lock(&mu);
+    int v = atomic_load(st);
+    if (v == 0) {
+        size_t size = 0;
+        v = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0 &&
+                    pcre2_pattern_info(p->re, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0
+                ? 1
+                : 2;
+        atomic_store(st, v);
+    }
+    pthread_mutex_unlock(&mu);
+    return v;
+}
+
 static bool pat_match(struct classify_ctx *c, const struct crule *r, const struct cpat *p, const char *s, size_t n)
 {
+    int jit = atomic_load(&p->jit);
+    if (jit == 0) jit = pat_jit(p);
     /* pcre2_jit_match skips pcre2_match's checks: lines are bytes, not
      * UTF-8, and the pattern was compiled for them */
-    int rc = p->jit ? pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx)
-                    : pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx);
+    int rc = jit == 1 ? pcre2_jit_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx)
+                      : pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, c->md, c->mctx);
     if (rc >= 0) return true;
     if (rc != PCRE2_ERROR_NOMATCH) match_failed(c, (int)(r - c->rs->rules), rc);
     return false;
@@ -1145,15 +1260,19 @@ static bool maybe_prefix(const char *s, size_t v)
     return v > 22 && memchr(s, '\t', v < 256 ? v : 256) != NULL;
 }
 
+/* e: where to note the byte to restore; NULL in a copy (thrown away). */
 static void mask_byte(struct mask_edits *e, char *m, size_t at)
 {
-    e->v = xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
-    e->v[e->n++] = (struct mask_edit){at, m[at]};
+    if (e) {
+        e->v = xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
+        e->v[e->n++] = (struct mask_edit){at, m[at]};
+    }
     m[at] = '\n';
 }
 
 /* Masks line s[ls..le) of the block: in *m, which is s itself when the
- * block is ours, else copy (n bytes), filled the first time a line needs it. */
+ * block is ours (e notes the edits), else copy (n bytes, e NULL), filled
+ * the first time a line needs it. */
 static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size_t ls, size_t le,
                              char **m, char *copy, bool *lng)
 {
@@ -1187,6 +1306,7 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
     char *m = own;
     size_t ls = 0, i = 0, count = *nl;
     e->n = 0;
+    if (!own) e = NULL; /* a copy is not restored */
 #if defined(__SSE2__)
     for (; i < n && ((at0 + i) & 63) != 0; i++) { /* to where checkpoints fall on a 64-byte step */
         if (s[i] != '\n') continue;
@@ -1228,15 +1348,8 @@ static uint32_t *nl_room(uint32_t **ck, size_t *cap, size_t n)
 /* Newlines in the scanned block before position x (mask_lines' counts). */
 static size_t nl_before(const struct classify_ctx *c, const char *sb, size_t x)
 {
-    const uint32_t *ck = c->nlck;
-    size_t base = 0, from = 0;
-    if (x >= c->nl_split) {
-        ck = c->nlck2;
-        base = c->nl_first;
-        from = c->nl_split;
-    }
-    size_t j = (x - from) / NL_CK;
-    return base + ck[j] + classify_count_newlines(sb + from + j * NL_CK, x - from - j * NL_CK);
+    size_t j = x / NL_CK;
+    return c->nlck[j] + classify_count_newlines(sb + j * NL_CK, x - j * NL_CK);
 }
 
 static void unmask_lines(struct mask_edits *e, char *own)
@@ -1247,10 +1360,10 @@ static void unmask_lines(struct mask_edits *e, char *own)
 }
 
 #ifdef HAVE_HYPERSCAN
-/* Where a lane's hits go: its block's hits (the first lane) or hits2. */
+/* Where a lane's hits go: its block's hits (the caller's lane) or hits2. */
 struct sink {
     struct classify_ctx *c;
-    size_t base; /* of the scanned piece in the lane */
+    size_t base; /* of the scanned piece in the block */
     bool second;
 };
 
@@ -1270,79 +1383,123 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
     return 0;
 }
 
-/* One thread's share of a block: masked and scanned a piece of about
- * SCAN_PIECE bytes (whole lines) at a time, so that the masked copy is
- * still in the core's cache when Hyperscan reads it. */
+/* A block is masked and scanned a piece of about SCAN_PIECE bytes (whole
+ * lines) at a time, so that the masked copy is still in the core's cache
+ * when Hyperscan reads it. Piece i starts after the first newline at or
+ * after byte i * SCAN_PIECE (the block's start for i = 0), so all bounds
+ * are found at once, up front: the two lanes of a large block take the
+ * next piece from a shared counter, and neither waits for the other while
+ * pieces remain (a lane that starts late, or loses its CPU for a while,
+ * does fewer). */
 #define SCAN_PIECE (192u * 1024)
-struct lane {
+struct block_scan {
     struct classify_ctx *c;
     const char *p;
     size_t n;
-    char *own;            /* p itself when the block is the classifier's, else NULL */
-    struct buf *copy;     /* else: room for a masked piece */
+    char *own;           /* p itself when the block is the classifier's, else NULL */
+    size_t npieces;
+    _Atomic size_t next; /* the next piece a lane takes */
+};
+
+struct lane {
+    struct block_scan *bs;
+    struct buf *copy;     /* room for a masked piece (unless own) */
     struct mask_edits *e; /* bytes masked in own, to restore */
     hs_scratch_t *scratch;
-    uint32_t *ck;         /* newline checkpoints, from p */
-    size_t nl;            /* newlines in p[0..n) */
     bool second;
 };
 
-static void *scan_lane(void *arg)
+static void scan_lane(void *arg)
 {
     struct lane *l = arg;
-    size_t a = 0;
-    l->nl = 0;
-    while (a < l->n) {
-        size_t b = l->n - a > SCAN_PIECE ? a + SCAN_PIECE : l->n;
-        if (b < l->n) { /* pieces end after a newline: rules match within a line */
-            const char *nl = memchr(l->p + b, '\n', l->n - b);
-            b = nl ? (size_t)(nl - l->p) + 1 : l->n;
-        }
+    struct block_scan *bs = l->bs;
+    struct classify_ctx *c = bs->c;
+    for (;;) {
+        size_t i = atomic_fetch_add(&bs->next, 1);
+        if (i >= bs->npieces) break;
+        /* a line longer than SCAN_PIECE: this piece is empty, the one that
+         * holds the line's start covers it */
+        size_t a = c->pstart[i], b = i + 1 < bs->npieces ? c->pstart[i + 1] : bs->n;
+        c->pnl[i] = 0;
+        if (a == b) continue;
         char *copy = NULL;
-        if (!l->own) {
+        if (!bs->own) {
             buf_reserve(l->copy, b - a);
             copy = l->copy->p;
         }
         bool lng = false;
-        const char *m = mask_lines(l->e, l->own ? l->own + a : NULL, copy, l->p + a, b - a, l->ck, a, &l->nl, &lng);
-        struct sink k = {l->c, a, l->second};
-        hs_scan(l->c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        /* checkpoints inside the piece count from its start: scan_hs adds
+         * the newlines of the pieces before it */
+        const char *m = mask_lines(l->e, bs->own ? bs->own + a : NULL, copy, bs->p + a, b - a, c->nlck, a,
+                                   &c->pnl[i], &lng);
+        struct sink k = {c, a, l->second};
+        hs_scan(c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
         /* gated patterns stand in by synthetic hits only on lines of at
          * most CLASSIFY_LINE_MAX bytes (gate_hits): a longer line gets their
          * real hits, as from the whole-log database */
-        if (lng && l->c->rs->gdb) hs_scan(l->c->rs->gdb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
-        unmask_lines(l->e, l->own ? l->own + a : NULL);
-        a = b;
+        if (lng && c->rs->gdb) hs_scan(c->rs->gdb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        unmask_lines(l->e, bs->own ? bs->own + a : NULL);
     }
-    return NULL;
 }
 
-/* Scans a block with Hyperscan. A large block is cut at a line boundary
- * near its middle and the halves are masked and scanned on two threads;
- * only the (rare) hits are collected, so the sequential evaluation that
- * follows is unchanged. own: as for mask_lines. Returns the block's
- * newlines. */
+/* Merges the helper's hits (hits2) into hits: each lane's are in order of
+ * its pieces, and a lane takes pieces in block order. */
+static void merge_hits(struct classify_ctx *c)
+{
+    if (c->nhits2 == 0) return;
+    size_t n = c->nhits + c->nhits2, i = 0, j = 0, o = 0;
+    c->hitsm = xgrow(c->hitsm, &c->caphitsm, n, sizeof *c->hitsm);
+    while (i < c->nhits && j < c->nhits2)
+        c->hitsm[o++] = c->hits[i].end <= c->hits2[j].end ? c->hits[i++] : c->hits2[j++];
+    while (i < c->nhits) c->hitsm[o++] = c->hits[i++];
+    while (j < c->nhits2) c->hitsm[o++] = c->hits2[j++];
+    struct hit *t = c->hits;
+    size_t cap = c->caphits;
+    c->hits = c->hitsm;
+    c->caphits = c->caphitsm;
+    c->hitsm = t;
+    c->caphitsm = cap;
+    c->nhits = n;
+    c->nhits2 = 0;
+}
+
+/* Scans a block with Hyperscan, a piece at a time; a large block on two
+ * threads (the caller's and the context's helper). Only the (rare) hits
+ * are collected, so the sequential evaluation that follows is unchanged.
+ * own: as for mask_lines. Returns the block's newlines. */
 static size_t scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own)
 {
-    const char *nl = slen >= PAR_MIN && !c->par_off ? memchr(sb + slen / 2, '\n', slen - slen / 2) : NULL;
-    if (nl && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS)
-        nl = NULL;
-    size_t split = nl ? (size_t)(nl - sb) + 1 : slen;
-    pthread_t t;
-    struct lane first = {c, sb, split, own, &c->mask, &c->medits, c->scratch,
-                         nl_room(&c->nlck, &c->capnlck, split), 0, false};
-    struct lane second = {c, sb + split, slen - split, own ? own + split : NULL, &c->mask2, &c->medits2,
-                          c->scratch2, NULL, 0, true};
+    struct block_scan bs = {c, sb, slen, own, (slen + SCAN_PIECE - 1) / SCAN_PIECE, 0};
+    c->pstart = xgrow(c->pstart, &c->cappstart, bs.npieces, sizeof *c->pstart);
+    c->pnl = xgrow(c->pnl, &c->cappnl, bs.npieces, sizeof *c->pnl);
+    nl_room(&c->nlck, &c->capnlck, slen);
+    /* all bounds before either lane starts: a lane masks its piece in
+     * place (own), and a newline it writes there must not end a piece */
+    c->pstart[0] = 0;
+    for (size_t i = 1; i < bs.npieces; i++) {
+        const char *nl = memchr(sb + i * SCAN_PIECE, '\n', slen - i * SCAN_PIECE);
+        c->pstart[i] = nl ? (size_t)(nl - sb) + 1 : slen;
+    }
+    bool two = slen >= PAR_MIN && !c->par_off && bs.npieces > 1;
+    if (two && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS) two = false;
+    if (two && !c->helper) c->helper = helper_start();
+    if (!c->helper) two = false;
+    struct lane first = {&bs, &c->mask, &c->medits, c->scratch, false};
+    struct lane second = {&bs, &c->mask2, &c->medits2, c->scratch2, true};
     c->nhits2 = 0;
-    if (split < slen) second.ck = nl_room(&c->nlck2, &c->capnlck2, slen - split);
-    bool threaded = split < slen && pthread_create(&t, NULL, scan_lane, &second) == 0;
+    if (two) helper_post(c->helper, scan_lane, &second);
     scan_lane(&first);
-    if (threaded) pthread_join(t, NULL);
-    else if (split < slen) scan_lane(&second);
-    c->nl_split = split;
-    c->nl_first = first.nl;
-    for (size_t i = 0; i < c->nhits2; i++) push_hit(c, c->hits2[i].end + split, c->hits2[i].k);
-    return first.nl + second.nl;
+    if (two) helper_wait(c->helper);
+    merge_hits(c);
+    /* the checkpoints inside each piece, made to count from the block's start */
+    size_t nl = 0;
+    for (size_t i = 0; i < bs.npieces; i++) {
+        size_t a = c->pstart[i], b = i + 1 < bs.npieces ? c->pstart[i + 1] : slen;
+        if (nl)
+            for (size_t j = (a + NL_CK - 1) / NL_CK; j * NL_CK < b; j++) c->nlck[j] += (uint32_t)nl;
+        nl += c->pnl[i];
+    }
+    return nl;
 }
 #endif
 
@@ -1615,7 +1772,6 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
             buf_reserve(&c->mask, slen);
             copy = c->mask.p;
         }
-        c->nl_split = slen;
         bool lng = false;
         scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), 0, &lines, &lng),
                   slen);

@@ -71,7 +71,11 @@ struct cpat {
     bool caseless;
     int line; /* in the rule file */
     bool hs_prefilter; /* Hyperscan needs prefilter mode for it */
-    bool jit;          /* JIT-compiled: matched with pcre2_jit_match */
+    /* 0: not JIT-compiled yet (on its first match: most patterns never
+     * get a candidate line, and compiling them all cost a start-up as long
+     * as classifying megabytes); 1: JIT-compiled, matched with
+     * pcre2_jit_match; 2: no JIT, interpreted. Set once (engine.c) */
+    _Atomic int jit;
     int scan;          /* index in classify_rules.scan, -1 for unless patterns */
     pcre2_code *re;
 };

@@ -207,8 +207,7 @@ static pcre2_code *compile_pcre(const char *src, bool caseless, char *msg, size_
         snprintf(msg, msglen, "pattern matches an empty line");
         return NULL;
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* best effort: interpreted if no JIT */
-    return re;
+    return re; /* JIT-compiled on its first match (pat_match) */
 }
 
 static void finish_rule(struct parser *p)
@@ -595,8 +594,6 @@ static void build_scan_table(struct classify_rules *rs)
             uint32_t cc = 0;
             pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_CAPTURECOUNT, &cc);
             if (cc + 1 > rs->max_ovec) rs->max_ovec = cc + 1;
-            size_t jit = 0;
-            r->pats[k].jit = pcre2_pattern_info(r->pats[k].re, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
             r->pats[k].scan = -1;
             if (r->pats[k].role == PAT_UNLESS) continue;
             r->pats[k].scan = (int)rs->nscan;
@@ -682,6 +679,19 @@ static void fold_literals(struct classify_rules *rs)
     free(newid);
 }
 
+/* Whether every literal of a set is a number ("137", "401|403"). Logs are
+ * full of numbers (counts, sizes, times, ids, progress): a given 3-digit
+ * one turns up every 30-40 KiB of ordinary build output, so a pattern
+ * anchored on numbers only ("exit ... 137") is given to Hyperscan whole,
+ * which confirms it in the scan, instead of handing every line with the
+ * number to PCRE2. */
+static bool all_numbers(char *const *ls, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        if (strspn(ls[j], "0123456789") != strlen(ls[j])) return false;
+    return true;
+}
+
 /* Splits the scan patterns into required literals (shared between
  * patterns) and raw patterns, and indexes the literals by their first two
  * bytes for the fallback scanner. */
@@ -695,7 +705,7 @@ static void build_targets(struct classify_rules *rs, bool literals, unsigned min
         char **ls = NULL;
         unsigned bits = 0;
         size_t n = (!literals || cp->hs_prefilter) ? 0 : classify_literals(cp->src, &ls, LIT_MIN, &bits);
-        if (n > 0 && bits < min_bits) {
+        if (n > 0 && (bits < min_bits || (min_bits && all_numbers(ls, n)))) {
             for (size_t j = 0; j < n; j++) free(ls[j]);
             free(ls);
             n = 0;

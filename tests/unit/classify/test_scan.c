@@ -309,6 +309,86 @@ START_TEST(line_numbers_from_checkpoints)
 }
 END_TEST
 
+/* A pattern whose rarest literals are numbers only ("exit ... 137") is
+ * scanned for whole by Hyperscan: every line of a log with the number in it
+ * (counts, sizes, progress) would be a candidate for PCRE2 otherwise. Its
+ * matches come out as before, on either scanner; a literal with letters
+ * in it still anchors. */
+static const char number_rules[] = "rule killed\n"
+                                   "class oom\n"
+                                   "weight 80\n"
+                                   "match \\b(exit(ed)?|code)\\b\\D{0,16}\\b(137|143)\\b\n"
+                                   "match \\bsignal 9 \\(SIGKILL\\)\n";
+
+START_TEST(numbers_only_not_an_anchor)
+{
+    static const char log[] = "Receiving objects: 137 of 143 done\n"
+                              "exit code 137\n"
+                              "worker 143 got signal 9 (SIGKILL)\n"
+                              "process exited with 143\n"
+                              "137 files, code review 143\n";
+    for (int fallback = 0; fallback < 2; fallback++) {
+        struct classify_rules *rs =
+            compile_rules("numbers.rules", number_rules, sizeof number_rules - 1, fallback ? "pcre2" : NULL, NULL);
+        bool hs = false;
+#ifdef HAVE_HYPERSCAN
+        hs = rs->use_hs;
+#endif
+        /* the fallback scanner finds regexes in one combined pattern: it
+         * keeps every literal it can */
+        ck_assert_uint_eq(rs->nlits, hs ? 1 : 3);
+        ck_assert_uint_eq(rs->nraw, hs ? 1 : 0);
+        ck_assert_str_eq(rs->lits[hs ? 0 : 2], "signal 9 (sigkill)");
+        struct classify_result *r = classify_text(rs, log, sizeof log - 1);
+        ck_assert_uint_eq(r->nfindings, 4);
+        ck_assert_int_eq(r->findings[0].line, 2);
+        ck_assert_int_eq(r->findings[1].line, 3);
+        ck_assert_int_eq(r->findings[2].line, 4);
+        ck_assert_int_eq(r->findings[3].line, 5);
+        classify_result_free(r);
+        classify_rules_free(rs);
+    }
+}
+END_TEST
+
+/* A block's pieces start after the first newline past each multiple of
+ * the piece size, so a line longer than a piece leaves empty pieces behind
+ * it, and the next piece starts far into the block: hits on the lines
+ * after such lines, and inside them, get their line numbers on one thread
+ * and on two, and the line count is exact. */
+START_TEST(lines_longer_than_a_piece)
+{
+    static const char text[] = "rule long-boom\nclass build\nweight 80\nmatch kaboom-\\d+ happened\n";
+    struct classify_rules *rs = compile_rules("long.rules", text, sizeof text - 1, NULL, NULL);
+    struct buf log = {0};
+    int want[16], nwant = 0, line = 0;
+    static const size_t longs[] = {700u * 1024, 200u * 1024, 1u, 450u * 1024, 3u * 1024 * 1024, 90u};
+    for (size_t k = 0; k < sizeof longs / sizeof longs[0]; k++) {
+        line++;
+        /* a hit in the middle of a long line: found in the window around it */
+        for (size_t i = 0; i < longs[k] / 2; i++) buf_putc(&log, (char)('a' + i % 26));
+        if (nwant < 16) want[nwant++] = line;
+        buf_printf(&log, " kaboom-%zu happened ", k);
+        for (size_t i = 0; i < longs[k] / 2; i++) buf_putc(&log, (char)('a' + i % 26));
+        buf_putc(&log, '\n');
+        for (int q = 0; q < 3; q++) {
+            line++;
+            buf_puts(&log, q == 1 ? "kaboom-7 happened\n" : "ordinary\n");
+            if (q == 1 && nwant < 16) want[nwant++] = line;
+        }
+    }
+    for (int threads = 0; threads < 2; threads++) {
+        struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
+        ck_assert_int_eq(r->lines, line);
+        ck_assert_uint_eq(r->nfindings, (size_t)nwant);
+        for (size_t k = 0; k < r->nfindings; k++) ck_assert_int_eq(r->findings[k].line, want[k]);
+        classify_result_free(r);
+    }
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
 /* A rule's `match` pattern with no usable literal, in a rule with `near N`
  * patterns, is gated: left out of the whole-log scan and tried only on the
  * lines within N of a hit of its near patterns. Its findings must come out
@@ -530,7 +610,9 @@ int main(void)
     tcase_add_test(tc, anchored_after_log_prefix);
     tcase_add_test(tc, anchored_in_a_large_block);
     tcase_add_test(tc, contained_literal_folded);
+    tcase_add_test(tc, numbers_only_not_an_anchor);
     tcase_add_test(tc, line_numbers_from_checkpoints);
+    tcase_add_test(tc, lines_longer_than_a_piece);
     tcase_add_test(tc, gated_match_across_pieces);
     tcase_add_test(tc, gated_match_in_large_blocks);
     tcase_add_test(tc, gated_database_cached);
