@@ -45,8 +45,12 @@ measurement does), so the classifier's `line` is compared as it is.
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
       labels.tsv and ranges.tsv as for ci-real, scored like ci-real.
+  tests/data/ci-blind7: real, unedited CI job logs in Jenkins, GitLab CI, Travis CI,
+      CircleCI and GitHub Actions framings (Maven, Gradle, go test, Terraform, clippy,
+      pre-commit, flake8, behave, docker deploys), a real passing log NNN-pass.log only
+      where one exists; scored like ci-real.
 
-Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|blind8|blind9|ci6|both|all]
+Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|blind8|blind9|ci6|ci7|both|all]
   (both = blind4 and ci, as before; all = every set)
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
 ARTRIAGE_SRC (default: the repository holding this script)."""
@@ -70,6 +74,7 @@ BLIND7 = os.path.join(SRC, "tests", "data", "agent-blind7")
 BLIND8 = os.path.join(SRC, "tests", "data", "agent-blind8")
 BLIND9 = os.path.join(SRC, "tests", "data", "agent-blind9")
 CIBLIND6 = os.path.join(SRC, "tests", "data", "ci-blind6")
+CIBLIND7 = os.path.join(SRC, "tests", "data", "ci-blind7")
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
 
@@ -286,7 +291,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
     ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "blind7", "blind8", "blind9", "ci6",
-                                      "both", "all"),
+                                      "ci7", "both", "all"),
                     default="both")
     args = ap.parse_args()
     binary = find_bin()
@@ -309,6 +314,8 @@ def main():
             score_blind4(binary, tmp, args.verbose, BLIND9, "agent-blind9")
         if args.set in ("ci6", "all"):
             score_ci(binary, tmp, args.verbose, CIBLIND6, "ci-blind6")
+        if args.set in ("ci7", "all"):
+            score_ci(binary, tmp, args.verbose, CIBLIND7, "ci-blind7")
     return 0
 
 
