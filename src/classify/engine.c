@@ -1034,6 +1034,24 @@ static size_t skip_job_step(const char *s, size_t n)
     return k && at + k < n && (s[at + k] == ' ' || s[at + k] == '\t') ? at : 0;
 }
 
+/* Apache Ant's task column: the task's name in brackets, right-aligned in
+ * 12 columns before each line a task prints ("     [exec] ERROR: ...",
+ * "    [javac] Foo.java:3: error: ..."), or left-aligned after a stamp whose
+ * blanks were skipped (after true). The offset of the task's text, or 0. */
+static size_t skip_ant_task(const char *s, size_t n, bool after)
+{
+    size_t i = 0;
+    while (i < n && i < 12 && s[i] == ' ') i++;
+    if (i == 0 && !after) return 0;
+    if (i >= n || s[i] != '[') return 0;
+    size_t w = ++i;
+    while (i < n && i - w < 20 && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+        i++;
+    if (i == w || s[w] < 'a' || s[w] > 'z' || i + 1 >= n || s[i] != ']' || s[i + 1] != ' ') return 0;
+    i += 2;
+    return after || i == 12 ? i : 0;
+}
+
 size_t classify_skip_log_prefix(const char *s, size_t n)
 {
     size_t at = skip_job_step(s, n);
@@ -1053,6 +1071,7 @@ size_t classify_skip_log_prefix(const char *s, size_t n)
      * "[command:delta] command output <chunk>": the chunk is the tool's own
      * line, so "^--- FAIL" and "^panic: " must match after the frame too. */
     if (skip_word(s, n, &at, "[command:delta] ")) skip_word(s, n, &at, "command output ");
+    at += skip_ant_task(s + at, n - at, at > 0);
     return at;
 }
 
@@ -1173,6 +1192,7 @@ static bool maybe_prefix(const char *s, size_t v)
     if (ch == '#') return v > 3;
     if (ch >= 'A' && ch <= 'Z' && v > 15 && s[3] == ' ') return true;
     if (ch == 0xef) return v > 22 && (unsigned char)s[1] == 0xbb;
+    if (ch == ' ') return v > 12 && s[11] == ' ' && s[10] == ']'; /* Ant's "     [exec] " */
     /* gh run view's "job<TAB>step<TAB>stamp" */
     return v > 24 && memchr(s, '\t', v < JOB_STEP_MAX ? v : JOB_STEP_MAX) != NULL;
 }

@@ -2363,6 +2363,74 @@ START_TEST(lint_verdicts_and_go_tool_wordings)
 }
 END_TEST
 
+START_TEST(jenkins_verdicts_are_failure_lines)
+{
+    /* Jenkins ends a failed build with "Finished: FAILURE", a freestyle
+     * job's shell step with "Build step '...' marked build as failure", and
+     * a pipeline's build step reports the downstream job it started */
+    ck_assert_ptr_nonnull(shipped);
+    static const char freestyle[] = "[deploy] $ /bin/sh -xe /tmp/jenkins42.sh\n"
+                                    "+ ./migrate.sh\n"
+                                    "Error: connect ECONNREFUSED 10.0.4.7:5432\n"
+                                    "Build step 'Execute shell' marked build as failure\n"
+                                    "Finished: FAILURE\n";
+    /* no outcome given: the verdict lines are what says the run failed */
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, freestyle, sizeof freestyle - 1);
+    ck_assert_msg(r->has_primary, "no primary");
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    static const char pipeline[] = "[Pipeline] build\n"
+                                   "Scheduling project: shop \xc2\xbb hooks \xc2\xbb pre-build\n"
+                                   "Starting building: shop \xc2\xbb hooks \xc2\xbb pre-build #13\n"
+                                   "Build shop \xc2\xbb hooks \xc2\xbb pre-build #13 completed: FAILURE\n"
+                                   "[Pipeline] }\n"
+                                   "[Pipeline] End of Pipeline\n"
+                                   "Finished: FAILURE\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, pipeline, sizeof pipeline - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(ant_task_column_is_a_log_prefix)
+{
+    /* Ant prints a task's lines behind its name in brackets, right-aligned
+     * in 12 columns ("     [exec] "), or after a stamp: the task's own
+     * "ERROR: ..." is the failure, before Ant's "BUILD FAILED" */
+    static const char rules[] = "rule failure\n"
+                                "class @failure\n"
+                                "match ^\\s*(Error|\\w+Error): \\S\n"
+                                "match ^BUILD FAILED\\b\n";
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from(rules, &warn);
+    static const char plain[] = "jars:\n"
+                                "     [exec] reading the jar list\n"
+                                "     [exec] ERROR: lib directory not found\n"
+                                "\n"
+                                "BUILD FAILED\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, plain, sizeof plain - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    static const char stamped[] = "[2025-02-11T09:30:00.100Z] jars:\n"
+                                  "[2025-02-11T09:30:00.200Z]      [exec] ERROR: lib directory not found\n"
+                                  "[2025-02-11T09:30:00.900Z] BUILD FAILED\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, stamped, sizeof stamped - 1);
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* a bracketed word that is not Ant's column stays text */
+    static const char other[] = "  [note] Error: only a note\n"
+                                "BUILD FAILED\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, other, sizeof other - 1);
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
 START_TEST(passed_test_name_is_not_a_cause)
 {
     /* a passing test's report line names what it checks ("rejects an
@@ -2656,6 +2724,8 @@ int main(void)
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
     tcase_add_test(tc, lint_verdicts_and_go_tool_wordings);
+    tcase_add_test(tc, jenkins_verdicts_are_failure_lines);
+    tcase_add_test(tc, ant_task_column_is_a_log_prefix);
     tcase_add_test(tc, ci_job_that_ended_clean_has_no_primary);
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
