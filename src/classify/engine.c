@@ -78,6 +78,8 @@ struct steprec {
 };
 
 /* The first failure line of a step, and a copy of its text. */
+#define BEFORE_MAX 20 /* the model file's window is at most 20 (TAIL_MAX) */
+
 struct failmark {
     int64_t line, off;
     char *text;
@@ -90,6 +92,8 @@ struct failmark {
     bool want_before;
     char *before;
     int64_t before_line, before_off; /* the first of them */
+    int nbefore;                     /* each of them, in order */
+    int64_t bline[BEFORE_MAX], boff[BEFORE_MAX];
 };
 
 /* One of the last non-blank lines of the log, kept for the wording model
@@ -399,8 +403,10 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
     free(d->text);
     free(d->block);
     free(d->before);
-    *d = (struct failmark){s->line, s->off, xstrdup(s->text), xstrdup(s->block), s->next,
-                           s->want_before, xstrdup(s->before), s->before_line, s->before_off};
+    *d = *s;
+    d->text = xstrdup(s->text);
+    d->block = xstrdup(s->block);
+    d->before = xstrdup(s->before);
 }
 
 
@@ -496,13 +502,18 @@ static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int6
         while (nt > 0 && c->tail[nt - 1].line >= f->line) nt--;
         int from = nt - (window - ngot) > 0 ? nt - (window - ngot) : 0;
         struct buf b = {0};
+        f->nbefore = 0;
         for (int i = from; i < nt; i++) {
             if (b.len) buf_putc(&b, '\n');
             buf_puts(&b, c->tail[i].text);
+            f->bline[f->nbefore] = c->tail[i].line;
+            f->boff[f->nbefore++] = c->tail[i].off;
         }
         for (int i = ngot - 1; i >= 0; i--) {
             if (b.len) buf_putc(&b, '\n');
             buf_puts(&b, got[i].text);
+            f->bline[f->nbefore] = got[i].line;
+            f->boff[f->nbefore++] = got[i].off;
         }
         if (b.len) {
             f->before = xstrdup(b.p);
@@ -2322,8 +2333,30 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
 /* The wording model's answer on a block no locator marked (the last lines,
  * or the lines before a bare failure line): counts only at the threshold;
  * the primary line is the block's first line. */
+/* Of the lines the model read (block, joined by '\n'; their numbers and
+ * offsets in line[] and off[]), the one that reads most like class k on its
+ * own: the evidence to point at. The first line when none reads like k. */
+static int model_evidence_line(const struct nb_model *mod, const char *block, int nlines, int k)
+{
+    int best = 0;
+    double best_conf = -1;
+    const char *p = block;
+    for (int i = 0; i < nlines && p; i++) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        double conf = 0;
+        if (nb_model_predict(mod, p, len, &conf, NULL) == k && conf > best_conf) {
+            best = i;
+            best_conf = conf;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return best;
+}
+
 static void model_fallback(const struct nb_model *mod, struct classify_result *res, struct buf *ex,
-                           const char *block, int64_t line, int64_t off, const char *what)
+                           const char *block, int nlines, const int64_t *line, const int64_t *off,
+                           const char *what)
 {
     if (!block) return;
     double conf = 0;
@@ -2337,7 +2370,10 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
                    mod->threshold);
         return;
     }
-    size_t n = strcspn(block, "\n");
+    int at = model_evidence_line(mod, block, nlines, k);
+    const char *t = block;
+    for (int i = 0; i < at; i++) t = strchr(t, '\n') + 1;
+    size_t n = strcspn(t, "\n");
     free(res->primary.class_id);
     free(res->primary.hint);
     free(res->primary.text);
@@ -2345,13 +2381,14 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
     res->primary.class_id = xstrdup(mod->classes[k]);
     res->primary.rule_id = xstrdup("model");
     res->primary.confidence = conf;
-    res->primary.line = line;
-    res->primary.offset = off;
-    res->primary.text = text_copy(block, n);
+    res->primary.line = line[at];
+    res->primary.offset = off[at];
+    res->primary.text = text_copy(t, n);
     res->primary.hint = xasprintf("No rule names a cause; %s read like %s (model confidence %.2f): check them.",
                                   what, mod->classes[k], conf);
-    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= threshold %.3f)\n",
-               mod->classes[k], what, conf, mod->threshold);
+    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= threshold %.3f); "
+                   "evidence: line %lld, the one that reads most like it alone\n",
+               mod->classes[k], what, conf, mod->threshold, (long long)line[at]);
 }
 
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
@@ -2597,13 +2634,16 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
              * exits non-zero): the log's last non-blank lines are the only
              * block there is */
             struct buf tb = {0};
+            int64_t tl[TAIL_MAX], to[TAIL_MAX];
             for (int i = 0; i < c->ntail; i++) {
                 if (i) buf_putc(&tb, '\n');
                 buf_puts(&tb, c->tail[i].text);
+                tl[i] = c->tail[i].line;
+                to[i] = c->tail[i].off;
             }
             buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
                        c->ntail, (long long)c->tail[0].line);
-            model_fallback(mod, res, &ex, tb.p, c->tail[0].line, c->tail[0].off, "the last lines");
+            model_fallback(mod, res, &ex, tb.p, c->ntail, tl, to, "the last lines");
             buf_free(&tb);
         } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
             /* a bare failure line ("exited with code 1"): the lines before
@@ -2613,7 +2653,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                 buf_printf(&ex, "a bare failure line: the wording model reads the non-blank lines before it "
                                 "(from line %lld)\n",
                            (long long)bf->before_line);
-                model_fallback(mod, res, &ex, bf->before, bf->before_line, bf->before_off,
+                model_fallback(mod, res, &ex, bf->before, bf->nbefore, bf->bline, bf->boff,
                                "the lines before the failure line");
             }
         }

@@ -2123,9 +2123,10 @@ START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
     ck_assert(r->has_primary);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
     ck_assert_str_eq(r->primary.rule_id, "model");
-    ck_assert_int_eq(r->primary.line, 2); /* the first of the lines read */
-    ck_assert_int_eq(r->primary.offset, 9);
-    ck_assert_str_eq(r->primary.text, "step two");
+    /* of the lines read, the one that on its own reads most like the class */
+    ck_assert_int_eq(r->primary.line, 5);
+    ck_assert_int_eq(r->primary.offset, 49);
+    ck_assert_str_eq(r->primary.text, "  not enough space left on the device");
     ck_assert_ptr_nonnull(strstr(r->explain, "last 3 non-blank lines"));
     classify_result_free(r);
     /* fed one byte at a time, and in two halves: the same lines */
@@ -2135,8 +2136,8 @@ START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
             classify_feed(c, log + i, i + step < sizeof log - 1 ? step : sizeof log - 1 - i);
         r = classify_finish(c);
         ck_assert_str_eq(r->primary.class_id, "resource.disk");
-        ck_assert_int_eq(r->primary.line, 2);
-        ck_assert_int_eq(r->primary.offset, 9);
+        ck_assert_int_eq(r->primary.line, 5);
+        ck_assert_int_eq(r->primary.offset, 49);
         classify_result_free(r);
         classify_free(c);
     }
@@ -2144,7 +2145,7 @@ START_TEST(model_reads_the_last_lines_when_no_line_says_failed)
     static const char open_end[] = "step one\nno space left on device";
     r = run(rs, CLASSIFY_OUTCOME_FAILED, open_end, sizeof open_end - 1);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
-    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_int_eq(r->primary.line, 2);
     classify_result_free(r);
     /* a successful run gets no primary */
     r = run(rs, CLASSIFY_OUTCOME_SUCCEEDED, log, sizeof log - 1);
@@ -2189,9 +2190,11 @@ START_TEST(model_reads_the_lines_before_a_bare_failure_line)
     struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
     ck_assert_str_eq(r->primary.rule_id, "model");
-    ck_assert_int_eq(r->primary.line, 1); /* the first of the lines read */
-    ck_assert_int_eq(r->primary.offset, 0);
-    ck_assert_str_eq(r->primary.text, "step one");
+    /* of the lines read, the one that on its own reads most like the
+     * class, not the first ("step one") */
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert_int_eq(r->primary.offset, 40);
+    ck_assert_str_eq(r->primary.text, "  not enough space left on the device");
     ck_assert_ptr_nonnull(strstr(r->explain, "bare failure line"));
     classify_result_free(r);
     /* fed one byte at a time: the lines before come from earlier pieces */
@@ -2199,7 +2202,7 @@ START_TEST(model_reads_the_lines_before_a_bare_failure_line)
     for (size_t i = 0; i < sizeof log - 1; i++) classify_feed(c, log + i, 1);
     r = classify_finish(c);
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
-    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_int_eq(r->primary.line, 4);
     classify_result_free(r);
     classify_free(c);
     /* a successful run gets no primary */
