@@ -12,7 +12,10 @@
  * reads the baseline again with one literal scan (Hyperscan) for the
  * questions' literals and normalises only the lines that hold one. The
  * caller classifies again if a "no" was wrong (classify.h). Memory: the
- * questions, nothing per baseline line. */
+ * questions, nothing per baseline line. Each question's literal is its
+ * rarest letter run in samples of the baseline (the first chunk fed, or
+ * what the caller samples), and the settle may run in parts, one per
+ * thread, over whole lines. */
 #include "classify/internal.h"
 #include "util/xalloc.h"
 #include <pthread.h>
@@ -29,7 +32,24 @@ struct query {
     uint64_t h;           /* of the normal form */
     unsigned char state;  /* Q_* */
     unsigned char nruns;  /* 0: no letter in it */
-    size_t run[Q_RUNS], runlen[Q_RUNS]; /* in qlits, longest first: run[0] is its literal */
+    unsigned char lit;    /* the run the settle scans for: the longest, or the rarest in a sample */
+    size_t run[Q_RUNS], runlen[Q_RUNS]; /* in qlits, longest first */
+};
+
+/* A part of a settle: whole lines of the baseline, in order, fed from one
+ * thread; the settle's own (serial feeds) or one of
+ * classify_baseline_settle_part's. It only reads the baseline's questions
+ * and literals, so parts run side by side. */
+struct classify_baseline_part {
+    struct classify_baseline *b;
+#ifdef HAVE_HYPERSCAN
+    hs_scratch_t *scratch;
+#endif
+    unsigned char *found;          /* per question: its line seen here */
+    char carry[CLASSIFY_TEXT_MAX]; /* the start of a line split across chunks */
+    size_t ncarry, carried;
+    size_t lines;                  /* newlines seen */
+    bool ends_open;                /* the last byte fed was not a newline */
 };
 
 struct classify_baseline {
@@ -44,9 +64,15 @@ struct classify_baseline {
     bool ends_open;  /* bytes were fed and the last was not a newline */
     bool counting;   /* the settle under way counts the lines (not fed before) */
     int settling;    /* S_* */
+    bool chosen;     /* the settle's literals are final (no more samples) */
+    bool sampled;    /* samples were taken (or offered) in this settle */
+    struct classify_baseline_part *own; /* the serial feeds' part */
 #ifdef HAVE_HYPERSCAN
-    hs_database_t *db;
-    hs_scratch_t *scratch;
+    hs_database_t *db;      /* the literals (each part has its scratch) */
+    hs_database_t *sdb;     /* every kept run of the pending questions (samples) */
+    hs_scratch_t *sscratch;
+    size_t *sid;            /* per question and run (Q_RUNS each): its id in sdb */
+    size_t *shits, nsruns;  /* hits per sdb id in the samples */
 #endif
     const char **lits; /* the pending questions' distinct literals */
     size_t *litlens, nlits;
@@ -447,25 +473,28 @@ static bool ask(struct classify_baseline *b, const char *line, size_t len)
     return false;
 }
 
-/* A baseline line: if it normalises to a pending question, that one is
- * found. */
-static void check_line(struct classify_baseline *b, const char *s, size_t n)
+/* A baseline line: if it normalises to a question, this part has seen
+ * it (only the parts' own memory is written while they run). */
+static void check_line(struct classify_baseline_part *pt, const char *s, size_t n)
 {
+    const struct classify_baseline *b = pt->b;
     uint64_t h = line_hash(s, n);
-    struct query *q = h ? query_find(b, h) : NULL;
-    if (q && q->state == Q_PENDING) q->state = Q_FOUND;
+    const struct query *q = h ? query_find(b, h) : NULL;
+    if (q) pt->found[q - b->qs] = 1;
 }
 
 /* Whether a baseline line may be the twin of a pending question with
  * literal id: it holds every other letter run kept of one of them. */
-static bool may_be_twin(const struct classify_baseline *b, size_t id, const char *ls, size_t n)
+static bool may_be_twin(const struct classify_baseline_part *pt, size_t id, const char *ls, size_t n)
 {
+    const struct classify_baseline *b = pt->b;
     if (b->lit_first[id + 1] - b->lit_first[id] > 16) return true; /* normalising costs less */
     for (size_t k = b->lit_first[id]; k < b->lit_first[id + 1]; k++) {
-        const struct query *q = &b->qs[b->lit_qs[k]];
-        if (q->state != Q_PENDING) continue;
-        size_t r = 1;
-        while (r < q->nruns && memmem(ls, n, b->qlits + q->run[r], q->runlen[r])) r++;
+        size_t qi = b->lit_qs[k];
+        const struct query *q = &b->qs[qi];
+        if (pt->found[qi]) continue;
+        size_t r = 0;
+        while (r < q->nruns && (r == q->lit || memmem(ls, n, b->qlits + q->run[r], q->runlen[r]))) r++;
         if (r == q->nruns) return true;
     }
     return false;
@@ -474,7 +503,7 @@ static bool may_be_twin(const struct classify_baseline *b, size_t id, const char
 /* A hit of literal id at `at`, in whole lines [lo, hi). *ls, *le: the
  * line last looked at, *hashed: whether it was checked (a line is
  * normalised once, whatever its hits). */
-static void on_hit(struct classify_baseline *b, size_t id, const char *lo, const char *hi, const char *at,
+static void on_hit(struct classify_baseline_part *pt, size_t id, const char *lo, const char *hi, const char *at,
                    const char **ls, const char **le, bool *hashed)
 {
     if (at >= *le) { /* a new line */
@@ -489,18 +518,26 @@ static void on_hit(struct classify_baseline *b, size_t id, const char *lo, const
      * huge line full of a literal costs one pass, not one per hit) */
     size_t n = (size_t)(*le - *ls);
     if (n > CLASSIFY_TEXT_MAX) n = CLASSIFY_TEXT_MAX;
-    if (*hashed || at >= *ls + n || !may_be_twin(b, id, *ls, n)) return;
-    check_line(b, *ls, (size_t)(*le - *ls));
+    if (*hashed || at >= *ls + n || !may_be_twin(pt, id, *ls, n)) return;
+    check_line(pt, *ls, (size_t)(*le - *ls));
     *hashed = true;
 }
 
-/* Question indices by literal */
-static int qlit_cmp(const void *x, const void *y, void *ud)
+/* The bytes of question qi's run r */
+static const char *run_at(const struct classify_baseline *b, size_t qi, size_t r, size_t *len)
+{
+    *len = b->qs[qi].runlen[r];
+    return b->qlits + b->qs[qi].run[r];
+}
+
+/* Runs named qi * Q_RUNS + r, by their bytes */
+static int qrun_cmp(const void *x, const void *y, void *ud)
 {
     const struct classify_baseline *b = ud;
-    const struct query *p = &b->qs[*(const size_t *)x], *q = &b->qs[*(const size_t *)y];
-    if (p->runlen[0] != q->runlen[0]) return p->runlen[0] < q->runlen[0] ? -1 : 1;
-    return memcmp(b->qlits + p->run[0], b->qlits + q->run[0], p->runlen[0]);
+    size_t u = *(const size_t *)x, v = *(const size_t *)y, lu, lv;
+    const char *p = run_at(b, u / Q_RUNS, u % Q_RUNS, &lu), *q = run_at(b, v / Q_RUNS, v % Q_RUNS, &lv);
+    if (lu != lv) return lu < lv ? -1 : 1;
+    return memcmp(p, q, lu);
 }
 
 /* The distinct literals of the pending questions (pointers into qlits,
@@ -508,30 +545,47 @@ static int qlit_cmp(const void *x, const void *y, void *ud)
  * have it: lit_qs[lit_first[i] .. lit_first[i + 1]). */
 static void pending_literals(struct classify_baseline *b)
 {
+    free(b->lits);
+    free(b->litlens);
+    free(b->lit_qs);
+    free(b->lit_first);
     size_t m = 0;
-    b->lit_qs = xcalloc(b->nq ? b->nq : 1, sizeof *b->lit_qs);
+    size_t *e = xcalloc(b->nq ? b->nq : 1, sizeof *e); /* question * Q_RUNS + its literal's run */
     for (size_t k = 0; k < b->nq; k++)
-        if (b->qs[k].state == Q_PENDING) b->lit_qs[m++] = k;
-    qsort_r(b->lit_qs, m, sizeof *b->lit_qs, qlit_cmp, b);
+        if (b->qs[k].state == Q_PENDING) e[m++] = k * Q_RUNS + b->qs[k].lit;
+    qsort_r(e, m, sizeof *e, qrun_cmp, b);
+    b->lit_qs = xcalloc(m ? m : 1, sizeof *b->lit_qs);
     b->lits = xcalloc(m ? m : 1, sizeof *b->lits);
     b->litlens = xcalloc(m ? m : 1, sizeof *b->litlens);
     b->lit_first = xcalloc(m + 1, sizeof *b->lit_first);
     b->nlits = 0;
     for (size_t i = 0; i < m; i++) {
-        if (i && qlit_cmp(&b->lit_qs[i], &b->lit_qs[i - 1], b) == 0) continue;
-        const struct query *q = &b->qs[b->lit_qs[i]];
+        b->lit_qs[i] = e[i] / Q_RUNS;
+        if (i && qrun_cmp(&e[i], &e[i - 1], b) == 0) continue;
         b->lit_first[b->nlits] = i;
-        b->lits[b->nlits] = b->qlits + q->run[0];
-        b->litlens[b->nlits++] = q->runlen[0];
+        b->lits[b->nlits] = run_at(b, e[i] / Q_RUNS, e[i] % Q_RUNS, &b->litlens[b->nlits]);
+        b->nlits++;
     }
     b->lit_first[b->nlits] = m;
+    free(e);
 }
 
 #define SCAN_PIECE ((size_t)64 << 20) /* bytes a scan call takes (ends at a line end) */
+#define MAX_LITS 100000               /* more: every line is hashed instead */
 
 #ifdef HAVE_HYPERSCAN
+/* Every whole line of [lo, hi) checked: the literals could not be compiled. */
+static void lines_check(struct classify_baseline_part *pt, const char *lo, const char *hi)
+{
+    while (lo < hi) {
+        const char *nl = memchr(lo, '\n', (size_t)(hi - lo)), *e = nl ? nl : hi;
+        check_line(pt, lo, (size_t)(e - lo));
+        lo = e + 1;
+    }
+}
+
 struct piece {
-    struct classify_baseline *b;
+    struct classify_baseline_part *pt;
     const char *lo, *hi;
     const char *ls, *le; /* the line of the last hit */
     bool hashed;
@@ -542,70 +596,196 @@ static int on_literal(unsigned int id, unsigned long long from, unsigned long lo
 {
     (void)from, (void)flags;
     struct piece *p = ctx;
-    on_hit(p->b, id, p->lo, p->hi, p->lo + to - 1, &p->ls, &p->le, &p->hashed);
+    on_hit(p->pt, id, p->lo, p->hi, p->lo + to - 1, &p->ls, &p->le, &p->hashed);
     return 0;
 }
 
-/* One database for the literals (ids: their index); false if it cannot
- * be built. */
+/* A literal database (ids: the index); NULL if it cannot be built. */
+static hs_database_t *lits_db(const char *const *lits, const size_t *lens, size_t n)
+{
+    if (!n || n > MAX_LITS * Q_RUNS) return NULL;
+    hs_compile_error_t *cerr = NULL;
+    hs_database_t *db = NULL;
+    unsigned *ids = xcalloc(n, sizeof *ids);
+    for (size_t i = 0; i < n; i++) ids[i] = (unsigned)i;
+    if (hs_compile_lit_multi(lits, NULL, ids, lens, (unsigned)n, HS_MODE_BLOCK, NULL, &db, &cerr) != HS_SUCCESS) {
+        hs_free_compile_error(cerr);
+        db = NULL;
+    }
+    free(ids);
+    return db;
+}
+
+static bool literals_fit(const struct classify_baseline *b) { return b->nlits <= MAX_LITS; }
+
+/* The scan's database for the literals; false: every line is checked. */
 static bool literals_compile(struct classify_baseline *b)
 {
-    if (!b->nlits) return true; /* only counting */
-    hs_compile_error_t *cerr = NULL;
-    unsigned *ids = xcalloc(b->nlits ? b->nlits : 1, sizeof *ids);
-    for (size_t i = 0; i < b->nlits; i++) ids[i] = (unsigned)i;
-    hs_error_t rc = b->nlits > 100000 ? HS_INVALID
-                                      : hs_compile_lit_multi(b->lits, NULL, ids, b->litlens, (unsigned)b->nlits,
-                                                             HS_MODE_BLOCK, NULL, &b->db, &cerr);
-    free(ids);
-    if (rc != HS_SUCCESS) {
-        hs_free_compile_error(cerr);
-        b->db = NULL;
-        return false;
-    }
-    if (hs_alloc_scratch(b->db, &b->scratch) != HS_SUCCESS) {
-        hs_free_database(b->db);
-        b->db = NULL;
-        return false;
-    }
-    return true;
+    b->db = lits_db(b->lits, b->litlens, b->nlits);
+    return b->db != NULL;
 }
 
 static void literals_free(struct classify_baseline *b)
 {
-    hs_free_scratch(b->scratch);
     hs_free_database(b->db);
-    b->scratch = NULL;
-    b->db = NULL;
+    hs_free_scratch(b->sscratch);
+    hs_free_database(b->sdb);
+    free(b->sid);
+    free(b->shits);
+    b->db = b->sdb = NULL;
+    b->sscratch = NULL;
+    b->sid = b->shits = NULL;
+    b->nsruns = 0;
 }
 
-/* Whole lines [lo, hi): those holding a literal are checked. */
-static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
+/* Its scratch for the scan; none: every line checked (literals_scan). */
+static void part_scratch(struct classify_baseline_part *pt)
 {
-    while (b->db && lo < hi) {
+    if (pt->b->db && hs_alloc_scratch(pt->b->db, &pt->scratch) != HS_SUCCESS) pt->scratch = NULL;
+}
+
+static void part_scratch_free(struct classify_baseline_part *pt) { hs_free_scratch(pt->scratch); }
+
+/* Whole lines [lo, hi): those holding a literal are checked. */
+static void literals_scan(struct classify_baseline_part *pt, const char *lo, const char *hi)
+{
+    const struct classify_baseline *b = pt->b;
+    if (!b->nlits) return; /* only counting */
+    if (!b->db || !pt->scratch) {
+        lines_check(pt, lo, hi);
+        return;
+    }
+    while (lo < hi) {
         const char *end = hi;
         if ((size_t)(hi - lo) > SCAN_PIECE) {
             const char *nl = memchr(lo + SCAN_PIECE, '\n', (size_t)(hi - lo) - SCAN_PIECE);
             end = nl ? nl + 1 : hi;
         }
-        struct piece p = {b, lo, end, lo, lo, false};
-        hs_scan(b->db, lo, (unsigned)(end - lo), 0, b->scratch, on_literal, &p);
+        struct piece p = {pt, lo, end, lo, lo, false};
+        hs_scan(b->db, lo, (unsigned)(end - lo), 0, pt->scratch, on_literal, &p);
         lo = end;
     }
 }
+
+/* ---- choosing the literals from samples ----------------------------------
+ * A literal costs the scan by its last bytes, more than by its hits:
+ * Hyperscan's literal matcher (Teddy) looks for the last three bytes of
+ * each and confirms the rest, so "code" in a log full of "node_modules",
+ * or "rejected" among "deprecated" warnings, costs as much as reading the
+ * file again. Samples of the baseline count each kept run's last bytes;
+ * each question then scans for the run whose ending is rarest (the longest
+ * among equals). Any run is as good a filter for the result: a twin holds
+ * them all. */
+#define MAX_SAMPLE_RUNS 4096 /* more: the longest runs, unsampled */
+#define SUFFIX 3             /* the bytes counted */
+
+/* The last SUFFIX bytes of run e (qi * Q_RUNS + r), or all of a shorter one */
+static const char *suffix_of(const struct classify_baseline *b, size_t e, size_t *len)
+{
+    size_t n;
+    const char *p = run_at(b, e / Q_RUNS, e % Q_RUNS, &n);
+    *len = n < SUFFIX ? n : SUFFIX;
+    return p + n - *len;
+}
+
+static int suffix_cmp(const void *x, const void *y, void *ud)
+{
+    size_t lu, lv;
+    const char *p = suffix_of(ud, *(const size_t *)x, &lu), *q = suffix_of(ud, *(const size_t *)y, &lv);
+    if (lu != lv) return lu < lv ? -1 : 1;
+    return memcmp(p, q, lu);
+}
+
+static int on_sample(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+                     void *ctx)
+{
+    (void)from, (void)to, (void)flags;
+    ((size_t *)ctx)[id]++;
+    return 0;
+}
+
+/* The sample database: the endings of every kept run of the pending
+ * questions. */
+static bool sample_compile(struct classify_baseline *b)
+{
+    size_t m = 0;
+    size_t *e = xcalloc(b->nq * Q_RUNS + 1, sizeof *e);
+    for (size_t k = 0; k < b->nq; k++)
+        for (size_t r = 0; b->qs[k].state == Q_PENDING && r < b->qs[k].nruns; r++) e[m++] = k * Q_RUNS + r;
+    qsort_r(e, m, sizeof *e, suffix_cmp, b);
+    const char **lits = xcalloc(m + 1, sizeof *lits);
+    size_t *lens = xcalloc(m + 1, sizeof *lens), n = 0;
+    b->sid = xcalloc(b->nq * Q_RUNS + 1, sizeof *b->sid);
+    for (size_t i = 0; i < m; i++) {
+        if (!(i && suffix_cmp(&e[i], &e[i - 1], b) == 0)) {
+            lits[n] = suffix_of(b, e[i], &lens[n]);
+            n++;
+        }
+        b->sid[e[i]] = n - 1;
+    }
+    if (n <= MAX_SAMPLE_RUNS) b->sdb = lits_db(lits, lens, n);
+    free(lits);
+    free(lens);
+    free(e);
+    if (b->sdb && hs_alloc_scratch(b->sdb, &b->sscratch) != HS_SUCCESS) {
+        hs_free_database(b->sdb);
+        b->sdb = NULL;
+    }
+    if (!b->sdb) return false;
+    b->nsruns = n;
+    b->shits = xcalloc(n, sizeof *b->shits);
+    return true;
+}
+
+void classify_baseline_settle_sample(struct classify_baseline *b, const void *bytes, size_t n)
+{
+    if (!b || b->settling != S_SCAN || b->chosen || !b->nlits) return;
+    b->sampled = true;
+    if (!b->sdb && (b->sid || !sample_compile(b))) return; /* sid without sdb: could not be built */
+    for (const char *p = bytes; n > 0;) {
+        size_t k = n < SCAN_PIECE ? n : SCAN_PIECE;
+        hs_scan(b->sdb, p, (unsigned)k, 0, b->sscratch, on_sample, b->shits);
+        p += k;
+        n -= k;
+    }
+}
+
+/* Each pending question's run with the rarest ending in the samples, if
+ * any were taken. */
+static void choose_from_samples(struct classify_baseline *b)
+{
+    if (!b->sdb) return;
+    for (size_t k = 0; k < b->nq; k++) {
+        struct query *q = &b->qs[k];
+        if (q->state != Q_PENDING) continue;
+        for (size_t r = 1; r < q->nruns; r++)
+            if (b->shits[b->sid[k * Q_RUNS + r]] < b->shits[b->sid[k * Q_RUNS + q->lit]]) q->lit = (unsigned char)r;
+    }
+    pending_literals(b);
+}
 #else
 /* Without Hyperscan: memmem for each literal, when there are few. */
-static bool literals_compile(struct classify_baseline *b) { return b->nlits <= 8; }
+static bool literals_fit(const struct classify_baseline *b) { return b->nlits <= 8; }
+static bool literals_compile(struct classify_baseline *b) { return literals_fit(b); }
 static void literals_free(struct classify_baseline *b) { (void)b; }
-
-static void literals_scan(struct classify_baseline *b, const char *lo, const char *hi)
+static void part_scratch(struct classify_baseline_part *pt) { (void)pt; }
+static void part_scratch_free(struct classify_baseline_part *pt) { (void)pt; }
+static void choose_from_samples(struct classify_baseline *b) { (void)b; }
+void classify_baseline_settle_sample(struct classify_baseline *b, const void *bytes, size_t n)
 {
+    if (b) b->sampled = true;
+    (void)bytes, (void)n;
+}
+
+static void literals_scan(struct classify_baseline_part *pt, const char *lo, const char *hi)
+{
+    const struct classify_baseline *b = pt->b;
     for (size_t i = 0; i < b->nlits; i++) {
         const char *ls = lo, *le = lo;
         bool hashed = false;
         for (const char *at = lo, *f; at < hi && (f = memmem(at, (size_t)(hi - at), b->lits[i], b->litlens[i]));
              at = f + 1)
-            on_hit(b, i, lo, hi, f, &ls, &le, &hashed);
+            on_hit(pt, i, lo, hi, f, &ls, &le, &hashed);
     }
 }
 #endif
@@ -625,9 +805,11 @@ bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole)
         whole = b->qs[k].state == Q_PENDING && b->qs[k].nruns == 0; /* nothing to look for */
     b->ncarry = b->carried = 0;
     if (!whole) {
+        for (size_t k = 0; k < b->nq; k++) b->qs[k].lit = 0; /* the longest, unless samples say */
         pending_literals(b);
-        if (literals_compile(b)) {
+        if (literals_fit(b)) {
             b->settling = S_SCAN;
+            b->chosen = b->sampled = false;
             return true;
         }
     }
@@ -637,6 +819,71 @@ bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole)
     return true;
 }
 
+/* The literals final (from the samples, if any) and compiled: before the
+ * first part. */
+static void literals_ready(struct classify_baseline *b)
+{
+    if (b->chosen) return;
+    b->chosen = true;
+    choose_from_samples(b);
+    (void)literals_compile(b); /* if not, literals_scan checks every line */
+}
+
+struct classify_baseline_part *classify_baseline_settle_part(struct classify_baseline *b)
+{
+    if (!b || b->settling != S_SCAN) return NULL;
+    literals_ready(b);
+    struct classify_baseline_part *pt = xcalloc(1, sizeof *pt);
+    pt->b = b;
+    pt->found = xcalloc(b->nq ? b->nq : 1, 1);
+    part_scratch(pt);
+    return pt;
+}
+
+void classify_baseline_part_feed(struct classify_baseline_part *pt, const void *bytes, size_t len)
+{
+    if (!pt || !len) return;
+    if (pt->b->counting) {
+        pt->lines += classify_count_newlines(bytes, len);
+        pt->ends_open = ((const char *)bytes)[len - 1] != '\n';
+    }
+    const char *p = bytes, *end = p + len;
+    if (pt->carried) { /* the rest of a line split across chunks: checked whole */
+        const char *nl = memchr(p, '\n', len);
+        size_t n = nl ? (size_t)(nl - p) : len;
+        size_t room = sizeof pt->carry - pt->ncarry, take = n < room ? n : room;
+        memcpy(pt->carry + pt->ncarry, p, take);
+        pt->ncarry += take;
+        pt->carried += n;
+        if (!nl) return;
+        p = nl + 1;
+        check_line(pt, pt->carry, pt->ncarry);
+        pt->ncarry = pt->carried = 0;
+    }
+    const char *last = p < end ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
+    const char *ls = last ? last + 1 : p; /* the start of the last line, maybe split */
+    if (ls > p) literals_scan(pt, p, ls);
+    if (ls < end) {
+        size_t rest = (size_t)(end - ls), take = rest < sizeof pt->carry ? rest : sizeof pt->carry;
+        memcpy(pt->carry, ls, take);
+        pt->ncarry = take;
+        pt->carried = rest;
+    }
+}
+
+void classify_baseline_part_end(struct classify_baseline_part *pt)
+{
+    if (!pt) return;
+    struct classify_baseline *b = pt->b;
+    if (pt->carried) check_line(pt, pt->carry, pt->ncarry);
+    for (size_t k = 0; k < b->nq; k++)
+        if (pt->found[k] && b->qs[k].state == Q_PENDING) b->qs[k].state = Q_FOUND;
+    if (b->counting) b->lines += pt->lines + (pt->ends_open ? 1 : 0); /* a last line without newline */
+    part_scratch_free(pt);
+    free(pt->found);
+    free(pt);
+}
+
 void classify_baseline_settle_feed(struct classify_baseline *b, const void *bytes, size_t len)
 {
     if (!b || !b->settling) return;
@@ -644,41 +891,26 @@ void classify_baseline_settle_feed(struct classify_baseline *b, const void *byte
         whole_feed(b, bytes, len);
         return;
     }
-    if (b->counting && len) {
-        b->lines += classify_count_newlines(bytes, len);
-        b->ends_open = ((const char *)bytes)[len - 1] != '\n';
+    if (!b->own) {
+        if (!b->sampled) classify_baseline_settle_sample(b, bytes, len); /* the first chunk: a sample */
+        b->own = classify_baseline_settle_part(b);
     }
-    const char *p = bytes, *end = p + len;
-    if (b->carried) { /* the rest of a line split across chunks: checked whole */
-        if (!carry_rest(b, &p, len)) return;
-        check_line(b, b->carry, b->ncarry);
-        b->ncarry = b->carried = 0;
-    }
-    const char *last = p < end ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
-    const char *ls = last ? last + 1 : p; /* the start of the last line, maybe split */
-    if (ls > p) literals_scan(b, p, ls);
-    if (ls < end) {
-        size_t rest = (size_t)(end - ls), take = rest < sizeof b->carry ? rest : sizeof b->carry;
-        memcpy(b->carry, ls, take);
-        b->ncarry = take;
-        b->carried = rest;
-    }
+    classify_baseline_part_feed(b->own, bytes, len);
 }
 
-bool classify_baseline_settle_end(struct classify_baseline *b)
+unsigned classify_baseline_settle_end_why(struct classify_baseline *b)
 {
-    if (!b || !b->settling) return false;
+    if (!b || !b->settling) return 0;
     bool whole = b->settling == S_WHOLE;
     if (whole) {
         whole_finish(b);
         b->deferred = false;
     } else {
-        if (b->carried) check_line(b, b->carry, b->ncarry);
-        b->ncarry = b->carried = 0;
+        classify_baseline_part_end(b->own);
+        b->own = NULL;
         literals_free(b);
-        if (b->counting && b->ends_open) b->lines++; /* a last line without newline */
     }
-    bool wrong = b->counting; /* the classification was told 0 lines */
+    unsigned why = b->counting ? CLASSIFY_SETTLE_LINES : 0; /* the classification was told 0 lines */
     b->counting = false;
     b->finished = true;
     free(b->lits);
@@ -696,11 +928,13 @@ bool classify_baseline_settle_end(struct classify_baseline *b)
         if (q->state == Q_FOUND) q->state = Q_PRESENT;
         else if (q->state != Q_PENDING) continue;
         else q->state = whole && set_has(b, q->h) ? Q_PRESENT : Q_ABSENT;
-        wrong |= q->state == Q_PRESENT;
+        if (q->state == Q_PRESENT) why |= CLASSIFY_SETTLE_ANSWER;
     }
     b->npending = 0;
-    return wrong;
+    return why;
 }
+
+bool classify_baseline_settle_end(struct classify_baseline *b) { return classify_baseline_settle_end_why(b) != 0; }
 
 size_t classify_baseline_lines(const struct classify_baseline *b) { return b ? b->lines : 0; }
 

@@ -212,6 +212,30 @@ bool classify_baseline_settle_begin(struct classify_baseline *b, bool whole);
 bool classify_baseline_settled(const struct classify_baseline *b);
 void classify_baseline_settle_feed(struct classify_baseline *b, const void *bytes, size_t n);
 bool classify_baseline_settle_end(struct classify_baseline *b);
+/* As settle_end, saying why (0: nothing was wrong): CLASSIFY_SETTLE_ANSWER
+ * a question answered "no" has its line in the baseline;
+ * CLASSIFY_SETTLE_LINES the lines were counted only now (a classification
+ * reads the count only for its explanation). */
+enum { CLASSIFY_SETTLE_ANSWER = 1, CLASSIFY_SETTLE_LINES = 2 };
+unsigned classify_baseline_settle_end_why(struct classify_baseline *b);
+/* Samples of the baseline, after settle_begin and before the first feed
+ * or part (optional: without, the first chunk fed is the sample): each
+ * question's literal is then its letter run with the fewest hits in
+ * them, which costs the scan least. Any bytes will do (no line ends
+ * needed); a few windows spread over the file say more than one. */
+void classify_baseline_settle_sample(struct classify_baseline *b, const void *bytes, size_t n);
+/* A settle in parts, side by side (one thread each): a part takes whole
+ * lines of the baseline in order, from a line start to a line end (the
+ * last part: to the end of the file), through part_feed in chunks of any
+ * size; every byte belongs to one part. part_end (one thread at a time,
+ * any time after that part's last feed) hands its findings over, and
+ * frees it; every part is ended before settle_end. NULL: no parts in
+ * this settle (a whole one, or none under way): feed settle_feed
+ * instead. Parts and settle_feed do not mix in one settle. */
+struct classify_baseline_part;
+struct classify_baseline_part *classify_baseline_settle_part(struct classify_baseline *b);
+void classify_baseline_part_feed(struct classify_baseline_part *p, const void *bytes, size_t n);
+void classify_baseline_part_end(struct classify_baseline_part *p);
 void classify_baseline_free(struct classify_baseline *b);
 /* c reads b (borrowed) from now on; set it before feeding. NULL: none. */
 void classify_set_baseline(struct classify_ctx *c, const struct classify_baseline *b);

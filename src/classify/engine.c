@@ -209,10 +209,42 @@ static size_t count_sse2(const unsigned char *s, size_t n, size_t *done)
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_COUNT_AVX2 1
+/* As count_sse2, 32 bytes a step: twice as fast where the bytes are in
+ * cache (a settle counts a baseline's lines as it scans it). */
+__attribute__((target("avx2"))) static size_t count_avx2(const unsigned char *s, size_t n, size_t *done)
+{
+    const __m256i nl = _mm256_set1_epi8('\n');
+    const __m256i zero = _mm256_setzero_si256();
+    size_t count = 0, i = 0;
+    while (i + 32 <= n) {
+        __m256i acc = _mm256_setzero_si256();
+        size_t rounds = (n - i) / 32;
+        if (rounds > 255) rounds = 255;
+        for (size_t r = 0; r < rounds; r++, i += 32)
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), nl));
+        __m256i sum = _mm256_sad_epu8(acc, zero);
+        count += (size_t)_mm256_extract_epi64(sum, 0) + (size_t)_mm256_extract_epi64(sum, 1) +
+                 (size_t)_mm256_extract_epi64(sum, 2) + (size_t)_mm256_extract_epi64(sum, 3);
+    }
+    *done = i;
+    return count;
+}
+#endif
+
 size_t classify_count_newlines(const void *p, size_t n)
 {
     const unsigned char *s = p;
     size_t count = 0, i = 0;
+#if defined(HAVE_COUNT_AVX2)
+    if (n >= 256 && __builtin_cpu_supports("avx2")) {
+        count = count_avx2(s, n, &i);
+        for (; i < n; i++) count += s[i] == '\n';
+        return count;
+    }
+#endif
 #if defined(__SSE2__)
     count = count_sse2(s, n, &i);
 #else
@@ -2331,7 +2363,7 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
 }
 
 /* The wording model's answer on a block no locator marked (the last lines,
- * or the lines before a bare failure line): counts only at the threshold;
+ * or the lines before a bare failure line): counts only at the fallback threshold;
  * the primary line is the block's first line. */
 /* Of the lines the model read (block, joined by '\n'; their numbers and
  * offsets in line[] and off[]), the one that reads most like class k on its
@@ -2365,9 +2397,9 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
         buf_puts(ex, "the wording model reads them as lines no class fits: stays unknown\n");
         return;
     }
-    if (conf < mod->threshold) {
-        buf_printf(ex, "the wording model is not sure (confidence %.3f < threshold %.3f): stays unknown\n", conf,
-                   mod->threshold);
+    if (conf < mod->fallback_threshold) {
+        buf_printf(ex, "the wording model is not sure (confidence %.3f < fallback threshold %.3f): stays unknown\n",
+                   conf, mod->fallback_threshold);
         return;
     }
     int at = model_evidence_line(mod, block, nlines, k);
@@ -2386,9 +2418,9 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
     res->primary.text = text_copy(t, n);
     res->primary.hint = xasprintf("No rule names a cause; %s read like %s (model confidence %.2f): check them.",
                                   what, mod->classes[k], conf);
-    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= threshold %.3f); "
+    buf_printf(ex, "primary %s from the wording model on %s (confidence %.3f >= fallback threshold %.3f); "
                    "evidence: line %lld, the one that reads most like it alone\n",
-               mod->classes[k], what, conf, mod->threshold, (long long)line[at]);
+               mod->classes[k], what, conf, mod->fallback_threshold, (long long)line[at]);
 }
 
 static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
@@ -2650,9 +2682,11 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
              * it are what the failing command printed */
             const struct failmark *bf = fm ? fm : &c->first_fail;
             if (bf->before && bf->line == res->primary.line) {
-                buf_printf(&ex, "a bare failure line: the wording model reads the non-blank lines before it "
+                int nb = 1;
+                for (const char *q = bf->before; (q = strchr(q, '\n')); q++) nb++;
+                buf_printf(&ex, "a bare failure line: the wording model reads the %d non-blank lines before it "
                                 "(from line %lld)\n",
-                           (long long)bf->before_line);
+                           nb, (long long)bf->before_line);
                 model_fallback(mod, res, &ex, bf->before, bf->nbefore, bf->bline, bf->boff,
                                "the lines before the failure line");
             }

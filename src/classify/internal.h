@@ -126,7 +126,12 @@ struct scan_target {
 struct nb_model {
     char *path;       /* for messages */
     int window;       /* lines of a block it reads: the first and window-1 after */
-    double threshold; /* lowest posterior that names a class */
+    double threshold; /* lowest posterior that names a class from an error block */
+    /* the same for a block no locator marked (the last lines, the lines
+     * before a bare failure line): those are right less often, so they
+     * have a threshold of their own ("fallback_threshold"; the file may
+     * leave it out, then it is threshold) */
+    double fallback_threshold;
     char **classes;
     size_t nclass;
     double *prior;    /* log P(class) */

@@ -82,7 +82,7 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
     long ndocs_total = 0, *ndocs = NULL, *total = NULL, *counts = NULL; /* counts: vocab x class */
     long want_classes = -1, want_vocab = -1, lineno = 0;
     double alpha = -1;
-    bool magic = false;
+    bool magic = false, fallback = false;
     const char *bad = NULL;
     char *copy = NULL;
     if (len > MODEL_FILE_MAX) {
@@ -127,6 +127,9 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
             if (!parse_double(f[1], 1e-6, 100, &alpha)) { bad = "alpha: not a positive number"; goto fail; }
         } else if (strcmp(f[0], "threshold") == 0 && nf == 2) {
             if (!parse_double(f[1], 0, 1, &m->threshold)) { bad = "threshold: not 0..1"; goto fail; }
+        } else if (strcmp(f[0], "fallback_threshold") == 0 && nf == 2) {
+            if (!parse_double(f[1], 0, 1, &m->fallback_threshold)) { bad = "fallback_threshold: not 0..1"; goto fail; }
+            fallback = true;
         } else if (strcmp(f[0], "classes") == 0 && nf == 2 && want_classes < 0) {
             if (!parse_long(f[1], 2, MODEL_CLASSES_MAX, &want_classes)) { bad = "classes: not 2..256"; goto fail; }
             m->classes = xcalloc((size_t)want_classes, sizeof *m->classes);
@@ -177,15 +180,23 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
         bad = "incomplete model (header, class or tok lines missing)";
         goto fail;
     }
+    if (!fallback) m->fallback_threshold = m->threshold;
     /* log P(token | class), as the training script computes it */
     m->prior = xcalloc(m->nclass, sizeof *m->prior);
-    m->logp = xcalloc(m->nvocab * m->nclass, sizeof *m->logp);
+    m->logp = xmalloc(m->nvocab * m->nclass * sizeof *m->logp);
+    double *den = xcalloc(m->nclass, sizeof *den);
     for (size_t c = 0; c < m->nclass; c++) {
         m->prior[c] = log((double)ndocs[c] / (double)ndocs_total);
-        double den = log((double)total[c] + alpha * (double)m->nvocab);
-        for (size_t t = 0; t < m->nvocab; t++)
-            m->logp[t * m->nclass + c] = log((double)counts[t * m->nclass + c] + alpha) - den;
+        den[c] = log((double)total[c] + alpha * (double)m->nvocab);
     }
+    /* row by row, and most counts are 0: one log(alpha) for all of those */
+    double la = log(alpha);
+    for (size_t t = 0; t < m->nvocab; t++)
+        for (size_t c = 0; c < m->nclass; c++) {
+            long n = counts[t * m->nclass + c];
+            m->logp[t * m->nclass + c] = (n ? log((double)n + alpha) : la) - den[c];
+        }
+    free(den);
     free(ndocs);
     free(total);
     free(counts);
@@ -222,16 +233,54 @@ static void tok_add(struct toks *ts, const char *s, size_t n)
 
 static bool ws(unsigned char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r'; }
 
-static void run_end(struct toks *ts, const char *run, size_t n)
+/* The line's previous token, for the word pairs "before__token". */
+struct prevtok {
+    char t[TOKEN_MAX + 1];
+    size_t n; /* 0: none on this line yet */
+};
+
+/* A token of the line: itself, and the pair with the one before it. */
+static void emit(struct toks *ts, struct prevtok *pv, const char *t, size_t n)
+{
+    tok_add(ts, t, n);
+    if (pv->n && pv->n + 2 + n <= TOKEN_MAX) {
+        char pair[TOKEN_MAX + 1];
+        memcpy(pair, pv->t, pv->n);
+        memcpy(pair + pv->n, "__", 2);
+        memcpy(pair + pv->n + 2, t, n);
+        tok_add(ts, pair, pv->n + 2 + n);
+    }
+    memcpy(pv->t, t, n);
+    pv->n = n;
+}
+
+/* run: a run of [A-Za-z0-9_] as written, n bytes (more than TOKEN_MAX: dropped) */
+static void run_end(struct toks *ts, struct prevtok *pv, const char *run, size_t n)
 {
     if (n < 2 || n > TOKEN_MAX) return;
+    char low[TOKEN_MAX];
     bool digit = false, hex = true;
     for (size_t i = 0; i < n; i++) {
-        digit |= isdigit((unsigned char)run[i]) != 0;
-        hex &= isdigit((unsigned char)run[i]) || (run[i] >= 'a' && run[i] <= 'f');
+        unsigned char ch = (unsigned char)run[i];
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        digit |= ch >= '0' && ch <= '9';
+        hex &= (ch >= '0' && ch <= '9') || (low[i] >= 'a' && low[i] <= 'f');
     }
-    if (digit) tok_add(ts, n >= 7 && hex ? "_hex_" : "_num_", 5);
-    else tok_add(ts, run, n);
+    if (digit) {
+        emit(ts, pv, n >= 7 && hex ? "_hex_" : "_num_", 5);
+        return;
+    }
+    emit(ts, pv, low, n);
+    /* camelCase: the parts split before each upper-case letter that follows
+     * a lower-case one are tokens too (not paired) */
+    size_t start = 0;
+    for (size_t k = 1; k <= n; k++) {
+        bool cut = k == n || (run[k - 1] >= 'a' && run[k - 1] <= 'z' && run[k] >= 'A' && run[k] <= 'Z');
+        if (!cut) continue;
+        if (start == 0 && k == n) break; /* no cut: the run is one word */
+        if (k - start >= 2) tok_add(ts, low + start, k - start);
+        start = k;
+    }
 }
 
 static void tokenize(const char *s, size_t n, struct toks *ts)
@@ -252,26 +301,29 @@ static void tokenize(const char *s, size_t n, struct toks *ts)
         }
         v[vn++] = s[i++];
     }
+    struct prevtok pv = {.n = 0};
     for (size_t i = 0; i < vn;) {
-        while (i < vn && ws((unsigned char)v[i])) i++;
+        while (i < vn && ws((unsigned char)v[i])) {
+            if (v[i] == '\n' || v[i] == '\r') pv.n = 0; /* a new line: no pair across it */
+            i++;
+        }
         size_t w = i;
         while (i < vn && !ws((unsigned char)v[i])) i++;
         if (i == w) break;
         if (memchr(v + w, '/', i - w)) {
-            tok_add(ts, "_path_", 6);
+            emit(ts, &pv, "_path_", 6);
             continue;
         }
-        char run[TOKEN_MAX + 2];
-        size_t rn = 0, rlen = 0; /* rlen counts past TOKEN_MAX+1, which drops the run */
+        char run[TOKEN_MAX + 1];
+        size_t rn = 0, rlen = 0; /* rlen counts past TOKEN_MAX, which drops the run */
         for (size_t k = w; k <= i; k++) {
             unsigned char ch = k < i ? (unsigned char)v[k] : ' ';
-            if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
-            if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') {
-                if (rn <= TOKEN_MAX) run[rn++] = (char)ch;
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_') {
+                if (rn < TOKEN_MAX) run[rn++] = (char)ch;
                 rlen++;
                 continue;
             }
-            if (rlen) run_end(ts, run, rlen > TOKEN_MAX ? TOKEN_MAX + 1 : rn);
+            if (rlen) run_end(ts, &pv, run, rlen > TOKEN_MAX ? TOKEN_MAX + 1 : rn);
             rn = rlen = 0;
         }
     }

@@ -3,8 +3,9 @@
  * The input: a first byte (chunk size; whether the baseline is counted by
  * a first read or by the settle; whether the settle is whole), then the
  * passing log and, after the first NUL-NUL pair, the lines asked about.
- * Every answer after the settle, and the line count, must equal the whole
- * baseline's; the first answers are all "no"; the settle reports a wrong
+ * The settle is fed in order, or in two or three parts split at line
+ * starts (two after a sample of the log). Every answer after the settle,
+ * and the line count, must equal the whole baseline's; the first answers are all "no"; the settle reports a wrong
  * "no" exactly when one was. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,8 +51,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool settled = classify_baseline_settled(b);
     int wrong = -1;
     if (classify_baseline_settle_begin(b, whole_settle)) {
-        for (size_t i = 0; i < plen; i += chunk)
-            classify_baseline_settle_feed(b, pass + i, plen - i < chunk ? plen - i : chunk);
+        /* in order through settle_feed, or in parts (two after a sample
+         * of the whole log, or three unsampled) fed last part first */
+        int nparts = data[-1] % 3 == 0 ? 0 : data[-1] % 3 == 1 ? 2 : 3;
+        if (nparts == 2) classify_baseline_settle_sample(b, pass, plen);
+        struct classify_baseline_part *pt[3] = {NULL, NULL, NULL};
+        for (int k = 0; k < nparts; k++) pt[k] = classify_baseline_settle_part(b);
+        if (!nparts || !pt[0]) {
+            for (size_t i = 0; i < plen; i += chunk)
+                classify_baseline_settle_feed(b, pass + i, plen - i < chunk ? plen - i : chunk);
+        } else {
+            size_t cut[4] = {0, 0, 0, plen};
+            for (int k = 1; k < nparts; k++) { /* line starts */
+                size_t at = plen * (size_t)k / (size_t)nparts;
+                while (at > 0 && at < plen && pass[at - 1] != '\n') at++;
+                cut[k] = at > cut[k - 1] ? at : cut[k - 1];
+            }
+            cut[nparts] = plen;
+            for (int k = nparts - 1; k >= 0; k--)
+                for (size_t i = cut[k]; i < cut[k + 1]; i += chunk)
+                    classify_baseline_part_feed(pt[k], pass + i, cut[k + 1] - i < chunk ? cut[k + 1] - i : chunk);
+        }
+        for (int k = 0; k < nparts; k++) classify_baseline_part_end(pt[k]);
         wrong = classify_baseline_settle_end(b);
     }
     if (whole_settle ? wrong < 0 : (wrong >= 0) == settled) abort(); /* settled: nothing to do */

@@ -41,6 +41,15 @@ measurement does), so the classifier's `line` is compared as it is.
       test-runner, Kubernetes and CI logs (failed and successful; one-line,
       glued, boxed, backticked, timestamped and indented wordings), labelled
       before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind10: real public agent-CLI and git/gh logs and the
+      tools agents call in their pod (failed and successful; blockquoted,
+      JSON-line, s6-prefixed, crash-banner and warning-heavy wordings),
+      labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind11: real public package-manager, test-runner,
+      compiler, Kubernetes and container-build logs (failed and successful;
+      newest-first events, numbered npm debug logs, buildkit-stamped and
+      markdown-framed wordings), labelled before any classifier run; files
+      as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -50,7 +59,7 @@ measurement does), so the classifier's `line` is compared as it is.
       pre-commit, flake8, behave, docker deploys), a real passing log NNN-pass.log only
       where one exists; scored like ci-real.
 
-Usage: score_blind.py [-v] [--set blind4|ci|ci-real|blind5|blind6|blind7|blind8|blind9|ci6|ci7|both|all]
+Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
 Environment: ARTRIAGE_BIN (default build-rel/artriage, then build/artriage),
 ARTRIAGE_SRC (default: the repository holding this script)."""
@@ -67,14 +76,22 @@ import tempfile
 SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BLIND4 = os.path.join(SRC, "tests", "data", "classify-blind4")
 CIBLIND = os.path.join(SRC, "tests", "data", "ci-blind")
-CIREAL = os.path.join(SRC, "tests", "data", "ci-real")
-BLIND5 = os.path.join(SRC, "tests", "data", "ci-blind5")
-BLIND6 = os.path.join(SRC, "tests", "data", "agent-blind6")
-BLIND7 = os.path.join(SRC, "tests", "data", "agent-blind7")
-BLIND8 = os.path.join(SRC, "tests", "data", "agent-blind8")
-BLIND9 = os.path.join(SRC, "tests", "data", "agent-blind9")
-CIBLIND6 = os.path.join(SRC, "tests", "data", "ci-blind6")
-CIBLIND7 = os.path.join(SRC, "tests", "data", "ci-blind7")
+# --set NAME -> (directory under tests/data, scorer). "agent": labels.tsv sets (score_blind4),
+# "ci": failing builds with ranges and passing twins (score_ci). A new set is one line here.
+SETS = {
+    "blind4": ("classify-blind4", "agent"),
+    "ci": ("ci-blind", "ci"),
+    "ci-real": ("ci-real", "ci"),
+    "blind5": ("ci-blind5", "agent"),
+    "blind6": ("agent-blind6", "agent"),
+    "blind7": ("agent-blind7", "agent"),
+    "blind8": ("agent-blind8", "agent"),
+    "blind9": ("agent-blind9", "agent"),
+    "blind10": ("agent-blind10", "agent"),
+    "blind11": ("agent-blind11", "agent"),
+    "ci6": ("ci-blind6", "ci"),
+    "ci7": ("ci-blind7", "ci"),
+}
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
 
@@ -290,32 +307,15 @@ def score_ci(binary, tmp, verbose, root=CIBLIND, name="ci-blind"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per log")
-    ap.add_argument("--set", choices=("blind4", "ci", "ci-real", "blind5", "blind6", "blind7", "blind8", "blind9", "ci6",
-                                      "ci7", "both", "all"),
-                    default="both")
+    ap.add_argument("--set", choices=tuple(SETS) + ("both", "all"), default="both")
     args = ap.parse_args()
     binary = find_bin()
+    wanted = {"both": ("blind4", "ci"), "all": tuple(SETS)}.get(args.set, (args.set,))
     with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
-        if args.set in ("blind4", "both", "all"):
-            score_blind4(binary, tmp, args.verbose)
-        if args.set in ("ci", "both", "all"):
-            score_ci(binary, tmp, args.verbose)
-        if args.set in ("ci-real", "all"):
-            score_ci(binary, tmp, args.verbose, CIREAL, "ci-real")
-        if args.set in ("blind5", "all"):
-            score_blind4(binary, tmp, args.verbose, BLIND5, "ci-blind5")
-        if args.set in ("blind6", "all"):
-            score_blind4(binary, tmp, args.verbose, BLIND6, "agent-blind6")
-        if args.set in ("blind7", "all"):
-            score_blind4(binary, tmp, args.verbose, BLIND7, "agent-blind7")
-        if args.set in ("blind8", "all"):
-            score_blind4(binary, tmp, args.verbose, BLIND8, "agent-blind8")
-        if args.set in ("blind9", "all"):
-            score_blind4(binary, tmp, args.verbose, BLIND9, "agent-blind9")
-        if args.set in ("ci6", "all"):
-            score_ci(binary, tmp, args.verbose, CIBLIND6, "ci-blind6")
-        if args.set in ("ci7", "all"):
-            score_ci(binary, tmp, args.verbose, CIBLIND7, "ci-blind7")
+        for name in wanted:
+            d, kind = SETS[name]
+            score = score_blind4 if kind == "agent" else score_ci
+            score(binary, tmp, args.verbose, os.path.join(SRC, "tests", "data", d), d)
     return 0
 
 

@@ -83,6 +83,27 @@ r = rows[0]
 if r["baseline"]["lines"] != int(sys.argv[4]) or "0 finding(s) set aside as also" in r["explain"]:
     sys.exit("FAIL: e against its own lines: %r" % r["explain"].splitlines()[:2])
 PY
+# A baseline of megabytes is settled in two halves side by side (split at
+# a line start) from literals sampled over it, and without --explain it is
+# read once, after the log, whatever the log's size: the same verdicts and
+# count as a baseline hashed whole (stdin) or settled on one thread.
+{ cat "$tmp/crlf.log"; awk 'BEGIN { for (i = 0; i < 170000; i++) print "npm WARN deprecated filler@1." i ".0: no longer supported" }'
+  cat "$tmp/crlf.log"; awk 'BEGIN { for (i = 0; i < 250000; i++) print "  PASS  src/filler/module.test.ts (" i " ms)" }'
+  cat "$tmp/crlf.log"; } >"$tmp/huge.log"
+"$bin" classify "$e" --outcome failed --baseline "$tmp/huge.log" -o json >"$tmp/huge.json"
+ARTRIAGE_CLASSIFY_THREADS=1 "$bin" classify "$e" --outcome failed --baseline "$tmp/huge.log" -o json >"$tmp/huge1.json"
+"$bin" classify - --outcome failed --baseline "$tmp/huge.log" -o json <"$e" >"$tmp/hugestdin.json"
+"$bin" classify "$e" --outcome failed --baseline "$tmp/huge.log" -o json --explain >"$tmp/hugeexpl.json"
+python3 - "$tmp/huge.json" "$tmp/huge1.json" "$tmp/hugestdin.json" "$tmp/hugeexpl.json" "$(wc -l <"$tmp/huge.log")" <<'PY' || fail=1
+import json, sys
+rows = [json.load(open(f)) for f in sys.argv[1:5]]
+rows[3].pop("explain")
+if any(r != rows[0] for r in rows):
+    sys.exit("FAIL: a huge baseline in halves differs from one thread, stdin or --explain: %r" % rows)
+if rows[0]["baseline"]["lines"] != int(sys.argv[5]) or not any(
+        f.get("in_baseline") for f in [rows[0]["primary"]] + rows[0]["secondary"]):
+    sys.exit("FAIL: huge baseline: %r" % rows[0])
+PY
 # an empty baseline: nothing set aside; one that cannot be read: one line
 : >"$tmp/empty.log"
 "$bin" classify "$e" --outcome failed --baseline "$tmp/empty.log" -o json --explain >"$tmp/empty.json"

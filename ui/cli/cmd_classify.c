@@ -14,6 +14,8 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,15 +244,122 @@ static int read_baseline(struct classify_baseline *bl, int bfd, const char *path
     }
 }
 
+/* One part of a settle: the baseline's bytes [from, to) (to < 0: to its
+ * end) read with pread and fed to the part. */
+struct part_job {
+    struct classify_baseline_part *pt;
+    int fd;
+    off_t from, to;
+    char *chunk;
+    int err; /* errno of a failed read, else 0 */
+};
+
+static void *part_run(void *arg)
+{
+    struct part_job *j = arg;
+    for (off_t at = j->from; j->to < 0 || at < j->to;) {
+        size_t want = READ_CHUNK;
+        if (j->to >= 0 && (off_t)want > j->to - at) want = (size_t)(j->to - at);
+        ssize_t n = pread(j->fd, j->chunk, want, at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            j->err = errno;
+            break;
+        }
+        if (n == 0) break;
+        classify_baseline_part_feed(j->pt, j->chunk, (size_t)n);
+        at += n;
+    }
+    return NULL;
+}
+
+/* Cores this process may run on (1 when the classifier is held to one
+ * thread, as the engine is: ARTRIAGE_CLASSIFY_THREADS=1). */
+static int usable_cpus(void)
+{
+    const char *th = getenv("ARTRIAGE_CLASSIFY_THREADS");
+    if (th && strcmp(th, "1") == 0) return 1;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    return CPU_COUNT(&set);
+}
+
+#define SAMPLES 4                       /* windows the literals are chosen from */
+#define SAMPLE_BYTES (256u * 1024)      /* each */
+#define SETTLE_SPLIT ((off_t)16 << 20)  /* from this size a settle runs in two halves */
+
+/* The first line start at or after `at` (size: none before the end). */
+static off_t line_start_from(int fd, off_t at, off_t size, char *buf, size_t len)
+{
+    if (at <= 0) return 0;
+    for (off_t o = at - 1; o < size;) {
+        ssize_t n = pread(fd, buf, len, o);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        const char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl) return o + (nl - buf) + 1;
+        o += n;
+    }
+    return size;
+}
+
+/* The settle of a regular file read with pread: literals chosen from
+ * windows spread over it (a log's first megabyte need not look like the
+ * rest), then two halves side by side when it is large and two cores are
+ * free. 0, or -1 a read failed (said). */
+static int settle_parts(struct classify_baseline *bl, int bfd, off_t size, const char *path, char *chunk)
+{
+    for (int i = 0; i < SAMPLES && size > (off_t)SAMPLE_BYTES * SAMPLES; i++) {
+        ssize_t n = pread(bfd, chunk, SAMPLE_BYTES, size / SAMPLES * i);
+        if (n > 0) classify_baseline_settle_sample(bl, chunk, (size_t)n);
+    }
+    off_t split = size >= SETTLE_SPLIT && usable_cpus() >= 2
+                      ? line_start_from(bfd, size / 2, size, chunk, 64 * 1024) : size;
+    struct part_job first = {.pt = classify_baseline_settle_part(bl), .fd = bfd, .from = 0, .to = split,
+                             .chunk = chunk};
+    if (!first.pt) return read_baseline(bl, bfd, path, chunk, true); /* a whole settle: in order */
+    struct part_job second = {.fd = bfd, .from = split, .to = -1};
+    pthread_t t;
+    bool threaded = false;
+    if (split < size) { /* else the first part reads to the end */
+        second.pt = classify_baseline_settle_part(bl);
+        second.chunk = malloc(READ_CHUNK);
+        threaded = second.chunk && pthread_create(&t, NULL, part_run, &second) == 0;
+        if (!threaded) { /* one part after the other */
+            classify_baseline_part_end(second.pt);
+            second.pt = NULL;
+            free(second.chunk);
+            second.chunk = NULL;
+        }
+    }
+    if (!threaded) first.to = -1;
+    part_run(&first);
+    if (threaded) pthread_join(t, NULL);
+    classify_baseline_part_end(first.pt);
+    classify_baseline_part_end(second.pt);
+    free(second.chunk);
+    int err = first.err ? first.err : second.err;
+    if (err) {
+        cli_fail("classify: reading baseline %s: %s", path, strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
 /* Settles the questions an asked-first baseline recorded (whole: hashes
- * all its lines) by reading it again: 1 an answer "no" was wrong, 0 none
- * was, -1 the baseline could not be read (said). */
+ * all its lines) by reading it again: its CLASSIFY_SETTLE_* bits (0: no
+ * answer was wrong), -1 the baseline could not be read (said). */
 static int settle(struct classify_baseline *bl, int bfd, const char *path, char *chunk, bool whole)
 {
     if (!classify_baseline_settle_begin(bl, whole)) return 0;
-    int rc = read_baseline(bl, bfd, path, chunk, true);
-    bool wrong = classify_baseline_settle_end(bl);
-    return rc < 0 ? -1 : wrong;
+    struct stat st;
+    int rc;
+    if (!whole && fstat(bfd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        rc = settle_parts(bl, bfd, st.st_size, path, chunk);
+    else
+        rc = read_baseline(bl, bfd, path, chunk, true);
+    unsigned why = classify_baseline_settle_end_why(bl);
+    return rc < 0 ? -1 : (int)why;
 }
 
 /* One log file (or stdin "-"): 0 done; 1 not readable (said on stderr);
@@ -297,6 +406,8 @@ static int classify_file(const struct classify_rules *rs, enum classify_outcome 
         if (rc != 0 || bfd < 0 || classify_baseline_settled(bl)) break;
         /* a second round asks what the first did; a third is the last */
         int wrong = settle(bl, bfd, base->file, chunk, round >= 1);
+        /* lines counted only now change the explanation, nothing else */
+        if (wrong > 0 && !explain) wrong &= CLASSIFY_SETTLE_ANSWER;
         if (wrong < 0) rc = 1;
         if (wrong <= 0) break;
         classify_result_free(res);
@@ -342,14 +453,16 @@ int cmd_classify(struct cli *cli, int argc, char **argv)
             rc = cli_fail("classify: cannot open baseline %s: %s", base_path, strerror(errno));
         } else {
             /* a file can be read again: only the lines the logs ask about
-             * are normalised, after each log (classify_baseline_new_deferred);
-             * read first only to count its lines unless the first log is
-             * so much smaller that classifying it twice costs less */
+             * are normalised, after each log (classify_baseline_new_deferred),
+             * and the settle counts its lines. Only --explain shows the
+             * count in the classification: then it is read first to count
+             * them unless the first log is so much smaller that classifying
+             * it twice costs less */
             struct stat st, lst;
             bool from_stdin = argc <= 1 || strcmp(argv[1], "-") == 0; /* read once: whole at once */
             bool twice = !from_stdin && fstat(bfd, &st) == 0 && S_ISREG(st.st_mode);
             bool later = twice && stat(argv[1], &lst) == 0 && S_ISREG(lst.st_mode) &&
-                         lst.st_size <= st.st_size / CLASSIFY_PER_READ;
+                         (!explain || lst.st_size <= st.st_size / CLASSIFY_PER_READ);
             bl = twice ? classify_baseline_new_deferred() : classify_baseline_new();
             if (!later) {
                 if (read_baseline(bl, bfd, base_path, chunk, false) != 0) rc = 1;

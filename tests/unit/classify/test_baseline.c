@@ -348,6 +348,278 @@ START_TEST(asked_first_empty)
 }
 END_TEST
 
+/* ---- settles in parts, literals from samples ----------------------------- */
+
+/* A passing log whose lines share long words that end alike, so that
+ * samples can steer each question to any of its words: questions with
+ * different literals, some sharing one. */
+static void shared_words_log(struct buf *log)
+{
+    static const char *const w[] = {"deprecated", "completed", "rejected", "requested", "node", "code",
+                                    "module", "resolve", "forward", "ECONNREFUSED"};
+    for (int i = 0; i < 400; i++)
+        buf_printf(log, "%02d:%02d step %d %s %s %s\n", i / 60, i % 60, i, w[i % 10], w[(i * 3 + 1) % 10],
+                   w[(i * 7 + 2) % 10]);
+    buf_puts(log, "npm ERR! code E401\n");
+    buf_puts(log, " ! [rejected]        main -> main (non-fast-forward)\n");
+}
+
+/* Questions for shared_words_log: twins of its lines (other numbers) and
+ * near misses; *n gets how many. */
+static char **shared_questions(size_t *n)
+{
+    static const char *const w[] = {"deprecated", "completed", "rejected", "requested", "node", "code",
+                                    "module", "resolve", "forward", "ECONNREFUSED"};
+    char **q = calloc(64, sizeof *q);
+    size_t k = 0;
+    for (int i = 0; i < 40; i++) {
+        char line[160];
+        int j = i * 9 + 3; /* a line of the log, or (odd i) a word order it never printed */
+        if (i % 2 == 0)
+            snprintf(line, sizeof line, "%02d:%02d step %d %s %s %s", 7, 7, j + 1000, w[j % 10], w[(j * 3 + 1) % 10],
+                     w[(j * 7 + 2) % 10]);
+        else
+            snprintf(line, sizeof line, "01:01 step 5 %s %s %s", w[(j * 3 + 1) % 10], w[j % 10], w[(j * 7 + 2) % 10]);
+        q[k++] = strdup(line);
+    }
+    q[k++] = strdup("npm ERR! code E402");
+    q[k++] = strdup("npm ERR! node E401");
+    q[k++] = strdup(" ! [rejected] main -> main (non-fast-forward)");
+    q[k++] = strdup(" ! [requested] main -> main (non-fast-forward)");
+    *n = k;
+    return q;
+}
+
+/* The bytes [at, at + n) fed to a part in chunks of `chunk`. */
+static void part_chunks(struct classify_baseline_part *pt, const char *at, size_t n, size_t chunk)
+{
+    for (size_t o = 0; o < n; o += chunk) classify_baseline_part_feed(pt, at + o, n - o < chunk ? n - o : chunk);
+}
+
+/* The first line start at or after off. */
+static size_t line_start(const struct buf *log, size_t off)
+{
+    while (off > 0 && off < log->len && log->p[off - 1] != '\n') off++;
+    return off < log->len ? off : log->len;
+}
+
+/* Whatever the samples steer each question to (any of its words), and
+ * however the settle is cut into parts (line starts, fed in any chunks,
+ * ended in any order), the answers are the whole baseline's and the lines
+ * are counted as it counts them. */
+START_TEST(asked_first_parts_and_samples)
+{
+    struct buf log = {0};
+    shared_words_log(&log);
+    passing_log(&log); /* ends without a newline */
+    struct classify_baseline *whole = baseline_chunks(log.p, log.len, 4096);
+    size_t nq;
+    char **q = shared_questions(&nq);
+    bool want[64];
+    size_t yes = 0;
+    for (size_t i = 0; i < nq; i++) yes += want[i] = has(whole, q[i]);
+    ck_assert_uint_eq(yes, 22); /* the even ones, "code E402" and "[rejected]" */
+    /* samples: none, the log, each of the words alone many times */
+    static const char *const samples[] = {NULL, "", "deprecated completed rejected requested",
+                                          "node code module", "resolve forward ECONNREFUSED", "ERR npm main"};
+    for (size_t sm = 0; sm < sizeof samples / sizeof samples[0]; sm++) {
+        for (int nparts = 1; nparts <= 3; nparts++) {
+            for (int fed = 0; fed < 2; fed++) { /* fed before the settle, or counted by it */
+                struct classify_baseline *b =
+                    fed ? deferred_chunks(log.p, log.len, 512) : classify_baseline_new_deferred();
+                for (size_t i = 0; i < nq; i++) ck_assert(!has(b, q[i]));
+                ck_assert(classify_baseline_settle_begin(b, false));
+                if (samples[sm] && !*samples[sm]) classify_baseline_settle_sample(b, log.p, log.len);
+                for (int rep = 0; samples[sm] && *samples[sm] && rep < 50; rep++)
+                    classify_baseline_settle_sample(b, samples[sm], strlen(samples[sm]));
+                struct classify_baseline_part *pt[3];
+                size_t cut[4] = {0};
+                for (int k = 0; k < nparts; k++) {
+                    pt[k] = classify_baseline_settle_part(b);
+                    ck_assert_ptr_nonnull(pt[k]);
+                    cut[k + 1] = k + 1 == nparts ? log.len : line_start(&log, log.len * (size_t)(k + 1) / (size_t)nparts);
+                }
+                /* fed side by side, a chunk of each in turn, last part first */
+                size_t chunk = 97 + sm * 31, at[3];
+                for (int k = 0; k < nparts; k++) at[k] = cut[k];
+                for (bool more = true; more;) {
+                    more = false;
+                    for (int k = nparts - 1; k >= 0; k--) {
+                        size_t n = cut[k + 1] - at[k] < chunk ? cut[k + 1] - at[k] : chunk;
+                        if (!n) continue;
+                        part_chunks(pt[k], log.p + at[k], n, n);
+                        at[k] += n;
+                        more = true;
+                    }
+                }
+                for (int k = nparts - 1; k >= 0; k--) classify_baseline_part_end(pt[k]);
+                unsigned why = classify_baseline_settle_end_why(b);
+                ck_assert_uint_eq(why, CLASSIFY_SETTLE_ANSWER | (fed ? 0 : CLASSIFY_SETTLE_LINES));
+                ck_assert_uint_eq(classify_baseline_lines(b), classify_baseline_lines(whole));
+                for (size_t i = 0; i < nq; i++)
+                    ck_assert_msg(has(b, q[i]) == want[i], "sample %zu, %d parts, fed %d: question %zu (%s)", sm,
+                                  nparts, fed, i, q[i]);
+                classify_baseline_free(b);
+            }
+        }
+    }
+    for (size_t i = 0; i < nq; i++) free(q[i]);
+    free(q);
+    classify_baseline_free(whole);
+    buf_free(&log);
+}
+END_TEST
+
+/* Many questions, each with its own words or sharing some, over a log of
+ * random lines from one vocabulary: every settle (samples of any kind,
+ * one to three parts) answers each as the whole baseline does. */
+START_TEST(asked_first_many_literals)
+{
+    static const char *const voc[] = {
+        "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "iota", "kappa", "lambda", "mu", "nu",
+        "omicron", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Error", "error", "failed", "fail",
+        "Cannot", "cannot", "find", "module", "node", "code", "decode", "encode", "rejected", "deprecated",
+        "ENOENT", "EACCES", "timeout", "timed", "out", "at", "in", "on", "of", "resolve", "resolved", "host",
+        "x", "y", "z", "a", "warning", "WARN", "npm", "ERR", "git", "fatal", "unable", "access", "denied", "ok"};
+    size_t nv = sizeof voc / sizeof voc[0];
+    unsigned seed = 12345;
+#define RND() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff)
+    struct buf log = {0};
+    enum { LINES = 1500, QS = 240 };
+    static unsigned words[LINES][6], nw[LINES];
+    static bool num[LINES][6];
+    for (int i = 0; i < LINES; i++) {
+        nw[i] = 2 + RND() % 5;
+        buf_printf(&log, "%d:", i);
+        for (unsigned k = 0; k < nw[i]; k++) {
+            words[i][k] = RND() % (unsigned)nv;
+            buf_printf(&log, " %s", voc[words[i][k]]);
+            num[i][k] = RND() % 4 == 0;
+            if (num[i][k]) buf_printf(&log, " %u", RND() + 1);
+        }
+        buf_putc(&log, '\n');
+    }
+    struct classify_baseline *whole = baseline_chunks(log.p, log.len, 4096);
+    static char q[QS][200];
+    bool want[QS];
+    size_t yes = 0;
+    for (int i = 0; i < QS; i++) {
+        int l = RND() % LINES;
+        int o = snprintf(q[i], sizeof q[i], "%d:", RND());
+        unsigned change = i % 3 == 0 ? RND() % nw[l] : 99; /* a third: one word differs */
+        for (unsigned k = 0; k < nw[l]; k++) {
+            o += snprintf(q[i] + o, sizeof q[i] - (size_t)o, " %s",
+                          voc[k == change ? (words[l][k] + 1) % nv : words[l][k]]);
+            if (num[l][k]) o += snprintf(q[i] + o, sizeof q[i] - (size_t)o, " %d", 7 + i); /* other numbers */
+        }
+        want[i] = has(whole, q[i]);
+        yes += want[i];
+    }
+    ck_assert(yes > QS / 2 && yes < QS); /* twins and misses alike */
+    for (int sm = 0; sm < 3; sm++) {
+        for (int nparts = 1; nparts <= 3; nparts++) {
+            struct classify_baseline *b = deferred_chunks(log.p, log.len, 4096);
+            for (int i = 0; i < QS; i++) ck_assert(!has(b, q[i]));
+            ck_assert(classify_baseline_settle_begin(b, false));
+            if (sm == 1) classify_baseline_settle_sample(b, log.p, log.len);
+            if (sm == 2) classify_baseline_settle_sample(b, log.p + log.len / 2, 2000);
+            struct classify_baseline_part *pt[3];
+            size_t from = 0;
+            for (int k = 0; k < nparts; k++) pt[k] = classify_baseline_settle_part(b);
+            for (int k = 0; k < nparts; k++) {
+                size_t to = k + 1 == nparts ? log.len : line_start(&log, log.len * (size_t)(k + 1) / (size_t)nparts);
+                part_chunks(pt[k], log.p + from, to - from, 1000);
+                from = to;
+            }
+            for (int k = 0; k < nparts; k++) classify_baseline_part_end(pt[k]);
+            ck_assert_uint_eq(classify_baseline_settle_end_why(b), CLASSIFY_SETTLE_ANSWER);
+            for (int i = 0; i < QS; i++)
+                ck_assert_msg(has(b, q[i]) == want[i], "sample %d, %d parts: question %d (%s)", sm, nparts, i, q[i]);
+            classify_baseline_free(b);
+        }
+    }
+#undef RND
+    classify_baseline_free(whole);
+    buf_free(&log);
+}
+END_TEST
+
+/* A settle whose questions need every line hashed (one without a letter)
+ * has no parts: the caller feeds it in order, as before. Parts and the
+ * serial settle_feed answer alike. */
+START_TEST(asked_first_whole_settle_has_no_parts)
+{
+    struct buf log = {0};
+    passing_log(&log);
+    buf_puts(&log, "\n+++ 12/40 ===\n");
+    struct classify_baseline *b = deferred_chunks(log.p, log.len, 100);
+    ck_assert(!has(b, "+++ 1/4 ==="));
+    ck_assert(classify_baseline_settle_begin(b, false));
+    ck_assert_ptr_null(classify_baseline_settle_part(b));
+    for (size_t at = 0; at < log.len; at += 100)
+        classify_baseline_settle_feed(b, log.p + at, log.len - at < 100 ? log.len - at : 100);
+    ck_assert_uint_eq(classify_baseline_settle_end_why(b), CLASSIFY_SETTLE_ANSWER);
+    ck_assert(has(b, "+++ 1/4 ==="));
+    classify_baseline_free(b);
+    /* nothing settling: no parts either */
+    b = classify_baseline_new_deferred();
+    ck_assert_ptr_null(classify_baseline_settle_part(b));
+    ck_assert_ptr_null(classify_baseline_settle_part(NULL));
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
+/* Only the count was wrong (the baseline read for the first time by the
+ * settle, no question's line in it): the settle says so apart from a
+ * wrong answer, which only an explanation needs to know. */
+START_TEST(asked_first_why)
+{
+    struct buf log = {0};
+    passing_log(&log);
+    struct classify_baseline *b = classify_baseline_new_deferred();
+    ck_assert(!has(b, "a line it never printed"));
+    ck_assert(classify_baseline_settle_begin(b, false));
+    classify_baseline_settle_feed(b, log.p, log.len);
+    ck_assert_uint_eq(classify_baseline_settle_end_why(b), CLASSIFY_SETTLE_LINES);
+    ck_assert(!has(b, "TypeError: cannot find module 'pad'"));
+    ck_assert(classify_baseline_settle_begin(b, false));
+    classify_baseline_settle_feed(b, log.p, log.len);
+    ck_assert_uint_eq(classify_baseline_settle_end_why(b), CLASSIFY_SETTLE_ANSWER);
+    ck_assert(has(b, "TypeError: cannot find module 'pad'"));
+    ck_assert_uint_eq(classify_baseline_settle_end_why(b), 0); /* none under way */
+    classify_baseline_free(b);
+    buf_free(&log);
+}
+END_TEST
+
+/* Newlines are counted alike at every length and alignment (the wide
+ * vector loop, its 255-step flushes, the byte tail). */
+START_TEST(newlines_counted_at_every_length)
+{
+    size_t n = 70000;
+    unsigned char *p = malloc(n + 64);
+    unsigned seed = 7;
+    for (size_t i = 0; i < n + 64; i++) {
+        seed = seed * 1103515245u + 12345u;
+        p[i] = (seed >> 16) % 5 == 0 ? '\n' : (unsigned char)(seed >> 8);
+    }
+    for (size_t off = 0; off < 40; off += 3) {
+        for (size_t len = 0; len < 1200; len += len < 300 ? 1 : 37) {
+            size_t want = 0;
+            for (size_t i = 0; i < len; i++) want += p[off + i] == '\n';
+            ck_assert_uint_eq(classify_count_newlines(p + off, len), want);
+        }
+        size_t want = 0;
+        for (size_t i = 0; i < n; i++) want += p[off + i] == '\n';
+        ck_assert_uint_eq(classify_count_newlines(p + off, n), want);
+    }
+    memset(p, '\n', n);
+    ck_assert_uint_eq(classify_count_newlines(p, n), n); /* every byte: no lane overflows */
+    free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("baseline");
@@ -363,6 +635,11 @@ int main(void)
     tcase_add_test(tc, asked_first_read_once);
     tcase_add_test(tc, asked_first_huge_line);
     tcase_add_test(tc, asked_first_many_questions_one_literal);
+    tcase_add_test(tc, asked_first_parts_and_samples);
+    tcase_add_test(tc, asked_first_many_literals);
+    tcase_add_test(tc, asked_first_whole_settle_has_no_parts);
+    tcase_add_test(tc, asked_first_why);
+    tcase_add_test(tc, newlines_counted_at_every_length);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
