@@ -249,7 +249,8 @@ enum {
     CLASSIFY_F_CALLER = 1 << 3,    /* added by classify_add_finding */
     CLASSIFY_F_SCRIPT = 1 << 4,    /* script text a CI runner echoed, source code a tool quoted,
                                       error text quoted in prose (`...`), or a passed test's name */
-    CLASSIFY_F_PASSED = 1 << 5,    /* in an earlier step than the one the run failed on */
+    CLASSIFY_F_PASSED = 1 << 5,    /* in another step than the one the run failed on: an earlier
+                                      one it continued past, or one that ran after the failure */
     CLASSIFY_F_BASELINE = 1 << 6,  /* the same line is in the passing run's log */
 };
 /* Findings with any of these flags are set aside: they win only when nothing else does. */

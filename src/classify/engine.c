@@ -29,6 +29,7 @@
 #define MAX_CMDS 65536  /* runner commands remembered */
 #define RERUN_LOOK 1024 /* later commands searched for a re-run of one */
 #define SCRIPT_SPAN 400 /* lines a step's echoed script may take */
+#define JOB_STEP_MAX 160 /* bytes gh run view's job and step columns may take */
 
 struct hit {
     size_t end;
@@ -183,6 +184,7 @@ struct classify_ctx {
     struct failmark first_fail; /* the line of fail_text, for the lines before it */
     struct tailline tail[TAIL_MAX]; /* the last non-blank lines, oldest first (model only) */
     int ntail;
+    int64_t hunk_line, hunk_end; /* the last diff hunk header and its last possible line */
     bool sig_failure, sig_success;
     bool finished;
 };
@@ -382,6 +384,7 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
         c->rule_last_line[i] = -1;
     }
     for (int m = 0; m < MARK_COUNT; m++) c->mark_first[m] = c->mark_last[m] = -1;
+    c->hunk_line = c->hunk_end = -1;
     c->fail_off = -1;
     c->step_fail.line = c->dec_fail.line = c->step_block.line = c->dec_block.line = c->first_block.line = -1;
     c->first_fail.line = -1;
@@ -669,10 +672,43 @@ static void step_begin(struct classify_ctx *c, int64_t line, bool script)
     failmark_set(&c->step_block, -1, -1, NULL, false);
 }
 
+/* The lines a unified diff hunk spans, from its header "@@ -a,b +c,d @@"
+ * (a count left out is 1): its old and new lines together, an upper bound
+ * (context lines count in both). 0 when the header does not parse. */
+static int64_t hunk_span(const char *t, size_t n)
+{
+    const char *h = n >= 4 ? memmem(t, n, "@@ -", 4) : NULL;
+    if (!h) return 0;
+    size_t i = (size_t)(h - t) + 4;
+    int64_t span = 0;
+    for (int side = 0; side < 2; side++) {
+        while (i < n && t[i] >= '0' && t[i] <= '9') i++; /* the start line */
+        int64_t cnt = 1;
+        if (i < n && t[i] == ',') {
+            cnt = 0;
+            for (i++; i < n && t[i] >= '0' && t[i] <= '9' && cnt < 1000000; i++) cnt = cnt * 10 + (t[i] - '0');
+        }
+        span += cnt;
+        if (side == 0) {
+            if (n - i < 2 || t[i] != ' ' || t[i + 1] != '+') return 0;
+            i += 2;
+        }
+    }
+    return span;
+}
+
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
                           int64_t offset, const char *text, size_t tlen)
 {
     int m = r->marker;
+    if (m == MARK_DIFF_HUNK) {
+        int64_t span = hunk_span(text, tlen);
+        c->hunk_line = line;
+        c->hunk_end = span > 0 ? line + span : -1;
+    } else if (m == MARK_STEP_START || m == MARK_SCRIPT_START || m == MARK_STEP_FAILED ||
+               m == MARK_STEP_FAILED_CONT || m == MARK_JOB_END) {
+        c->hunk_end = -1; /* the runner speaks: the diff ended */
+    }
     if (m == MARK_STEP_FAILED_CONT) {
         /* the step failed all the same: recorded as both markers */
         if (c->mark_first[m] < 0) c->mark_first[m] = line;
@@ -756,6 +792,32 @@ static bool passed_test_line(const char *v, size_t n)
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
         if (n - i >= 4 && memcmp(v + i, marks[k], 4) == 0) return true;
     return false;
+}
+
+/* A Gherkin step as behave and cucumber print a scenario: "Given", "When",
+ * "Then", "And" or "But" (indented, unless a log prefix took the blanks),
+ * the step's text, then a comment naming the
+ * step definition ("# steps/api.py:34") or "# None" (not run). The text is
+ * the feature's wording ("Then the API returns HTTP 429"), not what happened:
+ * the runner reports a failing step on the lines under it. */
+static bool gherkin_step_line(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    static const char *const kw[] = {"Given ", "When ", "Then ", "And ", "But "};
+    bool step = false;
+    for (size_t k = 0; k < sizeof kw / sizeof kw[0] && !step; k++)
+        step = n - i > strlen(kw[k]) && memcmp(v + i, kw[k], strlen(kw[k])) == 0;
+    if (!step) return false;
+    size_t e = n;
+    while (e > i && (v[e - 1] == ' ' || v[e - 1] == '\t' || v[e - 1] == '\r')) e--;
+    size_t s = e;
+    while (s > i && v[s - 1] != ' ') s--; /* the comment's one word */
+    if (s < i + 3 || v[s - 2] != '#' || v[s - 3] != ' ' || s == e) return false;
+    if (e - s == 4 && memcmp(v + s, "None", 4) == 0) return true;
+    size_t d = e;
+    while (d > s && v[d - 1] >= '0' && v[d - 1] <= '9') d--;
+    return d < e && d > s + 1 && v[d - 1] == ':';
 }
 
 /* Error text quoted in prose: the match lies inside a Markdown code span
@@ -1109,27 +1171,48 @@ static size_t skip_syslog(const char *s, size_t n)
     return i;
 }
 
-/* `gh run view --log` writes each line of a GitHub Actions job as
- * "JOB<TAB>STEP<TAB>STAMP TEXT" (the stamp sometimes after a byte-order
- * mark, where a step's log file began): job and step are names, not the
- * tool's output, so the line's own text starts at the stamp. Returns where
- * the stamp begins, 0 if the line is not of that shape. */
-static size_t skip_gh_job_step(const char *s, size_t n)
+/* The job's and the step's name that `gh run view --log` writes before each
+ * line of a GitHub Actions log, tab-separated ("build\tRun tests\t2026-01-04T
+ * 14:52:18.2244306Z ..."), and the byte-order mark the runner writes before
+ * the stamp of a step's first line: the offset of the stamp, or 0. */
+static size_t skip_job_step(const char *s, size_t n)
 {
-    size_t lim = n < 256 ? n : 256;
+    size_t at = 0;
+    const size_t lim = n < JOB_STEP_MAX ? n : JOB_STEP_MAX;
     const char *t1 = memchr(s, '\t', lim);
-    if (!t1 || t1 == s) return 0;
-    size_t i = (size_t)(t1 - s) + 1;
-    const char *t2 = i < lim ? memchr(s + i, '\t', lim - i) : NULL;
-    if (!t2 || (size_t)(t2 - s) == i) return 0;
-    size_t b = (size_t)(t2 - s) + 1;
-    if (n - b >= 3 && memcmp(s + b, "\xEF\xBB\xBF", 3) == 0) b += 3;
-    return b < n && skip_stamp(s + b, n - b) ? b : 0;
+    if (t1 && t1 > s) {
+        size_t a = (size_t)(t1 - s) + 1;
+        const char *t2 = a < lim ? memchr(s + a, '\t', lim - a) : NULL;
+        if (!t2 || t2 == s + a) return 0;
+        at = (size_t)(t2 - s) + 1;
+    }
+    if (n - at >= 3 && memcmp(s + at, "\xef\xbb\xbf", 3) == 0) at += 3;
+    if (at == 0) return 0;
+    size_t k = skip_stamp(s + at, n - at);
+    return k && at + k < n && (s[at + k] == ' ' || s[at + k] == '\t') ? at : 0;
+}
+
+/* Apache Ant's task column: the task's name in brackets, right-aligned in
+ * 12 columns before each line a task prints ("     [exec] ERROR: ...",
+ * "    [javac] Foo.java:3: error: ..."), or left-aligned after a stamp whose
+ * blanks were skipped (after true). The offset of the task's text, or 0. */
+static size_t skip_ant_task(const char *s, size_t n, bool after)
+{
+    size_t i = 0;
+    while (i < n && i < 12 && s[i] == ' ') i++;
+    if (i == 0 && !after) return 0;
+    if (i >= n || s[i] != '[') return 0;
+    size_t w = ++i;
+    while (i < n && i - w < 20 && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+        i++;
+    if (i == w || s[w] < 'a' || s[w] > 'z' || i + 1 >= n || s[i] != ']' || s[i + 1] != ' ') return 0;
+    i += 2;
+    return after || i == 12 ? i : 0;
 }
 
 size_t classify_skip_log_prefix(const char *s, size_t n)
 {
-    size_t at = skip_gh_job_step(s, n);
+    size_t at = skip_job_step(s, n);
     for (int round = 0; round < 3; round++) {
         size_t k = skip_stamp(s + at, n - at);
         if (k == 0) k = skip_buildkit(s + at, n - at);
@@ -1146,6 +1229,7 @@ size_t classify_skip_log_prefix(const char *s, size_t n)
      * "[command:delta] command output <chunk>": the chunk is the tool's own
      * line, so "^--- FAIL" and "^panic: " must match after the frame too. */
     if (skip_word(s, n, &at, "[command:delta] ")) skip_word(s, n, &at, "command output ");
+    at += skip_ant_task(s + at, n - at, at > 0);
     return at;
 }
 
@@ -1191,12 +1275,19 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
     }
     bool cause_here = false, cmd_end = false;
     for (size_t i = 0; i < nm; i++) cause_here |= rs->rules[matched[i]].marker == 0;
+    /* a diff's hunk lines are a file's text (pre-commit prints what its
+     * hooks rewrote): the hunk ends by its header's counts, or earlier
+     * where the runner speaks again. A "+ cmd" there is an added line, no
+     * traced command */
+    bool hunk = c->hunk_line > 0 && line > c->hunk_line && line <= c->hunk_end;
     /* steps first: a step's own header line is script text */
     for (size_t i = 0; i < nm; i++) {
         const struct crule *r = &rs->rules[matched[i]];
+        if (hunk && r->marker == MARK_STEP_START) continue;
         if (r->marker == MARK_SCRIPT_START || r->marker == MARK_STEP_START || r->marker == MARK_SCRIPT_END)
             record_marker(c, r, line, offset, text, tlen);
     }
+    hunk = hunk && line <= c->hunk_end;
     bool script = script_line(c, line, text, tlen);
     for (size_t i = 0; i < nm; i++) {
         int ri = matched[i];
@@ -1211,7 +1302,9 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script || quoted_code(view, vlen) || quoted[i] || passed_test_line(view, vlen))
+        if (script || hunk || gherkin_step_line(view, vlen))
+            flags |= CLASSIFY_F_SCRIPT | CLASSIFY_F_NOT_OUTPUT;
+        else if (quoted_code(view, vlen) || quoted[i] || passed_test_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
@@ -1253,11 +1346,13 @@ static bool maybe_prefix(const char *s, size_t v)
 {
     unsigned char ch = (unsigned char)s[0];
     if (ch >= '0' && ch <= '9' && v > 19 && s[4] == '-') return true;
-    if (ch == '[' && v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c')) return true;
-    if (ch == '#' && v > 3) return true;
+    if (ch == '[') return v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c');
+    if (ch == '#') return v > 3;
     if (ch >= 'A' && ch <= 'Z' && v > 15 && s[3] == ' ') return true;
-    /* gh run view --log's "JOB<TAB>STEP<TAB>stamp" (any first byte) */
-    return v > 22 && memchr(s, '\t', v < 256 ? v : 256) != NULL;
+    if (ch == 0xef) return v > 22 && (unsigned char)s[1] == 0xbb;
+    if (ch == ' ') return v > 12 && s[11] == ' ' && s[10] == ']'; /* Ant's "     [exec] " */
+    /* gh run view's "job<TAB>step<TAB>stamp" */
+    return v > 24 && memchr(s, '\t', v < JOB_STEP_MAX ? v : JOB_STEP_MAX) != NULL;
 }
 
 /* e: where to note the byte to restore; NULL in a copy (thrown away). */
@@ -2291,8 +2386,10 @@ static ptrdiff_t first_kept_going_cause(const struct classify_ctx *c, const stru
 
 /* An error the run continued past is not the cause: when the log shows
  * steps and the step the run ended on (the last @step-failed) holds a
- * cause of its own, findings of earlier steps are set aside. Without a
- * cause in the failing step the earlier ones stay: nothing after them
+ * cause of its own, findings of earlier steps are set aside, and so are
+ * those of the steps that ran after it (a job's cleanup, or an "if:
+ * failure()" step dumping service logs: the run had failed already).
+ * Without a cause in the failing step the others stay: nothing in it
  * explains the failure. A runner that goes on with the next command after
  * one fails (@step-failed-continued: Travis' script phase) did not continue
  * past that failure, it ran every command regardless: the first of those
@@ -2310,13 +2407,16 @@ static size_t set_aside_passed(const struct classify_ctx *c, struct classify_fin
         if (j >= 0 && j < k) k = j;
     }
     int64_t s = c->steps[k].line;
+    /* the failing step ends where the next one starts */
+    int64_t e = (size_t)k + 1 < c->nsteps ? c->steps[k + 1].line : INT64_MAX;
     bool own = false;
     for (size_t i = 0; i < n && !own; i++)
-        own = F[i].line >= s && F[i].weight >= STRONG && !(F[i].flags & CLASSIFY_F_ASIDE);
+        own = F[i].line >= s && F[i].line < e && F[i].weight >= STRONG && !(F[i].flags & CLASSIFY_F_ASIDE);
     if (!own) return 0;
     size_t aside = 0;
     for (size_t i = 0; i < n; i++) {
-        if (F[i].line <= 0 || F[i].line >= s || (F[i].flags & (CLASSIFY_F_ASIDE | CLASSIFY_F_CALLER)))
+        if (F[i].line <= 0 || (F[i].line >= s && F[i].line < e) ||
+            (F[i].flags & (CLASSIFY_F_ASIDE | CLASSIFY_F_CALLER)))
             continue;
         F[i].flags |= CLASSIFY_F_PASSED;
         aside++;
@@ -2532,8 +2632,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     int64_t step_start = 0;
     size_t passed = set_aside_passed(c, res->findings, n, &step_start);
     if (passed)
-        buf_printf(&ex, "%zu finding(s) set aside: earlier steps the run continued past (the failing "
-                        "step starts at line %lld)\n", passed, (long long)step_start);
+        buf_printf(&ex, "%zu finding(s) set aside: earlier steps the run continued past, or steps that "
+                        "ran after it had failed (the failing step starts at line %lld)\n",
+                   passed, (long long)step_start);
 
     /* Choose the pool the primary comes from. */
     const struct classify_finding *F = res->findings;
@@ -2541,7 +2642,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     const char *pool_name = NULL;
     for (int pass = 0; pass < 4 && best < 0; pass++) {
         /* pass 0: strong, clean; 1: weak, clean; 2 (failed only): strong,
-         * transient or recovered; 3: caller findings whatever the outcome */
+         * transient or recovered; 3: caller findings whatever the outcome.
+         * Text a runner or tool printed as text (a step's echoed script, a
+         * diff hunk, a Gherkin step) is in no pool: nothing happened there */
         int minw = pass == 1 ? WEAK : STRONG;
         int maxw = 0;
         for (size_t i = 0; i < n; i++) {
@@ -2551,7 +2654,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             bool ok;
             if (pass == 3) ok = caller;
             else if (c->outcome == CLASSIFY_OUTCOME_SUCCEEDED) ok = false;
-            else if (pass == 2) ok = c->outcome == CLASSIFY_OUTCOME_FAILED && dirty && F[i].weight >= STRONG;
+            else if (pass == 2)
+                ok = c->outcome == CLASSIFY_OUTCOME_FAILED && dirty && !(fl & CLASSIFY_F_NOT_OUTPUT) &&
+                     F[i].weight >= STRONG;
             else ok = !dirty && F[i].weight >= minw;
             if (pass == 1 && c->outcome == CLASSIFY_OUTCOME_UNKNOWN) ok = false;
             if (ok && F[i].weight > maxw) maxw = F[i].weight;
@@ -2564,7 +2669,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             bool ok;
             if (pass == 3) ok = caller;
             else if (c->outcome == CLASSIFY_OUTCOME_SUCCEEDED) ok = false;
-            else if (pass == 2) ok = dirty && F[i].weight >= STRONG;
+            else if (pass == 2) ok = dirty && !(fl & CLASSIFY_F_NOT_OUTPUT) && F[i].weight >= STRONG;
             else ok = !dirty && F[i].weight >= minw;
             if (!ok || F[i].weight < maxw - MARGIN) continue;
             if (best < 0 || order_key(&F[i]) < order_key(&F[best]) ||
@@ -2574,8 +2679,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         static const char *const names[] = {
             "the earliest cause among those within 20 of the strongest weight",
             "no strong cause; the earliest weak finding",
-            "every cause was set aside (retried, recovered, script text, an earlier step, or also "
-            "in the passing run); the earliest of them",
+            "every cause was set aside (retried, recovered, an earlier or later step, or also in "
+            "the passing run); the earliest of them",
             "a finding supplied by the caller"};
         if (best >= 0) pool_name = names[pass];
     }
@@ -2701,18 +2806,16 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
              * exits non-zero): the log's last non-blank lines are the only
              * block there is */
             struct buf tb = {0};
+            int64_t tl[TAIL_MAX], to[TAIL_MAX];
             for (int i = 0; i < c->ntail; i++) {
                 if (i) buf_putc(&tb, '\n');
                 buf_puts(&tb, c->tail[i].text);
+                tl[i] = c->tail[i].line;
+                to[i] = c->tail[i].off;
             }
             buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
                        c->ntail, (long long)c->tail[0].line);
-            int64_t ln[TAIL_MAX], of[TAIL_MAX];
-            for (int i = 0; i < c->ntail; i++) {
-                ln[i] = c->tail[i].line;
-                of[i] = c->tail[i].off;
-            }
-            model_fallback(mod, res, &ex, tb.p, c->ntail, ln, of, "the last lines");
+            model_fallback(mod, res, &ex, tb.p, c->ntail, tl, to, "the last lines");
             buf_free(&tb);
         } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
             /* a bare failure line ("exited with code 1"): the lines before
@@ -2760,13 +2863,16 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
         "workspace-present", "git-present", "command-start", "command-end", "script-start",
         "script-end", "step-start", "step-failed", "resolved", "error-block", "step-failed-continued",
-        "job-end"};
+        "job-end", "diff-hunk"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],
                        (long long)c->mark_first[m], (long long)c->mark_last[m]);
     if (c->sig_failure) buf_puts(&ex, "status signals report a failure\n");
     if (c->sig_success) buf_puts(&ex, "status signals report success\n");
+    for (size_t i = 0; i < n; i++) res->findings[i].flags &= ~CLASSIFY_F_NOT_OUTPUT;
+    res->primary.flags &= ~CLASSIFY_F_NOT_OUTPUT;
+    for (size_t i = 0; i < res->nsecondary; i++) res->secondary[i].flags &= ~CLASSIFY_F_NOT_OUTPUT;
     res->explain = buf_detach(&ex);
     res->notes = c->limit_notes.len ? xstrndup(c->limit_notes.p, c->limit_notes.len) : NULL;
     free(idx);

@@ -54,10 +54,17 @@ enum rule_marker {
     MARK_STEP_FAILED_CONT,  /* @step-failed-continued: a step failed and the runner went on
                              * with the job's next command (Travis' script phase) */
     MARK_JOB_END,           /* @job-end: a CI runner's last line of a job, pass or fail */
+    MARK_DIFF_HUNK,         /* @diff-hunk: a unified diff's "@@ -a,b +c,d @@" (file text follows) */
     MARK_COUNT
 };
 
 enum pat_role { PAT_MATCH, PAT_NEAR, PAT_UNLESS };
+
+/* Internal finding flag, with CLASSIFY_F_SCRIPT: text a runner or a tool
+ * printed as text, not what happened (a step's echoed script, a diff's hunk
+ * lines, a Gherkin step): never even the fallback cause. Cleared before the
+ * result is returned. */
+#define CLASSIFY_F_NOT_OUTPUT (1u << 15)
 
 /* PCRE2 limits per match call (a line, or a block for the combined
  * pattern): ordinary rules need a few thousand steps; a catastrophic

@@ -36,6 +36,7 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_ERROR_BLOCK] = "@error-block",
     [MARK_STEP_FAILED_CONT] = "@step-failed-continued",
     [MARK_JOB_END] = "@job-end",
+    [MARK_DIFF_HUNK] = "@diff-hunk",
 };
 
 int classify_marker_of(const char *class_id)

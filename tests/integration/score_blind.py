@@ -64,6 +64,10 @@ measurement does), so the classifier's `line` is compared as it is.
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
       labels.tsv and ranges.tsv as for ci-real, scored like ci-real.
+  tests/data/ci-blind7: real, unedited CI job logs in Jenkins, GitLab CI, Travis CI,
+      CircleCI and GitHub Actions framings (Maven, Gradle, go test, Terraform, clippy,
+      pre-commit, flake8, behave, docker deploys), a real passing log NNN-pass.log only
+      where one exists; scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -98,6 +102,7 @@ SETS = {
     "blind12": ("agent-blind12", "agent"),
     "blind13": ("agent-blind13", "agent"),
     "ci6": ("ci-blind6", "ci"),
+    "ci7": ("ci-blind7", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

@@ -959,6 +959,162 @@ START_TEST(error_continued_past_is_not_the_cause)
 }
 END_TEST
 
+START_TEST(gh_run_view_columns_are_a_log_prefix)
+{
+    /* `gh run view --log` writes "job<TAB>step<TAB>stamp " before every
+     * line, and a byte-order mark before the stamp of a step's first line:
+     * the step echo and its cyan script lines are recognised behind them */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "lint\tSet up job\t\xef\xbb\xbf" "2025-03-02T08:00:00.1000000Z Current runner version: '2.321.0'\n"
+        "lint\tType-check\t\xef\xbb\xbf" "2025-03-02T08:00:05.1000000Z ##[group]Run npx tsc || { echo \"Segmentation fault\"; exit 1; }\n"
+        "lint\tType-check\t2025-03-02T08:00:05.1100000Z \x1b[36;1mnpx tsc || { echo \"Segmentation fault\"; exit 1; }\x1b[0m\n"
+        "lint\tType-check\t2025-03-02T08:00:05.1200000Z ##[endgroup]\n"
+        "lint\tType-check\t2025-03-02T08:00:09.4000000Z src/cart.ts(14,7): error TS2322: Type 'string' is not assignable to type 'number'.\n"
+        "lint\tType-check\t2025-03-02T08:00:09.5000000Z ##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "build.compile");
+    ck_assert_int_eq(r->primary.line, 5);
+    ck_assert(has_finding(r, 2, CLASSIFY_F_SCRIPT));
+    ck_assert(has_finding(r, 3, CLASSIFY_F_SCRIPT));
+    classify_result_free(r);
+    /* a passing job in the same columns: the echoed script's failure words
+     * are no finding that a failure follows */
+    static const char ok[] =
+        "e2e\tWait for db\t\xef\xbb\xbf" "2025-03-02T08:01:00.1000000Z ##[group]Run ./wait.sh || { echo \"::error::db did not become ready in time\"; exit 1; }\n"
+        "e2e\tWait for db\t2025-03-02T08:01:00.1100000Z \x1b[36;1m./wait.sh || { echo \"::error::db did not become ready in time\"; exit 1; }\x1b[0m\n"
+        "e2e\tWait for db\t2025-03-02T08:01:00.1200000Z ##[endgroup]\n"
+        "e2e\tWait for db\t2025-03-02T08:01:03.0000000Z db is up\n"
+        "e2e\tComplete job\t\xef\xbb\xbf" "2025-03-02T08:01:04.0000000Z Cleaning up orphan processes\n";
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, ok, sizeof ok - 1);
+    ck_assert_msg(!r->has_primary, "got %s line %lld", r->has_primary ? r->primary.class_id : "",
+                  (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(steps_after_the_failure_are_not_the_cause)
+{
+    /* the failing step names its cause; a step that only runs once the job
+     * has failed (dumping the services' logs) prints stronger-sounding
+     * words, but the run had failed already */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "##[group]Run ./ci/wait-for-stack.sh\n"
+        "##[endgroup]\n"
+        "waiting for the gateway (attempt 30/30)\n"
+        "gateway did not become healthy within 300s\n"
+        "##[error]Process completed with exit code 1.\n"
+        "##[group]Run docker compose logs --tail=50\n"
+        "##[endgroup]\n"
+        "gateway-1  | warn: geo lookup skipped: Incorrect API key provided\n"
+        "gateway-1  | still migrating schema 41/77\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "timeout");
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert(has_finding(r, 8, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* with no cause in the failing step, the later step's words stay */
+    static const char bare[] =
+        "##[group]Run ./ci/wait-for-stack.sh\n"
+        "##[endgroup]\n"
+        "##[error]Process completed with exit code 1.\n"
+        "##[group]Run docker compose logs --tail=50\n"
+        "##[endgroup]\n"
+        "gateway-1  | fatal: Incorrect API key provided\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "auth.credentials");
+    ck_assert_int_eq(r->primary.line, 6);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(echoed_command_is_no_fallback_cause)
+{
+    /* GitLab echoes each script command ("$ ..."): its text names what the
+     * command guards against, nothing that happened. With no cause in the
+     * output, the verdict is unknown on the job's failure, not the echo */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "$ git remote set-url origin \"$CI_REPOSITORY_URL\" || echo 'Not a git repository; skipping'\n"
+        "$ ./deploy.sh\n"
+        "Rolling out release 2025.03.1\n"
+        "rollout halted by the operator\n"
+        "ERROR: Job failed: exit code 1\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert(has_finding(r, 1, CLASSIFY_F_SCRIPT));
+    ck_assert_msg(r->primary.line != 1 && strcmp(r->primary.class_id, "vcs.worktree") != 0,
+                  "got %s line %lld", r->primary.class_id, (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(diff_hunk_lines_are_file_text)
+{
+    /* pre-commit prints the diff of what its hooks rewrote: the hunk's
+     * lines are a script's text ("No space left on device" in an echo),
+     * the failure is the hook's verdict above it */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "fix end of files.........................................................Failed\n"
+        "- hook id: end-of-file-fixer\n"
+        "- exit code: 1\n"
+        "All changes made by hooks:\n"
+        "diff --git a/ci/space.sh b/ci/space.sh\n"
+        "index 3f2a1c0..9b7d4e2 100755\n"
+        "--- a/ci/space.sh\n"
+        "+++ b/ci/space.sh\n"
+        "@@ -1,3 +1,4 @@\n"
+        " #!/bin/sh\n"
+        " df -h / || echo \"No space left on device\"\n"
+        "-exit 0\n"
+        "\\ No newline at end of file\n"
+        "+exit 0\n"
+        "##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert(has_finding(r, 11, CLASSIFY_F_SCRIPT));
+    classify_result_free(r);
+    /* the hunk's text alone names nothing, even for a failed run */
+    static const char only[] = "@@ -4,2 +4,2 @@\n"
+                               "-  die \"Segmentation fault\"\n"
+                               "+  die \"Segmentation fault (core dumped)\"\n"
+                               "Error: hook rewrote 1 file\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, only, sizeof only - 1);
+    ck_assert_msg(r->primary.line != 2 && r->primary.line != 3, "got %s line %lld", r->primary.class_id,
+                  (long long)r->primary.line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(gherkin_step_text_is_not_output)
+{
+    /* behave prints every step of every scenario with the step definition
+     * it ran ("# steps/x.py:12") or "# None"; a step's wording ("returns
+     * HTTP 429") is the feature's text. The failing step's assertion is
+     * the output */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "  Scenario: Place an order                     # features/orders.feature:4\n"
+        "    Given a signed-in buyer                    # features/steps/auth.py:9\n"
+        "    Then the order is accepted                 # features/steps/orders.py:40\n"
+        "      Assertion Failed: Expected 201, got 500\n"
+        "\n"
+        "  Scenario: Throttle bursts                    # features/limits.feature:3\n"
+        "    When 100 orders arrive in a second         # None\n"
+        "    Then the API returns HTTP 429 Too Many Requests # None\n"
+        "\n"
+        "Failing scenarios:\n"
+        "  features/orders.feature:4  Place an order\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    ck_assert_int_eq(r->primary.line, 4);
+    ck_assert(has_finding(r, 8, CLASSIFY_F_SCRIPT));
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(first_failed_command_when_the_runner_kept_going)
 {
     /* Travis runs every command of its script phase even after one fails
@@ -2348,6 +2504,96 @@ START_TEST(lld_undefined_symbol_is_a_link_error)
 }
 END_TEST
 
+START_TEST(lint_verdicts_and_go_tool_wordings)
+{
+    /* flake8's "file:line:col: CODE text", pre-commit's dotted verdict per
+     * hook, and the go command missing a tool of its own toolchain */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ flake8 --statistics\n"
+                  "./shop/cart.py:88:80: E501 line too long (97 > 79 characters)\n"
+                  "1     E501 line too long (97 > 79 characters)\n"
+                  "Exited with code exit status 1\n",
+                  "test.failure", 2);
+    shipped_names("check yaml...............................................................Passed\n"
+                  "trim trailing whitespace.................................................Failed\n"
+                  "- hook id: trailing-whitespace\n",
+                  "test.failure", 2);
+    shipped_names("# example.com/svc/cmd/tool\n"
+                  "go: no such tool \"covdata\"\n"
+                  "ok  \texample.com/svc/pkg/api\t0.21s\tcoverage: 80.1% of statements\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "runtime.missing-executable", 2);
+}
+END_TEST
+
+START_TEST(jenkins_verdicts_are_failure_lines)
+{
+    /* Jenkins ends a failed build with "Finished: FAILURE", a freestyle
+     * job's shell step with "Build step '...' marked build as failure", and
+     * a pipeline's build step reports the downstream job it started */
+    ck_assert_ptr_nonnull(shipped);
+    static const char freestyle[] = "[deploy] $ /bin/sh -xe /tmp/jenkins42.sh\n"
+                                    "+ ./migrate.sh\n"
+                                    "Error: connect ECONNREFUSED 10.0.4.7:5432\n"
+                                    "Build step 'Execute shell' marked build as failure\n"
+                                    "Finished: FAILURE\n";
+    /* no outcome given: the verdict lines are what says the run failed */
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, freestyle, sizeof freestyle - 1);
+    ck_assert_msg(r->has_primary, "no primary");
+    ck_assert_str_eq(r->primary.class_id, "network");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    static const char pipeline[] = "[Pipeline] build\n"
+                                   "Scheduling project: shop \xc2\xbb hooks \xc2\xbb pre-build\n"
+                                   "Starting building: shop \xc2\xbb hooks \xc2\xbb pre-build #13\n"
+                                   "Build shop \xc2\xbb hooks \xc2\xbb pre-build #13 completed: FAILURE\n"
+                                   "[Pipeline] }\n"
+                                   "[Pipeline] End of Pipeline\n"
+                                   "Finished: FAILURE\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, pipeline, sizeof pipeline - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(ant_task_column_is_a_log_prefix)
+{
+    /* Ant prints a task's lines behind its name in brackets, right-aligned
+     * in 12 columns ("     [exec] "), or after a stamp: the task's own
+     * "ERROR: ..." is the failure, before Ant's "BUILD FAILED" */
+    static const char rules[] = "rule failure\n"
+                                "class @failure\n"
+                                "match ^\\s*(Error|\\w+Error): \\S\n"
+                                "match ^BUILD FAILED\\b\n";
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from(rules, &warn);
+    static const char plain[] = "jars:\n"
+                                "     [exec] reading the jar list\n"
+                                "     [exec] ERROR: lib directory not found\n"
+                                "\n"
+                                "BUILD FAILED\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, plain, sizeof plain - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    static const char stamped[] = "[2025-02-11T09:30:00.100Z] jars:\n"
+                                  "[2025-02-11T09:30:00.200Z]      [exec] ERROR: lib directory not found\n"
+                                  "[2025-02-11T09:30:00.900Z] BUILD FAILED\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, stamped, sizeof stamped - 1);
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    /* a bracketed word that is not Ant's column stays text */
+    static const char other[] = "  [note] Error: only a note\n"
+                                "BUILD FAILED\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, other, sizeof other - 1);
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
 START_TEST(passed_test_name_is_not_a_cause)
 {
     /* a passing test's report line names what it checks ("rejects an
@@ -2993,6 +3239,14 @@ int main(void)
     tcase_add_test(tc, ci_script_text_is_not_output);
     tcase_add_test(tc, error_continued_past_is_not_the_cause);
     tcase_add_test(tc, first_failed_command_when_the_runner_kept_going);
+    tcase_add_test(tc, gh_run_view_columns_are_a_log_prefix);
+    tcase_add_test(tc, steps_after_the_failure_are_not_the_cause);
+    tcase_add_test(tc, echoed_command_is_no_fallback_cause);
+    tcase_add_test(tc, diff_hunk_lines_are_file_text);
+    tcase_add_test(tc, gherkin_step_text_is_not_output);
+    tcase_add_test(tc, lint_verdicts_and_go_tool_wordings);
+    tcase_add_test(tc, jenkins_verdicts_are_failure_lines);
+    tcase_add_test(tc, ant_task_column_is_a_log_prefix);
     tcase_add_test(tc, ci_job_that_ended_clean_has_no_primary);
     tcase_add_test(tc, exit_137_alone_is_not_oom);
     tcase_add_test(tc, resolved_conflict_and_echoed_arguments);
