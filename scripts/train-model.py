@@ -64,7 +64,8 @@ import sys
 # (leave-one-set-out below is then the measure).
 SETS = ["classify-dev", "classify", "classify-holdout", "classify-holdout2", "classify-holdout3",
         "classify-blind4", "ci-blind5", "agent-blind6", "agent-blind7", "agent-blind8",
-        "agent-blind9", "ci-blind", "ci-real", "ci-blind6"]
+        "agent-blind9", "ci-blind", "ci-real", "ci-blind6", "agent-blind10", "agent-blind11",
+        "agent-blind12", "agent-blind13", "ci-blind7"]
 # "none" marks successful runs (no block); "unknown" stays a class: blocks
 # the labels say no class fits teach the model when to keep "unknown"
 SKIP = {"none"}
