@@ -959,6 +959,8 @@ START_TEST(error_continued_past_is_not_the_cause)
 }
 END_TEST
 
+static void shipped_names(const char *log, const char *want_class, int64_t want_line);
+
 START_TEST(gh_run_view_columns_are_a_log_prefix)
 {
     /* `gh run view --log` writes "job<TAB>step<TAB>stamp " before every
@@ -990,6 +992,20 @@ START_TEST(gh_run_view_columns_are_a_log_prefix)
     ck_assert_msg(!r->has_primary, "got %s line %lld", r->has_primary ? r->primary.class_id : "",
                   (long long)r->primary.line);
     classify_result_free(r);
+    /* rules anchored at the tool's own line start hold after the columns */
+    shipped_names("unit\tSet up job\t2031-05-06T07:08:09.1234567Z Current runner version: '9.9.9'\n"
+                  "unit\tRun go test\t2031-05-06T07:08:19.1234567Z === RUN   TestParseWidgets\n"
+                  "unit\tRun go test\t2031-05-06T07:08:19.2234567Z --- FAIL: TestParseWidgets (0.01s)\n"
+                  "unit\tRun go test\t2031-05-06T07:08:19.3234567Z ##[error]Process completed with exit code 1.\n",
+                  "test.failure", 3);
+    shipped_names("Docs Lint\tRun go test\t\xEF\xBB\xBF" "2031-05-06T07:08:19.2234567Z --- FAIL: TestRenderPage (0.20s)\n"
+                  "Docs Lint\tRun go test\t2031-05-06T07:08:19.3234567Z ##[error]Process completed with exit code 1.\n",
+                  "test.failure", 1);
+    static const char cols[] = "a b\tstep one\t2031-05-06T07:08:09Z x";
+    ck_assert_uint_eq(classify_skip_log_prefix(cols, sizeof cols - 1), sizeof cols - 2);
+    /* two tab-separated columns without a stamp after them are text */
+    static const char tsv[] = "name\tvalue\tmore text";
+    ck_assert_uint_eq(classify_skip_log_prefix(tsv, sizeof tsv - 1), 0);
 }
 END_TEST
 
@@ -3090,28 +3106,6 @@ START_TEST(shipped_model_loads)
 }
 END_TEST
 
-START_TEST(gh_run_view_job_and_step_columns_are_a_prefix)
-{
-    /* `gh run view --log` puts the job and step names, tab-separated, before
-     * each line's stamp (a byte-order mark may sit before the stamp): rules
-     * anchored at the tool's own line start must still hold after them */
-    ck_assert_ptr_nonnull(shipped);
-    shipped_names("unit\tSet up job\t2031-05-06T07:08:09.1234567Z Current runner version: '9.9.9'\n"
-                  "unit\tRun go test\t2031-05-06T07:08:19.1234567Z === RUN   TestParseWidgets\n"
-                  "unit\tRun go test\t2031-05-06T07:08:19.2234567Z --- FAIL: TestParseWidgets (0.01s)\n"
-                  "unit\tRun go test\t2031-05-06T07:08:19.3234567Z ##[error]Process completed with exit code 1.\n",
-                  "test.failure", 3);
-    shipped_names("Docs Lint\tRun go test\t\xEF\xBB\xBF" "2031-05-06T07:08:19.2234567Z --- FAIL: TestRenderPage (0.20s)\n"
-                  "Docs Lint\tRun go test\t2031-05-06T07:08:19.3234567Z ##[error]Process completed with exit code 1.\n",
-                  "test.failure", 1);
-    static const char cols[] = "a b\tstep one\t2031-05-06T07:08:09Z x";
-    ck_assert_uint_eq(classify_skip_log_prefix(cols, sizeof cols - 1), sizeof cols - 2);
-    /* two tab-separated columns without a stamp after them are text */
-    static const char tsv[] = "name\tvalue\tmore text";
-    ck_assert_uint_eq(classify_skip_log_prefix(tsv, sizeof tsv - 1), 0);
-}
-END_TEST
-
 START_TEST(deploy_platform_finished_after_refused_healthchecks)
 {
     /* a rolling deploy whose new container refused the first health probes,
@@ -3308,7 +3302,6 @@ int main(void)
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
     tcase_add_test(tc, pytest_import_header_names_the_missing_module);
-    tcase_add_test(tc, gh_run_view_job_and_step_columns_are_a_prefix);
     tcase_add_test(tc, deploy_platform_finished_after_refused_healthchecks);
     tcase_add_test(tc, jvm_oom_option_is_not_an_oom);
     tcase_add_test(tc, format_style_and_scan_checks_fail_the_job);
