@@ -60,6 +60,12 @@ measurement does), so the classifier's `line` is compared as it is.
       Helm, cloud CLIs and registries, GitHub Actions runners; failed and
       successful; klog-prefixed, tab-separated, Status-JSON and boxed
       wordings), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind15: real public build/test/migration output of language
+      toolchains as pasted into issues (CMake, make/ninja, go, cargo/rustup,
+      Maven/Gradle, uv/tox/pytest, pnpm/bun/tsc/eslint, dotnet/NuGet, mix,
+      stack/GHC, flutter, composer, prisma/flyway/alembic/rake; failed and
+      successful; prompts, backticks, boxes, IDE and CI-UI copies), labelled
+      before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -101,6 +107,7 @@ SETS = {
     "blind11": ("agent-blind11", "agent"),
     "blind12": ("agent-blind12", "agent"),
     "blind13": ("agent-blind13", "agent"),
+    "blind15": ("agent-blind15", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
 }

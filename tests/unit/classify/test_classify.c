@@ -3164,6 +3164,122 @@ START_TEST(format_style_and_scan_checks_fail_the_job)
 }
 END_TEST
 
+START_TEST(cmake_find_package_failures_name_the_missing_piece)
+{
+    /* CMake's find_package: a required library or program that is not in the
+     * image, worded under the "CMake Error" or as a status line just above it
+     * (issue #15, agent-blind15 misses; the wording here is this test's own) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("-- The C compiler identification is GNU 13.2.0\n"
+                  "CMake Error at cmake/deps.cmake:14 (message):\n"
+                  "  Could NOT find CURL (missing: CURL_LIBRARY CURL_INCLUDE_DIR)\n"
+                  "-- Configuring incomplete, errors occurred!\n"
+                  "./ci/build.sh: line 12: cd: src/out: No such file or directory\n",
+                  "runtime.missing-module", 3);
+    shipped_names("-- Could NOT find LibXml2 (missing: LIBXML2_LIBRARY LIBXML2_INCLUDE_DIR)\n"
+                  "CMake Error at CMakeLists.txt:40 (message):\n"
+                  "  the importer needs libxml2\n",
+                  "runtime.missing-module", 1);
+    shipped_names("CMake Error at /usr/share/cmake-3.28/Modules/FindPackageHandleStandardArgs.cmake:230 (message):\n"
+                  "  Could NOT find Doxygen (missing: DOXYGEN_EXECUTABLE)\n",
+                  "runtime.missing-executable", 2);
+    /* optional packages reported by a configure that went on are no cause:
+     * the compile error later in the build is */
+    shipped_names("-- Could NOT find Doxygen (missing: DOXYGEN_EXECUTABLE)\n"
+                  "-- Could NOT find ZLIB (missing: ZLIB_LIBRARY ZLIB_INCLUDE_DIR)\n"
+                  "-- Configuring done (0.4s)\n"
+                  "-- Generating done (0.0s)\n"
+                  "[ 50%] Building C object CMakeFiles/app.dir/main.c.o\n"
+                  "/src/main.c:7:5: error: implicit declaration of function 'frob'\n"
+                  "make[2]: *** [CMakeFiles/app.dir/build.make:76: CMakeFiles/app.dir/main.c.o] Error 1\n",
+                  "build.compile", 6);
+    /* ninja's last line alone names no cause, but it is the failure line */
+    shipped_names("[17/40] Compiling C object libio.a.p/src_reader.c.o\n"
+                  "ninja: build stopped: subcommand failed.\n",
+                  "unknown", 2);
+}
+END_TEST
+
+START_TEST(language_toolchain_check_and_compile_wordings)
+{
+    /* go vet's findings, Gradle's Kotlin-DSL script errors, GHC's module
+     * lookup (both quote styles) and a libtest panic in an integration test */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ go vet ./internal/...\n"
+                  "internal/store/cache.go:88:9: internal/store.Entry composite literal uses unkeyed fields\n"
+                  "internal/store/lock.go:31:6: Flush passes lock by value: internal/store.Cache contains sync.Mutex\n"
+                  "exit status 1\n",
+                  "test.failure", 2);
+    shipped_names("FAILURE: Build failed with an exception.\n"
+                  "\n"
+                  "* What went wrong:\n"
+                  "Script compilation errors:\n"
+                  "\n"
+                  "  Line 17:     composeOptions {\n"
+                  "               ^ Unresolved reference: composeOptions\n",
+                  "build.compile", 4);
+    shipped_names("[2 of 5] Compiling Api.Server\n"
+                  "\n"
+                  "src/Api/Server.hs:9:8:\n"
+                  "    Could not find module `Data.Aeson.Lens'\n"
+                  "    It is a member of the hidden package `lens-aeson-1.2'.\n",
+                  "runtime.missing-module", 4);
+    shipped_names("src/Api/Server.hs:9:8:\n"
+                  "    Could not find module \xe2\x80\x98" "Data.Aeson.Lens\xe2\x80\x99\n",
+                  "runtime.missing-module", 2);
+    shipped_names("     Running tests/api.rs (target/debug/deps/api-1f2e3d4c)\n"
+                  "\tthread 'rejects_empty_body' panicked at 'assertion failed: body.is_empty()', tests/api.rs:41:5\n",
+                  "test.failure", 2);
+    /* a program's own panic outside tests/ stays a crash */
+    shipped_names("thread 'main' panicked at src/main.rs:12:5:\n"
+                  "called `Option::unwrap()` on a `None` value\n",
+                  "runtime.crash", 1);
+}
+END_TEST
+
+START_TEST(package_and_migration_tool_wordings)
+{
+    /* NuGet, pub, rustup, bun, prisma, flyway, alembic, tox and pytest in
+     * their own words: the spec, the connection, a crash, an argument */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("  Determining projects to restore...\n"
+                  "/src/App/App.csproj : error NU1101: Unable to find package Acme.Widgets. No packages exist with this id in source(s): nuget.org\n"
+                  "/src/App/Program.cs(3,7): error CS0246: The type or namespace name 'Acme' could not be found (are you missing a using directive or an assembly reference?) [/src/App/App.csproj]\n",
+                  "config.invalid", 2);
+    shipped_names("Resolving dependencies...\n"
+                  "Because shop_app depends on http ^0.13.0 which depends on meta ^1.3.0, meta ^1.3.0 is required.\n"
+                  "So, because shop_app depends on meta >=1.1.0 <1.2.0, version solving failed.\n",
+                  "config.invalid", 2);
+    shipped_names("info: syncing channel updates for 'nightly-aarch64-unknown-linux-gnu'\n"
+                  "error: component download failed for clippy-aarch64-unknown-linux-gnu\n"
+                  "info: caused by: could not download file from 'https://dist.example.org/clippy.tar.xz' to '/root/.rustup/downloads/c1.partial'\n",
+                  "network", 2);
+    shipped_names("bun install v1.1.8\n"
+                  "error: ConnectionClosed downloading tarball left-pad@1.3.0\n",
+                  "network", 2);
+    shipped_names("Datasource \"db\": PostgreSQL database \"shop\", schema \"public\" at \"db.internal:5432\"\n"
+                  "\n"
+                  "Error: P1001: Can't reach database server at `db.internal:5432`\n",
+                  "network", 3);
+    shipped_names("Flyway OSS Edition 10.1.0 by Redgate\n"
+                  "ERROR: Validate failed: Migrations have failed validation\n"
+                  "Migration checksum mismatch for migration version 3\n",
+                  "config.invalid", 2);
+    shipped_names("INFO  [alembic.runtime.migration] Context impl SQLiteImpl.\n"
+                  "ERROR [alembic.util.messaging] Multiple head revisions are present for given argument 'head'\n",
+                  "config.invalid", 2);
+    shipped_names("py311 run-test: commands[0] | pytest -q\n"
+                  "ERROR: InvocationError for command /work/.tox/py311/bin/pytest -q (exited with code -6)\n"
+                  "ERROR:   py311: commands failed\n",
+                  "runtime.crash", 2);
+    shipped_names("$ python -m pytest tests/test_parsr.py\n"
+                  "\n"
+                  "no tests ran in 0.01s\n"
+                  "ERROR: file or directory not found: tests/test_parsr.py\n",
+                  "config.invalid", 4);
+}
+END_TEST
+
 START_TEST(more_build_and_package_tool_wordings)
 {
     /* the Dart front end's error line; yarn v1's trace for a name the
@@ -3306,6 +3422,9 @@ int main(void)
     tcase_add_test(tc, jvm_oom_option_is_not_an_oom);
     tcase_add_test(tc, format_style_and_scan_checks_fail_the_job);
     tcase_add_test(tc, more_build_and_package_tool_wordings);
+    tcase_add_test(tc, cmake_find_package_failures_name_the_missing_piece);
+    tcase_add_test(tc, language_toolchain_check_and_compile_wordings);
+    tcase_add_test(tc, package_and_migration_tool_wordings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
