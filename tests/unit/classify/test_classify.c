@@ -3248,6 +3248,29 @@ START_TEST(check_gate_and_build_setup_wordings)
 }
 END_TEST
 
+START_TEST(token_refused_outside_a_pull_request_is_auth)
+{
+    /* GitHub's "Resource not accessible by integration" is the pull request
+     * not being opened only where the call opened one; a release upload or
+     * an issue comment refused the same way is the token's permission */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Run softprops/action-gh-release@v2\n"
+                  "  tag_name: v0.4.1\n"
+                  "##[error]Resource not accessible by integration\n",
+                  "vcs.auth", 3);
+    shipped_names("Posting the benchmark table to issue #88\n"
+                  "HttpError: Resource not accessible by integration\n"
+                  "    at /home/runner/work/_actions/actions/github-script/v7/dist/index.js:9537:21\n",
+                  "vcs.auth", 2);
+    shipped_names("+ gh pr create --fill --base main --head bot/bump-deps\n"
+                  "GraphQL: Resource not accessible by integration (createPullRequest)\n",
+                  "vcs.pr-create", 2);
+    shipped_names("POST https://api.github.com/repos/acme/shop/pulls\n"
+                  "403 Resource not accessible by integration\n",
+                  "vcs.pr-create", 2);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -3367,6 +3390,7 @@ int main(void)
     tcase_add_test(tc, format_style_and_scan_checks_fail_the_job);
     tcase_add_test(tc, more_build_and_package_tool_wordings);
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
+    tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
