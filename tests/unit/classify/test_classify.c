@@ -3222,6 +3222,14 @@ START_TEST(check_gate_and_build_setup_wordings)
                   "  asked CMake to find a package configuration file provided by \"Boost\", but\n"
                   "-- Configuring incomplete, errors occurred!\n",
                   "runtime.missing-module", 2);
+    /* an optional package explained under a warning is no cause: the
+     * configure went on and the compiler failed later */
+    shipped_names("CMake Warning at src/CMakeLists.txt:40 (find_package):\n"
+                  "  By not providing \"FindLibJpeg.cmake\" in CMAKE_MODULE_PATH this project has\n"
+                  "  asked CMake to find a package configuration file provided by \"LibJpeg\", but\n"
+                  "-- Configuring done\n"
+                  "/src/img/decode.c:77:5: error: implicit declaration of function 'jpeg_read'\n",
+                  "build.compile", 5);
     shipped_names("--2026-01-05 09:00:01--  https://example.org/dl/tool-v9.9.9.tar.gz\n"
                   "Connecting to example.org (example.org)|93.184.215.14|:443... connected.\n"
                   "HTTP request sent, awaiting response... 404 Not Found\n"
