@@ -3237,6 +3237,11 @@ START_TEST(check_gate_and_build_setup_wordings)
                   "config.invalid", 4);
     shipped_names("curl: (22) The requested URL returned error: 404\nError: Process completed with exit code 22.\n",
                   "config.invalid", 1);
+    /* a probe for an optional file that 404s is not the cause of a later
+     * test failure */
+    shipped_names("2026-01-05 09:00:02 ERROR 404: Not Found.\nno cached fixtures, generating them\n"
+                  "FAIL src/cart.test.ts\nTests:       1 failed, 40 passed, 41 total\n",
+                  "test.failure", 3);
     shipped_names("error: failed to parse manifest at `/build/widget/Cargo.toml`\n\nCaused by:\n"
                   "  this version of Cargo is older than the `2024` edition, and only supports `2015`, `2018`, and `2021` editions.\n",
                   "config.invalid", 1);
