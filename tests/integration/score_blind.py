@@ -74,6 +74,10 @@ measurement does), so the classifier's `line` is compared as it is.
       CircleCI and GitHub Actions framings (Maven, Gradle, go test, Terraform, clippy,
       pre-commit, flake8, behave, docker deploys), a real passing log NNN-pass.log only
       where one exists; scored like ci-real.
+  tests/data/ci-blind8: real, unedited CI job logs, GitHub Actions (raw, gh run view and
+      --log-failed shapes, multi-job) and AWS CodeBuild (pytest, Playwright, cargo fmt,
+      cargo-deny, clang-tidy under bazel, Maven/javac, Quarkus, CMake, west/Zephyr, typos,
+      docker pull), a real passing log NNN-pass.log only where one exists; scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -110,6 +114,7 @@ SETS = {
     "blind15": ("agent-blind15", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
+    "ci8": ("ci-blind8", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

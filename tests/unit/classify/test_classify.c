@@ -3304,6 +3304,102 @@ START_TEST(more_build_and_package_tool_wordings)
 }
 END_TEST
 
+START_TEST(check_gate_and_build_setup_wordings)
+{
+    /* checks that fail a job whose code compiled and whose tests passed
+     * (rustfmt --check hunks, a coverage gate, clang-tidy diagnostics
+     * promoted to errors), and setup that names what is not there (a
+     * CMake package, a download URL, a Cargo too old for the manifest, a
+     * west workspace or board that does not exist) */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Diff in /build/widget/src/codec.rs:118:\n"
+                  "     fn encode(&self) {\n-        let n=self.len();\n+        let n = self.len();\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "test.failure", 1);
+    shipped_names("    Checking widget v0.3.0\nDiff in /w/widget/src/main.rs at line 7:\n"
+                  " fn main() {\n-  run()\n+    run()\n",
+                  "test.failure", 2);
+    shipped_names("tests/test_codec.py::test_roundtrip PASSED                  [100%]\n"
+                  "ERROR: Coverage failure: total of 48.50 is less than fail-under=80.00\n"
+                  "======== 41 passed in 2.31s ========\n",
+                  "test.failure", 2);
+    shipped_names("---------- coverage: platform linux, python 3.12.1 ----------\n"
+                  "FAIL Required test coverage of 90% not reached. Total coverage: 71.20%\n",
+                  "test.failure", 2);
+    shipped_names("/src/ring/buffer.hpp:40:7: error: member variable 'size_' has public visibility "
+                  "[misc-non-private-member-variables-in-classes,-warnings-as-errors]\n"
+                  "3 warnings treated as errors\n",
+                  "test.failure", 1);
+    /* a compiler's own -Werror diagnostic stays a compile error */
+    shipped_names("/src/ring/buffer.cpp:12:9: error: unused variable 'n' [-Werror,-Wunused-variable]\n",
+                  "build.compile", 1);
+    shipped_names("-- Found Threads: TRUE\nCMake Error at src/CMakeLists.txt:33 (find_package):\n"
+                  "  By not providing \"FindBoost.cmake\" in CMAKE_MODULE_PATH this project has\n"
+                  "  asked CMake to find a package configuration file provided by \"Boost\", but\n"
+                  "-- Configuring incomplete, errors occurred!\n",
+                  "runtime.missing-module", 2);
+    /* an optional package explained under a warning is no cause: the
+     * configure went on and the compiler failed later */
+    shipped_names("CMake Warning at src/CMakeLists.txt:40 (find_package):\n"
+                  "  By not providing \"FindLibJpeg.cmake\" in CMAKE_MODULE_PATH this project has\n"
+                  "  asked CMake to find a package configuration file provided by \"LibJpeg\", but\n"
+                  "-- Configuring done\n"
+                  "/src/img/decode.c:77:5: error: implicit declaration of function 'jpeg_read'\n",
+                  "build.compile", 5);
+    shipped_names("--2026-01-05 09:00:01--  https://example.org/dl/tool-v9.9.9.tar.gz\n"
+                  "Connecting to example.org (example.org)|93.184.215.14|:443... connected.\n"
+                  "HTTP request sent, awaiting response... 404 Not Found\n"
+                  "2026-01-05 09:00:01 ERROR 404: Not Found.\n",
+                  "config.invalid", 4);
+    shipped_names("curl: (22) The requested URL returned error: 404\nError: Process completed with exit code 22.\n",
+                  "config.invalid", 1);
+    /* a probe for an optional file that 404s is not the cause of a later
+     * test failure */
+    shipped_names("2026-01-05 09:00:02 ERROR 404: Not Found.\nno cached fixtures, generating them\n"
+                  "FAIL src/cart.test.ts\nTests:       1 failed, 40 passed, 41 total\n",
+                  "test.failure", 3);
+    shipped_names("error: failed to parse manifest at `/build/widget/Cargo.toml`\n\nCaused by:\n"
+                  "  this version of Cargo is older than the `2024` edition, and only supports `2015`, `2018`, and `2021` editions.\n",
+                  "config.invalid", 1);
+    shipped_names("-- Board: xiao_ble\nNo board named 'xiao_bel' found.\n"
+                  "CMake Error at cmake/modules/boards.cmake:200 (message):\n  Invalid BOARD; see above.\n",
+                  "config.invalid", 2);
+    shipped_names("+ west init -l /work/cfg\nFATAL ERROR: can't init: no west.yml found in /work/cfg\n",
+                  "config.invalid", 2);
+    /* pytest -v names the failing test on its result line, before the
+     * FAILURES section's header and traceback */
+    shipped_names("tests/test_io.py::test_read[utf8] PASSED                  [ 50%]\n"
+                  "tests/test_io.py::test_read[latin1] FAILED                [100%]\n\n"
+                  "=================================== FAILURES ===================================\n"
+                  "______________________________ test_read[latin1] _______________________________\n"
+                  "tests/test_io.py:21: in test_read\n    assert decode(raw) == text\nE   AssertionError: assert 'caf\\xe9' == 'cafe'\n",
+                  "test.failure", 2);
+}
+END_TEST
+
+START_TEST(token_refused_outside_a_pull_request_is_auth)
+{
+    /* GitHub's "Resource not accessible by integration" is the pull request
+     * not being opened only where the call opened one; a release upload or
+     * an issue comment refused the same way is the token's permission */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Run softprops/action-gh-release@v2\n"
+                  "  tag_name: v0.4.1\n"
+                  "##[error]Resource not accessible by integration\n",
+                  "vcs.auth", 3);
+    shipped_names("Posting the benchmark table to issue #88\n"
+                  "HttpError: Resource not accessible by integration\n"
+                  "    at /home/runner/work/_actions/actions/github-script/v7/dist/index.js:9537:21\n",
+                  "vcs.auth", 2);
+    shipped_names("+ gh pr create --fill --base main --head bot/bump-deps\n"
+                  "GraphQL: Resource not accessible by integration (createPullRequest)\n",
+                  "vcs.pr-create", 2);
+    shipped_names("POST https://api.github.com/repos/acme/shop/pulls\n"
+                  "403 Resource not accessible by integration\n",
+                  "vcs.pr-create", 2);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -3425,6 +3521,8 @@ int main(void)
     tcase_add_test(tc, cmake_find_package_failures_name_the_missing_piece);
     tcase_add_test(tc, language_toolchain_check_and_compile_wordings);
     tcase_add_test(tc, package_and_migration_tool_wordings);
+    tcase_add_test(tc, check_gate_and_build_setup_wordings);
+    tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
