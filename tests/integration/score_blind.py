@@ -60,6 +60,12 @@ measurement does), so the classifier's `line` is compared as it is.
       Helm, cloud CLIs and registries, GitHub Actions runners; failed and
       successful; klog-prefixed, tab-separated, Status-JSON and boxed
       wordings), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind14: real public LONG coding-agent transcripts
+      committed to repositories (aider chat histories, Claude Code
+      stream-json/TUI/`claude -p` reports, `codex exec`, Gemini CLI; failed
+      and successful; pasted errors, retried 429s and tool errors the agent
+      recovered from), labelled before any classifier run; files as for
+      ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -101,6 +107,7 @@ SETS = {
     "blind11": ("agent-blind11", "agent"),
     "blind12": ("agent-blind12", "agent"),
     "blind13": ("agent-blind13", "agent"),
+    "blind14": ("agent-blind14", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
 }
