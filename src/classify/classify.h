@@ -244,7 +244,7 @@ void classify_set_baseline(struct classify_ctx *c, const struct classify_baselin
 
 enum {
     CLASSIFY_F_TRANSIENT = 1 << 0, /* retried (on its line or a retry line just below) / transient rule */
-    CLASSIFY_F_RECOVERED = 1 << 1, /* followed by a run-success marker */
+    CLASSIFY_F_RECOVERED = 1 << 1, /* followed by a run-success marker, or in an earlier run of the log */
     CLASSIFY_F_SIGNAL = 1 << 2,    /* from a status signal, not a log line */
     CLASSIFY_F_CALLER = 1 << 3,    /* added by classify_add_finding */
     CLASSIFY_F_SCRIPT = 1 << 4,    /* script text a CI runner echoed, source code a tool quoted,

@@ -1297,6 +1297,10 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         if (r->marker == MARK_CMD_START) command_started(c, view, vlen, line);
         cmd_end |= r->marker == MARK_CMD_END;
         if (r->marker) {
+            /* a marker holds from its line on, so its near pattern must
+             * already have matched (on a line above within N, or this one) */
+            if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines))
+                continue;
             /* "exit 1" in a script's text is not the step failing */
             if (!script) record_marker(c, r, line, offset, text, tlen);
             continue;
@@ -2127,6 +2131,7 @@ static void match_text(struct classify_ctx *c, const char *text, const char *sou
             const struct crule *cr = &rs->rules[r];
             if (cr->dead || cr->marker == MARK_RETRY || !rule_matches(c, cr, s, n)) continue;
             if (cr->marker) {
+                if (cr->near_lines) continue; /* a signal is one message: no lines around */
                 if (cr->marker == MARK_FAILURE) c->sig_failure = true;
                 if (cr->marker == MARK_SUCCESS) c->sig_success = true;
                 continue;
@@ -2588,6 +2593,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         idx[j] = v;
     }
     int64_t last_success = c->mark_last[MARK_SUCCESS];
+    int64_t first_run_start = c->mark_first[MARK_RUN_START], last_run_start = c->mark_last[MARK_RUN_START];
+    size_t earlier_runs = 0;
     res->findings = xcalloc(n ? n : 1, sizeof *res->findings);
     res->nfindings = n;
     for (size_t i = 0; i < n; i++) {
@@ -2597,6 +2604,13 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         free(res->findings[i].class_id);
         res->findings[i].class_id = xstrdup(cls[i]);
         if (r->f.line > 0 && last_success > r->f.line) res->findings[i].flags |= CLASSIFY_F_RECOVERED;
+        /* a log that appends runs (an aider history, a wrapper's attempts):
+         * what an earlier run hit is not why the last one ended; what came
+         * before the first run (the pod's setup) still counts */
+        if (r->f.line >= first_run_start && r->f.line < last_run_start && first_run_start > 0) {
+            res->findings[i].flags |= CLASSIFY_F_RECOVERED;
+            earlier_runs++;
+        }
         /* a merge/rebase completed later: the checkout's state was resolved */
         if (r->f.line > 0 && c->mark_last[MARK_RESOLVED] > r->f.line && strcmp(cls[i], "vcs.worktree") == 0)
             res->findings[i].flags |= CLASSIFY_F_RECOVERED;
@@ -2604,6 +2618,10 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             res->findings[i].flags |= CLASSIFY_F_RECOVERED;
     }
 
+    if (earlier_runs)
+        buf_printf(&ex, "%zu finding(s) set aside: earlier runs of a log that appends runs (the last "
+                        "starts at line %lld)\n",
+                   earlier_runs, (long long)last_run_start);
     int *frule = xcalloc(n ? n : 1, sizeof *frule);
     for (size_t i = 0; i < n; i++) frule[i] = c->fs[idx[i]].rule;
     size_t aside = set_aside_commands(c, res->findings, frule, n);
@@ -2638,6 +2656,14 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
 
     /* Choose the pool the primary comes from. */
     const struct classify_finding *F = res->findings;
+    /* With several runs in the log, a set-aside cause of the last run
+     * (retried until the run gave up) is nearer the end than any of an
+     * earlier run: pass 2 takes the earlier runs' only when the last has none. */
+    bool runs = first_run_start > 0 && first_run_start < last_run_start;
+    bool last_run_aside = false;
+    for (size_t i = 0; runs && i < n; i++)
+        last_run_aside |= F[i].line >= last_run_start && (F[i].flags & CLASSIFY_F_ASIDE) &&
+                          !(F[i].flags & CLASSIFY_F_NOT_OUTPUT) && F[i].weight >= STRONG;
     int best = -1;
     const char *pool_name = NULL;
     for (int pass = 0; pass < 4 && best < 0; pass++) {
@@ -2656,7 +2682,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             else if (c->outcome == CLASSIFY_OUTCOME_SUCCEEDED) ok = false;
             else if (pass == 2)
                 ok = c->outcome == CLASSIFY_OUTCOME_FAILED && dirty && !(fl & CLASSIFY_F_NOT_OUTPUT) &&
-                     F[i].weight >= STRONG;
+                     F[i].weight >= STRONG && !(last_run_aside && F[i].line < last_run_start);
             else ok = !dirty && F[i].weight >= minw;
             if (pass == 1 && c->outcome == CLASSIFY_OUTCOME_UNKNOWN) ok = false;
             if (ok && F[i].weight > maxw) maxw = F[i].weight;
@@ -2669,7 +2695,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             bool ok;
             if (pass == 3) ok = caller;
             else if (c->outcome == CLASSIFY_OUTCOME_SUCCEEDED) ok = false;
-            else if (pass == 2) ok = dirty && !(fl & CLASSIFY_F_NOT_OUTPUT) && F[i].weight >= STRONG;
+            else if (pass == 2)
+                ok = dirty && !(fl & CLASSIFY_F_NOT_OUTPUT) && F[i].weight >= STRONG &&
+                     !(last_run_aside && F[i].line < last_run_start);
             else ok = !dirty && F[i].weight >= minw;
             if (!ok || F[i].weight < maxw - MARGIN) continue;
             if (best < 0 || order_key(&F[i]) < order_key(&F[best]) ||
@@ -2714,7 +2742,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         const struct classify_finding *ev = &F[best];
         if (ev->line > 0) {
             for (int i = best - 1; i >= 0; i--) {
-                if (F[i].line <= 0 || F[i].line < F[best].line - BLOCK_SPAN) break;
+                /* the block reaches up from its topmost line so far: a
+                 * retry loop that prints a few lines per attempt is one */
+                if (F[i].line <= 0 || F[i].line < ev->line - BLOCK_SPAN) break;
                 if (F[i].line == F[best].line || F[i].weight < STRONG) continue;
                 /* set-aside lines (script text, quoted code, an earlier
                  * step, the passing run's) are not part of the block;
@@ -2863,7 +2893,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
         "workspace-present", "git-present", "command-start", "command-end", "script-start",
         "script-end", "step-start", "step-failed", "resolved", "error-block", "step-failed-continued",
-        "job-end", "diff-hunk"};
+        "job-end", "diff-hunk", "run-start"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],

@@ -37,6 +37,7 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_STEP_FAILED_CONT] = "@step-failed-continued",
     [MARK_JOB_END] = "@job-end",
     [MARK_DIFF_HUNK] = "@diff-hunk",
+    [MARK_RUN_START] = "@run-start",
 };
 
 int classify_marker_of(const char *class_id)
@@ -216,21 +217,15 @@ static void finish_rule(struct parser *p)
     if (!p->have) return;
     struct crule *r = &p->cur;
     bool ok = !p->broken;
-    bool has_match = false, has_near = false;
-    for (size_t i = 0; i < r->npats; i++) {
+    bool has_match = false;
+    for (size_t i = 0; i < r->npats; i++)
         if (r->pats[i].role == PAT_MATCH) has_match = true;
-        if (r->pats[i].role == PAT_NEAR) has_near = true;
-    }
     if (ok && !r->class_id) {
         warnf(p, r->line, "rule %s has no class", r->id);
         ok = false;
     }
     if (ok && !has_match) {
         warnf(p, r->line, "rule %s has no match pattern", r->id);
-        ok = false;
-    }
-    if (ok && has_near && r->marker) {
-        warnf(p, r->line, "rule %s: a marker rule (%s) cannot use near", r->id, r->class_id);
         ok = false;
     }
     if (ok) {

@@ -60,6 +60,12 @@ measurement does), so the classifier's `line` is compared as it is.
       Helm, cloud CLIs and registries, GitHub Actions runners; failed and
       successful; klog-prefixed, tab-separated, Status-JSON and boxed
       wordings), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind14: real public LONG coding-agent transcripts
+      committed to repositories (aider chat histories, Claude Code
+      stream-json/TUI/`claude -p` reports, `codex exec`, Gemini CLI; failed
+      and successful; pasted errors, retried 429s and tool errors the agent
+      recovered from), labelled before any classifier run; files as for
+      ci-blind5.
   tests/data/agent-blind15: real public build/test/migration output of language
       toolchains as pasted into issues (CMake, make/ninja, go, cargo/rustup,
       Maven/Gradle, uv/tox/pytest, pnpm/bun/tsc/eslint, dotnet/NuGet, mix,
@@ -111,6 +117,7 @@ SETS = {
     "blind11": ("agent-blind11", "agent"),
     "blind12": ("agent-blind12", "agent"),
     "blind13": ("agent-blind13", "agent"),
+    "blind14": ("agent-blind14", "agent"),
     "blind15": ("agent-blind15", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),

@@ -3400,6 +3400,148 @@ START_TEST(token_refused_outside_a_pull_request_is_auth)
 }
 END_TEST
 
+/* The primary of a log under the shipped rules, or none. */
+static void shipped_outcome(enum classify_outcome o, const char *log, const char *want_class, int64_t want_line)
+{
+    struct classify_result *r = run(shipped, o, log, strlen(log));
+    if (!want_class)
+        ck_assert_msg(!r->has_primary, "want no primary, got %s line %lld (rule %s) for:\n%s", r->primary.class_id,
+                      (long long)r->primary.line, r->primary.rule_id ? r->primary.rule_id : "-", log);
+    else
+        ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, want_class) == 0 && r->primary.line == want_line,
+                      "want %s line %lld, got %s line %lld (rule %s) for:\n%s", want_class, (long long)want_line,
+                      r->has_primary ? r->primary.class_id : "-", (long long)r->primary.line,
+                      r->primary.rule_id ? r->primary.rule_id : "-", log);
+    classify_result_free(r);
+}
+
+START_TEST(appended_agent_runs_the_last_run_decides)
+{
+    /* a chat history that appends sessions: the first session's key was
+     * missing, the user set it and started again, and the second one could
+     * not reach the model server. The log ends on the second session */
+    ck_assert_ptr_nonnull(shipped);
+    static const char two[] = "\n# aider chat started at 2031-02-03 09:00:00\n\n"
+                              "> aider --model openai/local-coder\n"
+                              "#### add a health endpoint\n"
+                              "> litellm.AuthenticationError: AuthenticationError: OpenAIException - missing key\n"
+                              "\n# aider chat started at 2031-02-03 09:05:00\n\n"
+                              "> aider --model openai/local-coder\n"
+                              "#### add a health endpoint\n"
+                              "> ConnectionRefusedError: [Errno 111] Connection refused\n"
+                              "#### /exit\n";
+    shipped_outcome(CLASSIFY_OUTCOME_FAILED, two, "network", 12);
+    /* one session only: nothing is an earlier run */
+    static const char one[] = "# aider chat started at 2031-02-03 09:00:00\n"
+                              "> litellm.AuthenticationError: AuthenticationError: OpenAIException - missing key\n"
+                              "> ConnectionRefusedError: [Errno 111] Connection refused\n";
+    shipped_outcome(CLASSIFY_OUTCOME_FAILED, one, "auth.credentials", 2);
+    /* what failed before the first run (the pod's setup) is no earlier run */
+    static const char setup[] = "cloning into /work/app\n"
+                                "fatal: not a git repository (or any of the parent directories): .git\n"
+                                "OpenAI Codex v0.50.1 (research preview)\n"
+                                "ERROR: stream disconnected: Connection refused\n"
+                                "OpenAI Codex v0.50.1 (research preview)\n"
+                                "ERROR: stream disconnected: Connection refused\n";
+    shipped_outcome(CLASSIFY_OUTCOME_FAILED, setup, "vcs.worktree", 2);
+    /* every cause retried in both runs: the last run's first one */
+    static const char retried[] = "# aider chat started at 2031-02-03 09:00:00\n"
+                                  "> litellm.AuthenticationError: AuthenticationError: bad key\n"
+                                  "> Retrying in 0.5 seconds...\n"
+                                  "# aider chat started at 2031-02-03 09:10:00\n"
+                                  "> litellm.APIConnectionError: [Errno 111] Connection refused\n"
+                                  "> Retrying in 0.5 seconds...\n";
+    shipped_outcome(CLASSIFY_OUTCOME_FAILED, retried, "network", 5);
+}
+END_TEST
+
+START_TEST(agent_result_event_marks_the_run_succeeded)
+{
+    /* a headless agent's JSON events: a tool call failed on the way (a test
+     * run before the fix, a file naming a missing key), then the agent's
+     * result says the run finished without error */
+    ck_assert_ptr_nonnull(shipped);
+    static const char compact[] =
+        "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s1\"}\n"
+        "{\"type\":\"user\",\"message\":{\"content\":[{\"type\":\"tool_result\",\"content\":\"OPENAI_API_KEY is not set; the check exited with code 1\",\"is_error\":true}]}}\n"
+        "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"num_turns\":9,\"result\":\"Fixed.\"}\n";
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN, compact, NULL, 0);
+    /* the same events pretty-printed by a wrapper */
+    static const char pretty[] = "[\n  {\n   \"type\": \"user\",\n"
+                                 "   \"content\": \"Error: Missing API key provided for the backend; exited with code 1\"\n"
+                                 "  },\n  {\n   \"type\": \"result\",\n   \"subtype\": \"success\",\n"
+                                 "   \"is_error\": false,\n   \"num_turns\": 4\n  }\n]\n";
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN, pretty, NULL, 0);
+    /* an error reported as the result is no success */
+    static const char api_error[] = "[\n  {\n   \"type\": \"result\",\n   \"subtype\": \"success\",\n"
+                                    "   \"is_error\": true,\n"
+                                    "   \"result\": \"API Error: 429 rate_limit_error: slow down\"\n  }\n]\n";
+    shipped_outcome(CLASSIFY_OUTCOME_FAILED, api_error, "rate-limit", 6);
+}
+END_TEST
+
+START_TEST(marker_near_looks_back_only)
+{
+    /* a marker holds from its line on: its near pattern must have matched on
+     * that line or the N above, not below */
+    static const char rules[] = "rule boom\nclass runtime.crash\nweight 90\nmatch BOOM\n\n"
+                                "rule failed\nclass @failure\nmatch exit status [1-9]\n\n"
+                                "rule fine\nclass @success\nmatch ^all good$\nnear 1 ^verdict:\n";
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from(rules, &warn);
+    ck_assert_msg(warn.len == 0, "%s", warn.p ? warn.p : "");
+    static const char above[] = "BOOM\nexit status 1\nverdict:\nall good\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_UNKNOWN, above, sizeof above - 1);
+    ck_assert_msg(!r->has_primary, "near above: the success marker holds");
+    classify_result_free(r);
+    static const char below[] = "BOOM\nexit status 1\nall good\nverdict:\n";
+    r = run(rs, CLASSIFY_OUTCOME_UNKNOWN, below, sizeof below - 1);
+    ck_assert_msg(r->has_primary && r->primary.line == 1, "near below: no success marker");
+    classify_result_free(r);
+    static const char none[] = "BOOM\nexit status 1\nall good\n";
+    r = run(rs, CLASSIFY_OUTCOME_UNKNOWN, none, sizeof none - 1);
+    ck_assert_msg(r->has_primary && r->primary.line == 1, "no near: no success marker");
+    classify_result_free(r);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
+START_TEST(retry_loop_block_points_at_the_first_attempt)
+{
+    /* a client that prints three lines per attempt and gives up after the
+     * sixth: the block reaches up attempt by attempt to the first one */
+    ck_assert_ptr_nonnull(shipped);
+    struct buf b = {0};
+    buf_puts(&b, "starting sync\n");
+    for (int i = 0; i < 6; i++) {
+        buf_puts(&b, "upstream: dial tcp 10.0.0.9:443: connect: connection refused\n");
+        buf_puts(&b, "the upstream is not answering\n");
+        if (i < 5) buf_printf(&b, "Retrying in %d seconds...\n", 1 << i);
+    }
+    buf_puts(&b, "giving up\n");
+    shipped_outcome(CLASSIFY_OUTCOME_FAILED, b.p, "network", 2);
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(agent_provider_limit_and_model_wordings)
+{
+    /* a plan whose extra usage is spent; a router that does not list the
+     * model name; a local model server without the memory to load a model */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("  \xE2\x8E\xBF  Read src/app.py (40 lines)\n"
+                  "  \xE2\x8E\xBF  You're out of extra usage \xC2\xB7 resets 7am (UTC)\n"
+                  "     /upgrade to increase your usage limit.\n",
+                  "rate-limit", 2);
+    shipped_names("#### refactor the parser\n"
+                  "> litellm.BadRequestError: RouterException - {\"error\":{\"message\":\"acme/coder-xl is not a valid model ID\",\"code\":400}}\n",
+                  "config.invalid", 2);
+    shipped_names("> litellm.APIConnectionError: LocalServerException - {\"error\":\"model requires more system memory (12.0 GiB) than is available (7.8 GiB)\"}\n",
+                  "resource.oom", 1);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -3523,6 +3665,11 @@ int main(void)
     tcase_add_test(tc, package_and_migration_tool_wordings);
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
     tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
+    tcase_add_test(tc, appended_agent_runs_the_last_run_decides);
+    tcase_add_test(tc, agent_result_event_marks_the_run_succeeded);
+    tcase_add_test(tc, marker_near_looks_back_only);
+    tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
+    tcase_add_test(tc, agent_provider_limit_and_model_wordings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
