@@ -1529,6 +1529,9 @@ static void scan_lane(void *arg)
                                    &c->pnl[i], &lng);
         struct sink k = {c, a, l->second};
         hs_scan(c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        /* the `scan apart` patterns, while the piece is in the cache; their
+         * hits come after the piece's others (scan_hits sorts) */
+        if (c->rs->adb) hs_scan(c->rs->adb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
         /* gated patterns stand in by synthetic hits only on lines of at
          * most CLASSIFY_LINE_MAX bytes (gate_hits): a longer line gets their
          * real hits, as from the whole-log database */

@@ -84,7 +84,17 @@ struct cpat {
      * pcre2_jit_match; 2: no JIT, interpreted. Set once (engine.c) */
     _Atomic int jit;
     int scan;          /* index in classify_rules.scan, -1 for unless patterns */
+    /* the rule file's `scan` line after the pattern: how a pattern with no
+     * usable literal is scanned (SCAN_*; classify_rules_lint_scan) */
+    int scan_mode;
     pcre2_code *re;
+};
+
+/* scan modes of a pattern without a usable literal or near gate */
+enum {
+    SCAN_UNMARKED = 0, /* the lint refuses it (docs/rules.md, "Engine and speed") */
+    SCAN_WHOLE,        /* `scan whole REASON`: in the main Hyperscan database */
+    SCAN_APART,        /* `scan apart REASON`: in a database of its own */
 };
 
 struct crule {
@@ -199,7 +209,10 @@ struct classify_rules {
      * longer than CLASSIFY_LINE_MAX, which a synthetic hit cannot stand
      * for (such a line is evaluated in windows around its real hits) */
     hs_database_t *gdb;
-    hs_scratch_t *scratch_proto; /* serves db and gdb */
+    /* the `scan apart` patterns: a second pass over each piece (their short
+     * factors would slow the main database's literal matcher on every byte) */
+    hs_database_t *adb;
+    hs_scratch_t *scratch_proto; /* serves db, gdb and adb */
 #endif
 };
 
