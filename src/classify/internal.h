@@ -16,12 +16,12 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* Bit i set where s[i] is '\n', for the 64 bytes at s: line walks take
+/* Bit i set where s[i] is c, for the 64 bytes at s: line walks take
  * their newlines from it (a memchr call per line costs more than the work
  * the line needs). */
-static inline uint64_t classify_nl_mask64(const char *s)
+static inline uint64_t classify_byte_mask64(const char *s, char c)
 {
-    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i nl = _mm_set1_epi8(c);
     uint64_t bits = 0;
     for (int q = 0; q < 4; q++)
         bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(
@@ -29,6 +29,7 @@ static inline uint64_t classify_nl_mask64(const char *s)
                 << (16 * q);
     return bits;
 }
+static inline uint64_t classify_nl_mask64(const char *s) { return classify_byte_mask64(s, '\n'); }
 #endif
 
 #define CLASSIFY_ENGINE_VERSION "artriage-classify-8"
