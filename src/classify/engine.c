@@ -1175,11 +1175,11 @@ static size_t skip_syslog(const char *s, size_t n)
  * line of a GitHub Actions log, tab-separated ("build\tRun tests\t2026-01-04T
  * 14:52:18.2244306Z ..."), and the byte-order mark the runner writes before
  * the stamp of a step's first line: the offset of the stamp, or 0. */
-static size_t skip_job_step(const char *s, size_t n)
+static size_t skip_job_step(const char *s, size_t n, bool tab)
 {
     size_t at = 0;
     const size_t lim = n < JOB_STEP_MAX ? n : JOB_STEP_MAX;
-    const char *t1 = memchr(s, '\t', lim);
+    const char *t1 = tab ? memchr(s, '\t', lim) : NULL;
     if (t1 && t1 > s) {
         size_t a = (size_t)(t1 - s) + 1;
         const char *t2 = a < lim ? memchr(s + a, '\t', lim - a) : NULL;
@@ -1210,9 +1210,11 @@ static size_t skip_ant_task(const char *s, size_t n, bool after)
     return after || i == 12 ? i : 0;
 }
 
-size_t classify_skip_log_prefix(const char *s, size_t n)
+/* tab: whether the line may hold a tab (false: it holds none, as the
+ * masking pass knows, and the columns are not looked for) */
+static size_t skip_log_prefix(const char *s, size_t n, bool tab)
 {
-    size_t at = skip_job_step(s, n);
+    size_t at = skip_job_step(s, n, tab);
     for (int round = 0; round < 3; round++) {
         size_t k = skip_stamp(s + at, n - at);
         if (k == 0) k = skip_buildkit(s + at, n - at);
@@ -1232,6 +1234,8 @@ size_t classify_skip_log_prefix(const char *s, size_t n)
     at += skip_ant_task(s + at, n - at, at > 0);
     return at;
 }
+
+size_t classify_skip_log_prefix(const char *s, size_t n) { return skip_log_prefix(s, n, true); }
 
 /* A bare "retrying" line (no cause of its own) announces the next attempt of
  * the failure printed just above it: that failure is transient too. A retry
@@ -1378,7 +1382,7 @@ static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size
     size_t ll = le - ls, v = ll > CLASSIFY_LINE_MAX ? CLASSIFY_LINE_MAX : ll; /* as scan_hits views it */
     if (ll > CLASSIFY_LINE_MAX) *lng = true;
     if (cr && v == ll) v--;
-    size_t k = v && maybe_prefix(s + ls, v, tab) ? classify_skip_log_prefix(s + ls, v) : 0;
+    size_t k = v && maybe_prefix(s + ls, v, tab) ? skip_log_prefix(s + ls, v, tab) : 0;
     if (!k && !cr) return;
     if (!*m) { /* one copy of the whole block: cheaper than one per line */
         memcpy(copy, s, n);
