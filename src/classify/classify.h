@@ -99,6 +99,14 @@ int classify_rules_load_model(struct classify_rules *rs, const char *path, struc
 bool classify_rules_has_model(const struct classify_rules *rs);
 
 size_t classify_rules_count(const struct classify_rules *rs);
+/* The scan lint (docs/rules.md, "Engine and speed"): the match and near
+ * patterns the scanner would run whole over every byte of every log (no
+ * required literal rare enough to look for instead, no near gate) and that
+ * no `scan whole|apart REASON` line allows, and the `scan` lines on
+ * patterns that do not need one. Returns how many; for each, a line
+ * "file:line: rule ID: ... what to do" is appended to out (may be NULL).
+ * Needs no compile. */
+size_t classify_rules_lint_scan(const struct classify_rules *rs, struct buf *out);
 /* "cls1-<16 hex>": a hash of the engine version and every loaded rule, so
  * cached classifications can be redone when the rules change. Owned by rs. */
 const char *classify_rules_version(const struct classify_rules *rs);

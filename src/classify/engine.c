@@ -1175,11 +1175,11 @@ static size_t skip_syslog(const char *s, size_t n)
  * line of a GitHub Actions log, tab-separated ("build\tRun tests\t2026-01-04T
  * 14:52:18.2244306Z ..."), and the byte-order mark the runner writes before
  * the stamp of a step's first line: the offset of the stamp, or 0. */
-static size_t skip_job_step(const char *s, size_t n)
+static size_t skip_job_step(const char *s, size_t n, bool tab)
 {
     size_t at = 0;
     const size_t lim = n < JOB_STEP_MAX ? n : JOB_STEP_MAX;
-    const char *t1 = memchr(s, '\t', lim);
+    const char *t1 = tab ? memchr(s, '\t', lim) : NULL;
     if (t1 && t1 > s) {
         size_t a = (size_t)(t1 - s) + 1;
         const char *t2 = a < lim ? memchr(s + a, '\t', lim - a) : NULL;
@@ -1210,9 +1210,11 @@ static size_t skip_ant_task(const char *s, size_t n, bool after)
     return after || i == 12 ? i : 0;
 }
 
-size_t classify_skip_log_prefix(const char *s, size_t n)
+/* tab: whether the line may hold a tab (false: it holds none, as the
+ * masking pass knows, and the columns are not looked for) */
+static size_t skip_log_prefix(const char *s, size_t n, bool tab)
 {
-    size_t at = skip_job_step(s, n);
+    size_t at = skip_job_step(s, n, tab);
     for (int round = 0; round < 3; round++) {
         size_t k = skip_stamp(s + at, n - at);
         if (k == 0) k = skip_buildkit(s + at, n - at);
@@ -1232,6 +1234,8 @@ size_t classify_skip_log_prefix(const char *s, size_t n)
     at += skip_ant_task(s + at, n - at, at > 0);
     return at;
 }
+
+size_t classify_skip_log_prefix(const char *s, size_t n) { return skip_log_prefix(s, n, true); }
 
 /* A bare "retrying" line (no cause of its own) announces the next attempt of
  * the failure printed just above it: that failure is transient too. A retry
@@ -1345,8 +1349,10 @@ static void push_hit(struct classify_ctx *c, size_t end, int k)
 /* Whether a line (v bytes) can start with a log prefix: what
  * classify_skip_log_prefix needs first, checked without a call. A stamp
  * is "dddd-" or "[d", BuildKit "#", a syslog month "Aaa ", kubectl's
- * "[pod/", the runner's "[command:". */
-static bool maybe_prefix(const char *s, size_t v)
+ * "[pod/", the runner's "[command:". tab: whether the line holds a tab at
+ * all (mask_lines finds them with its newlines): most lines hold none, and
+ * looking for gh run view's column tab in each cost a tenth of the scan. */
+static bool maybe_prefix(const char *s, size_t v, bool tab)
 {
     unsigned char ch = (unsigned char)s[0];
     if (ch >= '0' && ch <= '9' && v > 19 && s[4] == '-') return true;
@@ -1356,7 +1362,7 @@ static bool maybe_prefix(const char *s, size_t v)
     if (ch == 0xef) return v > 22 && (unsigned char)s[1] == 0xbb;
     if (ch == ' ') return v > 12 && s[11] == ' ' && s[10] == ']'; /* Ant's "     [exec] " */
     /* gh run view's "job<TAB>step<TAB>stamp" */
-    return v > 24 && memchr(s, '\t', v < JOB_STEP_MAX ? v : JOB_STEP_MAX) != NULL;
+    return tab && v > 24 && memchr(s, '\t', v < JOB_STEP_MAX ? v : JOB_STEP_MAX) != NULL;
 }
 
 /* e: where to note the byte to restore; NULL in a copy (thrown away). */
@@ -1373,14 +1379,14 @@ static void mask_byte(struct mask_edits *e, char *m, size_t at)
  * block is ours (e notes the edits), else copy (n bytes, e NULL), filled
  * the first time a line needs it. */
 static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size_t ls, size_t le,
-                             char **m, char *copy, bool *lng)
+                             char **m, char *copy, bool *lng, bool tab)
 {
     if (le == ls) return;
     bool cr = s[le - 1] == '\r';
     size_t ll = le - ls, v = ll > CLASSIFY_LINE_MAX ? CLASSIFY_LINE_MAX : ll; /* as scan_hits views it */
     if (ll > CLASSIFY_LINE_MAX) *lng = true;
     if (cr && v == ll) v--;
-    size_t k = v && maybe_prefix(s + ls, v) ? classify_skip_log_prefix(s + ls, v) : 0;
+    size_t k = v && maybe_prefix(s + ls, v, tab) ? skip_log_prefix(s + ls, v, tab) : 0;
     if (!k && !cr) return;
     if (!*m) { /* one copy of the whole block: cheaper than one per line */
         memcpy(copy, s, n);
@@ -1404,35 +1410,44 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
 {
     char *m = own;
     size_t ls = 0, i = 0, count = *nl;
+    /* the last tab before i, +1 (0: none): a line [ls, x) holds a tab iff
+     * the last one before x is at or after ls */
+    size_t tab1 = 0;
     e->n = 0;
     if (!own) e = NULL; /* a copy is not restored */
 #if defined(__SSE2__)
     for (; i < n && ((at0 + i) & 63) != 0; i++) { /* to where checkpoints fall on a 64-byte step */
+        if (s[i] == '\t') tab1 = i + 1;
         if (s[i] != '\n') continue;
         count++;
-        mask_line(e, s, n, ls, i, &m, copy, lng);
+        mask_line(e, s, n, ls, i, &m, copy, lng, tab1 > ls);
         ls = i + 1;
     }
     for (; i + 64 <= n; i += 64) {
         if (((at0 + i) & (NL_CK - 1)) == 0) ck[(at0 + i) / NL_CK] = (uint32_t)count;
-        uint64_t bits = classify_nl_mask64(s + i);
+        uint64_t bits = classify_nl_mask64(s + i), tabs = classify_byte_mask64(s + i, '\t');
         while (bits) {
-            size_t at = i + (size_t)__builtin_ctzll(bits);
+            unsigned b = (unsigned)__builtin_ctzll(bits);
+            size_t at = i + b;
             bits &= bits - 1;
             count++;
-            mask_line(e, s, n, ls, at, &m, copy, lng);
+            uint64_t before = tabs & ((1ull << b) - 1); /* this chunk's tabs before the newline */
+            size_t t1 = before ? i + 64 - (size_t)__builtin_clzll(before) : tab1;
+            mask_line(e, s, n, ls, at, &m, copy, lng, t1 > ls);
             ls = at + 1;
         }
+        if (tabs) tab1 = i + 64 - (size_t)__builtin_clzll(tabs);
     }
 #endif
     for (; i < n; i++) {
         if (((at0 + i) & (NL_CK - 1)) == 0) ck[(at0 + i) / NL_CK] = (uint32_t)count;
+        if (s[i] == '\t') tab1 = i + 1;
         if (s[i] != '\n') continue;
         count++;
-        mask_line(e, s, n, ls, i, &m, copy, lng);
+        mask_line(e, s, n, ls, i, &m, copy, lng, tab1 > ls);
         ls = i + 1;
     }
-    if (ls < n) mask_line(e, s, n, ls, n, &m, copy, lng);
+    if (ls < n) mask_line(e, s, n, ls, n, &m, copy, lng, tab1 > ls);
     *nl = count;
     return m ? m : s;
 }
@@ -1533,6 +1548,9 @@ static void scan_lane(void *arg)
                                    &c->pnl[i], &lng);
         struct sink k = {c, a, l->second};
         hs_scan(c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        /* the `scan apart` patterns, while the piece is in the cache; their
+         * hits come after the piece's others (scan_hits sorts) */
+        if (c->rs->adb) hs_scan(c->rs->adb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
         /* gated patterns stand in by synthetic hits only on lines of at
          * most CLASSIFY_LINE_MAX bytes (gate_hits): a longer line gets their
          * real hits, as from the whole-log database */

@@ -16,12 +16,12 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* Bit i set where s[i] is '\n', for the 64 bytes at s: line walks take
+/* Bit i set where s[i] is c, for the 64 bytes at s: line walks take
  * their newlines from it (a memchr call per line costs more than the work
  * the line needs). */
-static inline uint64_t classify_nl_mask64(const char *s)
+static inline uint64_t classify_byte_mask64(const char *s, char c)
 {
-    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i nl = _mm_set1_epi8(c);
     uint64_t bits = 0;
     for (int q = 0; q < 4; q++)
         bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(
@@ -29,6 +29,7 @@ static inline uint64_t classify_nl_mask64(const char *s)
                 << (16 * q);
     return bits;
 }
+static inline uint64_t classify_nl_mask64(const char *s) { return classify_byte_mask64(s, '\n'); }
 #endif
 
 #define CLASSIFY_ENGINE_VERSION "artriage-classify-8"
@@ -85,7 +86,17 @@ struct cpat {
      * pcre2_jit_match; 2: no JIT, interpreted. Set once (engine.c) */
     _Atomic int jit;
     int scan;          /* index in classify_rules.scan, -1 for unless patterns */
+    /* the rule file's `scan` line after the pattern: how a pattern with no
+     * usable literal is scanned (SCAN_*; classify_rules_lint_scan) */
+    int scan_mode;
     pcre2_code *re;
+};
+
+/* scan modes of a pattern without a usable literal or near gate */
+enum {
+    SCAN_UNMARKED = 0, /* the lint refuses it (docs/rules.md, "Engine and speed") */
+    SCAN_WHOLE,        /* `scan whole REASON`: in the main Hyperscan database */
+    SCAN_APART,        /* `scan apart REASON`: in a database of its own */
 };
 
 struct crule {
@@ -200,7 +211,10 @@ struct classify_rules {
      * longer than CLASSIFY_LINE_MAX, which a synthetic hit cannot stand
      * for (such a line is evaluated in windows around its real hits) */
     hs_database_t *gdb;
-    hs_scratch_t *scratch_proto; /* serves db and gdb */
+    /* the `scan apart` patterns: a second pass over each piece (their short
+     * factors would slow the main database's literal matcher on every byte) */
+    hs_database_t *adb;
+    hs_scratch_t *scratch_proto; /* serves db, gdb and adb */
 #endif
 };
 

@@ -111,8 +111,9 @@ static void scanner_free(struct classify_rules *rs)
     if (rs->scratch_proto) hs_free_scratch(rs->scratch_proto);
     if (rs->db) hs_free_database(rs->db);
     if (rs->gdb) hs_free_database(rs->gdb);
+    if (rs->adb) hs_free_database(rs->adb);
     rs->scratch_proto = NULL;
-    rs->db = rs->gdb = NULL;
+    rs->db = rs->gdb = rs->adb = NULL;
 #endif
 }
 
@@ -374,6 +375,22 @@ static void parse_line(struct parser *p, int lineno, char *line)
         }
         free(r->alt_class);
         r->alt_class = xstrdup(val);
+    } else if (strcmp(key, "scan") == 0) {
+        /* about the match or near pattern just before it: how it is
+         * scanned if it has no usable literal (classify_rules_lint_scan) */
+        int mode = strncmp(val, "whole", 5) == 0 ? SCAN_WHOLE : strncmp(val, "apart", 5) == 0 ? SCAN_APART : 0;
+        char *why = mode ? val + 5 : val;
+        if (!mode || (*why != ' ' && *why != '\t') || !*trim(why)) {
+            warnf(p, lineno, "rule %s: scan needs 'whole' or 'apart' and the reason (scan whole REASON)", r->id);
+            p->broken = true;
+            return;
+        }
+        if (r->npats == 0 || r->pats[r->npats - 1].role == PAT_UNLESS || r->pats[r->npats - 1].scan_mode) {
+            warnf(p, lineno, "rule %s: a scan line goes right after the match or near pattern it is about", r->id);
+            p->broken = true;
+            return;
+        }
+        r->pats[r->npats - 1].scan_mode = mode;
     } else if (strcmp(key, "transient") == 0 && !*val) {
         r->transient = true;
     } else if (strcmp(key, "case") == 0 && !*val) {
@@ -628,11 +645,20 @@ static void fold_literals(struct classify_rules *rs)
     for (size_t i = 0; i < n; i++) order[i] = i;
     qsort_r(order, n, sizeof *order, cmp_litlen, rs->litlen);
     size_t *into = xcalloc(n, sizeof *into); /* the kept literal each one goes to */
+    /* the bytes each literal holds: one can be in another only if its bytes
+     * all are, which rules out nearly every pair before a strstr (the
+     * pairwise strstr was a sixth of the start-up) */
+    uint64_t (*bytes)[4] = xcalloc(n, sizeof *bytes);
+    for (size_t i = 0; i < n; i++)
+        for (const unsigned char *q = (const unsigned char *)rs->lits[i]; *q; q++) bytes[i][*q >> 6] |= 1ull << (*q & 63);
     for (size_t a = 0; a < n; a++) {
         size_t i = order[a];
         into[i] = i;
         for (size_t b = a; b-- > 0;) { /* longest first */
             size_t j = order[b];
+            if ((bytes[j][0] & ~bytes[i][0]) | (bytes[j][1] & ~bytes[i][1]) | (bytes[j][2] & ~bytes[i][2]) |
+                (bytes[j][3] & ~bytes[i][3]))
+                continue;
             if (into[j] == j && rs->litlen[j] < rs->litlen[i] && strstr(rs->lits[i], rs->lits[j])) {
                 into[i] = j;
                 break;
@@ -670,6 +696,7 @@ static void fold_literals(struct classify_rules *rs)
         rs->targets[newid[i]] = *t;
     }
     rs->nlits = kept;
+    free(bytes);
     free(order);
     free(into);
     free(newid);
@@ -696,6 +723,11 @@ static void build_targets(struct classify_rules *rs, bool literals, unsigned min
     targets_free(rs);
     size_t caplit = 0, capraw = 0, captg = 0;
     int **lit_ks = NULL;
+    /* literal id by its text: open addressing, ids + 1 (0: empty). A linear
+     * search of the literals for each pattern's was a tenth of the start-up. */
+    size_t hcap = 64;
+    while (hcap < 4 * rs->nscan + 64) hcap *= 2;
+    uint32_t *hslot = xcalloc(hcap, sizeof *hslot);
     for (size_t k = 0; k < rs->nscan; k++) {
         const struct cpat *cp = &rs->rules[rs->scan[k].rule].pats[rs->scan[k].pat];
         char **ls = NULL;
@@ -712,9 +744,23 @@ static void build_targets(struct classify_rules *rs, bool literals, unsigned min
             continue;
         }
         for (size_t j = 0; j < n; j++) {
-            size_t id = 0;
-            while (id < rs->nlits && strcmp(rs->lits[id], ls[j]) != 0) id++;
+            size_t h = (size_t)fnv_str(0xcbf29ce484222325ULL, ls[j]) & (hcap - 1);
+            while (hslot[h] && strcmp(rs->lits[hslot[h] - 1], ls[j]) != 0) h = (h + 1) & (hcap - 1);
+            size_t id = hslot[h] ? hslot[h] - 1 : rs->nlits;
             if (id == rs->nlits) {
+                if (rs->nlits + 1 > hcap / 2) { /* more literals than 2 per pattern: grow */
+                    free(hslot);
+                    hcap *= 2;
+                    hslot = xcalloc(hcap, sizeof *hslot);
+                    for (size_t q = 0; q < rs->nlits; q++) {
+                        size_t g = (size_t)fnv_str(0xcbf29ce484222325ULL, rs->lits[q]) & (hcap - 1);
+                        while (hslot[g]) g = (g + 1) & (hcap - 1);
+                        hslot[g] = (uint32_t)q + 1;
+                    }
+                    h = (size_t)fnv_str(0xcbf29ce484222325ULL, ls[j]) & (hcap - 1);
+                    while (hslot[h]) h = (h + 1) & (hcap - 1);
+                }
+                hslot[h] = (uint32_t)rs->nlits + 1;
                 size_t c2 = caplit;
                 rs->lits = xgrow(rs->lits, &caplit, rs->nlits + 1, sizeof *rs->lits);
                 rs->litlen = xgrow(rs->litlen, &c2, rs->nlits + 1, sizeof *rs->litlen);
@@ -732,6 +778,7 @@ static void build_targets(struct classify_rules *rs, bool literals, unsigned min
         free(ls);
     }
     free(lit_ks);
+    free(hslot);
     fold_literals(rs);
     rs->ntargets = rs->nlits + rs->nraw;
     rs->targets = xgrow(rs->targets, &captg, rs->ntargets ? rs->ntargets : 1, sizeof *rs->targets);
@@ -797,6 +844,18 @@ static bool is_gated(const struct classify_rules *rs, size_t target)
     return false;
 }
 
+/* Which Hyperscan database holds a target: the main one, the gated
+ * patterns' or the `scan apart` patterns'. A mark on a pattern that has a
+ * usable literal, or that is gated, changes nothing. */
+enum { PART_MAIN, PART_GATED, PART_APART };
+static int target_part(const struct classify_rules *rs, size_t target)
+{
+    if (target < rs->nlits) return PART_MAIN;
+    if (is_gated(rs, target)) return PART_GATED;
+    const struct scan_pat *sp = &rs->scan[rs->raw[target - rs->nlits]];
+    return rs->rules[sp->rule].pats[sp->pat].scan_mode == SCAN_APART ? PART_APART : PART_MAIN;
+}
+
 /* The fallback scanner: one regex that matches wherever any pattern could. */
 static int compile_combined(struct classify_rules *rs, char *err, size_t errlen)
 {
@@ -822,6 +881,55 @@ static int compile_combined(struct classify_rules *rs, char *err, size_t errlen)
     }
     pcre2_jit_compile(rs->combined, PCRE2_JIT_COMPLETE);
     return 0;
+}
+
+size_t classify_rules_lint_scan(const struct classify_rules *rs, struct buf *out)
+{
+    size_t bad = 0, gated = 0;
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct crule *r = &rs->rules[i];
+        if (r->dead) continue;
+        for (size_t k = 0; k < r->npats; k++) {
+            const struct cpat *cp = &r->pats[k];
+            if (cp->role == PAT_UNLESS) continue;
+            char **ls = NULL;
+            unsigned bits = 0;
+            size_t n = classify_literals(cp->src, &ls, LIT_MIN, &bits);
+            bool usable = n > 0 && bits >= LIT_HS_BITS && !all_numbers(ls, n);
+            struct buf lits = {0};
+            for (size_t j = 0; j < n; j++) buf_printf(&lits, "%s\"%s\"", j ? " or " : "", ls[j]);
+            for (size_t j = 0; j < n; j++) free(ls[j]);
+            free(ls);
+            /* as mark_gates: a literal-free match pattern of a rule with near N <= CLASSIFY_GATE_NEAR */
+            bool gate = !usable && cp->role == PAT_MATCH && r->near_lines >= 1 &&
+                        r->near_lines <= CLASSIFY_GATE_NEAR && gated < CLASSIFY_GATE_MAX;
+            if (gate) gated++;
+            if ((usable || gate) && cp->scan_mode) {
+                bad++;
+                if (out)
+                    buf_printf(out, "%s:%d: rule %s: pattern `%s` has a `scan` line but needs none (%s): "
+                               "delete that line\n", r->file, cp->line, r->id, cp->src,
+                               usable ? "the scanner looks for its literal" : "its rule's near patterns gate it");
+            } else if (!usable && !gate && !cp->scan_mode) {
+                bad++;
+                if (out) {
+                    buf_printf(out, "%s:%d: rule %s: pattern `%s` has no literal the scanner can look for (", r->file,
+                               cp->line, r->id, cp->src);
+                    if (n) buf_printf(out, "its rarest required literals, %s, are too common or numbers only", lits.p);
+                    else buf_printf(out, "no run of %d or more plain bytes that every match contains", LIT_MIN);
+                    buf_printf(out, ") and no near gate, so Hyperscan runs it over every byte of every log. "
+                               "Fix one of: (1) make it require a rarer plain-text part (a word or symbol run "
+                               "every matching line has, e.g. `\\.go:` rather than `\\S+:`); (2) if it is a match "
+                               "pattern, a `near N` line (N <= %d) in its rule gates it to those lines; (3) if it "
+                               "must be scanned whole, add right after it `scan whole REASON` or, when its only "
+                               "factors are one or two bytes (`^\\s*TS\\d{4}`), `scan apart REASON`, saying why; "
+                               "measure either with bench/rule_cost.py\n", CLASSIFY_GATE_NEAR);
+                }
+            }
+            buf_free(&lits);
+        }
+    }
+    return bad;
 }
 
 #ifdef HAVE_HYPERSCAN
@@ -887,8 +995,10 @@ static char *hs_cache_path(const struct classify_rules *rs)
         h = fnv_str(h, e);
         free(e);
         h = fnv_str(h, cp->caseless ? "i" : "-");
-        /* a gated pattern is not in the database */
-        if (is_gated(rs, rs->nlits + i)) h = fnv_str(h, "gated");
+        /* a gated or apart pattern is not in the main database */
+        int part = target_part(rs, rs->nlits + i);
+        if (part == PART_GATED) h = fnv_str(h, "gated");
+        if (part == PART_APART) h = fnv_str(h, "apart");
     }
     char *p = xasprintf("%s/classify-%s-%s-%zu-%zu-%016llx.hsdb", dir, rs->version, hs_version(),
                        rs->nscan, rs->ntargets, (unsigned long long)h);
@@ -913,32 +1023,49 @@ static hs_database_t *hs_cache_read(const char *path)
     return ok ? db : NULL;
 }
 
-/* The gated patterns' database is cached beside the main one. */
-static char *hs_cache_gpath(const char *path)
+/* The gated patterns' database (what "-gated") and the apart ones'
+ * ("-apart") are cached beside the main one. */
+static char *hs_cache_gpath(const char *path, const char *what)
 {
-    return xasprintf("%.*s-gated.hsdb", (int)(strlen(path) - strlen(".hsdb")), path);
+    return xasprintf("%.*s%s.hsdb", (int)(strlen(path) - strlen(".hsdb")), path, what);
 }
 
-/* Loads the main database and (if patterns are gated) the gated one, with
- * one scratch for both; false (nothing loaded) if either is missing. */
+static bool has_apart(const struct classify_rules *rs)
+{
+    for (size_t i = rs->nlits; i < rs->ntargets; i++)
+        if (target_part(rs, i) == PART_APART) return true;
+    return false;
+}
+
+/* Loads the main database and (if patterns are gated, or apart) the gated
+ * and apart ones, with one scratch for all; false (nothing loaded) if any
+ * is missing. */
 static bool hs_cache_load(struct classify_rules *rs, const char *path)
 {
-    hs_database_t *db = hs_cache_read(path), *gdb = NULL;
+    hs_database_t *db = hs_cache_read(path), *gdb = NULL, *adb = NULL;
+    bool apart = has_apart(rs);
     if (db && rs->ngated) {
-        char *gp = hs_cache_gpath(path);
+        char *gp = hs_cache_gpath(path, "-gated");
         gdb = hs_cache_read(gp);
         free(gp);
     }
+    if (db && apart) {
+        char *ap = hs_cache_gpath(path, "-apart");
+        adb = hs_cache_read(ap);
+        free(ap);
+    }
     hs_scratch_t *scr = NULL;
-    if (!db || (rs->ngated && !gdb) || hs_alloc_scratch(db, &scr) != HS_SUCCESS ||
-        (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS)) {
+    if (!db || (rs->ngated && !gdb) || (apart && !adb) || hs_alloc_scratch(db, &scr) != HS_SUCCESS ||
+        (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS) || (adb && hs_alloc_scratch(adb, &scr) != HS_SUCCESS)) {
         if (scr) hs_free_scratch(scr);
         if (db) hs_free_database(db);
         if (gdb) hs_free_database(gdb);
+        if (adb) hs_free_database(adb);
         return false;
     }
     rs->db = db;
     rs->gdb = gdb;
+    rs->adb = adb;
     rs->scratch_proto = scr;
     return true;
 }
@@ -972,14 +1099,19 @@ static void hs_cache_write(const hs_database_t *db, const char *path)
     free(bytes); /* hs_serialize_database uses the default allocator */
 }
 
-/* The gated database first: a load needs both, and finds the main one
- * only after both are written. */
+/* The gated and apart databases first: a load needs all, and finds the
+ * main one only after the others are written. */
 static void hs_cache_store(const struct classify_rules *rs, const char *path)
 {
     if (rs->gdb) {
-        char *gp = hs_cache_gpath(path);
+        char *gp = hs_cache_gpath(path, "-gated");
         hs_cache_write(rs->gdb, gp);
         free(gp);
+    }
+    if (rs->adb) {
+        char *ap = hs_cache_gpath(path, "-apart");
+        hs_cache_write(rs->adb, ap);
+        free(ap);
     }
     hs_cache_write(rs->db, path);
 }
@@ -1012,18 +1144,18 @@ static char *hs_target_expr(const struct classify_rules *rs, size_t i, unsigned 
     return hs_expr(cp->src);
 }
 
-/* Compiles the targets that are gated (gated true) or the others into one
- * database; on a compile error *bad is the failing target (-1 if none is
- * named) and *ce the error. */
+/* Compiles the targets of one part (PART_*) into one database; on a
+ * compile error *bad is the failing target (-1 if none is named) and *ce
+ * the error. */
 static hs_error_t hs_compile_part(const struct classify_rules *rs, const char *const *exprs,
-                                  const unsigned *flags, bool gated, hs_database_t **db, int *bad,
+                                  const unsigned *flags, int part, hs_database_t **db, int *bad,
                                   hs_compile_error_t **ce)
 {
     size_t n = rs->ntargets, m = 0;
     const char **e = xcalloc(n, sizeof *e);
     unsigned *f = xcalloc(n, sizeof *f), *ids = xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) {
-        if (is_gated(rs, i) != gated) continue;
+        if (target_part(rs, i) != part) continue;
         e[m] = exprs[i];
         f[m] = flags[i];
         ids[m++] = (unsigned)i;
@@ -1052,25 +1184,35 @@ static int compile_hs(struct classify_rules *rs, struct buf *warnings, char *err
         unsigned *flags = xcalloc(n, sizeof *flags);
         for (size_t i = 0; i < n; i++) exprs[i] = hs_target_expr(rs, i, &flags[i]);
         hs_compile_error_t *ce = NULL;
-        hs_database_t *db = NULL, *gdb = NULL;
+        hs_database_t *db = NULL, *gdb = NULL, *adb = NULL;
         int bad = -1;
-        hs_error_t rc = hs_compile_part(rs, exprs, flags, false, &db, &bad, &ce);
+        hs_error_t rc = hs_compile_part(rs, exprs, flags, PART_MAIN, &db, &bad, &ce);
         if (rc == HS_SUCCESS && rs->ngated) {
-            rc = hs_compile_part(rs, exprs, flags, true, &gdb, &bad, &ce);
+            rc = hs_compile_part(rs, exprs, flags, PART_GATED, &gdb, &bad, &ce);
             if (rc != HS_SUCCESS) hs_free_database(db);
+        }
+        if (rc == HS_SUCCESS && has_apart(rs)) {
+            rc = hs_compile_part(rs, exprs, flags, PART_APART, &adb, &bad, &ce);
+            if (rc != HS_SUCCESS) {
+                hs_free_database(db);
+                if (gdb) hs_free_database(gdb);
+            }
         }
         if (rc == HS_SUCCESS) {
             hs_scratch_t *scr = NULL;
-            if (hs_alloc_scratch(db, &scr) != HS_SUCCESS || (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS)) {
+            if (hs_alloc_scratch(db, &scr) != HS_SUCCESS || (gdb && hs_alloc_scratch(gdb, &scr) != HS_SUCCESS) ||
+                (adb && hs_alloc_scratch(adb, &scr) != HS_SUCCESS)) {
                 if (scr) hs_free_scratch(scr);
                 hs_free_database(db);
                 if (gdb) hs_free_database(gdb);
+                if (adb) hs_free_database(adb);
                 free_exprs(exprs, n);
                 free(flags);
                 return errf(err, errlen, "classifier rules: cannot allocate scanner scratch space");
             }
             rs->db = db;
             rs->gdb = gdb;
+            rs->adb = adb;
             rs->scratch_proto = scr;
             free_exprs(exprs, n);
             free(flags);

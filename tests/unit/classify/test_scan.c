@@ -600,6 +600,50 @@ START_TEST(gated_database_cached)
 }
 END_TEST
 
+/* gh run view's "job<TAB>step<TAB>stamp " columns are a log prefix only
+ * in a line that holds a tab: the masking pass finds the tabs 64 bytes at
+ * a time with the newlines, and a line's tab may sit in the same 64 bytes
+ * as its newline, in earlier ones, or before the first aligned ones. A
+ * line anchored after the columns is found at every offset, in a block fed
+ * whole and in two pieces; a line whose only tab is in the line before is
+ * not read as prefixed. */
+START_TEST(job_step_columns_at_every_offset)
+{
+    /* no literal: only the scanner's masking lets ^ hold after the columns */
+    static const char rules_gh[] = "rule zk-fail\nclass test.failure\nweight 80\ncase\nmatch ^ZK\\d\\d:\\d\n";
+    struct classify_rules *rs = compile_rules("gh.rules", rules_gh, sizeof rules_gh - 1, NULL, NULL);
+    static const char gh[] = "unit\tRun the zork suite\t2031-05-06T07:08:19.1234567Z ZK12:3 cases failed\n";
+    for (size_t pad = 0; pad < 200; pad++) {
+        for (int split = 0; split < 2; split++) {
+            struct buf log = {0};
+            for (size_t k = 0; k < pad; k++) buf_putc(&log, k % 50 == 49 ? '\n' : 'x');
+            buf_puts(&log, "\n");
+            int want = 2 + (int)(pad / 50);
+            buf_puts(&log, gh);
+            /* short: its tabs in the same 64 bytes as its newline, or not */
+            buf_puts(&log, "u\tt\t2031-05-06T07:08:19.1234567Z ZK12:5\n");
+            /* a tab at the end of the line before cannot make a prefix */
+            buf_puts(&log, "ordinary\t\n2031-05-06T07:08:19.1234567Z ZK12:3\tno columns: stamp only\n");
+            buf_puts(&log, "ordinary line ending in a tab\t\nZK12:4 after a tabbed line\n");
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            size_t cut = split ? pad / 2 + 1 : log.len;
+            classify_feed(c, log.p, cut);
+            classify_feed(c, log.p + cut, log.len - cut);
+            struct classify_result *r = classify_finish(c);
+            classify_free(c);
+            ck_assert_msg(r->nfindings == 4, "pad %zu split %d: %zu findings", pad, split, r->nfindings);
+            ck_assert_int_eq(r->findings[0].line, want);
+            ck_assert_int_eq(r->findings[1].line, want + 1);
+            ck_assert_int_eq(r->findings[2].line, want + 3);
+            ck_assert_int_eq(r->findings[3].line, want + 5);
+            classify_result_free(r);
+            buf_free(&log);
+        }
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -616,6 +660,7 @@ int main(void)
     tcase_add_test(tc, gated_match_across_pieces);
     tcase_add_test(tc, gated_match_in_large_blocks);
     tcase_add_test(tc, gated_database_cached);
+    tcase_add_test(tc, job_step_columns_at_every_offset);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
