@@ -218,6 +218,15 @@ struct classify_rules {
 #endif
 };
 
+#ifdef HAVE_HYPERSCAN
+/* Path of the compiled-database cache for a compiled rule set on the given
+ * platform (NULL: caching off or no cache directory); the caller frees it.
+ * The platform is part of the key: a database built where the CPU lacked
+ * a feature (under valgrind, say) works on a CPU that has it, only slower,
+ * so it must not be loaded there. */
+char *classify_hs_cache_path_for(const struct classify_rules *rs, const hs_platform_info_t *plat);
+#endif
+
 /* Marker id for "@name", MARK_NONE if the class is not a marker,
  * -1 if it starts with '@' but is unknown. */
 int classify_marker_of(const char *class_id);

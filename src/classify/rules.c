@@ -971,7 +971,7 @@ static char *hs_expr(const char *src)
 
 /* Compiled databases are cached under $XDG_CACHE_HOME/artriage, keyed by
  * the rule set's version, so a run does not pay the compile again. */
-static char *hs_cache_path(const struct classify_rules *rs)
+char *classify_hs_cache_path_for(const struct classify_rules *rs, const hs_platform_info_t *plat)
 {
     const char *off = getenv("ARTRIAGE_CLASSIFY_CACHE");
     if (off && strcmp(off, "0") == 0) return NULL;
@@ -1000,12 +1000,25 @@ static char *hs_cache_path(const struct classify_rules *rs)
         if (part == PART_GATED) h = fnv_str(h, "gated");
         if (part == PART_APART) h = fnv_str(h, "apart");
     }
+    /* the CPU the database is tuned for: Hyperscan picks its matchers by
+     * the features the compiling CPU reports */
+    char pl[48];
+    snprintf(pl, sizeof pl, "%u-%llx", plat ? plat->tune : 0u,
+             plat ? (unsigned long long)plat->cpu_features : 0ULL);
+    h = fnv_str(h, pl);
     char *p = xasprintf("%s/classify-%s-%s-%zu-%zu-%016llx.hsdb", dir, rs->version, hs_version(),
                        rs->nscan, rs->ntargets, (unsigned long long)h);
     for (char *q = p + strlen(dir) + 1; *q; q++)
         if (*q == ' ' || *q == '/') *q = '_';
     free(dir);
     return p;
+}
+
+static char *hs_cache_path(const struct classify_rules *rs)
+{
+    hs_platform_info_t plat;
+    if (hs_populate_platform(&plat) != HS_SUCCESS) return NULL; /* no key: no cache */
+    return classify_hs_cache_path_for(rs, &plat);
 }
 
 static hs_database_t *hs_cache_read(const char *path)

@@ -566,6 +566,42 @@ static size_t gate_long_findings(void)
     return n;
 }
 
+/* The database cache is keyed by the CPU it was compiled for: one built
+ * where AVX2 was missing (valgrind hides it) must not be loaded natively,
+ * where it works but runs slower; the same CPU finds the same file. */
+START_TEST(database_cache_keyed_by_platform)
+{
+#ifdef HAVE_HYPERSCAN
+    setenv("XDG_CACHE_HOME", "/tmp/artriage-key-unused", 1);
+    unsetenv("ARTRIAGE_CLASSIFY_CACHE");
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    classify_rules_add_text(rs, "gate.rules", gate_rules, sizeof gate_rules - 1, &warn);
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1); /* compile without touching a cache */
+    char err[ERRLEN];
+    ck_assert_msg(classify_rules_compile(rs, &warn, err, sizeof err) == 0, "%s", err);
+    unsetenv("ARTRIAGE_CLASSIFY_CACHE");
+    hs_platform_info_t plain = {0}, avx2 = {0};
+    avx2.cpu_features = HS_CPU_FEATURES_AVX2;
+    avx2.tune = HS_TUNE_FAMILY_HSW;
+    char *a = classify_hs_cache_path_for(rs, &plain);
+    char *b = classify_hs_cache_path_for(rs, &avx2);
+    char *b2 = classify_hs_cache_path_for(rs, &avx2);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_ne(a, b);
+    ck_assert_str_eq(b, b2);
+    free(a);
+    free(b);
+    free(b2);
+    buf_free(&warn);
+    classify_rules_free(rs);
+    unsetenv("XDG_CACHE_HOME");
+    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+#endif
+}
+END_TEST
+
 START_TEST(gated_database_cached)
 {
 #ifdef HAVE_HYPERSCAN
@@ -660,6 +696,7 @@ int main(void)
     tcase_add_test(tc, gated_match_across_pieces);
     tcase_add_test(tc, gated_match_in_large_blocks);
     tcase_add_test(tc, gated_database_cached);
+    tcase_add_test(tc, database_cache_keyed_by_platform);
     tcase_add_test(tc, job_step_columns_at_every_offset);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
