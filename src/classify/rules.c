@@ -213,6 +213,16 @@ static pcre2_code *compile_pcre(const char *src, bool caseless, char *msg, size_
     return re; /* JIT-compiled on its first match (pat_match) */
 }
 
+/* Whether two rule file names lie in one directory (names without a '/'
+ * are in the same, unnamed one). */
+static bool same_dir(const char *a, const char *b)
+{
+    if (!a || !b) return false;
+    const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+    size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
 static void finish_rule(struct parser *p)
 {
     if (!p->have) return;
@@ -253,6 +263,12 @@ static void finish_rule(struct parser *p)
         struct crule *slot = NULL;
         for (size_t i = 0; i < rs->nrules; i++)
             if (!rs->rules[i].dead && strcmp(rs->rules[i].id, r->id) == 0) {
+                /* a later directory overrides a rule on purpose (user rules
+                 * over shipped ones); twice in one directory is two rules
+                 * that happen to share a name, and one would vanish */
+                if (same_dir(rs->rules[i].file, r->file))
+                    warnf(p, r->line, "rule %s is already defined at %s:%d (one id per rules directory: rename one)",
+                          r->id, rs->rules[i].file, rs->rules[i].line);
                 rule_clear(&rs->rules[i]); /* a later file overrides the rule */
                 slot = &rs->rules[i];
                 break;

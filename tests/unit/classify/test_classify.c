@@ -251,6 +251,40 @@ START_TEST(rule_errors_name_file_and_line)
 }
 END_TEST
 
+/* One id twice in one rules directory is two rules sharing a name, one of
+ * which would silently vanish: the loader says so. A later directory
+ * replacing a rule (user rules over shipped ones) stays silent. */
+START_TEST(rule_id_twice_in_one_directory_is_named)
+{
+    const char a[] = "rule probe-timeout\nclass timeout\nmatch probe gave up\n";
+    const char b[] = "rule probe-timeout\nclass network\nmatch probe could not connect\n";
+    struct buf warn = {0};
+    struct classify_rules *rs = classify_rules_new();
+    ck_assert_int_eq(classify_rules_add_text(rs, "/srv/rules/10-a.rules", a, sizeof a - 1, &warn), 1);
+    ck_assert_int_eq(classify_rules_add_text(rs, "/srv/rules/20-b.rules", b, sizeof b - 1, &warn), 1);
+    ck_assert_ptr_nonnull(warn.p);
+    ck_assert_msg(strstr(warn.p, "/srv/rules/20-b.rules:1: rule probe-timeout is already defined at /srv/rules/10-a.rules:1"),
+                  "%s", warn.p);
+    classify_rules_free(rs);
+    buf_free(&warn);
+
+    rs = classify_rules_new();
+    ck_assert_int_eq(classify_rules_add_text(rs, "/srv/rules/10-a.rules", a, sizeof a - 1, &warn), 1);
+    ck_assert_int_eq(classify_rules_add_text(rs, "/home/u/.config/artriage/rules.d/b.rules", b, sizeof b - 1, &warn), 1);
+    ck_assert_msg(warn.len == 0, "%s", warn.p);
+    char err[256];
+    ck_assert_int_eq(classify_rules_compile(rs, &warn, err, sizeof err), 0);
+    ck_assert_uint_eq(classify_rules_count(rs), 1);
+    const char log[] = "probe could not connect\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "network");
+    classify_result_free(r);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
 START_TEST(rules_from_dirs_and_versions)
 {
     char dir[] = "/tmp/artriage-rules-XXXXXX";
@@ -3572,6 +3606,7 @@ int main(void)
     tcase_add_test(tc, runner_command_line_is_not_output);
     tcase_add_test(tc, rule_errors_name_file_and_line);
     tcase_add_test(tc, rules_from_dirs_and_versions);
+    tcase_add_test(tc, rule_id_twice_in_one_directory_is_named);
     tcase_add_test(tc, ranking_first_cause_beats_consequences);
     tcase_add_test(tc, outcomes_and_retries);
     tcase_add_test(tc, near_rules_and_snapshot);
