@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "classify/classify.h"
 #include "classify/internal.h" /* the scanner's literal table */
+#include "side_db_cache.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -605,33 +606,7 @@ END_TEST
 START_TEST(gated_database_cached)
 {
 #ifdef HAVE_HYPERSCAN
-    char dir[] = "/tmp/artriage-gate-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    setenv("XDG_CACHE_HOME", dir, 1);
-    unsetenv("ARTRIAGE_CLASSIFY_CACHE");
-    ck_assert_uint_eq(gate_long_findings(), 1); /* compiles, stores both */
-    char sub[64];
-    snprintf(sub, sizeof sub, "%s/artriage", dir);
-    DIR *d = opendir(sub);
-    ck_assert_ptr_nonnull(d);
-    char gated[512] = "", main_db[512] = "";
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name);
-        if (l > 11 && strcmp(e->d_name + l - 11, "-gated.hsdb") == 0) snprintf(gated, sizeof gated, "%s/%s", sub, e->d_name);
-        else if (l > 5 && strcmp(e->d_name + l - 5, ".hsdb") == 0) snprintf(main_db, sizeof main_db, "%s/%s", sub, e->d_name);
-    }
-    closedir(d);
-    ck_assert_msg(gated[0] && main_db[0], "cache files: '%s' '%s'", main_db, gated);
-    ck_assert_uint_eq(gate_long_findings(), 1); /* both from the cache */
-    ck_assert_int_eq(unlink(gated), 0);
-    ck_assert_uint_eq(gate_long_findings(), 1); /* gated file gone: compiled again */
-    ck_assert_int_eq(access(gated, F_OK), 0);   /* and stored */
-    unlink(gated);
-    unlink(main_db);
-    rmdir(sub);
-    rmdir(dir);
-    unsetenv("XDG_CACHE_HOME");
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    side_database_cached("-gated.hsdb", gate_long_findings, 1);
 #endif
 }
 END_TEST

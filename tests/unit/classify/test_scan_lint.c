@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "classify/classify.h"
 #include "classify/internal.h" /* the scanner's databases */
+#include "side_db_cache.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -228,33 +229,7 @@ static size_t apart_findings(void)
 START_TEST(apart_database_cached)
 {
 #ifdef HAVE_HYPERSCAN
-    char dir[] = "/tmp/artriage-apart-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    setenv("XDG_CACHE_HOME", dir, 1);
-    unsetenv("ARTRIAGE_CLASSIFY_CACHE");
-    ck_assert_uint_eq(apart_findings(), 1); /* compiles, stores both */
-    char sub[64];
-    snprintf(sub, sizeof sub, "%s/artriage", dir);
-    DIR *d = opendir(sub);
-    ck_assert_ptr_nonnull(d);
-    char apart[512] = "", main_db[512] = "";
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name);
-        if (l > 11 && strcmp(e->d_name + l - 11, "-apart.hsdb") == 0) snprintf(apart, sizeof apart, "%s/%s", sub, e->d_name);
-        else if (l > 5 && strcmp(e->d_name + l - 5, ".hsdb") == 0) snprintf(main_db, sizeof main_db, "%s/%s", sub, e->d_name);
-    }
-    closedir(d);
-    ck_assert_msg(apart[0] && main_db[0], "cache files: '%s' '%s'", main_db, apart);
-    ck_assert_uint_eq(apart_findings(), 1); /* both from the cache */
-    ck_assert_int_eq(unlink(apart), 0);
-    ck_assert_uint_eq(apart_findings(), 1); /* apart file gone: compiled again */
-    ck_assert_int_eq(access(apart, F_OK), 0); /* and stored */
-    unlink(apart);
-    unlink(main_db);
-    rmdir(sub);
-    rmdir(dir);
-    unsetenv("XDG_CACHE_HOME");
-    setenv("ARTRIAGE_CLASSIFY_CACHE", "0", 1);
+    side_database_cached("-apart.hsdb", apart_findings, 1);
 #endif
 }
 END_TEST
