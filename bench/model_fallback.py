@@ -28,6 +28,9 @@ stays unknown (a log labelled unknown that stays unknown is abstained too).
                   the engine and the script disagree on a block.
   --sets a,b      only these sets (default: SETS).
   -v              one line per log.
+  --misses        lists the logs whose class is right but whose evidence line
+                  is not the labelled one: the labelled line, the line chosen,
+                  and whether the labelled line lies in the block the model read.
 Each log is handed over with its lone CRs made LFs (as score_blind does), so
 line numbers are the labels'. The engine's confidences are compared with the
 training script's on the same block; a difference is reported.
@@ -158,6 +161,8 @@ def main():
     ap.add_argument("--all-rules", action="store_true",
                     help="every shipped rule, not only the markers: what the model adds where no rule names a cause")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--misses", action="store_true",
+                    help="list the right-class logs whose evidence line is not the labelled one")
     a = ap.parse_args()
     if a.all_rules:
         if a.write_blocks or a.check_blocks:
@@ -171,7 +176,7 @@ def main():
     docs = tm.load(ROOT, tm.SETS)
     tally = {k: [0, 0, 0] for k in KINDS}  # right, wrong, abstained
     line_right = {k: 0 for k in KINDS}  # right class and the labelled line
-    per_set, rows, mismatch = [], [], []
+    per_set, rows, mismatch, misses = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for s in sets:
             m = tm.train([d for d in docs if d[0] != s])
@@ -183,6 +188,8 @@ def main():
                 verdict = 2 if cls is None else 0 if cls == label else 1
                 tally[kind][verdict] += 1
                 line_right[kind] += verdict == 0 and pline == want_line.get(fn)
+                if a.misses and verdict == 0 and pline != want_line.get(fn):
+                    misses.append((s, fn, kind, first, count, want_line.get(fn), pline))
                 row[verdict] += 1
                 rows.append((s, fn, kind, first, count))
                 if kind in ("bare", "tail", "block"):
@@ -196,6 +203,24 @@ def main():
                     print("  %s/%s: %s label %s -> %s%s" % (s, fn, kind, label, cls or "unknown",
                                                            " (%.3f)" % conf if conf else ""))
             per_set.append((s, *row))
+    if misses:
+        print("right class, another line (%d):" % len(misses))
+        for s, fn, kind, first, count, want, got in misses:
+            lines = tm.read_lines(os.path.join(ROOT, "tests", "data", s, fn))
+
+            def at(n):
+                return lines[n - 1].strip()[:110] if n and 0 < n <= len(lines) else "-"
+            if kind == "block":
+                last = first + count - 1
+            else:
+                nb, last = 0, first - 1
+                while nb < count and last < len(lines):
+                    last += 1
+                    nb += tm.nonblank(lines[last - 1])
+            inside = want is not None and first <= want <= last
+            print("  %s/%s %s [%d..%d] labelled %s%s\n      want: %s\n      got %d: %s"
+                  % (s, fn, kind, first, last, want, "" if inside else " (outside the block)",
+                     at(want), got, at(got)))
     print("per set:  set                 right  wrong  abstained")
     for s, r, w, ab in per_set:
         print("          %-18s  %5d  %5d  %9d" % (s, r, w, ab))
