@@ -79,7 +79,12 @@ struct steprec {
 };
 
 #define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
-#define TAIL_MAX 20 /* the model file's window is at most 20 */
+#define WINDOW_MAX 20 /* the model file's window is at most 20 */
+/* Non-blank lines kept before a fallback block for its evidence line only
+ * (the model does not read them): a message repeated until the run gave up,
+ * or a failure whose details fill the block, shows first above it. */
+#define EVID_BEFORE 20
+#define TAIL_MAX (WINDOW_MAX + EVID_BEFORE)
 
 /* The first failure line of a step, and a copy of its text. */
 struct failmark {
@@ -90,12 +95,13 @@ struct failmark {
     char *block;
     int64_t next; /* the next line block wants */
     /* with a wording model, for a bare failure line (no block of its own):
-     * the non-blank lines before it, up to the window, joined by '\n' */
+     * the non-blank lines before it, up to the window and EVID_BEFORE more,
+     * joined by '\n'; the model reads the last nbefore - nctx of them */
     bool want_before;
     char *before;
-    int64_t before_line, before_off; /* the first of them */
-    /* each of them (the model names the one that reads most like its class) */
-    int nbefore;
+    int64_t before_line, before_off; /* the first line the model reads */
+    /* each of them (the evidence is the one that first reads like the class) */
+    int nbefore, nctx;
     int64_t before_ln[TAIL_MAX], before_of[TAIL_MAX];
 };
 
@@ -607,9 +613,10 @@ static int back_lines(const char *buf, size_t pos, int64_t ln, int64_t first_lin
 static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
                        int64_t nl_count, int64_t off_base, int64_t cont_off)
 {
-    int window = c->rs->model ? c->rs->model->window : 0;
-    if (window > TAIL_MAX) window = TAIL_MAX;
-    if (window < 1 || len == 0) return;
+    int mwin = c->rs->model ? c->rs->model->window : 0;
+    if (mwin > WINDOW_MAX) mwin = WINDOW_MAX;
+    if (mwin < 1 || len == 0) return;
+    int window = mwin + EVID_BEFORE; /* the model's lines and the evidence's context above them */
     /* a bare failure line in this region: the lines before it, first */
     struct failmark *fails[] = {&c->step_fail, &c->dec_fail, &c->first_fail};
     for (size_t k = 0; k < sizeof fails / sizeof fails[0]; k++) {
@@ -640,8 +647,9 @@ static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int6
         }
         if (b.len) {
             f->before = xstrdup(b.p);
-            f->before_line = from < nt ? c->tail[from].line : got[ngot - 1].line;
-            f->before_off = from < nt ? c->tail[from].off : got[ngot - 1].off;
+            f->nctx = f->nbefore > mwin ? f->nbefore - mwin : 0;
+            f->before_line = f->before_ln[f->nctx];
+            f->before_off = f->before_of[f->nctx];
         }
         buf_free(&b);
         for (int i = 0; i < ngot; i++) free(got[i].text);
@@ -2520,16 +2528,20 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
 
 /* The wording model's answer on a block no locator marked (the last lines,
  * or the lines before a bare failure line): counts only at the fallback
- * threshold. The block is nlines non-blank lines joined by '\n' (line numbers
- * and offsets in lines[] / offs[]); the primary line is the one of them that
- * on its own reads most like the class (nb_model_evidence_line), not the
- * block's first: the block's first line is wherever the window happened to
- * start. */
-static void model_fallback(const struct nb_model *mod, struct classify_result *res, struct buf *ex,
-                           const char *block, int nlines, const int64_t *lines, const int64_t *offs,
-                           const char *what)
+ * threshold. text is nlines non-blank lines joined by '\n' (line numbers and
+ * offsets in lines[] / offs[]): nctx lines of context, then the block the
+ * model reads. The primary line is the first of all of them that on its own
+ * reads like the class (nb_model_evidence_line), not the block's first: the
+ * block starts wherever the window happened to, and the message that names
+ * the class often shows first above it (repeated until the run gave up, or
+ * followed by more details than the window holds). */
+static void model_fallback(const struct classify_ctx *c, const struct nb_model *mod, struct classify_result *res,
+                           struct buf *ex, const char *text, int nlines, int nctx, const int64_t *lines,
+                           const int64_t *offs, const char *what)
 {
-    if (!block || nlines < 1) return;
+    if (!text || nlines < 1 || nctx < 0 || nctx >= nlines) return;
+    const char *block = text;
+    for (int i = 0; i < nctx; i++) block = strchr(block, '\n') + 1; /* text has nlines lines */
     double conf = 0;
     int k = nb_model_predict(mod, block, strlen(block), &conf, ex);
     if (strcmp(mod->classes[k], "unknown") == 0) {
@@ -2541,9 +2553,24 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
                    conf, mod->fallback_threshold);
         return;
     }
-    size_t at = nb_model_evidence_line(mod, block, strlen(block), k);
-    if (at >= (size_t)nlines) at = 0;
-    const char *t = block;
+    /* a line above the block that the passing run printed too is not where
+     * this run failed (a tool's banner, a step's usual chatter); the block's
+     * own lines are judged as without a baseline (the failing command's
+     * last words: a passing run may print them too when its check is what
+     * differs, "no tests ran" with exit code 5 or 0) */
+    bool skip[TAIL_MAX] = {false};
+    size_t nskip = 0;
+    if (c->baseline) {
+        const char *p = text;
+        for (int i = 0; i < nctx && i < TAIL_MAX; i++) {
+            size_t n = strcspn(p, "\n");
+            skip[nskip++] = classify_baseline_has(c->baseline, p, n);
+            p += n + (p[n] == '\n');
+        }
+    }
+    size_t at = nb_model_evidence_line(mod, text, strlen(text), (size_t)nctx, k, skip, nskip);
+    if (at >= (size_t)nlines) at = (size_t)nctx;
+    const char *t = text;
     for (size_t i = 0; i < at; i++) t = strchr(t, '\n') + 1; /* the block has nlines lines */
     size_t n = strcspn(t, "\n");
     free(res->primary.class_id);
@@ -2813,21 +2840,21 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                 tl[i] = c->tail[i].line;
                 to[i] = c->tail[i].off;
             }
+            /* the model reads the last window lines; those above are context */
+            int nctx = c->ntail > mod->window ? c->ntail - mod->window : 0;
             buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
-                       c->ntail, (long long)c->tail[0].line);
-            model_fallback(mod, res, &ex, tb.p, c->ntail, tl, to, "the last lines");
+                       c->ntail - nctx, (long long)c->tail[nctx].line);
+            model_fallback(c, mod, res, &ex, tb.p, c->ntail, nctx, tl, to, "the last lines");
             buf_free(&tb);
         } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
             /* a bare failure line ("exited with code 1"): the lines before
              * it are what the failing command printed */
             const struct failmark *bf = fm ? fm : &c->first_fail;
             if (bf->before && bf->line == res->primary.line) {
-                int nb = 1;
-                for (const char *q = bf->before; (q = strchr(q, '\n')); q++) nb++;
                 buf_printf(&ex, "a bare failure line: the wording model reads the %d non-blank lines before it "
                                 "(from line %lld)\n",
-                           nb, (long long)bf->before_line);
-                model_fallback(mod, res, &ex, bf->before, bf->nbefore, bf->before_ln, bf->before_of,
+                           bf->nbefore - bf->nctx, (long long)bf->before_line);
+                model_fallback(c, mod, res, &ex, bf->before, bf->nbefore, bf->nctx, bf->before_ln, bf->before_of,
                                "the lines before the failure line");
             }
         }

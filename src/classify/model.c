@@ -386,10 +386,18 @@ int nb_model_predict(const struct nb_model *m, const char *text, size_t len, dou
 
 /* ---- the evidence line -------------------------------------------------- */
 
-size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, int k)
+/* A line above the lines the model read names the class only if it does so
+ * clearly on its own: its tokens make the class e^4 (about 55) times likelier
+ * than any other. Half the block's best is a low bar when the block itself
+ * reads only faintly like the class, and twenty lines above hold many faint
+ * lines (a script's progress messages, a tool's banner). */
+#define EVID_CONTEXT_MIN 4.0
+
+size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, size_t from, int k,
+                              const bool *skip, size_t nskip)
 {
     size_t C = m->nclass;
-    if ((size_t)k >= C || C < 2) return 0;
+    if ((size_t)k >= C || C < 2) return from;
     double *score = xcalloc(C, sizeof *score);
     size_t nlines = 0, cap = 0;
     double *margin = NULL;
@@ -420,16 +428,18 @@ size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t
         p = e + 1;
     }
     /* the first line that reads at least half as much like the class as
-     * the line that reads most like it: a message's first line usually
-     * names the class a little less loudly than its details do, and the
-     * taxonomy points at the first line naming the class */
+     * the line of the block that reads most like it: a message's first line
+     * usually names the class a little less loudly than its details do, and
+     * the taxonomy points at the first line naming the class */
+    for (size_t i = 0; i < nlines && i < nskip && skip; i++)
+        if (skip[i]) known[i] = false;
     double best = 0;
-    for (size_t i = 0; i < nlines; i++)
+    for (size_t i = from; i < nlines; i++)
         if (known[i] && margin[i] > best) best = margin[i];
-    size_t at = 0;
+    size_t at = from;
     if (best > 0)
         for (size_t i = 0; i < nlines; i++)
-            if (known[i] && margin[i] >= 0.5 * best) {
+            if (known[i] && margin[i] >= 0.5 * best && (i >= from || margin[i] >= EVID_CONTEXT_MIN)) {
                 at = i;
                 break;
             }

@@ -2293,6 +2293,101 @@ START_TEST(model_fallback_evidence_is_the_line_naming_the_class)
 }
 END_TEST
 
+START_TEST(model_fallback_evidence_may_lie_above_the_lines_read)
+{
+    /* The model reads a fixed number of lines (here 3); a message that was
+     * printed again and again until the tool gave up, or whose details fill
+     * those lines, first shows above them. Its first showing is the
+     * evidence, while the class is still decided by the lines read only. */
+    struct classify_rules *rs = model_rules_with(model_text);
+    static const char bare[] = "fetching layers\n"                      /* 1 */
+                               "disk full: no space left on the device\n" /* 2: first showing */
+                               "\n"
+                               "will try again\n"                        /* 4 */
+                               "will try again\n"                        /* 5: read from here */
+                               "disk full: no space left on the device\n" /* 6 */
+                               "giving up\n"                             /* 7 */
+                               "exit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("fetching layers\n"));
+    ck_assert_str_eq(r->primary.text, "disk full: no space left on the device");
+    /* the explanation still names the lines the model read */
+    ck_assert_ptr_nonnull(strstr(r->explain, "reads the 3 non-blank lines before it (from line 5)"));
+    double conf = r->primary.confidence;
+    classify_result_free(r);
+    /* one byte at a time: the lines above come from earlier pieces */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < sizeof bare - 1; i++) classify_feed(c, bare + i, 1);
+    r = classify_finish(c);
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("fetching layers\n"));
+    classify_result_free(r);
+    classify_free(c);
+    /* words of the other class above the lines read: neither the class,
+     * its confidence nor the evidence changes */
+    static const char other[] = "peer socket unreachable\n"
+                                "will try again\n"
+                                "will try again\n"
+                                "disk full: no space left on the device\n"
+                                "giving up\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, other, sizeof other - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert(r->primary.confidence - conf < 1e-9 && conf - r->primary.confidence < 1e-9);
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+    /* no failure line: the log's last lines, the same way */
+    static const char tail[] = "fetching layers\n"
+                               "  disk full: no space left on the device\n"
+                               "will try again\n"
+                               "will try again\n"
+                               "  disk full: no space left on the device\n"
+                               "giving up\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, tail, sizeof tail - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_str_eq(r->primary.text, "  disk full: no space left on the device");
+    ck_assert_ptr_nonnull(strstr(r->explain, "last 3 non-blank lines (from line 4)"));
+    classify_result_free(r);
+    /* the lines read name the class only faintly ("space left"): a line
+     * above holding one word of it ("space", odds 21:1) reads half as much
+     * like it, yet names it too faintly on its own to be the evidence; one
+     * that names it clearly ("space left on device") is */
+    static const char faint[] = "reserving space\n"      /* 1: faint */
+                                "will try again\n"       /* 2: read from here */
+                                "quota: space left 0\n"  /* 3 */
+                                "giving up\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, faint, sizeof faint - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    static const char clear[] = "no space left on device\n"
+                                "will try again\n"
+                                "quota: space left 0\n"
+                                "giving up\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, clear, sizeof clear - 1);
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    /* with a passing run that printed that line too, it is the run's usual
+     * chatter, not where this run failed: the evidence stays in the lines read */
+    struct classify_baseline *b = baseline_of("no space left on device\nall done\n", 5);
+    struct classify_ctx *c2 = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    classify_set_baseline(c2, b);
+    classify_feed(c2, clear, sizeof clear - 1);
+    r = classify_finish(c2);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    classify_free(c2);
+    classify_baseline_free(b);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(model_fallback_blocks_have_their_own_threshold)
 {
     /* the lines before a bare failure line and a log's last lines are
@@ -3269,6 +3364,7 @@ int main(void)
     tcase_add_test(tc, model_reads_the_lines_before_a_bare_failure_line);
     tcase_add_test(tc, model_fallback_blocks_have_their_own_threshold);
     tcase_add_test(tc, model_fallback_evidence_is_the_line_naming_the_class);
+    tcase_add_test(tc, model_fallback_evidence_may_lie_above_the_lines_read);
     tcase_add_test(tc, model_reads_word_pairs_and_camel_case_parts);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
