@@ -523,8 +523,10 @@ static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *te
     free(d->text);
     free(d->block);
     free(d->before);
-    *d = (struct failmark){.line = line, .off = off, .text = text, .block = model && text ? xstrdup(text) : NULL,
-                           .next = line + 1};
+    /* the model reads BLOCK_LINE_MAX bytes of each line, the first too (as
+     * the training script does) */
+    *d = (struct failmark){.line = line, .off = off, .text = text,
+                           .block = model && text ? xstrndup(text, BLOCK_LINE_MAX) : NULL, .next = line + 1};
 }
 
 static void failmark_copy(struct failmark *d, const struct failmark *s)

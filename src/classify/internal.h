@@ -136,6 +136,12 @@ struct nb_model {
      * have a threshold of their own ("fallback_threshold"; the file may
      * leave it out, then it is threshold) */
     double fallback_threshold;
+    /* naive Bayes counts every token as independent evidence, so a long
+     * block's posterior is near 1 whether or not the model has seen its
+     * like: the log-odds between classes are divided by (known tokens) to
+     * this power before the posterior is taken ("confidence_power"; absent:
+     * 0, the plain posterior). It changes the confidence, never the class. */
+    double confidence_power;
     char **classes;
     size_t nclass;
     double *prior;    /* log P(class) */

@@ -2388,6 +2388,46 @@ START_TEST(model_fallback_evidence_may_lie_above_the_lines_read)
 }
 END_TEST
 
+START_TEST(model_confidence_power_tempers_many_tokens)
+{
+    /* Naive Bayes takes each token as independent evidence, so three words
+     * of a class make it 6700 times likelier (0.99985). With
+     * confidence_power p the log-odds are divided by (known tokens)^p: at
+     * 0.5, three known tokens give e^(8.81/sqrt 3) = 162:1 (0.9939). The
+     * class stays the same; only how sure the model says it is changes. */
+    static const char log[] = "step one\n"
+                              "Error: blob store refused the upload\n"
+                              "  not enough space left on the device\n"
+                              "exit status 1\n";
+    const char *at = strstr(model_text, "threshold 0.900\n");
+    ck_assert_ptr_nonnull(at);
+    size_t head = (size_t)(at - model_text) + strlen("threshold 0.900\n");
+    char tempered[sizeof model_text + 64];
+    snprintf(tempered, sizeof tempered, "%.*sconfidence_power 0.500\n%s", (int)head, model_text, model_text + head);
+    struct classify_rules *rs = model_rules_with(model_text);
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert(r->primary.confidence > 0.9998);
+    classify_result_free(r);
+    classify_rules_free(rs);
+    rs = model_rules_with(tempered);
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_msg(r->primary.confidence > 0.993 && r->primary.confidence < 0.995, "%f", r->primary.confidence);
+    classify_result_free(r);
+    classify_rules_free(rs);
+    /* out of 0..1: the file is refused, with its line */
+    struct buf warn = {0};
+    struct classify_rules *bad = rules_from(model_rules, &warn);
+    static const char badp[] = "artriage-nb 1\nwindow 3\nalpha 0.5\nthreshold 0.9\nconfidence_power 1.5\n";
+    ck_assert_int_ne(classify_rules_set_model(bad, "test.nb", badp, sizeof badp - 1, &warn), 0);
+    ck_assert_ptr_nonnull(strstr(warn.p, "test.nb:5: confidence_power"));
+    buf_free(&warn);
+    classify_rules_free(bad);
+}
+END_TEST
+
 START_TEST(model_fallback_blocks_have_their_own_threshold)
 {
     /* the lines before a bare failure line and a log's last lines are
@@ -3365,6 +3405,7 @@ int main(void)
     tcase_add_test(tc, model_fallback_blocks_have_their_own_threshold);
     tcase_add_test(tc, model_fallback_evidence_is_the_line_naming_the_class);
     tcase_add_test(tc, model_fallback_evidence_may_lie_above_the_lines_read);
+    tcase_add_test(tc, model_confidence_power_tempers_many_tokens);
     tcase_add_test(tc, model_reads_word_pairs_and_camel_case_parts);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
