@@ -94,6 +94,11 @@ struct failmark {
      * it up to the model's window, gathered as they stream by */
     char *block;
     int64_t next; /* the next line block wants */
+    /* a block that opened on a Python traceback's header: the frames under
+     * it name files, the exception line that ends it names the failure.
+     * tb_next is the next line to look at for that line (0: not looking) */
+    int64_t tb_next;
+    size_t tb_indent; /* the blanks before the header's text */
     /* with a wording model, for a bare failure line (no block of its own):
      * the non-blank lines before it, up to the window and EVID_BEFORE more,
      * joined by '\n'; the model reads the last nbefore - nctx of them */
@@ -544,14 +549,75 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
 /* Appends the lines of buf (whole lines from first_line on) that an open
  * error block still wants. Only a few lines after each mark, and
  * only with a model loaded. */
-static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line)
+/* Where a line's text starts after its log prefix and colour codes, and how
+ * many blanks come before it (those the prefix's separator took too: a log
+ * prefix takes every blank after it, indentation included). */
+static size_t text_start(const char *p, size_t n, size_t *blanks)
+{
+    size_t at = classify_skip_log_prefix(p, n), j = at, i = at;
+    while (j > 0 && (p[j - 1] == ' ' || p[j - 1] == '\t')) j--;
+    for (;;) {
+        while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
+        if (!(i + 1 < n && p[i] == 0x1b && p[i + 1] == '[')) break;
+        i += 2; /* a colour code */
+        while (i < n && !(p[i] >= 0x40 && p[i] <= 0x7e)) i++;
+        i++;
+    }
+    if (i > n) i = n;
+    *blanks = i - j;
+    return i;
+}
+
+/* Whether a line still belongs to a Python traceback whose header has
+ * `indent` blanks before it: blank, indented deeper (a frame, its code),
+ * or the chaining lines between two tracebacks. The first line that does
+ * not is the exception ("ValueError: ..."). */
+static bool traceback_frame(const char *p, size_t n, size_t indent)
+{
+    size_t blanks;
+    size_t i = text_start(p, n, &blanks);
+    if (i >= n || p[i] == '\r' || blanks > indent) return true;
+    static const char *const heads[] = {"Traceback (most recent call last)", "During handling of the above",
+                                        "The above exception was the direct cause"};
+    for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+        if (n - i >= strlen(heads[k]) && memcmp(p + i, heads[k], strlen(heads[k])) == 0) return true;
+    return false;
+}
+
+#define TB_SPAN 400 /* lines a traceback's frames may take */
+
+/* A block that opened on a traceback header starts again at the exception
+ * line that ends the traceback: its line, offset, text and the block the
+ * model reads (the lines after it are gathered from here on). */
+static void block_reanchor(struct failmark *m, const char *p, size_t n, int64_t ln, int64_t off)
+{
+    free(m->text);
+    m->text = text_copy(p, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
+    free(m->block);
+    size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+    m->block = xstrndup(p, take);
+    for (size_t i = 0; i < take; i++)
+        if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+    m->line = ln;
+    m->off = off;
+    m->next = ln + 1;
+    m->tb_next = 0;
+}
+
+static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                        int64_t off_base, int64_t cont_off)
 {
     int window = c->rs->model ? c->rs->model->window : 0;
     if (window <= 1) return;
     struct failmark *marks[] = {&c->step_block, &c->dec_block, &c->first_block};
     int64_t lo = INT64_MAX, hi = -1;
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-        const struct failmark *m = marks[k];
+        struct failmark *m = marks[k];
+        if (m->tb_next > 0 && m->tb_next > m->line + TB_SPAN) m->tb_next = 0; /* no end seen: the head stays */
+        if (m->block && m->line >= 0 && m->tb_next > 0) {
+            if (m->tb_next < lo) lo = m->tb_next;
+            if (m->line + TB_SPAN > hi) hi = m->line + TB_SPAN;
+        }
         if (!m->block || m->line < 0 || m->next > m->line + window - 1) continue;
         if (m->next < lo) lo = m->next;
         if (m->line + window - 1 > hi) hi = m->line + window - 1;
@@ -562,6 +628,20 @@ static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (ln >= lo) {
+            for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+                struct failmark *m = marks[k];
+                if (!m->block || m->line < 0 || m->tb_next != ln) continue;
+                if (traceback_frame(p, n, m->tb_indent) && ln < m->line + TB_SPAN) {
+                    m->tb_next++;
+                    continue;
+                }
+                if (ln < m->line + TB_SPAN) {
+                    size_t sn = n && p[n - 1] == '\r' ? n - 1 : n;
+                    block_reanchor(m, p, sn, ln, ln == first_line && cont_off >= 0 ? cont_off : off_base + (p - buf));
+                } else {
+                    m->tb_next = 0;
+                }
+            }
             for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
                 struct failmark *m = marks[k];
                 if (!m->block || m->line < 0 || m->next != ln || ln > m->line + window - 1) continue;
@@ -755,8 +835,20 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
         failmark_copy(&c->dec_fail, &c->step_fail);
     if (m == MARK_ERROR_BLOCK && !(c->baseline && classify_baseline_has(c->baseline, text, tlen))) {
-        if (c->step_block.line < 0) failmark_set(&c->step_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
-        if (c->first_block.line < 0) failmark_set(&c->first_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+        /* a Python traceback's header: the block is its exception line, once seen */
+        bool tb = c->rs->model && tlen >= 33 && memmem(text, tlen, "Traceback (most recent call last)", 33);
+        size_t indent = 0;
+        if (tb) text_start(text, tlen, &indent);
+        if (c->step_block.line < 0) {
+            failmark_set(&c->step_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+            c->step_block.tb_next = tb ? line + 1 : 0;
+            c->step_block.tb_indent = indent;
+        }
+        if (c->first_block.line < 0) {
+            failmark_set(&c->first_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+            c->first_block.tb_next = tb ? line + 1 : 0;
+            c->first_block.tb_indent = indent;
+        }
     }
     bool ended_block = m == MARK_STEP_FAILED ||
                        (m == MARK_ERROR_BLOCK && c->mark_last[MARK_STEP_FAILED] == line);
@@ -1970,7 +2062,7 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
                            int64_t off_base, int64_t cont_off)
 {
     int64_t n = scan_hits(c, buf, len, first_line, off_base, cont_off);
-    block_lines(c, buf, len, first_line);
+    block_lines(c, buf, len, first_line, off_base, cont_off);
     tail_lines(c, buf, len, first_line, n, off_base, cont_off);
     return n;
 }

@@ -2428,6 +2428,73 @@ START_TEST(model_confidence_power_tempers_many_tokens)
 }
 END_TEST
 
+START_TEST(model_reads_a_traceback_from_its_exception_line)
+{
+    /* Python prints a traceback's header, then its frames (file names and
+     * code), then the exception that says what went wrong. A block that
+     * opens on the header is read from the exception line on, which is also
+     * its evidence; a header whose traceback never ends keeps the header. */
+    static const char rules[] = "rule py-traceback\n"
+                                "class @error-block\n"
+                                "match Traceback \\(most recent call last\\)\n"
+                                "\n"
+                                "rule failed\n"
+                                "class @failure\n"
+                                "match exit status [1-9]\n";
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from(rules, &warn);
+    ck_assert_int_eq(classify_rules_set_model(rs, "test.nb", model_text, strlen(model_text), &warn), 0);
+    ck_assert_msg(warn.len == 0, "%s", warn.p);
+    buf_free(&warn);
+    static const char log[] = "running export\n"
+                              "Traceback (most recent call last):\n"
+                              "  File \"/app/export.py\", line 12, in <module>\n"
+                              "    write_all(rows)\n"
+                              "\n"
+                              "  File \"/app/store.py\", line 40, in write_all\n"
+                              "    fh.write(data)\n"
+                              "OSError: [Errno 28] No space left on device\n"
+                              "exit status 1\n";
+    const char *exc = strstr(log, "OSError");
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_int_eq(r->primary.line, 8);
+    ck_assert_int_eq(r->primary.offset, (int64_t)(exc - log));
+    ck_assert_str_eq(r->primary.text, "OSError: [Errno 28] No space left on device");
+    classify_result_free(r);
+    /* one byte at a time: the same line and offset */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < sizeof log - 1; i++) classify_feed(c, log + i, 1);
+    r = classify_finish(c);
+    ck_assert_int_eq(r->primary.line, 8);
+    ck_assert_int_eq(r->primary.offset, (int64_t)(exc - log));
+    classify_result_free(r);
+    classify_free(c);
+    /* behind a CI runner's time stamps, which take the blanks after them:
+     * the frames are still the lines indented deeper than the header */
+    static const char stamped[] = "2026-01-02T03:04:05.0000001Z running export\n"
+                                  "2026-01-02T03:04:05.0000002Z Traceback (most recent call last):\n"
+                                  "2026-01-02T03:04:05.0000003Z   File \"/app/export.py\", line 12, in <module>\n"
+                                  "2026-01-02T03:04:05.0000004Z     write_all(rows)\n"
+                                  "2026-01-02T03:04:05.0000005Z OSError: [Errno 28] No space left on device\n"
+                                  "2026-01-02T03:04:05.0000006Z exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, stamped, sizeof stamped - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+    /* a traceback cut off before its exception: the header stays */
+    static const char cut[] = "running export\n"
+                              "Traceback (most recent call last):\n"
+                              "  File \"/app/export.py\", line 12, in <module>\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, cut, sizeof cut - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(model_fallback_blocks_have_their_own_threshold)
 {
     /* the lines before a bare failure line and a log's last lines are
@@ -3406,6 +3473,7 @@ int main(void)
     tcase_add_test(tc, model_fallback_evidence_is_the_line_naming_the_class);
     tcase_add_test(tc, model_fallback_evidence_may_lie_above_the_lines_read);
     tcase_add_test(tc, model_confidence_power_tempers_many_tokens);
+    tcase_add_test(tc, model_reads_a_traceback_from_its_exception_line);
     tcase_add_test(tc, model_reads_word_pairs_and_camel_case_parts);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
