@@ -54,6 +54,7 @@ spec.loader.exec_module(tm)
 RE_TAIL = re.compile(r"^no failure line: the wording model reads the last (\d+) non-blank lines \(from line (\d+)\)$", re.M)
 RE_BARE = re.compile(r"^a bare failure line: the wording model reads the (\d+) non-blank lines before it "
                      r"\(from line (\d+)\)$", re.M)
+RE_TB = re.compile(r"^the error block is a traceback: the wording model reads it from its exception line (\d+)$", re.M)
 RE_MODEL = re.compile(r"^model .*: (\S+) ([0-9.]+) \(next ", re.M)
 KINDS = ("block", "bare", "tail", "none", "rule")
 RULES = ["90-markers.rules"]  # --all-rules: every shipped rules file
@@ -143,6 +144,9 @@ def run_set(binary, s, model_text, tmp):
             # the error block: its first line is the primary line, and the
             # model read it and the window-1 lines after it
             kind, first, count = "block", pr.get("line") or 0, model_window(model_text)
+            tb = RE_TB.search(ex)
+            if tb:  # a traceback's block starts at its exception line, whatever unknown points at
+                first = int(tb.group(1))
         # the model's class, or with --all-rules the rule's (kind "rule")
         cls = pr.get("class") if pr.get("by") == "model" or kind == "rule" else None
         out[fn] = (labels[fn], kind, first, count, cls, pr.get("confidence"),

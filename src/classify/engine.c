@@ -99,6 +99,10 @@ struct failmark {
      * tb_next is the next line to look at for that line (0: not looking) */
     int64_t tb_next;
     size_t tb_indent; /* the blanks before the header's text */
+    /* the header, once the block moved to the exception line: a block that
+     * stays unknown points at it (the first failure line) */
+    int64_t head_line, head_off;
+    char *head_text;
     /* with a wording model, for a bare failure line (no block of its own):
      * the non-blank lines before it, up to the window and EVID_BEFORE more,
      * joined by '\n'; the model reads the last nbefore - nctx of them */
@@ -466,6 +470,9 @@ void classify_free(struct classify_ctx *c)
     free(c->step_block.block);
     free(c->dec_block.block);
     free(c->first_block.block);
+    free(c->step_block.head_text);
+    free(c->dec_block.head_text);
+    free(c->first_block.head_text);
     free(c->step_fail.before);
     free(c->dec_fail.before);
     free(c->first_fail.text);
@@ -528,6 +535,7 @@ static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *te
     free(d->text);
     free(d->block);
     free(d->before);
+    free(d->head_text);
     /* the model reads BLOCK_LINE_MAX bytes of each line, the first too (as
      * the training script does) */
     *d = (struct failmark){.line = line, .off = off, .text = text,
@@ -539,10 +547,12 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
     free(d->text);
     free(d->block);
     free(d->before);
+    free(d->head_text);
     *d = *s;
     d->text = xstrdup(s->text);
     d->block = xstrdup(s->block);
     d->before = xstrdup(s->before);
+    d->head_text = xstrdup(s->head_text);
 }
 
 
@@ -591,7 +601,11 @@ static bool traceback_frame(const char *p, size_t n, size_t indent)
  * model reads (the lines after it are gathered from here on). */
 static void block_reanchor(struct failmark *m, const char *p, size_t n, int64_t ln, int64_t off)
 {
-    free(m->text);
+    free(m->head_text);
+    m->head_text = m->text;
+    m->head_line = m->line;
+    m->head_off = m->off;
+    m->text = NULL;
     m->text = text_copy(p, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
     free(m->block);
     size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
@@ -2903,6 +2917,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                             "(a message wrapped over two lines)\n",
                        cr->class_id, cr->id);
         } else if (mod && block && fm->block) {
+            if (fm->head_text)
+                buf_printf(&ex, "the error block is a traceback: the wording model reads it from its exception "
+                                "line %lld\n", (long long)fm->line);
             double conf = 0;
             int k = nb_model_predict(mod, fm->block, strlen(fm->block), &conf, &ex);
             if (strcmp(mod->classes[k], "unknown") == 0) {
@@ -2951,6 +2968,14 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                 model_fallback(c, mod, res, &ex, bf->before, bf->nbefore, bf->nctx, bf->before_ln, bf->before_of,
                                "the lines before the failure line");
             }
+        }
+        /* a traceback's block the model did not name: unknown points at
+         * its header, the first failure line, as without a model */
+        if (fm && fm->head_text && res->primary.line == fm->line && strcmp(res->primary.class_id, "unknown") == 0) {
+            free(res->primary.text);
+            res->primary.text = xstrdup(fm->head_text);
+            res->primary.line = fm->head_line;
+            res->primary.offset = fm->head_off;
         }
     } else {
         buf_printf(&ex, "no primary (outcome %s)\n",

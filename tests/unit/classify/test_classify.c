@@ -2483,6 +2483,19 @@ START_TEST(model_reads_a_traceback_from_its_exception_line)
     ck_assert_str_eq(r->primary.class_id, "resource.disk");
     ck_assert_int_eq(r->primary.line, 5);
     classify_result_free(r);
+    /* an exception the model cannot name: unknown points at the header, the
+     * first failure line, as it does without a model */
+    static const char vague[] = "running export\n"
+                                "Traceback (most recent call last):\n"
+                                "  File \"/app/export.py\", line 12, in <module>\n"
+                                "ValueError: bad input\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, vague, sizeof vague - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_str_eq(r->primary.text, "Traceback (most recent call last):");
+    ck_assert_ptr_nonnull(strstr(r->explain, "from its exception line 4"));
+    classify_result_free(r);
     /* a traceback cut off before its exception: the header stays */
     static const char cut[] = "running export\n"
                               "Traceback (most recent call last):\n"
