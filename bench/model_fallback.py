@@ -28,6 +28,9 @@ stays unknown (a log labelled unknown that stays unknown is abstained too).
                   the engine and the script disagree on a block.
   --sets a,b      only these sets (default: SETS).
   -v              one line per log.
+  --misses        lists the logs whose class is right but whose evidence line
+                  is not the labelled one: the labelled line, the line chosen,
+                  and whether the labelled line lies in the block the model read.
 Each log is handed over with its lone CRs made LFs (as score_blind does), so
 line numbers are the labels'. The engine's confidences are compared with the
 training script's on the same block; a difference is reported.
@@ -51,6 +54,7 @@ spec.loader.exec_module(tm)
 RE_TAIL = re.compile(r"^no failure line: the wording model reads the last (\d+) non-blank lines \(from line (\d+)\)$", re.M)
 RE_BARE = re.compile(r"^a bare failure line: the wording model reads the (\d+) non-blank lines before it "
                      r"\(from line (\d+)\)$", re.M)
+RE_TB = re.compile(r"^the error block is a traceback: the wording model reads it from its exception line (\d+)$", re.M)
 RE_MODEL = re.compile(r"^model .*: (\S+) ([0-9.]+) \(next ", re.M)
 KINDS = ("block", "bare", "tail", "none", "rule")
 RULES = ["90-markers.rules"]  # --all-rules: every shipped rules file
@@ -140,6 +144,9 @@ def run_set(binary, s, model_text, tmp):
             # the error block: its first line is the primary line, and the
             # model read it and the window-1 lines after it
             kind, first, count = "block", pr.get("line") or 0, model_window(model_text)
+            tb = RE_TB.search(ex)
+            if tb:  # a traceback's block starts at its exception line, whatever unknown points at
+                first = int(tb.group(1))
         # the model's class, or with --all-rules the rule's (kind "rule")
         cls = pr.get("class") if pr.get("by") == "model" or kind == "rule" else None
         out[fn] = (labels[fn], kind, first, count, cls, pr.get("confidence"),
@@ -158,6 +165,8 @@ def main():
     ap.add_argument("--all-rules", action="store_true",
                     help="every shipped rule, not only the markers: what the model adds where no rule names a cause")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--misses", action="store_true",
+                    help="list the right-class logs whose evidence line is not the labelled one")
     a = ap.parse_args()
     if a.all_rules:
         if a.write_blocks or a.check_blocks:
@@ -171,7 +180,7 @@ def main():
     docs = tm.load(ROOT, tm.SETS)
     tally = {k: [0, 0, 0] for k in KINDS}  # right, wrong, abstained
     line_right = {k: 0 for k in KINDS}  # right class and the labelled line
-    per_set, rows, mismatch = [], [], []
+    per_set, rows, mismatch, misses = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for s in sets:
             m = tm.train([d for d in docs if d[0] != s])
@@ -183,6 +192,8 @@ def main():
                 verdict = 2 if cls is None else 0 if cls == label else 1
                 tally[kind][verdict] += 1
                 line_right[kind] += verdict == 0 and pline == want_line.get(fn)
+                if a.misses and verdict == 0 and pline != want_line.get(fn):
+                    misses.append((s, fn, kind, first, count, want_line.get(fn), pline))
                 row[verdict] += 1
                 rows.append((s, fn, kind, first, count))
                 if kind in ("bare", "tail", "block"):
@@ -196,6 +207,24 @@ def main():
                     print("  %s/%s: %s label %s -> %s%s" % (s, fn, kind, label, cls or "unknown",
                                                            " (%.3f)" % conf if conf else ""))
             per_set.append((s, *row))
+    if misses:
+        print("right class, another line (%d):" % len(misses))
+        for s, fn, kind, first, count, want, got in misses:
+            lines = tm.read_lines(os.path.join(ROOT, "tests", "data", s, fn))
+
+            def at(n):
+                return lines[n - 1].strip()[:110] if n and 0 < n <= len(lines) else "-"
+            if kind == "block":
+                last = first + count - 1
+            else:
+                nb, last = 0, first - 1
+                while nb < count and last < len(lines):
+                    last += 1
+                    nb += tm.nonblank(lines[last - 1])
+            inside = want is not None and first <= want <= last
+            print("  %s/%s %s [%d..%d] labelled %s%s\n      want: %s\n      got %d: %s"
+                  % (s, fn, kind, first, last, want, "" if inside else " (outside the block)",
+                     at(want), got, at(got)))
     print("per set:  set                 right  wrong  abstained")
     for s, r, w, ab in per_set:
         print("          %-18s  %5d  %5d  %9d" % (s, r, w, ab))

@@ -79,7 +79,12 @@ struct steprec {
 };
 
 #define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
-#define TAIL_MAX 20 /* the model file's window is at most 20 */
+#define WINDOW_MAX 20 /* the model file's window is at most 20 */
+/* Non-blank lines kept before a fallback block for its evidence line only
+ * (the model does not read them): a message repeated until the run gave up,
+ * or a failure whose details fill the block, shows first above it. */
+#define EVID_BEFORE 20
+#define TAIL_MAX (WINDOW_MAX + EVID_BEFORE)
 
 /* The first failure line of a step, and a copy of its text. */
 struct failmark {
@@ -89,13 +94,23 @@ struct failmark {
      * it up to the model's window, gathered as they stream by */
     char *block;
     int64_t next; /* the next line block wants */
+    /* a block that opened on a Python traceback's header: the frames under
+     * it name files, the exception line that ends it names the failure.
+     * tb_next is the next line to look at for that line (0: not looking) */
+    int64_t tb_next;
+    size_t tb_indent; /* the blanks before the header's text */
+    /* the header, once the block moved to the exception line: a block that
+     * stays unknown points at it (the first failure line) */
+    int64_t head_line, head_off;
+    char *head_text;
     /* with a wording model, for a bare failure line (no block of its own):
-     * the non-blank lines before it, up to the window, joined by '\n' */
+     * the non-blank lines before it, up to the window and EVID_BEFORE more,
+     * joined by '\n'; the model reads the last nbefore - nctx of them */
     bool want_before;
     char *before;
-    int64_t before_line, before_off; /* the first of them */
-    /* each of them (the model names the one that reads most like its class) */
-    int nbefore;
+    int64_t before_line, before_off; /* the first line the model reads */
+    /* each of them (the evidence is the one that first reads like the class) */
+    int nbefore, nctx;
     int64_t before_ln[TAIL_MAX], before_of[TAIL_MAX];
 };
 
@@ -455,6 +470,9 @@ void classify_free(struct classify_ctx *c)
     free(c->step_block.block);
     free(c->dec_block.block);
     free(c->first_block.block);
+    free(c->step_block.head_text);
+    free(c->dec_block.head_text);
+    free(c->first_block.head_text);
     free(c->step_fail.before);
     free(c->dec_fail.before);
     free(c->first_fail.text);
@@ -517,8 +535,11 @@ static void failmark_set(struct failmark *d, int64_t line, int64_t off, char *te
     free(d->text);
     free(d->block);
     free(d->before);
-    *d = (struct failmark){.line = line, .off = off, .text = text, .block = model && text ? xstrdup(text) : NULL,
-                           .next = line + 1};
+    free(d->head_text);
+    /* the model reads BLOCK_LINE_MAX bytes of each line, the first too (as
+     * the training script does) */
+    *d = (struct failmark){.line = line, .off = off, .text = text,
+                           .block = model && text ? xstrndup(text, BLOCK_LINE_MAX) : NULL, .next = line + 1};
 }
 
 static void failmark_copy(struct failmark *d, const struct failmark *s)
@@ -526,24 +547,91 @@ static void failmark_copy(struct failmark *d, const struct failmark *s)
     free(d->text);
     free(d->block);
     free(d->before);
+    free(d->head_text);
     *d = *s;
     d->text = xstrdup(s->text);
     d->block = xstrdup(s->block);
     d->before = xstrdup(s->before);
+    d->head_text = xstrdup(s->head_text);
 }
 
 
 /* Appends the lines of buf (whole lines from first_line on) that an open
  * error block still wants. Only a few lines after each mark, and
  * only with a model loaded. */
-static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line)
+/* Where a line's text starts after its log prefix and colour codes, and how
+ * many blanks come before it (those the prefix's separator took too: a log
+ * prefix takes every blank after it, indentation included). */
+static size_t text_start(const char *p, size_t n, size_t *blanks)
+{
+    size_t at = classify_skip_log_prefix(p, n), j = at, i = at;
+    while (j > 0 && (p[j - 1] == ' ' || p[j - 1] == '\t')) j--;
+    for (;;) {
+        while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
+        if (!(i + 1 < n && p[i] == 0x1b && p[i + 1] == '[')) break;
+        i += 2; /* a colour code */
+        while (i < n && !(p[i] >= 0x40 && p[i] <= 0x7e)) i++;
+        i++;
+    }
+    if (i > n) i = n;
+    *blanks = i - j;
+    return i;
+}
+
+/* Whether a line still belongs to a Python traceback whose header has
+ * `indent` blanks before it: blank, indented deeper (a frame, its code),
+ * or the chaining lines between two tracebacks. The first line that does
+ * not is the exception ("ValueError: ..."). */
+static bool traceback_frame(const char *p, size_t n, size_t indent)
+{
+    size_t blanks;
+    size_t i = text_start(p, n, &blanks);
+    if (i >= n || p[i] == '\r' || blanks > indent) return true;
+    static const char *const heads[] = {"Traceback (most recent call last)", "During handling of the above",
+                                        "The above exception was the direct cause"};
+    for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+        if (n - i >= strlen(heads[k]) && memcmp(p + i, heads[k], strlen(heads[k])) == 0) return true;
+    return false;
+}
+
+#define TB_SPAN 400 /* lines a traceback's frames may take */
+
+/* A block that opened on a traceback header starts again at the exception
+ * line that ends the traceback: its line, offset, text and the block the
+ * model reads (the lines after it are gathered from here on). */
+static void block_reanchor(struct failmark *m, const char *p, size_t n, int64_t ln, int64_t off)
+{
+    free(m->head_text);
+    m->head_text = m->text;
+    m->head_line = m->line;
+    m->head_off = m->off;
+    m->text = NULL;
+    m->text = text_copy(p, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
+    free(m->block);
+    size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+    m->block = xstrndup(p, take);
+    for (size_t i = 0; i < take; i++)
+        if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+    m->line = ln;
+    m->off = off;
+    m->next = ln + 1;
+    m->tb_next = 0;
+}
+
+static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                        int64_t off_base, int64_t cont_off)
 {
     int window = c->rs->model ? c->rs->model->window : 0;
     if (window <= 1) return;
     struct failmark *marks[] = {&c->step_block, &c->dec_block, &c->first_block};
     int64_t lo = INT64_MAX, hi = -1;
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-        const struct failmark *m = marks[k];
+        struct failmark *m = marks[k];
+        if (m->tb_next > 0 && m->tb_next > m->line + TB_SPAN) m->tb_next = 0; /* no end seen: the head stays */
+        if (m->block && m->line >= 0 && m->tb_next > 0) {
+            if (m->tb_next < lo) lo = m->tb_next;
+            if (m->line + TB_SPAN > hi) hi = m->line + TB_SPAN;
+        }
         if (!m->block || m->line < 0 || m->next > m->line + window - 1) continue;
         if (m->next < lo) lo = m->next;
         if (m->line + window - 1 > hi) hi = m->line + window - 1;
@@ -554,6 +642,20 @@ static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (ln >= lo) {
+            for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+                struct failmark *m = marks[k];
+                if (!m->block || m->line < 0 || m->tb_next != ln) continue;
+                if (traceback_frame(p, n, m->tb_indent) && ln < m->line + TB_SPAN) {
+                    m->tb_next++;
+                    continue;
+                }
+                if (ln < m->line + TB_SPAN) {
+                    size_t sn = n && p[n - 1] == '\r' ? n - 1 : n;
+                    block_reanchor(m, p, sn, ln, ln == first_line && cont_off >= 0 ? cont_off : off_base + (p - buf));
+                } else {
+                    m->tb_next = 0;
+                }
+            }
             for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
                 struct failmark *m = marks[k];
                 if (!m->block || m->line < 0 || m->next != ln || ln > m->line + window - 1) continue;
@@ -607,9 +709,10 @@ static int back_lines(const char *buf, size_t pos, int64_t ln, int64_t first_lin
 static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
                        int64_t nl_count, int64_t off_base, int64_t cont_off)
 {
-    int window = c->rs->model ? c->rs->model->window : 0;
-    if (window > TAIL_MAX) window = TAIL_MAX;
-    if (window < 1 || len == 0) return;
+    int mwin = c->rs->model ? c->rs->model->window : 0;
+    if (mwin > WINDOW_MAX) mwin = WINDOW_MAX;
+    if (mwin < 1 || len == 0) return;
+    int window = mwin + EVID_BEFORE; /* the model's lines and the evidence's context above them */
     /* a bare failure line in this region: the lines before it, first */
     struct failmark *fails[] = {&c->step_fail, &c->dec_fail, &c->first_fail};
     for (size_t k = 0; k < sizeof fails / sizeof fails[0]; k++) {
@@ -640,8 +743,9 @@ static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int6
         }
         if (b.len) {
             f->before = xstrdup(b.p);
-            f->before_line = from < nt ? c->tail[from].line : got[ngot - 1].line;
-            f->before_off = from < nt ? c->tail[from].off : got[ngot - 1].off;
+            f->nctx = f->nbefore > mwin ? f->nbefore - mwin : 0;
+            f->before_line = f->before_ln[f->nctx];
+            f->before_off = f->before_of[f->nctx];
         }
         buf_free(&b);
         for (int i = 0; i < ngot; i++) free(got[i].text);
@@ -745,8 +849,20 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
         failmark_copy(&c->dec_fail, &c->step_fail);
     if (m == MARK_ERROR_BLOCK && !(c->baseline && classify_baseline_has(c->baseline, text, tlen))) {
-        if (c->step_block.line < 0) failmark_set(&c->step_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
-        if (c->first_block.line < 0) failmark_set(&c->first_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+        /* a Python traceback's header: the block is its exception line, once seen */
+        bool tb = c->rs->model && tlen >= 33 && memmem(text, tlen, "Traceback (most recent call last)", 33);
+        size_t indent = 0;
+        if (tb) text_start(text, tlen, &indent);
+        if (c->step_block.line < 0) {
+            failmark_set(&c->step_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+            c->step_block.tb_next = tb ? line + 1 : 0;
+            c->step_block.tb_indent = indent;
+        }
+        if (c->first_block.line < 0) {
+            failmark_set(&c->first_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
+            c->first_block.tb_next = tb ? line + 1 : 0;
+            c->first_block.tb_indent = indent;
+        }
     }
     bool ended_block = m == MARK_STEP_FAILED ||
                        (m == MARK_ERROR_BLOCK && c->mark_last[MARK_STEP_FAILED] == line);
@@ -1982,7 +2098,7 @@ static int64_t scan_region(struct classify_ctx *c, const char *buf, size_t len, 
                            int64_t off_base, int64_t cont_off)
 {
     int64_t n = scan_hits(c, buf, len, first_line, off_base, cont_off);
-    block_lines(c, buf, len, first_line);
+    block_lines(c, buf, len, first_line, off_base, cont_off);
     tail_lines(c, buf, len, first_line, n, off_base, cont_off);
     return n;
 }
@@ -2543,16 +2659,20 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
 
 /* The wording model's answer on a block no locator marked (the last lines,
  * or the lines before a bare failure line): counts only at the fallback
- * threshold. The block is nlines non-blank lines joined by '\n' (line numbers
- * and offsets in lines[] / offs[]); the primary line is the one of them that
- * on its own reads most like the class (nb_model_evidence_line), not the
- * block's first: the block's first line is wherever the window happened to
- * start. */
-static void model_fallback(const struct nb_model *mod, struct classify_result *res, struct buf *ex,
-                           const char *block, int nlines, const int64_t *lines, const int64_t *offs,
-                           const char *what)
+ * threshold. text is nlines non-blank lines joined by '\n' (line numbers and
+ * offsets in lines[] / offs[]): nctx lines of context, then the block the
+ * model reads. The primary line is the first of all of them that on its own
+ * reads like the class (nb_model_evidence_line), not the block's first: the
+ * block starts wherever the window happened to, and the message that names
+ * the class often shows first above it (repeated until the run gave up, or
+ * followed by more details than the window holds). */
+static void model_fallback(const struct classify_ctx *c, const struct nb_model *mod, struct classify_result *res,
+                           struct buf *ex, const char *text, int nlines, int nctx, const int64_t *lines,
+                           const int64_t *offs, const char *what)
 {
-    if (!block || nlines < 1) return;
+    if (!text || nlines < 1 || nctx < 0 || nctx >= nlines) return;
+    const char *block = text;
+    for (int i = 0; i < nctx; i++) block = strchr(block, '\n') + 1; /* text has nlines lines */
     double conf = 0;
     int k = nb_model_predict(mod, block, strlen(block), &conf, ex);
     if (strcmp(mod->classes[k], "unknown") == 0) {
@@ -2564,9 +2684,24 @@ static void model_fallback(const struct nb_model *mod, struct classify_result *r
                    conf, mod->fallback_threshold);
         return;
     }
-    size_t at = nb_model_evidence_line(mod, block, strlen(block), k);
-    if (at >= (size_t)nlines) at = 0;
-    const char *t = block;
+    /* a line above the block that the passing run printed too is not where
+     * this run failed (a tool's banner, a step's usual chatter); the block's
+     * own lines are judged as without a baseline (the failing command's
+     * last words: a passing run may print them too when its check is what
+     * differs, "no tests ran" with exit code 5 or 0) */
+    bool skip[TAIL_MAX] = {false};
+    size_t nskip = 0;
+    if (c->baseline) {
+        const char *p = text;
+        for (int i = 0; i < nctx && i < TAIL_MAX; i++) {
+            size_t n = strcspn(p, "\n");
+            skip[nskip++] = classify_baseline_has(c->baseline, p, n);
+            p += n + (p[n] == '\n');
+        }
+    }
+    size_t at = nb_model_evidence_line(mod, text, strlen(text), (size_t)nctx, k, skip, nskip);
+    if (at >= (size_t)nlines) at = (size_t)nctx;
+    const char *t = text;
     for (size_t i = 0; i < at; i++) t = strchr(t, '\n') + 1; /* the block has nlines lines */
     size_t n = strcspn(t, "\n");
     free(res->primary.class_id);
@@ -2830,6 +2965,9 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                             "(a message wrapped over two lines)\n",
                        cr->class_id, cr->id);
         } else if (mod && block && fm->block) {
+            if (fm->head_text)
+                buf_printf(&ex, "the error block is a traceback: the wording model reads it from its exception "
+                                "line %lld\n", (long long)fm->line);
             double conf = 0;
             int k = nb_model_predict(mod, fm->block, strlen(fm->block), &conf, &ex);
             if (strcmp(mod->classes[k], "unknown") == 0) {
@@ -2861,23 +2999,31 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
                 tl[i] = c->tail[i].line;
                 to[i] = c->tail[i].off;
             }
+            /* the model reads the last window lines; those above are context */
+            int nctx = c->ntail > mod->window ? c->ntail - mod->window : 0;
             buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
-                       c->ntail, (long long)c->tail[0].line);
-            model_fallback(mod, res, &ex, tb.p, c->ntail, tl, to, "the last lines");
+                       c->ntail - nctx, (long long)c->tail[nctx].line);
+            model_fallback(c, mod, res, &ex, tb.p, c->ntail, nctx, tl, to, "the last lines");
             buf_free(&tb);
         } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
             /* a bare failure line ("exited with code 1"): the lines before
              * it are what the failing command printed */
             const struct failmark *bf = fm ? fm : &c->first_fail;
             if (bf->before && bf->line == res->primary.line) {
-                int nb = 1;
-                for (const char *q = bf->before; (q = strchr(q, '\n')); q++) nb++;
                 buf_printf(&ex, "a bare failure line: the wording model reads the %d non-blank lines before it "
                                 "(from line %lld)\n",
-                           nb, (long long)bf->before_line);
-                model_fallback(mod, res, &ex, bf->before, bf->nbefore, bf->before_ln, bf->before_of,
+                           bf->nbefore - bf->nctx, (long long)bf->before_line);
+                model_fallback(c, mod, res, &ex, bf->before, bf->nbefore, bf->nctx, bf->before_ln, bf->before_of,
                                "the lines before the failure line");
             }
+        }
+        /* a traceback's block the model did not name: unknown points at
+         * its header, the first failure line, as without a model */
+        if (fm && fm->head_text && res->primary.line == fm->line && strcmp(res->primary.class_id, "unknown") == 0) {
+            free(res->primary.text);
+            res->primary.text = xstrdup(fm->head_text);
+            res->primary.line = fm->head_line;
+            res->primary.offset = fm->head_off;
         }
     } else {
         buf_printf(&ex, "no primary (outcome %s)\n",

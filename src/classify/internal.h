@@ -148,6 +148,12 @@ struct nb_model {
      * have a threshold of their own ("fallback_threshold"; the file may
      * leave it out, then it is threshold) */
     double fallback_threshold;
+    /* naive Bayes counts every token as independent evidence, so a long
+     * block's posterior is near 1 whether or not the model has seen its
+     * like: the log-odds between classes are divided by (known tokens) to
+     * this power before the posterior is taken ("confidence_power"; absent:
+     * 0, the plain posterior). It changes the confidence, never the class. */
+    double confidence_power;
     char **classes;
     size_t nclass;
     double *prior;    /* log P(class) */
@@ -162,10 +168,15 @@ void nb_model_free(struct nb_model *m);
  * *confidence; a line naming the deciding tokens goes to why (may be NULL). */
 int nb_model_predict(const struct nb_model *m, const char *text, size_t len, double *confidence,
                      struct buf *why);
-/* Which line of text (lines split at '\n', 0-based) names class k best: the
+/* Which line of text (lines split at '\n', 0-based) names class k: the
  * first whose own known tokens favour k over every other class by at least
- * half the margin of the line that favours it most; 0 when none favours k. */
-size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, int k);
+ * half the margin of the line from `from` on (the lines the model read) that
+ * favours it most. Lines before `from` are context: they can be the answer
+ * (if they favour k clearly on their own), never the yardstick. A line i <
+ * nskip with skip[i] set (skip may be NULL) is neither. `from` when no line
+ * from there on favours k. */
+size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, size_t from, int k,
+                              const bool *skip, size_t nskip);
 void classify_rules_update_version(struct classify_rules *rs);
 
 struct classify_rules {

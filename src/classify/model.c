@@ -130,6 +130,8 @@ struct nb_model *nb_model_parse(const char *name, const char *text, size_t len, 
         } else if (strcmp(f[0], "fallback_threshold") == 0 && nf == 2) {
             if (!parse_double(f[1], 0, 1, &m->fallback_threshold)) { bad = "fallback_threshold: not 0..1"; goto fail; }
             fallback = true;
+        } else if (strcmp(f[0], "confidence_power") == 0 && nf == 2) {
+            if (!parse_double(f[1], 0, 1, &m->confidence_power)) { bad = "confidence_power: not 0..1"; goto fail; }
         } else if (strcmp(f[0], "classes") == 0 && nf == 2 && want_classes < 0) {
             if (!parse_long(f[1], 2, MODEL_CLASSES_MAX, &want_classes)) { bad = "classes: not 2..256"; goto fail; }
             m->classes = xcalloc((size_t)want_classes, sizeof *m->classes);
@@ -351,8 +353,11 @@ int nb_model_predict(const struct nb_model *m, const char *text, size_t len, dou
     size_t best = 0;
     for (size_t c = 1; c < C; c++)
         if (score[c] > score[best]) best = c;
+    size_t known = 0;
+    for (size_t i = 0; i < ts.n; i++) known += hit[i] >= 0;
+    double scale = m->confidence_power > 0 ? pow((double)(known ? known : 1), m->confidence_power) : 1.0;
     double z = 0;
-    for (size_t c = 0; c < C; c++) z += exp(score[c] - score[best]);
+    for (size_t c = 0; c < C; c++) z += exp((score[c] - score[best]) / scale);
     *confidence = 1.0 / z;
     if (why) {
         /* the tokens that decided: how much more likely each makes the
@@ -363,8 +368,6 @@ int nb_model_predict(const struct nb_model *m, const char *text, size_t len, dou
         double *gain = xcalloc(ts.n ? ts.n : 1, sizeof *gain);
         for (size_t i = 0; i < ts.n; i++)
             gain[i] = hit[i] < 0 ? 0 : m->logp[(size_t)hit[i] * C + best] - m->logp[(size_t)hit[i] * C + second];
-        size_t known = 0;
-        for (size_t i = 0; i < ts.n; i++) known += hit[i] >= 0;
         buf_printf(why, "model %s: %s %.3f (next %s), %zu of %zu tokens known; deciding tokens:",
                    m->path, m->classes[best], *confidence, m->classes[second], known, ts.n);
         for (int k = 0; k < 6; k++) {
@@ -386,10 +389,18 @@ int nb_model_predict(const struct nb_model *m, const char *text, size_t len, dou
 
 /* ---- the evidence line -------------------------------------------------- */
 
-size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, int k)
+/* A line above the lines the model read names the class only if it does so
+ * clearly on its own: its tokens make the class e^4 (about 55) times likelier
+ * than any other. Half the block's best is a low bar when the block itself
+ * reads only faintly like the class, and twenty lines above hold many faint
+ * lines (a script's progress messages, a tool's banner). */
+#define EVID_CONTEXT_MIN 4.0
+
+size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t len, size_t from, int k,
+                              const bool *skip, size_t nskip)
 {
     size_t C = m->nclass;
-    if ((size_t)k >= C || C < 2) return 0;
+    if ((size_t)k >= C || C < 2) return from;
     double *score = xcalloc(C, sizeof *score);
     size_t nlines = 0, cap = 0;
     double *margin = NULL;
@@ -420,16 +431,18 @@ size_t nb_model_evidence_line(const struct nb_model *m, const char *text, size_t
         p = e + 1;
     }
     /* the first line that reads at least half as much like the class as
-     * the line that reads most like it: a message's first line usually
-     * names the class a little less loudly than its details do, and the
-     * taxonomy points at the first line naming the class */
+     * the line of the block that reads most like it: a message's first line
+     * usually names the class a little less loudly than its details do, and
+     * the taxonomy points at the first line naming the class */
+    for (size_t i = 0; i < nlines && i < nskip && skip; i++)
+        if (skip[i]) known[i] = false;
     double best = 0;
-    for (size_t i = 0; i < nlines; i++)
+    for (size_t i = from; i < nlines; i++)
         if (known[i] && margin[i] > best) best = margin[i];
-    size_t at = 0;
+    size_t at = from;
     if (best > 0)
         for (size_t i = 0; i < nlines; i++)
-            if (known[i] && margin[i] >= 0.5 * best) {
+            if (known[i] && margin[i] >= 0.5 * best && (i >= from || margin[i] >= EVID_CONTEXT_MIN)) {
                 at = i;
                 break;
             }

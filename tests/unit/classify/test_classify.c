@@ -2327,6 +2327,221 @@ START_TEST(model_fallback_evidence_is_the_line_naming_the_class)
 }
 END_TEST
 
+START_TEST(model_fallback_evidence_may_lie_above_the_lines_read)
+{
+    /* The model reads a fixed number of lines (here 3); a message that was
+     * printed again and again until the tool gave up, or whose details fill
+     * those lines, first shows above them. Its first showing is the
+     * evidence, while the class is still decided by the lines read only. */
+    struct classify_rules *rs = model_rules_with(model_text);
+    static const char bare[] = "fetching layers\n"                      /* 1 */
+                               "disk full: no space left on the device\n" /* 2: first showing */
+                               "\n"
+                               "will try again\n"                        /* 4 */
+                               "will try again\n"                        /* 5: read from here */
+                               "disk full: no space left on the device\n" /* 6 */
+                               "giving up\n"                             /* 7 */
+                               "exit status 1\n";
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, bare, sizeof bare - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("fetching layers\n"));
+    ck_assert_str_eq(r->primary.text, "disk full: no space left on the device");
+    /* the explanation still names the lines the model read */
+    ck_assert_ptr_nonnull(strstr(r->explain, "reads the 3 non-blank lines before it (from line 5)"));
+    double conf = r->primary.confidence;
+    classify_result_free(r);
+    /* one byte at a time: the lines above come from earlier pieces */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < sizeof bare - 1; i++) classify_feed(c, bare + i, 1);
+    r = classify_finish(c);
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_int_eq(r->primary.offset, (int64_t)strlen("fetching layers\n"));
+    classify_result_free(r);
+    classify_free(c);
+    /* words of the other class above the lines read: neither the class,
+     * its confidence nor the evidence changes */
+    static const char other[] = "peer socket unreachable\n"
+                                "will try again\n"
+                                "will try again\n"
+                                "disk full: no space left on the device\n"
+                                "giving up\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, other, sizeof other - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert(r->primary.confidence - conf < 1e-9 && conf - r->primary.confidence < 1e-9);
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+    /* no failure line: the log's last lines, the same way */
+    static const char tail[] = "fetching layers\n"
+                               "  disk full: no space left on the device\n"
+                               "will try again\n"
+                               "will try again\n"
+                               "  disk full: no space left on the device\n"
+                               "giving up\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, tail, sizeof tail - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_str_eq(r->primary.text, "  disk full: no space left on the device");
+    ck_assert_ptr_nonnull(strstr(r->explain, "last 3 non-blank lines (from line 4)"));
+    classify_result_free(r);
+    /* the lines read name the class only faintly ("space left"): a line
+     * above holding one word of it ("space", odds 21:1) reads half as much
+     * like it, yet names it too faintly on its own to be the evidence; one
+     * that names it clearly ("space left on device") is */
+    static const char faint[] = "reserving space\n"      /* 1: faint */
+                                "will try again\n"       /* 2: read from here */
+                                "quota: space left 0\n"  /* 3 */
+                                "giving up\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, faint, sizeof faint - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    static const char clear[] = "no space left on device\n"
+                                "will try again\n"
+                                "quota: space left 0\n"
+                                "giving up\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, clear, sizeof clear - 1);
+    ck_assert_int_eq(r->primary.line, 1);
+    classify_result_free(r);
+    /* with a passing run that printed that line too, it is the run's usual
+     * chatter, not where this run failed: the evidence stays in the lines read */
+    struct classify_baseline *b = baseline_of("no space left on device\nall done\n", 5);
+    struct classify_ctx *c2 = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    classify_set_baseline(c2, b);
+    classify_feed(c2, clear, sizeof clear - 1);
+    r = classify_finish(c2);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 3);
+    classify_result_free(r);
+    classify_free(c2);
+    classify_baseline_free(b);
+    classify_rules_free(rs);
+}
+END_TEST
+
+START_TEST(model_confidence_power_tempers_many_tokens)
+{
+    /* Naive Bayes takes each token as independent evidence, so three words
+     * of a class make it 6700 times likelier (0.99985). With
+     * confidence_power p the log-odds are divided by (known tokens)^p: at
+     * 0.5, three known tokens give e^(8.81/sqrt 3) = 162:1 (0.9939). The
+     * class stays the same; only how sure the model says it is changes. */
+    static const char log[] = "step one\n"
+                              "Error: blob store refused the upload\n"
+                              "  not enough space left on the device\n"
+                              "exit status 1\n";
+    const char *at = strstr(model_text, "threshold 0.900\n");
+    ck_assert_ptr_nonnull(at);
+    size_t head = (size_t)(at - model_text) + strlen("threshold 0.900\n");
+    char tempered[sizeof model_text + 64];
+    snprintf(tempered, sizeof tempered, "%.*sconfidence_power 0.500\n%s", (int)head, model_text, model_text + head);
+    struct classify_rules *rs = model_rules_with(model_text);
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert(r->primary.confidence > 0.9998);
+    classify_result_free(r);
+    classify_rules_free(rs);
+    rs = model_rules_with(tempered);
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_msg(r->primary.confidence > 0.993 && r->primary.confidence < 0.995, "%f", r->primary.confidence);
+    classify_result_free(r);
+    classify_rules_free(rs);
+    /* out of 0..1: the file is refused, with its line */
+    struct buf warn = {0};
+    struct classify_rules *bad = rules_from(model_rules, &warn);
+    static const char badp[] = "artriage-nb 1\nwindow 3\nalpha 0.5\nthreshold 0.9\nconfidence_power 1.5\n";
+    ck_assert_int_ne(classify_rules_set_model(bad, "test.nb", badp, sizeof badp - 1, &warn), 0);
+    ck_assert_ptr_nonnull(strstr(warn.p, "test.nb:5: confidence_power"));
+    buf_free(&warn);
+    classify_rules_free(bad);
+}
+END_TEST
+
+START_TEST(model_reads_a_traceback_from_its_exception_line)
+{
+    /* Python prints a traceback's header, then its frames (file names and
+     * code), then the exception that says what went wrong. A block that
+     * opens on the header is read from the exception line on, which is also
+     * its evidence; a header whose traceback never ends keeps the header. */
+    static const char rules[] = "rule py-traceback\n"
+                                "class @error-block\n"
+                                "match Traceback \\(most recent call last\\)\n"
+                                "\n"
+                                "rule failed\n"
+                                "class @failure\n"
+                                "match exit status [1-9]\n";
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from(rules, &warn);
+    ck_assert_int_eq(classify_rules_set_model(rs, "test.nb", model_text, strlen(model_text), &warn), 0);
+    ck_assert_msg(warn.len == 0, "%s", warn.p);
+    buf_free(&warn);
+    static const char log[] = "running export\n"
+                              "Traceback (most recent call last):\n"
+                              "  File \"/app/export.py\", line 12, in <module>\n"
+                              "    write_all(rows)\n"
+                              "\n"
+                              "  File \"/app/store.py\", line 40, in write_all\n"
+                              "    fh.write(data)\n"
+                              "OSError: [Errno 28] No space left on device\n"
+                              "exit status 1\n";
+    const char *exc = strstr(log, "OSError");
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_str_eq(r->primary.rule_id, "model");
+    ck_assert_int_eq(r->primary.line, 8);
+    ck_assert_int_eq(r->primary.offset, (int64_t)(exc - log));
+    ck_assert_str_eq(r->primary.text, "OSError: [Errno 28] No space left on device");
+    classify_result_free(r);
+    /* one byte at a time: the same line and offset */
+    struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+    for (size_t i = 0; i < sizeof log - 1; i++) classify_feed(c, log + i, 1);
+    r = classify_finish(c);
+    ck_assert_int_eq(r->primary.line, 8);
+    ck_assert_int_eq(r->primary.offset, (int64_t)(exc - log));
+    classify_result_free(r);
+    classify_free(c);
+    /* behind a CI runner's time stamps, which take the blanks after them:
+     * the frames are still the lines indented deeper than the header */
+    static const char stamped[] = "2026-01-02T03:04:05.0000001Z running export\n"
+                                  "2026-01-02T03:04:05.0000002Z Traceback (most recent call last):\n"
+                                  "2026-01-02T03:04:05.0000003Z   File \"/app/export.py\", line 12, in <module>\n"
+                                  "2026-01-02T03:04:05.0000004Z     write_all(rows)\n"
+                                  "2026-01-02T03:04:05.0000005Z OSError: [Errno 28] No space left on device\n"
+                                  "2026-01-02T03:04:05.0000006Z exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, stamped, sizeof stamped - 1);
+    ck_assert_str_eq(r->primary.class_id, "resource.disk");
+    ck_assert_int_eq(r->primary.line, 5);
+    classify_result_free(r);
+    /* an exception the model cannot name: unknown points at the header, the
+     * first failure line, as it does without a model */
+    static const char vague[] = "running export\n"
+                                "Traceback (most recent call last):\n"
+                                "  File \"/app/export.py\", line 12, in <module>\n"
+                                "ValueError: bad input\n"
+                                "exit status 1\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, vague, sizeof vague - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_str_eq(r->primary.text, "Traceback (most recent call last):");
+    ck_assert_ptr_nonnull(strstr(r->explain, "from its exception line 4"));
+    classify_result_free(r);
+    /* a traceback cut off before its exception: the header stays */
+    static const char cut[] = "running export\n"
+                              "Traceback (most recent call last):\n"
+                              "  File \"/app/export.py\", line 12, in <module>\n";
+    r = run(rs, CLASSIFY_OUTCOME_FAILED, cut, sizeof cut - 1);
+    ck_assert_str_eq(r->primary.class_id, "unknown");
+    ck_assert_int_eq(r->primary.line, 2);
+    classify_result_free(r);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(model_fallback_blocks_have_their_own_threshold)
 {
     /* the lines before a bare failure line and a log's last lines are
@@ -3658,6 +3873,9 @@ int main(void)
     tcase_add_test(tc, model_reads_the_lines_before_a_bare_failure_line);
     tcase_add_test(tc, model_fallback_blocks_have_their_own_threshold);
     tcase_add_test(tc, model_fallback_evidence_is_the_line_naming_the_class);
+    tcase_add_test(tc, model_fallback_evidence_may_lie_above_the_lines_read);
+    tcase_add_test(tc, model_confidence_power_tempers_many_tokens);
+    tcase_add_test(tc, model_reads_a_traceback_from_its_exception_line);
     tcase_add_test(tc, model_reads_word_pairs_and_camel_case_parts);
     tcase_add_test(tc, model_never_changes_a_rule_verdict);
     tcase_add_test(tc, model_low_confidence_stays_unknown);
