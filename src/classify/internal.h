@@ -32,7 +32,7 @@ static inline uint64_t classify_byte_mask64(const char *s, char c)
 static inline uint64_t classify_nl_mask64(const char *s) { return classify_byte_mask64(s, '\n'); }
 #endif
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-8"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-9"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
