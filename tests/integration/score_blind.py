@@ -84,6 +84,9 @@ measurement does), so the classifier's `line` is compared as it is.
       --log-failed shapes, multi-job) and AWS CodeBuild (pytest, Playwright, cargo fmt,
       cargo-deny, clang-tidy under bazel, Maven/javac, Quarkus, CMake, west/Zephyr, typos,
       docker pull), a real passing log NNN-pass.log only where one exists; scored like ci-real.
+  tests/data/ci-blind9: real, unedited CI job logs, Jenkins (Markdown-formatted console
+      output), a GitLab CI job-page copy (Gradle) and Azure Pipelines (checkout); no passing
+      logs; scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -122,6 +125,7 @@ SETS = {
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
+    "ci9": ("ci-blind9", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

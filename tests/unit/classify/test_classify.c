@@ -1512,6 +1512,47 @@ static void shipped_names(const char *log, const char *want_class, int64_t want_
     classify_result_free(r);
 }
 
+START_TEST(ci_step_unknown_sudo_and_missing_cli_wordings)
+{
+    /* ci-blind9 misses, in other words than its files: a CI server refusing
+     * a pipeline step it does not provide is the job's own definition being
+     * wrong; sudo asking a job for a password it cannot give is a missing
+     * credential; a tool saying a CLI is missing names the missing program,
+     * unless the script goes on to install it or only echoes the words */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("[Pipeline] stage\n"
+                  "[Pipeline] { (Report)\n"
+                  "java.lang.NoSuchMethodError: No such DSL method 'uploadCoverage' found among steps [archive, echo, sh]\n"
+                  "\tat org.jenkinsci.plugins.workflow.cps.DSL.invokeMethod(DSL.java:219)\n"
+                  "Finished: FAILURE\n",
+                  "config.invalid", 3);
+    shipped_names("+ sudo apt-get install -y jq\n"
+                  "sudo: no tty present and no askpass program specified\n"
+                  "script returned exit code 1\n",
+                  "auth.credentials", 2);
+    shipped_names("$ sudo make install\n"
+                  "builder is not in the sudoers file.  This incident will be reported.\n"
+                  "ERROR: Job failed: exit code 1\n",
+                  "auth.credentials", 2);
+    shipped_names("checking deploy tools\n"
+                  "GitHub CLI is not installed\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "runtime.missing-executable", 2);
+    /* a script that installs the missing CLI is not failing on it: what
+     * stops the install is the cause */
+    shipped_names("Terraform CLI not found - installing 1.7.5\n"
+                  "sudo: a password is required\n"
+                  "exit status 1\n",
+                  "auth.credentials", 2);
+    /* make prints the recipe's echo command before its output: the command
+     * is the script's text, the output line is the evidence */
+    shipped_names("echo \"Docker CLI not available\"\n"
+                  "Docker CLI not available\n"
+                  "make: *** [Makefile:12: check-tools] Error 1\n",
+                  "runtime.missing-executable", 2);
+}
+END_TEST
+
 START_TEST(shipped_rules_other_wordings)
 {
     /* the same failure in other tools' words (issue #15, ci-blind5 misses):
@@ -3853,6 +3894,7 @@ int main(void)
     tcase_add_test(tc, buildkit_and_syslog_prefixes);
     tcase_add_test(tc, unknown_points_at_the_tools_error_block);
     tcase_add_test(tc, shipped_rules_other_wordings);
+    tcase_add_test(tc, ci_step_unknown_sudo_and_missing_cli_wordings);
     tcase_add_test(tc, shipped_rules_test_report_wordings);
     tcase_add_test(tc, shipped_rules_agent_and_package_wordings);
     tcase_add_test(tc, shipped_rules_indented_reports);
