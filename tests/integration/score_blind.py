@@ -72,6 +72,11 @@ measurement does), so the classifier's `line` is compared as it is.
       stack/GHC, flutter, composer, prisma/flyway/alembic/rake; failed and
       successful; prompts, backticks, boxes, IDE and CI-UI copies), labelled
       before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind16: real public logs of what fails around an agent's
+      change (LLM provider/gateway errors, MCP start-up and tool calls, GitHub
+      push rules, API rate limits, gh pr create, TLS interception, ENOSPC;
+      failed and successful; bypassed-rule pushes and clock-skew builds),
+      labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -122,6 +127,7 @@ SETS = {
     "blind13": ("agent-blind13", "agent"),
     "blind14": ("agent-blind14", "agent"),
     "blind15": ("agent-blind15", "agent"),
+    "blind16": ("agent-blind16", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),

@@ -3415,6 +3415,40 @@ START_TEST(deploy_platform_finished_after_refused_healthchecks)
 }
 END_TEST
 
+/* Node's TLS error codes (what npm, yarn and pnpm print as `code X` before the
+ * sentence, or alone behind a step clock) name the proxy's certificate as
+ * well as the sentence does; the code line comes first, so it is the evidence. */
+START_TEST(node_tls_error_codes_are_network)
+{
+    shipped_names("> pnpm install --frozen-lockfile\n"
+                  "ERR_PNPM_META_FETCH_FAIL  GET https://registry.example.test/vite: UNABLE_TO_GET_ISSUER_CERT_LOCALLY\n",
+                  "network", 2);
+    shipped_names("FetchError: request to https://api.example.test/v1/models failed\n"
+                  "  code: 'DEPTH_ZERO_SELF_SIGNED_CERT'\n",
+                  "network", 2);
+    shipped_names("npm error code SELF_SIGNED_CERT_IN_CHAIN\n"
+                  "npm error errno SELF_SIGNED_CERT_IN_CHAIN\n"
+                  "npm error request to https://npm.example.test/zod failed, reason: self signed certificate in certificate chain\n",
+                  "network", 1);
+    shipped_names("#12 4.02 CERT_NOT_YET_VALID\n#12 ERROR: process \"/bin/sh -c yarn install\" did not complete successfully: exit code: 1\n",
+                  "network", 1);
+}
+END_TEST
+
+/* uv starting a program that the environment does not have: its
+ * `Failed to spawn` line, with the reason on the next line (or flat on the same
+ * one); a spawn that failed for another reason is no missing program. */
+START_TEST(uv_failed_to_spawn_a_missing_program)
+{
+    shipped_names("$ uv run mypy src\nerror: Failed to spawn: `mypy`\n  Caused by: No such file or directory (os error 2)\n",
+                  "runtime.missing-executable", 2);
+    shipped_names("error: Failed to spawn: `black` Caused by: program not found\n",
+                  "runtime.missing-executable", 1);
+    shipped_names("error: Failed to spawn: `black`\n  Caused by: Permission denied (os error 13)\n",
+                  "unknown", 1);
+}
+END_TEST
+
 START_TEST(jvm_oom_option_is_not_an_oom)
 {
     /* a JVM option naming OutOfMemoryError in a daemon's settings is not the
@@ -3953,6 +3987,8 @@ int main(void)
     tcase_add_test(tc, pytest_import_header_names_the_missing_module);
     tcase_add_test(tc, deploy_platform_finished_after_refused_healthchecks);
     tcase_add_test(tc, jvm_oom_option_is_not_an_oom);
+    tcase_add_test(tc, node_tls_error_codes_are_network);
+    tcase_add_test(tc, uv_failed_to_spawn_a_missing_program);
     tcase_add_test(tc, format_style_and_scan_checks_fail_the_job);
     tcase_add_test(tc, more_build_and_package_tool_wordings);
     tcase_add_test(tc, cmake_find_package_failures_name_the_missing_piece);
