@@ -3381,6 +3381,31 @@ START_TEST(rspec_expected_got_pair)
 }
 END_TEST
 
+START_TEST(mocha_detail_header_after_the_counts)
+{
+    /* mocha prints "N passing / M failing" before the details: the first
+     * numbered detail header is the first failing test */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("  Cart\n"
+                  "    ✓ adds an item\n"
+                  "    1) applies the coupon\n"
+                  "\n"
+                  "  1 passing (9ms)\n"
+                  "  1 failing\n"
+                  "\n"
+                  "  1) Cart applies the coupon:\n"
+                  "     AssertionError [ERR_ASSERTION]: 90 == 81\n"
+                  "      at Context.<anonymous> (test/cart.spec.js:14:12)\n",
+                  "test.failure", 8);
+    /* the count alone still says tests failed */
+    shipped_names("> mocha\n"
+                  "\n"
+                  "  12 passing (2s)\n"
+                  "  3 failing\n",
+                  "test.failure", 4);
+}
+END_TEST
+
 START_TEST(surefire_inline_failed_test_entry)
 {
     /* surefire 2.x puts the first failing test on the "Failed tests:" line */
@@ -4004,6 +4029,7 @@ int main(void)
     tcase_add_test(tc, npm_registry_refuses_the_credential);
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
+    tcase_add_test(tc, mocha_detail_header_after_the_counts);
     tcase_add_test(tc, ctest_first_failed_result_line_before_the_count);
     tcase_add_test(tc, dotnet_test_run_failed_and_per_test_lines);
     tcase_add_test(tc, go_package_fail_glued_to_test_output);
