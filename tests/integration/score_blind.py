@@ -77,6 +77,11 @@ measurement does), so the classifier's `line` is compared as it is.
       push rules, API rate limits, gh pr create, TLS interception, ENOSPC;
       failed and successful; bypassed-rule pushes and clock-skew builds),
       labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind17: real public test-runner output (jest, mocha, libtest,
+      go test, surefire, dotnet, rspec/cucumber, PHPUnit, ExUnit, ctest,
+      Playwright, pytest; failed and successful; reruns, expected panics,
+      pending failures), labelled before any classifier run; files as for
+      ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -128,6 +133,7 @@ SETS = {
     "blind14": ("agent-blind14", "agent"),
     "blind15": ("agent-blind15", "agent"),
     "blind16": ("agent-blind16", "agent"),
+    "blind17": ("agent-blind17", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),

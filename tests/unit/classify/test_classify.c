@@ -3295,6 +3295,117 @@ START_TEST(typescript_code_under_a_loader_header)
 }
 END_TEST
 
+START_TEST(ctest_first_failed_result_line_before_the_count)
+{
+    /* CTest reports each test as it ends; the first "***Failed" result is the
+     * evidence, not the "% tests passed" count printed after all of them */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Test project /build/libfoo\n"
+                  "    Start 1: parser_roundtrip\n"
+                  "1/3 Test #1: parser_roundtrip .................   Passed    0.02 sec\n"
+                  "    Start 2: lexer_unicode\n"
+                  "2/3 Test #2: lexer_unicode ....................***Failed    1.10 sec\n"
+                  "3/3 Test #3: cli_smoke ........................***Failed    0.30 sec\n"
+                  "\n"
+                  "33% tests passed, 2 tests failed out of 3\n",
+                  "test.failure", 5);
+}
+END_TEST
+
+START_TEST(dotnet_test_run_failed_and_per_test_lines)
+{
+    /* vstest's banner over its totals names failed tests on its own */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Starting test execution, please wait...\n"
+                  "Test Run Failed.\n"
+                  "Total tests: 40\n"
+                  "     Passed: 38\n"
+                  "     Failed: 2\n",
+                  "test.failure", 2);
+    /* the per-test line comes before its assertion (vstest, then the
+     * testing platform's lower-case form with arguments and a duration) */
+    shipped_names("  Passed Shop.Tests.CartTests.AddsItem [3 ms]\n"
+                  "  Failed Shop.Tests.CartTests.AppliesDiscount [41 ms]\n"
+                  "  Error Message:\n"
+                  "   Assert.Equal() Failure: Values differ\n",
+                  "test.failure", 2);
+    shipped_names("Running tests from Shop.Tests.dll (net8.0|x64)\n"
+                  "  failed RejectsEmptyCart (\"net8.0\",Release) (1s 12ms)\n"
+                  "    Assert.IsTrue failed. cart was empty\n",
+                  "test.failure", 2);
+    /* a connection attempt that failed after some seconds is no test */
+    shipped_names("Connecting to cache...\n"
+                  "  failed to reach redis at 10.0.0.5 (3s)\n"
+                  "Error: connect ECONNREFUSED 10.0.0.5:6379\n",
+                  "network", 3);
+}
+END_TEST
+
+START_TEST(go_package_fail_glued_to_test_output)
+{
+    /* a test binary whose last output has no newline: go appends its package
+     * FAIL line to that line */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ go test ./store\n"
+                  "store: fatal: bad fixture, aborting nowFAIL\tgithub.com/acme/app/store\t0.204s\n"
+                  "FAIL\n",
+                  "test.failure", 2);
+}
+END_TEST
+
+START_TEST(exunit_numbered_failure_header)
+{
+    /* ExUnit's "N) test name (Module)" opens the failure, the count comes last */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Compiling 3 files (.ex)\n"
+                  "\n"
+                  "  1) test parses an empty document (Markup.ParserTest)\n"
+                  "     test/markup/parser_test.exs:12\n"
+                  "     match (=) failed\n"
+                  "\n"
+                  "Finished in 0.3 seconds\n"
+                  "14 tests, 1 failure\n",
+                  "test.failure", 3);
+}
+END_TEST
+
+START_TEST(rspec_expected_got_pair)
+{
+    /* rspec-expectations' mismatch report, also under cucumber, with no header */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Then the total should be 30\n"
+                  "      expected: 30\n"
+                  "           got: 27\n"
+                  "      (compared using ==)\n",
+                  "test.failure", 2);
+}
+END_TEST
+
+START_TEST(mocha_detail_header_after_the_counts)
+{
+    /* mocha prints "N passing / M failing" before the details: the first
+     * numbered detail header is the first failing test */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("  Cart\n"
+                  "    ✓ adds an item\n"
+                  "    1) applies the coupon\n"
+                  "\n"
+                  "  1 passing (9ms)\n"
+                  "  1 failing\n"
+                  "\n"
+                  "  1) Cart applies the coupon:\n"
+                  "     AssertionError [ERR_ASSERTION]: 90 == 81\n"
+                  "      at Context.<anonymous> (test/cart.spec.js:14:12)\n",
+                  "test.failure", 8);
+    /* the count alone still says tests failed */
+    shipped_names("> mocha\n"
+                  "\n"
+                  "  12 passing (2s)\n"
+                  "  3 failing\n",
+                  "test.failure", 4);
+}
+END_TEST
+
 START_TEST(surefire_inline_failed_test_entry)
 {
     /* surefire 2.x puts the first failing test on the "Failed tests:" line */
@@ -3918,6 +4029,12 @@ int main(void)
     tcase_add_test(tc, npm_registry_refuses_the_credential);
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
+    tcase_add_test(tc, mocha_detail_header_after_the_counts);
+    tcase_add_test(tc, ctest_first_failed_result_line_before_the_count);
+    tcase_add_test(tc, dotnet_test_run_failed_and_per_test_lines);
+    tcase_add_test(tc, go_package_fail_glued_to_test_output);
+    tcase_add_test(tc, exunit_numbered_failure_header);
+    tcase_add_test(tc, rspec_expected_got_pair);
     tcase_add_test(tc, pytest_import_header_names_the_missing_module);
     tcase_add_test(tc, deploy_platform_finished_after_refused_healthchecks);
     tcase_add_test(tc, jvm_oom_option_is_not_an_oom);
