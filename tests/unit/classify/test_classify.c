@@ -3856,6 +3856,42 @@ START_TEST(codex_finished_turn_sets_tool_failures_aside)
 }
 END_TEST
 
+START_TEST(zero_tests_failed_tally_is_no_failure)
+{
+    /* a passing module's tally says "0 tests failed"; the compile error of
+     * the next module is what broke */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("[info] core: 31 tests passed. 0 tests failed. 2 tests ignored.\n"
+                  "[info] compiling 4 sources to /w/extras/target ...\n"
+                  "error[E0425]: cannot find value `limit` in this scope\n",
+                  "build.compile", 3);
+    /* alone, no rule may call the tally a failure (the wording model, a
+     * second stage, may still guess) */
+    static const char alone[] = "[info] core: 31 tests passed. 0 tests failed. 2 tests ignored.\n"
+                                "Process exited with code 1\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, alone, sizeof alone - 1);
+    for (size_t i = 0; i < r->nfindings; i++)
+        ck_assert_msg(strcmp(r->findings[i].rule_id, "tests-failed-prose") != 0, "rule %s on line %lld",
+                      r->findings[i].rule_id, (long long)r->findings[i].line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(scala3_numbered_diagnostic_is_a_compile_error)
+{
+    /* dotc's numbered diagnostic under sbt's [error] level; the compiler's
+     * own assertion that follows is a consequence */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("[info] compiling 2 Scala sources to /w/core/target/scala-3.6.2/classes ...\n"
+                  "[error] -- [E008] Not Found Error: /w/core/src/main/scala/shop/Cart.scala:17:22 \n"
+                  "[error] 17 |    items.sumBy(_.price)\n"
+                  "[error]    |    ^^^^^^^^^^^\n"
+                  "[error]    |    value sumBy is not a member of List[shop.Item]\n"
+                  "[error] java.lang.AssertionError: assertion failed: span mismatch\n",
+                  "build.compile", 2);
+}
+END_TEST
+
 /* A log a Windows shell redirected into a file is UTF-16LE: every ASCII
  * character is followed by a NUL byte. The rules must still see its text,
  * and its lines must keep their numbers. */
@@ -4022,6 +4058,8 @@ int main(void)
     tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
     tcase_add_test(tc, agent_provider_limit_and_model_wordings);
     tcase_add_test(tc, utf16le_log_is_matched_as_its_text);
+    tcase_add_test(tc, scala3_numbered_diagnostic_is_a_compile_error);
+    tcase_add_test(tc, zero_tests_failed_tally_is_no_failure);
     tcase_add_test(tc, codex_finished_turn_sets_tool_failures_aside);
     tcase_add_test(tc, bundler_build_failed_cross_is_not_a_test);
     tcase_add_test(tc, build_script_panic_over_a_missing_program);
