@@ -1823,8 +1823,10 @@ static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
     c->ncuts = 0;
     char *o = out->p;
     size_t i = 0;
+    const char *next_esc = memchr(s, 0x1b, n); /* the next ESC at or after i, or NULL: not searched again per NUL */
     while (i < n) {
-        const char *esc = memchr(s + i, 0x1b, n - i);
+        if (next_esc && next_esc < s + i) next_esc = memchr(s + i, 0x1b, n - i);
+        const char *esc = next_esc;
         const char *nul = memchr(s + i, 0, (esc ? (size_t)(esc - s) : n) - i);
         if (nul) esc = nul;
         size_t upto = esc ? (size_t)(esc - s) : n;
