@@ -1799,9 +1799,12 @@ static int cmp_hit(const void *a, const void *b)
     return x->k - y->k;
 }
 
-/* Removes ANSI CSI sequences (ESC [ params final) for matching; newlines
- * stay, so line numbers do not move. Where bytes were cut is recorded so
- * that a position in the stripped text maps back to the original. */
+/* Removes ANSI CSI sequences (ESC [ params final) and NUL bytes for
+ * matching; newlines stay, so line numbers do not move. NULs go because a
+ * log a Windows shell redirected is UTF-16LE: dropping them leaves its ASCII
+ * text for the rules (its CRLF arrives as CR NUL LF NUL, so the lines stay
+ * where they are). Where bytes were cut is recorded so that a position in
+ * the stripped text maps back to the original. */
 static void add_cut(struct classify_ctx *c, size_t at, size_t removed)
 {
     if (c->ncuts && c->cuts[c->ncuts - 1].at == at) {
@@ -1820,14 +1823,18 @@ static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
     c->ncuts = 0;
     char *o = out->p;
     size_t i = 0;
+    const char *next_esc = memchr(s, 0x1b, n); /* the next ESC at or after i, or NULL: not searched again per NUL */
     while (i < n) {
-        const char *esc = memchr(s + i, 0x1b, n - i);
+        if (next_esc && next_esc < s + i) next_esc = memchr(s + i, 0x1b, n - i);
+        const char *esc = next_esc;
+        const char *nul = memchr(s + i, 0, (esc ? (size_t)(esc - s) : n) - i);
+        if (nul) esc = nul;
         size_t upto = esc ? (size_t)(esc - s) : n;
         memcpy(o, s + i, upto - i);
         o += upto - i;
         i = upto;
         if (!esc) break;
-        if (i + 1 < n && s[i + 1] == '[') {
+        if (s[i] == 0x1b && i + 1 < n && s[i + 1] == '[') {
             size_t j = i + 2;
             while (j < n && (unsigned char)s[j] >= 0x30 && (unsigned char)s[j] <= 0x3f) j++;
             while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] <= 0x2f) j++;
@@ -1837,7 +1844,7 @@ static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
                 continue;
             }
         }
-        i++; /* a lone ESC: drop it */
+        i++; /* a NUL or a lone ESC: drop it */
         add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
     }
     out->len = (size_t)(o - out->p);
@@ -1984,7 +1991,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
     const char *sb = buf;
     size_t slen = len;
     bool stripped = false;
-    if (memchr(buf, 0x1b, len)) {
+    if (memchr(buf, 0x1b, len) || memchr(buf, 0, len)) {
         strip_ansi(c, buf, len);
         sb = c->strip.p;
         slen = c->strip.len;

@@ -138,6 +138,7 @@ SETS = {
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
     "ci9": ("ci-blind9", "ci"),
+    "ci10": ("ci-blind10", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

@@ -3911,6 +3911,128 @@ START_TEST(agent_provider_limit_and_model_wordings)
 }
 END_TEST
 
+START_TEST(bundler_build_failed_cross_is_not_a_test)
+{
+    /* a bundler marks its own failed build with the cross; the import it
+     * could not resolve is the cause, no test ran */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("#9 2.101 vite v7.1.2 building for production...\n"
+                  "#9 2.418 ✗ Build failed in 212ms\n"
+                  "#9 2.419 error during build:\n"
+                  "#9 2.419 [UNRESOLVED_IMPORT] Error: Could not resolve './panels/usePanel' in src/views/Board.tsx\n",
+                  "runtime.missing-module", 4);
+}
+END_TEST
+
+START_TEST(build_script_panic_over_a_missing_program)
+{
+    /* a crate's build script unwraps "could not run cmake" and panics: the
+     * missing program is the cause, not a crash */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("   Compiling widget-sys v0.3.1\n"
+                  "error: failed to run custom build command for `widget-sys v0.3.1`\n"
+                  "  --- stderr\n"
+                  "  thread 'main' (412) panicked at build.rs:40:10:\n"
+                  "  called `Result::unwrap()` on an `Err` value: Could not run `cmake --version`\n"
+                  "  The cmake command could not be found.\n",
+                  "runtime.missing-executable", 4);
+    shipped_names("checking the toolchain\n"
+                  "The protoc program could not be found.\n"
+                  "make: *** [gen] Error 1\n",
+                  "runtime.missing-executable", 2);
+}
+END_TEST
+
+START_TEST(codex_finished_turn_sets_tool_failures_aside)
+{
+    /* codex exec ran a git command that failed, went on, and finished its
+     * turn ("tokens used", the count, its report): the run did not fail */
+    ck_assert_ptr_nonnull(shipped);
+    const char log[] = "OpenAI Codex v0.140.0\n"
+                       "exec\n"
+                       "git switch -c topic in /work/app\n"
+                       " exited 128 in 210ms:\n"
+                       "fatal: Unable to create '/work/app/.git/index.lock': Permission denied\n"
+                       "\n"
+                       "2026-07-01T10:02:11.5Z ERROR codex_core::tools::router: error=Exit code: 128\n"
+                       "codex\n"
+                       "The branch could not be made; I edited the file on the current branch.\n"
+                       "tokens used\n"
+                       "9,412\n"
+                       "Updated the toolbar colours.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
+    ck_assert_msg(!r->has_primary, "got %s line %lld (rule %s)", r->primary.class_id,
+                  (long long)r->primary.line, r->primary.rule_id ? r->primary.rule_id : "-");
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(zero_tests_failed_tally_is_no_failure)
+{
+    /* a passing module's tally says "0 tests failed"; the compile error of
+     * the next module is what broke */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("[info] core: 31 tests passed. 0 tests failed. 2 tests ignored.\n"
+                  "[info] compiling 4 sources to /w/extras/target ...\n"
+                  "error[E0425]: cannot find value `limit` in this scope\n",
+                  "build.compile", 3);
+    /* alone, no rule may call the tally a failure (the wording model, a
+     * second stage, may still guess) */
+    static const char alone[] = "[info] core: 31 tests passed. 0 tests failed. 2 tests ignored.\n"
+                                "Process exited with code 1\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, alone, sizeof alone - 1);
+    for (size_t i = 0; i < r->nfindings; i++)
+        ck_assert_msg(strcmp(r->findings[i].rule_id, "tests-failed-prose") != 0, "rule %s on line %lld",
+                      r->findings[i].rule_id, (long long)r->findings[i].line);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(scala3_numbered_diagnostic_is_a_compile_error)
+{
+    /* dotc's numbered diagnostic under sbt's [error] level; the compiler's
+     * own assertion that follows is a consequence */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("[info] compiling 2 Scala sources to /w/core/target/scala-3.6.2/classes ...\n"
+                  "[error] -- [E008] Not Found Error: /w/core/src/main/scala/shop/Cart.scala:17:22 \n"
+                  "[error] 17 |    items.sumBy(_.price)\n"
+                  "[error]    |    ^^^^^^^^^^^\n"
+                  "[error]    |    value sumBy is not a member of List[shop.Item]\n"
+                  "[error] java.lang.AssertionError: assertion failed: span mismatch\n",
+                  "build.compile", 2);
+}
+END_TEST
+
+/* A log a Windows shell redirected into a file is UTF-16LE: every ASCII
+ * character is followed by a NUL byte. The rules must still see its text,
+ * and its lines must keep their numbers. */
+START_TEST(utf16le_log_is_matched_as_its_text)
+{
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from("rule vanished-helper\n"
+                                           "class runtime.missing-executable\n"
+                                           "weight 70\n"
+                                           "match the (\\w+) helper binary vanished\n",
+                                           &warn);
+    static const char *lines[] = {"job\tstep\tsetting things up", "job\tstep\tcompiling 12 crates",
+                                  "job\tstep\t\x1b[31mstage two: the packer helper binary vanished\x1b[0m",
+                                  "job\tstep\tdone"};
+    char log[512];
+    size_t n = 0;
+    log[n++] = (char)0xff; /* the byte order mark */
+    log[n++] = (char)0xfe;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        for (const char *p = lines[i];; p++) {
+            log[n++] = *p ? *p : '\n';
+            log[n++] = 0;
+            if (!*p) break;
+        }
+    expect_primary(rs, CLASSIFY_OUTCOME_FAILED, log, n, "runtime.missing-executable", 3);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -4052,6 +4174,12 @@ int main(void)
     tcase_add_test(tc, marker_near_looks_back_only);
     tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
     tcase_add_test(tc, agent_provider_limit_and_model_wordings);
+    tcase_add_test(tc, utf16le_log_is_matched_as_its_text);
+    tcase_add_test(tc, scala3_numbered_diagnostic_is_a_compile_error);
+    tcase_add_test(tc, zero_tests_failed_tally_is_no_failure);
+    tcase_add_test(tc, codex_finished_turn_sets_tool_failures_aside);
+    tcase_add_test(tc, bundler_build_failed_cross_is_not_a_test);
+    tcase_add_test(tc, build_script_panic_over_a_missing_program);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
