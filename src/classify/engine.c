@@ -605,7 +605,6 @@ static void block_reanchor(struct failmark *m, const char *p, size_t n, int64_t 
     m->head_text = m->text;
     m->head_line = m->line;
     m->head_off = m->off;
-    m->text = NULL;
     m->text = text_copy(p, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
     free(m->block);
     size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
@@ -853,15 +852,12 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
         bool tb = c->rs->model && tlen >= 33 && memmem(text, tlen, "Traceback (most recent call last)", 33);
         size_t indent = 0;
         if (tb) text_start(text, tlen, &indent);
-        if (c->step_block.line < 0) {
-            failmark_set(&c->step_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
-            c->step_block.tb_next = tb ? line + 1 : 0;
-            c->step_block.tb_indent = indent;
-        }
-        if (c->first_block.line < 0) {
-            failmark_set(&c->first_block, line, offset, text_copy(text, tlen), c->rs->model != NULL);
-            c->first_block.tb_next = tb ? line + 1 : 0;
-            c->first_block.tb_indent = indent;
+        struct failmark *opens[] = {&c->step_block, &c->first_block};
+        for (size_t k = 0; k < sizeof opens / sizeof opens[0]; k++) {
+            if (opens[k]->line >= 0) continue; /* the block already open stays */
+            failmark_set(opens[k], line, offset, text_copy(text, tlen), c->rs->model != NULL);
+            opens[k]->tb_next = tb ? line + 1 : 0;
+            opens[k]->tb_indent = indent;
         }
     }
     bool ended_block = m == MARK_STEP_FAILED ||
