@@ -171,6 +171,70 @@ START_TEST(nul_and_invalid_utf8)
 }
 END_TEST
 
+/* A log a Windows shell redirected arrives as UTF-16LE: the evidence line is
+ * shown decoded (no NUL between letters, no byte order mark, no CR), and a
+ * character beyond ASCII and beyond the BMP keeps its meaning. */
+START_TEST(utf16le_evidence_decoded)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char *lines[] = {"\xef\xbb\xbfinstall \xc3\xa9tape", "node \xf0\x9f\x9a\x80 build",
+                           "Error: Cannot find module 'left-pad'"};
+    /* each line's code points (all below U+10000 except the rocket) as UTF-16LE, CRLF ends */
+    unsigned char log[512];
+    size_t n = 0;
+    for (size_t l = 0; l < 3; l++) {
+        const unsigned char *u = (const unsigned char *)lines[l];
+        if (l == 0) u += 3; /* the BOM is written as FF FE below */
+        if (l == 0) {
+            log[n++] = 0xff;
+            log[n++] = 0xfe;
+        }
+        while (*u) {
+            uint32_t cp;
+            if (*u < 0x80) {
+                cp = *u++;
+            } else if ((*u & 0xe0) == 0xc0) {
+                cp = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+                u += 2;
+            } else {
+                cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 | (uint32_t)(u[2] & 0x3f) << 6 |
+                     (u[3] & 0x3f);
+                u += 4;
+            }
+            if (cp >= 0x10000) {
+                uint32_t v = cp - 0x10000, hi = 0xd800 | v >> 10, lo = 0xdc00 | (v & 0x3ff);
+                log[n++] = (unsigned char)hi;
+                log[n++] = (unsigned char)(hi >> 8);
+                log[n++] = (unsigned char)lo;
+                log[n++] = (unsigned char)(lo >> 8);
+            } else {
+                log[n++] = (unsigned char)cp;
+                log[n++] = (unsigned char)(cp >> 8);
+            }
+        }
+        const unsigned char crlf[] = {'\r', 0, '\n', 0};
+        memcpy(log + n, crlf, 4);
+        n += 4;
+    }
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, (const char *)log, n);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 3);
+    ck_assert_str_eq(r->primary.text, "Error: Cannot find module 'left-pad'");
+    classify_result_free(r);
+    /* the same decoding for any line: the first, with its mark and accent */
+    static const char line1_rules[] = "rule etape\nclass runtime.crash\nmatch install\n";
+    struct classify_rules *rs1 = rules_from(line1_rules, NULL);
+    r = run(rs1, CLASSIFY_OUTCOME_FAILED, (const char *)log, n);
+    ck_assert(r->has_primary);
+    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_str_eq(r->primary.text, "install \xc3\xa9tape");
+    classify_result_free(r);
+    classify_rules_free(rs1);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(huge_line_bounded)
 {
     struct classify_rules *rs = rules_from(small_rules, NULL);
@@ -4057,6 +4121,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, chunk_boundaries_every_offset);
     tcase_add_test(tc, nul_and_invalid_utf8);
+    tcase_add_test(tc, utf16le_evidence_decoded);
     tcase_add_test(tc, huge_line_bounded);
     tcase_add_test(tc, log_prefix_before_anchored_patterns);
     tcase_add_test(tc, runner_commands_rerun_and_search);
