@@ -3848,6 +3848,49 @@ static void shipped_outcome(enum classify_outcome o, const char *log, const char
     classify_result_free(r);
 }
 
+static bool rule_found(const struct classify_result *r, const char *rule_id)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (r->findings[i].rule_id && strcmp(r->findings[i].rule_id, rule_id) == 0) return true;
+    return false;
+}
+
+/* A credential word is a failure where a tool reports it (gRPC's status, a
+ * JSON error, the message on its own line), not where prose or a test's
+ * name uses it. */
+START_TEST(credential_words_in_prose_are_no_finding)
+{
+    static const char *const prose[] = {
+        "  PASS  middleware.spec.ts > redirects unauthenticated visitors to the sign-in page\n",
+        "Summary: the proxy now rejects unauthenticated calls before they reach the cache.\n",
+        "  * handle a missing API key in the settings screen gracefully\n",
+        "    it('answers 401 for a missing API key', async () => {\n",
+    };
+    static const char *const rule_of[] = {"http-401", "http-401", "api-key-invalid", "api-key-invalid"};
+    for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, prose[i], strlen(prose[i]));
+        ck_assert_msg(!rule_found(r, rule_of[i]), "%s matched prose: %s", rule_of[i], prose[i]);
+        classify_result_free(r);
+    }
+    static const char *const said[] = {
+        "rpc error: code = Unauthenticated desc = token expired\n",
+        "Error: 16 UNAUTHENTICATED: Request had invalid authentication credentials.\n",
+        "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}\n",
+        "HTTP/1.1 401\n{\"message\":\"Unauthenticated.\"}\n",
+        "Unauthenticated.\n",
+        "ValueError: Missing API key for the embeddings provider\n",
+        "Missing API key. Set PROVIDER_KEY and run again.\n",
+    };
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, said[i], strlen(said[i]));
+        ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, "auth.credentials") == 0,
+                      "want auth.credentials, got %s (rule %s) for: %s", r->has_primary ? r->primary.class_id : "-",
+                      r->has_primary && r->primary.rule_id ? r->primary.rule_id : "-", said[i]);
+        classify_result_free(r);
+    }
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -4235,6 +4278,7 @@ int main(void)
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
     tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     tcase_add_test(tc, appended_agent_runs_the_last_run_decides);
+    tcase_add_test(tc, credential_words_in_prose_are_no_finding);
     tcase_add_test(tc, agent_result_event_marks_the_run_succeeded);
     tcase_add_test(tc, marker_near_looks_back_only);
     tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
