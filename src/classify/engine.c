@@ -483,9 +483,75 @@ void classify_free(struct classify_ctx *c)
 
 /* ---- recording ---------------------------------------------------------- */
 
-/* A copy of line text fit for a C string: NUL bytes become U+FFFD. */
+/* Where a line a Windows shell wrote as UTF-16LE starts its code units, or
+ * -1 for any other line. Such a log splits on the LF byte of "\n\0", so
+ * each line but the first starts with the NUL left over; its ASCII text then
+ * reads byte, NUL, byte, NUL. Most code units with a NUL high byte say
+ * UTF-16LE; a stray NUL in UTF-8 text does not. */
+static ptrdiff_t utf16le_start(const char *p, size_t n)
+{
+    size_t s = n && p[0] == 0 ? 1 : 0;
+    size_t units = (n - s) / 2, ascii = 0;
+    if (units == 0) return -1;
+    for (size_t k = 0; k < units; k++) ascii += p[s + 2 * k + 1] == 0 && p[s + 2 * k] != 0;
+    return ascii * 2 > units ? (ptrdiff_t)s : -1;
+}
+
+/* Decodes the code units of a UTF-16LE line from `s` into UTF-8: a byte
+ * order mark and the CR of its CRLF go, a lone surrogate or a NUL becomes
+ * U+FFFD. At most `max` bytes are written; the result is NUL-terminated. */
+static char *utf16le_decode(const char *p, size_t n, size_t s, size_t max)
+{
+    size_t units = (n - s) / 2;
+    char *out = xmalloc((units * 3 < max ? units * 3 : max) + 1), *o = out, *lim = out + max;
+    const unsigned char *u = (const unsigned char *)p + s;
+    if (units && u[units * 2 - 2] == '\r' && u[units * 2 - 1] == 0) units--;
+    for (size_t k = 0; k < units; k++) {
+        uint32_t cp = (uint32_t)u[2 * k] | (uint32_t)u[2 * k + 1] << 8;
+        if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < units) {
+            uint32_t lo = (uint32_t)u[2 * k + 2] | (uint32_t)u[2 * k + 3] << 8;
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                k++;
+            }
+        }
+        if (cp == 0xfeff && o == out) continue; /* the byte order mark */
+        if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff)) cp = 0xfffd;
+        char e[4];
+        size_t len;
+        if (cp < 0x80) {
+            e[0] = (char)cp;
+            len = 1;
+        } else if (cp < 0x800) {
+            e[0] = (char)(0xc0 | cp >> 6);
+            e[1] = (char)(0x80 | (cp & 0x3f));
+            len = 2;
+        } else if (cp < 0x10000) {
+            e[0] = (char)(0xe0 | cp >> 12);
+            e[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+            e[2] = (char)(0x80 | (cp & 0x3f));
+            len = 3;
+        } else {
+            e[0] = (char)(0xf0 | cp >> 18);
+            e[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+            e[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+            e[3] = (char)(0x80 | (cp & 0x3f));
+            len = 4;
+        }
+        if ((size_t)(lim - o) < len) break;
+        memcpy(o, e, len);
+        o += len;
+    }
+    *o = 0;
+    return out;
+}
+
+/* A copy of line text fit for a C string: a UTF-16LE line decoded, else
+ * NUL bytes become U+FFFD. */
 static char *text_copy(const char *p, size_t n)
 {
+    ptrdiff_t s16 = utf16le_start(p, n);
+    if (s16 >= 0) return utf16le_decode(p, n, (size_t)s16, n * 2);
     size_t nul = 0;
     for (size_t i = 0; i < n; i++) nul += p[i] == 0;
     char *out = xmalloc(n + nul * 2 + 1), *o = out;
@@ -499,6 +565,20 @@ static char *text_copy(const char *p, size_t n)
     }
     *o = 0;
     return out;
+}
+
+/* The copy of a line the model reads: at most BLOCK_LINE_MAX bytes, a
+ * UTF-16LE line decoded, else a NUL read as a blank (the training script
+ * reads lines the same way). */
+static char *block_copy(const char *p, size_t n)
+{
+    ptrdiff_t s16 = utf16le_start(p, n);
+    if (s16 >= 0) return utf16le_decode(p, n, (size_t)s16, BLOCK_LINE_MAX);
+    size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+    char *t = xmalloc(take + 1);
+    for (size_t i = 0; i < take; i++) t[i] = p[i] ? p[i] : ' ';
+    t[take] = 0;
+    return t;
 }
 
 static void record(struct classify_ctx *c, int rule, const char *class_id, const char *rule_id,
@@ -607,10 +687,7 @@ static void block_reanchor(struct failmark *m, const char *p, size_t n, int64_t 
     m->head_off = m->off;
     m->text = text_copy(p, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
     free(m->block);
-    size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
-    m->block = xstrndup(p, take);
-    for (size_t i = 0; i < take; i++)
-        if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+    m->block = block_copy(p, n);
     m->line = ln;
     m->off = off;
     m->next = ln + 1;
@@ -658,13 +735,12 @@ static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int
             for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
                 struct failmark *m = marks[k];
                 if (!m->block || m->line < 0 || m->next != ln || ln > m->line + window - 1) continue;
-                size_t have = strlen(m->block), take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+                char *t = block_copy(p, n);
+                size_t have = strlen(m->block), take = strlen(t);
                 m->block = xrealloc(m->block, have + take + 2);
                 m->block[have] = '\n';
-                memcpy(m->block + have + 1, p, take);
-                m->block[have + 1 + take] = 0;
-                for (size_t i = have + 1; i < have + 1 + take; i++)
-                    if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+                memcpy(m->block + have + 1, t, take + 1);
+                free(t);
                 m->next++;
             }
         }
@@ -686,12 +762,9 @@ static int back_lines(const char *buf, size_t pos, int64_t ln, int64_t first_lin
         if (en > st && buf[en - 1] == '\r') en--;
         bool blank = true;
         for (size_t i = st; i < en && blank; i++)
-            blank = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\f' || buf[i] == '\v';
+            blank = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\f' || buf[i] == '\v' || buf[i] == 0;
         if (!blank) {
-            size_t take = en - st < BLOCK_LINE_MAX ? en - st : BLOCK_LINE_MAX;
-            char *t = xmalloc(take + 1);
-            for (size_t i = 0; i < take; i++) t[i] = buf[st + i] ? buf[st + i] : ' '; /* a NUL in the log */
-            t[take] = 0;
+            char *t = block_copy(buf + st, en - st);
             got[ngot++] = (struct tailline){ln, ln == first_line && cont_off >= 0 ? cont_off : off_base + (int64_t)st, t};
         }
         if (!nl) break;

@@ -171,6 +171,70 @@ START_TEST(nul_and_invalid_utf8)
 }
 END_TEST
 
+/* A log a Windows shell redirected arrives as UTF-16LE: the evidence line is
+ * shown decoded (no NUL between letters, no byte order mark, no CR), and a
+ * character beyond ASCII and beyond the BMP keeps its meaning. */
+START_TEST(utf16le_evidence_decoded)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char *lines[] = {"\xef\xbb\xbfinstall \xc3\xa9tape", "node \xf0\x9f\x9a\x80 build",
+                           "Error: Cannot find module 'left-pad'"};
+    /* each line's code points (all below U+10000 except the rocket) as UTF-16LE, CRLF ends */
+    unsigned char log[512];
+    size_t n = 0;
+    for (size_t l = 0; l < 3; l++) {
+        const unsigned char *u = (const unsigned char *)lines[l];
+        if (l == 0) u += 3; /* the BOM is written as FF FE below */
+        if (l == 0) {
+            log[n++] = 0xff;
+            log[n++] = 0xfe;
+        }
+        while (*u) {
+            uint32_t cp;
+            if (*u < 0x80) {
+                cp = *u++;
+            } else if ((*u & 0xe0) == 0xc0) {
+                cp = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+                u += 2;
+            } else {
+                cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 | (uint32_t)(u[2] & 0x3f) << 6 |
+                     (u[3] & 0x3f);
+                u += 4;
+            }
+            if (cp >= 0x10000) {
+                uint32_t v = cp - 0x10000, hi = 0xd800 | v >> 10, lo = 0xdc00 | (v & 0x3ff);
+                log[n++] = (unsigned char)hi;
+                log[n++] = (unsigned char)(hi >> 8);
+                log[n++] = (unsigned char)lo;
+                log[n++] = (unsigned char)(lo >> 8);
+            } else {
+                log[n++] = (unsigned char)cp;
+                log[n++] = (unsigned char)(cp >> 8);
+            }
+        }
+        const unsigned char crlf[] = {'\r', 0, '\n', 0};
+        memcpy(log + n, crlf, 4);
+        n += 4;
+    }
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, (const char *)log, n);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 3);
+    ck_assert_str_eq(r->primary.text, "Error: Cannot find module 'left-pad'");
+    classify_result_free(r);
+    /* the same decoding for any line: the first, with its mark and accent */
+    static const char line1_rules[] = "rule etape\nclass runtime.crash\nmatch install\n";
+    struct classify_rules *rs1 = rules_from(line1_rules, NULL);
+    r = run(rs1, CLASSIFY_OUTCOME_FAILED, (const char *)log, n);
+    ck_assert(r->has_primary);
+    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_str_eq(r->primary.text, "install \xc3\xa9tape");
+    classify_result_free(r);
+    classify_rules_free(rs1);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(huge_line_bounded)
 {
     struct classify_rules *rs = rules_from(small_rules, NULL);
@@ -3784,6 +3848,49 @@ static void shipped_outcome(enum classify_outcome o, const char *log, const char
     classify_result_free(r);
 }
 
+static bool rule_found(const struct classify_result *r, const char *rule_id)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (r->findings[i].rule_id && strcmp(r->findings[i].rule_id, rule_id) == 0) return true;
+    return false;
+}
+
+/* A credential word is a failure where a tool reports it (gRPC's status, a
+ * JSON error, the message on its own line), not where prose or a test's
+ * name uses it. */
+START_TEST(credential_words_in_prose_are_no_finding)
+{
+    static const char *const prose[] = {
+        "  PASS  middleware.spec.ts > redirects unauthenticated visitors to the sign-in page\n",
+        "Summary: the proxy now rejects unauthenticated calls before they reach the cache.\n",
+        "  * handle a missing API key in the settings screen gracefully\n",
+        "    it('answers 401 for a missing API key', async () => {\n",
+    };
+    static const char *const rule_of[] = {"http-401", "http-401", "api-key-invalid", "api-key-invalid"};
+    for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, prose[i], strlen(prose[i]));
+        ck_assert_msg(!rule_found(r, rule_of[i]), "%s matched prose: %s", rule_of[i], prose[i]);
+        classify_result_free(r);
+    }
+    static const char *const said[] = {
+        "rpc error: code = Unauthenticated desc = token expired\n",
+        "Error: 16 UNAUTHENTICATED: Request had invalid authentication credentials.\n",
+        "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}\n",
+        "HTTP/1.1 401\n{\"message\":\"Unauthenticated.\"}\n",
+        "Unauthenticated.\n",
+        "ValueError: Missing API key for the embeddings provider\n",
+        "Missing API key. Set PROVIDER_KEY and run again.\n",
+    };
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, said[i], strlen(said[i]));
+        ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, "auth.credentials") == 0,
+                      "want auth.credentials, got %s (rule %s) for: %s", r->has_primary ? r->primary.class_id : "-",
+                      r->has_primary && r->primary.rule_id ? r->primary.rule_id : "-", said[i]);
+        classify_result_free(r);
+    }
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -4057,6 +4164,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, chunk_boundaries_every_offset);
     tcase_add_test(tc, nul_and_invalid_utf8);
+    tcase_add_test(tc, utf16le_evidence_decoded);
     tcase_add_test(tc, huge_line_bounded);
     tcase_add_test(tc, log_prefix_before_anchored_patterns);
     tcase_add_test(tc, runner_commands_rerun_and_search);
@@ -4170,6 +4278,7 @@ int main(void)
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
     tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     tcase_add_test(tc, appended_agent_runs_the_last_run_decides);
+    tcase_add_test(tc, credential_words_in_prose_are_no_finding);
     tcase_add_test(tc, agent_result_event_marks_the_run_succeeded);
     tcase_add_test(tc, marker_near_looks_back_only);
     tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
