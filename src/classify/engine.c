@@ -945,8 +945,10 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
 /* A line of source code that a tool quotes (pytest's traceback shows the
  * test's code, "> raise ConnectionError(e)"): indented, an optional ">"
  * marker, then a statement keyword. The error is on the lines the tool
- * writes about it, not in the code. */
-static bool quoted_code(const char *v, size_t n)
+ * writes about it, not in the code. lead: blanks of the line's indentation
+ * that the log prefix skip took with the prefix (a BuildKit or timestamp
+ * prefix, then the traceback's own indentation). */
+static bool quoted_code(const char *v, size_t n, size_t lead)
 {
     size_t i = 0;
     while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
@@ -954,7 +956,7 @@ static bool quoted_code(const char *v, size_t n)
         size_t m = ++i;
         while (i < n && v[i] == ' ') i++;
         if (i == m) return false; /* ">raise": not pytest's marker */
-    } else if (i == 0) {
+    } else if (i == 0 && lead == 0) {
         return false;
     }
     static const char *const kw[] = {"raise ", "except ", "throw ", "throw new ", "catch (", "def ",
@@ -1436,11 +1438,17 @@ static void retry_above(struct classify_ctx *c, int64_t line)
     }
 }
 
-/* Evaluates the candidate rules (cand[0..ncand)) on one line view. */
+/* Evaluates the candidate rules (cand[0..ncand)) on one line view; pre:
+ * the bytes of log prefix just before the view. */
 static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, const char *view,
-                      size_t vlen, int64_t line, int64_t offset, const char *text, size_t tlen)
+                      size_t vlen, size_t pre, int64_t line, int64_t offset, const char *text, size_t tlen)
 {
     const struct classify_rules *rs = c->rs;
+    /* the prefix skip ends on the blanks after the prefix: one of them
+     * separates the prefix, the others indented the line itself */
+    size_t blanks = 0;
+    while (blanks < pre && (view[-1 - (ptrdiff_t)blanks] == ' ' || view[-1 - (ptrdiff_t)blanks] == '\t')) blanks++;
+    size_t lead = blanks > 1 ? blanks - 1 : 0;
     bool retry = false;
     /* near patterns first, so a near on the same line counts */
     for (size_t i = 0; i < ncand; i++) {
@@ -1497,7 +1505,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
         if (script || hunk || gherkin_step_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT | CLASSIFY_F_NOT_OUTPUT;
-        else if (quoted_code(view, vlen) || quoted[i] || passed_test_line(view, vlen))
+        else if (quoted_code(view, vlen, lead) || quoted[i] || passed_test_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
@@ -2158,7 +2166,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
             size_t nc = gather(c, a, b);
             size_t vs = ws == ls && we > ws ? ws + classify_skip_log_prefix(sb + ws, we - ws) : ws;
             if (we > ws || nc)
-                eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, lineno, offset, buf + ts,
+                eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, vs - ws, lineno, offset, buf + ts,
                           te - ts);
             a = b;
         }

@@ -4050,6 +4050,128 @@ START_TEST(build_script_panic_over_a_missing_program)
 }
 END_TEST
 
+START_TEST(interpreter_or_compiler_cannot_be_found)
+{
+    /* a tool naming the program it needs and cannot find, in the words
+     * "interpreter"/"compiler" and "cannot"/"couldn't" rather than "command
+     * could not": the missing program, before the make failure it causes */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Installing dependencies from Pipfile.lock (7d21e0)...\n"
+                  "The Ruby interpreter cannot be found.\n"
+                  "make: *** [Makefile:7: deps] Error 1\n",
+                  "runtime.missing-executable", 2);
+    shipped_names("checking the toolchain\n"
+                  "The Fortran compiler couldn't be found\n"
+                  "error: build aborted\n",
+                  "runtime.missing-executable", 2);
+}
+END_TEST
+
+START_TEST(agent_cli_refusing_to_run_outside_a_checkout)
+{
+    /* codex exec starts only in a git checkout (or with the skip flag): the
+     * run has no working copy, as with git's "not a git repository" */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ codex exec --model o4-mini 'bump the version in setup.cfg'\n"
+                  "Not inside a trusted directory and --skip-git-repo-check was not specified.\n"
+                  "agent exited with status 1\n",
+                  "vcs.worktree", 2);
+}
+END_TEST
+
+START_TEST(npm_peer_conflict_report_without_its_code_line)
+{
+    /* npm 10 may print the resolution report without "code ERESOLVE": its
+     * "While resolving" line opens the conflict */
+    ck_assert_ptr_nonnull(shipped);
+    static const char report[] = "added 3 packages in 2s\n"
+                                 "npm error\n"
+                                 "npm error While resolving: storefront@2.3.0\n"
+                                 "npm error Found: vue@3.4.21\n"
+                                 "npm error\n"
+                                 "npm error Could not resolve dependency:\n"
+                                 "npm error peer vue@\"^2.6.0\" from vue-chartjs@3.5.1\n"
+                                 "npm error node_modules/vue-chartjs\n"
+                                 "npm error   vue-chartjs@\"^3.5.1\" from the root project\n";
+    struct classify_result *c = run(shipped, CLASSIFY_OUTCOME_FAILED, report, sizeof report - 1);
+    ck_assert_str_eq(c->primary.class_id, "config.invalid");
+    ck_assert_int_eq(c->primary.line, 3);
+    /* a rule names it, not the wording model's guess on the last lines */
+    ck_assert_str_eq(c->primary.rule_id, "dependency-conflict");
+    classify_result_free(c);
+    /* the same words as warnings (npm resolved it by overriding) are no
+     * cause of a run that goes on */
+    static const char warned[] = "npm WARN ERESOLVE overriding peer dependency\n"
+                                 "npm WARN While resolving: storefront@2.3.0\n"
+                                 "npm WARN Could not resolve dependency:\n"
+                                 "added 812 packages in 31s\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, warned, sizeof warned - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(http_read_timeout_is_network)
+{
+    /* urllib3's read timeout: the connection stopped answering (a network
+     * failure, as yarn's ESOCKETTIMEDOUT), not a deadline of the run */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Downloading torch-2.1.0-cp311-cp311-manylinux1_x86_64.whl (670 MB)\n"
+                  "ERROR: Exception:\n"
+                  "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='download.pytorch.org', "
+                  "port=443): Read timed out.\n",
+                  "network", 3);
+}
+END_TEST
+
+START_TEST(traceback_source_line_behind_a_log_prefix_is_code)
+{
+    /* a traceback quotes the code that raised ("    raise X(...)"): behind
+     * a BuildKit step clock or a timestamp the prefix skip takes the line's
+     * indentation with it, and the line is still quoted code, so the
+     * exception line under it is the evidence */
+    ck_assert_ptr_nonnull(shipped);
+    static const char bk[] = "#12 3.501 Traceback (most recent call last):\n"
+                             "#12 3.501   File \"/src/upload.py\", line 40, in push\n"
+                             "#12 3.501     raise TimeoutError(\"upload of the bundle timed out\")\n"
+                             "#12 3.502 TimeoutError: upload of the bundle timed out\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, bk, sizeof bk - 1);
+    ck_assert(has_finding(r, 3, CLASSIFY_F_SCRIPT));
+    ck_assert_str_eq(r->primary.class_id, "timeout");
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+    shipped_names("2024-05-01T10:00:00.1000000Z Traceback (most recent call last):\n"
+                  "2024-05-01T10:00:00.1000000Z   File \"/src/upload.py\", line 40, in push\n"
+                  "2024-05-01T10:00:00.1000000Z     raise TimeoutError(\"upload of the bundle timed out\")\n"
+                  "2024-05-01T10:00:00.1100000Z TimeoutError: upload of the bundle timed out\n",
+                  "timeout", 4);
+    /* one blank after the prefix is only its separator: a line that starts
+     * there is output, not indented code */
+    shipped_names("#4 0.911 raise the limit with --max-old-space-size: the step timed out\n", "timeout", 1);
+}
+END_TEST
+
+START_TEST(web_font_fetch_without_network)
+{
+    /* next/font downloads fonts while building; its message asks whether the
+     * network is available. A dev server that falls back to a local font
+     * goes on and says so: that line is no cause of a run failing later */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("   Creating an optimized production build ...\n"
+                  "Failed to fetch font `Roboto Mono`.\n"
+                  "URL: https://fonts.googleapis.com/css2?family=Roboto+Mono&display=swap\n"
+                  "Please check if the network is available.\n",
+                  "network", 2);
+    static const char dev[] = "Failed to fetch font `Lato`. Using the fallback font instead.\n"
+                              "Please check if the network is available.\n"
+                              " FAIL  src/Header.test.tsx\n"
+                              "  \xe2\x97\x8f Header \xe2\x80\xba shows the title\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, dev, sizeof dev - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(codex_finished_turn_sets_tool_failures_aside)
 {
     /* codex exec ran a git command that failed, went on, and finished its
@@ -4289,6 +4411,12 @@ int main(void)
     tcase_add_test(tc, codex_finished_turn_sets_tool_failures_aside);
     tcase_add_test(tc, bundler_build_failed_cross_is_not_a_test);
     tcase_add_test(tc, build_script_panic_over_a_missing_program);
+    tcase_add_test(tc, interpreter_or_compiler_cannot_be_found);
+    tcase_add_test(tc, agent_cli_refusing_to_run_outside_a_checkout);
+    tcase_add_test(tc, npm_peer_conflict_report_without_its_code_line);
+    tcase_add_test(tc, http_read_timeout_is_network);
+    tcase_add_test(tc, traceback_source_line_behind_a_log_prefix_is_code);
+    tcase_add_test(tc, web_font_fetch_without_network);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
