@@ -1044,6 +1044,56 @@ START_TEST(steps_after_the_failure_are_not_the_cause)
 }
 END_TEST
 
+START_TEST(the_job_that_failed_first_decides)
+{
+    /* `gh run view --log` lists a run's jobs one after the other, in the
+     * workflow's order, not in time. Here the docs job comes first but
+     * failed last of the two builds; the api job failed first; a gate job
+     * that only checks the others' results fails after both with words of
+     * its own. Read as one run of steps, the last failed step (the gate's)
+     * set every other job's cause aside. */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "docs\tSet up job\t\xef\xbb\xbf" "2031-02-03T10:00:00.0000000Z Current runner version: '2.330.0'\n"
+        "docs\tBuild site\t\xef\xbb\xbf" "2031-02-03T10:00:40.0000000Z ##[group]Run npx tsc -p site\n"
+        "docs\tBuild site\t2031-02-03T10:00:40.0100000Z ##[endgroup]\n"
+        "docs\tBuild site\t2031-02-03T10:00:47.0000000Z site/nav.ts(3,1): error TS2304: Cannot find name 'pages'.\n"
+        "docs\tBuild site\t2031-02-03T10:00:47.1000000Z ##[error]Process completed with exit code 1.\n"
+        "api\tSet up job\t\xef\xbb\xbf" "2031-02-03T10:00:00.0000000Z Current runner version: '2.330.0'\n"
+        "api\tRun pytest\t\xef\xbb\xbf" "2031-02-03T10:00:05.0000000Z ##[group]Run pytest -q -n auto\n"
+        "api\tRun pytest\t2031-02-03T10:00:05.0100000Z ##[endgroup]\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.0000000Z E   ModuleNotFoundError: No module named 'billing.ledger'\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.1000000Z ##[error]Process completed with exit code 2.\n"
+        "gate\tSet up job\t\xef\xbb\xbf" "2031-02-03T10:01:20.0000000Z Current runner version: '2.330.0'\n"
+        "gate\tVerify\t\xef\xbb\xbf" "2031-02-03T10:01:21.0000000Z ##[group]Run ./ci/require.sh docs api\n"
+        "gate\tVerify\t2031-02-03T10:01:21.0100000Z ##[endgroup]\n"
+        "gate\tVerify\t2031-02-03T10:01:21.2000000Z Unit tests failed\n"
+        "gate\tVerify\t2031-02-03T10:01:21.3000000Z ##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 9);
+    ck_assert(has_finding(r, 4, CLASSIFY_F_PASSED));
+    ck_assert(has_finding(r, 14, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* one job: a later failed step still decides over an earlier one the
+     * job continued past (continue-on-error), as in a raw job log */
+    static const char one[] =
+        "api\tLint\t\xef\xbb\xbf" "2031-02-03T10:00:01.0000000Z ##[group]Run ./lint.sh\n"
+        "api\tLint\t2031-02-03T10:00:01.1000000Z ##[endgroup]\n"
+        "api\tLint\t2031-02-03T10:00:02.0000000Z ./lint.sh: line 3: shellcheck: command not found\n"
+        "api\tLint\t2031-02-03T10:00:02.1000000Z ##[error]Process completed with exit code 127.\n"
+        "api\tRun pytest\t\xef\xbb\xbf" "2031-02-03T10:00:05.0000000Z ##[group]Run pytest -q\n"
+        "api\tRun pytest\t2031-02-03T10:00:05.0100000Z ##[endgroup]\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.0000000Z E   ModuleNotFoundError: No module named 'billing.ledger'\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.1000000Z ##[error]Process completed with exit code 2.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, one, sizeof one - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 7);
+    ck_assert(has_finding(r, 3, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(echoed_command_is_no_fallback_cause)
 {
     /* GitLab echoes each script command ("$ ..."): its text names what the
@@ -4081,6 +4131,7 @@ int main(void)
     tcase_add_test(tc, first_failed_command_when_the_runner_kept_going);
     tcase_add_test(tc, gh_run_view_columns_are_a_log_prefix);
     tcase_add_test(tc, steps_after_the_failure_are_not_the_cause);
+    tcase_add_test(tc, the_job_that_failed_first_decides);
     tcase_add_test(tc, echoed_command_is_no_fallback_cause);
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
