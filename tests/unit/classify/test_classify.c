@@ -1094,6 +1094,61 @@ START_TEST(the_job_that_failed_first_decides)
 }
 END_TEST
 
+START_TEST(an_actions_own_log_group_is_output)
+{
+    /* the runner echoes a step's script under "##[group]Run " (capital R);
+     * an action that groups its own output ("##[group]run vet") prints the
+     * tool's findings there, not script text */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run acme/vet-action@v2\n"
+                              "with:\n"
+                              "  version: 1.4\n"
+                              "##[endgroup]\n"
+                              "##[group]run vet\n"
+                              "Running [/home/runner/vet run ./...] in [] ...\n"
+                              "##[error]internal/store/cache.go:12:9: undefined: ttlDefault (typecheck)\n"
+                              "##[endgroup]\n"
+                              "##[error]vet exit with code 1\n";
+    expect_primary(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1, "build.compile", 7);
+}
+END_TEST
+
+START_TEST(pinned_versions_actions_refs_formatters_and_cloud_login)
+{
+    /* ci-blind12 misses, in other words than its files */
+    ck_assert_ptr_nonnull(shipped);
+    /* a dependency wants a newer go than the image pins */
+    shipped_names("#9 [build 3/5] RUN go build ./cmd/relay\n"
+                  "#9 1.204 go: golang.org/x/net@v0.51.0 requires go >= 1.26 (running go 1.25.4; GOTOOLCHAIN=local)\n"
+                  "#9 ERROR: process \"/bin/sh -c go build ./cmd/relay\" did not complete successfully: exit code: 1\n",
+                  "config.invalid", 2);
+    /* the linter is an older major version than its configuration file */
+    shipped_names("Running [/home/runner/bin/golangci-lint run ./...] in [] ...\n"
+                  "Error: you are using a configuration file for golangci-lint v2 with golangci-lint v1: please use golangci-lint v2\n"
+                  "##[error]golangci-lint exit with code 3\n",
+                  "config.invalid", 2);
+    /* the runner cannot fetch the action a job names: that job fails at
+     * set-up, before a later job's own failure in time */
+    shipped_names("deploy\tSet up job\t2031-04-05T06:00:01.0000000Z Getting action download info\n"
+                  "deploy\tSet up job\t2031-04-05T06:00:01.5000000Z ##[error]Unable to resolve action `acme/ship-it@v9.9.9`, unable to find version `v9.9.9`\n"
+                  "lint\tRun linter\t\xef\xbb\xbf" "2031-04-05T06:00:20.0000000Z ##[group]Run make lint\n"
+                  "lint\tRun linter\t2031-04-05T06:00:20.1000000Z ##[endgroup]\n"
+                  "lint\tRun linter\t2031-04-05T06:00:31.0000000Z app/util.py:4:1: F401 'os' imported but unused\n"
+                  "lint\tRun linter\t2031-04-05T06:00:31.2000000Z ##[error]Process completed with exit code 1.\n",
+                  "config.invalid", 2);
+    /* Spotless lists the files a formatter would change */
+    shipped_names("[INFO] BUILD FAILURE\n"
+                  "[ERROR] Failed to execute goal com.diffplug.spotless:spotless-maven-plugin:2.43.0:check (default) on project shop: The following files had format violations:\n"
+                  "[ERROR]     src/main/java/shop/Cart.java\n",
+                  "test.failure", 2);
+    /* the cloud login worked, but the identity may use no subscription */
+    shipped_names("Attempting Azure CLI login by using OIDC...\n"
+                  "##[error]No subscriptions found for 0000aaaa-1111-2222-3333-444455556666.\n"
+                  "##[error]Login failed with Error: The process '/usr/bin/az' failed with exit code 1.\n",
+                  "auth.credentials", 2);
+}
+END_TEST
+
 START_TEST(echoed_command_is_no_fallback_cause)
 {
     /* GitLab echoes each script command ("$ ..."): its text names what the
@@ -4132,6 +4187,8 @@ int main(void)
     tcase_add_test(tc, gh_run_view_columns_are_a_log_prefix);
     tcase_add_test(tc, steps_after_the_failure_are_not_the_cause);
     tcase_add_test(tc, the_job_that_failed_first_decides);
+    tcase_add_test(tc, an_actions_own_log_group_is_output);
+    tcase_add_test(tc, pinned_versions_actions_refs_formatters_and_cloud_login);
     tcase_add_test(tc, echoed_command_is_no_fallback_cause);
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
