@@ -76,6 +76,21 @@ struct steprec {
     int64_t line;       /* where the step starts */
     int64_t script_end; /* last line of the echoed script; -1 while open */
     bool kept_going;    /* it failed and the runner went on with the next command */
+    int job;            /* index into the context's jobs, -1 when the log names none */
+};
+
+/* A job of a log that holds several: `gh run view --log` writes the job's
+ * name in its first column and the jobs one after the other, each with its
+ * own steps. A job that failed stops at its failing step; another job (a
+ * gate that reports the first one's result, a matrix sibling) goes on in
+ * its own time, so the order of the jobs in the file says nothing about
+ * which failed first: the stamp of each job's first failed step does. */
+#define JOB_STAMP_MAX 40
+struct jobrec {
+    char *name; /* the job column, owned */
+    size_t len;
+    char stamp[JOB_STAMP_MAX]; /* of its first @step-failed line; "" if none or no stamp */
+    int64_t last_failed;       /* its last @step-failed line, -1 if none */
 };
 
 #define BLOCK_LINE_MAX 512 /* bytes of a line the model reads */
@@ -191,6 +206,10 @@ struct classify_ctx {
     char *fail_rule;
     struct steprec *steps;
     size_t nsteps, capsteps;
+    struct jobrec *jobs;
+    size_t njobs, capjobs;
+    int dec_job; /* the job whose failing step decides (dec_fail, dec_block), -1 if none */
+    bool dec_here; /* the last @step-failed was in the job that decides */
     const struct classify_baseline *baseline; /* borrowed, or NULL */
     int64_t fail_line;         /* line of fail_text */
     struct failmark step_fail; /* the first failure line of the current step */
@@ -404,6 +423,7 @@ struct classify_ctx *classify_new(const struct classify_rules *rs, enum classify
     c->step_fail.line = c->dec_fail.line = c->step_block.line = c->dec_block.line = c->first_block.line = -1;
     c->first_fail.line = -1;
     c->carry_line_off = -1;
+    c->dec_job = -1;
     return c;
 }
 
@@ -460,6 +480,8 @@ void classify_free(struct classify_ctx *c)
     free(c->fail_text);
     free(c->fail_rule);
     free(c->steps);
+    for (size_t i = 0; i < c->njobs; i++) free(c->jobs[i].name);
+    free(c->jobs);
     free(c->step_fail.text);
     free(c->dec_fail.text);
     free(c->step_block.text);
@@ -837,13 +859,13 @@ static void tail_lines(struct classify_ctx *c, const char *buf, size_t len, int6
     c->ntail = keep + ngot;
 }
 
-static void step_begin(struct classify_ctx *c, int64_t line, bool script)
+static void step_begin(struct classify_ctx *c, int64_t line, bool script, int job)
 {
     if (c->nsteps > 0 && c->steps[c->nsteps - 1].line == line) return;
     if (c->nsteps > 0 && c->steps[c->nsteps - 1].script_end < 0)
         c->steps[c->nsteps - 1].script_end = c->steps[c->nsteps - 1].line; /* no end seen */
     c->steps = xgrow(c->steps, &c->capsteps, c->nsteps + 1, sizeof *c->steps);
-    c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line, false};
+    c->steps[c->nsteps++] = (struct steprec){line, script ? -1 : line, false, job};
     failmark_set(&c->step_fail, -1, -1, NULL, false);
     failmark_set(&c->step_block, -1, -1, NULL, false);
 }
@@ -873,10 +895,67 @@ static int64_t hunk_span(const char *t, size_t n)
     return span;
 }
 
+static size_t skip_job_step(const char *s, size_t n, bool tab);
+static size_t skip_stamp(const char *s, size_t n);
+
+/* The job a marker's line belongs to: gh run view's first column, looked
+ * up (or added) in the context's jobs; -1 for a line without the columns
+ * (a raw job log is one job). */
+static int line_job(struct classify_ctx *c, const char *text, size_t tlen)
+{
+    size_t at = skip_job_step(text, tlen, true);
+    const char *tab = at ? memchr(text, '\t', at) : NULL;
+    if (!tab) return -1;
+    size_t len = (size_t)(tab - text);
+    /* the jobs come one after the other: the last one first */
+    for (size_t k = c->njobs; k > 0; k--)
+        if (c->jobs[k - 1].len == len && memcmp(c->jobs[k - 1].name, text, len) == 0) return (int)(k - 1);
+    c->jobs = xgrow(c->jobs, &c->capjobs, c->njobs + 1, sizeof *c->jobs);
+    c->jobs[c->njobs] = (struct jobrec){.name = xstrndup(text, len), .len = len, .last_failed = -1};
+    return (int)c->njobs++;
+}
+
+/* A step of job j failed on this line: notes when, and whether j is now the
+ * job that decides (the one whose first failed step is the earliest in
+ * time; file order when a stamp is missing). */
+static bool job_failed(struct classify_ctx *c, int j, int64_t line, const char *text, size_t tlen)
+{
+    struct jobrec *jr = &c->jobs[j];
+    if (jr->last_failed < 0) {
+        size_t at = skip_job_step(text, tlen, true);
+        size_t k = at ? skip_stamp(text + at, tlen - at) : 0;
+        if (k > 0 && k < JOB_STAMP_MAX) {
+            memcpy(jr->stamp, text + at, k);
+            jr->stamp[k] = 0;
+        }
+    }
+    jr->last_failed = line;
+    if (c->dec_job < 0 || c->dec_job == j) {
+        c->dec_job = j;
+        return true;
+    }
+    const char *ds = c->jobs[c->dec_job].stamp;
+    if (jr->stamp[0] && ds[0] && strcmp(jr->stamp, ds) < 0) {
+        c->dec_job = j;
+        return true;
+    }
+    return false;
+}
+
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
                           int64_t offset, const char *text, size_t tlen)
 {
     int m = r->marker;
+    /* a line of another job than the current step's: that job's steps begin
+     * here (its lines before the first marker are its set-up) */
+    int job = -1;
+    if (m == MARK_STEP_START || m == MARK_SCRIPT_START || m == MARK_STEP_FAILED || m == MARK_STEP_FAILED_CONT ||
+        m == MARK_FAILURE || m == MARK_ERROR_BLOCK) {
+        job = line_job(c, text, tlen);
+        if (job >= 0 && (c->nsteps == 0 || c->steps[c->nsteps - 1].job != job) && m != MARK_STEP_START &&
+            m != MARK_SCRIPT_START)
+            step_begin(c, line, false, job);
+    }
     if (m == MARK_DIFF_HUNK) {
         int64_t span = hunk_span(text, tlen);
         c->hunk_line = line;
@@ -893,10 +972,15 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
         m = MARK_STEP_FAILED;
     }
     if (m == MARK_SCRIPT_START || m == MARK_STEP_START) {
-        step_begin(c, line, m == MARK_SCRIPT_START);
+        step_begin(c, line, m == MARK_SCRIPT_START, job);
     } else if (m == MARK_SCRIPT_END) {
         if (c->nsteps > 0 && c->steps[c->nsteps - 1].script_end < 0)
             c->steps[c->nsteps - 1].script_end = line;
+    }
+    /* the step that ended failing decides only in the job that decides */
+    if (m == MARK_STEP_FAILED) {
+        int sj = c->nsteps > 0 ? c->steps[c->nsteps - 1].job : -1;
+        c->dec_here = sj < 0 || job_failed(c, sj, line, text, tlen);
     }
     if (c->mark_first[m] < 0) c->mark_first[m] = line;
     c->mark_last[m] = line;
@@ -918,7 +1002,7 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     /* the step that ended failing: its first failure line (the two
      * markers may come in either order on one line) */
     bool ended = m == MARK_STEP_FAILED || (m == MARK_FAILURE && c->mark_last[MARK_STEP_FAILED] == line);
-    if (ended && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
+    if (ended && c->dec_here && c->step_fail.line > 0 && c->dec_fail.line != c->step_fail.line)
         failmark_copy(&c->dec_fail, &c->step_fail);
     if (m == MARK_ERROR_BLOCK && !(c->baseline && classify_baseline_has(c->baseline, text, tlen))) {
         /* a Python traceback's header: the block is its exception line, once seen */
@@ -935,7 +1019,7 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
     }
     bool ended_block = m == MARK_STEP_FAILED ||
                        (m == MARK_ERROR_BLOCK && c->mark_last[MARK_STEP_FAILED] == line);
-    if (ended_block && c->step_block.line > 0 && c->dec_block.line != c->step_block.line)
+    if (ended_block && c->dec_here && c->step_block.line > 0 && c->dec_block.line != c->step_block.line)
         failmark_copy(&c->dec_block, &c->step_block);
 }
 
@@ -2596,13 +2680,13 @@ static ptrdiff_t step_at(const struct classify_ctx *c, int64_t line)
  * cause of its own (a strong finding not set aside), or -1: one pass over the
  * findings, a binary search each. */
 static ptrdiff_t first_kept_going_cause(const struct classify_ctx *c, const struct classify_finding *F,
-                                        size_t n)
+                                        size_t n, int job)
 {
     ptrdiff_t best = -1;
     for (size_t i = 0; i < n; i++) {
         if (F[i].line <= 0 || F[i].weight < STRONG || (F[i].flags & CLASSIFY_F_ASIDE)) continue;
         ptrdiff_t k = step_at(c, F[i].line);
-        if (k >= 0 && c->steps[k].kept_going && (best < 0 || k < best)) best = k;
+        if (k >= 0 && c->steps[k].kept_going && c->steps[k].job == job && (best < 0 || k < best)) best = k;
     }
     return best;
 }
@@ -2621,12 +2705,13 @@ static ptrdiff_t first_kept_going_cause(const struct classify_ctx *c, const stru
 static size_t set_aside_passed(const struct classify_ctx *c, struct classify_finding *F, size_t n,
                                int64_t *start)
 {
-    int64_t end = c->mark_last[MARK_STEP_FAILED];
+    /* in a log of several jobs, the step the deciding job ended on */
+    int64_t end = c->dec_job >= 0 ? c->jobs[c->dec_job].last_failed : c->mark_last[MARK_STEP_FAILED];
     if (end <= 0) return 0;
     ptrdiff_t k = step_at(c, end);
     if (k < 0) return 0;
     if (c->steps[k].kept_going) {
-        ptrdiff_t j = first_kept_going_cause(c, F, n);
+        ptrdiff_t j = first_kept_going_cause(c, F, n, c->steps[k].job);
         if (j >= 0 && j < k) k = j;
     }
     int64_t s = c->steps[k].line;

@@ -101,6 +101,10 @@ measurement does), so the classifier's `line` is compared as it is.
   tests/data/ci-blind9: real, unedited CI job logs, Jenkins (Markdown-formatted console
       output), a GitLab CI job-page copy (Gradle) and Azure Pipelines (checkout); no passing
       logs; scored like ci-real.
+  tests/data/ci-blind12: real, unedited GitHub Actions job logs (raw archive, gh run view
+      --log and --log-failed with several jobs: golangci-lint, buildx, nextest, tsc, Maven
+      spotless, ruff, pytest, pip, Playwright, azure/login); no passing logs; scored like
+      ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -144,6 +148,7 @@ SETS = {
     "ci8": ("ci-blind8", "ci"),
     "ci9": ("ci-blind9", "ci"),
     "ci10": ("ci-blind10", "ci"),
+    "ci12": ("ci-blind12", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

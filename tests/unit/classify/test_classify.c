@@ -1108,6 +1108,111 @@ START_TEST(steps_after_the_failure_are_not_the_cause)
 }
 END_TEST
 
+START_TEST(the_job_that_failed_first_decides)
+{
+    /* `gh run view --log` lists a run's jobs one after the other, in the
+     * workflow's order, not in time. Here the docs job comes first but
+     * failed last of the two builds; the api job failed first; a gate job
+     * that only checks the others' results fails after both with words of
+     * its own. Read as one run of steps, the last failed step (the gate's)
+     * set every other job's cause aside. */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] =
+        "docs\tSet up job\t\xef\xbb\xbf" "2031-02-03T10:00:00.0000000Z Current runner version: '2.330.0'\n"
+        "docs\tBuild site\t\xef\xbb\xbf" "2031-02-03T10:00:40.0000000Z ##[group]Run npx tsc -p site\n"
+        "docs\tBuild site\t2031-02-03T10:00:40.0100000Z ##[endgroup]\n"
+        "docs\tBuild site\t2031-02-03T10:00:47.0000000Z site/nav.ts(3,1): error TS2304: Cannot find name 'pages'.\n"
+        "docs\tBuild site\t2031-02-03T10:00:47.1000000Z ##[error]Process completed with exit code 1.\n"
+        "api\tSet up job\t\xef\xbb\xbf" "2031-02-03T10:00:00.0000000Z Current runner version: '2.330.0'\n"
+        "api\tRun pytest\t\xef\xbb\xbf" "2031-02-03T10:00:05.0000000Z ##[group]Run pytest -q -n auto\n"
+        "api\tRun pytest\t2031-02-03T10:00:05.0100000Z ##[endgroup]\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.0000000Z E   ModuleNotFoundError: No module named 'billing.ledger'\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.1000000Z ##[error]Process completed with exit code 2.\n"
+        "gate\tSet up job\t\xef\xbb\xbf" "2031-02-03T10:01:20.0000000Z Current runner version: '2.330.0'\n"
+        "gate\tVerify\t\xef\xbb\xbf" "2031-02-03T10:01:21.0000000Z ##[group]Run ./ci/require.sh docs api\n"
+        "gate\tVerify\t2031-02-03T10:01:21.0100000Z ##[endgroup]\n"
+        "gate\tVerify\t2031-02-03T10:01:21.2000000Z Unit tests failed\n"
+        "gate\tVerify\t2031-02-03T10:01:21.3000000Z ##[error]Process completed with exit code 1.\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 9);
+    ck_assert(has_finding(r, 4, CLASSIFY_F_PASSED));
+    ck_assert(has_finding(r, 14, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+    /* one job: a later failed step still decides over an earlier one the
+     * job continued past (continue-on-error), as in a raw job log */
+    static const char one[] =
+        "api\tLint\t\xef\xbb\xbf" "2031-02-03T10:00:01.0000000Z ##[group]Run ./lint.sh\n"
+        "api\tLint\t2031-02-03T10:00:01.1000000Z ##[endgroup]\n"
+        "api\tLint\t2031-02-03T10:00:02.0000000Z ./lint.sh: line 3: shellcheck: command not found\n"
+        "api\tLint\t2031-02-03T10:00:02.1000000Z ##[error]Process completed with exit code 127.\n"
+        "api\tRun pytest\t\xef\xbb\xbf" "2031-02-03T10:00:05.0000000Z ##[group]Run pytest -q\n"
+        "api\tRun pytest\t2031-02-03T10:00:05.0100000Z ##[endgroup]\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.0000000Z E   ModuleNotFoundError: No module named 'billing.ledger'\n"
+        "api\tRun pytest\t2031-02-03T10:00:09.1000000Z ##[error]Process completed with exit code 2.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, one, sizeof one - 1);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 7);
+    ck_assert(has_finding(r, 3, CLASSIFY_F_PASSED));
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(an_actions_own_log_group_is_output)
+{
+    /* the runner echoes a step's script under "##[group]Run " (capital R);
+     * an action that groups its own output ("##[group]run vet") prints the
+     * tool's findings there, not script text */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "##[group]Run acme/vet-action@v2\n"
+                              "with:\n"
+                              "  version: 1.4\n"
+                              "##[endgroup]\n"
+                              "##[group]run vet\n"
+                              "Running [/home/runner/vet run ./...] in [] ...\n"
+                              "##[error]internal/store/cache.go:12:9: undefined: ttlDefault (typecheck)\n"
+                              "##[endgroup]\n"
+                              "##[error]vet exit with code 1\n";
+    expect_primary(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1, "build.compile", 7);
+}
+END_TEST
+
+START_TEST(pinned_versions_actions_refs_formatters_and_cloud_login)
+{
+    /* ci-blind12 misses, in other words than its files */
+    ck_assert_ptr_nonnull(shipped);
+    /* a dependency wants a newer go than the image pins */
+    shipped_names("#9 [build 3/5] RUN go build ./cmd/relay\n"
+                  "#9 1.204 go: golang.org/x/net@v0.51.0 requires go >= 1.26 (running go 1.25.4; GOTOOLCHAIN=local)\n"
+                  "#9 ERROR: process \"/bin/sh -c go build ./cmd/relay\" did not complete successfully: exit code: 1\n",
+                  "config.invalid", 2);
+    /* the linter is an older major version than its configuration file */
+    shipped_names("Running [/home/runner/bin/golangci-lint run ./...] in [] ...\n"
+                  "Error: you are using a configuration file for golangci-lint v2 with golangci-lint v1: please use golangci-lint v2\n"
+                  "##[error]golangci-lint exit with code 3\n",
+                  "config.invalid", 2);
+    /* the runner cannot fetch the action a job names: that job fails at
+     * set-up, before a later job's own failure in time */
+    shipped_names("deploy\tSet up job\t2031-04-05T06:00:01.0000000Z Getting action download info\n"
+                  "deploy\tSet up job\t2031-04-05T06:00:01.5000000Z ##[error]Unable to resolve action `acme/ship-it@v9.9.9`, unable to find version `v9.9.9`\n"
+                  "lint\tRun linter\t\xef\xbb\xbf" "2031-04-05T06:00:20.0000000Z ##[group]Run make lint\n"
+                  "lint\tRun linter\t2031-04-05T06:00:20.1000000Z ##[endgroup]\n"
+                  "lint\tRun linter\t2031-04-05T06:00:31.0000000Z app/util.py:4:1: F401 'os' imported but unused\n"
+                  "lint\tRun linter\t2031-04-05T06:00:31.2000000Z ##[error]Process completed with exit code 1.\n",
+                  "config.invalid", 2);
+    /* Spotless lists the files a formatter would change */
+    shipped_names("[INFO] BUILD FAILURE\n"
+                  "[ERROR] Failed to execute goal com.diffplug.spotless:spotless-maven-plugin:2.43.0:check (default) on project shop: The following files had format violations:\n"
+                  "[ERROR]     src/main/java/shop/Cart.java\n",
+                  "test.failure", 2);
+    /* the cloud login worked, but the identity may use no subscription */
+    shipped_names("Attempting Azure CLI login by using OIDC...\n"
+                  "##[error]No subscriptions found for 0000aaaa-1111-2222-3333-444455556666.\n"
+                  "##[error]Login failed with Error: The process '/usr/bin/az' failed with exit code 1.\n",
+                  "auth.credentials", 2);
+}
+END_TEST
+
 START_TEST(echoed_command_is_no_fallback_cause)
 {
     /* GitLab echoes each script command ("$ ..."): its text names what the
@@ -4311,6 +4416,9 @@ int main(void)
     tcase_add_test(tc, first_failed_command_when_the_runner_kept_going);
     tcase_add_test(tc, gh_run_view_columns_are_a_log_prefix);
     tcase_add_test(tc, steps_after_the_failure_are_not_the_cause);
+    tcase_add_test(tc, the_job_that_failed_first_decides);
+    tcase_add_test(tc, an_actions_own_log_group_is_output);
+    tcase_add_test(tc, pinned_versions_actions_refs_formatters_and_cloud_login);
     tcase_add_test(tc, echoed_command_is_no_fallback_cause);
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
