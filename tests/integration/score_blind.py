@@ -97,6 +97,9 @@ measurement does), so the classifier's `line` is compared as it is.
   tests/data/ci-blind9: real, unedited CI job logs, Jenkins (Markdown-formatted console
       output), a GitLab CI job-page copy (Gradle) and Azure Pipelines (checkout); no passing
       logs; scored like ci-real.
+  tests/data/ci-blind11: real, unedited CI job logs, Jenkins declarative ([Pipeline] lines,
+      console notes, Windows bat steps), Jenkins freestyle and Buildkite (_bk;t= stamps,
+      CRLF, ^^^ +++); one real passing log; scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -139,6 +142,7 @@ SETS = {
     "ci8": ("ci-blind8", "ci"),
     "ci9": ("ci-blind9", "ci"),
     "ci10": ("ci-blind10", "ci"),
+    "ci11": ("ci-blind11", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 
