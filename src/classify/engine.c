@@ -1442,6 +1442,19 @@ static size_t skip_syslog(const char *s, size_t n)
     return i;
 }
 
+/* Bazel's --show_timestamps clock before each line it prints: "(07:22:49) ".
+ * Only the clock: the caller wants a blank after it. */
+static size_t skip_paren_clock(const char *s, size_t n)
+{
+    static const char shape[] = "(dd:dd:dd)";
+    for (size_t i = 0; shape[i]; i++) {
+        if (i >= n) return 0;
+        unsigned char ch = (unsigned char)s[i];
+        if (shape[i] == 'd' ? !(ch >= '0' && ch <= '9') : ch != (unsigned char)shape[i]) return 0;
+    }
+    return sizeof shape - 1;
+}
+
 /* The job's and the step's name that `gh run view --log` writes before each
  * line of a GitHub Actions log, tab-separated ("build\tRun tests\t2026-01-04T
  * 14:52:18.2244306Z ..."), and the byte-order mark the runner writes before
@@ -1490,6 +1503,7 @@ static size_t skip_log_prefix(const char *s, size_t n, bool tab)
         size_t k = skip_stamp(s + at, n - at);
         if (k == 0) k = skip_buildkit(s + at, n - at);
         if (k == 0) k = skip_syslog(s + at, n - at);
+        if (k == 0) k = skip_paren_clock(s + at, n - at);
         if (k == 0 && n - at > 5 && memcmp(s + at, "[pod/", 5) == 0) {
             const char *e = memchr(s + at, ']', n - at < 256 ? n - at : 256);
             if (e) k = (size_t)(e - (s + at)) + 1;
@@ -1625,7 +1639,7 @@ static void push_hit(struct classify_ctx *c, size_t end, int k)
 
 /* Whether a line (v bytes) can start with a log prefix: what
  * classify_skip_log_prefix needs first, checked without a call. A stamp
- * is "dddd-" or "[d", BuildKit "#", a syslog month "Aaa ", kubectl's
+ * is "dddd-" or "[d", BuildKit "#", bazel's "(dd:", a syslog month "Aaa ", kubectl's
  * "[pod/", the runner's "[command:". tab: whether the line holds a tab at
  * all (mask_lines finds them with its newlines): most lines hold none, and
  * looking for gh run view's column tab in each cost a tenth of the scan. */
@@ -1635,6 +1649,7 @@ static bool maybe_prefix(const char *s, size_t v, bool tab)
     if (ch >= '0' && ch <= '9' && v > 19 && s[4] == '-') return true;
     if (ch == '[') return v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c');
     if (ch == '#') return v > 3;
+    if (ch == '(') return v > 11 && s[3] == ':' && s[9] == ')'; /* bazel's "(07:22:49) " */
     if (ch >= 'A' && ch <= 'Z' && v > 15 && s[3] == ' ') return true;
     if (ch == 0xef) return v > 22 && (unsigned char)s[1] == 0xbb;
     if (ch == ' ') return v > 12 && s[11] == ' ' && s[10] == ']'; /* Ant's "     [exec] " */
@@ -2001,6 +2016,20 @@ static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
             while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] <= 0x2f) j++;
             if (j < n && (unsigned char)s[j] >= 0x40 && (unsigned char)s[j] <= 0x7e) {
                 i = j + 1;
+                add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
+                continue;
+            }
+        }
+        /* An APC or OSC string ("ESC _ ... BEL", "ESC ] ... ESC \"): Buildkite
+         * stamps every line "ESC_bk;t=1781335317000BEL", terminals get OSC 8
+         * links; left in, the stamp hides the tool's line from ^ anchors. A
+         * string with no terminator on the line is only its ESC. */
+        if (s[i] == 0x1b && i + 1 < n && (s[i + 1] == '_' || s[i + 1] == ']')) {
+            size_t j = i + 2;
+            while (j < n && s[j] != 0x07 && s[j] != 0x1b && s[j] != '\n') j++;
+            size_t end = j < n && s[j] == 0x07 ? j + 1 : j + 1 < n && s[j] == 0x1b && s[j + 1] == '\\' ? j + 2 : 0;
+            if (end) {
+                i = end;
                 add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
                 continue;
             }

@@ -105,6 +105,9 @@ measurement does), so the classifier's `line` is compared as it is.
       --log and --log-failed with several jobs: golangci-lint, buildx, nextest, tsc, Maven
       spotless, ruff, pytest, pip, Playwright, azure/login); no passing logs; scored like
       ci-real.
+  tests/data/ci-blind11: real, unedited CI job logs, Jenkins declarative ([Pipeline] lines,
+      console notes, Windows bat steps), Jenkins freestyle and Buildkite (_bk;t= stamps,
+      CRLF, ^^^ +++); one real passing log; scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -148,6 +151,7 @@ SETS = {
     "ci8": ("ci-blind8", "ci"),
     "ci9": ("ci-blind9", "ci"),
     "ci10": ("ci-blind10", "ci"),
+    "ci11": ("ci-blind11", "ci"),
     "ci12": ("ci-blind12", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"

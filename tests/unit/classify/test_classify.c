@@ -4367,6 +4367,91 @@ START_TEST(utf16le_log_is_matched_as_its_text)
 }
 END_TEST
 
+/* Buildkite stamps each line with an APC string, "ESC _bk;t=<ms> BEL", and
+ * tools print OSC 8 links ("ESC ]8;;url BEL"): neither is the tool's text,
+ * so a rule anchored at the tool's line start must still match after them. */
+START_TEST(apc_and_osc_strings_are_not_line_text)
+{
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from("rule widget-abort\n"
+                                           "class runtime.crash\n"
+                                           "weight 90\n"
+                                           "case\n"
+                                           "match ^WIDGET ABORT: \n",
+                                           &warn);
+    static const char bk[] = "\x1b_bk;t=1700000000001\x07~~~ Running commands\r\n"
+                             "\x1b_bk;t=1700000000002\x07$ ./widget --selftest\r\n"
+                             "\x1b_bk;t=1700000000003\x07WIDGET ABORT: gear ratio out of range\r\n"
+                             "\x1b_bk;t=1700000000004\x07^^^ +++\r\n";
+    expect_primary(rs, CLASSIFY_OUTCOME_FAILED, bk, sizeof bk - 1, "runtime.crash", 3);
+    static const char osc[] = "see \x1b]8;;https://example.test/run/7\x07the run page\x1b]8;;\x07 for details\n"
+                              "\x1b]8;;file:///w/log\x1b\\WIDGET ABORT: spring tension lost\n";
+    expect_primary(rs, CLASSIFY_OUTCOME_FAILED, osc, sizeof osc - 1, "runtime.crash", 2);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
+/* bazel --show_timestamps puts its clock "(HH:MM:SS) " before the lines it
+ * prints: the clock is a log prefix, and bazel's own FAIL line for a test
+ * target is the failure, not the "Build completed, N tests FAILED" tally */
+START_TEST(bazel_clock_prefix_and_failed_test_target)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("(10:01:02) INFO: Analyzed 40 targets (12 packages loaded).\n"
+                  "(10:01:09) INFO: Found 31 targets and 9 test targets...\n"
+                  "(10:01:17) FAIL: //lib/parser:tokens_test (Exit 1) (see /cache/out/testlogs/lib/parser/tokens_test/test.log)\n"
+                  "(10:01:20) INFO: Elapsed time: 18.1s, Critical Path: 6.2s\n"
+                  "(10:01:20) INFO: Build completed, 1 test FAILED, 212 total actions\n"
+                  "//lib/parser:tokens_test                     FAILED in 0.4s\n",
+                  "test.failure", 3);
+    /* the clock alone, before an anchored rule of another tool */
+    shipped_names("(10:02:00) INFO: Running command line: bazel-bin/tools/gen\n"
+                  "(10:02:01) Traceback (most recent call last):\n"
+                  "(10:02:01)   File \"tools/gen.py\", line 3, in <module>\n"
+                  "(10:02:01) ModuleNotFoundError: No module named 'yaml'\n",
+                  "runtime.missing-module", 4);
+}
+END_TEST
+
+/* wordings that named no cause: a JDBC driver puts the address inside
+ * "Connection to ... refused"; Helm will not install over an object that
+ * is already in the cluster; bazel's lock file lags a module extension;
+ * npm's error block indented by its wrapper still marks where it failed */
+START_TEST(jdbc_refusal_helm_conflict_bazel_lock_indented_npm)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("INFO  Starting pool ...\n"
+                  "org.postgresql.util.PSQLException: Connection to db.internal:6543 refused. Check that the hostname and port are correct.\n"
+                  "\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:342)\n"
+                  "Caused by: java.net.ConnectException: Connection refused\n"
+                  "[ERROR] Tests run: 4, Failures: 0, Errors: 4, Skipped: 0\n",
+                  "network", 2);
+    shipped_names("+ helm upgrade --install shop charts/shop -n web\n"
+                  "Error: UPGRADE FAILED: rendered manifests contain a resource that already exists. Unable to continue with update: "
+                  "ConfigMap \"shop-env\" in namespace \"web\" exists and cannot be imported into the current release: invalid "
+                  "ownership metadata\n"
+                  "script returned exit code 1\n",
+                  "config.invalid", 2);
+    shipped_names("Loading: 0 packages loaded\n"
+                  "ERROR: Error computing the main repository mapping: MODULE.bazel.lock is no longer up-to-date because the "
+                  "module file has changed. Please run `bazel mod deps --lockfile_mode=update` to update your lockfile.\n"
+                  "ERROR: Build did NOT complete successfully\n",
+                  "config.invalid", 2);
+    shipped_names("[Pipeline] sh\n"
+                  " + npm ci --no-audit\n"
+                  " npm warn deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported\n"
+                  " npm error code EPERM\n"
+                  " npm error syscall open\n"
+                  " npm error path /srv/cache/_cacache/tmp/5f1e\n"
+                  "[Pipeline] }\n"
+                  "[Pipeline] End of Pipeline\n"
+                  "ERROR: script returned exit code 1\n"
+                  "Finished: FAILURE\n",
+                  "unknown", 4);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -4514,6 +4599,9 @@ int main(void)
     tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
     tcase_add_test(tc, agent_provider_limit_and_model_wordings);
     tcase_add_test(tc, utf16le_log_is_matched_as_its_text);
+    tcase_add_test(tc, apc_and_osc_strings_are_not_line_text);
+    tcase_add_test(tc, bazel_clock_prefix_and_failed_test_target);
+    tcase_add_test(tc, jdbc_refusal_helm_conflict_bazel_lock_indented_npm);
     tcase_add_test(tc, scala3_numbered_diagnostic_is_a_compile_error);
     tcase_add_test(tc, zero_tests_failed_tally_is_no_failure);
     tcase_add_test(tc, codex_finished_turn_sets_tool_failures_aside);
