@@ -3850,6 +3850,14 @@ START_TEST(agent_framework_wordings)
                     "  recovery_prompt: If the shell says Connection refused, wait and try again.\n"
                     "exit code 1\n",
                     NULL, 0);
+    /* goose's banner for the error that ended the turn heads the error
+     * block: with no cause named, unknown points at it */
+    shipped_names("( O)> tidy the imports\n"
+                  "thinking...\n"
+                  "Ran into this error: Execution error: the reply carried no token counts.\n"
+                  "\n"
+                  "Please retry if you think this is a transient or recoverable error.\n",
+                  "unknown", 3);
     /* the same words outside a template key are evidence */
     shipped_names("{\n  \"observation\": \"Your command timed out after 60 seconds and was killed.\"\n}\nexit code 1\n",
                   "timeout", 2);
