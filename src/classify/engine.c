@@ -1091,6 +1091,38 @@ static bool gherkin_step_line(const char *v, size_t n)
     return d < e && d > s + 1 && v[d - 1] == ':';
 }
 
+/* A prompt template in a configuration an agent prints or keeps with its run
+ * (a trajectory file saves the agent's config: "timeout_template": "The
+ * last command ... timed out and has been killed ..."): the key names a
+ * template, a prompt or instructions and the value is its text, what the
+ * agent will tell the model when something happens, not anything that
+ * happened. A JSON key needs a string value; a YAML key a value on the line. */
+static bool prompt_template_line(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    bool json = i < n && v[i] == '"';
+    size_t k = i + json, from = k;
+    while (k < n && ((v[k] >= 'a' && v[k] <= 'z') || (v[k] >= 'A' && v[k] <= 'Z') ||
+                     (v[k] >= '0' && v[k] <= '9') || v[k] == '_' || v[k] == '-'))
+        k++;
+    size_t to = k;
+    if (to == from) return false;
+    if (json && (k >= n || v[k++] != '"')) return false;
+    if (k >= n || v[k++] != ':') return false;
+    while (k < n && v[k] == ' ') k++;
+    if (k >= n || (json && v[k] != '"')) return false;
+    static const char *const ends[] = {"template", "prompt", "instructions"};
+    for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+        size_t el = strlen(ends[e]);
+        if (to - from < el) continue;
+        size_t j = 0;
+        while (j < el && (v[to - el + j] | 0x20) == ends[e][j]) j++;
+        if (j == el) return true;
+    }
+    return false;
+}
+
 /* Error text quoted in prose: the match lies inside a Markdown code span
  * (`...`), as an agent's or a person's summary writes it ("the test failed
  * with `Cannot find module 'x'`"). Tools name what failed outside such
@@ -1601,7 +1633,7 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script || hunk || gherkin_step_line(view, vlen))
+        if (script || hunk || gherkin_step_line(view, vlen) || prompt_template_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT | CLASSIFY_F_NOT_OUTPUT;
         else if (quoted_code(view, vlen, lead) || quoted[i] || passed_test_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT;

@@ -86,6 +86,10 @@ measurement does), so the classifier's `line` is compared as it is.
       builds, installs, tests and agent sessions printing error/warning/fatal
       lines, plus failed runs of the same tools), labelled before any classifier
       run; files as for ci-blind5.
+  tests/data/agent-blind20: real public logs of coding-agent frameworks earlier sets had not
+      covered (OpenHands, mini-swe-agent batch logs and trajectories, goose, opencode, crush, Cline,
+      Qwen Code, Copilot agents; failed and successful; inline, blockquoted, JSON trajectories and
+      long committed transcripts), labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -146,6 +150,7 @@ SETS = {
     "blind16": ("agent-blind16", "agent"),
     "blind17": ("agent-blind17", "agent"),
     "blind19": ("agent-blind19", "agent"),
+    "blind20": ("agent-blind20", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),

@@ -3996,6 +3996,86 @@ START_TEST(credential_words_in_prose_are_no_finding)
 }
 END_TEST
 
+START_TEST(agent_framework_wordings)
+{
+    /* agent-blind20 misses, in other words than its files: the error codes
+     * and sentences of agent frameworks, their sandboxes and the editors
+     * they run in */
+    ck_assert_ptr_nonnull(shipped);
+    /* Chromium's network error code, as an editor's chat panel shows it */
+    shipped_names("The request did not go through (id 7f3a-11).\n"
+                  "\n"
+                  "Cause: could not reach the service. Error Code: net::ERR_CONNECTION_RESET.\n",
+                  "network", 3);
+    /* net::ERR_ABORTED is a navigation the page cancelled, not the network */
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN, "preview: load cancelled (net::ERR_ABORTED)\nexit code 1\n", NULL, 0);
+    /* httpx: the server closed the connection before it answered */
+    shipped_names("checking the agent server\n"
+                  "agent server down at http://127.0.0.1:39001 : Server disconnected without sending a response.\n",
+                  "network", 2);
+    /* a sandbox that did not come up in time, alone ... */
+    shipped_names("creating workspace ws-42\n"
+                  "error: workspace container failed to start within 300s\n",
+                  "timeout", 2);
+    shipped_names("the remote runtime did not start within the timeout; giving up\n", "timeout", 1);
+    /* ... and with the reason it did not start printed after it */
+    shipped_names("pod runner-x did not start within 90s, events follow\n"
+                  "  Warning  Failed  kubelet  Failed to pull image \"reg.example/runner:9\": manifest unknown\n",
+                  "image.pull", 2);
+    /* a shell tool that killed a command at its limit */
+    shipped_names("running: make check\n"
+                  "the bash tool stopped the command after exceeding the timeout (600000 ms)\n",
+                  "timeout", 2);
+    /* a provider that cannot serve the configured model */
+    shipped_names("loading providers\n"
+                  "error: vertex provider only supports gemini models, got claude-x\n",
+                  "config.invalid", 2);
+    /* "the model does not exist" in Chinese */
+    shipped_names("调用失败: 404 {\"msg\":\"模型不存在: glm-9-air\"}\n", "config.invalid", 1);
+    /* a program announcing its own crash on a line of its own */
+    shipped_names("restoring session\n"
+                  "Helper crashed. A report was written to ~/.cache/helper/crash.log\n",
+                  "runtime.crash", 2);
+    /* PowerShell's record for a missing command in another UI language: its
+     * first line is the evidence, the English category says what it is */
+    shipped_names("PS C:\\src> gradlew build\n"
+                  "gradlew : Die Benennung \"gradlew\" wurde nicht als Name eines Cmdlet erkannt.\n"
+                  "In Zeile:1 Zeichen:1\n"
+                  "+ gradlew build\n"
+                  "+ ~~~~~~~\n"
+                  "    + CategoryInfo          : ObjectNotFound: (gradlew:String) [], CommandNotFoundException\n"
+                  "    + FullyQualifiedErrorId : CommandNotFoundException\n",
+                  "runtime.missing-executable", 2);
+    /* a prompt template in an agent's saved config is what the agent tells
+     * the model, not an event: no cause, even with a failure line after it */
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN,
+                    "{\n"
+                    "  \"config\": {\n"
+                    "    \"slow_command_template\": \"Your command timed out after 60 seconds and was killed.\",\n"
+                    "    \"step_limit\": 250\n"
+                    "  },\n"
+                    "  \"note\": \"exit code 1\"\n"
+                    "}\n",
+                    NULL, 0);
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN,
+                    "agent:\n"
+                    "  recovery_prompt: If the shell says Connection refused, wait and try again.\n"
+                    "exit code 1\n",
+                    NULL, 0);
+    /* goose's banner for the error that ended the turn heads the error
+     * block: with no cause named, unknown points at it */
+    shipped_names("( O)> tidy the imports\n"
+                  "thinking...\n"
+                  "Ran into this error: Execution error: the reply carried no token counts.\n"
+                  "\n"
+                  "Please retry if you think this is a transient or recoverable error.\n",
+                  "unknown", 3);
+    /* the same words outside a template key are evidence */
+    shipped_names("{\n  \"observation\": \"Your command timed out after 60 seconds and was killed.\"\n}\nexit code 1\n",
+                  "timeout", 2);
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -4571,6 +4651,7 @@ int main(void)
     tcase_add_test(tc, package_index_fetch_failed_before_missing_package);
     tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
     tcase_add_test(tc, image_build_dockerfile_path_is_config);
+    tcase_add_test(tc, agent_framework_wordings);
     tcase_add_test(tc, npm_registry_refuses_the_credential);
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
