@@ -82,6 +82,11 @@ measurement does), so the classifier's `line` is compared as it is.
       Playwright, pytest; failed and successful; reruns, expected panics,
       pending failures), labelled before any classifier run; files as for
       ci-blind5.
+  tests/data/agent-blind18: real public argument-parser refusals (clap, cobra,
+      argparse, commander, yargs, git) and package-manager/agent-CLI failures in
+      pasted shapes (`>`-quoted, prompts, wrapped, glued to fences; failed and
+      successful with warnings), labelled before any classifier run; files as
+      for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -134,6 +139,7 @@ SETS = {
     "blind15": ("agent-blind15", "agent"),
     "blind16": ("agent-blind16", "agent"),
     "blind17": ("agent-blind17", "agent"),
+    "blind18": ("agent-blind18", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
