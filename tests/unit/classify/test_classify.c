@@ -1854,14 +1854,106 @@ START_TEST(shipped_rules_context_and_module_proxy)
                   "config.invalid", 1);
     shipped_names("ERROR: stream disconnected before completion: Your input exceeds the context window of this model.\n",
                   "config.invalid", 1);
-    /* Go's module proxy has no such version */
+    /* Go's module proxy has no such version: the dependency spec names a
+     * version the registry lacks (config.invalid, as pip's and cargo's are) */
     shipped_names("go: example.com/lib@v1.9.0: reading https://proxy.golang.org/example.com/lib/@v/v1.9.0.mod: 404 Not Found\n",
-                  "runtime.missing-module", 1);
-    shipped_names("go: example.com/lib@v0.0.0-2024: invalid version: unknown revision 0123abcd\n", "runtime.missing-module", 1);
+                  "config.invalid", 1);
+    shipped_names("go: example.com/lib@v0.0.0-2024: invalid version: unknown revision 0123abcd\n", "config.invalid", 1);
     /* a push with no upstream set */
     shipped_names("fatal: The current branch topic has no upstream branch.\nTo push the current branch and set the remote as "
                   "upstream, use\n\n    git push --set-upstream origin topic\n",
                   "vcs.worktree", 1);
+}
+END_TEST
+
+START_TEST(parser_refusals_in_bare_pflag_and_pip_words)
+{
+    /* issue #15 (agent-blind18): pflag's refusal as Go CLIs print it without
+     * cobra's "Error: " (its help text after it names log levels, "error"
+     * among them), and pip refusing an install that names nothing */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ podman-remote ps -z\n"
+                  "unknown shorthand flag: 'z' in -z\n"
+                  "See 'podman-remote --help'.\n"
+                  "\n"
+                  "Options:\n"
+                  "      --log-level string   Log messages above this level (\"debug\"|\"info\"|\"error\") (default \"warn\")\n",
+                  "config.invalid", 2);
+    shipped_names("(venv) ci@runner:~/app$ python -m pip install --upgrade\n"
+                  "ERROR: You must give at least one requirement to install (see \"pip help install\")\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
+START_TEST(go_revision_and_brew_formula_missing_are_registry_misses)
+{
+    /* a revision a Go module's repository does not have, in `go mod
+     * download`'s chain wrapped with tabs, and a Homebrew formula that does
+     * not exist: the spec names what the registry lacks */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("go: downloading example.org/tools v0.4.0\n"
+                  "go: example.org/app imports\n"
+                  "\texample.org/tools/lint@v0.4.0: reading example.org/tools/go.mod at revision lint/v0.4.0: unknown revision lint/v0.4.0\n",
+                  "config.invalid", 3);
+    shipped_names("==> Fetching formula\nError: No available formula with the name \"imaginary-tool\".\n", "config.invalid", 2);
+    shipped_names("% brew install nosuchthing\nError: No available formula for nosuchthing\n", "config.invalid", 2);
+    /* git's own unknown revision is a ref the checkout lacks */
+    shipped_names("fatal: ambiguous argument 'release/9.9': unknown revision or path not in the working tree.\n",
+                  "vcs.worktree", 1);
+}
+END_TEST
+
+START_TEST(cargo_install_summary_defers_to_its_cause)
+{
+    /* cargo install's "failed to compile `x`, intermediate artifacts can be
+     * found at" names no cause: a version it could not select under
+     * "Caused by:" is the cause, rustc's error above it is when there is one */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("  Installing mdtool v2.0.1\n"
+                  "error: failed to compile `mdtool v2.0.1`, intermediate artifacts can be found at `/tmp/cargo-installAbC`.\n"
+                  "\n"
+                  "Caused by:\n"
+                  "  failed to select a version for the requirement `tokio = \"^9.1\"`\n",
+                  "config.invalid", 5);
+    shipped_names("   Compiling mdtool v2.0.1\n"
+                  "error[E0425]: cannot find value `cfg` in this scope\n"
+                  "error: failed to compile `mdtool v2.0.1`, intermediate artifacts can be found at `/tmp/cargo-installAbC`.\n",
+                  "build.compile", 2);
+}
+END_TEST
+
+START_TEST(ipython_traceback_header_defers_to_exception_line)
+{
+    /* IPython prints the exception's type in its traceback header; the line
+     * at the end names the missing module and is the evidence. A header
+     * whose traceback was cut off still names the class */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("ModuleNotFoundError                       Traceback (most recent call last)\n"
+                  "Cell In[3], line 1\n"
+                  "----> 1 import polars as pl\n"
+                  "      2 df = pl.read_csv('x.csv')\n"
+                  "      3 print(df)\n"
+                  "      4 \n"
+                  "      5 \n"
+                  "\n"
+                  "ModuleNotFoundError: No module named 'polars'\n",
+                  "runtime.missing-module", 9);
+    shipped_names("ModuleNotFoundError                       Traceback (most recent call last)\n"
+                  "Cell In[3], line 1\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
+START_TEST(requested_upstream_branch_missing_is_worktree)
+{
+    /* setting a branch's upstream to a remote branch that is not there */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("+ git branch -u upstream/feature-x\n"
+                  "fatal: the requested upstream branch 'upstream/feature-x' does not exist\n"
+                  "hint: If you are planning to push out a new local branch that\n"
+                  "hint: will track its remote counterpart, you may want to use\n"
+                  "hint: \"git push -u\" to set the upstream config as you push.\n",
+                  "vcs.worktree", 2);
 }
 END_TEST
 
@@ -4180,6 +4272,11 @@ int main(void)
     tcase_add_test(tc, codex_finished_turn_sets_tool_failures_aside);
     tcase_add_test(tc, bundler_build_failed_cross_is_not_a_test);
     tcase_add_test(tc, build_script_panic_over_a_missing_program);
+    tcase_add_test(tc, parser_refusals_in_bare_pflag_and_pip_words);
+    tcase_add_test(tc, go_revision_and_brew_formula_missing_are_registry_misses);
+    tcase_add_test(tc, cargo_install_summary_defers_to_its_cause);
+    tcase_add_test(tc, ipython_traceback_header_defers_to_exception_line);
+    tcase_add_test(tc, requested_upstream_branch_missing_is_worktree);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
