@@ -1957,6 +1957,43 @@ START_TEST(requested_upstream_branch_missing_is_worktree)
 }
 END_TEST
 
+START_TEST(more_parser_refusal_wordings)
+{
+    /* issue #15: argument parsers' refusals in the words of clap 2/3/4,
+     * click, commander, Symfony Console (composer), Thor (bundler), npm, gh
+     * (cobra without "Error: "), yarn berry, helm and apt; each is the run's
+     * command line being wrong */
+    ck_assert_ptr_nonnull(shipped);
+    static const char *const lines[] = {
+        "error: Found argument '--verbose-x' which wasn't expected, or isn't valid in this context\n",
+        "error: invalid value 'many' for '--threads <N>': invalid digit found in string\n",
+        "error: a value is required for '--out <DIR>' but none was supplied\n",
+        "error: the argument '--tag <TAG>' cannot be used multiple times\n",
+        "Error: Got unexpected extra arguments (extra1 extra2)\n",
+        "Error: No such command 'deploi'.\n",
+        "error: too many arguments for 'serve'. Expected 0 arguments but got 1.\n",
+        "  The \"--no-scripts-x\" option does not exist.\n",
+        "  Command \"requre\" is not defined.\n",
+        "Unknown switches \"--jobz\"\n",
+        "Could not find command \"instal\".\n",
+        "Unknown command: \"isntall\"\n",
+        "unknown command \"prr\" for \"gh\"\n",
+        "Unknown Syntax Error: Unsupported option name (\"--frozen\").\n",
+        "Error: \"helm upgrade\" requires exactly 2 arguments\n",
+        "E: Invalid operation instal\n",
+        "error: option '--permission-mode <mode>' argument 'yes' is invalid. Allowed choices are default, plan.\n",
+        "error: option '-m, --model <name>' argument missing\n",
+        "cut: option requires an argument -- 'd'\n",
+        "rsync: option '--exclude' requires an argument\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char log[512];
+        snprintf(log, sizeof log, "$ run-the-step\n%s", lines[i]);
+        shipped_names(log, "config.invalid", 2);
+    }
+}
+END_TEST
+
 START_TEST(wrapped_message_read_joined)
 {
     /* issue #15: a message wrapped over two lines (a terminal's width, a
@@ -4277,6 +4314,7 @@ int main(void)
     tcase_add_test(tc, cargo_install_summary_defers_to_its_cause);
     tcase_add_test(tc, ipython_traceback_header_defers_to_exception_line);
     tcase_add_test(tc, requested_upstream_branch_missing_is_worktree);
+    tcase_add_test(tc, more_parser_refusal_wordings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
