@@ -1897,9 +1897,29 @@ START_TEST(go_revision_and_brew_formula_missing_are_registry_misses)
                   "config.invalid", 3);
     shipped_names("==> Fetching formula\nError: No available formula with the name \"imaginary-tool\".\n", "config.invalid", 2);
     shipped_names("% brew install nosuchthing\nError: No available formula for nosuchthing\n", "config.invalid", 2);
+    /* bundler's lock file pins a version its source no longer has */
+    shipped_names("$ bundle install --deployment\n"
+                  "Your bundle is locked to rack (9.9.9) from rubygems repository https://rubygems.org/ or installed locally, "
+                  "but that version can no longer be found in that source.\n",
+                  "config.invalid", 2);
     /* git's own unknown revision is a ref the checkout lacks */
     shipped_names("fatal: ambiguous argument 'release/9.9': unknown revision or path not in the working tree.\n",
                   "vcs.worktree", 1);
+}
+END_TEST
+
+START_TEST(helm_template_refusing_values_is_config)
+{
+    /* a chart's `required`/`fail` refusing the values of the release, as
+     * helm install/upgrade and helm template print it */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ helm upgrade --install runner ./deploy/chart -f values.ci.yaml\n"
+                  "Error: UPGRADE FAILED: execution error at (runner/templates/pvc.yaml:7:18): storage.bucket must be set\n",
+                  "config.invalid", 2);
+    shipped_names("Error: execution error at (runner/templates/deployment.yaml:31:22): replicas must be 1 for the sqlite store\n"
+                  "\n"
+                  "Use --debug flag to render out invalid YAML\n",
+                  "config.invalid", 1);
 }
 END_TEST
 
@@ -2012,6 +2032,42 @@ START_TEST(wrapped_message_read_joined)
     /* two lines that do not make a known message stay unknown */
     shipped_names("Error: something broke here\nand the next line is unrelated\nexit status 1\n", "unknown", 1);
     /* a run that was not said to fail gets no primary from it */
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(wrapped_message_without_error_block_read_joined)
+{
+    /* issue #15 (agent-blind18 brief): a wrapped message where no tool error
+     * block starts (git's "fatal:", a line before a bare exit line) is read
+     * joined too, pair by adjacent pair among the lines the model would read */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ git push\n"
+                              "fatal: The current branch topic/a-rather-long-branch-name-here has no upstream\n"
+                              "branch.\n"
+                              "To push the current branch and set the remote as upstream, use\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_ptr_nonnull(strstr(r->primary.hint, "wrapped"));
+    classify_result_free(r);
+    /* the lines before a bare failure line */
+    shipped_names("+ git push --quiet\n"
+                  "fatal: The current branch release/2026-q4-hotfix-for-the-importer has no upstream\n"
+                  "branch.\n"
+                  "step exited with code 128\n",
+                  "vcs.worktree", 2);
+    /* a blank line between: two messages, not one wrapped */
+    static const char apart[] = "$ git push\n"
+                                "fatal: The current branch topic/a-rather-long-branch-name-here has no upstream\n"
+                                "\n"
+                                "branch.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, apart, sizeof apart - 1);
+    ck_assert_str_ne(r->primary.class_id, "vcs.worktree");
+    classify_result_free(r);
+    /* nor for a run not said to have failed */
     r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
     ck_assert(!r->has_primary);
     classify_result_free(r);
@@ -4315,6 +4371,8 @@ int main(void)
     tcase_add_test(tc, ipython_traceback_header_defers_to_exception_line);
     tcase_add_test(tc, requested_upstream_branch_missing_is_worktree);
     tcase_add_test(tc, more_parser_refusal_wordings);
+    tcase_add_test(tc, wrapped_message_without_error_block_read_joined);
+    tcase_add_test(tc, helm_template_refusing_values_is_config);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
