@@ -2887,6 +2887,60 @@ static int wrapped_cause(struct classify_ctx *c, const char *block)
     return best;
 }
 
+/* A failure with no error block leaves lines to read instead: the log's last
+ * non-blank lines, or those before a bare failure line. A message wrapped
+ * over two of them ("fatal: The current branch x has no upstream" then
+ * "branch.") is read joined as wrapped_cause reads a block's first two lines,
+ * each pair of adjacent lines in turn, earliest first (lines with a blank
+ * between are two messages, not one wrapped). texts holds n lines joined by
+ * '\n', lines their numbers. Returns the rule and sets *at to the pair's
+ * first line's index, or -1. */
+static int wrapped_cause_in(struct classify_ctx *c, const char *texts, const int64_t *lines, int n, int *at)
+{
+    const char *p = texts;
+    for (int i = 0; i + 1 < n && p; i++) {
+        const char *next = strchr(p, '\n');
+        if (!next) break;
+        if (lines[i + 1] == lines[i] + 1) {
+            int r = wrapped_cause(c, p);
+            if (r >= 0) {
+                *at = i;
+                return r;
+            }
+        }
+        p = next + 1;
+    }
+    return -1;
+}
+
+/* The primary from a rule read on a wrapped line and the next (i: which
+ * line of texts, joined by '\n', holds its first half). */
+static void wrapped_primary(const struct classify_ctx *c, struct classify_result *res, struct buf *ex, int rule,
+                            const char *texts, int i, int64_t line, int64_t off, const char *what)
+{
+    const struct crule *cr = &c->rs->rules[rule];
+    const char *t = texts;
+    for (int k = 0; k < i && t; k++) {
+        t = strchr(t, '\n');
+        if (t) t++;
+    }
+    if (!t) return;
+    const char *e = strchr(t, '\n');
+    free(res->primary.class_id);
+    free(res->primary.hint);
+    free(res->primary.text);
+    res->primary.class_id = xstrdup(cr->class_id);
+    res->primary.rule_id = xstrdup(cr->id);
+    res->primary.weight = cr->weight;
+    res->primary.line = line;
+    res->primary.offset = off;
+    res->primary.text = e ? xstrndup(t, (size_t)(e - t)) : xstrdup(t);
+    res->primary.hint = xasprintf("%s (the message is wrapped over this line and the next: read joined)",
+                                  cr->hint ? cr->hint : "");
+    buf_printf(ex, "primary %s from rule %s on lines %lld and %lld of %s joined (a message wrapped over two lines)\n",
+               cr->class_id, cr->id, (long long)line, (long long)line + 1, what);
+}
+
 /* The wording model's answer on a block no locator marked (the last lines,
  * or the lines before a bare failure line): counts only at the fallback
  * threshold. text is nlines non-blank lines joined by '\n' (line numbers and
@@ -3231,15 +3285,28 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
             }
             /* the model reads the last window lines; those above are context */
             int nctx = c->ntail > mod->window ? c->ntail - mod->window : 0;
-            buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
-                       c->ntail - nctx, (long long)c->tail[nctx].line);
-            model_fallback(c, mod, res, &ex, tb.p, c->ntail, nctx, tl, to, "the last lines");
+            int at = -1;
+            int wl = wrapped_cause_in(c, tb.p, tl, c->ntail, &at);
+            if (wl >= 0) {
+                wrapped_primary(c, res, &ex, wl, tb.p, at, tl[at], to[at], "the last lines");
+            } else {
+                buf_printf(&ex, "no failure line: the wording model reads the last %d non-blank lines (from line %lld)\n",
+                           c->ntail - nctx, (long long)c->tail[nctx].line);
+                model_fallback(c, mod, res, &ex, tb.p, c->ntail, nctx, tl, to, "the last lines");
+            }
             buf_free(&tb);
         } else if (mod && (fm == &c->dec_fail || (!fm && c->fail_text))) {
             /* a bare failure line ("exited with code 1"): the lines before
              * it are what the failing command printed */
             const struct failmark *bf = fm ? fm : &c->first_fail;
-            if (bf->before && bf->line == res->primary.line) {
+            int at = -1;
+            int wl = bf->before && bf->line == res->primary.line
+                         ? wrapped_cause_in(c, bf->before, bf->before_ln, bf->nbefore, &at)
+                         : -1;
+            if (wl >= 0) {
+                wrapped_primary(c, res, &ex, wl, bf->before, at, bf->before_ln[at], bf->before_of[at],
+                                "the lines before the failure line");
+            } else if (bf->before && bf->line == res->primary.line) {
                 buf_printf(&ex, "a bare failure line: the wording model reads the %d non-blank lines before it "
                                 "(from line %lld)\n",
                            bf->nbefore - bf->nctx, (long long)bf->before_line);

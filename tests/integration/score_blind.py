@@ -90,6 +90,11 @@ measurement does), so the classifier's `line` is compared as it is.
       covered (OpenHands, mini-swe-agent batch logs and trajectories, goose, opencode, crush, Cline,
       Qwen Code, Copilot agents; failed and successful; inline, blockquoted, JSON trajectories and
       long committed transcripts), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind18: real public argument-parser refusals (clap, cobra,
+      argparse, commander, yargs, git) and package-manager/agent-CLI failures in
+      pasted shapes (`>`-quoted, prompts, wrapped, glued to fences; failed and
+      successful with warnings), labelled before any classifier run; files as
+      for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -151,6 +156,7 @@ SETS = {
     "blind17": ("agent-blind17", "agent"),
     "blind19": ("agent-blind19", "agent"),
     "blind20": ("agent-blind20", "agent"),
+    "blind18": ("agent-blind18", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),

@@ -2023,14 +2023,163 @@ START_TEST(shipped_rules_context_and_module_proxy)
                   "config.invalid", 1);
     shipped_names("ERROR: stream disconnected before completion: Your input exceeds the context window of this model.\n",
                   "config.invalid", 1);
-    /* Go's module proxy has no such version */
+    /* Go's module proxy has no such version: the dependency spec names a
+     * version the registry lacks (config.invalid, as pip's and cargo's are) */
     shipped_names("go: example.com/lib@v1.9.0: reading https://proxy.golang.org/example.com/lib/@v/v1.9.0.mod: 404 Not Found\n",
-                  "runtime.missing-module", 1);
-    shipped_names("go: example.com/lib@v0.0.0-2024: invalid version: unknown revision 0123abcd\n", "runtime.missing-module", 1);
+                  "config.invalid", 1);
+    shipped_names("go: example.com/lib@v0.0.0-2024: invalid version: unknown revision 0123abcd\n", "config.invalid", 1);
     /* a push with no upstream set */
     shipped_names("fatal: The current branch topic has no upstream branch.\nTo push the current branch and set the remote as "
                   "upstream, use\n\n    git push --set-upstream origin topic\n",
                   "vcs.worktree", 1);
+}
+END_TEST
+
+START_TEST(parser_refusals_in_bare_pflag_and_pip_words)
+{
+    /* issue #15 (agent-blind18): pflag's refusal as Go CLIs print it without
+     * cobra's "Error: " (its help text after it names log levels, "error"
+     * among them), and pip refusing an install that names nothing */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ podman-remote ps -z\n"
+                  "unknown shorthand flag: 'z' in -z\n"
+                  "See 'podman-remote --help'.\n"
+                  "\n"
+                  "Options:\n"
+                  "      --log-level string   Log messages above this level (\"debug\"|\"info\"|\"error\") (default \"warn\")\n",
+                  "config.invalid", 2);
+    shipped_names("(venv) ci@runner:~/app$ python -m pip install --upgrade\n"
+                  "ERROR: You must give at least one requirement to install (see \"pip help install\")\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
+START_TEST(go_revision_and_brew_formula_missing_are_registry_misses)
+{
+    /* a revision a Go module's repository does not have, in `go mod
+     * download`'s chain wrapped with tabs, and a Homebrew formula that does
+     * not exist: the spec names what the registry lacks */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("go: downloading example.org/tools v0.4.0\n"
+                  "go: example.org/app imports\n"
+                  "\texample.org/tools/lint@v0.4.0: reading example.org/tools/go.mod at revision lint/v0.4.0: unknown revision lint/v0.4.0\n",
+                  "config.invalid", 3);
+    shipped_names("==> Fetching formula\nError: No available formula with the name \"imaginary-tool\".\n", "config.invalid", 2);
+    shipped_names("% brew install nosuchthing\nError: No available formula for nosuchthing\n", "config.invalid", 2);
+    /* bundler's lock file pins a version its source no longer has */
+    shipped_names("$ bundle install --deployment\n"
+                  "Your bundle is locked to rack (9.9.9) from rubygems repository https://rubygems.org/ or installed locally, "
+                  "but that version can no longer be found in that source.\n",
+                  "config.invalid", 2);
+    /* git's own unknown revision is a ref the checkout lacks */
+    shipped_names("fatal: ambiguous argument 'release/9.9': unknown revision or path not in the working tree.\n",
+                  "vcs.worktree", 1);
+}
+END_TEST
+
+START_TEST(helm_template_refusing_values_is_config)
+{
+    /* a chart's `required`/`fail` refusing the values of the release, as
+     * helm install/upgrade and helm template print it */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ helm upgrade --install runner ./deploy/chart -f values.ci.yaml\n"
+                  "Error: UPGRADE FAILED: execution error at (runner/templates/pvc.yaml:7:18): storage.bucket must be set\n",
+                  "config.invalid", 2);
+    shipped_names("Error: execution error at (runner/templates/deployment.yaml:31:22): replicas must be 1 for the sqlite store\n"
+                  "\n"
+                  "Use --debug flag to render out invalid YAML\n",
+                  "config.invalid", 1);
+}
+END_TEST
+
+START_TEST(cargo_install_summary_defers_to_its_cause)
+{
+    /* cargo install's "failed to compile `x`, intermediate artifacts can be
+     * found at" names no cause: a version it could not select under
+     * "Caused by:" is the cause, rustc's error above it is when there is one */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("  Installing mdtool v2.0.1\n"
+                  "error: failed to compile `mdtool v2.0.1`, intermediate artifacts can be found at `/tmp/cargo-installAbC`.\n"
+                  "\n"
+                  "Caused by:\n"
+                  "  failed to select a version for the requirement `tokio = \"^9.1\"`\n",
+                  "config.invalid", 5);
+    shipped_names("   Compiling mdtool v2.0.1\n"
+                  "error[E0425]: cannot find value `cfg` in this scope\n"
+                  "error: failed to compile `mdtool v2.0.1`, intermediate artifacts can be found at `/tmp/cargo-installAbC`.\n",
+                  "build.compile", 2);
+}
+END_TEST
+
+START_TEST(ipython_traceback_header_defers_to_exception_line)
+{
+    /* IPython prints the exception's type in its traceback header; the line
+     * at the end names the missing module and is the evidence. A header
+     * whose traceback was cut off still names the class */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("ModuleNotFoundError                       Traceback (most recent call last)\n"
+                  "Cell In[3], line 1\n"
+                  "----> 1 import polars as pl\n"
+                  "      2 df = pl.read_csv('x.csv')\n"
+                  "      3 print(df)\n"
+                  "      4 \n"
+                  "      5 \n"
+                  "\n"
+                  "ModuleNotFoundError: No module named 'polars'\n",
+                  "runtime.missing-module", 9);
+    shipped_names("ModuleNotFoundError                       Traceback (most recent call last)\n"
+                  "Cell In[3], line 1\n",
+                  "runtime.missing-module", 1);
+}
+END_TEST
+
+START_TEST(requested_upstream_branch_missing_is_worktree)
+{
+    /* setting a branch's upstream to a remote branch that is not there */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("+ git branch -u upstream/feature-x\n"
+                  "fatal: the requested upstream branch 'upstream/feature-x' does not exist\n"
+                  "hint: If you are planning to push out a new local branch that\n"
+                  "hint: will track its remote counterpart, you may want to use\n"
+                  "hint: \"git push -u\" to set the upstream config as you push.\n",
+                  "vcs.worktree", 2);
+}
+END_TEST
+
+START_TEST(more_parser_refusal_wordings)
+{
+    /* issue #15: argument parsers' refusals in the words of clap 2/3/4,
+     * click, commander, Symfony Console (composer), Thor (bundler), npm, gh
+     * (cobra without "Error: "), yarn berry, helm and apt; each is the run's
+     * command line being wrong */
+    ck_assert_ptr_nonnull(shipped);
+    static const char *const lines[] = {
+        "error: Found argument '--verbose-x' which wasn't expected, or isn't valid in this context\n",
+        "error: invalid value 'many' for '--threads <N>': invalid digit found in string\n",
+        "error: a value is required for '--out <DIR>' but none was supplied\n",
+        "error: the argument '--tag <TAG>' cannot be used multiple times\n",
+        "Error: Got unexpected extra arguments (extra1 extra2)\n",
+        "Error: No such command 'deploi'.\n",
+        "error: too many arguments for 'serve'. Expected 0 arguments but got 1.\n",
+        "  The \"--no-scripts-x\" option does not exist.\n",
+        "  Command \"requre\" is not defined.\n",
+        "Unknown switches \"--jobz\"\n",
+        "Could not find command \"instal\".\n",
+        "Unknown command: \"isntall\"\n",
+        "unknown command \"prr\" for \"gh\"\n",
+        "Unknown Syntax Error: Unsupported option name (\"--frozen\").\n",
+        "Error: \"helm upgrade\" requires exactly 2 arguments\n",
+        "E: Invalid operation instal\n",
+        "error: option '--permission-mode <mode>' argument 'yes' is invalid. Allowed choices are default, plan.\n",
+        "error: option '-m, --model <name>' argument missing\n",
+        "cut: option requires an argument -- 'd'\n",
+        "rsync: option '--exclude' requires an argument\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char log[512];
+        snprintf(log, sizeof log, "$ run-the-step\n%s", lines[i]);
+        shipped_names(log, "config.invalid", 2);
+    }
 }
 END_TEST
 
@@ -2052,6 +2201,42 @@ START_TEST(wrapped_message_read_joined)
     /* two lines that do not make a known message stay unknown */
     shipped_names("Error: something broke here\nand the next line is unrelated\nexit status 1\n", "unknown", 1);
     /* a run that was not said to fail gets no primary from it */
+    r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(wrapped_message_without_error_block_read_joined)
+{
+    /* issue #15 (agent-blind18 brief): a wrapped message where no tool error
+     * block starts (git's "fatal:", a line before a bare exit line) is read
+     * joined too, pair by adjacent pair among the lines the model would read */
+    ck_assert_ptr_nonnull(shipped);
+    static const char log[] = "$ git push\n"
+                              "fatal: The current branch topic/a-rather-long-branch-name-here has no upstream\n"
+                              "branch.\n"
+                              "To push the current branch and set the remote as upstream, use\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, log, sizeof log - 1);
+    ck_assert_str_eq(r->primary.class_id, "vcs.worktree");
+    ck_assert_int_eq(r->primary.line, 2);
+    ck_assert_ptr_nonnull(strstr(r->primary.hint, "wrapped"));
+    classify_result_free(r);
+    /* the lines before a bare failure line */
+    shipped_names("+ git push --quiet\n"
+                  "fatal: The current branch release/2026-q4-hotfix-for-the-importer has no upstream\n"
+                  "branch.\n"
+                  "step exited with code 128\n",
+                  "vcs.worktree", 2);
+    /* a blank line between: two messages, not one wrapped */
+    static const char apart[] = "$ git push\n"
+                                "fatal: The current branch topic/a-rather-long-branch-name-here has no upstream\n"
+                                "\n"
+                                "branch.\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, apart, sizeof apart - 1);
+    ck_assert_str_ne(r->primary.class_id, "vcs.worktree");
+    classify_result_free(r);
+    /* nor for a run not said to have failed */
     r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, log, sizeof log - 1);
     ck_assert(!r->has_primary);
     classify_result_free(r);
@@ -4694,6 +4879,14 @@ int main(void)
     tcase_add_test(tc, http_read_timeout_is_network);
     tcase_add_test(tc, traceback_source_line_behind_a_log_prefix_is_code);
     tcase_add_test(tc, web_font_fetch_without_network);
+    tcase_add_test(tc, parser_refusals_in_bare_pflag_and_pip_words);
+    tcase_add_test(tc, go_revision_and_brew_formula_missing_are_registry_misses);
+    tcase_add_test(tc, cargo_install_summary_defers_to_its_cause);
+    tcase_add_test(tc, ipython_traceback_header_defers_to_exception_line);
+    tcase_add_test(tc, requested_upstream_branch_missing_is_worktree);
+    tcase_add_test(tc, more_parser_refusal_wordings);
+    tcase_add_test(tc, wrapped_message_without_error_block_read_joined);
+    tcase_add_test(tc, helm_template_refusing_values_is_config);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
