@@ -208,19 +208,46 @@ def load(root, sets):
 
 
 def nonblank(line):
-    return line.strip(" \t\r\f\v") != ""
+    return line.strip(" \t\r\f\v\0") != ""
+
+
+def model_line(x):
+    """One line as the engine's model reads it (block_copy in
+    src/classify/engine.c): a line a Windows shell wrote as UTF-16LE (most
+    of its code units an ASCII byte and a NUL) decoded to UTF-8 without its
+    byte order mark and CR, else a NUL read as a blank; at most
+    BLOCK_LINE_MAX bytes either way. Returned as latin-1 text like the rest."""
+    b = x.encode("latin-1")
+    s = 1 if b[:1] == b"\0" else 0
+    units = (len(b) - s) // 2
+    ascii = sum(1 for k in range(units) if b[s + 2 * k + 1] == 0 and b[s + 2 * k] != 0)
+    if not units or ascii * 2 <= units:
+        return x[:BLOCK_LINE_MAX].replace("\0", " ")
+    u = b[s:s + 2 * units]
+    if u[-2:] == b"\r\0":
+        u = u[:-2]
+    text = u.decode("utf-16-le", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    out = b""
+    for ch in text.replace("\0", "\ufffd"):
+        e = ch.encode("utf-8", errors="replace")
+        if len(out) + len(e) > BLOCK_LINE_MAX:
+            break
+        out += e
+    return out.decode("latin-1")
 
 
 def fallback_block(lines, first, count):
     """The text the engine hands the model for a fallback block: `count`
     non-blank lines from line `first` (1-based) on, each cut at
-    BLOCK_LINE_MAX bytes, a NUL read as a blank."""
+    BLOCK_LINE_MAX bytes as model_line reads it."""
     got = []
     for x in lines[first - 1:]:
         if len(got) == count:
             break
         if nonblank(x):
-            got.append(x[:BLOCK_LINE_MAX].replace("\0", " "))
+            got.append(model_line(x))
     return "\n".join(got)
 
 
@@ -228,7 +255,7 @@ def error_block(lines, first, window):
     """The text the engine hands the model for an error block: line
     `first` (1-based) and the window-1 lines after it, blank or not, each
     cut at BLOCK_LINE_MAX bytes."""
-    return "\n".join(x[:BLOCK_LINE_MAX].replace("\0", " ") for x in lines[first - 1:first - 1 + window])
+    return "\n".join(model_line(x) for x in lines[first - 1:first - 1 + window])
 
 
 def load_engine_blocks(root, sets, strict=True):

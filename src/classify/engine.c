@@ -505,9 +505,75 @@ void classify_free(struct classify_ctx *c)
 
 /* ---- recording ---------------------------------------------------------- */
 
-/* A copy of line text fit for a C string: NUL bytes become U+FFFD. */
+/* Where a line a Windows shell wrote as UTF-16LE starts its code units, or
+ * -1 for any other line. Such a log splits on the LF byte of "\n\0", so
+ * each line but the first starts with the NUL left over; its ASCII text then
+ * reads byte, NUL, byte, NUL. Most code units with a NUL high byte say
+ * UTF-16LE; a stray NUL in UTF-8 text does not. */
+static ptrdiff_t utf16le_start(const char *p, size_t n)
+{
+    size_t s = n && p[0] == 0 ? 1 : 0;
+    size_t units = (n - s) / 2, ascii = 0;
+    if (units == 0) return -1;
+    for (size_t k = 0; k < units; k++) ascii += p[s + 2 * k + 1] == 0 && p[s + 2 * k] != 0;
+    return ascii * 2 > units ? (ptrdiff_t)s : -1;
+}
+
+/* Decodes the code units of a UTF-16LE line from `s` into UTF-8: a byte
+ * order mark and the CR of its CRLF go, a lone surrogate or a NUL becomes
+ * U+FFFD. At most `max` bytes are written; the result is NUL-terminated. */
+static char *utf16le_decode(const char *p, size_t n, size_t s, size_t max)
+{
+    size_t units = (n - s) / 2;
+    char *out = xmalloc((units * 3 < max ? units * 3 : max) + 1), *o = out, *lim = out + max;
+    const unsigned char *u = (const unsigned char *)p + s;
+    if (units && u[units * 2 - 2] == '\r' && u[units * 2 - 1] == 0) units--;
+    for (size_t k = 0; k < units; k++) {
+        uint32_t cp = (uint32_t)u[2 * k] | (uint32_t)u[2 * k + 1] << 8;
+        if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < units) {
+            uint32_t lo = (uint32_t)u[2 * k + 2] | (uint32_t)u[2 * k + 3] << 8;
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                k++;
+            }
+        }
+        if (cp == 0xfeff && o == out) continue; /* the byte order mark */
+        if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff)) cp = 0xfffd;
+        char e[4];
+        size_t len;
+        if (cp < 0x80) {
+            e[0] = (char)cp;
+            len = 1;
+        } else if (cp < 0x800) {
+            e[0] = (char)(0xc0 | cp >> 6);
+            e[1] = (char)(0x80 | (cp & 0x3f));
+            len = 2;
+        } else if (cp < 0x10000) {
+            e[0] = (char)(0xe0 | cp >> 12);
+            e[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+            e[2] = (char)(0x80 | (cp & 0x3f));
+            len = 3;
+        } else {
+            e[0] = (char)(0xf0 | cp >> 18);
+            e[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+            e[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+            e[3] = (char)(0x80 | (cp & 0x3f));
+            len = 4;
+        }
+        if ((size_t)(lim - o) < len) break;
+        memcpy(o, e, len);
+        o += len;
+    }
+    *o = 0;
+    return out;
+}
+
+/* A copy of line text fit for a C string: a UTF-16LE line decoded, else
+ * NUL bytes become U+FFFD. */
 static char *text_copy(const char *p, size_t n)
 {
+    ptrdiff_t s16 = utf16le_start(p, n);
+    if (s16 >= 0) return utf16le_decode(p, n, (size_t)s16, n * 2);
     size_t nul = 0;
     for (size_t i = 0; i < n; i++) nul += p[i] == 0;
     char *out = xmalloc(n + nul * 2 + 1), *o = out;
@@ -521,6 +587,20 @@ static char *text_copy(const char *p, size_t n)
     }
     *o = 0;
     return out;
+}
+
+/* The copy of a line the model reads: at most BLOCK_LINE_MAX bytes, a
+ * UTF-16LE line decoded, else a NUL read as a blank (the training script
+ * reads lines the same way). */
+static char *block_copy(const char *p, size_t n)
+{
+    ptrdiff_t s16 = utf16le_start(p, n);
+    if (s16 >= 0) return utf16le_decode(p, n, (size_t)s16, BLOCK_LINE_MAX);
+    size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+    char *t = xmalloc(take + 1);
+    for (size_t i = 0; i < take; i++) t[i] = p[i] ? p[i] : ' ';
+    t[take] = 0;
+    return t;
 }
 
 static void record(struct classify_ctx *c, int rule, const char *class_id, const char *rule_id,
@@ -629,10 +709,7 @@ static void block_reanchor(struct failmark *m, const char *p, size_t n, int64_t 
     m->head_off = m->off;
     m->text = text_copy(p, n < CLASSIFY_TEXT_MAX ? n : CLASSIFY_TEXT_MAX);
     free(m->block);
-    size_t take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
-    m->block = xstrndup(p, take);
-    for (size_t i = 0; i < take; i++)
-        if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+    m->block = block_copy(p, n);
     m->line = ln;
     m->off = off;
     m->next = ln + 1;
@@ -680,13 +757,12 @@ static void block_lines(struct classify_ctx *c, const char *buf, size_t len, int
             for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
                 struct failmark *m = marks[k];
                 if (!m->block || m->line < 0 || m->next != ln || ln > m->line + window - 1) continue;
-                size_t have = strlen(m->block), take = n < BLOCK_LINE_MAX ? n : BLOCK_LINE_MAX;
+                char *t = block_copy(p, n);
+                size_t have = strlen(m->block), take = strlen(t);
                 m->block = xrealloc(m->block, have + take + 2);
                 m->block[have] = '\n';
-                memcpy(m->block + have + 1, p, take);
-                m->block[have + 1 + take] = 0;
-                for (size_t i = have + 1; i < have + 1 + take; i++)
-                    if (!m->block[i]) m->block[i] = ' '; /* a NUL in the log */
+                memcpy(m->block + have + 1, t, take + 1);
+                free(t);
                 m->next++;
             }
         }
@@ -708,12 +784,9 @@ static int back_lines(const char *buf, size_t pos, int64_t ln, int64_t first_lin
         if (en > st && buf[en - 1] == '\r') en--;
         bool blank = true;
         for (size_t i = st; i < en && blank; i++)
-            blank = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\f' || buf[i] == '\v';
+            blank = buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\f' || buf[i] == '\v' || buf[i] == 0;
         if (!blank) {
-            size_t take = en - st < BLOCK_LINE_MAX ? en - st : BLOCK_LINE_MAX;
-            char *t = xmalloc(take + 1);
-            for (size_t i = 0; i < take; i++) t[i] = buf[st + i] ? buf[st + i] : ' '; /* a NUL in the log */
-            t[take] = 0;
+            char *t = block_copy(buf + st, en - st);
             got[ngot++] = (struct tailline){ln, ln == first_line && cont_off >= 0 ? cont_off : off_base + (int64_t)st, t};
         }
         if (!nl) break;
@@ -956,8 +1029,10 @@ static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t
 /* A line of source code that a tool quotes (pytest's traceback shows the
  * test's code, "> raise ConnectionError(e)"): indented, an optional ">"
  * marker, then a statement keyword. The error is on the lines the tool
- * writes about it, not in the code. */
-static bool quoted_code(const char *v, size_t n)
+ * writes about it, not in the code. lead: blanks of the line's indentation
+ * that the log prefix skip took with the prefix (a BuildKit or timestamp
+ * prefix, then the traceback's own indentation). */
+static bool quoted_code(const char *v, size_t n, size_t lead)
 {
     size_t i = 0;
     while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
@@ -965,7 +1040,7 @@ static bool quoted_code(const char *v, size_t n)
         size_t m = ++i;
         while (i < n && v[i] == ' ') i++;
         if (i == m) return false; /* ">raise": not pytest's marker */
-    } else if (i == 0) {
+    } else if (i == 0 && lead == 0) {
         return false;
     }
     static const char *const kw[] = {"raise ", "except ", "throw ", "throw new ", "catch (", "def ",
@@ -1014,6 +1089,38 @@ static bool gherkin_step_line(const char *v, size_t n)
     size_t d = e;
     while (d > s && v[d - 1] >= '0' && v[d - 1] <= '9') d--;
     return d < e && d > s + 1 && v[d - 1] == ':';
+}
+
+/* A prompt template in a configuration an agent prints or keeps with its run
+ * (a trajectory file saves the agent's config: "timeout_template": "The
+ * last command ... timed out and has been killed ..."): the key names a
+ * template, a prompt or instructions and the value is its text, what the
+ * agent will tell the model when something happens, not anything that
+ * happened. A JSON key needs a string value; a YAML key a value on the line. */
+static bool prompt_template_line(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    bool json = i < n && v[i] == '"';
+    size_t k = i + json, from = k;
+    while (k < n && ((v[k] >= 'a' && v[k] <= 'z') || (v[k] >= 'A' && v[k] <= 'Z') ||
+                     (v[k] >= '0' && v[k] <= '9') || v[k] == '_' || v[k] == '-'))
+        k++;
+    size_t to = k;
+    if (to == from) return false;
+    if (json && (k >= n || v[k++] != '"')) return false;
+    if (k >= n || v[k++] != ':') return false;
+    while (k < n && v[k] == ' ') k++;
+    if (k >= n || (json && v[k] != '"')) return false;
+    static const char *const ends[] = {"template", "prompt", "instructions"};
+    for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+        size_t el = strlen(ends[e]);
+        if (to - from < el) continue;
+        size_t j = 0;
+        while (j < el && (v[to - el + j] | 0x20) == ends[e][j]) j++;
+        if (j == el) return true;
+    }
+    return false;
 }
 
 /* Error text quoted in prose: the match lies inside a Markdown code span
@@ -1367,6 +1474,19 @@ static size_t skip_syslog(const char *s, size_t n)
     return i;
 }
 
+/* Bazel's --show_timestamps clock before each line it prints: "(07:22:49) ".
+ * Only the clock: the caller wants a blank after it. */
+static size_t skip_paren_clock(const char *s, size_t n)
+{
+    static const char shape[] = "(dd:dd:dd)";
+    for (size_t i = 0; shape[i]; i++) {
+        if (i >= n) return 0;
+        unsigned char ch = (unsigned char)s[i];
+        if (shape[i] == 'd' ? !(ch >= '0' && ch <= '9') : ch != (unsigned char)shape[i]) return 0;
+    }
+    return sizeof shape - 1;
+}
+
 /* The job's and the step's name that `gh run view --log` writes before each
  * line of a GitHub Actions log, tab-separated ("build\tRun tests\t2026-01-04T
  * 14:52:18.2244306Z ..."), and the byte-order mark the runner writes before
@@ -1415,6 +1535,7 @@ static size_t skip_log_prefix(const char *s, size_t n, bool tab)
         size_t k = skip_stamp(s + at, n - at);
         if (k == 0) k = skip_buildkit(s + at, n - at);
         if (k == 0) k = skip_syslog(s + at, n - at);
+        if (k == 0) k = skip_paren_clock(s + at, n - at);
         if (k == 0 && n - at > 5 && memcmp(s + at, "[pod/", 5) == 0) {
             const char *e = memchr(s + at, ']', n - at < 256 ? n - at : 256);
             if (e) k = (size_t)(e - (s + at)) + 1;
@@ -1447,11 +1568,17 @@ static void retry_above(struct classify_ctx *c, int64_t line)
     }
 }
 
-/* Evaluates the candidate rules (cand[0..ncand)) on one line view. */
+/* Evaluates the candidate rules (cand[0..ncand)) on one line view; pre:
+ * the bytes of log prefix just before the view. */
 static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, const char *view,
-                      size_t vlen, int64_t line, int64_t offset, const char *text, size_t tlen)
+                      size_t vlen, size_t pre, int64_t line, int64_t offset, const char *text, size_t tlen)
 {
     const struct classify_rules *rs = c->rs;
+    /* the prefix skip ends on the blanks after the prefix: one of them
+     * separates the prefix, the others indented the line itself */
+    size_t blanks = 0;
+    while (blanks < pre && (view[-1 - (ptrdiff_t)blanks] == ' ' || view[-1 - (ptrdiff_t)blanks] == '\t')) blanks++;
+    size_t lead = blanks > 1 ? blanks - 1 : 0;
     bool retry = false;
     /* near patterns first, so a near on the same line counts */
     for (size_t i = 0; i < ncand; i++) {
@@ -1506,9 +1633,9 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
             continue;
         }
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
-        if (script || hunk || gherkin_step_line(view, vlen))
+        if (script || hunk || gherkin_step_line(view, vlen) || prompt_template_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT | CLASSIFY_F_NOT_OUTPUT;
-        else if (quoted_code(view, vlen) || quoted[i] || passed_test_line(view, vlen))
+        else if (quoted_code(view, vlen, lead) || quoted[i] || passed_test_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
@@ -1544,7 +1671,7 @@ static void push_hit(struct classify_ctx *c, size_t end, int k)
 
 /* Whether a line (v bytes) can start with a log prefix: what
  * classify_skip_log_prefix needs first, checked without a call. A stamp
- * is "dddd-" or "[d", BuildKit "#", a syslog month "Aaa ", kubectl's
+ * is "dddd-" or "[d", BuildKit "#", bazel's "(dd:", a syslog month "Aaa ", kubectl's
  * "[pod/", the runner's "[command:". tab: whether the line holds a tab at
  * all (mask_lines finds them with its newlines): most lines hold none, and
  * looking for gh run view's column tab in each cost a tenth of the scan. */
@@ -1554,6 +1681,7 @@ static bool maybe_prefix(const char *s, size_t v, bool tab)
     if (ch >= '0' && ch <= '9' && v > 19 && s[4] == '-') return true;
     if (ch == '[') return v > 2 && ((s[1] >= '0' && s[1] <= '9') || s[1] == 'p' || s[1] == 'c');
     if (ch == '#') return v > 3;
+    if (ch == '(') return v > 11 && s[3] == ':' && s[9] == ')'; /* bazel's "(07:22:49) " */
     if (ch >= 'A' && ch <= 'Z' && v > 15 && s[3] == ' ') return true;
     if (ch == 0xef) return v > 22 && (unsigned char)s[1] == 0xbb;
     if (ch == ' ') return v > 12 && s[11] == ' ' && s[10] == ']'; /* Ant's "     [exec] " */
@@ -1924,6 +2052,20 @@ static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
                 continue;
             }
         }
+        /* An APC or OSC string ("ESC _ ... BEL", "ESC ] ... ESC \"): Buildkite
+         * stamps every line "ESC_bk;t=1781335317000BEL", terminals get OSC 8
+         * links; left in, the stamp hides the tool's line from ^ anchors. A
+         * string with no terminator on the line is only its ESC. */
+        if (s[i] == 0x1b && i + 1 < n && (s[i + 1] == '_' || s[i + 1] == ']')) {
+            size_t j = i + 2;
+            while (j < n && s[j] != 0x07 && s[j] != 0x1b && s[j] != '\n') j++;
+            size_t end = j < n && s[j] == 0x07 ? j + 1 : j + 1 < n && s[j] == 0x1b && s[j + 1] == '\\' ? j + 2 : 0;
+            if (end) {
+                i = end;
+                add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
+                continue;
+            }
+        }
         i++; /* a NUL or a lone ESC: drop it */
         add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
     }
@@ -2169,7 +2311,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
             size_t nc = gather(c, a, b);
             size_t vs = ws == ls && we > ws ? ws + classify_skip_log_prefix(sb + ws, we - ws) : ws;
             if (we > ws || nc)
-                eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, lineno, offset, buf + ts,
+                eval_line(c, c->cand, nc, sb + vs, we > vs ? we - vs : 0, vs - ws, lineno, offset, buf + ts,
                           te - ts);
             a = b;
         }

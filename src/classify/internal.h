@@ -242,8 +242,9 @@ char *classify_hs_cache_path_for(const struct classify_rules *rs, const hs_platf
  * -1 if it starts with '@' but is unknown. */
 int classify_marker_of(const char *class_id);
 /* Length of the log prefix a line starts with (timestamps, kubectl
- * --prefix, BuildKit's step clock, the runner's [command:delta] frame), 0
- * if none: rules and baselines look at the line after it. */
+ * --prefix, BuildKit's step clock, bazel's "(HH:MM:SS)", the runner's
+ * [command:delta] frame), 0 if none: rules and baselines look at the line
+ * after it. */
 size_t classify_skip_log_prefix(const char *s, size_t n);
 /* Required literals of a pattern (lower case, each >= minlen bytes), the
  * set expected to be rarest in ordinary log text; returns how many (0:

@@ -82,6 +82,14 @@ measurement does), so the classifier's `line` is compared as it is.
       Playwright, pytest; failed and successful; reruns, expected panics,
       pending failures), labelled before any classifier run; files as for
       ci-blind5.
+  tests/data/agent-blind19: real public logs aimed at false primaries (successful
+      builds, installs, tests and agent sessions printing error/warning/fatal
+      lines, plus failed runs of the same tools), labelled before any classifier
+      run; files as for ci-blind5.
+  tests/data/agent-blind20: real public logs of coding-agent frameworks earlier sets had not
+      covered (OpenHands, mini-swe-agent batch logs and trajectories, goose, opencode, crush, Cline,
+      Qwen Code, Copilot agents; failed and successful; inline, blockquoted, JSON trajectories and
+      long committed transcripts), labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -101,6 +109,9 @@ measurement does), so the classifier's `line` is compared as it is.
       --log and --log-failed with several jobs: golangci-lint, buildx, nextest, tsc, Maven
       spotless, ruff, pytest, pip, Playwright, azure/login); no passing logs; scored like
       ci-real.
+  tests/data/ci-blind11: real, unedited CI job logs, Jenkins declarative ([Pipeline] lines,
+      console notes, Windows bat steps), Jenkins freestyle and Buildkite (_bk;t= stamps,
+      CRLF, ^^^ +++); one real passing log; scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -138,11 +149,14 @@ SETS = {
     "blind15": ("agent-blind15", "agent"),
     "blind16": ("agent-blind16", "agent"),
     "blind17": ("agent-blind17", "agent"),
+    "blind19": ("agent-blind19", "agent"),
+    "blind20": ("agent-blind20", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
     "ci9": ("ci-blind9", "ci"),
     "ci10": ("ci-blind10", "ci"),
+    "ci11": ("ci-blind11", "ci"),
     "ci12": ("ci-blind12", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"

@@ -171,6 +171,70 @@ START_TEST(nul_and_invalid_utf8)
 }
 END_TEST
 
+/* A log a Windows shell redirected arrives as UTF-16LE: the evidence line is
+ * shown decoded (no NUL between letters, no byte order mark, no CR), and a
+ * character beyond ASCII and beyond the BMP keeps its meaning. */
+START_TEST(utf16le_evidence_decoded)
+{
+    struct classify_rules *rs = rules_from(small_rules, NULL);
+    const char *lines[] = {"\xef\xbb\xbfinstall \xc3\xa9tape", "node \xf0\x9f\x9a\x80 build",
+                           "Error: Cannot find module 'left-pad'"};
+    /* each line's code points (all below U+10000 except the rocket) as UTF-16LE, CRLF ends */
+    unsigned char log[512];
+    size_t n = 0;
+    for (size_t l = 0; l < 3; l++) {
+        const unsigned char *u = (const unsigned char *)lines[l];
+        if (l == 0) u += 3; /* the BOM is written as FF FE below */
+        if (l == 0) {
+            log[n++] = 0xff;
+            log[n++] = 0xfe;
+        }
+        while (*u) {
+            uint32_t cp;
+            if (*u < 0x80) {
+                cp = *u++;
+            } else if ((*u & 0xe0) == 0xc0) {
+                cp = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+                u += 2;
+            } else {
+                cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 | (uint32_t)(u[2] & 0x3f) << 6 |
+                     (u[3] & 0x3f);
+                u += 4;
+            }
+            if (cp >= 0x10000) {
+                uint32_t v = cp - 0x10000, hi = 0xd800 | v >> 10, lo = 0xdc00 | (v & 0x3ff);
+                log[n++] = (unsigned char)hi;
+                log[n++] = (unsigned char)(hi >> 8);
+                log[n++] = (unsigned char)lo;
+                log[n++] = (unsigned char)(lo >> 8);
+            } else {
+                log[n++] = (unsigned char)cp;
+                log[n++] = (unsigned char)(cp >> 8);
+            }
+        }
+        const unsigned char crlf[] = {'\r', 0, '\n', 0};
+        memcpy(log + n, crlf, 4);
+        n += 4;
+    }
+    struct classify_result *r = run(rs, CLASSIFY_OUTCOME_FAILED, (const char *)log, n);
+    ck_assert(r->has_primary);
+    ck_assert_str_eq(r->primary.class_id, "runtime.missing-module");
+    ck_assert_int_eq(r->primary.line, 3);
+    ck_assert_str_eq(r->primary.text, "Error: Cannot find module 'left-pad'");
+    classify_result_free(r);
+    /* the same decoding for any line: the first, with its mark and accent */
+    static const char line1_rules[] = "rule etape\nclass runtime.crash\nmatch install\n";
+    struct classify_rules *rs1 = rules_from(line1_rules, NULL);
+    r = run(rs1, CLASSIFY_OUTCOME_FAILED, (const char *)log, n);
+    ck_assert(r->has_primary);
+    ck_assert_int_eq(r->primary.line, 1);
+    ck_assert_str_eq(r->primary.text, "install \xc3\xa9tape");
+    classify_result_free(r);
+    classify_rules_free(rs1);
+    classify_rules_free(rs);
+}
+END_TEST
+
 START_TEST(huge_line_bounded)
 {
     struct classify_rules *rs = rules_from(small_rules, NULL);
@@ -3889,6 +3953,129 @@ static void shipped_outcome(enum classify_outcome o, const char *log, const char
     classify_result_free(r);
 }
 
+static bool rule_found(const struct classify_result *r, const char *rule_id)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (r->findings[i].rule_id && strcmp(r->findings[i].rule_id, rule_id) == 0) return true;
+    return false;
+}
+
+/* A credential word is a failure where a tool reports it (gRPC's status, a
+ * JSON error, the message on its own line), not where prose or a test's
+ * name uses it. */
+START_TEST(credential_words_in_prose_are_no_finding)
+{
+    static const char *const prose[] = {
+        "  PASS  middleware.spec.ts > redirects unauthenticated visitors to the sign-in page\n",
+        "Summary: the proxy now rejects unauthenticated calls before they reach the cache.\n",
+        "  * handle a missing API key in the settings screen gracefully\n",
+        "    it('answers 401 for a missing API key', async () => {\n",
+    };
+    static const char *const rule_of[] = {"http-401", "http-401", "api-key-invalid", "api-key-invalid"};
+    for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, prose[i], strlen(prose[i]));
+        ck_assert_msg(!rule_found(r, rule_of[i]), "%s matched prose: %s", rule_of[i], prose[i]);
+        classify_result_free(r);
+    }
+    static const char *const said[] = {
+        "rpc error: code = Unauthenticated desc = token expired\n",
+        "Error: 16 UNAUTHENTICATED: Request had invalid authentication credentials.\n",
+        "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}\n",
+        "HTTP/1.1 401\n{\"message\":\"Unauthenticated.\"}\n",
+        "Unauthenticated.\n",
+        "ValueError: Missing API key for the embeddings provider\n",
+        "Missing API key. Set PROVIDER_KEY and run again.\n",
+    };
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, said[i], strlen(said[i]));
+        ck_assert_msg(r->has_primary && strcmp(r->primary.class_id, "auth.credentials") == 0,
+                      "want auth.credentials, got %s (rule %s) for: %s", r->has_primary ? r->primary.class_id : "-",
+                      r->has_primary && r->primary.rule_id ? r->primary.rule_id : "-", said[i]);
+        classify_result_free(r);
+    }
+}
+END_TEST
+
+START_TEST(agent_framework_wordings)
+{
+    /* agent-blind20 misses, in other words than its files: the error codes
+     * and sentences of agent frameworks, their sandboxes and the editors
+     * they run in */
+    ck_assert_ptr_nonnull(shipped);
+    /* Chromium's network error code, as an editor's chat panel shows it */
+    shipped_names("The request did not go through (id 7f3a-11).\n"
+                  "\n"
+                  "Cause: could not reach the service. Error Code: net::ERR_CONNECTION_RESET.\n",
+                  "network", 3);
+    /* net::ERR_ABORTED is a navigation the page cancelled, not the network */
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN, "preview: load cancelled (net::ERR_ABORTED)\nexit code 1\n", NULL, 0);
+    /* httpx: the server closed the connection before it answered */
+    shipped_names("checking the agent server\n"
+                  "agent server down at http://127.0.0.1:39001 : Server disconnected without sending a response.\n",
+                  "network", 2);
+    /* a sandbox that did not come up in time, alone ... */
+    shipped_names("creating workspace ws-42\n"
+                  "error: workspace container failed to start within 300s\n",
+                  "timeout", 2);
+    shipped_names("the remote runtime did not start within the timeout; giving up\n", "timeout", 1);
+    /* ... and with the reason it did not start printed after it */
+    shipped_names("pod runner-x did not start within 90s, events follow\n"
+                  "  Warning  Failed  kubelet  Failed to pull image \"reg.example/runner:9\": manifest unknown\n",
+                  "image.pull", 2);
+    /* a shell tool that killed a command at its limit */
+    shipped_names("running: make check\n"
+                  "the bash tool stopped the command after exceeding the timeout (600000 ms)\n",
+                  "timeout", 2);
+    /* a provider that cannot serve the configured model */
+    shipped_names("loading providers\n"
+                  "error: vertex provider only supports gemini models, got claude-x\n",
+                  "config.invalid", 2);
+    /* "the model does not exist" in Chinese */
+    shipped_names("调用失败: 404 {\"msg\":\"模型不存在: glm-9-air\"}\n", "config.invalid", 1);
+    /* a program announcing its own crash on a line of its own */
+    shipped_names("restoring session\n"
+                  "Helper crashed. A report was written to ~/.cache/helper/crash.log\n",
+                  "runtime.crash", 2);
+    /* PowerShell's record for a missing command in another UI language: its
+     * first line is the evidence, the English category says what it is */
+    shipped_names("PS C:\\src> gradlew build\n"
+                  "gradlew : Die Benennung \"gradlew\" wurde nicht als Name eines Cmdlet erkannt.\n"
+                  "In Zeile:1 Zeichen:1\n"
+                  "+ gradlew build\n"
+                  "+ ~~~~~~~\n"
+                  "    + CategoryInfo          : ObjectNotFound: (gradlew:String) [], CommandNotFoundException\n"
+                  "    + FullyQualifiedErrorId : CommandNotFoundException\n",
+                  "runtime.missing-executable", 2);
+    /* a prompt template in an agent's saved config is what the agent tells
+     * the model, not an event: no cause, even with a failure line after it */
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN,
+                    "{\n"
+                    "  \"config\": {\n"
+                    "    \"slow_command_template\": \"Your command timed out after 60 seconds and was killed.\",\n"
+                    "    \"step_limit\": 250\n"
+                    "  },\n"
+                    "  \"note\": \"exit code 1\"\n"
+                    "}\n",
+                    NULL, 0);
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN,
+                    "agent:\n"
+                    "  recovery_prompt: If the shell says Connection refused, wait and try again.\n"
+                    "exit code 1\n",
+                    NULL, 0);
+    /* goose's banner for the error that ended the turn heads the error
+     * block: with no cause named, unknown points at it */
+    shipped_names("( O)> tidy the imports\n"
+                  "thinking...\n"
+                  "Ran into this error: Execution error: the reply carried no token counts.\n"
+                  "\n"
+                  "Please retry if you think this is a transient or recoverable error.\n",
+                  "unknown", 3);
+    /* the same words outside a template key are evidence */
+    shipped_names("{\n  \"observation\": \"Your command timed out after 60 seconds and was killed.\"\n}\nexit code 1\n",
+                  "timeout", 2);
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -4048,6 +4235,128 @@ START_TEST(build_script_panic_over_a_missing_program)
 }
 END_TEST
 
+START_TEST(interpreter_or_compiler_cannot_be_found)
+{
+    /* a tool naming the program it needs and cannot find, in the words
+     * "interpreter"/"compiler" and "cannot"/"couldn't" rather than "command
+     * could not": the missing program, before the make failure it causes */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Installing dependencies from Pipfile.lock (7d21e0)...\n"
+                  "The Ruby interpreter cannot be found.\n"
+                  "make: *** [Makefile:7: deps] Error 1\n",
+                  "runtime.missing-executable", 2);
+    shipped_names("checking the toolchain\n"
+                  "The Fortran compiler couldn't be found\n"
+                  "error: build aborted\n",
+                  "runtime.missing-executable", 2);
+}
+END_TEST
+
+START_TEST(agent_cli_refusing_to_run_outside_a_checkout)
+{
+    /* codex exec starts only in a git checkout (or with the skip flag): the
+     * run has no working copy, as with git's "not a git repository" */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("$ codex exec --model o4-mini 'bump the version in setup.cfg'\n"
+                  "Not inside a trusted directory and --skip-git-repo-check was not specified.\n"
+                  "agent exited with status 1\n",
+                  "vcs.worktree", 2);
+}
+END_TEST
+
+START_TEST(npm_peer_conflict_report_without_its_code_line)
+{
+    /* npm 10 may print the resolution report without "code ERESOLVE": its
+     * "While resolving" line opens the conflict */
+    ck_assert_ptr_nonnull(shipped);
+    static const char report[] = "added 3 packages in 2s\n"
+                                 "npm error\n"
+                                 "npm error While resolving: storefront@2.3.0\n"
+                                 "npm error Found: vue@3.4.21\n"
+                                 "npm error\n"
+                                 "npm error Could not resolve dependency:\n"
+                                 "npm error peer vue@\"^2.6.0\" from vue-chartjs@3.5.1\n"
+                                 "npm error node_modules/vue-chartjs\n"
+                                 "npm error   vue-chartjs@\"^3.5.1\" from the root project\n";
+    struct classify_result *c = run(shipped, CLASSIFY_OUTCOME_FAILED, report, sizeof report - 1);
+    ck_assert_str_eq(c->primary.class_id, "config.invalid");
+    ck_assert_int_eq(c->primary.line, 3);
+    /* a rule names it, not the wording model's guess on the last lines */
+    ck_assert_str_eq(c->primary.rule_id, "dependency-conflict");
+    classify_result_free(c);
+    /* the same words as warnings (npm resolved it by overriding) are no
+     * cause of a run that goes on */
+    static const char warned[] = "npm WARN ERESOLVE overriding peer dependency\n"
+                                 "npm WARN While resolving: storefront@2.3.0\n"
+                                 "npm WARN Could not resolve dependency:\n"
+                                 "added 812 packages in 31s\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_UNKNOWN, warned, sizeof warned - 1);
+    ck_assert(!r->has_primary);
+    classify_result_free(r);
+}
+END_TEST
+
+START_TEST(http_read_timeout_is_network)
+{
+    /* urllib3's read timeout: the connection stopped answering (a network
+     * failure, as yarn's ESOCKETTIMEDOUT), not a deadline of the run */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("Downloading torch-2.1.0-cp311-cp311-manylinux1_x86_64.whl (670 MB)\n"
+                  "ERROR: Exception:\n"
+                  "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='download.pytorch.org', "
+                  "port=443): Read timed out.\n",
+                  "network", 3);
+}
+END_TEST
+
+START_TEST(traceback_source_line_behind_a_log_prefix_is_code)
+{
+    /* a traceback quotes the code that raised ("    raise X(...)"): behind
+     * a BuildKit step clock or a timestamp the prefix skip takes the line's
+     * indentation with it, and the line is still quoted code, so the
+     * exception line under it is the evidence */
+    ck_assert_ptr_nonnull(shipped);
+    static const char bk[] = "#12 3.501 Traceback (most recent call last):\n"
+                             "#12 3.501   File \"/src/upload.py\", line 40, in push\n"
+                             "#12 3.501     raise TimeoutError(\"upload of the bundle timed out\")\n"
+                             "#12 3.502 TimeoutError: upload of the bundle timed out\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, bk, sizeof bk - 1);
+    ck_assert(has_finding(r, 3, CLASSIFY_F_SCRIPT));
+    ck_assert_str_eq(r->primary.class_id, "timeout");
+    ck_assert_int_eq(r->primary.line, 4);
+    classify_result_free(r);
+    shipped_names("2024-05-01T10:00:00.1000000Z Traceback (most recent call last):\n"
+                  "2024-05-01T10:00:00.1000000Z   File \"/src/upload.py\", line 40, in push\n"
+                  "2024-05-01T10:00:00.1000000Z     raise TimeoutError(\"upload of the bundle timed out\")\n"
+                  "2024-05-01T10:00:00.1100000Z TimeoutError: upload of the bundle timed out\n",
+                  "timeout", 4);
+    /* one blank after the prefix is only its separator: a line that starts
+     * there is output, not indented code */
+    shipped_names("#4 0.911 raise the limit with --max-old-space-size: the step timed out\n", "timeout", 1);
+}
+END_TEST
+
+START_TEST(web_font_fetch_without_network)
+{
+    /* next/font downloads fonts while building; its message asks whether the
+     * network is available. A dev server that falls back to a local font
+     * goes on and says so: that line is no cause of a run failing later */
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("   Creating an optimized production build ...\n"
+                  "Failed to fetch font `Roboto Mono`.\n"
+                  "URL: https://fonts.googleapis.com/css2?family=Roboto+Mono&display=swap\n"
+                  "Please check if the network is available.\n",
+                  "network", 2);
+    static const char dev[] = "Failed to fetch font `Lato`. Using the fallback font instead.\n"
+                              "Please check if the network is available.\n"
+                              " FAIL  src/Header.test.tsx\n"
+                              "  \xe2\x97\x8f Header \xe2\x80\xba shows the title\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, dev, sizeof dev - 1);
+    ck_assert_str_eq(r->primary.class_id, "test.failure");
+    classify_result_free(r);
+}
+END_TEST
+
 START_TEST(codex_finished_turn_sets_tool_failures_aside)
 {
     /* codex exec ran a git command that failed, went on, and finished its
@@ -4138,6 +4447,91 @@ START_TEST(utf16le_log_is_matched_as_its_text)
 }
 END_TEST
 
+/* Buildkite stamps each line with an APC string, "ESC _bk;t=<ms> BEL", and
+ * tools print OSC 8 links ("ESC ]8;;url BEL"): neither is the tool's text,
+ * so a rule anchored at the tool's line start must still match after them. */
+START_TEST(apc_and_osc_strings_are_not_line_text)
+{
+    struct buf warn = {0};
+    struct classify_rules *rs = rules_from("rule widget-abort\n"
+                                           "class runtime.crash\n"
+                                           "weight 90\n"
+                                           "case\n"
+                                           "match ^WIDGET ABORT: \n",
+                                           &warn);
+    static const char bk[] = "\x1b_bk;t=1700000000001\x07~~~ Running commands\r\n"
+                             "\x1b_bk;t=1700000000002\x07$ ./widget --selftest\r\n"
+                             "\x1b_bk;t=1700000000003\x07WIDGET ABORT: gear ratio out of range\r\n"
+                             "\x1b_bk;t=1700000000004\x07^^^ +++\r\n";
+    expect_primary(rs, CLASSIFY_OUTCOME_FAILED, bk, sizeof bk - 1, "runtime.crash", 3);
+    static const char osc[] = "see \x1b]8;;https://example.test/run/7\x07the run page\x1b]8;;\x07 for details\n"
+                              "\x1b]8;;file:///w/log\x1b\\WIDGET ABORT: spring tension lost\n";
+    expect_primary(rs, CLASSIFY_OUTCOME_FAILED, osc, sizeof osc - 1, "runtime.crash", 2);
+    classify_rules_free(rs);
+    buf_free(&warn);
+}
+END_TEST
+
+/* bazel --show_timestamps puts its clock "(HH:MM:SS) " before the lines it
+ * prints: the clock is a log prefix, and bazel's own FAIL line for a test
+ * target is the failure, not the "Build completed, N tests FAILED" tally */
+START_TEST(bazel_clock_prefix_and_failed_test_target)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("(10:01:02) INFO: Analyzed 40 targets (12 packages loaded).\n"
+                  "(10:01:09) INFO: Found 31 targets and 9 test targets...\n"
+                  "(10:01:17) FAIL: //lib/parser:tokens_test (Exit 1) (see /cache/out/testlogs/lib/parser/tokens_test/test.log)\n"
+                  "(10:01:20) INFO: Elapsed time: 18.1s, Critical Path: 6.2s\n"
+                  "(10:01:20) INFO: Build completed, 1 test FAILED, 212 total actions\n"
+                  "//lib/parser:tokens_test                     FAILED in 0.4s\n",
+                  "test.failure", 3);
+    /* the clock alone, before an anchored rule of another tool */
+    shipped_names("(10:02:00) INFO: Running command line: bazel-bin/tools/gen\n"
+                  "(10:02:01) Traceback (most recent call last):\n"
+                  "(10:02:01)   File \"tools/gen.py\", line 3, in <module>\n"
+                  "(10:02:01) ModuleNotFoundError: No module named 'yaml'\n",
+                  "runtime.missing-module", 4);
+}
+END_TEST
+
+/* wordings that named no cause: a JDBC driver puts the address inside
+ * "Connection to ... refused"; Helm will not install over an object that
+ * is already in the cluster; bazel's lock file lags a module extension;
+ * npm's error block indented by its wrapper still marks where it failed */
+START_TEST(jdbc_refusal_helm_conflict_bazel_lock_indented_npm)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("INFO  Starting pool ...\n"
+                  "org.postgresql.util.PSQLException: Connection to db.internal:6543 refused. Check that the hostname and port are correct.\n"
+                  "\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:342)\n"
+                  "Caused by: java.net.ConnectException: Connection refused\n"
+                  "[ERROR] Tests run: 4, Failures: 0, Errors: 4, Skipped: 0\n",
+                  "network", 2);
+    shipped_names("+ helm upgrade --install shop charts/shop -n web\n"
+                  "Error: UPGRADE FAILED: rendered manifests contain a resource that already exists. Unable to continue with update: "
+                  "ConfigMap \"shop-env\" in namespace \"web\" exists and cannot be imported into the current release: invalid "
+                  "ownership metadata\n"
+                  "script returned exit code 1\n",
+                  "config.invalid", 2);
+    shipped_names("Loading: 0 packages loaded\n"
+                  "ERROR: Error computing the main repository mapping: MODULE.bazel.lock is no longer up-to-date because the "
+                  "module file has changed. Please run `bazel mod deps --lockfile_mode=update` to update your lockfile.\n"
+                  "ERROR: Build did NOT complete successfully\n",
+                  "config.invalid", 2);
+    shipped_names("[Pipeline] sh\n"
+                  " + npm ci --no-audit\n"
+                  " npm warn deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported\n"
+                  " npm error code EPERM\n"
+                  " npm error syscall open\n"
+                  " npm error path /srv/cache/_cacache/tmp/5f1e\n"
+                  "[Pipeline] }\n"
+                  "[Pipeline] End of Pipeline\n"
+                  "ERROR: script returned exit code 1\n"
+                  "Finished: FAILURE\n",
+                  "unknown", 4);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -4162,6 +4556,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, chunk_boundaries_every_offset);
     tcase_add_test(tc, nul_and_invalid_utf8);
+    tcase_add_test(tc, utf16le_evidence_decoded);
     tcase_add_test(tc, huge_line_bounded);
     tcase_add_test(tc, log_prefix_before_anchored_patterns);
     tcase_add_test(tc, runner_commands_rerun_and_search);
@@ -4256,6 +4651,7 @@ int main(void)
     tcase_add_test(tc, package_index_fetch_failed_before_missing_package);
     tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
     tcase_add_test(tc, image_build_dockerfile_path_is_config);
+    tcase_add_test(tc, agent_framework_wordings);
     tcase_add_test(tc, npm_registry_refuses_the_credential);
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
@@ -4278,16 +4674,26 @@ int main(void)
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
     tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     tcase_add_test(tc, appended_agent_runs_the_last_run_decides);
+    tcase_add_test(tc, credential_words_in_prose_are_no_finding);
     tcase_add_test(tc, agent_result_event_marks_the_run_succeeded);
     tcase_add_test(tc, marker_near_looks_back_only);
     tcase_add_test(tc, retry_loop_block_points_at_the_first_attempt);
     tcase_add_test(tc, agent_provider_limit_and_model_wordings);
     tcase_add_test(tc, utf16le_log_is_matched_as_its_text);
+    tcase_add_test(tc, apc_and_osc_strings_are_not_line_text);
+    tcase_add_test(tc, bazel_clock_prefix_and_failed_test_target);
+    tcase_add_test(tc, jdbc_refusal_helm_conflict_bazel_lock_indented_npm);
     tcase_add_test(tc, scala3_numbered_diagnostic_is_a_compile_error);
     tcase_add_test(tc, zero_tests_failed_tally_is_no_failure);
     tcase_add_test(tc, codex_finished_turn_sets_tool_failures_aside);
     tcase_add_test(tc, bundler_build_failed_cross_is_not_a_test);
     tcase_add_test(tc, build_script_panic_over_a_missing_program);
+    tcase_add_test(tc, interpreter_or_compiler_cannot_be_found);
+    tcase_add_test(tc, agent_cli_refusing_to_run_outside_a_checkout);
+    tcase_add_test(tc, npm_peer_conflict_report_without_its_code_line);
+    tcase_add_test(tc, http_read_timeout_is_network);
+    tcase_add_test(tc, traceback_source_line_behind_a_log_prefix_is_code);
+    tcase_add_test(tc, web_font_fetch_without_network);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
