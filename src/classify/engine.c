@@ -1508,6 +1508,26 @@ static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size
     if (cr) mask_byte(e, *m, le - 1);
 }
 
+/* Whether line s[ls..le) may be one mask_line changes or flags: a cheap
+ * superset of maybe_prefix (its first-byte shapes without the lengths),
+ * a CR end, a tab or a long line, tested without a branch per shape. Most
+ * lines are none of these, and the exact test per line (a call and a
+ * mispredicted branch or two on a mixed log's first bytes) cost about a
+ * twentieth of a classification. Near the end of s (the shapes read up to
+ * 11 bytes on) it says yes and leaves the question to mask_line. */
+static inline bool line_may_mask(const char *s, size_t n, size_t ls, size_t le, bool tab)
+{
+    if (ls + 12 > n) return true;
+    const unsigned char *u = (const unsigned char *)s + ls;
+    unsigned c0 = u[0], c1 = u[1];
+    unsigned dig0 = c0 - '0' < 10u, dig1 = c1 - '0' < 10u;
+    unsigned p = (dig0 & (u[4] == '-')) | ((c0 == '[') & (dig1 | (c1 == 'p') | (c1 == 'c'))) | (c0 == '#') |
+                 ((c0 - 'A' < 26u) & (u[3] == ' ')) | ((c0 == 0xef) & (c1 == 0xbb)) |
+                 ((c0 == ' ') & (u[10] == ']') & (u[11] == ' '));
+    /* an empty line reads its own newline, not a CR */
+    return (p | (unsigned)tab | (s[le - (le > ls)] == '\r') | (le - ls > CLASSIFY_LINE_MAX)) != 0;
+}
+
 #define NL_CK 4096 /* bytes between newline checkpoints (a power of two, a multiple of 64) */
 
 /* The block s[0..n) as the scanner reads it: own is s when the block is
@@ -1545,7 +1565,7 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
             count++;
             uint64_t before = tabs & ((1ull << b) - 1); /* this chunk's tabs before the newline */
             size_t t1 = before ? i + 64 - (size_t)__builtin_clzll(before) : tab1;
-            mask_line(e, s, n, ls, at, &m, copy, lng, t1 > ls);
+            if (line_may_mask(s, n, ls, at, t1 > ls)) mask_line(e, s, n, ls, at, &m, copy, lng, t1 > ls);
             ls = at + 1;
         }
         if (tabs) tab1 = i + 64 - (size_t)__builtin_clzll(tabs);

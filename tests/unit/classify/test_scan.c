@@ -655,6 +655,49 @@ START_TEST(job_step_columns_at_every_offset)
 }
 END_TEST
 
+/* The masking pass looks closely only at lines whose first bytes could
+ * start a log prefix (or that hold a tab, end in a CR or are very long):
+ * each kind of prefix, starting at every offset of the 64-byte steps the
+ * pass walks and as the block's last line, must still let a pattern
+ * anchored at the line's text match. */
+START_TEST(prefix_shapes_at_every_offset)
+{
+    struct classify_rules *rs = compile_rules("anchored.rules", anchored_rules, sizeof anchored_rules - 1, NULL, NULL);
+    static const char *const shapes[] = {
+        "2026-03-10T09:00:00.123Z WXYZ: boom",
+        "[2026-03-10 09:00:00,123] WXYZ: boom",
+        "[pod/run-1/agent] WXYZ: boom",
+        "#7 0.512 WXYZ: boom",
+        "Mar 19 01:20:25 WXYZ: boom",
+        "Mar  9 01:20:25 PM WXYZ: boom",
+        "\xef\xbb\xbf" "2026-03-10T09:00:00Z WXYZ: boom",
+        "     [exec] WXYZ: boom",
+        "build\tRun the suite\t2026-01-04T14:52:18.2244306Z WXYZ: boom",
+        "[command:delta] command output WXYZ: boom",
+        "WXYZ: boom\r",
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        for (size_t pad = 0; pad < 130; pad++) {
+            for (int last = 0; last < 2; last++) {
+                struct buf log = {0};
+                buf_puts(&log, "some output before it, long enough for a 64-byte step or two of the pass\n");
+                for (size_t k = 0; k < pad; k++) buf_putc(&log, 'x');
+                buf_puts(&log, "\n");
+                buf_puts(&log, shapes[i]);
+                buf_puts(&log, "\n");
+                if (!last) buf_puts(&log, "and a line after it, as long as the first one or so, to fill steps\n");
+                struct classify_result *r = classify_text(rs, log.p, log.len);
+                ck_assert_msg(r->nfindings == 1 && r->findings[0].line == 3, "shape %zu pad %zu%s: %zu findings",
+                              i, pad, last ? " (last line)" : "", r->nfindings);
+                classify_result_free(r);
+                buf_free(&log);
+            }
+        }
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -673,6 +716,7 @@ int main(void)
     tcase_add_test(tc, gated_database_cached);
     tcase_add_test(tc, database_cache_keyed_by_platform);
     tcase_add_test(tc, job_step_columns_at_every_offset);
+    tcase_add_test(tc, prefix_shapes_at_every_offset);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
