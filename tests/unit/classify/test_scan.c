@@ -655,6 +655,86 @@ START_TEST(job_step_columns_at_every_offset)
 }
 END_TEST
 
+/* Each piece of a large block is stripped of colour codes and NULs on its
+ * own (by whichever lane scans it), so the stripped text of a block is
+ * pieces side by side, each with its own cuts. Failure lines put just
+ * before and after every 32 KiB (where pieces start, whatever their
+ * size), some coloured, some CRLF, in stretches with codes and NULs and in
+ * stretches with none, must come out with the line number, the stream
+ * offset and the raw text they have, on one thread, on two, and fed in
+ * small chunks (a block per chunk). */
+START_TEST(stripped_pieces_map_back)
+{
+    struct buf text = {0};
+    enum { NRULES = 40, WANT_MAX = NRULES * 16 };
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
+    buf_free(&text);
+    struct buf log = {0};
+    static int64_t want_line[WANT_MAX], want_off[WANT_MAX];
+    static char *want_text[WANT_MAX];
+    size_t nwant = 0;
+    int64_t line = 0;
+    unsigned x = 777;
+    size_t next_mark = 32 * 1024;
+    while (log.len < 3u * 1024 * 1024) {
+        line++;
+        x = x * 1103515245u + 12345u;
+        /* codes and NULs in the first half of every 512 KiB only */
+        bool dirty = (log.len / (256 * 1024)) % 2 == 0;
+        bool near = log.len + 120 >= next_mark;
+        if (near && nwant < WANT_MAX) {
+            size_t at = log.len;
+            int kind = (int)(nwant % 4);
+            char l[128];
+            int k = (int)(nwant % NRULES);
+            if (kind == 0 && dirty) snprintf(l, sizeof l, "\x1b[1;31mkaboom-%02d\x1b[0m happened\x1b[K", k);
+            else if (kind == 1) snprintf(l, sizeof l, "2026-03-10T09:00:00Z kaboom-%02d happened", k);
+            else snprintf(l, sizeof l, "kaboom-%02d happened here", k);
+            buf_puts(&log, l);
+            buf_puts(&log, kind == 2 ? "\r\n" : "\n");
+            want_line[nwant] = line;
+            want_off[nwant] = (int64_t)at;
+            want_text[nwant++] = strdup(l);
+            if (log.len >= next_mark + 40) next_mark += 32 * 1024;
+            continue;
+        }
+        if (dirty && x % 3 == 0) buf_puts(&log, "\x1b[32m+\x1b[0m ");
+        if (dirty && x % 5 == 0) buf_append(&log, "n\0u\0l\0", 6);
+        buf_puts(&log, "ordinary ");
+        for (unsigned k = 0; k < (x >> 8) % 120; k++) buf_putc(&log, (char)('a' + k % 26));
+        buf_puts(&log, "\n");
+    }
+    ck_assert_uint_gt(nwant, 300);
+    for (int how = 0; how < 3; how++) {
+        struct classify_result *r;
+        if (how < 2) {
+            r = classify_text_threads(rs, log.p, log.len, how);
+        } else {
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            for (size_t at = 0; at < log.len; at += 50000)
+                classify_feed(c, log.p + at, log.len - at < 50000 ? log.len - at : 50000);
+            r = classify_finish(c);
+            classify_free(c);
+        }
+        ck_assert_int_eq(r->lines, line);
+        ck_assert_uint_eq(r->nfindings, nwant);
+        for (size_t k = 0; k < nwant; k++) {
+            ck_assert_msg(r->findings[k].line == want_line[k] && r->findings[k].offset == want_off[k],
+                          "how %d finding %zu: line %lld offset %lld, want %lld at %lld", how, k,
+                          (long long)r->findings[k].line, (long long)r->findings[k].offset,
+                          (long long)want_line[k], (long long)want_off[k]);
+            ck_assert_str_eq(r->findings[k].text, want_text[k]);
+        }
+        classify_result_free(r);
+    }
+    for (size_t k = 0; k < nwant; k++) free(want_text[k]);
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
 /* The masking pass looks closely only at lines whose first bytes could
  * start a log prefix (or that hold a tab, end in a CR or are very long):
  * each kind of prefix, starting at every offset of the 64-byte steps the
@@ -716,6 +796,7 @@ int main(void)
     tcase_add_test(tc, gated_database_cached);
     tcase_add_test(tc, database_cache_keyed_by_platform);
     tcase_add_test(tc, job_step_columns_at_every_offset);
+    tcase_add_test(tc, stripped_pieces_map_back);
     tcase_add_test(tc, prefix_shapes_at_every_offset);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
