@@ -367,8 +367,10 @@ static int settle(struct classify_baseline *bl, int bfd, const char *path, char 
  * and was the one long stretch (a copy out of the page cache per chunk)
  * in which the engine's second core had nothing to do. The reader fills a
  * ring of chunks and sleeps while it is full; it is woken when half the
- * ring is free again, not for every chunk taken. */
-#define RA_BUFS 4
+ * ring is free again, not for every chunk taken. The caller's chunk is one
+ * of the ring's: memory touched the first time costs a page fault a page,
+ * and faults are dear on a virtual machine. */
+#define RA_BUFS 3
 #define RA_MIN ((off_t)8 << 20) /* smaller files are read in the caller's thread */
 
 struct readahead {
@@ -409,12 +411,14 @@ static void *ra_main(void *arg)
     return NULL;
 }
 
-/* Starts reading fd ahead; false (nothing started) if it cannot. */
-static bool ra_start(struct readahead *ra, int fd)
+/* Starts reading fd ahead into chunk (READ_CHUNK bytes, lent until
+ * ra_end) and chunks of its own; false (nothing started) if it cannot. */
+static bool ra_start(struct readahead *ra, int fd, char *chunk)
 {
     memset(ra, 0, sizeof *ra);
     ra->fd = fd;
-    for (int i = 0; i < RA_BUFS; i++) {
+    ra->buf[0] = chunk;
+    for (int i = 1; i < RA_BUFS; i++) {
         ra->buf[i] = malloc(READ_CHUNK);
         if (!ra->buf[i]) goto no_buf;
     }
@@ -430,7 +434,7 @@ no_room:
 no_more:
     pthread_mutex_destroy(&ra->mu);
 no_buf:
-    for (int i = 0; i < RA_BUFS; i++) free(ra->buf[i]);
+    for (int i = 1; i < RA_BUFS; i++) free(ra->buf[i]);
     return false;
 }
 
@@ -466,7 +470,7 @@ static void ra_end(struct readahead *ra)
     pthread_cond_destroy(&ra->room);
     pthread_cond_destroy(&ra->more);
     pthread_mutex_destroy(&ra->mu);
-    for (int i = 0; i < RA_BUFS; i++) free(ra->buf[i]);
+    for (int i = 1; i < RA_BUFS; i++) free(ra->buf[i]);
 }
 
 /* One log file (or stdin "-"): 0 done; 1 not readable (said on stderr);
@@ -499,7 +503,7 @@ static int classify_file(const struct classify_rules *rs, enum classify_outcome 
         struct classify_ctx *c = classify_new(rs, outcome);
         classify_set_baseline(c, bl);
         struct readahead ra;
-        bool ahead = twice && st.st_size >= RA_MIN && usable_cpus() >= 2 && ra_start(&ra, fd);
+        bool ahead = twice && st.st_size >= RA_MIN && usable_cpus() >= 2 && ra_start(&ra, fd, chunk);
         for (;;) {
             const char *p = chunk;
             ssize_t n = ahead ? ra_next(&ra, &p) : read(fd, chunk, READ_CHUNK);
