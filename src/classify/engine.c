@@ -184,6 +184,8 @@ struct classify_ctx {
     size_t capnlck;
     struct piece *pieces; /* the block's pieces (scan_hs) */
     size_t cappieces;
+    size_t *pstarts; /* where they start (classify_piece_starts) */
+    size_t cappstarts;
     struct cutlist cuts; /* where strip_ansi cut a block (the fallback scanner's) */
     uint32_t *rule_epoch;
     uint32_t *pat_epoch; /* by scan pattern: hit on the line being evaluated */
@@ -462,6 +464,7 @@ void classify_free(struct classify_ctx *c)
     free(c->medits2.v);
     free(c->nlck);
     free(c->pieces);
+    free(c->pstarts);
     free(c->cuts.v);
     free(c->hits);
     free(c->rule_epoch);
@@ -1717,17 +1720,41 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 
 /* A block is stripped, masked and scanned a piece of about SCAN_PIECE
  * bytes (whole lines) at a time, so that the piece is still in the core's
- * cache when Hyperscan reads it. Piece i starts after the first newline at
- * or after byte i * SCAN_PIECE (the block's start for i = 0), so all
- * bounds are found at once, up front: the two lanes of a large block take
- * the next piece from a shared counter, and neither waits for the other
- * while pieces remain (a lane that starts late, or loses its CPU for a
- * while, does fewer). Each piece is stripped (of colour and NULs) by its
+ * cache when Hyperscan reads it. All bounds are found at once, up front
+ * (classify_piece_starts): the two lanes of a large block take the next
+ * piece from a shared counter, and neither waits for the other while
+ * pieces remain (a lane that starts late, or loses its CPU for a while,
+ * does fewer). Each piece is stripped (of colour and NULs) by its
  * lane too, into the strip buffer at the piece's own offset: the lanes
  * need not wait for a strip of the whole block, which took about a tenth
  * of the caller's time on a coloured log and left the second core idle
  * meanwhile. */
 #define SCAN_PIECE (192u * 1024)
+#define PIECE_MIN (24u * 1024)
+
+/* A piece starts at the block's start or after the first newline at or
+ * after SCAN_PIECE bytes into the piece before. With two lanes (taper)
+ * the last pieces halve, down to PIECE_MIN: the lane that takes the
+ * block's last piece is the one the other waits for, half a piece on
+ * average, for every block (a 1 MiB block took five whole pieces and a
+ * sixth). */
+size_t classify_piece_starts(const char *s, size_t n, bool taper, size_t *starts, size_t room)
+{
+    size_t k = 0, pos = 0;
+    while (k < room) {
+        starts[k++] = pos;
+        size_t rest = n - pos, want = SCAN_PIECE;
+        if (taper && rest < 2 * SCAN_PIECE) want = rest / 2;
+        if (want < PIECE_MIN || want >= rest) break; /* the last piece */
+        const char *nl = memchr(s + pos + want, '\n', rest - want);
+        if (!nl || (size_t)(nl - s) + 1 >= n) break;
+        pos = (size_t)(nl - s) + 1;
+    }
+    return k;
+}
+
+size_t classify_piece_room(size_t n) { return n / PIECE_MIN + 2; }
+
 struct block_scan {
     struct classify_ctx *c;
     const char *p;
@@ -1753,8 +1780,6 @@ static void scan_lane(void *arg)
         size_t i = atomic_fetch_add(&bs->next, 1);
         if (i >= bs->npieces) break;
         struct piece *pc = &c->pieces[i];
-        /* a line longer than SCAN_PIECE: this piece is empty, the one that
-         * holds the line's start covers it */
         size_t a = pc->start, b = i + 1 < bs->npieces ? c->pieces[i + 1].start : bs->n;
         pc->lane = l->id;
         pc->nl = 0;
@@ -1801,23 +1826,23 @@ static void scan_lane(void *arg)
  * number of pieces. */
 static size_t scan_hs(struct classify_ctx *c, const char *sb, size_t slen)
 {
-    struct block_scan bs = {c, sb, slen, (slen + SCAN_PIECE - 1) / SCAN_PIECE, 0};
-    c->pieces = xgrow(c->pieces, &c->cappieces, bs.npieces, sizeof *c->pieces);
-    nl_room(&c->nlck, &c->capnlck, slen);
-    buf_reset(&c->strip);
-    buf_reserve(&c->strip, slen); /* before the lanes: each strips into its pieces' part */
-    /* all bounds before either lane starts: a lane masks its piece in
-     * place when it stripped it, and a newline it writes there must not
-     * end a piece */
-    c->pieces[0].start = 0;
-    for (size_t i = 1; i < bs.npieces; i++) {
-        const char *nl = memchr(sb + i * SCAN_PIECE, '\n', slen - i * SCAN_PIECE);
-        c->pieces[i].start = nl ? (size_t)(nl - sb) + 1 : slen;
-    }
-    bool two = slen >= PAR_MIN && !c->par_off && bs.npieces > 1;
+    bool two = slen >= PAR_MIN && !c->par_off;
     if (two && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS) two = false;
     if (two && !c->helper) c->helper = helper_start();
     if (!c->helper) two = false;
+    size_t room = classify_piece_room(slen);
+    c->pstarts = xgrow(c->pstarts, &c->cappstarts, room, sizeof *c->pstarts);
+    /* all bounds before either lane starts: a lane masks its piece in
+     * place when it stripped it, and a newline it writes there must not
+     * end a piece */
+    size_t np = classify_piece_starts(sb, slen, two, c->pstarts, room);
+    c->pieces = xgrow(c->pieces, &c->cappieces, np, sizeof *c->pieces);
+    for (size_t i = 0; i < np; i++) c->pieces[i].start = c->pstarts[i];
+    if (np < 2) two = false;
+    struct block_scan bs = {c, sb, slen, np, 0};
+    nl_room(&c->nlck, &c->capnlck, slen);
+    buf_reset(&c->strip);
+    buf_reserve(&c->strip, slen); /* before the lanes: each strips into its pieces' part */
     struct lane first = {&bs, &c->mask, &c->medits, c->scratch, 0};
     struct lane second = {&bs, &c->mask2, &c->medits2, c->scratch2, 1};
     for (int l = 0; l < 2; l++) {

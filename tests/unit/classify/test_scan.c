@@ -778,6 +778,107 @@ START_TEST(prefix_shapes_at_every_offset)
 }
 END_TEST
 
+/* A block's pieces: the first at 0, each other one just after a newline,
+ * in order, none empty; with two lanes the last ones get smaller (the
+ * lane that takes the block's last piece is the one the other waits for). */
+START_TEST(piece_plan_tapers)
+{
+    struct buf log = {0};
+    unsigned x = 99;
+    while (log.len < 3u * 1024 * 1024) {
+        x = x * 1103515245u + 12345u;
+        for (unsigned k = 0; k < 20 + (x >> 8) % 150; k++) buf_putc(&log, (char)('a' + k % 26));
+        buf_putc(&log, '\n');
+    }
+    size_t sizes[] = {100, 300 * 1024, 1024 * 1024, 1024 * 1024 + 4097, log.len};
+    for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
+        size_t n = sizes[t];
+        while (n < log.len && log.p[n - 1] != '\n') n++; /* blocks hold whole lines */
+        for (int taper = 0; taper < 2; taper++) {
+            size_t room = classify_piece_room(n);
+            size_t *st = malloc(room * sizeof *st);
+            size_t np = classify_piece_starts(log.p, n, taper, st, room);
+            ck_assert_uint_ge(np, 1);
+            ck_assert_uint_eq(st[0], 0);
+            for (size_t i = 1; i < np; i++) {
+                ck_assert_uint_gt(st[i], st[i - 1]);
+                ck_assert_uint_lt(st[i], n);
+                ck_assert_int_eq(log.p[st[i] - 1], '\n');
+            }
+            size_t last = n - st[np - 1];
+            if (n >= 1024 * 1024) {
+                ck_assert_uint_ge(np, 5);
+                /* tapered, the last piece is a small fraction of a whole one */
+                if (taper) ck_assert_msg(last <= 64 * 1024, "size %zu: last piece %zu", n, last);
+                else ck_assert_msg(np < 2 || st[1] - st[0] >= 128 * 1024, "size %zu: first piece %zu", n, st[1]);
+            }
+            free(st);
+        }
+    }
+    buf_free(&log);
+}
+END_TEST
+
+/* A failure line as the first line of every piece (where a lane's cuts,
+ * offsets and line count start afresh), some coloured, some CRLF: each
+ * comes out with its line, stream offset and raw text. The lines are put
+ * where the plan of the block as it is puts the pieces, and have the
+ * length of the lines they replace, so the plan stays the same. */
+START_TEST(hits_at_every_piece_start)
+{
+    struct buf text = {0};
+    enum { NRULES = 40 };
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
+    buf_free(&text);
+    struct buf log = {0};
+    unsigned x = 4242;
+    while (log.len < 3u * 1024 * 1024) {
+        x = x * 1103515245u + 12345u;
+        if (x % 7 == 0) buf_puts(&log, "\x1b[32m+\x1b[0m ");
+        buf_puts(&log, "ordinary output line ");
+        for (unsigned k = 0; k < 40 + (x >> 8) % 100; k++) buf_putc(&log, (char)('a' + k % 26));
+        buf_putc(&log, '\n');
+    }
+    size_t room = classify_piece_room(log.len);
+    size_t *st = malloc(room * sizeof *st);
+    size_t np = classify_piece_starts(log.p, log.len, true, st, room);
+    ck_assert_uint_gt(np, 10);
+    char **want = calloc(np, sizeof *want);
+    for (size_t i = 0; i < np; i++) {
+        char *ls = log.p + st[i];
+        size_t len = (size_t)((char *)memchr(ls, '\n', log.len - st[i]) - ls);
+        char l[256];
+        int k = (int)(i % NRULES);
+        int w = i % 3 == 0 ? snprintf(l, sizeof l, "\x1b[1;31mkaboom-%02d happened\x1b[0m", k)
+                           : snprintf(l, sizeof l, "kaboom-%02d happened", k);
+        ck_assert_uint_lt((size_t)w, len);
+        memset(l + w, '.', len - (size_t)w);
+        if (i % 3 == 1) l[len - 1] = '\r';
+        memcpy(ls, l, len);
+        want[i] = strndup(l, i % 3 == 1 ? len - 1 : len);
+    }
+    for (int threads = 0; threads < 2; threads++) {
+        struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
+        ck_assert_uint_eq(r->nfindings, np);
+        for (size_t i = 0; i < np; i++) {
+            int64_t line = 1 + (int64_t)classify_count_newlines(log.p, st[i]);
+            ck_assert_msg(r->findings[i].line == line && r->findings[i].offset == (int64_t)st[i],
+                          "threads %d piece %zu: line %lld offset %lld, want %lld at %zu", threads, i,
+                          (long long)r->findings[i].line, (long long)r->findings[i].offset, (long long)line, st[i]);
+            ck_assert_str_eq(r->findings[i].text, want[i]);
+        }
+        classify_result_free(r);
+    }
+    for (size_t i = 0; i < np; i++) free(want[i]);
+    free(want);
+    free(st);
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -798,6 +899,8 @@ int main(void)
     tcase_add_test(tc, job_step_columns_at_every_offset);
     tcase_add_test(tc, stripped_pieces_map_back);
     tcase_add_test(tc, prefix_shapes_at_every_offset);
+    tcase_add_test(tc, piece_plan_tapers);
+    tcase_add_test(tc, hits_at_every_piece_start);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
