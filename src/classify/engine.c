@@ -41,6 +41,25 @@ struct cut {
     size_t removed; /* bytes cut before it, in all */
 };
 
+/* Where strip_ansi cut bytes (a list, or a piece's stretch of one). */
+struct cutlist {
+    struct cut *v;
+    size_t n, cap;
+};
+
+/* One piece of a block scanned by a lane (scan_hs): whole lines of the
+ * block from `start` (the piece's bytes lie in [start, next piece's
+ * start)); stripped of colour and NULs when it held any, into the
+ * context's strip buffer at the same offset (it only gets shorter). */
+struct piece {
+    size_t start, len; /* len: the bytes scanned (after stripping) */
+    size_t nl;         /* its newlines */
+    int lane;          /* whose hit and cut lists hold its ones */
+    size_t hit0, hit1; /* its hits in the lane's list (ends count from the block's start) */
+    size_t cut0, cut1; /* its cuts in the lane's list (at: from the piece's start) */
+    bool stripped;
+};
+
 struct mask_edit {
     size_t at;
     char was;
@@ -156,8 +175,9 @@ struct classify_ctx {
 #ifdef HAVE_HYPERSCAN
     hs_scratch_t *scratch;
     hs_scratch_t *scratch2; /* for the helper thread's pieces of a large block */
-    struct hit *hits2, *hitsm; /* the helper's hits; room to merge them with ours */
-    size_t nhits2, caphits2, caphitsm;
+    struct hit *lhits[2];   /* each lane's hits, piece after piece */
+    size_t nlhits[2], caplhits[2];
+    struct cutlist lcuts[2]; /* each lane's cuts, piece after piece */
     bool par_off;
     struct helper *helper; /* started with the first large block, ended by classify_free */
 #endif
@@ -177,11 +197,11 @@ struct classify_ctx {
      * checkpoint, not from a count over the whole block */
     uint32_t *nlck;
     size_t capnlck;
-    /* the block's pieces (scan_hs): where each starts, its newlines */
-    size_t *pstart, *pnl;
-    size_t cappstart, cappnl;
-    struct cut *cuts; /* where strip_ansi cut bytes, by position */
-    size_t ncuts, capcuts;
+    struct piece *pieces; /* the block's pieces (scan_hs) */
+    size_t cappieces;
+    size_t *pstarts; /* where they start (classify_piece_starts) */
+    size_t cappstarts;
+    struct cutlist cuts; /* where strip_ansi cut a block (the fallback scanner's) */
     uint32_t *rule_epoch;
     uint32_t *pat_epoch; /* by scan pattern: hit on the line being evaluated */
     bool all_pats;       /* a fallback hit: every pattern is a candidate */
@@ -451,8 +471,10 @@ void classify_free(struct classify_ctx *c)
     if (c->scratch) hs_free_scratch(c->scratch);
     helper_end(c->helper);
     if (c->scratch2) hs_free_scratch(c->scratch2);
-    free(c->hits2);
-    free(c->hitsm);
+    for (int l = 0; l < 2; l++) {
+        free(c->lhits[l]);
+        free(c->lcuts[l].v);
+    }
 #endif
     buf_free(&c->carry);
     buf_free(&c->strip);
@@ -461,9 +483,9 @@ void classify_free(struct classify_ctx *c)
     free(c->medits.v);
     free(c->medits2.v);
     free(c->nlck);
-    free(c->pstart);
-    free(c->pnl);
-    free(c->cuts);
+    free(c->pieces);
+    free(c->pstarts);
+    free(c->cuts.v);
     free(c->hits);
     free(c->rule_epoch);
     free(c->pat_epoch);
@@ -1720,6 +1742,26 @@ static inline void mask_line(struct mask_edits *e, const char *s, size_t n, size
     if (cr) mask_byte(e, *m, le - 1);
 }
 
+/* Whether line s[ls..le) may be one mask_line changes or flags: a cheap
+ * superset of maybe_prefix (its first-byte shapes without the lengths),
+ * a CR end, a tab or a long line, tested without a branch per shape. Most
+ * lines are none of these, and the exact test per line (a call and a
+ * mispredicted branch or two on a mixed log's first bytes) cost about a
+ * twentieth of a classification. Near the end of s (the shapes read up to
+ * 11 bytes on) it says yes and leaves the question to mask_line. */
+static inline bool line_may_mask(const char *s, size_t n, size_t ls, size_t le, bool tab)
+{
+    if (ls + 12 > n) return true;
+    const unsigned char *u = (const unsigned char *)s + ls;
+    unsigned c0 = u[0], c1 = u[1];
+    unsigned dig0 = c0 - '0' < 10u, dig1 = c1 - '0' < 10u;
+    unsigned p = (dig0 & (u[4] == '-')) | ((c0 == '[') & (dig1 | (c1 == 'p') | (c1 == 'c'))) | (c0 == '#') |
+                 ((c0 - 'A' < 26u) & (u[3] == ' ')) | ((c0 == 0xef) & (c1 == 0xbb)) |
+                 ((c0 == ' ') & (u[10] == ']') & (u[11] == ' '));
+    /* an empty line reads its own newline, not a CR */
+    return (p | (unsigned)tab | (s[le - (le > ls)] == '\r') | (le - ls > CLASSIFY_LINE_MAX)) != 0;
+}
+
 #define NL_CK 4096 /* bytes between newline checkpoints (a power of two, a multiple of 64) */
 
 /* The block s[0..n) as the scanner reads it: own is s when the block is
@@ -1757,7 +1799,7 @@ static const char *mask_lines(struct mask_edits *e, char *own, char *copy, const
             count++;
             uint64_t before = tabs & ((1ull << b) - 1); /* this chunk's tabs before the newline */
             size_t t1 = before ? i + 64 - (size_t)__builtin_clzll(before) : tab1;
-            mask_line(e, s, n, ls, at, &m, copy, lng, t1 > ls);
+            if (line_may_mask(s, n, ls, at, t1 > ls)) mask_line(e, s, n, ls, at, &m, copy, lng, t1 > ls);
             ls = at + 1;
         }
         if (tabs) tab1 = i + 64 - (size_t)__builtin_clzll(tabs);
@@ -1783,11 +1825,13 @@ static uint32_t *nl_room(uint32_t **ck, size_t *cap, size_t n)
     return *ck;
 }
 
-/* Newlines in the scanned block before position x (mask_lines' counts). */
-static size_t nl_before(const struct classify_ctx *c, const char *sb, size_t x)
+/* Newlines in sb before position x (mask_lines' counts): sb[0] is at
+ * position base of the checkpoints, whose counts start at sb[0]. */
+static size_t nl_before(const struct classify_ctx *c, const char *sb, size_t base, size_t x)
 {
-    size_t j = x / NL_CK;
-    return c->nlck[j] + classify_count_newlines(sb + j * NL_CK, x - j * NL_CK);
+    size_t j = (base + x) / NL_CK;
+    if (j * NL_CK < base) return classify_count_newlines(sb, x);
+    return c->nlck[j] + classify_count_newlines(sb + (j * NL_CK - base), base + x - j * NL_CK);
 }
 
 static void unmask_lines(struct mask_edits *e, char *own)
@@ -1797,12 +1841,94 @@ static void unmask_lines(struct mask_edits *e, char *own)
     e->n = 0;
 }
 
+/* Removes ANSI CSI sequences (ESC [ params final) and NUL bytes for
+ * matching; newlines stay, so line numbers do not move. NULs go because a
+ * log a Windows shell redirected is UTF-16LE: dropping them leaves its ASCII
+ * text for the rules (its CRLF arrives as CR NUL LF NUL, so the lines stay
+ * where they are). Where bytes were cut is recorded so that a position in
+ * the stripped text maps back to the original. A sequence never spans a
+ * newline (none of its bytes is one), so whole lines strip alike alone or
+ * in a larger stretch. */
+static void add_cut(struct cutlist *cl, size_t from, size_t at, size_t removed)
+{
+    if (cl->n > from && cl->v[cl->n - 1].at == at) {
+        cl->v[cl->n - 1].removed = removed;
+        return;
+    }
+    cl->v = xgrow(cl->v, &cl->cap, cl->n + 1, sizeof *cl->v);
+    cl->v[cl->n++] = (struct cut){at, removed};
+}
+
+/* Strips s[0..n) into o0 (room for n bytes), appending its cuts to cl
+ * (positions in o0, bytes removed before them in all). Returns the bytes
+ * kept. */
+static size_t strip_ansi(char *o0, struct cutlist *cl, const char *s, size_t n)
+{
+    size_t from = cl->n;
+    char *o = o0;
+    size_t i = 0;
+    const char *next_esc = memchr(s, 0x1b, n); /* the next ESC at or after i, or NULL: not searched again per NUL */
+    while (i < n) {
+        if (next_esc && next_esc < s + i) next_esc = memchr(s + i, 0x1b, n - i);
+        const char *esc = next_esc;
+        const char *nul = memchr(s + i, 0, (esc ? (size_t)(esc - s) : n) - i);
+        if (nul) esc = nul;
+        size_t upto = esc ? (size_t)(esc - s) : n;
+        memcpy(o, s + i, upto - i);
+        o += upto - i;
+        i = upto;
+        if (!esc) break;
+        if (s[i] == 0x1b && i + 1 < n && s[i + 1] == '[') {
+            size_t j = i + 2;
+            while (j < n && (unsigned char)s[j] >= 0x30 && (unsigned char)s[j] <= 0x3f) j++;
+            while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] <= 0x2f) j++;
+            if (j < n && (unsigned char)s[j] >= 0x40 && (unsigned char)s[j] <= 0x7e) {
+                i = j + 1;
+                add_cut(cl, from, (size_t)(o - o0), i - (size_t)(o - o0));
+                continue;
+            }
+        }
+        /* An APC or OSC string ("ESC _ ... BEL", "ESC ] ... ESC \"): Buildkite
+         * stamps every line "ESC_bk;t=1781335317000BEL", terminals get OSC 8
+         * links; left in, the stamp hides the tool's line from ^ anchors. A
+         * string with no terminator on the line is only its ESC. */
+        if (s[i] == 0x1b && i + 1 < n && (s[i + 1] == '_' || s[i + 1] == ']')) {
+            size_t j = i + 2;
+            while (j < n && s[j] != 0x07 && s[j] != 0x1b && s[j] != '\n') j++;
+            size_t end = j < n && s[j] == 0x07 ? j + 1 : j + 1 < n && s[j] == 0x1b && s[j + 1] == '\\' ? j + 2 : 0;
+            if (end) {
+                i = end;
+                add_cut(cl, from, (size_t)(o - o0), i - (size_t)(o - o0));
+                continue;
+            }
+        }
+        i++; /* a NUL or a lone ESC: drop it */
+        add_cut(cl, from, (size_t)(o - o0), i - (size_t)(o - o0));
+    }
+    return (size_t)(o - o0);
+}
+
+/* Bytes cut before stripped position x: by the last cut at or before x
+ * (inclusive) or strictly before it. */
+static size_t cut_before(const struct cut *v, size_t n, size_t x, bool inclusive)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].at < x || (inclusive && v[mid].at == x)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? v[lo - 1].removed : 0;
+}
+
+static bool needs_strip(const char *s, size_t n) { return memchr(s, 0x1b, n) || memchr(s, 0, n); }
+
 #ifdef HAVE_HYPERSCAN
-/* Where a lane's hits go: its block's hits (the caller's lane) or hits2. */
+/* Where a lane's hits go: its own list, as ends from the block's start. */
 struct sink {
     struct classify_ctx *c;
     size_t base; /* of the scanned piece in the block */
-    bool second;
+    int lane;
 };
 
 static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
@@ -1810,41 +1936,65 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 {
     struct sink *k = ctx;
     struct classify_ctx *c = k->c;
+    int l = k->lane;
     (void)from;
     (void)flags;
-    if (!k->second) {
-        push_hit(c, k->base + (size_t)to, (int)id);
-        return 0;
-    }
-    c->hits2 = xgrow(c->hits2, &c->caphits2, c->nhits2 + 1, sizeof *c->hits2);
-    c->hits2[c->nhits2++] = (struct hit){k->base + (size_t)to, (int)id};
+    c->lhits[l] = xgrow(c->lhits[l], &c->caplhits[l], c->nlhits[l] + 1, sizeof *c->lhits[l]);
+    c->lhits[l][c->nlhits[l]++] = (struct hit){k->base + (size_t)to, (int)id};
     return 0;
 }
 
-/* A block is masked and scanned a piece of about SCAN_PIECE bytes (whole
- * lines) at a time, so that the masked copy is still in the core's cache
- * when Hyperscan reads it. Piece i starts after the first newline at or
- * after byte i * SCAN_PIECE (the block's start for i = 0), so all bounds
- * are found at once, up front: the two lanes of a large block take the
- * next piece from a shared counter, and neither waits for the other while
+/* A block is stripped, masked and scanned a piece of about SCAN_PIECE
+ * bytes (whole lines) at a time, so that the piece is still in the core's
+ * cache when Hyperscan reads it. All bounds are found at once, up front
+ * (classify_piece_starts): the two lanes of a large block take the next
+ * piece from a shared counter, and neither waits for the other while
  * pieces remain (a lane that starts late, or loses its CPU for a while,
- * does fewer). */
+ * does fewer). Each piece is stripped (of colour and NULs) by its
+ * lane too, into the strip buffer at the piece's own offset: the lanes
+ * need not wait for a strip of the whole block, which took about a tenth
+ * of the caller's time on a coloured log and left the second core idle
+ * meanwhile. */
 #define SCAN_PIECE (192u * 1024)
+#define PIECE_MIN (24u * 1024)
+
+/* A piece starts at the block's start or after the first newline at or
+ * after SCAN_PIECE bytes into the piece before. With two lanes (taper)
+ * the last pieces halve, down to PIECE_MIN: the lane that takes the
+ * block's last piece is the one the other waits for, half a piece on
+ * average, for every block (a 1 MiB block took five whole pieces and a
+ * sixth). */
+size_t classify_piece_starts(const char *s, size_t n, bool taper, size_t *starts, size_t room)
+{
+    size_t k = 0, pos = 0;
+    while (k < room) {
+        starts[k++] = pos;
+        size_t rest = n - pos, want = SCAN_PIECE;
+        if (taper && rest < 2 * SCAN_PIECE) want = rest / 2;
+        if (want < PIECE_MIN || want >= rest) break; /* the last piece */
+        const char *nl = memchr(s + pos + want, '\n', rest - want);
+        if (!nl || (size_t)(nl - s) + 1 >= n) break;
+        pos = (size_t)(nl - s) + 1;
+    }
+    return k;
+}
+
+size_t classify_piece_room(size_t n) { return n / PIECE_MIN + 2; }
+
 struct block_scan {
     struct classify_ctx *c;
     const char *p;
     size_t n;
-    char *own;           /* p itself when the block is the classifier's, else NULL */
     size_t npieces;
     _Atomic size_t next; /* the next piece a lane takes */
 };
 
 struct lane {
     struct block_scan *bs;
-    struct buf *copy;     /* room for a masked piece (unless own) */
-    struct mask_edits *e; /* bytes masked in own, to restore */
+    struct buf *copy;     /* room for a masked piece (unless stripped) */
+    struct mask_edits *e; /* bytes masked in a stripped piece, to restore */
     hs_scratch_t *scratch;
-    bool second;
+    int id;
 };
 
 static void scan_lane(void *arg)
@@ -1855,92 +2005,80 @@ static void scan_lane(void *arg)
     for (;;) {
         size_t i = atomic_fetch_add(&bs->next, 1);
         if (i >= bs->npieces) break;
-        /* a line longer than SCAN_PIECE: this piece is empty, the one that
-         * holds the line's start covers it */
-        size_t a = c->pstart[i], b = i + 1 < bs->npieces ? c->pstart[i + 1] : bs->n;
-        c->pnl[i] = 0;
+        struct piece *pc = &c->pieces[i];
+        size_t a = pc->start, b = i + 1 < bs->npieces ? c->pieces[i + 1].start : bs->n;
+        pc->lane = l->id;
+        pc->nl = 0;
+        pc->hit0 = pc->hit1 = c->nlhits[l->id];
+        pc->cut0 = pc->cut1 = c->lcuts[l->id].n;
+        pc->len = b - a;
+        pc->stripped = false;
         if (a == b) continue;
-        char *copy = NULL;
-        if (!bs->own) {
+        const char *src = bs->p + a;
+        char *own = NULL, *copy = NULL;
+        if (needs_strip(src, b - a)) {
+            own = c->strip.p + a;
+            pc->len = strip_ansi(own, &c->lcuts[l->id], src, b - a);
+            pc->cut1 = c->lcuts[l->id].n;
+            pc->stripped = true;
+            src = own;
+            if (pc->len == 0) continue;
+        } else {
             buf_reserve(l->copy, b - a);
             copy = l->copy->p;
         }
+        size_t n = pc->len;
         bool lng = false;
-        /* checkpoints inside the piece count from its start: scan_hs adds
-         * the newlines of the pieces before it */
-        const char *m = mask_lines(l->e, bs->own ? bs->own + a : NULL, copy, bs->p + a, b - a, c->nlck, a,
-                                   &c->pnl[i], &lng);
-        struct sink k = {c, a, l->second};
-        hs_scan(c->rs->db, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+        /* checkpoints inside the piece count from its start */
+        const char *m = mask_lines(l->e, own, copy, src, n, c->nlck, a, &pc->nl, &lng);
+        struct sink k = {c, a, l->id};
+        hs_scan(c->rs->db, m, (unsigned)n, 0, l->scratch, on_hs_match, &k);
         /* the `scan apart` patterns, while the piece is in the cache; their
-         * hits come after the piece's others (scan_hits sorts) */
-        if (c->rs->adb) hs_scan(c->rs->adb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
+         * hits come after the piece's others (eval_hits sorts) */
+        if (c->rs->adb) hs_scan(c->rs->adb, m, (unsigned)n, 0, l->scratch, on_hs_match, &k);
         /* gated patterns stand in by synthetic hits only on lines of at
          * most CLASSIFY_LINE_MAX bytes (gate_hits): a longer line gets their
          * real hits, as from the whole-log database */
-        if (lng && c->rs->gdb) hs_scan(c->rs->gdb, m, (unsigned)(b - a), 0, l->scratch, on_hs_match, &k);
-        unmask_lines(l->e, bs->own ? bs->own + a : NULL);
+        if (lng && c->rs->gdb) hs_scan(c->rs->gdb, m, (unsigned)n, 0, l->scratch, on_hs_match, &k);
+        unmask_lines(l->e, own);
+        pc->hit1 = c->nlhits[l->id];
     }
 }
 
-/* Merges the helper's hits (hits2) into hits: each lane's are in order of
- * its pieces, and a lane takes pieces in block order. */
-static void merge_hits(struct classify_ctx *c)
+/* Scans a block with Hyperscan, a piece at a time into c->pieces; a large
+ * block on two threads (the caller's and the context's helper). Only the
+ * (rare) hits are collected, and the pieces are then evaluated in order
+ * (scan_hits), so the evaluation is the same as on one thread. Returns the
+ * number of pieces. */
+static size_t scan_hs(struct classify_ctx *c, const char *sb, size_t slen)
 {
-    if (c->nhits2 == 0) return;
-    size_t n = c->nhits + c->nhits2, i = 0, j = 0, o = 0;
-    c->hitsm = xgrow(c->hitsm, &c->caphitsm, n, sizeof *c->hitsm);
-    while (i < c->nhits && j < c->nhits2)
-        c->hitsm[o++] = c->hits[i].end <= c->hits2[j].end ? c->hits[i++] : c->hits2[j++];
-    while (i < c->nhits) c->hitsm[o++] = c->hits[i++];
-    while (j < c->nhits2) c->hitsm[o++] = c->hits2[j++];
-    struct hit *t = c->hits;
-    size_t cap = c->caphits;
-    c->hits = c->hitsm;
-    c->caphits = c->caphitsm;
-    c->hitsm = t;
-    c->caphitsm = cap;
-    c->nhits = n;
-    c->nhits2 = 0;
-}
-
-/* Scans a block with Hyperscan, a piece at a time; a large block on two
- * threads (the caller's and the context's helper). Only the (rare) hits
- * are collected, so the sequential evaluation that follows is unchanged.
- * own: as for mask_lines. Returns the block's newlines. */
-static size_t scan_hs(struct classify_ctx *c, const char *sb, size_t slen, char *own)
-{
-    struct block_scan bs = {c, sb, slen, own, (slen + SCAN_PIECE - 1) / SCAN_PIECE, 0};
-    c->pstart = xgrow(c->pstart, &c->cappstart, bs.npieces, sizeof *c->pstart);
-    c->pnl = xgrow(c->pnl, &c->cappnl, bs.npieces, sizeof *c->pnl);
-    nl_room(&c->nlck, &c->capnlck, slen);
-    /* all bounds before either lane starts: a lane masks its piece in
-     * place (own), and a newline it writes there must not end a piece */
-    c->pstart[0] = 0;
-    for (size_t i = 1; i < bs.npieces; i++) {
-        const char *nl = memchr(sb + i * SCAN_PIECE, '\n', slen - i * SCAN_PIECE);
-        c->pstart[i] = nl ? (size_t)(nl - sb) + 1 : slen;
-    }
-    bool two = slen >= PAR_MIN && !c->par_off && bs.npieces > 1;
+    bool two = slen >= PAR_MIN && !c->par_off;
     if (two && !c->scratch2 && hs_clone_scratch(c->rs->scratch_proto, &c->scratch2) != HS_SUCCESS) two = false;
     if (two && !c->helper) c->helper = helper_start();
     if (!c->helper) two = false;
-    struct lane first = {&bs, &c->mask, &c->medits, c->scratch, false};
-    struct lane second = {&bs, &c->mask2, &c->medits2, c->scratch2, true};
-    c->nhits2 = 0;
+    size_t room = classify_piece_room(slen);
+    c->pstarts = xgrow(c->pstarts, &c->cappstarts, room, sizeof *c->pstarts);
+    /* all bounds before either lane starts: a lane masks its piece in
+     * place when it stripped it, and a newline it writes there must not
+     * end a piece */
+    size_t np = classify_piece_starts(sb, slen, two, c->pstarts, room);
+    c->pieces = xgrow(c->pieces, &c->cappieces, np, sizeof *c->pieces);
+    for (size_t i = 0; i < np; i++) c->pieces[i].start = c->pstarts[i];
+    if (np < 2) two = false;
+    struct block_scan bs = {c, sb, slen, np, 0};
+    nl_room(&c->nlck, &c->capnlck, slen);
+    buf_reset(&c->strip);
+    buf_reserve(&c->strip, slen); /* before the lanes: each strips into its pieces' part */
+    struct lane first = {&bs, &c->mask, &c->medits, c->scratch, 0};
+    struct lane second = {&bs, &c->mask2, &c->medits2, c->scratch2, 1};
+    for (int l = 0; l < 2; l++) {
+        c->nlhits[l] = 0;
+        c->lcuts[l].n = 0;
+    }
     if (two) helper_post(c->helper, scan_lane, &second);
     scan_lane(&first);
     if (two) helper_wait(c->helper);
-    merge_hits(c);
-    /* the checkpoints inside each piece, made to count from the block's start */
-    size_t nl = 0;
-    for (size_t i = 0; i < bs.npieces; i++) {
-        size_t a = c->pstart[i], b = i + 1 < bs.npieces ? c->pstart[i + 1] : slen;
-        if (nl)
-            for (size_t j = (a + NL_CK - 1) / NL_CK; j * NL_CK < b; j++) c->nlck[j] += (uint32_t)nl;
-        nl += c->pnl[i];
-    }
-    return nl;
+    return bs.npieces;
 }
 #endif
 
@@ -2007,84 +2145,6 @@ static int cmp_hit(const void *a, const void *b)
     return x->k - y->k;
 }
 
-/* Removes ANSI CSI sequences (ESC [ params final) and NUL bytes for
- * matching; newlines stay, so line numbers do not move. NULs go because a
- * log a Windows shell redirected is UTF-16LE: dropping them leaves its ASCII
- * text for the rules (its CRLF arrives as CR NUL LF NUL, so the lines stay
- * where they are). Where bytes were cut is recorded so that a position in
- * the stripped text maps back to the original. */
-static void add_cut(struct classify_ctx *c, size_t at, size_t removed)
-{
-    if (c->ncuts && c->cuts[c->ncuts - 1].at == at) {
-        c->cuts[c->ncuts - 1].removed = removed;
-        return;
-    }
-    c->cuts = xgrow(c->cuts, &c->capcuts, c->ncuts + 1, sizeof *c->cuts);
-    c->cuts[c->ncuts++] = (struct cut){at, removed};
-}
-
-static void strip_ansi(struct classify_ctx *c, const char *s, size_t n)
-{
-    struct buf *out = &c->strip;
-    buf_reset(out);
-    buf_reserve(out, n);
-    c->ncuts = 0;
-    char *o = out->p;
-    size_t i = 0;
-    const char *next_esc = memchr(s, 0x1b, n); /* the next ESC at or after i, or NULL: not searched again per NUL */
-    while (i < n) {
-        if (next_esc && next_esc < s + i) next_esc = memchr(s + i, 0x1b, n - i);
-        const char *esc = next_esc;
-        const char *nul = memchr(s + i, 0, (esc ? (size_t)(esc - s) : n) - i);
-        if (nul) esc = nul;
-        size_t upto = esc ? (size_t)(esc - s) : n;
-        memcpy(o, s + i, upto - i);
-        o += upto - i;
-        i = upto;
-        if (!esc) break;
-        if (s[i] == 0x1b && i + 1 < n && s[i + 1] == '[') {
-            size_t j = i + 2;
-            while (j < n && (unsigned char)s[j] >= 0x30 && (unsigned char)s[j] <= 0x3f) j++;
-            while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] <= 0x2f) j++;
-            if (j < n && (unsigned char)s[j] >= 0x40 && (unsigned char)s[j] <= 0x7e) {
-                i = j + 1;
-                add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
-                continue;
-            }
-        }
-        /* An APC or OSC string ("ESC _ ... BEL", "ESC ] ... ESC \"): Buildkite
-         * stamps every line "ESC_bk;t=1781335317000BEL", terminals get OSC 8
-         * links; left in, the stamp hides the tool's line from ^ anchors. A
-         * string with no terminator on the line is only its ESC. */
-        if (s[i] == 0x1b && i + 1 < n && (s[i + 1] == '_' || s[i + 1] == ']')) {
-            size_t j = i + 2;
-            while (j < n && s[j] != 0x07 && s[j] != 0x1b && s[j] != '\n') j++;
-            size_t end = j < n && s[j] == 0x07 ? j + 1 : j + 1 < n && s[j] == 0x1b && s[j + 1] == '\\' ? j + 2 : 0;
-            if (end) {
-                i = end;
-                add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
-                continue;
-            }
-        }
-        i++; /* a NUL or a lone ESC: drop it */
-        add_cut(c, (size_t)(o - out->p), i - (size_t)(o - out->p));
-    }
-    out->len = (size_t)(o - out->p);
-    out->p[out->len] = 0;
-}
-
-/* Bytes cut before stripped position x: by the last cut at or before x
- * (inclusive) or strictly before it. */
-static size_t cut_before(const struct classify_ctx *c, size_t x, bool inclusive)
-{
-    size_t lo = 0, hi = c->ncuts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->cuts[mid].at < x || (inclusive && c->cuts[mid].at == x)) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo ? c->cuts[lo - 1].removed : 0;
-}
 
 /* Collects the rules worth evaluating for hits[a..b). */
 static size_t gather(struct classify_ctx *c, size_t a, size_t b)
@@ -2202,43 +2262,15 @@ static void gate_hits(struct classify_ctx *c, const char *sb, size_t slen, int64
     }
 }
 
-/* Scans buf[0..len): whole lines, the last one possibly unterminated.
- * The first line is line number first_line; if cont_off >= 0 that line
- * started before buf, at stream offset cont_off. Returns the number of
- * newlines in buf (counted once, on the way to the hits). */
-static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
-                         int64_t off_base, int64_t cont_off)
+/* Evaluates the hits in c->hits of a stretch of whole lines: buf[0..len)
+ * as it came, sb[0..slen) as scanned (stripped, with cuts, if `stripped`),
+ * sb[0] at position ck_base of the newline checkpoints; lines: its
+ * newlines. The first line is line number first_line; if cont_off >= 0
+ * that line started before buf, at stream offset cont_off. */
+static void eval_hits(struct classify_ctx *c, const char *buf, size_t len, const char *sb, size_t slen,
+                      bool stripped, const struct cut *cuts, size_t ncuts, size_t ck_base, size_t lines,
+                      int64_t first_line, int64_t off_base, int64_t cont_off)
 {
-    if (len == 0) return 0;
-    const char *sb = buf;
-    size_t slen = len;
-    bool stripped = false;
-    if (memchr(buf, 0x1b, len) || memchr(buf, 0, len)) {
-        strip_ansi(c, buf, len);
-        sb = c->strip.p;
-        slen = c->strip.len;
-        stripped = true;
-        if (slen == 0) return 0;
-    }
-    c->nhits = 0;
-    size_t lines = 0; /* newlines in sb */
-    char *own = stripped ? c->strip.p : NULL;
-#ifdef HAVE_HYPERSCAN
-    if (c->rs->use_hs) {
-        lines = scan_hs(c, sb, slen, own);
-    } else
-#endif
-    {
-        char *copy = NULL;
-        if (!own) {
-            buf_reserve(&c->mask, slen);
-            copy = c->mask.p;
-        }
-        bool lng = false;
-        scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), 0, &lines, &lng),
-                  slen);
-        unmask_lines(&c->medits, own);
-    }
     for (int pass = 0; pass < 2; pass++) {
         bool sorted = true; /* Hyperscan mostly reports in order already */
         for (size_t i = 1; i < c->nhits && sorted; i++) sorted = cmp_hit(&c->hits[i - 1], &c->hits[i]) <= 0;
@@ -2248,7 +2280,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         gate_hits(c, sb, slen, first_line, lines);
         if (c->nhits == before) break;
     }
-    if (c->nhits == 0) return (int64_t)lines;
+    if (c->nhits == 0) return;
 
     size_t count_pos = 0; /* a line start in sb */
     int64_t line_idx = 0; /* lines of sb before count_pos */
@@ -2265,7 +2297,7 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         if (ls > count_pos) /* from the last line or the nearest checkpoint, the shorter count */
             line_idx = ls - count_pos <= NL_CK / 2
                            ? line_idx + (int64_t)classify_count_newlines(sb + count_pos, ls - count_pos)
-                           : (int64_t)nl_before(c, sb, ls);
+                           : (int64_t)nl_before(c, sb, ck_base, ls);
         count_pos = ls;
         const char *nl = memchr(sb + pos, '\n', slen - pos);
         size_t le = nl ? (size_t)(nl - sb) : slen;
@@ -2275,8 +2307,8 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         /* the same line in the original bytes */
         size_t ols, ole;
         if (stripped) { /* a line start keeps the cuts just after the previous newline */
-            ols = ls + cut_before(c, ls, false);
-            ole = le + cut_before(c, le, true);
+            ols = ls + cut_before(cuts, ncuts, ls, false);
+            ole = le + cut_before(cuts, ncuts, le, true);
             if (ole > len) ole = len;
         } else {
             ols = ls;
@@ -2320,6 +2352,63 @@ static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, in
         count_pos = le + 1;
         line_idx++;
     }
+}
+
+/* Scans buf[0..len): whole lines, the last one possibly unterminated.
+ * The first line is line number first_line; if cont_off >= 0 that line
+ * started before buf, at stream offset cont_off. Returns the number of
+ * newlines in buf (counted once, on the way to the hits). */
+static int64_t scan_hits(struct classify_ctx *c, const char *buf, size_t len, int64_t first_line,
+                         int64_t off_base, int64_t cont_off)
+{
+    if (len == 0) return 0;
+#ifdef HAVE_HYPERSCAN
+    if (c->rs->use_hs) {
+        /* each piece in order, as a stretch of its own: a near hit's reach
+         * goes on into the next one as into the next block (gate_until) */
+        size_t np = scan_hs(c, buf, len), lines = 0;
+        for (size_t i = 0; i < np; i++) {
+            const struct piece *pc = &c->pieces[i];
+            size_t a = pc->start, b = i + 1 < np ? c->pieces[i + 1].start : len;
+            if (pc->len == 0) continue; /* empty, or nothing left after stripping */
+            const struct hit *h = c->lhits[pc->lane];
+            c->nhits = 0;
+            c->hits = xgrow(c->hits, &c->caphits, pc->hit1 - pc->hit0, sizeof *c->hits);
+            for (size_t k = pc->hit0; k < pc->hit1; k++) c->hits[c->nhits++] = (struct hit){h[k].end - a, h[k].k};
+            eval_hits(c, buf + a, b - a, pc->stripped ? c->strip.p + a : buf + a, pc->len, pc->stripped,
+                      c->lcuts[pc->lane].v + pc->cut0, pc->cut1 - pc->cut0, a, pc->nl,
+                      first_line + (int64_t)lines, off_base + (int64_t)a, a == 0 ? cont_off : -1);
+            lines += pc->nl;
+        }
+        return (int64_t)lines; /* stripping keeps every newline */
+    }
+#endif
+    const char *sb = buf;
+    size_t slen = len;
+    bool stripped = false;
+    c->cuts.n = 0;
+    if (needs_strip(buf, len)) {
+        buf_reset(&c->strip);
+        buf_reserve(&c->strip, len);
+        slen = c->strip.len = strip_ansi(c->strip.p, &c->cuts, buf, len);
+        c->strip.p[slen] = 0;
+        sb = c->strip.p;
+        stripped = true;
+        if (slen == 0) return 0;
+    }
+    c->nhits = 0;
+    size_t lines = 0; /* newlines in sb */
+    char *own = stripped ? c->strip.p : NULL;
+    char *copy = NULL;
+    if (!own) {
+        buf_reserve(&c->mask, slen);
+        copy = c->mask.p;
+    }
+    bool lng = false;
+    scan_pcre(c, mask_lines(&c->medits, own, copy, sb, slen, nl_room(&c->nlck, &c->capnlck, slen), 0, &lines, &lng),
+              slen);
+    unmask_lines(&c->medits, own);
+    eval_hits(c, buf, len, sb, slen, stripped, c->cuts.v, c->cuts.n, 0, lines, first_line, off_base, cont_off);
     return (int64_t)lines; /* stripping keeps every newline */
 }
 

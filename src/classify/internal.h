@@ -32,6 +32,14 @@ static inline uint64_t classify_byte_mask64(const char *s, char c)
 static inline uint64_t classify_nl_mask64(const char *s) { return classify_byte_mask64(s, '\n'); }
 #endif
 
+/* The pieces a block s[0..n) is scanned in (engine.c): their starts, in
+ * order, into starts (room entries; classify_piece_room(n) always
+ * suffices), the first 0, each other one just after a newline, none at
+ * n. taper: the block is scanned by two lanes, and its last pieces get
+ * smaller so that they finish together. Returns the count. */
+size_t classify_piece_starts(const char *s, size_t n, bool taper, size_t *starts, size_t room);
+size_t classify_piece_room(size_t n);
+
 #define CLASSIFY_ENGINE_VERSION "artriage-classify-9"
 
 /* Marker classes: lines that are not causes but steer the ranking. */

@@ -104,6 +104,29 @@ if rows[0]["baseline"]["lines"] != int(sys.argv[5]) or not any(
         f.get("in_baseline") for f in [rows[0]["primary"]] + rows[0]["secondary"]):
     sys.exit("FAIL: huge baseline: %r" % rows[0])
 PY
+# A log of megabytes is read ahead by a thread while it is classified
+# (two cores): the same verdict as read in the classifier's own thread
+# (one core, or stdin), as a log classified again after a settle (its
+# baseline read after it) and as a log that many times itself fed whole.
+for i in $(seq 60); do cat "$e"; awk -v i="$i" 'BEGIN { for (k = 0; k < 4000; k++) print "  PASS  src/filler/m" i ".test.ts (" k " ms)" }'; done >"$tmp/large.log"
+[ "$(stat -c %s "$tmp/large.log")" -gt $((8 * 1024 * 1024)) ] || no "large.log is not large: $(stat -c %s "$tmp/large.log")"
+"$bin" classify "$tmp/large.log" --outcome failed -o json >"$tmp/large.json"
+ARTRIAGE_CLASSIFY_THREADS=1 "$bin" classify "$tmp/large.log" --outcome failed -o json >"$tmp/large1.json"
+"$bin" classify - --outcome failed -o json <"$tmp/large.log" >"$tmp/largestdin.json"
+"$bin" classify "$tmp/large.log" --outcome failed --baseline "$tmp/huge.log" -o json --explain >"$tmp/largebase.json"
+ARTRIAGE_CLASSIFY_THREADS=1 "$bin" classify "$tmp/large.log" --outcome failed --baseline "$tmp/huge.log" -o json --explain >"$tmp/largebase1.json"
+cmp -s "$tmp/large.json" "$tmp/large1.json" || no "a large log read ahead differs from one read in one thread"
+cmp -s "$tmp/large.json" "$tmp/largestdin.json" || no "a large log read ahead differs from one read from stdin"
+"$bin" classify "$tmp/large.log" --outcome failed --baseline "$tmp/huge.log" -o json >"$tmp/largeset.json"
+ARTRIAGE_CLASSIFY_THREADS=1 "$bin" classify "$tmp/large.log" --outcome failed --baseline "$tmp/huge.log" -o json >"$tmp/largeset1.json"
+cmp -s "$tmp/largebase.json" "$tmp/largebase1.json" || no "a large log with a baseline read first differs"
+cmp -s "$tmp/largeset.json" "$tmp/largeset1.json" || no "a large log read again after a settle differs"
+python3 - "$tmp/large.json" "$(wc -l <"$tmp/large.log")" <<'PY' || fail=1
+import json, sys
+r = json.load(open(sys.argv[1]))
+if r["lines"] != int(sys.argv[2]) or not r.get("primary"):
+    sys.exit("FAIL: large log: %r lines of %s, primary %r" % (r.get("lines"), sys.argv[2], r.get("primary")))
+PY
 # an empty baseline: nothing set aside; one that cannot be read: one line
 : >"$tmp/empty.log"
 "$bin" classify "$e" --outcome failed --baseline "$tmp/empty.log" -o json --explain >"$tmp/empty.json"

@@ -655,6 +655,230 @@ START_TEST(job_step_columns_at_every_offset)
 }
 END_TEST
 
+/* Each piece of a large block is stripped of colour codes and NULs on its
+ * own (by whichever lane scans it), so the stripped text of a block is
+ * pieces side by side, each with its own cuts. Failure lines put just
+ * before and after every 32 KiB (where pieces start, whatever their
+ * size), some coloured, some CRLF, in stretches with codes and NULs and in
+ * stretches with none, must come out with the line number, the stream
+ * offset and the raw text they have, on one thread, on two, and fed in
+ * small chunks (a block per chunk). */
+START_TEST(stripped_pieces_map_back)
+{
+    struct buf text = {0};
+    enum { NRULES = 40, WANT_MAX = NRULES * 16 };
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
+    buf_free(&text);
+    struct buf log = {0};
+    static int64_t want_line[WANT_MAX], want_off[WANT_MAX];
+    static char *want_text[WANT_MAX];
+    size_t nwant = 0;
+    int64_t line = 0;
+    unsigned x = 777;
+    size_t next_mark = 32 * 1024;
+    while (log.len < 3u * 1024 * 1024) {
+        line++;
+        x = x * 1103515245u + 12345u;
+        /* codes and NULs in the first half of every 512 KiB only */
+        bool dirty = (log.len / (256 * 1024)) % 2 == 0;
+        bool near = log.len + 120 >= next_mark;
+        if (near && nwant < WANT_MAX) {
+            size_t at = log.len;
+            int kind = (int)(nwant % 4);
+            char l[128];
+            int k = (int)(nwant % NRULES);
+            if (kind == 0 && dirty) snprintf(l, sizeof l, "\x1b[1;31mkaboom-%02d\x1b[0m happened\x1b[K", k);
+            else if (kind == 1) snprintf(l, sizeof l, "2026-03-10T09:00:00Z kaboom-%02d happened", k);
+            else snprintf(l, sizeof l, "kaboom-%02d happened here", k);
+            buf_puts(&log, l);
+            buf_puts(&log, kind == 2 ? "\r\n" : "\n");
+            want_line[nwant] = line;
+            want_off[nwant] = (int64_t)at;
+            want_text[nwant++] = strdup(l);
+            if (log.len >= next_mark + 40) next_mark += 32 * 1024;
+            continue;
+        }
+        if (dirty && x % 3 == 0) buf_puts(&log, "\x1b[32m+\x1b[0m ");
+        if (dirty && x % 5 == 0) buf_append(&log, "n\0u\0l\0", 6);
+        buf_puts(&log, "ordinary ");
+        for (unsigned k = 0; k < (x >> 8) % 120; k++) buf_putc(&log, (char)('a' + k % 26));
+        buf_puts(&log, "\n");
+    }
+    ck_assert_uint_gt(nwant, 300);
+    for (int how = 0; how < 3; how++) {
+        struct classify_result *r;
+        if (how < 2) {
+            r = classify_text_threads(rs, log.p, log.len, how);
+        } else {
+            struct classify_ctx *c = classify_new(rs, CLASSIFY_OUTCOME_FAILED);
+            for (size_t at = 0; at < log.len; at += 50000)
+                classify_feed(c, log.p + at, log.len - at < 50000 ? log.len - at : 50000);
+            r = classify_finish(c);
+            classify_free(c);
+        }
+        ck_assert_int_eq(r->lines, line);
+        ck_assert_uint_eq(r->nfindings, nwant);
+        for (size_t k = 0; k < nwant; k++) {
+            ck_assert_msg(r->findings[k].line == want_line[k] && r->findings[k].offset == want_off[k],
+                          "how %d finding %zu: line %lld offset %lld, want %lld at %lld", how, k,
+                          (long long)r->findings[k].line, (long long)r->findings[k].offset,
+                          (long long)want_line[k], (long long)want_off[k]);
+            ck_assert_str_eq(r->findings[k].text, want_text[k]);
+        }
+        classify_result_free(r);
+    }
+    for (size_t k = 0; k < nwant; k++) free(want_text[k]);
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
+/* The masking pass looks closely only at lines whose first bytes could
+ * start a log prefix (or that hold a tab, end in a CR or are very long):
+ * each kind of prefix, starting at every offset of the 64-byte steps the
+ * pass walks and as the block's last line, must still let a pattern
+ * anchored at the line's text match. */
+START_TEST(prefix_shapes_at_every_offset)
+{
+    struct classify_rules *rs = compile_rules("anchored.rules", anchored_rules, sizeof anchored_rules - 1, NULL, NULL);
+    static const char *const shapes[] = {
+        "2026-03-10T09:00:00.123Z WXYZ: boom",
+        "[2026-03-10 09:00:00,123] WXYZ: boom",
+        "[pod/run-1/agent] WXYZ: boom",
+        "#7 0.512 WXYZ: boom",
+        "Mar 19 01:20:25 WXYZ: boom",
+        "Mar  9 01:20:25 PM WXYZ: boom",
+        "\xef\xbb\xbf" "2026-03-10T09:00:00Z WXYZ: boom",
+        "     [exec] WXYZ: boom",
+        "build\tRun the suite\t2026-01-04T14:52:18.2244306Z WXYZ: boom",
+        "[command:delta] command output WXYZ: boom",
+        "WXYZ: boom\r",
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        for (size_t pad = 0; pad < 130; pad++) {
+            for (int last = 0; last < 2; last++) {
+                struct buf log = {0};
+                buf_puts(&log, "some output before it, long enough for a 64-byte step or two of the pass\n");
+                for (size_t k = 0; k < pad; k++) buf_putc(&log, 'x');
+                buf_puts(&log, "\n");
+                buf_puts(&log, shapes[i]);
+                buf_puts(&log, "\n");
+                if (!last) buf_puts(&log, "and a line after it, as long as the first one or so, to fill steps\n");
+                struct classify_result *r = classify_text(rs, log.p, log.len);
+                ck_assert_msg(r->nfindings == 1 && r->findings[0].line == 3, "shape %zu pad %zu%s: %zu findings",
+                              i, pad, last ? " (last line)" : "", r->nfindings);
+                classify_result_free(r);
+                buf_free(&log);
+            }
+        }
+    }
+    classify_rules_free(rs);
+}
+END_TEST
+
+/* A block's pieces: the first at 0, each other one just after a newline,
+ * in order, none empty; with two lanes the last ones get smaller (the
+ * lane that takes the block's last piece is the one the other waits for). */
+START_TEST(piece_plan_tapers)
+{
+    struct buf log = {0};
+    unsigned x = 99;
+    while (log.len < 3u * 1024 * 1024) {
+        x = x * 1103515245u + 12345u;
+        for (unsigned k = 0; k < 20 + (x >> 8) % 150; k++) buf_putc(&log, (char)('a' + k % 26));
+        buf_putc(&log, '\n');
+    }
+    size_t sizes[] = {100, 300 * 1024, 1024 * 1024, 1024 * 1024 + 4097, log.len};
+    for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
+        size_t n = sizes[t];
+        while (n < log.len && log.p[n - 1] != '\n') n++; /* blocks hold whole lines */
+        for (int taper = 0; taper < 2; taper++) {
+            size_t room = classify_piece_room(n);
+            size_t *st = malloc(room * sizeof *st);
+            size_t np = classify_piece_starts(log.p, n, taper, st, room);
+            ck_assert_uint_ge(np, 1);
+            ck_assert_uint_eq(st[0], 0);
+            for (size_t i = 1; i < np; i++) {
+                ck_assert_uint_gt(st[i], st[i - 1]);
+                ck_assert_uint_lt(st[i], n);
+                ck_assert_int_eq(log.p[st[i] - 1], '\n');
+            }
+            size_t last = n - st[np - 1];
+            if (n >= 1024 * 1024) {
+                ck_assert_uint_ge(np, 5);
+                /* tapered, the last piece is a small fraction of a whole one */
+                if (taper) ck_assert_msg(last <= 64 * 1024, "size %zu: last piece %zu", n, last);
+                else ck_assert_msg(np < 2 || st[1] - st[0] >= 128 * 1024, "size %zu: first piece %zu", n, st[1]);
+            }
+            free(st);
+        }
+    }
+    buf_free(&log);
+}
+END_TEST
+
+/* A failure line as the first line of every piece (where a lane's cuts,
+ * offsets and line count start afresh), some coloured, some CRLF: each
+ * comes out with its line, stream offset and raw text. The lines are put
+ * where the plan of the block as it is puts the pieces, and have the
+ * length of the lines they replace, so the plan stays the same. */
+START_TEST(hits_at_every_piece_start)
+{
+    struct buf text = {0};
+    enum { NRULES = 40 };
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
+    buf_free(&text);
+    struct buf log = {0};
+    unsigned x = 4242;
+    while (log.len < 3u * 1024 * 1024) {
+        x = x * 1103515245u + 12345u;
+        if (x % 7 == 0) buf_puts(&log, "\x1b[32m+\x1b[0m ");
+        buf_puts(&log, "ordinary output line ");
+        for (unsigned k = 0; k < 40 + (x >> 8) % 100; k++) buf_putc(&log, (char)('a' + k % 26));
+        buf_putc(&log, '\n');
+    }
+    size_t room = classify_piece_room(log.len);
+    size_t *st = malloc(room * sizeof *st);
+    size_t np = classify_piece_starts(log.p, log.len, true, st, room);
+    ck_assert_uint_gt(np, 10);
+    char **want = calloc(np, sizeof *want);
+    for (size_t i = 0; i < np; i++) {
+        char *ls = log.p + st[i];
+        size_t len = (size_t)((char *)memchr(ls, '\n', log.len - st[i]) - ls);
+        char l[256];
+        int k = (int)(i % NRULES);
+        int w = i % 3 == 0 ? snprintf(l, sizeof l, "\x1b[1;31mkaboom-%02d happened\x1b[0m", k)
+                           : snprintf(l, sizeof l, "kaboom-%02d happened", k);
+        ck_assert_uint_lt((size_t)w, len);
+        memset(l + w, '.', len - (size_t)w);
+        if (i % 3 == 1) l[len - 1] = '\r';
+        memcpy(ls, l, len);
+        want[i] = strndup(l, i % 3 == 1 ? len - 1 : len);
+    }
+    for (int threads = 0; threads < 2; threads++) {
+        struct classify_result *r = classify_text_threads(rs, log.p, log.len, threads);
+        ck_assert_uint_eq(r->nfindings, np);
+        for (size_t i = 0; i < np; i++) {
+            int64_t line = 1 + (int64_t)classify_count_newlines(log.p, st[i]);
+            ck_assert_msg(r->findings[i].line == line && r->findings[i].offset == (int64_t)st[i],
+                          "threads %d piece %zu: line %lld offset %lld, want %lld at %zu", threads, i,
+                          (long long)r->findings[i].line, (long long)r->findings[i].offset, (long long)line, st[i]);
+            ck_assert_str_eq(r->findings[i].text, want[i]);
+        }
+        classify_result_free(r);
+    }
+    for (size_t i = 0; i < np; i++) free(want[i]);
+    free(want);
+    free(st);
+    buf_free(&log);
+    classify_rules_free(rs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -673,6 +897,10 @@ int main(void)
     tcase_add_test(tc, gated_database_cached);
     tcase_add_test(tc, database_cache_keyed_by_platform);
     tcase_add_test(tc, job_step_columns_at_every_offset);
+    tcase_add_test(tc, stripped_pieces_map_back);
+    tcase_add_test(tc, prefix_shapes_at_every_offset);
+    tcase_add_test(tc, piece_plan_tapers);
+    tcase_add_test(tc, hits_at_every_piece_start);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
