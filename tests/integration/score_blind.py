@@ -90,6 +90,10 @@ measurement does), so the classifier's `line` is compared as it is.
       covered (OpenHands, mini-swe-agent batch logs and trajectories, goose, opencode, crush, Cline,
       Qwen Code, Copilot agents; failed and successful; inline, blockquoted, JSON trajectories and
       long committed transcripts), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind21: real public logs of coding agents run inside CI/automation
+      (claude-code-action, codex-action, run-gemini-cli, OpenHands resolver, hive-mind; OIDC and
+      app-token exchange, missing secrets, push/PR refusals, turn budgets; failed and successful,
+      long job logs), labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -151,6 +155,7 @@ SETS = {
     "blind17": ("agent-blind17", "agent"),
     "blind19": ("agent-blind19", "agent"),
     "blind20": ("agent-blind20", "agent"),
+    "blind21": ("agent-blind21", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
