@@ -95,6 +95,10 @@ measurement does), so the classifier's `line` is compared as it is.
       pasted shapes (`>`-quoted, prompts, wrapped, glued to fences; failed and
       successful with warnings), labelled before any classifier run; files as
       for ci-blind5.
+  tests/data/agent-blind21: real public logs of coding agents run inside CI/automation
+      (claude-code-action, codex-action, run-gemini-cli, OpenHands resolver, hive-mind; OIDC and
+      app-token exchange, missing secrets, push/PR refusals, turn budgets; failed and successful,
+      long job logs), labelled before any classifier run; files as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -157,6 +161,7 @@ SETS = {
     "blind19": ("agent-blind19", "agent"),
     "blind20": ("agent-blind20", "agent"),
     "blind18": ("agent-blind18", "agent"),
+    "blind21": ("agent-blind21", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),

@@ -4261,6 +4261,81 @@ START_TEST(agent_framework_wordings)
 }
 END_TEST
 
+START_TEST(agent_ci_action_wordings)
+{
+    /* agent-blind21 misses, in other words than its files: the steps around
+     * a coding agent run by a CI action (the job's OIDC token, an app token
+     * exchange, the trigger, the launcher, the turn budget, the PR call) and
+     * the agent's own result event */
+    ck_assert_ptr_nonnull(shipped);
+    /* the runner hands out no OIDC token without `id-token: write` */
+    shipped_names("Run aws-actions/configure-aws-credentials@v4\n"
+                  "Assuming role with OIDC\n"
+                  "Error: Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable\n",
+                  "auth.credentials", 3);
+    shipped_names("deploy: step 2/5\n"
+                  "deploy: failed to request an OIDC token from the runner, giving up\n"
+                  "exit status 1\n",
+                  "auth.credentials", 2);
+    /* an app refusing a workflow that is not the default branch's copy is
+     * the run's own workflow, though the exchange answers 401 */
+    shipped_names("Swapping the job token for an installation token\n"
+                  "exchange: 401 Unauthorized - Workflow validation failed; the workflow file must equal the copy on main\n"
+                  "Error: Process completed with exit code 1.\n",
+                  "config.invalid", 2);
+    /* an action refusing its trigger */
+    shipped_names("Run some-org/review-bot@v2\n"
+                  "error: unsupported event name: merge_group\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "config.invalid", 2);
+    /* a launcher that checks for the program it starts */
+    shipped_names("preparing renderer\n"
+                  "fatal: ffmpeg binary not found at ./vendor/bin/ffmpeg\n",
+                  "runtime.missing-executable", 2);
+    /* the agent used up its turn budget */
+    shipped_names("[agent] step 24 done\n"
+                  "[agent] stopped: reached the maximum number of turns (25)\n"
+                  "exit code 1\n",
+                  "timeout", 2);
+    shipped_names("{\"type\":\"assistant\",\"message\":{\"content\":[]}}\n"
+                  "{\"type\":\"result\",\"subtype\":\"error_max_turns\",\"is_error\":true,\"num_turns\":31}\n",
+                  "timeout", 2);
+    /* hub's refusal heads the block the token error closes */
+    shipped_names("$ hub pull-request -m 'bump deps'\n"
+                  "Error creating pull request: Forbidden (HTTP 403)\n"
+                  "  Resource not accessible by integration\n",
+                  "vcs.pr-create", 2);
+    /* a result event split one key per line: its status field comes first */
+    shipped_names("{\n"
+                  "  \"error_status\": 401,\n"
+                  "  \"terminal_reason\": \"api_error\",\n"
+                  "  \"result\": \"API Error: 401 the key was revoked\"\n"
+                  "}\n",
+                  "auth.credentials", 2);
+    /* a program's own check of a setting, not the traceback's source line */
+    shipped_names("Traceback (most recent call last):\n"
+                  "  File \"bot.py\", line 12, in <module>\n"
+                  "    raise ValueError('an API base URL is required')\n"
+                  "ValueError: an API base URL is required\n",
+                  "config.invalid", 4);
+    /* a stream wrapper reporting a model the account cannot use */
+    shipped_names("stream error: stream disconnected before completion: The model `o9-mini` does not exist or you do not have access to it.\n",
+                  "config.invalid", 1);
+    /* the agent's result event with is_error true is where the run failed,
+     * on one line or pretty-printed, whatever its subtype */
+    shipped_names("I'll look at the failing job first.\n"
+                  "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"duration_ms\":12}\n",
+                  "unknown", 2);
+    shipped_names("{\n"
+                  "  \"type\": \"result\",\n"
+                  "  \"subtype\": \"error_during_execution\",\n"
+                  "  \"is_error\": true,\n"
+                  "  \"num_turns\": 4\n"
+                  "}\n",
+                  "unknown", 4);
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -4837,6 +4912,7 @@ int main(void)
     tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
     tcase_add_test(tc, image_build_dockerfile_path_is_config);
     tcase_add_test(tc, agent_framework_wordings);
+    tcase_add_test(tc, agent_ci_action_wordings);
     tcase_add_test(tc, npm_registry_refuses_the_credential);
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
