@@ -4639,6 +4639,7 @@ int main(void)
     tcase_add_test(tc, the_job_that_failed_first_decides);
     tcase_add_test(tc, an_actions_own_log_group_is_output);
     tcase_add_test(tc, pinned_versions_actions_refs_formatters_and_cloud_login);
+    tcase_add_test(tc, lint_findings_cluster_assertions_and_dir_missing_recipes);
     tcase_add_test(tc, echoed_command_is_no_fallback_cause);
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
@@ -4749,7 +4750,6 @@ int main(void)
     tcase_add_test(tc, http_read_timeout_is_network);
     tcase_add_test(tc, traceback_source_line_behind_a_log_prefix_is_code);
     tcase_add_test(tc, web_font_fetch_without_network);
-    tcase_add_test(tc, lint_findings_cluster_assertions_and_dir_missing_recipes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
