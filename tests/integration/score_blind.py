@@ -121,6 +121,9 @@ measurement does), so the classifier's `line` is compared as it is.
   tests/data/ci-blind11: real, unedited CI job logs, Jenkins declarative ([Pipeline] lines,
       console notes, Windows bat steps), Jenkins freestyle and Buildkite (_bk;t= stamps,
       CRLF, ^^^ +++); one real passing log; scored like ci-real.
+  tests/data/ci-blind13: real, unedited GitHub Actions job logs of Go projects (go fuzz,
+      golangci-lint, chainsaw/uptest, kuttl, Ginkgo, make/devbox); one real passing log
+      (a sibling shard of the same fuzz job); scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -169,6 +172,7 @@ SETS = {
     "ci10": ("ci-blind10", "ci"),
     "ci11": ("ci-blind11", "ci"),
     "ci12": ("ci-blind12", "ci"),
+    "ci13": ("ci-blind13", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

@@ -1630,6 +1630,61 @@ START_TEST(quoted_source_is_not_output)
 END_TEST
 
 /* One log line, the shipped rules: the class and line of the primary. */
+START_TEST(lint_findings_cluster_assertions_and_dir_missing_recipes)
+{
+    /* ci-blind13 misses, in other words than its files */
+    ck_assert_ptr_nonnull(shipped);
+    /* golangci-lint's findings are a failed check; the source line it quotes
+     * under a finding is code, even when it says "timeout error" */
+    shipped_names("##[group]run golangci-lint\n"
+                  "Running [/opt/lint/golangci-lint run] in [/src/shop] ...\n"
+                  "##[error]billing/export.go:88:3: Error return value of `buf.Flush` is not checked (errcheck)\n"
+                  "\tbuf.Flush() // on a timeout error the caller retries\n"
+                  "\t^\n"
+                  "##[error]billing/export.go:120:1: cyclomatic complexity 31 of func `Render` is high (> 30) (gocyclo)\n"
+                  "##[error]issues found\n",
+                  "test.failure", 3);
+    /* its "(typecheck)" findings are the code not compiling, not lint */
+    static const char typecheck[] = "##[error]cart/total.go:14:9: undefined: priceTable (typecheck)\n"
+                                    "##[error]issues found\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, typecheck, sizeof typecheck - 1);
+    ck_assert_msg(!r->has_primary || !r->primary.rule_id ||
+                      strcmp(r->primary.rule_id, "golangci-lint-finding") != 0,
+                  "a typecheck finding read as lint");
+    classify_result_free(r);
+    /* an end-to-end assertion tool reporting a compared field in the API
+     * server's words is a test expectation, not a rejected object */
+    shipped_names("    | 04:10:02 | rollout | Wait ready | ASSERT | ERROR | apps/v1/StatefulSet @ shop/db\n"
+                  "        === ERROR\n"
+                  "        * status.availableReplicas: Required value: field not found in the input object\n"
+                  "--- FAIL: e2e/rollout (600.00s)\n"
+                  "FAIL\n",
+                  "test.failure", 3);
+    shipped_names("        === ERROR\n"
+                  "        * spec.replicas: Invalid value: \"1\": Expected value: \"3\"\n"
+                  "--- FAIL: e2e/scale (30.00s)\n",
+                  "test.failure", 2);
+    /* the API server itself refusing a field stays a spec problem */
+    shipped_names("The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "config.invalid", 1);
+    /* an assertion naming the ".status.succeeded" field of a Job is no
+     * report that the run succeeded: the crash before it is not recovered */
+    shipped_names("panic: runtime error: index out of range [3] with length 3\n"
+                  "    harness.go:77: resource Job:ci/seed: .status.succeeded: key is missing from map\n"
+                  "--- FAIL: TestSeedJob (9.00s)\n"
+                  "FAIL\n",
+                  "runtime.crash", 1);
+    /* a make recipe changing into a directory the checkout lacks: the
+     * build's own definition names a missing path */
+    shipped_names("=> tidying module tools\n"
+                  "/bin/sh: 1: cd: tools: No such file or directory\n"
+                  "make[2]: *** [build/mod.mk:41: tidy.tools] Error 2\n"
+                  "make: *** [Makefile:9: tidy] Error 2\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
 static void shipped_names(const char *log, const char *want_class, int64_t want_line)
 {
     expect_primary(shipped, CLASSIFY_OUTCOME_FAILED, log, strlen(log), want_class, want_line);
@@ -4844,6 +4899,7 @@ int main(void)
     tcase_add_test(tc, the_job_that_failed_first_decides);
     tcase_add_test(tc, an_actions_own_log_group_is_output);
     tcase_add_test(tc, pinned_versions_actions_refs_formatters_and_cloud_login);
+    tcase_add_test(tc, lint_findings_cluster_assertions_and_dir_missing_recipes);
     tcase_add_test(tc, echoed_command_is_no_fallback_cause);
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
