@@ -90,6 +90,11 @@ measurement does), so the classifier's `line` is compared as it is.
       covered (OpenHands, mini-swe-agent batch logs and trajectories, goose, opencode, crush, Cline,
       Qwen Code, Copilot agents; failed and successful; inline, blockquoted, JSON trajectories and
       long committed transcripts), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind22: real public failures of package managers, git hosting CLIs and build
+      tools earlier sets had not covered (glab, git-lfs, pre-commit, micromamba, pipx, nix, goreleaser,
+      semantic-release, CocoaPods, podman, cabal, deno, pulumi, terragrunt, turbo, helm/helmfile;
+      failed and successful; warnings on successful runs), labelled before any classifier run; files
+      as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -151,6 +156,7 @@ SETS = {
     "blind17": ("agent-blind17", "agent"),
     "blind19": ("agent-blind19", "agent"),
     "blind20": ("agent-blind20", "agent"),
+    "blind22": ("agent-blind22", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
