@@ -4569,6 +4569,11 @@ START_TEST(package_manager_and_code_host_cli_wordings)
                   "image.pull", 1);
     /* a helper program looked up on $PATH by the CLI that needs it */
     shipped_names("error: the kubelogin helper was not found on your PATH\n", "runtime.missing-executable", 1);
+    static const char found[] = "using the kubelogin helper found on your PATH\n"
+                                "token refreshed\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, found, sizeof found - 1);
+    ck_assert_str_ne(r->primary.class_id, "runtime.missing-executable");
+    classify_result_free(r);
     /* Deno spawning a program that is not there; reading a missing file is not that */
     shipped_names("error: Uncaught (in promise) NotFound: No such file or directory (os error 2)\n"
                   "    at opRun (ext:runtime/40_process.js:46:10)\n"
@@ -4578,7 +4583,7 @@ START_TEST(package_manager_and_code_host_cli_wordings)
     static const char readfile[] = "error: Uncaught (in promise) NotFound: No such file or directory (os error 2), "
                                    "readfile 'config.json'\n"
                                    "    at Object.readTextFile (ext:deno_fs/30_fs.js:878:24)\n";
-    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, readfile, sizeof readfile - 1);
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, readfile, sizeof readfile - 1);
     ck_assert_str_ne(r->primary.class_id, "runtime.missing-executable");
     classify_result_free(r);
     /* resolvers that find no package set: cabal, libsolv (mamba, dnf), conda */
