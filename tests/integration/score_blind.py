@@ -99,6 +99,11 @@ measurement does), so the classifier's `line` is compared as it is.
       (claude-code-action, codex-action, run-gemini-cli, OpenHands resolver, hive-mind; OIDC and
       app-token exchange, missing secrets, push/PR refusals, turn budgets; failed and successful,
       long job logs), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind22: real public failures of package managers, git hosting CLIs and build
+      tools earlier sets had not covered (glab, git-lfs, pre-commit, micromamba, pipx, nix, goreleaser,
+      semantic-release, CocoaPods, podman, cabal, deno, pulumi, terragrunt, turbo, helm/helmfile;
+      failed and successful; warnings on successful runs), labelled before any classifier run; files
+      as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -165,6 +170,7 @@ SETS = {
     "blind20": ("agent-blind20", "agent"),
     "blind18": ("agent-blind18", "agent"),
     "blind21": ("agent-blind21", "agent"),
+    "blind22": ("agent-blind22", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),

@@ -10,7 +10,7 @@ that a scoring run can trust the labels:
   - every log (fail and pass) is under 1 MB, and every NNN-pass.log has its NNN-fail.log;
   - the set's README names every file it holds.
 
-The agent sets (tests/data/ci-blind5 and agent-blind6 … agent-blind17, agent-blind18, agent-blind19, agent-blind20, agent-blind21: NNN-name.log,
+The agent sets (tests/data/ci-blind5 and agent-blind6 … agent-blind17, agent-blind18, agent-blind19, agent-blind20, agent-blind21, agent-blind22: NNN-name.log,
 `none`/0 for a successful run, `unknown` allowed) get the same checks, with the names and the
 `none` rows as those sets write them: every file is labelled, a `none` row has line 0 and no
 ranges, every failed row's line lies inside one of its ranges.
@@ -26,7 +26,7 @@ AGENT_SETS = [os.path.join(SRC, "tests", "data", d)
               for d in ("ci-blind5", "agent-blind6", "agent-blind7", "agent-blind8", "agent-blind9",
                         "agent-blind10", "agent-blind11", "agent-blind12", "agent-blind13",
                         "agent-blind14", "agent-blind15", "agent-blind16", "agent-blind17",
-                        "agent-blind18", "agent-blind19", "agent-blind20", "agent-blind21")]
+                        "agent-blind18", "agent-blind19", "agent-blind20", "agent-blind21", "agent-blind22")]
 MAX_BYTES = 1_000_000
 
 

@@ -4847,6 +4847,112 @@ START_TEST(jdbc_refusal_helm_conflict_bazel_lock_indented_npm)
 }
 END_TEST
 
+START_TEST(package_manager_and_code_host_cli_wordings)
+{
+    /* agent-blind22 misses, in other words than its files: package managers,
+     * git hosting CLIs and build tools phrasing failures the rules knew in
+     * other tools' words */
+    ck_assert_ptr_nonnull(shipped);
+    /* a negative return code written as a labelled field is still a signal */
+    shipped_names("[INFO] Installing environment for https://example.org/hooks.\n"
+                  "An unexpected error has occurred: CalledProcessError: command: ('/opt/venv/bin/python', '-m', 'pip', "
+                  "'install', '.')\n"
+                  "return code: -6\n"
+                  "expected return code: 0\n",
+                  "runtime.crash", 3);
+    /* a code host's API refusing the token is the code host's refusal */
+    shipped_names("fetching releases: GET https://gitlab.example.com/api/v4/projects/42/releases: 401 {message: 401 "
+                  "Unauthorized}\n",
+                  "vcs.auth", 1);
+    shipped_names("listing tags\n"
+                  "error: HTTP 401 from https://api.github.com/repos/acme/tool/tags (token expired?)\n",
+                  "vcs.auth", 2);
+    shipped_names("Error: EGITNOPERMISSION while pushing tag v2.3.0 to origin\n", "vcs.auth", 1);
+    shipped_names("release step aborted: Cannot push to the Git repository (branch main)\n", "vcs.auth", 1);
+    /* containers/image clients (podman, buildah, skopeo) refusing a manifest */
+    shipped_names("Trying to pull quay.io/acme/worker:v7...\n"
+                  "Error: initializing source docker://quay.io/acme/worker:v7: reading manifest v7 in "
+                  "quay.io/acme/worker: unauthorized: access to the requested resource is not authorized\n",
+                  "image.pull", 2);
+    shipped_names("STEP 1/4: FROM registry.local/base/app:1.2\n"
+                  "Error: initializing source docker://registry.local/base/app:1.2: reading manifest 1.2 in "
+                  "registry.local/base/app: errors:\n"
+                  "denied: access forbidden\n",
+                  "image.pull", 2);
+    shipped_names("level=fatal msg=\"copying image: reading manifest latest in docker.io/acme/private: requested access "
+                  "to the resource is denied\"\n",
+                  "image.pull", 1);
+    /* a helper program looked up on $PATH by the CLI that needs it */
+    shipped_names("error: the kubelogin helper was not found on your PATH\n", "runtime.missing-executable", 1);
+    static const char found[] = "using the kubelogin helper found on your PATH\n"
+                                "token refreshed\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, found, sizeof found - 1);
+    ck_assert_str_ne(r->primary.class_id, "runtime.missing-executable");
+    classify_result_free(r);
+    /* Deno spawning a program that is not there; reading a missing file is not that */
+    shipped_names("error: Uncaught (in promise) NotFound: No such file or directory (os error 2)\n"
+                  "    at opRun (ext:runtime/40_process.js:46:10)\n"
+                  "    at Object.run (ext:runtime/40_process.js:134:17)\n"
+                  "    at main (file:///app/build.ts:9:22)\n",
+                  "runtime.missing-executable", 1);
+    static const char readfile[] = "error: Uncaught (in promise) NotFound: No such file or directory (os error 2), "
+                                   "readfile 'config.json'\n"
+                                   "    at Object.readTextFile (ext:deno_fs/30_fs.js:878:24)\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, readfile, sizeof readfile - 1);
+    ck_assert_str_ne(r->primary.class_id, "runtime.missing-executable");
+    classify_result_free(r);
+    /* resolvers that find no package set: cabal, libsolv (mamba, dnf), conda */
+    shipped_names("Resolving dependencies...\n"
+                  "cabal: Could not resolve dependencies:\n"
+                  "[__0] next goal: aeson (user goal)\n",
+                  "config.invalid", 2);
+    shipped_names("error    libmamba Could not solve for environment specs\n", "config.invalid", 1);
+    shipped_names("Encountered problems while solving:\n"
+                  "  - nothing provides requested ripgrep 99.*\n",
+                  "config.invalid", 2);
+    shipped_names("Problem: package scipy-1.14.1-py312 requires libgfortran5 >=13\n"
+                  "  - nothing provides libgfortran5 >=13 needed by scipy-1.14.1-py312\n",
+                  "config.invalid", 2);
+    shipped_names("UnsatisfiableError: The following specifications were found to be incompatible with each other:\n",
+                  "config.invalid", 1);
+    /* pip pointed at a directory that is no Python project */
+    shipped_names("ERROR: Directory './plugins/exporter' is not installable. Neither 'setup.py' nor 'pyproject.toml' "
+                  "found.\n",
+                  "config.invalid", 1);
+    /* a configuration file in a schema version the tool no longer reads */
+    shipped_names("  x loading config failed  error=only configurations files on version: 3 are supported\n",
+                  "config.invalid", 1);
+    /* CocoaPods: no spec source has the pod at that version */
+    shipped_names("[!] CocoaPods could not find compatible versions for pod \"Alamofire\":\n"
+                  "  In Podfile:\n"
+                  "    Alamofire (= 9.9.9)\n",
+                  "config.invalid", 1);
+    shipped_names("None of your spec sources contain a spec satisfying the dependency: `Charts (~> 99.0)`.\n",
+                  "config.invalid", 1);
+    /* a Nix derivation that names no source */
+    shipped_names("unpacking sources\n"
+                  "variable $src or $srcs should point to the source\n"
+                  "error: builder for '/nix/store/abc-hello.drv' failed with exit code 1\n",
+                  "config.invalid", 2);
+    /* failure lines that name no cause: a driver's "Error running ..." and
+     * turbo's summary line naming the failed task come before the bare exit */
+    shipped_names("Launching lib/main.dart on Pixel 7 in debug mode...\n"
+                  "Error running Gradle task 'assembleDebug'\n"
+                  "Exited (1)\n",
+                  "unknown", 2);
+    shipped_names("Error launching application on emulator-5554.\n"
+                  "process exited with code 1\n",
+                  "unknown", 1);
+    shipped_names(" Tasks:    11 successful, 12 total\n"
+                  "Cached:    3 cached, 12 total\n"
+                  "  Time:    41.2s\n"
+                  "Failed:    web#lint\n"
+                  "\n"
+                  " ERROR  run failed: command  exited (1)\n",
+                  "unknown", 4);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -5019,6 +5125,7 @@ int main(void)
     tcase_add_test(tc, more_parser_refusal_wordings);
     tcase_add_test(tc, wrapped_message_without_error_block_read_joined);
     tcase_add_test(tc, helm_template_refusing_values_is_config);
+    tcase_add_test(tc, package_manager_and_code_host_cli_wordings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
