@@ -95,6 +95,15 @@ measurement does), so the classifier's `line` is compared as it is.
       pasted shapes (`>`-quoted, prompts, wrapped, glued to fences; failed and
       successful with warnings), labelled before any classifier run; files as
       for ci-blind5.
+  tests/data/agent-blind21: real public logs of coding agents run inside CI/automation
+      (claude-code-action, codex-action, run-gemini-cli, OpenHands resolver, hive-mind; OIDC and
+      app-token exchange, missing secrets, push/PR refusals, turn budgets; failed and successful,
+      long job logs), labelled before any classifier run; files as for ci-blind5.
+  tests/data/agent-blind22: real public failures of package managers, git hosting CLIs and build
+      tools earlier sets had not covered (glab, git-lfs, pre-commit, micromamba, pipx, nix, goreleaser,
+      semantic-release, CocoaPods, podman, cabal, deno, pulumi, terragrunt, turbo, helm/helmfile;
+      failed and successful; warnings on successful runs), labelled before any classifier run; files
+      as for ci-blind5.
   tests/data/ci-blind6: real, unedited GitHub Actions job logs NNN-fail.log
       (make/clang, bazel, Gradle, Terraform, cargo, vitest, npm, phpunit,
       pytest, Unity), a real passing log NNN-pass.log only where one exists;
@@ -117,6 +126,9 @@ measurement does), so the classifier's `line` is compared as it is.
   tests/data/ci-blind11: real, unedited CI job logs, Jenkins declarative ([Pipeline] lines,
       console notes, Windows bat steps), Jenkins freestyle and Buildkite (_bk;t= stamps,
       CRLF, ^^^ +++); one real passing log; scored like ci-real.
+  tests/data/ci-blind13: real, unedited GitHub Actions job logs of Go projects (go fuzz,
+      golangci-lint, chainsaw/uptest, kuttl, Ginkgo, make/devbox); one real passing log
+      (a sibling shard of the same fuzz job); scored like ci-real.
 
 Usage: score_blind.py [-v] [--set NAME|both|all]  (NAME: a key of SETS below)
   (both = blind4 and ci, as before; all = every set)
@@ -157,6 +169,8 @@ SETS = {
     "blind19": ("agent-blind19", "agent"),
     "blind20": ("agent-blind20", "agent"),
     "blind18": ("agent-blind18", "agent"),
+    "blind21": ("agent-blind21", "agent"),
+    "blind22": ("agent-blind22", "agent"),
     "ci6": ("ci-blind6", "ci"),
     "ci7": ("ci-blind7", "ci"),
     "ci8": ("ci-blind8", "ci"),
@@ -164,6 +178,7 @@ SETS = {
     "ci10": ("ci-blind10", "ci"),
     "ci11": ("ci-blind11", "ci"),
     "ci12": ("ci-blind12", "ci"),
+    "ci13": ("ci-blind13", "ci"),
 }
 NEAR = 3  # a line within this many lines of the label counts as "near"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Consistency of the labelled CI build-log sets that score_blind.py measures on
-(tests/data/ci-blind, tests/data/ci-real, tests/data/ci-blind6, tests/data/ci-blind7, tests/data/ci-blind8, tests/data/ci-blind9, tests/data/ci-blind10, tests/data/ci-blind11, tests/data/ci-blind12). It does not run the classifier; it checks
+(tests/data/ci-blind, tests/data/ci-real, tests/data/ci-blind6, tests/data/ci-blind7, tests/data/ci-blind8, tests/data/ci-blind9, tests/data/ci-blind10, tests/data/ci-blind11, tests/data/ci-blind12, tests/data/ci-blind13). It does not run the classifier; it checks
 that a scoring run can trust the labels:
 
   - every labels.tsv row names an existing NNN-fail.log, a class id listed in
@@ -10,7 +10,7 @@ that a scoring run can trust the labels:
   - every log (fail and pass) is under 1 MB, and every NNN-pass.log has its NNN-fail.log;
   - the set's README names every file it holds.
 
-The agent sets (tests/data/ci-blind5 and agent-blind6 … agent-blind17, agent-blind18, agent-blind19, agent-blind20: NNN-name.log,
+The agent sets (tests/data/ci-blind5 and agent-blind6 … agent-blind17, agent-blind18, agent-blind19, agent-blind20, agent-blind21, agent-blind22: NNN-name.log,
 `none`/0 for a successful run, `unknown` allowed) get the same checks, with the names and the
 `none` rows as those sets write them: every file is labelled, a `none` row has line 0 and no
 ranges, every failed row's line lies inside one of its ranges.
@@ -21,12 +21,12 @@ import re
 import sys
 
 SRC = os.environ.get("ARTRIAGE_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SETS = [os.path.join(SRC, "tests", "data", d) for d in ("ci-blind", "ci-real", "ci-blind6", "ci-blind7", "ci-blind8", "ci-blind9", "ci-blind10", "ci-blind11", "ci-blind12")]
+SETS = [os.path.join(SRC, "tests", "data", d) for d in ("ci-blind", "ci-real", "ci-blind6", "ci-blind7", "ci-blind8", "ci-blind9", "ci-blind10", "ci-blind11", "ci-blind12", "ci-blind13")]
 AGENT_SETS = [os.path.join(SRC, "tests", "data", d)
               for d in ("ci-blind5", "agent-blind6", "agent-blind7", "agent-blind8", "agent-blind9",
                         "agent-blind10", "agent-blind11", "agent-blind12", "agent-blind13",
                         "agent-blind14", "agent-blind15", "agent-blind16", "agent-blind17",
-                        "agent-blind18", "agent-blind19", "agent-blind20")]
+                        "agent-blind18", "agent-blind19", "agent-blind20", "agent-blind21", "agent-blind22")]
 MAX_BYTES = 1_000_000
 
 

@@ -1630,6 +1630,61 @@ START_TEST(quoted_source_is_not_output)
 END_TEST
 
 /* One log line, the shipped rules: the class and line of the primary. */
+START_TEST(lint_findings_cluster_assertions_and_dir_missing_recipes)
+{
+    /* ci-blind13 misses, in other words than its files */
+    ck_assert_ptr_nonnull(shipped);
+    /* golangci-lint's findings are a failed check; the source line it quotes
+     * under a finding is code, even when it says "timeout error" */
+    shipped_names("##[group]run golangci-lint\n"
+                  "Running [/opt/lint/golangci-lint run] in [/src/shop] ...\n"
+                  "##[error]billing/export.go:88:3: Error return value of `buf.Flush` is not checked (errcheck)\n"
+                  "\tbuf.Flush() // on a timeout error the caller retries\n"
+                  "\t^\n"
+                  "##[error]billing/export.go:120:1: cyclomatic complexity 31 of func `Render` is high (> 30) (gocyclo)\n"
+                  "##[error]issues found\n",
+                  "test.failure", 3);
+    /* its "(typecheck)" findings are the code not compiling, not lint */
+    static const char typecheck[] = "##[error]cart/total.go:14:9: undefined: priceTable (typecheck)\n"
+                                    "##[error]issues found\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, typecheck, sizeof typecheck - 1);
+    ck_assert_msg(!r->has_primary || !r->primary.rule_id ||
+                      strcmp(r->primary.rule_id, "golangci-lint-finding") != 0,
+                  "a typecheck finding read as lint");
+    classify_result_free(r);
+    /* an end-to-end assertion tool reporting a compared field in the API
+     * server's words is a test expectation, not a rejected object */
+    shipped_names("    | 04:10:02 | rollout | Wait ready | ASSERT | ERROR | apps/v1/StatefulSet @ shop/db\n"
+                  "        === ERROR\n"
+                  "        * status.availableReplicas: Required value: field not found in the input object\n"
+                  "--- FAIL: e2e/rollout (600.00s)\n"
+                  "FAIL\n",
+                  "test.failure", 3);
+    shipped_names("        === ERROR\n"
+                  "        * spec.replicas: Invalid value: \"1\": Expected value: \"3\"\n"
+                  "--- FAIL: e2e/scale (30.00s)\n",
+                  "test.failure", 2);
+    /* the API server itself refusing a field stays a spec problem */
+    shipped_names("The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "config.invalid", 1);
+    /* an assertion naming the ".status.succeeded" field of a Job is no
+     * report that the run succeeded: the crash before it is not recovered */
+    shipped_names("panic: runtime error: index out of range [3] with length 3\n"
+                  "    harness.go:77: resource Job:ci/seed: .status.succeeded: key is missing from map\n"
+                  "--- FAIL: TestSeedJob (9.00s)\n"
+                  "FAIL\n",
+                  "runtime.crash", 1);
+    /* a make recipe changing into a directory the checkout lacks: the
+     * build's own definition names a missing path */
+    shipped_names("=> tidying module tools\n"
+                  "/bin/sh: 1: cd: tools: No such file or directory\n"
+                  "make[2]: *** [build/mod.mk:41: tidy.tools] Error 2\n"
+                  "make: *** [Makefile:9: tidy] Error 2\n",
+                  "config.invalid", 2);
+}
+END_TEST
+
 static void shipped_names(const char *log, const char *want_class, int64_t want_line)
 {
     expect_primary(shipped, CLASSIFY_OUTCOME_FAILED, log, strlen(log), want_class, want_line);
@@ -4261,6 +4316,81 @@ START_TEST(agent_framework_wordings)
 }
 END_TEST
 
+START_TEST(agent_ci_action_wordings)
+{
+    /* agent-blind21 misses, in other words than its files: the steps around
+     * a coding agent run by a CI action (the job's OIDC token, an app token
+     * exchange, the trigger, the launcher, the turn budget, the PR call) and
+     * the agent's own result event */
+    ck_assert_ptr_nonnull(shipped);
+    /* the runner hands out no OIDC token without `id-token: write` */
+    shipped_names("Run aws-actions/configure-aws-credentials@v4\n"
+                  "Assuming role with OIDC\n"
+                  "Error: Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable\n",
+                  "auth.credentials", 3);
+    shipped_names("deploy: step 2/5\n"
+                  "deploy: failed to request an OIDC token from the runner, giving up\n"
+                  "exit status 1\n",
+                  "auth.credentials", 2);
+    /* an app refusing a workflow that is not the default branch's copy is
+     * the run's own workflow, though the exchange answers 401 */
+    shipped_names("Swapping the job token for an installation token\n"
+                  "exchange: 401 Unauthorized - Workflow validation failed; the workflow file must equal the copy on main\n"
+                  "Error: Process completed with exit code 1.\n",
+                  "config.invalid", 2);
+    /* an action refusing its trigger */
+    shipped_names("Run some-org/review-bot@v2\n"
+                  "error: unsupported event name: merge_group\n"
+                  "##[error]Process completed with exit code 1.\n",
+                  "config.invalid", 2);
+    /* a launcher that checks for the program it starts */
+    shipped_names("preparing renderer\n"
+                  "fatal: ffmpeg binary not found at ./vendor/bin/ffmpeg\n",
+                  "runtime.missing-executable", 2);
+    /* the agent used up its turn budget */
+    shipped_names("[agent] step 24 done\n"
+                  "[agent] stopped: reached the maximum number of turns (25)\n"
+                  "exit code 1\n",
+                  "timeout", 2);
+    shipped_names("{\"type\":\"assistant\",\"message\":{\"content\":[]}}\n"
+                  "{\"type\":\"result\",\"subtype\":\"error_max_turns\",\"is_error\":true,\"num_turns\":31}\n",
+                  "timeout", 2);
+    /* hub's refusal heads the block the token error closes */
+    shipped_names("$ hub pull-request -m 'bump deps'\n"
+                  "Error creating pull request: Forbidden (HTTP 403)\n"
+                  "  Resource not accessible by integration\n",
+                  "vcs.pr-create", 2);
+    /* a result event split one key per line: its status field comes first */
+    shipped_names("{\n"
+                  "  \"error_status\": 401,\n"
+                  "  \"terminal_reason\": \"api_error\",\n"
+                  "  \"result\": \"API Error: 401 the key was revoked\"\n"
+                  "}\n",
+                  "auth.credentials", 2);
+    /* a program's own check of a setting, not the traceback's source line */
+    shipped_names("Traceback (most recent call last):\n"
+                  "  File \"bot.py\", line 12, in <module>\n"
+                  "    raise ValueError('an API base URL is required')\n"
+                  "ValueError: an API base URL is required\n",
+                  "config.invalid", 4);
+    /* a stream wrapper reporting a model the account cannot use */
+    shipped_names("stream error: stream disconnected before completion: The model `o9-mini` does not exist or you do not have access to it.\n",
+                  "config.invalid", 1);
+    /* the agent's result event with is_error true is where the run failed,
+     * on one line or pretty-printed, whatever its subtype */
+    shipped_names("I'll look at the failing job first.\n"
+                  "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"duration_ms\":12}\n",
+                  "unknown", 2);
+    shipped_names("{\n"
+                  "  \"type\": \"result\",\n"
+                  "  \"subtype\": \"error_during_execution\",\n"
+                  "  \"is_error\": true,\n"
+                  "  \"num_turns\": 4\n"
+                  "}\n",
+                  "unknown", 4);
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -4717,6 +4847,112 @@ START_TEST(jdbc_refusal_helm_conflict_bazel_lock_indented_npm)
 }
 END_TEST
 
+START_TEST(package_manager_and_code_host_cli_wordings)
+{
+    /* agent-blind22 misses, in other words than its files: package managers,
+     * git hosting CLIs and build tools phrasing failures the rules knew in
+     * other tools' words */
+    ck_assert_ptr_nonnull(shipped);
+    /* a negative return code written as a labelled field is still a signal */
+    shipped_names("[INFO] Installing environment for https://example.org/hooks.\n"
+                  "An unexpected error has occurred: CalledProcessError: command: ('/opt/venv/bin/python', '-m', 'pip', "
+                  "'install', '.')\n"
+                  "return code: -6\n"
+                  "expected return code: 0\n",
+                  "runtime.crash", 3);
+    /* a code host's API refusing the token is the code host's refusal */
+    shipped_names("fetching releases: GET https://gitlab.example.com/api/v4/projects/42/releases: 401 {message: 401 "
+                  "Unauthorized}\n",
+                  "vcs.auth", 1);
+    shipped_names("listing tags\n"
+                  "error: HTTP 401 from https://api.github.com/repos/acme/tool/tags (token expired?)\n",
+                  "vcs.auth", 2);
+    shipped_names("Error: EGITNOPERMISSION while pushing tag v2.3.0 to origin\n", "vcs.auth", 1);
+    shipped_names("release step aborted: Cannot push to the Git repository (branch main)\n", "vcs.auth", 1);
+    /* containers/image clients (podman, buildah, skopeo) refusing a manifest */
+    shipped_names("Trying to pull quay.io/acme/worker:v7...\n"
+                  "Error: initializing source docker://quay.io/acme/worker:v7: reading manifest v7 in "
+                  "quay.io/acme/worker: unauthorized: access to the requested resource is not authorized\n",
+                  "image.pull", 2);
+    shipped_names("STEP 1/4: FROM registry.local/base/app:1.2\n"
+                  "Error: initializing source docker://registry.local/base/app:1.2: reading manifest 1.2 in "
+                  "registry.local/base/app: errors:\n"
+                  "denied: access forbidden\n",
+                  "image.pull", 2);
+    shipped_names("level=fatal msg=\"copying image: reading manifest latest in docker.io/acme/private: requested access "
+                  "to the resource is denied\"\n",
+                  "image.pull", 1);
+    /* a helper program looked up on $PATH by the CLI that needs it */
+    shipped_names("error: the kubelogin helper was not found on your PATH\n", "runtime.missing-executable", 1);
+    static const char found[] = "using the kubelogin helper found on your PATH\n"
+                                "token refreshed\n";
+    struct classify_result *r = run(shipped, CLASSIFY_OUTCOME_FAILED, found, sizeof found - 1);
+    ck_assert_str_ne(r->primary.class_id, "runtime.missing-executable");
+    classify_result_free(r);
+    /* Deno spawning a program that is not there; reading a missing file is not that */
+    shipped_names("error: Uncaught (in promise) NotFound: No such file or directory (os error 2)\n"
+                  "    at opRun (ext:runtime/40_process.js:46:10)\n"
+                  "    at Object.run (ext:runtime/40_process.js:134:17)\n"
+                  "    at main (file:///app/build.ts:9:22)\n",
+                  "runtime.missing-executable", 1);
+    static const char readfile[] = "error: Uncaught (in promise) NotFound: No such file or directory (os error 2), "
+                                   "readfile 'config.json'\n"
+                                   "    at Object.readTextFile (ext:deno_fs/30_fs.js:878:24)\n";
+    r = run(shipped, CLASSIFY_OUTCOME_FAILED, readfile, sizeof readfile - 1);
+    ck_assert_str_ne(r->primary.class_id, "runtime.missing-executable");
+    classify_result_free(r);
+    /* resolvers that find no package set: cabal, libsolv (mamba, dnf), conda */
+    shipped_names("Resolving dependencies...\n"
+                  "cabal: Could not resolve dependencies:\n"
+                  "[__0] next goal: aeson (user goal)\n",
+                  "config.invalid", 2);
+    shipped_names("error    libmamba Could not solve for environment specs\n", "config.invalid", 1);
+    shipped_names("Encountered problems while solving:\n"
+                  "  - nothing provides requested ripgrep 99.*\n",
+                  "config.invalid", 2);
+    shipped_names("Problem: package scipy-1.14.1-py312 requires libgfortran5 >=13\n"
+                  "  - nothing provides libgfortran5 >=13 needed by scipy-1.14.1-py312\n",
+                  "config.invalid", 2);
+    shipped_names("UnsatisfiableError: The following specifications were found to be incompatible with each other:\n",
+                  "config.invalid", 1);
+    /* pip pointed at a directory that is no Python project */
+    shipped_names("ERROR: Directory './plugins/exporter' is not installable. Neither 'setup.py' nor 'pyproject.toml' "
+                  "found.\n",
+                  "config.invalid", 1);
+    /* a configuration file in a schema version the tool no longer reads */
+    shipped_names("  x loading config failed  error=only configurations files on version: 3 are supported\n",
+                  "config.invalid", 1);
+    /* CocoaPods: no spec source has the pod at that version */
+    shipped_names("[!] CocoaPods could not find compatible versions for pod \"Alamofire\":\n"
+                  "  In Podfile:\n"
+                  "    Alamofire (= 9.9.9)\n",
+                  "config.invalid", 1);
+    shipped_names("None of your spec sources contain a spec satisfying the dependency: `Charts (~> 99.0)`.\n",
+                  "config.invalid", 1);
+    /* a Nix derivation that names no source */
+    shipped_names("unpacking sources\n"
+                  "variable $src or $srcs should point to the source\n"
+                  "error: builder for '/nix/store/abc-hello.drv' failed with exit code 1\n",
+                  "config.invalid", 2);
+    /* failure lines that name no cause: a driver's "Error running ..." and
+     * turbo's summary line naming the failed task come before the bare exit */
+    shipped_names("Launching lib/main.dart on Pixel 7 in debug mode...\n"
+                  "Error running Gradle task 'assembleDebug'\n"
+                  "Exited (1)\n",
+                  "unknown", 2);
+    shipped_names("Error launching application on emulator-5554.\n"
+                  "process exited with code 1\n",
+                  "unknown", 1);
+    shipped_names(" Tasks:    11 successful, 12 total\n"
+                  "Cached:    3 cached, 12 total\n"
+                  "  Time:    41.2s\n"
+                  "Failed:    web#lint\n"
+                  "\n"
+                  " ERROR  run failed: command  exited (1)\n",
+                  "unknown", 4);
+}
+END_TEST
+
 int main(void)
 {
     const char *src = getenv("ARTRIAGE_SRC");
@@ -4769,6 +5005,7 @@ int main(void)
     tcase_add_test(tc, the_job_that_failed_first_decides);
     tcase_add_test(tc, an_actions_own_log_group_is_output);
     tcase_add_test(tc, pinned_versions_actions_refs_formatters_and_cloud_login);
+    tcase_add_test(tc, lint_findings_cluster_assertions_and_dir_missing_recipes);
     tcase_add_test(tc, echoed_command_is_no_fallback_cause);
     tcase_add_test(tc, diff_hunk_lines_are_file_text);
     tcase_add_test(tc, gherkin_step_text_is_not_output);
@@ -4837,6 +5074,7 @@ int main(void)
     tcase_add_test(tc, php_and_ruby_resolvers_name_the_spec);
     tcase_add_test(tc, image_build_dockerfile_path_is_config);
     tcase_add_test(tc, agent_framework_wordings);
+    tcase_add_test(tc, agent_ci_action_wordings);
     tcase_add_test(tc, npm_registry_refuses_the_credential);
     tcase_add_test(tc, typescript_code_under_a_loader_header);
     tcase_add_test(tc, surefire_inline_failed_test_entry);
@@ -4887,6 +5125,7 @@ int main(void)
     tcase_add_test(tc, more_parser_refusal_wordings);
     tcase_add_test(tc, wrapped_message_without_error_block_read_joined);
     tcase_add_test(tc, helm_template_refusing_values_is_config);
+    tcase_add_test(tc, package_manager_and_code_host_cli_wordings);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
