@@ -65,7 +65,8 @@ import sys
 SETS = ["classify-dev", "classify", "classify-holdout", "classify-holdout2", "classify-holdout3",
         "classify-blind4", "ci-blind5", "agent-blind6", "agent-blind7", "agent-blind8",
         "agent-blind9", "ci-blind", "ci-real", "ci-blind6", "agent-blind10", "agent-blind11",
-        "agent-blind12", "agent-blind13", "ci-blind7", "agent-blind14", "agent-blind15", "ci-blind8", "ci-blind9", "agent-blind16", "agent-blind17", "ci-blind10"]
+        "agent-blind12", "agent-blind13", "ci-blind7", "agent-blind14", "agent-blind15", "ci-blind8", "ci-blind9", "agent-blind16", "agent-blind17", "ci-blind10",
+        "agent-blind18", "agent-blind19", "agent-blind20", "agent-blind21", "agent-blind22", "ci-blind11", "ci-blind12", "ci-blind13"]
 # "none" marks successful runs (no block); "unknown" stays a class: blocks
 # the labels say no class fits teach the model when to keep "unknown"
 SKIP = {"none"}

@@ -40,7 +40,7 @@ static inline uint64_t classify_nl_mask64(const char *s) { return classify_byte_
 size_t classify_piece_starts(const char *s, size_t n, bool taper, size_t *starts, size_t room);
 size_t classify_piece_room(size_t n);
 
-#define CLASSIFY_ENGINE_VERSION "artriage-classify-9"
+#define CLASSIFY_ENGINE_VERSION "artriage-classify-10"
 
 /* Marker classes: lines that are not causes but steer the ranking. */
 enum rule_marker {
