@@ -260,6 +260,19 @@ START_TEST(contained_literal_folded)
 }
 END_TEST
 
+/* Forty rules "boom-K" matching "kaboom-KK happened" (at most 16 findings
+ * each), so that findings can reach the end of a long log. Caller frees. */
+enum { NRULES = 40 };
+static struct classify_rules *many_rules(void)
+{
+    struct buf text = {0};
+    for (int k = 0; k < NRULES; k++)
+        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
+    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
+    buf_free(&text);
+    return rs;
+}
+
 /* Line numbers come from newline checkpoints the masking pass leaves
  * every few KiB (and from the previous hit when it is closer): hits
  * dense and sparse, on lines right before and after checkpoints, in both
@@ -268,12 +281,7 @@ END_TEST
  * (at most 16 findings each) so that findings reach the end of the log. */
 START_TEST(line_numbers_from_checkpoints)
 {
-    struct buf text = {0};
-    enum { NRULES = 40 };
-    for (int k = 0; k < NRULES; k++)
-        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
-    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
-    buf_free(&text);
+    struct classify_rules *rs = many_rules();
     for (int crlf = 0; crlf < 2; crlf++) {
         struct buf log = {0};
         static int want[NRULES * 16];
@@ -665,12 +673,8 @@ END_TEST
  * small chunks (a block per chunk). */
 START_TEST(stripped_pieces_map_back)
 {
-    struct buf text = {0};
-    enum { NRULES = 40, WANT_MAX = NRULES * 16 };
-    for (int k = 0; k < NRULES; k++)
-        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
-    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
-    buf_free(&text);
+    enum { WANT_MAX = NRULES * 16 };
+    struct classify_rules *rs = many_rules();
     struct buf log = {0};
     static int64_t want_line[WANT_MAX], want_off[WANT_MAX];
     static char *want_text[WANT_MAX];
@@ -826,12 +830,7 @@ END_TEST
  * length of the lines they replace, so the plan stays the same. */
 START_TEST(hits_at_every_piece_start)
 {
-    struct buf text = {0};
-    enum { NRULES = 40 };
-    for (int k = 0; k < NRULES; k++)
-        buf_printf(&text, "rule boom-%d\nclass build\nweight 80\nmatch kaboom-%02d happened\n\n", k, k);
-    struct classify_rules *rs = compile_rules("many.rules", text.p, text.len, NULL, NULL);
-    buf_free(&text);
+    struct classify_rules *rs = many_rules();
     struct buf log = {0};
     unsigned x = 4242;
     while (log.len < 3u * 1024 * 1024) {
