@@ -964,6 +964,17 @@ static bool job_failed(struct classify_ctx *c, int j, int64_t line, const char *
     return false;
 }
 
+/* A finding an image pull that later worked retried away: the pull's own
+ * class, or a line about pulling (a registry's 429 or a dial timeout in
+ * "Failed to pull image ...", classed by what went wrong). */
+static bool pull_failure(const char *cls, const char *text)
+{
+    if (strcmp(cls, "image.pull") == 0) return true;
+    for (const char *t = text; t && *t; t++)
+        if ((t[0] | 0x20) == 'p' && (t[1] | 0x20) == 'u' && (t[2] | 0x20) == 'l' && (t[3] | 0x20) == 'l') return true;
+    return false;
+}
+
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,
                           int64_t offset, const char *text, size_t tlen)
 {
@@ -3140,6 +3151,11 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         /* a merge/rebase completed later: the checkout's state was resolved */
         if (r->f.line > 0 && c->mark_last[MARK_RESOLVED] > r->f.line && strcmp(cls[i], "vcs.worktree") == 0)
             res->findings[i].flags |= CLASSIFY_F_RECOVERED;
+        /* an image pulled later: the pull failures before it were retried
+         * away, but nothing else was (a pod's events list "Successfully
+         * pulled image" after a run whose tests failed) */
+        if (r->f.line > 0 && c->mark_last[MARK_PULLED] > r->f.line && pull_failure(cls[i], r->f.text))
+            res->findings[i].flags |= CLASSIFY_F_RECOVERED;
         if (r->f.line == 0 && c->sig_success && !(r->f.flags & CLASSIFY_F_CALLER))
             res->findings[i].flags |= CLASSIFY_F_RECOVERED;
     }
@@ -3443,7 +3459,7 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
         NULL, "failure", "success", "retry", "exe-missing", "workspace-missing",
         "workspace-present", "git-present", "command-start", "command-end", "script-start",
         "script-end", "step-start", "step-failed", "resolved", "error-block", "step-failed-continued",
-        "job-end", "diff-hunk", "run-start"};
+        "job-end", "diff-hunk", "run-start", "pulled"};
     for (int m = 1; m < MARK_COUNT; m++)
         if (c->mark_first[m] >= 0)
             buf_printf(&ex, "marker %s: first line %lld, last line %lld\n", mnames[m],

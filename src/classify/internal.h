@@ -65,6 +65,7 @@ enum rule_marker {
     MARK_JOB_END,           /* @job-end: a CI runner's last line of a job, pass or fail */
     MARK_DIFF_HUNK,         /* @diff-hunk: a unified diff's "@@ -a,b +c,d @@" (file text follows) */
     MARK_RUN_START,         /* @run-start: an agent session/run starts in a log that appends runs */
+    MARK_PULLED,            /* @pulled: an image was pulled: earlier pull failures were retried away */
     MARK_COUNT
 };
 

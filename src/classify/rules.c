@@ -38,6 +38,7 @@ static const char *const marker_names[MARK_COUNT] = {
     [MARK_JOB_END] = "@job-end",
     [MARK_DIFF_HUNK] = "@diff-hunk",
     [MARK_RUN_START] = "@run-start",
+    [MARK_PULLED] = "@pulled",
 };
 
 int classify_marker_of(const char *class_id)

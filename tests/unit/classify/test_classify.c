@@ -4391,6 +4391,35 @@ START_TEST(agent_ci_action_wordings)
 }
 END_TEST
 
+/* A pod's events list "Successfully pulled image" after whatever the run
+ * printed: the pull retried away the pull's failures before it, not a
+ * failed test or build. */
+START_TEST(image_pulled_recovers_only_pull_failures)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN,
+                    "go test ./...\n"
+                    "--- FAIL: TestParseConfig (0.01s)\n"
+                    "    config_test.go:41: want 3 sections, got 2\n"
+                    "FAIL\texample.org/svc/config\t0.213s\n"
+                    "make: *** [Makefile:12: test] Error 1\n"
+                    "Events:\n"
+                    "  Type    Reason   Age  From     Message\n"
+                    "  Normal  Pulling  3m   kubelet  Pulling image \"reg.example/ci/go:1.22\"\n"
+                    "  Normal  Pulled   3m   kubelet  Successfully pulled image \"reg.example/ci/go:1.22\" in 2.1s\n"
+                    "  Normal  Started  3m   kubelet  Started container build\n",
+                    "test.failure", 2);
+    /* the pull's own failures, whatever their class, were retried away */
+    shipped_outcome(CLASSIFY_OUTCOME_UNKNOWN,
+                    "  Warning  Failed   4m  kubelet  Failed to pull image \"reg.example/ci/go:1.22\": "
+                    "429 Too Many Requests\n"
+                    "  Normal   BackOff  4m  kubelet  Back-off pulling image \"reg.example/ci/go:1.22\"\n"
+                    "  Normal   Pulled   3m  kubelet  Successfully pulled image \"reg.example/ci/go:1.22\" in 9.8s\n"
+                    "  Normal   Started  3m  kubelet  Started container build\n",
+                    NULL, 0);
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -5097,6 +5126,7 @@ int main(void)
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
     tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     tcase_add_test(tc, appended_agent_runs_the_last_run_decides);
+    tcase_add_test(tc, image_pulled_recovers_only_pull_failures);
     tcase_add_test(tc, credential_words_in_prose_are_no_finding);
     tcase_add_test(tc, agent_result_event_marks_the_run_succeeded);
     tcase_add_test(tc, marker_near_looks_back_only);
