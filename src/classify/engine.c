@@ -1085,6 +1085,37 @@ static bool quoted_code(const char *v, size_t n, size_t lead)
     return false;
 }
 
+/* A Kubernetes event of type Normal, as `kubectl describe` and `kubectl get
+ * events` list it ("  Normal  Issuing  2m  cert-manager  Issuing certificate
+ * as Secret does not exist") or a test tool dumps it ("... +0000 UTC Normal
+ * Certificate.cert-manager.io x  Issuing ...", tab-separated): the type column says the
+ * cluster did not see a failure. "Normal" is the line's first word or comes
+ * right after an age or a time zone, and a reason or kind follows. */
+static bool normal_event_line(const char *v, size_t n)
+{
+    const char *p = n >= 8 ? memmem(v, n, "Normal", 6) : NULL;
+    if (!p) return false;
+    size_t at = (size_t)(p - v), i = at + 6;
+    if (i >= n || (v[i] != ' ' && v[i] != '\t')) return false; /* columns: blanks or tabs */
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    if (i >= n || v[i] < 'A' || v[i] > 'Z') return false;
+    size_t j = at;
+    while (j > 0 && (v[j - 1] == ' ' || v[j - 1] == '\t')) j--;
+    if (j == at && at > 0) return false; /* glued to the word before */
+    if (j == 0) return true;
+    size_t k = j;
+    while (k > 0 && v[k - 1] != ' ' && v[k - 1] != '\t') k--;
+    const char *w = v + k;
+    size_t wl = j - k;
+    if (wl == 3 && memcmp(w, "UTC", 3) == 0) return true;
+    /* an age column: "5m", "2m30s", "3h", "<unknown>" */
+    if (wl == 9 && memcmp(w, "<unknown>", 9) == 0) return true;
+    if (wl < 2 || !strchr("smhd", w[wl - 1])) return false;
+    for (size_t x = 0; x < wl; x++)
+        if (!((w[x] >= '0' && w[x] <= '9') || strchr("smhd", w[x]))) return false;
+    return w[0] >= '0' && w[0] <= '9';
+}
+
 /* A test reporter's line for a test that passed (vitest's and jest's "✓",
  * mocha's "✔", Windows consoles' "√"): the test's name ("✓ returns 401 for an
  * invalid API key") describes what the test checks, not the run failing. */
@@ -1668,7 +1699,8 @@ static void eval_line(struct classify_ctx *c, const int *cand, size_t ncand, con
         unsigned flags = (retry || r->transient) ? CLASSIFY_F_TRANSIENT : 0;
         if (script || hunk || gherkin_step_line(view, vlen) || prompt_template_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT | CLASSIFY_F_NOT_OUTPUT;
-        else if (quoted_code(view, vlen, lead) || quoted[i] || passed_test_line(view, vlen))
+        else if (quoted_code(view, vlen, lead) || quoted[i] || passed_test_line(view, vlen) ||
+                 normal_event_line(view, vlen))
             flags |= CLASSIFY_F_SCRIPT;
         if (r->near_lines && !(c->near_last[ri] >= 0 && c->near_last[ri] >= line - r->near_lines)) {
             add_pending(c, ri, line, offset, text_copy(text, tlen), flags);
@@ -3186,8 +3218,8 @@ static struct classify_result *rank(struct classify_ctx *c, int64_t lines)
     for (size_t i = 0; i < n; i++) nscript += (res->findings[i].flags & CLASSIFY_F_SCRIPT) != 0;
     if (nscript)
         buf_printf(&ex, "%zu finding(s) set aside: script text the CI runner echoed before running it, "
-                        "source code a tool quoted, error text quoted in prose (`...`), or a passed "
-                        "test's name\n",
+                        "source code a tool quoted, error text quoted in prose (`...`), a passed "
+                        "test's name, or a Kubernetes event of type Normal\n",
                    nscript);
     int64_t step_start = 0;
     size_t passed = set_aside_passed(c, res->findings, n, &step_start);

@@ -4420,6 +4420,33 @@ START_TEST(image_pulled_recovers_only_pull_failures)
 }
 END_TEST
 
+/* A Kubernetes event of type Normal is the cluster saying nothing failed:
+ * its message ("Issuing certificate as Secret does not exist") is no cause,
+ * in kubectl describe's table, kubectl get events' columns or a test tool's
+ * tab-separated dump. A Warning event still is. */
+START_TEST(normal_events_are_no_cause)
+{
+    ck_assert_ptr_nonnull(shipped);
+    shipped_names("rolling out web\n"
+                  "Events:\n"
+                  "  Type     Reason     Age  From          Message\n"
+                  "  Normal   Issuing    2m   cert-manager  Issuing certificate as Secret does not exist\n"
+                  "  Warning  Failed     1m   kubelet       Error: ImagePullBackOff\n",
+                  "image.pull", 5);
+    shipped_names("LAST SEEN   TYPE      REASON    OBJECT          MESSAGE\n"
+                  "5m          Normal    Issuing   certificate/db  Issuing certificate as Secret does not exist\n"
+                  "cloning the repository\n"
+                  "fatal: could not read Username for 'https://git.example.org': No such device or address\n",
+                  "vcs.auth", 4);
+    shipped_names("e2e.go:88: 12:00:01 | smoke | 2026-01-02 11:59:58 +0000 UTC\tNormal\tCertificate.cert-manager.io web-tls\t\t"
+                  "Issuing\tIssuing certificate as Secret does not exist\n"
+                  "--- FAIL: TestSmoke (61.20s)\n",
+                  "test.failure", 2);
+    /* the word in a message is no event's type column */
+    shipped_names("deploy: Error: Normal Secret \"db-password\" not found in namespace apps\n", "auth.credentials", 1);
+}
+END_TEST
+
 START_TEST(appended_agent_runs_the_last_run_decides)
 {
     /* a chat history that appends sessions: the first session's key was
@@ -5126,6 +5153,7 @@ int main(void)
     tcase_add_test(tc, check_gate_and_build_setup_wordings);
     tcase_add_test(tc, token_refused_outside_a_pull_request_is_auth);
     tcase_add_test(tc, appended_agent_runs_the_last_run_decides);
+    tcase_add_test(tc, normal_events_are_no_cause);
     tcase_add_test(tc, image_pulled_recovers_only_pull_failures);
     tcase_add_test(tc, credential_words_in_prose_are_no_finding);
     tcase_add_test(tc, agent_result_event_marks_the_run_succeeded);
