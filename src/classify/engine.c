@@ -4,6 +4,7 @@
  * into a primary cause on snapshot/finish. */
 #include "classify/internal.h"
 #include "util/jsonutil.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 #include <limits.h>
 #include <stdatomic.h>
@@ -560,28 +561,8 @@ static char *utf16le_decode(const char *p, size_t n, size_t s, size_t max)
             }
         }
         if (cp == 0xfeff && o == out) continue; /* the byte order mark */
-        if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff)) cp = 0xfffd;
         char e[4];
-        size_t len;
-        if (cp < 0x80) {
-            e[0] = (char)cp;
-            len = 1;
-        } else if (cp < 0x800) {
-            e[0] = (char)(0xc0 | cp >> 6);
-            e[1] = (char)(0x80 | (cp & 0x3f));
-            len = 2;
-        } else if (cp < 0x10000) {
-            e[0] = (char)(0xe0 | cp >> 12);
-            e[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-            e[2] = (char)(0x80 | (cp & 0x3f));
-            len = 3;
-        } else {
-            e[0] = (char)(0xf0 | cp >> 18);
-            e[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-            e[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-            e[3] = (char)(0x80 | (cp & 0x3f));
-            len = 4;
-        }
+        size_t len = utf8_encode(cp == 0 ? 0xfffd : cp, e);
         if ((size_t)(lim - o) < len) break;
         memcpy(o, e, len);
         o += len;
@@ -969,10 +950,7 @@ static bool job_failed(struct classify_ctx *c, int j, int64_t line, const char *
  * "Failed to pull image ...", classed by what went wrong). */
 static bool pull_failure(const char *cls, const char *text)
 {
-    if (strcmp(cls, "image.pull") == 0) return true;
-    for (const char *t = text; t && *t; t++)
-        if ((t[0] | 0x20) == 'p' && (t[1] | 0x20) == 'u' && (t[2] | 0x20) == 'l' && (t[3] | 0x20) == 'l') return true;
-    return false;
+    return strcmp(cls, "image.pull") == 0 || (text && strcasestr(text, "pull"));
 }
 
 static void record_marker(struct classify_ctx *c, const struct crule *r, int64_t line,

@@ -111,17 +111,8 @@ static int unquote(const char *p, size_t len, struct buf *out, char *err, size_t
             }
             i += 4;
             /* as UTF-8; surrogates are not characters */
-            if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-            if (cp < 0x80) {
-                buf_putc(out, (char)cp);
-            } else if (cp < 0x800) {
-                buf_putc(out, (char)(0xc0 | (cp >> 6)));
-                buf_putc(out, (char)(0x80 | (cp & 0x3f)));
-            } else {
-                buf_putc(out, (char)(0xe0 | (cp >> 12)));
-                buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
-                buf_putc(out, (char)(0x80 | (cp & 0x3f)));
-            }
+            char u8[4];
+            buf_append(out, u8, utf8_encode(cp, u8));
             break;
         }
         default: return errf(err, errlen, "unknown escape \\%c in %.*s", c, (int)len, p);

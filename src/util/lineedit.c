@@ -204,23 +204,8 @@ char *le_text_range(const struct lineedit *e, size_t from, size_t to)
     size_t o = 0;
     for (size_t i = from; i < to; i++) {
         unsigned long u = (unsigned long)e->buf[i];
-        if (u < 0x80) {
-            out[o++] = (char)u;
-        } else if (u < 0x800) {
-            out[o++] = (char)(0xc0 | (u >> 6));
-            out[o++] = (char)(0x80 | (u & 0x3f));
-        } else if (u < 0x10000) {
-            out[o++] = (char)(0xe0 | (u >> 12));
-            out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
-            out[o++] = (char)(0x80 | (u & 0x3f));
-        } else if (u <= 0x10ffff) {
-            out[o++] = (char)(0xf0 | (u >> 18));
-            out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
-            out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
-            out[o++] = (char)(0x80 | (u & 0x3f));
-        } else {
-            out[o++] = '?';
-        }
+        if (u > 0x10ffff) out[o++] = '?';
+        else o += utf8_encode((unsigned)u, out + o);
     }
     out[o] = 0;
     return out;

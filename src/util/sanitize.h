@@ -33,4 +33,7 @@ char *sanitize_str(const char *s, unsigned flags);
  * (1..4) and stores the code point, or 0 if the bytes are not valid UTF-8
  * (overlong, surrogate, > U+10FFFF, truncated). */
 size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+/* Encodes code point cp as UTF-8 into out (room for 4 bytes); a surrogate or
+ * a value above U+10FFFF is written as U+FFFD. Returns the length (1..4). */
+size_t utf8_encode(unsigned cp, char out[4]);
 #endif
